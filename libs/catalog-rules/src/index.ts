@@ -1,0 +1,2 @@
+export * from './attribute-table.js';
+export * from './issue.js';

@@ -1,0 +1,45 @@
+// Compiles apps/, libs/ and bench/ to dist/ with swc: about a second for the whole tree,
+// where tsc takes tens of seconds. Type checking is `npm run typecheck` (tsc --noEmit).
+import { transformFile } from '@swc/core';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const options = JSON.parse(await readFile(join(root, '.swcrc'), 'utf8'));
+delete options.$schema;
+
+async function* sources(dir) {
+  let entries;
+  try {
+    entries = await readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const entry of entries) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) {
+      if (entry.name === 'node_modules' || entry.name === '__fixtures__') continue;
+      yield* sources(path);
+    } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') && !entry.name.endsWith('.d.ts')) {
+      yield path;
+    }
+  }
+}
+
+const jobs = [];
+for (const top of ['apps', 'libs', 'bench']) {
+  for await (const file of sources(join(root, top))) {
+    jobs.push(
+      (async () => {
+        const rel = relative(root, file);
+        const out = join(root, 'dist', rel.replace(/\.ts$/, '.js'));
+        const result = await transformFile(file, { ...options, filename: file, sourceFileName: relative(dirname(out), file) });
+        await mkdir(dirname(out), { recursive: true });
+        await writeFile(out, `${result.code}\n//# sourceMappingURL=${out.split('/').pop()}.map\n`);
+        if (result.map) await writeFile(`${out}.map`, result.map);
+      })(),
+    );
+  }
+}
+await Promise.all(jobs);
