@@ -1,0 +1,73 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { AccountsService } from '@brandshelf/accounts';
+import type { RequestContext } from '@brandshelf/core';
+import { Auth } from '../graphql/auth.guard.js';
+import { Ctx } from '../graphql/request-context.decorator.js';
+import {
+  AccountKind,
+  ApiKey,
+  CreateApiKeyPayload,
+  Me,
+  RegisterBrandInput,
+  RegisterBrandPayload,
+  RegisterCreatorInput,
+  RegisterCreatorPayload,
+} from './accounts.types.js';
+
+@Resolver()
+export class AccountsResolver {
+  constructor(@Inject(AccountsService) private readonly accounts: AccountsService) {}
+
+  @Mutation(() => RegisterBrandPayload, { description: 'Creates a brand and its first API key.' })
+  async registerBrand(@Args('input') input: RegisterBrandInput): Promise<RegisterBrandPayload> {
+    const { brand, apiKey } = await this.accounts.registerBrand(input);
+    return { brand, apiKey: apiKey.plain };
+  }
+
+  @Mutation(() => RegisterCreatorPayload, { description: 'Creates a creator and their first API key.' })
+  async registerCreator(@Args('input') input: RegisterCreatorInput): Promise<RegisterCreatorPayload> {
+    const { creator, apiKey } = await this.accounts.registerCreator(input);
+    return { creator, apiKey: apiKey.plain };
+  }
+
+  @Auth()
+  @Mutation(() => CreateApiKeyPayload, { description: 'Another key for the same account, e.g. one per system.' })
+  async createApiKey(
+    @Ctx() ctx: RequestContext,
+    @Args('name', { nullable: true, type: () => String }) name?: string | null,
+  ): Promise<CreateApiKeyPayload> {
+    const issued = await this.accounts.createApiKey(ctx, name ?? 'unnamed');
+    return { key: issued.key, apiKey: issued.plain };
+  }
+
+  @Auth()
+  @Mutation(() => ApiKey, { description: 'Revokes a key of this account at once. Revoking the key in use is allowed.' })
+  revokeApiKey(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }) id: string): Promise<ApiKey> {
+    return this.accounts.revokeApiKey(ctx, id);
+  }
+
+  @Auth()
+  @Query(() => [ApiKey], { description: "This account's keys, revoked ones included." })
+  apiKeys(@Ctx() ctx: RequestContext): Promise<ApiKey[]> {
+    return this.accounts.listApiKeys(ctx);
+  }
+
+  @Auth()
+  @Query(() => Me)
+  async me(@Ctx() ctx: RequestContext): Promise<Me> {
+    const p = ctx.principal;
+    if (p.kind === 'brand') {
+      return { kind: AccountKind.BRAND, brand: await this.accounts.findBrand(p.brandId), creator: null, apiKeyId: p.apiKeyId };
+    }
+    if (p.kind === 'creator') {
+      return {
+        kind: AccountKind.CREATOR,
+        brand: null,
+        creator: await this.accounts.findCreator(p.creatorId),
+        apiKeyId: p.apiKeyId,
+      };
+    }
+    throw new Error('unreachable: @Auth() admits only authenticated callers');
+  }
+}

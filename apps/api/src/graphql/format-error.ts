@@ -1,0 +1,53 @@
+import { unwrapResolverError } from '@apollo/server/errors';
+import { Logger } from '@nestjs/common';
+import type { GraphQLFormattedError } from 'graphql';
+import { AppError } from '@brandshelf/core';
+
+const logger = new Logger('GraphQL');
+
+/** The codes Apollo itself produces for bad requests; passed through untouched. */
+const CLIENT_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_USER_INPUT',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+  'BAD_REQUEST',
+]);
+
+/**
+ * Every error leaves with a stable `extensions.code`. Ours keep their message and details; anything
+ * unexpected is logged whole and answered with a generic message, so internals never leak.
+ */
+export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
+  const original = unwrapResolverError(error);
+  if (original instanceof AppError) {
+    return {
+      message: original.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { code: original.code, ...original.details },
+    };
+  }
+  const code = formatted.extensions?.code;
+  if (typeof code === 'string' && CLIENT_CODES.has(code)) {
+    return { message: formatted.message, locations: formatted.locations, extensions: { code } };
+  }
+  // Nest's HttpExceptions (e.g. from guards or pipes) carry a status we can keep.
+  const status = (original as { status?: number })?.status;
+  if (status === 401 || status === 403) {
+    return {
+      message: formatted.message,
+      path: formatted.path,
+      extensions: { code: status === 401 ? 'UNAUTHENTICATED' : 'FORBIDDEN' },
+    };
+  }
+  logger.error(original as Error);
+  return {
+    message: 'Something went wrong on our side; the request id in the X-Request-Id header helps us find it.',
+    locations: formatted.locations,
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  };
+}

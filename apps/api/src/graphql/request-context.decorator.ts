@@ -1,0 +1,18 @@
+import { createParamDecorator, type ExecutionContext } from '@nestjs/common';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import type { RequestContext } from '@brandshelf/core';
+
+/** What both HTTP requests (after the middleware) and GraphQL operations carry. */
+export interface CallerContext {
+  context: RequestContext;
+  /** A presented key that was refused; operations that need a caller answer with it. */
+  authError?: Error;
+}
+
+export function contextOf(execution: ExecutionContext): CallerContext {
+  if (execution.getType<string>() === 'graphql') return GqlExecutionContext.create(execution).getContext<CallerContext>();
+  return execution.switchToHttp().getRequest<CallerContext>();
+}
+
+/** The caller's RequestContext, for the one service call a resolver makes. */
+export const Ctx = createParamDecorator((_data: unknown, execution: ExecutionContext) => contextOf(execution).context);

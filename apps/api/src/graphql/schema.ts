@@ -1,0 +1,24 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { AccountsResolver } from '../accounts/accounts.resolver.js';
+
+/** Every resolver of the API: the module provides them and the schema file is generated from them. */
+export const RESOLVERS = [AccountsResolver];
+
+export const SCHEMA_HEADER =
+  '# Generated from the code by `npm run schema` (apps/api/src/print-schema.ts). Do not edit by hand.\n\n';
+
+export function printSortedSchema(schema: GraphQLSchema): string {
+  return SCHEMA_HEADER + printSchema(lexicographicSortSchema(schema)) + '\n';
+}
+
+/** Lines that differ between the committed schema and the generated one; empty when they agree. */
+export function schemaDrift(committed: string, generated: string): string[] {
+  const a = committed.replace(/\r\n/g, '\n').trimEnd().split('\n');
+  const b = generated.replace(/\r\n/g, '\n').trimEnd().split('\n');
+  const onlyCommitted = a.filter((line) => !b.includes(line)).map((l) => `- ${l}`);
+  const onlyGenerated = b.filter((line) => !a.includes(line)).map((l) => `+ ${l}`);
+  if (onlyCommitted.length || onlyGenerated.length || a.length !== b.length) {
+    return [...onlyCommitted, ...onlyGenerated, ...(a.length !== b.length ? [`(line counts ${a.length} vs ${b.length})`] : [])];
+  }
+  return a.some((line, i) => line !== b[i]) ? ['(same lines in a different order)'] : [];
+}

@@ -1,0 +1,209 @@
+import { resolve } from 'node:path';
+
+/** Thrown at boot when a setting is missing or malformed; the message names the variable. */
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+    this.name = 'ConfigError';
+  }
+}
+
+export type StorageDriver = 'local' | 's3';
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  /** Where the embedded database, uploads and local media live. */
+  dataDir: string;
+  /** Real PostgreSQL when set; embedded PGlite under dataDir otherwise. */
+  databaseUrl: string | null;
+  databasePoolSize: number;
+  /** Run queue consumers inside the API process (the embedded default). */
+  runWorkers: boolean;
+  workerConcurrency: number;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  publicBaseUrl: string;
+  graphql: { maxDepth: number; maxComplexity: number };
+  storage: {
+    driver: StorageDriver;
+    s3: {
+      bucket: string | null;
+      region: string;
+      endpoint: string | null;
+      forcePathStyle: boolean;
+      accessKeyId: string | null;
+      secretAccessKey: string | null;
+      publicBaseUrl: string | null;
+    };
+  };
+  uploads: { maxBytes: number };
+  http: { allowHosts: string[]; connectTimeoutMs: number; readTimeoutMs: number };
+  images: { enabled: boolean; maxBytes: number; concurrency: number; maxInputPixels: number };
+  /** Key for encrypting secrets at rest (store tokens); generated under dataDir when unset. */
+  secretKey: string | null;
+  shutdownTimeoutMs: number;
+}
+
+/** Every setting, its default and its meaning: the README's table is written from this list. */
+export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: string }> = [
+  { name: 'NODE_ENV', default: 'development', meaning: 'development, production or test.' },
+  { name: 'HOST', default: '0.0.0.0', meaning: 'Interface the API listens on.' },
+  { name: 'PORT', default: '3000', meaning: 'HTTP port of the API (GraphQL at /graphql, health at /health).' },
+  { name: 'DATA_DIR', default: './data', meaning: 'Embedded database, uploaded feeds and local media live here.' },
+  {
+    name: 'DATABASE_URL',
+    default: '(unset: embedded PGlite)',
+    meaning: 'postgres://user:pass@host:5432/db. Unset runs an embedded PostgreSQL (PGlite) under DATA_DIR/pg.',
+  },
+  { name: 'DATABASE_POOL_SIZE', default: '10', meaning: 'Connections per process for the application pool.' },
+  {
+    name: 'RUN_WORKERS',
+    default: 'true when embedded, false with DATABASE_URL',
+    meaning: 'Whether the API process also consumes queue jobs. Run `npm run start:worker` processes otherwise.',
+  },
+  { name: 'WORKER_CONCURRENCY', default: '2', meaning: 'Jobs of each kind one process works on at once.' },
+  { name: 'LOG_LEVEL', default: 'info', meaning: 'debug, info, warn or error. Logs are JSON lines on stdout.' },
+  { name: 'PUBLIC_BASE_URL', default: 'http://localhost:PORT', meaning: 'Base of URLs handed to clients (media).' },
+  { name: 'GRAPHQL_MAX_DEPTH', default: '10', meaning: 'Deepest selection a GraphQL operation may have.' },
+  { name: 'GRAPHQL_MAX_COMPLEXITY', default: '2000', meaning: 'Largest cost a GraphQL operation may have.' },
+  { name: 'STORAGE_DRIVER', default: 'local (s3 when S3_BUCKET is set)', meaning: 'local disk under DATA_DIR/media, or s3.' },
+  { name: 'S3_BUCKET', default: '', meaning: 'Bucket for uploads and media with the s3 driver.' },
+  { name: 'S3_REGION', default: 'us-east-1', meaning: 'S3 region.' },
+  { name: 'S3_ENDPOINT', default: '', meaning: 'S3-compatible endpoint (MinIO, R2, s3rver); AWS when empty.' },
+  { name: 'S3_FORCE_PATH_STYLE', default: 'false', meaning: 'Path-style bucket addressing (needed by MinIO/s3rver).' },
+  { name: 'S3_ACCESS_KEY_ID', default: '', meaning: 'S3 credentials; the AWS default chain when empty.' },
+  { name: 'S3_SECRET_ACCESS_KEY', default: '', meaning: 'S3 credentials; the AWS default chain when empty.' },
+  { name: 'S3_PUBLIC_BASE_URL', default: '', meaning: 'Public URL prefix of stored media (a CDN in front of the bucket).' },
+  { name: 'UPLOAD_MAX_BYTES', default: '2147483648', meaning: 'Largest feed upload accepted (413 above).' },
+  {
+    name: 'SSRF_ALLOW_HOSTS',
+    default: '',
+    meaning: 'Comma-separated hosts, IPs or CIDRs that feed and image fetching may reach even if private or loopback.',
+  },
+  { name: 'HTTP_CONNECT_TIMEOUT_MS', default: '10000', meaning: 'Connect timeout for feed and image fetches.' },
+  { name: 'HTTP_READ_TIMEOUT_MS', default: '30000', meaning: 'Idle read timeout for feed and image fetches.' },
+  { name: 'IMAGES_ENABLED', default: 'true', meaning: 'Fetch and process product images after staging.' },
+  { name: 'IMAGE_MAX_BYTES', default: '20971520', meaning: 'Largest image downloaded.' },
+  { name: 'IMAGE_CONCURRENCY', default: '2', meaning: 'Images one process works on at once.' },
+  { name: 'IMAGE_MAX_INPUT_PIXELS', default: '50000000', meaning: 'Decompression-bomb limit for one image.' },
+  {
+    name: 'SECRET_KEY',
+    default: '(generated into DATA_DIR/secret.key)',
+    meaning: '32+ characters; encrypts store tokens at rest. Set it explicitly when running several machines.',
+  },
+  { name: 'SHUTDOWN_TIMEOUT_MS', default: '25000', meaning: 'How long shutdown waits for in-flight requests and jobs.' },
+];
+
+type Env = Record<string, string | undefined>;
+
+function str(env: Env, name: string): string | null {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? null : value.trim();
+}
+
+function int(env: Env, name: string, fallback: number, min = 0, max = Number.MAX_SAFE_INTEGER): number {
+  const raw = str(env, name);
+  if (raw === null) return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function bool(env: Env, name: string, fallback: boolean): boolean {
+  const raw = str(env, name);
+  if (raw === null) return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
+  const raw = str(env, name);
+  if (raw === null) return fallback;
+  if (!(allowed as readonly string[]).includes(raw)) {
+    throw new ConfigError(name, `must be one of ${allowed.join(', ')}, got "${raw}"`);
+  }
+  return raw as T;
+}
+
+function url(env: Env, name: string, protocols: string[]): string | null {
+  const raw = str(env, name);
+  if (raw === null) return null;
+  let parsed: URL;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    throw new ConfigError(name, `is not a valid URL (expected ${protocols[0]}//…), got "${redact(raw)}"`);
+  }
+  if (!protocols.includes(parsed.protocol)) {
+    throw new ConfigError(name, `must start with ${protocols.join(' or ')}, got "${parsed.protocol}"`);
+  }
+  return raw;
+}
+
+/** Hides the password of a connection string before it reaches a message or a log. */
+export function redact(connection: string): string {
+  return connection.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
+}
+
+export function loadConfig(env: Env = process.env): AppConfig {
+  const port = int(env, 'PORT', 3000, 0, 65535);
+  const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
+  const bucket = str(env, 'S3_BUCKET');
+  const driver = oneOf<StorageDriver>(env, 'STORAGE_DRIVER', ['local', 's3'], bucket ? 's3' : 'local');
+  if (driver === 's3' && !bucket) throw new ConfigError('S3_BUCKET', 'is required when STORAGE_DRIVER=s3');
+  const secretKey = str(env, 'SECRET_KEY');
+  if (secretKey !== null && secretKey.length < 32) throw new ConfigError('SECRET_KEY', 'must be at least 32 characters');
+  return {
+    env: oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development'),
+    host: str(env, 'HOST') ?? '0.0.0.0',
+    port,
+    dataDir: resolve(str(env, 'DATA_DIR') ?? './data'),
+    databaseUrl,
+    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
+    runWorkers: bool(env, 'RUN_WORKERS', databaseUrl === null),
+    workerConcurrency: int(env, 'WORKER_CONCURRENCY', 2, 1, 256),
+    logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
+    publicBaseUrl: (url(env, 'PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    graphql: {
+      maxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 10, 2, 100),
+      maxComplexity: int(env, 'GRAPHQL_MAX_COMPLEXITY', 2000, 10),
+    },
+    storage: {
+      driver,
+      s3: {
+        bucket,
+        region: str(env, 'S3_REGION') ?? 'us-east-1',
+        endpoint: url(env, 'S3_ENDPOINT', ['http:', 'https:']),
+        forcePathStyle: bool(env, 'S3_FORCE_PATH_STYLE', false),
+        accessKeyId: str(env, 'S3_ACCESS_KEY_ID'),
+        secretAccessKey: str(env, 'S3_SECRET_ACCESS_KEY'),
+        publicBaseUrl: url(env, 'S3_PUBLIC_BASE_URL', ['http:', 'https:']),
+      },
+    },
+    uploads: { maxBytes: int(env, 'UPLOAD_MAX_BYTES', 2 * 1024 ** 3, 1) },
+    http: {
+      allowHosts: (str(env, 'SSRF_ALLOW_HOSTS') ?? '')
+        .split(',')
+        .map((h) => h.trim())
+        .filter(Boolean),
+      connectTimeoutMs: int(env, 'HTTP_CONNECT_TIMEOUT_MS', 10_000, 1),
+      readTimeoutMs: int(env, 'HTTP_READ_TIMEOUT_MS', 30_000, 1),
+    },
+    images: {
+      enabled: bool(env, 'IMAGES_ENABLED', true),
+      maxBytes: int(env, 'IMAGE_MAX_BYTES', 20 * 1024 * 1024, 1),
+      concurrency: int(env, 'IMAGE_CONCURRENCY', 2, 1, 64),
+      maxInputPixels: int(env, 'IMAGE_MAX_INPUT_PIXELS', 50_000_000, 1),
+    },
+    secretKey,
+    shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 25_000, 0),
+  };
+}
+
+export const APP_CONFIG = Symbol('APP_CONFIG');

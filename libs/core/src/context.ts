@@ -1,0 +1,24 @@
+/** Who is calling. Every service method that touches brand-owned rows takes one of these first. */
+export type Principal =
+  | { kind: 'brand'; brandId: string; apiKeyId: string }
+  | { kind: 'creator'; creatorId: string; apiKeyId: string }
+  | { kind: 'anonymous' };
+
+export interface RequestContext {
+  requestId: string;
+  principal: Principal;
+}
+
+/** The brand a context acts for; services call this before any brand-scoped read or write. */
+export interface BrandContext extends RequestContext {
+  principal: Extract<Principal, { kind: 'brand' }>;
+}
+
+export function isBrandContext(ctx: RequestContext): ctx is BrandContext {
+  return ctx.principal.kind === 'brand';
+}
+
+/** A context for work not caused by a request (jobs, schedules), acting for one brand. */
+export function systemBrandContext(brandId: string, requestId = 'system'): BrandContext {
+  return { requestId, principal: { kind: 'brand', brandId, apiKeyId: 'system' } };
+}

@@ -1,0 +1,6 @@
+export * from './config.js';
+export * from './context.js';
+export * from './errors.js';
+export * from './ids.js';
+export * from './logger.js';
+export * from './secret-box.js';

@@ -1,0 +1,40 @@
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+
+export interface EmbeddedPostgres {
+  /** A normal connection string: pg, TypeORM and pg-boss all use it like a real server. */
+  url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * PostgreSQL compiled to WASM (PGlite), persisted under `dataDir`, served on a loopback port through
+ * pglite-socket so every client speaks the ordinary wire protocol. `dataDir: null` keeps it in memory.
+ * Loaded lazily: deployments with DATABASE_URL never pay for it.
+ */
+export async function startEmbeddedPostgres(dataDir: string | null, port = 0): Promise<EmbeddedPostgres> {
+  const [{ PGlite }, { PGLiteSocketServer }, { pg_trgm }, { btree_gin }] = await Promise.all([
+    import('@electric-sql/pglite'),
+    import('@electric-sql/pglite-socket'),
+    import('@electric-sql/pglite/contrib/pg_trgm'),
+    import('@electric-sql/pglite/contrib/btree_gin'),
+  ]);
+  let path: string | undefined;
+  if (dataDir) {
+    path = join(dataDir, 'pg');
+    await mkdir(path, { recursive: true });
+  }
+  const db = await PGlite.create(path, { extensions: { pg_trgm, btree_gin } });
+  // The default of one connection makes a pg Pool fail with ECONNRESET; the server queues
+  // statements and keeps a transaction on the connection that opened it.
+  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 64 });
+  await server.start();
+  const address = server.getServerConn();
+  return {
+    url: `postgres://postgres@${address}/postgres`,
+    async stop() {
+      await server.stop();
+      await db.close();
+    },
+  };
+}

@@ -1,0 +1,3 @@
+export * from './job.definition.js';
+export * from './queue.module.js';
+export * from './queue.service.js';

@@ -1,0 +1,177 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import PgBoss from 'pg-boss';
+import { logContext } from '@brandshelf/core';
+import { JOB_HANDLER_METADATA, type JobContext, type JobDefinition } from './job.definition.js';
+
+export interface QueueSettings {
+  connectionString: string;
+  definitions: JobDefinition<object>[];
+  /** Consume jobs in this process (worker processes, and the API in embedded mode). */
+  consume: boolean;
+  concurrency: number;
+  /** Per-job concurrency overrides (image processing wants more than ingestion). */
+  concurrencyByJob?: Record<string, number>;
+  shutdownTimeoutMs: number;
+  pollingIntervalSeconds?: number;
+}
+
+export const QUEUE_SETTINGS = Symbol('QUEUE_SETTINGS');
+
+type Handler = (payload: object, job: JobContext) => Promise<unknown>;
+
+/** Thrown at startup when a job has no handler or more than one. */
+export class JobHandlerRegistryError extends Error {}
+
+@Injectable()
+export class QueueService implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Queue');
+  private boss: PgBoss | null = null;
+  private readonly handlers = new Map<string, Handler>();
+  private readonly inFlight = new Map<string, { name: string; done: Promise<unknown> }>();
+  private stopping = false;
+
+  constructor(
+    @Inject(QUEUE_SETTINGS) private readonly settings: QueueSettings,
+    @Inject(DiscoveryService) private readonly discovery: DiscoveryService,
+    @Inject(MetadataScanner) private readonly scanner: MetadataScanner,
+    @Inject(Reflector) private readonly reflector: Reflector,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    this.collectHandlers();
+    const boss = new PgBoss({
+      connectionString: this.settings.connectionString,
+      schema: 'pgboss',
+      max: 4,
+      application_name: 'brandshelf-queue',
+    });
+    boss.on('error', (error) => this.logger.error({ msg: 'queue error', err: String(error) }));
+    await boss.start();
+    this.boss = boss;
+    for (const def of this.settings.definitions) {
+      await boss.createQueue(def.name, {
+        name: def.name,
+        retryLimit: def.options.retryLimit,
+        retryDelay: def.options.retryDelaySeconds,
+        retryBackoff: true,
+        expireInSeconds: def.options.expireInSeconds,
+      });
+    }
+    if (this.settings.consume) await this.startConsumers(boss);
+  }
+
+  /** Checks the one-handler-per-job rule before anything consumes. */
+  private collectHandlers(): void {
+    const found = new Map<string, string[]>();
+    for (const wrapper of this.discovery.getProviders()) {
+      const instance = wrapper.instance as Record<string, unknown> | undefined;
+      if (!instance || typeof instance !== 'object') continue;
+      const prototype = Object.getPrototypeOf(instance);
+      if (!prototype) continue;
+      for (const method of this.scanner.getAllMethodNames(prototype)) {
+        const fn = instance[method];
+        if (typeof fn !== 'function') continue;
+        const jobName = this.reflector.get<string>(JOB_HANDLER_METADATA, fn);
+        if (!jobName) continue;
+        const where = `${prototype.constructor.name}.${method}`;
+        found.set(jobName, [...(found.get(jobName) ?? []), where]);
+        this.handlers.set(jobName, (payload, job) => (fn as Handler).call(instance, payload, job));
+      }
+    }
+    const problems: string[] = [];
+    const defined = new Set(this.settings.definitions.map((d) => d.name));
+    for (const name of defined) {
+      const places = found.get(name) ?? [];
+      if (places.length === 0) problems.push(`job "${name}" has no @JobHandler`);
+      if (places.length > 1) problems.push(`job "${name}" has ${places.length} handlers: ${places.join(', ')}`);
+    }
+    for (const [name, places] of found) {
+      if (!defined.has(name)) problems.push(`${places.join(', ')} handles "${name}", which is not a defined job`);
+    }
+    if (problems.length) throw new JobHandlerRegistryError(`Job handler check failed: ${problems.join('; ')}`);
+  }
+
+  private async startConsumers(boss: PgBoss): Promise<void> {
+    for (const def of this.settings.definitions) {
+      const handler = this.handlers.get(def.name)!;
+      const workers = this.settings.concurrencyByJob?.[def.name] ?? this.settings.concurrency;
+      // pg-boss 10 runs one job at a time per worker; N workers give N at once.
+      for (let i = 0; i < workers; i++) {
+        await boss.work<object>(
+          def.name,
+          {
+            batchSize: 1,
+            includeMetadata: true,
+            pollingIntervalSeconds: this.settings.pollingIntervalSeconds ?? 0.5,
+          },
+          async ([job]) => {
+            const run = logContext.run({ jobId: job.id, job: def.name }, () =>
+              handler(job.data, { id: job.id, name: job.name, retryCount: job.retryCount }),
+            );
+            this.inFlight.set(job.id, { name: def.name, done: run.catch(() => undefined) });
+            try {
+              return await run;
+            } catch (error) {
+              this.logger.error({
+                msg: 'job failed',
+                job: def.name,
+                jobId: job.id,
+                attempt: job.retryCount + 1,
+                err: String((error as Error)?.stack ?? error),
+              });
+              throw error;
+            } finally {
+              this.inFlight.delete(job.id);
+            }
+          },
+        );
+      }
+    }
+  }
+
+  async send<P extends object>(
+    definition: JobDefinition<P>,
+    payload: P,
+    options: { singletonKey?: string; startAfterSeconds?: number } = {},
+  ): Promise<string | null> {
+    if (!this.boss) throw new Error('Queue is not started');
+    return this.boss.send(definition.name, payload, {
+      singletonKey: options.singletonKey,
+      startAfter: options.startAfterSeconds,
+    });
+  }
+
+  async cancel(definition: JobDefinition<object>, jobId: string): Promise<void> {
+    await this.boss?.cancel(definition.name, jobId);
+  }
+
+  /** Jobs waiting or running, for health and tests. */
+  async pending(definition: JobDefinition<object>): Promise<number> {
+    return this.boss ? this.boss.getQueueSize(definition.name) : 0;
+  }
+
+  get isStopping(): boolean {
+    return this.stopping;
+  }
+
+  /**
+   * Stops fetching, lets running jobs finish within the shutdown timeout, and hands any that
+   * did not back to the queue (failed → retried by the next worker) instead of leaving them active.
+   */
+  async onApplicationShutdown(): Promise<void> {
+    if (!this.boss || this.stopping) return;
+    this.stopping = true;
+    const boss = this.boss;
+    for (const def of this.settings.definitions) await boss.offWork(def.name).catch(() => undefined);
+    const pending = [...this.inFlight.values()].map((j) => j.done);
+    const timeout = new Promise((resolve) => setTimeout(resolve, this.settings.shutdownTimeoutMs).unref());
+    await Promise.race([Promise.all(pending), timeout]);
+    for (const [id, job] of this.inFlight) {
+      this.logger.warn({ msg: 'releasing unfinished job to the queue', job: job.name, jobId: id });
+      await boss.fail(job.name, id, { reason: 'worker shut down before the job finished' }).catch(() => undefined);
+    }
+    await boss.stop({ graceful: false, wait: true, timeout: 5000 }).catch(() => undefined);
+    this.boss = null;
+  }
+}

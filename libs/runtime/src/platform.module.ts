@@ -1,0 +1,28 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { QueueModule } from '@brandshelf/queue';
+import { ConfigModule } from './config.module.js';
+import { DatabaseModule } from './database.module.js';
+import { JOB_DEFINITIONS } from './registry.js';
+import type { Runtime } from './runtime.js';
+
+/** Configuration, database and queue: what the api and worker processes share. */
+@Module({})
+export class PlatformModule {
+  static forRuntime(runtime: Runtime, options: { consumeJobs: boolean }): DynamicModule {
+    const { config } = runtime;
+    return {
+      module: PlatformModule,
+      imports: [
+        ConfigModule.forRoot(config, runtime.secretKey),
+        DatabaseModule.forDataSource(runtime.dataSource),
+        QueueModule.forRoot({
+          connectionString: runtime.databaseUrl,
+          definitions: JOB_DEFINITIONS,
+          consume: options.consumeJobs,
+          concurrency: config.workerConcurrency,
+          shutdownTimeoutMs: config.shutdownTimeoutMs,
+        }),
+      ],
+    };
+  }
+}

@@ -1,0 +1,7 @@
+import { ACCOUNTS_ENTITIES } from '@brandshelf/accounts';
+import type { JobDefinition } from '@brandshelf/queue';
+
+/** Every entity and job of the product, in one place for the api, worker and cli processes. */
+export const ENTITIES = [...ACCOUNTS_ENTITIES];
+
+export const JOB_DEFINITIONS: JobDefinition<object>[] = [];

@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { JsonLogger, type AppConfig } from '@brandshelf/core';
+import {
+  assertDatabaseReachable,
+  createDataSource,
+  runMigrations,
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+} from '@brandshelf/db';
+import { ENTITIES } from './registry.js';
+
+/** What every process (api, worker, cli) needs before Nest starts: a reachable, migrated database. */
+export interface Runtime {
+  config: AppConfig;
+  databaseUrl: string;
+  dataSource: DataSource;
+  secretKey: string;
+  embedded: EmbeddedPostgres | null;
+  logger: JsonLogger;
+  close(): Promise<void>;
+}
+
+export async function prepareRuntime(config: AppConfig, logger = new JsonLogger(config.logLevel)): Promise<Runtime> {
+  let embedded: EmbeddedPostgres | null = null;
+  let databaseUrl = config.databaseUrl;
+  if (!databaseUrl) {
+    embedded = await startEmbeddedPostgres(config.dataDir);
+    databaseUrl = embedded.url;
+    logger.log({ msg: 'embedded PostgreSQL (PGlite) started', dataDir: join(config.dataDir, 'pg') }, 'Runtime');
+  }
+  try {
+    await assertDatabaseReachable(databaseUrl);
+    const dataSource = createDataSource({ url: databaseUrl, poolSize: config.databasePoolSize, entities: ENTITIES });
+    await dataSource.initialize();
+    const applied = await runMigrations(dataSource);
+    if (applied.length) logger.log({ msg: 'migrations applied', migrations: applied }, 'Runtime');
+    const secretKey = config.secretKey ?? (await localSecretKey(config.dataDir));
+    return {
+      config,
+      databaseUrl,
+      dataSource,
+      secretKey,
+      embedded,
+      logger,
+      async close() {
+        if (dataSource.isInitialized) await dataSource.destroy();
+        if (embedded) await embedded.stop();
+      },
+    };
+  } catch (error) {
+    if (embedded) await embedded.stop().catch(() => undefined);
+    throw error;
+  }
+}
+
+/**
+ * One machine with no SECRET_KEY keeps a generated key beside its data, so encrypted tokens
+ * survive restarts. Several machines must share SECRET_KEY instead.
+ */
+async function localSecretKey(dataDir: string): Promise<string> {
+  const path = join(dataDir, 'secret.key');
+  try {
+    return (await readFile(path, 'utf8')).trim();
+  } catch {
+    await mkdir(dataDir, { recursive: true });
+    const key = randomBytes(32).toString('base64url');
+    await writeFile(path, key + '\n', { mode: 0o600, flag: 'wx' }).catch(() => undefined);
+    return (await readFile(path, 'utf8')).trim();
+  }
+}
