@@ -21,7 +21,6 @@ export default {
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
-  globalSetup: '<rootDir>/jest.global-setup.ts',
   maxWorkers: 2,
   testTimeout: 60000,
 };

@@ -11,7 +11,10 @@ try {
   logger.setLevel(config.logLevel);
   if (!config.databaseUrl) {
     // A separate worker on a private embedded database would never see the API's jobs.
-    throw new ConfigError('DATABASE_URL', 'is required for a separate worker process (npm start runs workers inside the API)');
+    throw new ConfigError(
+      'DATABASE_URL',
+      'is required for a separate worker process (npm start runs workers inside the API)',
+    );
   }
   const runtime = await prepareRuntime(config, logger);
   const app = await NestFactory.createApplicationContext(WorkerModule.forRuntime(runtime), { logger });
@@ -26,7 +29,9 @@ try {
   process.once('SIGINT', () => void shutdown());
 } catch (error) {
   logger.error(
-    error instanceof ConfigError || error instanceof DatabaseUnavailableError ? { msg: error.message } : (error as Error),
+    error instanceof ConfigError || error instanceof DatabaseUnavailableError
+      ? { msg: error.message }
+      : (error as Error),
     'Main',
   );
   process.exit(1);

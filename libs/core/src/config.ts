@@ -70,14 +70,22 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
   { name: 'PUBLIC_BASE_URL', default: 'http://localhost:PORT', meaning: 'Base of URLs handed to clients (media).' },
   { name: 'GRAPHQL_MAX_DEPTH', default: '10', meaning: 'Deepest selection a GraphQL operation may have.' },
   { name: 'GRAPHQL_MAX_COMPLEXITY', default: '2000', meaning: 'Largest cost a GraphQL operation may have.' },
-  { name: 'STORAGE_DRIVER', default: 'local (s3 when S3_BUCKET is set)', meaning: 'local disk under DATA_DIR/media, or s3.' },
+  {
+    name: 'STORAGE_DRIVER',
+    default: 'local (s3 when S3_BUCKET is set)',
+    meaning: 'local disk under DATA_DIR/media, or s3.',
+  },
   { name: 'S3_BUCKET', default: '', meaning: 'Bucket for uploads and media with the s3 driver.' },
   { name: 'S3_REGION', default: 'us-east-1', meaning: 'S3 region.' },
   { name: 'S3_ENDPOINT', default: '', meaning: 'S3-compatible endpoint (MinIO, R2, s3rver); AWS when empty.' },
   { name: 'S3_FORCE_PATH_STYLE', default: 'false', meaning: 'Path-style bucket addressing (needed by MinIO/s3rver).' },
   { name: 'S3_ACCESS_KEY_ID', default: '', meaning: 'S3 credentials; the AWS default chain when empty.' },
   { name: 'S3_SECRET_ACCESS_KEY', default: '', meaning: 'S3 credentials; the AWS default chain when empty.' },
-  { name: 'S3_PUBLIC_BASE_URL', default: '', meaning: 'Public URL prefix of stored media (a CDN in front of the bucket).' },
+  {
+    name: 'S3_PUBLIC_BASE_URL',
+    default: '',
+    meaning: 'Public URL prefix of stored media (a CDN in front of the bucket).',
+  },
   { name: 'UPLOAD_MAX_BYTES', default: '2147483648', meaning: 'Largest feed upload accepted (413 above).' },
   {
     name: 'SSRF_ALLOW_HOSTS',
@@ -95,7 +103,11 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     default: '(generated into DATA_DIR/secret.key)',
     meaning: '32+ characters; encrypts store tokens at rest. Set it explicitly when running several machines.',
   },
-  { name: 'SHUTDOWN_TIMEOUT_MS', default: '25000', meaning: 'How long shutdown waits for in-flight requests and jobs.' },
+  {
+    name: 'SHUTDOWN_TIMEOUT_MS',
+    default: '25000',
+    meaning: 'How long shutdown waits for in-flight requests and jobs.',
+  },
 ];
 
 type Env = Record<string, string | undefined>;
@@ -158,7 +170,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const driver = oneOf<StorageDriver>(env, 'STORAGE_DRIVER', ['local', 's3'], bucket ? 's3' : 'local');
   if (driver === 's3' && !bucket) throw new ConfigError('S3_BUCKET', 'is required when STORAGE_DRIVER=s3');
   const secretKey = str(env, 'SECRET_KEY');
-  if (secretKey !== null && secretKey.length < 32) throw new ConfigError('SECRET_KEY', 'must be at least 32 characters');
+  if (secretKey !== null && secretKey.length < 32)
+    throw new ConfigError('SECRET_KEY', 'must be at least 32 characters');
   return {
     env: oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development'),
     host: str(env, 'HOST') ?? '0.0.0.0',

@@ -1,4 +1,11 @@
-import type { DeepPartial, EntityManager, FindOptionsOrder, FindOptionsWhere, ObjectLiteral, Repository } from 'typeorm';
+import type {
+  DeepPartial,
+  EntityManager,
+  FindOptionsOrder,
+  FindOptionsWhere,
+  ObjectLiteral,
+  Repository,
+} from 'typeorm';
 import { isUuid, NotFoundError, type BrandContext } from '@brandshelf/core';
 
 export interface BrandOwned extends ObjectLiteral {

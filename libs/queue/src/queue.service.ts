@@ -171,7 +171,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
       this.logger.warn({ msg: 'releasing unfinished job to the queue', job: job.name, jobId: id });
       await boss.fail(job.name, id, { reason: 'worker shut down before the job finished' }).catch(() => undefined);
     }
-    await boss.stop({ graceful: false, wait: true, timeout: 5000 }).catch(() => undefined);
+    await boss.stop({ graceful: true, wait: true, timeout: 2000 }).catch(() => undefined);
     this.boss = null;
   }
 }

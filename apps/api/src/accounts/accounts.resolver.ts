@@ -58,7 +58,12 @@ export class AccountsResolver {
   async me(@Ctx() ctx: RequestContext): Promise<Me> {
     const p = ctx.principal;
     if (p.kind === 'brand') {
-      return { kind: AccountKind.BRAND, brand: await this.accounts.findBrand(p.brandId), creator: null, apiKeyId: p.apiKeyId };
+      return {
+        kind: AccountKind.BRAND,
+        brand: await this.accounts.findBrand(p.brandId),
+        creator: null,
+        apiKeyId: p.apiKeyId,
+      };
     }
     if (p.kind === 'creator') {
       return {

@@ -1,4 +1,11 @@
-import { applyDecorators, Injectable, SetMetadata, UseGuards, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import {
+  applyDecorators,
+  Injectable,
+  SetMetadata,
+  UseGuards,
+  type CanActivate,
+  type ExecutionContext,
+} from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import { ForbiddenError, UnauthenticatedError } from '@brandshelf/core';
 import { contextOf } from './request-context.decorator.js';
@@ -11,7 +18,10 @@ export class AuthGuard implements CanActivate {
   constructor(private readonly reflector: Reflector) {}
 
   canActivate(execution: ExecutionContext): boolean {
-    const audience = this.reflector.getAllAndOverride<Audience>(AUDIENCE, [execution.getHandler(), execution.getClass()]);
+    const audience = this.reflector.getAllAndOverride<Audience>(AUDIENCE, [
+      execution.getHandler(),
+      execution.getClass(),
+    ]);
     const { context, authError } = contextOf(execution);
     const kind = context.principal.kind;
     if (kind === 'anonymous') throw authError ?? new UnauthenticatedError();

@@ -10,7 +10,8 @@ export interface CallerContext {
 }
 
 export function contextOf(execution: ExecutionContext): CallerContext {
-  if (execution.getType<string>() === 'graphql') return GqlExecutionContext.create(execution).getContext<CallerContext>();
+  if (execution.getType<string>() === 'graphql')
+    return GqlExecutionContext.create(execution).getContext<CallerContext>();
   return execution.switchToHttp().getRequest<CallerContext>();
 }
 

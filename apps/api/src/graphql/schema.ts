@@ -18,7 +18,11 @@ export function schemaDrift(committed: string, generated: string): string[] {
   const onlyCommitted = a.filter((line) => !b.includes(line)).map((l) => `- ${l}`);
   const onlyGenerated = b.filter((line) => !a.includes(line)).map((l) => `+ ${l}`);
   if (onlyCommitted.length || onlyGenerated.length || a.length !== b.length) {
-    return [...onlyCommitted, ...onlyGenerated, ...(a.length !== b.length ? [`(line counts ${a.length} vs ${b.length})`] : [])];
+    return [
+      ...onlyCommitted,
+      ...onlyGenerated,
+      ...(a.length !== b.length ? [`(line counts ${a.length} vs ${b.length})`] : []),
+    ];
   }
   return a.some((line, i) => line !== b[i]) ? ['(same lines in a different order)'] : [];
 }

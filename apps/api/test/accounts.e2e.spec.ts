@@ -1,0 +1,130 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
+import { createApi } from '../src/create-api.js';
+
+describe('accounts and API keys (e2e on a real database)', () => {
+  let api: TestApi;
+
+  beforeAll(async () => {
+    api = await startTestApi(createApi);
+  }, 120_000);
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('registers a brand whose key authenticates `me`', async () => {
+    const brand = await registerBrand(api, 'Acme Outdoor');
+    expect(brand.apiKey).toMatch(/^bsk_[A-Za-z0-9]{12}_/);
+    const data = await api.gqlOk('{ me { kind apiKeyId brand { id name email } creator { id } } }', {}, brand.apiKey);
+    expect(data.me.kind).toBe('BRAND');
+    expect(data.me.brand).toMatchObject({ id: brand.id, name: 'Acme Outdoor' });
+    expect(data.me.creator).toBeNull();
+  });
+
+  it('stores no plain key anywhere in the database', async () => {
+    const brand = await registerBrand(api, 'Secretive');
+    const extra = await api.gqlOk<{ createApiKey: { apiKey: string } }>(
+      'mutation { createApiKey(name: "ci") { apiKey key { id prefix } } }',
+      {},
+      brand.apiKey,
+    );
+    const creator = await api.gqlOk(
+      'mutation { registerCreator(input: { handle: "sam.makes", email: "sam@example.test" }) { apiKey } }',
+    );
+    const tables = await api.runtime.dataSource.query(
+      `SELECT table_schema, table_name FROM information_schema.tables
+        WHERE table_schema NOT IN ('pg_catalog', 'information_schema') AND table_type = 'BASE TABLE'`,
+    );
+    expect(tables.length).toBeGreaterThan(3);
+    const keys = [brand.apiKey, extra.createApiKey.apiKey, creator.registerCreator.apiKey];
+    for (const { table_schema, table_name } of tables) {
+      const rows = await api.runtime.dataSource.query(`SELECT t::text AS row FROM "${table_schema}"."${table_name}" t`);
+      for (const { row } of rows) {
+        for (const key of keys) {
+          expect(row).not.toContain(key);
+          expect(row).not.toContain(key.slice('bsk_'.length + 13)); // nor the secret part alone
+        }
+      }
+    }
+  });
+
+  it('refuses a revoked key and a malformed one with UNAUTHENTICATED', async () => {
+    const brand = await registerBrand(api, 'Revoker');
+    const second = await api.gqlOk<{ createApiKey: { apiKey: string; key: { id: string } } }>(
+      'mutation { createApiKey(name: "temp") { apiKey key { id } } }',
+      {},
+      brand.apiKey,
+    );
+    expect((await api.gql('{ me { kind } }', {}, second.createApiKey.apiKey)).data?.me.kind).toBe('BRAND');
+    const revoked = await api.gqlOk(
+      'mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }',
+      { id: second.createApiKey.key.id },
+      brand.apiKey,
+    );
+    expect(revoked.revokeApiKey.revokedAt).toBeTruthy();
+    const after = await api.gql('{ me { kind } }', {}, second.createApiKey.apiKey);
+    expect(after.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    // The original key still works: revoking one key touches no other.
+    expect((await api.gql('{ me { kind } }', {}, brand.apiKey)).data?.me.kind).toBe('BRAND');
+    expect((await api.gql('{ me { kind } }', {}, 'bsk_nope')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await api.gql('{ me { kind } }')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it("keeps one brand out of another's rows: a foreign id answers exactly as a missing one", async () => {
+    const a = await registerBrand(api, 'Brand A');
+    const b = await registerBrand(api, 'Brand B');
+    const bKeys = await api.gqlOk<{ apiKeys: { id: string }[] }>('{ apiKeys { id } }', {}, b.apiKey);
+    const foreignId = bKeys.apiKeys[0].id;
+
+    const aKeys = await api.gqlOk<{ apiKeys: { id: string }[] }>('{ apiKeys { id } }', {}, a.apiKey);
+    expect(aKeys.apiKeys.map((k) => k.id)).not.toContain(foreignId);
+
+    const foreign = await api.gql('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: foreignId }, a.apiKey);
+    const missingId = '00000000-0000-4000-8000-000000000000';
+    const missing = await api.gql('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: missingId }, a.apiKey);
+    expect(foreign.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    expect(foreign.errors?.[0].message.replace(foreignId, 'ID')).toBe(
+      missing.errors?.[0].message.replace(missingId, 'ID'),
+    );
+    // B's key was not revoked by A's attempt.
+    expect((await api.gql('{ me { kind } }', {}, b.apiKey)).data?.me.kind).toBe('BRAND');
+  });
+
+  it('answers bad input and duplicates with specific codes', async () => {
+    const bad = await api.gql('mutation { registerBrand(input: { name: "X", email: "not-an-email" }) { apiKey } }');
+    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'email' });
+    await registerBrand(api, 'Dupe');
+    const email = 'twice@example.test';
+    await api.gqlOk('mutation($e: String!) { registerBrand(input: { name: "One", email: $e }) { apiKey } }', {
+      e: email,
+    });
+    const again = await api.gql(
+      'mutation($e: String!) { registerBrand(input: { name: "Two", email: $e }) { apiKey } }',
+      {
+        e: email.toUpperCase(),
+      },
+    );
+    expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
+  });
+
+  it('registers creators, whose keys are refused by brand-only operations', async () => {
+    const res = await api.gqlOk(
+      'mutation { registerCreator(input: { handle: "@lena_styles", email: "lena@example.test" }) { creator { id handle } apiKey } }',
+    );
+    expect(res.registerCreator.creator.handle).toBe('lena_styles');
+    const me = await api.gqlOk('{ me { kind creator { handle } brand { id } } }', {}, res.registerCreator.apiKey);
+    expect(me.me).toMatchObject({ kind: 'CREATOR', creator: { handle: 'lena_styles' }, brand: null });
+  });
+
+  it('serves /health and a landing page at /graphql, and echoes request ids', async () => {
+    const health = await fetch(`${api.url}/health`, { headers: { 'x-request-id': 'trace-123' } });
+    expect(health.status).toBe(200);
+    expect(health.headers.get('x-request-id')).toBe('trace-123');
+    expect(await health.json()).toMatchObject({ status: 'ok', database: 'up' });
+    const page = await fetch(`${api.url}/graphql`, { headers: { accept: 'text/html' } });
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain('<html');
+  });
+});

@@ -1,0 +1,44 @@
+import { describe, expect, it } from '@jest/globals';
+import { ConfigError, loadConfig, redact } from './config.js';
+
+describe('loadConfig', () => {
+  it('defaults to the embedded database with workers in the API process', () => {
+    const config = loadConfig({});
+    expect(config.databaseUrl).toBeNull();
+    expect(config.runWorkers).toBe(true);
+    expect(config.port).toBe(3000);
+    expect(config.storage.driver).toBe('local');
+    expect(config.uploads.maxBytes).toBe(2 * 1024 ** 3);
+  });
+
+  it('runs no workers in the API by default with a real database', () => {
+    const config = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/brandshelf' });
+    expect(config.runWorkers).toBe(false);
+  });
+
+  it.each([
+    [{ DATABASE_URL: 'not a url' }, 'DATABASE_URL'],
+    [{ DATABASE_URL: 'mysql://root@localhost/db' }, 'DATABASE_URL'],
+    [{ PORT: 'eighty' }, 'PORT'],
+    [{ PORT: '70000' }, 'PORT'],
+    [{ RUN_WORKERS: 'maybe' }, 'RUN_WORKERS'],
+    [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
+    [{ STORAGE_DRIVER: 's3' }, 'S3_BUCKET'],
+    [{ SECRET_KEY: 'short' }, 'SECRET_KEY'],
+  ])('names the bad variable in %j', (env, variable) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration: ${variable} `));
+  });
+
+  it('never prints a password', () => {
+    expect(redact('postgres://user:hunter2@db:5432/x')).toBe('postgres://user:***@db:5432/x');
+    let message = '';
+    try {
+      loadConfig({ DATABASE_URL: 'mysql://user:hunter2@db/x' });
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('DATABASE_URL');
+    expect(message).not.toContain('hunter2');
+  });
+});

@@ -1,0 +1,48 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { AccountsService } from '@brandshelf/accounts';
+import { loadConfig, JsonLogger } from '@brandshelf/core';
+import { DatabaseUnavailableError } from '@brandshelf/db';
+import { prepareRuntime } from '@brandshelf/runtime';
+
+const quiet = new JsonLogger('error');
+
+describe('runtime', () => {
+  const dirs: string[] = [];
+  afterAll(async () => {
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('fails fast with a message naming DATABASE_URL when the database is unreachable', async () => {
+    // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+    const config = loadConfig({ DATABASE_URL: 'postgres://postgres:pw@127.0.0.1:1/brandshelf', LOG_LEVEL: 'error' });
+    const attempt = prepareRuntime(config, quiet);
+    await expect(attempt).rejects.toBeInstanceOf(DatabaseUnavailableError);
+    await expect(prepareRuntime(config, quiet)).rejects.toThrow(
+      /^DATABASE_URL: cannot connect to PostgreSQL at postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1/,
+    );
+  });
+
+  it('keeps data in the embedded database across a restart', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'bs-embedded-'));
+    dirs.push(dataDir);
+    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error' });
+
+    const first = await prepareRuntime(config, quiet);
+    expect(first.embedded).not.toBeNull();
+    const accounts = new AccountsService(first.dataSource);
+    const { brand, apiKey } = await accounts.registerBrand({ name: 'Persistent', email: 'p@example.test' });
+    await first.close();
+
+    const second = await prepareRuntime(config, quiet);
+    try {
+      const principal = await new AccountsService(second.dataSource).authenticate(apiKey.plain);
+      expect(principal).toMatchObject({ kind: 'brand', brandId: brand.id });
+      expect(second.secretKey).toBe(first.secretKey);
+    } finally {
+      await second.close();
+    }
+  }, 120_000);
+});

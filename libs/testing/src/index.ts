@@ -1,0 +1,2 @@
+export * from './test-api.js';
+export * from './test-database.js';
