@@ -2,8 +2,10 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import { AccountsModule } from '@brandshelf/accounts';
-import type { RequestContext } from '@brandshelf/core';
+import type { ExecutionResult, GraphQLError } from 'graphql';
+import { AccountsModule, AccountsService } from '@brandshelf/accounts';
+import { AppError, newId, type RequestContext } from '@brandshelf/core';
+import { IngestionModule } from '@brandshelf/ingestion';
 import { PlatformModule, type Runtime } from '@brandshelf/runtime';
 import { AuthGuard } from './graphql/auth.guard.js';
 import { formatGraphQLError } from './graphql/format-error.js';
@@ -12,8 +14,26 @@ import type { CallerContext } from './graphql/request-context.decorator.js';
 import { RESOLVERS } from './graphql/schema.js';
 import { HealthController } from './http/health.controller.js';
 import { RequestContextMiddleware, type ContextualRequest } from './http/request-context.middleware.js';
+import { RunIssuesController } from './http/run-issues.controller.js';
+import { UploadsController } from './http/uploads.controller.js';
 
-const anonymous = (): RequestContext => ({ requestId: 'ws', principal: { kind: 'anonymous' } });
+interface WsExtra {
+  caller?: CallerContext;
+}
+
+/** Subscriptions (graphql-ws) authenticate once per connection, from `connectionParams.authorization`. */
+async function wsCaller(accounts: AccountsService, params: Record<string, unknown> | undefined): Promise<CallerContext> {
+  const context: RequestContext = { requestId: newId(), principal: { kind: 'anonymous' } };
+  const auth = params?.authorization ?? params?.Authorization;
+  if (typeof auth !== 'string') return { context };
+  const key = auth.replace(/^Bearer\s+/i, '');
+  try {
+    context.principal = await accounts.authenticate(key);
+    return { context };
+  } catch (error) {
+    return { context, authError: error instanceof AppError ? error : undefined };
+  }
+}
 
 @Module({})
 export class ApiModule implements NestModule {
@@ -24,21 +44,43 @@ export class ApiModule implements NestModule {
       imports: [
         PlatformModule.forRuntime(runtime, { consumeJobs: config.runWorkers }),
         AccountsModule,
-        GraphQLModule.forRoot<ApolloDriverConfig>({
+        IngestionModule,
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          path: '/graphql',
-          autoSchemaFile: true,
-          sortSchema: true,
-          playground: false,
-          introspection: true,
-          plugins: [ApolloServerPluginLandingPageLocalDefault({ embed: true })],
-          validationRules: queryLimitRules(config.graphql.maxDepth, config.graphql.maxComplexity),
-          formatError: formatGraphQLError,
-          context: ({ req, extra }: { req?: ContextualRequest; extra?: { caller?: CallerContext } }): CallerContext =>
-            req ? { context: req.context, authError: req.authError } : (extra?.caller ?? { context: anonymous() }),
+          imports: [AccountsModule],
+          inject: [AccountsService],
+          useFactory: (accounts: AccountsService): ApolloDriverConfig => ({
+            path: '/graphql',
+            autoSchemaFile: true,
+            sortSchema: true,
+            playground: false,
+            introspection: true,
+            plugins: [ApolloServerPluginLandingPageLocalDefault({ embed: true })],
+            validationRules: queryLimitRules(config.graphql.maxDepth, config.graphql.maxComplexity),
+            formatError: formatGraphQLError,
+            subscriptions: {
+              'graphql-ws': {
+                onConnect: async (ctx: { connectionParams?: Record<string, unknown>; extra: unknown }) => {
+                  (ctx.extra as WsExtra).caller = await wsCaller(accounts, ctx.connectionParams);
+                  return true;
+                },
+                // Subscription results bypass Apollo's formatError; give them the same codes.
+                onNext: (_ctx: unknown, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) =>
+                  result.errors?.length
+                    ? { ...result, errors: result.errors.map((e) => formatGraphQLError(e.toJSON(), e)) }
+                    : undefined,
+                onError: (_ctx: unknown, _id: string, _payload: unknown, errors: readonly GraphQLError[]) =>
+                  errors.map((e) => formatGraphQLError(e.toJSON(), e)),
+              },
+            },
+            context: ({ req, extra }: { req?: ContextualRequest; extra?: WsExtra }): CallerContext =>
+              req
+                ? { context: req.context, authError: req.authError }
+                : (extra?.caller ?? { context: { requestId: newId(), principal: { kind: 'anonymous' } } }),
+          }),
         }),
       ],
-      controllers: [HealthController],
+      controllers: [HealthController, UploadsController, RunIssuesController],
       providers: [...RESOLVERS, AuthGuard],
     };
   }

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AccountsModule } from '@brandshelf/accounts';
+import { IngestionModule } from '@brandshelf/ingestion';
 import { PlatformModule, type Runtime } from '@brandshelf/runtime';
 
 /** The same libs as the API without HTTP: queue consumers only. */
@@ -8,7 +9,7 @@ export class WorkerModule {
   static forRuntime(runtime: Runtime): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRuntime(runtime, { consumeJobs: true }), AccountsModule],
+      imports: [PlatformModule.forRuntime(runtime, { consumeJobs: true }), AccountsModule, IngestionModule],
     };
   }
 }

@@ -41,6 +41,7 @@ export interface AppConfig {
     };
   };
   uploads: { maxBytes: number };
+  ingest: { maxStoredIssues: number; progressIntervalMs: number };
   http: { allowHosts: string[]; connectTimeoutMs: number; readTimeoutMs: number };
   images: { enabled: boolean; maxBytes: number; concurrency: number; maxInputPixels: number };
   /** Key for encrypting secrets at rest (store tokens); generated under dataDir when unset. */
@@ -86,7 +87,13 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     default: '',
     meaning: 'Public URL prefix of stored media (a CDN in front of the bucket).',
   },
-  { name: 'UPLOAD_MAX_BYTES', default: '2147483648', meaning: 'Largest feed upload accepted (413 above).' },
+  { name: 'UPLOAD_MAX_BYTES', default: '2147483648', meaning: 'Largest feed upload or fetched feed accepted (413 above).' },
+  {
+    name: 'INGEST_MAX_STORED_ISSUES',
+    default: '100000',
+    meaning: 'Issues stored per run for browsing and CSV; beyond it only the per-code summary counts grow.',
+  },
+  { name: 'INGEST_PROGRESS_INTERVAL_MS', default: '500', meaning: 'How often a running ingestion writes its progress.' },
   {
     name: 'SSRF_ALLOW_HOSTS',
     default: '',
@@ -200,6 +207,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       },
     },
     uploads: { maxBytes: int(env, 'UPLOAD_MAX_BYTES', 2 * 1024 ** 3, 1) },
+    ingest: {
+      maxStoredIssues: int(env, 'INGEST_MAX_STORED_ISSUES', 100_000, 0),
+      progressIntervalMs: int(env, 'INGEST_PROGRESS_INTERVAL_MS', 500, 50, 60_000),
+    },
     http: {
       allowHosts: (str(env, 'SSRF_ALLOW_HOSTS') ?? '')
         .split(',')

@@ -1,4 +1,4 @@
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 export interface EmbeddedPostgres {
@@ -20,9 +20,11 @@ export async function startEmbeddedPostgres(dataDir: string | null, port = 0): P
     import('@electric-sql/pglite/contrib/btree_gin'),
   ]);
   let path: string | undefined;
+  let lock: string | null = null;
   if (dataDir) {
     path = join(dataDir, 'pg');
     await mkdir(path, { recursive: true });
+    lock = await lockDataDir(dataDir);
   }
   const db = await PGlite.create(path, { extensions: { pg_trgm, btree_gin } });
   // The default of one connection makes a pg Pool fail with ECONNRESET; the server queues
@@ -35,6 +37,38 @@ export async function startEmbeddedPostgres(dataDir: string | null, port = 0): P
     async stop() {
       await server.stop();
       await db.close();
+      if (lock) await rm(lock, { force: true });
     },
   };
+}
+
+/**
+ * PGlite is one process's database: a second process opening the same directory would corrupt it.
+ * A pid file refuses that with a message, and is taken over when its process is gone.
+ */
+async function lockDataDir(dataDir: string): Promise<string> {
+  const lock = join(dataDir, 'pg.lock');
+  try {
+    await writeFile(lock, String(process.pid), { flag: 'wx' });
+    return lock;
+  } catch {
+    const pid = Number((await readFile(lock, 'utf8').catch(() => '')).trim());
+    if (pid && pid !== process.pid && isAlive(pid)) {
+      throw new Error(
+        `The embedded database in ${dataDir} is in use by process ${pid}. Stop that process, use another DATA_DIR, ` +
+          'or set DATABASE_URL to share a PostgreSQL server between processes.',
+      );
+    }
+    await writeFile(lock, String(process.pid));
+    return lock;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }

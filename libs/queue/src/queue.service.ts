@@ -151,6 +151,11 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     return this.boss ? this.boss.getQueueSize(definition.name) : 0;
   }
 
+  /** Whether this process consumes jobs (workers, and the API in embedded mode). */
+  get consumes(): boolean {
+    return this.settings.consume;
+  }
+
   get isStopping(): boolean {
     return this.stopping;
   }

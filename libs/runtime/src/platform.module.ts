@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { QueueModule } from '@brandshelf/queue';
 import { ConfigModule } from './config.module.js';
 import { DatabaseModule } from './database.module.js';
+import { InfraModule } from './infra.module.js';
 import { JOB_DEFINITIONS } from './registry.js';
 import type { Runtime } from './runtime.js';
 
@@ -15,6 +16,7 @@ export class PlatformModule {
       imports: [
         ConfigModule.forRoot(config, runtime.secretKey),
         DatabaseModule.forDataSource(runtime.dataSource),
+        InfraModule.forConfig(config),
         QueueModule.forRoot({
           connectionString: runtime.databaseUrl,
           definitions: JOB_DEFINITIONS,

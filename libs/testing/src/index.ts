@@ -1,2 +1,3 @@
 export * from './test-api.js';
 export * from './test-database.js';
+export * from './ingestion-helpers.js';

@@ -1,8 +1,10 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { AccountsResolver } from '../accounts/accounts.resolver.js';
+import { FeedsResolver } from '../ingestion/feeds.resolver.js';
+import { RunsResolver } from '../ingestion/runs.resolver.js';
 
 /** Every resolver of the API: the module provides them and the schema file is generated from them. */
-export const RESOLVERS = [AccountsResolver];
+export const RESOLVERS = [AccountsResolver, FeedsResolver, RunsResolver];
 
 export const SCHEMA_HEADER =
   '# Generated from the code by `npm run schema` (apps/api/src/print-schema.ts). Do not edit by hand.\n\n';

@@ -1,4 +1,5 @@
 import { Accounts1764000000000 } from './1764000000000-accounts.js';
+import { Ingestion1764000000001 } from './1764000000001-ingestion.js';
 
-/** In the order they run. Each lib owns its tables; the schema's history lives here, in one line. */
-export const MIGRATIONS = [Accounts1764000000000];
+/** In the order they run. Each lib owns its tables; the schema's history lives here, in one place. */
+export const MIGRATIONS = [Accounts1764000000000, Ingestion1764000000001];

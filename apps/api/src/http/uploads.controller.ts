@@ -1,0 +1,99 @@
+import { Controller, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
+import busboy from 'busboy';
+import { Transform, type Readable } from 'node:stream';
+import { APP_CONFIG, AppError, FILE_STORAGE, newId, type AppConfig, type BrandContext } from '@brandshelf/core';
+import { FeedsService, RunsService } from '@brandshelf/ingestion';
+import type { ObjectStorage } from '@brandshelf/storage';
+import { Auth } from '../graphql/auth.guard.js';
+import type { ContextualRequest } from './request-context.middleware.js';
+
+const tooLarge = (limit: number) =>
+  new AppError('PAYLOAD_TOO_LARGE', `The file is larger than the upload limit of ${limit} bytes.`, { limit });
+
+/**
+ * POST /feeds/:feedId/uploads — the feed file as the raw body (any content type; gzip welcome) or
+ * as the first file of a multipart form. Streamed to storage, never buffered whole; answered with
+ * the run that will read it.
+ */
+@Controller('feeds')
+export class UploadsController {
+  constructor(
+    @Inject(FeedsService) private readonly feeds: FeedsService,
+    @Inject(RunsService) private readonly runs: RunsService,
+    @Inject(FILE_STORAGE) private readonly files: ObjectStorage,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @Auth('brand')
+  @Post(':feedId/uploads')
+  @HttpCode(202)
+  async upload(
+    @Req() req: ContextualRequest,
+    @Param('feedId') feedId: string,
+    @Query('validateOnly') validateOnly?: string,
+    @Query('filename') filename?: string,
+  ) {
+    const ctx = req.context as BrandContext;
+    const feed = await this.feeds.get(ctx, feedId);
+    if (feed.source === 'SHOPIFY') {
+      throw new AppError('BAD_USER_INPUT', 'Shopify feeds sync from the store; they take no uploads.');
+    }
+    const limit = this.config.uploads.maxBytes;
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      req.resume();
+      throw tooLarge(limit);
+    }
+    const { body, name } = await this.fileOf(req, filename);
+    let bytes = 0;
+    const capped = body.pipe(
+      new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          bytes += chunk.length;
+          callback(bytes > limit ? tooLarge(limit) : null, chunk);
+        },
+      }),
+    );
+    body.on('error', (error) => capped.destroy(error));
+    capped.on('error', () => undefined); // surfaced through put() below
+    req.on('aborted', () => capped.destroy(new AppError('BAD_USER_INPUT', 'The upload was interrupted.')));
+
+    const runId = newId();
+    const key = `feeds/${ctx.principal.brandId}/${runId}/source`;
+    try {
+      await this.files.put(key, capped, { contentType: 'application/octet-stream' });
+    } catch (error) {
+      await this.files.delete(key).catch(() => undefined);
+      req.unpipe?.();
+      req.resume();
+      throw error instanceof AppError ? error : ((error as { cause?: unknown }).cause instanceof AppError ? (error as { cause: AppError }).cause : error);
+    }
+    const run = await this.runs.start(ctx, feed.id, {
+      id: runId,
+      trigger: 'UPLOAD',
+      sourceKey: key,
+      sourceName: name,
+      bytesTotal: bytes,
+      validateOnly: validateOnly === 'true' || validateOnly === '1',
+    });
+    return { runId: run.id, feedId: feed.id, status: run.status, validateOnly: run.validateOnly, bytes };
+  }
+
+  private fileOf(req: ContextualRequest, filename?: string): Promise<{ body: Readable; name: string | null }> {
+    const type = req.headers['content-type'] ?? '';
+    if (!type.startsWith('multipart/form-data')) return Promise.resolve({ body: req, name: filename ?? null });
+    return new Promise((resolve, reject) => {
+      let found = false;
+      const parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: this.config.uploads.maxBytes + 1 } });
+      parser.on('file', (_field, stream, info) => {
+        found = true;
+        resolve({ body: stream, name: filename ?? info.filename ?? null });
+      });
+      parser.on('error', (error) => reject(new AppError('BAD_USER_INPUT', `Malformed multipart body: ${(error as Error).message}`)));
+      parser.on('close', () => {
+        if (!found) reject(new AppError('BAD_USER_INPUT', 'The multipart body has no file; send the feed as a file field.'));
+      });
+      req.pipe(parser);
+    });
+  }
+}

@@ -1,0 +1,76 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import type { BrandContext } from '@brandshelf/core';
+import { FeedsService, RunsService, type FeedEntity, type IngestionRunEntity } from '@brandshelf/ingestion';
+import { Auth } from '../graphql/auth.guard.js';
+import { Ctx } from '../graphql/request-context.decorator.js';
+import { ColumnMapping, CreateFeedInput, Feed, IngestionRun, UpdateFeedInput } from './ingestion.types.js';
+
+@Auth('brand')
+@Resolver(() => Feed)
+export class FeedsResolver {
+  constructor(
+    @Inject(FeedsService) private readonly feedsService: FeedsService,
+    @Inject(RunsService) private readonly runsService: RunsService,
+  ) {}
+
+  @Query(() => [Feed], { description: "The brand's feeds." })
+  feeds(@Ctx() ctx: BrandContext): Promise<FeedEntity[]> {
+    return this.feedsService.list(ctx);
+  }
+
+  @Query(() => Feed)
+  feed(@Ctx() ctx: BrandContext, @Args('id', { type: () => ID }) id: string): Promise<FeedEntity> {
+    return this.feedsService.get(ctx, id);
+  }
+
+  @Mutation(() => Feed)
+  createFeed(@Ctx() ctx: BrandContext, @Args('input') input: CreateFeedInput): Promise<FeedEntity> {
+    return this.feedsService.create(ctx, input);
+  }
+
+  @Mutation(() => Feed, { description: 'Changes only the fields given.' })
+  updateFeed(
+    @Ctx() ctx: BrandContext,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('input') input: UpdateFeedInput,
+  ): Promise<FeedEntity> {
+    return this.feedsService.update(ctx, id, stripNulls(input));
+  }
+
+  @Mutation(() => Feed, { description: 'Deletes the feed with its runs, versions and diagnostics.' })
+  deleteFeed(@Ctx() ctx: BrandContext, @Args('id', { type: () => ID }) id: string): Promise<FeedEntity> {
+    return this.feedsService.delete(ctx, id);
+  }
+
+  @Mutation(() => IngestionRun, { description: 'Fetches a URL feed now (conditionally: an unchanged file does no work).' })
+  async fetchFeedNow(@Ctx() ctx: BrandContext, @Args('feedId', { type: () => ID }) feedId: string): Promise<IngestionRunEntity> {
+    return this.runsService.startFetch(ctx, feedId);
+  }
+
+  @ResolveField(() => Boolean)
+  hasBasicAuth(@Parent() feed: FeedEntity): boolean {
+    return Boolean(feed.basicAuthUsername && feed.basicAuthPasswordSealed);
+  }
+
+  @ResolveField(() => [ColumnMapping])
+  columnMapping(@Parent() feed: FeedEntity): ColumnMapping[] {
+    return Object.entries(feed.columnMapping ?? {}).map(([column, attribute]) => ({ column, attribute }));
+  }
+
+  @ResolveField(() => [IngestionRun], { description: 'Newest first.' })
+  runs(
+    @Ctx() ctx: BrandContext,
+    @Parent() feed: FeedEntity,
+    @Args('first', { type: () => Int, defaultValue: 20 }) first: number,
+  ): Promise<IngestionRunEntity[]> {
+    return this.runsService.listForFeed(ctx, feed.id, first);
+  }
+}
+
+/** In an update, an explicit null for a non-nullable setting means "leave it". */
+function stripNulls<T extends object>(input: T): T {
+  const out = { ...input } as Record<string, unknown>;
+  for (const key of ['name', 'format', 'mode'] as const) if (out[key] === null) delete out[key];
+  return out as T;
+}

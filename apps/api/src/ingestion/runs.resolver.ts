@@ -1,0 +1,109 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import type { BrandContext } from '@brandshelf/core';
+import { FeedsService, RunsService, type FeedEntity, type IngestionRunEntity } from '@brandshelf/ingestion';
+import { Auth } from '../graphql/auth.guard.js';
+import { Ctx } from '../graphql/request-context.decorator.js';
+import {
+  ColumnMapping,
+  Feed,
+  IngestionRun,
+  IssueFilterInput,
+  IssueSummary,
+  RunDiff,
+  RunError,
+  RunIssueConnection,
+} from './ingestion.types.js';
+
+@Auth('brand')
+@Resolver(() => IngestionRun)
+export class RunsResolver {
+  constructor(
+    @Inject(RunsService) private readonly runs: RunsService,
+    @Inject(FeedsService) private readonly feeds: FeedsService,
+  ) {}
+
+  @Query(() => IngestionRun)
+  ingestionRun(@Ctx() ctx: BrandContext, @Args('id', { type: () => ID }) id: string): Promise<IngestionRunEntity> {
+    return this.runs.get(ctx, id);
+  }
+
+  @Mutation(() => IngestionRun, { description: 'Cancels a queued or running run; the live catalog is untouched.' })
+  cancelRun(@Ctx() ctx: BrandContext, @Args('runId', { type: () => ID }) runId: string): Promise<IngestionRunEntity> {
+    return this.runs.cancel(ctx, runId);
+  }
+
+  @Subscription(() => IngestionRun, {
+    description: 'The run as it progresses (at least once a second while it runs), ending when it finishes.',
+    resolve: (run: IngestionRunEntity) => run,
+  })
+  ingestionRunProgress(@Ctx() ctx: BrandContext, @Args('runId', { type: () => ID }) runId: string) {
+    return this.runs.watch(ctx, runId);
+  }
+
+  @ResolveField(() => Feed)
+  feed(@Ctx() ctx: BrandContext, @Parent() run: IngestionRunEntity): Promise<FeedEntity> {
+    return this.feeds.get(ctx, run.feedId);
+  }
+
+  @ResolveField(() => RunDiff, { nullable: true, description: 'Set once the run has compared its items.' })
+  diff(@Parent() run: IngestionRunEntity): RunDiff | null {
+    if (run.itemsCreated === null) return null;
+    return {
+      created: run.itemsCreated,
+      updated: run.itemsUpdated ?? 0,
+      unchanged: run.itemsUnchanged ?? 0,
+      removed: run.itemsRemoved ?? 0,
+    };
+  }
+
+  @ResolveField(() => RunError, { nullable: true, description: 'Why a FAILED run failed.' })
+  error(@Parent() run: IngestionRunEntity): RunError | null {
+    return run.errorCode ? { code: run.errorCode, message: run.errorMessage ?? '', hint: run.errorHint ?? '' } : null;
+  }
+
+  @ResolveField(() => [IssueSummary], { description: 'Issues counted by code and attribute, errors first.' })
+  issueSummary(@Parent() run: IngestionRunEntity): IssueSummary[] {
+    return run.issueSummary as IssueSummary[];
+  }
+
+  @ResolveField(() => [ColumnMapping], { description: 'How each column or element of the file was understood.' })
+  columns(@Parent() run: IngestionRunEntity): ColumnMapping[] {
+    return (run.columns ?? []).map((c) => ({ column: c.header, attribute: c.attribute }));
+  }
+
+  @ResolveField(() => Number, { nullable: true, description: 'Share of the file read, 0 to 1.' })
+  progress(@Parent() run: IngestionRunEntity): number | null {
+    if (run.status === 'SUCCEEDED') return 1;
+    return run.bytesTotal ? Math.min(1, run.bytesRead / run.bytesTotal) : null;
+  }
+
+  @ResolveField(() => Int, { nullable: true })
+  durationMs(@Parent() run: IngestionRunEntity): number | null {
+    if (!run.startedAt) return null;
+    return (run.finishedAt ?? new Date()).getTime() - run.startedAt.getTime();
+  }
+
+  @ResolveField(() => String, { description: 'Every stored issue as CSV (needs the same API key).' })
+  issuesCsvPath(@Parent() run: IngestionRunEntity): string {
+    return `/runs/${run.id}/issues.csv`;
+  }
+
+  @ResolveField(() => RunIssueConnection)
+  async issues(
+    @Ctx() ctx: BrandContext,
+    @Parent() run: IngestionRunEntity,
+    @Args('filter', { type: () => IssueFilterInput, nullable: true }) filter: IssueFilterInput | null,
+    @Args('first', { type: () => Int, defaultValue: 50 }) first: number,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): Promise<RunIssueConnection> {
+    const page = await this.runs.issues(ctx, run.id, filter ?? {}, { first, after });
+    const edges = page.issues.map((node) => ({ node, cursor: RunsService.issueCursor(node) }));
+    return {
+      edges,
+      nodes: page.issues,
+      totalCount: page.totalCount,
+      pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+    } as RunIssueConnection;
+  }
+}

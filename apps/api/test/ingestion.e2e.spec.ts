@@ -1,0 +1,279 @@
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import {
+  createFeed,
+  ingest,
+  registerBrand,
+  startTestApi,
+  summaryCodes,
+  uploadFeed,
+  waitForRun,
+  type TestApi,
+} from '@brandshelf/testing';
+import { createApi } from '../src/create-api.js';
+
+const HEADER = 'id,title,description,link,image_link,availability,price,brand,mpn,condition';
+const row = (id: string, price = '59.99 USD', extra: Partial<Record<string, string>> = {}) => {
+  const v = {
+    title: `Trail Runner ${id}`,
+    description: 'A light trail shoe with a grippy sole.',
+    link: `https://shop.example/p/${id}`,
+    image: `https://img.example/${id}.jpg`,
+    availability: 'in stock',
+    ...extra,
+  };
+  return [id, v.title, v.description, v.link, v.image, v.availability, price, 'Acme', `MPN-${id}`, 'new'].join(',');
+};
+const csv = (...rows: string[]) => [HEADER, ...rows].join('\n') + '\n';
+
+describe('feed ingestion (e2e on a real database)', () => {
+  let api: TestApi;
+  let key: string;
+
+  beforeAll(async () => {
+    api = await startTestApi(createApi);
+    key = (await registerBrand(api, 'Ingest')).apiKey;
+  }, 120_000);
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const count = async (table: string, feedId: string) =>
+    Number((await api.runtime.dataSource.query(`SELECT count(*) AS n FROM ${table} WHERE feed_id = $1`, [feedId]))[0].n);
+
+  it('stages a valid CSV, then finds an identical re-upload unchanged and writes nothing', async () => {
+    const feedId = await createFeed(api, key, { name: 'Main' });
+    const body = csv(row('A1'), row('A2'), row('A3'));
+    const first = await ingest(api, key, feedId, body);
+    expect(first).toMatchObject({
+      status: 'SUCCEEDED',
+      rowsRead: 3,
+      itemsAccepted: 3,
+      itemsRejected: 0,
+      errors: 0,
+      detectedFormat: 'CSV',
+      delimiter: ',',
+      diff: { created: 3, updated: 0, unchanged: 0, removed: 0 },
+    });
+    expect(first.versionId).toBeTruthy();
+    expect(first.bytesRead).toBe(Buffer.byteLength(body));
+    const revisions = await count('item_revision', feedId);
+    expect(revisions).toBe(3);
+
+    const second = await ingest(api, key, feedId, body);
+    expect(second.diff).toEqual({ created: 0, updated: 0, unchanged: 3, removed: 0 });
+    expect(second.versionId).toBe(first.versionId); // no new version for an unchanged feed
+    expect(await count('item_revision', feedId)).toBe(revisions);
+    expect(await count('catalog_version', feedId)).toBe(1);
+
+    const third = await ingest(api, key, feedId, csv(row('A1', '49.99 USD'), row('A2'), row('A4')));
+    expect(third.diff).toEqual({ created: 1, updated: 1, unchanged: 1, removed: 1 });
+    expect(third.versionId).not.toBe(first.versionId);
+    expect(await count('item_revision', feedId)).toBe(5); // only the changed and the new item were written
+  });
+
+  it('validateOnly gives diagnostics and would-be counts without staging anything', async () => {
+    const feedId = await createFeed(api, key, { name: 'Dry run' });
+    await ingest(api, key, feedId, csv(row('B1'), row('B2')));
+    const versions = await count('catalog_version', feedId);
+    const dry = await ingest(api, key, feedId, csv(row('B1', '1.00 USD'), row('B3'), row('B4', 'free')), '?validateOnly=true');
+    expect(dry).toMatchObject({ status: 'SUCCEEDED', validateOnly: true, versionId: null, itemsAccepted: 2, itemsRejected: 1 });
+    expect(dry.diff).toEqual({ created: 1, updated: 1, unchanged: 0, removed: 1 });
+    expect(await count('catalog_version', feedId)).toBe(versions);
+    expect(summaryCodes(dry)).toContain('INVALID_PRICE');
+  });
+
+  it('diagnoses bad rows precisely and serves them filtered, paged and as CSV', async () => {
+    const feedId = await createFeed(api, key, { name: 'Messy' });
+    const body = csv(
+      row('C1'),
+      row('C2', ''), // line 3: no price
+      row('C3', '20.00 USD', { availability: 'maybe' }), // line 4
+      row('C1'), // line 5: duplicate id
+      row('C5', '=HYPERLINK(1)'), // line 6: a formula where a price should be
+    );
+    const run = await ingest(api, key, feedId, body);
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.itemsAccepted).toBe(1);
+    expect(run.itemsRejected).toBe(4);
+    expect(summaryCodes(run)).toEqual(expect.arrayContaining(['MISSING_REQUIRED', 'INVALID_AVAILABILITY', 'DUPLICATE_ID', 'INVALID_PRICE']));
+    const missing = run.issueSummary.find((s) => s.code === 'MISSING_REQUIRED');
+    expect(missing).toMatchObject({ severity: 'ERROR', attribute: 'price', count: 1, sampleRows: [3] });
+
+    const q = `query($id: ID!, $filter: IssueFilterInput, $first: Int, $after: String) { ingestionRun(id: $id) {
+      issues(filter: $filter, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor }
+        nodes { severity code attribute row itemId value message hint } } } }`;
+    const filtered = await api.gqlOk(q, { id: run.id, filter: { code: 'INVALID_AVAILABILITY' } }, key);
+    expect(filtered.ingestionRun.issues.totalCount).toBe(1);
+    const issue = filtered.ingestionRun.issues.nodes[0];
+    expect(issue).toMatchObject({ severity: 'ERROR', attribute: 'availability', row: 4, itemId: 'C3', value: 'maybe' });
+    expect(issue.hint.length).toBeGreaterThan(10);
+
+    const errors = await api.gqlOk(q, { id: run.id, filter: { severity: 'ERROR' }, first: 2 }, key);
+    const page1 = errors.ingestionRun.issues;
+    expect(page1.nodes).toHaveLength(2);
+    expect(page1.pageInfo.hasNextPage).toBe(true);
+    const page2 = (await api.gqlOk(q, { id: run.id, filter: { severity: 'ERROR' }, first: 50, after: page1.pageInfo.endCursor }, key))
+      .ingestionRun.issues;
+    expect(page1.totalCount).toBe(page1.nodes.length + page2.nodes.length);
+    const rows = [...page1.nodes, ...page2.nodes].map((i: { row: number }) => i.row);
+    expect(rows).toEqual([...rows].sort((a, b) => a - b));
+
+    const res = await fetch(`${api.url}/runs/${run.id}/issues.csv`, { headers: { authorization: `Bearer ${key}` } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toContain('text/csv');
+    const text = await res.text();
+    const lines = text.trim().split('\n');
+    expect(lines[0]).toBe('row,item_id,severity,code,attribute,value,message,hint');
+    expect(lines).toHaveLength(run.issuesStored + 1);
+    expect(text).toContain('INVALID_AVAILABILITY');
+    expect(text).toContain(`'=HYPERLINK`); // defused for spreadsheets
+    expect(text).not.toMatch(/,=HYPERLINK/);
+  });
+
+  it('accepts gzip, TSV and multipart uploads', async () => {
+    const feedId = await createFeed(api, key, { name: 'Formats' });
+    const gz = await ingest(api, key, feedId, gzipSync(csv(row('D1'), row('D2'))));
+    expect(gz).toMatchObject({ status: 'SUCCEEDED', itemsAccepted: 2 });
+
+    const tsv = [HEADER, row('D1'), row('D2')].map((l) => l.replaceAll(',', '\t')).join('\n');
+    const tsvRun = await ingest(api, key, feedId, tsv);
+    expect(tsvRun).toMatchObject({ status: 'SUCCEEDED', delimiter: '\t', itemsAccepted: 2 });
+
+    const form = new FormData();
+    form.append('file', new Blob([csv(row('D3'))]), 'catalog.csv');
+    const res = await fetch(`${api.url}/feeds/${feedId}/uploads`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}` },
+      body: form,
+    });
+    expect(res.status).toBe(202);
+    const run = await waitForRun(api, key, ((await res.json()) as { runId: string }).runId);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', itemsAccepted: 1 });
+  });
+
+  describe('bad input gives a clear run result and never crashes the worker', () => {
+    let feedId: string;
+    beforeAll(async () => {
+      feedId = await createFeed(api, key, { name: 'Hostile' });
+    });
+
+    it('binary garbage', async () => {
+      const png = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2000, 7)]);
+      const run = await ingest(api, key, feedId, png);
+      expect(run).toMatchObject({ status: 'FAILED', error: { code: 'NOT_A_FEED' } });
+      expect(run.error!.hint.length).toBeGreaterThan(10);
+    });
+
+    it('a truncated gzip keeps the rows it could read', async () => {
+      const rows = Array.from({ length: 3000 }, (_, i) => row(`T${i}`));
+      const full = gzipSync(csv(...rows));
+      const run = await ingest(api, key, feedId, full.subarray(0, Math.floor(full.length * 0.6)));
+      expect(run).toMatchObject({ status: 'FAILED', error: { code: 'TRUNCATED_GZIP' } });
+      expect(run.rowsRead).toBeGreaterThan(100);
+      expect(run.versionId).toBeNull();
+    });
+
+    it('an unterminated quote', async () => {
+      const run = await ingest(api, key, feedId, csv(row('U1'), row('U2')) + 'U3,"never closed,desc\n');
+      expect(run).toMatchObject({ status: 'FAILED', error: { code: 'UNTERMINATED_QUOTE' } });
+      expect(run.rowsRead).toBe(2);
+    });
+
+    it('XML that is not well-formed', async () => {
+      const xml = `<?xml version="1.0"?><rss xmlns:g="http://base.google.com/ns/1.0"><channel>
+        <item><g:id>X1</g:id><title>One</title></item>
+        <item><g:id>X2</g:id><title>Two</title></wrong></item></channel></rss>`;
+      const run = await ingest(api, key, feedId, xml);
+      expect(run).toMatchObject({ status: 'FAILED', error: { code: 'XML_MALFORMED' }, detectedFormat: 'XML' });
+      expect(run.rowsRead).toBeGreaterThanOrEqual(1);
+    });
+
+    it('an entity-expansion bomb is refused', async () => {
+      const bomb = `<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;">]>
+        <rss><channel><item><title>&lol2;</title></item></channel></rss>`;
+      const run = await ingest(api, key, feedId, bomb);
+      expect(run).toMatchObject({ status: 'FAILED', error: { code: 'XML_DOCTYPE_FORBIDDEN' } });
+    });
+
+    it('an empty file', async () => {
+      const run = await ingest(api, key, feedId, '');
+      expect(run).toMatchObject({ status: 'FAILED', error: { code: 'EMPTY_FEED' } });
+    });
+
+    it('a header-only file', async () => {
+      const run = await ingest(api, key, feedId, HEADER + '\n');
+      expect(run).toMatchObject({ status: 'SUCCEEDED', rowsRead: 0, itemsAccepted: 0 });
+      expect(summaryCodes(run)).toContain('NO_ITEMS');
+    });
+
+    it('a 10 MB cell rejects its row only', async () => {
+      const big = row('BIG', '10.00 USD', { title: 'x'.repeat(10 * 1024 * 1024) });
+      const run = await ingest(api, key, feedId, csv(row('OK1'), big, row('OK2')));
+      expect(run.status).toBe('SUCCEEDED');
+      expect(run.itemsAccepted).toBe(2);
+      expect(run.itemsRejected).toBe(1);
+      expect(summaryCodes(run).some((c) => c === 'CELL_TOO_LARGE' || c === 'RECORD_TOO_LARGE')).toBe(true);
+    });
+
+    it('and the worker still ingests a good file afterwards', async () => {
+      const run = await ingest(api, key, feedId, csv(row('G1')));
+      expect(run).toMatchObject({ status: 'SUCCEEDED', itemsAccepted: 1 });
+    });
+  });
+
+  it('supplemental (UPDATE_ONLY) feeds update existing products only', async () => {
+    const primary = await createFeed(api, key, { name: 'Primary' });
+    await ingest(api, key, primary, csv(row('S1'), row('S2')));
+    const supplemental = await createFeed(api, key, { name: 'Prices', mode: 'UPDATE_ONLY' });
+    const run = await ingest(api, key, supplemental, 'id,price\nS1,10.00 USD\nS2,12.00 USD\nNOPE,5.00 USD\n');
+    expect(run.status).toBe('SUCCEEDED');
+    expect(run.itemsAccepted).toBe(2);
+    expect(run.itemsRejected).toBe(1);
+    expect(run.diff?.removed).toBe(0);
+    const unknown = run.issueSummary.find((s) => s.code === 'UNKNOWN_ITEM_ID');
+    expect(unknown).toMatchObject({ severity: 'ERROR', count: 1, sampleRows: [4] });
+  });
+
+  it("keeps brands out of each other's feeds, runs and diagnostics", async () => {
+    const feedId = await createFeed(api, key, { name: 'Private' });
+    const run = await ingest(api, key, feedId, csv(row('P1', '')));
+    const other = await registerBrand(api, 'Intruder');
+    const codeOf = async (query: string, variables: Record<string, unknown>) =>
+      (await api.gql(query, variables, other.apiKey)).errors?.[0].extensions?.code;
+    expect(await codeOf('query($id: ID!) { feed(id: $id) { id } }', { id: feedId })).toBe('NOT_FOUND');
+    expect(await codeOf('query($id: ID!) { ingestionRun(id: $id) { id } }', { id: run.id })).toBe('NOT_FOUND');
+    expect(await codeOf('mutation($id: ID!) { cancelRun(runId: $id) { id } }', { id: run.id })).toBe('NOT_FOUND');
+    expect(await codeOf('mutation($id: ID!) { updateFeed(id: $id, input: { name: "x" }) { id } }', { id: feedId })).toBe('NOT_FOUND');
+    expect(await codeOf('mutation($id: ID!) { deleteFeed(id: $id) { id } }', { id: feedId })).toBe('NOT_FOUND');
+    expect((await api.gqlOk('{ feeds { id } }', {}, other.apiKey)).feeds).toEqual([]);
+    const csvRes = await fetch(`${api.url}/runs/${run.id}/issues.csv`, { headers: { authorization: `Bearer ${other.apiKey}` } });
+    expect(csvRes.status).toBe(404);
+    const upload = await uploadFeed(api, other.apiKey, feedId, csv(row('Z1')));
+    expect(upload.status).toBe(404);
+    expect(upload.json.code).toBe('NOT_FOUND');
+    // The owner still sees everything intact.
+    expect((await api.gqlOk('query($id: ID!) { feed(id: $id) { name } }', { id: feedId }, key)).feed.name).toBe('Private');
+  });
+
+  it('refuses uploads without a brand key', async () => {
+    const feedId = await createFeed(api, key, { name: 'Guarded' });
+    const res = await fetch(`${api.url}/feeds/${feedId}/uploads`, { method: 'POST', body: 'x' });
+    expect(res.status).toBe(401);
+    expect(((await res.json()) as { code: string }).code).toBe('UNAUTHENTICATED');
+  });
+
+  it('validates feed settings with specific messages', async () => {
+    const bad = async (input: Record<string, unknown>) =>
+      (await api.gql('mutation($input: CreateFeedInput!) { createFeed(input: $input) { id } }', { input: { name: 'x', ...input } }, key))
+        .errors?.[0];
+    expect((await bad({ source: 'URL' }))?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'url' });
+    expect((await bad({ source: 'URL', url: 'ftp://x.example/feed' }))?.message).toMatch(/http/);
+    expect((await bad({ defaultCurrency: 'XYZ' }))?.extensions).toMatchObject({ field: 'defaultCurrency' });
+    expect((await bad({ columnMapping: [{ column: 'Preis', attribute: 'prize' }] }))?.message).toMatch(/not an attribute/);
+    expect((await bad({ source: 'URL', url: 'https://x.example/f', schedule: 'whenever' }))?.extensions).toMatchObject({
+      field: 'schedule',
+    });
+  });
+});

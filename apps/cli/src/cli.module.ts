@@ -1,0 +1,11 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { IngestionModule } from '@brandshelf/ingestion';
+import { PlatformModule, type Runtime } from '@brandshelf/runtime';
+
+/** The libs without HTTP or consumers: the CLI runs the pipeline in its own process. */
+@Module({})
+export class CliModule {
+  static forRuntime(runtime: Runtime): DynamicModule {
+    return { module: CliModule, imports: [PlatformModule.forRuntime(runtime, { consumeJobs: false }), IngestionModule] };
+  }
+}

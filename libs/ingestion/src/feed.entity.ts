@@ -1,0 +1,30 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+
+export type FeedSource = 'UPLOAD' | 'URL' | 'SHOPIFY';
+export type FeedFormatSetting = 'AUTO' | 'CSV' | 'TSV' | 'XML';
+export type FeedMode = 'REPLACE' | 'UPDATE_ONLY';
+
+@Entity('feed')
+export class FeedEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') brandId: string;
+  @Column('text') name: string;
+  @Column('text') source: FeedSource;
+  @Column('text') format: FeedFormatSetting;
+  @Column('text', { nullable: true }) url: string | null;
+  @Column('text', { nullable: true }) basicAuthUsername: string | null;
+  /** Sealed with the SecretBox; never returned by any query. */
+  @Column('text', { nullable: true }) basicAuthPasswordSealed: string | null;
+  @Column('text') mode: FeedMode;
+  @Column('text', { nullable: true }) defaultCurrency: string | null;
+  @Column('jsonb', { nullable: true }) columnMapping: Record<string, string> | null;
+  @Column('text', { nullable: true }) xmlItemElement: string | null;
+  @Column('text', { nullable: true }) schedule: string | null;
+  @Column('integer', { nullable: true }) scheduleIntervalMinutes: number | null;
+  @Column('timestamptz', { nullable: true }) nextFetchAt: Date | null;
+  @Column('text', { nullable: true }) lastEtag: string | null;
+  @Column('text', { nullable: true }) lastModified: string | null;
+  @Column('uuid', { nullable: true }) liveVersionId: string | null;
+  @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
+  @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
+}

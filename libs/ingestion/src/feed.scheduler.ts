@@ -1,0 +1,72 @@
+import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { JobHandler, QueueService } from '@brandshelf/queue';
+import { FEED_SCHEDULE_TICK, INGEST_RUN } from './ingestion.jobs.js';
+
+/**
+ * URL feeds with a schedule are fetched when due. A tick job claims due feeds with SKIP LOCKED, so any
+ * number of workers can tick at once without fetching a feed twice, and creates one run per feed.
+ */
+@Injectable()
+export class FeedScheduler implements OnApplicationBootstrap {
+  private readonly logger = new Logger('FeedScheduler');
+  private timer: NodeJS.Timeout | null = null;
+
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(QueueService) private readonly queue: QueueService,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    if (!this.queue.consumes) return;
+    // One tick a minute per process; each tick is cheap and claims feeds exclusively.
+    this.timer = setInterval(() => {
+      if (this.queue.isStopping) return;
+      void this.queue.send(FEED_SCHEDULE_TICK, {}, { singletonKey: 'tick' }).catch(() => undefined);
+    }, 60_000);
+    this.timer.unref();
+  }
+
+  onApplicationShutdown(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  @JobHandler(FEED_SCHEDULE_TICK)
+  async tick(): Promise<number> {
+    return this.runDueFeeds(new Date());
+  }
+
+  /** Creates a run for every URL feed due at `now` and moves its next fetch on by its interval. */
+  async runDueFeeds(now: Date): Promise<number> {
+    const created: { run_id: string; brand_id: string }[] = await this.db.transaction(async (manager) => {
+      const due: { id: string; brand_id: string; schedule_interval_minutes: number }[] = await manager.query(
+        `SELECT id, brand_id, schedule_interval_minutes FROM feed
+          WHERE next_fetch_at <= $1 AND source = 'URL' AND schedule_interval_minutes IS NOT NULL
+          ORDER BY next_fetch_at LIMIT 100 FOR UPDATE SKIP LOCKED`,
+        [now],
+      );
+      const runs: { run_id: string; brand_id: string }[] = [];
+      for (const feed of due) {
+        const busy = await manager.query(
+          `SELECT 1 FROM ingestion_run WHERE feed_id = $1 AND status IN ('QUEUED', 'RUNNING') LIMIT 1`,
+          [feed.id],
+        );
+        await manager.query(`UPDATE feed SET next_fetch_at = $2::timestamptz + make_interval(mins => $3) WHERE id = $1`, [
+          feed.id,
+          now,
+          feed.schedule_interval_minutes,
+        ]);
+        if (busy.length) continue; // the previous fetch is still going: skip this slot rather than pile up
+        const [run] = await manager.query(
+          `INSERT INTO ingestion_run (brand_id, feed_id, trigger) VALUES ($1, $2, 'SCHEDULE') RETURNING id AS run_id, brand_id`,
+          [feed.brand_id, feed.id],
+        );
+        runs.push(run);
+      }
+      return runs;
+    });
+    for (const run of created) await this.queue.send(INGEST_RUN, { runId: run.run_id, brandId: run.brand_id });
+    if (created.length) this.logger.log({ msg: 'scheduled fetches queued', count: created.length });
+    return created.length;
+  }
+}

@@ -1,0 +1,154 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Repository } from 'typeorm';
+import { ATTRIBUTE_BY_NAME, CURRENCIES, CUSTOM_PREFIX } from '@brandshelf/catalog-rules';
+import { BadInputError, SecretBox, type BrandContext } from '@brandshelf/core';
+import { BrandScopedRepository } from '@brandshelf/db';
+import type { FeedEntity, FeedFormatSetting, FeedMode, FeedSource } from './feed.entity.js';
+import { FeedEntity as Feed } from './feed.entity.js';
+import { parseSchedule } from './schedule.parser.js';
+
+export interface FeedInput {
+  name?: string | null;
+  source?: FeedSource | null;
+  format?: FeedFormatSetting | null;
+  url?: string | null;
+  basicAuth?: { username: string; password: string } | null;
+  mode?: FeedMode | null;
+  defaultCurrency?: string | null;
+  columnMapping?: { column: string; attribute: string }[] | null;
+  xmlItemElement?: string | null;
+  schedule?: string | null;
+}
+
+@Injectable()
+export class FeedsService {
+  private readonly feeds: BrandScopedRepository<FeedEntity>;
+
+  constructor(
+    @InjectRepository(Feed) repository: Repository<FeedEntity>,
+    @Inject(SecretBox) private readonly secrets: SecretBox,
+  ) {
+    this.feeds = new BrandScopedRepository(repository, 'Feed');
+  }
+
+  list(ctx: BrandContext): Promise<FeedEntity[]> {
+    return this.feeds.find(ctx, {}, { order: { createdAt: 'ASC' } });
+  }
+
+  get(ctx: BrandContext, id: string): Promise<FeedEntity> {
+    return this.feeds.get(ctx, id);
+  }
+
+  async create(ctx: BrandContext, input: FeedInput): Promise<FeedEntity> {
+    const source = input.source ?? 'UPLOAD';
+    if (source === 'SHOPIFY') {
+      throw new BadInputError('Shopify feeds are created by connecting a store, not with createFeed.', 'source');
+    }
+    const values = this.validate({ ...input, source }, null);
+    return this.feeds.insert(ctx, { source, format: 'AUTO', mode: 'REPLACE', ...values } as Partial<FeedEntity>);
+  }
+
+  async update(ctx: BrandContext, id: string, input: FeedInput): Promise<FeedEntity> {
+    const current = await this.feeds.get(ctx, id);
+    if (input.source && input.source !== current.source) {
+      throw new BadInputError('A feed keeps its source; create another feed for another source.', 'source');
+    }
+    return this.feeds.update(ctx, id, this.validate({ ...input, source: current.source }, current));
+  }
+
+  async delete(ctx: BrandContext, id: string): Promise<FeedEntity> {
+    const feed = await this.feeds.get(ctx, id);
+    await this.feeds.delete(ctx, id);
+    return feed;
+  }
+
+  /** The basic-auth password of a URL feed, for the fetcher only. */
+  basicAuthOf(feed: FeedEntity): { username: string; password: string } | null {
+    if (!feed.basicAuthUsername || !feed.basicAuthPasswordSealed) return null;
+    return { username: feed.basicAuthUsername, password: this.secrets.open(feed.basicAuthPasswordSealed) };
+  }
+
+  private validate(input: FeedInput, current: FeedEntity | null): Partial<FeedEntity> {
+    const out: Partial<FeedEntity> = {};
+    if (input.name !== undefined && input.name !== null) {
+      const name = input.name.trim();
+      if (!name || name.length > 120) throw new BadInputError('name must be 1 to 120 characters.', 'name');
+      out.name = name;
+    } else if (!current) {
+      throw new BadInputError('name is required.', 'name');
+    }
+    if (input.format) out.format = input.format;
+    if (input.mode) out.mode = input.mode;
+    if (input.url !== undefined) out.url = input.url ? checkFeedUrl(input.url) : null;
+    const url = out.url !== undefined ? out.url : (current?.url ?? null);
+    if (input.source === 'URL' && !url) throw new BadInputError('url is required for a URL feed.', 'url');
+    if (input.source === 'UPLOAD' && url) {
+      throw new BadInputError('url is only for URL feeds; upload files to POST /feeds/:id/uploads.', 'url');
+    }
+    if (input.basicAuth !== undefined) {
+      out.basicAuthUsername = input.basicAuth?.username ?? null;
+      out.basicAuthPasswordSealed = input.basicAuth ? this.secrets.seal(input.basicAuth.password) : null;
+    }
+    if (input.defaultCurrency !== undefined) {
+      const code = input.defaultCurrency?.trim().toUpperCase() || null;
+      if (code && !CURRENCIES[code]) {
+        throw new BadInputError(`defaultCurrency "${input.defaultCurrency}" is not an ISO 4217 code (e.g. USD, EUR, SEK).`, 'defaultCurrency');
+      }
+      out.defaultCurrency = code;
+    }
+    if (input.columnMapping !== undefined) out.columnMapping = checkColumnMapping(input.columnMapping);
+    if (input.xmlItemElement !== undefined) {
+      const element = input.xmlItemElement?.trim() || null;
+      if (element && !/^[A-Za-z_][\w.:-]*$/.test(element)) {
+        throw new BadInputError(`xmlItemElement "${element}" is not an XML element name.`, 'xmlItemElement');
+      }
+      out.xmlItemElement = element;
+    }
+    if (input.schedule !== undefined) {
+      const minutes = parseSchedule(input.schedule);
+      if (minutes !== null && input.source !== 'URL') {
+        throw new BadInputError('Only URL feeds can be fetched on a schedule.', 'schedule');
+      }
+      out.schedule = minutes === null ? null : input.schedule!.trim();
+      out.scheduleIntervalMinutes = minutes;
+      out.nextFetchAt = minutes === null ? null : new Date(Date.now() + minutes * 60_000);
+    }
+    return out;
+  }
+}
+
+function checkFeedUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new BadInputError(`url "${raw}" is not a valid URL.`, 'url');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new BadInputError('url must start with http:// or https://.', 'url');
+  }
+  if (url.username || url.password) {
+    throw new BadInputError('Put credentials in basicAuth, not in the URL, so they are stored encrypted.', 'url');
+  }
+  if (url.href.length > 2000) throw new BadInputError('url must be at most 2000 characters.', 'url');
+  return url.href;
+}
+
+function checkColumnMapping(pairs: { column: string; attribute: string }[] | null): Record<string, string> | null {
+  if (!pairs || pairs.length === 0) return null;
+  const mapping: Record<string, string> = {};
+  for (const { column, attribute } of pairs) {
+    const target = attribute.trim();
+    if (!column.trim()) throw new BadInputError('columnMapping has an empty column name.', 'columnMapping');
+    if (!ATTRIBUTE_BY_NAME.has(target) && !(target.startsWith(CUSTOM_PREFIX) && target.length > CUSTOM_PREFIX.length)) {
+      throw new BadInputError(
+        `columnMapping maps "${column}" to "${attribute}", which is not an attribute; use a Merchant Center name ` +
+          `(e.g. image_link, price, gtin) or "custom:<name>".`,
+        'columnMapping',
+      );
+    }
+    mapping[column.trim()] = target;
+  }
+  return mapping;
+}

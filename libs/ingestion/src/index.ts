@@ -1,0 +1,18 @@
+export * from './catalog-version.entity.js';
+export * from './feed.entity.js';
+export * from './feed.scheduler.js';
+export * from './feeds.service.js';
+export * from './ingestion-run.entity.js';
+export * from './ingestion.jobs.js';
+export * from './ingestion.module.js';
+export * from './ingestion.pipeline.js';
+export * from './runs.service.js';
+export * from './schedule.parser.js';
+
+import { CatalogVersionEntity } from './catalog-version.entity.js';
+import { FeedEntity } from './feed.entity.js';
+import { IngestionRunEntity } from './ingestion-run.entity.js';
+import { FEED_SCHEDULE_TICK, INGEST_RUN } from './ingestion.jobs.js';
+
+export const INGESTION_ENTITIES = [FeedEntity, IngestionRunEntity, CatalogVersionEntity];
+export const INGESTION_JOBS = [INGEST_RUN, FEED_SCHEDULE_TICK];

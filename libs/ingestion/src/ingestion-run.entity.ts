@@ -1,0 +1,66 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export type RunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+export type RunPhase =
+  | 'QUEUED'
+  | 'FETCHING'
+  | 'READING'
+  | 'STAGING'
+  | 'COMPARING'
+  | 'IMAGES'
+  | 'DONE';
+export type RunTrigger = 'UPLOAD' | 'FETCH' | 'SCHEDULE' | 'CLI' | 'SYNC';
+
+export interface IssueSummaryEntry {
+  code: string;
+  severity: 'ERROR' | 'WARNING';
+  attribute: string | null;
+  count: number;
+  sampleRows: number[];
+}
+
+const bigint = { to: (v: number | null) => v, from: (v: string | null) => (v === null ? null : Number(v)) };
+
+@Entity('ingestion_run')
+export class IngestionRunEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') brandId: string;
+  @Column('uuid') feedId: string;
+  @Column('text') trigger: RunTrigger;
+  @Column('text') status: RunStatus;
+  @Column('text') phase: RunPhase;
+  @Column('boolean') validateOnly: boolean;
+  @Column('text', { nullable: true }) sourceKey: string | null;
+  @Column('text', { nullable: true }) sourceName: string | null;
+  @Column('boolean') notModified: boolean;
+  @Column('boolean') cancelRequested: boolean;
+  @Column('integer') attempt: number;
+  @Column('bigint', { transformer: bigint }) bytesRead: number;
+  @Column('bigint', { nullable: true, transformer: bigint }) bytesTotal: number | null;
+  @Column('integer') rowsRead: number;
+  @Column('integer') itemsAccepted: number;
+  @Column('integer') itemsRejected: number;
+  @Column('integer') warnings: number;
+  @Column('integer') errors: number;
+  @Column('integer', { nullable: true }) itemsCreated: number | null;
+  @Column('integer', { nullable: true }) itemsUpdated: number | null;
+  @Column('integer', { nullable: true }) itemsUnchanged: number | null;
+  @Column('integer', { nullable: true }) itemsRemoved: number | null;
+  @Column('integer') issuesStored: number;
+  @Column('jsonb') issueSummary: IssueSummaryEntry[];
+  @Column('text', { nullable: true }) detectedFormat: string | null;
+  @Column('text', { nullable: true }) dialect: string | null;
+  @Column('text', { nullable: true }) encoding: string | null;
+  @Column('text', { nullable: true }) delimiter: string | null;
+  @Column('jsonb', { nullable: true }) columns: { header: string; attribute: string }[] | null;
+  @Column('uuid', { nullable: true }) versionId: string | null;
+  @Column('text', { nullable: true }) errorCode: string | null;
+  @Column('text', { nullable: true }) errorMessage: string | null;
+  @Column('text', { nullable: true }) errorHint: string | null;
+  @Column('timestamptz') queuedAt: Date;
+  @Column('timestamptz', { nullable: true }) startedAt: Date | null;
+  @Column('timestamptz', { nullable: true }) finishedAt: Date | null;
+  @Column('timestamptz') updatedAt: Date;
+}
+
+export const TERMINAL_STATUSES: readonly RunStatus[] = ['SUCCEEDED', 'FAILED', 'CANCELLED'];

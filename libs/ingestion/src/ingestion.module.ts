@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogVersionEntity } from './catalog-version.entity.js';
+import { FeedEntity } from './feed.entity.js';
+import { FeedScheduler } from './feed.scheduler.js';
+import { FeedsService } from './feeds.service.js';
+import { IngestionRunEntity } from './ingestion-run.entity.js';
+import { IngestionPipeline } from './ingestion.pipeline.js';
+import { RunsService } from './runs.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([FeedEntity, IngestionRunEntity, CatalogVersionEntity])],
+  providers: [FeedsService, RunsService, IngestionPipeline, FeedScheduler],
+  exports: [FeedsService, RunsService, IngestionPipeline],
+})
+export class IngestionModule {}

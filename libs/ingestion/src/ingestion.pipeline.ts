@@ -1,0 +1,388 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { Readable } from 'node:stream';
+import { DataSource, type Repository } from 'typeorm';
+import { ItemValidator, contentHash, type ItemIssue } from '@brandshelf/catalog-rules';
+import { APP_CONFIG, FILE_STORAGE, type AppConfig } from '@brandshelf/core';
+import { FeedReadError, readFeed } from '@brandshelf/feeds';
+import { NetError, SafeHttpClient } from '@brandshelf/net';
+import { JobHandler, type JobContext } from '@brandshelf/queue';
+import type { ObjectStorage } from '@brandshelf/storage';
+import { FeedEntity } from './feed.entity.js';
+import { FeedsService } from './feeds.service.js';
+import { IngestionRunEntity, TERMINAL_STATUSES } from './ingestion-run.entity.js';
+import { INGEST_RUN } from './ingestion.jobs.js';
+import { IssueSink } from './issue.sink.js';
+import { ItemStager } from './item.stager.js';
+import { RunCancelledError, RunProgress, type RunCounters } from './run-progress.js';
+
+/** A failure of the run itself (not of one row): stored on the run with a code and a hint. */
+class RunFailure extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly hint: string,
+  ) {
+    super(message);
+  }
+}
+
+export interface ExecuteOptions {
+  /** Called at every progress write (the CLI draws its progress bar from it). */
+  onProgress?: (counters: RunCounters) => void;
+  /** The queue will not try again after this attempt: an unexpected error fails the run. */
+  lastAttempt?: boolean;
+}
+
+const FETCH_HINTS: Record<string, string> = {
+  BLOCKED_ADDRESS: 'The feed URL points to a private, loopback or metadata address; use a public URL.',
+  TIMEOUT: 'The feed server was too slow to answer; check that it is up, or try again later.',
+  CONNECT_FAILED: 'Could not connect to the feed server; check the host name and that the server is up.',
+  DNS_FAILED: 'The feed host name does not resolve; check the URL for typos.',
+  HTTP_ERROR: 'The feed server answered with an error; check the URL and the basic-auth credentials.',
+  TOO_LARGE: 'The feed is larger than the upload limit (UPLOAD_MAX_BYTES); split it or raise the limit.',
+  TOO_MANY_REDIRECTS: 'The feed URL redirects too often; use the final URL.',
+  UNSUPPORTED_SCHEME: 'Feed URLs must use http or https.',
+  INVALID_URL: 'The feed URL is not valid.',
+};
+
+/**
+ * fetch → read → validate → stage → compare → version, for one run. Items are streamed end to end:
+ * the reader yields one item at a time, accepted items go straight into a COPY, issues into another,
+ * so memory stays flat whatever the feed's size. Restartable: a retried job starts the run over.
+ */
+@Injectable()
+export class IngestionPipeline {
+  private readonly logger = new Logger('Ingestion');
+
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @InjectRepository(IngestionRunEntity) private readonly runs: Repository<IngestionRunEntity>,
+    @InjectRepository(FeedEntity) private readonly feedRepo: Repository<FeedEntity>,
+    @Inject(FILE_STORAGE) private readonly files: ObjectStorage,
+    @Inject(SafeHttpClient) private readonly http: SafeHttpClient,
+    @Inject(FeedsService) private readonly feeds: FeedsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  @JobHandler(INGEST_RUN)
+  async handleIngestRun(payload: { runId: string; brandId: string }, job: JobContext): Promise<void> {
+    await this.execute(payload.runId, payload.brandId, { lastAttempt: job.retryCount >= INGEST_RUN.options.retryLimit });
+  }
+
+  async execute(runId: string, brandId: string, options: ExecuteOptions = {}): Promise<IngestionRunEntity | null> {
+    const run = await this.runs.findOne({ where: { id: runId, brandId } });
+    if (!run || TERMINAL_STATUSES.includes(run.status)) return run;
+    const feed = await this.feedRepo.findOne({ where: { id: run.feedId, brandId } });
+    if (!feed) return run;
+    if (run.cancelRequested) return this.finish(run.id, { status: 'CANCELLED' });
+
+    // A retry starts over: what an earlier attempt stored is replaced, never added to.
+    await this.db.query('DELETE FROM run_issue WHERE run_id = $1', [run.id]);
+    await this.runs.update(
+      { id: run.id },
+      {
+        status: 'RUNNING',
+        phase: feed.source === 'URL' && !run.sourceKey ? 'FETCHING' : 'READING',
+        attempt: run.attempt + 1,
+        startedAt: new Date(),
+        updatedAt: new Date(),
+        errorCode: null,
+        errorMessage: null,
+        errorHint: null,
+      },
+    );
+    const progress = new RunProgress(this.db, run.id, this.config.ingest.progressIntervalMs, options.onProgress);
+    const sink = new IssueSink(this.db, run.id, brandId, this.config.ingest.maxStoredIssues);
+    let stager: ItemStager | null = null;
+    try {
+      const source = await this.openSource(run, feed, progress);
+      if (!source) {
+        return this.finish(run.id, { status: 'SUCCEEDED', notModified: true, counters: progress.counters });
+      }
+      await progress.setPhase('READING');
+      stager = await ItemStager.open(this.db, run.id);
+      const meta = await this.readIntoStage(run.id, source.body, feed, stager, sink, progress);
+      if (meta.fatal) {
+        await sink.add(meta.fatal);
+        await sink.close();
+        progress.counters.errors = sink.errors;
+        await stager.close(true);
+        stager = null;
+        return this.finish(run.id, {
+          status: 'FAILED',
+          counters: progress.counters,
+          error: { code: meta.fatal.code, message: meta.fatal.message, hint: meta.fatal.hint },
+          summary: sink.summaryEntries(),
+          issuesStored: sink.stored,
+          readMeta: meta.readMeta,
+        });
+      }
+
+      await progress.setPhase('COMPARING');
+      await stager.finishLoading();
+      if (feed.mode === 'UPDATE_ONLY') {
+        for (const unknown of await stager.rejectUnknownForUpdateOnly(brandId)) {
+          progress.counters.itemsAccepted--;
+          progress.counters.itemsRejected++;
+          await sink.add({
+            severity: 'ERROR',
+            code: 'UNKNOWN_ITEM_ID',
+            attribute: 'id',
+            row: unknown.row,
+            value: unknown.offerId,
+            itemId: unknown.offerId,
+            message: `No product with id "${unknown.offerId}" exists in this brand's primary feeds.`,
+            hint: 'A supplemental (UPDATE_ONLY) feed only updates existing products: add the item to a primary feed first, or fix the id.',
+          });
+        }
+      }
+      await sink.close();
+      progress.counters.errors = sink.errors;
+      progress.counters.warnings = sink.warnings;
+
+      const baseVersionId = feed.liveVersionId ?? (await this.latestVersionId(feed.id));
+      const diff = await stager.compare(baseVersionId, feed.mode);
+      let versionId = baseVersionId;
+      const changed = diff.created + diff.updated + diff.removed > 0 || (!baseVersionId && stager.staged > 0);
+      if (!run.validateOnly && changed) {
+        versionId = (await stager.commitVersion({ brandId, feedId: feed.id, runId: run.id })).versionId;
+      }
+      await stager.close();
+      stager = null;
+      if (source.validators && !run.validateOnly) {
+        await this.feedRepo.update({ id: feed.id }, source.validators);
+      }
+      return this.finish(run.id, {
+        status: 'SUCCEEDED',
+        counters: progress.counters,
+        diff,
+        versionId: run.validateOnly ? null : versionId,
+        summary: sink.summaryEntries(),
+        issuesStored: sink.stored,
+        readMeta: meta.readMeta,
+      });
+    } catch (error) {
+      await stager?.close(true);
+      await sink.close().catch(() => undefined);
+      if (error instanceof RunCancelledError) {
+        return this.finish(run.id, {
+          status: 'CANCELLED',
+          counters: progress.counters,
+          summary: sink.summaryEntries(),
+          issuesStored: sink.stored,
+        });
+      }
+      if (error instanceof RunFailure) {
+        return this.finish(run.id, {
+          status: 'FAILED',
+          counters: progress.counters,
+          error: { code: error.code, message: error.message, hint: error.hint },
+        });
+      }
+      this.logger.error({ msg: 'ingestion run crashed', runId: run.id, err: String((error as Error)?.stack ?? error) });
+      if (options.lastAttempt) {
+        return this.finish(run.id, {
+          status: 'FAILED',
+          counters: progress.counters,
+          error: {
+            code: 'INTERNAL_ERROR',
+            message: `The run failed on our side after ${run.attempt + 1} attempts: ${(error as Error).message}`,
+            hint: 'Nothing was published. Try again; if it keeps failing, contact support with the run id.',
+          },
+        });
+      }
+      throw error; // the queue retries the job, which starts the run over
+    }
+  }
+
+  /** The bytes to read: an uploaded file, or the feed URL fetched (conditionally) into storage first. */
+  private async openSource(
+    run: IngestionRunEntity,
+    feed: FeedEntity,
+    progress: RunProgress,
+  ): Promise<{ body: Readable; validators?: { lastEtag: string | null; lastModified: string | null } } | null> {
+    let validators: { lastEtag: string | null; lastModified: string | null } | undefined;
+    let key = run.sourceKey;
+    if (!key) {
+      if (feed.source !== 'URL' || !feed.url) {
+        throw new RunFailure('NO_SOURCE', 'This run has no file to read.', 'Upload a file to POST /feeds/:feedId/uploads.');
+      }
+      await progress.setPhase('FETCHING');
+      let response;
+      try {
+        response = await this.http.get(feed.url, {
+          basicAuth: this.feeds.basicAuthOf(feed) ?? undefined,
+          ifNoneMatch: feed.lastEtag,
+          ifModifiedSince: feed.lastModified,
+          maxBytes: this.config.uploads.maxBytes,
+        });
+      } catch (error) {
+        throw this.fetchFailure(error);
+      }
+      if (response.notModified) return null;
+      key = `feeds/${run.brandId}/${run.id}/source`;
+      const counted = response.body.pipe(progress.counter());
+      response.body.on('error', (error) => counted.destroy(error));
+      try {
+        await this.files.put(key, counted, { contentType: 'application/octet-stream' });
+      } catch (error) {
+        await this.files.delete(key).catch(() => undefined);
+        throw this.fetchFailure(error);
+      }
+      validators = { lastEtag: response.etag, lastModified: response.lastModified };
+      await this.runs.update({ id: run.id }, { sourceKey: key, sourceName: feed.url });
+    }
+    const object = await this.files.get(key);
+    if (!object) {
+      throw new RunFailure('SOURCE_MISSING', 'The file of this run is no longer in storage.', 'Upload the file again.');
+    }
+    progress.counters.bytesTotal = object.size;
+    return { body: object.body, validators };
+  }
+
+  private fetchFailure(error: unknown): Error {
+    const cause = (error as { cause?: unknown })?.cause;
+    if (cause instanceof RunCancelledError || cause instanceof NetError) error = cause;
+    if (error instanceof NetError) {
+      return new RunFailure(`FETCH_${error.code}`, `Fetching the feed failed: ${error.message}`, FETCH_HINTS[error.code] ?? '');
+    }
+    return error as Error;
+  }
+
+  private async readIntoStage(
+    runId: string,
+    body: Readable,
+    feed: FeedEntity,
+    stager: ItemStager,
+    sink: IssueSink,
+    progress: RunProgress,
+  ): Promise<{ fatal: (ItemIssue & { code: string; hint: string }) | null; readMeta: Record<string, unknown> | null }> {
+    const counters = progress.counters;
+    counters.bytesRead = 0;
+    const counted = body.pipe(progress.counter());
+    body.on('error', (error) => counted.destroy(error));
+    const validator = new ItemValidator({ mode: feed.mode, defaultCurrency: feed.defaultCurrency });
+    let readMeta: Record<string, unknown> | null = null;
+    const record = async (issue: ItemIssue) => {
+      await sink.add(issue);
+      if (issue.severity === 'ERROR') counters.errors++;
+      else counters.warnings++;
+    };
+    try {
+      for await (const event of readFeed(counted, {
+        format: feed.format,
+        columnMapping: feed.columnMapping,
+        xmlItemElement: feed.xmlItemElement,
+      })) {
+        if (event.type === 'item') {
+          counters.rowsRead++;
+          const result = validator.validate(event.item);
+          for (const issue of result.issues) await record(issue);
+          if (result.product) {
+            counters.itemsAccepted++;
+            await stager.add(result.product.offerId, contentHash(result.product), event.item.row, JSON.stringify(result.product));
+          } else {
+            counters.itemsRejected++;
+          }
+          if (progress.due()) await progress.flush();
+        } else if (event.type === 'issue') {
+          await record(event.issue);
+          if (progress.due()) await progress.flush();
+          // A row the reader could not turn into an item (ragged, oversized cell) is a rejected row.
+          if (event.issue.severity === 'ERROR' && event.issue.row > 0) {
+            counters.rowsRead++;
+            counters.itemsRejected++;
+          }
+        } else {
+          const { format, dialect, encoding, delimiter, columns } = event.meta;
+          readMeta = { detectedFormat: format, dialect, encoding, delimiter: delimiter ?? null, columns: columns ?? null };
+          await this.runs.update({ id: runId }, readMeta as Partial<IngestionRunEntity>);
+        }
+      }
+      await progress.flush();
+      return { fatal: null, readMeta };
+    } catch (error) {
+      if (error instanceof FeedReadError) {
+        return {
+          fatal: {
+            severity: 'ERROR',
+            code: error.code,
+            attribute: null,
+            row: error.row ?? 0,
+            value: null,
+            message: error.message,
+            hint: error.hint,
+          },
+          readMeta,
+        };
+      }
+      throw error;
+    } finally {
+      counted.destroy();
+      body.destroy();
+    }
+  }
+
+  private async latestVersionId(feedId: string): Promise<string | null> {
+    const rows: { id: string }[] = await this.db.query(
+      'SELECT id FROM catalog_version WHERE feed_id = $1 ORDER BY number DESC LIMIT 1',
+      [feedId],
+    );
+    return rows[0]?.id ?? null;
+  }
+
+  private async finish(
+    runId: string,
+    outcome: {
+      status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+      counters?: RunCounters;
+      notModified?: boolean;
+      diff?: { created: number; updated: number; unchanged: number; removed: number };
+      versionId?: string | null;
+      error?: { code: string; message: string; hint: string };
+      summary?: IngestionRunEntity['issueSummary'];
+      issuesStored?: number;
+      readMeta?: Record<string, unknown> | null;
+    },
+  ): Promise<IngestionRunEntity> {
+    const c = outcome.counters;
+    await this.runs.update(
+      { id: runId },
+      {
+        status: outcome.status,
+        phase: 'DONE',
+        finishedAt: new Date(),
+        updatedAt: new Date(),
+        notModified: outcome.notModified ?? false,
+        ...(c
+          ? {
+              bytesRead: c.bytesRead,
+              ...(c.bytesTotal !== null ? { bytesTotal: c.bytesTotal } : {}),
+              rowsRead: c.rowsRead,
+              itemsAccepted: c.itemsAccepted,
+              itemsRejected: c.itemsRejected,
+              warnings: c.warnings,
+              errors: c.errors,
+            }
+          : {}),
+        ...(outcome.diff
+          ? {
+              itemsCreated: outcome.diff.created,
+              itemsUpdated: outcome.diff.updated,
+              itemsUnchanged: outcome.diff.unchanged,
+              itemsRemoved: outcome.diff.removed,
+            }
+          : {}),
+        ...(outcome.versionId !== undefined ? { versionId: outcome.versionId } : {}),
+        ...(outcome.error
+          ? { errorCode: outcome.error.code, errorMessage: outcome.error.message, errorHint: outcome.error.hint }
+          : {}),
+        ...(outcome.summary ? { issueSummary: outcome.summary } : {}),
+        ...(outcome.issuesStored !== undefined ? { issuesStored: outcome.issuesStored } : {}),
+        ...(outcome.readMeta ?? {}),
+      } as Partial<IngestionRunEntity>,
+    );
+    return (await this.runs.findOne({ where: { id: runId } }))!;
+  }
+}

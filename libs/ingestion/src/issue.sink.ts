@@ -1,0 +1,84 @@
+import type { PoolClient } from 'pg';
+import type { DataSource } from 'typeorm';
+import type { ItemIssue } from '@brandshelf/catalog-rules';
+import { CopyWriter } from './copy-writer.js';
+import type { IssueSummaryEntry } from './ingestion-run.entity.js';
+import { acquireClient } from './pg-client.js';
+
+const SAMPLE_ROWS = 5;
+
+/**
+ * Streams a run's issues into run_issue with COPY, up to a cap (a feed where every one of a million
+ * rows lacks a brand should not write a million warnings), while counting every issue by code and
+ * attribute, so the summary is exact whatever the cap.
+ */
+export class IssueSink {
+  private writer: CopyWriter | null = null;
+  private client: PoolClient | null = null;
+  private readonly summary = new Map<string, IssueSummaryEntry>();
+  errors = 0;
+  warnings = 0;
+  stored = 0;
+
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly runId: string,
+    private readonly brandId: string,
+    private readonly maxStored: number,
+  ) {}
+
+  async add(issue: ItemIssue): Promise<void> {
+    if (issue.severity === 'ERROR') this.errors++;
+    else this.warnings++;
+    const key = `${issue.severity}|${issue.code}|${issue.attribute ?? ''}`;
+    let entry = this.summary.get(key);
+    if (!entry) {
+      entry = { code: issue.code, severity: issue.severity, attribute: issue.attribute, count: 0, sampleRows: [] };
+      this.summary.set(key, entry);
+    }
+    entry.count++;
+    if (entry.sampleRows.length < SAMPLE_ROWS) entry.sampleRows.push(issue.row);
+    if (this.stored >= this.maxStored) return;
+    if (!this.writer) {
+      this.client = await acquireClient(this.dataSource);
+      this.writer = new CopyWriter(
+        this.client,
+        'COPY run_issue (run_id, brand_id, severity, code, attribute, "row", item_id, value, message, hint) FROM STDIN',
+      );
+    }
+    this.stored++;
+    await this.writer.write([
+      this.runId,
+      this.brandId,
+      issue.severity,
+      issue.code,
+      issue.attribute,
+      issue.row,
+      issue.itemId ?? null,
+      issue.value,
+      issue.message,
+      issue.hint,
+    ]);
+  }
+
+  summaryEntries(): IssueSummaryEntry[] {
+    return [...this.summary.values()].sort((a, b) =>
+      a.severity !== b.severity ? (a.severity === 'ERROR' ? -1 : 1) : b.count - a.count || a.code.localeCompare(b.code),
+    );
+  }
+
+  /** Makes the stored issues visible (the COPY commits when it ends). */
+  async close(): Promise<void> {
+    if (!this.writer) return;
+    try {
+      await this.writer.end();
+      this.client!.release();
+    } catch (error) {
+      this.client!.release(error as Error);
+      throw error;
+    } finally {
+      this.writer = null;
+      this.client = null;
+    }
+  }
+}

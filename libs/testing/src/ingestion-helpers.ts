@@ -1,0 +1,85 @@
+import type { TestApi } from './test-api.js';
+
+export const RUN_FIELDS = `id status phase validateOnly notModified rowsRead itemsAccepted itemsRejected warnings errors
+  bytesRead bytesTotal detectedFormat dialect encoding delimiter versionId issuesStored
+  diff { created updated unchanged removed } error { code message hint }
+  issueSummary { code severity attribute count sampleRows }`;
+
+export interface RunView {
+  id: string;
+  status: string;
+  phase: string;
+  validateOnly: boolean;
+  notModified: boolean;
+  rowsRead: number;
+  itemsAccepted: number;
+  itemsRejected: number;
+  warnings: number;
+  errors: number;
+  bytesRead: number;
+  bytesTotal: number | null;
+  detectedFormat: string | null;
+  dialect: string | null;
+  encoding: string | null;
+  delimiter: string | null;
+  versionId: string | null;
+  issuesStored: number;
+  diff: { created: number; updated: number; unchanged: number; removed: number } | null;
+  error: { code: string; message: string; hint: string } | null;
+  issueSummary: { code: string; severity: string; attribute: string | null; count: number; sampleRows: number[] }[];
+}
+
+export async function createFeed(api: TestApi, apiKey: string, input: Record<string, unknown>): Promise<string> {
+  const data = await api.gqlOk<{ createFeed: { id: string } }>(
+    'mutation($input: CreateFeedInput!) { createFeed(input: $input) { id } }',
+    { input: { name: 'Feed', ...input } },
+    apiKey,
+  );
+  return data.createFeed.id;
+}
+
+export async function uploadFeed(
+  api: TestApi,
+  apiKey: string,
+  feedId: string,
+  body: string | Buffer,
+  query = '',
+  headers: Record<string, string> = {},
+): Promise<{ status: number; json: any }> {
+  const res = await fetch(`${api.url}/feeds/${feedId}/uploads${query}`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/octet-stream', ...headers },
+    body,
+  });
+  return { status: res.status, json: await res.json().catch(() => null) };
+}
+
+/** Polls the run until it finishes (the worker runs in the same process in tests). */
+export async function waitForRun(api: TestApi, apiKey: string, runId: string, timeoutMs = 60_000): Promise<RunView> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const data = await api.gqlOk<{ ingestionRun: RunView }>(
+      `query($id: ID!) { ingestionRun(id: $id) { ${RUN_FIELDS} } }`,
+      { id: runId },
+      apiKey,
+    );
+    const run = data.ingestionRun;
+    if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.status)) return run;
+    if (Date.now() > deadline) throw new Error(`run ${runId} still ${run.status} after ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+export async function ingest(
+  api: TestApi,
+  apiKey: string,
+  feedId: string,
+  body: string | Buffer,
+  query = '',
+): Promise<RunView> {
+  const res = await uploadFeed(api, apiKey, feedId, body, query);
+  if (res.status !== 202) throw new Error(`upload answered ${res.status}: ${JSON.stringify(res.json)}`);
+  return waitForRun(api, apiKey, res.json.runId);
+}
+
+export const summaryCodes = (run: RunView): string[] => [...new Set(run.issueSummary.map((s) => s.code))].sort();
