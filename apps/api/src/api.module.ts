@@ -2,7 +2,7 @@ import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import type { ExecutionResult, GraphQLError } from 'graphql';
+import type { ExecutionResult } from 'graphql';
 import { AccountsModule, AccountsService } from '@brandshelf/accounts';
 import { AppError, newId, type RequestContext } from '@brandshelf/core';
 import { IngestionModule } from '@brandshelf/ingestion';
@@ -69,8 +69,6 @@ export class ApiModule implements NestModule {
                   result.errors?.length
                     ? { ...result, errors: result.errors.map((e) => formatGraphQLError(e.toJSON(), e)) }
                     : undefined,
-                onError: (_ctx: unknown, _id: string, _payload: unknown, errors: readonly GraphQLError[]) =>
-                  errors.map((e) => formatGraphQLError(e.toJSON(), e)),
               },
             },
             context: ({ req, extra }: { req?: ContextualRequest; extra?: WsExtra }): CallerContext =>
