@@ -97,7 +97,7 @@ describe('feed ingestion (e2e on a real database)', () => {
     expect(run.status).toBe('SUCCEEDED');
     expect(run.itemsAccepted).toBe(1);
     expect(run.itemsRejected).toBe(4);
-    expect(summaryCodes(run)).toEqual(expect.arrayContaining(['MISSING_REQUIRED', 'INVALID_AVAILABILITY', 'DUPLICATE_ID', 'INVALID_PRICE']));
+    expect(summaryCodes(run)).toEqual(expect.arrayContaining(['MISSING_REQUIRED', 'INVALID_AVAILABILITY', 'DUPLICATE_ID', 'INVALID_CURRENCY']));
     const missing = run.issueSummary.find((s) => s.code === 'MISSING_REQUIRED');
     expect(missing).toMatchObject({ severity: 'ERROR', attribute: 'price', count: 1, sampleRows: [3] });
 
