@@ -1,0 +1,644 @@
+import { describe, expect, it } from '@jest/globals';
+
+import type { ItemIssue } from './issue.js';
+import { ItemValidator } from './item.validator.js';
+import type { RawItem, ValidationResult, ValidatorOptions } from './normalized-product.model.js';
+
+const COMPLETE = {
+  id: 'SKU-1',
+  title: 'Organic Cotton Tee',
+  description: '<p>Soft organic cotton.</p><ul><li>Crew neck</li><li>Machine wash</li></ul>',
+  link: 'https://shop.example.com/products/tee',
+  image_link: 'https://cdn.example.com/tee.jpg',
+  availability: 'in stock',
+  price: '24.90 EUR',
+  brand: 'Acme',
+  gtin: '4006381333931',
+};
+
+function validate(fields: RawItem['fields'], opts: ValidatorOptions = { mode: 'REPLACE' }): ValidationResult {
+  return new ItemValidator(opts).validate({ row: 7, fields });
+}
+
+/** Validates COMPLETE with some attributes changed (undefined removes one). */
+function withFields(changes: Record<string, string | string[] | undefined>, opts?: ValidatorOptions): ValidationResult {
+  const fields: RawItem['fields'] = { ...COMPLETE };
+  for (const [key, value] of Object.entries(changes)) {
+    if (value === undefined) delete fields[key];
+    else fields[key] = value;
+  }
+  return validate(fields, opts);
+}
+
+const codes = (result: ValidationResult) => result.issues.map((i) => i.code);
+
+function issue(result: ValidationResult, code: string): ItemIssue {
+  const found = result.issues.find((i) => i.code === code);
+  if (!found) throw new Error(`no ${code} among ${codes(result).join(', ') || 'no issues'}`);
+  return found;
+}
+
+describe('ItemValidator: whole items', () => {
+  it('normalizes a complete item without issues', () => {
+    const result = validate({
+      ...COMPLETE,
+      title: '  Organic   Cotton\u00A0Tee ',
+      mobile_link: 'https://m.shop.example.com/products/tee',
+      additional_image_link: ['https://cdn.example.com/tee-2.jpg', 'https://cdn.example.com/tee-3.jpg'],
+      availability_date: '2025-03-01',
+      sale_price: '19.90 EUR',
+      mpn: 'AC-TEE-1',
+      identifier_exists: 'yes',
+      condition: 'NewCondition',
+      google_product_category: 'Apparel & Accessories > Clothing > Shirts & Tops',
+      product_type: 'Clothing > Tops',
+      item_group_id: 'TEE',
+      color: 'Navy',
+      size: 'M',
+      gender: 'unisex',
+      age_group: 'adult',
+      material: 'Cotton',
+      pattern: 'Solid',
+      quantity: '12',
+      custom_label_0: 'summer',
+      custom_label_2: 'bestseller',
+      shipping_weight: '0.2 kg',
+      'custom:Care': 'Wash cold',
+    });
+    expect(result.issues).toEqual([]);
+    expect(result.product).toEqual({
+      offerId: 'SKU-1',
+      title: 'Organic Cotton Tee',
+      description: 'Soft organic cotton.\n\nCrew neck\nMachine wash',
+      link: 'https://shop.example.com/products/tee',
+      mobileLink: 'https://m.shop.example.com/products/tee',
+      imageLink: 'https://cdn.example.com/tee.jpg',
+      additionalImageLinks: ['https://cdn.example.com/tee-2.jpg', 'https://cdn.example.com/tee-3.jpg'],
+      availability: 'IN_STOCK',
+      availabilityDate: '2025-03-01',
+      priceMinor: 2490,
+      currency: 'EUR',
+      salePriceMinor: 1990,
+      brand: 'Acme',
+      gtin: '4006381333931',
+      mpn: 'AC-TEE-1',
+      identifierExists: true,
+      condition: 'NEW',
+      googleProductCategoryId: 212,
+      googleProductCategoryPath: 'Apparel & Accessories > Clothing > Shirts & Tops',
+      productType: 'Clothing > Tops',
+      itemGroupId: 'TEE',
+      color: 'Navy',
+      size: 'M',
+      gender: 'UNISEX',
+      ageGroup: 'ADULT',
+      material: 'Cotton',
+      pattern: 'Solid',
+      quantity: 12,
+      customLabels: ['summer', '', 'bestseller'],
+      customAttributes: { Care: 'Wash cold', shipping_weight: '0.2 kg' },
+      presentAttributes: [
+        'id',
+        'title',
+        'description',
+        'link',
+        'mobile_link',
+        'image_link',
+        'additional_image_link',
+        'availability',
+        'availability_date',
+        'price',
+        'sale_price',
+        'brand',
+        'gtin',
+        'mpn',
+        'identifier_exists',
+        'condition',
+        'google_product_category',
+        'product_type',
+        'item_group_id',
+        'color',
+        'size',
+        'gender',
+        'age_group',
+        'material',
+        'pattern',
+        'shipping_weight',
+        'quantity',
+        'custom_label_0',
+        'custom_label_2',
+      ],
+    });
+  });
+
+  it('validates a Prisjakt XML item without an image (velofant sample shape)', () => {
+    const result = new ItemValidator({ mode: 'REPLACE', defaultCurrency: 'SEK' }).validate({
+      row: 1,
+      fields: {
+        id: 'CY-ARK-CHR-57',
+        title: 'A R K I P E L A G O - FRAMEKIT',
+        description: 'Vårt första ramset – Arkipelago – är en hyllning till landskapet.',
+        link: 'https://velofant.se/sv/products/arkipelago',
+        price: '7900.00 SEK',
+        sale_price: '6900',
+        availability: 'out of stock',
+        condition: 'new',
+        google_product_category: '499776',
+        brand: 'Velofant',
+        product_type: 'Cykelramar',
+        mpn: 'ARK-CHR-57',
+      },
+    });
+    expect(result.product).toBeNull();
+    expect(codes(result)).toEqual(['TITLE_ALL_CAPS', 'MISSING_REQUIRED']);
+    expect(issue(result, 'MISSING_REQUIRED')).toMatchObject({
+      attribute: 'image_link',
+      row: 1,
+      itemId: 'CY-ARK-CHR-57',
+    });
+  });
+
+  it('accepts a Meta catalog row with warnings for its rounded GTIN and its variant', () => {
+    const result = validate({
+      id: 'DB_1',
+      title: 'title DB_1',
+      description: 'Description DB_1',
+      google_product_category: '503735',
+      product_type: 'Bowls & Dining > Food & Water Bowls',
+      link: 'https://vishwarajanand.com?prod=1',
+      image_link: 'https://user-images.githubusercontent.com/7369612/91123916-a12eb400-e6d0-11ea-8041-a07095220918.png',
+      condition: 'new',
+      availability: 'in stock',
+      price: '1 USD',
+      mpn: '100020003',
+      gtin: '4011200000000',
+      brand: 'brand1',
+      item_group_id: 'DB_GROUP_1',
+      'custom:ios_url': 'example-ios://electronic/db_1',
+      'custom:additional_variant_attribute': 'cover:LED',
+    });
+    expect(result.product).not.toBeNull();
+    expect(result.product?.priceMinor).toBe(100);
+    expect(result.product?.customAttributes).toEqual({
+      ios_url: 'example-ios://electronic/db_1',
+      additional_variant_attribute: 'cover:LED',
+    });
+    expect(result.product?.googleProductCategoryPath).toBe('Cameras & Optics > Photography > Photo Mounting Supplies');
+    expect(codes(result)).toEqual(['GTIN_POSSIBLY_ROUNDED', 'MISSING_VARIANT_ATTRIBUTE']);
+  });
+
+  it('accepts a Shopify row whose barcode carries an apostrophe', () => {
+    const result = withFields({ gtin: "'7350177880121", description: 'Cykel\u00A0lås', title: 'Pizza 🍕 cutter' });
+    expect(result.product?.gtin).toBe('7350177880121');
+    expect(result.product?.description).toBe('Cykel lås');
+    expect(result.product?.title).toBe('Pizza 🍕 cutter');
+    expect(issue(result, 'GTIN_SPREADSHEET_APOSTROPHE')).toMatchObject({ severity: 'WARNING', attribute: 'gtin' });
+  });
+
+  it('rejects the item with every problem listed, not just the first', () => {
+    const result = withFields({ price: '0 EUR', link: '/p/tee', gtin: '4.0112E+12' });
+    expect(result.product).toBeNull();
+    expect(codes(result)).toEqual(['INVALID_URL', 'INVALID_PRICE', 'GTIN_SPREADSHEET_DAMAGED']);
+  });
+});
+
+describe('ItemValidator: required attributes', () => {
+  it.each(['id', 'title', 'description', 'link', 'image_link', 'availability', 'price'])(
+    'reports MISSING_REQUIRED for %s in a REPLACE feed',
+    (name) => {
+      const result = withFields({ [name]: undefined });
+      expect(result.product).toBeNull();
+      const found = issue(result, 'MISSING_REQUIRED');
+      expect(found).toMatchObject({ severity: 'ERROR', attribute: name, row: 7, value: null });
+      expect(found.message).toContain(name);
+      expect(found.hint.length).toBeGreaterThan(20);
+    },
+  );
+
+  it('treats blank values as missing', () => {
+    expect(issue(withFields({ title: '   ' }), 'MISSING_REQUIRED').attribute).toBe('title');
+    expect(issue(withFields({ price: ['', ' '] }), 'MISSING_REQUIRED').attribute).toBe('price');
+  });
+
+  it('reports a description that is only markup', () => {
+    const found = issue(withFields({ description: '<p><br></p>' }), 'MISSING_REQUIRED');
+    expect(found.attribute).toBe('description');
+    expect(found.message).toContain('HTML');
+  });
+
+  it('sets itemId on issues once the id is known, and null without one', () => {
+    expect(issue(withFields({ title: undefined }), 'MISSING_REQUIRED').itemId).toBe('SKU-1');
+    expect(issue(withFields({ id: undefined }), 'MISSING_REQUIRED').itemId).toBeNull();
+  });
+
+  it('requires only id in an UPDATE_ONLY feed and lists what was given', () => {
+    const result = validate({ id: 'SKU-1', price: '19.99 USD' }, { mode: 'UPDATE_ONLY' });
+    expect(result.issues).toEqual([]);
+    expect(result.product).toMatchObject({ offerId: 'SKU-1', priceMinor: 1999, currency: 'USD', title: null });
+    expect(result.product?.presentAttributes).toEqual(['id', 'price']);
+    expect(codes(validate({ price: '19.99 USD' }, { mode: 'UPDATE_ONLY' }))).toEqual(['MISSING_REQUIRED']);
+  });
+
+  it('still validates what an UPDATE_ONLY item provides', () => {
+    const result = validate({ id: 'SKU-1', availability: 'whenever', gender: 'robots' }, { mode: 'UPDATE_ONLY' });
+    expect(result.product).toBeNull();
+    expect(codes(result)).toEqual(['INVALID_AVAILABILITY', 'INVALID_GENDER']);
+  });
+
+  it('warns MISSING_BRAND in a REPLACE feed only', () => {
+    expect(issue(withFields({ brand: undefined }), 'MISSING_BRAND')).toMatchObject({
+      severity: 'WARNING',
+      attribute: 'brand',
+    });
+    expect(withFields({ brand: undefined }).product).not.toBeNull();
+    expect(codes(validate({ id: 'x', title: 'T' }, { mode: 'UPDATE_ONLY' }))).toEqual([]);
+  });
+});
+
+describe('ItemValidator: identifiers', () => {
+  it('warns MISSING_IDENTIFIER without gtin and mpn', () => {
+    const result = withFields({ gtin: undefined });
+    expect(issue(result, 'MISSING_IDENTIFIER').severity).toBe('WARNING');
+    expect(result.product).not.toBeNull();
+  });
+
+  it.each(['no', 'FALSE', '0'])('does not warn when identifier_exists is %s', (value) => {
+    const result = withFields({ gtin: undefined, identifier_exists: value });
+    expect(codes(result)).toEqual([]);
+    expect(result.product?.identifierExists).toBe(false);
+  });
+
+  it('is satisfied by an mpn alone', () => {
+    expect(codes(withFields({ gtin: undefined, mpn: 'AC-1' }))).toEqual([]);
+  });
+
+  it('does not pile MISSING_IDENTIFIER on a rejected GTIN', () => {
+    expect(codes(withFields({ gtin: '4006381333932' }))).toEqual(['INVALID_GTIN_CHECK_DIGIT']);
+  });
+
+  it('warns INVALID_IDENTIFIER_EXISTS and ignores the value', () => {
+    const result = withFields({ identifier_exists: 'sometimes' });
+    expect(issue(result, 'INVALID_IDENTIFIER_EXISTS').severity).toBe('WARNING');
+    expect(result.product?.identifierExists).toBeNull();
+    expect(result.product?.presentAttributes).not.toContain('identifier_exists');
+  });
+
+  it('rejects a spreadsheet-damaged GTIN with the spreadsheet named', () => {
+    const result = withFields({ gtin: '4.6347E+11' });
+    expect(result.product).toBeNull();
+    expect(issue(result, 'GTIN_SPREADSHEET_DAMAGED').message).toContain('spreadsheet');
+  });
+
+  it.each([
+    ['1234567', 'INVALID_GTIN_LENGTH'],
+    ['2000000000008', 'RESTRICTED_GTIN'],
+    ['ABC', 'INVALID_GTIN'],
+  ])('rejects gtin %s with %s', (gtin, code) => {
+    const result = withFields({ gtin });
+    expect(result.product).toBeNull();
+    expect(issue(result, code)).toMatchObject({ severity: 'ERROR', attribute: 'gtin', value: gtin });
+  });
+});
+
+describe('ItemValidator: lengths and characters', () => {
+  it('rejects an id over 50 characters', () => {
+    const result = withFields({ id: 'X'.repeat(51) });
+    expect(result.product).toBeNull();
+    const found = issue(result, 'VALUE_TOO_LONG');
+    expect(found).toMatchObject({ severity: 'ERROR', attribute: 'id' });
+    expect(found.message).toContain('rejected');
+  });
+
+  it('truncates a long title at a word boundary with a warning that says so', () => {
+    const title = `${'Word '.repeat(40)}end`;
+    const result = withFields({ title });
+    const found = issue(result, 'VALUE_TOO_LONG');
+    expect(found).toMatchObject({ severity: 'WARNING', attribute: 'title' });
+    expect(found.message).toContain('truncated');
+    expect(result.product?.title?.length).toBeLessThanOrEqual(150);
+    expect(result.product?.title).toMatch(/Word$/);
+  });
+
+  it('truncates a description over 5000 characters', () => {
+    const result = withFields({ description: 'lorem ipsum '.repeat(500) });
+    expect(issue(result, 'VALUE_TOO_LONG').severity).toBe('WARNING');
+    expect(result.product?.description?.length).toBeLessThanOrEqual(5000);
+    // Cut between words: the 5000th character falls inside "ipsum".
+    expect(result.product?.description).toMatch(/ lorem$/);
+  });
+
+  it('drops an mpn over 70 characters and keeps the item', () => {
+    const result = withFields({ mpn: 'M'.repeat(71) });
+    expect(issue(result, 'VALUE_TOO_LONG')).toMatchObject({ severity: 'WARNING', attribute: 'mpn' });
+    expect(result.product?.mpn).toBeNull();
+    expect(result.product?.presentAttributes).not.toContain('mpn');
+  });
+
+  it('rejects a link over 2000 characters', () => {
+    const result = withFields({ link: `https://shop.example.com/${'a'.repeat(2000)}` });
+    expect(result.product).toBeNull();
+    expect(issue(result, 'VALUE_TOO_LONG').attribute).toBe('link');
+  });
+
+  it('truncates the value kept on an issue', () => {
+    const found = issue(withFields({ id: 'X'.repeat(300) }), 'VALUE_TOO_LONG');
+    expect(found.value?.length).toBe(200);
+  });
+
+  it('removes control characters with an INVALID_CHARACTERS warning', () => {
+    const result = withFields({ title: 'Organic\u0007 Tee\u0000', 'custom:Note': 'a\u0001b' });
+    expect(result.product?.title).toBe('Organic Tee');
+    expect(result.product?.customAttributes.Note).toBe('ab');
+    const found = result.issues.filter((i) => i.code === 'INVALID_CHARACTERS');
+    expect(found.map((i) => [i.severity, i.attribute])).toEqual([
+      ['WARNING', 'title'],
+      ['WARNING', 'custom:Note'],
+    ]);
+  });
+
+  it('normalizes text to NFC', () => {
+    expect(withFields({ title: 'Cafe\u0301 mug' }).product?.title).toBe('Caf\u00E9 mug');
+  });
+
+  it('warns TITLE_ALL_CAPS for a title in capitals', () => {
+    const result = withFields({ title: 'ABUS - GEMINI LIGHTS' });
+    expect(issue(result, 'TITLE_ALL_CAPS').severity).toBe('WARNING');
+    expect(codes(withFields({ title: 'ABUS Gemini Lights' }))).toEqual([]);
+  });
+});
+
+describe('ItemValidator: duplicate ids', () => {
+  it('rejects the second and later occurrences, naming the row of the first', () => {
+    const validator = new ItemValidator({ mode: 'REPLACE' });
+    const first = validator.validate({ row: 2, fields: { ...COMPLETE } });
+    const second = validator.validate({ row: 5, fields: { ...COMPLETE } });
+    const third = validator.validate({ row: 9, fields: { ...COMPLETE } });
+    expect(first.product).not.toBeNull();
+    for (const later of [second, third]) {
+      expect(later.product).toBeNull();
+      const found = issue(later, 'DUPLICATE_ID');
+      expect(found).toMatchObject({ severity: 'ERROR', attribute: 'id', itemId: 'SKU-1' });
+      expect(found.message).toContain('row 2');
+    }
+  });
+
+  it('compares ids after trimming and keeps runs apart', () => {
+    const validator = new ItemValidator({ mode: 'REPLACE' });
+    validator.validate({ row: 2, fields: { ...COMPLETE } });
+    expect(codes(validator.validate({ row: 3, fields: { ...COMPLETE, id: ' SKU-1 ' } }))).toContain('DUPLICATE_ID');
+    expect(codes(validator.validate({ row: 4, fields: { ...COMPLETE, id: 'SKU-2' } }))).toEqual([]);
+    expect(codes(new ItemValidator({ mode: 'REPLACE' }).validate({ row: 5, fields: { ...COMPLETE } }))).toEqual([]);
+  });
+});
+
+describe('ItemValidator: URLs and images', () => {
+  it.each(['link', 'image_link'])('rejects a relative %s as INVALID_URL', (name) => {
+    const result = withFields({ [name]: '/products/tee' });
+    expect(result.product).toBeNull();
+    expect(issue(result, 'INVALID_URL')).toMatchObject({ severity: 'ERROR', attribute: name, value: '/products/tee' });
+  });
+
+  it('drops a bad mobile_link with a warning', () => {
+    const result = withFields({ mobile_link: 'example-ios://tee' });
+    expect(issue(result, 'INVALID_URL').severity).toBe('WARNING');
+    expect(result.product?.mobileLink).toBeNull();
+  });
+
+  it('assumes https for a protocol-relative image', () => {
+    const result = withFields({ image_link: '//cdn.example.com/tee.jpg' });
+    expect(issue(result, 'PROTOCOL_RELATIVE_URL').severity).toBe('WARNING');
+    expect(result.product?.imageLink).toBe('https://cdn.example.com/tee.jpg');
+  });
+
+  it('drops a bad additional image with a warning and keeps the rest', () => {
+    const result = withFields({ additional_image_link: ['a47bec_5ba1~mv2.jpg', 'https://cdn.example.com/2.jpg'] });
+    expect(issue(result, 'INVALID_URL')).toMatchObject({ severity: 'WARNING', attribute: 'additional_image_link' });
+    expect(result.product?.additionalImageLinks).toEqual(['https://cdn.example.com/2.jpg']);
+  });
+
+  it('keeps the first 10 of more additional images with TOO_MANY_ADDITIONAL_IMAGES', () => {
+    const urls = Array.from({ length: 12 }, (_, i) => `https://cdn.example.com/${i}.jpg`);
+    const result = withFields({ additional_image_link: urls });
+    expect(issue(result, 'TOO_MANY_ADDITIONAL_IMAGES').severity).toBe('WARNING');
+    expect(result.product?.additionalImageLinks).toEqual(urls.slice(0, 10));
+  });
+
+  it('splits a cell listing several images and drops repeats of the main image', () => {
+    const result = withFields({
+      additional_image_link:
+        'https://cdn.example.com/tee.jpg, https://cdn.example.com/w_10,h_10/2.jpg;https://cdn.example.com/3.jpg https://cdn.example.com/3.jpg',
+    });
+    expect(result.issues).toEqual([]);
+    expect(result.product?.additionalImageLinks).toEqual([
+      'https://cdn.example.com/w_10,h_10/2.jpg',
+      'https://cdn.example.com/3.jpg',
+    ]);
+  });
+});
+
+describe('ItemValidator: prices', () => {
+  it.each([
+    ['0 EUR', 'more than 0'],
+    ['-5 EUR', 'more than 0'],
+    ['12.345 USD', '3 decimals'],
+  ])('rejects price %s as INVALID_PRICE', (price, said) => {
+    const result = withFields({ price });
+    expect(result.product).toBeNull();
+    const found = issue(result, 'INVALID_PRICE');
+    expect(found).toMatchObject({ severity: 'ERROR', attribute: 'price', value: price });
+    expect(found.message).toContain(said);
+  });
+
+  it('uses the default currency for bare prices', () => {
+    const result = new ItemValidator({ mode: 'REPLACE', defaultCurrency: 'sek' }).validate({
+      row: 1,
+      fields: { ...COMPLETE, price: '6900' },
+    });
+    expect(result.product).toMatchObject({ priceMinor: 690000, currency: 'SEK' });
+  });
+
+  it('reports MISSING_CURRENCY for a bare price without a default', () => {
+    expect(issue(withFields({ price: '6900' }), 'MISSING_CURRENCY')).toMatchObject({
+      severity: 'ERROR',
+      attribute: 'price',
+    });
+  });
+
+  it('reports INVALID_CURRENCY', () => {
+    expect(issue(withFields({ price: '10 EUD' }), 'INVALID_CURRENCY').attribute).toBe('price');
+  });
+
+  it('refuses a default currency that is not ISO 4217', () => {
+    expect(() => new ItemValidator({ mode: 'REPLACE', defaultCurrency: 'EURO' })).toThrow(RangeError);
+  });
+
+  it('reads a bare sale price in the currency of the price', () => {
+    const result = new ItemValidator({ mode: 'REPLACE', defaultCurrency: 'USD' }).validate({
+      row: 1,
+      fields: { ...COMPLETE, price: '24.90 EUR', sale_price: '19.90' },
+    });
+    expect(result.product).toMatchObject({ salePriceMinor: 1990, currency: 'EUR' });
+  });
+
+  it('rejects a sale price above the price', () => {
+    const found = issue(withFields({ sale_price: '29.90 EUR' }), 'SALE_PRICE_ABOVE_PRICE');
+    expect(found).toMatchObject({ severity: 'ERROR', attribute: 'sale_price' });
+    expect(found.message).toContain('29.90 EUR');
+    expect(found.message).toContain('24.90 EUR');
+  });
+
+  it('accepts a sale price equal to the price', () => {
+    expect(withFields({ sale_price: '24.90 EUR' }).product?.salePriceMinor).toBe(2490);
+  });
+
+  it('rejects a sale price in another currency', () => {
+    const result = withFields({ sale_price: '19.90 USD' });
+    expect(result.product).toBeNull();
+    expect(issue(result, 'CURRENCY_MISMATCH').message).toContain('USD');
+  });
+
+  it('ignores a sale price of 0 with a warning', () => {
+    const result = withFields({ sale_price: '0.00 EUR' });
+    expect(issue(result, 'INVALID_PRICE').severity).toBe('WARNING');
+    expect(result.product?.salePriceMinor).toBeNull();
+    expect(result.product?.presentAttributes).not.toContain('sale_price');
+  });
+});
+
+describe('ItemValidator: enumerations', () => {
+  it('rejects an unknown availability', () => {
+    const result = withFields({ availability: 'call us' });
+    expect(result.product).toBeNull();
+    expect(issue(result, 'INVALID_AVAILABILITY')).toMatchObject({ severity: 'ERROR', value: 'call us' });
+  });
+
+  it('normalizes availability synonyms', () => {
+    expect(withFields({ availability: 'https://schema.org/InStock' }).product?.availability).toBe('IN_STOCK');
+    expect(withFields({ availability: 'Sold out' }).product?.availability).toBe('OUT_OF_STOCK');
+  });
+
+  it('warns MISSING_AVAILABILITY_DATE for preorder and backorder without a date', () => {
+    expect(issue(withFields({ availability: 'pre-order' }), 'MISSING_AVAILABILITY_DATE').severity).toBe('WARNING');
+    expect(codes(withFields({ availability: 'backorder' }))).toEqual(['MISSING_AVAILABILITY_DATE']);
+    expect(codes(withFields({ availability: 'preorder', availability_date: '2025-06-01T09:00+02:00' }))).toEqual([]);
+  });
+
+  it('warns INVALID_DATE and ignores the date', () => {
+    const result = withFields({ availability_date: '01/06/2025' });
+    expect(issue(result, 'INVALID_DATE').severity).toBe('WARNING');
+    expect(result.product?.availabilityDate).toBeNull();
+    expect(codes(withFields({ availability_date: '2025-13-01' }))).toEqual(['INVALID_DATE']);
+  });
+
+  it('warns INVALID_CONDITION and stores null', () => {
+    const result = withFields({ condition: 'mint-ish' });
+    expect(issue(result, 'INVALID_CONDITION').severity).toBe('WARNING');
+    expect(result.product?.condition).toBeNull();
+    expect(withFields({ condition: 'pre-owned' }).product?.condition).toBe('USED');
+  });
+
+  it('normalizes gender and age group, warning on unknown values', () => {
+    expect(withFields({ gender: 'Herr', age_group: 'Children' }).product).toMatchObject({
+      gender: 'MALE',
+      ageGroup: 'KIDS',
+    });
+    const result = withFields({ gender: 'robots', age_group: 'seniors' });
+    expect(issue(result, 'INVALID_GENDER').severity).toBe('WARNING');
+    expect(issue(result, 'INVALID_AGE_GROUP').severity).toBe('WARNING');
+    expect(result.product).toMatchObject({ gender: null, ageGroup: null });
+  });
+});
+
+describe('ItemValidator: category and variants', () => {
+  it('stores id and path of a known category given by id', () => {
+    expect(withFields({ google_product_category: '1604' }).product).toMatchObject({
+      googleProductCategoryId: 1604,
+      googleProductCategoryPath: 'Apparel & Accessories > Clothing',
+    });
+  });
+
+  it('warns about an unknown category and suggests the closest by leaf name', () => {
+    const result = withFields({ google_product_category: 'Clothing > Dress' });
+    const found = issue(result, 'UNKNOWN_GOOGLE_PRODUCT_CATEGORY');
+    expect(found.severity).toBe('WARNING');
+    expect(found.hint).toContain('Apparel & Accessories > Clothing > Dresses');
+    expect(found.hint).toContain('2271');
+    expect(result.product?.googleProductCategoryId).toBeNull();
+  });
+
+  it('gives the general hint when nothing is close', () => {
+    const found = issue(withFields({ google_product_category: '99999999' }), 'UNKNOWN_GOOGLE_PRODUCT_CATEGORY');
+    expect(found.hint).toContain('taxonomy');
+  });
+
+  it('warns MISSING_VARIANT_ATTRIBUTE for a variant without color, size, material or pattern', () => {
+    const found = issue(withFields({ item_group_id: 'TEE' }), 'MISSING_VARIANT_ATTRIBUTE');
+    expect(found).toMatchObject({ severity: 'WARNING', attribute: 'item_group_id', value: 'TEE' });
+    expect(codes(withFields({ item_group_id: 'TEE', size: 'M' }))).toEqual([]);
+    expect(codes(validate({ id: 'x', item_group_id: 'TEE' }, { mode: 'UPDATE_ONLY' }))).toEqual([]);
+  });
+});
+
+describe('ItemValidator: quantity, labels and custom attributes', () => {
+  it.each([
+    ['12', 12],
+    [' 5.0 ', 5],
+    ['0', 0],
+  ])('reads quantity %p as %i', (quantity, expected) => {
+    const result = withFields({ quantity });
+    expect(result.issues).toEqual([]);
+    expect(result.product?.quantity).toBe(expected);
+  });
+
+  it('stores a negative quantity as 0 with INVALID_QUANTITY', () => {
+    const result = withFields({ quantity: '-3' });
+    expect(issue(result, 'INVALID_QUANTITY').severity).toBe('WARNING');
+    expect(result.product?.quantity).toBe(0);
+  });
+
+  it.each(['lots', '2.5'])('ignores quantity %p with INVALID_QUANTITY', (quantity) => {
+    const result = withFields({ quantity });
+    expect(issue(result, 'INVALID_QUANTITY').severity).toBe('WARNING');
+    expect(result.product?.quantity).toBeNull();
+  });
+
+  it('keeps custom labels by position', () => {
+    expect(withFields({ custom_label_1: 'b', custom_label_3: 'd' }).product?.customLabels).toEqual(['', 'b', '', 'd']);
+    expect(withFields({}).product?.customLabels).toEqual([]);
+  });
+
+  it('keeps every custom column under its header, and keys the reader did not prefix', () => {
+    const result = withFields({
+      'custom:Växeltyp': 'Singlespeed',
+      'custom:Färg': ['black', 'silver'],
+      shipping_cost: '49',
+    });
+    expect(result.product?.customAttributes).toEqual({
+      Växeltyp: 'Singlespeed',
+      Färg: 'black, silver',
+      shipping_cost: '49',
+    });
+    expect(result.product?.presentAttributes).not.toContain('Växeltyp');
+  });
+
+  it('takes the first non-blank value when a single attribute comes as a list', () => {
+    expect(withFields({ title: ['', 'Second title', 'Third'] }).product?.title).toBe('Second title');
+  });
+});
+
+describe('ItemValidator.summary', () => {
+  it('counts items, outcomes and issues by code', () => {
+    const validator = new ItemValidator({ mode: 'REPLACE' });
+    validator.validate({ row: 2, fields: { ...COMPLETE } });
+    validator.validate({ row: 3, fields: { ...COMPLETE } });
+    validator.validate({ row: 4, fields: { ...COMPLETE, id: 'SKU-2', brand: '' } });
+    expect(validator.summary()).toEqual({
+      items: 3,
+      accepted: 2,
+      rejected: 1,
+      errors: 1,
+      warnings: 1,
+      issuesByCode: { DUPLICATE_ID: 1, MISSING_BRAND: 1 },
+    });
+  });
+});

@@ -1,0 +1,572 @@
+import { ATTRIBUTE_BY_NAME, ATTRIBUTES, CUSTOM_PREFIX, type AttributeSpec } from './attribute-table.js';
+import { currencyExponent } from './currency.table.js';
+import { validateGtin } from './gtin.rule.js';
+import { htmlToText } from './html.stripper.js';
+import { type IssueSeverity, type ItemIssue, truncateValue } from './issue.js';
+import { finding, type IssueCode, type RuleFinding } from './issue-code.catalog.js';
+import type { NormalizedProduct, RawItem, ValidationResult, ValidatorOptions } from './normalized-product.model.js';
+import { formatPrice, parsePrice } from './price.parser.js';
+import { hasKeysInOrder } from './product.hash.js';
+import { lookupCategory, suggestCategory } from './taxonomy.lookup.js';
+import { cleanText, isAllCaps, truncateAtWord } from './text.normalizer.js';
+import { checkUrl } from './url.rule.js';
+
+export const MAX_ADDITIONAL_IMAGES = 10;
+
+/** Counts over every item validated so far, for the run's report. */
+export interface ValidationSummary {
+  items: number;
+  accepted: number;
+  rejected: number;
+  errors: number;
+  warnings: number;
+  issuesByCode: Partial<Record<IssueCode, number>>;
+}
+
+const VARIANT_ATTRIBUTES = ['color', 'size', 'material', 'pattern'] as const;
+const WHOLE_NUMBER = /^[+-]?\d+(?:\.0+)?$/;
+// Merchant Center's ISO 8601 forms: a date, or a date and time with optional seconds and offset.
+const ISO_DATE =
+  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[T ]([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
+// Several image URLs in one cell: split where a separator is followed by another URL, so commas inside a URL
+// (image CDNs use them for transformations) survive.
+const URL_LIST_SEPARATOR = /\s*[,;|]\s*(?=(?:https?:)?\/\/)|\s+(?=(?:https?:)?\/\/)/i;
+// Without any of these a cell holds one URL and needs no split.
+const MAY_LIST_SEVERAL = /[\s,;|]/;
+
+const MISSING_HINTS: Readonly<Record<string, string>> = {
+  id: 'Give the item a unique id of at most 50 characters; your SKU works.',
+  title: 'Add a product title of at most 150 characters.',
+  description: 'Add a plain-text description of the product, at most 5,000 characters.',
+  link: 'Add the https:// address of the product page in your shop.',
+  image_link: 'Add the https:// address of the main product image.',
+  availability: 'Add availability: in_stock, out_of_stock, preorder or backorder.',
+  price: 'Add the price with its currency, e.g. 19.99 USD.',
+};
+
+/** Issues and state of the one item being validated. */
+class ItemRun {
+  readonly issues: ItemIssue[] = [];
+  itemId: string | null = null;
+  hasError = false;
+
+  constructor(readonly row: number) {}
+
+  add(attribute: string | null, found: RuleFinding, value: unknown, severity: IssueSeverity = found.severity): void {
+    if (severity === 'ERROR') this.hasError = true;
+    this.issues.push({
+      severity,
+      code: found.code,
+      attribute,
+      row: this.row,
+      value: truncateValue(value),
+      message: found.message,
+      hint: found.hint,
+      itemId: this.itemId,
+    });
+  }
+
+  raise(
+    attribute: string | null,
+    code: IssueCode,
+    value: unknown,
+    message: string,
+    hint?: string,
+    severity?: IssueSeverity,
+  ): void {
+    this.add(attribute, finding(code, message, hint, severity), value);
+  }
+}
+
+/**
+ * Validates and normalizes the items of one feed run, in order. Stateful: it remembers ids to report duplicates
+ * and counts issues for the run summary, so use one instance per run.
+ */
+export class ItemValidator {
+  private readonly replace: boolean;
+  private readonly defaultCurrency: string | null;
+  private readonly firstRowById = new Map<string, number>();
+  private readonly totals = { items: 0, accepted: 0, rejected: 0, errors: 0, warnings: 0 };
+  private readonly byCode = new Map<IssueCode, number>();
+
+  constructor(opts: ValidatorOptions) {
+    if (opts.mode !== 'REPLACE' && opts.mode !== 'UPDATE_ONLY') throw new TypeError(`Unknown feed mode "${opts.mode}"`);
+    this.replace = opts.mode === 'REPLACE';
+    const currency = opts.defaultCurrency?.trim().toUpperCase() || null;
+    if (currency && currencyExponent(currency) === undefined) {
+      throw new RangeError(`defaultCurrency "${opts.defaultCurrency}" is not a current ISO 4217 code`);
+    }
+    this.defaultCurrency = currency;
+  }
+
+  validate(item: RawItem): ValidationResult {
+    const run = new ItemRun(item.row);
+    const fields = item.fields;
+    const product = emptyProduct();
+    const present: string[] = [];
+
+    for (const spec of ATTRIBUTES) {
+      const accepted =
+        spec.kind === 'url-list'
+          ? this.applyUrlList(spec, fields[spec.name], product, run)
+          : this.applyOne(spec, fields, product, run);
+      if (accepted) present.push(spec.name);
+    }
+    collectCustomAttributes(fields, product, run);
+    if (this.replace) checkCompleteness(fields, product, run);
+
+    product.presentAttributes = present;
+    if (product.customLabels.length) trimTrailingEmpty(product.customLabels);
+    if (!hasKeysInOrder(product.customAttributes)) product.customAttributes = sortedRecord(product.customAttributes);
+    this.count(run);
+    return { product: run.hasError ? null : product, issues: run.issues };
+  }
+
+  summary(): ValidationSummary {
+    return { ...this.totals, issuesByCode: Object.fromEntries(this.byCode) };
+  }
+
+  /** Validates one single-valued attribute into `product`; true when the item provided a usable value. */
+  private applyOne(spec: AttributeSpec, fields: RawItem['fields'], product: NormalizedProduct, run: ItemRun): boolean {
+    const raw = firstValue(fields[spec.name]);
+    if (raw === null) {
+      if (spec.required && (this.replace || spec.name === 'id')) this.missing(spec, run, null);
+      return false;
+    }
+    switch (spec.kind) {
+      case 'id':
+        return this.applyId(spec, raw, product, run);
+      case 'text':
+        return this.applyText(spec, raw, product, run);
+      case 'url':
+        return applyUrl(spec, raw, product, run);
+      case 'enum':
+        return applyEnum(spec, raw, product, run);
+      case 'price':
+        return this.applyPrice(spec, raw, product, run);
+      case 'gtin':
+        return applyGtin(spec, raw, product, run);
+      case 'category':
+        return applyCategory(spec, raw, product, run);
+      case 'integer':
+        return applyQuantity(spec, raw, product, run);
+      case 'date':
+        return applyDate(spec, raw, product, run);
+      case 'url-list':
+        return false; // handled by applyUrlList
+    }
+  }
+
+  private missing(spec: AttributeSpec, run: ItemRun, raw: string | null, why = 'is missing'): void {
+    run.raise(spec.name, 'MISSING_REQUIRED', raw, `${spec.name} ${why}.`, MISSING_HINTS[spec.name]);
+  }
+
+  private applyId(spec: AttributeSpec, raw: string, product: NormalizedProduct, run: ItemRun): boolean {
+    const { text, removed } = cleanText(raw);
+    const isOfferId = spec.name === 'id';
+    if (isOfferId) run.itemId = text || null;
+    if (removed) reportRemoved(spec, raw, removed, run);
+    if (!text) {
+      if (isOfferId) this.missing(spec, run, raw, 'has only invisible characters');
+      return false;
+    }
+    if (text.length > spec.maxLength!) return tooLong(spec, raw, text.length, run);
+    if (isOfferId) {
+      const firstRow = this.firstRowById.get(text);
+      if (firstRow !== undefined) {
+        run.raise(
+          'id',
+          'DUPLICATE_ID',
+          text,
+          `id "${text}" was already used by the item at row ${firstRow}; this item is rejected.`,
+        );
+        return false;
+      }
+      this.firstRowById.set(text, run.row);
+    }
+    setField(product, spec, text);
+    return true;
+  }
+
+  private applyText(spec: AttributeSpec, raw: string, product: NormalizedProduct, run: ItemRun): boolean {
+    const cleaned = spec.html ? cleanText(htmlToText(raw), true, false) : cleanText(raw);
+    let text = cleaned.text;
+    if (cleaned.removed) reportRemoved(spec, raw, cleaned.removed, run);
+    if (!text) {
+      if (spec.required && this.replace)
+        this.missing(spec, run, raw, spec.html ? 'has no text once its HTML is removed' : 'is blank');
+      return false;
+    }
+    if (spec.maxLength !== undefined && text.length > spec.maxLength) {
+      if (spec.overflow !== 'truncate') return tooLong(spec, raw, text.length, run);
+      const cut = truncateAtWord(text, spec.maxLength);
+      run.raise(
+        spec.name,
+        'VALUE_TOO_LONG',
+        raw,
+        `${spec.name} is ${text.length} characters long; it was truncated at a word boundary to ${cut.length} (the limit is ${spec.maxLength}).`,
+        `Shorten ${spec.name} to at most ${spec.maxLength} characters so you choose where it ends.`,
+        'WARNING',
+      );
+      text = cut;
+    }
+    if (spec.name === 'title' && isAllCaps(text)) {
+      run.raise(spec.name, 'TITLE_ALL_CAPS', text, 'The title is written in capital letters only.');
+    }
+    if (spec.field === 'customLabels') {
+      // custom_label_0 … custom_label_4: the position is the label's number.
+      product.customLabels[Number(spec.name.slice(-1))] = text;
+    } else if (spec.field) {
+      setField(product, spec, text);
+    } else {
+      product.customAttributes[spec.name] = text;
+    }
+    return true;
+  }
+
+  private applyPrice(spec: AttributeSpec, raw: string, product: NormalizedProduct, run: ItemRun): boolean {
+    const isSale = spec.name === 'sale_price';
+    // A bare-number sale price is in the currency of the price beside it.
+    const parsed = parsePrice(raw, (isSale ? product.currency : null) ?? this.defaultCurrency);
+    if (!parsed.ok) {
+      run.add(spec.name, parsed.issue, raw);
+      return false;
+    }
+    const { minor, currency } = parsed;
+    if (minor <= 0) {
+      if (isSale && minor === 0) {
+        run.raise(
+          spec.name,
+          'INVALID_PRICE',
+          raw,
+          'sale_price is 0; it was ignored.',
+          'Leave sale_price empty when the item is not on sale.',
+          'WARNING',
+        );
+        return false;
+      }
+      run.raise(
+        spec.name,
+        'INVALID_PRICE',
+        raw,
+        `${spec.name} is ${formatPrice(minor, currency)}; it must be more than 0.`,
+        `Write the positive ${isSale ? 'sale ' : ''}price with its currency, e.g. 19.99 ${currency}.`,
+      );
+      return false;
+    }
+    if (!isSale) {
+      product.priceMinor = minor;
+      product.currency = currency;
+      return true;
+    }
+    if (product.currency !== null && currency !== product.currency) {
+      run.raise(
+        spec.name,
+        'CURRENCY_MISMATCH',
+        raw,
+        `sale_price is in ${currency} but price is in ${product.currency}.`,
+      );
+      return false;
+    }
+    if (product.priceMinor !== null && minor > product.priceMinor) {
+      run.raise(
+        spec.name,
+        'SALE_PRICE_ABOVE_PRICE',
+        raw,
+        `sale_price ${formatPrice(minor, currency)} is higher than price ${formatPrice(product.priceMinor, currency)}.`,
+      );
+      return false;
+    }
+    product.salePriceMinor = minor;
+    product.currency ??= currency;
+    return true;
+  }
+
+  private applyUrlList(spec: AttributeSpec, value: unknown, product: NormalizedProduct, run: ItemRun): boolean {
+    const urls = splitUrlList(value);
+    if (urls.length === 0) return false;
+    const kept: string[] = [];
+    for (const raw of urls) {
+      const check = checkUrl(raw);
+      if (check.url === null) {
+        const found = check.finding!;
+        run.add(spec.name, { ...found, message: `${found.message} The image was left out.` }, raw, 'WARNING');
+        continue;
+      }
+      if (check.finding) run.add(spec.name, check.finding, raw);
+      // The main image or a repeat adds nothing.
+      if (check.url !== product.imageLink && !kept.includes(check.url)) kept.push(check.url);
+    }
+    if (kept.length > MAX_ADDITIONAL_IMAGES) {
+      run.raise(
+        spec.name,
+        'TOO_MANY_ADDITIONAL_IMAGES',
+        kept.slice(MAX_ADDITIONAL_IMAGES),
+        `${kept.length} additional images were given; the first ${MAX_ADDITIONAL_IMAGES} were kept.`,
+      );
+      kept.length = MAX_ADDITIONAL_IMAGES;
+    }
+    product.additionalImageLinks = kept;
+    return kept.length > 0;
+  }
+
+  private count(run: ItemRun): void {
+    const totals = this.totals;
+    totals.items++;
+    if (run.hasError) totals.rejected++;
+    else totals.accepted++;
+    for (const issue of run.issues) {
+      if (issue.severity === 'ERROR') totals.errors++;
+      else totals.warnings++;
+      const code = issue.code as IssueCode;
+      this.byCode.set(code, (this.byCode.get(code) ?? 0) + 1);
+    }
+  }
+}
+
+function emptyProduct(): NormalizedProduct {
+  // Every property present from the start, so all products share one object shape; in key order, so that
+  // contentHash can serialize a product without re-sorting it.
+  return {
+    additionalImageLinks: [],
+    ageGroup: null,
+    availability: null,
+    availabilityDate: null,
+    brand: null,
+    color: null,
+    condition: null,
+    currency: null,
+    customAttributes: {},
+    customLabels: [],
+    description: null,
+    gender: null,
+    googleProductCategoryId: null,
+    googleProductCategoryPath: null,
+    gtin: null,
+    identifierExists: null,
+    imageLink: null,
+    itemGroupId: null,
+    link: null,
+    material: null,
+    mobileLink: null,
+    mpn: null,
+    offerId: '',
+    pattern: null,
+    presentAttributes: [],
+    priceMinor: null,
+    productType: null,
+    quantity: null,
+    salePriceMinor: null,
+    size: null,
+    title: null,
+  };
+}
+
+function setField(product: NormalizedProduct, spec: AttributeSpec, value: string | number | boolean): void {
+  (product as unknown as Record<string, unknown>)[spec.field!] = value;
+}
+
+/** The first non-blank value of a field (readers may hand a list for a repeated column); null when there is none. */
+function firstValue(value: unknown): string | null {
+  if (typeof value === 'string') {
+    // Most values start with a visible character; only the others need a trim to tell blank from not.
+    const first = value.charCodeAt(0);
+    if (first > 32 && first !== 160) return value;
+    return value.trim() === '' ? null : value;
+  }
+  if (Array.isArray(value)) {
+    for (const element of value) {
+      const text = firstValue(element);
+      if (text !== null) return text;
+    }
+    return null;
+  }
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  return null;
+}
+
+function splitUrlList(value: unknown): string[] {
+  const out: string[] = [];
+  const add = (text: string): void => {
+    if (!MAY_LIST_SEVERAL.test(text)) {
+      if (text) out.push(text);
+      return;
+    }
+    for (const part of text.split(URL_LIST_SEPARATOR)) {
+      const url = part.trim();
+      if (url) out.push(url);
+    }
+  };
+  if (typeof value === 'string') add(value);
+  else if (Array.isArray(value)) for (const element of value) if (typeof element === 'string') add(element);
+  return out;
+}
+
+function tooLong(spec: AttributeSpec, raw: string, length: number, run: ItemRun): false {
+  const rejected = spec.overflow === 'reject';
+  run.raise(
+    spec.name,
+    'VALUE_TOO_LONG',
+    raw,
+    `${spec.name} is ${length} characters long; the limit is ${spec.maxLength}. ${rejected ? 'The item is rejected.' : 'The value was ignored.'}`,
+    `Shorten ${spec.name} to at most ${spec.maxLength} characters.`,
+    rejected ? 'ERROR' : 'WARNING',
+  );
+  return false;
+}
+
+function reportRemoved(spec: AttributeSpec | string, raw: string, removed: number, run: ItemRun): void {
+  const name = typeof spec === 'string' ? spec : spec.name;
+  run.raise(
+    name,
+    'INVALID_CHARACTERS',
+    raw,
+    `${removed} control or invalid character${removed === 1 ? ' was' : 's were'} removed from ${name}.`,
+  );
+}
+
+function applyUrl(spec: AttributeSpec, raw: string, product: NormalizedProduct, run: ItemRun): boolean {
+  const check = checkUrl(raw);
+  if (check.url === null) {
+    const found = check.finding!;
+    if (spec.overflow === 'reject') run.add(spec.name, found, raw, 'ERROR');
+    else run.add(spec.name, { ...found, message: `${found.message} The value was ignored.` }, raw, 'WARNING');
+    return false;
+  }
+  if (check.finding) run.add(spec.name, check.finding, raw);
+  setField(product, spec, check.url);
+  return true;
+}
+
+function applyEnum(spec: AttributeSpec, raw: string, product: NormalizedProduct, run: ItemRun): boolean {
+  const value = spec.normalize!(raw);
+  if (value === null) {
+    const { code, severity } = spec.invalid!;
+    const consequence = severity === 'ERROR' ? 'The item is rejected.' : 'The value was ignored.';
+    run.raise(
+      spec.name,
+      code,
+      raw,
+      `"${raw.trim()}" is not a recognized ${spec.name}. ${consequence}`,
+      undefined,
+      severity,
+    );
+    return false;
+  }
+  setField(product, spec, value);
+  return true;
+}
+
+function applyGtin(spec: AttributeSpec, raw: string, product: NormalizedProduct, run: ItemRun): boolean {
+  const check = validateGtin(raw);
+  for (const found of check.findings) run.add(spec.name, found, raw);
+  if (check.gtin === null) return false;
+  setField(product, spec, check.gtin);
+  return true;
+}
+
+function applyCategory(spec: AttributeSpec, raw: string, product: NormalizedProduct, run: ItemRun): boolean {
+  const match = lookupCategory(raw);
+  if (match === null) {
+    const suggestion = suggestCategory(raw);
+    run.raise(
+      spec.name,
+      'UNKNOWN_GOOGLE_PRODUCT_CATEGORY',
+      raw,
+      `"${raw.trim()}" is not in Google's product taxonomy; the category was ignored.`,
+      // Without a suggestion the catalogue's general hint applies.
+      suggestion ? `Did you mean "${suggestion.path}" (id ${suggestion.id})? Use that id or path.` : undefined,
+    );
+    return false;
+  }
+  product.googleProductCategoryId = match.id;
+  product.googleProductCategoryPath = match.path;
+  return true;
+}
+
+function applyQuantity(spec: AttributeSpec, raw: string, product: NormalizedProduct, run: ItemRun): boolean {
+  const text = raw.trim();
+  if (!WHOLE_NUMBER.test(text)) {
+    run.raise(spec.name, 'INVALID_QUANTITY', raw, `"${text}" is not a whole number; quantity was ignored.`);
+    return false;
+  }
+  let quantity = Number.parseInt(text, 10);
+  if (quantity < 0) {
+    run.raise(spec.name, 'INVALID_QUANTITY', raw, `quantity ${quantity} is negative; it was stored as 0.`);
+    quantity = 0;
+  }
+  setField(product, spec, quantity);
+  return true;
+}
+
+function applyDate(spec: AttributeSpec, raw: string, product: NormalizedProduct, run: ItemRun): boolean {
+  const text = raw.trim();
+  if (!ISO_DATE.test(text)) {
+    run.raise(spec.name, 'INVALID_DATE', raw, `"${text}" is not an ISO 8601 date; ${spec.name} was ignored.`);
+    return false;
+  }
+  setField(product, spec, text);
+  return true;
+}
+
+/** Unknown columns are kept, never dropped. */
+function collectCustomAttributes(fields: RawItem['fields'], product: NormalizedProduct, run: ItemRun): void {
+  for (const key in fields) {
+    if (ATTRIBUTE_BY_NAME.has(key)) continue;
+    const value = fields[key];
+    const raw = Array.isArray(value) ? value.filter((v) => v.trim() !== '').join(', ') : value;
+    if (typeof raw !== 'string' || raw.trim() === '') continue;
+    const name = key.startsWith(CUSTOM_PREFIX) ? key.slice(CUSTOM_PREFIX.length) : key;
+    const { text, removed } = cleanText(raw);
+    if (removed) reportRemoved(`${CUSTOM_PREFIX}${name}`, raw, removed, run);
+    if (text) product.customAttributes[name] = text;
+  }
+}
+
+/** Rules about what a complete (REPLACE) item should have besides its required attributes. */
+function checkCompleteness(fields: RawItem['fields'], product: NormalizedProduct, run: ItemRun): void {
+  if (firstValue(fields.brand) === null) {
+    run.raise('brand', 'MISSING_BRAND', null, 'brand is missing; Merchant Center requires it for most new products.');
+  }
+  // A GTIN or MPN that was given but rejected already has its own issue.
+  if (firstValue(fields.gtin) === null && firstValue(fields.mpn) === null && product.identifierExists !== false) {
+    run.raise(
+      'gtin',
+      'MISSING_IDENTIFIER',
+      null,
+      'The item has neither gtin nor mpn, and identifier_exists is not "no".',
+    );
+  }
+  if (product.itemGroupId !== null && !VARIANT_ATTRIBUTES.some((name) => firstValue(fields[name]) !== null)) {
+    run.raise(
+      'item_group_id',
+      'MISSING_VARIANT_ATTRIBUTE',
+      product.itemGroupId,
+      `The item is a variant of group "${product.itemGroupId}" but has none of ${VARIANT_ATTRIBUTES.join(', ')}.`,
+    );
+  }
+  if (
+    (product.availability === 'PREORDER' || product.availability === 'BACKORDER') &&
+    product.availabilityDate === null
+  ) {
+    run.raise(
+      'availability_date',
+      'MISSING_AVAILABILITY_DATE',
+      null,
+      `availability is ${product.availability.toLowerCase()} but availability_date is missing.`,
+    );
+  }
+}
+
+/** The record with its keys sorted, so that contentHash can serialize the product without copying it. */
+function sortedRecord(record: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key of Object.keys(record).sort()) out[key] = record[key];
+  return out;
+}
+
+function trimTrailingEmpty(labels: string[]): void {
+  // Holes from labels not given become '' so the array stays dense.
+  for (let i = 0; i < labels.length; i++) labels[i] ??= '';
+  while (labels.length && labels[labels.length - 1] === '') labels.length--;
+}

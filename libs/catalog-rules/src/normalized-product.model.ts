@@ -1,0 +1,78 @@
+import type { AgeGroup, Availability, Condition, Gender } from './enum.normalizer.js';
+import type { ItemIssue } from './issue.js';
+
+/** One item as a reader hands it over, before validation. */
+export interface RawItem {
+  /** CSV line number / XML item index, 1-based. */
+  row: number;
+  /**
+   * Keys are canonical attribute names (from ATTRIBUTES) or `custom:<original header>`; repeated attributes may be
+   * string[]. A key that is neither is kept as a custom attribute under its own name.
+   */
+  fields: Record<string, string | string[]>;
+}
+
+export interface ValidatorOptions {
+  /** REPLACE: the feed is the whole catalog, required attributes apply. UPDATE_ONLY: only `id` is required. */
+  mode: 'REPLACE' | 'UPDATE_ONLY';
+  /** ISO 4217 code for bare-number prices ("6900"). */
+  defaultCurrency?: string | null;
+}
+
+export interface ValidationResult {
+  /** Null when any issue is an ERROR. */
+  product: NormalizedProduct | null;
+  issues: ItemIssue[];
+}
+
+export interface NormalizedProduct {
+  offerId: string;
+  title: string | null;
+  /** Plain text: HTML stripped, paragraphs kept as line breaks. */
+  description: string | null;
+  link: string | null;
+  mobileLink: string | null;
+  imageLink: string | null;
+  additionalImageLinks: string[];
+  availability: Availability | null;
+  /** ISO 8601 as given. */
+  availabilityDate: string | null;
+  /** Integer in the currency's minor unit (cents). */
+  priceMinor: number | null;
+  currency: string | null;
+  salePriceMinor: number | null;
+  brand: string | null;
+  /** Digits as given (8, 12, 13 or 14), check digit verified. */
+  gtin: string | null;
+  mpn: string | null;
+  identifierExists: boolean | null;
+  condition: Condition | null;
+  googleProductCategoryId: number | null;
+  googleProductCategoryPath: string | null;
+  productType: string | null;
+  itemGroupId: string | null;
+  color: string | null;
+  size: string | null;
+  gender: Gender | null;
+  ageGroup: AgeGroup | null;
+  material: string | null;
+  pattern: string | null;
+  quantity: number | null;
+  /** custom_label_0 … custom_label_4 by position; '' for a label not given, trailing empty labels left out. */
+  customLabels: string[];
+  /**
+   * Unknown columns, keyed by their header without `custom:`, plus table attributes that have no field above
+   * (shipping_weight, sale_price_effective_date) under their canonical name. Keys are in sorted order.
+   */
+  customAttributes: Record<string, string>;
+  /**
+   * Canonical attribute names the item provided with a usable value, in table order. A value that was empty, or
+   * dropped with a warning, is not listed, so an UPDATE_ONLY merge never overwrites stored data with nothing.
+   */
+  presentAttributes: string[];
+}
+
+/** NormalizedProduct properties that hold one scalar value, which the attribute table can point at. */
+export type ProductField = {
+  [K in keyof NormalizedProduct]: NormalizedProduct[K] extends string | number | boolean | null ? K : never;
+}[keyof NormalizedProduct];

@@ -1,0 +1,44 @@
+import { createHash } from 'node:crypto';
+
+import type { NormalizedProduct } from './normalized-product.model.js';
+
+/**
+ * sha256 (hex) of the product as canonical JSON: object keys sorted at every depth, arrays in order. Equal products
+ * hash equal however their objects were built, so re-ingesting an unchanged item can be skipped by comparing hashes.
+ */
+export function contentHash(product: NormalizedProduct): string {
+  return createHash('sha256').update(canonicalJson(product)).digest('hex');
+}
+
+/** JSON with object keys sorted at every depth; `undefined` properties are left out, as JSON.stringify does. */
+export function canonicalJson(value: unknown): string {
+  // Validated products are built in key order, so usually only a check is needed, not a sorted copy.
+  return JSON.stringify(isCanonical(value) ? value : sortedCopy(value));
+}
+
+function isCanonical(value: unknown): boolean {
+  if (value === null || typeof value !== 'object') return true;
+  if (Array.isArray(value)) return value.every(isCanonical);
+  if (!hasKeysInOrder(value)) return false;
+  for (const key in value) if (!isCanonical((value as Record<string, unknown>)[key])) return false;
+  return true;
+}
+
+/** True when the object's keys enumerate in sorted order, as canonical JSON needs them. */
+export function hasKeysInOrder(value: object): boolean {
+  let previous = '';
+  for (const key in value) {
+    if (key < previous) return false;
+    previous = key;
+  }
+  return true;
+}
+
+function sortedCopy(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(sortedCopy);
+  const record = value as Record<string, unknown>;
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(record).sort()) out[key] = sortedCopy(record[key]);
+  return out;
+}
