@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import type { ItemIssue } from '@brandshelf/catalog-rules';
+import { readFeed } from '../feed.reader.js';
+import { FeedReadError } from '../feed-read.error.js';
+import type { FeedEvent, FeedReadMeta, FeedReadOptions, RawItem } from '../feed.types.js';
+
+/** ../shared/samples beside the repository (see ../shared/samples/README.md). */
+export const SAMPLES_DIR = fileURLToPath(new URL('../../../../../shared/samples/', import.meta.url));
+
+export function sample(path: string): Buffer {
+  return readFileSync(`${SAMPLES_DIR}${path}`);
+}
+
+/** The bytes as a stream of `chunkSize`-byte chunks (1 proves the readers are boundary-safe). */
+export function chunked(data: Buffer | string, chunkSize = 64 * 1024): Readable {
+  const buffer = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+  const chunks: Buffer[] = [];
+  for (let i = 0; i < buffer.length; i += chunkSize) chunks.push(buffer.subarray(i, i + chunkSize));
+  return Readable.from(chunks);
+}
+
+export interface ReadResult {
+  events: FeedEvent[];
+  meta: FeedReadMeta | null;
+  items: RawItem[];
+  issues: ItemIssue[];
+  error: FeedReadError | null;
+}
+
+/** Reads a whole feed, keeping a FeedReadError (thrown after the items) instead of throwing it. */
+export async function readAll(
+  data: Buffer | string | Readable,
+  options?: FeedReadOptions,
+  chunkSize?: number,
+): Promise<ReadResult> {
+  const input = data instanceof Readable ? data : chunked(data, chunkSize);
+  const result: ReadResult = { events: [], meta: null, items: [], issues: [], error: null };
+  try {
+    for await (const event of readFeed(input, options)) {
+      result.events.push(event);
+      if (event.type === 'meta') result.meta = event.meta;
+      else if (event.type === 'item') result.items.push(event.item);
+      else result.issues.push(event.issue);
+    }
+  } catch (error) {
+    if (!(error instanceof FeedReadError)) throw error;
+    result.error = error;
+  }
+  return result;
+}
+
+export function itemById(result: ReadResult, id: string): RawItem {
+  const item = result.items.find((candidate) => candidate.fields.id === id);
+  if (!item) throw new Error(`no item ${id}`);
+  return item;
+}

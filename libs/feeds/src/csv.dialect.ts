@@ -1,0 +1,32 @@
+import type { ItemIssue } from '@brandshelf/catalog-rules';
+import type { DialectColumns, HeaderTable } from './column.planner.js';
+import type { ItemFields } from './item-fields.builder.js';
+import type { CsvDialect } from './feed.types.js';
+
+/** Where a dialect delivers what it made of the rows. */
+export interface ItemSink {
+  item(row: number, fields: ItemFields): void;
+  issue(issue: ItemIssue): void;
+}
+
+/** Turns the data rows of one CSV into items; grouped dialects buffer one product at a time. */
+export interface CsvDialectReader {
+  row(cells: readonly string[], line: number): void;
+  end(): void;
+}
+
+export interface CsvDialectDefinition {
+  name: CsvDialect;
+  columns: DialectColumns;
+  create(table: HeaderTable, sink: ItemSink): CsvDialectReader;
+}
+
+/** A number from a shop export: `1299.00`, `1299,00`, `.5`; NaN when there is none. */
+export function exportNumber(value: string): number {
+  return value ? Number.parseFloat(value.replace(',', '.')) : Number.NaN;
+}
+
+/** A price computed from export numbers, in the export's own notation (no currency: exports carry none). */
+export function formatPrice(value: number): string {
+  return value.toFixed(2);
+}

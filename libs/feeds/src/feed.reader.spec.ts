@@ -1,0 +1,362 @@
+import { gzipSync } from 'node:zlib';
+import { readdirSync } from 'node:fs';
+import { Readable } from 'node:stream';
+import { chunked, readAll, sample, SAMPLES_DIR } from './__fixtures__/read-feed.fixture.js';
+import { readFeed } from './feed.reader.js';
+
+const HEADER = 'id,title,price,link';
+
+describe('readFeed: delimiters and encodings', () => {
+  it.each([
+    [',', 'CSV'],
+    ['\t', 'TSV'],
+    [';', 'CSV'],
+    ['|', 'CSV'],
+    ['~', 'CSV'],
+  ])('sniffs the delimiter %j', async (delimiter, format) => {
+    const csv = [
+      ['id', 'title', 'price', 'description'],
+      ['A1', 'Lamp', '9.99 EUR', '"Bright, warm; small|cheap~nice"'],
+      ['A2', 'Desk', '99 EUR', 'Oak'],
+    ]
+      .map((row) => row.join(delimiter))
+      .join('\r\n');
+    const result = await readAll(csv);
+    expect(result.meta).toMatchObject({ format, delimiter, dialect: 'GENERIC' });
+    expect(result.items.map((item) => item.fields)).toEqual([
+      { id: 'A1', title: 'Lamp', price: '9.99 EUR', description: 'Bright, warm; small|cheap~nice' },
+      { id: 'A2', title: 'Desk', price: '99 EUR', description: 'Oak' },
+    ]);
+  });
+
+  it("honours Excel's sep= line and a forced TSV format", async () => {
+    expect((await readAll('sep=;\nid;title\nA;Lamp\n')).items).toEqual([
+      { row: 3, fields: { id: 'A', title: 'Lamp' } },
+    ]);
+    const forced = await readAll('id\ttitle, with comma\nA\tLamp\n', { format: 'TSV' });
+    expect(forced.meta).toMatchObject({ format: 'TSV', delimiter: '\t' });
+    expect(forced.items[0].fields).toEqual({ id: 'A', 'custom:title, with comma': 'Lamp' });
+  });
+
+  it('strips a UTF-8 BOM', async () => {
+    const result = await readAll(
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('id,title\nA,Crème\n')]),
+      {},
+      1,
+    );
+    expect(result.meta).toMatchObject({ encoding: 'utf-8', headers: ['id', 'title'] });
+    expect(result.items[0].fields).toEqual({ id: 'A', title: 'Crème' });
+  });
+
+  it('reads UTF-16 LE and BE with a BOM', async () => {
+    const text = 'id\ttitle\nA\tFärg 🍕\n';
+    const le = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const be = Buffer.from(le);
+    be.swap16();
+    for (const [bytes, encoding] of [
+      [le, 'utf-16le'],
+      [be, 'utf-16be'],
+    ] as const) {
+      for (const chunkSize of [undefined, 1, 3]) {
+        const result = await readAll(bytes, {}, chunkSize);
+        expect(result.meta).toMatchObject({ encoding, format: 'TSV' });
+        expect(result.items).toEqual([{ row: 2, fields: { id: 'A', title: 'Färg 🍕' } }]);
+      }
+    }
+  });
+
+  it('reads Windows-1252 when the start is not UTF-8', async () => {
+    const bytes = Buffer.from([
+      ...Buffer.from('id,title\nA,Caf'),
+      0xe9,
+      ...Buffer.from(' '),
+      0x80,
+      ...Buffer.from('5\n'),
+    ]);
+    const result = await readAll(bytes);
+    expect(result.meta?.encoding).toBe('windows-1252');
+    expect(result.issues).toEqual([]);
+    expect(result.items[0].fields.title).toBe('Café €5');
+  });
+
+  it('falls back to Windows-1252 where invalid UTF-8 first appears, with one warning', async () => {
+    const rows = ['id,title'];
+    for (let i = 0; i < 3000; i++) rows.push(`U${i},Crème brûlée ${i}`);
+    const utf8 = Buffer.from(`${rows.join('\n')}\n`);
+    const latin = Buffer.from([
+      ...Buffer.from('L1,P'),
+      0xe2,
+      ...Buffer.from('t'),
+      0xe9,
+      ...Buffer.from('\nL2,'),
+      0xc9,
+      ...Buffer.from('t'),
+      0xe9,
+      0x0a,
+    ]);
+    const result = await readAll(Buffer.concat([utf8, latin]), {}, 4096);
+    expect(result.meta?.encoding).toBe('utf-8');
+    expect(result.items).toHaveLength(3002);
+    expect(result.items[0].fields.title).toBe('Crème brûlée 0');
+    expect(result.items.slice(-2).map((item) => item.fields.title)).toEqual(['Pâté', 'Été']);
+    expect(result.issues).toEqual([
+      expect.objectContaining({
+        code: 'ENCODING_FALLBACK',
+        severity: 'WARNING',
+        row: 0,
+        message: expect.stringContaining(`byte ${utf8.length + 4}`),
+      }),
+    ]);
+  });
+});
+
+describe('readFeed: CSV records', () => {
+  it('reports the line a record starts on, across quoted multi-line cells and blank lines', async () => {
+    const csv = `${HEADER}\r\nA,"Multi\r\nline\nand ""quoted""",1,https://x.test/a\r\n\r\nB,Plain,2,https://x.test/b\r\n,,,\r\nC,"Ends",3,https://x.test/c`;
+    for (const chunkSize of [undefined, 1, 2, 5]) {
+      const result = await readAll(csv, {}, chunkSize);
+      expect(result.items).toEqual([
+        { row: 2, fields: { id: 'A', title: 'Multi\r\nline\nand "quoted"', price: '1', link: 'https://x.test/a' } },
+        { row: 6, fields: { id: 'B', title: 'Plain', price: '2', link: 'https://x.test/b' } },
+        { row: 8, fields: { id: 'C', title: 'Ends', price: '3', link: 'https://x.test/c' } },
+      ]);
+    }
+  });
+
+  it('trims padded headers and cells and keeps stray quotes in unquoted cells', async () => {
+    const csv = 'id   ,title          ,size\n  A1 ,  "Padded, quoted"   ,  9" x 12"  \n';
+    const result = await readAll(csv);
+    expect(result.meta?.headers).toEqual(['id', 'title', 'size']);
+    expect(result.items[0].fields).toEqual({ id: 'A1', title: 'Padded, quoted', size: '9" x 12"' });
+  });
+
+  it('rejects a ragged row with an issue naming both column counts, and reads on', async () => {
+    const csv = `${HEADER}\nA,Lamp,1,https://x.test/a\nB,Desk,2\nC,Chair,3,https://x.test/c,extra\nD,Sofa,4,https://x.test/d,,\n`;
+    const result = await readAll(csv);
+    expect(result.items.map((item) => item.fields.id)).toEqual(['A', 'D']);
+    expect(result.issues).toEqual([
+      expect.objectContaining({
+        code: 'RAGGED_ROW',
+        severity: 'ERROR',
+        row: 3,
+        message: expect.stringMatching(/has 3 columns but the header has 4/),
+      }),
+      expect.objectContaining({
+        code: 'RAGGED_ROW',
+        severity: 'ERROR',
+        row: 4,
+        message: expect.stringMatching(/has 5 columns but the header has 4/),
+      }),
+    ]);
+  });
+
+  it('keeps the rows before an unterminated quote, then fails naming the line it opened on', async () => {
+    const csv = `${HEADER}\nA,Lamp,1,https://x.test/a\nB,"Desk\nC,Chair,3,https://x.test/c\nD,Sofa,4,https://x.test/d\n`;
+    for (const chunkSize of [undefined, 1]) {
+      const result = await readAll(csv, {}, chunkSize);
+      expect(result.items.map((item) => item.fields.id)).toEqual(['A']);
+      expect(result.error).toMatchObject({ code: 'UNTERMINATED_QUOTE', row: 3 });
+      expect(result.error?.message).toMatch(/opened on line 3/);
+    }
+  });
+
+  it('flushes the buffered Shopify product before an unterminated quote', async () => {
+    const csv = 'Handle,Title,Variant SKU,Variant Price\nmug,Mug,M-1,5\nmug,,M-2,6\ncup,"Cup,C-1,4\n';
+    const result = await readAll(csv);
+    expect(result.items.map((item) => item.fields.id)).toEqual(['M-1', 'M-2']);
+    expect(result.error?.code).toBe('UNTERMINATED_QUOTE');
+  });
+
+  it('rejects a row with a 10 MB cell and reads on', async () => {
+    const big = 'x'.repeat(10 * 1024 * 1024);
+    const csv = `${HEADER}\nA,Lamp,1,https://x.test/a\nB,"${big}",2,https://x.test/b\nC,Chair,3,https://x.test/c\n`;
+    const result = await readAll(csv);
+    expect(result.error).toBeNull();
+    expect(result.items.map((item) => [item.row, item.fields.id])).toEqual([
+      [2, 'A'],
+      [4, 'C'],
+    ]);
+    expect(result.issues).toEqual([
+      expect.objectContaining({
+        code: 'CELL_TOO_LARGE',
+        severity: 'ERROR',
+        row: 3,
+        attribute: 'title',
+        value: 'x'.repeat(200),
+      }),
+    ]);
+    // The limit counts UTF-8 bytes: "Café" is 5.
+    const strict = await readAll('id,name\nA,Cafe\nB,Café\n', { maxCellBytes: 4 });
+    expect(strict.items.map((item) => item.fields.title)).toEqual(['Cafe']);
+    expect(strict.issues).toEqual([
+      expect.objectContaining({ code: 'CELL_TOO_LARGE', row: 3, attribute: 'title', value: 'Café' }),
+    ]);
+  });
+
+  it('rejects a record over maxRecordBytes', async () => {
+    const csv = `${HEADER}\nA,Lamp,1,https://x.test/a\nB,Desk,2,https://x.test/b/a/very/long/path\n`;
+    const result = await readAll(csv, { maxRecordBytes: 30 });
+    expect(result.items.map((item) => item.fields.id)).toEqual(['A']);
+    expect(result.issues).toEqual([expect.objectContaining({ code: 'RECORD_TOO_LARGE', row: 3 })]);
+  });
+
+  it('fails on an empty file and warns on a header-only file', async () => {
+    expect((await readAll('')).error).toMatchObject({ code: 'EMPTY_FEED' });
+    expect((await readAll(' \r\n\n ')).error).toMatchObject({ code: 'EMPTY_FEED' });
+    const headerOnly = await readAll(`${HEADER}\r\n`);
+    expect(headerOnly.error).toBeNull();
+    expect(headerOnly.meta?.headers).toEqual(['id', 'title', 'price', 'link']);
+    expect(headerOnly.items).toEqual([]);
+    expect(headerOnly.issues).toEqual([expect.objectContaining({ code: 'NO_ITEMS', severity: 'WARNING', row: 0 })]);
+  });
+});
+
+describe('readFeed: headers', () => {
+  it('maps headers through the attribute table and keeps unknown columns as custom', async () => {
+    const csv =
+      'G:ID,Product Name,IMAGE_LINK,Image Link,Farbe,Lieferzeit,title,\nA,Lamp,https://x.test/1.jpg,https://x.test/2.jpg,rot,2 Tage,Lamp!,orphan\n';
+    const result = await readAll(csv);
+    expect(result.items[0].fields).toEqual({
+      id: 'A',
+      title: 'Lamp',
+      image_link: 'https://x.test/1.jpg',
+      additional_image_link: ['https://x.test/2.jpg'],
+      color: 'rot',
+      'custom:Lieferzeit': '2 Tage',
+      'custom:title': 'Lamp!',
+      'custom:column_8': 'orphan',
+    });
+    expect(result.meta?.columns).toEqual([
+      { header: 'G:ID', attribute: 'id' },
+      { header: 'Product Name', attribute: 'title' },
+      { header: 'IMAGE_LINK', attribute: 'image_link' },
+      { header: 'Image Link', attribute: 'additional_image_link' },
+      { header: 'Farbe', attribute: 'color' },
+      { header: 'Lieferzeit', attribute: 'custom:Lieferzeit' },
+      { header: 'title', attribute: 'custom:title' },
+      { header: '', attribute: 'custom:column_8' },
+    ]);
+    expect(result.issues).toEqual([
+      expect.objectContaining({
+        code: 'DUPLICATE_COLUMN',
+        severity: 'WARNING',
+        row: 0,
+        attribute: 'title',
+        value: 'title',
+      }),
+    ]);
+  });
+
+  it('lets columnMapping win over the table and over a dialect', async () => {
+    const generic = await readAll('Artikel,Bezeichnung,title,Lager\nA,Lampe,Old,5\n', {
+      columnMapping: { artikel: 'id', Bezeichnung: 'title', Lager: 'custom:stock', title: '' },
+    });
+    expect(generic.items[0].fields).toEqual({ id: 'A', title: 'Lampe', 'custom:stock': '5' });
+    expect(generic.issues).toEqual([]);
+
+    const shopify = await readAll('Handle,Title,Vendor,Variant SKU,Variant Price,Tags\nmug,Mug,Acme,M-1,5,Kitchen\n', {
+      columnMapping: { Vendor: 'custom:maker', Tags: 'brand' },
+    });
+    expect(shopify.meta?.dialect).toBe('SHOPIFY');
+    expect(shopify.items[0].fields).toMatchObject({ id: 'M-1', brand: 'Kitchen', 'custom:maker': 'Acme' });
+  });
+});
+
+describe('readFeed: input', () => {
+  it.each([
+    ['random bytes with NULs', Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 7919) % 256))],
+    ['a PNG', Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 1)])],
+    ['a PDF', Buffer.from('%PDF-1.7\n%âãÏÓ\n')],
+    ['an HTML page', Buffer.from('<!DOCTYPE html>\n<html><body>Login</body></html>')],
+  ])('refuses %s as NOT_A_FEED', async (_name, bytes) => {
+    const result = await readAll(bytes);
+    expect(result.items).toEqual([]);
+    expect(result.error).toMatchObject({ code: 'NOT_A_FEED' });
+  });
+
+  it('refuses a web page even when the feed is configured as XML', async () => {
+    const result = await readAll('<!DOCTYPE html><html><body>Sign in</body></html>', { format: 'XML' });
+    expect(result.error).toMatchObject({ code: 'NOT_A_FEED', hint: expect.stringMatching(/web page/) });
+  });
+
+  it('tells an XLSX upload to export as CSV', async () => {
+    const xlsx = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from('[Content_Types].xml')]);
+    const result = await readAll(xlsx);
+    expect(result.error).toMatchObject({ code: 'NOT_A_FEED' });
+    expect(result.error?.hint).toMatch(/export the sheet as CSV/);
+  });
+
+  it('inflates gzip by its magic bytes', async () => {
+    const result = await readAll(gzipSync(`${HEADER}\nA,Lamp,1,https://x.test/a\n`), {}, 5);
+    expect(result.meta).toMatchObject({ compression: 'gzip', format: 'CSV' });
+    expect(result.items.map((item) => item.fields.id)).toEqual(['A']);
+  });
+
+  it('fails on a truncated gzip after the items it could read', async () => {
+    const rows = [HEADER];
+    for (let i = 0; i < 20000; i++)
+      rows.push(`ID-${i},Product ${i} ${(i * 2654435761) % 1000003},${i}.99,https://x.test/${i}`);
+    const gz = gzipSync(rows.join('\n'));
+    const result = await readAll(gz.subarray(0, Math.floor(gz.length * 0.6)), {}, 16 * 1024);
+    expect(result.items.length).toBeGreaterThan(1000);
+    expect(result.items.length).toBeLessThan(20000);
+    expect(result.items.at(-1)?.fields.id).toBe(`ID-${result.items.length - 1}`);
+    expect(result.error).toMatchObject({ code: 'TRUNCATED_GZIP' });
+  });
+
+  it('gives the same events whatever the chunking, for every sample feed', async () => {
+    for (const dir of ['csv', 'shopify', 'xml']) {
+      for (const name of readdirSync(`${SAMPLES_DIR}${dir}`)) {
+        const bytes = sample(`${dir}/${name}`);
+        const whole = await readAll(bytes);
+        const bytewise = await readAll(bytes, {}, 1);
+        expect({ name, events: bytewise.events, error: bytewise.error }).toEqual({
+          name,
+          events: whole.events,
+          error: whole.error,
+        });
+      }
+    }
+  });
+
+  it('pulls the input as it goes (backpressure) and stops it when the consumer stops', async () => {
+    let produced = 0;
+    let destroyed = false;
+    let row = 0;
+    const source = new Readable({
+      read() {
+        let chunk = row === 0 ? `${HEADER}\n` : '';
+        for (let i = 0; i < 100; i++, row++) chunk += `ID-${row},Product ${row},1.00,https://x.test/${row}\n`;
+        produced += chunk.length;
+        this.push(chunk);
+      },
+      destroy(error, callback) {
+        destroyed = true;
+        callback(error);
+      },
+    });
+    let items = 0;
+    for await (const event of readFeed(source)) {
+      if (event.type === 'item') items++;
+      if (items === 5000) break;
+    }
+    // An endless source: only a small window beyond what was consumed has been read.
+    expect(produced).toBeLessThan(1024 * 1024);
+    expect(destroyed).toBe(true);
+  });
+
+  it('accepts string chunks', async () => {
+    const result = await readAll(Readable.from(['id,tit', 'le\nA,Lamp\n']));
+    expect(result.items[0].fields).toEqual({ id: 'A', title: 'Lamp' });
+  });
+
+  it('streams 1-byte chunks of a hand-made feed identically', async () => {
+    const csv = `\uFEFF${HEADER}\r\nA,"x\r\ny",1,u\rB,"""",2,v\n`;
+    const whole = await readAll(csv);
+    expect(whole.items.map((item) => [item.row, item.fields.title])).toEqual([
+      [2, 'x\r\ny'],
+      [4, '"'],
+    ]);
+    expect((await readAll(chunked(csv, 1))).events).toEqual(whole.events);
+  });
+});

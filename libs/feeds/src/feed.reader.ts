@@ -1,0 +1,139 @@
+import type { Readable } from 'node:stream';
+import { ByteSource, gunzipBytes } from './byte.source.js';
+import { CsvFeedReader } from './csv.reader.js';
+import { FeedEventQueue } from './feed-event.queue.js';
+import { readerIssue } from './feed.issues.js';
+import { FeedReadError } from './feed-read.error.js';
+import {
+  DEFAULT_MAX_CELL_BYTES,
+  DEFAULT_MAX_RECORD_BYTES,
+  type FeedTextReader,
+  type ReaderLimits,
+} from './feed-text.reader.js';
+import type { FeedEvent, FeedReadOptions } from './feed.types.js';
+import { inspectHead, isGzip, sniffDelimiter, SNIFF_BYTES } from './format.sniffer.js';
+import { FeedTextDecoder } from './text.decoder.js';
+import { XmlFeedReader } from './xml.reader.js';
+
+/**
+ * Reads a feed (CSV, TSV or XML; plain or gzip; UTF-8, UTF-16 or Windows-1252) into one stream of
+ * events: `meta` first, then items and row issues in file order. The input is pulled one chunk at a
+ * time and the events of a chunk are handed over before the next is read, so memory stays bounded
+ * whatever the size. A problem that ends reading throws a FeedReadError after every item read
+ * before it has been yielded.
+ */
+export function readFeed(
+  input: NodeJS.ReadableStream | Readable,
+  options: FeedReadOptions = {},
+): AsyncIterable<FeedEvent> {
+  return readFeedEvents(input as AsyncIterable<unknown>, options);
+}
+
+async function* readFeedEvents(input: AsyncIterable<unknown>, options: FeedReadOptions): AsyncGenerator<FeedEvent> {
+  const limits: ReaderLimits = {
+    maxCellBytes: positive(options.maxCellBytes) ?? DEFAULT_MAX_CELL_BYTES,
+    maxRecordBytes: positive(options.maxRecordBytes) ?? DEFAULT_MAX_RECORD_BYTES,
+  };
+  const queue = new FeedEventQueue();
+  const raw = new ByteSource(input);
+  let compressed = false;
+  try {
+    let source = raw;
+    let head = await raw.peek(SNIFF_BYTES);
+    if (isGzip(head)) {
+      compressed = true;
+      source = new ByteSource(gunzipBytes(raw));
+      head = await source.peek(SNIFF_BYTES);
+    }
+    if (head.length === 0) throw emptyFeed();
+
+    const inspection = inspectHead(head, source.exhausted);
+    // Refused even when a format is configured: a feed URL that returns a login page should say so.
+    if (inspection.notAFeed)
+      throw new FeedReadError('NOT_A_FEED', inspection.notAFeed.reason, inspection.notAFeed.hint);
+    const format = options.format && options.format !== 'AUTO' ? options.format : inspection.format;
+    if (format === null && source.exhausted) throw emptyFeed();
+    const { encoding } = inspection;
+    const meta = { encoding, ...(compressed ? { compression: 'gzip' as const } : {}) };
+    let reader: FeedTextReader;
+    if (format === 'XML') {
+      reader = new XmlFeedReader(queue, {
+        meta,
+        columnMapping: options.columnMapping,
+        xmlItemElement: options.xmlItemElement,
+        limits,
+      });
+    } else {
+      const sniffed =
+        format === 'TSV'
+          ? { delimiter: '\t', sepLine: false }
+          : inspection.delimiter
+            ? { delimiter: inspection.delimiter, sepLine: inspection.sepLine ?? false }
+            : sniffDelimiter(inspection.text, source.exhausted);
+      reader = new CsvFeedReader(queue, {
+        ...sniffed,
+        meta: { ...meta, format: 'CSV' },
+        columnMapping: options.columnMapping,
+        limits,
+      });
+    }
+
+    const decoder = new FeedTextDecoder(encoding);
+    for await (const chunk of source) {
+      const text = decoder.write(chunk);
+      const fallbackAt = decoder.takeFallback();
+      if (fallbackAt !== null) queue.issue(encodingFallback(fallbackAt));
+      reader.write(text);
+      yield* queue.take();
+    }
+    reader.write(decoder.end());
+    reader.end();
+    yield* queue.take(true);
+  } catch (error) {
+    const failure = asFeedError(error, compressed);
+    yield* queue.take(true);
+    throw failure;
+  } finally {
+    await raw.close();
+  }
+}
+
+function positive(value: number | undefined): number | undefined {
+  return value !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+function emptyFeed(): FeedReadError {
+  return new FeedReadError(
+    'EMPTY_FEED',
+    'The file is empty.',
+    'Upload a feed with a header row and at least one product row.',
+  );
+}
+
+function encodingFallback(offset: number) {
+  return readerIssue(
+    'WARNING',
+    'ENCODING_FALLBACK',
+    0,
+    `The file stops being valid UTF-8 at byte ${offset}; from there on it was read as Windows-1252, so some accented characters may be wrong.`,
+    'Save the feed as UTF-8 (in Excel: "CSV UTF-8") so every character is read as written.',
+  );
+}
+
+/** zlib reports a cut-off stream as Z_BUF_ERROR ("unexpected end of file") and bad data as Z_DATA_ERROR. */
+function asFeedError(error: unknown, compressed: boolean): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (!compressed || typeof code !== 'string' || !code.startsWith('Z_')) return error;
+  if (code === 'Z_BUF_ERROR') {
+    return new FeedReadError(
+      'TRUNCATED_GZIP',
+      'The gzip file ends too early: it was cut off during upload or download, so the end of the feed is missing.',
+      'Upload the complete file again (compare its size with the original).',
+    );
+  }
+  return new FeedReadError(
+    'CORRUPT_GZIP',
+    `The gzip data is corrupt (${(error as Error).message}).`,
+    'Compress the feed again with gzip, or upload it uncompressed.',
+  );
+}

@@ -1,0 +1,46 @@
+import type { ItemIssue } from '@brandshelf/catalog-rules';
+
+/** One product row as read from the feed, before validation. */
+export interface RawItem {
+  /** CSV: 1-based line number where the record starts. XML: 1-based item index. */
+  row: number;
+  /** Canonical attribute names or `custom:<original header>`; repeated attributes as lists; empty cells omitted. */
+  fields: Record<string, string | string[]>;
+}
+
+export type FeedFormat = 'CSV' | 'TSV' | 'XML';
+
+export type CsvDialect = 'GENERIC' | 'SHOPIFY' | 'META' | 'WOOCOMMERCE' | 'WIX' | 'VENDURE';
+export type XmlDialect = 'GOOGLE_RSS' | 'GOOGLE_ATOM' | 'CUSTOM_XML';
+export type FeedDialect = CsvDialect | XmlDialect;
+
+export interface FeedReadOptions {
+  format?: 'AUTO' | FeedFormat;
+  /** Source header (or XML element name / dotted path) → canonical attribute or `custom:x`; wins over everything. An empty target ignores the column. */
+  columnMapping?: Record<string, string> | null;
+  /** Element that wraps one item in a custom XML dialect, e.g. `product`; auto-detected when null. */
+  xmlItemElement?: string | null;
+  /** Default 1 MiB. A bigger cell rejects its row with `CELL_TOO_LARGE`; reading goes on. */
+  maxCellBytes?: number;
+  /** Default 16 MiB. A bigger record rejects its row with `RECORD_TOO_LARGE`; reading goes on. */
+  maxRecordBytes?: number;
+}
+
+export interface FeedColumn {
+  header: string;
+  /** Canonical attribute, `custom:<header>`, several joined by `|` when a dialect derives more than one, or `` when the dialect only uses it to group rows. */
+  attribute: string;
+}
+
+export interface FeedReadMeta {
+  format: FeedFormat;
+  dialect: FeedDialect;
+  encoding: string;
+  compression?: 'gzip';
+  delimiter?: string;
+  headers?: string[];
+  columns?: FeedColumn[];
+}
+
+export type FeedEvent =
+  { type: 'meta'; meta: FeedReadMeta } | { type: 'item'; item: RawItem } | { type: 'issue'; issue: ItemIssue };

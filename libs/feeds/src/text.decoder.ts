@@ -1,0 +1,120 @@
+import { isUtf8 } from 'node:buffer';
+import { TextDecoder } from 'node:util';
+
+/**
+ * Bytes → text for one feed. UTF-8 is checked chunk by chunk; when bytes that are not UTF-8 show up
+ * after the sniffed start, the rest of the file is read as Windows-1252 (what spreadsheets on Windows
+ * write) and `fallbackOffset` says where, so the reader can warn once.
+ */
+export class FeedTextDecoder {
+  private utf8: boolean;
+  private decoder: TextDecoder | null;
+  private carry: Buffer | null = null;
+  private started = false;
+  private consumed = 0;
+  private fellBackAt: number | null = null;
+  private fallbackReported = false;
+
+  constructor(private currentEncoding: string) {
+    this.utf8 = currentEncoding === 'utf-8';
+    this.decoder = this.utf8 ? null : new TextDecoder(currentEncoding);
+  }
+
+  get encoding(): string {
+    return this.currentEncoding;
+  }
+
+  /** The byte offset where UTF-8 gave way to Windows-1252, reported once. */
+  takeFallback(): number | null {
+    if (this.fellBackAt === null || this.fallbackReported) return null;
+    this.fallbackReported = true;
+    return this.fellBackAt;
+  }
+
+  write(chunk: Buffer): string {
+    const text = this.utf8 ? this.decodeUtf8(chunk) : this.decoder!.decode(chunk, { stream: true });
+    this.consumed += chunk.length;
+    return this.stripBom(text);
+  }
+
+  end(): string {
+    let text: string;
+    if (this.utf8) {
+      // An incomplete sequence at the very end: keep it visible as U+FFFD rather than drop it.
+      text = this.carry ? this.carry.toString('utf8') : '';
+      this.carry = null;
+    } else {
+      text = this.decoder!.decode();
+    }
+    return this.stripBom(text);
+  }
+
+  private decodeUtf8(chunk: Buffer): string {
+    const start = this.consumed - (this.carry?.length ?? 0);
+    const buf = this.carry ? Buffer.concat([this.carry, chunk]) : chunk;
+    this.carry = null;
+    const tail = incompleteUtf8Tail(buf);
+    const body = tail ? buf.subarray(0, buf.length - tail) : buf;
+    if (tail) this.carry = Buffer.from(buf.subarray(buf.length - tail));
+    if (isUtf8(body)) return body.toString('utf8');
+    const bad = firstInvalidUtf8(body);
+    if (bad >= body.length) return body.toString('utf8');
+    this.utf8 = false;
+    this.currentEncoding = 'windows-1252';
+    this.decoder = new TextDecoder('windows-1252');
+    this.fellBackAt = start + bad;
+    const rest = this.carry ? Buffer.concat([body.subarray(bad), this.carry]) : body.subarray(bad);
+    this.carry = null;
+    return body.toString('utf8', 0, bad) + this.decoder.decode(rest, { stream: true });
+  }
+
+  private stripBom(text: string): string {
+    if (this.started || text.length === 0) return text;
+    this.started = true;
+    return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  }
+}
+
+/** How many bytes at the end start a UTF-8 sequence that the next chunk completes. */
+export function incompleteUtf8Tail(buf: Uint8Array): number {
+  const n = buf.length;
+  for (let k = 1; k <= 3 && k <= n; k++) {
+    const b = buf[n - k];
+    if ((b & 0xc0) === 0x80) continue;
+    const need = b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+    return need > k ? k : 0;
+  }
+  return 0;
+}
+
+/** Index of the first byte that does not start a valid UTF-8 sequence (buf.length when all are valid). */
+function firstInvalidUtf8(b: Uint8Array): number {
+  const n = b.length;
+  let i = 0;
+  while (i < n) {
+    const c = b[i];
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) need = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      if (c === 0xe0) lo = 0xa0;
+      if (c === 0xed) hi = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      if (c === 0xf0) lo = 0x90;
+      if (c === 0xf4) hi = 0x8f;
+    } else return i;
+    if (i + need >= n) return i;
+    const b1 = b[i + 1];
+    if (b1 < lo || b1 > hi) return i;
+    for (let k = 2; k <= need; k++) if ((b[i + k] & 0xc0) !== 0x80) return i;
+    i += need + 1;
+  }
+  return n;
+}

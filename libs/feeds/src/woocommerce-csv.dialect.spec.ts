@@ -1,0 +1,90 @@
+import { itemById, readAll, sample } from './__fixtures__/read-feed.fixture.js';
+
+describe('WooCommerce product CSV', () => {
+  it('reads the core sample: variations grouped under their parent, variable parents not emitted', async () => {
+    const result = await readAll(sample('csv/woocommerce_sample_products.csv'));
+    expect(result.error).toBeNull();
+    expect(result.meta).toMatchObject({ format: 'CSV', dialect: 'WOOCOMMERCE', delimiter: ',' });
+    expect(result.issues).toEqual([]);
+    // 25 rows less the 2 variable parents
+    expect(result.items).toHaveLength(23);
+    const ids = result.items.map((item) => item.fields.id);
+    expect(ids).not.toContain('woo-vneck-tee');
+    expect(ids).not.toContain('woo-hoodie');
+
+    const red = itemById(result, 'woo-vneck-tee-red');
+    expect(red).toMatchObject({
+      row: 16,
+      fields: {
+        title: 'V-Neck T-Shirt - Red',
+        item_group_id: 'woo-vneck-tee',
+        color: 'Red',
+        price: '20',
+        availability: 'in_stock',
+        // The variation has no category of its own: the parent lends it.
+        product_type: 'Clothing > Tshirts',
+        'custom:Type': 'variation',
+        'custom:ID': '76',
+      },
+    });
+    expect(red.fields.size).toBeUndefined();
+
+    expect(itemById(result, 'woo-hoodie-red').fields).toMatchObject({
+      item_group_id: 'woo-hoodie',
+      price: '45',
+      sale_price: '42',
+      color: 'Red',
+      'custom:Logo': 'No',
+    });
+    expect(itemById(result, 'woo-hoodie-blue-logo').row).toBe(26);
+
+    const simple = itemById(result, 'woo-hoodie-with-logo');
+    expect(simple.fields).toMatchObject({
+      price: '45',
+      shipping_weight: '2 lbs',
+      color: 'Blue',
+      product_type: 'Clothing > Hoodies',
+    });
+    expect(simple.fields.item_group_id).toBeUndefined();
+    expect(simple.fields.image_link).toMatch(/^https:\/\/woocommercecore\.mystagingwebsite\.com\/.*hoodie-with-logo/);
+    expect(itemById(result, 'Woo-tshirt-logo').fields.shipping_weight).toBe('.5 lbs');
+
+    const grouped = itemById(result, 'logo-collection');
+    expect(grouped.fields['custom:Type']).toBe('grouped');
+    expect(grouped.fields.price).toBeUndefined();
+    expect(grouped.fields.additional_image_link).toHaveLength(3);
+    expect(grouped.fields['custom:Grouped products']).toBe('woo-hoodie-with-logo, woo-tshirt, woo-beanie');
+
+    expect(itemById(result, 'wp-pennant').fields).toMatchObject({
+      link: 'https://mercantile.wordpress.org/product/wordpress-pennant/',
+      price: '11.05',
+      'custom:Button text': 'Buy on the WordPress swag store!',
+    });
+    expect(itemById(result, 'woo-album').fields['custom:Type']).toBe('simple, downloadable, virtual');
+    expect(itemById(result, 'woo-beanie').fields).toMatchObject({ price: '20', sale_price: '18' });
+  });
+
+  it('resolves `id:` parent references and inherits from a variable parent read earlier', async () => {
+    const csv = [
+      'ID,Type,SKU,Name,Parent,Regular price,In stock?,Stock,Description,Categories,Images',
+      '10,variable,shirt,Shirt,,,1,,Soft cotton,Apparel > Shirts,"https://x.test/a.jpg, https://x.test/b.jpg"',
+      '11,variation,,Shirt - S,id:10,12,0,0,,,',
+      '12,variation,shirt-m,Shirt - M,id:99,12,backorder,,,,',
+    ].join('\n');
+    const result = await readAll(csv);
+    expect(result.meta?.dialect).toBe('WOOCOMMERCE');
+    expect(result.items.map((item) => item.fields)).toEqual([
+      expect.objectContaining({
+        id: '11',
+        item_group_id: 'shirt',
+        description: 'Soft cotton',
+        product_type: 'Apparel > Shirts',
+        image_link: 'https://x.test/a.jpg',
+        additional_image_link: ['https://x.test/b.jpg'],
+        availability: 'out_of_stock',
+        quantity: '0',
+      }),
+      expect.objectContaining({ id: 'shirt-m', item_group_id: '99', availability: 'backorder' }),
+    ]);
+  });
+});

@@ -1,0 +1,219 @@
+import { CUSTOM_PREFIX } from '@brandshelf/catalog-rules';
+import type { HeaderTable } from './column.planner.js';
+import type { CsvDialectDefinition, CsvDialectReader, ItemSink } from './csv.dialect.js';
+import { addField, addImages, type ItemFields } from './item-fields.builder.js';
+import { optionAttribute } from './variant-option.mapper.js';
+
+const CONSUMED: Record<string, string> = {
+  id: 'custom:ID',
+  type: 'custom:Type',
+  sku: 'id',
+  name: 'title',
+  description: 'description',
+  'short description': 'description',
+  'regular price': 'price',
+  'sale price': 'sale_price',
+  'in stock?': 'availability',
+  stock: 'quantity',
+  categories: 'product_type',
+  images: 'image_link|additional_image_link',
+  parent: 'item_group_id',
+  'external url': 'link',
+  'gtin, upc, ean, or isbn': 'gtin',
+  brands: 'brand',
+};
+const WEIGHT = /^weight \((\w+)\)$/;
+const ATTRIBUTE_COLUMN = /^attribute (\d+) (name|value\(s\)|visible|global|default)$/;
+
+/** Variable parents remembered for their variations; past this the oldest are forgotten. */
+const MAX_REMEMBERED_PARENTS = 5000;
+
+interface VariableParent {
+  sku: string;
+  title: string;
+  description: string;
+  productType: string;
+  brand: string;
+  images: string[];
+}
+
+/**
+ * WooCommerce product CSV (core exporter/importer columns). One row is one product or variation:
+ * SKU → id (else the WooCommerce ID), Name → title, Description (else Short description) →
+ * description, Regular/Sale price, `In stock?` 1/0/backorder → availability, Stock → quantity,
+ * Categories → product_type, Images (comma-space list) → image_link + additional, `Weight (unit)` →
+ * shipping_weight, Attribute N name/value(s) → colour/size/… or custom, External URL → link.
+ * Variations name their parent by SKU or `id:<ID>` → item_group_id (the parent's SKU when known).
+ * Variable parents are not sellable themselves: they are not emitted; when they come before their
+ * variations (as WooCommerce exports them) they lend description, category, brand and images the
+ * variation lacks. Grouped and external products are emitted like simple ones.
+ */
+export const WOOCOMMERCE_CSV_DIALECT: CsvDialectDefinition = {
+  name: 'WOOCOMMERCE',
+  columns: {
+    consumes(key) {
+      const known = CONSUMED[key];
+      if (known !== undefined) return known;
+      if (WEIGHT.test(key)) return 'shipping_weight';
+      const attribute = ATTRIBUTE_COLUMN.exec(key);
+      if (attribute) return attribute[2] === 'value(s)' ? 'color|size|material|pattern|custom' : '';
+      return undefined;
+    },
+    claims: [
+      'id',
+      'title',
+      'description',
+      'price',
+      'sale_price',
+      'availability',
+      'quantity',
+      'product_type',
+      'image_link',
+      'additional_image_link',
+      'item_group_id',
+      'link',
+      'gtin',
+      'brand',
+      'shipping_weight',
+      'color',
+      'size',
+      'material',
+      'pattern',
+    ],
+  },
+  create: (table, sink) => new WooCommerceCsvReader(table, sink),
+};
+
+class WooCommerceCsvReader implements CsvDialectReader {
+  private readonly parents = new Map<string, VariableParent>();
+  private readonly weightKey: string | null;
+  private readonly weightUnit: string;
+  private readonly attributeNumbers: number[];
+  private readonly idHeader: string;
+  private readonly typeHeader: string;
+
+  constructor(
+    private readonly table: HeaderTable,
+    private readonly sink: ItemSink,
+  ) {
+    const keys = table.headers.map((header) => header.toLowerCase());
+    const weight = keys.map((key) => WEIGHT.exec(key)).find((match) => match && table.has(match[0]));
+    this.weightKey = weight?.[0] ?? null;
+    this.weightUnit = weight?.[1] ?? '';
+    this.attributeNumbers = [
+      ...new Set(
+        keys
+          .map((key) => ATTRIBUTE_COLUMN.exec(key))
+          .filter((match): match is RegExpExecArray => match !== null && match[2] === 'name')
+          .map((match) => Number(match[1])),
+      ),
+    ].sort((a, b) => a - b);
+    this.idHeader = table.col('id') >= 0 ? table.headers[table.col('id')] : 'ID';
+    this.typeHeader = table.col('type') >= 0 ? table.headers[table.col('type')] : 'Type';
+  }
+
+  row(cells: readonly string[], line: number): void {
+    const t = this.table;
+    const type = t.get(cells, 'type');
+    const types = type
+      .toLowerCase()
+      .split(',')
+      .map((part) => part.trim());
+    const sku = t.get(cells, 'sku');
+    const wooId = t.get(cells, 'id');
+    const images = splitImages(t.get(cells, 'images'));
+
+    if (types.includes('variable')) {
+      this.remember(wooId, {
+        sku: sku || wooId,
+        title: t.get(cells, 'name'),
+        description: t.get(cells, 'description') || t.get(cells, 'short description'),
+        productType: t.get(cells, 'categories'),
+        brand: t.get(cells, 'brands'),
+        images,
+      });
+      return;
+    }
+
+    const parentRef = t.get(cells, 'parent');
+    const parent = parentRef ? this.parents.get(parentRef) : undefined;
+    const fields: ItemFields = {};
+    addField(fields, 'id', sku || wooId);
+    addField(fields, 'title', t.get(cells, 'name') || (parent?.title ?? ''));
+    addField(
+      fields,
+      'description',
+      t.get(cells, 'description') || t.get(cells, 'short description') || (parent?.description ?? ''),
+    );
+    if (t.get(cells, 'description') && t.get(cells, 'short description')) {
+      addField(fields, `${CUSTOM_PREFIX}${t.headers[t.col('short description')]}`, t.get(cells, 'short description'));
+    }
+    if (parentRef) addField(fields, 'item_group_id', parent?.sku || parentRef.replace(/^id:/i, ''));
+    addField(fields, 'product_type', t.get(cells, 'categories') || (parent?.productType ?? ''));
+    addField(fields, 'brand', t.get(cells, 'brands') || (parent?.brand ?? ''));
+    addImages(fields, images.length ? images : (parent?.images ?? []));
+    addField(fields, 'price', t.get(cells, 'regular price'));
+    addField(fields, 'sale_price', t.get(cells, 'sale price'));
+    addField(fields, 'availability', availability(t.get(cells, 'in stock?')));
+    addField(fields, 'quantity', t.get(cells, 'stock'));
+    addField(fields, 'gtin', t.get(cells, 'gtin, upc, ean, or isbn'));
+    addField(fields, 'link', t.get(cells, 'external url'));
+    if (this.weightKey) {
+      const weight = t.get(cells, this.weightKey);
+      if (weight) addField(fields, 'shipping_weight', `${weight} ${this.weightUnit}`);
+    }
+    for (const n of this.attributeNumbers) {
+      const name = t.get(cells, `attribute ${n} name`);
+      const value = t.get(cells, `attribute ${n} value(s)`);
+      if (name && value) addField(fields, optionAttribute(name), value);
+    }
+    addField(fields, `${CUSTOM_PREFIX}${this.idHeader}`, wooId);
+    addField(fields, `${CUSTOM_PREFIX}${this.typeHeader}`, type);
+    t.copy(fields, cells);
+    t.override(fields, cells);
+    this.sink.item(line, fields);
+  }
+
+  end(): void {
+    this.parents.clear();
+  }
+
+  private remember(wooId: string, parent: VariableParent): void {
+    for (const key of [parent.sku, wooId && `id:${wooId}`]) {
+      if (!key) continue;
+      this.parents.delete(key);
+      this.parents.set(key, parent);
+    }
+    while (this.parents.size > MAX_REMEMBERED_PARENTS * 2) {
+      this.parents.delete(this.parents.keys().next().value!);
+    }
+  }
+}
+
+/** WooCommerce writes image lists as `url, url`; commas inside a URL are not followed by a space. */
+function splitImages(value: string): string[] {
+  return value
+    ? value
+        .split(/,\s+/)
+        .map((url) => url.trim())
+        .filter(Boolean)
+    : [];
+}
+
+function availability(inStock: string): string {
+  switch (inStock.toLowerCase()) {
+    case '1':
+    case 'yes':
+    case 'instock':
+      return 'in_stock';
+    case '0':
+    case 'no':
+    case 'outofstock':
+      return 'out_of_stock';
+    case 'backorder':
+    case 'onbackorder':
+      return 'backorder';
+    default:
+      return inStock;
+  }
+}
