@@ -19,6 +19,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { AccountsService } from '@brandshelf/accounts';
 import { FILE_STORAGE, JsonLogger, loadConfig, systemBrandContext } from '@brandshelf/core';
+import { CatalogModule } from '@brandshelf/catalog';
 import { FeedsService, IngestionModule, IngestionPipeline, RunsService } from '@brandshelf/ingestion';
 import { PlatformModule, prepareRuntime, type Runtime } from '@brandshelf/runtime';
 import type { ObjectStorage } from '@brandshelf/storage';
@@ -28,7 +29,7 @@ import { BENCH_HEADER, generateFeed } from './feed-generator.js';
 @Module({})
 class BenchModule {
   static forRuntime(runtime: Runtime): DynamicModule {
-    return { module: BenchModule, imports: [PlatformModule.forRuntime(runtime, { consumeJobs: false }), IngestionModule] };
+    return { module: BenchModule, imports: [PlatformModule.forRuntime(runtime, { consumeJobs: false }), IngestionModule, CatalogModule] };
   }
 }
 

@@ -5,6 +5,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { ExecutionResult } from 'graphql';
 import { AccountsModule, AccountsService } from '@brandshelf/accounts';
 import { AppError, newId, type RequestContext } from '@brandshelf/core';
+import { CatalogModule } from '@brandshelf/catalog';
 import { IngestionModule } from '@brandshelf/ingestion';
 import { PlatformModule, type Runtime } from '@brandshelf/runtime';
 import { AuthGuard } from './graphql/auth.guard.js';
@@ -45,6 +46,7 @@ export class ApiModule implements NestModule {
         PlatformModule.forRuntime(runtime, { consumeJobs: config.runWorkers }),
         AccountsModule,
         IngestionModule,
+        CatalogModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AccountsModule],

@@ -1,4 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { CatalogModule } from '@brandshelf/catalog';
 import { IngestionModule } from '@brandshelf/ingestion';
 import { PlatformModule, type Runtime } from '@brandshelf/runtime';
 
@@ -6,6 +7,6 @@ import { PlatformModule, type Runtime } from '@brandshelf/runtime';
 @Module({})
 export class CliModule {
   static forRuntime(runtime: Runtime): DynamicModule {
-    return { module: CliModule, imports: [PlatformModule.forRuntime(runtime, { consumeJobs: false }), IngestionModule] };
+    return { module: CliModule, imports: [PlatformModule.forRuntime(runtime, { consumeJobs: false }), IngestionModule, CatalogModule] };
   }
 }

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AccountsModule } from '@brandshelf/accounts';
+import { CatalogModule } from '@brandshelf/catalog';
 import { IngestionModule } from '@brandshelf/ingestion';
 import { PlatformModule, type Runtime } from '@brandshelf/runtime';
 
@@ -9,7 +10,7 @@ export class WorkerModule {
   static forRuntime(runtime: Runtime): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRuntime(runtime, { consumeJobs: true }), AccountsModule, IngestionModule],
+      imports: [PlatformModule.forRuntime(runtime, { consumeJobs: true }), AccountsModule, IngestionModule, CatalogModule],
     };
   }
 }

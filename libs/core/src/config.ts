@@ -42,6 +42,7 @@ export interface AppConfig {
   };
   uploads: { maxBytes: number };
   ingest: { maxStoredIssues: number; progressIntervalMs: number };
+  catalog: { versionRetention: number };
   http: { allowHosts: string[]; connectTimeoutMs: number; readTimeoutMs: number };
   images: { enabled: boolean; maxBytes: number; concurrency: number; maxInputPixels: number };
   /** Key for encrypting secrets at rest (store tokens); generated under dataDir when unset. */
@@ -92,6 +93,11 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     name: 'INGEST_MAX_STORED_ISSUES',
     default: '100000',
     meaning: 'Issues stored per run for browsing and CSV; beyond it only the per-code summary counts grow.',
+  },
+  {
+    name: 'CATALOG_VERSION_RETENTION',
+    default: '10',
+    meaning: 'Catalog versions kept per feed for rollback (the live one always); older ones are pruned with their data.',
   },
   { name: 'INGEST_PROGRESS_INTERVAL_MS', default: '500', meaning: 'How often a running ingestion writes its progress.' },
   {
@@ -211,6 +217,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxStoredIssues: int(env, 'INGEST_MAX_STORED_ISSUES', 100_000, 0),
       progressIntervalMs: int(env, 'INGEST_PROGRESS_INTERVAL_MS', 500, 50, 60_000),
     },
+    catalog: { versionRetention: int(env, 'CATALOG_VERSION_RETENTION', 10, 1, 1000) },
     http: {
       allowHosts: (str(env, 'SSRF_ALLOW_HOSTS') ?? '')
         .split(',')

@@ -25,6 +25,12 @@ export class FeedEntity {
   @Column('text', { nullable: true }) lastEtag: string | null;
   @Column('text', { nullable: true }) lastModified: string | null;
   @Column('uuid', { nullable: true }) liveVersionId: string | null;
+  /** Publish each successful run's version automatically, within the safety limits below. */
+  @Column('boolean') autoPublish: boolean;
+  /** An automatic publish that would remove more than this share of the live products waits for a person. */
+  @Column('real') maxRemovalShare: number;
+  /** An automatic publish of a run that rejected more than this share of its rows waits for a person. */
+  @Column('real') maxRejectedShare: number;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

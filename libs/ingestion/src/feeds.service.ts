@@ -19,6 +19,9 @@ export interface FeedInput {
   columnMapping?: { column: string; attribute: string }[] | null;
   xmlItemElement?: string | null;
   schedule?: string | null;
+  autoPublish?: boolean | null;
+  maxRemovalShare?: number | null;
+  maxRejectedShare?: number | null;
 }
 
 @Injectable()
@@ -46,7 +49,15 @@ export class FeedsService {
       throw new BadInputError('Shopify feeds are created by connecting a store, not with createFeed.', 'source');
     }
     const values = this.validate({ ...input, source }, null);
-    return this.feeds.insert(ctx, { source, format: 'AUTO', mode: 'REPLACE', ...values } as Partial<FeedEntity>);
+    return this.feeds.insert(ctx, {
+      source,
+      format: 'AUTO',
+      mode: 'REPLACE',
+      autoPublish: false,
+      maxRemovalShare: 0.2,
+      maxRejectedShare: 0.2,
+      ...values,
+    } as Partial<FeedEntity>);
   }
 
   async update(ctx: BrandContext, id: string, input: FeedInput): Promise<FeedEntity> {
@@ -96,6 +107,13 @@ export class FeedsService {
         throw new BadInputError(`defaultCurrency "${input.defaultCurrency}" is not an ISO 4217 code (e.g. USD, EUR, SEK).`, 'defaultCurrency');
       }
       out.defaultCurrency = code;
+    }
+    if (input.autoPublish !== undefined && input.autoPublish !== null) out.autoPublish = input.autoPublish;
+    for (const field of ['maxRemovalShare', 'maxRejectedShare'] as const) {
+      const share = input[field];
+      if (share === undefined || share === null) continue;
+      if (!(share >= 0 && share <= 1)) throw new BadInputError(`${field} must be between 0 and 1 (0.2 = 20%).`, field);
+      out[field] = share;
     }
     if (input.columnMapping !== undefined) out.columnMapping = checkColumnMapping(input.columnMapping);
     if (input.xmlItemElement !== undefined) {

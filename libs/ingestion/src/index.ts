@@ -12,7 +12,7 @@ export * from './schedule.parser.js';
 import { CatalogVersionEntity } from './catalog-version.entity.js';
 import { FeedEntity } from './feed.entity.js';
 import { IngestionRunEntity } from './ingestion-run.entity.js';
-import { FEED_SCHEDULE_TICK, INGEST_RUN } from './ingestion.jobs.js';
+import { FEED_SCHEDULE_TICK, INGEST_RUN, RUN_STAGED } from './ingestion.jobs.js';
 
 export const INGESTION_ENTITIES = [FeedEntity, IngestionRunEntity, CatalogVersionEntity];
-export const INGESTION_JOBS = [INGEST_RUN, FEED_SCHEDULE_TICK];
+export const INGESTION_JOBS = [INGEST_RUN, FEED_SCHEDULE_TICK, RUN_STAGED];

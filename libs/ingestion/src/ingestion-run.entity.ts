@@ -57,6 +57,10 @@ export class IngestionRunEntity {
   @Column('text', { nullable: true }) errorCode: string | null;
   @Column('text', { nullable: true }) errorMessage: string | null;
   @Column('text', { nullable: true }) errorHint: string | null;
+  /** NOT_PUBLISHED, PUBLISHED, or WAITING (auto-publish held back by a safety limit; see the reason). */
+  @Column('text') publishStatus: 'NOT_PUBLISHED' | 'PUBLISHED' | 'WAITING';
+  @Column('text', { nullable: true }) publishBlockedReason: string | null;
+  @Column('timestamptz', { nullable: true }) publishedAt: Date | null;
   @Column('timestamptz') queuedAt: Date;
   @Column('timestamptz', { nullable: true }) startedAt: Date | null;
   @Column('timestamptz', { nullable: true }) finishedAt: Date | null;

@@ -12,3 +12,12 @@ export const FEED_SCHEDULE_TICK = defineJob<{ at?: string }>('ingestion.schedule
   retryLimit: 0,
   expireInSeconds: 5 * 60,
 });
+
+/**
+ * A run finished staging a new version. The catalog lib handles it (auto-publish within the feed's
+ * safety limits); ingestion only announces it, so it does not depend on publishing.
+ */
+export const RUN_STAGED = defineJob<{ runId: string; brandId: string }>('catalog.run-staged', {
+  retryLimit: 3,
+  expireInSeconds: 30 * 60,
+});

@@ -2,16 +2,16 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
 import { DataSource, type Repository } from 'typeorm';
-import { ItemValidator, contentHash, type ItemIssue } from '@brandshelf/catalog-rules';
+import { ATTRIBUTE_BY_NAME, ItemValidator, contentHash, type ItemIssue, type NormalizedProduct } from '@brandshelf/catalog-rules';
 import { APP_CONFIG, FILE_STORAGE, type AppConfig } from '@brandshelf/core';
 import { FeedReadError, readFeed } from '@brandshelf/feeds';
 import { NetError, SafeHttpClient } from '@brandshelf/net';
-import { JobHandler, type JobContext } from '@brandshelf/queue';
+import { JobHandler, QueueService, type JobContext } from '@brandshelf/queue';
 import type { ObjectStorage } from '@brandshelf/storage';
 import { FeedEntity } from './feed.entity.js';
 import { FeedsService } from './feeds.service.js';
 import { IngestionRunEntity, TERMINAL_STATUSES } from './ingestion-run.entity.js';
-import { INGEST_RUN } from './ingestion.jobs.js';
+import { INGEST_RUN, RUN_STAGED } from './ingestion.jobs.js';
 import { IssueSink } from './issue.sink.js';
 import { ItemStager } from './item.stager.js';
 import { RunCancelledError, RunProgress, type RunCounters } from './run-progress.js';
@@ -63,6 +63,7 @@ export class IngestionPipeline {
     @Inject(SafeHttpClient) private readonly http: SafeHttpClient,
     @Inject(FeedsService) private readonly feeds: FeedsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(QueueService) private readonly queue: QueueService,
   ) {}
 
   @JobHandler(INGEST_RUN)
@@ -144,16 +145,18 @@ export class IngestionPipeline {
       const baseVersionId = feed.liveVersionId ?? (await this.latestVersionId(feed.id));
       const diff = await stager.compare(baseVersionId, feed.mode);
       let versionId = baseVersionId;
+      let newVersion = false;
       const changed = diff.created + diff.updated + diff.removed > 0 || (!baseVersionId && stager.staged > 0);
       if (!run.validateOnly && changed) {
         versionId = (await stager.commitVersion({ brandId, feedId: feed.id, runId: run.id })).versionId;
+        newVersion = true;
       }
       await stager.close();
       stager = null;
       if (source.validators && !run.validateOnly) {
         await this.feedRepo.update({ id: feed.id }, source.validators);
       }
-      return this.finish(run.id, {
+      const finished = await this.finish(run.id, {
         status: 'SUCCEEDED',
         counters: progress.counters,
         diff,
@@ -162,6 +165,8 @@ export class IngestionPipeline {
         issuesStored: sink.stored,
         readMeta: meta.readMeta,
       });
+      if (newVersion && feed.autoPublish) await this.queue.send(RUN_STAGED, { runId: run.id, brandId });
+      return finished;
     } catch (error) {
       await stager?.close(true);
       await sink.close().catch(() => undefined);
@@ -281,7 +286,8 @@ export class IngestionPipeline {
           for (const issue of result.issues) await record(issue);
           if (result.product) {
             counters.itemsAccepted++;
-            await stager.add(result.product.offerId, contentHash(result.product), event.item.row, JSON.stringify(result.product));
+            const data = feed.mode === 'UPDATE_ONLY' ? supplementalFields(result.product) : result.product;
+            await stager.add(result.product.offerId, contentHash(result.product), event.item.row, JSON.stringify(data));
           } else {
             counters.itemsRejected++;
           }
@@ -385,4 +391,25 @@ export class IngestionPipeline {
     );
     return (await this.runs.findOne({ where: { id: runId } }))!;
   }
+}
+
+/**
+ * A supplemental item carries only what its feed provided, so publishing overlays exactly those fields
+ * on the primary feed's product and nothing else.
+ */
+export function supplementalFields(product: NormalizedProduct): Partial<NormalizedProduct> {
+  const out: Record<string, unknown> = { offerId: product.offerId };
+  const custom: Record<string, string> = {};
+  for (const attribute of product.presentAttributes) {
+    const field = ATTRIBUTE_BY_NAME.get(attribute)?.field;
+    if (field) {
+      out[field] = product[field];
+      if (attribute === 'price' || attribute === 'sale_price') out.currency = product.currency;
+      if (attribute === 'google_product_category') out.googleProductCategoryPath = product.googleProductCategoryPath;
+    } else if (attribute in product.customAttributes) {
+      custom[attribute] = product.customAttributes[attribute];
+    }
+  }
+  if (Object.keys(custom).length) out.customAttributes = custom;
+  return out as Partial<NormalizedProduct>;
 }

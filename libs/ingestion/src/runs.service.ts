@@ -95,6 +95,7 @@ export class RunsService {
       errors: 0,
       issuesStored: 0,
       issueSummary: [],
+      publishStatus: 'NOT_PUBLISHED',
       queuedAt: new Date(),
       updatedAt: new Date(),
     });

@@ -2,9 +2,17 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { AccountsResolver } from '../accounts/accounts.resolver.js';
 import { FeedsResolver } from '../ingestion/feeds.resolver.js';
 import { RunsResolver } from '../ingestion/runs.resolver.js';
+import { FeedPublishingResolver, PublishingResolver, RunPublishingResolver } from '../publishing/publishing.resolver.js';
 
 /** Every resolver of the API: the module provides them and the schema file is generated from them. */
-export const RESOLVERS = [AccountsResolver, FeedsResolver, RunsResolver];
+export const RESOLVERS = [
+  AccountsResolver,
+  FeedsResolver,
+  RunsResolver,
+  PublishingResolver,
+  FeedPublishingResolver,
+  RunPublishingResolver,
+];
 
 export const SCHEMA_HEADER =
   '# Generated from the code by `npm run schema` (apps/api/src/print-schema.ts). Do not edit by hand.\n\n';

@@ -83,6 +83,12 @@ export class CreateFeedInput {
   xmlItemElement?: string | null;
   @Field(() => String, { nullable: true, description: 'URL feeds: hourly, daily, weekly or "every <n>m|h|d".' })
   schedule?: string | null;
+  @Field({ defaultValue: false, description: 'Publish each successful run automatically, within the safety limits.' })
+  autoPublish: boolean;
+  @Field(() => Float, { nullable: true, description: 'Auto-publish waits when it would remove more than this share of live products (default 0.2).' })
+  maxRemovalShare?: number | null;
+  @Field(() => Float, { nullable: true, description: 'Auto-publish waits when the run rejected more than this share of rows (default 0.2).' })
+  maxRejectedShare?: number | null;
 }
 
 @InputType()
@@ -96,6 +102,9 @@ export class UpdateFeedInput {
   @Field(() => [ColumnMappingInput], { nullable: true }) columnMapping?: ColumnMappingInput[] | null;
   @Field(() => String, { nullable: true }) xmlItemElement?: string | null;
   @Field(() => String, { nullable: true }) schedule?: string | null;
+  @Field(() => Boolean, { nullable: true }) autoPublish?: boolean | null;
+  @Field(() => Float, { nullable: true }) maxRemovalShare?: number | null;
+  @Field(() => Float, { nullable: true }) maxRejectedShare?: number | null;
 }
 
 @ObjectType()
@@ -113,6 +122,9 @@ export class Feed {
   @Field(() => String, { nullable: true }) xmlItemElement: string | null;
   @Field(() => String, { nullable: true }) schedule: string | null;
   @Field(() => Date, { nullable: true }) nextFetchAt: Date | null;
+  @Field() autoPublish: boolean;
+  @Field(() => Float) maxRemovalShare: number;
+  @Field(() => Float) maxRejectedShare: number;
   @Field() createdAt: Date;
   @Field() updatedAt: Date;
 }

@@ -1,0 +1,76 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Int, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { PublishService, type PublicationEntity } from '@brandshelf/catalog';
+import type { BrandContext } from '@brandshelf/core';
+import type { FeedEntity, IngestionRunEntity } from '@brandshelf/ingestion';
+import { Auth } from '../graphql/auth.guard.js';
+import { Ctx } from '../graphql/request-context.decorator.js';
+import { Feed, IngestionRun } from '../ingestion/ingestion.types.js';
+import { CatalogVersion, Publication, PublishStatus } from './publishing.types.js';
+
+@Auth('brand')
+@Resolver()
+export class PublishingResolver {
+  constructor(@Inject(PublishService) private readonly publisher: PublishService) {}
+
+  @Mutation(() => Publication, {
+    description: 'Makes the catalog version a successful run staged live, atomically, and returns the diff.',
+  })
+  publishRun(@Ctx() ctx: BrandContext, @Args('runId', { type: () => ID }) runId: string): Promise<PublicationEntity> {
+    return this.publisher.publishRun(ctx, runId);
+  }
+
+  @Mutation(() => Publication, { description: 'Makes an earlier version of the feed live again, images included.' })
+  rollbackFeed(
+    @Ctx() ctx: BrandContext,
+    @Args('feedId', { type: () => ID }) feedId: string,
+    @Args('toVersion', { type: () => Int, description: 'The version number (CatalogVersion.number).' }) toVersion: number,
+  ): Promise<PublicationEntity> {
+    return this.publisher.rollbackFeed(ctx, feedId, toVersion);
+  }
+}
+
+@Auth('brand')
+@Resolver(() => Feed)
+export class FeedPublishingResolver {
+  constructor(@Inject(PublishService) private readonly publisher: PublishService) {}
+
+  @ResolveField(() => [CatalogVersion], { description: 'Kept versions, newest first.' })
+  async versions(@Ctx() ctx: BrandContext, @Parent() feed: FeedEntity): Promise<CatalogVersion[]> {
+    const versions = await this.publisher.listVersions(ctx, feed.id);
+    return versions.map((v) => ({ ...v, isLive: v.id === feed.liveVersionId }));
+  }
+
+  @ResolveField(() => [Publication], { description: 'Publishes and rollbacks, newest first.' })
+  publications(
+    @Ctx() ctx: BrandContext,
+    @Parent() feed: FeedEntity,
+    @Args('first', { type: () => Int, defaultValue: 20 }) first: number,
+  ): Promise<PublicationEntity[]> {
+    return this.publisher.listPublications(ctx, feed.id, Math.min(Math.max(first, 1), 100));
+  }
+
+  @ResolveField(() => ID, { nullable: true })
+  liveVersionId(@Parent() feed: FeedEntity): string | null {
+    return feed.liveVersionId;
+  }
+}
+
+@Auth('brand')
+@Resolver(() => IngestionRun)
+export class RunPublishingResolver {
+  @ResolveField(() => PublishStatus)
+  publishStatus(@Parent() run: IngestionRunEntity): string {
+    return run.publishStatus;
+  }
+
+  @ResolveField(() => String, { nullable: true, description: 'Why auto-publish is waiting for a person.' })
+  publishBlockedReason(@Parent() run: IngestionRunEntity): string | null {
+    return run.publishBlockedReason;
+  }
+
+  @ResolveField(() => Date, { nullable: true })
+  publishedAt(@Parent() run: IngestionRunEntity): Date | null {
+    return run.publishedAt;
+  }
+}

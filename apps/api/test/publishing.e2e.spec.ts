@@ -1,0 +1,220 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createFeed, ingest, registerBrand, startTestApi, type RunView, type TestApi } from '@brandshelf/testing';
+import { createApi } from '../src/create-api.js';
+
+const HEADER = 'id,title,description,link,image_link,availability,price,brand,mpn';
+const item = (id: string, title = `Product ${id}`, price = '10.00 USD') =>
+  [id, title, 'Made to last.', `https://shop.example/${id}`, `https://img.example/${id}.jpg`, 'in stock', price, 'Acme', `M-${id}`].join(',');
+const csv = (rows: string[]) => [HEADER, ...rows].join('\n');
+
+const PUBLISH = `mutation($runId: ID!) { publishRun(runId: $runId) { id kind versionId created updated unchanged removed } }`;
+
+describe('publishing (e2e on a real database)', () => {
+  let api: TestApi;
+  let key: string;
+  let brandId: string;
+
+  beforeAll(async () => {
+    api = await startTestApi(createApi, { CATALOG_VERSION_RETENTION: '2' });
+    ({ apiKey: key, id: brandId } = await registerBrand(api, 'Publisher'));
+  }, 120_000);
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const live = async (feedId: string) =>
+    (await api.runtime.dataSource.query(
+      'SELECT offer_id, title, price_minor, id FROM catalog_product WHERE feed_id = $1 ORDER BY offer_id',
+      [feedId],
+    )) as { offer_id: string; title: string; price_minor: string; id: string }[];
+  const publish = async (runId: string) => (await api.gqlOk(PUBLISH, { runId }, key)).publishRun;
+
+  it('publishes a run with its diff, keeps ids across removal, and rolls back', async () => {
+    const feedId = await createFeed(api, key, { name: 'Main' });
+    const v1 = await ingest(api, key, feedId, csv([item('A'), item('B'), item('C')]));
+    expect(await publish(v1.id)).toMatchObject({ kind: 'PUBLISH', created: 3, updated: 0, unchanged: 0, removed: 0 });
+    const first = await live(feedId);
+    expect(first.map((p) => p.offer_id)).toEqual(['A', 'B', 'C']);
+    const run = await api.gqlOk('query($id: ID!) { ingestionRun(id: $id) { publishStatus publishedAt } }', { id: v1.id }, key);
+    expect(run.ingestionRun.publishStatus).toBe('PUBLISHED');
+
+    const v2 = await ingest(api, key, feedId, csv([item('A', 'Product A v2'), item('B'), item('D')]));
+    expect(await publish(v2.id)).toMatchObject({ created: 1, updated: 1, unchanged: 1, removed: 1 });
+    const second = await live(feedId);
+    expect(second.map((p) => p.offer_id)).toEqual(['A', 'B', 'D']);
+    expect(second.find((p) => p.offer_id === 'A')!.title).toBe('Product A v2');
+
+    const versions = await api.gqlOk('query($id: ID!) { feed(id: $id) { liveVersionId versions { number isLive itemCount } } }', { id: feedId }, key);
+    expect(versions.feed.versions.map((v: { number: number }) => v.number)).toEqual([2, 1]);
+    expect(versions.feed.versions[0].isLive).toBe(true);
+
+    const rollback = await api.gqlOk(
+      'mutation($f: ID!) { rollbackFeed(feedId: $f, toVersion: 1) { kind created updated unchanged removed } }',
+      { f: feedId },
+      key,
+    );
+    expect(rollback.rollbackFeed).toMatchObject({ kind: 'ROLLBACK', created: 1, updated: 1, unchanged: 1, removed: 1 });
+    const back = await live(feedId);
+    expect(back.map((p) => [p.offer_id, p.title])).toEqual(first.map((p) => [p.offer_id, p.title]));
+    // C was removed and came back with the id it had.
+    expect(back.find((p) => p.offer_id === 'C')!.id).toBe(first.find((p) => p.offer_id === 'C')!.id);
+  });
+
+  it('refuses to publish runs that staged nothing publishable', async () => {
+    const feedId = await createFeed(api, key, { name: 'Refusals' });
+    const dry = await ingest(api, key, feedId, csv([item('X')]), '?validateOnly=true');
+    const failed = await ingest(api, key, feedId, '');
+    for (const run of [dry, failed]) {
+      const res = await api.gql(PUBLISH, { runId: run.id }, key);
+      expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    }
+    expect(await live(feedId)).toEqual([]);
+  });
+
+  it('applies a supplemental feed over existing products only', async () => {
+    const primary = await createFeed(api, key, { name: 'Primary' });
+    await publish((await ingest(api, key, primary, csv([item('P1'), item('P2')]))).id);
+    const supplemental = await createFeed(api, key, { name: 'Sale prices', mode: 'UPDATE_ONLY' });
+    const run = await ingest(api, key, supplemental, 'id,price,availability\nP1,7.50 USD,out of stock\n');
+    const pub = await publish(run.id);
+    expect(pub).toMatchObject({ created: 0, removed: 0, updated: 1 });
+    const rows = await live(primary);
+    expect(rows.map((r) => [r.offer_id, Number(r.price_minor)])).toEqual([
+      ['P1', 750],
+      ['P2', 1000],
+    ]);
+    expect(rows[0].title).toBe('Product P1'); // only the supplied attributes change
+    // Re-publishing the primary keeps the overlay.
+    const again = await ingest(api, key, primary, csv([item('P1', 'Renamed P1'), item('P2')]));
+    await publish(again.id);
+    const after = await live(primary);
+    expect(after.map((r) => [r.title, Number(r.price_minor)])).toEqual([
+      ['Renamed P1', 750],
+      ['Product P2', 1000],
+    ]);
+  });
+
+  it('auto-publishes within the safety limits and waits, saying why, beyond them', async () => {
+    const feedId = await createFeed(api, key, { name: 'Auto', autoPublish: true });
+    const waitPublished = async (run: RunView, status: string) => {
+      for (let i = 0; i < 100; i++) {
+        const r = await api.gqlOk('query($id: ID!) { ingestionRun(id: $id) { publishStatus publishBlockedReason } }', { id: run.id }, key);
+        if (r.ingestionRun.publishStatus === status) return r.ingestionRun;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      throw new Error(`run never reached ${status}`);
+    };
+    const ids = Array.from({ length: 10 }, (_, i) => `AP${i}`);
+    const first = await ingest(api, key, feedId, csv(ids.map((id) => item(id))));
+    await waitPublished(first, 'PUBLISHED');
+    expect(await live(feedId)).toHaveLength(10);
+
+    const shrunk = await ingest(api, key, feedId, csv(ids.slice(0, 5).map((id) => item(id))));
+    const held = await waitPublished(shrunk, 'WAITING');
+    expect(held.publishBlockedReason).toMatch(/remove 50% of the live products \(5 of 10\).*limit of 20%/);
+    expect(await live(feedId)).toHaveLength(10); // nothing changed
+
+    const messy = await ingest(api, key, feedId, csv([...ids.map((id) => item(id, `Changed ${id}`)), ...ids.map((id) => item(`${id}x`, 'Bad', 'free'))]));
+    const heldBad = await waitPublished(messy, 'WAITING');
+    expect(heldBad.publishBlockedReason).toMatch(/rejected 50% of its rows/);
+
+    // A person can still publish a held run.
+    expect(await publish(shrunk.id)).toMatchObject({ removed: 5 });
+    expect(await live(feedId)).toHaveLength(5);
+  });
+
+  it('never shows a reader a mix of two versions during a large publish', async () => {
+    const feedId = await createFeed(api, key, { name: 'Atomic' });
+    const ids = Array.from({ length: 3000 }, (_, i) => `AT${i}`);
+    await publish((await ingest(api, key, feedId, csv(ids.map((id) => item(id, `Old ${id}`))))).id);
+    const next = await ingest(api, key, feedId, csv(ids.map((id) => item(id, `New ${id}`))));
+
+    const reader = new pg.Client({ connectionString: api.database.url });
+    await reader.connect();
+    const seen: { old: number; new: number }[] = [];
+    let publishing = true;
+    const loop = (async () => {
+      while (publishing) {
+        const { rows } = await reader.query(
+          `SELECT count(*) FILTER (WHERE title LIKE 'Old %')::int AS old, count(*) FILTER (WHERE title LIKE 'New %')::int AS new
+             FROM catalog_product WHERE feed_id = $1`,
+          [feedId],
+        );
+        seen.push(rows[0]);
+      }
+    })();
+    try {
+      expect(await publish(next.id)).toMatchObject({ updated: 3000 });
+    } finally {
+      publishing = false;
+      await loop;
+      await reader.end();
+    }
+    expect(seen.length).toBeGreaterThan(1);
+    for (const s of seen) {
+      expect([s.old, s.new].sort()).toEqual([0, 3000]);
+    }
+    expect(seen.at(-1)).toEqual({ old: 0, new: 3000 });
+  });
+
+  it('refuses a second publish of a feed while one holds it', async () => {
+    const feedId = await createFeed(api, key, { name: 'Locked' });
+    const run = await ingest(api, key, feedId, csv([item('L1')]));
+    const holder = new pg.Client({ connectionString: api.database.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('SELECT id FROM feed WHERE id = $1 FOR UPDATE', [feedId]); // a publish in progress
+      const res = await api.gql(PUBLISH, { runId: run.id }, key);
+      expect(res.errors?.[0].extensions?.code).toBe('CONFLICT');
+      expect(res.errors?.[0].message).toMatch(/in progress/);
+      await holder.query('ROLLBACK');
+    } finally {
+      await holder.end();
+    }
+    expect(await publish(run.id)).toMatchObject({ created: 1 });
+  });
+
+  it('leaves the previous version live when a publish fails half-way', async () => {
+    const feedId = await createFeed(api, key, { name: 'Crashy' });
+    await publish((await ingest(api, key, feedId, csv([item('K1'), item('K2')]))).id);
+    const before = await live(feedId);
+    const next = await ingest(api, key, feedId, csv([item('K1', 'Changed'), item('K3'), item('BOOM')]));
+    const db = api.runtime.dataSource;
+    // The database itself fails part-way through the publish's statements.
+    await db.query(`CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN
+      IF NEW.offer_id = 'BOOM' THEN RAISE EXCEPTION 'disk on fire'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql`);
+    await db.query('CREATE TRIGGER boom BEFORE INSERT ON catalog_product FOR EACH ROW EXECUTE FUNCTION boom()');
+    try {
+      const res = await api.gql(PUBLISH, { runId: next.id }, key);
+      expect(res.errors?.[0].extensions?.code).toBe('INTERNAL_SERVER_ERROR');
+    } finally {
+      await db.query('DROP TRIGGER boom ON catalog_product; DROP FUNCTION boom()');
+    }
+    expect(await live(feedId)).toEqual(before);
+    const feed = await api.gqlOk('query($id: ID!) { feed(id: $id) { liveVersionId publications { kind } } }', { id: feedId }, key);
+    expect(feed.feed.publications).toHaveLength(1);
+  });
+
+  it('prunes versions beyond the retention setting, never the live one', async () => {
+    const feedId = await createFeed(api, key, { name: 'Pruned' });
+    let firstRun: RunView | null = null;
+    for (let i = 1; i <= 4; i++) {
+      const run = await ingest(api, key, feedId, csv([item('R1', `Rev ${i}`)]));
+      firstRun ??= run;
+      if (i === 1) await publish(run.id);
+    }
+    // Version 1 is live; 3 and 4 are the newest two; 2 is pruned.
+    await publish((await ingest(api, key, feedId, csv([item('R1', 'Rev 5')]))).id);
+    const versions = await api.gqlOk('query($id: ID!) { feed(id: $id) { versions { number isLive } } }', { id: feedId }, key);
+    expect(versions.feed.versions.map((v: { number: number }) => v.number)).toEqual([5, 4]);
+    const res = await api.gql('mutation($f: ID!) { rollbackFeed(feedId: $f, toVersion: 2) { id } }', { f: feedId }, key);
+    expect(res.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+    const revisions = await api.runtime.dataSource.query('SELECT count(*)::int AS n FROM item_revision WHERE feed_id = $1', [feedId]);
+    expect(revisions[0].n).toBe(2);
+    expect(firstRun).not.toBeNull();
+    expect(brandId).toBeTruthy();
+  });
+});

@@ -1,0 +1,12 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { CatalogVersionEntity, FeedEntity, IngestionRunEntity } from '@brandshelf/ingestion';
+import { PublicationEntity } from './publication.entity.js';
+import { PublishService } from './publish.service.js';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([PublicationEntity, IngestionRunEntity, FeedEntity, CatalogVersionEntity])],
+  providers: [PublishService],
+  exports: [PublishService],
+})
+export class CatalogModule {}

@@ -1,0 +1,19 @@
+import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
+
+export type PublicationKind = 'PUBLISH' | 'ROLLBACK' | 'AUTO_PUBLISH';
+
+@Entity('publication')
+export class PublicationEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column('uuid') brandId: string;
+  @Column('uuid') feedId: string;
+  @Column('uuid') versionId: string;
+  @Column('uuid', { nullable: true }) previousVersionId: string | null;
+  @Column('uuid', { nullable: true }) runId: string | null;
+  @Column('text') kind: PublicationKind;
+  @Column('integer') created: number;
+  @Column('integer') updated: number;
+  @Column('integer') unchanged: number;
+  @Column('integer') removed: number;
+  @Column('timestamptz') publishedAt: Date;
+}

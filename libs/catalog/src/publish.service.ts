@@ -1,0 +1,290 @@
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, type EntityManager, type Repository } from 'typeorm';
+import { APP_CONFIG, BadInputError, ConflictError, NotFoundError, type AppConfig, type BrandContext, systemBrandContext } from '@brandshelf/core';
+import { BrandScopedRepository } from '@brandshelf/db';
+import {
+  CatalogVersionEntity,
+  FeedEntity,
+  IngestionRunEntity,
+  RUN_STAGED,
+} from '@brandshelf/ingestion';
+import { JobHandler } from '@brandshelf/queue';
+import { PublicationEntity, type PublicationKind } from './publication.entity.js';
+import { DELETE_REMOVED_PRODUCTS, ENSURE_IDENTITIES, UPSERT_LIVE_PRODUCTS } from './publish.sql.js';
+
+export interface PublishDiff {
+  created: number;
+  updated: number;
+  unchanged: number;
+  removed: number;
+}
+
+/**
+ * Makes catalog versions live. A publish is one transaction over the feed's live rows (readers see
+ * the old catalog or the new one, never a mix; a crash leaves the previous version live), holding
+ * the feed's row lock so two publishes of one feed never run at once.
+ */
+@Injectable()
+export class PublishService {
+  private readonly logger = new Logger('Publish');
+  private readonly runs: BrandScopedRepository<IngestionRunEntity>;
+  private readonly feeds: BrandScopedRepository<FeedEntity>;
+  private readonly versions: BrandScopedRepository<CatalogVersionEntity>;
+  private readonly publications: BrandScopedRepository<PublicationEntity>;
+
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @InjectRepository(IngestionRunEntity) runs: Repository<IngestionRunEntity>,
+    @InjectRepository(FeedEntity) feeds: Repository<FeedEntity>,
+    @InjectRepository(CatalogVersionEntity) versions: Repository<CatalogVersionEntity>,
+    @InjectRepository(PublicationEntity) publications: Repository<PublicationEntity>,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.runs = new BrandScopedRepository(runs, 'IngestionRun');
+    this.feeds = new BrandScopedRepository(feeds, 'Feed');
+    this.versions = new BrandScopedRepository(versions, 'CatalogVersion');
+    this.publications = new BrandScopedRepository(publications, 'Publication');
+  }
+
+  async publishRun(ctx: BrandContext, runId: string, kind: PublicationKind = 'PUBLISH'): Promise<PublicationEntity> {
+    const run = await this.runs.get(ctx, runId);
+    if (run.status !== 'SUCCEEDED') {
+      throw new BadInputError(`Run ${runId} is ${run.status}; only a SUCCEEDED run can be published.`, 'runId');
+    }
+    if (run.validateOnly) throw new BadInputError('A validate-only run stages nothing to publish.', 'runId');
+    if (!run.versionId) throw new BadInputError(`Run ${runId} has no catalog version (it staged no items).`, 'runId');
+    const publication = await this.publishVersion(ctx, run.feedId, run.versionId, { kind, runId: run.id });
+    await this.db.query(
+      `UPDATE ingestion_run SET publish_status = 'PUBLISHED', publish_blocked_reason = NULL, published_at = now()
+        WHERE id = $1`,
+      [run.id],
+    );
+    return publication;
+  }
+
+  /** rollbackFeed: makes an earlier version (by number) live again, images included. */
+  async rollbackFeed(ctx: BrandContext, feedId: string, toVersion: number): Promise<PublicationEntity> {
+    const feed = await this.feeds.get(ctx, feedId);
+    const [version] = await this.versions.find(ctx, { feedId: feed.id, number: toVersion });
+    if (!version) {
+      throw new NotFoundError('CatalogVersion', `${toVersion} of feed ${feedId} (it may have been pruned)`);
+    }
+    return this.publishVersion(ctx, feed.id, version.id, { kind: 'ROLLBACK', runId: version.runId });
+  }
+
+  listVersions(ctx: BrandContext, feedId: string): Promise<CatalogVersionEntity[]> {
+    return this.versions.find(ctx, { feedId }, { order: { number: 'DESC' } });
+  }
+
+  listPublications(ctx: BrandContext, feedId: string, take = 20): Promise<PublicationEntity[]> {
+    return this.publications.find(ctx, { feedId }, { order: { publishedAt: 'DESC' }, take });
+  }
+
+  /** The diff publishing a version would make right now, without making it. */
+  async previewDiff(ctx: BrandContext, feedId: string, versionId: string): Promise<PublishDiff> {
+    const feed = await this.feeds.get(ctx, feedId);
+    const [row] = await this.db.query(
+      `SELECT count(*) FILTER (WHERE cp.id IS NULL)::int AS created,
+              count(*) FILTER (WHERE cp.content_hash <> vi.content_hash)::int AS updated,
+              count(*) FILTER (WHERE cp.content_hash = vi.content_hash)::int AS unchanged
+         FROM version_item vi LEFT JOIN catalog_product cp ON cp.feed_id = $1 AND cp.offer_id = vi.offer_id
+        WHERE vi.version_id = $2`,
+      [feed.id, versionId],
+    );
+    const [{ removed }] =
+      feed.mode === 'REPLACE'
+        ? await this.db.query(
+            `SELECT count(*)::int AS removed FROM catalog_product cp WHERE cp.feed_id = $1
+               AND NOT EXISTS (SELECT 1 FROM version_item vi WHERE vi.version_id = $2 AND vi.offer_id = cp.offer_id)`,
+            [feed.id, versionId],
+          )
+        : [{ removed: 0 }];
+    return feed.mode === 'REPLACE' ? { ...row, removed } : { created: 0, updated: 0, unchanged: row.unchanged, removed: 0 };
+  }
+
+  async publishVersion(
+    ctx: BrandContext,
+    feedId: string,
+    versionId: string,
+    options: { kind: PublicationKind; runId: string | null },
+  ): Promise<PublicationEntity> {
+    const brandId = ctx.principal.brandId;
+    const publication = await this.db.transaction(async (manager) => {
+      const [feed] = await this.lockFeed(manager, brandId, feedId);
+      const diff =
+        feed.mode === 'REPLACE'
+          ? await this.applyPrimary(manager, brandId, feed.id, versionId, null)
+          : await this.applySupplemental(manager, brandId, feed, versionId);
+      await manager.query('UPDATE feed SET live_version_id = $2, updated_at = now() WHERE id = $1', [feed.id, versionId]);
+      return manager.getRepository(PublicationEntity).save({
+        brandId,
+        feedId: feed.id,
+        versionId,
+        previousVersionId: feed.live_version_id,
+        runId: options.runId,
+        kind: options.kind,
+        ...diff,
+        publishedAt: new Date(),
+      });
+    });
+    this.logger.log({ msg: 'published', ...publication });
+    await this.pruneVersions(brandId, feedId).catch((error) =>
+      this.logger.warn({ msg: 'pruning versions failed', feedId, err: String(error) }),
+    );
+    return publication;
+  }
+
+  /** Takes the feed's row lock, refusing (not queueing) a second publish of the same feed. */
+  private async lockFeed(
+    manager: EntityManager,
+    brandId: string,
+    feedId: string,
+  ): Promise<{ id: string; mode: string; live_version_id: string | null }[]> {
+    try {
+      const rows = await manager.query(
+        'SELECT id, mode, live_version_id FROM feed WHERE id = $1 AND brand_id = $2 FOR UPDATE NOWAIT',
+        [feedId, brandId],
+      );
+      if (!rows.length) throw new NotFoundError('Feed', feedId);
+      return rows;
+    } catch (error) {
+      if ((error as { code?: string }).code === '55P03') {
+        throw new ConflictError(`Another publish of feed ${feedId} is in progress; try again when it has finished.`);
+      }
+      throw error;
+    }
+  }
+
+  private async applyPrimary(
+    manager: EntityManager,
+    brandId: string,
+    feedId: string,
+    versionId: string,
+    onlyOffers: string[] | null,
+  ): Promise<PublishDiff> {
+    await manager.query(ENSURE_IDENTITIES, [brandId, feedId, versionId]);
+    const removed = onlyOffers ? [] : await manager.query(DELETE_REMOVED_PRODUCTS, [feedId, versionId]);
+    const written: { inserted: boolean }[] = await manager.query(UPSERT_LIVE_PRODUCTS, [brandId, feedId, versionId, onlyOffers]);
+    const [{ total }] = await manager.query(
+      `SELECT count(*)::int AS total FROM version_item WHERE version_id = $1 AND ($2::text[] IS NULL OR offer_id = ANY($2))`,
+      [versionId, onlyOffers],
+    );
+    const created = written.filter((r) => r.inserted).length;
+    const updated = written.length - created;
+    // TypeORM answers DELETE with [rows, count].
+    const removedCount = Array.isArray(removed[1]) ? removed[1].length : Number(removed[1] ?? 0);
+    return { created, updated, unchanged: total - created - updated, removed: removedCount };
+  }
+
+  /**
+   * A supplemental feed never creates or removes products: its data is overlaid on the brand's primary
+   * products with the same ids, so publishing it rewrites those (old and new ids both, so a dropped
+   * override is undone).
+   */
+  private async applySupplemental(
+    manager: EntityManager,
+    brandId: string,
+    feed: { id: string; live_version_id: string | null },
+    versionId: string,
+  ): Promise<PublishDiff> {
+    await manager.query('UPDATE feed SET live_version_id = $2 WHERE id = $1', [feed.id, versionId]);
+    const [{ offers }] = await manager.query(
+      `SELECT coalesce(array_agg(DISTINCT offer_id), '{}') AS offers FROM version_item WHERE version_id = ANY($1::uuid[])`,
+      [[versionId, feed.live_version_id].filter(Boolean)],
+    );
+    const primaries: { id: string; live_version_id: string }[] = await manager.query(
+      `SELECT id, live_version_id FROM feed WHERE brand_id = $1 AND mode = 'REPLACE' AND live_version_id IS NOT NULL`,
+      [brandId],
+    );
+    let updated = 0;
+    for (const primary of primaries) {
+      const written: unknown[] = await manager.query(UPSERT_LIVE_PRODUCTS, [brandId, primary.id, primary.live_version_id, offers]);
+      updated += written.length;
+    }
+    const [{ total }] = await manager.query('SELECT count(*)::int AS total FROM version_item WHERE version_id = $1', [versionId]);
+    return { created: 0, updated, unchanged: Math.max(0, total - updated), removed: 0 };
+  }
+
+  /**
+   * RUN_STAGED: publishes a run's new version automatically unless it would remove more than the feed's
+   * share of live products or the run rejected more than its share of rows; then it waits, saying why.
+   */
+  @JobHandler(RUN_STAGED)
+  async autoPublish(payload: { runId: string; brandId: string }): Promise<void> {
+    const ctx = systemBrandContext(payload.brandId, 'auto-publish');
+    const run = await this.runs.findOne(ctx, payload.runId);
+    if (!run || run.status !== 'SUCCEEDED' || !run.versionId || run.publishStatus === 'PUBLISHED') return;
+    const feed = await this.feeds.get(ctx, run.feedId);
+    if (!feed.autoPublish) return;
+    const reason = await this.safetyLimitReason(ctx, feed, run);
+    if (reason) {
+      await this.db.query(
+        `UPDATE ingestion_run SET publish_status = 'WAITING', publish_blocked_reason = $2 WHERE id = $1`,
+        [run.id, reason],
+      );
+      this.logger.warn({ msg: 'auto-publish held back', runId: run.id, reason });
+      return;
+    }
+    try {
+      await this.publishRun(ctx, run.id, 'AUTO_PUBLISH');
+    } catch (error) {
+      if (error instanceof ConflictError) throw error; // another publish holds the feed: the queue retries
+      throw error;
+    }
+  }
+
+  private async safetyLimitReason(ctx: BrandContext, feed: FeedEntity, run: IngestionRunEntity): Promise<string | null> {
+    if (run.rowsRead > 0) {
+      const rejected = run.itemsRejected / run.rowsRead;
+      if (rejected > feed.maxRejectedShare) {
+        return (
+          `The run rejected ${pct(rejected)} of its rows (${run.itemsRejected} of ${run.rowsRead}), more than the ` +
+          `feed's limit of ${pct(feed.maxRejectedShare)}. Fix the errors, or publish this run by hand.`
+        );
+      }
+    }
+    if (feed.mode === 'REPLACE') {
+      const [{ live }] = await this.db.query('SELECT count(*)::int AS live FROM catalog_product WHERE feed_id = $1', [feed.id]);
+      if (live > 0) {
+        const diff = await this.previewDiff(ctx, feed.id, run.versionId!);
+        const share = diff.removed / live;
+        if (share > feed.maxRemovalShare) {
+          return (
+            `Publishing would remove ${pct(share)} of the live products (${diff.removed} of ${live}), more than the ` +
+            `feed's limit of ${pct(feed.maxRemovalShare)}. Check that the file is complete, or publish this run by hand.`
+          );
+        }
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Keeps the newest CATALOG_VERSION_RETENTION versions and the live one; older versions go, with item
+   * data no remaining version uses.
+   */
+  async pruneVersions(brandId: string, feedId: string): Promise<number> {
+    const keep = this.config.catalog.versionRetention;
+    return this.db.transaction(async (manager) => {
+      const doomed: { id: string }[] = await manager.query(
+        `SELECT v.id FROM catalog_version v JOIN feed f ON f.id = v.feed_id
+          WHERE v.feed_id = $1 AND v.brand_id = $2 AND v.id IS DISTINCT FROM f.live_version_id
+            AND v.number <= (SELECT max(number) FROM catalog_version WHERE feed_id = $1) - $3`,
+        [feedId, brandId, keep],
+      );
+      if (!doomed.length) return 0;
+      const ids = doomed.map((d) => d.id);
+      await manager.query('DELETE FROM catalog_version WHERE id = ANY($1::uuid[])', [ids]);
+      await manager.query(
+        `DELETE FROM item_revision ir WHERE ir.feed_id = $1 AND NOT EXISTS (
+           SELECT 1 FROM version_item vi JOIN catalog_version v ON v.id = vi.version_id
+            WHERE v.feed_id = $1 AND vi.offer_id = ir.offer_id AND vi.content_hash = ir.content_hash)`,
+        [feedId],
+      );
+      return ids.length;
+    });
+  }
+}
+
+const pct = (share: number) => `${Math.round(share * 1000) / 10}%`;

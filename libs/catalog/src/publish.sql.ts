@@ -1,0 +1,61 @@
+/**
+ * The SQL that turns a catalog version into live catalog rows. Product data is the primary item's
+ * normalized JSON overlaid with the live supplemental (UPDATE_ONLY) data for the same offer id.
+ * Parameters: $1 brand, $2 feed, $3 version, $4 offer-id filter (text[] or null for all).
+ */
+const OVERLAY = `
+  LEFT JOIN LATERAL (
+    SELECT jsonb_merge_agg(sir.data ORDER BY sf.created_at, sf.id) AS data,
+           string_agg(sir.content_hash, ',' ORDER BY sf.created_at, sf.id) AS hash
+      FROM feed sf
+      JOIN version_item svi ON svi.version_id = sf.live_version_id AND svi.offer_id = vi.offer_id
+      JOIN item_revision sir ON sir.feed_id = sf.id AND sir.offer_id = svi.offer_id AND sir.content_hash = svi.content_hash
+     WHERE sf.brand_id = $1 AND sf.mode = 'UPDATE_ONLY'
+  ) ov ON true`;
+
+const COLUMNS = `id, brand_id, feed_id, version_id, offer_id, content_hash, overlay_hash, title, description, brand_name, link,
+  image_link, additional_image_links, price_minor, sale_price_minor, effective_price_minor, currency, on_sale,
+  availability, condition, gtin, mpn, google_category_id, google_category_path, product_type, item_group_id, color,
+  size, gender, age_group, quantity, custom_attributes, published_at, updated_at`;
+
+const VALUES = `pi.id, $1::uuid, $2::uuid, $3::uuid, vi.offer_id, vi.content_hash, ov.hash,
+  coalesce(d->>'title', vi.offer_id), coalesce(d->>'description', ''), d->>'brand', d->>'link', d->>'imageLink',
+  ARRAY(SELECT jsonb_array_elements_text(coalesce(d->'additionalImageLinks', '[]'::jsonb))),
+  (d->>'priceMinor')::bigint, (d->>'salePriceMinor')::bigint,
+  coalesce((d->>'salePriceMinor')::bigint, (d->>'priceMinor')::bigint), d->>'currency',
+  coalesce((d->>'salePriceMinor')::bigint < (d->>'priceMinor')::bigint, false),
+  d->>'availability', d->>'condition', d->>'gtin', d->>'mpn', (d->>'googleProductCategoryId')::integer,
+  d->>'googleProductCategoryPath', d->>'productType', d->>'itemGroupId', d->>'color', d->>'size', d->>'gender',
+  d->>'ageGroup', (d->>'quantity')::integer, coalesce(d->'customAttributes', '{}'::jsonb), now(), now()`;
+
+const UPDATES = COLUMNS.split(',')
+  .map((c) => c.trim())
+  .filter((c) => !['id', 'brand_id', 'feed_id', 'offer_id', 'published_at'].includes(c))
+  .map((c) => `${c} = EXCLUDED.${c}`)
+  .join(', ');
+
+/** Inserts new and rewrites changed products of the version; returns one row per written product. */
+export const UPSERT_LIVE_PRODUCTS = `
+  INSERT INTO catalog_product (${COLUMNS})
+  SELECT ${VALUES}
+    FROM version_item vi
+    JOIN item_revision ir ON ir.feed_id = $2 AND ir.offer_id = vi.offer_id AND ir.content_hash = vi.content_hash
+    JOIN product_identity pi ON pi.feed_id = $2 AND pi.offer_id = vi.offer_id
+    ${OVERLAY}
+    CROSS JOIN LATERAL (SELECT ir.data || coalesce(ov.data, '{}'::jsonb) AS d) x
+   WHERE vi.version_id = $3 AND ($4::text[] IS NULL OR vi.offer_id = ANY($4))
+  ON CONFLICT (feed_id, offer_id) DO UPDATE SET ${UPDATES}
+   WHERE catalog_product.content_hash IS DISTINCT FROM EXCLUDED.content_hash
+      OR catalog_product.overlay_hash IS DISTINCT FROM EXCLUDED.overlay_hash
+  RETURNING (xmax = 0) AS inserted`;
+
+/** Products of the feed that the version no longer has. */
+export const DELETE_REMOVED_PRODUCTS = `
+  DELETE FROM catalog_product cp
+   WHERE cp.feed_id = $1
+     AND NOT EXISTS (SELECT 1 FROM version_item vi WHERE vi.version_id = $2 AND vi.offer_id = cp.offer_id)`;
+
+export const ENSURE_IDENTITIES = `
+  INSERT INTO product_identity (brand_id, feed_id, offer_id)
+  SELECT $1, $2, vi.offer_id FROM version_item vi WHERE vi.version_id = $3
+  ON CONFLICT (feed_id, offer_id) DO NOTHING`;
