@@ -48,7 +48,9 @@ async function syntheticPhoto(seed: number): Promise<Buffer> {
       raw[i + 2] = clamp(128 + 100 * Math.sin(x / 50 + y / 80 + seed) - blob + noise);
     }
   }
-  return sharp(raw, { raw: { width: SIDE, height: SIDE, channels: 3 } }).jpeg({ quality: 88 }).toBuffer();
+  return sharp(raw, { raw: { width: SIDE, height: SIDE, channels: 3 } })
+    .jpeg({ quality: 88 })
+    .toBuffer();
 }
 
 function clamp(value: number): number {
@@ -144,7 +146,11 @@ async function main(): Promise<void> {
     const webp = { quality: processor.webpQuality, effort: processor.webpEffort };
     await Promise.all([
       ...sizes.map((size) => source.clone().resize(bound(size)).webp(webp).toBuffer()),
-      source.clone().resize(bound(sizes.at(-1)!)).jpeg({ quality: processor.jpegQuality }).toBuffer(),
+      source
+        .clone()
+        .resize(bound(sizes.at(-1)!))
+        .jpeg({ quality: processor.jpegQuality })
+        .toBuffer(),
     ]);
   };
 
@@ -179,7 +185,9 @@ async function main(): Promise<void> {
       `${label.padEnd(52)} ${run.seconds.toFixed(1).padStart(5)} s ${rate(run).toFixed(2).padStart(6)} images/s` +
         ` ${(run.cpuMs / run.images).toFixed(0).padStart(4)} CPU ms/image  peak RSS ${mb(run.peakRss)}`,
     );
-  const outcome = Object.entries(statuses).map(([status, count]) => `${count} ${status}`).join(', ');
+  const outcome = Object.entries(statuses)
+    .map(([status, count]) => `${count} ${status}`)
+    .join(', ');
   line(`pipeline: fetch, sha256, sharp, local disk (${outcome})`, piped);
   line('bare sharp: same renditions, one decode, cascade', direct);
   if (withClones) line('bare sharp, naive: one clone (decode) per rendition', naive);

@@ -65,9 +65,9 @@ async function main(): Promise<void> {
     const gen = await generateFeed(file, n);
     console.log(`feed: ${n} rows, ${mb(gen.bytes)}, ${gen.bad} bad rows (${((gen.bad / n) * 100).toFixed(1)}%)`);
 
-    const config = loadConfig({ DATABASE_URL: url.toString(), DATA_DIR: dir, LOG_LEVEL: 'warn', IMAGES_ENABLED: 'false' });
-    runtime = await prepareRuntime(config, new JsonLogger('warn'));
-    const app = await NestFactory.createApplicationContext(BenchModule.forRuntime(runtime), { logger: false });
+    const config = loadConfig({ DATABASE_URL: url.toString(), DATA_DIR: dir, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', IMAGES_ENABLED: 'false' });
+    runtime = await prepareRuntime(config, new JsonLogger(config.logLevel));
+    const app = await NestFactory.createApplicationContext(BenchModule.forRuntime(runtime), { logger: runtime.logger });
     const { brand } = await new AccountsService(runtime.dataSource).registerBrand({ name: 'Bench', email: `bench-${Date.now()}@example.test` });
     const ctx = systemBrandContext(brand.id);
     const feed = await app.get(FeedsService).create(ctx, { name: 'Bench feed' });

@@ -3,7 +3,7 @@ export * from './issue.js';
 export * from './issue-code.catalog.js';
 export * from './normalized-product.model.js';
 export * from './item.validator.js';
-export { contentHash, canonicalJson } from './product.hash.js';
+export { contentHash, canonicalJson, compactProductJson, hashCanonicalJson } from './product.hash.js';
 export { parsePrice, formatPrice, type ParsedPrice } from './price.parser.js';
 export {
   CURRENCIES,

@@ -54,3 +54,21 @@ describe('contentHash', () => {
     expect(contentHash(b)).not.toBe(contentHash(a));
   });
 });
+
+describe('compactProductJson', () => {
+  it('drops nulls, empty lists and presentAttributes, keeps key order and values', async () => {
+    const { compactProductJson } = await import('./product.hash.js');
+    const product = {
+      additionalImageLinks: [],
+      brand: 'Acme',
+      customAttributes: {},
+      gtin: null,
+      offerId: 'A1',
+      presentAttributes: ['id', 'brand'],
+      priceMinor: 1250,
+    } as unknown as Parameters<typeof compactProductJson>[0];
+    expect(compactProductJson(product)).toBe('{"brand":"Acme","offerId":"A1","priceMinor":1250}');
+    const changed = { ...product, priceMinor: 1300 } as typeof product;
+    expect(compactProductJson(changed)).not.toBe(compactProductJson(product));
+  });
+});

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
 
 import type { NormalizedProduct } from './normalized-product.model.js';
 
@@ -7,7 +7,15 @@ import type { NormalizedProduct } from './normalized-product.model.js';
  * hash equal however their objects were built, so re-ingesting an unchanged item can be skipped by comparing hashes.
  */
 export function contentHash(product: NormalizedProduct): string {
-  return createHash('sha256').update(canonicalJson(product)).digest('hex');
+  return hashCanonicalJson(canonicalJson(product));
+}
+
+// crypto.hash (Node ≥ 20.12) hashes a string in one call, without a Hash object per item.
+const oneShot = (crypto as { hash?: (algorithm: string, data: string, encoding: 'hex') => string }).hash;
+
+/** The content hash of an already canonical JSON string: lets the ingest path serialize a product once. */
+export function hashCanonicalJson(json: string): string {
+  return oneShot ? oneShot('sha256', json, 'hex') : crypto.createHash('sha256').update(json).digest('hex');
 }
 
 /** JSON with object keys sorted at every depth; `undefined` properties are left out, as JSON.stringify does. */
@@ -41,4 +49,24 @@ function sortedCopy(value: unknown): unknown {
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(record).sort()) out[key] = sortedCopy(record[key]);
   return out;
+}
+
+/**
+ * The stored form of a product: canonical JSON without nulls, empty lists and objects, or
+ * `presentAttributes` (derivable, and only needed while reading). A third of the size of the full
+ * object, which is what PostgreSQL parses and stores per item, so it is also what the ingest path hashes.
+ */
+export function compactProductJson(product: NormalizedProduct): string {
+  const out: Record<string, unknown> = {};
+  const record = product as unknown as Record<string, unknown>;
+  for (const key in record) {
+    if (key === 'presentAttributes') continue;
+    const value = record[key];
+    if (value === null || value === undefined) continue;
+    if (typeof value === 'object') {
+      if (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0) continue;
+    }
+    out[key] = value;
+  }
+  return canonicalJson(out);
 }

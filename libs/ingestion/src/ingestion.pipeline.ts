@@ -2,7 +2,14 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
 import { DataSource, type Repository } from 'typeorm';
-import { ATTRIBUTE_BY_NAME, ItemValidator, contentHash, type ItemIssue, type NormalizedProduct } from '@brandshelf/catalog-rules';
+import {
+  ATTRIBUTE_BY_NAME,
+  ItemValidator,
+  compactProductJson,
+  hashCanonicalJson,
+  type ItemIssue,
+  type NormalizedProduct,
+} from '@brandshelf/catalog-rules';
 import { APP_CONFIG, FILE_STORAGE, type AppConfig } from '@brandshelf/core';
 import { FeedReadError, readFeed } from '@brandshelf/feeds';
 import { NetError, SafeHttpClient } from '@brandshelf/net';
@@ -102,7 +109,14 @@ export class IngestionPipeline {
         return this.finish(run.id, { status: 'SUCCEEDED', notModified: true, counters: progress.counters });
       }
       await progress.setPhase('READING');
-      stager = await ItemStager.open(this.db, run.id);
+      const startedAt = Date.now();
+      const baseVersionId = feed.liveVersionId ?? (await this.latestVersionId(feed.id));
+      stager = await ItemStager.open(this.db, {
+        runId: run.id,
+        feedId: feed.id,
+        brandId,
+        firstImport: !baseVersionId && !run.validateOnly && feed.mode === 'REPLACE',
+      });
       const meta = await this.readIntoStage(run.id, source.body, feed, stager, sink, progress);
       if (meta.fatal) {
         await sink.add(meta.fatal);
@@ -120,10 +134,11 @@ export class IngestionPipeline {
         });
       }
 
+      const readMs = Date.now() - startedAt;
       await progress.setPhase('COMPARING');
       await stager.finishLoading();
       if (feed.mode === 'UPDATE_ONLY') {
-        for (const unknown of await stager.rejectUnknownForUpdateOnly(brandId)) {
+        for (const unknown of await stager.rejectUnknownForUpdateOnly()) {
           progress.counters.itemsAccepted--;
           progress.counters.itemsRejected++;
           await sink.add({
@@ -142,17 +157,23 @@ export class IngestionPipeline {
       progress.counters.errors = sink.errors;
       progress.counters.warnings = sink.warnings;
 
-      const baseVersionId = feed.liveVersionId ?? (await this.latestVersionId(feed.id));
       const diff = await stager.compare(baseVersionId, feed.mode);
       let versionId = baseVersionId;
       let newVersion = false;
       const changed = diff.created + diff.updated + diff.removed > 0 || (!baseVersionId && stager.staged > 0);
       if (!run.validateOnly && changed) {
-        versionId = (await stager.commitVersion({ brandId, feedId: feed.id, runId: run.id })).versionId;
+        versionId = (await stager.commitVersion()).versionId;
         newVersion = true;
       }
       await stager.close();
       stager = null;
+      this.logger.log({
+        msg: 'run staged',
+        runId: run.id,
+        rows: progress.counters.rowsRead,
+        readMs,
+        compareAndVersionMs: Date.now() - startedAt - readMs,
+      });
       if (source.validators && !run.validateOnly) {
         await this.feedRepo.update({ id: feed.id }, source.validators);
       }
@@ -286,8 +307,10 @@ export class IngestionPipeline {
           for (const issue of result.issues) await record(issue);
           if (result.product) {
             counters.itemsAccepted++;
-            const data = feed.mode === 'UPDATE_ONLY' ? supplementalFields(result.product) : result.product;
-            await stager.add(result.product.offerId, contentHash(result.product), event.item.row, JSON.stringify(data));
+            // Serialized once: the compact canonical JSON is both what is hashed and what is stored.
+            const json = compactProductJson(result.product);
+            const data = feed.mode === 'UPDATE_ONLY' ? JSON.stringify(supplementalFields(result.product)) : json;
+            await stager.add(result.product.offerId, hashCanonicalJson(json), event.item.row, data);
           } else {
             counters.itemsRejected++;
           }

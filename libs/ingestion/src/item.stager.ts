@@ -11,28 +11,63 @@ export interface DiffCounts {
   removed: number;
 }
 
+export interface StagerTarget {
+  runId: string;
+  feedId: string;
+  brandId: string;
+  /**
+   * The feed has no version and no item data yet (its first import): items are copied straight into
+   * item_revision inside one transaction, so the data is written once and a failed run rolls back whole.
+   */
+  firstImport: boolean;
+}
+
 /**
- * Stages a run's accepted items: one COPY into a session temp table while reading, then set-based
- * SQL to compare with the feed's base version and to write the new version. Item data is
- * content-addressed (feed, offer id, hash), so an unchanged item is never written again, and a run
- * that changes nothing creates no version at all.
+ * Stages a run's accepted items while the file is read, then compares them with the feed's base version
+ * and writes the new version in set-based SQL.
+ *
+ * - Later imports: one COPY into a session temp table (data kept as text), then only items whose
+ *   (offer id, content hash) is new are parsed and inserted into item_revision: an unchanged item is
+ *   never written again, and a run that changes nothing creates no version at all.
+ * - A first import copies straight into item_revision in a transaction (every item is new).
  */
 export class ItemStager {
   private writer: CopyWriter | null = null;
+  private inTransaction = false;
 
   private constructor(
     private readonly client: PoolClient,
+    private readonly target: StagerTarget,
     private readonly table: string,
+    readonly direct: boolean,
   ) {}
 
-  static async open(dataSource: DataSource, runId: string): Promise<ItemStager> {
+  static async open(dataSource: DataSource, target: StagerTarget): Promise<ItemStager> {
     const client = await acquireClient(dataSource);
-    const table = `stage_${runId.replace(/-/g, '')}`;
+    const table = `stage_${target.runId.replace(/-/g, '')}`;
     try {
+      if (target.firstImport) {
+        await client.query('BEGIN');
+        // Two first imports of one feed at once: the second takes the ordinary path.
+        const [{ locked }] = (
+          await client.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [target.feedId])
+        ).rows;
+        const { rows } = await client.query('SELECT 1 FROM item_revision WHERE feed_id = $1 LIMIT 1', [target.feedId]);
+        if (locked && rows.length === 0) {
+          const stager = new ItemStager(client, target, table, true);
+          stager.inTransaction = true;
+          stager.writer = new CopyWriter(
+            client,
+            'COPY item_revision (feed_id, brand_id, offer_id, content_hash, "row", data) FROM STDIN',
+          );
+          return stager;
+        }
+        await client.query('ROLLBACK');
+      }
       await client.query(
-        `CREATE TEMP TABLE ${table} (offer_id text NOT NULL, content_hash text NOT NULL, "row" integer NOT NULL, data jsonb NOT NULL)`,
+        `CREATE TEMP TABLE ${table} (offer_id text NOT NULL, content_hash text NOT NULL, "row" integer NOT NULL, data text NOT NULL)`,
       );
-      const stager = new ItemStager(client, table);
+      const stager = new ItemStager(client, target, table, false);
       stager.writer = new CopyWriter(client, `COPY ${table} (offer_id, content_hash, "row", data) FROM STDIN`);
       return stager;
     } catch (error) {
@@ -46,20 +81,21 @@ export class ItemStager {
   }
 
   add(offerId: string, contentHash: string, row: number, json: string): Promise<void> {
+    if (this.direct) return this.writer!.write([this.target.feedId, this.target.brandId, offerId, contentHash, row, json]);
     return this.writer!.write([offerId, contentHash, row, json]);
   }
 
   /** Ends the COPY and indexes the stage for the comparisons. */
   async finishLoading(): Promise<void> {
     await this.writer!.end();
-    await this.client.query(`CREATE INDEX ON ${this.table} (offer_id); ANALYZE ${this.table}`);
+    if (!this.direct) await this.client.query(`CREATE INDEX ON ${this.table} (offer_id); ANALYZE ${this.table}`);
   }
 
   /**
    * Supplemental (UPDATE_ONLY) feeds may only touch products that exist: items whose id is in no
    * REPLACE feed of the brand are taken out of the stage and returned, to be reported.
    */
-  async rejectUnknownForUpdateOnly(brandId: string): Promise<{ offerId: string; row: number }[]> {
+  async rejectUnknownForUpdateOnly(): Promise<{ offerId: string; row: number }[]> {
     const { rows } = await this.client.query(
       `DELETE FROM ${this.table} s
         WHERE NOT EXISTS (
@@ -68,12 +104,13 @@ export class ItemStager {
               SELECT v.id FROM catalog_version v WHERE v.feed_id = f.id ORDER BY v.number DESC LIMIT 1))
            WHERE f.brand_id = $1 AND f.mode = 'REPLACE' AND vi.offer_id = s.offer_id)
         RETURNING s.offer_id AS "offerId", s."row"`,
-      [brandId],
+      [this.target.brandId],
     );
     return rows;
   }
 
   async compare(baseVersionId: string | null, mode: FeedMode): Promise<DiffCounts> {
+    if (this.direct) return { created: this.staged, updated: 0, unchanged: 0, removed: 0 };
     const { rows } = await this.client.query(
       `SELECT count(*) FILTER (WHERE b.offer_id IS NULL)::int AS created,
               count(*) FILTER (WHERE b.content_hash <> s.content_hash)::int AS updated,
@@ -95,46 +132,59 @@ export class ItemStager {
   }
 
   /** Writes the staged set as the feed's next version, in one transaction. */
-  async commitVersion(input: { brandId: string; feedId: string; runId: string }): Promise<{ versionId: string; itemCount: number }> {
+  async commitVersion(): Promise<{ versionId: string; itemCount: number }> {
     const c = this.client;
-    await c.query('BEGIN');
+    const { feedId, brandId, runId } = this.target;
+    if (!this.inTransaction) {
+      await c.query('BEGIN');
+      this.inTransaction = true;
+    }
     try {
       // Serializes versions of one feed: two runs finishing at once get consecutive numbers.
-      await c.query('SELECT id FROM feed WHERE id = $1 FOR UPDATE', [input.feedId]);
-      await c.query(
-        `INSERT INTO item_revision (feed_id, offer_id, content_hash, brand_id, "row", data)
-         SELECT $1, offer_id, content_hash, $2, "row", data FROM ${this.table}
-         ON CONFLICT (feed_id, offer_id, content_hash) DO NOTHING`,
-        [input.feedId, input.brandId],
-      );
+      await c.query('SELECT id FROM feed WHERE id = $1 FOR UPDATE', [feedId]);
+      if (!this.direct) {
+        await c.query(
+          `INSERT INTO item_revision (feed_id, offer_id, content_hash, brand_id, "row", data)
+           SELECT $1, s.offer_id, s.content_hash, $2, s."row", s.data::jsonb FROM ${this.table} s
+            WHERE NOT EXISTS (SELECT 1 FROM item_revision ir
+                               WHERE ir.feed_id = $1 AND ir.offer_id = s.offer_id AND ir.content_hash = s.content_hash)
+           ON CONFLICT (feed_id, offer_id, content_hash) DO NOTHING`,
+          [feedId, brandId],
+        );
+      }
       const { rows } = await c.query(
         `INSERT INTO catalog_version (brand_id, feed_id, run_id, number, item_count)
-         VALUES ($1, $2, $3, (SELECT coalesce(max(number), 0) + 1 FROM catalog_version WHERE feed_id = $2),
-                 (SELECT count(*) FROM ${this.table}))
+         VALUES ($1, $2, $3, (SELECT coalesce(max(number), 0) + 1 FROM catalog_version WHERE feed_id = $2), $4)
          RETURNING id, item_count`,
-        [input.brandId, input.feedId, input.runId],
+        [brandId, feedId, runId, this.staged],
       );
       await c.query(
-        `INSERT INTO version_item (version_id, offer_id, content_hash) SELECT $1, offer_id, content_hash FROM ${this.table}`,
-        [rows[0].id],
+        this.direct
+          ? `INSERT INTO version_item (version_id, offer_id, content_hash)
+             SELECT $1, offer_id, content_hash FROM item_revision WHERE feed_id = $2`
+          : `INSERT INTO version_item (version_id, offer_id, content_hash) SELECT $1, offer_id, content_hash FROM ${this.table}`,
+        this.direct ? [rows[0].id, feedId] : [rows[0].id],
       );
       await c.query('COMMIT');
+      this.inTransaction = false;
       return { versionId: rows[0].id, itemCount: rows[0].item_count };
     } catch (error) {
       await c.query('ROLLBACK').catch(() => undefined);
+      this.inTransaction = false;
       throw error;
     }
   }
 
-  /** Drops the stage and gives the connection back; after a failure the connection is discarded. */
+  /** Drops the stage (or rolls a first import back) and gives the connection back. */
   async close(failed = false): Promise<void> {
     if (failed) {
       this.writer?.abort();
-      this.client.release(true);
+      this.client.release(true); // the server rolls back whatever the connection had open
       return;
     }
     try {
-      await this.client.query(`DROP TABLE IF EXISTS ${this.table}`);
+      if (this.inTransaction) await this.client.query('ROLLBACK');
+      if (!this.direct) await this.client.query(`DROP TABLE IF EXISTS ${this.table}`);
       this.client.release();
     } catch (error) {
       this.client.release(error as Error);

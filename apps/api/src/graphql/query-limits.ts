@@ -98,7 +98,9 @@ function measureCost(
       cost += 1;
       if (def && sel.selectionSet) {
         const child = getNamedType(def.type) as unknown as Parameters<typeof measureCost>[1];
-        const multiplier = listMultiplier(def.type, sel);
+        // A connection's page size is counted on the connection; its edges/nodes lists do not multiply again.
+        const parentName = (parent as { name?: string }).name ?? '';
+        const multiplier = parentName.endsWith('Connection') ? 1 : listMultiplier(def.type, sel);
         cost += multiplier * measureCost(sel.selectionSet, child, fragments, context, seen);
       }
     } else if (sel.kind === Kind.INLINE_FRAGMENT) {

@@ -18,14 +18,13 @@ export class Publishing1764000000003 implements MigrationInterface {
       ALTER TABLE catalog_product ADD COLUMN overlay_hash text;
       -- Merges supplemental data objects in order: later keys win, like || .
       CREATE AGGREGATE jsonb_merge_agg(jsonb) (SFUNC = jsonb_concat, STYPE = jsonb, INITCOND = '{}');
-      CREATE INDEX version_item_offer_idx ON version_item (offer_id);
     `);
   }
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(`
       DROP AGGREGATE jsonb_merge_agg(jsonb); ALTER TABLE catalog_product DROP COLUMN overlay_hash;
-      DROP INDEX version_item_offer_idx; DROP INDEX catalog_version_feed_idx;
+      DROP INDEX catalog_version_feed_idx;
       ALTER TABLE ingestion_run DROP COLUMN publish_status, DROP COLUMN publish_blocked_reason, DROP COLUMN published_at;
       ALTER TABLE feed DROP COLUMN auto_publish, DROP COLUMN max_removal_share, DROP COLUMN max_rejected_share;
     `);

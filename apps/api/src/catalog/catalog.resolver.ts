@@ -1,0 +1,92 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Info, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { SearchService, type CatalogBrand, type CatalogProduct } from '@brandshelf/search';
+import { Brand } from '../accounts/accounts.types.js';
+import { Product, ProductConnection, ProductFilterInput, ProductSort } from './catalog.types.js';
+
+/** Names of the fields selected directly on the operation's field (through fragments too). */
+function selectedFields(info: GraphQLResolveInfo): Set<string> {
+  const names = new Set<string>();
+  const visit = (set: SelectionSetNode | undefined) => {
+    for (const sel of set?.selections ?? []) {
+      if (sel.kind === Kind.FIELD) names.add(sel.name.value);
+      else if (sel.kind === Kind.INLINE_FRAGMENT) visit(sel.selectionSet);
+      else visit(info.fragments[sel.name.value]?.selectionSet);
+    }
+  };
+  for (const node of info.fieldNodes) visit(node.selectionSet);
+  return names;
+}
+
+/** The public catalog: no API key needed. */
+@Resolver()
+export class CatalogResolver {
+  constructor(@Inject(SearchService) private readonly search: SearchService) {}
+
+  @Query(() => ProductConnection, {
+    description:
+      'Searches the live catalog: English full-text search (title first, then brand, product type and category, ' +
+      'then description; stemming; websearch syntax: "phrase", -word, or) with typo tolerance, filters, sorts, ' +
+      'keyset cursors and facets.',
+  })
+  async products(
+    @Info() info: GraphQLResolveInfo,
+    @Args('query', { type: () => String, nullable: true }) query: string | null,
+    @Args('filter', { type: () => ProductFilterInput, nullable: true }) filter: ProductFilterInput | null,
+    @Args('sort', { type: () => ProductSort, nullable: true }) sort: ProductSort | null,
+    @Args('first', { type: () => Int, nullable: true, description: '1 to 100, default 20.' }) first: number | null,
+    @Args('after', { type: () => String, nullable: true }) after: string | null,
+  ): Promise<ProductConnection> {
+    const fields = selectedFields(info);
+    const result = await this.search.searchProducts(
+      { query, filter, sort, first, after },
+      { withTotal: fields.has('totalCount') || fields.has('totalCountExact'), withFacets: fields.has('facets') },
+    );
+    return {
+      edges: result.edges,
+      nodes: result.edges.map((e) => e.node),
+      pageInfo: { hasNextPage: result.hasNextPage, endCursor: result.endCursor },
+      totalCount: result.totalCount,
+      totalCountExact: result.totalCountExact,
+      facets: result.facets,
+      matchMode: result.matchMode,
+    } as unknown as ProductConnection;
+  }
+
+  @Query(() => Product, { nullable: true, description: 'A live product; null if unknown or no longer published.' })
+  product(@Args('id', { type: () => ID }) id: string): Promise<CatalogProduct | null> {
+    return this.search.product(id);
+  }
+
+  @Query(() => [Brand], { description: 'Brands with at least one live product, by name.' })
+  brands(): Promise<CatalogBrand[]> {
+    return this.search.brands();
+  }
+}
+
+@Resolver(() => Product)
+export class ProductResolver {
+  constructor(@Inject(SearchService) private readonly search: SearchService) {}
+
+  @ResolveField(() => [Product], {
+    description:
+      'Live products of the same brand and item group (sizes, colours), this one included; [] without a group.',
+  })
+  variants(@Parent() product: CatalogProduct): Promise<CatalogProduct[]> {
+    return this.search.variants(product);
+  }
+}
+
+@Resolver(() => Brand)
+export class BrandCatalogResolver {
+  constructor(@Inject(SearchService) private readonly search: SearchService) {}
+
+  @ResolveField(() => Int, { description: 'Live products of the brand.' })
+  productCount(@Parent() brand: CatalogBrand): Promise<number> {
+    return this.search.brandProductCount(brand.id);
+  }
+}
+
+/** Every resolver of the public catalog, for the API module's resolver list. */
+export const CATALOG_RESOLVERS = [CatalogResolver, ProductResolver, BrandCatalogResolver];
