@@ -47,6 +47,10 @@ export class IngestionRunEntity {
   @Column('integer', { nullable: true }) itemsUnchanged: number | null;
   @Column('integer', { nullable: true }) itemsRemoved: number | null;
   @Column('integer') issuesStored: number;
+  @Column('integer') imagesTotal: number;
+  @Column('integer') imagesDone: number;
+  @Column('integer') imagesFailed: number;
+  @Column('integer') imagesSkipped: number;
   @Column('jsonb') issueSummary: IssueSummaryEntry[];
   @Column('text', { nullable: true }) detectedFormat: string | null;
   @Column('text', { nullable: true }) dialect: string | null;

@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
 import { DataSource, type Repository } from 'typeorm';
@@ -11,7 +11,7 @@ import {
   type NormalizedProduct,
 } from '@brandshelf/catalog-rules';
 import { APP_CONFIG, FILE_STORAGE, type AppConfig } from '@brandshelf/core';
-import { FeedReadError, readFeed } from '@brandshelf/feeds';
+import { FeedReadError, readFeed, type FeedEvent } from '@brandshelf/feeds';
 import { NetError, SafeHttpClient } from '@brandshelf/net';
 import { JobHandler, QueueService, type JobContext } from '@brandshelf/queue';
 import type { ObjectStorage } from '@brandshelf/storage';
@@ -20,6 +20,7 @@ import { FeedsService } from './feeds.service.js';
 import { IngestionRunEntity, TERMINAL_STATUSES } from './ingestion-run.entity.js';
 import { INGEST_RUN, RUN_STAGED } from './ingestion.jobs.js';
 import { IssueSink } from './issue.sink.js';
+import { ITEM_SOURCES, type ItemSource, type ItemSourceResult } from './item-source.js';
 import { ItemStager } from './item.stager.js';
 import { RunCancelledError, RunProgress, type RunCounters } from './run-progress.js';
 
@@ -71,6 +72,7 @@ export class IngestionPipeline {
     @Inject(FeedsService) private readonly feeds: FeedsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(QueueService) private readonly queue: QueueService,
+    @Optional() @Inject(ITEM_SOURCES) private readonly itemSources: ItemSource[] | null = null,
   ) {}
 
   @JobHandler(INGEST_RUN)
@@ -104,9 +106,17 @@ export class IngestionPipeline {
     const sink = new IssueSink(this.db, run.id, brandId, this.config.ingest.maxStoredIssues);
     let stager: ItemStager | null = null;
     try {
-      const source = await this.openSource(run, feed, progress);
-      if (!source) {
-        return this.finish(run.id, { status: 'SUCCEEDED', notModified: true, counters: progress.counters });
+      const itemSource = this.itemSources?.find((s) => s.supports(feed)) ?? null;
+      let fromApi: ItemSourceResult | null = null;
+      let source: Awaited<ReturnType<IngestionPipeline['openSource']>> = null;
+      if (itemSource) {
+        await progress.setPhase('FETCHING');
+        fromApi = await itemSource.open(feed, run);
+      } else {
+        source = await this.openSource(run, feed, progress);
+        if (!source) {
+          return this.finish(run.id, { status: 'SUCCEEDED', notModified: true, counters: progress.counters });
+        }
       }
       await progress.setPhase('READING');
       const startedAt = Date.now();
@@ -117,7 +127,8 @@ export class IngestionPipeline {
         brandId,
         firstImport: !baseVersionId && !run.validateOnly && feed.mode === 'REPLACE',
       });
-      const meta = await this.readIntoStage(run.id, source.body, feed, stager, sink, progress);
+      const events = fromApi ? fromApi.events : this.readFile(source!.body, feed, progress);
+      const meta = await this.readIntoStage(run.id, events, feed, stager, sink, progress);
       if (meta.fatal) {
         await sink.add(meta.fatal);
         await sink.close();
@@ -137,6 +148,9 @@ export class IngestionPipeline {
       const readMs = Date.now() - startedAt;
       await progress.setPhase('COMPARING');
       await stager.finishLoading();
+      if (fromApi?.patch && baseVersionId && !stager.direct) {
+        await stager.carryOverBase(baseVersionId, fromApi.patch.removedOfferIds());
+      }
       if (feed.mode === 'UPDATE_ONLY') {
         for (const unknown of await stager.rejectUnknownForUpdateOnly()) {
           progress.counters.itemsAccepted--;
@@ -174,9 +188,10 @@ export class IngestionPipeline {
         readMs,
         compareAndVersionMs: Date.now() - startedAt - readMs,
       });
-      if (source.validators && !run.validateOnly) {
+      if (source?.validators && !run.validateOnly) {
         await this.feedRepo.update({ id: feed.id }, source.validators);
       }
+      if (fromApi?.onSucceeded && !run.validateOnly) await fromApi.onSucceeded();
       const finished = await this.finish(run.id, {
         status: 'SUCCEEDED',
         counters: progress.counters,
@@ -276,18 +291,32 @@ export class IngestionPipeline {
     return error as Error;
   }
 
+  /** A file's bytes as feed events, counting bytes (and writing progress) as they are read. */
+  private async *readFile(body: Readable, feed: FeedEntity, progress: RunProgress): AsyncGenerator<FeedEvent> {
+    progress.counters.bytesRead = 0;
+    const counted = body.pipe(progress.counter());
+    body.on('error', (error) => counted.destroy(error));
+    try {
+      yield* readFeed(counted, {
+        format: feed.format,
+        columnMapping: feed.columnMapping,
+        xmlItemElement: feed.xmlItemElement,
+      });
+    } finally {
+      counted.destroy();
+      body.destroy();
+    }
+  }
+
   private async readIntoStage(
     runId: string,
-    body: Readable,
+    events: AsyncIterable<FeedEvent>,
     feed: FeedEntity,
     stager: ItemStager,
     sink: IssueSink,
     progress: RunProgress,
   ): Promise<{ fatal: (ItemIssue & { code: string; hint: string }) | null; readMeta: Record<string, unknown> | null }> {
     const counters = progress.counters;
-    counters.bytesRead = 0;
-    const counted = body.pipe(progress.counter());
-    body.on('error', (error) => counted.destroy(error));
     const validator = new ItemValidator({ mode: feed.mode, defaultCurrency: feed.defaultCurrency });
     let readMeta: Record<string, unknown> | null = null;
     const record = async (issue: ItemIssue) => {
@@ -296,11 +325,7 @@ export class IngestionPipeline {
       else counters.warnings++;
     };
     try {
-      for await (const event of readFeed(counted, {
-        format: feed.format,
-        columnMapping: feed.columnMapping,
-        xmlItemElement: feed.xmlItemElement,
-      })) {
+      for await (const event of events) {
         if (event.type === 'item') {
           counters.rowsRead++;
           const result = validator.validate(event.item);
@@ -347,9 +372,6 @@ export class IngestionPipeline {
         };
       }
       throw error;
-    } finally {
-      counted.destroy();
-      body.destroy();
     }
   }
 

@@ -34,6 +34,7 @@ export interface StagerTarget {
 export class ItemStager {
   private writer: CopyWriter | null = null;
   private inTransaction = false;
+  private carried = 0;
 
   private constructor(
     private readonly client: PoolClient,
@@ -76,8 +77,9 @@ export class ItemStager {
     }
   }
 
+  /** Items in the stage: those written by this run and those carried over from the base version. */
   get staged(): number {
-    return this.writer?.count ?? 0;
+    return (this.writer?.count ?? 0) + this.carried;
   }
 
   add(offerId: string, contentHash: string, row: number, json: string): Promise<void> {
@@ -107,6 +109,25 @@ export class ItemStager {
       [this.target.brandId],
     );
     return rows;
+  }
+
+  /**
+   * Incremental runs stage only what changed: the rest of the base version is carried over, minus the
+   * removed offer ids, so the new version is complete and compares like a full one.
+   */
+  async carryOverBase(baseVersionId: string, removedOfferIds: string[]): Promise<number> {
+    const { rowCount } = await this.client.query(
+      `INSERT INTO ${this.table} (offer_id, content_hash, "row", data)
+       SELECT vi.offer_id, vi.content_hash, ir."row", ir.data::text
+         FROM version_item vi
+         JOIN item_revision ir ON ir.feed_id = $2 AND ir.offer_id = vi.offer_id AND ir.content_hash = vi.content_hash
+        WHERE vi.version_id = $1
+          AND NOT (vi.offer_id = ANY($3::text[]))
+          AND NOT EXISTS (SELECT 1 FROM ${this.table} s WHERE s.offer_id = vi.offer_id)`,
+      [baseVersionId, this.target.feedId, removedOfferIds],
+    );
+    this.carried += rowCount ?? 0;
+    return rowCount ?? 0;
   }
 
   async compare(baseVersionId: string | null, mode: FeedMode): Promise<DiffCounts> {
