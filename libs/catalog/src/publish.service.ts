@@ -11,7 +11,7 @@ import {
 } from '@brandshelf/ingestion';
 import { JobHandler } from '@brandshelf/queue';
 import { PublicationEntity, type PublicationKind } from './publication.entity.js';
-import { DELETE_REMOVED_PRODUCTS, ENSURE_IDENTITIES, UPSERT_LIVE_PRODUCTS } from './publish.sql.js';
+import { COUNT_PUBLISHABLE, DELETE_REMOVED_PRODUCTS, ENSURE_IDENTITIES, UPSERT_LIVE_PRODUCTS } from './publish.sql.js';
 
 export interface PublishDiff {
   created: number;
@@ -164,12 +164,16 @@ export class PublishService {
     onlyOffers: string[] | null,
   ): Promise<PublishDiff> {
     await manager.query(ENSURE_IDENTITIES, [brandId, feedId, versionId]);
-    const removed = onlyOffers ? [] : await manager.query(DELETE_REMOVED_PRODUCTS, [feedId, versionId]);
-    const written: { inserted: boolean }[] = await manager.query(UPSERT_LIVE_PRODUCTS, [brandId, feedId, versionId, onlyOffers]);
-    const [{ total }] = await manager.query(
-      `SELECT count(*)::int AS total FROM version_item WHERE version_id = $1 AND ($2::text[] IS NULL OR offer_id = ANY($2))`,
-      [versionId, onlyOffers],
-    );
+    const images = this.config.images.enabled;
+    const removed = onlyOffers ? [] : await manager.query(DELETE_REMOVED_PRODUCTS, [feedId, versionId, images]);
+    const written: { inserted: boolean }[] = await manager.query(UPSERT_LIVE_PRODUCTS, [
+      brandId,
+      feedId,
+      versionId,
+      onlyOffers,
+      images,
+    ]);
+    const [{ total }] = await manager.query(COUNT_PUBLISHABLE, [brandId, feedId, versionId, onlyOffers, images]);
     const created = written.filter((r) => r.inserted).length;
     const updated = written.length - created;
     // TypeORM answers DELETE with [rows, count].
@@ -199,7 +203,13 @@ export class PublishService {
     );
     let updated = 0;
     for (const primary of primaries) {
-      const written: unknown[] = await manager.query(UPSERT_LIVE_PRODUCTS, [brandId, primary.id, primary.live_version_id, offers]);
+      const written: unknown[] = await manager.query(UPSERT_LIVE_PRODUCTS, [
+        brandId,
+        primary.id,
+        primary.live_version_id,
+        offers,
+        this.config.images.enabled,
+      ]);
       updated += written.length;
     }
     const [{ total }] = await manager.query('SELECT count(*)::int AS total FROM version_item WHERE version_id = $1', [versionId]);

@@ -1,8 +1,24 @@
 /**
  * The SQL that turns a catalog version into live catalog rows. Product data is the primary item's
  * normalized JSON overlaid with the live supplemental (UPDATE_ONLY) data for the same offer id.
- * Parameters: $1 brand, $2 feed, $3 version, $4 offer-id filter (text[] or null for all).
+ * Parameters: $1 brand, $2 feed, $3 version, $4 offer-id filter (text[] or null for all),
+ * $5 whether a processed main image is required (IMAGES_ENABLED).
  */
+
+/** The item's processed images, main first, as the Product type shows them; main_ok when the main one is usable. */
+const IMAGES = `
+  LEFT JOIN LATERAL (
+    SELECT coalesce(jsonb_agg(jsonb_build_object(
+             'sourceUrl', s.url, 'role', CASE WHEN u.ord = 0 THEN 'MAIN' ELSE 'ADDITIONAL' END,
+             'width', s.width, 'height', s.height, 'placeholder', s.placeholder, 'dominantColor', s.dominant_color,
+             'renditions', coalesce(s.renditions, '[]'::jsonb)) ORDER BY u.ord), '[]'::jsonb) AS images,
+           coalesce(bool_or(u.ord = 0), false) AS main_ok
+      FROM (SELECT d->>'imageLink' AS url, 0::bigint AS ord
+            UNION ALL
+            SELECT a.url, a.ord FROM jsonb_array_elements_text(coalesce(d->'additionalImageLinks', '[]'::jsonb))
+                   WITH ORDINALITY AS a(url, ord)) u
+      JOIN image_source s ON s.brand_id = $1 AND s.url = u.url AND s.status = 'PROCESSED'
+  ) img ON true`;
 const OVERLAY = `
   LEFT JOIN LATERAL (
     SELECT jsonb_merge_agg(sir.data ORDER BY sf.created_at, sf.id) AS data,
@@ -16,7 +32,7 @@ const OVERLAY = `
 const COLUMNS = `id, brand_id, feed_id, version_id, offer_id, content_hash, overlay_hash, title, description, brand_name, link,
   image_link, additional_image_links, price_minor, sale_price_minor, effective_price_minor, currency, on_sale,
   availability, condition, gtin, mpn, google_category_id, google_category_path, product_type, item_group_id, color,
-  size, gender, age_group, quantity, custom_attributes, published_at, updated_at`;
+  size, gender, age_group, quantity, custom_attributes, images, published_at, updated_at`;
 
 const VALUES = `pi.id, $1::uuid, $2::uuid, $3::uuid, vi.offer_id, vi.content_hash, ov.hash,
   coalesce(d->>'title', vi.offer_id), coalesce(d->>'description', ''), d->>'brand', d->>'link', d->>'imageLink',
@@ -26,7 +42,7 @@ const VALUES = `pi.id, $1::uuid, $2::uuid, $3::uuid, vi.offer_id, vi.content_has
   coalesce((d->>'salePriceMinor')::bigint < (d->>'priceMinor')::bigint, false),
   d->>'availability', d->>'condition', d->>'gtin', d->>'mpn', (d->>'googleProductCategoryId')::integer,
   d->>'googleProductCategoryPath', d->>'productType', d->>'itemGroupId', d->>'color', d->>'size', d->>'gender',
-  d->>'ageGroup', (d->>'quantity')::integer, coalesce(d->'customAttributes', '{}'::jsonb), now(), now()`;
+  d->>'ageGroup', (d->>'quantity')::integer, coalesce(d->'customAttributes', '{}'::jsonb), img.images, now(), now()`;
 
 const UPDATES = COLUMNS.split(',')
   .map((c) => c.trim())
@@ -43,17 +59,34 @@ export const UPSERT_LIVE_PRODUCTS = `
     JOIN product_identity pi ON pi.feed_id = $2 AND pi.offer_id = vi.offer_id
     ${OVERLAY}
     CROSS JOIN LATERAL (SELECT ir.data || coalesce(ov.data, '{}'::jsonb) AS d) x
-   WHERE vi.version_id = $3 AND ($4::text[] IS NULL OR vi.offer_id = ANY($4))
+    ${IMAGES}
+   WHERE vi.version_id = $3 AND ($4::text[] IS NULL OR vi.offer_id = ANY($4)) AND (NOT $5::boolean OR img.main_ok)
   ON CONFLICT (feed_id, offer_id) DO UPDATE SET ${UPDATES}
    WHERE catalog_product.content_hash IS DISTINCT FROM EXCLUDED.content_hash
       OR catalog_product.overlay_hash IS DISTINCT FROM EXCLUDED.overlay_hash
+      OR catalog_product.images IS DISTINCT FROM EXCLUDED.images
   RETURNING (xmax = 0) AS inserted`;
 
-/** Products of the feed that the version no longer has. */
+/** How many of the version's items are publishable (all of them, or those with a processed main image). */
+export const COUNT_PUBLISHABLE = `
+  SELECT count(*)::int AS total
+    FROM version_item vi
+    JOIN item_revision ir ON ir.feed_id = $2 AND ir.offer_id = vi.offer_id AND ir.content_hash = vi.content_hash
+   WHERE vi.version_id = $3 AND ($4::text[] IS NULL OR vi.offer_id = ANY($4))
+     AND (NOT $5::boolean OR EXISTS (
+       SELECT 1 FROM image_source s WHERE s.brand_id = $1 AND s.url = ir.data->>'imageLink' AND s.status = 'PROCESSED'))`;
+
+/** Products of the feed that the version no longer has, or whose main image is no longer usable. */
 export const DELETE_REMOVED_PRODUCTS = `
   DELETE FROM catalog_product cp
    WHERE cp.feed_id = $1
-     AND NOT EXISTS (SELECT 1 FROM version_item vi WHERE vi.version_id = $2 AND vi.offer_id = cp.offer_id)`;
+     AND NOT EXISTS (
+       SELECT 1 FROM version_item vi
+         JOIN item_revision ir ON ir.feed_id = $1 AND ir.offer_id = vi.offer_id AND ir.content_hash = vi.content_hash
+        WHERE vi.version_id = $2 AND vi.offer_id = cp.offer_id
+          AND (NOT $3::boolean OR EXISTS (
+            SELECT 1 FROM image_source s
+             WHERE s.brand_id = cp.brand_id AND s.url = ir.data->>'imageLink' AND s.status = 'PROCESSED')))`;
 
 export const ENSURE_IDENTITIES = `
   INSERT INTO product_identity (brand_id, feed_id, offer_id)

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { CatalogVersionEntity } from './catalog-version.entity.js';
 import { FeedEntity } from './feed.entity.js';
 import { FeedScheduler } from './feed.scheduler.js';
+import { RunImagesService } from './images/run-images.service.js';
 import { FeedsService } from './feeds.service.js';
 import { IngestionRunEntity } from './ingestion-run.entity.js';
 import { IngestionPipeline } from './ingestion.pipeline.js';
@@ -10,7 +11,7 @@ import { RunsService } from './runs.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([FeedEntity, IngestionRunEntity, CatalogVersionEntity])],
-  providers: [FeedsService, RunsService, IngestionPipeline, FeedScheduler],
-  exports: [FeedsService, RunsService, IngestionPipeline],
+  providers: [FeedsService, RunsService, IngestionPipeline, FeedScheduler, RunImagesService],
+  exports: [FeedsService, RunsService, IngestionPipeline, RunImagesService],
 })
 export class IngestionModule {}

@@ -19,6 +19,7 @@ import { FeedEntity } from './feed.entity.js';
 import { FeedsService } from './feeds.service.js';
 import { IngestionRunEntity, TERMINAL_STATUSES } from './ingestion-run.entity.js';
 import { INGEST_RUN, RUN_STAGED } from './ingestion.jobs.js';
+import { RunImagesService } from './images/run-images.service.js';
 import { IssueSink } from './issue.sink.js';
 import { ITEM_SOURCES, type ItemSource, type ItemSourceResult } from './item-source.js';
 import { ItemStager } from './item.stager.js';
@@ -72,6 +73,7 @@ export class IngestionPipeline {
     @Inject(FeedsService) private readonly feeds: FeedsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(QueueService) private readonly queue: QueueService,
+    @Inject(RunImagesService) private readonly images: RunImagesService,
     @Optional() @Inject(ITEM_SOURCES) private readonly itemSources: ItemSource[] | null = null,
   ) {}
 
@@ -192,8 +194,10 @@ export class IngestionPipeline {
         await this.feedRepo.update({ id: feed.id }, source.validators);
       }
       if (fromApi?.onSucceeded && !run.validateOnly) await fromApi.onSucceeded();
+      // With images to fetch the run goes on (phase IMAGES) and the images step completes it.
+      const withImages = newVersion && this.images.enabled;
       const finished = await this.finish(run.id, {
-        status: 'SUCCEEDED',
+        status: withImages ? 'RUNNING' : 'SUCCEEDED',
         counters: progress.counters,
         diff,
         versionId: run.validateOnly ? null : versionId,
@@ -201,6 +205,11 @@ export class IngestionPipeline {
         issuesStored: sink.stored,
         readMeta: meta.readMeta,
       });
+      if (withImages) {
+        await this.images.plan({ runId: run.id, brandId, feedId: feed.id, versionId: versionId!, baseVersionId });
+        await this.images.completeIfDone(run.id, brandId);
+        return (await this.runs.findOne({ where: { id: run.id } }))!;
+      }
       if (newVersion && feed.autoPublish) await this.queue.send(RUN_STAGED, { runId: run.id, brandId });
       return finished;
     } catch (error) {
@@ -386,7 +395,8 @@ export class IngestionPipeline {
   private async finish(
     runId: string,
     outcome: {
-      status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
+      /** RUNNING: staged, and the images step will complete the run. */
+      status: 'SUCCEEDED' | 'FAILED' | 'CANCELLED' | 'RUNNING';
       counters?: RunCounters;
       notModified?: boolean;
       diff?: { created: number; updated: number; unchanged: number; removed: number };
@@ -402,8 +412,8 @@ export class IngestionPipeline {
       { id: runId },
       {
         status: outcome.status,
-        phase: 'DONE',
-        finishedAt: new Date(),
+        phase: outcome.status === 'RUNNING' ? 'IMAGES' : 'DONE',
+        finishedAt: outcome.status === 'RUNNING' ? null : new Date(),
         updatedAt: new Date(),
         notModified: outcome.notModified ?? false,
         ...(c

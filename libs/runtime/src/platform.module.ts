@@ -22,6 +22,7 @@ export class PlatformModule {
           definitions: JOB_DEFINITIONS,
           consume: options.consumeJobs,
           concurrency: config.workerConcurrency,
+          concurrencyByJob: { 'images.fetch': config.images.concurrency },
           shutdownTimeoutMs: config.shutdownTimeoutMs,
         }),
       ],

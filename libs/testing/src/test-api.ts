@@ -44,6 +44,9 @@ export async function startTestApi(createApi: CreateApi, env: Record<string, str
     DATABASE_URL: database.url,
     DATABASE_POOL_SIZE: '5',
     RUN_WORKERS: 'true',
+    // Feeds in tests name hosts like img.example: fetching them would mean a DNS query off this machine.
+    // Image tests turn this on and serve their images from loopback.
+    IMAGES_ENABLED: 'false',
     SHUTDOWN_TIMEOUT_MS: '2000',
     ...env,
   });
