@@ -1,6 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import { MEDIA_STORAGE } from '@brandshelf/core';
 import type { Runtime } from '@brandshelf/runtime';
+import { LocalDiskStorage, serveLocalMedia, type ObjectStorage } from '@brandshelf/storage';
 import { ApiModule } from './api.module.js';
 import { HttpErrorFilter } from './http/http-exception.filter.js';
 
@@ -14,6 +16,13 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   // GraphQL and small JSON bodies only; uploads stream through their own controller.
   app.useBodyParser('json', { limit: '1mb' });
   app.disable('x-powered-by');
+  // Local-disk media is served here (content-addressed, so cached for a year); with S3 it is served by the bucket or CDN.
+  const media = app.get<ObjectStorage>(MEDIA_STORAGE);
+  if (media instanceof LocalDiskStorage) {
+    app.use('/media', (req: Parameters<typeof serveLocalMedia>[1], res: Parameters<typeof serveLocalMedia>[2]) => {
+      void serveLocalMedia(media, req, res, { basePath: '' });
+    });
+  }
   app.set('trust proxy', true);
   return app;
 }

@@ -185,7 +185,9 @@ export class ProductConnection {
   @Field(() => [ProductEdge]) edges: ProductEdge[];
   @Field(() => [Product]) nodes: Product[];
   @Field(() => PageInfo) pageInfo: PageInfo;
-  @Field(() => Int, { description: 'Matches of the query and filter: exact up to 10,000, estimated beyond.' })
+  @Field(() => Int, {
+    description: 'Matches of the query and filter: exact up to 2,500, estimated from a random sample beyond.',
+  })
   totalCount: number;
   @Field({ description: 'Whether totalCount is an exact count.' }) totalCountExact: boolean;
   @Field(() => ProductFacets) facets: ProductFacets;

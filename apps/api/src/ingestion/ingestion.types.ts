@@ -214,6 +214,11 @@ export class IngestionRun {
   @Field(() => Int) warnings: number;
   @Field(() => Int) errors: number;
   @Field(() => Int) issuesStored: number;
+  @Field(() => Int, { description: 'Distinct images this run needs.' }) imagesTotal: number;
+  @Field(() => Int, { description: 'Downloaded and processed (or found already stored by content).' }) imagesDone: number;
+  @Field(() => Int) imagesFailed: number;
+  @Field(() => Int, { description: 'Unchanged since an earlier run: not downloaded or processed again.' })
+  imagesSkipped: number;
   @Field(() => String, { nullable: true }) detectedFormat: string | null;
   @Field(() => String, { nullable: true }) dialect: string | null;
   @Field(() => String, { nullable: true }) encoding: string | null;
