@@ -10,6 +10,7 @@ import {
   waitForRun,
   type TestApi,
 } from '@brandshelf/testing';
+import { FeedScheduler } from '@brandshelf/ingestion';
 import { createApi } from '../src/create-api.js';
 
 const HEADER = 'id,title,description,link,image_link,availability,price,brand,mpn,condition';
@@ -255,6 +256,29 @@ describe('feed ingestion (e2e on a real database)', () => {
     expect(upload.json.code).toBe('NOT_FOUND');
     // The owner still sees everything intact.
     expect((await api.gqlOk('query($id: ID!) { feed(id: $id) { name } }', { id: feedId }, key)).feed.name).toBe('Private');
+  });
+
+  it("picks up a run whose worker died mid-way and starts it over", async () => {
+    const feedId = await createFeed(api, key, { name: 'Crashed worker' });
+    const done = await ingest(api, key, feedId, csv(row('W1'), row('W2')));
+    const db = api.runtime.dataSource;
+    // A run a worker had claimed and was reading when it died: RUNNING, no progress for ten minutes.
+    const [{ id }] = await db.query(
+      `INSERT INTO ingestion_run (brand_id, feed_id, trigger, status, phase, attempt, source_key, rows_read, updated_at, started_at)
+       SELECT brand_id, feed_id, 'UPLOAD', 'RUNNING', 'READING', 1, source_key, 1, now() - interval '10 minutes', now() - interval '10 minutes'
+         FROM ingestion_run WHERE id = $1 RETURNING id`,
+      [done.id],
+    );
+    await db.query(`INSERT INTO run_issue (run_id, brand_id, severity, code, "row", message, hint)
+                    SELECT $1, brand_id, 'ERROR', 'LEFT_BY_DEAD_WORKER', 1, 'x', 'x' FROM ingestion_run WHERE id = $1`, [id]);
+    expect(await api.app.get(FeedScheduler).recoverStalledRuns()).toBe(1);
+    const run = await waitForRun(api, key, id);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', rowsRead: 2, itemsAccepted: 2 });
+    // The restart replaced what the dead attempt wrote.
+    const leftovers = await db.query(`SELECT 1 FROM run_issue WHERE run_id = $1 AND code = 'LEFT_BY_DEAD_WORKER'`, [id]);
+    expect(leftovers).toEqual([]);
+    const [{ attempt }] = await db.query('SELECT attempt FROM ingestion_run WHERE id = $1', [id]);
+    expect(attempt).toBe(2);
   });
 
   it('refuses uploads without a brand key', async () => {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { JobHandler, QueueService } from '@brandshelf/queue';
+import { STALL_SECONDS } from './ingestion.pipeline.js';
 import { FEED_SCHEDULE_TICK, INGEST_RUN } from './ingestion.jobs.js';
 
 /**
@@ -33,7 +34,24 @@ export class FeedScheduler implements OnApplicationBootstrap {
 
   @JobHandler(FEED_SCHEDULE_TICK)
   async tick(): Promise<number> {
+    await this.recoverStalledRuns();
     return this.runDueFeeds(new Date());
+  }
+
+  /**
+   * Runs whose worker died (no progress written for twice the stall time) are queued again at once,
+   * rather than waiting for the queue's job expiry; the pipeline starts them over.
+   */
+  async recoverStalledRuns(): Promise<number> {
+    const stalled: { id: string; brand_id: string }[] = await this.db.query(
+      `UPDATE ingestion_run SET status = 'QUEUED', phase = 'QUEUED', updated_at = now()
+        WHERE status = 'RUNNING' AND phase <> 'IMAGES' AND updated_at < now() - make_interval(secs => $1)
+        RETURNING id, brand_id`,
+      [STALL_SECONDS * 2],
+    ).then((r) => (Array.isArray(r[0]) ? r[0] : r));
+    for (const run of stalled) await this.queue.send(INGEST_RUN, { runId: run.id, brandId: run.brand_id });
+    if (stalled.length) this.logger.warn({ msg: 'stalled runs queued again', runs: stalled.map((r) => r.id) });
+    return stalled.length;
   }
 
   /** Creates a run for every URL feed due at `now` and moves its next fetch on by its interval. */

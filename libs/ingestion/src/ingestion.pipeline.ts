@@ -25,6 +25,9 @@ import { ITEM_SOURCES, type ItemSource, type ItemSourceResult } from './item-sou
 import { ItemStager } from './item.stager.js';
 import { RunCancelledError, RunProgress, type RunCounters } from './run-progress.js';
 
+/** A running ingestion writes progress at least this often; a run silent for longer lost its worker. */
+export const STALL_SECONDS = 60;
+
 /** A failure of the run itself (not of one row): stored on the run with a code and a hint. */
 class RunFailure extends Error {
   constructor(
@@ -89,21 +92,20 @@ export class IngestionPipeline {
     if (!feed) return run;
     if (run.cancelRequested) return this.finish(run.id, { status: 'CANCELLED' });
 
+    // Claim the run: a queued run, or one whose worker stopped writing progress (it crashed). A second
+    // delivery of the same job while the first still runs finds the run claimed and leaves it alone.
+    const claimed = await this.db.query(
+      `UPDATE ingestion_run
+          SET status = 'RUNNING', phase = $3, attempt = attempt + 1, started_at = now(), updated_at = now(),
+              error_code = NULL, error_message = NULL, error_hint = NULL
+        WHERE id = $1 AND brand_id = $2
+          AND (status = 'QUEUED' OR (status = 'RUNNING' AND phase <> 'IMAGES' AND updated_at < now() - make_interval(secs => $4)))
+        RETURNING attempt`,
+      [run.id, brandId, feed.source === 'URL' && !run.sourceKey ? 'FETCHING' : 'READING', STALL_SECONDS],
+    );
+    if (!(Array.isArray(claimed[0]) ? claimed[0] : claimed)[0]) return run;
     // A retry starts over: what an earlier attempt stored is replaced, never added to.
     await this.db.query('DELETE FROM run_issue WHERE run_id = $1', [run.id]);
-    await this.runs.update(
-      { id: run.id },
-      {
-        status: 'RUNNING',
-        phase: feed.source === 'URL' && !run.sourceKey ? 'FETCHING' : 'READING',
-        attempt: run.attempt + 1,
-        startedAt: new Date(),
-        updatedAt: new Date(),
-        errorCode: null,
-        errorMessage: null,
-        errorHint: null,
-      },
-    );
     const progress = new RunProgress(this.db, run.id, this.config.ingest.progressIntervalMs, options.onProgress);
     const sink = new IssueSink(this.db, run.id, brandId, this.config.ingest.maxStoredIssues);
     let stager: ItemStager | null = null;
@@ -242,7 +244,9 @@ export class IngestionPipeline {
           },
         });
       }
-      throw error; // the queue retries the job, which starts the run over
+      // Hand the run back so the queue's retry can claim it and start over.
+      await this.db.query(`UPDATE ingestion_run SET status = 'QUEUED', phase = 'QUEUED' WHERE id = $1`, [run.id]);
+      throw error;
     }
   }
 
