@@ -49,6 +49,8 @@ export class ItemStager {
     try {
       if (target.firstImport) {
         await client.query('BEGIN');
+        // Durable anyway: the run's own (synchronous) commit right after flushes the log past this one.
+        await client.query('SET LOCAL synchronous_commit = off');
         // Two first imports of one feed at once: the second takes the ordinary path.
         const [{ locked }] = (
           await client.query('SELECT pg_try_advisory_xact_lock(hashtext($1)) AS locked', [target.feedId])
@@ -158,6 +160,7 @@ export class ItemStager {
     const { feedId, brandId, runId } = this.target;
     if (!this.inTransaction) {
       await c.query('BEGIN');
+      await c.query('SET LOCAL synchronous_commit = off'); // see open()
       this.inTransaction = true;
     }
     try {
