@@ -6,7 +6,9 @@ const NOUNS = ['Runner', 'Hoodie', 'Backpack', 'Mug', 'Lamp', 'Jacket', 'Sneaker
 const COLORS = ['Black', 'White', 'Navy', 'Olive', 'Sand', 'Red'];
 const SIZES = ['XS', 'S', 'M', 'L', 'XL'];
 const BRANDS = ['Acme', 'Northwind', 'Fabrikam', 'Contoso', 'Tailspin'];
-const WORDS = 'soft durable light breathable recycled cotton wool steel water resistant everyday travel comfort'.split(' ');
+const WORDS = 'soft durable light breathable recycled cotton wool steel water resistant everyday travel comfort'.split(
+  ' ',
+);
 
 /** A GTIN-13 with a correct check digit. */
 function gtin13(n: number): string {
@@ -17,9 +19,26 @@ function gtin13(n: number): string {
 }
 
 export const BENCH_HEADER = [
-  'id', 'title', 'description', 'link', 'image_link', 'additional_image_link', 'availability', 'price', 'sale_price',
-  'brand', 'gtin', 'mpn', 'condition', 'google_product_category', 'product_type', 'item_group_id', 'color', 'size',
-  'gender', 'age_group',
+  'id',
+  'title',
+  'description',
+  'link',
+  'image_link',
+  'additional_image_link',
+  'availability',
+  'price',
+  'sale_price',
+  'brand',
+  'gtin',
+  'mpn',
+  'condition',
+  'google_product_category',
+  'product_type',
+  'item_group_id',
+  'color',
+  'size',
+  'gender',
+  'age_group',
 ];
 
 /**
@@ -31,7 +50,7 @@ export async function generateFeed(path: string, rows: number, seed = 1): Promis
   let bytes = 0;
   let bad = 0;
   let state = seed;
-  const rand = () => ((state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+  const rand = () => (state = (state * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
   const pick = <T>(list: T[]) => list[Math.floor(rand() * list.length)];
   const write = async (line: string) => {
     bytes += Buffer.byteLength(line);

@@ -29,7 +29,10 @@ import { BENCH_HEADER, generateFeed } from './feed-generator.js';
 @Module({})
 class BenchModule {
   static forRuntime(runtime: Runtime): DynamicModule {
-    return { module: BenchModule, imports: [PlatformModule.forRuntime(runtime, { consumeJobs: false }), IngestionModule, CatalogModule] };
+    return {
+      module: BenchModule,
+      imports: [PlatformModule.forRuntime(runtime, { consumeJobs: false }), IngestionModule, CatalogModule],
+    };
   }
 }
 
@@ -65,15 +68,25 @@ async function main(): Promise<void> {
     const gen = await generateFeed(file, n);
     console.log(`feed: ${n} rows, ${mb(gen.bytes)}, ${gen.bad} bad rows (${((gen.bad / n) * 100).toFixed(1)}%)`);
 
-    const config = loadConfig({ DATABASE_URL: url.toString(), DATA_DIR: dir, LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn', IMAGES_ENABLED: 'false' });
+    const config = loadConfig({
+      DATABASE_URL: url.toString(),
+      DATA_DIR: dir,
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+      IMAGES_ENABLED: 'false',
+    });
     runtime = await prepareRuntime(config, new JsonLogger(config.logLevel));
     const app = await NestFactory.createApplicationContext(BenchModule.forRuntime(runtime), { logger: runtime.logger });
-    const { brand } = await new AccountsService(runtime.dataSource).registerBrand({ name: 'Bench', email: `bench-${Date.now()}@example.test` });
+    const { brand } = await new AccountsService(runtime.dataSource).registerBrand({
+      name: 'Bench',
+      email: `bench-${Date.now()}@example.test`,
+    });
     const ctx = systemBrandContext(brand.id);
     const feed = await app.get(FeedsService).create(ctx, { name: 'Bench feed' });
     const key = `feeds/${brand.id}/bench/source`;
     const size = (await stat(file)).size;
-    await app.get<ObjectStorage>(FILE_STORAGE).put(key, createReadStream(file), { contentType: 'text/csv', contentLength: size });
+    await app
+      .get<ObjectStorage>(FILE_STORAGE)
+      .put(key, createReadStream(file), { contentType: 'text/csv', contentLength: size });
 
     global.gc?.();
     const rssBefore = process.memoryUsage().rss;
@@ -83,7 +96,8 @@ async function main(): Promise<void> {
     const done = await app.get(IngestionPipeline).execute(run.id, brand.id, { lastAttempt: true });
     const pipelineSeconds = (performance.now() - t0) / 1000;
     const peak = rss.stop();
-    if (!done || done.status !== 'SUCCEEDED') throw new Error(`pipeline run ended ${done?.status}: ${done?.errorMessage}`);
+    if (!done || done.status !== 'SUCCEEDED')
+      throw new Error(`pipeline run ended ${done?.status}: ${done?.errorMessage}`);
 
     // Raw COPY of the same rows into the same table: split lines, no validation, no diagnostics.
     const copyFeed = await app.get(FeedsService).create(ctx, { name: 'COPY baseline' });
@@ -115,8 +129,10 @@ async function main(): Promise<void> {
 
     const pipelineRate = n / pipelineSeconds;
     const copyRate = n / copySeconds;
-    console.log(`pipeline : ${Math.round(pipelineRate).toLocaleString('en-US')} rows/s (${pipelineSeconds.toFixed(1)} s; ` +
-      `${done.itemsAccepted} accepted, ${done.itemsRejected} rejected, ${done.warnings} warnings, ${done.errors} errors)`);
+    console.log(
+      `pipeline : ${Math.round(pipelineRate).toLocaleString('en-US')} rows/s (${pipelineSeconds.toFixed(1)} s; ` +
+        `${done.itemsAccepted} accepted, ${done.itemsRejected} rejected, ${done.warnings} warnings, ${done.errors} errors)`,
+    );
     console.log(`raw COPY : ${Math.round(copyRate).toLocaleString('en-US')} rows/s (${copySeconds.toFixed(1)} s)`);
     console.log(`ratio    : pipeline / raw COPY = ${(pipelineRate / copyRate).toFixed(2)} (aim ≥ 0.5)`);
     console.log(`peak RSS : ${mb(peak)} during the pipeline (process at ${mb(rssBefore)} before it; aim < 300 MB)`);

@@ -53,7 +53,18 @@ async function imageHost(files: Record<string, Served>) {
 
 const HEADER = 'id,title,description,link,image_link,additional_image_link,availability,price,brand,mpn';
 const row = (id: string, image: string, additional = '') =>
-  [id, `Product ${id}`, 'A product.', `https://shop.example/${id}`, image, additional, 'in stock', '10.00 USD', 'Acme', `M-${id}`].join(',');
+  [
+    id,
+    `Product ${id}`,
+    'A product.',
+    `https://shop.example/${id}`,
+    image,
+    additional,
+    'in stock',
+    '10.00 USD',
+    'Acme',
+    `M-${id}`,
+  ].join(',');
 
 const RUN = `query($id: ID!) { ingestionRun(id: $id) { status phase imagesTotal imagesDone imagesFailed imagesSkipped
   itemsAccepted itemsRejected issueSummary { code severity attribute count } } }`;
@@ -167,7 +178,11 @@ describe('images (e2e: loopback image host, local disk storage)', () => {
     // EXIF orientation 6: the 800×600 photo is 600×800 upright.
     expect(sources[0]).toMatchObject({ width: 600, height: 800 });
 
-    const pub = await api.gqlOk('mutation($id: ID!) { publishRun(runId: $id) { created } }', { id: (staged as RunView).id }, key);
+    const pub = await api.gqlOk(
+      'mutation($id: ID!) { publishRun(runId: $id) { created } }',
+      { id: (staged as RunView).id },
+      key,
+    );
     expect(pub.publishRun.created).toBe(5);
     const live = await api.runtime.dataSource.query(
       'SELECT offer_id, images FROM catalog_product WHERE feed_id = $1 ORDER BY offer_id',
@@ -202,7 +217,12 @@ describe('images (e2e: loopback image host, local disk storage)', () => {
   it('re-fetches conditionally on a later run: unchanged images are neither downloaded nor processed', async () => {
     const b = host.base;
     const feedId = await createFeed(api, key, { name: 'Again' });
-    const first = await ingest(api, key, feedId, [HEADER, row('R1', `${b}/photo.png`), row('R2', `${b}/small.jpg`)].join('\n'));
+    const first = await ingest(
+      api,
+      key,
+      feedId,
+      [HEADER, row('R1', `${b}/photo.png`), row('R2', `${b}/small.jpg`)].join('\n'),
+    );
     expect((await waitImages(api, key, first.id)).status).toBe('SUCCEEDED');
     const before = host.requests.length;
     // R1 changes (its title), so its image is re-checked; R2 is unchanged, so its image is skipped outright.
@@ -210,10 +230,18 @@ describe('images (e2e: loopback image host, local disk storage)', () => {
       api,
       key,
       feedId,
-      [HEADER, row('R1', `${b}/photo.png`).replace('Product R1', 'Product R1 v2'), row('R2', `${b}/small.jpg`)].join('\n'),
+      [HEADER, row('R1', `${b}/photo.png`).replace('Product R1', 'Product R1 v2'), row('R2', `${b}/small.jpg`)].join(
+        '\n',
+      ),
     );
     const done = await waitImages(api, key, second.id);
-    expect(done).toMatchObject({ status: 'SUCCEEDED', imagesTotal: 2, imagesSkipped: 2, imagesDone: 0, imagesFailed: 0 });
+    expect(done).toMatchObject({
+      status: 'SUCCEEDED',
+      imagesTotal: 2,
+      imagesSkipped: 2,
+      imagesDone: 0,
+      imagesFailed: 0,
+    });
     const asked = host.requests.slice(before);
     expect(asked).toHaveLength(1);
     expect(asked[0]).toMatchObject({ url: '/photo.png', status: 304 });
@@ -242,7 +270,9 @@ describe('images with the SSRF guard on', () => {
     const staged = await ingest(api, key, feedId, [HEADER, row('S1', `${host.base}/good.jpg`)].join('\n'));
     const run = await waitImages(api, key, staged.id);
     expect(run.issueSummary).toEqual(
-      expect.arrayContaining([expect.objectContaining({ code: 'IMAGE_BLOCKED_ADDRESS', severity: 'ERROR', attribute: 'image_link' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ code: 'IMAGE_BLOCKED_ADDRESS', severity: 'ERROR', attribute: 'image_link' }),
+      ]),
     );
     expect(host.requests).toHaveLength(0);
   });

@@ -18,7 +18,11 @@ import { createApi } from '../src/create-api.js';
 
 const FEED = [
   'id,title,description,link,image_link,availability,price,brand,mpn',
-  ...Array.from({ length: 50 }, (_, i) => `U${i},Item ${i},Desc ${i},https://s.example/${i},https://i.example/${i}.jpg,in stock,${i + 1}.00 EUR,Acme,M${i}`),
+  ...Array.from(
+    { length: 50 },
+    (_, i) =>
+      `U${i},Item ${i},Desc ${i},https://s.example/${i},https://i.example/${i}.jpg,in stock,${i + 1}.00 EUR,Acme,M${i}`,
+  ),
 ].join('\n');
 
 /** A loopback stand-in for a brand's feed host: ETags, basic auth, a redirect and a slow feed. */
@@ -68,7 +72,11 @@ async function listen(server: Server): Promise<string> {
 }
 
 const fetchNow = async (api: TestApi, key: string, feedId: string): Promise<RunView> => {
-  const data = await api.gqlOk<{ fetchFeedNow: { id: string } }>('mutation($id: ID!) { fetchFeedNow(feedId: $id) { id } }', { id: feedId }, key);
+  const data = await api.gqlOk<{ fetchFeedNow: { id: string } }>(
+    'mutation($id: ID!) { fetchFeedNow(feedId: $id) { id } }',
+    { id: feedId },
+    key,
+  );
   return waitForRun(api, key, data.fetchFeedNow.id);
 };
 
@@ -166,7 +174,9 @@ describe('URL feeds with 127.0.0.1 allowlisted', () => {
     expect((await fetchNow(api, key, feedId)).status).toBe('SUCCEEDED');
     const feed = await api.gqlOk('query($id: ID!) { feed(id: $id) { hasBasicAuth } }', { id: feedId }, key);
     expect(feed.feed.hasBasicAuth).toBe(true);
-    const stored = await api.runtime.dataSource.query('SELECT row_to_json(f)::text AS j FROM feed f WHERE id = $1', [feedId]);
+    const stored = await api.runtime.dataSource.query('SELECT row_to_json(f)::text AS j FROM feed f WHERE id = $1', [
+      feedId,
+    ]);
     expect(stored[0].j).not.toContain('s3cret');
   });
 
@@ -195,9 +205,13 @@ describe('URL feeds with 127.0.0.1 allowlisted', () => {
     try {
       await new Promise<void>((resolve, reject) => {
         client.subscribe<{ ingestionRunProgress: RunView }>(
-          { query: `subscription($id: ID!) { ingestionRunProgress(runId: $id) { ${RUN_FIELDS} } }`, variables: { id: started.fetchFeedNow.id } },
           {
-            next: (msg) => (msg.errors ? reject(new Error(JSON.stringify(msg.errors))) : events.push(msg.data!.ingestionRunProgress)),
+            query: `subscription($id: ID!) { ingestionRunProgress(runId: $id) { ${RUN_FIELDS} } }`,
+            variables: { id: started.fetchFeedNow.id },
+          },
+          {
+            next: (msg) =>
+              msg.errors ? reject(new Error(JSON.stringify(msg.errors))) : events.push(msg.data!.ingestionRunProgress),
             error: reject,
             complete: resolve,
           },

@@ -10,7 +10,7 @@ import {
   waitForRun,
   type TestApi,
 } from '@brandshelf/testing';
-import { FeedScheduler } from '@brandshelf/ingestion';
+import { FeedScheduler, spreadsheetSafe } from '@brandshelf/ingestion';
 import { createApi } from '../src/create-api.js';
 
 const HEADER = 'id,title,description,link,image_link,availability,price,brand,mpn,condition';
@@ -41,7 +41,9 @@ describe('feed ingestion (e2e on a real database)', () => {
   });
 
   const count = async (table: string, feedId: string) =>
-    Number((await api.runtime.dataSource.query(`SELECT count(*) AS n FROM ${table} WHERE feed_id = $1`, [feedId]))[0].n);
+    Number(
+      (await api.runtime.dataSource.query(`SELECT count(*) AS n FROM ${table} WHERE feed_id = $1`, [feedId]))[0].n,
+    );
 
   it('stages a valid CSV, then finds an identical re-upload unchanged and writes nothing', async () => {
     const feedId = await createFeed(api, key, { name: 'Main' });
@@ -78,8 +80,20 @@ describe('feed ingestion (e2e on a real database)', () => {
     const feedId = await createFeed(api, key, { name: 'Dry run' });
     await ingest(api, key, feedId, csv(row('B1'), row('B2')));
     const versions = await count('catalog_version', feedId);
-    const dry = await ingest(api, key, feedId, csv(row('B1', '1.00 USD'), row('B3'), row('B4', 'free')), '?validateOnly=true');
-    expect(dry).toMatchObject({ status: 'SUCCEEDED', validateOnly: true, versionId: null, itemsAccepted: 2, itemsRejected: 1 });
+    const dry = await ingest(
+      api,
+      key,
+      feedId,
+      csv(row('B1', '1.00 USD'), row('B3'), row('B4', 'free')),
+      '?validateOnly=true',
+    );
+    expect(dry).toMatchObject({
+      status: 'SUCCEEDED',
+      validateOnly: true,
+      versionId: null,
+      itemsAccepted: 2,
+      itemsRejected: 1,
+    });
     expect(dry.diff).toEqual({ created: 1, updated: 1, unchanged: 0, removed: 1 });
     expect(await count('catalog_version', feedId)).toBe(versions);
     expect(summaryCodes(dry)).toContain('INVALID_PRICE');
@@ -98,7 +112,9 @@ describe('feed ingestion (e2e on a real database)', () => {
     expect(run.status).toBe('SUCCEEDED');
     expect(run.itemsAccepted).toBe(1);
     expect(run.itemsRejected).toBe(4);
-    expect(summaryCodes(run)).toEqual(expect.arrayContaining(['MISSING_REQUIRED', 'INVALID_AVAILABILITY', 'DUPLICATE_ID', 'INVALID_CURRENCY']));
+    expect(summaryCodes(run)).toEqual(
+      expect.arrayContaining(['MISSING_REQUIRED', 'INVALID_AVAILABILITY', 'DUPLICATE_ID', 'INVALID_CURRENCY']),
+    );
     const missing = run.issueSummary.find((s) => s.code === 'MISSING_REQUIRED');
     expect(missing).toMatchObject({ severity: 'ERROR', attribute: 'price', count: 1, sampleRows: [3] });
 
@@ -115,8 +131,9 @@ describe('feed ingestion (e2e on a real database)', () => {
     const page1 = errors.ingestionRun.issues;
     expect(page1.nodes).toHaveLength(2);
     expect(page1.pageInfo.hasNextPage).toBe(true);
-    const page2 = (await api.gqlOk(q, { id: run.id, filter: { severity: 'ERROR' }, first: 50, after: page1.pageInfo.endCursor }, key))
-      .ingestionRun.issues;
+    const page2 = (
+      await api.gqlOk(q, { id: run.id, filter: { severity: 'ERROR' }, first: 50, after: page1.pageInfo.endCursor }, key)
+    ).ingestionRun.issues;
     expect(page1.totalCount).toBe(page1.nodes.length + page2.nodes.length);
     const rows = [...page1.nodes, ...page2.nodes].map((i: { row: number }) => i.row);
     expect(rows).toEqual([...rows].sort((a, b) => a - b));
@@ -131,6 +148,10 @@ describe('feed ingestion (e2e on a real database)', () => {
     expect(text).toContain('INVALID_AVAILABILITY');
     expect(text).toContain(`'=HYPERLINK`); // defused for spreadsheets
     expect(text).not.toMatch(/,=HYPERLINK/);
+    const defused = await api.runtime.dataSource.query(
+      `SELECT ${spreadsheetSafe('v')} AS v FROM (VALUES ('=1+1'), ('+1'), ('-1'), ('@SUM(A1)'), ('12.50'), ('a-b'), ('')) AS t(v)`,
+    );
+    expect(defused.map((r: { v: string }) => r.v)).toEqual([`'=1+1`, `'+1`, `'-1`, `'@SUM(A1)`, '12.50', 'a-b', '']);
   });
 
   it('accepts gzip, TSV and multipart uploads', async () => {
@@ -246,19 +267,25 @@ describe('feed ingestion (e2e on a real database)', () => {
     expect(await codeOf('query($id: ID!) { feed(id: $id) { id } }', { id: feedId })).toBe('NOT_FOUND');
     expect(await codeOf('query($id: ID!) { ingestionRun(id: $id) { id } }', { id: run.id })).toBe('NOT_FOUND');
     expect(await codeOf('mutation($id: ID!) { cancelRun(runId: $id) { id } }', { id: run.id })).toBe('NOT_FOUND');
-    expect(await codeOf('mutation($id: ID!) { updateFeed(id: $id, input: { name: "x" }) { id } }', { id: feedId })).toBe('NOT_FOUND');
+    expect(
+      await codeOf('mutation($id: ID!) { updateFeed(id: $id, input: { name: "x" }) { id } }', { id: feedId }),
+    ).toBe('NOT_FOUND');
     expect(await codeOf('mutation($id: ID!) { deleteFeed(id: $id) { id } }', { id: feedId })).toBe('NOT_FOUND');
     expect((await api.gqlOk('{ feeds { id } }', {}, other.apiKey)).feeds).toEqual([]);
-    const csvRes = await fetch(`${api.url}/runs/${run.id}/issues.csv`, { headers: { authorization: `Bearer ${other.apiKey}` } });
+    const csvRes = await fetch(`${api.url}/runs/${run.id}/issues.csv`, {
+      headers: { authorization: `Bearer ${other.apiKey}` },
+    });
     expect(csvRes.status).toBe(404);
     const upload = await uploadFeed(api, other.apiKey, feedId, csv(row('Z1')));
     expect(upload.status).toBe(404);
     expect(upload.json.code).toBe('NOT_FOUND');
     // The owner still sees everything intact.
-    expect((await api.gqlOk('query($id: ID!) { feed(id: $id) { name } }', { id: feedId }, key)).feed.name).toBe('Private');
+    expect((await api.gqlOk('query($id: ID!) { feed(id: $id) { name } }', { id: feedId }, key)).feed.name).toBe(
+      'Private',
+    );
   });
 
-  it("picks up a run whose worker died mid-way and starts it over", async () => {
+  it('picks up a run whose worker died mid-way and starts it over', async () => {
     const feedId = await createFeed(api, key, { name: 'Crashed worker' });
     const done = await ingest(api, key, feedId, csv(row('W1'), row('W2')));
     const db = api.runtime.dataSource;
@@ -269,13 +296,18 @@ describe('feed ingestion (e2e on a real database)', () => {
          FROM ingestion_run WHERE id = $1 RETURNING id`,
       [done.id],
     );
-    await db.query(`INSERT INTO run_issue (run_id, brand_id, severity, code, "row", message, hint)
-                    SELECT $1, brand_id, 'ERROR', 'LEFT_BY_DEAD_WORKER', 1, 'x', 'x' FROM ingestion_run WHERE id = $1`, [id]);
+    await db.query(
+      `INSERT INTO run_issue (run_id, brand_id, severity, code, "row", message, hint)
+                    SELECT $1, brand_id, 'ERROR', 'LEFT_BY_DEAD_WORKER', 1, 'x', 'x' FROM ingestion_run WHERE id = $1`,
+      [id],
+    );
     expect(await api.app.get(FeedScheduler).recoverStalledRuns()).toBe(1);
     const run = await waitForRun(api, key, id);
     expect(run).toMatchObject({ status: 'SUCCEEDED', rowsRead: 2, itemsAccepted: 2 });
     // The restart replaced what the dead attempt wrote.
-    const leftovers = await db.query(`SELECT 1 FROM run_issue WHERE run_id = $1 AND code = 'LEFT_BY_DEAD_WORKER'`, [id]);
+    const leftovers = await db.query(`SELECT 1 FROM run_issue WHERE run_id = $1 AND code = 'LEFT_BY_DEAD_WORKER'`, [
+      id,
+    ]);
     expect(leftovers).toEqual([]);
     const [{ attempt }] = await db.query('SELECT attempt FROM ingestion_run WHERE id = $1', [id]);
     expect(attempt).toBe(2);
@@ -290,12 +322,19 @@ describe('feed ingestion (e2e on a real database)', () => {
 
   it('validates feed settings with specific messages', async () => {
     const bad = async (input: Record<string, unknown>) =>
-      (await api.gql('mutation($input: CreateFeedInput!) { createFeed(input: $input) { id } }', { input: { name: 'x', ...input } }, key))
-        .errors?.[0];
+      (
+        await api.gql(
+          'mutation($input: CreateFeedInput!) { createFeed(input: $input) { id } }',
+          { input: { name: 'x', ...input } },
+          key,
+        )
+      ).errors?.[0];
     expect((await bad({ source: 'URL' }))?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'url' });
     expect((await bad({ source: 'URL', url: 'ftp://x.example/feed' }))?.message).toMatch(/http/);
     expect((await bad({ defaultCurrency: 'XYZ' }))?.extensions).toMatchObject({ field: 'defaultCurrency' });
-    expect((await bad({ columnMapping: [{ column: 'Preis', attribute: 'prize' }] }))?.message).toMatch(/not an attribute/);
+    expect((await bad({ columnMapping: [{ column: 'Preis', attribute: 'prize' }] }))?.message).toMatch(
+      /not an attribute/,
+    );
     expect((await bad({ source: 'URL', url: 'https://x.example/f', schedule: 'whenever' }))?.extensions).toMatchObject({
       field: 'schedule',
     });

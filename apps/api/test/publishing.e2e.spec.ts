@@ -5,7 +5,17 @@ import { createApi } from '../src/create-api.js';
 
 const HEADER = 'id,title,description,link,image_link,availability,price,brand,mpn';
 const item = (id: string, title = `Product ${id}`, price = '10.00 USD') =>
-  [id, title, 'Made to last.', `https://shop.example/${id}`, `https://img.example/${id}.jpg`, 'in stock', price, 'Acme', `M-${id}`].join(',');
+  [
+    id,
+    title,
+    'Made to last.',
+    `https://shop.example/${id}`,
+    `https://img.example/${id}.jpg`,
+    'in stock',
+    price,
+    'Acme',
+    `M-${id}`,
+  ].join(',');
 const csv = (rows: string[]) => [HEADER, ...rows].join('\n');
 
 const PUBLISH = `mutation($runId: ID!) { publishRun(runId: $runId) { id kind versionId created updated unchanged removed } }`;
@@ -37,7 +47,11 @@ describe('publishing (e2e on a real database)', () => {
     expect(await publish(v1.id)).toMatchObject({ kind: 'PUBLISH', created: 3, updated: 0, unchanged: 0, removed: 0 });
     const first = await live(feedId);
     expect(first.map((p) => p.offer_id)).toEqual(['A', 'B', 'C']);
-    const run = await api.gqlOk('query($id: ID!) { ingestionRun(id: $id) { publishStatus publishedAt } }', { id: v1.id }, key);
+    const run = await api.gqlOk(
+      'query($id: ID!) { ingestionRun(id: $id) { publishStatus publishedAt } }',
+      { id: v1.id },
+      key,
+    );
     expect(run.ingestionRun.publishStatus).toBe('PUBLISHED');
 
     const v2 = await ingest(api, key, feedId, csv([item('A', 'Product A v2'), item('B'), item('D')]));
@@ -46,7 +60,11 @@ describe('publishing (e2e on a real database)', () => {
     expect(second.map((p) => p.offer_id)).toEqual(['A', 'B', 'D']);
     expect(second.find((p) => p.offer_id === 'A')!.title).toBe('Product A v2');
 
-    const versions = await api.gqlOk('query($id: ID!) { feed(id: $id) { liveVersionId versions { number isLive itemCount } } }', { id: feedId }, key);
+    const versions = await api.gqlOk(
+      'query($id: ID!) { feed(id: $id) { liveVersionId versions { number isLive itemCount } } }',
+      { id: feedId },
+      key,
+    );
     expect(versions.feed.versions.map((v: { number: number }) => v.number)).toEqual([2, 1]);
     expect(versions.feed.versions[0].isLive).toBe(true);
 
@@ -100,7 +118,11 @@ describe('publishing (e2e on a real database)', () => {
     const feedId = await createFeed(api, key, { name: 'Auto', autoPublish: true });
     const waitPublished = async (run: RunView, status: string) => {
       for (let i = 0; i < 100; i++) {
-        const r = await api.gqlOk('query($id: ID!) { ingestionRun(id: $id) { publishStatus publishBlockedReason } }', { id: run.id }, key);
+        const r = await api.gqlOk(
+          'query($id: ID!) { ingestionRun(id: $id) { publishStatus publishBlockedReason } }',
+          { id: run.id },
+          key,
+        );
         if (r.ingestionRun.publishStatus === status) return r.ingestionRun;
         await new Promise((resolve) => setTimeout(resolve, 100));
       }
@@ -116,7 +138,12 @@ describe('publishing (e2e on a real database)', () => {
     expect(held.publishBlockedReason).toMatch(/remove 50% of the live products \(5 of 10\).*limit of 20%/);
     expect(await live(feedId)).toHaveLength(10); // nothing changed
 
-    const messy = await ingest(api, key, feedId, csv([...ids.map((id) => item(id, `Changed ${id}`)), ...ids.map((id) => item(`${id}x`, 'Bad', 'free'))]));
+    const messy = await ingest(
+      api,
+      key,
+      feedId,
+      csv([...ids.map((id) => item(id, `Changed ${id}`)), ...ids.map((id) => item(`${id}x`, 'Bad', 'free'))]),
+    );
     const heldBad = await waitPublished(messy, 'WAITING');
     expect(heldBad.publishBlockedReason).toMatch(/rejected 50% of its rows/);
 
@@ -194,7 +221,11 @@ describe('publishing (e2e on a real database)', () => {
       await db.query('DROP TRIGGER boom ON catalog_product; DROP FUNCTION boom()');
     }
     expect(await live(feedId)).toEqual(before);
-    const feed = await api.gqlOk('query($id: ID!) { feed(id: $id) { liveVersionId publications { kind } } }', { id: feedId }, key);
+    const feed = await api.gqlOk(
+      'query($id: ID!) { feed(id: $id) { liveVersionId publications { kind } } }',
+      { id: feedId },
+      key,
+    );
     expect(feed.feed.publications).toHaveLength(1);
   });
 
@@ -208,11 +239,22 @@ describe('publishing (e2e on a real database)', () => {
     }
     // Version 1 is live; 3 and 4 are the newest two; 2 is pruned.
     await publish((await ingest(api, key, feedId, csv([item('R1', 'Rev 5')]))).id);
-    const versions = await api.gqlOk('query($id: ID!) { feed(id: $id) { versions { number isLive } } }', { id: feedId }, key);
+    const versions = await api.gqlOk(
+      'query($id: ID!) { feed(id: $id) { versions { number isLive } } }',
+      { id: feedId },
+      key,
+    );
     expect(versions.feed.versions.map((v: { number: number }) => v.number)).toEqual([5, 4]);
-    const res = await api.gql('mutation($f: ID!) { rollbackFeed(feedId: $f, toVersion: 2) { id } }', { f: feedId }, key);
+    const res = await api.gql(
+      'mutation($f: ID!) { rollbackFeed(feedId: $f, toVersion: 2) { id } }',
+      { f: feedId },
+      key,
+    );
     expect(res.errors?.[0].extensions?.code).toBe('NOT_FOUND');
-    const revisions = await api.runtime.dataSource.query('SELECT count(*)::int AS n FROM item_revision WHERE feed_id = $1', [feedId]);
+    const revisions = await api.runtime.dataSource.query(
+      'SELECT count(*)::int AS n FROM item_revision WHERE feed_id = $1',
+      [feedId],
+    );
     expect(revisions[0].n).toBe(2);
     expect(firstRun).not.toBeNull();
     expect(brandId).toBeTruthy();

@@ -20,10 +20,18 @@ describe('the S3 path on a real S3 protocol server (s3rver on loopback)', () => 
 
   beforeAll(async () => {
     s3Dir = await mkdtemp(join(tmpdir(), 'bs-s3rver-'));
-    s3 = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3Dir, configureBuckets: [{ name: 'catalog' }] });
+    s3 = new S3rver({
+      address: '127.0.0.1',
+      port: 0,
+      silent: true,
+      directory: s3Dir,
+      configureBuckets: [{ name: 'catalog' }],
+    });
     const { port } = (await s3.run()) as AddressInfo;
     (s3.httpServer as Server).on('request', (req: IncomingMessage) => s3Requests.push(`${req.method} ${req.url}`));
-    const jpeg = await sharp({ create: { width: 900, height: 700, channels: 3, background: '#3366aa' } }).jpeg().toBuffer();
+    const jpeg = await sharp({ create: { width: 900, height: 700, channels: 3, background: '#3366aa' } })
+      .jpeg()
+      .toBuffer();
     images = createServer((_req, res) => res.writeHead(200, { 'content-type': 'image/jpeg' }).end(jpeg));
     await new Promise<void>((resolve) => images.listen(0, '127.0.0.1', resolve));
     imageBase = `http://127.0.0.1:${(images.address() as AddressInfo).port}`;
@@ -59,14 +67,23 @@ describe('the S3 path on a real S3 protocol server (s3rver on loopback)', () => 
     let run = staged;
     for (let i = 0; i < 300 && run.status === 'RUNNING'; i++) {
       await new Promise((resolve) => setTimeout(resolve, 100));
-      run = (await api.gqlOk('query($id: ID!) { ingestionRun(id: $id) { status } }', { id: staged.id }, key)).ingestionRun;
+      run = (await api.gqlOk('query($id: ID!) { ingestionRun(id: $id) { status } }', { id: staged.id }, key))
+        .ingestionRun;
     }
     expect(run.status).toBe('SUCCEEDED');
     expect(s3Requests.some((r) => r.startsWith('PUT /catalog/feeds/'))).toBe(true);
     await api.gqlOk('mutation($id: ID!) { publishRun(runId: $id) { created } }', { id: staged.id }, key);
-    const [product] = await api.runtime.dataSource.query('SELECT images FROM catalog_product WHERE feed_id = $1', [feedId]);
+    const [product] = await api.runtime.dataSource.query('SELECT images FROM catalog_product WHERE feed_id = $1', [
+      feedId,
+    ]);
     const renditions = product.images[0].renditions as { size: number; format: string; url: string }[];
-    expect(renditions.map((r) => `${r.size}:${r.format}`)).toEqual(['160:webp', '400:webp', '800:webp', '900:webp', '900:jpeg']);
+    expect(renditions.map((r) => `${r.size}:${r.format}`)).toEqual([
+      '160:webp',
+      '400:webp',
+      '800:webp',
+      '900:webp',
+      '900:jpeg',
+    ]);
     for (const r of renditions) {
       expect(r.url.startsWith(`http://127.0.0.1:`)).toBe(true);
       const res = await fetch(r.url);

@@ -675,6 +675,12 @@ describe('public catalog search (e2e)', () => {
       expect(data.brands.map((b: any) => b.id)).not.toContain(brands.empty);
     });
 
+    it('gives a brand account its live product count too', async () => {
+      const { apiKey } = await registerBrand(api, 'Counted');
+      const data = await api.gqlOk<any>('{ me { brand { productCount } } }', {}, apiKey);
+      expect(data.me.brand.productCount).toBe(0);
+    });
+
     it('needs no API key', async () => {
       const res = await api.gql('{ products(first: 1) { nodes { id } } brands { id } }');
       expect(res.errors).toBeUndefined();

@@ -7,6 +7,9 @@ import { PlatformModule, type Runtime } from '@brandshelf/runtime';
 @Module({})
 export class CliModule {
   static forRuntime(runtime: Runtime): DynamicModule {
-    return { module: CliModule, imports: [PlatformModule.forRuntime(runtime, { consumeJobs: false }), IngestionModule, CatalogModule] };
+    return {
+      module: CliModule,
+      imports: [PlatformModule.forRuntime(runtime, { consumeJobs: false }), IngestionModule, CatalogModule],
+    };
   }
 }

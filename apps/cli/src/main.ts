@@ -31,7 +31,10 @@ async function main(): Promise<number> {
     return values.help ? 0 : 2;
   }
   const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env, RUN_WORKERS: 'false' });
-  const runtime = await prepareRuntime(config, new JsonLogger(config.logLevel, (line) => process.stderr.write(line + '\n')));
+  const runtime = await prepareRuntime(
+    config,
+    new JsonLogger(config.logLevel, (line) => process.stderr.write(line + '\n')),
+  );
   const app = await NestFactory.createApplicationContext(CliModule.forRuntime(runtime), { logger: false });
   try {
     if (command === 'feeds') {
@@ -70,7 +73,9 @@ async function main(): Promise<number> {
     });
     const bar = new ProgressBar();
     const started = Date.now();
-    const run = await app.get(IngestionPipeline).execute(runId, feed.brandId, { onProgress: (c) => bar.update(c), lastAttempt: true });
+    const run = await app
+      .get(IngestionPipeline)
+      .execute(runId, feed.brandId, { onProgress: (c) => bar.update(c), lastAttempt: true });
     bar.done();
     const seconds = (Date.now() - started) / 1000;
     if (!run) return 1;
@@ -87,7 +92,9 @@ async function main(): Promise<number> {
     }
     if (run.errorCode) lines.push(`  ${run.errorCode}: ${run.errorMessage}`, `  hint: ${run.errorHint}`);
     for (const s of run.issueSummary.slice(0, 10)) {
-      lines.push(`  ${s.severity.padEnd(7)} ${s.code} ${s.attribute ?? ''} ×${s.count} (rows ${s.sampleRows.join(', ')})`);
+      lines.push(
+        `  ${s.severity.padEnd(7)} ${s.code} ${s.attribute ?? ''} ×${s.count} (rows ${s.sampleRows.join(', ')})`,
+      );
     }
     process.stdout.write(lines.join('\n') + '\n');
     return run.status === 'SUCCEEDED' ? 0 : 1;

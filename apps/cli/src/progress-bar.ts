@@ -5,12 +5,22 @@ export class ProgressBar {
 
   constructor(private readonly out: NodeJS.WriteStream = process.stderr) {}
 
-  update(state: { phase: string; bytesRead: number; bytesTotal: number | null; rowsRead: number; itemsAccepted: number; itemsRejected: number }): void {
+  update(state: {
+    phase: string;
+    bytesRead: number;
+    bytesTotal: number | null;
+    rowsRead: number;
+    itemsAccepted: number;
+    itemsRejected: number;
+  }): void {
     const seconds = (Date.now() - this.started) / 1000;
     const share = state.bytesTotal ? Math.min(1, state.bytesRead / state.bytesTotal) : null;
     const width = 28;
     const filled = share === null ? 0 : Math.round(share * width);
-    const bar = share === null ? '' : `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}% `;
+    const bar =
+      share === null
+        ? ''
+        : `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${(share * 100).toFixed(0).padStart(3)}% `;
     const rate = seconds > 0 ? Math.round(state.rowsRead / seconds) : 0;
     const line =
       `${state.phase.padEnd(9)} ${bar}${state.rowsRead} rows (${state.itemsAccepted} ok, ${state.itemsRejected} rejected) ` +

@@ -10,7 +10,12 @@ export class WorkerModule {
   static forRuntime(runtime: Runtime): DynamicModule {
     return {
       module: WorkerModule,
-      imports: [PlatformModule.forRuntime(runtime, { consumeJobs: true }), AccountsModule, IngestionModule, CatalogModule],
+      imports: [
+        PlatformModule.forRuntime(runtime, { consumeJobs: true }),
+        AccountsModule,
+        IngestionModule,
+        CatalogModule,
+      ],
     };
   }
 }

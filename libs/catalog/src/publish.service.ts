@@ -1,14 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
-import { APP_CONFIG, BadInputError, ConflictError, NotFoundError, type AppConfig, type BrandContext, systemBrandContext } from '@brandshelf/core';
-import { BrandScopedRepository } from '@brandshelf/db';
 import {
-  CatalogVersionEntity,
-  FeedEntity,
-  IngestionRunEntity,
-  RUN_STAGED,
-} from '@brandshelf/ingestion';
+  APP_CONFIG,
+  BadInputError,
+  ConflictError,
+  NotFoundError,
+  type AppConfig,
+  type BrandContext,
+  systemBrandContext,
+} from '@brandshelf/core';
+import { BrandScopedRepository } from '@brandshelf/db';
+import { CatalogVersionEntity, FeedEntity, IngestionRunEntity, RUN_STAGED } from '@brandshelf/ingestion';
 import { JobHandler } from '@brandshelf/queue';
 import { PublicationEntity, type PublicationKind } from './publication.entity.js';
 import { COUNT_PUBLISHABLE, DELETE_REMOVED_PRODUCTS, ENSURE_IDENTITIES, UPSERT_LIVE_PRODUCTS } from './publish.sql.js';
@@ -100,7 +103,9 @@ export class PublishService {
             [feed.id, versionId],
           )
         : [{ removed: 0 }];
-    return feed.mode === 'REPLACE' ? { ...row, removed } : { created: 0, updated: 0, unchanged: row.unchanged, removed: 0 };
+    return feed.mode === 'REPLACE'
+      ? { ...row, removed }
+      : { created: 0, updated: 0, unchanged: row.unchanged, removed: 0 };
   }
 
   async publishVersion(
@@ -116,7 +121,10 @@ export class PublishService {
         feed.mode === 'REPLACE'
           ? await this.applyPrimary(manager, brandId, feed.id, versionId, null)
           : await this.applySupplemental(manager, brandId, feed, versionId);
-      await manager.query('UPDATE feed SET live_version_id = $2, updated_at = now() WHERE id = $1', [feed.id, versionId]);
+      await manager.query('UPDATE feed SET live_version_id = $2, updated_at = now() WHERE id = $1', [
+        feed.id,
+        versionId,
+      ]);
       return manager.getRepository(PublicationEntity).save({
         brandId,
         feedId: feed.id,
@@ -212,7 +220,9 @@ export class PublishService {
       ]);
       updated += written.length;
     }
-    const [{ total }] = await manager.query('SELECT count(*)::int AS total FROM version_item WHERE version_id = $1', [versionId]);
+    const [{ total }] = await manager.query('SELECT count(*)::int AS total FROM version_item WHERE version_id = $1', [
+      versionId,
+    ]);
     return { created: 0, updated, unchanged: Math.max(0, total - updated), removed: 0 };
   }
 
@@ -244,7 +254,11 @@ export class PublishService {
     }
   }
 
-  private async safetyLimitReason(ctx: BrandContext, feed: FeedEntity, run: IngestionRunEntity): Promise<string | null> {
+  private async safetyLimitReason(
+    ctx: BrandContext,
+    feed: FeedEntity,
+    run: IngestionRunEntity,
+  ): Promise<string | null> {
     if (run.rowsRead > 0) {
       const rejected = run.itemsRejected / run.rowsRead;
       if (rejected > feed.maxRejectedShare) {
@@ -255,7 +269,9 @@ export class PublishService {
       }
     }
     if (feed.mode === 'REPLACE') {
-      const [{ live }] = await this.db.query('SELECT count(*)::int AS live FROM catalog_product WHERE feed_id = $1', [feed.id]);
+      const [{ live }] = await this.db.query('SELECT count(*)::int AS live FROM catalog_product WHERE feed_id = $1', [
+        feed.id,
+      ]);
       if (live > 0) {
         const diff = await this.previewDiff(ctx, feed.id, run.versionId!);
         const share = diff.removed / live;

@@ -88,7 +88,11 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     default: '',
     meaning: 'Public URL prefix of stored media (a CDN in front of the bucket).',
   },
-  { name: 'UPLOAD_MAX_BYTES', default: '2147483648', meaning: 'Largest feed upload or fetched feed accepted (413 above).' },
+  {
+    name: 'UPLOAD_MAX_BYTES',
+    default: '2147483648',
+    meaning: 'Largest feed upload or fetched feed accepted (413 above).',
+  },
   {
     name: 'INGEST_MAX_STORED_ISSUES',
     default: '100000',
@@ -97,9 +101,14 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
   {
     name: 'CATALOG_VERSION_RETENTION',
     default: '10',
-    meaning: 'Catalog versions kept per feed for rollback (the live one always); older ones are pruned with their data.',
+    meaning:
+      'Catalog versions kept per feed for rollback (the live one always); older ones are pruned with their data.',
   },
-  { name: 'INGEST_PROGRESS_INTERVAL_MS', default: '500', meaning: 'How often a running ingestion writes its progress.' },
+  {
+    name: 'INGEST_PROGRESS_INTERVAL_MS',
+    default: '500',
+    meaning: 'How often a running ingestion writes its progress.',
+  },
   {
     name: 'SSRF_ALLOW_HOSTS',
     default: '',

@@ -43,12 +43,14 @@ export class FeedScheduler implements OnApplicationBootstrap {
    * rather than waiting for the queue's job expiry; the pipeline starts them over.
    */
   async recoverStalledRuns(): Promise<number> {
-    const stalled: { id: string; brand_id: string }[] = await this.db.query(
-      `UPDATE ingestion_run SET status = 'QUEUED', phase = 'QUEUED', updated_at = now()
+    const stalled: { id: string; brand_id: string }[] = await this.db
+      .query(
+        `UPDATE ingestion_run SET status = 'QUEUED', phase = 'QUEUED', updated_at = now()
         WHERE status = 'RUNNING' AND phase <> 'IMAGES' AND updated_at < now() - make_interval(secs => $1)
         RETURNING id, brand_id`,
-      [STALL_SECONDS * 2],
-    ).then((r) => (Array.isArray(r[0]) ? r[0] : r));
+        [STALL_SECONDS * 2],
+      )
+      .then((r) => (Array.isArray(r[0]) ? r[0] : r));
     for (const run of stalled) await this.queue.send(INGEST_RUN, { runId: run.id, brandId: run.brand_id });
     if (stalled.length) this.logger.warn({ msg: 'stalled runs queued again', runs: stalled.map((r) => r.id) });
     return stalled.length;
@@ -69,11 +71,10 @@ export class FeedScheduler implements OnApplicationBootstrap {
           `SELECT 1 FROM ingestion_run WHERE feed_id = $1 AND status IN ('QUEUED', 'RUNNING') LIMIT 1`,
           [feed.id],
         );
-        await manager.query(`UPDATE feed SET next_fetch_at = $2::timestamptz + make_interval(mins => $3) WHERE id = $1`, [
-          feed.id,
-          now,
-          feed.schedule_interval_minutes,
-        ]);
+        await manager.query(
+          `UPDATE feed SET next_fetch_at = $2::timestamptz + make_interval(mins => $3) WHERE id = $1`,
+          [feed.id, now, feed.schedule_interval_minutes],
+        );
         if (busy.length) continue; // the previous fetch is still going: skip this slot rather than pile up
         const [run] = await manager.query(
           `INSERT INTO ingestion_run (brand_id, feed_id, trigger) VALUES ($1, $2, 'SCHEDULE') RETURNING id AS run_id, brand_id`,

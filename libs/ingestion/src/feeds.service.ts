@@ -104,7 +104,10 @@ export class FeedsService {
     if (input.defaultCurrency !== undefined) {
       const code = input.defaultCurrency?.trim().toUpperCase() || null;
       if (code && !CURRENCIES[code]) {
-        throw new BadInputError(`defaultCurrency "${input.defaultCurrency}" is not an ISO 4217 code (e.g. USD, EUR, SEK).`, 'defaultCurrency');
+        throw new BadInputError(
+          `defaultCurrency "${input.defaultCurrency}" is not an ISO 4217 code (e.g. USD, EUR, SEK).`,
+          'defaultCurrency',
+        );
       }
       out.defaultCurrency = code;
     }

@@ -1,14 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type RunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
-export type RunPhase =
-  | 'QUEUED'
-  | 'FETCHING'
-  | 'READING'
-  | 'STAGING'
-  | 'COMPARING'
-  | 'IMAGES'
-  | 'DONE';
+export type RunPhase = 'QUEUED' | 'FETCHING' | 'READING' | 'STAGING' | 'COMPARING' | 'IMAGES' | 'DONE';
 export type RunTrigger = 'UPLOAD' | 'FETCH' | 'SCHEDULE' | 'CLI' | 'SYNC';
 
 export interface IssueSummaryEntry {

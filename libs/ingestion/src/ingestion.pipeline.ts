@@ -82,7 +82,9 @@ export class IngestionPipeline {
 
   @JobHandler(INGEST_RUN)
   async handleIngestRun(payload: { runId: string; brandId: string }, job: JobContext): Promise<void> {
-    await this.execute(payload.runId, payload.brandId, { lastAttempt: job.retryCount >= INGEST_RUN.options.retryLimit });
+    await this.execute(payload.runId, payload.brandId, {
+      lastAttempt: job.retryCount >= INGEST_RUN.options.retryLimit,
+    });
   }
 
   async execute(runId: string, brandId: string, options: ExecuteOptions = {}): Promise<IngestionRunEntity | null> {
@@ -260,7 +262,11 @@ export class IngestionPipeline {
     let key = run.sourceKey;
     if (!key) {
       if (feed.source !== 'URL' || !feed.url) {
-        throw new RunFailure('NO_SOURCE', 'This run has no file to read.', 'Upload a file to POST /feeds/:feedId/uploads.');
+        throw new RunFailure(
+          'NO_SOURCE',
+          'This run has no file to read.',
+          'Upload a file to POST /feeds/:feedId/uploads.',
+        );
       }
       await progress.setPhase('FETCHING');
       let response;
@@ -299,7 +305,11 @@ export class IngestionPipeline {
     const cause = (error as { cause?: unknown })?.cause;
     if (cause instanceof RunCancelledError || cause instanceof NetError) error = cause;
     if (error instanceof NetError) {
-      return new RunFailure(`FETCH_${error.code}`, `Fetching the feed failed: ${error.message}`, FETCH_HINTS[error.code] ?? '');
+      return new RunFailure(
+        `FETCH_${error.code}`,
+        `Fetching the feed failed: ${error.message}`,
+        FETCH_HINTS[error.code] ?? '',
+      );
     }
     return error as Error;
   }
@@ -363,7 +373,13 @@ export class IngestionPipeline {
           }
         } else {
           const { format, dialect, encoding, delimiter, columns } = event.meta;
-          readMeta = { detectedFormat: format, dialect, encoding, delimiter: delimiter ?? null, columns: columns ?? null };
+          readMeta = {
+            detectedFormat: format,
+            dialect,
+            encoding,
+            delimiter: delimiter ?? null,
+            columns: columns ?? null,
+          };
           await this.runs.update({ id: runId }, readMeta as Partial<IngestionRunEntity>);
         }
       }
@@ -412,42 +428,39 @@ export class IngestionPipeline {
     },
   ): Promise<IngestionRunEntity> {
     const c = outcome.counters;
-    await this.runs.update(
-      { id: runId },
-      {
-        status: outcome.status,
-        phase: outcome.status === 'RUNNING' ? 'IMAGES' : 'DONE',
-        finishedAt: outcome.status === 'RUNNING' ? null : new Date(),
-        updatedAt: new Date(),
-        notModified: outcome.notModified ?? false,
-        ...(c
-          ? {
-              bytesRead: c.bytesRead,
-              ...(c.bytesTotal !== null ? { bytesTotal: c.bytesTotal } : {}),
-              rowsRead: c.rowsRead,
-              itemsAccepted: c.itemsAccepted,
-              itemsRejected: c.itemsRejected,
-              warnings: c.warnings,
-              errors: c.errors,
-            }
-          : {}),
-        ...(outcome.diff
-          ? {
-              itemsCreated: outcome.diff.created,
-              itemsUpdated: outcome.diff.updated,
-              itemsUnchanged: outcome.diff.unchanged,
-              itemsRemoved: outcome.diff.removed,
-            }
-          : {}),
-        ...(outcome.versionId !== undefined ? { versionId: outcome.versionId } : {}),
-        ...(outcome.error
-          ? { errorCode: outcome.error.code, errorMessage: outcome.error.message, errorHint: outcome.error.hint }
-          : {}),
-        ...(outcome.summary ? { issueSummary: outcome.summary } : {}),
-        ...(outcome.issuesStored !== undefined ? { issuesStored: outcome.issuesStored } : {}),
-        ...(outcome.readMeta ?? {}),
-      } as Partial<IngestionRunEntity>,
-    );
+    await this.runs.update({ id: runId }, {
+      status: outcome.status,
+      phase: outcome.status === 'RUNNING' ? 'IMAGES' : 'DONE',
+      finishedAt: outcome.status === 'RUNNING' ? null : new Date(),
+      updatedAt: new Date(),
+      notModified: outcome.notModified ?? false,
+      ...(c
+        ? {
+            bytesRead: c.bytesRead,
+            ...(c.bytesTotal !== null ? { bytesTotal: c.bytesTotal } : {}),
+            rowsRead: c.rowsRead,
+            itemsAccepted: c.itemsAccepted,
+            itemsRejected: c.itemsRejected,
+            warnings: c.warnings,
+            errors: c.errors,
+          }
+        : {}),
+      ...(outcome.diff
+        ? {
+            itemsCreated: outcome.diff.created,
+            itemsUpdated: outcome.diff.updated,
+            itemsUnchanged: outcome.diff.unchanged,
+            itemsRemoved: outcome.diff.removed,
+          }
+        : {}),
+      ...(outcome.versionId !== undefined ? { versionId: outcome.versionId } : {}),
+      ...(outcome.error
+        ? { errorCode: outcome.error.code, errorMessage: outcome.error.message, errorHint: outcome.error.hint }
+        : {}),
+      ...(outcome.summary ? { issueSummary: outcome.summary } : {}),
+      ...(outcome.issuesStored !== undefined ? { issuesStored: outcome.issuesStored } : {}),
+      ...(outcome.readMeta ?? {}),
+    } as Partial<IngestionRunEntity>);
     return (await this.runs.findOne({ where: { id: runId } }))!;
   }
 }

@@ -85,7 +85,8 @@ export class ItemStager {
   }
 
   add(offerId: string, contentHash: string, row: number, json: string): Promise<void> {
-    if (this.direct) return this.writer!.write([this.target.feedId, this.target.brandId, offerId, contentHash, row, json]);
+    if (this.direct)
+      return this.writer!.write([this.target.feedId, this.target.brandId, offerId, contentHash, row, json]);
     return this.writer!.write([offerId, contentHash, row, json]);
   }
 

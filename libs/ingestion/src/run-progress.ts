@@ -74,7 +74,17 @@ export class RunProgress {
               items_rejected = $7, warnings = $8, errors = $9, updated_at = now()
         WHERE id = $1
         RETURNING cancel_requested`,
-      [this.runId, c.phase, c.bytesRead, c.bytesTotal, c.rowsRead, c.itemsAccepted, c.itemsRejected, c.warnings, c.errors],
+      [
+        this.runId,
+        c.phase,
+        c.bytesRead,
+        c.bytesTotal,
+        c.rowsRead,
+        c.itemsAccepted,
+        c.itemsRejected,
+        c.warnings,
+        c.errors,
+      ],
     );
     this.onProgress?.(c);
     // TypeORM answers an UPDATE … RETURNING with [rows, count].

@@ -19,6 +19,10 @@ export interface IssueFilter {
   row?: number | null;
 }
 
+/** SQL for a text column that a spreadsheet would not run as a formula: = + - @ tab or CR first get an apostrophe. */
+export const spreadsheetSafe = (column: string): string =>
+  `CASE WHEN ${column} ~ '^[=+@\\t\\r-]' THEN '''' || ${column} ELSE ${column} END`;
+
 export interface RunInput {
   trigger: RunTrigger;
   /** Chosen by the caller when the file is stored under the run's id before the run exists. */
@@ -57,22 +61,14 @@ export class RunsService {
   }
 
   /** Records a run and queues it; the worker that picks it up does everything else. */
-  async start(
-    ctx: BrandContext,
-    feedId: string,
-    input: RunInput,
-  ): Promise<IngestionRunEntity> {
+  async start(ctx: BrandContext, feedId: string, input: RunInput): Promise<IngestionRunEntity> {
     const run = await this.create(ctx, feedId, input);
     await this.queue.send(INGEST_RUN, { runId: run.id, brandId: run.brandId });
     return run;
   }
 
   /** A QUEUED run without a job, for callers that execute it themselves (the CLI). */
-  async create(
-    ctx: BrandContext,
-    feedId: string,
-    input: RunInput,
-  ): Promise<IngestionRunEntity> {
+  async create(ctx: BrandContext, feedId: string, input: RunInput): Promise<IngestionRunEntity> {
     const feed = await this.feeds.get(ctx, feedId);
     return this.runs.insert(ctx, {
       ...(input.id ? { id: input.id } : {}),
@@ -113,7 +109,9 @@ export class RunsService {
     }
     const active = await this.runs.find(ctx, { feedId, status: In(['QUEUED', 'RUNNING']) }, { take: 1 });
     if (active.length) {
-      throw new ConflictError(`Feed ${feedId} is already being fetched by run ${active[0].id}.`, { runId: active[0].id });
+      throw new ConflictError(`Feed ${feedId} is already being fetched by run ${active[0].id}.`, {
+        runId: active[0].id,
+      });
     }
     return this.start(ctx, feedId, { trigger: 'FETCH' });
   }
@@ -147,10 +145,9 @@ export class RunsService {
   async issuesCsv(ctx: BrandContext, runId: string): Promise<Readable> {
     const run = await this.runs.get(ctx, runId);
     const client = await acquireClient(this.db);
-    const safe = (column: string) => `CASE WHEN ${column} ~ '^[=+\-@\t\r]' THEN '''' || ${column} ELSE ${column} END`;
     // Both ids are UUIDs read back from the database, so inlining them is safe (COPY takes no parameters).
     const sql = `COPY (
-        SELECT "row", ${safe('item_id')} AS item_id, severity, code, attribute, ${safe('value')} AS value, message, hint
+        SELECT "row", ${spreadsheetSafe('item_id')} AS item_id, severity, code, attribute, ${spreadsheetSafe('value')} AS value, message, hint
           FROM run_issue WHERE run_id = '${run.id}' AND brand_id = '${run.brandId}' ORDER BY "row", id
       ) TO STDOUT WITH (FORMAT csv, HEADER true)`;
     const stream = client.query(copyTo(sql));
@@ -224,7 +221,10 @@ export class RunsService {
     if (filter.attribute) add('attribute = ?', filter.attribute);
     if (filter.itemId) add('item_id = ?', filter.itemId);
     if (filter.row !== undefined && filter.row !== null) add('"row" = ?', filter.row);
-    const [{ count }] = await this.db.query(`SELECT count(*)::int AS count FROM run_issue WHERE ${where.join(' AND ')}`, params);
+    const [{ count }] = await this.db.query(
+      `SELECT count(*)::int AS count FROM run_issue WHERE ${where.join(' AND ')}`,
+      params,
+    );
     if (page.after) {
       const [rowStr, idStr] = Buffer.from(page.after, 'base64url').toString().split(':');
       if (/^\d+$/.test(rowStr ?? '') && /^\d+$/.test(idStr ?? '')) {

@@ -23,7 +23,11 @@ export function createStorages(config: AppConfig): { files: ObjectStorage; media
   }
   return {
     files: createStorage({ driver: 'local', root: join(config.dataDir, 'files'), publicBaseUrl: 'file://private' }),
-    media: createStorage({ driver: 'local', root: join(config.dataDir, 'media'), publicBaseUrl: `${config.publicBaseUrl}/media` }),
+    media: createStorage({
+      driver: 'local',
+      root: join(config.dataDir, 'media'),
+      publicBaseUrl: `${config.publicBaseUrl}/media`,
+    }),
   };
 }
 

@@ -2,7 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, ID, Info, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { SearchService, type CatalogBrand, type CatalogProduct } from '@brandshelf/search';
-import { Brand } from '../accounts/accounts.types.js';
+import { Brand, BrandAccount } from '../accounts/accounts.types.js';
 import { Product, ProductConnection, ProductFilterInput, ProductSort } from './catalog.types.js';
 
 /** Names of the fields selected directly on the operation's field (through fragments too). */
@@ -88,5 +88,16 @@ export class BrandCatalogResolver {
   }
 }
 
+/** BrandAccount inherits Brand's fields, productCount included: it needs the resolver too. */
+@Resolver(() => BrandAccount)
+export class BrandAccountCatalogResolver {
+  constructor(@Inject(SearchService) private readonly search: SearchService) {}
+
+  @ResolveField(() => Int, { description: 'Live products of the brand.' })
+  productCount(@Parent() brand: CatalogBrand): Promise<number> {
+    return this.search.brandProductCount(brand.id);
+  }
+}
+
 /** Every resolver of the public catalog, for the API module's resolver list. */
-export const CATALOG_RESOLVERS = [CatalogResolver, ProductResolver, BrandCatalogResolver];
+export const CATALOG_RESOLVERS = [CatalogResolver, ProductResolver, BrandCatalogResolver, BrandAccountCatalogResolver];

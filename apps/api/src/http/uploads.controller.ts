@@ -66,7 +66,11 @@ export class UploadsController {
       await this.files.delete(key).catch(() => undefined);
       req.unpipe?.();
       req.resume();
-      throw error instanceof AppError ? error : ((error as { cause?: unknown }).cause instanceof AppError ? (error as { cause: AppError }).cause : error);
+      throw error instanceof AppError
+        ? error
+        : (error as { cause?: unknown }).cause instanceof AppError
+          ? (error as { cause: AppError }).cause
+          : error;
     }
     const run = await this.runs.start(ctx, feed.id, {
       id: runId,
@@ -89,9 +93,12 @@ export class UploadsController {
         found = true;
         resolve({ body: stream, name: filename ?? info.filename ?? null });
       });
-      parser.on('error', (error) => reject(new AppError('BAD_USER_INPUT', `Malformed multipart body: ${(error as Error).message}`)));
+      parser.on('error', (error) =>
+        reject(new AppError('BAD_USER_INPUT', `Malformed multipart body: ${(error as Error).message}`)),
+      );
       parser.on('close', () => {
-        if (!found) reject(new AppError('BAD_USER_INPUT', 'The multipart body has no file; send the feed as a file field.'));
+        if (!found)
+          reject(new AppError('BAD_USER_INPUT', 'The multipart body has no file; send the feed as a file field.'));
       });
       req.pipe(parser);
     });

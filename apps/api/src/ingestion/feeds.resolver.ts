@@ -43,8 +43,13 @@ export class FeedsResolver {
     return this.feedsService.delete(ctx, id);
   }
 
-  @Mutation(() => IngestionRun, { description: 'Fetches a URL feed now (conditionally: an unchanged file does no work).' })
-  async fetchFeedNow(@Ctx() ctx: BrandContext, @Args('feedId', { type: () => ID }) feedId: string): Promise<IngestionRunEntity> {
+  @Mutation(() => IngestionRun, {
+    description: 'Fetches a URL feed now (conditionally: an unchanged file does no work).',
+  })
+  async fetchFeedNow(
+    @Ctx() ctx: BrandContext,
+    @Args('feedId', { type: () => ID }) feedId: string,
+  ): Promise<IngestionRunEntity> {
     return this.runsService.startFetch(ctx, feedId);
   }
 

@@ -85,9 +85,15 @@ export class CreateFeedInput {
   schedule?: string | null;
   @Field({ defaultValue: false, description: 'Publish each successful run automatically, within the safety limits.' })
   autoPublish: boolean;
-  @Field(() => Float, { nullable: true, description: 'Auto-publish waits when it would remove more than this share of live products (default 0.2).' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Auto-publish waits when it would remove more than this share of live products (default 0.2).',
+  })
   maxRemovalShare?: number | null;
-  @Field(() => Float, { nullable: true, description: 'Auto-publish waits when the run rejected more than this share of rows (default 0.2).' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Auto-publish waits when the run rejected more than this share of rows (default 0.2).',
+  })
   maxRejectedShare?: number | null;
 }
 
@@ -131,7 +137,8 @@ export class Feed {
 
 @ObjectType()
 export class RunError {
-  @Field({ description: 'Stable code, e.g. EMPTY_FEED, TRUNCATED_GZIP, XML_MALFORMED, FETCH_HTTP_ERROR.' }) code: string;
+  @Field({ description: 'Stable code, e.g. EMPTY_FEED, TRUNCATED_GZIP, XML_MALFORMED, FETCH_HTTP_ERROR.' })
+  code: string;
   @Field() message: string;
   @Field() hint: string;
 }
@@ -215,7 +222,8 @@ export class IngestionRun {
   @Field(() => Int) errors: number;
   @Field(() => Int) issuesStored: number;
   @Field(() => Int, { description: 'Distinct images this run needs.' }) imagesTotal: number;
-  @Field(() => Int, { description: 'Downloaded and processed (or found already stored by content).' }) imagesDone: number;
+  @Field(() => Int, { description: 'Downloaded and processed (or found already stored by content).' })
+  imagesDone: number;
   @Field(() => Int) imagesFailed: number;
   @Field(() => Int, { description: 'Unchanged since an earlier run: not downloaded or processed again.' })
   imagesSkipped: number;

@@ -24,7 +24,8 @@ export class PublishingResolver {
   rollbackFeed(
     @Ctx() ctx: BrandContext,
     @Args('feedId', { type: () => ID }) feedId: string,
-    @Args('toVersion', { type: () => Int, description: 'The version number (CatalogVersion.number).' }) toVersion: number,
+    @Args('toVersion', { type: () => Int, description: 'The version number (CatalogVersion.number).' })
+    toVersion: number,
   ): Promise<PublicationEntity> {
     return this.publisher.rollbackFeed(ctx, feedId, toVersion);
   }

@@ -5,4 +5,10 @@ import { Publishing1764000000003 } from './1764000000003-publishing.js';
 import { Images1764000000004 } from './1764000000004-images.js';
 
 /** In the order they run. Each lib owns its tables; the schema's history lives here, in one place. */
-export const MIGRATIONS = [Accounts1764000000000, Ingestion1764000000001, Catalog1764000000002, Publishing1764000000003, Images1764000000004];
+export const MIGRATIONS = [
+  Accounts1764000000000,
+  Ingestion1764000000001,
+  Catalog1764000000002,
+  Publishing1764000000003,
+  Images1764000000004,
+];

@@ -9,10 +9,12 @@ import { RUN_STAGED } from '../ingestion.jobs.js';
 import { IMAGE_BATCH_SIZE, IMAGE_FETCH } from './image.jobs.js';
 
 const HINTS: Record<string, string> = {
-  IMAGE_UNREACHABLE: 'Check that the image URL opens in a browser without logging in, and that the host allows our fetcher.',
+  IMAGE_UNREACHABLE:
+    'Check that the image URL opens in a browser without logging in, and that the host allows our fetcher.',
   IMAGE_BLOCKED_ADDRESS: 'Image URLs must point to public hosts; private, loopback and metadata addresses are refused.',
   IMAGE_TOO_LARGE: 'Use an image under 20 MB and 50 megapixels.',
-  IMAGE_UNSUPPORTED_FORMAT: 'Use a JPEG, PNG, WebP, GIF, AVIF or TIFF image; the URL must serve the image itself, not a page.',
+  IMAGE_UNSUPPORTED_FORMAT:
+    'Use a JPEG, PNG, WebP, GIF, AVIF or TIFF image; the URL must serve the image itself, not a page.',
   IMAGE_CORRUPT: 'The file is damaged or cut off; upload the image again and check that it opens.',
   IMAGE_TOO_SMALL: 'Use an image of at least 500×500 px (100×100 is the minimum).',
 };
@@ -44,7 +46,10 @@ export class RunImagesService implements OnModuleInit {
     this.pipeline = new ImagePipeline({
       http,
       storage,
-      processor: new ImageProcessor({ limitInputPixels: config.images.maxInputPixels, maxInputBytes: config.images.maxBytes }),
+      processor: new ImageProcessor({
+        limitInputPixels: config.images.maxInputPixels,
+        maxInputBytes: config.images.maxBytes,
+      }),
       maxBytes: config.images.maxBytes,
     });
   }
@@ -62,7 +67,13 @@ export class RunImagesService implements OnModuleInit {
    * items that changed (fetched conditionally). Images of unchanged items that were processed are skipped.
    * Returns how many are pending; 0 means the run can complete now.
    */
-  async plan(input: { runId: string; brandId: string; feedId: string; versionId: string; baseVersionId: string | null }): Promise<number> {
+  async plan(input: {
+    runId: string;
+    brandId: string;
+    feedId: string;
+    versionId: string;
+    baseVersionId: string | null;
+  }): Promise<number> {
     const { runId, brandId, feedId, versionId, baseVersionId } = input;
     await this.db.query('DELETE FROM run_image WHERE run_id = $1', [runId]);
     await this.db.query(
@@ -99,10 +110,10 @@ export class RunImagesService implements OnModuleInit {
 
   @JobHandler(IMAGE_FETCH)
   async fetchBatch(payload: { runId: string; brandId: string; imageIds: string[] }): Promise<void> {
-    const [run] = await this.db.query('SELECT status, cancel_requested FROM ingestion_run WHERE id = $1 AND brand_id = $2', [
-      payload.runId,
-      payload.brandId,
-    ]);
+    const [run] = await this.db.query(
+      'SELECT status, cancel_requested FROM ingestion_run WHERE id = $1 AND brand_id = $2',
+      [payload.runId, payload.brandId],
+    );
     if (!run || run.status !== 'RUNNING') return;
     if (!run.cancel_requested) {
       const work = await this.db.query(
@@ -127,7 +138,13 @@ export class RunImagesService implements OnModuleInit {
       });
       const size = checkImageSize(stored);
       const renditions = [
-        ...stored.renditions.map((r) => ({ size: r.size, width: r.width, height: r.height, format: 'webp', url: r.url })),
+        ...stored.renditions.map((r) => ({
+          size: r.size,
+          width: r.width,
+          height: r.height,
+          format: 'webp',
+          url: r.url,
+        })),
         {
           size: Math.max(stored.width, stored.height, ...stored.renditions.map((r) => r.size)),
           width: stored.renditions.at(-1)?.width ?? stored.width,
@@ -170,7 +187,11 @@ export class RunImagesService implements OnModuleInit {
       );
       state = 'FAILED';
     }
-    await this.db.query('UPDATE run_image SET state = $3 WHERE run_id = $1 AND image_id = $2', [runId, image.id, state]);
+    await this.db.query('UPDATE run_image SET state = $3 WHERE run_id = $1 AND image_id = $2', [
+      runId,
+      image.id,
+      state,
+    ]);
   }
 
   private async refreshCounters(manager: EntityManager, runId: string): Promise<number> {
@@ -199,7 +220,9 @@ export class RunImagesService implements OnModuleInit {
     const finished = await this.db.transaction(async (manager) => {
       const pending = await this.refreshCounters(manager, runId);
       if (pending > 0) {
-        const [{ cancel }] = await manager.query('SELECT cancel_requested AS cancel FROM ingestion_run WHERE id = $1', [runId]);
+        const [{ cancel }] = await manager.query('SELECT cancel_requested AS cancel FROM ingestion_run WHERE id = $1', [
+          runId,
+        ]);
         if (!cancel) return null;
         await manager.query(`UPDATE run_image SET state = 'SKIPPED' WHERE run_id = $1 AND state = 'PENDING'`, [runId]);
         await this.refreshCounters(manager, runId);
@@ -213,7 +236,9 @@ export class RunImagesService implements OnModuleInit {
       const run = (Array.isArray(claimed[0]) ? claimed[0] : claimed)[0];
       if (!run) return null;
       if (run.cancel_requested) {
-        await manager.query(`UPDATE ingestion_run SET status = 'CANCELLED', finished_at = now() WHERE id = $1`, [runId]);
+        await manager.query(`UPDATE ingestion_run SET status = 'CANCELLED', finished_at = now() WHERE id = $1`, [
+          runId,
+        ]);
         return { autoPublish: false };
       }
       await this.recordImageIssues(manager, runId, brandId, run.feed_id, run.version_id);
