@@ -150,6 +150,35 @@ describe('Shopify product CSV', () => {
     expect(itemById(result, 'RK-CRANE-BLK').row).toBe(110);
     expect(itemById(result, 'nordstjerna-26-1').fields.title).toBe('Nordstjerna, 26"');
     expect(itemById(result, 'crescent-chess-28-1').fields['custom:Status']).toBe('archived');
+    // Product Category is Shopify's taxonomy: a category Google lacks becomes its deepest Google ancestor.
+    expect(itemById(result, 'crescent-chess-28-1').fields).toMatchObject({
+      google_product_category: 'Sporting Goods > Outdoor Recreation > Cycling > Bicycles',
+      'custom:Product Category': 'Sporting Goods > Outdoor Recreation > Cycling > Bicycles > Road Bikes',
+    });
+    expect(itemById(result, 'LK-Varedo-Blk').fields.google_product_category).toBe(
+      'Sporting Goods > Outdoor Recreation > Cycling > Bicycle Accessories > Bicycle Locks',
+    );
+    // One Google knows is used as written.
+    expect(itemById(result, 'RK-CRANE-BLK').fields).toMatchObject({
+      google_product_category:
+        'Sporting Goods > Outdoor Recreation > Cycling > Bicycle Accessories > Bicycle Bells & Horns',
+    });
+    expect(itemById(result, 'RK-CRANE-BLK').fields['custom:Product Category']).toBeUndefined();
     expect(itemById(result, 'FR-BASIC-BLK-1').fields.title).toBe('PIZZA FRONT RACK  🍕');
+  });
+
+  it('passes a Product Category with no Google ancestor on as written', async () => {
+    const csv = [
+      'Handle,Title,Product Category,Variant SKU,Variant Price',
+      'a,A,Gift Cards > Digital,A1,10',
+      'b,B,Apparel & Accessories > Clothing > Clothing Tops > T-Shirts,B1,10',
+    ].join('\n');
+    const result = await readAll(csv);
+    expect(itemById(result, 'A1').fields.google_product_category).toBe('Gift Cards > Digital');
+    expect(itemById(result, 'A1').fields['custom:Product Category']).toBeUndefined();
+    expect(itemById(result, 'B1').fields).toMatchObject({
+      google_product_category: 'Apparel & Accessories > Clothing',
+      'custom:Product Category': 'Apparel & Accessories > Clothing > Clothing Tops > T-Shirts',
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { CUSTOM_PREFIX } from '@brandshelf/catalog-rules';
+import { CUSTOM_PREFIX, lookupCategory } from '@brandshelf/catalog-rules';
 import type { HeaderTable } from './column.planner.js';
 import { exportNumber, type CsvDialectDefinition, type CsvDialectReader, type ItemSink } from './csv.dialect.js';
 import { addField, addImages, type ItemFields } from './item-fields.builder.js';
@@ -11,7 +11,7 @@ const CONSUMED: Record<string, string> = {
   'body (html)': 'description',
   vendor: 'brand',
   type: 'product_type',
-  'product category': 'google_product_category',
+  'product category': 'google_product_category|custom:Product Category',
   'variant sku': 'id',
   'variant price': 'price|sale_price',
   'variant compare at price': 'price',
@@ -55,6 +55,7 @@ const VARIANT_ONLY = /^(variant |price \/ |compare at price \/ |cost per item$)/
 /** Shopify allows 2,048 variants and 250 images a product; past that a group is flushed early. */
 const MAX_GROUP_VARIANTS = 2048;
 const MAX_GROUP_IMAGES = 250;
+const MAX_REMEMBERED_CATEGORIES = 1000;
 
 interface ShopifyRow {
   cells: readonly string[];
@@ -94,6 +95,8 @@ class ShopifyCsvReader implements CsvDialectReader {
   private readonly inherits: boolean[];
   private readonly handleHeader: string;
   private readonly categoryHeader: string;
+  /** Shopify category → what google_product_category gets; a catalog repeats a few categories many times. */
+  private readonly categories = new Map<string, string>();
 
   constructor(
     private readonly table: HeaderTable,
@@ -148,9 +151,11 @@ class ShopifyCsvReader implements CsvDialectReader {
 
   /**
    * id = Variant SKU, else `<handle>-<n>`; title, description (Body), brand (Vendor) and product_type
-   * (Type) from the product row; price = Compare At Price when it is higher, with sale_price = Variant
-   * Price; gtin = Variant Barcode as written; image_link = Variant Image or the first Image Src, the
-   * handle's other images additional; options named like colour/size/material/pattern fill those
+   * (Type) from the product row; google_product_category = the Google Shopping category, else the
+   * Product Category's deepest Google ancestor (the full Product Category kept as custom when it
+   * differs); price = Compare At Price when it is higher, with sale_price = Variant Price; gtin =
+   * Variant Barcode as written; image_link = Variant Image or the first Image Src, the handle's other
+   * images additional; options named like colour/size/material/pattern fill those
    * attributes, others become custom; availability from Variant Inventory Qty and policy, in stock when
    * there is no quantity column. Link stays empty (an export has none). Other columns are copied,
    * product-level ones inherited from the product row.
@@ -169,8 +174,11 @@ class ShopifyCsvReader implements CsvDialectReader {
     addField(fields, 'product_type', inherited('type'));
     const googleCategory = inherited('google shopping / google product category');
     const shopCategory = inherited('product category');
-    addField(fields, 'google_product_category', googleCategory || shopCategory);
-    if (googleCategory && shopCategory) addField(fields, `${CUSTOM_PREFIX}${this.categoryHeader}`, shopCategory);
+    const category = googleCategory || this.googleAncestor(shopCategory);
+    addField(fields, 'google_product_category', category);
+    if (shopCategory && category !== shopCategory) {
+      addField(fields, `${CUSTOM_PREFIX}${this.categoryHeader}`, shopCategory);
+    }
     if (grouped) addField(fields, 'item_group_id', group.handle);
 
     const price = t.get(own, 'variant price');
@@ -220,6 +228,32 @@ class ShopifyCsvReader implements CsvDialectReader {
     t.copy(fields, own, parent, this.inherits);
     t.override(fields, own, parent);
     this.sink.item(variant.line, fields);
+  }
+
+  /**
+   * Shopify's Product Category is Shopify's own taxonomy, which starts from Google's and goes deeper
+   * (`… > Cycling > Bicycles > Road Bikes`): the deepest ancestor Google knows is the Google category.
+   * A path no prefix of which Google knows is passed on as written, for the validator to report.
+   */
+  private googleAncestor(path: string): string {
+    if (!path) return path;
+    let answer = this.categories.get(path);
+    if (answer !== undefined) return answer;
+    answer = path;
+    const segments = path.split('>');
+    for (let n = segments.length; n > 0; n--) {
+      const ancestor = segments
+        .slice(0, n)
+        .map((segment) => segment.trim())
+        .join(' > ');
+      if (lookupCategory(ancestor)) {
+        answer = n === segments.length ? path : ancestor;
+        break;
+      }
+    }
+    if (this.categories.size >= MAX_REMEMBERED_CATEGORIES) this.categories.clear();
+    this.categories.set(path, answer);
+    return answer;
   }
 
   private originalHeader(key: string, fallback: string): string {

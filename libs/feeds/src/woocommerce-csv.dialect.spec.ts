@@ -1,16 +1,18 @@
 import { itemById, readAll, sample } from './__fixtures__/read-feed.fixture.js';
 
 describe('WooCommerce product CSV', () => {
-  it('reads the core sample: variations grouped under their parent, variable parents not emitted', async () => {
+  it('reads the core sample: variations grouped under their parent, variable and grouped parents not emitted', async () => {
     const result = await readAll(sample('csv/woocommerce_sample_products.csv'));
     expect(result.error).toBeNull();
     expect(result.meta).toMatchObject({ format: 'CSV', dialect: 'WOOCOMMERCE', delimiter: ',' });
     expect(result.issues).toEqual([]);
-    // 25 rows less the 2 variable parents
-    expect(result.items).toHaveLength(23);
+    // 25 rows less the 2 variable parents and the grouped product
+    expect(result.items).toHaveLength(22);
     const ids = result.items.map((item) => item.fields.id);
     expect(ids).not.toContain('woo-vneck-tee');
     expect(ids).not.toContain('woo-hoodie');
+    // A grouped product only lists other products (each a row of its own) and has no price.
+    expect(ids).not.toContain('logo-collection');
 
     const red = itemById(result, 'woo-vneck-tee-red');
     expect(red).toMatchObject({
@@ -41,19 +43,15 @@ describe('WooCommerce product CSV', () => {
     const simple = itemById(result, 'woo-hoodie-with-logo');
     expect(simple.fields).toMatchObject({
       price: '45',
-      shipping_weight: '2 lbs',
+      shipping_weight: '2 lb',
       color: 'Blue',
       product_type: 'Clothing > Hoodies',
     });
     expect(simple.fields.item_group_id).toBeUndefined();
     expect(simple.fields.image_link).toMatch(/^https:\/\/woocommercecore\.mystagingwebsite\.com\/.*hoodie-with-logo/);
-    expect(itemById(result, 'Woo-tshirt-logo').fields.shipping_weight).toBe('.5 lbs');
-
-    const grouped = itemById(result, 'logo-collection');
-    expect(grouped.fields['custom:Type']).toBe('grouped');
-    expect(grouped.fields.price).toBeUndefined();
-    expect(grouped.fields.additional_image_link).toHaveLength(3);
-    expect(grouped.fields['custom:Grouped products']).toBe('woo-hoodie-with-logo, woo-tshirt, woo-beanie');
+    // ".5" pounds, in Merchant Center's unit.
+    expect(itemById(result, 'Woo-tshirt-logo').fields.shipping_weight).toBe('0.5 lb');
+    expect(itemById(result, 'woo-belt').fields.shipping_weight).toBe('1.2 lb');
 
     expect(itemById(result, 'wp-pennant').fields).toMatchObject({
       link: 'https://mercantile.wordpress.org/product/wordpress-pennant/',
@@ -85,6 +83,22 @@ describe('WooCommerce product CSV', () => {
         quantity: '0',
       }),
       expect.objectContaining({ id: 'shirt-m', item_group_id: '99', availability: 'backorder' }),
+    ]);
+  });
+
+  it('writes weights in Merchant Center units and skips grouped products', async () => {
+    const csv = [
+      'ID,Type,SKU,Name,Regular price,Weight (kg),Grouped products',
+      '1,simple,a,A,10,"1,5",',
+      '2,simple,b,B,10,about 2,',
+      '3,grouped,set,Set,,,"a, b"',
+      '4,simple,c,C,10,.25,',
+    ].join('\n');
+    const result = await readAll(csv);
+    expect(result.items.map((item) => [item.fields.id, item.fields.shipping_weight])).toEqual([
+      ['a', '1.5 kg'],
+      ['b', 'about 2 kg'],
+      ['c', '0.25 kg'],
     ]);
   });
 });

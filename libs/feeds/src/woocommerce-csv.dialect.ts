@@ -1,6 +1,6 @@
 import { CUSTOM_PREFIX } from '@brandshelf/catalog-rules';
 import type { HeaderTable } from './column.planner.js';
-import type { CsvDialectDefinition, CsvDialectReader, ItemSink } from './csv.dialect.js';
+import { exportNumber, type CsvDialectDefinition, type CsvDialectReader, type ItemSink } from './csv.dialect.js';
 import { addField, addImages, type ItemFields } from './item-fields.builder.js';
 import { optionAttribute } from './variant-option.mapper.js';
 
@@ -42,11 +42,12 @@ interface VariableParent {
  * SKU → id (else the WooCommerce ID), Name → title, Description (else Short description) →
  * description, Regular/Sale price, `In stock?` 1/0/backorder → availability, Stock → quantity,
  * Categories → product_type, Images (comma-space list) → image_link + additional, `Weight (unit)` →
- * shipping_weight, Attribute N name/value(s) → colour/size/… or custom, External URL → link.
+ * shipping_weight (`0.5 lb`), Attribute N name/value(s) → colour/size/… or custom, External URL → link.
  * Variations name their parent by SKU or `id:<ID>` → item_group_id (the parent's SKU when known).
  * Variable parents are not sellable themselves: they are not emitted; when they come before their
  * variations (as WooCommerce exports them) they lend description, category, brand and images the
- * variation lacks. Grouped and external products are emitted like simple ones.
+ * variation lacks. Grouped products (a page listing other products, with no price) are not emitted
+ * either; external products are emitted like simple ones.
  */
 export const WOOCOMMERCE_CSV_DIALECT: CsvDialectDefinition = {
   name: 'WOOCOMMERCE',
@@ -123,6 +124,8 @@ class WooCommerceCsvReader implements CsvDialectReader {
     const wooId = t.get(cells, 'id');
     const images = splitImages(t.get(cells, 'images'));
 
+    // A grouped product is a page listing other products (each its own row); it has no price of its own.
+    if (types.includes('grouped')) return;
     if (types.includes('variable')) {
       this.remember(wooId, {
         sku: sku || wooId,
@@ -160,7 +163,7 @@ class WooCommerceCsvReader implements CsvDialectReader {
     addField(fields, 'link', t.get(cells, 'external url'));
     if (this.weightKey) {
       const weight = t.get(cells, this.weightKey);
-      if (weight) addField(fields, 'shipping_weight', `${weight} ${this.weightUnit}`);
+      if (weight) addField(fields, 'shipping_weight', shippingWeight(weight, this.weightUnit));
     }
     for (const n of this.attributeNumbers) {
       const name = t.get(cells, `attribute ${n} name`);
@@ -198,6 +201,13 @@ function splitImages(value: string): string[] {
         .map((url) => url.trim())
         .filter(Boolean)
     : [];
+}
+
+/** `.5` in a `Weight (lbs)` column → `0.5 lb`: Merchant Center's units are lb, oz, g and kg. */
+function shippingWeight(value: string, unit: string): string {
+  const amount = exportNumber(value);
+  const written = /^\d*[.,]?\d+$/.test(value) && Number.isFinite(amount) ? String(amount) : value;
+  return `${written} ${unit === 'lbs' ? 'lb' : unit}`;
 }
 
 function availability(inStock: string): string {
