@@ -8,6 +8,9 @@ import { AppError, newId, type RequestContext } from '@brandshelf/core';
 import { CatalogModule } from '@brandshelf/catalog';
 import { IngestionModule } from '@brandshelf/ingestion';
 import { PlatformModule, type Runtime } from '@brandshelf/runtime';
+import { SearchModule } from '@brandshelf/search';
+import { ShopifyModule } from '@brandshelf/shopify';
+import { ShopifyWebhooksController } from './shopify/shopify-webhooks.controller.js';
 import { AuthGuard } from './graphql/auth.guard.js';
 import { formatGraphQLError } from './graphql/format-error.js';
 import { queryLimitRules } from './graphql/query-limits.js';
@@ -23,7 +26,10 @@ interface WsExtra {
 }
 
 /** Subscriptions (graphql-ws) authenticate once per connection, from `connectionParams.authorization`. */
-async function wsCaller(accounts: AccountsService, params: Record<string, unknown> | undefined): Promise<CallerContext> {
+async function wsCaller(
+  accounts: AccountsService,
+  params: Record<string, unknown> | undefined,
+): Promise<CallerContext> {
   const context: RequestContext = { requestId: newId(), principal: { kind: 'anonymous' } };
   const auth = params?.authorization ?? params?.Authorization;
   if (typeof auth !== 'string') return { context };
@@ -47,6 +53,8 @@ export class ApiModule implements NestModule {
         AccountsModule,
         IngestionModule,
         CatalogModule,
+        SearchModule,
+        ShopifyModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AccountsModule],
@@ -80,7 +88,7 @@ export class ApiModule implements NestModule {
           }),
         }),
       ],
-      controllers: [HealthController, UploadsController, RunIssuesController],
+      controllers: [HealthController, UploadsController, RunIssuesController, ShopifyWebhooksController],
       providers: [...RESOLVERS, AuthGuard],
     };
   }

@@ -11,6 +11,7 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRuntime(runtime), {
     logger: runtime.logger,
     bodyParser: false,
+    rawBody: true,
   });
   app.useGlobalFilters(new HttpErrorFilter());
   // GraphQL and small JSON bodies only; uploads stream through their own controller.

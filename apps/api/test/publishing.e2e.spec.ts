@@ -18,6 +18,13 @@ const item = (id: string, title = `Product ${id}`, price = '10.00 USD') =>
   ].join(',');
 const csv = (rows: string[]) => [HEADER, ...rows].join('\n');
 
+/**
+ * Concurrency across sessions (a reader during a publish, a second publisher holding the feed's row lock) needs a
+ * PostgreSQL server: embedded PGlite runs every connection in one session and queues whole transactions, so there
+ * the question does not arise. CI runs these against the real server (TEST_DATABASE_URL).
+ */
+const onServer = process.env.TEST_DATABASE_URL ? it : it.skip;
+
 const PUBLISH = `mutation($runId: ID!) { publishRun(runId: $runId) { id kind versionId created updated unchanged removed } }`;
 
 describe('publishing (e2e on a real database)', () => {
@@ -152,7 +159,7 @@ describe('publishing (e2e on a real database)', () => {
     expect(await live(feedId)).toHaveLength(5);
   });
 
-  it('never shows a reader a mix of two versions during a large publish', async () => {
+  onServer('never shows a reader a mix of two versions during a large publish', async () => {
     const feedId = await createFeed(api, key, { name: 'Atomic' });
     const ids = Array.from({ length: 3000 }, (_, i) => `AT${i}`);
     await publish((await ingest(api, key, feedId, csv(ids.map((id) => item(id, `Old ${id}`))))).id);
@@ -186,7 +193,7 @@ describe('publishing (e2e on a real database)', () => {
     expect(seen.at(-1)).toEqual({ old: 0, new: 3000 });
   });
 
-  it('refuses a second publish of a feed while one holds it', async () => {
+  onServer('refuses a second publish of a feed while one holds it', async () => {
     const feedId = await createFeed(api, key, { name: 'Locked' });
     const run = await ingest(api, key, feedId, csv([item('L1')]));
     const holder = new pg.Client({ connectionString: api.database.url });

@@ -1,30 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
-import { Module } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
-import { SearchModule } from '@brandshelf/search';
-import type { Runtime } from '@brandshelf/runtime';
-import { ApiModule } from '../src/api.module.js';
-import { CATALOG_RESOLVERS } from '../src/catalog/catalog.resolver.js';
 import { createApi } from '../src/create-api.js';
-import { RESOLVERS } from '../src/graphql/schema.js';
-import { HttpErrorFilter } from '../src/http/http-exception.filter.js';
-
-/** The real API; until the catalog resolvers are in its resolver list, the same API with them added. */
-async function createCatalogApi(runtime: Runtime): Promise<NestExpressApplication> {
-  if (CATALOG_RESOLVERS.every((r) => (RESOLVERS as unknown[]).includes(r))) return createApi(runtime);
-  @Module({ imports: [ApiModule.forRuntime(runtime), SearchModule], providers: CATALOG_RESOLVERS })
-  class WithCatalog {}
-  const app = await NestFactory.create<NestExpressApplication>(WithCatalog, {
-    logger: runtime.logger,
-    bodyParser: false,
-  });
-  app.useGlobalFilters(new HttpErrorFilter());
-  app.useBodyParser('json', { limit: '1mb' });
-  return app;
-}
 
 /**
  * The public catalog over HTTP on a small fixed catalog. Publishing is not built yet, so live products are
@@ -295,7 +272,7 @@ describe('public catalog search (e2e)', () => {
   };
 
   beforeAll(async () => {
-    api = await startTestApi(createCatalogApi);
+    api = await startTestApi(createApi);
     for (const [key, label] of [
       ['acme', 'Acme Outdoor'],
       ['bolt', 'Bolt Sports'],
@@ -344,6 +321,9 @@ describe('public catalog search (e2e)', () => {
       expect(page.keys[0]).toBe('sneakers');
       expect(page.matchMode).toBe('FUZZY');
       expect(await keys({ query: 'ceramc coffe' })).toEqual(['mug']);
+      // Only the unknown word is matched by similarity; the known one must match as it is.
+      expect(await keys({ query: 'canvas sneakrs' })).toEqual(['sneakers']);
+      expect(await keys({ query: 'hiking sneakrs' })).toEqual([]);
       expect((await list({ query: 'shoe' })).matchMode).toBe('FULL_TEXT');
     });
 
@@ -394,10 +374,10 @@ describe('public catalog search (e2e)', () => {
 
     it('combines filters with a query', async () => {
       expect(await keys({ query: 'shorts', filter: { brandIds: [brands.bolt] } })).toEqual(['shorts']);
-      // One full-text match only: similar titles are added after it.
+      // A correctly spelled word that matches little is not "corrected" into similar words.
       const running = await list({ query: 'running', filter: { brandIds: [brands.bolt] } });
-      expect(running.keys).toEqual(['shorts', 'socks']);
-      expect(running.matchMode).toBe('FUZZY');
+      expect(running.keys).toEqual(['shorts']);
+      expect(running.matchMode).toBe('FULL_TEXT');
       expect(new Set(await keys({ query: 'running', filter: { color: ['red', 'green'] } }))).toEqual(
         new Set(['shoeRed', 'backpack']),
       );
@@ -684,6 +664,41 @@ describe('public catalog search (e2e)', () => {
     it('needs no API key', async () => {
       const res = await api.gql('{ products(first: 1) { nodes { id } } brands { id } }');
       expect(res.errors).toBeUndefined();
+    });
+  });
+
+  describe('counting beyond the exact cap', () => {
+    it('estimates totalCount and facets from a random sample, close to the truth', async () => {
+      const db = api.runtime.dataSource;
+      await db.query(
+        `INSERT INTO catalog_product (id, brand_id, feed_id, version_id, offer_id, content_hash, title, price_minor,
+           effective_price_minor, currency, availability, published_at)
+         SELECT gen_random_uuid(), $1, $2, gen_random_uuid(), 'bulk-' || n, 'h', 'Bulk Widget ' || n, 1000 + n,
+                1000 + n, 'USD', CASE WHEN n % 4 = 0 THEN 'OUT_OF_STOCK' ELSE 'IN_STOCK' END, '2025-01-01'
+           FROM generate_series(1, 3000) AS n`,
+        [brands.cora, feeds.cora],
+      );
+      try {
+        const data = await api.gqlOk<any>(
+          `{ products(query: "widget", first: 2) {
+              totalCount totalCountExact nodes { id } facets { exact availability { value count } }
+          } }`,
+        );
+        const { totalCount, totalCountExact, facets, nodes } = data.products;
+        expect(nodes).toHaveLength(2);
+        expect(totalCountExact).toBe(false);
+        expect(facets.exact).toBe(false);
+        expect(Math.abs(totalCount - 3000) / 3000).toBeLessThan(0.2);
+        const inStock = facets.availability.find((f: any) => f.value === 'IN_STOCK').count;
+        expect(Math.abs(inStock - 2250) / 2250).toBeLessThan(0.25);
+        // Under the cap, still exact.
+        expect(await total({ query: 'widget', filter: { price: { max: 11, currency: 'USD' } } })).toEqual({
+          totalCount: 100,
+          totalCountExact: true,
+        });
+      } finally {
+        await db.query(`DELETE FROM catalog_product WHERE offer_id LIKE 'bulk-%'`);
+      }
     });
   });
 });

@@ -3,6 +3,7 @@ import { AccountsModule } from '@brandshelf/accounts';
 import { CatalogModule } from '@brandshelf/catalog';
 import { IngestionModule } from '@brandshelf/ingestion';
 import { PlatformModule, type Runtime } from '@brandshelf/runtime';
+import { ShopifyModule } from '@brandshelf/shopify';
 
 /** The same libs as the API without HTTP: queue consumers only. */
 @Module({})
@@ -15,6 +16,7 @@ export class WorkerModule {
         AccountsModule,
         IngestionModule,
         CatalogModule,
+        ShopifyModule,
       ],
     };
   }

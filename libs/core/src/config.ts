@@ -22,6 +22,11 @@ export interface AppConfig {
   /** Real PostgreSQL when set; embedded PGlite under dataDir otherwise. */
   databaseUrl: string | null;
   databasePoolSize: number;
+  /**
+   * Set at boot, not from the environment: the server is PGlite, where one open transaction makes every
+   * other connection wait. Paths that hold a transaction open while other connections write avoid it.
+   */
+  databaseIsPglite: boolean;
   /** Run queue consumers inside the API process (the embedded default). */
   runWorkers: boolean;
   workerConcurrency: number;
@@ -201,6 +206,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir: resolve(str(env, 'DATA_DIR') ?? './data'),
     databaseUrl,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
+    databaseIsPglite: false,
     runWorkers: bool(env, 'RUN_WORKERS', databaseUrl === null),
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 2, 1, 256),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),

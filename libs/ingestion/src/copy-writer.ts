@@ -3,12 +3,72 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { copyLine } from './copy-text.js';
 
+type Field = string | number | null | undefined;
+
+/** Rows streamed into one table; COPY on PostgreSQL, batched INSERTs on PGlite. */
+export interface RowWriter {
+  readonly count: number;
+  write(fields: Field[]): Promise<void>;
+  end(): Promise<void>;
+  abort(): void;
+}
+
+/**
+ * The writer for `table (columns)`. PGlite runs every connection in one backend session, so a COPY
+ * left open there while other connections query (progress, the API) breaks the protocol: it gets
+ * batched multi-row INSERTs instead, each its own statement.
+ */
+export function openRowWriter(client: PoolClient, table: string, columns: string[], pglite: boolean): RowWriter {
+  return pglite
+    ? new InsertWriter(client, table, columns)
+    : new CopyWriter(client, `COPY ${table} (${columns.join(', ')}) FROM STDIN`);
+}
+
+/** Batched INSERTs (500 rows or fewer per statement). */
+export class InsertWriter implements RowWriter {
+  private rows: Field[][] = [];
+  count = 0;
+  private readonly batch: number;
+
+  constructor(
+    private readonly client: PoolClient,
+    private readonly table: string,
+    private readonly columns: string[],
+  ) {
+    this.batch = Math.max(1, Math.min(500, Math.floor(30_000 / columns.length)));
+  }
+
+  async write(fields: Field[]): Promise<void> {
+    this.rows.push(fields);
+    this.count++;
+    if (this.rows.length >= this.batch) await this.flush();
+  }
+
+  private async flush(): Promise<void> {
+    if (!this.rows.length) return;
+    const rows = this.rows;
+    this.rows = [];
+    const width = this.columns.length;
+    const values = rows.map((_, r) => `(${this.columns.map((_, c) => `$${r * width + c + 1}`).join(', ')})`).join(', ');
+    const params = rows.flat().map((v) => (v === undefined ? null : typeof v === 'string' ? v.replace(/\0/g, '') : v));
+    await this.client.query(`INSERT INTO ${this.table} (${this.columns.join(', ')}) VALUES ${values}`, params);
+  }
+
+  end(): Promise<void> {
+    return this.flush();
+  }
+
+  abort(): void {
+    this.rows = [];
+  }
+}
+
 /**
  * A COPY FROM STDIN kept open for a whole run: rows are written as they are parsed and PostgreSQL
  * loads them concurrently, with backpressure, so reading and writing overlap in bounded memory.
  * Lines are gathered into ~64 KiB chunks, which is far cheaper than one stream write per row.
  */
-export class CopyWriter {
+export class CopyWriter implements RowWriter {
   private readonly stream: ReturnType<typeof copyFrom>;
   private readonly done: Promise<void>;
   private buffer = '';
@@ -27,7 +87,7 @@ export class CopyWriter {
     this.done.catch(() => undefined);
   }
 
-  async write(fields: (string | number | null | undefined)[]): Promise<void> {
+  async write(fields: Field[]): Promise<void> {
     if (this.failed) throw this.failed;
     this.buffer += copyLine(fields);
     this.count++;

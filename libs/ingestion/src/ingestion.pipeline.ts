@@ -109,7 +109,13 @@ export class IngestionPipeline {
     // A retry starts over: what an earlier attempt stored is replaced, never added to.
     await this.db.query('DELETE FROM run_issue WHERE run_id = $1', [run.id]);
     const progress = new RunProgress(this.db, run.id, this.config.ingest.progressIntervalMs, options.onProgress);
-    const sink = new IssueSink(this.db, run.id, brandId, this.config.ingest.maxStoredIssues);
+    const sink = new IssueSink(
+      this.db,
+      run.id,
+      brandId,
+      this.config.ingest.maxStoredIssues,
+      this.config.databaseIsPglite,
+    );
     let stager: ItemStager | null = null;
     try {
       const itemSource = this.itemSources?.find((s) => s.supports(feed)) ?? null;
@@ -132,6 +138,7 @@ export class IngestionPipeline {
         feedId: feed.id,
         brandId,
         firstImport: !baseVersionId && !run.validateOnly && feed.mode === 'REPLACE',
+        pglite: this.config.databaseIsPglite,
       });
       const events = fromApi ? fromApi.events : this.readFile(source!.body, feed, progress);
       const meta = await this.readIntoStage(run.id, events, feed, stager, sink, progress);

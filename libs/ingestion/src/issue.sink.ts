@@ -1,7 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { ItemIssue } from '@brandshelf/catalog-rules';
-import { CopyWriter } from './copy-writer.js';
+import { openRowWriter, type RowWriter } from './copy-writer.js';
 import type { IssueSummaryEntry } from './ingestion-run.entity.js';
 import { acquireClient } from './pg-client.js';
 
@@ -13,7 +13,7 @@ const SAMPLE_ROWS = 5;
  * attribute, so the summary is exact whatever the cap.
  */
 export class IssueSink {
-  private writer: CopyWriter | null = null;
+  private writer: RowWriter | null = null;
   private client: PoolClient | null = null;
   private readonly summary = new Map<string, IssueSummaryEntry>();
   errors = 0;
@@ -25,6 +25,7 @@ export class IssueSink {
     private readonly runId: string,
     private readonly brandId: string,
     private readonly maxStored: number,
+    private readonly pglite = false,
   ) {}
 
   async add(issue: ItemIssue): Promise<void> {
@@ -41,9 +42,11 @@ export class IssueSink {
     if (this.stored >= this.maxStored) return;
     if (!this.writer) {
       this.client = await acquireClient(this.dataSource);
-      this.writer = new CopyWriter(
+      this.writer = openRowWriter(
         this.client,
-        'COPY run_issue (run_id, brand_id, severity, code, attribute, "row", item_id, value, message, hint) FROM STDIN',
+        'run_issue',
+        ['run_id', 'brand_id', 'severity', 'code', 'attribute', '"row"', 'item_id', 'value', 'message', 'hint'],
+        this.pglite,
       );
     }
     this.stored++;

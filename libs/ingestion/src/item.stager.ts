@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import { CopyWriter } from './copy-writer.js';
+import { openRowWriter, type RowWriter } from './copy-writer.js';
 import type { FeedMode } from './feed.entity.js';
 import { acquireClient } from './pg-client.js';
 
@@ -20,6 +20,8 @@ export interface StagerTarget {
    * item_revision inside one transaction, so the data is written once and a failed run rolls back whole.
    */
   firstImport: boolean;
+  /** The server is PGlite: no COPY (see openRowWriter), no first-import transaction. */
+  pglite: boolean;
 }
 
 /**
@@ -32,7 +34,7 @@ export interface StagerTarget {
  * - A first import copies straight into item_revision in a transaction (every item is new).
  */
 export class ItemStager {
-  private writer: CopyWriter | null = null;
+  private writer: RowWriter | null = null;
   private inTransaction = false;
   private carried = 0;
 
@@ -47,7 +49,7 @@ export class ItemStager {
     const client = await acquireClient(dataSource);
     const table = `stage_${target.runId.replace(/-/g, '')}`;
     try {
-      if (target.firstImport) {
+      if (target.firstImport && !target.pglite) {
         await client.query('BEGIN');
         // Durable anyway: the run's own (synchronous) commit right after flushes the log past this one.
         await client.query('SET LOCAL synchronous_commit = off');
@@ -59,9 +61,11 @@ export class ItemStager {
         if (locked && rows.length === 0) {
           const stager = new ItemStager(client, target, table, true);
           stager.inTransaction = true;
-          stager.writer = new CopyWriter(
+          stager.writer = openRowWriter(
             client,
-            'COPY item_revision (feed_id, brand_id, offer_id, content_hash, "row", data) FROM STDIN',
+            'item_revision',
+            ['feed_id', 'brand_id', 'offer_id', 'content_hash', '"row"', 'data'],
+            false,
           );
           return stager;
         }
@@ -71,7 +75,7 @@ export class ItemStager {
         `CREATE TEMP TABLE ${table} (offer_id text NOT NULL, content_hash text NOT NULL, "row" integer NOT NULL, data text NOT NULL)`,
       );
       const stager = new ItemStager(client, target, table, false);
-      stager.writer = new CopyWriter(client, `COPY ${table} (offer_id, content_hash, "row", data) FROM STDIN`);
+      stager.writer = openRowWriter(client, table, ['offer_id', 'content_hash', '"row"', 'data'], target.pglite);
       return stager;
     } catch (error) {
       client.release(error as Error);

@@ -35,6 +35,8 @@ export async function prepareRuntime(config: AppConfig, logger = new JsonLogger(
     await assertDatabaseReachable(databaseUrl);
     const dataSource = createDataSource({ url: databaseUrl, poolSize: config.databasePoolSize, entities: ENTITIES });
     await dataSource.initialize();
+    const [{ version }] = await dataSource.query('SELECT version()');
+    config.databaseIsPglite = /PGlite/i.test(version);
     const applied = await runMigrations(dataSource);
     if (applied.length) logger.log({ msg: 'migrations applied', migrations: applied }, 'Runtime');
     const secretKey = config.secretKey ?? (await localSecretKey(config.dataDir));

@@ -186,7 +186,7 @@ export class ProductConnection {
   @Field(() => [Product]) nodes: Product[];
   @Field(() => PageInfo) pageInfo: PageInfo;
   @Field(() => Int, {
-    description: 'Matches of the query and filter: exact up to 2,500, estimated from a random sample beyond.',
+    description: 'Matches of the query and filter: exact up to 2,000, estimated from a random sample beyond.',
   })
   totalCount: number;
   @Field({ description: 'Whether totalCount is an exact count.' }) totalCountExact: boolean;

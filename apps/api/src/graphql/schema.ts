@@ -1,8 +1,14 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { AccountsResolver } from '../accounts/accounts.resolver.js';
+import { CATALOG_RESOLVERS } from '../catalog/catalog.resolver.js';
 import { FeedsResolver } from '../ingestion/feeds.resolver.js';
 import { RunsResolver } from '../ingestion/runs.resolver.js';
-import { FeedPublishingResolver, PublishingResolver, RunPublishingResolver } from '../publishing/publishing.resolver.js';
+import { ShopifyResolver } from '../shopify/shopify.resolver.js';
+import {
+  FeedPublishingResolver,
+  PublishingResolver,
+  RunPublishingResolver,
+} from '../publishing/publishing.resolver.js';
 
 /** Every resolver of the API: the module provides them and the schema file is generated from them. */
 export const RESOLVERS = [
@@ -12,6 +18,8 @@ export const RESOLVERS = [
   PublishingResolver,
   FeedPublishingResolver,
   RunPublishingResolver,
+  ...CATALOG_RESOLVERS,
+  ShopifyResolver,
 ];
 
 export const SCHEMA_HEADER =

@@ -3,6 +3,7 @@ import { Ingestion1764000000001 } from './1764000000001-ingestion.js';
 import { Catalog1764000000002 } from './1764000000002-catalog.js';
 import { Publishing1764000000003 } from './1764000000003-publishing.js';
 import { Images1764000000004 } from './1764000000004-images.js';
+import { Shopify1764000000005 } from './1764000000005-shopify.js';
 
 /** In the order they run. Each lib owns its tables; the schema's history lives here, in one place. */
 export const MIGRATIONS = [
@@ -11,4 +12,5 @@ export const MIGRATIONS = [
   Catalog1764000000002,
   Publishing1764000000003,
   Images1764000000004,
+  Shopify1764000000005,
 ];

@@ -1,0 +1,41 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { BrandContext } from '@brandshelf/core';
+import type { IngestionRunEntity } from '@brandshelf/ingestion';
+import { ShopifyStoresService, type ShopifyStoreEntity } from '@brandshelf/shopify';
+import { Auth } from '../graphql/auth.guard.js';
+import { Ctx } from '../graphql/request-context.decorator.js';
+import { IngestionRun } from '../ingestion/ingestion.types.js';
+import { ConnectShopifyStoreInput, ShopifyStore } from './shopify.types.js';
+
+@Auth('brand')
+@Resolver(() => ShopifyStore)
+export class ShopifyResolver {
+  constructor(@Inject(ShopifyStoresService) private readonly stores: ShopifyStoresService) {}
+
+  @Query(() => [ShopifyStore], { description: "The brand's connected Shopify stores." })
+  shopifyStores(@Ctx() ctx: BrandContext): Promise<ShopifyStoreEntity[]> {
+    return this.stores.list(ctx);
+  }
+
+  @Mutation(() => ShopifyStore, {
+    description: 'Checks the access token with the store and creates the SHOPIFY feed it syncs into.',
+  })
+  connectShopifyStore(
+    @Ctx() ctx: BrandContext,
+    @Args('input') input: ConnectShopifyStoreInput,
+  ): Promise<ShopifyStoreEntity> {
+    return this.stores.connect(ctx, input);
+  }
+
+  @Mutation(() => IngestionRun, {
+    description: 'Syncs the store now: what changed since the last sync, or every product with full: true.',
+  })
+  syncShopifyStore(
+    @Ctx() ctx: BrandContext,
+    @Args('feedId', { type: () => ID }) feedId: string,
+    @Args('full', { type: () => Boolean, defaultValue: false }) full: boolean,
+  ): Promise<IngestionRunEntity> {
+    return this.stores.sync(ctx, feedId, full);
+  }
+}

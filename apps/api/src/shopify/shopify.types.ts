@@ -1,0 +1,44 @@
+import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+
+export enum ShopifyIdStrategy {
+  VARIANT_ID = 'VARIANT_ID',
+  SKU = 'SKU',
+}
+registerEnumType(ShopifyIdStrategy, {
+  name: 'ShopifyIdStrategy',
+  description:
+    "What a variant's item id is: its Shopify variant id (stable), or its SKU (the variant id when it has none).",
+});
+
+@InputType()
+export class ConnectShopifyStoreInput {
+  @Field({ description: "The store's myshopify.com domain, e.g. acme.myshopify.com." })
+  shopDomain: string;
+  @Field({
+    description:
+      "Admin API access token of the store's custom app (read_products, read_inventory). Stored encrypted; never returned.",
+  })
+  accessToken: string;
+  @Field({ description: "The app's API secret key, which signs its webhooks. Stored encrypted; never returned." })
+  webhookSecret: string;
+  @Field(() => ShopifyIdStrategy, { defaultValue: ShopifyIdStrategy.VARIANT_ID })
+  idStrategy: ShopifyIdStrategy;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Name of the feed the store syncs into (default "Shopify: <shop name>").',
+  })
+  feedName?: string | null;
+}
+
+@ObjectType({ description: 'A connected Shopify store. Its access token and webhook secret are never returned.' })
+export class ShopifyStore {
+  @Field(() => ID) id: string;
+  @Field() shopDomain: string;
+  @Field(() => ID, { description: 'The SHOPIFY feed the store syncs into; deleting the feed disconnects the store.' })
+  feedId: string;
+  @Field({ description: 'Admin API version the store is read with.' }) apiVersion: string;
+  @Field(() => ShopifyIdStrategy) idStrategy: ShopifyIdStrategy;
+  @Field(() => Date, { nullable: true, description: 'Store time at the start of the last successful sync.' })
+  lastSyncedAt: Date | null;
+  @Field() createdAt: Date;
+}

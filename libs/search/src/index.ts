@@ -1,0 +1,17 @@
+export * from './search.module.js';
+export * from './search.service.js';
+export * from './search.types.js';
+export { decodeCursor, encodeCursor, type CursorData, type MatchMode } from './cursor.js';
+export { decimalToMinor, minorToDecimal, money, priceSteps, bucketBounds } from './money.js';
+export {
+  planSearch,
+  pageQuery,
+  summaryQuery,
+  baseConditions,
+  DEFAULT_PAGE,
+  MAX_PAGE,
+  MAX_QUERY_LENGTH,
+  RELEVANCE_CANDIDATES,
+  Params,
+  type SearchPlan,
+} from './search.sql.js';

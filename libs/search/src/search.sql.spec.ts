@@ -1,0 +1,68 @@
+import { describe, expect, it } from '@jest/globals';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { bucketBounds, decimalToMinor, minorToDecimal, money } from './money.js';
+import { planSearch, queryWords } from './search.sql.js';
+import { uuidBound } from './search.service.js';
+
+describe('money', () => {
+  it('converts decimal bounds to minor units without float noise, rounding inwards', () => {
+    expect(decimalToMinor(19.99, 'USD', 'up')).toBe(1999n);
+    expect(decimalToMinor(0.1 + 0.2, 'USD', 'down')).toBe(30n);
+    expect(decimalToMinor(12.345, 'USD', 'up')).toBe(1235n);
+    expect(decimalToMinor(12.345, 'USD', 'down')).toBe(1234n);
+    expect(decimalToMinor(1500, 'JPY', 'up')).toBe(1500n);
+    expect(decimalToMinor(1.5, 'BHD', 'up')).toBe(1500n);
+  });
+
+  it('prints amounts exactly and formats them', () => {
+    expect(minorToDecimal('123456789012345678', 'USD')).toBe('1234567890123456.78');
+    expect(minorToDecimal(5, 'USD')).toBe('0.05');
+    expect(money('1999', 'EUR')).toEqual({ amount: '19.99', amountMinor: 1999, currency: 'EUR', formatted: '€19.99' });
+    expect(money(null, 'EUR')).toBeNull();
+  });
+
+  it('has inclusive bucket bounds scaled per currency', () => {
+    expect(bucketBounds('USD', 0)).toEqual({ min: '0.00', max: '9.99' });
+    expect(bucketBounds('USD', 7)).toEqual({ min: '1000.00', max: null });
+    expect(bucketBounds('JPY', 1)).toEqual({ min: '1000', max: '2499' });
+  });
+});
+
+describe('search plan', () => {
+  it('defaults the sort to relevance with a query and newest without', () => {
+    expect(planSearch({ query: 'shoe' }).sort).toBe('RELEVANCE');
+    expect(planSearch({}).sort).toBe('NEWEST');
+    expect(planSearch({ sort: 'RELEVANCE' }).sort).toBe('NEWEST');
+  });
+
+  it('keeps words worth matching', () => {
+    expect(queryWords('The red Sneakrs, of 2 sizes!')).toEqual(['red', 'sneakrs', '2', 'sizes']);
+  });
+
+  it('resolves a taxonomy id to its path (subcategories included)', () => {
+    expect(planSearch({ filter: { category: '187' } }).filter.category).toEqual({
+      path: 'Apparel & Accessories > Shoes',
+    });
+    expect(planSearch({ filter: { category: 'apparel & accessories>clothing' } }).categoryLevel).toBe(3);
+  });
+
+  it('ties a cursor to its search', () => {
+    const plan = planSearch({ query: 'shoe' });
+    const cursor = encodeCursor({
+      sort: 'RELEVANCE',
+      mode: 'FULL_TEXT',
+      keys: [0.5],
+      id: '00000000-0000-4000-8000-000000000000',
+      fingerprint: plan.fingerprint,
+    });
+    expect(decodeCursor(cursor).keys).toEqual([0.5]);
+    expect(planSearch({ query: 'shoe', after: cursor }).after?.mode).toBe('FULL_TEXT');
+    expect(() => planSearch({ query: 'boot', after: cursor })).toThrow(/different search/);
+    expect(() => planSearch({ after: 'garbage' })).toThrow(/cursor/);
+  });
+
+  it('samples uuids below a bound', () => {
+    expect(uuidBound(0.5)).toBe('80000000-0000-0000-0000-000000000000');
+    expect(uuidBound(1)).toBe('ffffffff-ffff-ffff-ffff-ffffffffffff');
+  });
+});

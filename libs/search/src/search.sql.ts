@@ -1,0 +1,485 @@
+import { CURRENCIES, lookupCategory } from '@brandshelf/catalog-rules';
+import { BadInputError } from '@brandshelf/core';
+import { decodeCursor, fingerprint, type CursorData, type MatchMode } from './cursor.js';
+import { decimalToMinor, isCurrencyCode, PRICE_STEPS, scaledCurrencies } from './money.js';
+import type { ProductSearchInput, ProductSortKey } from './search.types.js';
+
+/**
+ * Everything the SQL of one search needs, validated: built once per request from the GraphQL input.
+ * Only `catalog_product` (the live catalog) and `brand` (public names) are ever read.
+ */
+export interface SearchPlan {
+  text: string | null;
+  /** Words of the query for typo-tolerant matching (lower case, stop words and 1-letter words dropped). */
+  words: string[];
+  /** FUZZY: the words matched by similarity (those with no exact match in the catalog); set by the first page. */
+  fuzzy: string[] | null;
+  sort: ProductSortKey;
+  first: number;
+  after: CursorData | null;
+  filter: PlanFilter;
+  fingerprint: string;
+  /** Depth of the category facet: 1 = top-level segments; one below the category filter otherwise. */
+  categoryLevel: number;
+}
+
+export interface PlanFilter {
+  brandIds: string[] | null;
+  category: { path: string } | { id: number } | null;
+  price: { currency: string | null; min: number | null; max: number | null } | null;
+  availability: string[] | null;
+  condition: string[] | null;
+  color: string[] | null;
+  size: string[] | null;
+  gender: string[] | null;
+  onSale: boolean | null;
+}
+
+export const DEFAULT_PAGE = 20;
+export const MAX_PAGE = 100;
+export const MAX_QUERY_LENGTH = 200;
+const MAX_LIST = 50;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const AVAILABILITY = ['IN_STOCK', 'OUT_OF_STOCK', 'PREORDER', 'BACKORDER'];
+const CONDITION = ['NEW', 'REFURBISHED', 'USED'];
+const GENDER = ['MALE', 'FEMALE', 'UNISEX'];
+const STOP_WORDS = new Set(
+  'a an and are as at be by for from has he in is it its of on or that the to was were will with'.split(' '),
+);
+
+/** Collects bind parameters: `add` returns the placeholder ($n) of a value. */
+export class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown, cast?: string): string {
+    this.values.push(value);
+    return `$${this.values.length}${cast ? `::${cast}` : ''}`;
+  }
+}
+
+function list<T extends string>(values: readonly T[] | null | undefined, name: string, allowed?: string[]): T[] | null {
+  if (!values || values.length === 0) return null;
+  if (values.length > MAX_LIST)
+    throw new BadInputError(`filter.${name} takes at most ${MAX_LIST} values.`, `filter.${name}`);
+  for (const v of values) {
+    if (allowed && !allowed.includes(v))
+      throw new BadInputError(`filter.${name}: unknown value ${v}.`, `filter.${name}`);
+  }
+  return [...new Set(values)].sort();
+}
+
+function lowerList(values: readonly string[] | null | undefined, name: string): string[] | null {
+  const cleaned = (values ?? []).map((v) => v.trim().toLowerCase()).filter(Boolean);
+  return list(cleaned, name);
+}
+
+export function queryWords(text: string): string[] {
+  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  const kept = words.filter((w) => (w.length > 1 || /\d/.test(w)) && !STOP_WORDS.has(w));
+  return [...new Set(kept)].slice(0, 8);
+}
+
+/** Validates and normalizes a search request. Throws BAD_USER_INPUT with the offending field. */
+export function planSearch(input: ProductSearchInput): SearchPlan {
+  const raw = (input.query ?? '').replace(/\s+/g, ' ').trim();
+  if (raw.length > MAX_QUERY_LENGTH) {
+    throw new BadInputError(`query is limited to ${MAX_QUERY_LENGTH} characters.`, 'query');
+  }
+  const text = raw || null;
+  const first = input.first ?? DEFAULT_PAGE;
+  if (!Number.isInteger(first) || first < 1 || first > MAX_PAGE) {
+    throw new BadInputError(`first must be between 1 and ${MAX_PAGE}.`, 'first');
+  }
+  let sort: ProductSortKey = input.sort ?? (text ? 'RELEVANCE' : 'NEWEST');
+  // Without a query there is nothing to be relevant to: newest first.
+  if (sort === 'RELEVANCE' && !text) sort = 'NEWEST';
+
+  const f = input.filter ?? {};
+  const brandIds = list(f.brandIds, 'brandIds');
+  if (brandIds?.some((id) => !UUID.test(id))) throw new BadInputError('filter.brandIds: not an id.', 'filter.brandIds');
+
+  let category: PlanFilter['category'] = null;
+  let categoryLevel = 1;
+  const cat = f.category?.trim();
+  if (cat) {
+    const match = lookupCategory(cat);
+    if (match) category = { path: match.path };
+    else if (/^\d+$/.test(cat)) category = { id: Number(cat) };
+    else category = { path: cat.replace(/\s*>\s*/g, ' > ') };
+    if ('path' in category) categoryLevel = category.path.split(' > ').length + 1;
+  }
+
+  let price: PlanFilter['price'] = null;
+  if (f.price && (f.price.min != null || f.price.max != null || f.price.currency)) {
+    const currency = f.price.currency ? f.price.currency.trim().toUpperCase() : null;
+    if (currency && !isCurrencyCode(currency)) {
+      throw new BadInputError(
+        `filter.price.currency: ${f.price.currency} is not an ISO 4217 code.`,
+        'filter.price.currency',
+      );
+    }
+    const min = f.price.min ?? null;
+    const max = f.price.max ?? null;
+    for (const [name, v] of [
+      ['min', min],
+      ['max', max],
+    ] as const) {
+      if (v !== null && (!Number.isFinite(v) || v < 0)) {
+        throw new BadInputError(`filter.price.${name} must be a non-negative amount.`, `filter.price.${name}`);
+      }
+    }
+    if (min !== null && max !== null && min > max) {
+      throw new BadInputError('filter.price.min is above filter.price.max.', 'filter.price');
+    }
+    price = { currency, min, max };
+  }
+
+  const filter: PlanFilter = {
+    brandIds: brandIds?.map((id) => id.toLowerCase()) ?? null,
+    category,
+    price,
+    availability: list(f.availability, 'availability', AVAILABILITY),
+    condition: list(f.condition, 'condition', CONDITION),
+    color: lowerList(f.color, 'color'),
+    size: lowerList(f.size, 'size'),
+    gender: list(f.gender, 'gender', GENDER),
+    onSale: f.onSale ?? null,
+  };
+  const print = fingerprint({ text, filter, sort });
+  let after: CursorData | null = null;
+  if (input.after) {
+    after = decodeCursor(input.after);
+    if (after.fingerprint !== print || after.sort !== sort) {
+      throw new BadInputError('after belongs to a different search (query, filter or sort changed).', 'after');
+    }
+  }
+  return {
+    text,
+    words: text ? queryWords(text) : [],
+    fuzzy: after?.fuzzy?.filter((w) => typeof w === 'string').slice(0, 8) ?? null,
+    sort,
+    first,
+    after,
+    filter,
+    fingerprint: print,
+    categoryLevel,
+  };
+}
+
+function likeEscape(s: string): string {
+  return s.replace(/[\\%_]/g, (c) => `\\${c}`);
+}
+
+/** The SQL exponent of p.currency, from the currency table (2 unless listed). */
+function exponentCase(): string {
+  const byExp = new Map<number, string[]>();
+  for (const c of Object.values(CURRENCIES)) {
+    if (c.exponent === 2) continue;
+    byExp.set(c.exponent, [...(byExp.get(c.exponent) ?? []), c.code]);
+  }
+  const arms = [...byExp].map(
+    ([e, codes]) => `WHEN p.currency IN (${codes.map((c) => `'${c}'`).join(', ')}) THEN ${e}`,
+  );
+  return `CASE ${arms.join(' ')} ELSE 2 END`;
+}
+let exponentSql: string | undefined;
+const EXPONENTS = () => [...new Set(Object.values(CURRENCIES).map((c) => c.exponent))];
+
+/**
+ * Conditions of the filter (not the query text), ANDed. For the relevance candidates of a text query
+ * (`opaqueCategory`), the category condition is written so that no index can serve it (`path || ''`): the planner
+ * then takes the text matches from the GIN index and checks the category on them, instead of intersecting with a
+ * prefix range of the category index that may cover half the catalog, or walking the table. Everywhere else the
+ * plain column keeps the planner's estimates right (counting relies on them) and lets a narrow category use its index.
+ */
+export function filterConditions(filter: PlanFilter, params: Params, opaqueCategory = false): string[] {
+  const where: string[] = [];
+  // One brand as plain equality: the planner can then walk the (brand_id, …) indexes in order.
+  if (filter.brandIds?.length === 1) where.push(`p.brand_id = ${params.add(filter.brandIds[0], 'uuid')}`);
+  else if (filter.brandIds) where.push(`p.brand_id = ANY(${params.add(filter.brandIds, 'uuid[]')})`);
+  if (filter.category) {
+    if ('id' in filter.category) {
+      where.push(`p.google_category_id = ${params.add(filter.category.id, 'int')}`);
+    } else {
+      const path = filter.category.path;
+      const column = opaqueCategory ? `(p.google_category_path || '')` : 'p.google_category_path';
+      where.push(`(${column} = ${params.add(path)} OR ${column} LIKE ${params.add(`${likeEscape(path)} > %`)})`);
+    }
+  }
+  if (filter.price) {
+    const { currency, min, max } = filter.price;
+    if (currency) {
+      where.push(`p.currency = ${params.add(currency)}`);
+      if (min !== null)
+        where.push(
+          `p.effective_price_minor >= ${params.add(decimalToMinor(min, currency, 'up').toString(), 'bigint')}`,
+        );
+      if (max !== null)
+        where.push(
+          `p.effective_price_minor <= ${params.add(decimalToMinor(max, currency, 'down').toString(), 'bigint')}`,
+        );
+    } else {
+      // Major units in every currency: the bound in minor units depends on each row's currency exponent.
+      exponentSql ??= exponentCase();
+      const bound = (amount: number, round: 'up' | 'down') => {
+        const arms = EXPONENTS().map((e) => {
+          const sample = Object.values(CURRENCIES).find((c) => c.exponent === e)!.code;
+          return `WHEN ${e} THEN ${params.add(decimalToMinor(amount, sample, round).toString(), 'bigint')}`;
+        });
+        return `(CASE ${exponentSql} ${arms.join(' ')} END)`;
+      };
+      where.push('p.effective_price_minor IS NOT NULL');
+      if (min !== null) where.push(`p.effective_price_minor >= ${bound(min, 'up')}`);
+      if (max !== null) where.push(`p.effective_price_minor <= ${bound(max, 'down')}`);
+    }
+  }
+  if (filter.availability) where.push(`p.availability = ANY(${params.add(filter.availability, 'text[]')})`);
+  if (filter.condition) where.push(`p.condition = ANY(${params.add(filter.condition, 'text[]')})`);
+  if (filter.color) where.push(`lower(p.color) = ANY(${params.add(filter.color, 'text[]')})`);
+  if (filter.size) where.push(`lower(p.size) = ANY(${params.add(filter.size, 'text[]')})`);
+  if (filter.gender) where.push(`p.gender = ANY(${params.add(filter.gender, 'text[]')})`);
+  if (filter.onSale !== null) where.push(`p.on_sale = ${params.add(filter.onSale, 'boolean')}`);
+  return where;
+}
+
+/** Similarity (pg_trgm word_similarity) a title needs with a mistyped word: "sneakrs" ~ "Sneakers" is 0.625. */
+export const WORD_SIMILARITY = 0.55;
+
+/** Words long enough to correct: shorter ones must match exactly. */
+export function correctableWords(plan: SearchPlan): string[] {
+  return plan.words.filter((w) => w.length >= 4 && !/^\d+$/.test(w));
+}
+
+/**
+ * The text part of the match. FULL_TEXT: websearch syntax ("quoted phrases", -exclusions, or) over the
+ * weighted tsvector with English stemming. FUZZY (when full-text finds almost nothing): every word must match,
+ * either as a stemmed lexeme, or, for a word of 4+ letters that the catalog does not contain, through a lexeme sharing its first 3 letters
+ * (a GIN prefix scan on the same index) whose title is similar enough to the word (pg_trgm word_similarity):
+ * "sneakrs" finds sneakers. Typos in the first three letters are not corrected; that keeps the work to a
+ * prefix range of the index instead of a trigram scan of every title.
+ */
+export function textCondition(plan: SearchPlan, mode: MatchMode, params: Params): string | null {
+  if (mode === 'NONE' || !plan.text) return null;
+  if (mode === 'FULL_TEXT' || plan.words.length === 0) {
+    return `p.search @@ websearch_to_tsquery('english', ${params.add(plan.text)})`;
+  }
+  const fuzzy = new Set(plan.fuzzy ?? correctableWords(plan));
+  return plan.words
+    .map((w) => {
+      const word = params.add(w);
+      // A stop word of the English configuration has no lexeme: it matches everything, as in full-text search.
+      const exact = `numnode(plainto_tsquery('english', ${word})) = 0 OR p.search @@ plainto_tsquery('english', ${word})`;
+      if (!fuzzy.has(w)) return `(${exact})`;
+      const prefix = params.add(`${Array.from(w).slice(0, 3).join('')}:*`);
+      return (
+        `(${exact} OR (p.search @@ to_tsquery('simple', ${prefix}) ` +
+        `AND word_similarity(${word}, p.title) >= ${WORD_SIMILARITY}))`
+      );
+    })
+    .join(' AND ');
+}
+
+/** Relevance: ts_rank with weights title A > brand, product type, category B > description C; plus title similarity when fuzzy. */
+export function scoreExpression(plan: SearchPlan, mode: MatchMode, params: Params): string {
+  if (mode === 'FULL_TEXT' || plan.words.length === 0) {
+    return `ts_rank(p.search, websearch_to_tsquery('english', ${params.add(plan.text)}))::float8`;
+  }
+  const either = params.add(plan.words.join(' or '));
+  const similarity = plan.words.map((w) => `word_similarity(${params.add(w)}, p.title)`).join(' + ');
+  return `(ts_rank(p.search, websearch_to_tsquery('english', ${either})) + (${similarity}) / ${plan.words.length})::float8`;
+}
+
+export function baseConditions(plan: SearchPlan, mode: MatchMode, params: Params, candidates = false): string[] {
+  const text = textCondition(plan, mode, params);
+  const where = filterConditions(plan.filter, params, candidates && text !== null);
+  if (text) where.unshift(text);
+  // Price sorts list priced products: the sort key must not be NULL for keyset pagination.
+  if (plan.sort === 'PRICE_ASC' || plan.sort === 'PRICE_DESC') {
+    where.push('p.currency IS NOT NULL', 'p.effective_price_minor IS NOT NULL');
+  }
+  return where;
+}
+
+export const PRODUCT_COLUMNS = `p.id, p.brand_id, p.offer_id, p.title, p.description, p.brand_name, p.link, p.image_link,
+  p.additional_image_links, p.price_minor, p.sale_price_minor, p.currency, p.on_sale, p.availability, p.condition,
+  p.gtin, p.mpn, p.google_category_id, p.google_category_path, p.product_type, p.item_group_id, p.color, p.size,
+  p.gender, p.age_group, p.quantity, p.images, p.published_at, p.updated_at,
+  b.name AS b_name, b.created_at AS b_created_at`;
+
+/** Candidates ranked per relevance query: the first K matches found through the index, never all of them. */
+export const RELEVANCE_CANDIDATES = 1000;
+
+export interface PageQuery {
+  sql: string;
+  params: unknown[];
+  /** Columns (k0, k1…) to put in the cursor of each row, in order. */
+  keyCount: number;
+}
+
+/**
+ * One page, keyset-paginated: rows strictly after the cursor in (sort key…, id) order, LIMIT first + 1 to
+ * know whether there is a next page. No OFFSET anywhere, so a publish between pages neither repeats nor
+ * skips rows that stay live.
+ */
+export function pageQuery(plan: SearchPlan, mode: MatchMode, limit: number): PageQuery {
+  const params = new Params();
+  const after = plan.after;
+  const where = () => baseConditions(plan, mode, params);
+  const from = 'catalog_product p JOIN brand b ON b.id = p.brand_id';
+  const lim = params.add(limit, 'int');
+
+  if (plan.sort === 'RELEVANCE') {
+    const base = baseConditions(plan, mode, params, true).join(' AND ');
+    const score = scoreExpression(plan, mode, params);
+    const keyset = after
+      ? `WHERE (c0.score, c0.id) < (${params.add(after.keys[0], 'float8')}, ${params.add(after.id, 'uuid')})`
+      : '';
+    const sql = `
+      SELECT ${PRODUCT_COLUMNS}, c.score AS k0
+        FROM (SELECT c0.id, c0.score
+                FROM (SELECT p.id, ${score} AS score FROM catalog_product p WHERE ${base} LIMIT ${RELEVANCE_CANDIDATES}) c0
+                ${keyset}
+               ORDER BY c0.score DESC, c0.id DESC
+               LIMIT ${lim}) c
+        JOIN catalog_product p ON p.id = c.id
+        JOIN brand b ON b.id = p.brand_id
+       ORDER BY c.score DESC, c.id DESC`;
+    return { sql, params: params.values, keyCount: 1 };
+  }
+
+  if (plan.sort === 'NEWEST') {
+    // (published_at DESC, id ASC) matches catalog_product_newest_idx and catalog_product_brand_idx. Ids first, rows
+    // after: with a covering index the filter is checked on index entries alone. A mixed-direction keyset is two
+    // index range scans: the rest of the cursor's timestamp, then everything older.
+    const keys = 'p.id, p.published_at';
+    let ids: string;
+    if (!after) {
+      ids = `SELECT ${keys} FROM catalog_product p WHERE ${where().join(' AND ') || 'true'}
+              ORDER BY p.published_at DESC, p.id ASC LIMIT ${lim}`;
+    } else {
+      const at = params.add(String(after.keys[0]), 'timestamptz');
+      const id = params.add(after.id, 'uuid');
+      const same = [...where(), `p.published_at = ${at}`, `p.id > ${id}`].join(' AND ');
+      const older = [...where(), `p.published_at < ${at}`].join(' AND ');
+      ids = `SELECT * FROM (
+               (SELECT ${keys} FROM catalog_product p WHERE ${same} ORDER BY p.id ASC LIMIT ${lim})
+               UNION ALL
+               (SELECT ${keys} FROM catalog_product p WHERE ${older} ORDER BY p.published_at DESC, p.id ASC LIMIT ${lim})
+             ) u ORDER BY published_at DESC, id ASC LIMIT ${lim}`;
+    }
+    const sql = `SELECT ${PRODUCT_COLUMNS}, p.published_at::text AS k0
+                   FROM (${ids}) k JOIN ${from} ON p.id = k.id
+                  ORDER BY k.published_at DESC, k.id ASC`;
+    return { sql, params: params.values, keyCount: 1 };
+  }
+
+  // Price: (currency, effective price, id) all in one direction, as catalog_product_price_idx is: a row comparison
+  // the index can start from. Amounts in different currencies are not comparable without exchange rates, so
+  // the list is grouped by currency (filter.price.currency gives a single-currency list).
+  const dir = plan.sort === 'PRICE_ASC' ? 'ASC' : 'DESC';
+  const cmp = plan.sort === 'PRICE_ASC' ? '>' : '<';
+  const conditions = where();
+  if (after) {
+    conditions.push(
+      `(p.currency, p.effective_price_minor, p.id) ${cmp} (${params.add(String(after.keys[0]))}, ` +
+        `${params.add(String(after.keys[1]), 'bigint')}, ${params.add(after.id, 'uuid')})`,
+    );
+  }
+  const sql = `SELECT ${PRODUCT_COLUMNS}, p.currency AS k0, p.effective_price_minor::text AS k1
+                 FROM ${from} WHERE ${conditions.join(' AND ')}
+                ORDER BY p.currency ${dir}, p.effective_price_minor ${dir}, p.id ${dir} LIMIT ${lim}`;
+  return { sql, params: params.values, keyCount: 2 };
+}
+
+/** Of these words, those no live product contains (as a stemmed lexeme): the candidates for correction. */
+export function unknownWordsQuery(words: string[]): { sql: string; params: unknown[] } {
+  // One EXISTS per word with the word as a constant: each is a GIN lookup that stops at the first hit.
+  const sql = words
+    .map(
+      (_w, i) =>
+        `SELECT $${i + 1}::text AS w WHERE NOT EXISTS ` +
+        `(SELECT 1 FROM catalog_product p WHERE p.search @@ plainto_tsquery('english', $${i + 1}::text))`,
+    )
+    .join(' UNION ALL ');
+  return { sql, params: words };
+}
+
+/** How many full-text matches there are, up to `cap` (to decide whether typo-tolerant matching is needed). */
+export function cappedCountQuery(plan: SearchPlan, mode: MatchMode, cap: number): { sql: string; params: unknown[] } {
+  const params = new Params();
+  const where = baseConditions(plan, mode, params).join(' AND ') || 'true';
+  return {
+    sql: `SELECT count(*)::int AS n FROM (SELECT 1 FROM catalog_product p WHERE ${where} LIMIT ${params.add(cap, 'int')}) x`,
+    params: params.values,
+  };
+}
+
+/** The planner's estimate of the number of matches: no rows are read. */
+export function explainQuery(plan: SearchPlan, mode: MatchMode): { sql: string; params: unknown[] } {
+  const params = new Params();
+  const where = baseConditions(plan, mode, params).join(' AND ') || 'true';
+  return { sql: `EXPLAIN (FORMAT JSON) SELECT 1 FROM catalog_product p WHERE ${where}`, params: params.values };
+}
+
+/** Price bucket index 0 … PRICE_STEPS.length of a row, from its price in major units and its currency's scale. */
+function bucketExpression(): string {
+  exponentSql ??= exponentCase();
+  const scales = scaledCurrencies();
+  const byScale = new Map<number, string[]>();
+  for (const [code, scale] of scales) byScale.set(scale, [...(byScale.get(scale) ?? []), code]);
+  const scaleSql = `CASE ${[...byScale]
+    .map(([s, codes]) => `WHEN p.currency IN (${codes.map((c) => `'${c}'`).join(', ')}) THEN ${s}`)
+    .join(' ')} ELSE 1 END`;
+  return `width_bucket(p.effective_price_minor::numeric / (power(10::numeric, ${exponentSql}) * (${scaleSql})),
+            ARRAY[${PRICE_STEPS.join(', ')}]::numeric[])`;
+}
+let bucketSql: string | undefined;
+
+/**
+ * Counts for totalCount and every facet in one statement (GROUPING SETS over the matching rows). `limit`
+ * caps the rows read (exact counting of modest result sets); `sampleBelow` keeps rows whose random uuid is
+ * below a bound, a uniform random sample of a fraction of the matches, whatever their physical order.
+ */
+export function summaryQuery(
+  plan: SearchPlan,
+  mode: MatchMode,
+  opts: { limit?: number; sampleBelow?: string; facets: boolean },
+): { sql: string; params: unknown[] } {
+  const params = new Params();
+  const where = baseConditions(plan, mode, params);
+  if (opts.sampleBelow) where.push(`p.id < ${params.add(opts.sampleBelow, 'uuid')}`);
+  const limit = opts.limit ? `LIMIT ${params.add(opts.limit, 'int')}` : '';
+  const cond = where.join(' AND ') || 'true';
+  if (!opts.facets) {
+    return {
+      sql: `SELECT 0 AS g, count(*)::int AS n FROM (SELECT 1 FROM catalog_product p WHERE ${cond} ${limit}) m`,
+      params: params.values,
+    };
+  }
+  bucketSql ??= bucketExpression();
+  const level = params.add(plan.categoryLevel, 'int');
+  const sql = `
+    WITH m AS MATERIALIZED (
+      SELECT p.brand_id,
+             array_to_string((string_to_array(p.google_category_path, ' > '))[1:${level}], ' > ') AS category,
+             p.availability, lower(p.color) AS color_key, p.color, lower(p.size) AS size_key, p.size, p.currency,
+             ${bucketSql} AS bucket
+        FROM catalog_product p WHERE ${cond} ${limit}
+    )
+    SELECT GROUPING(brand_id, category, availability, color_key, size_key, currency, bucket) AS g,
+           brand_id, category, availability, color_key, min(color) AS color, size_key, min(size) AS size,
+           currency, bucket, count(*)::int AS n
+      FROM m
+     GROUP BY GROUPING SETS ((), (brand_id), (category), (availability), (color_key), (size_key), (currency, bucket))`;
+  return { sql, params: params.values };
+}
+
+/** GROUPING() bitmasks of summaryQuery's grouping sets (a set bit = column not grouped). */
+export const GROUPS = {
+  total: 0b1111111,
+  brand: 0b0111111,
+  category: 0b1011111,
+  availability: 0b1101111,
+  color: 0b1110111,
+  size: 0b1111011,
+  price: 0b1111100,
+} as const;

@@ -1,0 +1,164 @@
+import type { AgeGroup, Availability, Condition, Gender } from '@brandshelf/catalog-rules';
+
+export type ProductSortKey = 'RELEVANCE' | 'PRICE_ASC' | 'PRICE_DESC' | 'NEWEST';
+
+/** Every filter is optional; list filters match any of their values, filters combine with AND. */
+export interface ProductFilter {
+  brandIds?: string[] | null;
+  /** A Google taxonomy id ("1604") or a path prefix ("Apparel & Accessories > Clothing"); descendants included. */
+  category?: string | null;
+  /** Decimal amounts in major units (19.99), inclusive; without a currency they apply to every currency. */
+  price?: { min?: number | null; max?: number | null; currency?: string | null } | null;
+  availability?: Availability[] | null;
+  condition?: Condition[] | null;
+  /** Case-insensitive exact values. */
+  color?: string[] | null;
+  size?: string[] | null;
+  gender?: Gender[] | null;
+  onSale?: boolean | null;
+}
+
+export interface ProductSearchInput {
+  query?: string | null;
+  filter?: ProductFilter | null;
+  /** RELEVANCE by default when a query is given, else NEWEST. */
+  sort?: ProductSortKey | null;
+  /** Page size, 1 to 100 (default 20). */
+  first?: number | null;
+  /** The endCursor of the previous page. */
+  after?: string | null;
+}
+
+export interface SearchOptions {
+  /** Compute totalCount (exact up to a cap, then a sampled estimate). */
+  withTotal?: boolean;
+  /** Compute facets (over the same matches as totalCount). */
+  withFacets?: boolean;
+}
+
+export interface ProductImageRendition {
+  size: number;
+  width: number;
+  height: number;
+  format: string;
+  url: string;
+}
+
+export interface ProductImageData {
+  /** The largest rendition, or the source URL while the image is not processed yet. */
+  url: string;
+  sourceUrl: string;
+  role: 'MAIN' | 'ADDITIONAL';
+  width: number | null;
+  height: number | null;
+  placeholder: string | null;
+  dominantColor: string | null;
+  renditions: ProductImageRendition[];
+}
+
+export interface MoneyValue {
+  /** Decimal string in major units ("19.99"). */
+  amount: string;
+  amountMinor: number;
+  currency: string;
+  /** "$19.99", or "19.99 XYZ" for a currency the runtime cannot format. */
+  formatted: string;
+}
+
+export interface CatalogBrand {
+  id: string;
+  name: string;
+  createdAt: Date;
+}
+
+/** A live product as the public catalog shows it. */
+export interface CatalogProduct {
+  id: string;
+  brandId: string;
+  offerId: string;
+  title: string;
+  description: string;
+  brand: CatalogBrand;
+  /** The brand attribute of the item itself (a retailer may sell other makers' products). */
+  brandName: string | null;
+  link: string | null;
+  imageLink: string | null;
+  additionalImageLinks: string[];
+  price: MoneyValue | null;
+  salePrice: MoneyValue | null;
+  onSale: boolean;
+  availability: Availability | null;
+  condition: Condition | null;
+  gtin: string | null;
+  mpn: string | null;
+  category: { id: number | null; path: string | null } | null;
+  productType: string | null;
+  itemGroupId: string | null;
+  color: string | null;
+  size: string | null;
+  gender: Gender | null;
+  ageGroup: AgeGroup | null;
+  quantity: number | null;
+  images: ProductImageData[];
+  publishedAt: Date;
+  updatedAt: Date;
+}
+
+export interface ProductEdgeData {
+  node: CatalogProduct;
+  cursor: string;
+}
+
+export interface FacetCount {
+  value: string;
+  count: number;
+}
+
+export interface BrandFacetCount {
+  id: string;
+  name: string;
+  count: number;
+}
+
+export interface CategoryFacetCount {
+  /** A path of the taxonomy: top-level segments, or the level below the category filter. */
+  path: string;
+  /** Its Google taxonomy id when the path is a taxonomy path. */
+  id: number | null;
+  count: number;
+}
+
+export interface PriceBucketCount {
+  currency: string;
+  /** Inclusive bounds in major units, ready for `filter.price`; max null for the open-ended top bucket. */
+  min: string;
+  max: string | null;
+  count: number;
+}
+
+export interface ProductFacetsData {
+  brand: BrandFacetCount[];
+  category: CategoryFacetCount[];
+  availability: FacetCount[];
+  color: FacetCount[];
+  size: FacetCount[];
+  price: PriceBucketCount[];
+  /** False when the matches were too many to count one by one: counts are then scaled from a random sample. */
+  exact: boolean;
+}
+
+export interface ProductSearchResult {
+  edges: ProductEdgeData[];
+  hasNextPage: boolean;
+  endCursor: string | null;
+  /** How the query text was matched: full-text, or full-text plus typo-tolerant trigram matching. */
+  matchMode: 'NONE' | 'FULL_TEXT' | 'FUZZY';
+  sort: ProductSortKey;
+  totalCount: number | null;
+  totalCountExact: boolean;
+  facets: ProductFacetsData | null;
+}
+
+export interface CatalogBrandWithCount extends CatalogBrand {
+  productCount: number;
+}

@@ -1,0 +1,143 @@
+import type { FeedEvent } from '@brandshelf/feeds';
+import {
+  IDS_PER_PAGE,
+  PRODUCTS_QUERY,
+  PRODUCT_IDS_QUERY,
+  PRODUCT_VARIANTS_QUERY,
+  SHOP_QUERY,
+  type AdminProduct,
+  type AdminVariant,
+  type ProductIdsAnswer,
+  type ProductVariantsAnswer,
+  type ProductsAnswer,
+  type ShopAnswer,
+  type ShopInfo,
+} from './admin-api.queries.js';
+import { ShopifyApiError, type ShopifyAdminClient } from './admin-api.client.js';
+import { isPublishable, mapProduct, numericId } from './product.mapper.js';
+import type { ShopifyIdStrategy } from './shopify-store.entity.js';
+
+export interface CatalogReadOptions {
+  idStrategy: ShopifyIdStrategy;
+  pageSize: number;
+}
+
+/** What an incremental read needs of the base version: each product's offer ids. */
+export type OffersByProduct = Map<string, string[]>;
+
+/**
+ * Reads a store's catalog as feed events. `full` reads every active product; `incremental` reads the
+ * products updated since a cursor (all statuses, so one that became a draft is removed), then lists
+ * every active product id to find the products deleted since the base version. Offers to take out of
+ * the base version are collected into `removed`.
+ */
+export class ShopifyCatalogReader {
+  private row = 0;
+  private pageSize: number;
+  /** Products read with all their fields (the rest of the requests list ids only). */
+  productsRead = 0;
+  shop: ShopInfo | null = null;
+
+  constructor(
+    private readonly client: ShopifyAdminClient,
+    private readonly options: CatalogReadOptions,
+  ) {
+    this.pageSize = options.pageSize;
+  }
+
+  async *full(): AsyncGenerator<FeedEvent> {
+    const shop = await this.readShop();
+    for await (const product of this.products('status:active')) {
+      yield* this.items(product, shop);
+    }
+  }
+
+  async *incremental(since: Date, base: OffersByProduct, removed: Set<string>): AsyncGenerator<FeedEvent> {
+    const shop = await this.readShop();
+    const changedActive = new Set<string>();
+    for await (const product of this.products(`updated_at:>'${since.toISOString()}'`)) {
+      const productId = numericId(product.id);
+      const emitted = new Set<string>();
+      for await (const event of this.items(product, shop)) {
+        if (event.type === 'item') emitted.add(String(event.item.fields.id));
+        yield event;
+      }
+      if (isPublishable(product)) changedActive.add(productId);
+      // Variants deleted from the product, SKUs changed, or the whole product unpublished.
+      for (const offerId of base.get(productId) ?? []) if (!emitted.has(offerId)) removed.add(offerId);
+    }
+    const active = new Set<string>();
+    for await (const id of this.productIds('status:active')) active.add(id);
+    for (const [productId, offerIds] of base) {
+      if (active.has(productId) || changedActive.has(productId)) continue;
+      for (const offerId of offerIds) removed.add(offerId);
+    }
+  }
+
+  private async readShop(): Promise<ShopInfo> {
+    this.shop = (await this.client.query<ShopAnswer>(SHOP_QUERY)).shop;
+    return this.shop;
+  }
+
+  private async *items(product: AdminProduct, shop: ShopInfo): AsyncGenerator<FeedEvent> {
+    if (!isPublishable(product)) return;
+    const variants = await this.allVariants(product);
+    for (const fields of mapProduct(product, variants, shop, this.options.idStrategy)) {
+      yield { type: 'item', item: { row: ++this.row, fields } };
+    }
+  }
+
+  private async allVariants(product: AdminProduct): Promise<AdminVariant[]> {
+    const variants = [...product.variants.nodes];
+    let page = product.variants.pageInfo;
+    while (page.hasNextPage) {
+      const answer = await this.client.query<ProductVariantsAnswer>(PRODUCT_VARIANTS_QUERY, {
+        id: product.id,
+        after: page.endCursor,
+      });
+      if (!answer.product) break; // deleted meanwhile: the next sync removes it
+      variants.push(...answer.product.variants.nodes);
+      page = answer.product.variants.pageInfo;
+    }
+    return variants;
+  }
+
+  /** Every product matching `search`, page by page; a page Shopify finds too costly is halved. */
+  private async *products(search: string): AsyncGenerator<AdminProduct> {
+    let after: string | null = null;
+    for (;;) {
+      let answer: ProductsAnswer;
+      try {
+        answer = await this.client.query<ProductsAnswer>(PRODUCTS_QUERY, {
+          first: this.pageSize,
+          after,
+          query: search,
+        });
+      } catch (error) {
+        if (error instanceof ShopifyApiError && error.code === 'MAX_COST_EXCEEDED' && this.pageSize > 1) {
+          this.pageSize = Math.max(1, Math.floor(this.pageSize / 2));
+          continue;
+        }
+        throw error;
+      }
+      this.productsRead += answer.products.nodes.length;
+      yield* answer.products.nodes;
+      if (!answer.products.pageInfo.hasNextPage) return;
+      after = answer.products.pageInfo.endCursor;
+    }
+  }
+
+  private async *productIds(search: string): AsyncGenerator<string> {
+    let after: string | null = null;
+    for (;;) {
+      const answer: ProductIdsAnswer = await this.client.query<ProductIdsAnswer>(PRODUCT_IDS_QUERY, {
+        first: IDS_PER_PAGE,
+        after,
+        query: search,
+      });
+      for (const node of answer.products.nodes) yield numericId(node.id);
+      if (!answer.products.pageInfo.hasNextPage) return;
+      after = answer.products.pageInfo.endCursor;
+    }
+  }
+}

@@ -1,0 +1,163 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { DataSource, In, type Repository } from 'typeorm';
+import { CURRENCIES } from '@brandshelf/catalog-rules';
+import {
+  APP_CONFIG,
+  BadInputError,
+  ConflictError,
+  NotFoundError,
+  SecretBox,
+  type AppConfig,
+  type BrandContext,
+} from '@brandshelf/core';
+import { BrandScopedRepository } from '@brandshelf/db';
+import { FeedEntity, IngestionRunEntity, RunsService } from '@brandshelf/ingestion';
+import { ShopifyApiError } from './admin-api.client.js';
+import { SHOP_QUERY, type ShopAnswer, type ShopInfo } from './admin-api.queries.js';
+import { ShopifyClients } from './shopify-clients.js';
+import { SHOPIFY_SETTINGS, type ShopifySettings } from './shopify.settings.js';
+import { ShopifyStoreEntity, type ShopifyIdStrategy } from './shopify-store.entity.js';
+import { normalizeShopDomain } from './shop-domain.js';
+
+export interface ConnectStoreInput {
+  shopDomain: string;
+  accessToken: string;
+  webhookSecret: string;
+  idStrategy?: ShopifyIdStrategy | null;
+  feedName?: string | null;
+}
+
+const MAX_SECRET_LENGTH = 512;
+
+@Injectable()
+export class ShopifyStoresService {
+  private readonly stores: BrandScopedRepository<ShopifyStoreEntity>;
+  private readonly runs: BrandScopedRepository<IngestionRunEntity>;
+
+  constructor(
+    @InjectRepository(ShopifyStoreEntity) stores: Repository<ShopifyStoreEntity>,
+    @InjectRepository(IngestionRunEntity) runs: Repository<IngestionRunEntity>,
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(SecretBox) private readonly secrets: SecretBox,
+    @Inject(ShopifyClients) private readonly clients: ShopifyClients,
+    @Inject(RunsService) private readonly runsService: RunsService,
+    @Inject(SHOPIFY_SETTINGS) private readonly settings: ShopifySettings,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {
+    this.stores = new BrandScopedRepository(stores, 'ShopifyStore');
+    this.runs = new BrandScopedRepository(runs, 'IngestionRun');
+  }
+
+  list(ctx: BrandContext): Promise<ShopifyStoreEntity[]> {
+    return this.stores.find(ctx, {}, { order: { createdAt: 'ASC' } });
+  }
+
+  /**
+   * Checks the token with a shop query, then creates the SHOPIFY feed and the store in one transaction.
+   * The token and the webhook secret are stored sealed and never returned.
+   */
+  async connect(ctx: BrandContext, input: ConnectStoreInput): Promise<ShopifyStoreEntity> {
+    const shopDomain = normalizeShopDomain(input.shopDomain, this.config.http.allowHosts);
+    const accessToken = secretInput(input.accessToken, 'accessToken');
+    const webhookSecret = secretInput(input.webhookSecret, 'webhookSecret');
+    const feedName = input.feedName?.trim() || null;
+    if (feedName && feedName.length > 120)
+      throw new BadInputError('feedName must be at most 120 characters.', 'feedName');
+    const existing = await this.stores.find(ctx, { shopDomain }, { take: 1 });
+    if (existing.length) {
+      throw new ConflictError(`${shopDomain} is already connected (feed ${existing[0].feedId}).`, {
+        feedId: existing[0].feedId,
+      });
+    }
+    const shop = await this.checkToken(shopDomain, accessToken);
+    const brandId = ctx.principal.brandId;
+    try {
+      return await this.db.transaction(async (manager) => {
+        const feed = await manager.getRepository(FeedEntity).save(
+          manager.getRepository(FeedEntity).create({
+            brandId,
+            name: feedName ?? `Shopify: ${shop.name}`.slice(0, 120),
+            source: 'SHOPIFY',
+            format: 'AUTO',
+            mode: 'REPLACE',
+            defaultCurrency: CURRENCIES[shop.currencyCode] ? shop.currencyCode : null,
+            autoPublish: false,
+            maxRemovalShare: 0.2,
+            maxRejectedShare: 0.2,
+          }),
+        );
+        const stores = manager.getRepository(ShopifyStoreEntity);
+        return stores.save(
+          stores.create({
+            brandId,
+            feedId: feed.id,
+            shopDomain,
+            shopName: shop.name,
+            accessTokenSealed: this.secrets.seal(accessToken),
+            webhookSecretSealed: this.secrets.seal(webhookSecret),
+            apiVersion: this.settings.apiVersion,
+            idStrategy: input.idStrategy ?? 'VARIANT_ID',
+            fullSyncRequested: false,
+            lastSyncedAt: null,
+            lastFullSyncAt: null,
+            // The first sync is due at once: the scheduler's next tick runs it (or syncShopifyStore now).
+            nextSyncAt: this.settings.syncIntervalMinutes > 0 ? new Date() : null,
+          }),
+        );
+      });
+    } catch (error) {
+      if ((error as { code?: string }).code === '23505') {
+        throw new ConflictError(`${shopDomain} is already connected.`);
+      }
+      throw error;
+    }
+  }
+
+  /** Queues a sync of the store's feed: incremental, or every product when `full`. */
+  async sync(ctx: BrandContext, feedId: string, full: boolean): Promise<IngestionRunEntity> {
+    const store = await this.getByFeed(ctx, feedId);
+    const active = await this.runs.find(ctx, { feedId: store.feedId, status: In(['QUEUED', 'RUNNING']) }, { take: 1 });
+    if (active.length) {
+      throw new ConflictError(`Feed ${feedId} is already syncing in run ${active[0].id}.`, { runId: active[0].id });
+    }
+    if (full) await this.stores.update(ctx, store.id, { fullSyncRequested: true });
+    return this.runsService.start(ctx, store.feedId, { trigger: 'SYNC', sourceName: store.shopDomain });
+  }
+
+  async getByFeed(ctx: BrandContext, feedId: string): Promise<ShopifyStoreEntity> {
+    const [store] = await this.stores.find(ctx, { feedId }, { take: 1 });
+    if (!store) throw new NotFoundError('ShopifyStore', feedId);
+    return store;
+  }
+
+  private async checkToken(shopDomain: string, accessToken: string): Promise<ShopInfo> {
+    try {
+      const client = this.clients.forCredentials(shopDomain, accessToken, this.settings.apiVersion);
+      return (await client.query<ShopAnswer>(SHOP_QUERY)).shop;
+    } catch (error) {
+      if (!(error instanceof ShopifyApiError)) throw error;
+      if (error.code === 'UNAUTHORIZED') {
+        throw new BadInputError(
+          `${shopDomain} refused the access token; copy the Admin API access token again.`,
+          'accessToken',
+        );
+      }
+      if (error.code === 'FORBIDDEN') {
+        throw new BadInputError(`The access token may not read the shop: ${error.hint}`, 'accessToken');
+      }
+      throw new BadInputError(
+        `Could not check the token with ${shopDomain}: ${error.message} ${error.hint}`,
+        'shopDomain',
+      );
+    }
+  }
+}
+
+function secretInput(value: string, field: string): string {
+  const trimmed = value?.trim() ?? '';
+  if (!trimmed) throw new BadInputError(`${field} is required.`, field);
+  if (trimmed.length > MAX_SECRET_LENGTH)
+    throw new BadInputError(`${field} is longer than any Shopify credential.`, field);
+  return trimmed;
+}
