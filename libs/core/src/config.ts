@@ -130,6 +130,32 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     default: '(generated into DATA_DIR/secret.key)',
     meaning: '32+ characters; encrypts store tokens at rest. Set it explicitly when running several machines.',
   },
+  { name: 'SHOPIFY_API_VERSION', default: '2025-01', meaning: 'Admin API version for newly connected Shopify stores.' },
+  {
+    name: 'SHOPIFY_SYNC_INTERVAL_MINUTES',
+    default: '15',
+    meaning: 'How often each connected store gets an incremental sync; 0 turns scheduled syncs off.',
+  },
+  {
+    name: 'SHOPIFY_PAGE_SIZE',
+    default: '8',
+    meaning: 'Products per Admin API page (1–250); halved on MAX_COST_EXCEEDED.',
+  },
+  {
+    name: 'SHOPIFY_MAX_RETRIES',
+    default: '5',
+    meaning: 'Retries of one Admin API request after a 5xx or network failure.',
+  },
+  {
+    name: 'SHOPIFY_RETRY_BASE_MS',
+    default: '1000',
+    meaning: 'First retry backoff; doubles each time (capped at 30 s).',
+  },
+  {
+    name: 'SHOPIFY_WEBHOOK_DELAY_SECONDS',
+    default: '10',
+    meaning: 'A product webhook queues an incremental sync this much later, so a burst of updates is one run.',
+  },
   {
     name: 'SHUTDOWN_TIMEOUT_MS',
     default: '25000',
