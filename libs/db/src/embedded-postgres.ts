@@ -1,5 +1,6 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { serializeByUnit } from './pglite-unit-queue.js';
 
 export interface EmbeddedPostgres {
   /** A normal connection string: pg, TypeORM and pg-boss all use it like a real server. */
@@ -30,6 +31,7 @@ export async function startEmbeddedPostgres(dataDir: string | null, port = 0): P
   // The default of one connection makes a pg Pool fail with ECONNRESET; the server queues
   // statements and keeps a transaction on the connection that opened it.
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 64 });
+  serializeByUnit((server as unknown as { queryQueue: Parameters<typeof serializeByUnit>[0] }).queryQueue, db);
   await server.start();
   const address = server.getServerConn();
   return {
