@@ -7,8 +7,7 @@
  *   npm run build && node --import ./scripts/register.mjs dist/bench/search.js --n 200000 [--queries 300]
  *
  * Needs PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); a throwaway
- * database is created on it and dropped afterwards. `--extra-indexes` also creates the indexes proposed in
- * EXTRA_INDEXES below (not in the migrations yet), to measure their effect.
+ * database is created on it and dropped afterwards.
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
@@ -28,19 +27,6 @@ import {
   type ProductSearchInput,
   type SearchOptions,
 } from '@brandshelf/search';
-
-/** Indexes this bench can add with --extra-indexes (proposed for a migration). */
-export const EXTRA_INDEXES: string[] = [
-  // Browsing newest first with attribute filters and no query: the filter is checked on index entries (an
-  // index-only walk of the newest order), not on fetched rows.
-  `CREATE INDEX catalog_product_browse_idx ON catalog_product (published_at DESC, id)
-     INCLUDE (brand_id, google_category_path, google_category_id, availability, condition, gender, on_sale, color, size,
-              currency, effective_price_minor)`,
-  // Selective attribute filters (colour, size, availability, condition, gender, on sale) in any combination:
-  // a bitmap scan instead of a walk of an ordered index.
-  `CREATE INDEX catalog_product_attributes_idx ON catalog_product
-     USING gin (lower(color), lower(size), availability, condition, gender, on_sale)`,
-];
 
 // ----------------------------------------------------------------------------------------------------------
 // Data
@@ -693,7 +679,6 @@ async function main(): Promise<void> {
     options: {
       n: { type: 'string', default: '200000' },
       queries: { type: 'string', default: '300' },
-      'extra-indexes': { type: 'boolean', default: false },
       keep: { type: 'boolean', default: false },
     },
   });
@@ -766,8 +751,7 @@ async function main(): Promise<void> {
     const builder = new pg.Client({ connectionString: url.toString() });
     await builder.connect();
     await builder.query(`SET maintenance_work_mem = '512MB'`);
-    for (const ix of [...indexes.map((i) => i.indexdef), ...(values['extra-indexes'] ? EXTRA_INDEXES : [])])
-      await builder.query(ix);
+    for (const ix of indexes.map((i) => i.indexdef)) await builder.query(ix);
     await builder.query('VACUUM ANALYZE catalog_product');
     // Write the loaded pages out now, not during the timed queries.
     await builder.query('CHECKPOINT').catch(() => undefined);
@@ -776,8 +760,7 @@ async function main(): Promise<void> {
     const [{ size }] = await db.query(`SELECT pg_size_pretty(pg_total_relation_size('catalog_product')) AS size`);
     console.log(
       `catalog: ${n.toLocaleString('en-US')} products, ${brands.length} brands, ${size}; COPY ${loadS.toFixed(1)} s ` +
-        `(${Math.round(n / loadS).toLocaleString('en-US')} rows/s), indexes + VACUUM ANALYZE ${indexS.toFixed(1)} s` +
-        (values['extra-indexes'] ? `, with ${EXTRA_INDEXES.length} extra indexes` : ''),
+        `(${Math.round(n / loadS).toLocaleString('en-US')} rows/s), indexes + VACUUM ANALYZE ${indexS.toFixed(1)} s`,
     );
 
     const service = new SearchService(db);

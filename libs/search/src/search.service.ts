@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   lookupCategory,
@@ -7,7 +7,7 @@ import {
   type Condition,
   type Gender,
 } from '@brandshelf/catalog-rules';
-import { AppError, isUuid } from '@brandshelf/core';
+import { APP_CONFIG, AppError, isUuid, type AppConfig } from '@brandshelf/core';
 import { Batcher } from './batcher.js';
 import { encodeCursor, type MatchMode } from './cursor.js';
 import { bucketBounds, money } from './money.js';
@@ -63,7 +63,17 @@ export class SearchService {
   private readonly variantLoader: Batcher<{ brandId: string; itemGroupId: string }, CatalogProduct[]>;
   private readonly countLoader: Batcher<string, number>;
 
-  constructor(@Inject(DataSource) private readonly db: DataSource) {
+  /**
+   * Whether the page and the counts of one search run at the same time. Not on the embedded database: PGlite
+   * runs one statement at a time anyway, and its socket server is safest with one statement in flight.
+   */
+  private readonly concurrent: boolean;
+
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Optional() @Inject(APP_CONFIG) config?: AppConfig,
+  ) {
+    this.concurrent = !config || config.databaseUrl !== null;
     this.variantLoader = new Batcher(
       (k) => `${k.brandId}|${k.itemGroupId}`,
       (keys) => this.loadVariants(keys),
@@ -89,7 +99,7 @@ export class SearchService {
       return pending;
     };
 
-    let summary = summarize(plan, mode);
+    let summary = this.concurrent ? summarize(plan, mode) : null;
     let rows = await this.page(plan, mode, limit);
     if (mode === 'FULL_TEXT' && !plan.after && correctableWords(plan).length > 0) {
       let matches = rows.length;
@@ -101,7 +111,7 @@ export class SearchService {
       if (unknown.length) {
         mode = 'FUZZY';
         plan = { ...plan, fuzzy: unknown };
-        summary = summarize(plan, mode);
+        summary = this.concurrent ? summarize(plan, mode) : null;
         rows = await this.page(plan, mode, limit);
       }
     }
@@ -117,7 +127,7 @@ export class SearchService {
         ...(mode === 'FUZZY' && plan.fuzzy ? { fuzzy: plan.fuzzy } : {}),
       }),
     }));
-    const s = await summary;
+    const s = await (summary ?? summarize(plan, mode));
     return {
       edges,
       hasNextPage: rows.length > plan.first,
@@ -133,7 +143,7 @@ export class SearchService {
   /** A live product, or null (an unknown id, or one no longer published). */
   async product(id: string): Promise<CatalogProduct | null> {
     if (!isUuid(id)) return null;
-    const rows: Row[] = await this.db.query(
+    const rows: Row[] = await this.query(
       `SELECT ${PRODUCT_COLUMNS} FROM catalog_product p JOIN brand b ON b.id = p.brand_id WHERE p.id = $1`,
       [id],
     );
@@ -148,7 +158,7 @@ export class SearchService {
 
   /** Brands with at least one live product, by name. */
   async brands(): Promise<CatalogBrand[]> {
-    const rows: Row[] = await this.db.query(
+    const rows: Row[] = await this.query(
       `SELECT b.id, b.name, b.created_at FROM brand b
         WHERE EXISTS (SELECT 1 FROM catalog_product p WHERE p.brand_id = b.id)
         ORDER BY lower(b.name), b.id`,
@@ -171,7 +181,7 @@ export class SearchService {
 
   private async unknownWords(words: string[]): Promise<string[]> {
     const q = unknownWordsQuery(words);
-    const rows: Row[] = await this.db.query(q.sql, q.params);
+    const rows: Row[] = await this.query(q.sql, q.params);
     return rows.map((r) => r.w);
   }
 
@@ -223,7 +233,7 @@ export class SearchService {
 
   private async estimate(plan: SearchPlan, mode: MatchMode): Promise<number> {
     const q = explainQuery(plan, mode);
-    const rows: Row[] = await this.db.query(q.sql, q.params);
+    const rows: Row[] = await this.query(q.sql, q.params);
     const planJson = rows[0]['QUERY PLAN'];
     const parsed = typeof planJson === 'string' ? JSON.parse(planJson) : planJson;
     return Number(parsed?.[0]?.Plan?.['Plan Rows'] ?? 0);
@@ -251,7 +261,7 @@ export class SearchService {
     );
     const names = new Map<string, string>();
     if (brandRows.length) {
-      const found: Row[] = await this.db.query('SELECT id, name FROM brand WHERE id = ANY($1::uuid[])', [
+      const found: Row[] = await this.query('SELECT id, name FROM brand WHERE id = ANY($1::uuid[])', [
         brandRows.map((b) => b.id),
       ]);
       for (const b of found) names.set(b.id, b.name);
@@ -294,7 +304,7 @@ export class SearchService {
   private async loadVariants(
     keys: Array<{ brandId: string; itemGroupId: string }>,
   ): Promise<Map<string, CatalogProduct[]>> {
-    const rows: Row[] = await this.db.query(
+    const rows: Row[] = await this.query(
       `SELECT * FROM (
          SELECT ${PRODUCT_COLUMNS},
                 row_number() OVER (PARTITION BY p.brand_id, p.item_group_id ORDER BY p.title, p.id) AS rn
@@ -314,7 +324,7 @@ export class SearchService {
   }
 
   private async loadProductCounts(ids: string[]): Promise<Map<string, number>> {
-    const rows: Row[] = await this.db.query(
+    const rows: Row[] = await this.query(
       'SELECT brand_id, count(*)::int AS n FROM catalog_product WHERE brand_id = ANY($1::uuid[]) GROUP BY brand_id',
       [ids.filter(isUuid)],
     );
@@ -324,9 +334,19 @@ export class SearchService {
   /**
    * A read-only transaction with this service's settings: a statement timeout, no JIT, and (for relevance) no parallel
    * plan and no synchronized sequential scan (which starts wherever another scan is), so "the first K matches"
-   * is the same set on every page.
+   * is the same set on every page. Every statement of the service runs this way; it also keeps the embedded
+   * database's socket server (which interleaves the protocol messages of concurrent connections outside a
+   * transaction) from mixing up concurrent statements.
    */
+  /** One statement through read(): see there. */
+  private query(sql: string, params: unknown[] = []): Promise<Row[]> {
+    return this.read((m) => m.query(sql, params));
+  }
+
   private async read<T>(fn: (m: EntityManager) => Promise<T>, serial = false): Promise<T> {
+    // The embedded database (one statement at a time, no JIT, no parallel plans) gains nothing from these
+    // settings, and its socket server holds every other connection while one has a transaction open.
+    if (!this.concurrent) return fn(this.db.manager);
     try {
       return await this.db.transaction(async (m) => {
         await m.query(

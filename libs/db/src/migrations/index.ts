@@ -4,6 +4,7 @@ import { Catalog1764000000002 } from './1764000000002-catalog.js';
 import { Publishing1764000000003 } from './1764000000003-publishing.js';
 import { Images1764000000004 } from './1764000000004-images.js';
 import { Shopify1764000000005 } from './1764000000005-shopify.js';
+import { SearchIndexes1764000000006 } from './1764000000006-search-indexes.js';
 
 /** In the order they run. Each lib owns its tables; the schema's history lives here, in one place. */
 export const MIGRATIONS = [
@@ -13,4 +14,5 @@ export const MIGRATIONS = [
   Publishing1764000000003,
   Images1764000000004,
   Shopify1764000000005,
+  SearchIndexes1764000000006,
 ];
