@@ -19,8 +19,7 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { AccountsService } from '@brandshelf/accounts';
 import { FILE_STORAGE, JsonLogger, loadConfig, systemBrandContext } from '@brandshelf/core';
-import { CatalogModule } from '@brandshelf/catalog';
-import { FeedsService, IngestionModule, IngestionPipeline, RunsService } from '@brandshelf/ingestion';
+import { FeedsService, IngestionPipeline, RunsService } from '@brandshelf/ingestion';
 import { PlatformModule, prepareRuntime, type Runtime } from '@brandshelf/runtime';
 import type { ObjectStorage } from '@brandshelf/storage';
 import { Module, type DynamicModule } from '@nestjs/common';
@@ -31,7 +30,7 @@ class BenchModule {
   static forRuntime(runtime: Runtime): DynamicModule {
     return {
       module: BenchModule,
-      imports: [PlatformModule.forRuntime(runtime, { consumeJobs: false }), IngestionModule, CatalogModule],
+      imports: [PlatformModule.forRuntime(runtime, { consumeJobs: false })],
     };
   }
 }

@@ -5,11 +5,8 @@ import { GraphQLModule } from '@nestjs/graphql';
 import type { ExecutionResult } from 'graphql';
 import { AccountsModule, AccountsService } from '@brandshelf/accounts';
 import { AppError, newId, type RequestContext } from '@brandshelf/core';
-import { CatalogModule } from '@brandshelf/catalog';
-import { IngestionModule } from '@brandshelf/ingestion';
 import { PlatformModule, type Runtime } from '@brandshelf/runtime';
 import { SearchModule } from '@brandshelf/search';
-import { ShopifyModule } from '@brandshelf/shopify';
 import { ShopifyWebhooksController } from './shopify/shopify-webhooks.controller.js';
 import { AuthGuard } from './graphql/auth.guard.js';
 import { formatGraphQLError } from './graphql/format-error.js';
@@ -50,11 +47,7 @@ export class ApiModule implements NestModule {
       module: ApiModule,
       imports: [
         PlatformModule.forRuntime(runtime, { consumeJobs: config.runWorkers }),
-        AccountsModule,
-        IngestionModule,
-        CatalogModule,
         SearchModule,
-        ShopifyModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
           imports: [AccountsModule],

@@ -3,10 +3,10 @@ import { QueueModule } from '@brandshelf/queue';
 import { ConfigModule } from './config.module.js';
 import { DatabaseModule } from './database.module.js';
 import { InfraModule } from './infra.module.js';
-import { JOB_DEFINITIONS } from './registry.js';
+import { DOMAIN_MODULES, JOB_DEFINITIONS } from './registry.js';
 import type { Runtime } from './runtime.js';
 
-/** Configuration, database and queue: what the api and worker processes share. */
+/** Configuration, database, queue, storage and the domain modules: what the api, worker and cli share. */
 @Module({})
 export class PlatformModule {
   static forRuntime(runtime: Runtime, options: { consumeJobs: boolean }): DynamicModule {
@@ -25,7 +25,9 @@ export class PlatformModule {
           concurrencyByJob: { 'images.fetch': config.images.concurrency },
           shutdownTimeoutMs: config.shutdownTimeoutMs,
         }),
+        ...DOMAIN_MODULES,
       ],
+      exports: DOMAIN_MODULES,
     };
   }
 }
