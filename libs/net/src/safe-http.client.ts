@@ -271,8 +271,11 @@ export class SafeHttpClient {
   }
 }
 
-/** Answers Node's connect-time lookup with the addresses the guard already checked: no second DNS query. */
-function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
+/**
+ * Answers Node's connect-time lookup with the addresses the guard already checked: no second DNS query.
+ * Exported for other clients that must connect only where the guard allowed (the Shopify Admin API POSTs).
+ */
+export function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
   return (_hostname, options, callback) => {
     const wanted = options.family === 4 || options.family === 6 ? options.family : 0;
     const usable = wanted ? addresses.filter((a) => a.family === wanted) : addresses;

@@ -1,12 +1,11 @@
 import http, { type IncomingHttpHeaders } from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
 import {
   ConnectFailedError,
   NetError,
+  pinnedLookup,
   TimeoutError,
   TooLargeError,
-  type ResolvedAddress,
   type SsrfGuard,
 } from '@brandshelf/net';
 
@@ -120,22 +119,4 @@ export class GuardedAdminApiTransport implements AdminApiTransport {
     this.agents['http:'].destroy();
     this.agents['https:'].destroy();
   }
-}
-
-/** Answers the connect-time lookup with the addresses the guard checked. */
-function pinnedLookup(addresses: ResolvedAddress[]): LookupFunction {
-  return (_hostname, options, callback) => {
-    const wanted = options.family === 4 || options.family === 6 ? options.family : 0;
-    const usable = wanted ? addresses.filter((a) => a.family === wanted) : addresses;
-    if (usable.length === 0) {
-      const error: NodeJS.ErrnoException = Object.assign(new Error(`No IPv${wanted} address`), { code: 'ENOTFOUND' });
-      return callback(error, '', 0);
-    }
-    if (options.all)
-      return callback(
-        null,
-        usable.map(({ address, family }) => ({ address, family })),
-      );
-    callback(null, usable[0].address, usable[0].family);
-  };
 }
