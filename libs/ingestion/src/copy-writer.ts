@@ -5,6 +5,8 @@ import { copyLine } from './copy-text.js';
 
 type Field = string | number | null | undefined;
 
+const MAX_QUEUED_BYTES = 4 * 1024 * 1024;
+
 /** Rows streamed into one table; COPY on PostgreSQL, batched INSERTs on PGlite. */
 export interface RowWriter {
   readonly count: number;
@@ -98,7 +100,10 @@ export class CopyWriter implements RowWriter {
     if (!this.buffer) return;
     const chunk = this.buffer;
     this.buffer = '';
-    if (!this.stream.write(chunk)) {
+    this.stream.write(chunk);
+    // Up to a few MB may wait in the socket's queue: PostgreSQL loads one part while the next is parsed.
+    // Waiting for 'drain' after every 64 KiB would make the two take turns instead.
+    if (this.stream.writableLength > MAX_QUEUED_BYTES) {
       await Promise.race([once(this.stream, 'drain'), this.done]);
     }
   }
