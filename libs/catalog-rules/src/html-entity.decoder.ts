@@ -1,5 +1,7 @@
 // Only entities closed by ";" are decoded, so "AT&T" and "R&D" in plain text stay as written.
-const ENTITY = /&(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z][a-zA-Z0-9]{1,31}));/g;
+// An entity may be escaped once more ("&amp;nbsp;", "&amp;amp;", "&amp;#8211;"): exports that escape text that
+// was already escaped. Such a double escape is decoded in the same pass, as the entity it wraps.
+const ENTITY = /&(amp;)?(?:#(\d{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z][a-zA-Z0-9]{1,31}));/g;
 
 // prettier-ignore
 const NAMED: ReadonlyMap<string, string> = new Map(
@@ -35,16 +37,23 @@ function fromCodePoint(code: number): string {
 
 function replaceEntity(
   match: string,
+  escaped: string | undefined,
   dec: string | undefined,
   hex: string | undefined,
   name: string | undefined,
 ): string {
   if (dec !== undefined) return fromCodePoint(Number(dec));
   if (hex !== undefined) return fromCodePoint(parseInt(hex, 16));
-  return NAMED.get(name!) ?? match;
+  const named = NAMED.get(name!);
+  if (named !== undefined) return named;
+  // "&amp;foo;" with an unknown name is an escaped "&foo;", as one decode makes it.
+  return escaped ? `&${match.slice(5)}` : match;
 }
 
-/** Decodes HTML character references (`&amp;`, `&#8211;`, `&#x2019;`) once; unknown names stay as written. */
+/**
+ * Decodes HTML character references (`&amp;`, `&#8211;`, `&#x2019;`) once; unknown names stay as written. An entity
+ * escaped twice (`&amp;nbsp;`, `&amp;amp;`) is decoded fully, since the second escape is a mistake of the export.
+ */
 export function decodeHtmlEntities(text: string): string {
   return text.indexOf('&') < 0 ? text : text.replace(ENTITY, replaceEntity);
 }

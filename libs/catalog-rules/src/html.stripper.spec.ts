@@ -27,8 +27,8 @@ describe('stripHtml', () => {
     );
   });
 
-  it('decodes entities once', () => {
-    expect(stripHtml('Tom &amp; Jerry&nbsp;&ndash; &#8220;quoted&#8221; &amp;lt;')).toBe('Tom & Jerry – “quoted” &lt;');
+  it('decodes entities, and entities escaped twice', () => {
+    expect(stripHtml('Tom &amp; Jerry&nbsp;&ndash; &#8220;quoted&#8221; &amp;lt;')).toBe('Tom & Jerry – “quoted” <');
   });
 
   it('strips markup that an export escaped as entities', () => {
@@ -59,6 +59,14 @@ describe('decodeHtmlEntities', () => {
 
   it('maps &#150; style references through Windows-1252', () => {
     expect(decodeHtmlEntities('10&#150;20 &#128;')).toBe('10–20 €');
+  });
+
+  it('decodes entities escaped twice in full', () => {
+    expect(decodeHtmlEntities('Tom&amp;amp;Jerry&amp;nbsp;set &amp;#8211; &amp;eacute;')).toBe(
+      'Tom&Jerry\u00A0set – é',
+    );
+    expect(decodeHtmlEntities('&amp;bogus; &amp; AT&amp;T')).toBe('&bogus; & AT&T');
+    expect(stripHtml('&amp;lt;p&amp;gt;Soft&amp;nbsp;cotton&amp;lt;/p&amp;gt;')).toBe('Soft cotton');
   });
 
   it('leaves unknown names and ampersands without a semicolon alone', () => {

@@ -46,7 +46,8 @@ export function stripHtml(html: string): string {
 export function htmlToText(html: string): string {
   let text = HAS_TAG.test(html) ? html.replace(MARKUP, replaceMarkup) : html;
   text = decodeHtmlEntities(text);
-  // Exports that escape their HTML ("&lt;p&gt;Soft cotton&lt;/p&gt;") only show their tags once decoded.
-  if (html.includes('&lt;') && HAS_TAG.test(text)) text = text.replace(MARKUP, replaceMarkup);
+  // Exports that escape their HTML ("&lt;p&gt;Soft cotton&lt;/p&gt;", even "&amp;lt;p&amp;gt;") only show their tags
+  // once decoded.
+  if (html.includes('lt;') && HAS_TAG.test(text)) text = text.replace(MARKUP, replaceMarkup);
   return text;
 }

@@ -135,6 +135,21 @@ export const ISSUE_CODES = {
       'The GTIN is from a restricted range (in-store numbers 02/04/2xx, coupons 98/99) and cannot identify a product for sale.',
     hint: 'Use the GTIN assigned by the manufacturer, not an in-store or coupon number; leave gtin empty if there is none.',
   },
+  DUPLICATE_GTIN: {
+    severity: 'WARNING',
+    summary: 'Another item earlier in the same feed has the same GTIN.',
+    hint: 'Each distinct product needs its own GTIN; if you do not have one, leave gtin empty and set identifier_exists=no.',
+  },
+  MPN_SPREADSHEET_DAMAGED: {
+    severity: 'WARNING',
+    summary: 'A spreadsheet turned the MPN into scientific notation; its digits are lost, so it is ignored.',
+    hint: 'Format the MPN column as text in the spreadsheet, write the real part numbers back in, and re-export.',
+  },
+  ID_SPREADSHEET_DAMAGED: {
+    severity: 'WARNING',
+    summary: 'A spreadsheet turned the id (or item_group_id) into scientific notation; its digits are lost.',
+    hint: 'Format the id column as text in the spreadsheet, write the real ids (SKUs) back in, and re-export.',
+  },
   GTIN_SPREADSHEET_DAMAGED: {
     severity: 'ERROR',
     summary: 'A spreadsheet turned the barcode into scientific notation; its last digits are lost.',

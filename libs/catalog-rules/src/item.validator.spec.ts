@@ -386,8 +386,74 @@ describe('ItemValidator: duplicate ids', () => {
     const validator = new ItemValidator({ mode: 'REPLACE' });
     validator.validate({ row: 2, fields: { ...COMPLETE } });
     expect(codes(validator.validate({ row: 3, fields: { ...COMPLETE, id: ' SKU-1 ' } }))).toContain('DUPLICATE_ID');
-    expect(codes(validator.validate({ row: 4, fields: { ...COMPLETE, id: 'SKU-2' } }))).toEqual([]);
+    expect(codes(validator.validate({ row: 4, fields: { ...COMPLETE, id: 'SKU-2', gtin: '5901234123457' } }))).toEqual(
+      [],
+    );
     expect(codes(new ItemValidator({ mode: 'REPLACE' }).validate({ row: 5, fields: { ...COMPLETE } }))).toEqual([]);
+  });
+});
+
+describe('ItemValidator: duplicate GTINs', () => {
+  it('warns on the second and later items with a GTIN already used, naming the row of the first', () => {
+    const validator = new ItemValidator({ mode: 'REPLACE' });
+    const first = validator.validate({ row: 2, fields: { ...COMPLETE } });
+    const second = validator.validate({ row: 5, fields: { ...COMPLETE, id: 'SKU-2', item_group_id: 'G', size: 'M' } });
+    const third = validator.validate({ row: 9, fields: { ...COMPLETE, id: 'SKU-3', gtin: ' 4006381333931 ' } });
+    expect(codes(first)).toEqual([]);
+    for (const later of [second, third]) {
+      expect(later.product).not.toBeNull();
+      expect(later.product!.gtin).toBe('4006381333931');
+      const found = issue(later, 'DUPLICATE_GTIN');
+      expect(found).toMatchObject({ severity: 'WARNING', attribute: 'gtin', value: '4006381333931' });
+      expect(found.message).toContain('row 2');
+      expect(found.hint).toContain('identifier_exists=no');
+    }
+  });
+
+  it('compares the GTIN as read, ignores rejected GTINs and keeps runs apart', () => {
+    const validator = new ItemValidator({ mode: 'REPLACE' });
+    validator.validate({ row: 2, fields: { ...COMPLETE, gtin: '4006-3813-3393-1' } });
+    expect(codes(validator.validate({ row: 3, fields: { ...COMPLETE, id: 'B' } }))).toEqual(['DUPLICATE_GTIN']);
+    const bad = { ...COMPLETE, gtin: '4006381333932' };
+    validator.validate({ row: 4, fields: { ...bad, id: 'C' } });
+    expect(codes(validator.validate({ row: 5, fields: { ...bad, id: 'D' } }))).toEqual(['INVALID_GTIN_CHECK_DIGIT']);
+    expect(codes(new ItemValidator({ mode: 'REPLACE' }).validate({ row: 6, fields: { ...COMPLETE } }))).toEqual([]);
+  });
+
+  it('says nothing more about an item that repeats an earlier id', () => {
+    const validator = new ItemValidator({ mode: 'REPLACE' });
+    validator.validate({ row: 2, fields: { ...COMPLETE } });
+    expect(codes(validator.validate({ row: 3, fields: { ...COMPLETE } }))).toEqual(['DUPLICATE_ID']);
+  });
+});
+
+describe('ItemValidator: identifiers damaged by a spreadsheet', () => {
+  it('warns about an mpn in scientific notation and ignores it', () => {
+    const result = withFields({ gtin: undefined, mpn: '3.65275E+11' });
+    const found = issue(result, 'MPN_SPREADSHEET_DAMAGED');
+    expect(found).toMatchObject({ severity: 'WARNING', attribute: 'mpn', value: '3.65275E+11' });
+    expect(found.message).toContain('scientific notation');
+    expect(found.hint).toContain('as text');
+    expect(result.product).not.toBeNull();
+    expect(result.product!.mpn).toBeNull();
+    // The mpn given has its own issue; MISSING_IDENTIFIER would only repeat it.
+    expect(codes(result)).toEqual(['MPN_SPREADSHEET_DAMAGED']);
+  });
+
+  it('warns about an id or item_group_id in scientific notation and keeps it', () => {
+    const result = withFields({ id: '4,6347E+11', item_group_id: '7E+12', size: 'M' });
+    expect(issue(result, 'ID_SPREADSHEET_DAMAGED')).toMatchObject({ severity: 'WARNING', attribute: 'id' });
+    expect(result.issues.filter((i) => i.code === 'ID_SPREADSHEET_DAMAGED').map((i) => i.attribute)).toEqual([
+      'id',
+      'item_group_id',
+    ]);
+    expect(result.product).toMatchObject({ offerId: '4,6347E+11', itemGroupId: '7E+12' });
+  });
+
+  it('leaves identifiers that only contain an E alone', () => {
+    for (const value of ['12E40', '3E5', 'AB-1.5E+3', '1.5E+3X']) {
+      expect(codes(withFields({ id: value, mpn: value }))).toEqual([]);
+    }
   });
 });
 
@@ -631,7 +697,7 @@ describe('ItemValidator.summary', () => {
     const validator = new ItemValidator({ mode: 'REPLACE' });
     validator.validate({ row: 2, fields: { ...COMPLETE } });
     validator.validate({ row: 3, fields: { ...COMPLETE } });
-    validator.validate({ row: 4, fields: { ...COMPLETE, id: 'SKU-2', brand: '' } });
+    validator.validate({ row: 4, fields: { ...COMPLETE, id: 'SKU-2', brand: '', gtin: '5901234123457' } });
     expect(validator.summary()).toEqual({
       items: 3,
       accepted: 2,

@@ -33,6 +33,9 @@ const ISO_DATE =
 const URL_LIST_SEPARATOR = /\s*[,;|]\s*(?=(?:https?:)?\/\/)|\s+(?=(?:https?:)?\/\/)/i;
 // Without any of these a cell holds one URL and needs no split.
 const MAY_LIST_SEVERAL = /[\s,;|]/;
+// What a spreadsheet writes for a long number in an identifier column: "3.65275E+11", "4,6347E+11", "7E+12". The
+// explicit "+" (which spreadsheets always write) keeps SKUs such as "12E40" from looking damaged.
+const SPREADSHEET_SCIENTIFIC = /^\d(?:[.,]\d+)?E\+\d{1,3}$/i;
 
 const MISSING_HINTS: Readonly<Record<string, string>> = {
   id: 'Give the item a unique id of at most 50 characters; your SKU works.',
@@ -49,6 +52,8 @@ class ItemRun {
   readonly issues: ItemIssue[] = [];
   itemId: string | null = null;
   hasError = false;
+  /** The item repeats an earlier id: DUPLICATE_ID says all there is to say about it. */
+  repeatsId = false;
 
   constructor(readonly row: number) {}
 
@@ -86,6 +91,8 @@ export class ItemValidator {
   private readonly replace: boolean;
   private readonly defaultCurrency: string | null;
   private readonly firstRowById = new Map<string, number>();
+  /** GTIN → row of the first item that carried it; like the ids, bounded by the feed's size. */
+  private readonly firstRowByGtin = new Map<string, number>();
   private readonly totals = { items: 0, accepted: 0, rejected: 0, errors: 0, warnings: 0 };
   private readonly byCode = new Map<IssueCode, number>();
 
@@ -145,7 +152,7 @@ export class ItemValidator {
       case 'price':
         return this.applyPrice(spec, raw, product, run);
       case 'gtin':
-        return applyGtin(spec, raw, product, run);
+        return this.applyGtin(spec, raw, product, run);
       case 'category':
         return applyCategory(spec, raw, product, run);
       case 'integer':
@@ -171,6 +178,14 @@ export class ItemValidator {
       return false;
     }
     if (text.length > spec.maxLength!) return tooLong(spec, raw, text.length, run);
+    if (SPREADSHEET_SCIENTIFIC.test(text)) {
+      run.raise(
+        spec.name,
+        'ID_SPREADSHEET_DAMAGED',
+        text,
+        `${spec.name} "${text}" is a number that a spreadsheet program turned into scientific notation; its digits are lost, so it may not match the item's real ${spec.name}.`,
+      );
+    }
     if (isOfferId) {
       const firstRow = this.firstRowById.get(text);
       if (firstRow !== undefined) {
@@ -180,6 +195,7 @@ export class ItemValidator {
           text,
           `id "${text}" was already used by the item at row ${firstRow}; this item is rejected.`,
         );
+        run.repeatsId = true;
         return false;
       }
       this.firstRowById.set(text, run.row);
@@ -195,6 +211,16 @@ export class ItemValidator {
     if (!text) {
       if (spec.required && this.replace)
         this.missing(spec, run, raw, spec.html ? 'has no text once its HTML is removed' : 'is blank');
+      return false;
+    }
+    if (spec.name === 'mpn' && SPREADSHEET_SCIENTIFIC.test(text)) {
+      run.raise(
+        spec.name,
+        'MPN_SPREADSHEET_DAMAGED',
+        text,
+        `mpn "${text}" is a number that a spreadsheet program turned into scientific notation; its digits are lost, so mpn was ignored.`,
+        'Format the MPN column as text in the spreadsheet, write the real part numbers back in, and re-export.',
+      );
       return false;
     }
     if (spec.maxLength !== undefined && text.length > spec.maxLength) {
@@ -279,6 +305,24 @@ export class ItemValidator {
     }
     product.salePriceMinor = minor;
     product.currency ??= currency;
+    return true;
+  }
+
+  private applyGtin(spec: AttributeSpec, raw: string, product: NormalizedProduct, run: ItemRun): boolean {
+    if (!applyGtin(spec, raw, product, run)) return false;
+    const gtin = product.gtin!;
+    if (run.repeatsId) return true;
+    const firstRow = this.firstRowByGtin.get(gtin);
+    if (firstRow === undefined) {
+      this.firstRowByGtin.set(gtin, run.row);
+    } else {
+      run.raise(
+        spec.name,
+        'DUPLICATE_GTIN',
+        gtin,
+        `gtin ${gtin} was already used by the item at row ${firstRow}; one GTIN cannot identify two products.`,
+      );
+    }
     return true;
   }
 

@@ -10,7 +10,8 @@ export type ReaderIssueCode =
   | 'DUPLICATE_COLUMN'
   | 'DUPLICATE_ELEMENT'
   | 'XML_UNESCAPED_AMPERSAND'
-  | 'ORPHAN_VARIANT';
+  | 'ORPHAN_VARIANT'
+  | 'INACTIVE_PRODUCT_SKIPPED';
 
 export function readerIssue(
   severity: ItemIssue['severity'],

@@ -5,9 +5,17 @@ describe('Shopify product CSV', () => {
     const result = await readAll(sample('shopify/product_template.csv'));
     expect(result.error).toBeNull();
     expect(result.meta).toMatchObject({ format: 'CSV', dialect: 'SHOPIFY', encoding: 'utf-8', delimiter: ',' });
-    expect(result.issues).toEqual([]);
-    // 12 shirt variants + 3 jeans (the 4th jeans row only adds an image) + 1 beanie
-    expect(result.items).toHaveLength(16);
+    // 12 shirt variants + 3 jeans (the 4th jeans row only adds an image) + 1 beanie; the jeans are a draft and
+    // the beanie is archived (both Published FALSE), so only the 12 shirts are items.
+    expect(result.issues.map((issue) => [issue.row, issue.code, issue.attribute, issue.value, issue.itemId])).toEqual([
+      [14, 'INACTIVE_PRODUCT_SKIPPED', 'custom:Status', 'draft', 'PNT_DEN_285'],
+      [15, 'INACTIVE_PRODUCT_SKIPPED', 'custom:Status', 'draft', 'PNT_DEN_305'],
+      [16, 'INACTIVE_PRODUCT_SKIPPED', 'custom:Status', 'draft', 'PNT_DEN_405'],
+      [18, 'INACTIVE_PRODUCT_SKIPPED', 'custom:Status', 'archived', 'HAT_GRY_275'],
+    ]);
+    expect(result.issues.every((issue) => issue.severity === 'WARNING')).toBe(true);
+    expect(result.issues[0].hint).toContain('active/published');
+    expect(result.items).toHaveLength(12);
 
     const shirt = itemById(result, 'SRT_COT_111');
     expect(shirt.row).toBe(2);
@@ -42,28 +50,33 @@ describe('Shopify product CSV', () => {
       size: 'L',
       description: shirt.fields.description,
     });
+  });
 
-    const jeans = itemById(result, 'PNT_DEN_285');
-    // Compare At Price 64.95 is below the price: no sale.
-    expect(jeans.fields).toMatchObject({
-      price: '95',
-      size: '28',
-      shipping_weight: '226.796185 g',
-      'custom:Status': 'draft',
-    });
-    expect(jeans.fields.sale_price).toBeUndefined();
-
-    const hat = itemById(result, 'HAT_GRY_275');
-    expect(hat.row).toBe(18);
-    expect(hat.fields).toMatchObject({
-      price: '22.99',
-      sale_price: '17.99',
-      condition: 'refurbished',
-      'custom:Status': 'archived',
-    });
+  it('skips draft, archived and unpublished products, one warning per variant, and reads active ones', async () => {
+    const csv = [
+      'Handle,Title,Option1 Name,Option1 Value,Variant SKU,Variant Price,Variant Compare At Price,Published,Status',
+      'hat,Hat,Title,Default Title,HAT-1,17.99,22.99,TRUE,active',
+      'jeans,Jeans,Size,28,J-28,95,64.95,FALSE,draft',
+      'jeans,,,30,J-30,95,,,',
+      'old,Old,,,,10,,true,archived',
+      'hidden,Hidden,,,H-1,10,,false,',
+      'legacy,Legacy,,,L-1,10,,FALSE,',
+    ].join('\n');
+    const result = await readAll(csv);
+    expect(result.items.map((item) => item.fields.id)).toEqual(['HAT-1']);
+    const hat = result.items[0];
+    expect(hat.fields).toMatchObject({ price: '22.99', sale_price: '17.99', 'custom:Status': 'active' });
     // A single variant is not a group, and "Default Title" is not an option.
     expect(hat.fields.item_group_id).toBeUndefined();
     expect(Object.keys(hat.fields).some((key) => key.startsWith('custom:Title'))).toBe(false);
+    expect(result.issues.map((issue) => [issue.row, issue.attribute, issue.value, issue.itemId])).toEqual([
+      [3, 'custom:Status', 'draft', 'J-28'],
+      [4, 'custom:Status', 'draft', 'J-30'],
+      [5, 'custom:Status', 'archived', 'old-1'],
+      [6, 'custom:Published', 'false', 'H-1'],
+      [7, 'custom:Published', 'FALSE', 'L-1'],
+    ]);
+    expect(result.issues.every((issue) => issue.code === 'INACTIVE_PRODUCT_SKIPPED')).toBe(true);
   });
 
   it('reads the legacy template: blank first SKU, escaped inch marks, option names only on the product row', async () => {
@@ -120,8 +133,12 @@ describe('Shopify product CSV', () => {
     const result = await readAll(sample('shopify/products_export_velofant.csv'));
     expect(result.meta?.dialect).toBe('SHOPIFY');
     expect(result.meta?.headers).toHaveLength(63);
-    expect(result.issues).toEqual([]);
-    expect(result.items).toHaveLength(19);
+    // Two used bikes are archived (and unpublished): crescent-chess-28 (line 66) and vit-bla-monark-28-10vxl (99).
+    expect(result.issues.map((issue) => [issue.row, issue.code, issue.value, issue.itemId])).toEqual([
+      [66, 'INACTIVE_PRODUCT_SKIPPED', 'archived', 'crescent-chess-28-1'],
+      [99, 'INACTIVE_PRODUCT_SKIPPED', 'archived', 'vit-bla-monark-28-10vxl-1'],
+    ]);
+    expect(result.items).toHaveLength(17);
 
     const wheelset = itemById(result, 'WH-FS-700C-BK-V1');
     expect(wheelset.fields).toMatchObject({
@@ -149,12 +166,7 @@ describe('Shopify product CSV', () => {
     });
     expect(itemById(result, 'RK-CRANE-BLK').row).toBe(110);
     expect(itemById(result, 'nordstjerna-26-1').fields.title).toBe('Nordstjerna, 26"');
-    expect(itemById(result, 'crescent-chess-28-1').fields['custom:Status']).toBe('archived');
-    // Product Category is Shopify's taxonomy: a category Google lacks becomes its deepest Google ancestor.
-    expect(itemById(result, 'crescent-chess-28-1').fields).toMatchObject({
-      google_product_category: 'Sporting Goods > Outdoor Recreation > Cycling > Bicycles',
-      'custom:Product Category': 'Sporting Goods > Outdoor Recreation > Cycling > Bicycles > Road Bikes',
-    });
+    expect(itemById(result, 'nordstjerna-26-1').fields['custom:Status']).toBe('active');
     expect(itemById(result, 'LK-Varedo-Blk').fields.google_product_category).toBe(
       'Sporting Goods > Outdoor Recreation > Cycling > Bicycle Accessories > Bicycle Locks',
     );

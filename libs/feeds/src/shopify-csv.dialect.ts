@@ -3,6 +3,7 @@ import type { HeaderTable } from './column.planner.js';
 import { exportNumber, type CsvDialectDefinition, type CsvDialectReader, type ItemSink } from './csv.dialect.js';
 import { addField, addImages, type ItemFields } from './item-fields.builder.js';
 import { readerIssue } from './feed.issues.js';
+import { inactiveProductIssue, StatusColumn } from './inactive-product.js';
 import { optionAttribute } from './variant-option.mapper.js';
 
 const CONSUMED: Record<string, string> = {
@@ -97,6 +98,8 @@ class ShopifyCsvReader implements CsvDialectReader {
   private readonly categoryHeader: string;
   /** Shopify category → what google_product_category gets; a catalog repeats a few categories many times. */
   private readonly categories = new Map<string, string>();
+  private readonly status: StatusColumn;
+  private readonly published: StatusColumn;
 
   constructor(
     private readonly table: HeaderTable,
@@ -105,6 +108,8 @@ class ShopifyCsvReader implements CsvDialectReader {
     this.inherits = table.copied.map((column) => !VARIANT_ONLY.test(column.header.toLowerCase()));
     this.handleHeader = this.originalHeader('handle', 'Handle');
     this.categoryHeader = this.originalHeader('product category', 'Product Category');
+    this.status = new StatusColumn(table.headers, 'status');
+    this.published = new StatusColumn(table.headers, 'published');
   }
 
   row(cells: readonly string[], line: number): void {
@@ -143,6 +148,16 @@ class ShopifyCsvReader implements CsvDialectReader {
   }
 
   private emitVariants(group: ShopifyGroup, more: boolean): void {
+    const inactive = this.inactive(group.parent.cells);
+    if (inactive) {
+      group.variants.forEach((variant, k) => {
+        const id = this.table.get(variant.cells, 'variant sku') || `${group.handle}-${group.flushed + k + 1}`;
+        this.sink.issue(inactiveProductIssue(variant.line, inactive.column, inactive.value, id));
+      });
+      group.flushed += group.variants.length;
+      group.variants = [];
+      return;
+    }
     const grouped = more || group.flushed + group.variants.length > 1;
     group.variants.forEach((variant, k) => this.emitVariant(group, variant, group.flushed + k + 1, grouped));
     group.flushed += group.variants.length;
@@ -228,6 +243,15 @@ class ShopifyCsvReader implements CsvDialectReader {
     t.copy(fields, own, parent, this.inherits);
     t.override(fields, own, parent);
     this.sink.item(variant.line, fields);
+  }
+
+  /** Status draft or archived, or Published false, on the product row: the product is not for sale. */
+  private inactive(parent: readonly string[]): { column: StatusColumn; value: string } | null {
+    const status = this.status.get(parent);
+    if (/^(draft|archived)$/i.test(status)) return { column: this.status, value: status };
+    const published = this.published.get(parent);
+    if (/^false$/i.test(published)) return { column: this.published, value: published };
+    return null;
   }
 
   /**

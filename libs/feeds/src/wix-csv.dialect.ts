@@ -9,6 +9,7 @@ import {
 } from './csv.dialect.js';
 import { addField, addImages, type ItemFields } from './item-fields.builder.js';
 import { readerIssue } from './feed.issues.js';
+import { inactiveProductIssue, StatusColumn } from './inactive-product.js';
 import { optionAttribute } from './variant-option.mapper.js';
 
 /** Wix exports media as bare ids; this is where Wix serves them. */
@@ -89,6 +90,7 @@ class WixCsvReader implements CsvDialectReader {
   private group: WixGroup | null = null;
   private readonly optionNumbers: number[];
   private readonly handleHeader: string;
+  private readonly visible: StatusColumn;
 
   constructor(
     private readonly table: HeaderTable,
@@ -103,6 +105,7 @@ class WixCsvReader implements CsvDialectReader {
       ),
     ].sort((a, b) => a - b);
     this.handleHeader = table.col('handleid') >= 0 ? table.headers[table.col('handleid')] : 'handleId';
+    this.visible = new StatusColumn(table.headers, 'visible');
   }
 
   row(cells: readonly string[], line: number): void {
@@ -138,11 +141,29 @@ class WixCsvReader implements CsvDialectReader {
     const group = this.group;
     this.group = null;
     if (!group) return;
+    // A hidden product is hidden with all its variants; a visible one can still hide some variants.
+    const hidden = this.hidden(group.product.cells);
     if (group.variants.length === 0) {
-      this.emit(group, group.product, null, false);
+      if (hidden) this.skip(group.product, hidden, this.table.get(group.product.cells, 'sku') || group.handleId);
+      else this.emit(group, group.product, null, false);
       return;
     }
-    group.variants.forEach((variant, k) => this.emit(group, variant, k + 1, group.variants.length > 1));
+    const shown = hidden ? 0 : group.variants.filter((variant) => !this.hidden(variant.cells)).length;
+    group.variants.forEach((variant, k) => {
+      const value = hidden || this.hidden(variant.cells);
+      if (value) this.skip(variant, value, this.table.get(variant.cells, 'sku') || `${group.handleId}-${k + 1}`);
+      else this.emit(group, variant, k + 1, shown > 1);
+    });
+  }
+
+  /** The row's visible value when it is false, else ''. */
+  private hidden(cells: readonly string[]): string {
+    const visible = this.visible.get(cells);
+    return /^false$/i.test(visible) ? visible : '';
+  }
+
+  private skip(row: WixRow, value: string, id: string): void {
+    this.sink.issue(inactiveProductIssue(row.line, this.visible, value, id));
   }
 
   private emit(group: WixGroup, row: WixRow, n: number | null, grouped: boolean): void {

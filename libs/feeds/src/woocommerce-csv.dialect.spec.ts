@@ -101,4 +101,28 @@ describe('WooCommerce product CSV', () => {
       ['c', '0.25 kg'],
     ]);
   });
+
+  it('skips private (0) and draft (-1) products, and the variations of an unpublished parent', async () => {
+    const csv = [
+      'ID,Type,SKU,Name,Published,Regular price,Parent',
+      '1,simple,a,A,1,10,',
+      '2,simple,b,B,0,10,',
+      '3,simple,,C,-1,10,',
+      '4,variable,tee,Tee,-1,,',
+      '5,variation,tee-s,,1,10,tee',
+      '6,variable,cap,Cap,1,,',
+      '7,variation,cap-s,,1,10,cap',
+      '8,variation,cap-m,,0,10,cap',
+    ].join('\n');
+    const result = await readAll(csv);
+    expect(result.items.map((item) => item.fields.id)).toEqual(['a', 'cap-s']);
+    expect(result.issues.map((issue) => [issue.row, issue.code, issue.attribute, issue.value, issue.itemId])).toEqual([
+      [3, 'INACTIVE_PRODUCT_SKIPPED', 'custom:Published', '0', 'b'],
+      [4, 'INACTIVE_PRODUCT_SKIPPED', 'custom:Published', '-1', '3'],
+      [6, 'INACTIVE_PRODUCT_SKIPPED', 'custom:Published', '-1', 'tee-s'],
+      [9, 'INACTIVE_PRODUCT_SKIPPED', 'custom:Published', '0', 'cap-m'],
+    ]);
+    expect(result.issues[0]).toMatchObject({ severity: 'WARNING' });
+    expect(result.issues[0].hint).toContain('active/published');
+  });
 });

@@ -2,6 +2,7 @@ import { CUSTOM_PREFIX } from '@brandshelf/catalog-rules';
 import type { HeaderTable } from './column.planner.js';
 import { exportNumber, type CsvDialectDefinition, type CsvDialectReader, type ItemSink } from './csv.dialect.js';
 import { addField, addImages, type ItemFields } from './item-fields.builder.js';
+import { inactiveProductIssue, StatusColumn } from './inactive-product.js';
 import { optionAttribute } from './variant-option.mapper.js';
 
 const CONSUMED: Record<string, string> = {
@@ -35,7 +36,12 @@ interface VariableParent {
   productType: string;
   brand: string;
   images: string[];
+  /** The parent's Published value when it is not published (its variations are not sold either), else ''. */
+  unpublished: string;
 }
+
+/** Published: 1 published, 0 private, -1 draft. */
+const UNPUBLISHED = /^(0|-1)$/;
 
 /**
  * WooCommerce product CSV (core exporter/importer columns). One row is one product or variation:
@@ -92,6 +98,7 @@ class WooCommerceCsvReader implements CsvDialectReader {
   private readonly attributeNumbers: number[];
   private readonly idHeader: string;
   private readonly typeHeader: string;
+  private readonly published: StatusColumn;
 
   constructor(
     private readonly table: HeaderTable,
@@ -111,6 +118,7 @@ class WooCommerceCsvReader implements CsvDialectReader {
     ].sort((a, b) => a - b);
     this.idHeader = table.col('id') >= 0 ? table.headers[table.col('id')] : 'ID';
     this.typeHeader = table.col('type') >= 0 ? table.headers[table.col('type')] : 'Type';
+    this.published = new StatusColumn(table.headers, 'published');
   }
 
   row(cells: readonly string[], line: number): void {
@@ -123,6 +131,7 @@ class WooCommerceCsvReader implements CsvDialectReader {
     const sku = t.get(cells, 'sku');
     const wooId = t.get(cells, 'id');
     const images = splitImages(t.get(cells, 'images'));
+    const published = this.published.get(cells);
 
     // A grouped product is a page listing other products (each its own row); it has no price of its own.
     if (types.includes('grouped')) return;
@@ -134,12 +143,18 @@ class WooCommerceCsvReader implements CsvDialectReader {
         productType: t.get(cells, 'categories'),
         brand: t.get(cells, 'brands'),
         images,
+        unpublished: UNPUBLISHED.test(published) ? published : '',
       });
       return;
     }
 
     const parentRef = t.get(cells, 'parent');
     const parent = parentRef ? this.parents.get(parentRef) : undefined;
+    const unpublished = UNPUBLISHED.test(published) ? published : (parent?.unpublished ?? '');
+    if (unpublished) {
+      this.sink.issue(inactiveProductIssue(line, this.published, unpublished, sku || wooId || null));
+      return;
+    }
     const fields: ItemFields = {};
     addField(fields, 'id', sku || wooId);
     addField(fields, 'title', t.get(cells, 'name') || (parent?.title ?? ''));

@@ -101,19 +101,35 @@ function field(run: SampleRun, id: string, name: string): RawItem['fields'][stri
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => from + k);
 
 describe('the sample feeds in ../shared/samples give sensible results', () => {
-  it('shopify/product_template.csv: 16 variants, every barcode destroyed by Excel', async () => {
+  it('shopify/product_template.csv: 16 variants, 4 of them inactive, every barcode destroyed by Excel', async () => {
     // USD: the template's per-market columns price it for "United States"; its cells are bare numbers.
     const run = await ingestSample('shopify/product_template.csv', 'USD');
     expect(run.error).toBeNull();
     expect(run.meta).toMatchObject({ format: 'CSV', dialect: 'SHOPIFY', encoding: 'utf-8', delimiter: ',' });
     // example-shirt: 12 variant rows (lines 2–13, Color × Size); example-pants: 3 variant rows (14–16) and
-    // an image-only row (17) that is no item; example-hat: 1 row (18).
-    expect(counts(run)).toEqual({ rowsRead: 16, accepted: 0, rejected: 16 });
+    // an image-only row (17) that is no item; example-hat: 1 row (18). The pants are Status draft and the hat
+    // archived (both Published FALSE): their 4 variants are skipped with a warning each, not read as items.
+    expect(counts(run)).toEqual({ rowsRead: 12, accepted: 0, rejected: 12 });
     // Every Variant Barcode is in scientific notation (3.65275E+11 …): the digits are gone, so the items are
     // rejected rather than published with a wrong GTIN. A Shopify CSV has no product URL column, so
     // MISSING_REQUIRED link on every item is expected for a Shopify export uploaded as a generic feed.
-    expect(tally(run)).toEqual({ 'GTIN_SPREADSHEET_DAMAGED:gtin': 16, 'MISSING_REQUIRED:link': 16 });
-    expect(rowsWith(run, 'GTIN_SPREADSHEET_DAMAGED')).toEqual([...range(2, 16), 18]);
+    // The shirt's product row (line 2) has Google Shopping / MPN 3.65275E+11, which all 12 variants inherit.
+    expect(tally(run)).toEqual({
+      'INACTIVE_PRODUCT_SKIPPED:custom:Status': 4,
+      'GTIN_SPREADSHEET_DAMAGED:gtin': 12,
+      'MPN_SPREADSHEET_DAMAGED:mpn': 12,
+      'MISSING_REQUIRED:link': 12,
+    });
+    expect(rowsWith(run, 'GTIN_SPREADSHEET_DAMAGED')).toEqual(range(2, 13));
+    expect(rowsWith(run, 'MPN_SPREADSHEET_DAMAGED')).toEqual(range(2, 13));
+    expect(
+      run.issues.filter((issue) => issue.code === 'INACTIVE_PRODUCT_SKIPPED').map((i) => [i.row, i.value]),
+    ).toEqual([
+      [14, 'draft'],
+      [15, 'draft'],
+      [16, 'draft'],
+      [18, 'archived'],
+    ]);
     expect(run.issues.find((issue) => issue.row === 3 && issue.code === 'GTIN_SPREADSHEET_DAMAGED')).toMatchObject({
       severity: 'ERROR',
       itemId: 'SRT_COT_122',
@@ -123,9 +139,15 @@ describe('the sample feeds in ../shared/samples give sensible results', () => {
     expect(run.items.filter((item) => item.fields.item_group_id === 'example-shirt')).toHaveLength(12);
     expect(field(run, 'SRT_COT_433', 'color')).toBe('Purple');
     expect(field(run, 'SRT_COT_433', 'size')).toBe('L');
-    expect(field(run, 'HAT_GRY_275', 'item_group_id')).toBeUndefined();
-    // validator: the MPN column holds the same Excel-damaged number (3.65275E+11) and passes unremarked.
+    expect(run.items.some((item) => item.fields.id === 'HAT_GRY_275')).toBe(false);
+    // The MPN column holds the same Excel-damaged number (3.65275E+11): warned about and ignored.
     expect(field(run, 'SRT_COT_111', 'mpn')).toBe('3.65275E+11');
+    expect(run.issues.find((issue) => issue.code === 'MPN_SPREADSHEET_DAMAGED')).toMatchObject({
+      severity: 'WARNING',
+      row: 2,
+      itemId: 'SRT_COT_111',
+      value: '3.65275E+11',
+    });
   });
 
   it('shopify/product_template_legacy.csv: 3 variants of one shirt without description or variant axis', async () => {
@@ -167,29 +189,31 @@ describe('the sample feeds in ../shared/samples give sensible results', () => {
     expect(field(run, 'watering-can-1', 'availability')).toBe('out_of_stock');
   });
 
-  it('shopify/products_export_velofant.csv: 14 products, 19 variants, apostrophe barcodes', async () => {
+  it('shopify/products_export_velofant.csv: 14 products, 19 variants, 2 archived, apostrophe barcodes', async () => {
     // SEK: a Swedish shop; its Prisjakt feed prices the same products (3499/2999, 599 …) in SEK.
     const run = await ingestSample('shopify/products_export_velofant.csv', 'SEK');
     expect(run.error).toBeNull();
     expect(run.meta).toMatchObject({ format: 'CSV', dialect: 'SHOPIFY', delimiter: ',' });
     // 14 handles; ken-mid-rise-bar, ken-frontrack-lego and bell-1 have 2 variants, arkipelago 3, the rest 1;
-    // the other 29 of its 48 rows only add images.
-    expect(counts(run)).toEqual({ rowsRead: 19, accepted: 0, rejected: 19 });
+    // the other 29 of its 48 rows only add images. Two used bikes are Status archived (Published false):
+    // crescent-chess-28 (line 66) and vit-bla-monark-28-10vxl (line 99) are skipped, leaving 17 items.
+    expect(counts(run)).toEqual({ rowsRead: 17, accepted: 0, rejected: 17 });
     expect(tally(run)).toEqual({
+      'INACTIVE_PRODUCT_SKIPPED:custom:Status': 2,
       // A Shopify export has no product URL column.
-      'MISSING_REQUIRED:link': 19,
-      // vit-bla-monark-28-10vxl (line 99) has an empty Body.
-      'MISSING_REQUIRED:description': 1,
-      // 14 variants have a barcode written '7350177880… (Excel's text marker); all 14 check digits are valid.
+      'MISSING_REQUIRED:link': 17,
+      // 14 variants have a barcode written '7350177880… (Excel's text marker); all 14 check digits are valid,
+      // and all 14 differ.
       'GTIN_SPREADSHEET_APOSTROPHE:gtin': 14,
-      // The five used bikes (nordstjerna, crescent-city, crescent-chess, fixie, monark) have no barcode or MPN.
-      'MISSING_IDENTIFIER:gtin': 5,
+      // Three used bikes still for sale (nordstjerna, crescent-city, fixie) have no barcode or MPN.
+      'MISSING_IDENTIFIER:gtin': 3,
       // The front rack's option is "Mounting point", which is no colour, size, material or pattern.
       'MISSING_VARIANT_ATTRIBUTE:item_group_id': 2,
       // "ABUS - GEMINI LIGHTS", "PIZZA FRONT RACK  🍕" (2 variants), "A  R K I P E L A G O - FRAMEKIT" (3).
       'TITLE_ALL_CAPS:title': 6,
     });
-    expect(rowsWith(run, 'MISSING_IDENTIFIER')).toEqual([19, 22, 66, 94, 99]);
+    expect(rowsWith(run, 'MISSING_IDENTIFIER')).toEqual([19, 22, 94]);
+    expect(rowsWith(run, 'INACTIVE_PRODUCT_SKIPPED')).toEqual([66, 99]);
     expect(rowsWith(run, 'MISSING_VARIANT_ATTRIBUTE')).toEqual([68, 89]);
     expect(rowsWith(run, 'TITLE_ALL_CAPS')).toEqual([52, 68, 89, 121, 122, 123]);
     expect(run.issues.find((issue) => issue.code === 'GTIN_SPREADSHEET_APOSTROPHE')).toMatchObject({
@@ -201,14 +225,10 @@ describe('the sample feeds in ../shared/samples give sensible results', () => {
     // Swedish option names: Färg is colour, Ramstorlek (frame size) is size.
     expect(field(run, 'HB-MID-SIL-72-X', 'color')).toBe('silver');
     expect(field(run, 'CY-ARK-CHR-61', 'size')).toBe('61');
-    // Shopify's Product Category is Shopify's taxonomy, deeper than Google's: "… > Bicycles > Road Bikes"
-    // (crescent-chess-28) is read as its Google ancestor "… > Bicycles", so no UNKNOWN_GOOGLE_PRODUCT_CATEGORY.
-    expect(field(run, 'crescent-chess-28-1', 'google_product_category')).toBe(
-      'Sporting Goods > Outdoor Recreation > Cycling > Bicycles',
-    );
-    expect(field(run, 'crescent-chess-28-1', 'custom:Product Category')).toBe(
-      'Sporting Goods > Outdoor Recreation > Cycling > Bicycles > Road Bikes',
-    );
+    // Shopify's Product Category is Shopify's taxonomy, deeper than Google's: "… > Bicycles > Road Bikes" is
+    // read as its Google ancestor "… > Bicycles", so no UNKNOWN_GOOGLE_PRODUCT_CATEGORY. Only the archived
+    // crescent-chess-28 had that category, so it is no item now.
+    expect(field(run, 'crescent-chess-28-1', 'google_product_category')).toBeUndefined();
   });
 
   it('csv/meta_dpa_sample_feed.csv: 9 complete items that all share one GTIN', async () => {
@@ -226,10 +246,17 @@ describe('the sample feeds in ../shared/samples give sensible results', () => {
       // validator: 7 of these warnings are on groups of one item (DB_GROUP_2 … 8), where there is nothing to
       // tell apart; only DB_1 and DB_2 (DB_GROUP_1) need a variant attribute.
       'MISSING_VARIANT_ATTRIBUTE:item_group_id': 9,
+      // All 9 items (9 different products in 8 groups) carry gtin 4011200000000 (and mpn 100020003): one
+      // barcode cannot identify 9 products, so lines 3–10 are told the item on line 2 already used it.
+      'DUPLICATE_GTIN:gtin': 8,
     });
-    // validator: all 9 items (9 different products in 8 groups) carry gtin 4011200000000 and mpn 100020003;
-    // one barcode cannot identify 9 products, yet only the per-item GTIN_POSSIBLY_ROUNDED is raised. It
-    // should also warn on lines 3–10 that the GTIN was already used by the item on line 2 (like DUPLICATE_ID).
+    expect(rowsWith(run, 'DUPLICATE_GTIN')).toEqual(range(3, 10));
+    expect(run.issues.find((issue) => issue.code === 'DUPLICATE_GTIN')).toMatchObject({
+      severity: 'WARNING',
+      itemId: 'DB_2',
+      value: '4011200000000',
+    });
+    expect(run.issues.find((issue) => issue.code === 'DUPLICATE_GTIN')!.message).toContain('row 2');
     expect(new Set([...run.products.values()].map((product) => product.gtin))).toEqual(new Set(['4011200000000']));
     const first = run.products.get('DB_1')!;
     // image_link is the main image; image[0].url … image[9].url are the 10 additional images.
@@ -272,26 +299,30 @@ describe('the sample feeds in ../shared/samples give sensible results', () => {
     expect(field(run, 'Woo-tshirt-logo', 'shipping_weight')).toBe('0.5 lb');
   });
 
-  it('csv/wix_catalog_products.csv: 33 products, 109 items, media ids become wixstatic URLs', async () => {
+  it('csv/wix_catalog_products.csv: 33 products, 109 items (18 hidden), media ids become wixstatic URLs', async () => {
     // USD assumed: the export does not say its currency.
     const run = await ingestSample('csv/wix_catalog_products.csv', 'USD');
     expect(run.error).toBeNull();
     expect(run.meta).toMatchObject({ format: 'CSV', dialect: 'WIX', encoding: 'utf-8', delimiter: ',' });
     // 33 Product rows with 95 Variant rows between them: 19 products with variants (2–7 each) give 95
-    // items, the 14 without variants one each (the product row) = 109.
-    expect(counts(run)).toEqual({ rowsRead: 109, accepted: 0, rejected: 109 });
+    // items, the 14 without variants one each (the product row) = 109. 18 of them are hidden (visible false)
+    // and skipped: 5 products without variants (lines 2, 12, 13, 27, 425), the 4 variants each of the hidden
+    // Jeweler's and Vintner's Guild shirts (364–367, 383–386), and the 5 hidden variants of the Cult of Mathilda
+    // T-Shirt (4–8), whose product row is visible. 91 items remain.
+    expect(counts(run)).toEqual({ rowsRead: 91, accepted: 0, rejected: 91 });
     expect(tally(run)).toEqual({
+      'INACTIVE_PRODUCT_SKIPPED:custom:visible': 18,
       // A Wix catalog export has no product URL column.
-      'MISSING_REQUIRED:link': 109,
-      // "Just the dice" (line 2), "The Commander's Collar" (27) and "The Crewman's Collar" (425) have no image.
-      'MISSING_REQUIRED:image_link': 3,
-      // "Just the dice" has no description either.
-      'MISSING_REQUIRED:description': 1,
+      'MISSING_REQUIRED:link': 91,
+      // The products without an image ("Just the dice", "The Commander's Collar", "The Crewman's Collar") and
+      // the one without a description ("Just the dice") are all hidden.
       // Only the Golden Portal necklace (2 variants), the Palazzo pants (5) and the Human Cut shirt (6) name a brand.
-      'MISSING_BRAND:brand': 96,
-      'MISSING_IDENTIFIER:gtin': 109,
+      'MISSING_BRAND:brand': 78,
+      'MISSING_IDENTIFIER:gtin': 91,
     });
-    expect(rowsWith(run, 'MISSING_REQUIRED', 'image_link')).toEqual([2, 27, 425]);
+    expect(rowsWith(run, 'INACTIVE_PRODUCT_SKIPPED')).toEqual([
+      2, 4, 5, 6, 7, 8, 12, 13, 27, 364, 365, 366, 367, 383, 384, 385, 386, 425,
+    ]);
     const overcoat = run.items.find((item) => item.fields.id === 'CCC6S')!;
     expect(overcoat.fields).toMatchObject({ size: 'S', color: 'Red', price: '380.0' });
     const beanie = run.items.find((item) => item.row === 11)!;
