@@ -1,3 +1,4 @@
+import { FirstRowIndex } from './first-row.index.js';
 import { ATTRIBUTE_BY_NAME, ATTRIBUTES, CUSTOM_PREFIX, type AttributeSpec } from './attribute-table.js';
 import { currencyExponent } from './currency.table.js';
 import { validateGtin } from './gtin.rule.js';
@@ -90,9 +91,10 @@ class ItemRun {
 export class ItemValidator {
   private readonly replace: boolean;
   private readonly defaultCurrency: string | null;
-  private readonly firstRowById = new Map<string, number>();
-  /** GTIN → row of the first item that carried it; like the ids, bounded by the feed's size. */
-  private readonly firstRowByGtin = new Map<string, number>();
+  /** Id → row of its first item, compact (see FirstRowIndex): the one per-item state a run keeps. */
+  private readonly firstRowById = new FirstRowIndex();
+  /** GTIN → row of the first item that carried it. */
+  private readonly firstRowByGtin = new FirstRowIndex();
   private readonly totals = { items: 0, accepted: 0, rejected: 0, errors: 0, warnings: 0 };
   private readonly byCode = new Map<IssueCode, number>();
 
@@ -187,8 +189,8 @@ export class ItemValidator {
       );
     }
     if (isOfferId) {
-      const firstRow = this.firstRowById.get(text);
-      if (firstRow !== undefined) {
+      const firstRow = this.firstRowById.firstOrRecord(text, run.row);
+      if (firstRow !== null) {
         run.raise(
           'id',
           'DUPLICATE_ID',
@@ -198,7 +200,6 @@ export class ItemValidator {
         run.repeatsId = true;
         return false;
       }
-      this.firstRowById.set(text, run.row);
     }
     setField(product, spec, text);
     return true;
@@ -312,10 +313,8 @@ export class ItemValidator {
     if (!applyGtin(spec, raw, product, run)) return false;
     const gtin = product.gtin!;
     if (run.repeatsId) return true;
-    const firstRow = this.firstRowByGtin.get(gtin);
-    if (firstRow === undefined) {
-      this.firstRowByGtin.set(gtin, run.row);
-    } else {
+    const firstRow = this.firstRowByGtin.firstOrRecord(gtin, run.row);
+    if (firstRow !== null) {
       run.raise(
         spec.name,
         'DUPLICATE_GTIN',

@@ -176,6 +176,9 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
       this.logger.warn({ msg: 'releasing unfinished job to the queue', job: job.name, jobId: id });
       await boss.fail(job.name, id, { reason: 'worker shut down before the job finished' }).catch(() => undefined);
     }
+    // offWork leaves pg-boss polling (once a second) until its workers report stopped; give that loop time
+    // to see them stopped and end, or it would outlive the process's teardown.
+    if (this.settings.consume) await new Promise((resolve) => setTimeout(resolve, 1500));
     await boss.stop({ graceful: true, wait: true, timeout: 2000 }).catch(() => undefined);
     this.boss = null;
   }

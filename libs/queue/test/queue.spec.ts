@@ -109,7 +109,7 @@ describe('typed jobs on pg-boss', () => {
       } finally {
         await second.close();
         release();
-        await new Promise((resolve) => setTimeout(resolve, 1500)); // let the first worker's loop wind down
+        await new Promise((resolve) => setTimeout(resolve, 1500)); // let the released first worker's loop wind down
       }
     }, 60_000);
   });
