@@ -9,8 +9,7 @@
  */
 import 'reflect-metadata';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
@@ -23,6 +22,7 @@ import { FeedsService, IngestionPipeline, RunsService } from '@brandshelf/ingest
 import { PlatformModule, prepareRuntime, type Runtime } from '@brandshelf/runtime';
 import type { ObjectStorage } from '@brandshelf/storage';
 import { Module, type DynamicModule } from '@nestjs/common';
+import { createBenchDatabase } from './bench-database.js';
 import { BENCH_HEADER, generateFeed } from './feed-generator.js';
 
 @Module({})
@@ -53,14 +53,8 @@ const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 async function main(): Promise<void> {
   const { values } = parseArgs({ options: { n: { type: 'string', default: '100000' } } });
   const n = Number(values.n);
-  const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const dbName = `bs_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(server);
-  url.pathname = `/${dbName}`;
-  const dir = await mkdtemp(join(tmpdir(), 'bs-bench-'));
+  const database = await createBenchDatabase('bs_bench');
+  const { url, dir } = database;
   const file = join(dir, 'feed.csv');
   let runtime: Runtime | null = null;
   try {
@@ -68,7 +62,7 @@ async function main(): Promise<void> {
     console.log(`feed: ${n} rows, ${mb(gen.bytes)}, ${gen.bad} bad rows (${((gen.bad / n) * 100).toFixed(1)}%)`);
 
     const config = loadConfig({
-      DATABASE_URL: url.toString(),
+      DATABASE_URL: url,
       DATA_DIR: dir,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       IMAGES_ENABLED: 'false',
@@ -100,7 +94,7 @@ async function main(): Promise<void> {
 
     // Raw COPY of the same rows into the same table: split lines, no validation, no diagnostics.
     const copyFeed = await app.get(FeedsService).create(ctx, { name: 'COPY baseline' });
-    const client = new pg.Client({ connectionString: url.toString() });
+    const client = new pg.Client({ connectionString: url });
     await client.connect();
     const t1 = performance.now();
     const copy = client.query(
@@ -138,9 +132,7 @@ async function main(): Promise<void> {
     await app.close();
   } finally {
     await runtime?.close();
-    await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await admin.end();
-    await rm(dir, { recursive: true, force: true });
+    await database.drop();
   }
 }
 

@@ -11,10 +11,8 @@
  */
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { createBenchDatabase } from './bench-database.js';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { JsonLogger, loadConfig } from '@brandshelf/core';
@@ -684,14 +682,9 @@ async function main(): Promise<void> {
   });
   const n = Number(values.n);
   const total = Number(values.queries);
-  const server = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-  const dbName = `bs_bench_search_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${dbName}`);
-  const url = new URL(server);
-  url.pathname = `/${dbName}`;
-  const dir = await mkdtemp(join(tmpdir(), 'bs-bench-'));
+  const database = await createBenchDatabase('bs_bench_search');
+  const { dir } = database;
+  const url = new URL(database.url);
   let runtime: Runtime | null = null;
   let raw: pg.Client | null = null;
   try {
@@ -926,10 +919,7 @@ async function main(): Promise<void> {
   } finally {
     await raw?.end().catch(() => undefined);
     await runtime?.close();
-    if (!values.keep) await admin.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    else console.log(`kept database ${dbName}`);
-    await admin.end();
-    await rm(dir, { recursive: true, force: true });
+    await database.drop({ keep: values.keep });
   }
 }
 

@@ -10,7 +10,7 @@ import {
   type BrandContext,
   systemBrandContext,
 } from '@brandshelf/core';
-import { BrandScopedRepository } from '@brandshelf/db';
+import { returnedRows, BrandScopedRepository } from '@brandshelf/db';
 import { CatalogVersionEntity, FeedEntity, IngestionRunEntity, RUN_STAGED } from '@brandshelf/ingestion';
 import { JobHandler } from '@brandshelf/queue';
 import { PublicationEntity, type PublicationKind } from './publication.entity.js';
@@ -184,9 +184,7 @@ export class PublishService {
     const [{ total }] = await manager.query(COUNT_PUBLISHABLE, [brandId, feedId, versionId, onlyOffers, images]);
     const created = written.filter((r) => r.inserted).length;
     const updated = written.length - created;
-    // TypeORM answers DELETE with [rows, count].
-    const removedCount = Array.isArray(removed[1]) ? removed[1].length : Number(removed[1] ?? 0);
-    return { created, updated, unchanged: total - created - updated, removed: removedCount };
+    return { created, updated, unchanged: total - created - updated, removed: returnedRows(removed).length };
   }
 
   /**

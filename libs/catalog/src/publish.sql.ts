@@ -86,7 +86,8 @@ export const DELETE_REMOVED_PRODUCTS = `
         WHERE vi.version_id = $2 AND vi.offer_id = cp.offer_id
           AND (NOT $3::boolean OR EXISTS (
             SELECT 1 FROM image_source s
-             WHERE s.brand_id = cp.brand_id AND s.url = ir.data->>'imageLink' AND s.status = 'PROCESSED')))`;
+             WHERE s.brand_id = cp.brand_id AND s.url = ir.data->>'imageLink' AND s.status = 'PROCESSED')))
+  RETURNING cp.offer_id`;
 
 export const ENSURE_IDENTITIES = `
   INSERT INTO product_identity (brand_id, feed_id, offer_id)

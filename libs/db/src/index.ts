@@ -2,3 +2,4 @@ export * from './brand-scoped.repository.js';
 export * from './data-source.js';
 export * from './embedded-postgres.js';
 export * from './naming.strategy.js';
+export * from './query-result.js';

@@ -1,3 +1,4 @@
+import { returnedRows } from '@brandshelf/db';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { JobHandler, QueueService } from '@brandshelf/queue';
@@ -43,14 +44,14 @@ export class FeedScheduler implements OnApplicationBootstrap {
    * rather than waiting for the queue's job expiry; the pipeline starts them over.
    */
   async recoverStalledRuns(): Promise<number> {
-    const stalled: { id: string; brand_id: string }[] = await this.db
-      .query(
+    const stalled = returnedRows<{ id: string; brand_id: string }>(
+      await this.db.query(
         `UPDATE ingestion_run SET status = 'QUEUED', phase = 'QUEUED', updated_at = now()
         WHERE status = 'RUNNING' AND phase <> 'IMAGES' AND updated_at < now() - make_interval(secs => $1)
         RETURNING id, brand_id`,
         [STALL_SECONDS * 2],
-      )
-      .then((r) => (Array.isArray(r[0]) ? r[0] : r));
+      ),
+    );
     for (const run of stalled) await this.queue.send(INGEST_RUN, { runId: run.id, brandId: run.brand_id });
     if (stalled.length) this.logger.warn({ msg: 'stalled runs queued again', runs: stalled.map((r) => r.id) });
     return stalled.length;

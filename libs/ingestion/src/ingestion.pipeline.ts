@@ -1,3 +1,4 @@
+import { returnedRows } from '@brandshelf/db';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
@@ -105,7 +106,7 @@ export class IngestionPipeline {
         RETURNING attempt`,
       [run.id, brandId, feed.source === 'URL' && !run.sourceKey ? 'FETCHING' : 'READING', STALL_SECONDS],
     );
-    if (!(Array.isArray(claimed[0]) ? claimed[0] : claimed)[0]) return run;
+    if (!returnedRows(claimed).length) return run;
     // A retry starts over: what an earlier attempt stored is replaced, never added to.
     await this.db.query('DELETE FROM run_issue WHERE run_id = $1', [run.id]);
     const progress = new RunProgress(this.db, run.id, this.config.ingest.progressIntervalMs, options.onProgress);

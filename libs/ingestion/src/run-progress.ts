@@ -1,3 +1,4 @@
+import { returnedRows } from '@brandshelf/db';
 import { Transform } from 'node:stream';
 import type { DataSource } from 'typeorm';
 import type { RunPhase } from './ingestion-run.entity.js';
@@ -68,7 +69,7 @@ export class RunProgress {
   async flush(): Promise<void> {
     this.lastFlush = Date.now();
     const c = this.counters;
-    const rows: { cancel_requested: boolean }[] = await this.db.query(
+    const result = await this.db.query(
       `UPDATE ingestion_run
           SET phase = $2, bytes_read = $3, bytes_total = coalesce($4, bytes_total), rows_read = $5, items_accepted = $6,
               items_rejected = $7, warnings = $8, errors = $9, updated_at = now()
@@ -87,8 +88,6 @@ export class RunProgress {
       ],
     );
     this.onProgress?.(c);
-    // TypeORM answers an UPDATE … RETURNING with [rows, count].
-    const result = (Array.isArray(rows[0]) ? rows[0] : rows) as { cancel_requested: boolean }[];
-    if (result[0]?.cancel_requested) throw new RunCancelledError();
+    if (returnedRows<{ cancel_requested: boolean }>(result)[0]?.cancel_requested) throw new RunCancelledError();
   }
 }

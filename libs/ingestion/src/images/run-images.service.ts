@@ -1,3 +1,4 @@
+import { returnedRows } from '@brandshelf/db';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, MEDIA_STORAGE, type AppConfig } from '@brandshelf/core';
@@ -195,7 +196,7 @@ export class RunImagesService implements OnModuleInit {
   }
 
   private async refreshCounters(manager: EntityManager, runId: string): Promise<number> {
-    const [counts] = await manager.query(
+    const result = await manager.query(
       `UPDATE ingestion_run r SET
           images_total = c.total, images_done = c.done, images_failed = c.failed, images_skipped = c.skipped, updated_at = now()
          FROM (SELECT count(*)::int AS total, count(*) FILTER (WHERE state = 'DONE')::int AS done,
@@ -207,8 +208,7 @@ export class RunImagesService implements OnModuleInit {
         RETURNING c.pending`,
       [runId],
     );
-    const rows = Array.isArray(counts) ? counts : [counts];
-    return rows[0]?.pending ?? 0;
+    return returnedRows<{ pending: number }>(result)[0]?.pending ?? 0;
   }
 
   /**
@@ -233,7 +233,7 @@ export class RunImagesService implements OnModuleInit {
           RETURNING feed_id, version_id, cancel_requested`,
         [runId, brandId],
       );
-      const run = (Array.isArray(claimed[0]) ? claimed[0] : claimed)[0];
+      const [run] = returnedRows<{ feed_id: string; version_id: string; cancel_requested: boolean }>(claimed);
       if (!run) return null;
       if (run.cancel_requested) {
         await manager.query(`UPDATE ingestion_run SET status = 'CANCELLED', finished_at = now() WHERE id = $1`, [
