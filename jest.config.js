@@ -1,4 +1,4 @@
-/** Jest runs the TypeScript sources as ESM through swc (see ../shared/STACK.md). */
+/** Jest runs the TypeScript sources as ESM through swc (ESM NestJS packages cannot be required on Node 20). */
 export default {
   testEnvironment: 'node',
   extensionsToTreatAsEsm: ['.ts'],
@@ -20,7 +20,7 @@ export default {
     '^@brandshelf/(.*)$': '<rootDir>/libs/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },
-  testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts'],
+  testMatch: ['<rootDir>/apps/**/*.spec.ts', '<rootDir>/libs/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
   maxWorkers: 2,
   testTimeout: 60000,
 };

@@ -7,11 +7,11 @@ import { createFeed, ingest, registerBrand, startTestApi, type RunView, type Tes
 import { createApi } from '../../../apps/api/src/create-api.js';
 
 /**
- * Three of the ../shared/samples feeds uploaded through the real API and worker: the run must count what
+ * Three of the test/fixtures/feeds feeds uploaded through the real API and worker: the run must count what
  * samples.spec.ts counts by reading and validating the same file in-process, and issues.csv must hold
  * the issue rows that test expects. The expected numbers are the ones derived there by reading the files.
  */
-const SAMPLES = join(process.cwd(), '..', 'shared', 'samples');
+const SAMPLES = join(process.cwd(), 'test', 'fixtures', 'feeds');
 
 interface Expected {
   file: string;

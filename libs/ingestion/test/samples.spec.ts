@@ -5,7 +5,7 @@ import { ItemValidator, type ItemIssue, type NormalizedProduct } from '@brandshe
 import { FeedReadError, readFeed, type FeedReadMeta, type RawItem } from '@brandshelf/feeds';
 
 /**
- * Acceptance check on the real third-party feeds in ../shared/samples (see its README for each file's
+ * Acceptance check on the real third-party feeds in test/fixtures/feeds (see its README for each file's
  * quirks). Every number below was counted by reading the file (products, variant rows, image-only rows,
  * which cells are empty or damaged), not copied from the code's output; the comments say how.
  *
@@ -16,7 +16,7 @@ import { FeedReadError, readFeed, type FeedReadMeta, type RawItem } from '@brand
  * SEK; USD for the US templates and demo stores, where the file does not say and USD is the assumed
  * setting). The Meta, Prisjakt and Google feeds write their currency and are read with none.
  */
-const SAMPLES = join(process.cwd(), '..', 'shared', 'samples');
+const SAMPLES = join(process.cwd(), 'test', 'fixtures', 'feeds');
 
 interface SampleRun {
   meta: FeedReadMeta | null;
@@ -100,7 +100,7 @@ function field(run: SampleRun, id: string, name: string): RawItem['fields'][stri
 
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, k) => from + k);
 
-describe('the sample feeds in ../shared/samples give sensible results', () => {
+describe('the sample feeds in test/fixtures/feeds give sensible results', () => {
   it('shopify/product_template.csv: 16 variants, 4 of them inactive, every barcode destroyed by Excel', async () => {
     // USD: the template's per-market columns price it for "United States"; its cells are bare numbers.
     const run = await ingestSample('shopify/product_template.csv', 'USD');

@@ -6,8 +6,8 @@ import { readFeed } from '../feed.reader.js';
 import { FeedReadError } from '../feed-read.error.js';
 import type { FeedEvent, FeedReadMeta, FeedReadOptions, RawItem } from '../feed.types.js';
 
-/** ../shared/samples beside the repository (see ../shared/samples/README.md). */
-export const SAMPLES_DIR = fileURLToPath(new URL('../../../../../shared/samples/', import.meta.url));
+/** The sample feeds kept in the repository (test/fixtures/feeds, see its README for each file's source). */
+export const SAMPLES_DIR = fileURLToPath(new URL('../../../../test/fixtures/feeds/', import.meta.url));
 
 export function sample(path: string): Buffer {
   return readFileSync(`${SAMPLES_DIR}${path}`);
