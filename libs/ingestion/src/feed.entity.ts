@@ -17,6 +17,12 @@ export class FeedEntity {
   @Column('text', { nullable: true }) basicAuthPasswordSealed: string | null;
   @Column('text') mode: FeedMode;
   @Column('text', { nullable: true }) defaultCurrency: string | null;
+  /** ISO 639-1 code of the catalog's text: picks language-suffixed columns and the search configuration. */
+  @Column('text') language: string;
+  /** The store's base URL, e.g. https://shop.example.com, for exports that carry no product-page link. */
+  @Column('text', { nullable: true }) storeUrl: string | null;
+  /** Builds `link` when a row has none, e.g. `{store}/products/{handle}`; null = the dialect's default. */
+  @Column('text', { nullable: true }) linkTemplate: string | null;
   @Column('jsonb', { nullable: true }) columnMapping: Record<string, string> | null;
   @Column('text', { nullable: true }) xmlItemElement: string | null;
   @Column('text', { nullable: true }) schedule: string | null;

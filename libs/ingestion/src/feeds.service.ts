@@ -16,6 +16,9 @@ export interface FeedInput {
   basicAuth?: { username: string; password: string } | null;
   mode?: FeedMode | null;
   defaultCurrency?: string | null;
+  language?: string | null;
+  storeUrl?: string | null;
+  linkTemplate?: string | null;
   columnMapping?: { column: string; attribute: string }[] | null;
   xmlItemElement?: string | null;
   schedule?: string | null;
@@ -111,6 +114,18 @@ export class FeedsService {
       }
       out.defaultCurrency = code;
     }
+    if (input.language !== undefined && input.language !== null) {
+      const language = input.language.trim().toLowerCase();
+      if (!/^[a-z]{2}$/.test(language)) {
+        throw new BadInputError(
+          `language "${input.language}" is not an ISO 639-1 code (e.g. en, sv, cs, fr).`,
+          'language',
+        );
+      }
+      out.language = language;
+    }
+    if (input.storeUrl !== undefined) out.storeUrl = input.storeUrl ? checkStoreUrl(input.storeUrl) : null;
+    if (input.linkTemplate !== undefined) out.linkTemplate = input.linkTemplate?.trim() || null;
     if (input.autoPublish !== undefined && input.autoPublish !== null) out.autoPublish = input.autoPublish;
     for (const field of ['maxRemovalShare', 'maxRejectedShare'] as const) {
       const share = input[field];
@@ -172,4 +187,22 @@ function checkColumnMapping(pairs: { column: string; attribute: string }[] | nul
     mapping[column.trim()] = target;
   }
   return mapping;
+}
+
+/** A store's base URL: `shop.example.com` is taken as https; no path, query or credentials. */
+function checkStoreUrl(raw: string): string {
+  const text = raw.trim();
+  let url: URL;
+  try {
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(text) ? text : `https://${text}`);
+  } catch {
+    throw new BadInputError(`storeUrl "${raw}" is not a valid URL (e.g. https://shop.example.com).`, 'storeUrl');
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new BadInputError('storeUrl must start with http:// or https://.', 'storeUrl');
+  }
+  if (url.username || url.password || url.search || url.hash) {
+    throw new BadInputError('storeUrl is the store base URL only, without credentials, query or fragment.', 'storeUrl');
+  }
+  return url.href.replace(/\/+$/, '');
 }

@@ -77,6 +77,21 @@ export class CreateFeedInput {
   @Field(() => FeedMode, { defaultValue: FeedMode.REPLACE }) mode: FeedMode;
   @Field(() => String, { nullable: true, description: 'ISO 4217 code for prices written without one.' })
   defaultCurrency?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'ISO 639-1 code of the catalog text (default en): picks `name:en`-style columns and search stemming.',
+  })
+  language?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Store base URL (https://shop.example.com): builds `link` for exports that have none.',
+  })
+  storeUrl?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Template for `link` when a row has none, e.g. "{store}/products/{handle}"; default per platform.',
+  })
+  linkTemplate?: string | null;
   @Field(() => [ColumnMappingInput], { nullable: true, description: 'Overrides header recognition per column.' })
   columnMapping?: ColumnMappingInput[] | null;
   @Field(() => String, { nullable: true, description: 'Element wrapping one item in a custom XML dialect.' })
@@ -105,6 +120,9 @@ export class UpdateFeedInput {
   @Field(() => BasicAuthInput, { nullable: true }) basicAuth?: BasicAuthInput | null;
   @Field(() => FeedMode, { nullable: true }) mode?: FeedMode | null;
   @Field(() => String, { nullable: true }) defaultCurrency?: string | null;
+  @Field(() => String, { nullable: true }) language?: string | null;
+  @Field(() => String, { nullable: true }) storeUrl?: string | null;
+  @Field(() => String, { nullable: true }) linkTemplate?: string | null;
   @Field(() => [ColumnMappingInput], { nullable: true }) columnMapping?: ColumnMappingInput[] | null;
   @Field(() => String, { nullable: true }) xmlItemElement?: string | null;
   @Field(() => String, { nullable: true }) schedule?: string | null;
@@ -124,6 +142,9 @@ export class Feed {
   hasBasicAuth: boolean;
   @Field(() => FeedMode) mode: FeedMode;
   @Field(() => String, { nullable: true }) defaultCurrency: string | null;
+  @Field() language: string;
+  @Field(() => String, { nullable: true }) storeUrl: string | null;
+  @Field(() => String, { nullable: true }) linkTemplate: string | null;
   @Field(() => [ColumnMapping]) columnMapping: ColumnMapping[];
   @Field(() => String, { nullable: true }) xmlItemElement: string | null;
   @Field(() => String, { nullable: true }) schedule: string | null;

@@ -5,6 +5,7 @@ import { Publishing1764000000003 } from './1764000000003-publishing.js';
 import { Images1764000000004 } from './1764000000004-images.js';
 import { Shopify1764000000005 } from './1764000000005-shopify.js';
 import { SearchIndexes1764000000006 } from './1764000000006-search-indexes.js';
+import { FeedSettings1764000000007 } from './1764000000007-feed-settings.js';
 
 /** In the order they run. Each lib owns its tables; the schema's history lives here, in one place. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   Images1764000000004,
   Shopify1764000000005,
   SearchIndexes1764000000006,
+  FeedSettings1764000000007,
 ];
