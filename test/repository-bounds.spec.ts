@@ -13,11 +13,15 @@ const ROOT = process.cwd();
 const FIXTURES = 'test/fixtures/feeds';
 
 function trackedFiles(): string[] {
-  return execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' })
-    .split('\0')
-    .filter(Boolean)
-    .filter((path) => !path.startsWith(`${FIXTURES}/`) && !path.endsWith('package-lock.json'))
-    .filter((path) => /\.(ts|tsx|js|mjs|cjs|json|ya?ml|sh|md)$|^\.ci\/|Dockerfile$/.test(path));
+  return (
+    execFileSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' })
+      .split('\0')
+      .filter(Boolean)
+      .filter((path) => !path.startsWith(`${FIXTURES}/`) && !path.endsWith('package-lock.json'))
+      // This file's own self-check spells escaping paths on purpose.
+      .filter((path) => path !== 'test/repository-bounds.spec.ts')
+      .filter((path) => /\.(ts|tsx|js|mjs|cjs|json|ya?ml|sh|md)$|^\.ci\/|Dockerfile$/.test(path))
+  );
 }
 
 /** Places in `text` that reach outside the repository when read from `path`. */
