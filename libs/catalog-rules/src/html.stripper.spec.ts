@@ -73,3 +73,28 @@ describe('decodeHtmlEntities', () => {
     expect(decodeHtmlEntities('AT&T &bogus; R&D')).toBe('AT&T &bogus; R&D');
   });
 });
+
+describe('stripHtml on markup a pattern cannot read', () => {
+  it('keeps a ">" inside an attribute inside the tag', () => {
+    expect(stripHtml('<p>Ratio <img alt="5 > 3" src="x.png">holds</p>')).toBe('Ratio holds');
+    expect(stripHtml('<a title=\'a>b\' href="/x">Link</a> text')).toBe('Link text');
+  });
+
+  it('keeps a ">" inside a comment inside the comment', () => {
+    expect(stripHtml('Before<!-- a > b -->after')).toBe('Beforeafter');
+  });
+
+  it('drops nested content of dropped elements, and text after them stays', () => {
+    expect(stripHtml('<svg><g><text>icon</text></g></svg>Visible<script>if (a > b) {}</script> text')).toBe(
+      'Visible text',
+    );
+  });
+
+  it('reads CDATA as text and unclosed tags to the end', () => {
+    expect(stripHtml('<p><![CDATA[Raw & ready]]></p><p>Last')).toBe('Raw & ready\n\nLast');
+  });
+
+  it('decodes HTML5 named entities beyond a hand-written table', () => {
+    expect(stripHtml('&check; &rarr; &Ccaron;esky &frac58;')).toBe('✓ → Česky ⅝');
+  });
+});

@@ -1,12 +1,12 @@
+import { Parser } from 'htmlparser2';
 import { decodeHtmlEntities } from './html-entity.decoder.js';
 import { collapseWhitespace } from './text.normalizer.js';
 
-// One pass over the markup: comments, elements whose content is never text, CDATA, and any other tag.
-const MARKUP =
-  /<!--[\s\S]*?(?:-->|$)|<(script|style|noscript|template|head|svg|iframe|object)\b[^>]*>[\s\S]*?(?:<\/\1\s*>|$)|<!\[CDATA\[([\s\S]*?)\]\]>|<\/?([a-zA-Z][a-zA-Z0-9-]*)\b[^>]*>|<![^>]*>|<\?[^>]*>/g;
 // Cheap test whether there is markup at all.
 const HAS_TAG = /<[a-zA-Z/!?]/;
 
+// Elements whose content is never text.
+const DROPPED_TAGS = new Set(['script', 'style', 'noscript', 'template', 'head', 'svg', 'iframe', 'object']);
 // Block tags separate paragraphs; list items, rows and <br> start a new line; cells and images separate words.
 // prettier-ignore
 const BLOCK_TAGS = new Set([
@@ -17,20 +17,41 @@ const BLOCK_TAGS = new Set([
 const LINE_TAGS = new Set(['br', 'li', 'tr', 'dt', 'dd']);
 const SPACE_TAGS = new Set(['td', 'th', 'caption', 'img', 'input', 'option']);
 
-function replaceMarkup(
-  match: string,
-  _dropped: string | undefined,
-  cdata: string | undefined,
-  tag: string | undefined,
-): string {
-  if (cdata !== undefined) return cdata;
-  if (tag === undefined) return ''; // comment, script/style block, doctype, processing instruction
-  const name = tag.toLowerCase();
-  if (BLOCK_TAGS.has(name)) return '\n\n';
-  // Only the opening tag: "</li><li>" is one line break, not a blank line.
-  if (LINE_TAGS.has(name)) return match[1] === '/' ? '' : '\n';
-  if (SPACE_TAGS.has(name)) return ' ';
-  return '';
+/**
+ * Markup to text with a real HTML tokenizer (htmlparser2), so a ">" inside an attribute (`<img alt="5 > 3">`) or a
+ * comment never ends a tag early. Entities are left for `decodeHtmlEntities`, which decodes them once, strictly.
+ */
+function markupToText(html: string): string {
+  let text = '';
+  let dropped = 0;
+  const separator = (name: string, opening: boolean): string => {
+    if (BLOCK_TAGS.has(name)) return '\n\n';
+    // Only the opening tag: "</li><li>" is one line break, not a blank line.
+    if (LINE_TAGS.has(name)) return opening ? '\n' : '';
+    if (SPACE_TAGS.has(name)) return ' ';
+    return '';
+  };
+  const parser = new Parser(
+    {
+      onopentagname(name) {
+        if (DROPPED_TAGS.has(name)) dropped++;
+        else if (dropped === 0) text += separator(name, true);
+      },
+      onclosetag(name, isImplied) {
+        if (DROPPED_TAGS.has(name)) dropped = Math.max(0, dropped - 1);
+        else if (dropped === 0 && !(isImplied && LINE_TAGS.has(name))) text += separator(name, false);
+      },
+      ontext(data) {
+        if (dropped === 0) text += data;
+      },
+      oncdatastart() {
+        // CDATA content arrives through ontext.
+      },
+    },
+    { decodeEntities: false, recognizeCDATA: true, lowerCaseTags: true },
+  );
+  parser.end(html);
+  return text;
 }
 
 /**
@@ -44,10 +65,10 @@ export function stripHtml(html: string): string {
 
 /** `stripHtml` without the whitespace pass, for callers that collapse whitespace themselves. */
 export function htmlToText(html: string): string {
-  let text = HAS_TAG.test(html) ? html.replace(MARKUP, replaceMarkup) : html;
+  let text = HAS_TAG.test(html) ? markupToText(html) : html;
   text = decodeHtmlEntities(text);
   // Exports that escape their HTML ("&lt;p&gt;Soft cotton&lt;/p&gt;", even "&amp;lt;p&amp;gt;") only show their tags
-  // once decoded.
-  if (html.includes('lt;') && HAS_TAG.test(text)) text = text.replace(MARKUP, replaceMarkup);
+  // once decoded; the decoded text is text, so its entities are not decoded a second time.
+  if (html.includes('lt;') && HAS_TAG.test(text)) text = markupToText(text);
   return text;
 }
