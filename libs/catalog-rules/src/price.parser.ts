@@ -99,8 +99,8 @@ function resolveCurrency(
   // "$5 USD" or "US$ 5": a token that names one currency settles it.
   const settled = [a, b].find((token) => token?.ok && !token.assumed);
   if (settled?.ok) return { currency: settled.code, assumed: null };
-  const token = (a ?? b)!;
-  if (!token.ok) return { ok: false, issue: token.issue };
+  // Both tokens were checked for failure above.
+  const token = (a ?? b)! as Extract<TokenCurrency, { ok: true }>;
   return { currency: token.code, assumed: token.assumed ?? null };
 }
 
