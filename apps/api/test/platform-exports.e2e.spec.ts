@@ -268,6 +268,7 @@ describe('platform exports reach the catalog (e2e: API, worker, loopback image h
       field: 'linkTemplate',
     });
     expect((await bad({ language: 'english' }))?.extensions).toMatchObject({ field: 'language' });
+    expect((await bad({ linkTemplate: '{store}/p/{id}' }))?.message).toMatch(/no storeUrl/);
     const feedId = await createFeed(api, key, {
       name: 'Vendure DE',
       language: 'DE',
@@ -280,5 +281,21 @@ describe('platform exports reach the catalog (e2e: API, worker, loopback image h
       key,
     );
     expect(updated.updateFeed).toEqual({ language: 'de', storeUrl: 'https://vendure.example', linkTemplate: null });
+    // Clearing storeUrl under a template that needs it is refused.
+    await api.gqlOk(
+      'mutation($id: ID!) { updateFeed(id: $id, input: { linkTemplate: "{store}/p/{id}" }) { id } }',
+      {
+        id: feedId,
+      },
+      key,
+    );
+    const cleared = await api.gql(
+      'mutation($id: ID!) { updateFeed(id: $id, input: { storeUrl: "" }) { id } }',
+      {
+        id: feedId,
+      },
+      key,
+    );
+    expect(cleared.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'storeUrl' });
   });
 });

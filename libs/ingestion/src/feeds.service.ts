@@ -126,6 +126,15 @@ export class FeedsService {
     }
     if (input.storeUrl !== undefined) out.storeUrl = input.storeUrl ? checkStoreUrl(input.storeUrl) : null;
     if (input.linkTemplate !== undefined) out.linkTemplate = checkLinkTemplate(input.linkTemplate);
+    const template = out.linkTemplate !== undefined ? out.linkTemplate : (current?.linkTemplate ?? null);
+    const storeUrl = out.storeUrl !== undefined ? out.storeUrl : (current?.storeUrl ?? null);
+    // Caught here rather than as a missing link on every item of the next run.
+    if (template?.includes('{store}') && !storeUrl) {
+      throw new BadInputError(
+        `linkTemplate "${template}" uses {store}, but the feed has no storeUrl; set storeUrl (e.g. https://shop.example.com) too.`,
+        input.linkTemplate !== undefined ? 'linkTemplate' : 'storeUrl',
+      );
+    }
     if (input.autoPublish !== undefined && input.autoPublish !== null) out.autoPublish = input.autoPublish;
     for (const field of ['maxRemovalShare', 'maxRejectedShare'] as const) {
       const share = input[field];
