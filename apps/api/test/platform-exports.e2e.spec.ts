@@ -251,6 +251,58 @@ describe('platform exports reach the catalog (e2e: API, worker, loopback image h
     TEST_TIMEOUT_MS,
   );
 
+  it(
+    "reads a Vendure export in the feed's language, through the pipeline to the live catalog",
+    async () => {
+      const { id: brandId, apiKey: key } = await registerBrand(api, 'Vendure');
+      const feedId = await createFeed(api, key, {
+        name: 'Vendure DE',
+        language: 'de',
+        storeUrl: 'https://vendure.example',
+        defaultCurrency: 'EUR',
+      });
+      const image = `${host.base}/vendure/hat.jpg`;
+      const csv = [
+        'name:en,name:de,slug:en,slug:de,description:en,description:de,assets,facets:en,optionGroups:en,optionGroups:de,optionValues:en,optionValues:de,sku,price,stockOnHand',
+        `Hat,Hut,hat,hut,A warm hat.,Ein warmer Hut.,${image},brand:Acme,size,Größe,S,S,HAT-S,10.00,5`,
+        ',,,,,,,,,,M,M,HAT-M,11.00,5',
+        `Scarf,,scarf,,A long scarf.,,${image},brand:Acme,,,,,SCARF,20.00,3`,
+      ].join('\n');
+      const run = await ingest(api, key, feedId, Buffer.from(csv));
+      expect(run).toMatchObject({ status: 'SUCCEEDED', dialect: 'VENDURE', itemsAccepted: 3, errors: 0 });
+      await api.gqlOk(PUBLISH, { runId: run.id }, key);
+      const { products } = await api.gqlOk(
+        'query($brand: ID!) { products(filter: { brandIds: [$brand] }, first: 10) { edges { node { offerId title description link } } } }',
+        { brand: brandId },
+      );
+      const live = products.edges
+        .map((edge: { node: Record<string, string> }) => edge.node)
+        .sort((a: { offerId: string }, b: { offerId: string }) => a.offerId.localeCompare(b.offerId));
+      expect(live).toEqual([
+        {
+          offerId: 'HAT-M',
+          title: 'Hut',
+          description: 'Ein warmer Hut.',
+          link: 'https://vendure.example/products/hut',
+        },
+        {
+          offerId: 'HAT-S',
+          title: 'Hut',
+          description: 'Ein warmer Hut.',
+          link: 'https://vendure.example/products/hut',
+        },
+        // Not translated: the English text, rather than nothing.
+        {
+          offerId: 'SCARF',
+          title: 'Scarf',
+          description: 'A long scarf.',
+          link: 'https://vendure.example/products/scarf',
+        },
+      ]);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
   it('validates storeUrl, linkTemplate and language with specific messages', async () => {
     const { apiKey: key } = await registerBrand(api, 'Settings');
     const bad = async (input: Record<string, unknown>) =>
