@@ -117,9 +117,11 @@ describe('Shopify stores (e2e against a loopback Admin API)', () => {
       lastSyncedAt: null,
     });
     feedId = store.feedId;
-    const feed = (await api.gqlOk('query($id: ID!) { feed(id: $id) { source defaultCurrency } }', { id: feedId }, key))
-      .feed;
-    expect(feed).toEqual({ source: 'SHOPIFY', defaultCurrency: 'USD' });
+    const feed = (
+      await api.gqlOk('query($id: ID!) { feed(id: $id) { source defaultCurrency storeUrl } }', { id: feedId }, key)
+    ).feed;
+    // The shop's primary domain, as the fake Admin API gives it.
+    expect(feed).toEqual({ source: 'SHOPIFY', defaultCurrency: 'USD', storeUrl: 'https://fake-store.example' });
 
     const mark = fake.requests.length;
     const expected = activeOffers(fake);

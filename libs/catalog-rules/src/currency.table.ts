@@ -195,7 +195,8 @@ export function currencyExponent(code: string): number | undefined {
 
 /**
  * Symbols and local abbreviations seen in feeds (matched upper-cased). `codes` are the currencies the symbol is
- * used for; `fallback` is taken when the feed's default currency is not among them (null: too ambiguous to guess).
+ * used for; `fallback` is taken, with an AMBIGUOUS_CURRENCY warning, when the feed's default currency is not among
+ * them (null: no safe default, the price is an INVALID_CURRENCY error).
  */
 export interface CurrencySymbol {
   codes: readonly string[];
@@ -224,8 +225,9 @@ export const CURRENCY_SYMBOLS: ReadonlyMap<string, CurrencySymbol> = new Map([
   ['EURO', sym(['EUR'])],
   ['EUROS', sym(['EUR'])],
   ['£', sym(['GBP', 'EGP', 'GIP', 'FKP', 'SHP'])],
-  ['¥', sym(['JPY', 'CNY'])],
-  ['￥', sym(['JPY', 'CNY'])],
+  // Yen or yuan: 20× apart and with different decimals, so no safe default.
+  ['¥', sym(['JPY', 'CNY'], null)],
+  ['￥', sym(['JPY', 'CNY'], null)],
   ['円', sym(['JPY'])],
   ['元', sym(['CNY'])],
   ['RMB', sym(['CNY'])],

@@ -76,13 +76,21 @@ export const ISSUE_CODES = {
   },
   INVALID_CURRENCY: {
     severity: 'ERROR',
-    summary: 'The currency is not a current ISO 4217 code or is an ambiguous symbol.',
+    summary:
+      "The currency is not a current ISO 4217 code, or is a symbol with no safe default (kr, ¥, Rs) that the feed's defaultCurrency does not settle.",
     hint: 'Write a three-letter ISO 4217 code after the amount, e.g. 49.00 EUR or 499.00 SEK.',
   },
   MISSING_CURRENCY: {
     severity: 'ERROR',
     summary: 'A price has no currency and the feed has no default currency.',
-    hint: "Add the currency code after the amount (6900 SEK), or set the feed's default currency.",
+    hint: "Set the feed's defaultCurrency setting to the shop's currency (shop exports write prices without one), or add the currency code after the amount (6900 SEK).",
+  },
+  AMBIGUOUS_CURRENCY: {
+    severity: 'WARNING',
+    summary:
+      'A price uses a symbol several currencies share ($, £) and the feed has no defaultCurrency naming one of them; the usual one (USD, GBP) was assumed.',
+    hint: "Set the feed's defaultCurrency to the shop's currency, or write the ISO code after the amount (19.99 CAD).",
+    note: 'Symbols with no safe default (kr, ¥, Rs) are INVALID_CURRENCY errors instead.',
   },
   CURRENCY_MISMATCH: {
     severity: 'ERROR',

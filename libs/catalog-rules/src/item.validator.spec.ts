@@ -530,6 +530,39 @@ describe('ItemValidator: prices', () => {
     });
   });
 
+  it('names the defaultCurrency setting when a price has no currency', () => {
+    expect(issue(withFields({ price: '6900' }), 'MISSING_CURRENCY').hint).toContain('defaultCurrency');
+  });
+
+  it('accepts a bare "$2,030" as USD only with an AMBIGUOUS_CURRENCY warning naming the assumption', () => {
+    const result = withFields({ price: '$2,030' });
+    expect(result.product).toMatchObject({ priceMinor: 203000, currency: 'USD' });
+    const found = issue(result, 'AMBIGUOUS_CURRENCY');
+    expect(found).toMatchObject({ severity: 'WARNING', attribute: 'price', value: '$2,030' });
+    expect(found.message).toContain('read as USD');
+    const canadian = new ItemValidator({ mode: 'REPLACE', defaultCurrency: 'CAD' }).validate({
+      row: 1,
+      fields: { ...COMPLETE, price: '$2,030' },
+    });
+    expect(canadian.product).toMatchObject({ priceMinor: 203000, currency: 'CAD' });
+    expect(codes(canadian)).not.toContain('AMBIGUOUS_CURRENCY');
+  });
+
+  it('rejects "499 kr" and "¥1200" without a default currency: no safe guess', () => {
+    for (const price of ['499 kr', '¥1200']) {
+      const result = withFields({ price });
+      expect(result.product).toBeNull();
+      expect(issue(result, 'INVALID_CURRENCY').severity).toBe('ERROR');
+    }
+  });
+
+  it('names the storeUrl and linkTemplate settings when link is missing', () => {
+    const found = issue(withFields({ link: undefined }), 'MISSING_REQUIRED');
+    expect(found.attribute).toBe('link');
+    expect(found.hint).toContain('storeUrl');
+    expect(found.hint).toContain('linkTemplate');
+  });
+
   it('reports INVALID_CURRENCY', () => {
     expect(issue(withFields({ price: '10 EUD' }), 'INVALID_CURRENCY').attribute).toBe('price');
   });

@@ -42,7 +42,8 @@ const MISSING_HINTS: Readonly<Record<string, string>> = {
   id: 'Give the item a unique id of at most 50 characters; your SKU works.',
   title: 'Add a product title of at most 150 characters.',
   description: 'Add a plain-text description of the product, at most 5,000 characters.',
-  link: 'Add the https:// address of the product page in your shop.',
+  // Shop exports (Shopify, WooCommerce, Vendure, Medusa) carry no product-page URL: the feed settings build one.
+  link: "Add the https:// address of the product page in a link column, or set the feed's storeUrl (e.g. https://shop.example.com) so links are built from each product's handle; set linkTemplate too (e.g. {store}/products/{handle}) when your product pages live elsewhere.",
   image_link: 'Add the https:// address of the main product image.',
   availability: 'Add availability: in_stock, out_of_stock, preorder or backorder.',
   price: 'Add the price with its currency, e.g. 19.99 USD.',
@@ -260,6 +261,7 @@ export class ItemValidator {
       return false;
     }
     const { minor, currency } = parsed;
+    if (parsed.assumed) run.add(spec.name, parsed.assumed, raw);
     if (minor <= 0) {
       if (isSale && minor === 0) {
         run.raise(

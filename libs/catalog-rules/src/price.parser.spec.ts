@@ -26,7 +26,6 @@ describe('parsePrice', () => {
     ['€ 1.234.567,89', 123456789, 'EUR'],
     ['1,234,567.89 USD', 123456789, 'USD'],
     ['1 USD', 100, 'USD'],
-    ['¥1200', 1200, 'JPY'],
     ['£5', 500, 'GBP'],
     ['7900.00 SEK', 790000, 'SEK'],
     ['1 234,50 SEK', 123450, 'SEK'],
@@ -126,6 +125,43 @@ describe('parsePrice', () => {
     const found = issue('499 kr');
     expect(found.code).toBe('INVALID_CURRENCY');
     expect(found.message).toContain('SEK');
+    expect(found.hint).toContain('defaultCurrency');
+  });
+
+  it('says which currency it assumed for "$" and "£" without a default currency that settles them', () => {
+    const dollars = parsePrice('$2,030');
+    expect(dollars).toMatchObject({ ok: true, minor: 203000, currency: 'USD' });
+    const assumed = dollars.ok ? dollars.assumed : undefined;
+    expect(assumed).toMatchObject({ code: 'AMBIGUOUS_CURRENCY', severity: 'WARNING' });
+    expect(assumed?.message).toContain('USD');
+    expect(assumed?.message).toContain('CAD');
+    expect(assumed?.hint).toContain('defaultCurrency');
+    const pounds = parsePrice('£5');
+    expect(pounds.ok && pounds.assumed?.message).toContain('read as GBP');
+    // A default currency that is not a dollar does not make "$" any less of a guess.
+    const withEuro = parsePrice('$5', 'EUR');
+    expect(withEuro.ok && withEuro.assumed?.code).toBe('AMBIGUOUS_CURRENCY');
+  });
+
+  it('assumes nothing when the default currency or an ISO code settles the symbol, or the symbol has one currency', () => {
+    for (const [raw, currency] of [
+      ['$5', 'CAD'],
+      ['$5 USD', null],
+      ['US$5', null],
+      ['C$5', null],
+      ['€5', null],
+      ['5 EUR', null],
+    ] as const) {
+      const parsed = parsePrice(raw, currency);
+      expect(parsed.ok && parsed.assumed).toBeUndefined();
+    }
+  });
+
+  it('refuses "¥" without a default currency: yen and yuan are 20x apart and have different decimals', () => {
+    const found = issue('¥1200');
+    expect(found.code).toBe('INVALID_CURRENCY');
+    expect(found.message).toContain('JPY, CNY');
+    expect(ok('¥1200', 'JPY')).toEqual({ minor: 1200, currency: 'JPY' });
   });
 
   it('lets an explicit code settle which dollar a symbol meant', () => {

@@ -1,8 +1,12 @@
 import { CURRENCY_SYMBOLS, currencyExponent } from './currency.table.js';
 import { finding, type RuleFinding } from './issue-code.catalog.js';
 
-/** `minor` is the integer amount in the currency's minor unit (cents), negative when the text was. */
-export type ParsedPrice = { ok: true; minor: number; currency: string } | { ok: false; issue: RuleFinding };
+/**
+ * `minor` is the integer amount in the currency's minor unit (cents), negative when the text was. `assumed` is
+ * the AMBIGUOUS_CURRENCY warning when the currency came from a symbol several currencies use ("$" read as USD).
+ */
+export type ParsedPrice =
+  { ok: true; minor: number; currency: string; assumed?: RuleFinding } | { ok: false; issue: RuleFinding };
 
 // Spaces, NBSP, thin spaces and apostrophes group thousands ("1 234,50", "1'234.50"): they carry no value.
 const GROUPING_MARKS = /[\s'’]/g;
@@ -53,23 +57,29 @@ export function parsePrice(raw: string, defaultCurrency?: string | null): Parsed
   // "499:-", "12.-", "12,-": whole-unit notations, no currency in them.
   if (suffix.startsWith(':-') || suffix.startsWith('.-') || suffix.startsWith(',-')) suffix = suffix.slice(2).trim();
 
-  const currency = resolveCurrency(prefix, suffix, defaultCurrency?.toUpperCase() || null, text);
-  if (typeof currency !== 'string') return currency;
+  const resolved = resolveCurrency(prefix, suffix, defaultCurrency?.toUpperCase() || null, text);
+  if ('ok' in resolved) return resolved;
+  const { currency, assumed } = resolved;
   const exponent = currencyExponent(currency)!;
 
   const amount = parseAmount(text.slice(first, last + 1), exponent, currency);
   if (typeof amount !== 'number') return amount;
-  return { ok: true, minor: negative ? -amount : amount, currency };
+  const minor = negative ? -amount : amount;
+  return assumed ? { ok: true, minor, currency, assumed } : { ok: true, minor, currency };
 }
+
+type ResolvedCurrency = { currency: string; assumed: RuleFinding | null };
 
 function resolveCurrency(
   prefix: string,
   suffix: string,
   defaultCurrency: string | null,
   text: string,
-): string | ParsedPrice {
+): ResolvedCurrency | ParsedPrice {
   if (!prefix && !suffix) {
-    if (defaultCurrency && currencyExponent(defaultCurrency) !== undefined) return defaultCurrency;
+    if (defaultCurrency && currencyExponent(defaultCurrency) !== undefined) {
+      return { currency: defaultCurrency, assumed: null };
+    }
     if (defaultCurrency) return fail('INVALID_CURRENCY', `The default currency "${defaultCurrency}" is not ISO 4217.`);
     return fail('MISSING_CURRENCY', `"${text}" has no currency and the feed has no default currency.`);
   }
@@ -82,29 +92,45 @@ function resolveCurrency(
     if (a.explicit !== b.explicit) {
       const code = a.explicit ? a.code : b.code;
       const symbol = a.explicit ? suffix : prefix;
-      if (CURRENCY_SYMBOLS.get(symbol.toUpperCase())?.codes.includes(code)) return code;
+      if (CURRENCY_SYMBOLS.get(symbol.toUpperCase())?.codes.includes(code)) return { currency: code, assumed: null };
     }
     return fail('INVALID_CURRENCY', `"${text}" names two different currencies (${a.code} and ${b.code}).`);
   }
-  return (a ?? b)!.code;
+  // "$5 USD" or "US$ 5": a token that names one currency settles it.
+  const settled = [a, b].find((token) => token?.ok && !token.assumed);
+  if (settled?.ok) return { currency: settled.code, assumed: null };
+  // Both tokens were checked for failure above.
+  const token = (a ?? b)! as Extract<TokenCurrency, { ok: true }>;
+  return { currency: token.code, assumed: token.assumed ?? null };
 }
 
-type TokenCurrency = { ok: true; code: string; explicit: boolean } | { ok: false; issue: RuleFinding };
+type TokenCurrency =
+  { ok: true; code: string; explicit: boolean; assumed?: RuleFinding } | { ok: false; issue: RuleFinding };
 
 function currencyFromToken(token: string, defaultCurrency: string | null): TokenCurrency {
   const upper = token.toUpperCase();
   if (currencyExponent(upper) !== undefined) return { ok: true, code: upper, explicit: true };
   const symbol = CURRENCY_SYMBOLS.get(upper);
   if (symbol) {
+    if (symbol.codes.length === 1) return { ok: true, code: symbol.codes[0], explicit: false };
     if (defaultCurrency && symbol.codes.includes(defaultCurrency))
       return { ok: true, code: defaultCurrency, explicit: false };
-    if (symbol.fallback) return { ok: true, code: symbol.fallback, explicit: false };
+    const others = symbol.codes.filter((code) => code !== symbol.fallback).join(', ');
+    if (symbol.fallback) {
+      // A safe default exists, but the feed did not confirm it: accepted, and the assumption said out loud.
+      const assumed = finding(
+        'AMBIGUOUS_CURRENCY',
+        `"${token}" was read as ${symbol.fallback}; it is also the symbol of ${others}.`,
+        `Set the feed's defaultCurrency to the shop's currency (e.g. ${symbol.codes[1] ?? symbol.fallback}), or write the ISO code after the amount (19.99 ${symbol.fallback}).`,
+      );
+      return { ok: true, code: symbol.fallback, explicit: false, assumed };
+    }
     return {
       ok: false,
       issue: finding(
         'INVALID_CURRENCY',
-        `"${token}" could be ${symbol.codes.join(', ')}.`,
-        `Write the ISO code instead of "${token}", e.g. 499.00 ${symbol.codes[0]}, or set the feed's default currency.`,
+        `"${token}" could be ${symbol.codes.join(', ')}, and the feed's defaultCurrency is not one of them, so the price cannot be read safely.`,
+        `Set the feed's defaultCurrency (e.g. ${symbol.codes[0]}), or write the ISO code instead of "${token}", e.g. 499.00 ${symbol.codes[0]}.`,
       ),
     };
   }

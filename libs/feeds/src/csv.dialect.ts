@@ -1,11 +1,13 @@
 import type { ItemIssue } from '@brandshelf/catalog-rules';
 import type { DialectColumns, HeaderTable } from './column.planner.js';
 import type { ItemFields } from './item-fields.builder.js';
+import type { LinkParts } from './link.template.js';
 import type { CsvDialect } from './feed.types.js';
 
 /** Where a dialect delivers what it made of the rows. */
 export interface ItemSink {
-  item(row: number, fields: ItemFields): void;
+  /** `link` parts: what the product page's URL is built from when the row has no link. */
+  item(row: number, fields: ItemFields, link?: LinkParts): void;
   issue(issue: ItemIssue): void;
 }
 
@@ -18,6 +20,8 @@ export interface CsvDialectReader {
 export interface CsvDialectDefinition {
   name: CsvDialect;
   columns: DialectColumns;
+  /** Where the platform puts a product page, for exports that carry no URL (`{store}` = the feed's storeUrl). */
+  linkTemplate?: string;
   create(table: HeaderTable, sink: ItemSink): CsvDialectReader;
 }
 

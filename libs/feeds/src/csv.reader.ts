@@ -7,6 +7,7 @@ import { readerIssue } from './feed.issues.js';
 import { FeedReadError } from './feed-read.error.js';
 import type { FeedReadMeta } from './feed.types.js';
 import type { FeedTextReader, ReaderLimits } from './feed-text.reader.js';
+import { LinkBuilder } from './link.template.js';
 
 export interface CsvReaderSetup {
   delimiter: string;
@@ -15,6 +16,11 @@ export interface CsvReaderSetup {
   meta: Pick<FeedReadMeta, 'format' | 'encoding' | 'compression'>;
   columnMapping?: Record<string, string> | null;
   limits: ReaderLimits;
+  /** The feed's language (Vendure `name:en` columns) and default currency (Medusa price columns). */
+  language?: string | null;
+  defaultCurrency?: string | null;
+  /** The feed's storeUrl / linkTemplate settings. */
+  links?: { storeUrl?: string | null; linkTemplate?: string | null };
 }
 
 /**
@@ -135,11 +141,15 @@ export class CsvFeedReader implements FeedTextReader {
     if (record.tooLarge || isBlankRecord(record.cells)) return;
     const headers = record.cells.map((cell, index) => (index === 0 ? cell.replace(/^\uFEFF/, '') : cell).trim());
     const dialectName = detectDialect(headers);
-    const definition = csvDialectDefinition(dialectName, headers);
+    const definition = csvDialectDefinition(dialectName, headers, {
+      language: this.setup.language,
+      defaultCurrency: this.setup.defaultCurrency,
+    });
+    this.queue.links = LinkBuilder.create(this.setup.links ?? {}, definition.linkTemplate ?? null);
     const table = new HeaderTable(headers, this.setup.columnMapping, definition.columns);
     this.table = table;
     this.dialect = definition.create(table, {
-      item: (row, fields) => this.queue.item({ row, fields }),
+      item: (row, fields, link) => this.queue.item({ row, fields }, link),
       issue: (issue) => this.queue.issue(issue),
     });
     const { format, encoding, compression } = this.setup.meta;

@@ -1,8 +1,9 @@
 import type { CsvDialectDefinition } from './csv.dialect.js';
 import type { CsvDialect } from './feed.types.js';
 import { GENERIC_CSV_DIALECT, metaCsvDialect } from './generic-csv.dialect.js';
+import { isMedusaExport, medusaCsvDialect } from './medusa-csv.dialect.js';
 import { SHOPIFY_CSV_DIALECT } from './shopify-csv.dialect.js';
-import { VENDURE_CSV_DIALECT } from './vendure-csv.dialect.js';
+import { vendureBaseKey, vendureCsvDialect } from './vendure-csv.dialect.js';
 import { WIX_CSV_DIALECT } from './wix-csv.dialect.js';
 import { WOOCOMMERCE_CSV_DIALECT } from './woocommerce-csv.dialect.js';
 
@@ -22,7 +23,15 @@ export function detectDialect(headers: readonly string[]): CsvDialect {
   if (has('handleid', 'fieldtype')) return 'WIX';
   if (has('type', 'sku', 'name') && any('regular price', 'in stock?', 'parent', 'visibility in catalog'))
     return 'WOOCOMMERCE';
-  if (has('name', 'slug', 'sku') && any('optiongroups', 'optionvalues', 'stockonhand', 'variantassets', 'facets')) {
+  // Medusa before the generic checks: its "Product Id" would otherwise become the id.
+  if (isMedusaExport(keys)) return 'MEDUSA';
+  // Vendure writes translatable columns per language: `name:en`, `slug:de`.
+  const vendure = new Set([...keys].map(vendureBaseKey));
+  const vendureHas = (...names: string[]) => names.every((name) => vendure.has(name));
+  if (
+    vendureHas('name', 'slug', 'sku') &&
+    ['optiongroups', 'optionvalues', 'stockonhand', 'variantassets', 'facets'].some((name) => vendure.has(name))
+  ) {
     return 'VENDURE';
   }
   if (
@@ -34,7 +43,11 @@ export function detectDialect(headers: readonly string[]): CsvDialect {
   return 'GENERIC';
 }
 
-export function csvDialectDefinition(dialect: CsvDialect, headers: readonly string[]): CsvDialectDefinition {
+export function csvDialectDefinition(
+  dialect: CsvDialect,
+  headers: readonly string[],
+  options: { language?: string | null; defaultCurrency?: string | null } = {},
+): CsvDialectDefinition {
   switch (dialect) {
     case 'SHOPIFY':
       return SHOPIFY_CSV_DIALECT;
@@ -43,7 +56,9 @@ export function csvDialectDefinition(dialect: CsvDialect, headers: readonly stri
     case 'WOOCOMMERCE':
       return WOOCOMMERCE_CSV_DIALECT;
     case 'VENDURE':
-      return VENDURE_CSV_DIALECT;
+      return vendureCsvDialect(headers, options.language);
+    case 'MEDUSA':
+      return medusaCsvDialect(options.defaultCurrency);
     case 'META':
       return metaCsvDialect(headers);
     case 'GENERIC':

@@ -1,5 +1,6 @@
 import type { ItemIssue } from '@brandshelf/catalog-rules';
 import type { FeedEvent, FeedReadMeta, RawItem } from './feed.types.js';
+import type { LinkBuilder, LinkParts } from './link.template.js';
 
 /**
  * Events produced by the push-style parsers while one input chunk is processed; the reader drains
@@ -10,6 +11,8 @@ export class FeedEventQueue {
   private events: FeedEvent[] = [];
   private held: FeedEvent[] | null = [];
   private items = 0;
+  /** Fills `link` for items without one (feed settings storeUrl / linkTemplate); set by the reader that knows the dialect. */
+  links: LinkBuilder | null = null;
 
   get itemCount(): number {
     return this.items;
@@ -25,8 +28,9 @@ export class FeedEventQueue {
     this.held = null;
   }
 
-  item(item: RawItem): void {
+  item(item: RawItem, link?: LinkParts): void {
     this.items++;
+    this.links?.fill(item.fields, link);
     this.push({ type: 'item', item });
   }
 

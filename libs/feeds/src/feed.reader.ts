@@ -12,6 +12,7 @@ import {
 } from './feed-text.reader.js';
 import type { FeedEvent, FeedReadOptions } from './feed.types.js';
 import { inspectHead, isGzip, sniffDelimiter, SNIFF_BYTES } from './format.sniffer.js';
+import { LinkBuilder } from './link.template.js';
 import { FeedTextDecoder } from './text.decoder.js';
 import { XmlFeedReader } from './xml.reader.js';
 
@@ -35,6 +36,8 @@ async function* readFeedEvents(input: AsyncIterable<unknown>, options: FeedReadO
     maxRecordBytes: positive(options.maxRecordBytes) ?? DEFAULT_MAX_RECORD_BYTES,
   };
   const queue = new FeedEventQueue();
+  // Without a dialect default only the feed's own template can build links (XML, generic CSV).
+  queue.links = LinkBuilder.create(options, null);
   const raw = new ByteSource(input);
   let compressed = false;
   try {
@@ -75,6 +78,9 @@ async function* readFeedEvents(input: AsyncIterable<unknown>, options: FeedReadO
         meta: { ...meta, format: 'CSV' },
         columnMapping: options.columnMapping,
         limits,
+        language: options.language,
+        defaultCurrency: options.defaultCurrency,
+        links: { storeUrl: options.storeUrl, linkTemplate: options.linkTemplate },
       });
     }
 

@@ -10,7 +10,7 @@ export interface RawItem {
 
 export type FeedFormat = 'CSV' | 'TSV' | 'XML';
 
-export type CsvDialect = 'GENERIC' | 'SHOPIFY' | 'META' | 'WOOCOMMERCE' | 'WIX' | 'VENDURE';
+export type CsvDialect = 'GENERIC' | 'SHOPIFY' | 'META' | 'WOOCOMMERCE' | 'WIX' | 'VENDURE' | 'MEDUSA';
 export type XmlDialect = 'GOOGLE_RSS' | 'GOOGLE_ATOM' | 'CUSTOM_XML';
 export type FeedDialect = CsvDialect | XmlDialect;
 
@@ -20,6 +20,14 @@ export interface FeedReadOptions {
   columnMapping?: Record<string, string> | null;
   /** Element that wraps one item in a custom XML dialect, e.g. `product`; auto-detected when null. */
   xmlItemElement?: string | null;
+  /** ISO 639-1 code (default en): which of a Vendure export's `name:en`, `name:de`… columns wins. */
+  language?: string | null;
+  /** The feed's default currency: which of an export's per-currency price columns (Medusa) is the price. */
+  defaultCurrency?: string | null;
+  /** The store's base URL: `{store}` in link templates, so exports without product-page URLs get a link. */
+  storeUrl?: string | null;
+  /** Builds `link` for items that have none; the dialect's default (e.g. `{store}/products/{handle}`) when null. */
+  linkTemplate?: string | null;
   /** Default 1 MiB. A bigger cell rejects its row with `CELL_TOO_LARGE`; reading goes on. */
   maxCellBytes?: number;
   /** Default 16 MiB. A bigger record rejects its row with `RECORD_TOO_LARGE`; reading goes on. */

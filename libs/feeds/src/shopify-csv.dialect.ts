@@ -88,6 +88,8 @@ export const SHOPIFY_CSV_DIALECT: CsvDialectDefinition = {
       ),
     ],
   },
+  // The Online Store's product page; a store with another theme route sets the feed's linkTemplate.
+  linkTemplate: '{store}/products/{handle}',
   create: (table, sink) => new ShopifyCsvReader(table, sink),
 };
 
@@ -172,7 +174,7 @@ class ShopifyCsvReader implements CsvDialectReader {
    * Variant Barcode as written; image_link = Variant Image or the first Image Src, the handle's other
    * images additional; options named like colour/size/material/pattern fill those
    * attributes, others become custom; availability from Variant Inventory Qty and policy, in stock when
-   * there is no quantity column. Link stays empty (an export has none). Other columns are copied,
+   * there is no quantity column. An export has no link: it is built from the Handle when the feed has a storeUrl. Other columns are copied,
    * product-level ones inherited from the product row.
    */
   private emitVariant(group: ShopifyGroup, variant: ShopifyRow, n: number, grouped: boolean): void {
@@ -242,7 +244,7 @@ class ShopifyCsvReader implements CsvDialectReader {
     addField(fields, `${CUSTOM_PREFIX}${this.handleHeader}`, group.handle);
     t.copy(fields, own, parent, this.inherits);
     t.override(fields, own, parent);
-    this.sink.item(variant.line, fields);
+    this.sink.item(variant.line, fields, { handle: group.handle });
   }
 
   /** Status draft or archived, or Published false, on the product row: the product is not for sale. */

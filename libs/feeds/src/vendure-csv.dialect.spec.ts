@@ -42,3 +42,54 @@ describe('Vendure import CSV', () => {
     expect(chairs.map((item) => item.fields.color)).toContain('mint');
   });
 });
+
+describe('Vendure language-suffixed columns', () => {
+  const csv = [
+    'name:en,name:de,slug:en,slug:de,description:en,description:de,assets,facets:en,optionGroups:en,optionGroups:de,optionValues:en,optionValues:de,sku,price,stockOnHand,product:keywords:en,product:keywords:de,variant:note',
+    'Hat,Hut,hat,hut,A warm hat.,Ein warmer Hut.,hat.jpg,brand:Acme,size,Größe,S,S,HAT-S,10.00,5,warm,warm winter,soft',
+    ',,,,,,,,,,M,M,HAT-M,11.00,0,,,',
+    'Scarf,,scarf,,A long scarf.,,scarf.jpg,brand:Acme,,,,,SCARF,20.00,3,long,,',
+  ].join('\n');
+
+  it('reads English by default: the product is recognized and its title is there', async () => {
+    const result = await readAll(csv);
+    expect(result.meta?.dialect).toBe('VENDURE');
+    expect(result.issues).toEqual([]);
+    expect(result.items.map((item) => [item.fields.id, item.fields.title, item.fields.size])).toEqual([
+      ['HAT-S', 'Hat', 'S'],
+      ['HAT-M', 'Hat', 'M'],
+      ['SCARF', 'Scarf', undefined],
+    ]);
+    expect(result.items[0].fields).toMatchObject({
+      description: 'A warm hat.',
+      brand: 'Acme',
+      item_group_id: 'hat',
+      'custom:slug': 'hat',
+      'custom:product:keywords': 'warm',
+      'custom:variant:note': 'soft',
+    });
+    // The other language's columns add nothing of their own.
+    expect(Object.keys(result.items[0].fields).filter((key) => key.endsWith(':de'))).toEqual([]);
+  });
+
+  it("lets the feed's language win, falling back cell by cell to English where a translation is missing", async () => {
+    const result = await readAll(csv, { language: 'de', storeUrl: 'https://shop.example' });
+    expect(result.items.map((item) => [item.fields.id, item.fields.title, item.fields.description])).toEqual([
+      ['HAT-S', 'Hut', 'Ein warmer Hut.'],
+      ['HAT-M', 'Hut', 'Ein warmer Hut.'],
+      ['SCARF', 'Scarf', 'A long scarf.'],
+    ]);
+    expect(result.items[0].fields).toMatchObject({
+      size: 'S',
+      item_group_id: 'hut',
+      'custom:product:keywords': 'warm winter',
+      link: 'https://shop.example/products/hut',
+    });
+    expect(result.items[2].fields['custom:product:keywords']).toBe('long');
+  });
+
+  it('falls back to English when the chosen language has no columns at all', async () => {
+    const result = await readAll(csv, { language: 'fr' });
+    expect(result.items.map((item) => item.fields.title)).toEqual(['Hat', 'Hat', 'Scarf']);
+  });
+});

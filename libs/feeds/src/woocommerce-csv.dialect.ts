@@ -31,6 +31,8 @@ const MAX_REMEMBERED_PARENTS = 5000;
 
 interface VariableParent {
   sku: string;
+  /** The parent's WooCommerce ID: its product page. */
+  wooId: string;
   title: string;
   description: string;
   productType: string;
@@ -88,6 +90,9 @@ export const WOOCOMMERCE_CSV_DIALECT: CsvDialectDefinition = {
       'pattern',
     ],
   },
+  // The export has no slug, so the default is WordPress's plain permalink by post id, which every shop answers
+  // (redirecting to the pretty one); a variation links to its parent's page.
+  linkTemplate: '{store}/?post_type=product&p={product_id}',
   create: (table, sink) => new WooCommerceCsvReader(table, sink),
 };
 
@@ -138,6 +143,7 @@ class WooCommerceCsvReader implements CsvDialectReader {
     if (types.includes('variable')) {
       this.remember(wooId, {
         sku: sku || wooId,
+        wooId,
         title: t.get(cells, 'name'),
         description: t.get(cells, 'description') || t.get(cells, 'short description'),
         productType: t.get(cells, 'categories'),
@@ -189,7 +195,8 @@ class WooCommerceCsvReader implements CsvDialectReader {
     addField(fields, `${CUSTOM_PREFIX}${this.typeHeader}`, type);
     t.copy(fields, cells);
     t.override(fields, cells);
-    this.sink.item(line, fields);
+    const productId = parentRef ? parent?.wooId || /^id:(\d+)$/i.exec(parentRef)?.[1] : wooId;
+    this.sink.item(line, fields, productId ? { product_id: productId } : {});
   }
 
   end(): void {

@@ -125,7 +125,16 @@ export class FeedsService {
       out.language = language;
     }
     if (input.storeUrl !== undefined) out.storeUrl = input.storeUrl ? checkStoreUrl(input.storeUrl) : null;
-    if (input.linkTemplate !== undefined) out.linkTemplate = input.linkTemplate?.trim() || null;
+    if (input.linkTemplate !== undefined) out.linkTemplate = checkLinkTemplate(input.linkTemplate);
+    const template = out.linkTemplate !== undefined ? out.linkTemplate : (current?.linkTemplate ?? null);
+    const storeUrl = out.storeUrl !== undefined ? out.storeUrl : (current?.storeUrl ?? null);
+    // Caught here rather than as a missing link on every item of the next run.
+    if (template?.includes('{store}') && !storeUrl) {
+      throw new BadInputError(
+        `linkTemplate "${template}" uses {store}, but the feed has no storeUrl; set storeUrl (e.g. https://shop.example.com) too.`,
+        input.linkTemplate !== undefined ? 'linkTemplate' : 'storeUrl',
+      );
+    }
     if (input.autoPublish !== undefined && input.autoPublish !== null) out.autoPublish = input.autoPublish;
     for (const field of ['maxRemovalShare', 'maxRejectedShare'] as const) {
       const share = input[field];
@@ -205,4 +214,30 @@ function checkStoreUrl(raw: string): string {
     throw new BadInputError('storeUrl is the store base URL only, without credentials, query or fragment.', 'storeUrl');
   }
   return url.href.replace(/\/+$/, '');
+}
+
+/**
+ * A link template: starts with `{store}` (the feed's storeUrl) or is an absolute http(s) URL, and its
+ * placeholders are names (`{handle}`, `{product_id}`, `{id}`, any column), so a typo fails here, not on every item.
+ */
+function checkLinkTemplate(raw: string | null | undefined): string | null {
+  const template = raw?.trim() || null;
+  if (!template) return null;
+  const example = 'e.g. "{store}/products/{handle}" or "https://shop.example.com/p/{id}"';
+  if (template.length > 500) throw new BadInputError('linkTemplate is at most 500 characters.', 'linkTemplate');
+  if (!template.startsWith('{store}') && !/^https?:\/\/[^/{}\s]+/i.test(template)) {
+    throw new BadInputError(
+      `linkTemplate "${template}" must start with {store} (the feed's storeUrl) or with https://, ${example}.`,
+      'linkTemplate',
+    );
+  }
+  const outside = template.replace(/\{[^{}]+\}/g, '');
+  if (/[{}]/.test(outside)) {
+    throw new BadInputError(
+      `linkTemplate "${template}" has a brace that is not part of a {placeholder}, ${example}.`,
+      'linkTemplate',
+    );
+  }
+  if (/\s/.test(outside)) throw new BadInputError('linkTemplate must not contain spaces.', 'linkTemplate');
+  return template;
 }

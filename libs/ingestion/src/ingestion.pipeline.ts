@@ -332,6 +332,10 @@ export class IngestionPipeline {
         format: feed.format,
         columnMapping: feed.columnMapping,
         xmlItemElement: feed.xmlItemElement,
+        language: feed.language,
+        defaultCurrency: feed.defaultCurrency,
+        storeUrl: feed.storeUrl,
+        linkTemplate: feed.linkTemplate,
       });
     } finally {
       counted.destroy();

@@ -82,6 +82,9 @@ export class ShopifyStoresService {
             format: 'AUTO',
             mode: 'REPLACE',
             defaultCurrency: CURRENCIES[shop.currencyCode] ? shop.currencyCode : null,
+            // The shop's own domain, so the feed says where its product pages live (links from the API use it
+            // for products without an Online Store URL).
+            storeUrl: storeUrlOf(shop),
             autoPublish: false,
             maxRemovalShare: 0.2,
             maxRejectedShare: 0.2,
@@ -160,4 +163,17 @@ function secretInput(value: string, field: string): string {
   if (trimmed.length > MAX_SECRET_LENGTH)
     throw new BadInputError(`${field} is longer than any Shopify credential.`, field);
   return trimmed;
+}
+
+/** The shop's primary domain as a base URL (`https://shop.example`), null when the API gives none usable. */
+function storeUrlOf(shop: ShopInfo): string | null {
+  const raw = shop.primaryDomain?.url?.trim();
+  if (!raw) return null;
+  try {
+    const url = new URL(raw);
+    if (url.protocol !== 'https:' && url.protocol !== 'http:') return null;
+    return `${url.protocol}//${url.host}`;
+  } catch {
+    return null;
+  }
 }
