@@ -86,6 +86,8 @@ export class CsvFeedReader implements FeedTextReader {
       return;
     }
     const table = this.table;
+    if (!record.tooLarge && record.oversizeCell < 0 && isBlankRecord(record.cells)) return;
+    this.queue.rowRead();
     if (record.tooLarge) {
       this.queue.issue(
         readerIssue(
@@ -113,7 +115,6 @@ export class CsvFeedReader implements FeedTextReader {
       return;
     }
     const cells = record.cells;
-    if (isBlankRecord(cells)) return;
     const expected = table.headers.length;
     if (record.cellCount !== expected && !(record.cellCount > expected && isBlankRecord(cells.slice(expected)))) {
       this.queue.issue(
@@ -141,6 +142,7 @@ export class CsvFeedReader implements FeedTextReader {
     this.dialect = definition.create(table, {
       item: (row, fields) => this.queue.item({ row, fields }),
       issue: (issue) => this.queue.issue(issue),
+      skip: (row, reason) => this.queue.skip(row, reason),
     });
     const { format, encoding, compression } = this.setup.meta;
     this.queue.meta({
