@@ -290,11 +290,14 @@ export class PublishService {
     feed: FeedEntity,
     run: IngestionRunEntity,
   ): Promise<string | null> {
-    if (run.rowsRead > 0) {
-      const rejected = run.itemsRejected / run.rowsRead;
+    // Skipped rows (inactive products, image-only rows, variant parents) are neither accepted nor rejected.
+    const considered = run.itemsAccepted + run.itemsRejected;
+    if (considered > 0) {
+      const rejected = run.itemsRejected / considered;
       if (rejected > feed.maxRejectedShare) {
         return (
-          `The run rejected ${pct(rejected)} of its rows (${run.itemsRejected} of ${run.rowsRead}), more than the ` +
+          `The run rejected ${pct(rejected)} of its rows (${run.itemsRejected} of ${considered}, skipped rows not ` +
+          `counted), more than the ` +
           `feed's limit of ${pct(feed.maxRejectedShare)}. Fix the errors, or publish this run by hand.`
         );
       }

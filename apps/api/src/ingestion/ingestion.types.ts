@@ -107,7 +107,8 @@ export class CreateFeedInput {
   maxRemovalShare?: number | null;
   @Field(() => Float, {
     nullable: true,
-    description: 'Auto-publish waits when the run rejected more than this share of rows (default 0.2).',
+    description:
+      'Auto-publish waits when the run rejected more than this share of rows, skipped rows not counted (default 0.2).',
   })
   maxRejectedShare?: number | null;
 }
