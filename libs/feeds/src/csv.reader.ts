@@ -63,7 +63,8 @@ export class CsvFeedReader implements FeedTextReader {
         'Upload a feed with a header row and at least one product row.',
       );
     }
-    if (this.queue.itemCount === 0) {
+    // Rows that all became skips or row errors are explained by those; this is for a file with no rows.
+    if (this.queue.rowCount === 0) {
       this.queue.issue(
         readerIssue(
           'WARNING',

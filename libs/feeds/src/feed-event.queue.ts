@@ -17,6 +17,10 @@ export class FeedEventQueue {
     return this.items;
   }
 
+  get rowCount(): number {
+    return this.rows;
+  }
+
   get hasMeta(): boolean {
     return this.held === null;
   }

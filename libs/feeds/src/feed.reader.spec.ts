@@ -208,6 +208,17 @@ describe('readFeed: CSV records', () => {
     expect(headerOnly.meta?.headers).toEqual(['id', 'title', 'price', 'link']);
     expect(headerOnly.items).toEqual([]);
     expect(headerOnly.issues).toEqual([expect.objectContaining({ code: 'NO_ITEMS', severity: 'WARNING', row: 0 })]);
+    // Rows that are all skipped or rejected are no "header-only" file: their skips and errors say what happened.
+    const allDrafts = await readAll(
+      'Handle,Title,Status,Variant SKU,Variant Price\nlamp,Lamp,draft,L-1,10\nchair,Chair,archived,C-1,20\n',
+    );
+    expect(allDrafts.items).toEqual([]);
+    expect(allDrafts.rowsRead).toBe(2);
+    expect(allDrafts.skips.map((skip) => skip.reason)).toEqual(['INACTIVE', 'INACTIVE']);
+    expect(allDrafts.issues.map((issue) => issue.code)).toEqual([
+      'INACTIVE_PRODUCT_SKIPPED',
+      'INACTIVE_PRODUCT_SKIPPED',
+    ]);
   });
 });
 
