@@ -26,7 +26,7 @@ const RUN = `query($id: ID!) { ingestionRun(id: $id) {
 const PUBLISH = `mutation($runId: ID!) { publishRun(runId: $runId) {
   created updated unchanged removed leftOut leftOutByReason { reason count } } }`;
 
-describe('a declared format the file contradicts', () => {
+describe('what a run reads (images off)', () => {
   let api: TestApi;
   let key: string;
 
@@ -52,6 +52,31 @@ describe('a declared format the file contradicts', () => {
     expect(run.error?.message).toContain(found);
     // One issue, the failure itself: no ragged rows, no malformed-XML noise.
     expect(run.issueSummary.map((entry) => entry.code)).toEqual(['FORMAT_MISMATCH']);
+  });
+
+  it('a WooCommerce variable product without variation rows is a rejected row with its reason, not a gap', async () => {
+    // The core sample without the hoodie's four variation rows (IDs 79, 80, 81, 90).
+    const lines = readFileSync(join(SAMPLES, 'csv/woocommerce_sample_products.csv'), 'utf8').split('\n');
+    const file = lines.filter((line) => !/^(79|80|81|90),variation,/.test(line)).join('\n');
+    const feedId = await createFeed(api, key, { name: 'Woo', defaultCurrency: 'USD' });
+    const run = await ingest(api, key, feedId, file);
+    // 21 rows: 18 items (14 simple, the external pennant, 3 V-neck variations), the V-neck parent and the
+    // grouped collection skipped, and the hoodie parent rejected.
+    expect(run).toMatchObject({
+      status: 'SUCCEEDED',
+      rowsRead: 21,
+      rowsSkipped: 2,
+      itemsAccepted: 1,
+      // 17 items without a link (only the external pennant has a URL), and the hoodie parent's row.
+      itemsRejected: 17 + 1,
+    });
+    expect(run.rowsSkippedByReason).toEqual([
+      { reason: 'GROUPED_PRODUCT', count: 1 },
+      { reason: 'VARIANT_PARENT', count: 1 },
+    ]);
+    expect(run.issueSummary).toContainEqual(
+      expect.objectContaining({ code: 'VARIABLE_WITHOUT_VARIATIONS', severity: 'ERROR', count: 1, sampleRows: [3] }),
+    );
   });
 });
 
