@@ -15,5 +15,8 @@ export class PublicationEntity {
   @Column('integer') updated: number;
   @Column('integer') unchanged: number;
   @Column('integer') removed: number;
+  /** Items of the version not published because their main image is not processed. */
+  @Column('integer') leftOut: number;
+  @Column('jsonb') leftOutByReason: { reason: string; count: number }[];
   @Column('timestamptz') publishedAt: Date;
 }

@@ -14,13 +14,25 @@ import { returnedRows, BrandScopedRepository } from '@brandshelf/db';
 import { CatalogVersionEntity, FeedEntity, IngestionRunEntity, RUN_STAGED } from '@brandshelf/ingestion';
 import { JobHandler } from '@brandshelf/queue';
 import { PublicationEntity, type PublicationKind } from './publication.entity.js';
-import { COUNT_PUBLISHABLE, DELETE_REMOVED_PRODUCTS, ENSURE_IDENTITIES, UPSERT_LIVE_PRODUCTS } from './publish.sql.js';
+import {
+  COUNT_PUBLISHABLE,
+  DELETE_REMOVED_PRODUCTS,
+  ENSURE_IDENTITIES,
+  LEFT_OUT_BY_REASON,
+  UPSERT_LIVE_PRODUCTS,
+} from './publish.sql.js';
 
 export interface PublishDiff {
   created: number;
   updated: number;
   unchanged: number;
   removed: number;
+}
+
+/** What a publish wrote, and the version's items it left out (no processed main image), by reason. */
+export interface PublishOutcome extends PublishDiff {
+  leftOut: number;
+  leftOutByReason: { reason: string; count: number }[];
 }
 
 /**
@@ -170,7 +182,7 @@ export class PublishService {
     feedId: string,
     versionId: string,
     onlyOffers: string[] | null,
-  ): Promise<PublishDiff> {
+  ): Promise<PublishOutcome> {
     await manager.query(ENSURE_IDENTITIES, [brandId, feedId, versionId]);
     const images = this.config.images.enabled;
     const removed = onlyOffers ? [] : await manager.query(DELETE_REMOVED_PRODUCTS, [feedId, versionId, images]);
@@ -182,9 +194,23 @@ export class PublishService {
       images,
     ]);
     const [{ total }] = await manager.query(COUNT_PUBLISHABLE, [brandId, feedId, versionId, onlyOffers, images]);
+    const leftOutByReason: { reason: string; count: number }[] = await manager.query(LEFT_OUT_BY_REASON, [
+      brandId,
+      feedId,
+      versionId,
+      onlyOffers,
+      images,
+    ]);
     const created = written.filter((r) => r.inserted).length;
     const updated = written.length - created;
-    return { created, updated, unchanged: total - created - updated, removed: returnedRows(removed).length };
+    return {
+      created,
+      updated,
+      unchanged: total - created - updated,
+      removed: returnedRows(removed).length,
+      leftOut: leftOutByReason.reduce((sum, entry) => sum + entry.count, 0),
+      leftOutByReason,
+    };
   }
 
   /**
@@ -197,7 +223,7 @@ export class PublishService {
     brandId: string,
     feed: { id: string; live_version_id: string | null },
     versionId: string,
-  ): Promise<PublishDiff> {
+  ): Promise<PublishOutcome> {
     await manager.query('UPDATE feed SET live_version_id = $2 WHERE id = $1', [feed.id, versionId]);
     const [{ offers }] = await manager.query(
       `SELECT coalesce(array_agg(DISTINCT offer_id), '{}') AS offers FROM version_item WHERE version_id = ANY($1::uuid[])`,
@@ -221,7 +247,14 @@ export class PublishService {
     const [{ total }] = await manager.query('SELECT count(*)::int AS total FROM version_item WHERE version_id = $1', [
       versionId,
     ]);
-    return { created: 0, updated, unchanged: Math.max(0, total - updated), removed: 0 };
+    return {
+      created: 0,
+      updated,
+      unchanged: Math.max(0, total - updated),
+      removed: 0,
+      leftOut: 0,
+      leftOutByReason: [],
+    };
   }
 
   /**
@@ -257,11 +290,14 @@ export class PublishService {
     feed: FeedEntity,
     run: IngestionRunEntity,
   ): Promise<string | null> {
-    if (run.rowsRead > 0) {
-      const rejected = run.itemsRejected / run.rowsRead;
+    // Skipped rows (inactive products, image-only rows, variant parents) are neither accepted nor rejected.
+    const considered = run.itemsAccepted + run.itemsRejected;
+    if (considered > 0) {
+      const rejected = run.itemsRejected / considered;
       if (rejected > feed.maxRejectedShare) {
         return (
-          `The run rejected ${pct(rejected)} of its rows (${run.itemsRejected} of ${run.rowsRead}), more than the ` +
+          `The run rejected ${pct(rejected)} of its rows (${run.itemsRejected} of ${considered}, skipped rows not ` +
+          `counted), more than the ` +
           `feed's limit of ${pct(feed.maxRejectedShare)}. Fix the errors, or publish this run by hand.`
         );
       }

@@ -93,3 +93,20 @@ export const ENSURE_IDENTITIES = `
   INSERT INTO product_identity (brand_id, feed_id, offer_id)
   SELECT $1, $2, vi.offer_id FROM version_item vi WHERE vi.version_id = $3
   ON CONFLICT (feed_id, offer_id) DO NOTHING`;
+
+/**
+ * The version's items a publish leaves out for want of a processed main image ($5 set), counted by reason:
+ * the main image's failure code (IMAGE_UNREACHABLE, IMAGE_TOO_SMALL, …) or IMAGE_NOT_PROCESSED when it has
+ * not been fetched (yet).
+ */
+export const LEFT_OUT_BY_REASON = `
+  SELECT CASE WHEN s.status = 'FAILED' THEN coalesce(s.error_code, 'IMAGE_FAILED') ELSE 'IMAGE_NOT_PROCESSED' END
+           AS reason,
+         count(*)::int AS count
+    FROM version_item vi
+    JOIN item_revision ir ON ir.feed_id = $2 AND ir.offer_id = vi.offer_id AND ir.content_hash = vi.content_hash
+    LEFT JOIN image_source s ON s.brand_id = $1 AND s.url = ir.data->>'imageLink'
+   WHERE $5::boolean AND vi.version_id = $3 AND ($4::text[] IS NULL OR vi.offer_id = ANY($4))
+     AND s.status IS DISTINCT FROM 'PROCESSED'
+   GROUP BY 1
+   ORDER BY 2 DESC, 1`;

@@ -2,13 +2,17 @@ import type { ItemIssue } from '@brandshelf/catalog-rules';
 import type { DialectColumns, HeaderTable } from './column.planner.js';
 import type { ItemFields } from './item-fields.builder.js';
 import type { LinkParts } from './link.template.js';
-import type { CsvDialect } from './feed.types.js';
+import type { CsvDialect, RowSkipReason } from './feed.types.js';
 
-/** Where a dialect delivers what it made of the rows. */
+/**
+ * Where a dialect delivers what it made of the rows. Every row handed to a dialect ends as exactly one
+ * of: an item, an ERROR issue on its line, or a skip with its reason (a WARNING may accompany a skip).
+ */
 export interface ItemSink {
   /** `link` parts: what the product page's URL is built from when the row has no link. */
   item(row: number, fields: ItemFields, link?: LinkParts): void;
   issue(issue: ItemIssue): void;
+  skip(row: number, reason: RowSkipReason): void;
 }
 
 /** Turns the data rows of one CSV into items; grouped dialects buffer one product at a time. */

@@ -69,7 +69,8 @@ export class CsvFeedReader implements FeedTextReader {
         'Upload a feed with a header row and at least one product row.',
       );
     }
-    if (this.queue.itemCount === 0) {
+    // Rows that all became skips or row errors are explained by those; this is for a file with no rows.
+    if (this.queue.rowCount === 0) {
       this.queue.issue(
         readerIssue(
           'WARNING',
@@ -92,6 +93,8 @@ export class CsvFeedReader implements FeedTextReader {
       return;
     }
     const table = this.table;
+    if (!record.tooLarge && record.oversizeCell < 0 && isBlankRecord(record.cells)) return;
+    this.queue.rowRead();
     if (record.tooLarge) {
       this.queue.issue(
         readerIssue(
@@ -119,7 +122,6 @@ export class CsvFeedReader implements FeedTextReader {
       return;
     }
     const cells = record.cells;
-    if (isBlankRecord(cells)) return;
     const expected = table.headers.length;
     if (record.cellCount !== expected && !(record.cellCount > expected && isBlankRecord(cells.slice(expected)))) {
       this.queue.issue(
@@ -151,6 +153,7 @@ export class CsvFeedReader implements FeedTextReader {
     this.dialect = definition.create(table, {
       item: (row, fields, link) => this.queue.item({ row, fields }, link),
       issue: (issue) => this.queue.issue(issue),
+      skip: (row, reason) => this.queue.skip(row, reason),
     });
     const { format, encoding, compression } = this.setup.meta;
     this.queue.meta({

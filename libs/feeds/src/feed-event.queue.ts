@@ -1,5 +1,5 @@
 import type { ItemIssue } from '@brandshelf/catalog-rules';
-import type { FeedEvent, FeedReadMeta, RawItem } from './feed.types.js';
+import type { FeedEvent, FeedReadMeta, RawItem, RowSkipReason } from './feed.types.js';
 import type { LinkBuilder, LinkParts } from './link.template.js';
 
 /**
@@ -13,9 +13,15 @@ export class FeedEventQueue {
   private items = 0;
   /** Fills `link` for items without one (feed settings storeUrl / linkTemplate); set by the reader that knows the dialect. */
   links: LinkBuilder | null = null;
+  private rows = 0;
+  private reportedRows = 0;
 
   get itemCount(): number {
     return this.items;
+  }
+
+  get rowCount(): number {
+    return this.rows;
   }
 
   get hasMeta(): boolean {
@@ -38,6 +44,15 @@ export class FeedEventQueue {
     this.push({ type: 'issue', issue });
   }
 
+  skip(row: number, reason: RowSkipReason): void {
+    this.push({ type: 'skip', row, reason });
+  }
+
+  /** Counts one data row read, whatever becomes of it (an item, a row error or a skip). */
+  rowRead(): void {
+    this.rows++;
+  }
+
   /** Takes everything queued so far; held events too once `force` is set (a fatal error ends the feed). */
   take(force = false): FeedEvent[] {
     const out = this.events;
@@ -45,6 +60,11 @@ export class FeedEventQueue {
     if (force && this.held) {
       out.push(...this.held);
       this.held = [];
+    }
+    // After the batch, so the count never runs ahead of the items and skips it covers.
+    if (this.rows !== this.reportedRows && (this.held === null || force)) {
+      out.push({ type: 'rows', rowsRead: this.rows });
+      this.reportedRows = this.rows;
     }
     return out;
   }

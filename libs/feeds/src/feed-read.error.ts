@@ -5,6 +5,7 @@
 export type FeedReadErrorCode =
   | 'EMPTY_FEED'
   | 'NOT_A_FEED'
+  | 'FORMAT_MISMATCH'
   | 'TRUNCATED_GZIP'
   | 'CORRUPT_GZIP'
   | 'UNTERMINATED_QUOTE'

@@ -11,7 +11,8 @@ export type ReaderIssueCode =
   | 'DUPLICATE_ELEMENT'
   | 'XML_UNESCAPED_AMPERSAND'
   | 'ORPHAN_VARIANT'
-  | 'INACTIVE_PRODUCT_SKIPPED';
+  | 'INACTIVE_PRODUCT_SKIPPED'
+  | 'VARIABLE_WITHOUT_VARIATIONS';
 
 export function readerIssue(
   severity: ItemIssue['severity'],

@@ -208,6 +208,17 @@ describe('readFeed: CSV records', () => {
     expect(headerOnly.meta?.headers).toEqual(['id', 'title', 'price', 'link']);
     expect(headerOnly.items).toEqual([]);
     expect(headerOnly.issues).toEqual([expect.objectContaining({ code: 'NO_ITEMS', severity: 'WARNING', row: 0 })]);
+    // Rows that are all skipped or rejected are no "header-only" file: their skips and errors say what happened.
+    const allDrafts = await readAll(
+      'Handle,Title,Status,Variant SKU,Variant Price\nlamp,Lamp,draft,L-1,10\nchair,Chair,archived,C-1,20\n',
+    );
+    expect(allDrafts.items).toEqual([]);
+    expect(allDrafts.rowsRead).toBe(2);
+    expect(allDrafts.skips.map((skip) => skip.reason)).toEqual(['INACTIVE', 'INACTIVE']);
+    expect(allDrafts.issues.map((issue) => issue.code)).toEqual([
+      'INACTIVE_PRODUCT_SKIPPED',
+      'INACTIVE_PRODUCT_SKIPPED',
+    ]);
   });
 });
 
@@ -279,6 +290,29 @@ describe('readFeed: input', () => {
     expect(result.error).toMatchObject({ code: 'NOT_A_FEED', hint: expect.stringMatching(/web page/) });
   });
 
+  it.each([
+    ['xml/velofant_prisjakt_feed.xml', 'CSV', 'XML'],
+    ['xml/airfeel_gmc_feed.xml', 'TSV', 'XML'],
+    ['xml/velofant_custom_feed.txt', 'CSV', 'XML'],
+    ['csv/meta_dpa_sample_feed.csv', 'XML', 'CSV'],
+    ['shopify/products_export_demo.csv', 'XML', 'CSV'],
+  ] as const)('refuses %s declared as %s with FORMAT_MISMATCH naming both', async (file, declared, found) => {
+    const result = await readAll(sample(file), { format: declared });
+    expect(result.error).toMatchObject({ code: 'FORMAT_MISMATCH' });
+    expect(result.error!.message).toContain(`set to ${declared}`);
+    expect(result.error!.message).toContain(found);
+    expect(result.error!.hint).toContain('AUTO');
+    // At once: not a row read, so no ragged-row issues or malformed-XML noise.
+    expect(result.items).toEqual([]);
+    expect(result.issues).toEqual([]);
+    expect(result.rowsRead).toBe(0);
+  });
+
+  it('reads the same files when the declared format agrees with them', async () => {
+    expect((await readAll(sample('xml/velofant_prisjakt_feed.xml'), { format: 'XML' })).items).toHaveLength(9);
+    expect((await readAll(sample('csv/meta_dpa_sample_feed.csv'), { format: 'CSV' })).items).toHaveLength(9);
+  });
+
   it('tells an XLSX upload to export as CSV', async () => {
     const xlsx = Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from('[Content_Types].xml')]);
     const result = await readAll(xlsx);
@@ -310,9 +344,10 @@ describe('readFeed: input', () => {
         const bytes = sample(`${dir}/${name}`);
         const whole = await readAll(bytes);
         const bytewise = await readAll(bytes, {}, 1);
-        expect({ name, events: bytewise.events, error: bytewise.error }).toEqual({
+        expect({ name, events: bytewise.events, rowsRead: bytewise.rowsRead, error: bytewise.error }).toEqual({
           name,
           events: whole.events,
+          rowsRead: whole.rowsRead,
           error: whole.error,
         });
       }

@@ -10,7 +10,7 @@ import {
   type FeedTextReader,
   type ReaderLimits,
 } from './feed-text.reader.js';
-import type { FeedEvent, FeedReadOptions } from './feed.types.js';
+import type { FeedEvent, FeedFormat, FeedReadOptions } from './feed.types.js';
 import { inspectHead, isGzip, sniffDelimiter, SNIFF_BYTES } from './format.sniffer.js';
 import { LinkBuilder } from './link.template.js';
 import { FeedTextDecoder } from './text.decoder.js';
@@ -54,7 +54,11 @@ async function* readFeedEvents(input: AsyncIterable<unknown>, options: FeedReadO
     // Refused even when a format is configured: a feed URL that returns a login page should say so.
     if (inspection.notAFeed)
       throw new FeedReadError('NOT_A_FEED', inspection.notAFeed.reason, inspection.notAFeed.hint);
-    const format = options.format && options.format !== 'AUTO' ? options.format : inspection.format;
+    const declared = options.format && options.format !== 'AUTO' ? options.format : null;
+    if (declared && inspection.format && (declared === 'XML') !== (inspection.format === 'XML')) {
+      throw formatMismatch(declared, inspection.format, inspection.text);
+    }
+    const format = declared ?? inspection.format;
     if (format === null && source.exhausted) throw emptyFeed();
     const { encoding } = inspection;
     const meta = { encoding, ...(compressed ? { compression: 'gzip' as const } : {}) };
@@ -113,6 +117,24 @@ function emptyFeed(): FeedReadError {
     'EMPTY_FEED',
     'The file is empty.',
     'Upload a feed with a header row and at least one product row.',
+  );
+}
+
+/**
+ * Reading XML as CSV makes every line a ragged row, and a CSV read as XML is malformed at its first
+ * byte: either way the run would fail row by row instead of saying the one thing that is wrong.
+ */
+function formatMismatch(declared: FeedFormat, found: FeedFormat, head: string): FeedReadError {
+  const start = head.replace(/^\uFEFF/, '').trimStart();
+  const firstLine = start.split(/\r\n|\n|\r/, 1)[0];
+  const shown = firstLine.length > 60 ? `${firstLine.slice(0, 60)}…` : firstLine;
+  const what = found === 'XML' ? 'XML' : `delimited text (${found})`;
+  return new FeedReadError(
+    'FORMAT_MISMATCH',
+    `The feed's format is set to ${declared}, but the file is ${what}: it begins "${shown}".`,
+    found === 'XML'
+      ? `Set the feed's format to AUTO or XML (updateFeed), or upload the ${declared} file this feed expects.`
+      : `Set the feed's format to AUTO or ${found} (updateFeed), or upload the XML file this feed expects.`,
   );
 }
 

@@ -50,5 +50,23 @@ export interface FeedReadMeta {
   columns?: FeedColumn[];
 }
 
+/**
+ * Why a row read from the feed is neither an item nor an issue of its own:
+ * INACTIVE — the shop does not sell it (draft, archived, unpublished, hidden; a WARNING says so);
+ * IMAGE_ONLY_ROW — a continuation row that only adds an image to the product above it (Shopify);
+ * VARIANT_PARENT — a product row whose variant rows are the items (WooCommerce variable, Wix product with variants);
+ * GROUPED_PRODUCT — a page listing other products, each its own row (WooCommerce grouped).
+ */
+export type RowSkipReason = 'INACTIVE' | 'IMAGE_ONLY_ROW' | 'VARIANT_PARENT' | 'GROUPED_PRODUCT';
+
+/**
+ * `rows` is the reader's own count of data rows (CSV records after the header, XML items) so far, sent
+ * after each batch of events: every one of them ends as an item, a row-level ERROR issue or a skip, so a
+ * run can check that nothing was dropped in silence.
+ */
 export type FeedEvent =
-  { type: 'meta'; meta: FeedReadMeta } | { type: 'item'; item: RawItem } | { type: 'issue'; issue: ItemIssue };
+  | { type: 'meta'; meta: FeedReadMeta }
+  | { type: 'item'; item: RawItem }
+  | { type: 'issue'; issue: ItemIssue }
+  | { type: 'skip'; row: number; reason: RowSkipReason }
+  | { type: 'rows'; rowsRead: number };

@@ -14,5 +14,6 @@ export type {
   FeedReadMeta,
   FeedReadOptions,
   RawItem,
+  RowSkipReason,
   XmlDialect,
 } from './feed.types.js';

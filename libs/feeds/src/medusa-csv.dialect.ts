@@ -172,6 +172,7 @@ class MedusaCsvReader implements CsvDialectReader {
     const status = this.status.get(cells);
     if (status && status.toLowerCase() !== 'published') {
       this.sink.issue(inactiveProductIssue(row.line, this.status, status, id || null));
+      this.sink.skip(row.line, 'INACTIVE');
       return;
     }
     const fields: ItemFields = {};

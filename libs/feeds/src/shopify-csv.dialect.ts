@@ -134,6 +134,9 @@ class ShopifyCsvReader implements CsvDialectReader {
       return;
     } else if (VARIANT_MARKERS.some((key) => t.get(cells, key) !== '')) {
       group.variants.push({ cells, line });
+    } else {
+      // Its image (if any) joins the product's images below; the row itself is no item.
+      this.sink.skip(line, 'IMAGE_ONLY_ROW');
     }
     const image = t.get(cells, 'image src');
     if (image && group.images.length < MAX_GROUP_IMAGES && !group.images.includes(image)) group.images.push(image);
@@ -155,6 +158,7 @@ class ShopifyCsvReader implements CsvDialectReader {
       group.variants.forEach((variant, k) => {
         const id = this.table.get(variant.cells, 'variant sku') || `${group.handle}-${group.flushed + k + 1}`;
         this.sink.issue(inactiveProductIssue(variant.line, inactive.column, inactive.value, id));
+        this.sink.skip(variant.line, 'INACTIVE');
       });
       group.flushed += group.variants.length;
       group.variants = [];

@@ -148,6 +148,8 @@ class WixCsvReader implements CsvDialectReader {
       else this.emit(group, group.product, null, false);
       return;
     }
+    // The product row lends name, price and images to its variants, which are the items.
+    this.sink.skip(group.product.line, hidden ? 'INACTIVE' : 'VARIANT_PARENT');
     const shown = hidden ? 0 : group.variants.filter((variant) => !this.hidden(variant.cells)).length;
     group.variants.forEach((variant, k) => {
       const value = hidden || this.hidden(variant.cells);
@@ -164,6 +166,7 @@ class WixCsvReader implements CsvDialectReader {
 
   private skip(row: WixRow, value: string, id: string): void {
     this.sink.issue(inactiveProductIssue(row.line, this.visible, value, id));
+    this.sink.skip(row.line, 'INACTIVE');
   }
 
   private emit(group: WixGroup, row: WixRow, n: number | null, grouped: boolean): void {

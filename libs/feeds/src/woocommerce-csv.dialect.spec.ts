@@ -1,6 +1,41 @@
 import { itemById, readAll, sample } from './__fixtures__/read-feed.fixture.js';
 
 describe('WooCommerce product CSV', () => {
+  it('accounts for every row: parents and grouped products are counted skips, a parent without variations an error', async () => {
+    const whole = await readAll(sample('csv/woocommerce_sample_products.csv'));
+    expect(whole.rowsRead).toBe(25);
+    expect(whole.skips).toEqual([
+      { row: 2, reason: 'VARIANT_PARENT' },
+      { row: 3, reason: 'VARIANT_PARENT' },
+      { row: 24, reason: 'GROUPED_PRODUCT' },
+    ]);
+
+    // The same export without the hoodie's four variation rows (IDs 79, 80, 81, 90): the variable Hoodie
+    // has nothing to sell and must not vanish without a word.
+    const lines = sample('csv/woocommerce_sample_products.csv').toString('utf8').split('\n');
+    const withoutHoodies = lines.filter((line) => !/^(79|80|81|90),variation,/.test(line)).join('\n');
+    const result = await readAll(withoutHoodies);
+    expect(result.error).toBeNull();
+    expect(result.rowsRead).toBe(21);
+    expect(result.items).toHaveLength(18);
+    expect(result.skips).toEqual([
+      { row: 2, reason: 'VARIANT_PARENT' },
+      { row: 21, reason: 'GROUPED_PRODUCT' },
+    ]);
+    expect(result.issues).toEqual([
+      expect.objectContaining({
+        severity: 'ERROR',
+        code: 'VARIABLE_WITHOUT_VARIATIONS',
+        row: 3,
+        itemId: 'woo-hoodie',
+        attribute: 'item_group_id',
+      }),
+    ]);
+    expect(result.issues[0].message).toContain('"Hoodie" is a variable product');
+    expect(result.items.map((item) => item.fields.id)).not.toContain('woo-hoodie');
+    expect(result.rowsRead).toBe(result.items.length + result.skips.length + result.issues.length);
+  });
+
   it('reads the core sample: variations grouped under their parent, variable and grouped parents not emitted', async () => {
     const result = await readAll(sample('csv/woocommerce_sample_products.csv'));
     expect(result.error).toBeNull();

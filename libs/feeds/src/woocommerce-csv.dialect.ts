@@ -2,6 +2,7 @@ import { CUSTOM_PREFIX } from '@brandshelf/catalog-rules';
 import type { HeaderTable } from './column.planner.js';
 import { exportNumber, type CsvDialectDefinition, type CsvDialectReader, type ItemSink } from './csv.dialect.js';
 import { addField, addImages, type ItemFields } from './item-fields.builder.js';
+import { readerIssue } from './feed.issues.js';
 import { inactiveProductIssue, StatusColumn } from './inactive-product.js';
 import { optionAttribute } from './variant-option.mapper.js';
 
@@ -30,6 +31,9 @@ const ATTRIBUTE_COLUMN = /^attribute (\d+) (name|value\(s\)|visible|global|defau
 const MAX_REMEMBERED_PARENTS = 5000;
 
 interface VariableParent {
+  line: number;
+  /** How variations name it: its SKU and `id:<ID>`. */
+  keys: string[];
   sku: string;
   /** The parent's WooCommerce ID: its product page. */
   wooId: string;
@@ -40,6 +44,8 @@ interface VariableParent {
   images: string[];
   /** The parent's Published value when it is not published (its variations are not sold either), else ''. */
   unpublished: string;
+  /** Whether its row has been accounted for: skipped as the parent of a variation read, or as inactive. */
+  accounted: boolean;
 }
 
 /** Published: 1 published, 0 private, -1 draft. */
@@ -52,10 +58,13 @@ const UNPUBLISHED = /^(0|-1)$/;
  * Categories → product_type, Images (comma-space list) → image_link + additional, `Weight (unit)` →
  * shipping_weight (`0.5 lb`), Attribute N name/value(s) → colour/size/… or custom, External URL → link.
  * Variations name their parent by SKU or `id:<ID>` → item_group_id (the parent's SKU when known).
- * Variable parents are not sellable themselves: they are not emitted; when they come before their
- * variations (as WooCommerce exports them) they lend description, category, brand and images the
- * variation lacks. Grouped products (a page listing other products, with no price) are not emitted
- * either; external products are emitted like simple ones.
+ * Variable parents are not sellable themselves: they are skipped as VARIANT_PARENT once a variation
+ * names them; when they come before their variations (as WooCommerce exports them) they lend
+ * description, category, brand and images the variation lacks. A variable parent no variation row
+ * names is an ERROR on its row (VARIABLE_WITHOUT_VARIATIONS): WooCommerce sells a variable product only
+ * through its variations, and Merchant Center needs one item per variant with its own price, so it
+ * would otherwise vanish without a word. Grouped products (a page listing other products, with no
+ * price) are skipped as GROUPED_PRODUCT; external products are emitted like simple ones.
  */
 export const WOOCOMMERCE_CSV_DIALECT: CsvDialectDefinition = {
   name: 'WOOCOMMERCE',
@@ -139,9 +148,17 @@ class WooCommerceCsvReader implements CsvDialectReader {
     const published = this.published.get(cells);
 
     // A grouped product is a page listing other products (each its own row); it has no price of its own.
-    if (types.includes('grouped')) return;
+    if (types.includes('grouped')) {
+      this.sink.skip(line, 'GROUPED_PRODUCT');
+      return;
+    }
     if (types.includes('variable')) {
-      this.remember(wooId, {
+      const unpublished = UNPUBLISHED.test(published) ? published : '';
+      // Not for sale with or without variations; each variation says so with its own warning.
+      if (unpublished) this.sink.skip(line, 'INACTIVE');
+      this.remember({
+        line,
+        keys: [sku, wooId && `id:${wooId}`].filter(Boolean),
         sku: sku || wooId,
         wooId,
         title: t.get(cells, 'name'),
@@ -149,16 +166,22 @@ class WooCommerceCsvReader implements CsvDialectReader {
         productType: t.get(cells, 'categories'),
         brand: t.get(cells, 'brands'),
         images,
-        unpublished: UNPUBLISHED.test(published) ? published : '',
+        unpublished,
+        accounted: unpublished !== '',
       });
       return;
     }
 
     const parentRef = t.get(cells, 'parent');
     const parent = parentRef ? this.parents.get(parentRef) : undefined;
+    if (parent && !parent.accounted) {
+      parent.accounted = true;
+      this.sink.skip(parent.line, 'VARIANT_PARENT');
+    }
     const unpublished = UNPUBLISHED.test(published) ? published : (parent?.unpublished ?? '');
     if (unpublished) {
       this.sink.issue(inactiveProductIssue(line, this.published, unpublished, sku || wooId || null));
+      this.sink.skip(line, 'INACTIVE');
       return;
     }
     const fields: ItemFields = {};
@@ -200,18 +223,46 @@ class WooCommerceCsvReader implements CsvDialectReader {
   }
 
   end(): void {
+    for (const parent of new Set(this.parents.values())) this.account(parent);
     this.parents.clear();
   }
 
-  private remember(wooId: string, parent: VariableParent): void {
-    for (const key of [parent.sku, wooId && `id:${wooId}`]) {
-      if (!key) continue;
+  private remember(parent: VariableParent): void {
+    // Nothing can name a parent without SKU or ID.
+    if (!parent.keys.length) this.account(parent);
+    for (const key of parent.keys) {
+      const previous = this.parents.get(key);
       this.parents.delete(key);
       this.parents.set(key, parent);
+      if (previous && previous !== parent) this.forget(previous);
     }
     while (this.parents.size > MAX_REMEMBERED_PARENTS * 2) {
-      this.parents.delete(this.parents.keys().next().value!);
+      const key = this.parents.keys().next().value!;
+      const oldest = this.parents.get(key)!;
+      this.parents.delete(key);
+      this.forget(oldest);
     }
+  }
+
+  /** Once no key leads to a parent any more, no later variation can name it: account for its row now. */
+  private forget(parent: VariableParent): void {
+    if (!parent.keys.some((key) => this.parents.get(key) === parent)) this.account(parent);
+  }
+
+  /** A variable parent no variation named: an ERROR on its row rather than a product that vanishes. */
+  private account(parent: VariableParent): void {
+    if (parent.accounted) return;
+    parent.accounted = true;
+    this.sink.issue(
+      readerIssue(
+        'ERROR',
+        'VARIABLE_WITHOUT_VARIATIONS',
+        parent.line,
+        `"${parent.title || parent.sku}" is a variable product, but no variation row in the file names it as its Parent, so there is nothing to sell: WooCommerce sells a variable product only through its variations, each with its own price.`,
+        'Export the product together with its variations (WooCommerce › Products › Export with "Variations" among the product types), or make it a simple product with a Regular price.',
+        { attribute: 'item_group_id', value: parent.sku, itemId: parent.sku || null },
+      ),
+    );
   }
 }
 

@@ -286,6 +286,7 @@ export class XmlFeedReader implements FeedTextReader {
 
   private emit(item: ItemState): void {
     const row = ++this.items;
+    this.queue.rowRead();
     const fields = item.fields;
     const id = typeof fields.id === 'string' ? fields.id : null;
     if (item.rejection) {

@@ -31,6 +31,8 @@ export class IngestionRunEntity {
   @Column('bigint', { transformer: bigint }) bytesRead: number;
   @Column('bigint', { nullable: true, transformer: bigint }) bytesTotal: number | null;
   @Column('integer') rowsRead: number;
+  @Column('integer') rowsSkipped: number;
+  @Column('jsonb') rowsSkippedByReason: { reason: string; count: number }[];
   @Column('integer') itemsAccepted: number;
   @Column('integer') itemsRejected: number;
   @Column('integer') warnings: number;

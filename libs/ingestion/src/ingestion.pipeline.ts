@@ -21,10 +21,10 @@ import { FeedsService } from './feeds.service.js';
 import { IngestionRunEntity, TERMINAL_STATUSES } from './ingestion-run.entity.js';
 import { INGEST_RUN, RUN_STAGED } from './ingestion.jobs.js';
 import { RunImagesService } from './images/run-images.service.js';
-import { IssueSink } from './issue.sink.js';
+import { IssueSink, mergeSummaries } from './issue.sink.js';
 import { ITEM_SOURCES, type ItemSource, type ItemSourceResult } from './item-source.js';
 import { ItemStager } from './item.stager.js';
-import { RunCancelledError, RunProgress, type RunCounters } from './run-progress.js';
+import { RunCancelledError, RunProgress, skipCounts, type RunCounters } from './run-progress.js';
 
 /** A running ingestion writes progress at least this often; a run silent for longer lost its worker. */
 export const STALL_SECONDS = 60;
@@ -208,13 +208,27 @@ export class IngestionPipeline {
       if (fromApi?.onSucceeded && !run.validateOnly) await fromApi.onSucceeded();
       // With images to fetch the run goes on (phase IMAGES) and the images step completes it.
       const withImages = newVersion && this.images.enabled;
+      let summary = sink.summaryEntries();
+      let issuesStored = sink.stored;
+      if (!newVersion && versionId && !run.validateOnly && this.images.enabled) {
+        // The items matched the current version, so no image is fetched again; its images' known failures
+        // still reject items, and the counters must say what that version holds.
+        const images = await this.images.recordImageIssues(this.db.manager, run.id, brandId, feed.id, versionId);
+        const c = progress.counters;
+        c.itemsAccepted -= images.rejectedItems;
+        c.itemsRejected += images.rejectedItems;
+        c.errors += images.errors;
+        c.warnings += images.warnings;
+        summary = mergeSummaries(summary, images.summary);
+        issuesStored += images.stored;
+      }
       const finished = await this.finish(run.id, {
         status: withImages ? 'RUNNING' : 'SUCCEEDED',
         counters: progress.counters,
         diff,
         versionId: run.validateOnly ? null : versionId,
-        summary: sink.summaryEntries(),
-        issuesStored: sink.stored,
+        summary,
+        issuesStored,
         readMeta: meta.readMeta,
       });
       if (withImages) {
@@ -354,6 +368,14 @@ export class IngestionPipeline {
     const counters = progress.counters;
     const validator = new ItemValidator({ mode: feed.mode, defaultCurrency: feed.defaultCurrency });
     let readMeta: Record<string, unknown> | null = null;
+    // Rows that ended as an item, a rejected row or a skip; a file reader also counts the rows it read
+    // (`rows` events), which is what rowsRead shows, so a row dropped in silence would show as a gap.
+    let accounted = 0;
+    let readerRows: number | null = null;
+    const account = () => {
+      accounted++;
+      counters.rowsRead = readerRows ?? accounted;
+    };
     const record = async (issue: ItemIssue) => {
       await sink.add(issue);
       if (issue.severity === 'ERROR') counters.errors++;
@@ -362,7 +384,7 @@ export class IngestionPipeline {
     try {
       for await (const event of events) {
         if (event.type === 'item') {
-          counters.rowsRead++;
+          account();
           const result = validator.validate(event.item);
           for (const issue of result.issues) await record(issue);
           if (result.product) {
@@ -380,9 +402,16 @@ export class IngestionPipeline {
           if (progress.due()) await progress.flush();
           // A row the reader could not turn into an item (ragged, oversized cell) is a rejected row.
           if (event.issue.severity === 'ERROR' && event.issue.row > 0) {
-            counters.rowsRead++;
+            account();
             counters.itemsRejected++;
           }
+        } else if (event.type === 'skip') {
+          account();
+          counters.rowsSkipped++;
+          counters.skippedByReason[event.reason] = (counters.skippedByReason[event.reason] ?? 0) + 1;
+        } else if (event.type === 'rows') {
+          readerRows = event.rowsRead;
+          counters.rowsRead = readerRows;
         } else {
           const { format, dialect, encoding, delimiter, columns } = event.meta;
           readMeta = {
@@ -394,6 +423,9 @@ export class IngestionPipeline {
           };
           await this.runs.update({ id: runId }, readMeta as Partial<IngestionRunEntity>);
         }
+      }
+      if (readerRows !== null && readerRows !== accounted) {
+        this.logger.warn({ msg: 'rows not accounted for', runId, rowsRead: readerRows, accounted });
       }
       await progress.flush();
       return { fatal: null, readMeta };
@@ -451,6 +483,8 @@ export class IngestionPipeline {
             bytesRead: c.bytesRead,
             ...(c.bytesTotal !== null ? { bytesTotal: c.bytesTotal } : {}),
             rowsRead: c.rowsRead,
+            rowsSkipped: c.rowsSkipped,
+            rowsSkippedByReason: skipCounts(c),
             itemsAccepted: c.itemsAccepted,
             itemsRejected: c.itemsRejected,
             warnings: c.warnings,

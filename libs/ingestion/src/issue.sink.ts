@@ -65,9 +65,7 @@ export class IssueSink {
   }
 
   summaryEntries(): IssueSummaryEntry[] {
-    return [...this.summary.values()].sort((a, b) =>
-      a.severity !== b.severity ? (a.severity === 'ERROR' ? -1 : 1) : b.count - a.count || a.code.localeCompare(b.code),
-    );
+    return [...this.summary.values()].sort(compareSummaryEntries);
   }
 
   /** Makes the stored issues visible (the COPY commits when it ends). */
@@ -84,4 +82,32 @@ export class IssueSink {
       this.client = null;
     }
   }
+}
+
+/** The documented order of a run's issueSummary: errors first, then the most frequent, then by code and attribute. */
+export function compareSummaryEntries(a: IssueSummaryEntry, b: IssueSummaryEntry): number {
+  if (a.severity !== b.severity) return a.severity === 'ERROR' ? -1 : 1;
+  if (a.count !== b.count) return b.count - a.count;
+  if (a.code !== b.code) return a.code < b.code ? -1 : 1;
+  const x = a.attribute ?? '';
+  const y = b.attribute ?? '';
+  return x === y ? 0 : x < y ? -1 : 1;
+}
+
+/** Two summaries as one, in the documented order (entries of the same code, severity and attribute added up). */
+export function mergeSummaries(...parts: IssueSummaryEntry[][]): IssueSummaryEntry[] {
+  const merged = new Map<string, IssueSummaryEntry>();
+  for (const entry of parts.flat()) {
+    const key = `${entry.severity}|${entry.code}|${entry.attribute ?? ''}`;
+    const seen = merged.get(key);
+    if (!seen) {
+      merged.set(key, { ...entry, sampleRows: [...entry.sampleRows] });
+      continue;
+    }
+    seen.count += entry.count;
+    seen.sampleRows = [...new Set([...seen.sampleRows, ...entry.sampleRows])]
+      .sort((x, y) => x - y)
+      .slice(0, SAMPLE_ROWS);
+  }
+  return [...merged.values()].sort(compareSummaryEntries);
 }

@@ -7,7 +7,11 @@ export interface RunCounters {
   phase: RunPhase;
   bytesRead: number;
   bytesTotal: number | null;
+  /** Data rows the reader read; each ends as an item (accepted or rejected), a rejected row or a skip. */
   rowsRead: number;
+  rowsSkipped: number;
+  /** Skipped rows by reason (INACTIVE, IMAGE_ONLY_ROW, VARIANT_PARENT, GROUPED_PRODUCT). */
+  skippedByReason: Record<string, number>;
   itemsAccepted: number;
   itemsRejected: number;
   warnings: number;
@@ -31,6 +35,8 @@ export class RunProgress {
     bytesRead: 0,
     bytesTotal: null,
     rowsRead: 0,
+    rowsSkipped: 0,
+    skippedByReason: {},
     itemsAccepted: 0,
     itemsRejected: 0,
     warnings: 0,
@@ -72,7 +78,8 @@ export class RunProgress {
     const result = await this.db.query(
       `UPDATE ingestion_run
           SET phase = $2, bytes_read = $3, bytes_total = coalesce($4, bytes_total), rows_read = $5, items_accepted = $6,
-              items_rejected = $7, warnings = $8, errors = $9, updated_at = now()
+              items_rejected = $7, warnings = $8, errors = $9, rows_skipped = $10, rows_skipped_by_reason = $11,
+              updated_at = now()
         WHERE id = $1
         RETURNING cancel_requested`,
       [
@@ -85,9 +92,23 @@ export class RunProgress {
         c.itemsRejected,
         c.warnings,
         c.errors,
+        c.rowsSkipped,
+        JSON.stringify(skipCounts(c)),
       ],
     );
     this.onProgress?.(c);
     if (returnedRows<{ cancel_requested: boolean }>(result)[0]?.cancel_requested) throw new RunCancelledError();
   }
+}
+
+export interface RowSkipCount {
+  reason: string;
+  count: number;
+}
+
+/** The skip counters as stored on the run: most frequent reason first. */
+export function skipCounts(counters: Pick<RunCounters, 'skippedByReason'>): RowSkipCount[] {
+  return Object.entries(counters.skippedByReason)
+    .map(([reason, count]) => ({ reason, count }))
+    .sort((a, b) => b.count - a.count || (a.reason < b.reason ? -1 : 1));
 }

@@ -1,4 +1,4 @@
-import { createReadStream, readFileSync } from 'node:fs';
+import { createReadStream, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { ItemValidator, type ItemIssue } from '@brandshelf/catalog-rules';
@@ -21,6 +21,7 @@ interface Expected {
   rowsRead: number;
   accepted: number;
   rejected: number;
+  skipped: Record<string, number>;
   /** Issue rows of issues.csv by `CODE:attribute`. */
   issues: Record<string, number>;
 }
@@ -28,20 +29,26 @@ interface Expected {
 /** The pure path of samples.spec.ts: reader then a REPLACE validator, counted as the pipeline counts. */
 async function readAndValidate(file: string, defaultCurrency: string | null) {
   const validator = new ItemValidator({ mode: 'REPLACE', defaultCurrency });
-  const out = { rowsRead: 0, accepted: 0, rejected: 0, issues: [] as ItemIssue[] };
+  const out = {
+    rowsRead: 0,
+    accepted: 0,
+    rejected: 0,
+    skipped: {} as Record<string, number>,
+    issues: [] as ItemIssue[],
+  };
   for await (const event of readFeed(createReadStream(join(SAMPLES, file)))) {
     if (event.type === 'item') {
-      out.rowsRead++;
       const result = validator.validate(event.item);
       out.issues.push(...result.issues);
       if (result.product) out.accepted++;
       else out.rejected++;
     } else if (event.type === 'issue') {
       out.issues.push(event.issue);
-      if (event.issue.severity === 'ERROR' && event.issue.row > 0) {
-        out.rowsRead++;
-        out.rejected++;
-      }
+      if (event.issue.severity === 'ERROR' && event.issue.row > 0) out.rejected++;
+    } else if (event.type === 'skip') {
+      out.skipped[event.reason] = (out.skipped[event.reason] ?? 0) + 1;
+    } else if (event.type === 'rows') {
+      out.rowsRead = event.rowsRead;
     }
   }
   return out;
@@ -98,6 +105,7 @@ const SAMPLE_RUNS: Expected[] = [
     rowsRead: 5,
     accepted: 5,
     rejected: 0,
+    skipped: {},
     issues: { 'XML_UNESCAPED_AMPERSAND:image_link': 5 },
   },
   {
@@ -109,18 +117,20 @@ const SAMPLE_RUNS: Expected[] = [
     rowsRead: 20,
     accepted: 1,
     rejected: 19,
+    skipped: {},
     issues: { 'MISSING_REQUIRED:description': 19, 'MISSING_IDENTIFIER:gtin': 20, 'INVALID_URL:image_link': 1 },
   },
   {
-    // 16 variants, 4 of them in a draft or archived product and skipped; every barcode, and the shirt's MPN, in
-    // Excel's scientific notation; a Shopify CSV has no link column.
+    // 16 variants, 4 of them in a draft or archived product and skipped, and an image-only row; every barcode,
+    // and the shirt's MPN, in Excel's scientific notation; a Shopify CSV has no link column.
     file: 'shopify/product_template.csv',
     defaultCurrency: 'USD',
     format: 'CSV',
     dialect: 'SHOPIFY',
-    rowsRead: 12,
+    rowsRead: 17,
     accepted: 0,
     rejected: 12,
+    skipped: { INACTIVE: 4, IMAGE_ONLY_ROW: 1 },
     issues: {
       'INACTIVE_PRODUCT_SKIPPED:custom:Status': 4,
       'GTIN_SPREADSHEET_DAMAGED:gtin': 12,
@@ -167,6 +177,7 @@ describe('sample feeds through the API (e2e on a real database)', () => {
         rowsRead: expected.rowsRead,
         accepted: expected.accepted,
         rejected: expected.rejected,
+        skipped: expected.skipped,
       });
       expect(run).toMatchObject({
         status: 'SUCCEEDED',
@@ -176,6 +187,10 @@ describe('sample feeds through the API (e2e on a real database)', () => {
         rowsRead: pure.rowsRead,
         itemsAccepted: pure.accepted,
         itemsRejected: pure.rejected,
+        rowsSkipped: Object.values(pure.skipped).reduce((sum, n) => sum + n, 0),
+        rowsSkippedByReason: Object.entries(pure.skipped)
+          .map(([reason, count]) => ({ reason, count }))
+          .sort((a, b) => b.count - a.count),
         errors: pure.issues.filter((issue) => issue.severity === 'ERROR').length,
         warnings: pure.issues.filter((issue) => issue.severity === 'WARNING').length,
         issuesStored: pure.issues.length,
@@ -247,5 +262,24 @@ describe('sample feeds through the API (e2e on a real database)', () => {
       expect.objectContaining({ row: '16', item_id: 'PNT_DEN_405', value: 'draft' }),
       expect.objectContaining({ row: '18', item_id: 'HAT_GRY_275', attribute: 'custom:Status', value: 'archived' }),
     ]);
+  });
+
+  it('every sample through the API: rows read = items accepted + items rejected + rows skipped', async () => {
+    const files = ['csv', 'shopify', 'xml'].flatMap((dir) =>
+      readdirSync(join(SAMPLES, dir)).map((name) => `${dir}/${name}`),
+    );
+    expect(files.length).toBeGreaterThanOrEqual(11);
+    const feedId = await createFeed(api, key, { name: 'Every sample', defaultCurrency: 'USD' });
+    for (const file of files) {
+      const run = await ingest(api, key, feedId, readFileSync(join(SAMPLES, file)));
+      const byReason = run.rowsSkippedByReason.reduce((sum, entry) => sum + entry.count, 0);
+      expect({ file, status: run.status, rowsRead: run.rowsRead, byReason }).toEqual({
+        file,
+        status: 'SUCCEEDED',
+        rowsRead: run.itemsAccepted + run.itemsRejected + run.rowsSkipped,
+        byReason: run.rowsSkipped,
+      });
+      expect(run.rowsRead).toBeGreaterThan(0);
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from '@jest/globals';
 import { ItemValidator, type ItemIssue, type NormalizedProduct } from '@brandshelf/catalog-rules';
@@ -21,10 +21,13 @@ const SAMPLES = join(process.cwd(), 'test', 'fixtures', 'feeds');
 interface SampleRun {
   meta: FeedReadMeta | null;
   items: RawItem[];
-  /** As an ingestion run counts them: every item, plus every row the reader itself had to reject. */
+  /** The reader's own count of the data rows it read (CSV records after the header, XML items). */
   rowsRead: number;
   accepted: number;
+  /** Items the validator rejected, plus rows the reader itself had to reject (ERROR issues on a row). */
   rejected: number;
+  /** Rows that are no item, by reason (inactive, image-only row, parent of variants, grouped product). */
+  skipped: Record<string, number>;
   /** Reader and validator issues, in file order. */
   issues: ItemIssue[];
   /** Accepted products by offer id. */
@@ -41,6 +44,7 @@ async function ingestSample(file: string, defaultCurrency: string | null = null)
     rowsRead: 0,
     accepted: 0,
     rejected: 0,
+    skipped: {},
     issues: [],
     products: new Map(),
     error: null,
@@ -51,7 +55,6 @@ async function ingestSample(file: string, defaultCurrency: string | null = null)
         run.meta = event.meta;
       } else if (event.type === 'item') {
         run.items.push(event.item);
-        run.rowsRead++;
         const result = validator.validate(event.item);
         run.issues.push(...result.issues);
         if (result.product) {
@@ -60,12 +63,13 @@ async function ingestSample(file: string, defaultCurrency: string | null = null)
         } else {
           run.rejected++;
         }
-      } else {
+      } else if (event.type === 'issue') {
         run.issues.push(event.issue);
-        if (event.issue.severity === 'ERROR' && event.issue.row > 0) {
-          run.rowsRead++;
-          run.rejected++;
-        }
+        if (event.issue.severity === 'ERROR' && event.issue.row > 0) run.rejected++;
+      } else if (event.type === 'skip') {
+        run.skipped[event.reason] = (run.skipped[event.reason] ?? 0) + 1;
+      } else {
+        run.rowsRead = event.rowsRead;
       }
     }
   } catch (error) {
@@ -75,7 +79,12 @@ async function ingestSample(file: string, defaultCurrency: string | null = null)
   return run;
 }
 
-const counts = (run: SampleRun) => ({ rowsRead: run.rowsRead, accepted: run.accepted, rejected: run.rejected });
+const counts = (run: SampleRun) => ({
+  rowsRead: run.rowsRead,
+  accepted: run.accepted,
+  rejected: run.rejected,
+  skipped: run.skipped,
+});
 
 /** Issues counted by `CODE:attribute` (just `CODE` for row- and file-level ones). */
 function tally(run: SampleRun): Record<string, number> {
@@ -109,7 +118,13 @@ describe('the sample feeds in test/fixtures/feeds give sensible results', () => 
     // example-shirt: 12 variant rows (lines 2–13, Color × Size); example-pants: 3 variant rows (14–16) and
     // an image-only row (17) that is no item; example-hat: 1 row (18). The pants are Status draft and the hat
     // archived (both Published FALSE): their 4 variants are skipped with a warning each, not read as items.
-    expect(counts(run)).toEqual({ rowsRead: 12, accepted: 0, rejected: 12 });
+    // 17 rows = 12 items + 4 inactive + 1 image-only row.
+    expect(counts(run)).toEqual({
+      rowsRead: 17,
+      accepted: 0,
+      rejected: 12,
+      skipped: { INACTIVE: 4, IMAGE_ONLY_ROW: 1 },
+    });
     // Every Variant Barcode is in scientific notation (3.65275E+11 …): the digits are gone, so the items are
     // rejected rather than published with a wrong GTIN. A Shopify CSV has no product URL column, so
     // MISSING_REQUIRED link on every item is expected for a Shopify export uploaded as a generic feed.
@@ -156,7 +171,7 @@ describe('the sample feeds in test/fixtures/feeds give sensible results', () => 
     expect(run.error).toBeNull();
     expect(run.meta).toMatchObject({ format: 'CSV', dialect: 'SHOPIFY', delimiter: ',' });
     // One handle, three variant rows (lines 2–4); the first has no SKU and becomes example-t-shirt-1.
-    expect(counts(run)).toEqual({ rowsRead: 3, accepted: 0, rejected: 3 });
+    expect(counts(run)).toEqual({ rowsRead: 3, accepted: 0, rejected: 3, skipped: {} });
     expect(run.items.map((item) => item.fields.id)).toEqual([
       'example-t-shirt-1',
       'example-shirt-s',
@@ -181,7 +196,7 @@ describe('the sample feeds in test/fixtures/feeds give sensible results', () => 
     expect(run.meta).toMatchObject({ format: 'CSV', dialect: 'SHOPIFY', delimiter: ',' });
     // 20 handles, each one row, except gardening-gloves with a Green and a Yellow row; black-armchairs'
     // Body runs over lines 3–8, so round-table starts on line 9.
-    expect(counts(run)).toEqual({ rowsRead: 21, accepted: 0, rejected: 21 });
+    expect(counts(run)).toEqual({ rowsRead: 21, accepted: 0, rejected: 21, skipped: {} });
     expect(run.items.map((item) => item.row)).toEqual([2, 3, ...range(9, 27)]);
     // No link column (a Shopify export), and neither barcodes nor MPNs; every product has a Vendor.
     expect(tally(run)).toEqual({ 'MISSING_REQUIRED:link': 21, 'MISSING_IDENTIFIER:gtin': 21 });
@@ -197,7 +212,12 @@ describe('the sample feeds in test/fixtures/feeds give sensible results', () => 
     // 14 handles; ken-mid-rise-bar, ken-frontrack-lego and bell-1 have 2 variants, arkipelago 3, the rest 1;
     // the other 29 of its 48 rows only add images. Two used bikes are Status archived (Published false):
     // crescent-chess-28 (line 66) and vit-bla-monark-28-10vxl (line 99) are skipped, leaving 17 items.
-    expect(counts(run)).toEqual({ rowsRead: 17, accepted: 0, rejected: 17 });
+    expect(counts(run)).toEqual({
+      rowsRead: 48,
+      accepted: 0,
+      rejected: 17,
+      skipped: { INACTIVE: 2, IMAGE_ONLY_ROW: 29 },
+    });
     expect(tally(run)).toEqual({
       'INACTIVE_PRODUCT_SKIPPED:custom:Status': 2,
       // A Shopify export has no product URL column.
@@ -237,7 +257,7 @@ describe('the sample feeds in test/fixtures/feeds give sensible results', () => 
     expect(run.error).toBeNull();
     expect(run.meta).toMatchObject({ format: 'CSV', dialect: 'META', delimiter: ',' });
     // DB_1 … DB_9 on lines 2–10, each with id, title, description, link, image_link, availability, price, brand.
-    expect(counts(run)).toEqual({ rowsRead: 9, accepted: 9, rejected: 0 });
+    expect(counts(run)).toEqual({ rowsRead: 9, accepted: 9, rejected: 0, skipped: {} });
     expect(tally(run)).toEqual({
       // 4011200000000 has a valid check digit but ends in seven zeros, the shape of a rounded barcode.
       'GTIN_POSSIBLY_ROUNDED:gtin': 9,
@@ -273,7 +293,12 @@ describe('the sample feeds in test/fixtures/feeds give sensible results', () => 
     expect(run.meta).toMatchObject({ format: 'CSV', dialect: 'WOOCOMMERCE', delimiter: ',' });
     // 25 rows: 2 variable parents (woo-vneck-tee, woo-hoodie) and the grouped logo-collection (no price, a
     // page listing three simple products) are not sellable; 14 simple, 7 variations and 1 external remain.
-    expect(counts(run)).toEqual({ rowsRead: 22, accepted: 1, rejected: 21 });
+    expect(counts(run)).toEqual({
+      rowsRead: 25,
+      accepted: 1,
+      rejected: 21,
+      skipped: { VARIANT_PARENT: 2, GROUPED_PRODUCT: 1 },
+    });
     // WooCommerce exports carry no permalink: only the external product has a URL (its External URL).
     // There is no brand or GTIN column at all.
     expect(tally(run)).toEqual({
@@ -308,8 +333,14 @@ describe('the sample feeds in test/fixtures/feeds give sensible results', () => 
     // items, the 14 without variants one each (the product row) = 109. 18 of them are hidden (visible false)
     // and skipped: 5 products without variants (lines 2, 12, 13, 27, 425), the 4 variants each of the hidden
     // Jeweler's and Vintner's Guild shirts (364–367, 383–386), and the 5 hidden variants of the Cult of Mathilda
-    // T-Shirt (4–8), whose product row is visible. 91 items remain.
-    expect(counts(run)).toEqual({ rowsRead: 91, accepted: 0, rejected: 91 });
+    // T-Shirt (4–8), whose product row is visible. 91 items remain. The 19 product rows with variants are no
+    // items themselves: 17 are parents of their variants, the 2 hidden Guild shirts count as inactive.
+    expect(counts(run)).toEqual({
+      rowsRead: 33 + 95,
+      accepted: 0,
+      rejected: 91,
+      skipped: { INACTIVE: 18 + 2, VARIANT_PARENT: 17 },
+    });
     expect(tally(run)).toEqual({
       'INACTIVE_PRODUCT_SKIPPED:custom:visible': 18,
       // A Wix catalog export has no product URL column.
@@ -343,7 +374,7 @@ describe('the sample feeds in test/fixtures/feeds give sensible results', () => 
     expect(run.error).toBeNull();
     expect(run.meta).toMatchObject({ format: 'CSV', dialect: 'VENDURE', delimiter: ',' });
     // 54 rows with a name start a product; 34 continuation rows are further variants: 88 items.
-    expect(counts(run)).toEqual({ rowsRead: 88, accepted: 0, rejected: 88 });
+    expect(counts(run)).toEqual({ rowsRead: 88, accepted: 0, rejected: 88, skipped: {} });
     expect(tally(run)).toEqual({
       // No product URLs in a Vendure import file.
       'MISSING_REQUIRED:link': 88,
@@ -374,7 +405,7 @@ describe('the sample feeds in test/fixtures/feeds give sensible results', () => 
     expect(run.error).toBeNull();
     expect(run.meta).toMatchObject({ format: 'XML', dialect: 'GOOGLE_RSS', encoding: 'utf-8' });
     // The repeated channel title/link/description between items 2 and 3 are no items.
-    expect(counts(run)).toEqual({ rowsRead: 9, accepted: 4, rejected: 5 });
+    expect(counts(run)).toEqual({ rowsRead: 9, accepted: 4, rejected: 5, skipped: {} });
     expect(tally(run)).toEqual({
       // Items 1–5 (CY-ARK-CHR-57 … RK-CRANE-BLK) have no g:image_link.
       'MISSING_REQUIRED:image_link': 5,
@@ -408,7 +439,7 @@ describe('the sample feeds in test/fixtures/feeds give sensible results', () => 
     const run = await ingestSample('xml/velofant_custom_feed.txt', 'SEK');
     expect(run.error).toBeNull();
     expect(run.meta).toMatchObject({ format: 'XML', dialect: 'CUSTOM_XML', encoding: 'utf-8' });
-    expect(counts(run)).toEqual({ rowsRead: 20, accepted: 1, rejected: 19 });
+    expect(counts(run)).toEqual({ rowsRead: 20, accepted: 1, rejected: 19, skipped: {} });
     // Only the first product has a <description>; none has a GTIN or MPN (ids 4003318778100 … look like
     // barcodes but are ids). Product 14 (IZUMI-CHAIN-1-8) still has the placeholder
     // <image_url>BYT_TILL_DIREKT_BILDLANK_FRAN_SHOPIFY_CDN</image_url> ("replace with the CDN link").
@@ -436,7 +467,7 @@ describe('the sample feeds in test/fixtures/feeds give sensible results', () => 
 
     // The same file without a default currency: no price can be read, so nothing is accepted.
     const bare = await ingestSample('xml/velofant_custom_feed.txt');
-    expect(counts(bare)).toEqual({ rowsRead: 20, accepted: 0, rejected: 20 });
+    expect(counts(bare)).toEqual({ rowsRead: 20, accepted: 0, rejected: 20, skipped: {} });
     // 20 prices and the 16 sale prices (all but products 1, 14, 15, 16).
     expect(tally(bare)).toMatchObject({ 'MISSING_CURRENCY:price': 20, 'MISSING_CURRENCY:sale_price': 16 });
   });
@@ -445,7 +476,7 @@ describe('the sample feeds in test/fixtures/feeds give sensible results', () => 
     const run = await ingestSample('xml/airfeel_gmc_feed.xml');
     expect(run.error).toBeNull();
     expect(run.meta).toMatchObject({ format: 'XML', dialect: 'GOOGLE_RSS', encoding: 'utf-8' });
-    expect(counts(run)).toEqual({ rowsRead: 5, accepted: 5, rejected: 0 });
+    expect(counts(run)).toEqual({ rowsRead: 5, accepted: 5, rejected: 0, skipped: {} });
     // One raw & per item, all in g:image_link (…png?v=1748723738&width=1100).
     expect(tally(run)).toEqual({ 'XML_UNESCAPED_AMPERSAND:image_link': 5 });
     expect(rowsWith(run, 'XML_UNESCAPED_AMPERSAND')).toEqual([1, 2, 3, 4, 5]);
@@ -457,5 +488,20 @@ describe('the sample feeds in test/fixtures/feeds give sensible results', () => 
       priceMinor: 2291,
       currency: 'USD',
     });
+  });
+
+  it('every sample: each row read ends as an item, a rejected row or a skip with its reason', async () => {
+    const files = ['csv', 'shopify', 'xml'].flatMap((dir) =>
+      readdirSync(join(SAMPLES, dir)).map((name) => `${dir}/${name}`),
+    );
+    expect(files.length).toBeGreaterThanOrEqual(11);
+    for (const file of files) {
+      const run = await ingestSample(file, 'USD');
+      expect(run.error).toBeNull();
+      const skipped = Object.values(run.skipped).reduce((sum, n) => sum + n, 0);
+      // rowsRead is counted by the tokenizer or XML reader, before any dialect decides what a row is.
+      expect({ file, rowsRead: run.rowsRead }).toEqual({ file, rowsRead: run.accepted + run.rejected + skipped });
+      expect(run.rowsRead).toBeGreaterThan(0);
+    }
   });
 });

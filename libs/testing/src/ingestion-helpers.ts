@@ -1,6 +1,7 @@
 import type { TestApi } from './test-api.js';
 
-export const RUN_FIELDS = `id status phase validateOnly notModified rowsRead itemsAccepted itemsRejected warnings errors
+export const RUN_FIELDS = `id status phase validateOnly notModified rowsRead rowsSkipped rowsSkippedByReason { reason count }
+  itemsAccepted itemsRejected warnings errors
   bytesRead bytesTotal detectedFormat dialect encoding delimiter versionId issuesStored
   diff { created updated unchanged removed } error { code message hint }
   issueSummary { code severity attribute count sampleRows }`;
@@ -12,6 +13,8 @@ export interface RunView {
   validateOnly: boolean;
   notModified: boolean;
   rowsRead: number;
+  rowsSkipped: number;
+  rowsSkippedByReason: { reason: string; count: number }[];
   itemsAccepted: number;
   itemsRejected: number;
   warnings: number;

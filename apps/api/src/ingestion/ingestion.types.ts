@@ -107,7 +107,8 @@ export class CreateFeedInput {
   maxRemovalShare?: number | null;
   @Field(() => Float, {
     nullable: true,
-    description: 'Auto-publish waits when the run rejected more than this share of rows (default 0.2).',
+    description:
+      'Auto-publish waits when the run rejected more than this share of rows, skipped rows not counted (default 0.2).',
   })
   maxRejectedShare?: number | null;
 }
@@ -156,9 +157,42 @@ export class Feed {
   @Field() updatedAt: Date;
 }
 
+export enum RowSkipReason {
+  INACTIVE = 'INACTIVE',
+  IMAGE_ONLY_ROW = 'IMAGE_ONLY_ROW',
+  VARIANT_PARENT = 'VARIANT_PARENT',
+  GROUPED_PRODUCT = 'GROUPED_PRODUCT',
+}
+registerEnumType(RowSkipReason, {
+  name: 'RowSkipReason',
+  description: 'Why a row read from the feed is no item of its own.',
+  valuesMap: {
+    INACTIVE: {
+      description:
+        'Not sold by the shop (draft, archived, unpublished, hidden); an INACTIVE_PRODUCT_SKIPPED warning names it.',
+    },
+    IMAGE_ONLY_ROW: {
+      description: 'A continuation row with no variant of its own (Shopify): its image joins its product.',
+    },
+    VARIANT_PARENT: {
+      description: 'A product row whose variant rows are the items (WooCommerce variable, Wix product with variants).',
+    },
+    GROUPED_PRODUCT: { description: 'A page listing other products, each a row of its own (WooCommerce grouped).' },
+  },
+});
+
+@ObjectType()
+export class RowSkipCount {
+  @Field(() => RowSkipReason) reason: RowSkipReason;
+  @Field(() => Int) count: number;
+}
+
 @ObjectType()
 export class RunError {
-  @Field({ description: 'Stable code, e.g. EMPTY_FEED, TRUNCATED_GZIP, XML_MALFORMED, FETCH_HTTP_ERROR.' })
+  @Field({
+    description:
+      'Stable code, e.g. EMPTY_FEED, FORMAT_MISMATCH (the feed’s declared format contradicts the file), TRUNCATED_GZIP, XML_MALFORMED, FETCH_HTTP_ERROR.',
+  })
   code: string;
   @Field() message: string;
   @Field() hint: string;
@@ -236,9 +270,25 @@ export class IngestionRun {
   @Field(() => Int) attempt: number;
   @Field(() => Float) bytesRead: number;
   @Field(() => Float, { nullable: true }) bytesTotal: number | null;
-  @Field(() => Int) rowsRead: number;
-  @Field(() => Int) itemsAccepted: number;
-  @Field(() => Int) itemsRejected: number;
+  @Field(() => Int, {
+    description:
+      'Data rows read (CSV records after the header, XML items, store variants). Every one ends as an item ' +
+      '(itemsAccepted or itemsRejected), a row the reader rejected (counted in itemsRejected) or a skipped row: ' +
+      'rowsRead = itemsAccepted + itemsRejected + rowsSkipped.',
+  })
+  rowsRead: number;
+  @Field(() => Int, { description: 'Rows that are no item of their own; rowsSkippedByReason says why.' })
+  rowsSkipped: number;
+  @Field(() => [RowSkipCount], { description: 'Skipped rows counted by reason, most frequent first.' })
+  rowsSkippedByReason: RowSkipCount[];
+  @Field(() => Int, {
+    description:
+      'Items without ERROR issues. Until imagesChecked is true (always in validateOnly runs) this has not counted ' +
+      'image failures: an item whose main image cannot be fetched or processed is rejected then, so it may fall.',
+  })
+  itemsAccepted: number;
+  @Field(() => Int, { description: 'Items with an ERROR issue, and rows the reader could not read.' })
+  itemsRejected: number;
   @Field(() => Int) warnings: number;
   @Field(() => Int) errors: number;
   @Field(() => Int) issuesStored: number;

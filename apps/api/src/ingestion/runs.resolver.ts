@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
-import type { BrandContext } from '@brandshelf/core';
+import { APP_CONFIG, type AppConfig, type BrandContext } from '@brandshelf/core';
 import { FeedsService, RunsService, type FeedEntity, type IngestionRunEntity } from '@brandshelf/ingestion';
 import { Auth } from '../graphql/auth.guard.js';
 import { Ctx } from '../graphql/request-context.decorator.js';
@@ -18,10 +18,15 @@ import {
 @Auth('brand')
 @Resolver(() => IngestionRun)
 export class RunsResolver {
+  private readonly imagesEnabled: boolean;
+
   constructor(
     @Inject(RunsService) private readonly runs: RunsService,
     @Inject(FeedsService) private readonly feeds: FeedsService,
-  ) {}
+    @Inject(APP_CONFIG) config: AppConfig,
+  ) {
+    this.imagesEnabled = config.images.enabled;
+  }
 
   @Query(() => IngestionRun)
   ingestionRun(@Ctx() ctx: BrandContext, @Args('id', { type: () => ID }) id: string): Promise<IngestionRunEntity> {
@@ -65,6 +70,17 @@ export class RunsResolver {
   @ResolveField(() => [IssueSummary], { description: 'Issues counted by code and attribute, errors first.' })
   issueSummary(@Parent() run: IngestionRunEntity): IssueSummary[] {
     return run.issueSummary as IssueSummary[];
+  }
+
+  @ResolveField(() => Boolean, {
+    description:
+      'Whether the counters include image checks. False for validateOnly runs (images are not fetched, not even ' +
+      'checked for reachability), while images are still being processed, and with IMAGES_ENABLED off. While false, ' +
+      'itemsAccepted and diff.created/updated/unchanged may fall (and itemsRejected and errors rise) once images are ' +
+      'fetched, because an item whose main image cannot be fetched or processed is rejected.',
+  })
+  imagesChecked(@Parent() run: IngestionRunEntity): boolean {
+    return this.imagesEnabled && !run.validateOnly && run.status === 'SUCCEEDED';
   }
 
   @ResolveField(() => [ColumnMapping], { description: 'How each column or element of the file was understood.' })

@@ -17,6 +17,17 @@ registerEnumType(PublishStatus, {
   description: 'WAITING: auto-publish was held back by a safety limit (see publishBlockedReason).',
 });
 
+@ObjectType()
+export class LeftOutCount {
+  @Field({
+    description:
+      'Why: the main image’s failure code (IMAGE_UNREACHABLE, IMAGE_TOO_SMALL, IMAGE_BLOCKED_ADDRESS, …), or ' +
+      'IMAGE_NOT_PROCESSED when it has not been fetched (yet).',
+  })
+  reason: string;
+  @Field(() => Int) count: number;
+}
+
 @ObjectType({ description: 'A publish or rollback, with what it changed in the live catalog.' })
 export class Publication {
   @Field(() => ID) id: string;
@@ -29,6 +40,13 @@ export class Publication {
   @Field(() => Int) updated: number;
   @Field(() => Int) unchanged: number;
   @Field(() => Int) removed: number;
+  @Field(() => Int, {
+    description:
+      'Items of the version that were not published because they have no processed main image (see leftOutByReason).',
+  })
+  leftOut: number;
+  @Field(() => [LeftOutCount], { description: 'leftOut counted by reason, most frequent first.' })
+  leftOutByReason: LeftOutCount[];
   @Field() publishedAt: Date;
 }
 

@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { ItemIssue } from '@brandshelf/catalog-rules';
 import { readFeed } from '../feed.reader.js';
 import { FeedReadError } from '../feed-read.error.js';
-import type { FeedEvent, FeedReadMeta, FeedReadOptions, RawItem } from '../feed.types.js';
+import type { FeedEvent, FeedReadMeta, FeedReadOptions, RawItem, RowSkipReason } from '../feed.types.js';
 
 /** The sample feeds kept in the repository (test/fixtures/feeds, see its README for each file's source). */
 export const SAMPLES_DIR = fileURLToPath(new URL('../../../../test/fixtures/feeds/', import.meta.url));
@@ -22,10 +22,14 @@ export function chunked(data: Buffer | string, chunkSize = 64 * 1024): Readable 
 }
 
 export interface ReadResult {
+  /** Every event but the `rows` progress counts. */
   events: FeedEvent[];
   meta: FeedReadMeta | null;
   items: RawItem[];
   issues: ItemIssue[];
+  skips: { row: number; reason: RowSkipReason }[];
+  /** The reader's own count of data rows (its last `rows` event). */
+  rowsRead: number;
   error: FeedReadError | null;
 }
 
@@ -36,13 +40,16 @@ export async function readAll(
   chunkSize?: number,
 ): Promise<ReadResult> {
   const input = data instanceof Readable ? data : chunked(data, chunkSize);
-  const result: ReadResult = { events: [], meta: null, items: [], issues: [], error: null };
+  const result: ReadResult = { events: [], meta: null, items: [], issues: [], skips: [], rowsRead: 0, error: null };
   try {
     for await (const event of readFeed(input, options)) {
-      result.events.push(event);
+      // `rows` reports progress once per chunk, so it depends on chunking; its last value is kept.
+      if (event.type !== 'rows') result.events.push(event);
       if (event.type === 'meta') result.meta = event.meta;
       else if (event.type === 'item') result.items.push(event.item);
-      else result.issues.push(event.issue);
+      else if (event.type === 'issue') result.issues.push(event.issue);
+      else if (event.type === 'skip') result.skips.push({ row: event.row, reason: event.reason });
+      else result.rowsRead = event.rowsRead;
     }
   } catch (error) {
     if (!(error instanceof FeedReadError)) throw error;

@@ -6,7 +6,9 @@ import { ImageError, ImagePipeline, ImageProcessor, checkImageSize, configureSha
 import { SafeHttpClient } from '@brandshelf/net';
 import { JobHandler, QueueService } from '@brandshelf/queue';
 import type { ObjectStorage } from '@brandshelf/storage';
+import type { IssueSummaryEntry } from '../ingestion-run.entity.js';
 import { RUN_STAGED } from '../ingestion.jobs.js';
+import { mergeSummaries } from '../issue.sink.js';
 import { IMAGE_BATCH_SIZE, IMAGE_FETCH } from './image.jobs.js';
 
 const HINTS: Record<string, string> = {
@@ -241,7 +243,8 @@ export class RunImagesService implements OnModuleInit {
         ]);
         return { autoPublish: false };
       }
-      await this.recordImageIssues(manager, runId, brandId, run.feed_id, run.version_id);
+      const totals = await this.recordImageIssues(manager, runId, brandId, run.feed_id, run.version_id);
+      await this.addToRun(manager, runId, totals);
       await manager.query(`UPDATE ingestion_run SET status = 'SUCCEEDED', finished_at = now() WHERE id = $1`, [runId]);
       const [feed] = await manager.query('SELECT auto_publish FROM feed WHERE id = $1', [run.feed_id]);
       return { autoPublish: Boolean(feed?.auto_publish) };
@@ -252,13 +255,19 @@ export class RunImagesService implements OnModuleInit {
     return true;
   }
 
-  private async recordImageIssues(
+  /**
+   * Turns the failed (and undersized) images of a version's items into the run's issues, replacing any the
+   * run had: an item whose main image failed gets an ERROR (it is not publishable), a failed additional
+   * image a WARNING. Returns what they add to the run's counters and summary. Also used by a run whose
+   * items matched the current version, so its counters say what that version holds.
+   */
+  async recordImageIssues(
     manager: EntityManager,
     runId: string,
     brandId: string,
     feedId: string,
     versionId: string,
-  ): Promise<void> {
+  ): Promise<ImageIssueTotals> {
     const hints = Object.entries(HINTS);
     const hintValues = hints.map((_, i) => `($${5 + i * 2}, $${6 + i * 2})`).join(', ');
     await manager.query(`DELETE FROM run_issue WHERE run_id = $1 AND code LIKE 'IMAGE\\_%'`, [runId]);
@@ -281,26 +290,65 @@ export class RunImagesService implements OnModuleInit {
         WHERE vi.version_id = $4 AND (s.status = 'FAILED' OR s.size_warning IS NOT NULL)`,
       [runId, brandId, feedId, versionId, ...hints.flat()],
     );
-    // Items whose main image failed are rejected; the run's counters and summary say so.
-    await manager.query(
-      `WITH image_issues AS (
-         SELECT severity, code, attribute, count(*)::int AS count, (array_agg("row" ORDER BY "row"))[1:5] AS rows,
-                count(DISTINCT item_id) FILTER (WHERE severity = 'ERROR')::int AS rejected_items
-           FROM run_issue WHERE run_id = $1 AND code LIKE 'IMAGE\\_%' GROUP BY severity, code, attribute)
-       UPDATE ingestion_run r SET
-         items_accepted = r.items_accepted - coalesce((SELECT sum(rejected_items) FROM image_issues), 0),
-         items_rejected = r.items_rejected + coalesce((SELECT sum(rejected_items) FROM image_issues), 0),
-         errors = r.errors + coalesce((SELECT sum(count) FROM image_issues WHERE severity = 'ERROR'), 0),
-         warnings = r.warnings + coalesce((SELECT sum(count) FROM image_issues WHERE severity = 'WARNING'), 0),
-         issues_stored = r.issues_stored + coalesce((SELECT sum(count) FROM image_issues), 0),
-         issue_summary = r.issue_summary || coalesce((
-           SELECT jsonb_agg(jsonb_build_object('code', code, 'severity', severity, 'attribute', attribute,
-                                               'count', count, 'sampleRows', to_jsonb(rows)) ORDER BY severity, count DESC)
-             FROM image_issues), '[]'::jsonb)
-       WHERE r.id = $1`,
+    const groups: {
+      severity: 'ERROR' | 'WARNING';
+      code: string;
+      attribute: string | null;
+      count: number;
+      rows: number[];
+    }[] = await manager.query(
+      `SELECT severity, code, attribute, count(*)::int AS count, (array_agg("row" ORDER BY "row"))[1:5] AS rows
+           FROM run_issue WHERE run_id = $1 AND code LIKE 'IMAGE\\_%' GROUP BY severity, code, attribute`,
       [runId],
     );
+    const [{ rejected }] = await manager.query(
+      `SELECT count(DISTINCT item_id)::int AS rejected FROM run_issue
+        WHERE run_id = $1 AND code LIKE 'IMAGE\\_%' AND severity = 'ERROR'`,
+      [runId],
+    );
+    const sum = (severity?: string) =>
+      groups.filter((g) => !severity || g.severity === severity).reduce((total, g) => total + g.count, 0);
+    return {
+      rejectedItems: rejected,
+      errors: sum('ERROR'),
+      warnings: sum('WARNING'),
+      stored: sum(),
+      summary: groups.map((g) => ({
+        code: g.code,
+        severity: g.severity,
+        attribute: g.attribute,
+        count: g.count,
+        sampleRows: g.rows.map(Number),
+      })),
+    };
   }
+
+  /** Items whose main image failed are rejected; the run's counters and summary (errors still first) say so. */
+  private async addToRun(manager: EntityManager, runId: string, totals: ImageIssueTotals): Promise<void> {
+    const [run] = await manager.query('SELECT issue_summary FROM ingestion_run WHERE id = $1', [runId]);
+    await manager.query(
+      `UPDATE ingestion_run SET items_accepted = items_accepted - $2, items_rejected = items_rejected + $2,
+              errors = errors + $3, warnings = warnings + $4, issues_stored = issues_stored + $5, issue_summary = $6
+        WHERE id = $1`,
+      [
+        runId,
+        totals.rejectedItems,
+        totals.errors,
+        totals.warnings,
+        totals.stored,
+        JSON.stringify(mergeSummaries(run?.issue_summary ?? [], totals.summary)),
+      ],
+    );
+  }
+}
+
+/** What a version's image issues add to a run. */
+export interface ImageIssueTotals {
+  rejectedItems: number;
+  errors: number;
+  warnings: number;
+  stored: number;
+  summary: IssueSummaryEntry[];
 }
 
 interface ImageRow {
