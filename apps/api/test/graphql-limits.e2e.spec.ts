@@ -115,6 +115,13 @@ describe('GraphQL limits with the default settings', () => {
 
     it('first: 100000, written out or in a variable', async () => {
       expectRefused(await api.gql('{ products(first: 100000) { edges { node { id } } } }'), /exceeds the limit/);
+      // A client error, like any other refused operation: 400, not 500.
+      const raw = await fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ products(first: 100000) { edges { node { id } } } }' }),
+      });
+      expect(raw.status).toBe(400);
       const page = 'query($n: Int) { products(first: $n) { edges { node { id title } } } }';
       expectRefused(await api.gql(page, { n: 100000 }), /exceeds the limit of 10000/);
       expect((await api.gql(page, { n: 5 })).errors).toBeUndefined();

@@ -99,9 +99,10 @@ describe('README GraphQL examples', () => {
       Object.assign(values, {
         feedId: seed.feedId,
         runId: seed.run.id,
-        id: shoe,
+        productId: shoe,
         'product.id': shoe,
         'feed.id': seed.feedId,
+        'updateFeed.id': seed.feedId,
         'ingestionRun.id': seed.run.id,
         'publishRun.runId': seed.run.id,
         'syncShopifyStore.feedId': connected.connectShopifyStore.feedId,
