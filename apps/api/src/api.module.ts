@@ -10,7 +10,7 @@ import { SearchModule } from '@brandshelf/search';
 import { ShopifyWebhooksController } from './shopify/shopify-webhooks.controller.js';
 import { AuthGuard } from './graphql/auth.guard.js';
 import { formatGraphQLError } from './graphql/format-error.js';
-import { queryLimitRules } from './graphql/query-limits.js';
+import { queryLimits } from './graphql/query-limits.js';
 import type { CallerContext } from './graphql/request-context.decorator.js';
 import { RESOLVERS } from './graphql/schema.js';
 import { HealthController } from './http/health.controller.js';
@@ -43,6 +43,7 @@ async function wsCaller(
 export class ApiModule implements NestModule {
   static forRuntime(runtime: Runtime): DynamicModule {
     const { config } = runtime;
+    const limits = queryLimits(config.graphql);
     return {
       module: ApiModule,
       imports: [
@@ -58,11 +59,12 @@ export class ApiModule implements NestModule {
             sortSchema: true,
             playground: false,
             introspection: true,
-            plugins: [ApolloServerPluginLandingPageLocalDefault({ embed: true })],
-            validationRules: queryLimitRules(config.graphql.maxDepth, config.graphql.maxComplexity),
+            plugins: [ApolloServerPluginLandingPageLocalDefault({ embed: true }), limits.plugin],
+            validationRules: limits.validationRules,
             formatError: formatGraphQLError,
             subscriptions: {
               'graphql-ws': {
+                onSubscribe: limits.onSubscribe,
                 onConnect: async (ctx: { connectionParams?: Record<string, unknown>; extra: unknown }) => {
                   (ctx.extra as WsExtra).caller = await wsCaller(accounts, ctx.connectionParams);
                   return true;

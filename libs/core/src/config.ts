@@ -32,7 +32,7 @@ export interface AppConfig {
   workerConcurrency: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   publicBaseUrl: string;
-  graphql: { maxDepth: number; maxComplexity: number };
+  graphql: { maxDepth: number; maxComplexity: number; maxAliases: number };
   storage: {
     driver: StorageDriver;
     s3: {
@@ -76,7 +76,14 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
   { name: 'LOG_LEVEL', default: 'info', meaning: 'debug, info, warn or error. Logs are JSON lines on stdout.' },
   { name: 'PUBLIC_BASE_URL', default: 'http://localhost:PORT', meaning: 'Base of URLs handed to clients (media).' },
   { name: 'GRAPHQL_MAX_DEPTH', default: '10', meaning: 'Deepest selection a GraphQL operation may have.' },
-  { name: 'GRAPHQL_MAX_COMPLEXITY', default: '2000', meaning: 'Largest cost a GraphQL operation may have.' },
+  {
+    name: 'GRAPHQL_MAX_COMPLEXITY',
+    default: '10000',
+    meaning:
+      'Largest cost a GraphQL operation may have: about one per value answered, `first` multiplying what a page ' +
+      'repeats, 100 per search or aggregate query (see Errors).',
+  },
+  { name: 'GRAPHQL_MAX_ALIASES', default: '100', meaning: 'Most aliased fields one GraphQL operation may use.' },
   {
     name: 'STORAGE_DRIVER',
     default: 'local (s3 when S3_BUCKET is set)',
@@ -239,7 +246,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     publicBaseUrl: (url(env, 'PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/$/, ''),
     graphql: {
       maxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 10, 2, 100),
-      maxComplexity: int(env, 'GRAPHQL_MAX_COMPLEXITY', 2000, 10),
+      maxComplexity: int(env, 'GRAPHQL_MAX_COMPLEXITY', 10_000, 10),
+      maxAliases: int(env, 'GRAPHQL_MAX_ALIASES', 100, 0),
     },
     storage: {
       driver,

@@ -59,6 +59,7 @@ export class FeedsService {
       autoPublish: false,
       maxRemovalShare: 0.2,
       maxRejectedShare: 0.2,
+      language: 'en',
       ...values,
     } as Partial<FeedEntity>);
   }

@@ -1,8 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Info, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
-import { SearchService, type CatalogBrand, type CatalogProduct } from '@brandshelf/search';
+import { DEFAULT_PAGE, MAX_VARIANTS, SearchService, type CatalogBrand, type CatalogProduct } from '@brandshelf/search';
 import { Brand, BrandAccount } from '../accounts/accounts.types.js';
+import { DEFAULT_LIST, SEARCH, STATEMENT, cost } from '../graphql/query-limits.js';
 import { Product, ProductConnection, ProductFilterInput, ProductSort } from './catalog.types.js';
 
 /** Names of the fields selected directly on the operation's field (through fragments too). */
@@ -29,6 +30,7 @@ export class CatalogResolver {
       'Searches the live catalog: English full-text search (title first, then brand, product type and category, ' +
       'then description; stemming; websearch syntax: "phrase", -word, or) with typo tolerance, filters, sorts, ' +
       'keyset cursors and facets.',
+    complexity: cost.connection(DEFAULT_PAGE, SEARCH),
   })
   async products(
     @Info() info: GraphQLResolveInfo,
@@ -54,12 +56,19 @@ export class CatalogResolver {
     } as unknown as ProductConnection;
   }
 
-  @Query(() => Product, { nullable: true, description: 'A live product; null if unknown or no longer published.' })
+  @Query(() => Product, {
+    nullable: true,
+    description: 'A live product; null if unknown or no longer published.',
+    complexity: STATEMENT,
+  })
   product(@Args('id', { type: () => ID }) id: string): Promise<CatalogProduct | null> {
     return this.search.product(id);
   }
 
-  @Query(() => [Brand], { description: 'Brands with at least one live product, by name.' })
+  @Query(() => [Brand], {
+    description: 'Brands with at least one live product, by name.',
+    complexity: cost.list(DEFAULT_LIST, STATEMENT),
+  })
   brands(): Promise<CatalogBrand[]> {
     return this.search.brands();
   }
@@ -72,6 +81,8 @@ export class ProductResolver {
   @ResolveField(() => [Product], {
     description:
       'Live products of the same brand and item group (sizes, colours), this one included; [] without a group.',
+    // One batched query per response level; up to MAX_VARIANTS products each.
+    complexity: cost.list(MAX_VARIANTS),
   })
   variants(@Parent() product: CatalogProduct): Promise<CatalogProduct[]> {
     return this.search.variants(product);

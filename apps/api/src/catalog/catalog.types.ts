@@ -1,6 +1,11 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { MAX_ADDITIONAL_IMAGES } from '@brandshelf/catalog-rules';
 import { Brand } from '../accounts/accounts.types.js';
+import { AGGREGATE, cost } from '../graphql/query-limits.js';
 import { PageInfo } from '../ingestion/ingestion.types.js';
+
+/** Renditions of one image at most: four WebP sizes, the source's own size when smaller, and the JPEG. */
+const MAX_RENDITIONS = 6;
 
 export enum Availability {
   IN_STOCK = 'IN_STOCK',
@@ -93,7 +98,11 @@ export class ProductImage {
   @Field(() => String, { nullable: true, description: 'ThumbHash (base64) to draw while the image loads.' })
   placeholder: string | null;
   @Field(() => String, { nullable: true, description: 'e.g. "#aa3322".' }) dominantColor: string | null;
-  @Field(() => [ImageRendition], { description: 'WebP renditions, smallest first.' }) renditions: ImageRendition[];
+  @Field(() => [ImageRendition], {
+    description: 'WebP renditions, smallest first.',
+    complexity: cost.list(MAX_RENDITIONS),
+  })
+  renditions: ImageRendition[];
 }
 
 @ObjectType({ description: 'A live product of the public catalog.' })
@@ -120,7 +129,8 @@ export class Product {
   @Field(() => String, { nullable: true }) size: string | null;
   @Field(() => Gender, { nullable: true }) gender: Gender | null;
   @Field(() => AgeGroup, { nullable: true }) ageGroup: AgeGroup | null;
-  @Field(() => [ProductImage]) images: ProductImage[];
+  /** Read with the product row: the main image and at most MAX_ADDITIONAL_IMAGES more. */
+  @Field(() => [ProductImage], { complexity: cost.list(1 + MAX_ADDITIONAL_IMAGES) }) images: ProductImage[];
   @Field(() => String, { nullable: true, description: 'Source URL of the main image.' }) imageLink: string | null;
   @Field() publishedAt: Date;
 }
@@ -182,15 +192,18 @@ export class ProductFacets {
 
 @ObjectType()
 export class ProductConnection {
-  @Field(() => [ProductEdge]) edges: ProductEdge[];
-  @Field(() => [Product]) nodes: Product[];
+  @Field(() => [ProductEdge], { complexity: cost.row() }) edges: ProductEdge[];
+  @Field(() => [Product], { complexity: cost.row() }) nodes: Product[];
   @Field(() => PageInfo) pageInfo: PageInfo;
   @Field(() => Int, {
     description: 'Matches of the query and filter: exact up to 2,000, estimated from a random sample beyond.',
+    complexity: cost.aggregate(AGGREGATE),
   })
   totalCount: number;
-  @Field({ description: 'Whether totalCount is an exact count.' }) totalCountExact: boolean;
-  @Field(() => ProductFacets) facets: ProductFacets;
+  @Field({ description: 'Whether totalCount is an exact count.', complexity: cost.aggregate(AGGREGATE) })
+  totalCountExact: boolean;
+  /** One grouped count over the matches (shared with totalCount), whatever facets are selected. */
+  @Field(() => ProductFacets, { complexity: cost.aggregate(AGGREGATE) }) facets: ProductFacets;
   @Field(() => SearchMatchMode) matchMode: SearchMatchMode;
 }
 

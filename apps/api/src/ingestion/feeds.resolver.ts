@@ -3,6 +3,7 @@ import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '
 import type { BrandContext } from '@brandshelf/core';
 import { FeedsService, RunsService, type FeedEntity, type IngestionRunEntity } from '@brandshelf/ingestion';
 import { Auth } from '../graphql/auth.guard.js';
+import { DEFAULT_LIST, STATEMENT, cost } from '../graphql/query-limits.js';
 import { Ctx } from '../graphql/request-context.decorator.js';
 import { ColumnMapping, CreateFeedInput, Feed, IngestionRun, UpdateFeedInput } from './ingestion.types.js';
 
@@ -14,12 +15,12 @@ export class FeedsResolver {
     @Inject(RunsService) private readonly runsService: RunsService,
   ) {}
 
-  @Query(() => [Feed], { description: "The brand's feeds." })
+  @Query(() => [Feed], { description: "The brand's feeds.", complexity: cost.list(DEFAULT_LIST, STATEMENT) })
   feeds(@Ctx() ctx: BrandContext): Promise<FeedEntity[]> {
     return this.feedsService.list(ctx);
   }
 
-  @Query(() => Feed)
+  @Query(() => Feed, { complexity: STATEMENT })
   feed(@Ctx() ctx: BrandContext, @Args('id', { type: () => ID }) id: string): Promise<FeedEntity> {
     return this.feedsService.get(ctx, id);
   }
@@ -63,7 +64,7 @@ export class FeedsResolver {
     return Object.entries(feed.columnMapping ?? {}).map(([column, attribute]) => ({ column, attribute }));
   }
 
-  @ResolveField(() => [IngestionRun], { description: 'Newest first.' })
+  @ResolveField(() => [IngestionRun], { description: 'Newest first.', complexity: cost.page(20) })
   runs(
     @Ctx() ctx: BrandContext,
     @Parent() feed: FeedEntity,

@@ -1,4 +1,5 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { cost } from '../graphql/query-limits.js';
 
 export enum FeedSource {
   UPLOAD = 'UPLOAD',
@@ -242,8 +243,8 @@ export class RunIssueEdge {
 
 @ObjectType()
 export class RunIssueConnection {
-  @Field(() => [RunIssueEdge]) edges: RunIssueEdge[];
-  @Field(() => [RunIssue]) nodes: RunIssue[];
+  @Field(() => [RunIssueEdge], { complexity: cost.row() }) edges: RunIssueEdge[];
+  @Field(() => [RunIssue], { complexity: cost.row() }) nodes: RunIssue[];
   @Field(() => PageInfo) pageInfo: PageInfo;
   @Field(() => Int) totalCount: number;
 }

@@ -3,6 +3,7 @@ import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscri
 import { APP_CONFIG, type AppConfig, type BrandContext } from '@brandshelf/core';
 import { FeedsService, RunsService, type FeedEntity, type IngestionRunEntity } from '@brandshelf/ingestion';
 import { Auth } from '../graphql/auth.guard.js';
+import { STATEMENT, cost } from '../graphql/query-limits.js';
 import { Ctx } from '../graphql/request-context.decorator.js';
 import {
   ColumnMapping,
@@ -28,7 +29,7 @@ export class RunsResolver {
     this.imagesEnabled = config.images.enabled;
   }
 
-  @Query(() => IngestionRun)
+  @Query(() => IngestionRun, { complexity: STATEMENT })
   ingestionRun(@Ctx() ctx: BrandContext, @Args('id', { type: () => ID }) id: string): Promise<IngestionRunEntity> {
     return this.runs.get(ctx, id);
   }
@@ -46,7 +47,7 @@ export class RunsResolver {
     return this.runs.watch(ctx, runId);
   }
 
-  @ResolveField(() => Feed)
+  @ResolveField(() => Feed, { complexity: STATEMENT })
   feed(@Ctx() ctx: BrandContext, @Parent() run: IngestionRunEntity): Promise<FeedEntity> {
     return this.feeds.get(ctx, run.feedId);
   }
@@ -67,7 +68,11 @@ export class RunsResolver {
     return run.errorCode ? { code: run.errorCode, message: run.errorMessage ?? '', hint: run.errorHint ?? '' } : null;
   }
 
-  @ResolveField(() => [IssueSummary], { description: 'Issues counted by code and attribute, errors first.' })
+  @ResolveField(() => [IssueSummary], {
+    description: 'Issues counted by code and attribute, errors first.',
+    // Kept on the run row, one entry per code and attribute: one read, whatever is selected.
+    complexity: cost.aggregate(STATEMENT),
+  })
   issueSummary(@Parent() run: IngestionRunEntity): IssueSummary[] {
     return run.issueSummary as IssueSummary[];
   }
@@ -105,7 +110,8 @@ export class RunsResolver {
     return `/runs/${run.id}/issues.csv`;
   }
 
-  @ResolveField(() => RunIssueConnection)
+  // A page and its count: two statements, plus what each row selects.
+  @ResolveField(() => RunIssueConnection, { complexity: cost.connection(50, 2 * STATEMENT) })
   async issues(
     @Ctx() ctx: BrandContext,
     @Parent() run: IngestionRunEntity,

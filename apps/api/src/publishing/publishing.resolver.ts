@@ -4,6 +4,7 @@ import { PublishService, type PublicationEntity } from '@brandshelf/catalog';
 import type { BrandContext } from '@brandshelf/core';
 import type { FeedEntity, IngestionRunEntity } from '@brandshelf/ingestion';
 import { Auth } from '../graphql/auth.guard.js';
+import { DEFAULT_LIST, STATEMENT, cost } from '../graphql/query-limits.js';
 import { Ctx } from '../graphql/request-context.decorator.js';
 import { Feed, IngestionRun } from '../ingestion/ingestion.types.js';
 import { CatalogVersion, Publication, PublishStatus } from './publishing.types.js';
@@ -36,13 +37,19 @@ export class PublishingResolver {
 export class FeedPublishingResolver {
   constructor(@Inject(PublishService) private readonly publisher: PublishService) {}
 
-  @ResolveField(() => [CatalogVersion], { description: 'Kept versions, newest first.' })
+  @ResolveField(() => [CatalogVersion], {
+    description: 'Kept versions, newest first.',
+    complexity: cost.list(DEFAULT_LIST, STATEMENT),
+  })
   async versions(@Ctx() ctx: BrandContext, @Parent() feed: FeedEntity): Promise<CatalogVersion[]> {
     const versions = await this.publisher.listVersions(ctx, feed.id);
     return versions.map((v) => ({ ...v, isLive: v.id === feed.liveVersionId }));
   }
 
-  @ResolveField(() => [Publication], { description: 'Publishes and rollbacks, newest first.' })
+  @ResolveField(() => [Publication], {
+    description: 'Publishes and rollbacks, newest first.',
+    complexity: cost.page(20),
+  })
   publications(
     @Ctx() ctx: BrandContext,
     @Parent() feed: FeedEntity,
