@@ -1,6 +1,12 @@
 import { createHash } from 'node:crypto';
 import { buffer as readAll } from 'node:stream/consumers';
-import { HttpStatusError, NetError, type SafeHttpClient, type SafeResponse } from '@brandshelf/net';
+import {
+  BlockedAddressError,
+  HttpStatusError,
+  NetError,
+  type SafeHttpClient,
+  type SafeResponse,
+} from '@brandshelf/net';
 import type { ObjectStorage } from '@brandshelf/storage';
 import { contentKey } from './content-key.js';
 import { ImageError } from './image.errors.js';
@@ -52,6 +58,33 @@ export interface StoredImage {
   renditions: StoredRendition[];
   jpegKey: string;
   jpegUrl: string;
+  /** The JPEG is made from the largest rendition's pixels, so it has that rendition's size, not the source's. */
+  jpegWidth: number;
+  jpegHeight: number;
+}
+
+/** One entry of an image's rendition list as stored and served: the WebP renditions, then the JPEG. */
+export interface RenditionEntry {
+  /** Long-side bound in pixels: what the file actually measures on its long side. */
+  size: number;
+  width: number;
+  height: number;
+  format: 'webp' | 'jpeg';
+  url: string;
+}
+
+/** The WebP renditions smallest first, then the JPEG (the size of the largest WebP). */
+export function renditionEntries(image: StoredImage): RenditionEntry[] {
+  return [
+    ...image.renditions.map(({ size, width, height, url }) => ({ size, width, height, format: 'webp' as const, url })),
+    {
+      size: Math.max(image.jpegWidth, image.jpegHeight),
+      width: image.jpegWidth,
+      height: image.jpegHeight,
+      format: 'jpeg',
+      url: image.jpegUrl,
+    },
+  ];
 }
 
 /** Stored last under each image, so its presence means every rendition is there. */
@@ -68,6 +101,8 @@ interface ImageManifest {
   jpeg: { width: number; height: number };
 }
 
+/** Address categories SsrfGuard unlocks only through an IP/CIDR entry, never through a host name. */
+const BY_ADDRESS_ONLY = new Set(['metadata', 'unspecified', 'multicast']);
 /** Keys are content-addressed: what is at a key never changes. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const ACCEPT = 'image/webp,image/png,image/jpeg,image/*;q=0.8,*/*;q=0.5';
@@ -218,6 +253,8 @@ export class ImagePipeline {
       }),
       jpegKey,
       jpegUrl: this.storage.publicUrl(jpegKey),
+      jpegWidth: manifest.jpeg.width,
+      jpegHeight: manifest.jpeg.height,
     };
   }
 }
@@ -234,12 +271,21 @@ function assertImage(head: Buffer, url: string): void {
   );
 }
 
+/** Says how an operator allows the host: a name entry unlocks private and loopback, only an IP/CIDR entry the rest. */
+function blockedMessage(error: BlockedAddressError): string {
+  const entry = BY_ADDRESS_ONLY.has(error.category) ? error.address : error.hostname;
+  return (
+    `${error.message}. Image hosts must be public; to fetch from this host anyway, the server's operator adds it to ` +
+    `the SSRF_ALLOW_HOSTS setting (SSRF_ALLOW_HOSTS=${entry}).`
+  );
+}
+
 /** Network failures become the image codes a brand can act on; anything else is a bug and stays as it is. */
 function toImageError(error: unknown): unknown {
   if (error instanceof ImageError || !(error instanceof NetError)) return error;
   switch (error.code) {
     case 'BLOCKED_ADDRESS':
-      return new ImageError('IMAGE_BLOCKED_ADDRESS', error.message, { cause: error });
+      return new ImageError('IMAGE_BLOCKED_ADDRESS', blockedMessage(error as BlockedAddressError), { cause: error });
     case 'TOO_LARGE':
       return new ImageError('IMAGE_TOO_LARGE', error.message, { cause: error });
     default: {

@@ -93,7 +93,11 @@ export class ProductImage {
   @Field(() => String, { nullable: true, description: 'ThumbHash (base64) to draw while the image loads.' })
   placeholder: string | null;
   @Field(() => String, { nullable: true, description: 'e.g. "#aa3322".' }) dominantColor: string | null;
-  @Field(() => [ImageRendition], { description: 'WebP renditions, smallest first.' }) renditions: ImageRendition[];
+  @Field(() => [ImageRendition], {
+    description:
+      'WebP renditions smallest first, then a JPEG the size of the largest (for consumers that take no WebP).',
+  })
+  renditions: ImageRendition[];
 }
 
 @ObjectType({ description: 'A live product of the public catalog.' })

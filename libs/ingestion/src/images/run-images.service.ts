@@ -2,7 +2,14 @@ import { returnedRows } from '@brandshelf/db';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, MEDIA_STORAGE, type AppConfig } from '@brandshelf/core';
-import { ImageError, ImagePipeline, ImageProcessor, checkImageSize, configureSharp } from '@brandshelf/media';
+import {
+  ImageError,
+  ImagePipeline,
+  ImageProcessor,
+  checkImageSize,
+  configureSharp,
+  renditionEntries,
+} from '@brandshelf/media';
 import { SafeHttpClient } from '@brandshelf/net';
 import { JobHandler, QueueService } from '@brandshelf/queue';
 import type { ObjectStorage } from '@brandshelf/storage';
@@ -12,7 +19,8 @@ import { IMAGE_BATCH_SIZE, IMAGE_FETCH } from './image.jobs.js';
 const HINTS: Record<string, string> = {
   IMAGE_UNREACHABLE:
     'Check that the image URL opens in a browser without logging in, and that the host allows our fetcher.',
-  IMAGE_BLOCKED_ADDRESS: 'Image URLs must point to public hosts; private, loopback and metadata addresses are refused.',
+  IMAGE_BLOCKED_ADDRESS:
+    'Image URLs must point to public hosts; private, loopback and metadata addresses are refused unless the server setting SSRF_ALLOW_HOSTS names the host.',
   IMAGE_TOO_LARGE: 'Use an image under 20 MB and 50 megapixels.',
   IMAGE_UNSUPPORTED_FORMAT:
     'Use a JPEG, PNG, WebP, GIF, AVIF or TIFF image; the URL must serve the image itself, not a page.',
@@ -138,22 +146,7 @@ export class RunImagesService implements OnModuleInit {
         sha256: image.sha256,
       });
       const size = checkImageSize(stored);
-      const renditions = [
-        ...stored.renditions.map((r) => ({
-          size: r.size,
-          width: r.width,
-          height: r.height,
-          format: 'webp',
-          url: r.url,
-        })),
-        {
-          size: Math.max(stored.width, stored.height, ...stored.renditions.map((r) => r.size)),
-          width: stored.renditions.at(-1)?.width ?? stored.width,
-          height: stored.renditions.at(-1)?.height ?? stored.height,
-          format: 'jpeg',
-          url: stored.jpegUrl,
-        },
-      ];
+      const renditions = renditionEntries(stored);
       const failed = size?.severity === 'ERROR';
       await this.db.query(
         `UPDATE image_source SET status = $2, sha256 = $3, etag = $4, last_modified = $5, format = $6, bytes = $7,
