@@ -4,6 +4,7 @@ import {
   BlockedAddressError,
   HttpStatusError,
   NetError,
+  type HostLimiter,
   type SafeHttpClient,
   type SafeResponse,
 } from '@brandshelf/net';
@@ -19,6 +20,8 @@ export interface ImagePipelineOptions {
   processor?: ImageProcessor;
   /** Download cap per image. */
   maxBytes?: number;
+  /** Downloads at once per host; none when absent. */
+  limiter?: HostLimiter;
 }
 
 /** What the previous fetch of this URL returned, to make the next one conditional. */
@@ -116,6 +119,7 @@ export class ImagePipeline {
   private readonly storage: ObjectStorage;
   private readonly processor: ImageProcessor;
   private readonly maxBytes: number;
+  private readonly limiter?: HostLimiter;
   /** Images being processed right now, by hash: a second job with the same bytes waits instead of redoing it. */
   private readonly inflight = new Map<string, Promise<{ manifest: ImageManifest; processed: boolean }>>();
 
@@ -124,13 +128,14 @@ export class ImagePipeline {
     this.storage = options.storage;
     this.processor = options.processor ?? new ImageProcessor();
     this.maxBytes = options.maxBytes ?? 20 * 1024 * 1024;
+    this.limiter = options.limiter;
   }
 
   /** Throws ImageError for anything wrong with the image or its URL; storage failures propagate as they are. */
-  async fetchAndStore(url: string, previous?: PreviousFetch): Promise<StoredImage> {
+  async fetchAndStore(url: string, previous?: PreviousFetch, signal?: AbortSignal): Promise<StoredImage> {
     // A 304 only helps if we know which stored image it confirms.
     const conditional = previous?.sha256 && (previous.etag || previous.lastModified) ? previous : undefined;
-    const response = await this.request(url, conditional);
+    const response = await this.request(url, conditional, signal);
     const validators = {
       etag: response.etag ?? conditional?.etag ?? null,
       lastModified: response.lastModified ?? conditional?.lastModified ?? null,
@@ -139,7 +144,7 @@ export class ImagePipeline {
       const manifest = await this.readManifest(conditional.sha256);
       if (manifest) return this.describe('NOT_MODIFIED', manifest, validators);
       // Storage lost what the 304 confirms (wiped volume, new bucket): fetch the bytes again.
-      return this.fetchAndStore(url);
+      return this.fetchAndStore(url, undefined, signal);
     }
     const { bytes, sha256 } = await this.download(response, url);
 
@@ -162,9 +167,15 @@ export class ImagePipeline {
     return { manifest: await this.processAndStore(sha256, bytes), processed: true };
   }
 
-  private async request(url: string, conditional: PreviousFetch | undefined): Promise<SafeResponse> {
+  private async request(
+    url: string,
+    conditional: PreviousFetch | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<SafeResponse> {
     try {
       return await this.http.get(url, {
+        signal,
+        limiter: this.limiter,
         maxBytes: this.maxBytes,
         headers: { accept: ACCEPT },
         ifNoneMatch: conditional?.etag,
