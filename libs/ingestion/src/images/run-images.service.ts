@@ -128,8 +128,14 @@ export class RunImagesService implements OnModuleInit {
     job?: Pick<JobContext, 'retryCount'>,
   ): Promise<void> {
     const { runId, brandId } = payload;
-    if (!(await this.stillWanted(runId, brandId))) {
-      await this.completeIfDone(runId, brandId); // a cancelled run may still be waiting for its end
+    const [run] = await this.db.query(
+      'SELECT status, phase, cancel_requested FROM ingestion_run WHERE id = $1 AND brand_id = $2',
+      [runId, brandId],
+    );
+    // Batches queued before the run ended (its host given up, cancelled, failed) have nothing left to do.
+    if (!run || run.status !== 'RUNNING' || run.phase !== 'IMAGES') return;
+    if (run.cancel_requested) {
+      await this.completeIfDone(runId, brandId);
       return;
     }
     const work: ImageRow[] = await this.db.query(
@@ -236,7 +242,8 @@ export class RunImagesService implements OnModuleInit {
       state = 'FAILED';
       const down = hostDown(error.cause);
       if (!down) local.hosts.answered(host);
-      else if (local.hosts.failed(down) && down.host === host) await this.failHost(runId, brandId, down);
+      // The failing hop may be a redirect target: its host is condemned, whatever URL led there.
+      else if (local.hosts.failed(down)) await this.failHost(runId, brandId, down);
     }
     // An image settled meanwhile (its host condemned by another worker, the run cancelled) stays settled.
     await this.db.query(`UPDATE run_image SET state = $3 WHERE run_id = $1 AND image_id = $2 AND state = 'PENDING'`, [
