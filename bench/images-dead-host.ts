@@ -139,7 +139,7 @@ async function main(): Promise<void> {
       await staging;
       // Batches queued before the host was given up find nothing left to do; let them go before the next feed.
       const queue = app.get(QueueService);
-      while ((await queue.pending(IMAGE_FETCH)) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
+      while ((await queue.liveJobs(IMAGE_FETCH, {})) > 0) await new Promise((resolve) => setTimeout(resolve, 50));
       const drained = performance.now();
       const phase = imagesFrom === null ? 0 : (ended - imagesFrom) / 1000;
       const tried =
