@@ -275,5 +275,13 @@ describe('images with the SSRF guard on', () => {
       ]),
     );
     expect(host.requests).toHaveLength(0);
+    const { ingestionRun } = await api.gqlOk(
+      `query($id: ID!) { ingestionRun(id: $id) { issues(filter: { code: "IMAGE_BLOCKED_ADDRESS" }) { nodes { message hint } } } }`,
+      { id: staged.id },
+      key,
+    );
+    // Both say how the host could be allowed: the message with the exact entry, the hint with the setting.
+    expect(ingestionRun.issues.nodes[0].message).toContain('SSRF_ALLOW_HOSTS=127.0.0.1');
+    expect(ingestionRun.issues.nodes[0].hint).toContain('SSRF_ALLOW_HOSTS');
   });
 });

@@ -49,7 +49,7 @@ export interface AppConfig {
   ingest: { maxStoredIssues: number; progressIntervalMs: number };
   catalog: { versionRetention: number };
   http: { allowHosts: string[]; connectTimeoutMs: number; readTimeoutMs: number };
-  images: { enabled: boolean; maxBytes: number; concurrency: number; maxInputPixels: number };
+  images: { enabled: boolean; maxBytes: number; concurrency: number; hostConcurrency: number; maxInputPixels: number };
   /** Key for encrypting secrets at rest (store tokens); generated under dataDir when unset. */
   secretKey: string | null;
   shutdownTimeoutMs: number;
@@ -131,6 +131,11 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
   { name: 'IMAGES_ENABLED', default: 'true', meaning: 'Fetch and process product images after staging.' },
   { name: 'IMAGE_MAX_BYTES', default: '20971520', meaning: 'Largest image downloaded.' },
   { name: 'IMAGE_CONCURRENCY', default: '2', meaning: 'Images one process works on at once.' },
+  {
+    name: 'IMAGE_HOST_CONCURRENCY',
+    default: '2',
+    meaning: "Image downloads one process runs at once from one host, so no brand's image server is hammered.",
+  },
   { name: 'IMAGE_MAX_INPUT_PIXELS', default: '50000000', meaning: 'Decompression-bomb limit for one image.' },
   {
     name: 'SECRET_KEY',
@@ -279,6 +284,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       enabled: bool(env, 'IMAGES_ENABLED', true),
       maxBytes: int(env, 'IMAGE_MAX_BYTES', 20 * 1024 * 1024, 1),
       concurrency: int(env, 'IMAGE_CONCURRENCY', 2, 1, 64),
+      hostConcurrency: int(env, 'IMAGE_HOST_CONCURRENCY', 2, 1, 64),
       maxInputPixels: int(env, 'IMAGE_MAX_INPUT_PIXELS', 50_000_000, 1),
     },
     secretKey,

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { JobHandler, QueueService } from '@brandshelf/queue';
 import { STALL_SECONDS } from './ingestion.pipeline.js';
 import { FEED_SCHEDULE_TICK, INGEST_RUN } from './ingestion.jobs.js';
+import { RunImagesService } from './images/run-images.service.js';
 
 /**
  * URL feeds with a schedule are fetched when due. A tick job claims due feeds with SKIP LOCKED, so any
@@ -17,6 +18,7 @@ export class FeedScheduler implements OnApplicationBootstrap {
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(QueueService) private readonly queue: QueueService,
+    @Inject(RunImagesService) private readonly images: RunImagesService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -36,12 +38,14 @@ export class FeedScheduler implements OnApplicationBootstrap {
   @JobHandler(FEED_SCHEDULE_TICK)
   async tick(): Promise<number> {
     await this.recoverStalledRuns();
+    await this.images.sweepStalled();
     return this.runDueFeeds(new Date());
   }
 
   /**
    * Runs whose worker died (no progress written for twice the stall time) are queued again at once,
-   * rather than waiting for the queue's job expiry; the pipeline starts them over.
+   * rather than waiting for the queue's job expiry; the pipeline starts them over. Runs in phase IMAGES
+   * have a sweep of their own (RunImagesService.sweepStalled).
    */
   async recoverStalledRuns(): Promise<number> {
     const stalled = returnedRows<{ id: string; brand_id: string }>(

@@ -10,6 +10,7 @@ import { FeedEntity } from './feed.entity.js';
 import { IngestionRunEntity, TERMINAL_STATUSES, type RunTrigger } from './ingestion-run.entity.js';
 import { INGEST_RUN } from './ingestion.jobs.js';
 import { acquireClient } from './pg-client.js';
+import { RunImagesService } from './images/run-images.service.js';
 
 export interface IssueFilter {
   severity?: 'ERROR' | 'WARNING' | null;
@@ -55,6 +56,7 @@ export class RunsService {
     @InjectRepository(FeedEntity) feeds: Repository<FeedEntity>,
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(QueueService) private readonly queue: QueueService,
+    @Inject(RunImagesService) private readonly images: RunImagesService,
   ) {
     this.runs = new BrandScopedRepository(runs, 'IngestionRun');
     this.feeds = new BrandScopedRepository(feeds, 'Feed');
@@ -181,7 +183,10 @@ export class RunsService {
     return this.runs.find(ctx, { feedId }, { order: { queuedAt: 'DESC' }, take: Math.min(Math.max(first, 1), 100) });
   }
 
-  /** A queued run is cancelled at once; a running one stops at its next progress check (within a second). */
+  /**
+   * A queued run is cancelled at once; a running one stops at its next progress check (within a second);
+   * one in phase IMAGES ends at once, its downloads in flight here aborted and no further image taken.
+   */
   async cancel(ctx: BrandContext, id: string): Promise<IngestionRunEntity> {
     const run = await this.runs.get(ctx, id);
     if (TERMINAL_STATUSES.includes(run.status)) {
@@ -199,6 +204,8 @@ export class RunsService {
         WHERE id = $1 AND brand_id = $2`,
       [run.id, ctx.principal.brandId],
     );
+    // No reader loop watches a run in IMAGES: its images step would end it only when a next image job came.
+    if (run.status === 'RUNNING' && run.phase === 'IMAGES') await this.images.cancelImages(run.id, run.brandId);
     return this.runs.get(ctx, id);
   }
 

@@ -9,7 +9,7 @@ import S3rver from 's3rver';
 import { SafeHttpClient, SsrfGuard, type LookupAll } from '@brandshelf/net';
 import { LocalDiskStorage, S3Storage, type ObjectStorage } from '@brandshelf/storage';
 import { ImageError } from './image.errors.js';
-import { ImagePipeline, type StoredImage } from './image.pipeline.js';
+import { ImagePipeline, renditionEntries, type StoredImage } from './image.pipeline.js';
 import { ImageProcessor, type ProcessedImage } from './image.processor.js';
 import { checkImageSize } from './image-size.rule.js';
 
@@ -112,7 +112,8 @@ async function expectStoredRenditions(storage: ObjectStorage, image: StoredImage
   }
   const jpeg = await storage.get(image.jpegKey);
   expect(jpeg?.contentType).toBe('image/jpeg');
-  expect((await sharp(await readAll(jpeg!.body)).metadata()).format).toBe('jpeg');
+  const meta = await sharp(await readAll(jpeg!.body)).metadata();
+  expect([meta.format, meta.width, meta.height]).toEqual(['jpeg', image.jpegWidth, image.jpegHeight]);
 }
 
 describe('ImagePipeline', () => {
@@ -166,6 +167,14 @@ describe('ImagePipeline', () => {
       url: `http://localhost:3000/media/${prefix}/400.webp`,
     });
     expect(result.jpegKey).toBe(`${prefix}/full.jpg`);
+    // The JPEG is made from the 1600 px rendition: its entry says 1600, not the 2000 px source's long side.
+    expect(renditionEntries(result).map((r) => [r.format, r.size, r.width, r.height])).toEqual([
+      ['webp', 160, 80, 160],
+      ['webp', 400, 200, 400],
+      ['webp', 800, 400, 800],
+      ['webp', 1600, 800, 1600],
+      ['jpeg', 1600, 800, 1600],
+    ]);
     expect(result.dominantColor).toMatch(/^#[0-9a-f]{6}$/);
     expect(result.placeholder.length).toBeGreaterThan(10);
     expect(await storage.exists(`${prefix}/manifest.json`)).toBe(true);
@@ -314,7 +323,13 @@ describe('ImagePipeline', () => {
       ]) {
         const error = await failure(guarded.fetchAndStore(url));
         expect(error.code).toBe('IMAGE_BLOCKED_ADDRESS');
+        expect(error.message).toMatch(/SSRF_ALLOW_HOSTS=/);
       }
+      // The message names the entry that would allow the host: its name, or its IP where only an IP entry works.
+      const loopback = await failure(guarded.fetchAndStore(`${server.origin}/guarded.jpg`));
+      expect(loopback.message).toContain('SSRF_ALLOW_HOSTS=127.0.0.1)');
+      const metadata = await failure(guarded.fetchAndStore('http://169.254.169.254/latest/meta-data/'));
+      expect(metadata.message).toContain('SSRF_ALLOW_HOSTS=169.254.169.254)');
       expect(server.seen.length).toBe(before);
     });
   });

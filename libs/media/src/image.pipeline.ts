@@ -1,6 +1,13 @@
 import { createHash } from 'node:crypto';
 import { buffer as readAll } from 'node:stream/consumers';
-import { HttpStatusError, NetError, type SafeHttpClient, type SafeResponse } from '@brandshelf/net';
+import {
+  BlockedAddressError,
+  HttpStatusError,
+  NetError,
+  type HostLimiter,
+  type SafeHttpClient,
+  type SafeResponse,
+} from '@brandshelf/net';
 import type { ObjectStorage } from '@brandshelf/storage';
 import { contentKey } from './content-key.js';
 import { ImageError } from './image.errors.js';
@@ -13,6 +20,8 @@ export interface ImagePipelineOptions {
   processor?: ImageProcessor;
   /** Download cap per image. */
   maxBytes?: number;
+  /** Downloads at once per host; none when absent. */
+  limiter?: HostLimiter;
 }
 
 /** What the previous fetch of this URL returned, to make the next one conditional. */
@@ -52,6 +61,33 @@ export interface StoredImage {
   renditions: StoredRendition[];
   jpegKey: string;
   jpegUrl: string;
+  /** The JPEG is made from the largest rendition's pixels, so it has that rendition's size, not the source's. */
+  jpegWidth: number;
+  jpegHeight: number;
+}
+
+/** One entry of an image's rendition list as stored and served: the WebP renditions, then the JPEG. */
+export interface RenditionEntry {
+  /** Long-side bound in pixels: what the file actually measures on its long side. */
+  size: number;
+  width: number;
+  height: number;
+  format: 'webp' | 'jpeg';
+  url: string;
+}
+
+/** The WebP renditions smallest first, then the JPEG (the size of the largest WebP). */
+export function renditionEntries(image: StoredImage): RenditionEntry[] {
+  return [
+    ...image.renditions.map(({ size, width, height, url }) => ({ size, width, height, format: 'webp' as const, url })),
+    {
+      size: Math.max(image.jpegWidth, image.jpegHeight),
+      width: image.jpegWidth,
+      height: image.jpegHeight,
+      format: 'jpeg',
+      url: image.jpegUrl,
+    },
+  ];
 }
 
 /** Stored last under each image, so its presence means every rendition is there. */
@@ -68,6 +104,8 @@ interface ImageManifest {
   jpeg: { width: number; height: number };
 }
 
+/** Address categories SsrfGuard unlocks only through an IP/CIDR entry, never through a host name. */
+const BY_ADDRESS_ONLY = new Set(['metadata', 'unspecified', 'multicast']);
 /** Keys are content-addressed: what is at a key never changes. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
 const ACCEPT = 'image/webp,image/png,image/jpeg,image/*;q=0.8,*/*;q=0.5';
@@ -81,6 +119,7 @@ export class ImagePipeline {
   private readonly storage: ObjectStorage;
   private readonly processor: ImageProcessor;
   private readonly maxBytes: number;
+  private readonly limiter?: HostLimiter;
   /** Images being processed right now, by hash: a second job with the same bytes waits instead of redoing it. */
   private readonly inflight = new Map<string, Promise<{ manifest: ImageManifest; processed: boolean }>>();
 
@@ -89,13 +128,14 @@ export class ImagePipeline {
     this.storage = options.storage;
     this.processor = options.processor ?? new ImageProcessor();
     this.maxBytes = options.maxBytes ?? 20 * 1024 * 1024;
+    this.limiter = options.limiter;
   }
 
   /** Throws ImageError for anything wrong with the image or its URL; storage failures propagate as they are. */
-  async fetchAndStore(url: string, previous?: PreviousFetch): Promise<StoredImage> {
+  async fetchAndStore(url: string, previous?: PreviousFetch, signal?: AbortSignal): Promise<StoredImage> {
     // A 304 only helps if we know which stored image it confirms.
     const conditional = previous?.sha256 && (previous.etag || previous.lastModified) ? previous : undefined;
-    const response = await this.request(url, conditional);
+    const response = await this.request(url, conditional, signal);
     const validators = {
       etag: response.etag ?? conditional?.etag ?? null,
       lastModified: response.lastModified ?? conditional?.lastModified ?? null,
@@ -104,7 +144,7 @@ export class ImagePipeline {
       const manifest = await this.readManifest(conditional.sha256);
       if (manifest) return this.describe('NOT_MODIFIED', manifest, validators);
       // Storage lost what the 304 confirms (wiped volume, new bucket): fetch the bytes again.
-      return this.fetchAndStore(url);
+      return this.fetchAndStore(url, undefined, signal);
     }
     const { bytes, sha256 } = await this.download(response, url);
 
@@ -127,9 +167,15 @@ export class ImagePipeline {
     return { manifest: await this.processAndStore(sha256, bytes), processed: true };
   }
 
-  private async request(url: string, conditional: PreviousFetch | undefined): Promise<SafeResponse> {
+  private async request(
+    url: string,
+    conditional: PreviousFetch | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<SafeResponse> {
     try {
       return await this.http.get(url, {
+        signal,
+        limiter: this.limiter,
         maxBytes: this.maxBytes,
         headers: { accept: ACCEPT },
         ifNoneMatch: conditional?.etag,
@@ -218,6 +264,8 @@ export class ImagePipeline {
       }),
       jpegKey,
       jpegUrl: this.storage.publicUrl(jpegKey),
+      jpegWidth: manifest.jpeg.width,
+      jpegHeight: manifest.jpeg.height,
     };
   }
 }
@@ -234,12 +282,21 @@ function assertImage(head: Buffer, url: string): void {
   );
 }
 
+/** Says how an operator allows the host: a name entry unlocks private and loopback, only an IP/CIDR entry the rest. */
+function blockedMessage(error: BlockedAddressError): string {
+  const entry = BY_ADDRESS_ONLY.has(error.category) ? error.address : error.hostname;
+  return (
+    `${error.message}. Image hosts must be public; to fetch from this host anyway, the server's operator adds it to ` +
+    `the SSRF_ALLOW_HOSTS setting (SSRF_ALLOW_HOSTS=${entry}).`
+  );
+}
+
 /** Network failures become the image codes a brand can act on; anything else is a bug and stays as it is. */
 function toImageError(error: unknown): unknown {
   if (error instanceof ImageError || !(error instanceof NetError)) return error;
   switch (error.code) {
     case 'BLOCKED_ADDRESS':
-      return new ImageError('IMAGE_BLOCKED_ADDRESS', error.message, { cause: error });
+      return new ImageError('IMAGE_BLOCKED_ADDRESS', blockedMessage(error as BlockedAddressError), { cause: error });
     case 'TOO_LARGE':
       return new ImageError('IMAGE_TOO_LARGE', error.message, { cause: error });
     default: {

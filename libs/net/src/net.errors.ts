@@ -32,16 +32,23 @@ export class BlockedAddressError extends NetError {
 }
 
 export class TimeoutError extends NetError {
+  /** host[:port] of the URL that timed out. */
+  readonly host: string;
+
   constructor(
     readonly phase: 'connect' | 'read',
     readonly timeoutMs: number,
     url: string,
   ) {
     super('TIMEOUT', `${phase === 'connect' ? 'Connecting' : 'Reading'} timed out after ${timeoutMs} ms (${url})`);
+    this.host = hostOf(url);
   }
 }
 
 export class ConnectFailedError extends NetError {
+  /** host[:port] of the URL whose connection failed. */
+  readonly host: string;
+
   constructor(
     /** The system error code, e.g. ECONNREFUSED, ECONNRESET, CERT_HAS_EXPIRED. */
     readonly errno: string,
@@ -49,6 +56,7 @@ export class ConnectFailedError extends NetError {
     cause?: unknown,
   ) {
     super('CONNECT_FAILED', `Connection failed with ${errno} (${url})`, { cause });
+    this.host = hostOf(url);
   }
 }
 
@@ -98,8 +106,64 @@ export class DnsFailedError extends NetError {
     readonly hostname: string,
     readonly errno: string,
     cause?: unknown,
+    /** host[:port] of the URL being fetched; the host name alone when not given. */
+    readonly host: string = hostname,
   ) {
     super('DNS_FAILED', `Could not resolve ${hostname} (${errno})`, { cause });
+  }
+}
+
+/**
+ * A failure that says the host itself is unusable, not just one URL on it: its name does not resolve,
+ * nothing accepts connections there, or it accepted and then never answered in time.
+ */
+export interface HostDown {
+  /** host[:port] as URL.host spells it: the key failures are remembered under. */
+  host: string;
+  kind: 'DNS' | 'REFUSED' | 'TIMEOUT';
+  code: NetErrorCode;
+  /** What happened, about the host rather than one URL (for the images not tried because of it). */
+  reason: string;
+}
+
+/** Connect errors that no other URL on the same host would escape (unlike ECONNRESET or a TLS error). */
+const HOST_DOWN_ERRNOS = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN']);
+
+export function hostDown(error: unknown): HostDown | null {
+  if (error instanceof DnsFailedError) {
+    return {
+      host: error.host,
+      kind: 'DNS',
+      code: error.code,
+      reason: `Could not resolve ${error.hostname} (${error.errno})`,
+    };
+  }
+  if (error instanceof ConnectFailedError && HOST_DOWN_ERRNOS.has(error.errno)) {
+    return {
+      host: error.host,
+      kind: 'REFUSED',
+      code: error.code,
+      reason: `Connecting to ${error.host} failed with ${error.errno}`,
+    };
+  }
+  if (error instanceof TimeoutError) {
+    const what = error.phase === 'connect' ? 'Connecting to' : 'Waiting for an answer from';
+    return {
+      host: error.host,
+      kind: 'TIMEOUT',
+      code: error.code,
+      reason: `${what} ${error.host} timed out after ${error.timeoutMs} ms`,
+    };
+  }
+  return null;
+}
+
+/** host[:port] of a URL, the way URL.host normalizes it (lower case, default port dropped). */
+export function hostOf(url: string | URL): string {
+  try {
+    return (url instanceof URL ? url : new URL(url)).host;
+  } catch {
+    return String(url);
   }
 }
 

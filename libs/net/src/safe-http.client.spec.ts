@@ -3,7 +3,8 @@ import net, { type AddressInfo } from 'node:net';
 import { Readable } from 'node:stream';
 import { buffer } from 'node:stream/consumers';
 import zlib from 'node:zlib';
-import { NetError } from './net.errors.js';
+import { HostLimiter } from './host-limiter.js';
+import { hostDown, NetError } from './net.errors.js';
 import { SafeHttpClient, type SafeHttpClientOptions } from './safe-http.client.js';
 import { SsrfGuard, type LookupAll } from './ssrf.guard.js';
 
@@ -351,6 +352,85 @@ describe('SafeHttpClient', () => {
       const error = await failure(buffer(res.body));
       expect(error.code).toBe('HTTP_ERROR');
       expect(error.message).toMatch(/undecodable gzip/);
+    });
+  });
+
+  describe('per-host limits', () => {
+    it('runs at most perHost requests to one host at once, in arrival order, and frees slots as bodies end', async () => {
+      const held: ServerResponse[] = [];
+      let running = 0;
+      let most = 0;
+      const order: string[] = [];
+      server.route('/held', (req, res) => {
+        order.push(new URL(req.url!, 'http://x').searchParams.get('i')!);
+        most = Math.max(most, ++running);
+        res.on('close', () => running--);
+        held.push(res);
+      });
+      other.route('/free', (_req, res) => res.end('free'));
+      const limiter = new HostLimiter(3);
+      const http = client();
+      const bodies = Array.from({ length: 10 }, (_, i) =>
+        http.get(`${server.origin}/held?i=${i}`, { limiter }).then((res) => buffer(res.body)),
+      );
+      while (held.length < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+      // Another host is not held up by this one's full slots.
+      const free = await http.get(`${other.origin}/free`, { limiter });
+      expect((await buffer(free.body)).toString()).toBe('free');
+      for (let answered = 0; answered < 10; answered++) {
+        while (held.length <= answered) await new Promise((resolve) => setTimeout(resolve, 5));
+        held[answered].end(`body ${answered}`);
+      }
+      expect((await Promise.all(bodies)).map(String)).toEqual(Array.from({ length: 10 }, (_, i) => `body ${i}`));
+      expect(most).toBe(3);
+      expect(order).toEqual(Array.from({ length: 10 }, (_, i) => String(i)));
+      expect(limiter.active(`127.0.0.1:${server.port}`)).toBe(0);
+    });
+
+    it('frees the slot when a request fails or its body is abandoned, and drops a waiter whose signal aborts', async () => {
+      const limiter = new HostLimiter(1);
+      const host = `127.0.0.1:${server.port}`;
+      expect((await failure(client().get(`${server.origin}/missing`, { limiter }))).code).toBe('HTTP_ERROR');
+      expect(limiter.active(host)).toBe(0);
+      server.route('/long', (_req, res) => {
+        res.writeHead(200);
+        res.write(Buffer.alloc(1000));
+      });
+      const res = await client().get(`${server.origin}/long`, { limiter });
+      expect(limiter.active(host)).toBe(1);
+      const controller = new AbortController();
+      const waiting = client().get(`${server.origin}/hello`, { limiter, signal: controller.signal });
+      controller.abort();
+      await expect(waiting).rejects.toMatchObject({ name: 'AbortError' });
+      res.body.destroy();
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(limiter.active(host)).toBe(0);
+      expect((await buffer((await client().get(`${server.origin}/hello`, { limiter })).body)).toString()).toBe('hello');
+    });
+  });
+
+  describe('hostDown: failures that condemn the host, not one URL', () => {
+    it('names DNS failures, refused connections and timeouts with the host they happened on', async () => {
+      // The injected resolver fails every name but localhost: no query leaves this machine.
+      const dns = hostDown(await failure(client().get('http://images.dead.test/a.jpg')));
+      expect(dns).toMatchObject({ host: 'images.dead.test', kind: 'DNS', code: 'DNS_FAILED' });
+      expect(dns?.reason).toBe('Could not resolve images.dead.test (ENOTFOUND)');
+
+      const closed = await startServer();
+      const port = closed.port;
+      await closed.close();
+      const refused = hostDown(await failure(client().get(`http://127.0.0.1:${port}/a.jpg`)));
+      expect(refused).toMatchObject({ host: `127.0.0.1:${port}`, kind: 'REFUSED', code: 'CONNECT_FAILED' });
+      expect(refused?.reason).toContain('ECONNREFUSED');
+
+      server.route('/silent', () => undefined);
+      const timeout = hostDown(await failure(client({ readTimeoutMs: 200 }).get(`${server.origin}/silent`)));
+      expect(timeout).toMatchObject({ host: `127.0.0.1:${server.port}`, kind: 'TIMEOUT', code: 'TIMEOUT' });
+    });
+
+    it('does not condemn a host that answered, even with an error', async () => {
+      expect(hostDown(await failure(client().get(`${server.origin}/missing`)))).toBeNull();
+      expect(hostDown(await failure(client().get(`https://127.0.0.1:${server.port}/hello`)))).toBeNull();
     });
   });
 

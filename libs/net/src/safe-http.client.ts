@@ -17,6 +17,7 @@ import {
   TooLargeError,
   TooManyRedirectsError,
 } from './net.errors.js';
+import type { HostLimiter } from './host-limiter.js';
 import { SsrfGuard, type CheckedTarget, type ResolvedAddress } from './ssrf.guard.js';
 
 export interface SafeHttpClientOptions {
@@ -41,6 +42,11 @@ export interface SafeGetOptions {
   ifModifiedSince?: string | Date | null;
   maxBytes?: number;
   signal?: AbortSignal;
+  /**
+   * Slots per host: each hop waits for one before connecting and holds it until its body is read or
+   * dropped, so the caller's downloads never exceed the limiter's count on one host.
+   */
+  limiter?: HostLimiter;
 }
 
 export interface SafeResponse {
@@ -109,12 +115,20 @@ export class SafeHttpClient {
     for (let redirects = 0; ; redirects++) {
       const target = await this.guard.check(url);
       if (redirects === 0) applyCredentials(target.url, options.basicAuth, headers);
-      const res = await this.send(target, headers, options.signal);
+      const release = options.limiter ? await options.limiter.acquire(target.url.host, options.signal) : () => {};
+      let res: IncomingMessage;
+      try {
+        res = await this.send(target, headers, options.signal);
+      } catch (error) {
+        release();
+        throw error;
+      }
       const status = res.statusCode ?? 0;
       const finalUrl = target.url.href;
 
       if (REDIRECT_STATUSES.has(status) && res.headers.location) {
         discard(res);
+        release();
         if (redirects >= this.maxRedirects) throw new TooManyRedirectsError(this.maxRedirects, finalUrl);
         const { location } = res.headers;
         if (!URL.canParse(location, finalUrl)) throw new InvalidUrlError(location);
@@ -134,23 +148,28 @@ export class SafeHttpClient {
       };
       if (status === 304) {
         discard(res);
+        release();
         return { ...common, notModified: true, body: Readable.from([]), contentLength: null };
       }
       if (status < 200 || status >= 300) {
         discard(res);
+        release();
         throw new HttpStatusError(status, finalUrl);
       }
       const declared = Number(res.headers['content-length'] ?? NaN);
       // Wire bytes count against the cap as well (see decodedBody), so a declared length over it can never fit.
       if (declared > maxBytes) {
         res.destroy();
+        release();
         throw new TooLargeError(maxBytes, finalUrl);
       }
       const encoded = isEncoded(res.headers['content-encoding']);
+      const body = this.decodedBody(res, maxBytes, finalUrl);
+      body.once('close', release);
       return {
         ...common,
         notModified: false,
-        body: this.decodedBody(res, maxBytes, finalUrl),
+        body,
         contentLength: !encoded && Number.isFinite(declared) ? declared : null,
       };
     }

@@ -75,7 +75,9 @@ export class SsrfGuard {
     // The WHATWG parser has already turned `2130706433`, `0x7f.1` and `0177.0.0.1` into `127.0.0.1` here.
     const hostname = url.hostname.startsWith('[') ? url.hostname.slice(1, -1) : url.hostname;
     const literal = parseIp(hostname);
-    const addresses = literal ? [{ address: hostname, family: literal.family }] : await this.resolve(hostname);
+    const addresses = literal
+      ? [{ address: hostname, family: literal.family }]
+      : await this.resolve(hostname, url.host);
     const nameAllowed = !literal && this.isAllowedName(hostname);
     for (const { address } of addresses) {
       const ip = parseIp(address);
@@ -86,14 +88,14 @@ export class SsrfGuard {
     return { url, hostname, address: addresses[0].address, family: addresses[0].family, addresses };
   }
 
-  private async resolve(hostname: string): Promise<ResolvedAddress[]> {
+  private async resolve(hostname: string, host: string): Promise<ResolvedAddress[]> {
     let addresses: ResolvedAddress[];
     try {
       addresses = await this.lookup(hostname);
     } catch (error) {
-      throw new DnsFailedError(hostname, (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN', error);
+      throw new DnsFailedError(hostname, (error as NodeJS.ErrnoException).code ?? 'EUNKNOWN', error, host);
     }
-    if (addresses.length === 0) throw new DnsFailedError(hostname, 'ENODATA');
+    if (addresses.length === 0) throw new DnsFailedError(hostname, 'ENODATA', undefined, host);
     return addresses;
   }
 

@@ -1,7 +1,7 @@
 import { Global, Inject, Injectable, Module, type DynamicModule, type OnApplicationShutdown } from '@nestjs/common';
 import { join } from 'node:path';
 import { FILE_STORAGE, MEDIA_STORAGE, type AppConfig } from '@brandshelf/core';
-import { SafeHttpClient, SsrfGuard } from '@brandshelf/net';
+import { SafeHttpClient, SsrfGuard, type LookupAll } from '@brandshelf/net';
 import { createStorage, type ObjectStorage } from '@brandshelf/storage';
 
 export function createStorages(config: AppConfig): { files: ObjectStorage; media: ObjectStorage } {
@@ -31,9 +31,9 @@ export function createStorages(config: AppConfig): { files: ObjectStorage; media
   };
 }
 
-export function createHttpClient(config: AppConfig): SafeHttpClient {
+export function createHttpClient(config: AppConfig, lookup?: LookupAll): SafeHttpClient {
   return new SafeHttpClient({
-    guard: new SsrfGuard({ allowHosts: config.http.allowHosts }),
+    guard: new SsrfGuard({ allowHosts: config.http.allowHosts, lookup }),
     connectTimeoutMs: config.http.connectTimeoutMs,
     readTimeoutMs: config.http.readTimeoutMs,
   });
@@ -51,14 +51,14 @@ class InfraShutdown implements OnApplicationShutdown {
 @Global()
 @Module({})
 export class InfraModule {
-  static forConfig(config: AppConfig): DynamicModule {
+  static forConfig(config: AppConfig, lookup?: LookupAll): DynamicModule {
     const { files, media } = createStorages(config);
     return {
       module: InfraModule,
       providers: [
         { provide: FILE_STORAGE, useValue: files },
         { provide: MEDIA_STORAGE, useValue: media },
-        { provide: SafeHttpClient, useValue: createHttpClient(config) },
+        { provide: SafeHttpClient, useValue: createHttpClient(config, lookup) },
         InfraShutdown,
       ],
       exports: [FILE_STORAGE, MEDIA_STORAGE, SafeHttpClient],

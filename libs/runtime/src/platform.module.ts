@@ -16,7 +16,7 @@ export class PlatformModule {
       imports: [
         ConfigModule.forRoot(config, runtime.secretKey),
         DatabaseModule.forDataSource(runtime.dataSource),
-        InfraModule.forConfig(config),
+        InfraModule.forConfig(config, runtime.lookup),
         QueueModule.forRoot({
           connectionString: runtime.databaseUrl,
           definitions: JOB_DEFINITIONS,

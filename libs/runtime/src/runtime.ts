@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
 import { JsonLogger, type AppConfig } from '@brandshelf/core';
+import type { LookupAll } from '@brandshelf/net';
 import {
   assertDatabaseReachable,
   createDataSource,
@@ -20,6 +21,11 @@ export interface Runtime {
   secretKey: string;
   embedded: EmbeddedPostgres | null;
   logger: JsonLogger;
+  /**
+   * Name resolution for feed and image fetches; the system resolver when absent. Tests and benches inject
+   * one, so a made-up host name never becomes a DNS query off the machine.
+   */
+  lookup?: LookupAll;
   close(): Promise<void>;
 }
 

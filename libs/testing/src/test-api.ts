@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { JsonLogger, loadConfig, type AppConfig } from '@brandshelf/core';
+import type { LookupAll } from '@brandshelf/net';
 import { prepareRuntime, type Runtime } from '@brandshelf/runtime';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -34,7 +35,12 @@ type CreateApi = (runtime: Runtime) => Promise<NestExpressApplication>;
  * A real API on a real database of its own, listening on a loopback port: the end-to-end harness.
  * The app factory is passed in, so libs never import the app.
  */
-export async function startTestApi(createApi: CreateApi, env: Record<string, string> = {}): Promise<TestApi> {
+export async function startTestApi(
+  createApi: CreateApi,
+  env: Record<string, string> = {},
+  /** `lookup`: the resolver for feed and image hosts (simulate DNS failures without a real query). */
+  options: { lookup?: LookupAll } = {},
+): Promise<TestApi> {
   const database = await createTestDatabase();
   const dataDir = await mkdtemp(join(tmpdir(), 'bs-test-'));
   const config = loadConfig({
@@ -51,6 +57,7 @@ export async function startTestApi(createApi: CreateApi, env: Record<string, str
     ...env,
   });
   const runtime = await prepareRuntime(config, new JsonLogger(config.logLevel));
+  runtime.lookup = options.lookup;
   const app = await createApi(runtime);
   await app.listen(0, '127.0.0.1');
   const address = app.getHttpServer().address() as { port: number };

@@ -99,7 +99,8 @@ export class ProductImage {
   placeholder: string | null;
   @Field(() => String, { nullable: true, description: 'e.g. "#aa3322".' }) dominantColor: string | null;
   @Field(() => [ImageRendition], {
-    description: 'WebP renditions, smallest first.',
+    description:
+      'WebP renditions smallest first, then a JPEG the size of the largest (for consumers that take no WebP).',
     complexity: cost.list(MAX_RENDITIONS),
   })
   renditions: ImageRendition[];

@@ -2,19 +2,28 @@ import { returnedRows } from '@brandshelf/db';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, MEDIA_STORAGE, type AppConfig } from '@brandshelf/core';
-import { ImageError, ImagePipeline, ImageProcessor, checkImageSize, configureSharp } from '@brandshelf/media';
-import { SafeHttpClient } from '@brandshelf/net';
-import { JobHandler, QueueService } from '@brandshelf/queue';
+import {
+  ImageError,
+  ImagePipeline,
+  ImageProcessor,
+  checkImageSize,
+  configureSharp,
+  renditionEntries,
+} from '@brandshelf/media';
+import { HostLimiter, SafeHttpClient, hostDown, hostOf, type HostDown } from '@brandshelf/net';
+import { JobHandler, QueueService, type JobContext } from '@brandshelf/queue';
 import type { ObjectStorage } from '@brandshelf/storage';
 import type { IssueSummaryEntry } from '../ingestion-run.entity.js';
 import { RUN_STAGED } from '../ingestion.jobs.js';
 import { mergeSummaries } from '../issue.sink.js';
+import { HostFailures } from './host-failures.js';
 import { IMAGE_BATCH_SIZE, IMAGE_FETCH } from './image.jobs.js';
 
 const HINTS: Record<string, string> = {
   IMAGE_UNREACHABLE:
     'Check that the image URL opens in a browser without logging in, and that the host allows our fetcher.',
-  IMAGE_BLOCKED_ADDRESS: 'Image URLs must point to public hosts; private, loopback and metadata addresses are refused.',
+  IMAGE_BLOCKED_ADDRESS:
+    'Image URLs must point to public hosts; private, loopback and metadata addresses are refused unless the server setting SSRF_ALLOW_HOSTS names the host.',
   IMAGE_TOO_LARGE: 'Use an image under 20 MB and 50 megapixels.',
   IMAGE_UNSUPPORTED_FORMAT:
     'Use a JPEG, PNG, WebP, GIF, AVIF or TIFF image; the URL must serve the image itself, not a page.',
@@ -38,6 +47,7 @@ const ITEM_IMAGE_URLS = `
 export class RunImagesService implements OnModuleInit {
   private readonly logger = new Logger('Images');
   private readonly pipeline: ImagePipeline;
+  private readonly localRuns = new Map<string, LocalRun>();
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
@@ -54,6 +64,7 @@ export class RunImagesService implements OnModuleInit {
         maxInputBytes: config.images.maxBytes,
       }),
       maxBytes: config.images.maxBytes,
+      limiter: new HostLimiter(config.images.hostConcurrency),
     });
   }
 
@@ -104,58 +115,99 @@ export class RunImagesService implements OnModuleInit {
       [runId],
     );
     await this.refreshCounters(this.db.manager, runId);
+    const batches: { runId: string; brandId: string; imageIds: string[] }[] = [];
     for (let i = 0; i < pending.length; i += IMAGE_BATCH_SIZE) {
-      const imageIds = pending.slice(i, i + IMAGE_BATCH_SIZE).map((p) => p.image_id);
-      await this.queue.send(IMAGE_FETCH, { runId, brandId, imageIds });
+      batches.push({ runId, brandId, imageIds: pending.slice(i, i + IMAGE_BATCH_SIZE).map((p) => p.image_id) });
     }
+    // One insert per thousand batches: sent one by one, 600 batches took seconds before the first could start.
+    for (let i = 0; i < batches.length; i += 1000) await this.queue.sendMany(IMAGE_FETCH, batches.slice(i, i + 1000));
     return pending.length;
   }
 
   @JobHandler(IMAGE_FETCH)
-  async fetchBatch(payload: { runId: string; brandId: string; imageIds: string[] }): Promise<void> {
+  async fetchBatch(
+    payload: { runId: string; brandId: string; imageIds: string[] },
+    job?: Pick<JobContext, 'retryCount'>,
+  ): Promise<void> {
+    const { runId, brandId } = payload;
     const [run] = await this.db.query(
-      'SELECT status, cancel_requested FROM ingestion_run WHERE id = $1 AND brand_id = $2',
-      [payload.runId, payload.brandId],
+      'SELECT status, phase, cancel_requested FROM ingestion_run WHERE id = $1 AND brand_id = $2',
+      [runId, brandId],
     );
-    if (!run || run.status !== 'RUNNING') return;
-    if (!run.cancel_requested) {
-      const work = await this.db.query(
-        `SELECT s.id, s.url, s.etag, s.last_modified, s.sha256 FROM run_image ri JOIN image_source s ON s.id = ri.image_id
-          WHERE ri.run_id = $1 AND ri.image_id = ANY($2::uuid[]) AND ri.state = 'PENDING'`,
-        [payload.runId, payload.imageIds],
-      );
+    // Batches queued before the run ended (its host given up, cancelled, failed) have nothing left to do.
+    if (!run || run.status !== 'RUNNING' || run.phase !== 'IMAGES') return;
+    if (run.cancel_requested) {
+      await this.completeIfDone(runId, brandId);
+      return;
+    }
+    const work: ImageRow[] = await this.db.query(
+      `SELECT s.id, s.url, s.etag, s.last_modified, s.sha256 FROM run_image ri JOIN image_source s ON s.id = ri.image_id
+        WHERE ri.run_id = $1 AND ri.image_id = ANY($2::uuid[]) AND ri.state = 'PENDING'`,
+      [runId, payload.imageIds],
+    );
+    const local = this.localRun(runId);
+    try {
       // One image at a time per job: parallelism comes from IMAGE_CONCURRENCY jobs per worker and from
       // workers, which keeps memory at one decoded image per job.
-      for (const image of work as ImageRow[]) await this.fetchOne(payload.runId, image);
+      for (const image of work) {
+        if (!(await this.stillWanted(runId, brandId))) break; // cancelled or ended meanwhile: no further image
+        await this.fetchOne(runId, brandId, image, local);
+      }
+    } catch (error) {
+      if ((job?.retryCount ?? 0) < IMAGE_FETCH.options.retryLimit) throw error; // the queue tries the batch again
+      // The queue will not try again: without this the run would wait in IMAGES for a batch that never comes.
+      this.logger.error({ msg: 'image batch failed for good', runId, err: String((error as Error)?.stack ?? error) });
+      await this.failRun(runId, {
+        code: 'INTERNAL_ERROR',
+        message: `Processing images failed on our side after ${IMAGE_FETCH.options.retryLimit + 1} attempts: ${(error as Error).message}`,
+        hint: 'Nothing from this run was published. Run the feed again (images already processed are not fetched again); if it keeps failing, contact support with the run id.',
+      });
+      return;
     }
-    await this.completeIfDone(payload.runId, payload.brandId);
+    await this.completeIfDone(runId, brandId);
   }
 
-  private async fetchOne(runId: string, image: ImageRow): Promise<void> {
+  /** Whether the run still wants images: it is RUNNING in phase IMAGES and nobody asked to cancel it. */
+  private async stillWanted(runId: string, brandId: string): Promise<boolean> {
+    const [run] = await this.db.query(
+      `SELECT 1 FROM ingestion_run
+        WHERE id = $1 AND brand_id = $2 AND status = 'RUNNING' AND phase = 'IMAGES' AND NOT cancel_requested`,
+      [runId, brandId],
+    );
+    return Boolean(run);
+  }
+
+  /** This process's state for a run: what it learnt about hosts, and a switch for its downloads in flight. */
+  private localRun(runId: string): LocalRun {
+    const now = Date.now();
+    // A run another process completed leaves its entry here; it is dropped once idle.
+    for (const [id, entry] of this.localRuns) if (now - entry.touched > LOCAL_RUN_IDLE_MS) this.localRuns.delete(id);
+    let entry = this.localRuns.get(runId);
+    if (!entry) {
+      entry = { hosts: new HostFailures(), abort: new AbortController(), touched: now };
+      this.localRuns.set(runId, entry);
+    }
+    entry.touched = now;
+    return entry;
+  }
+
+  private async fetchOne(runId: string, brandId: string, image: ImageRow, local: LocalRun): Promise<void> {
+    const host = hostOf(image.url);
+    const condemned = local.hosts.condemned(host);
+    if (condemned) {
+      await this.failCondemned(runId, brandId, condemned, [image.id]);
+      return;
+    }
     let state: 'DONE' | 'FAILED' | 'SKIPPED';
     try {
-      const stored = await this.pipeline.fetchAndStore(image.url, {
-        etag: image.etag,
-        lastModified: image.last_modified,
-        sha256: image.sha256,
-      });
+      const stored = await this.pipeline.fetchAndStore(
+        image.url,
+        { etag: image.etag, lastModified: image.last_modified, sha256: image.sha256 },
+        local.abort.signal,
+      );
+      local.hosts.answered(host);
       const size = checkImageSize(stored);
-      const renditions = [
-        ...stored.renditions.map((r) => ({
-          size: r.size,
-          width: r.width,
-          height: r.height,
-          format: 'webp',
-          url: r.url,
-        })),
-        {
-          size: Math.max(stored.width, stored.height, ...stored.renditions.map((r) => r.size)),
-          width: stored.renditions.at(-1)?.width ?? stored.width,
-          height: stored.renditions.at(-1)?.height ?? stored.height,
-          format: 'jpeg',
-          url: stored.jpegUrl,
-        },
-      ];
+      const renditions = renditionEntries(stored);
       const failed = size?.severity === 'ERROR';
       await this.db.query(
         `UPDATE image_source SET status = $2, sha256 = $3, etag = $4, last_modified = $5, format = $6, bytes = $7,
@@ -182,6 +234,7 @@ export class RunImagesService implements OnModuleInit {
       );
       state = failed ? 'FAILED' : stored.status === 'NOT_MODIFIED' ? 'SKIPPED' : 'DONE';
     } catch (error) {
+      if (local.abort.signal.aborted) return; // the run was cancelled: its pending images are settled already
       if (!(error instanceof ImageError)) throw error; // storage or database trouble: the job is retried
       await this.db.query(
         `UPDATE image_source SET status = 'FAILED', error_code = $2, error_message = $3, size_warning = NULL,
@@ -189,12 +242,44 @@ export class RunImagesService implements OnModuleInit {
         [image.id, error.code, error.message],
       );
       state = 'FAILED';
+      const down = hostDown(error.cause);
+      if (!down) local.hosts.answered(host);
+      // The failing hop may be a redirect target: its host is condemned, whatever URL led there.
+      else if (local.hosts.failed(down)) await this.failHost(runId, brandId, down);
     }
-    await this.db.query('UPDATE run_image SET state = $3 WHERE run_id = $1 AND image_id = $2', [
+    // An image settled meanwhile (its host condemned by another worker, the run cancelled) stays settled.
+    await this.db.query(`UPDATE run_image SET state = $3 WHERE run_id = $1 AND image_id = $2 AND state = 'PENDING'`, [
       runId,
       image.id,
       state,
     ]);
+  }
+
+  /** Fails every image of the run still pending on a condemned host, in one statement, without fetching. */
+  private async failHost(runId: string, brandId: string, down: HostDown): Promise<void> {
+    // The URL text narrows the rows; URL parsing decides, since the host may be spelled differently in the feed.
+    const candidates: { id: string; url: string }[] = await this.db.query(
+      `SELECT s.id, s.url FROM run_image ri JOIN image_source s ON s.id = ri.image_id
+        WHERE ri.run_id = $1 AND ri.state = 'PENDING' AND s.brand_id = $2 AND strpos(lower(s.url), $3) > 0`,
+      [runId, brandId, down.host.replace(/:\d+$/, '').replace(/^\[|\]$/g, '')],
+    );
+    const ids = candidates.filter((c) => hostOf(c.url) === down.host).map((c) => c.id);
+    this.logger.warn({ msg: 'image host given up', runId, host: down.host, reason: down.reason, images: ids.length });
+    await this.failCondemned(runId, brandId, down, ids);
+  }
+
+  private async failCondemned(runId: string, brandId: string, down: HostDown, imageIds: string[]): Promise<void> {
+    if (imageIds.length === 0) return;
+    const message = `${down.code}: ${down.reason}; not fetched, as the run gave up on this host`;
+    await this.db.query(
+      `WITH settled AS (
+         UPDATE run_image SET state = 'FAILED' WHERE run_id = $1 AND image_id = ANY($3::uuid[]) AND state = 'PENDING'
+         RETURNING image_id)
+       UPDATE image_source s SET status = 'FAILED', error_code = 'IMAGE_UNREACHABLE', error_message = $4,
+              size_warning = NULL, updated_at = now()
+         FROM settled WHERE s.id = settled.image_id AND s.brand_id = $2`,
+      [runId, brandId, imageIds, message],
+    );
   }
 
   private async refreshCounters(manager: EntityManager, runId: string): Promise<number> {
@@ -241,6 +326,7 @@ export class RunImagesService implements OnModuleInit {
         await manager.query(`UPDATE ingestion_run SET status = 'CANCELLED', finished_at = now() WHERE id = $1`, [
           runId,
         ]);
+        await this.dropVersion(manager, runId);
         return { autoPublish: false };
       }
       const totals = await this.recordImageIssues(manager, runId, brandId, run.feed_id, run.version_id);
@@ -250,9 +336,100 @@ export class RunImagesService implements OnModuleInit {
       return { autoPublish: Boolean(feed?.auto_publish) };
     });
     if (!finished) return false;
+    this.forgetLocal(runId);
     this.logger.log({ msg: 'run images done', runId });
     if (finished.autoPublish) await this.queue.send(RUN_STAGED, { runId, brandId });
     return true;
+  }
+
+  /**
+   * cancelRun on a run in phase IMAGES: downloads of it in flight in this process are aborted, its pending
+   * images are settled as skipped and it ends CANCELLED now, not when (or if) a next image job comes.
+   * Workers elsewhere check the run before each image, so they take no further image of it.
+   */
+  async cancelImages(runId: string, brandId: string): Promise<boolean> {
+    this.localRuns.get(runId)?.abort.abort();
+    return this.completeIfDone(runId, brandId);
+  }
+
+  /** Ends a run still in phase IMAGES as FAILED with `error`; its pending images stay pending (never fetched). */
+  async failRun(runId: string, error: { code: string; message: string; hint: string }): Promise<boolean> {
+    const failed = await this.db.transaction(async (manager) => {
+      await this.refreshCounters(manager, runId);
+      const result = await manager.query(
+        `UPDATE ingestion_run SET status = 'FAILED', phase = 'DONE', finished_at = now(), updated_at = now(),
+                error_code = $2, error_message = $3, error_hint = $4
+          WHERE id = $1 AND status = 'RUNNING' AND phase = 'IMAGES'
+          RETURNING id`,
+        [runId, error.code, error.message, error.hint],
+      );
+      if (returnedRows(result).length === 0) return false;
+      await this.dropVersion(manager, runId);
+      return true;
+    });
+    if (failed) {
+      this.forgetLocal(runId);
+      this.logger.warn({ msg: 'run failed in phase IMAGES', runId, code: error.code });
+    }
+    return failed;
+  }
+
+  /**
+   * The IMAGES phase's stall sweep. A run in IMAGES with no progress for `staleSeconds` and no image job of
+   * it left in the queue (waiting, retrying or running) will never be completed by one: it is completed now
+   * if nothing is pending (or it was cancelled), and otherwise fails with IMAGES_STALLED. Failing, rather
+   * than completing with the missing images as errors, keeps the live catalog as it is: publishing that
+   * version would drop products whose images were never tried.
+   */
+  async sweepStalled(staleSeconds = IMAGES_STALL_SECONDS): Promise<number> {
+    const candidates: { id: string; brand_id: string; images_total: number; updated_at: Date }[] = await this.db.query(
+      `SELECT id, brand_id, images_total, updated_at FROM ingestion_run
+        WHERE status = 'RUNNING' AND phase = 'IMAGES' AND updated_at < now() - make_interval(secs => $1)`,
+      [staleSeconds],
+    );
+    let ended = 0;
+    for (const run of candidates) {
+      if ((await this.queue.liveJobs(IMAGE_FETCH, { runId: run.id })) > 0) continue; // still queued: just slow
+      if (await this.completeIfDone(run.id, run.brand_id)) {
+        ended++;
+        continue;
+      }
+      const [{ pending }] = await this.db.query(
+        `SELECT count(*)::int AS pending FROM run_image WHERE run_id = $1 AND state = 'PENDING'`,
+        [run.id],
+      );
+      const failed = await this.failRun(run.id, {
+        code: 'IMAGES_STALLED',
+        message:
+          `${pending} of ${run.images_total} images were never processed: no image job of this run is left in the ` +
+          `queue and nothing has moved since ${new Date(run.updated_at).toISOString()}.`,
+        hint: "Nothing from this run was published. Run the feed again (images already processed are not fetched again); if it happens again, check the workers' logs for storage or database errors.",
+      });
+      if (failed) ended++;
+    }
+    return ended;
+  }
+
+  /**
+   * A run that ends in IMAGES without succeeding leaves no version, as runs failing earlier never make one:
+   * the next run of the feed must compare with the last version that can be published, or it would find
+   * "nothing changed" and never fetch these images again.
+   */
+  private async dropVersion(manager: EntityManager, runId: string): Promise<void> {
+    await manager.query(
+      `DELETE FROM catalog_version v WHERE v.run_id = $1
+          AND NOT EXISTS (SELECT 1 FROM feed f WHERE f.live_version_id = v.id)`,
+      [runId],
+    );
+    await manager.query(
+      `UPDATE ingestion_run r SET version_id = NULL
+        WHERE r.id = $1 AND NOT EXISTS (SELECT 1 FROM catalog_version v WHERE v.id = r.version_id)`,
+      [runId],
+    );
+  }
+
+  private forgetLocal(runId: string): void {
+    this.localRuns.delete(runId);
   }
 
   /**
@@ -349,6 +526,21 @@ export interface ImageIssueTotals {
   warnings: number;
   stored: number;
   summary: IssueSummaryEntry[];
+}
+
+/**
+ * No progress for this long (with no image job of the run left in the queue) ends a run stuck in IMAGES.
+ * Short on purpose: a run whose jobs are merely waiting behind others still has them in the queue.
+ */
+export const IMAGES_STALL_SECONDS = 120;
+/** A run's entry in this process is dropped after this long without an image of it being worked on. */
+const LOCAL_RUN_IDLE_MS = 30 * 60_000;
+
+interface LocalRun {
+  hosts: HostFailures;
+  /** Aborted when the run is cancelled, so downloads in flight in this process stop at once. */
+  abort: AbortController;
+  touched: number;
 }
 
 interface ImageRow {
