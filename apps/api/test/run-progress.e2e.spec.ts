@@ -67,7 +67,7 @@ describe('ingestionRunProgress and auto-publish (e2e, without images)', () => {
   beforeAll(async () => {
     api = await startTestApi(createApi);
     key = (await registerBrand(api, 'Progress')).apiKey;
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await api?.close();
@@ -116,7 +116,7 @@ describe('ingestionRunProgress and auto-publish (e2e, images from a loopback hos
     base = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
     api = await startTestApi(createApi, { IMAGES_ENABLED: 'true', SSRF_ALLOW_HOSTS: '127.0.0.1' });
     key = (await registerBrand(api, 'Pictures')).apiKey;
-  }, 60_000);
+  }, 120_000);
 
   afterAll(async () => {
     await api?.close();

@@ -25,6 +25,7 @@ export class ProgressBar {
   private lastPhase = '';
   private lastDraw = 0;
   private finished = false;
+  private printed = '';
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -54,7 +55,7 @@ export class ProgressBar {
     if (this.out.isTTY && this.state) {
       this.draw();
       this.out.write('\n');
-    } else if (this.state) {
+    } else if (this.state && JSON.stringify(this.state) !== this.printed) {
       this.print();
     }
   }
@@ -71,6 +72,7 @@ export class ProgressBar {
   }
 
   private print(): void {
+    this.printed = JSON.stringify(this.state);
     this.out.write(`progress ${this.line(false)}\n`);
   }
 
