@@ -79,7 +79,7 @@ export class ProgressBar {
   private line(withBar: boolean): string {
     const s = this.state!;
     const seconds = (Date.now() - this.started) / 1000;
-    const parts = [s.phase.padEnd(withBar ? 9 : 0).trimEnd()];
+    const parts = [withBar ? s.phase.padEnd(9) : s.phase];
     const share = s.bytesTotal ? Math.min(1, s.bytesRead / s.bytesTotal) : null;
     if (withBar && share !== null) {
       const width = 28;
