@@ -4,7 +4,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { createFeed, registerBrand, startTestApi, uploadFeed, type TestApi } from '@brandshelf/testing';
+import { PublishService } from '@brandshelf/catalog';
+import { RUN_STAGED } from '@brandshelf/ingestion';
+import { createFeed, ingest, registerBrand, startTestApi, uploadFeed, type TestApi } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
 interface Progress {
@@ -63,10 +65,11 @@ async function upload(api: TestApi, key: string, feedId: string, body: string): 
 describe('ingestionRunProgress and auto-publish (e2e, without images)', () => {
   let api: TestApi;
   let key: string;
+  let brandId: string;
 
   beforeAll(async () => {
     api = await startTestApi(createApi);
-    key = (await registerBrand(api, 'Progress')).apiKey;
+    ({ apiKey: key, id: brandId } = await registerBrand(api, 'Progress'));
   }, 120_000);
 
   afterAll(async () => {
@@ -89,6 +92,48 @@ describe('ingestionRunProgress and auto-publish (e2e, without images)', () => {
     );
     expect(shrunk.at(-1)).toMatchObject({ status: 'SUCCEEDED', publishStatus: 'WAITING' });
     expect(shrunk.at(-1)!.publishBlockedReason).toMatch(/remove 50% of the live products/);
+  });
+
+  it('leaves a run WAITING, saying why, when auto-publish fails on its last attempt', async () => {
+    const feedId = await createFeed(api, key, { name: 'Refused' });
+    const run = await ingest(api, key, feedId, csv(['R1'], 'https://img.example/r.jpg'));
+    await api.gqlOk(
+      'mutation($id: ID!) { updateFeed(id: $id, input: { autoPublish: true }) { id } }',
+      { id: feedId },
+      key,
+    );
+    // The database refuses every publication, as a full disk would.
+    const db = api.runtime.dataSource;
+    await db.query(`CREATE FUNCTION refuse_publication() RETURNS trigger LANGUAGE plpgsql AS $$
+                    BEGIN RAISE EXCEPTION 'could not extend file: no space left on device'; END $$`);
+    await db.query(`CREATE TRIGGER refuse_publication BEFORE INSERT ON publication
+                    FOR EACH ROW EXECUTE FUNCTION refuse_publication()`);
+    try {
+      const publish = api.app.get(PublishService);
+      const attempt = (retryCount: number) =>
+        publish.autoPublish({ runId: run.id, brandId }, { id: 'job', name: RUN_STAGED.name, retryCount });
+      // Before the last attempt the error goes back to the queue, which tries again.
+      await expect(attempt(0)).rejects.toThrow(/no space left on device/);
+      const between = await api.gqlOk(
+        'query($id: ID!) { ingestionRun(id: $id) { publishStatus } }',
+        { id: run.id },
+        key,
+      );
+      expect(between.ingestionRun.publishStatus).toBe('NOT_PUBLISHED');
+      await attempt(RUN_STAGED.options.retryLimit);
+    } finally {
+      await db.query('DROP TRIGGER refuse_publication ON publication');
+      await db.query('DROP FUNCTION refuse_publication()');
+    }
+    const after = await api.gqlOk(
+      'query($id: ID!) { ingestionRun(id: $id) { publishStatus publishBlockedReason } }',
+      { id: run.id },
+      key,
+    );
+    expect(after.ingestionRun.publishStatus).toBe('WAITING');
+    expect(after.ingestionRun.publishBlockedReason).toMatch(
+      /^Auto-publish failed after 4 attempts: .*no space left on device.* Publish this run by hand\.$/,
+    );
   });
 
   it('still ends at once for a run that is not auto-published', async () => {
