@@ -1,13 +1,13 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { PlatformModule, type Runtime } from '@brandshelf/runtime';
 
-/** The libs without HTTP or consumers: the CLI runs the pipeline in its own process. */
+/** The libs without HTTP: the CLI runs the pipeline in its own process and works only the jobs named. */
 @Module({})
 export class CliModule {
-  static forRuntime(runtime: Runtime): DynamicModule {
+  static forRuntime(runtime: Runtime, consumeJobs: readonly string[]): DynamicModule {
     return {
       module: CliModule,
-      imports: [PlatformModule.forRuntime(runtime, { consumeJobs: false })],
+      imports: [PlatformModule.forRuntime(runtime, { consumeJobs })],
     };
   }
 }

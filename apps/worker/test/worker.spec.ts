@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { JsonLogger, loadConfig } from '@brandshelf/core';
+import { IMAGE_FETCH, RUN_STAGED } from '@brandshelf/ingestion';
 import { QueueService } from '@brandshelf/queue';
 import { prepareRuntime, type Runtime } from '@brandshelf/runtime';
 import { createTestDatabase, type TestDatabase } from '@brandshelf/testing';
@@ -31,7 +32,7 @@ describe('process compositions', () => {
   // The queue refuses to start when a job has no handler, so booting proves each process has them all.
   it.each([
     ['worker', () => WorkerModule.forRuntime(runtime), true],
-    ['cli', () => CliModule.forRuntime(runtime), false],
+    ['cli', () => CliModule.forRuntime(runtime, [IMAGE_FETCH.name, RUN_STAGED.name]), false],
   ])('the %s process boots with a handler for every job', async (_name, module, consumes) => {
     const app = await NestFactory.createApplicationContext(module(), { logger: false });
     try {

@@ -12,7 +12,7 @@ import {
 } from '@brandshelf/core';
 import { returnedRows, BrandScopedRepository } from '@brandshelf/db';
 import { CatalogVersionEntity, FeedEntity, IngestionRunEntity, RUN_STAGED } from '@brandshelf/ingestion';
-import { JobHandler } from '@brandshelf/queue';
+import { JobHandler, type JobContext } from '@brandshelf/queue';
 import { PublicationEntity, type PublicationKind } from './publication.entity.js';
 import {
   COUNT_PUBLISHABLE,
@@ -262,7 +262,7 @@ export class PublishService {
    * share of live products or the run rejected more than its share of rows; then it waits, saying why.
    */
   @JobHandler(RUN_STAGED)
-  async autoPublish(payload: { runId: string; brandId: string }): Promise<void> {
+  async autoPublish(payload: { runId: string; brandId: string }, job?: JobContext): Promise<void> {
     const ctx = systemBrandContext(payload.brandId, 'auto-publish');
     const run = await this.runs.findOne(ctx, payload.runId);
     if (!run || run.status !== 'SUCCEEDED' || !run.versionId || run.publishStatus === 'PUBLISHED') return;
@@ -280,8 +280,18 @@ export class PublishService {
     try {
       await this.publishRun(ctx, run.id, 'AUTO_PUBLISH');
     } catch (error) {
-      if (error instanceof ConflictError) throw error; // another publish holds the feed: the queue retries
-      throw error;
+      // Another publish holding the feed, or a database hiccup: the queue tries again. After its last try
+      // the run waits for a person, saying why, rather than staying NOT_PUBLISHED with no word.
+      if (!job || job.retryCount < RUN_STAGED.options.retryLimit) throw error;
+      const reason =
+        `Auto-publish failed after ${job.retryCount + 1} attempts: ${(error as Error).message} ` +
+        'Publish this run by hand.';
+      await this.db.query(
+        `UPDATE ingestion_run SET publish_status = 'WAITING', publish_blocked_reason = $2
+          WHERE id = $1 AND publish_status = 'NOT_PUBLISHED'`,
+        [run.id, reason],
+      );
+      this.logger.warn({ msg: 'auto-publish gave up', runId: run.id, err: String(error) });
     }
   }
 

@@ -230,13 +230,13 @@ export class IngestionPipeline {
         summary,
         issuesStored,
         readMeta: meta.readMeta,
+        announceTo: !withImages && newVersion && feed.autoPublish ? brandId : null,
       });
       if (withImages) {
         await this.images.plan({ runId: run.id, brandId, feedId: feed.id, versionId: versionId!, baseVersionId });
         await this.images.completeIfDone(run.id, brandId);
         return (await this.runs.findOne({ where: { id: run.id } }))!;
       }
-      if (newVersion && feed.autoPublish) await this.queue.send(RUN_STAGED, { runId: run.id, brandId });
       return finished;
     } catch (error) {
       await stager?.close(true);
@@ -469,10 +469,15 @@ export class IngestionPipeline {
       summary?: IngestionRunEntity['issueSummary'];
       issuesStored?: number;
       readMeta?: Record<string, unknown> | null;
+      /**
+       * Queue auto-publish in the same transaction as the SUCCEEDED status, so the job is never lost and
+       * whoever sees the status can tell from the queue that a publish is still to come. The brand's id.
+       */
+      announceTo?: string | null;
     },
   ): Promise<IngestionRunEntity> {
     const c = outcome.counters;
-    await this.runs.update({ id: runId }, {
+    const changes = {
       status: outcome.status,
       phase: outcome.status === 'RUNNING' ? 'IMAGES' : 'DONE',
       finishedAt: outcome.status === 'RUNNING' ? null : new Date(),
@@ -506,7 +511,16 @@ export class IngestionPipeline {
       ...(outcome.summary ? { issueSummary: outcome.summary } : {}),
       ...(outcome.issuesStored !== undefined ? { issuesStored: outcome.issuesStored } : {}),
       ...(outcome.readMeta ?? {}),
-    } as Partial<IngestionRunEntity>);
+    } as Partial<IngestionRunEntity>;
+    const brandId = outcome.announceTo;
+    if (brandId) {
+      await this.db.transaction(async (manager) => {
+        await manager.getRepository(IngestionRunEntity).update({ id: runId }, changes);
+        await this.queue.send(RUN_STAGED, { runId, brandId }, { db: manager });
+      });
+    } else {
+      await this.runs.update({ id: runId }, changes);
+    }
     return (await this.runs.findOne({ where: { id: runId } }))!;
   }
 }

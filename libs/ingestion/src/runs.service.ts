@@ -8,7 +8,7 @@ import { BrandScopedRepository } from '@brandshelf/db';
 import { QueueService } from '@brandshelf/queue';
 import { FeedEntity } from './feed.entity.js';
 import { IngestionRunEntity, TERMINAL_STATUSES, type RunTrigger } from './ingestion-run.entity.js';
-import { INGEST_RUN } from './ingestion.jobs.js';
+import { INGEST_RUN, RUN_STAGED } from './ingestion.jobs.js';
 import { acquireClient } from './pg-client.js';
 import { RunImagesService } from './images/run-images.service.js';
 
@@ -120,23 +120,38 @@ export class RunsService {
 
   /**
    * The run as it progresses, read from its row (written by whichever process runs it): on every
-   * change and at least once a second, ending with the finished run.
+   * change and at least once a second, ending with the finished run. A run that succeeded with an
+   * auto-publish queued (queued in the transaction that set SUCCEEDED) is followed until that job is
+   * done, so the last message carries the publish's outcome (PUBLISHED, or WAITING with its reason).
    */
   async *watch(ctx: BrandContext, runId: string, pollMs = 250): AsyncGenerator<IngestionRunEntity> {
     let run = await this.runs.get(ctx, runId);
     let lastSent = 0;
     let lastStamp = '';
+    const stampOf = (r: IngestionRunEntity) =>
+      `${r.status}|${r.updatedAt.getTime()}|${r.rowsRead}|${r.phase}|${r.publishStatus}|${r.imagesDone}|${r.imagesFailed}`;
     for (;;) {
-      const stamp = `${run.status}|${run.updatedAt.getTime()}|${run.rowsRead}|${run.phase}`;
+      const stamp = stampOf(run);
       if (stamp !== lastStamp || Date.now() - lastSent >= 1000) {
         lastStamp = stamp;
         lastSent = Date.now();
         yield run;
       }
-      if (TERMINAL_STATUSES.includes(run.status)) return;
+      if (TERMINAL_STATUSES.includes(run.status) && !(await this.publishPending(run))) {
+        // The publish may have landed between the read above and the queue's answer: read once more.
+        const last = await this.runs.get(ctx, runId);
+        if (stampOf(last) !== lastStamp) yield last;
+        return;
+      }
       await new Promise((resolve) => setTimeout(resolve, pollMs));
       run = await this.runs.get(ctx, runId);
     }
+  }
+
+  /** A SUCCEEDED, unpublished run whose auto-publish job is still queued or running. */
+  private async publishPending(run: IngestionRunEntity): Promise<boolean> {
+    if (run.status !== 'SUCCEEDED' || run.validateOnly || run.publishStatus !== 'NOT_PUBLISHED') return false;
+    return (await this.queue.liveJobs(RUN_STAGED, { runId: run.id })) > 0;
   }
 
   /**

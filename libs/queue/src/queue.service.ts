@@ -7,8 +7,11 @@ import { JOB_HANDLER_METADATA, type JobContext, type JobDefinition } from './job
 export interface QueueSettings {
   connectionString: string;
   definitions: JobDefinition<object>[];
-  /** Consume jobs in this process (worker processes, and the API in embedded mode). */
-  consume: boolean;
+  /**
+   * Consume jobs in this process (worker processes, and the API in embedded mode); a list of job names
+   * consumes only those (the CLI finishing its own run's images and auto-publish).
+   */
+  consume: boolean | readonly string[];
   concurrency: number;
   /** Per-job concurrency overrides (image processing wants more than ingestion). */
   concurrencyByJob?: Record<string, number>;
@@ -19,6 +22,11 @@ export interface QueueSettings {
 export const QUEUE_SETTINGS = Symbol('QUEUE_SETTINGS');
 
 type Handler = (payload: object, job: JobContext) => Promise<unknown>;
+
+/** Something that runs SQL inside a caller's transaction: a TypeORM EntityManager or QueryRunner. */
+export interface SqlExecutor {
+  query(sql: string, parameters?: unknown[]): Promise<unknown>;
+}
 
 /** Thrown at startup when a job has no handler or more than one. */
 export class JobHandlerRegistryError extends Error {}
@@ -58,7 +66,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
         expireInSeconds: def.options.expireInSeconds,
       });
     }
-    if (this.settings.consume) await this.startConsumers(boss);
+    if (this.settings.consume !== false) await this.startConsumers(boss);
   }
 
   /** Checks the one-handler-per-job rule before anything consumes. */
@@ -93,7 +101,9 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   }
 
   private async startConsumers(boss: PgBoss): Promise<void> {
+    const only = Array.isArray(this.settings.consume) ? new Set(this.settings.consume) : null;
     for (const def of this.settings.definitions) {
+      if (only && !only.has(def.name)) continue;
       const handler = this.handlers.get(def.name)!;
       const workers = this.settings.concurrencyByJob?.[def.name] ?? this.settings.concurrency;
       // pg-boss 10 runs one job at a time per worker; N workers give N at once.
@@ -135,15 +145,38 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     }
   }
 
+  /**
+   * Queues a job. With `db` (the caller's transaction) the job exists exactly when the caller's writes
+   * commit: a crash in between cannot lose it, and nobody sees the writes without the job.
+   */
   async send<P extends object>(
     definition: JobDefinition<P>,
     payload: P,
-    options: { singletonKey?: string; startAfterSeconds?: number } = {},
+    options: { singletonKey?: string; startAfterSeconds?: number; db?: SqlExecutor } = {},
   ): Promise<string | null> {
     if (!this.boss) throw new Error('Queue is not started');
+    const db = options.db;
     return this.boss.send(definition.name, payload, {
       singletonKey: options.singletonKey,
       startAfter: options.startAfterSeconds,
+      ...(db
+        ? {
+            db: {
+              executeSql: async (text: string, values: unknown[]) => {
+                const result = await db.query(text, values);
+                // TypeORM answers an UPDATE with [rows, count] and anything else with the rows.
+                const rows =
+                  Array.isArray(result) &&
+                  result.length === 2 &&
+                  Array.isArray(result[0]) &&
+                  typeof result[1] === 'number'
+                    ? result[0]
+                    : result;
+                return { rows: Array.isArray(rows) ? rows : [] };
+              },
+            },
+          }
+        : {}),
     });
   }
 
@@ -179,9 +212,9 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     return this.boss ? this.boss.getQueueSize(definition.name) : 0;
   }
 
-  /** Whether this process consumes jobs (workers, and the API in embedded mode). */
+  /** Whether this process consumes every job (workers, and the API in embedded mode). */
   get consumes(): boolean {
-    return this.settings.consume;
+    return this.settings.consume === true;
   }
 
   get isStopping(): boolean {
@@ -206,7 +239,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     }
     // offWork leaves pg-boss polling (once a second) until its workers report stopped; give that loop time
     // to see them stopped and end, or it would outlive the process's teardown.
-    if (this.settings.consume) await new Promise((resolve) => setTimeout(resolve, 1500));
+    if (this.settings.consume !== false) await new Promise((resolve) => setTimeout(resolve, 1500));
     await boss.stop({ graceful: true, wait: true, timeout: 2000 }).catch(() => undefined);
     this.boss = null;
   }

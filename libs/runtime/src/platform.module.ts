@@ -9,7 +9,7 @@ import type { Runtime } from './runtime.js';
 /** Configuration, database, queue, storage and the domain modules: what the api, worker and cli share. */
 @Module({})
 export class PlatformModule {
-  static forRuntime(runtime: Runtime, options: { consumeJobs: boolean }): DynamicModule {
+  static forRuntime(runtime: Runtime, options: { consumeJobs: boolean | readonly string[] }): DynamicModule {
     const { config } = runtime;
     return {
       module: PlatformModule,

@@ -40,7 +40,9 @@ export class RunsResolver {
   }
 
   @Subscription(() => IngestionRun, {
-    description: 'The run as it progresses (at least once a second while it runs), ending when it finishes.',
+    description:
+      'The run as it progresses (at least once a second while it runs), ending when it finishes; ' +
+      'an auto-published run ends after its publish, so the last message carries publishStatus.',
     resolve: (run: IngestionRunEntity) => run,
   })
   ingestionRunProgress(@Ctx() ctx: BrandContext, @Args('runId', { type: () => ID }) runId: string) {

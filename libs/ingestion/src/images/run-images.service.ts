@@ -327,18 +327,19 @@ export class RunImagesService implements OnModuleInit {
           runId,
         ]);
         await this.dropVersion(manager, runId);
-        return { autoPublish: false };
+        return true;
       }
       const totals = await this.recordImageIssues(manager, runId, brandId, run.feed_id, run.version_id);
       await this.addToRun(manager, runId, totals);
       await manager.query(`UPDATE ingestion_run SET status = 'SUCCEEDED', finished_at = now() WHERE id = $1`, [runId]);
       const [feed] = await manager.query('SELECT auto_publish FROM feed WHERE id = $1', [run.feed_id]);
-      return { autoPublish: Boolean(feed?.auto_publish) };
+      // In this transaction, so whoever sees SUCCEEDED also sees the publish that is still to come.
+      if (feed?.auto_publish) await this.queue.send(RUN_STAGED, { runId, brandId }, { db: manager });
+      return true;
     });
     if (!finished) return false;
     this.forgetLocal(runId);
     this.logger.log({ msg: 'run images done', runId });
-    if (finished.autoPublish) await this.queue.send(RUN_STAGED, { runId, brandId });
     return true;
   }
 

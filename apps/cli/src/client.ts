@@ -1,0 +1,179 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { Transform, type Readable } from 'node:stream';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import type { ProgressBar } from './progress-bar.js';
+import { CliError, RUN_REPORT_FIELDS, type RunReport } from './run-report.js';
+
+/** Client mode: a running Brandshelf server at `server`, spoken to with a brand's API key. */
+export class ServerClient {
+  constructor(
+    private readonly server: URL,
+    private readonly key: string,
+  ) {}
+
+  /**
+   * Streams the feed to POST /feeds/:feedId/uploads (the file is never held in memory) and answers the
+   * run the server queued for it.
+   */
+  async upload(
+    feedId: string,
+    body: Readable,
+    options: { size: number | null; name: string | null; validateOnly: boolean; progress: ProgressBar },
+  ): Promise<string> {
+    const url = new URL(`feeds/${encodeURIComponent(feedId)}/uploads`, this.base());
+    if (options.validateOnly) url.searchParams.set('validateOnly', 'true');
+    if (options.name) url.searchParams.set('filename', options.name);
+    let sent = 0;
+    const show = () =>
+      options.progress.update({
+        phase: 'UPLOADING',
+        bytesRead: sent,
+        bytesTotal: options.size,
+        rowsRead: 0,
+        itemsAccepted: 0,
+        itemsRejected: 0,
+      });
+    show();
+    const counter = new Transform({
+      transform(chunk: Buffer, _encoding, callback) {
+        sent += chunk.length;
+        show();
+        callback(null, chunk);
+      },
+    });
+    const response = await new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      const req = send(url, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${this.key}`,
+          'content-type': 'application/octet-stream',
+          ...(options.size !== null ? { 'content-length': String(options.size) } : {}),
+        },
+      });
+      let answered = false;
+      req.on('response', (res: IncomingMessage) => {
+        answered = true;
+        // The server may answer (401, 404, 413) before it has read everything: stop sending.
+        body.unpipe(counter);
+        counter.unpipe(req);
+        body.destroy();
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.on('error', reject);
+      });
+      req.on('error', (error) => {
+        if (!answered) reject(this.unreachable(error));
+      });
+      body.on('error', (error) => {
+        req.destroy();
+        reject(new CliError(`Reading the feed failed: ${error.message}`));
+      });
+      body.pipe(counter).pipe(req);
+    });
+    let json: { runId?: string; code?: string; message?: string } = {};
+    try {
+      json = JSON.parse(response.text);
+    } catch {
+      // not JSON: reported with the status below
+    }
+    if (response.status === 202 && json.runId) return json.runId;
+    throw new CliError(
+      `The server refused the upload (HTTP ${response.status}${json.code ? ` ${json.code}` : ''}): ` +
+        `${json.message ?? response.text.slice(0, 200)}`,
+    );
+  }
+
+  /**
+   * Follows the run over the `ingestionRunProgress` subscription until the server completes it (after
+   * the run finished and, on an auto-publish feed, after its publish), and answers the last message.
+   */
+  async follow(runId: string, onUpdate: (run: RunReport) => void): Promise<RunReport> {
+    const client = createClient({
+      url: this.base().href.replace(/^http/, 'ws') + 'graphql',
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${this.key}` },
+      retryAttempts: 5,
+    });
+    let last: RunReport | null = null;
+    try {
+      await new Promise<void>((resolve, reject) => {
+        client.subscribe<{ ingestionRunProgress: RunReport }>(
+          {
+            query: `subscription($id: ID!) { ingestionRunProgress(runId: $id) { ${RUN_REPORT_FIELDS} } }`,
+            variables: { id: runId },
+          },
+          {
+            next: (message) => {
+              if (message.errors?.length) {
+                reject(new CliError(`The server refused to report run ${runId}: ${message.errors[0].message}`));
+                return;
+              }
+              last = message.data!.ingestionRunProgress;
+              onUpdate(last);
+            },
+            error: (error) => reject(this.subscriptionFailure(runId, error)),
+            complete: resolve,
+          },
+        );
+      });
+    } finally {
+      await client.dispose();
+    }
+    if (!last) throw new CliError(`The server ended the report of run ${runId} without a word.`);
+    return last;
+  }
+
+  /** The brand's feeds (id, source, name). */
+  async feeds(): Promise<{ id: string; name: string; source: string }[]> {
+    let res: Response;
+    try {
+      res = await fetch(new URL('graphql', this.base()), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.key}` },
+        body: JSON.stringify({ query: '{ feeds { id name source } }' }),
+      });
+    } catch (error) {
+      throw this.unreachable(error as Error);
+    }
+    const json = (await res.json().catch(() => ({}))) as {
+      data?: { feeds: { id: string; name: string; source: string }[] };
+      errors?: { message: string }[];
+    };
+    if (json.errors?.length || !json.data) {
+      throw new CliError(`The server refused to list feeds: ${json.errors?.[0]?.message ?? `HTTP ${res.status}`}`);
+    }
+    return json.data.feeds;
+  }
+
+  /** The server URL as a base that relative paths append to (keeps a path prefix such as /brandshelf/). */
+  private base(): URL {
+    const base = new URL(this.server.href);
+    if (!base.pathname.endsWith('/')) base.pathname += '/';
+    return base;
+  }
+
+  private unreachable(error: Error): CliError {
+    const withCode = error as { code?: string; cause?: { code?: string } };
+    const code = withCode.code ?? withCode.cause?.code;
+    return new CliError(
+      `Cannot reach the server at ${this.server.origin}${code ? ` (${code})` : ''}: ${error.message}`,
+    );
+  }
+
+  private subscriptionFailure(runId: string, error: unknown): CliError {
+    const detail =
+      error instanceof Error
+        ? error.message
+        : Array.isArray(error)
+          ? (error as { message: string }[]).map((e) => e.message).join('; ')
+          : (error as { reason?: string; code?: number })?.reason ||
+            `connection closed (${String((error as { code?: number })?.code ?? error)})`;
+    return new CliError(
+      `Lost the progress of run ${runId} (${detail}). The run goes on on the server: see ingestionRun(id: "${runId}").`,
+    );
+  }
+}

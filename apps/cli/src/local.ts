@@ -1,0 +1,129 @@
+import 'reflect-metadata';
+import { createReadStream } from 'node:fs';
+import type { Readable } from 'node:stream';
+import type { INestApplicationContext } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { FILE_STORAGE, JsonLogger, loadConfig, newId, systemBrandContext, type AppConfig } from '@brandshelf/core';
+import {
+  FeedEntity,
+  IMAGE_FETCH,
+  IngestionPipeline,
+  RUN_STAGED,
+  RunsService,
+  type IngestionRunEntity,
+} from '@brandshelf/ingestion';
+import { SafeHttpClient } from '@brandshelf/net';
+import { prepareRuntime, type Runtime } from '@brandshelf/runtime';
+import type { ObjectStorage } from '@brandshelf/storage';
+import { CliModule } from './cli.module.js';
+import type { ProgressBar } from './progress-bar.js';
+import { CliError, type RunReport } from './run-report.js';
+
+/**
+ * Local mode: the pipeline in this process, on the database the settings name. The process also works
+ * the queue's image and auto-publish jobs (only those), so a real ingest ends as the run does
+ * (SUCCEEDED with its images processed, and published on an auto-publish feed) without an API or worker.
+ */
+export class LocalPipeline {
+  private constructor(
+    private readonly runtime: Runtime,
+    private readonly app: INestApplicationContext,
+    private readonly config: AppConfig,
+  ) {}
+
+  static async open(): Promise<LocalPipeline> {
+    const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env, RUN_WORKERS: 'false' });
+    let runtime: Runtime;
+    try {
+      runtime = await prepareRuntime(
+        config,
+        new JsonLogger(config.logLevel, (line) => process.stderr.write(line + '\n')),
+      );
+    } catch (error) {
+      throw new CliError(
+        `${(error as Error).message}\nIf the Brandshelf server is running on this database, use client mode: ` +
+          '--server http://localhost:3000 --key <apiKey> (or BRANDSHELF_SERVER and BRANDSHELF_API_KEY).',
+      );
+    }
+    const app = await NestFactory.createApplicationContext(
+      CliModule.forRuntime(runtime, [IMAGE_FETCH.name, RUN_STAGED.name]),
+      { logger: false },
+    );
+    return new LocalPipeline(runtime, app, config);
+  }
+
+  async feeds(): Promise<{ id: string; brandId: string; name: string; source: string }[]> {
+    return this.runtime.dataSource.getRepository(FeedEntity).find({ order: { createdAt: 'ASC' } });
+  }
+
+  async ingest(
+    feedId: string,
+    target: { file: string; size: number } | { url: string } | { stdin: Readable },
+    options: { name: string | null; validateOnly: boolean; progress: ProgressBar },
+  ): Promise<RunReport> {
+    const feed = await this.runtime.dataSource.getRepository(FeedEntity).findOne({ where: { id: feedId } });
+    if (!feed) throw new CliError(`No feed ${feedId}. List them with: npm run cli -- feeds`);
+    const ctx = systemBrandContext(feed.brandId, 'cli');
+    const files = this.app.get<ObjectStorage>(FILE_STORAGE);
+    const runId = newId();
+    const key = `feeds/${feed.brandId}/${runId}/source`;
+    let size: number | null = null;
+    if ('url' in target) {
+      const response = await this.app.get(SafeHttpClient).get(target.url, { maxBytes: this.config.uploads.maxBytes });
+      await files.put(key, response.body, { contentType: 'application/octet-stream' });
+    } else if ('stdin' in target) {
+      await files.put(key, target.stdin, { contentType: 'application/octet-stream' });
+    } else {
+      size = target.size;
+      await files.put(key, createReadStream(target.file), {
+        contentType: 'application/octet-stream',
+        contentLength: size,
+      });
+    }
+    const runs = this.app.get(RunsService);
+    await runs.create(ctx, feed.id, {
+      id: runId,
+      trigger: 'CLI',
+      sourceKey: key,
+      sourceName: options.name,
+      bytesTotal: size,
+      validateOnly: options.validateOnly,
+    });
+    const staged = await this.app.get(IngestionPipeline).execute(runId, feed.brandId, {
+      onProgress: (c) => options.progress.update(c),
+      lastAttempt: true,
+    });
+    if (!staged) throw new CliError(`Run ${runId} vanished before it could start.`);
+    // Staged, then images (phase IMAGES) and auto-publish on the queue, worked by this process.
+    let last: IngestionRunEntity = staged;
+    for await (const run of runs.watch(ctx, runId)) {
+      last = run;
+      options.progress.update(run);
+    }
+    return toReport(last);
+  }
+
+  async close(): Promise<void> {
+    await this.app.close();
+    await this.runtime.close();
+  }
+}
+
+function toReport(run: IngestionRunEntity): RunReport {
+  return {
+    ...run,
+    bytesTotal: run.bytesTotal === null ? null : Number(run.bytesTotal),
+    bytesRead: Number(run.bytesRead),
+    diff:
+      run.itemsCreated === null
+        ? null
+        : {
+            created: run.itemsCreated,
+            updated: run.itemsUpdated ?? 0,
+            unchanged: run.itemsUnchanged ?? 0,
+            removed: run.itemsRemoved ?? 0,
+          },
+    error: run.errorCode ? { code: run.errorCode, message: run.errorMessage ?? '', hint: run.errorHint ?? '' } : null,
+    issueSummary: run.issueSummary as RunReport['issueSummary'],
+  };
+}

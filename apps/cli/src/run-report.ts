@@ -1,0 +1,71 @@
+/** A finished run as both modes see it (the GraphQL IngestionRun's fields, or the entity's). */
+export interface RunReport {
+  id: string;
+  status: string;
+  phase: string;
+  validateOnly: boolean;
+  detectedFormat: string | null;
+  dialect: string | null;
+  encoding: string | null;
+  rowsRead: number;
+  itemsAccepted: number;
+  itemsRejected: number;
+  warnings: number;
+  bytesRead: number;
+  bytesTotal: number | null;
+  imagesTotal: number;
+  imagesDone: number;
+  imagesFailed: number;
+  imagesSkipped: number;
+  publishStatus: string;
+  publishBlockedReason: string | null;
+  diff: { created: number; updated: number; unchanged: number; removed: number } | null;
+  error: { code: string; message: string; hint: string } | null;
+  issueSummary: { code: string; severity: string; attribute: string | null; count: number; sampleRows: number[] }[];
+}
+
+/** The GraphQL selection that fills a RunReport. */
+export const RUN_REPORT_FIELDS = `id status phase validateOnly detectedFormat dialect encoding rowsRead itemsAccepted
+  itemsRejected warnings bytesRead bytesTotal imagesTotal imagesDone imagesFailed imagesSkipped publishStatus
+  publishBlockedReason diff { created updated unchanged removed } error { code message hint }
+  issueSummary { code severity attribute count sampleRows }`;
+
+/** Exit codes scripts can rely on. */
+export const EXIT = { SUCCEEDED: 0, FAILED: 1, USAGE: 2 } as const;
+
+export const exitCodeOf = (run: RunReport): number => (run.status === 'SUCCEEDED' ? EXIT.SUCCEEDED : EXIT.FAILED);
+
+export function summaryLines(run: RunReport, seconds: number): string[] {
+  const lines = [
+    `Run ${run.id}: ${run.status}${run.validateOnly ? ' (validate only)' : ''} in ${seconds.toFixed(1)} s`,
+    `  format ${run.detectedFormat ?? '?'} ${run.dialect ?? ''} ${run.encoding ?? ''}`.trimEnd(),
+    `  rows ${run.rowsRead}  accepted ${run.itemsAccepted}  rejected ${run.itemsRejected}  warnings ${run.warnings}`,
+  ];
+  if (run.diff) {
+    const d = run.diff;
+    lines.push(
+      `  vs current: ${d.created} created, ${d.updated} updated, ${d.unchanged} unchanged, ${d.removed} removed`,
+    );
+  }
+  if (run.imagesTotal) {
+    lines.push(
+      `  images ${run.imagesTotal}: ${run.imagesDone} done, ${run.imagesFailed} failed, ${run.imagesSkipped} unchanged`,
+    );
+  }
+  if (run.status === 'SUCCEEDED' && !run.validateOnly) {
+    lines.push(`  publish: ${run.publishStatus}${run.publishBlockedReason ? ` (${run.publishBlockedReason})` : ''}`);
+  }
+  if (run.error) lines.push(`  ${run.error.code}: ${run.error.message}`, `  hint: ${run.error.hint}`);
+  for (const s of run.issueSummary.slice(0, 10)) {
+    lines.push(
+      `  ${s.severity.padEnd(7)} ${s.code} ${s.attribute ?? ''} ×${s.count} (rows ${s.sampleRows.join(', ')})`,
+    );
+  }
+  return lines;
+}
+
+/** Bad command-line use: exit code 2, with the usage text. */
+export class UsageError extends Error {}
+
+/** Anything else that stops the command before a run could finish: exit code 1. */
+export class CliError extends Error {}
