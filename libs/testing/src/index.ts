@@ -1,3 +1,4 @@
 export * from './test-api.js';
 export * from './test-database.js';
 export * from './ingestion-helpers.js';
+export * from './listening-ports.js';
