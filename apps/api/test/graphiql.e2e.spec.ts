@@ -6,8 +6,12 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { Parser } from 'htmlparser2';
 import WebSocket from 'ws';
-import { registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
+import { createFeed, ingest, registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
+
+const FEED =
+  'id,title,description,link,image_link,availability,price,brand,mpn,condition\n' +
+  'B1,Browser Boot,A boot.,https://shop.example/p/B1,https://img.example/B1.jpg,in stock,59.99 USD,Acme,MPN-B1,new\n';
 
 /** The script and stylesheet URLs a page loads. */
 function assetUrls(html: string): { scripts: string[]; styles: string[] } {
@@ -107,14 +111,32 @@ describe('the GraphQL IDE at /graphql (served by the app, nothing from a CDN)', 
           data: { me: { kind: 'BRAND', brand: { name: 'Browser Brand' } } },
         });
 
+        // Subscriptions go over graphql-ws on the same path, with the key as connectionParams.
+        const feedId = await createFeed(api, brand.apiKey, { name: 'Browser feed' });
+        const run = await ingest(api, brand.apiKey, feedId, FEED);
+        const subscription = `subscription Progress { ingestionRunProgress(runId: "${run.id}") { id status } }`;
+        await page.evaluate(
+          `document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue(${JSON.stringify(subscription)})`,
+        );
+        await page.waitFor(
+          `document.querySelector('.graphiql-tab-active, .graphiql-tab').innerText.trim() === 'Progress'`,
+        );
+        await page.evaluate(`document.querySelector('.graphiql-execute-button').click()`);
+        await page.waitFor(`${response}.includes('SUCCEEDED')`);
+        expect(JSON.parse((await page.evaluate(response)) as string)).toEqual({
+          data: { ingestionRunProgress: { id: run.id, status: 'SUCCEEDED' } },
+        });
+        expect(page.requests.some((url) => url.startsWith(api.url.replace('http', 'ws')))).toBe(true);
+
         // The key outlives a reload (localStorage), so a newcomer pastes it once.
         await page.goto(`${api.url}/graphql`);
         await page.waitFor(`!!document.querySelector('.graphiql-execute-button')`);
         expect(await page.evaluate(`document.getElementById('brandshelf-key').value`)).toBe(brand.apiKey);
 
-        const origin = new URL(api.url).origin;
+        // Everything it asked for, the websocket included, went to the app's own host and nowhere else.
+        const host = new URL(api.url).host;
         expect(page.requests.length).toBeGreaterThan(4);
-        expect(page.requests.filter((url) => !url.startsWith(origin))).toEqual([]);
+        expect(page.requests.filter((url) => new URL(url).host !== host)).toEqual([]);
       } finally {
         await browser.close();
       }
@@ -198,6 +220,7 @@ class Browser {
       if (method === 'Network.requestWillBeSent' && !params.request.url.startsWith('data:')) {
         requests.push(params.request.url);
       }
+      if (method === 'Network.webSocketCreated') requests.push(params.url);
       if (method === 'Page.loadEventFired') loaded?.();
     });
     await this.send('Network.enable', {}, sessionId);
