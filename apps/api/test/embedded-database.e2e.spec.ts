@@ -26,7 +26,7 @@ describe('the app on its embedded database in DATA_DIR (no DATABASE_URL)', () =>
     portsBefore = await listeningTcpPorts();
     // No DATABASE_URL: the runtime starts PGlite under the test's DATA_DIR, as `npm start` does.
     api = await startTestApi(createApi, { DATABASE_URL: '' });
-  }, 120_000);
+  }, 300_000);
 
   afterAll(async () => {
     await api?.close();
