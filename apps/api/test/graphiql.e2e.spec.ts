@@ -141,7 +141,7 @@ describe('the GraphQL IDE at /graphql (served by the app, nothing from a CDN)', 
         await browser.close();
       }
     },
-    90_000,
+    240_000,
   );
 });
 
@@ -239,7 +239,7 @@ class Browser {
         await done;
       },
       /** Polls an expression until it is true; gives up with the expression in the message. */
-      waitFor: async (expression: string, limitMs = 30_000) => {
+      waitFor: async (expression: string, limitMs = 60_000) => {
         const deadline = Date.now() + limitMs;
         for (;;) {
           const value = await evaluate(`(() => { try { return ${expression}; } catch { return false; } })()`);
