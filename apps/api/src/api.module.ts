@@ -1,4 +1,3 @@
-import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
@@ -10,6 +9,7 @@ import { SearchModule } from '@brandshelf/search';
 import { ShopifyWebhooksController } from './shopify/shopify-webhooks.controller.js';
 import { AuthGuard } from './graphql/auth.guard.js';
 import { formatGraphQLError } from './graphql/format-error.js';
+import { graphiqlLandingPage } from './graphql/graphiql.js';
 import { queryLimits } from './graphql/query-limits.js';
 import type { CallerContext } from './graphql/request-context.decorator.js';
 import { RESOLVERS } from './graphql/schema.js';
@@ -59,7 +59,8 @@ export class ApiModule implements NestModule {
             sortSchema: true,
             playground: false,
             introspection: true,
-            plugins: [ApolloServerPluginLandingPageLocalDefault({ embed: true }), limits.plugin],
+            // GraphiQL served from node_modules: Apollo's own landing page loads from a CDN.
+            plugins: [graphiqlLandingPage(), limits.plugin],
             validationRules: limits.validationRules,
             formatError: formatGraphQLError,
             subscriptions: {

@@ -4,6 +4,7 @@ import { MEDIA_STORAGE } from '@brandshelf/core';
 import type { Runtime } from '@brandshelf/runtime';
 import { LocalDiskStorage, serveLocalMedia, type ObjectStorage } from '@brandshelf/storage';
 import { ApiModule } from './api.module.js';
+import { GRAPHIQL_ASSET_PREFIX, serveGraphiqlAssets } from './graphql/graphiql.js';
 import { HttpErrorFilter } from './http/http-exception.filter.js';
 
 /** The API as a Nest application on a prepared runtime; main.ts and the tests both start it this way. */
@@ -24,6 +25,8 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
       void serveLocalMedia(media, req, res, { basePath: '' });
     });
   }
+  // The GraphQL IDE's scripts and styles (the page itself is Apollo's landing page at /graphql).
+  app.use(GRAPHIQL_ASSET_PREFIX, serveGraphiqlAssets());
   app.set('trust proxy', true);
   return app;
 }

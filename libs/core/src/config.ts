@@ -60,11 +60,17 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
   { name: 'NODE_ENV', default: 'development', meaning: 'development, production or test.' },
   { name: 'HOST', default: '0.0.0.0', meaning: 'Interface the API listens on.' },
   { name: 'PORT', default: '3000', meaning: 'HTTP port of the API (GraphQL at /graphql, health at /health).' },
-  { name: 'DATA_DIR', default: './data', meaning: 'Embedded database, uploaded feeds and local media live here.' },
+  {
+    name: 'DATA_DIR',
+    default: './data',
+    meaning:
+      'Embedded database (DATA_DIR/pg, with its Unix socket in DATA_DIR/pg-socket, both mode 0700), uploaded feeds and local media live here.',
+  },
   {
     name: 'DATABASE_URL',
     default: '(unset: embedded PGlite)',
-    meaning: 'postgres://user:pass@host:5432/db. Unset runs an embedded PostgreSQL (PGlite) under DATA_DIR/pg.',
+    meaning:
+      'postgres://user:pass@host:5432/db. Unset runs an embedded PostgreSQL (PGlite) under DATA_DIR/pg, reachable only through a Unix socket that other local users cannot open (no TCP port).',
   },
   { name: 'DATABASE_POOL_SIZE', default: '10', meaning: 'Connections per process for the application pool.' },
   {

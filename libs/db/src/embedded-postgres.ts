@@ -1,19 +1,31 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, lstat, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { serializeByUnit } from './pglite-unit-queue.js';
 
 export interface EmbeddedPostgres {
   /** A normal connection string: pg, TypeORM and pg-boss all use it like a real server. */
   url: string;
+  /** The directory (mode 0700) holding the server's Unix socket, named as PostgreSQL's: `.s.PGSQL.5432`. */
+  socketDir: string;
   stop(): Promise<void>;
 }
 
+/** The port is only part of the socket's file name: libpq and pg look for `<dir>/.s.PGSQL.<port>`. */
+const SOCKET_PORT = 5432;
+/** sun_path holds 108 bytes on Linux and 104 on macOS, the terminating NUL included. */
+const MAX_SOCKET_PATH = 103;
+
 /**
- * PostgreSQL compiled to WASM (PGlite), persisted under `dataDir`, served on a loopback port through
- * pglite-socket so every client speaks the ordinary wire protocol. `dataDir: null` keeps it in memory.
- * Loaded lazily: deployments with DATABASE_URL never pay for it.
+ * PostgreSQL compiled to WASM (PGlite), persisted under `dataDir`, served through pglite-socket so every
+ * client speaks the ordinary wire protocol. `dataDir: null` keeps it in memory. Loaded lazily:
+ * deployments with DATABASE_URL never pay for it.
+ *
+ * PGlite has no authentication, so it listens on no TCP port: its Unix socket lives in DATA_DIR/pg-socket,
+ * a directory only this user may enter (0700), and the data files in DATA_DIR/pg are closed the same way.
+ * Other local users can neither connect nor read the files.
  */
-export async function startEmbeddedPostgres(dataDir: string | null, port = 0): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(dataDir: string | null): Promise<EmbeddedPostgres> {
   const [{ PGlite }, { PGLiteSocketServer }, { pg_trgm }, { btree_gin }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite-socket'),
@@ -22,26 +34,71 @@ export async function startEmbeddedPostgres(dataDir: string | null, port = 0): P
   ]);
   let path: string | undefined;
   let lock: string | null = null;
-  if (dataDir) {
-    path = join(dataDir, 'pg');
-    await mkdir(path, { recursive: true });
-    lock = await lockDataDir(dataDir);
+  let socketDir: string | null = null;
+  let ownsSocketDir = false;
+  let db: InstanceType<typeof PGlite> | undefined;
+  try {
+    if (dataDir) {
+      path = join(dataDir, 'pg');
+      await privateDirectory(path);
+      lock = await lockDataDir(dataDir);
+      socketDir = join(resolve(dataDir), 'pg-socket');
+      if (socketFile(socketDir).length > MAX_SOCKET_PATH) {
+        // Too deep for a socket address: a private directory of its own under the system temp dir instead.
+        socketDir = null;
+      }
+    }
+    if (!socketDir) {
+      socketDir = await mkdtemp(join(tmpdir(), 'bs-pg-'));
+      ownsSocketDir = true;
+    }
+    await privateDirectory(socketDir);
+    // A crashed process leaves its socket file behind; the lock says no live server is using it.
+    await rm(socketFile(socketDir), { force: true });
+    db = await PGlite.create(path, { extensions: { pg_trgm, btree_gin } });
+    // The default of one connection makes a pg Pool fail with ECONNRESET; the server queues
+    // statements and keeps a transaction on the connection that opened it.
+    const server = new PGLiteSocketServer({ db, path: socketFile(socketDir), maxConnections: 64 });
+    serializeByUnit((server as unknown as { queryQueue: Parameters<typeof serializeByUnit>[0] }).queryQueue, db);
+    await server.start();
+    await chmod(socketFile(socketDir), 0o600);
+    const started = db;
+    const dir = socketDir;
+    return {
+      // libpq's form for a socket directory: the directory, percent-encoded, as the host.
+      url: `postgres://postgres@${encodeURIComponent(dir)}:${SOCKET_PORT}/postgres`,
+      socketDir: dir,
+      async stop() {
+        await server.stop();
+        await started.close();
+        if (ownsSocketDir) await rm(dir, { recursive: true, force: true });
+        if (lock) await rm(lock, { force: true });
+      },
+    };
+  } catch (error) {
+    await db?.close().catch(() => undefined);
+    if (ownsSocketDir && socketDir) await rm(socketDir, { recursive: true, force: true });
+    if (lock) await rm(lock, { force: true });
+    throw error;
   }
-  const db = await PGlite.create(path, { extensions: { pg_trgm, btree_gin } });
-  // The default of one connection makes a pg Pool fail with ECONNRESET; the server queues
-  // statements and keeps a transaction on the connection that opened it.
-  const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 64 });
-  serializeByUnit((server as unknown as { queryQueue: Parameters<typeof serializeByUnit>[0] }).queryQueue, db);
-  await server.start();
-  const address = server.getServerConn();
-  return {
-    url: `postgres://postgres@${address}/postgres`,
-    async stop() {
-      await server.stop();
-      await db.close();
-      if (lock) await rm(lock, { force: true });
-    },
-  };
+}
+
+function socketFile(dir: string): string {
+  return join(dir, `.s.PGSQL.${SOCKET_PORT}`);
+}
+
+/**
+ * A directory only this user can enter (0700), tightened if an older version created it open. A symlink or
+ * another user's directory is refused: the socket and the data must not end up somewhere someone else chose.
+ */
+async function privateDirectory(dir: string): Promise<void> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const stat = await lstat(dir);
+  const uid = process.getuid?.();
+  if (!stat.isDirectory() || (uid !== undefined && uid !== 0 && stat.uid !== uid)) {
+    throw new Error(`${dir} must be a directory owned by this user (not a symlink) to hold the embedded database.`);
+  }
+  if ((stat.mode & 0o777) !== 0o700) await chmod(dir, 0o700);
 }
 
 /**

@@ -35,7 +35,14 @@ export async function prepareRuntime(config: AppConfig, logger = new JsonLogger(
   if (!databaseUrl) {
     embedded = await startEmbeddedPostgres(config.dataDir);
     databaseUrl = embedded.url;
-    logger.log({ msg: 'embedded PostgreSQL (PGlite) started', dataDir: join(config.dataDir, 'pg') }, 'Runtime');
+    logger.log(
+      {
+        msg: 'embedded PostgreSQL (PGlite) started',
+        dataDir: join(config.dataDir, 'pg'),
+        socketDir: embedded.socketDir,
+      },
+      'Runtime',
+    );
   }
   try {
     await assertDatabaseReachable(databaseUrl);
