@@ -14,11 +14,12 @@ export interface EmbeddedPostgres {
  * Loaded lazily: deployments with DATABASE_URL never pay for it.
  */
 export async function startEmbeddedPostgres(dataDir: string | null, port = 0): Promise<EmbeddedPostgres> {
-  const [{ PGlite }, { PGLiteSocketServer }, { pg_trgm }, { btree_gin }] = await Promise.all([
+  const [{ PGlite }, { PGLiteSocketServer }, { pg_trgm }, { btree_gin }, { unaccent }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite-socket'),
     import('@electric-sql/pglite/contrib/pg_trgm'),
     import('@electric-sql/pglite/contrib/btree_gin'),
+    import('@electric-sql/pglite/contrib/unaccent'),
   ]);
   let path: string | undefined;
   let lock: string | null = null;
@@ -27,7 +28,7 @@ export async function startEmbeddedPostgres(dataDir: string | null, port = 0): P
     await mkdir(path, { recursive: true });
     lock = await lockDataDir(dataDir);
   }
-  const db = await PGlite.create(path, { extensions: { pg_trgm, btree_gin } });
+  const db = await PGlite.create(path, { extensions: { pg_trgm, btree_gin, unaccent } });
   // The default of one connection makes a pg Pool fail with ECONNRESET; the server queues
   // statements and keeps a transaction on the connection that opened it.
   const server = new PGLiteSocketServer({ db, host: '127.0.0.1', port, maxConnections: 64 });

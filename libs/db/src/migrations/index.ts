@@ -6,6 +6,7 @@ import { Images1764000000004 } from './1764000000004-images.js';
 import { Shopify1764000000005 } from './1764000000005-shopify.js';
 import { SearchIndexes1764000000006 } from './1764000000006-search-indexes.js';
 import { FeedSettings1764000000007 } from './1764000000007-feed-settings.js';
+import { SearchLanguages1764000000010 } from './1764000000010-search-languages.js';
 
 /** In the order they run. Each lib owns its tables; the schema's history lives here, in one place. */
 export const MIGRATIONS = [
@@ -17,4 +18,5 @@ export const MIGRATIONS = [
   Shopify1764000000005,
   SearchIndexes1764000000006,
   FeedSettings1764000000007,
+  SearchLanguages1764000000010,
 ];
