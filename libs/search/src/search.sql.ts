@@ -337,13 +337,14 @@ function inConfigs(r: Reading, params: Params): string | null {
 function matchReadings(list: Reading[], params: Params, emptyMatches: boolean): string {
   const arms: string[] = [];
   for (const r of list) {
-    const restrict = inConfigs(r, params);
     if (r.tsquery === '') {
       if (!emptyMatches) continue;
+      const restrict = inConfigs(r, params);
       if (!restrict) return 'true';
       arms.push(restrict);
     } else {
       const match = `p.search @@ ${params.add(r.tsquery, 'tsquery')}`;
+      const restrict = inConfigs(r, params);
       arms.push(restrict ? `(${match} AND ${restrict})` : match);
     }
   }
