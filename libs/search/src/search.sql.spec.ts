@@ -97,15 +97,17 @@ describe('reading a query in the languages of the catalog', () => {
       folded: ['chaussures'],
     });
     const params = new Params();
+    // One index condition for all readings (as selective to the planner as one language), then the exact match.
     expect(textCondition(p, 'FULL_TEXT', params)).toBe(
-      '((p.search @@ $1::tsquery AND p.search_config = ANY($2::regconfig[])) OR ' +
-        '(p.search @@ $3::tsquery AND p.search_config = ANY($4::regconfig[])))',
+      '(p.search @@ $5::tsquery AND ((p.search @@ $1::tsquery AND p.search_config = ANY($2::regconfig[])) OR ' +
+        '(p.search @@ $3::tsquery AND p.search_config = ANY($4::regconfig[]))))',
     );
     expect(params.values).toEqual([
       "'chaussur'",
       ['unaccent_english', 'unaccent_french'],
       "'chaussures'",
       ['unaccent_simple'],
+      "('chaussur') | ('chaussures')",
     ]);
     expect(scoreExpression(p, 'FULL_TEXT', new Params())).toMatch(
       /^\(CASE WHEN p\.search_config = ANY\(\$1::regconfig\[\]\) THEN ts_rank\(p\.search, \$2::tsquery\) ELSE ts_rank/,

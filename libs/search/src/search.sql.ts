@@ -330,12 +330,15 @@ function inConfigs(r: Reading, params: Params): string | null {
 }
 
 /**
- * Rows matching the query as their own language reads it: one GIN-indexable arm per reading. `emptyMatches`: a
- * reading with no lexeme (only stop words in that language) matches every product of its languages, as a
- * stop word does inside a longer full-text query.
+ * Rows matching the query as their own language reads it. With several readings, one GIN-indexable condition
+ * on all of them at once (their tsqueries joined with |, as selective to the planner as a single-language
+ * query), and the exact per-language match checked on the rows it finds. `emptyMatches`: a reading with no
+ * lexeme (only stop words in that language) matches every product of its languages, as a stop word does inside
+ * a longer full-text query.
  */
 function matchReadings(list: Reading[], params: Params, emptyMatches: boolean): string {
   const arms: string[] = [];
+  const lexemes: string[] = [];
   for (const r of list) {
     if (r.tsquery === '') {
       if (!emptyMatches) continue;
@@ -346,10 +349,15 @@ function matchReadings(list: Reading[], params: Params, emptyMatches: boolean): 
       const match = `p.search @@ ${params.add(r.tsquery, 'tsquery')}`;
       const restrict = inConfigs(r, params);
       arms.push(restrict ? `(${match} AND ${restrict})` : match);
+      lexemes.push(`(${r.tsquery})`);
     }
   }
   if (arms.length === 0) return 'false';
-  return arms.length === 1 ? arms[0] : `(${arms.join(' OR ')})`;
+  if (arms.length === 1) return arms[0];
+  const exact = `(${arms.join(' OR ')})`;
+  // A reading that matches a whole language has no lexeme to look up: then only the exact condition.
+  if (lexemes.length < arms.length) return exact;
+  return `(p.search @@ ${params.add(lexemes.join(' | '), 'tsquery')} AND ${exact})`;
 }
 
 /** ts_rank against the reading of each row's language. */
