@@ -3,8 +3,9 @@
  * database, then a fixed mix of text, filter, facet and second-page queries through SearchService, beside
  * the same queries as hand-written SQL on a plain connection (same results, no service overhead), in the
  * same run. Prints p50/p95/p99 latency and queries/s of both and their ratio, and the slowest queries.
+ * Three of the 50 brands have French, Swedish and Czech catalogs (`--english`: all English).
  *
- *   npm run build && node --import ./scripts/register.mjs dist/bench/search.js --n 200000 [--queries 300]
+ *   npm run build && node --import ./scripts/register.mjs dist/bench/search.js --n 200000 [--queries 300] [--english]
  *
  * Needs PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); a throwaway
  * database is created on it and dropped afterwards.

@@ -336,7 +336,7 @@ function inConfigs(r: Reading, params: Params): string | null {
  * lexeme (only stop words in that language) matches every product of its languages, as a stop word does inside
  * a longer full-text query.
  */
-function matchReadings(list: Reading[], params: Params, emptyMatches: boolean): string {
+function matchReadings(list: Reading[], params: Params, emptyMatches: boolean, loose = false): string {
   const arms: string[] = [];
   const lexemes: string[] = [];
   for (const r of list) {
@@ -357,7 +357,10 @@ function matchReadings(list: Reading[], params: Params, emptyMatches: boolean): 
   const exact = `(${arms.join(' OR ')})`;
   // A reading that matches a whole language has no lexeme to look up: then only the exact condition.
   if (lexemes.length < arms.length) return exact;
-  return `(p.search @@ ${params.add(lexemes.join(' | '), 'tsquery')} AND ${exact})`;
+  const any = `p.search @@ ${params.add(lexemes.join(' | '), 'tsquery')}`;
+  // `loose`: the planner multiplies the selectivities of the two conditions and expects far too few rows; the
+  // condition on all readings alone is a close upper bound.
+  return loose ? any : `(${any} AND ${exact})`;
 }
 
 /** ts_rank against the reading of each row's language. */
@@ -382,16 +385,16 @@ function lexiconOf(plan: SearchPlan): Lexicon {
  * word_similarity): "sneakrs" finds sneakers, "nabijecla" finds Nabíječka. Typos in the first three letters are
  * not corrected; that keeps the work to a prefix range of the index instead of a trigram scan of every title.
  */
-export function textCondition(plan: SearchPlan, mode: MatchMode, params: Params): string | null {
+export function textCondition(plan: SearchPlan, mode: MatchMode, params: Params, loose = false): string | null {
   if (mode === 'NONE' || !plan.text) return null;
   const lexicon = lexiconOf(plan);
   if (mode === 'FULL_TEXT' || plan.words.length === 0) {
-    return matchReadings(readings(lexicon, lexicon.full), params, false);
+    return matchReadings(readings(lexicon, lexicon.full), params, false, loose);
   }
   const fuzzy = new Set(plan.fuzzy ?? correctableWords(plan));
   return plan.words
     .map((w, i) => {
-      const exact = matchReadings(readings(lexicon, lexicon.words[i]), params, true);
+      const exact = matchReadings(readings(lexicon, lexicon.words[i]), params, true, loose);
       if (!fuzzy.has(w)) return exact;
       const prefix = params.add(`${Array.from(w).slice(0, 3).join('')}:*`);
       const folded = params.add(lexicon.folded[i] ?? w);
@@ -415,8 +418,15 @@ export function scoreExpression(plan: SearchPlan, mode: MatchMode, params: Param
   return `(${rankReadings(readings(lexicon, lexicon.either), params)} + (${similarity}) / ${plan.words.length})::float8`;
 }
 
-export function baseConditions(plan: SearchPlan, mode: MatchMode, params: Params, candidates = false): string[] {
-  const text = textCondition(plan, mode, params);
+/** `loose`: for the planner's estimate only (see matchReadings). */
+export function baseConditions(
+  plan: SearchPlan,
+  mode: MatchMode,
+  params: Params,
+  candidates = false,
+  loose = false,
+): string[] {
+  const text = textCondition(plan, mode, params, loose);
   const where = filterConditions(plan.filter, params, candidates && text !== null);
   if (text) where.unshift(text);
   // Price sorts list priced products: the sort key must not be NULL for keyset pagination.
@@ -542,10 +552,10 @@ export function cappedCountQuery(plan: SearchPlan, mode: MatchMode, cap: number)
   };
 }
 
-/** The planner's estimate of the number of matches: no rows are read. */
+/** The planner's estimate of the number of matches (several readings: of the rows matching any): no rows are read. */
 export function explainQuery(plan: SearchPlan, mode: MatchMode): { sql: string; params: unknown[] } {
   const params = new Params();
-  const where = baseConditions(plan, mode, params).join(' AND ') || 'true';
+  const where = baseConditions(plan, mode, params, false, true).join(' AND ') || 'true';
   return { sql: `EXPLAIN (FORMAT JSON) SELECT 1 FROM catalog_product p WHERE ${where}`, params: params.values };
 }
 
