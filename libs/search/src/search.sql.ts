@@ -337,30 +337,24 @@ function inConfigs(r: Reading, params: Params): string | null {
  * a longer full-text query.
  */
 function matchReadings(list: Reading[], params: Params, emptyMatches: boolean, loose = false): string {
-  const arms: string[] = [];
-  const lexemes: string[] = [];
-  for (const r of list) {
-    if (r.tsquery === '') {
-      if (!emptyMatches) continue;
-      const restrict = inConfigs(r, params);
-      if (!restrict) return 'true';
-      arms.push(restrict);
-    } else {
-      const match = `p.search @@ ${params.add(r.tsquery, 'tsquery')}`;
-      const restrict = inConfigs(r, params);
-      arms.push(restrict ? `(${match} AND ${restrict})` : match);
-      lexemes.push(`(${r.tsquery})`);
-    }
-  }
-  if (arms.length === 0) return 'false';
+  const kept = list.filter((r) => r.tsquery !== '' || emptyMatches);
+  if (kept.length === 0) return 'false';
+  if (kept.some((r) => r.tsquery === '' && !r.configs)) return 'true';
+  const any = () => `p.search @@ ${params.add(kept.map((r) => `(${r.tsquery})`).join(' | '), 'tsquery')}`;
+  // `loose`: the planner multiplies the selectivities of the two conditions below and expects far too few rows;
+  // the condition on all readings alone is a close upper bound. A reading that matches a whole language has no
+  // lexeme to look up: then only the exact condition.
+  const indexable = kept.length > 1 && kept.every((r) => r.tsquery !== '');
+  if (loose && indexable) return any();
+  const arms = kept.map((r) => {
+    if (r.tsquery === '') return inConfigs(r, params)!;
+    const match = `p.search @@ ${params.add(r.tsquery, 'tsquery')}`;
+    const restrict = inConfigs(r, params);
+    return restrict ? `(${match} AND ${restrict})` : match;
+  });
   if (arms.length === 1) return arms[0];
   const exact = `(${arms.join(' OR ')})`;
-  // A reading that matches a whole language has no lexeme to look up: then only the exact condition.
-  if (lexemes.length < arms.length) return exact;
-  const any = `p.search @@ ${params.add(lexemes.join(' | '), 'tsquery')}`;
-  // `loose`: the planner multiplies the selectivities of the two conditions and expects far too few rows; the
-  // condition on all readings alone is a close upper bound.
-  return loose ? any : `(${any} AND ${exact})`;
+  return indexable ? `(${any()} AND ${exact})` : exact;
 }
 
 /** ts_rank against the reading of each row's language. */
