@@ -29,10 +29,17 @@ const OVERLAY = `
      WHERE sf.brand_id = $1 AND sf.mode = 'UPDATE_ONLY'
   ) ov ON true`;
 
+/**
+ * The text-search configuration of the feed's language (search_language), unaccent_simple (accent-folded words,
+ * no stemming) for a language PostgreSQL has no stemmer for. Uncorrelated: evaluated once per statement.
+ */
+const SEARCH_CONFIG = `coalesce((SELECT sl.config FROM feed lf JOIN search_language sl ON sl.language = lf.language
+   WHERE lf.id = $2), 'unaccent_simple'::regconfig)`;
+
 const COLUMNS = `id, brand_id, feed_id, version_id, offer_id, content_hash, overlay_hash, title, description, brand_name, link,
   image_link, additional_image_links, price_minor, sale_price_minor, effective_price_minor, currency, on_sale,
   availability, condition, gtin, mpn, google_category_id, google_category_path, product_type, item_group_id, color,
-  size, gender, age_group, quantity, custom_attributes, images, published_at, updated_at`;
+  size, gender, age_group, quantity, custom_attributes, images, search_config, published_at, updated_at`;
 
 const VALUES = `pi.id, $1::uuid, $2::uuid, $3::uuid, vi.offer_id, vi.content_hash, ov.hash,
   coalesce(d->>'title', vi.offer_id), coalesce(d->>'description', ''), d->>'brand', d->>'link', d->>'imageLink',
@@ -42,7 +49,8 @@ const VALUES = `pi.id, $1::uuid, $2::uuid, $3::uuid, vi.offer_id, vi.content_has
   coalesce((d->>'salePriceMinor')::bigint < (d->>'priceMinor')::bigint, false),
   d->>'availability', d->>'condition', d->>'gtin', d->>'mpn', (d->>'googleProductCategoryId')::integer,
   d->>'googleProductCategoryPath', d->>'productType', d->>'itemGroupId', d->>'color', d->>'size', d->>'gender',
-  d->>'ageGroup', (d->>'quantity')::integer, coalesce(d->'customAttributes', '{}'::jsonb), img.images, now(), now()`;
+  d->>'ageGroup', (d->>'quantity')::integer, coalesce(d->'customAttributes', '{}'::jsonb), img.images,
+  ${SEARCH_CONFIG}, now(), now()`;
 
 const UPDATES = COLUMNS.split(',')
   .map((c) => c.trim())
@@ -65,6 +73,7 @@ export const UPSERT_LIVE_PRODUCTS = `
    WHERE catalog_product.content_hash IS DISTINCT FROM EXCLUDED.content_hash
       OR catalog_product.overlay_hash IS DISTINCT FROM EXCLUDED.overlay_hash
       OR catalog_product.images IS DISTINCT FROM EXCLUDED.images
+      OR catalog_product.search_config IS DISTINCT FROM EXCLUDED.search_config
   RETURNING (xmax = 0) AS inserted`;
 
 /** How many of the version's items are publishable (all of them, or those with a processed main image). */

@@ -26,11 +26,12 @@ const MAX_SOCKET_PATH = 103;
  * Other local users can neither connect nor read the files.
  */
 export async function startEmbeddedPostgres(dataDir: string | null): Promise<EmbeddedPostgres> {
-  const [{ PGlite }, { PGLiteSocketServer }, { pg_trgm }, { btree_gin }] = await Promise.all([
+  const [{ PGlite }, { PGLiteSocketServer }, { pg_trgm }, { btree_gin }, { unaccent }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite-socket'),
     import('@electric-sql/pglite/contrib/pg_trgm'),
     import('@electric-sql/pglite/contrib/btree_gin'),
+    import('@electric-sql/pglite/contrib/unaccent'),
   ]);
   let path: string | undefined;
   let lock: string | null = null;
@@ -55,7 +56,7 @@ export async function startEmbeddedPostgres(dataDir: string | null): Promise<Emb
     await privateDirectory(socketDir);
     // A crashed process leaves its socket file behind; the lock says no live server is using it.
     await rm(socketFile(socketDir), { force: true });
-    db = await PGlite.create(path, { extensions: { pg_trgm, btree_gin } });
+    db = await PGlite.create(path, { extensions: { pg_trgm, btree_gin, unaccent } });
     // The default of one connection makes a pg Pool fail with ECONNRESET; the server queues
     // statements and keeps a transaction on the connection that opened it.
     const server = new PGLiteSocketServer({ db, path: socketFile(socketDir), maxConnections: 64 });

@@ -16,10 +16,12 @@ import {
   explainQuery,
   GROUPS,
   correctableWords,
+  lexiconQuery,
   pageQuery,
   planSearch,
   PRODUCT_COLUMNS,
   summaryQuery,
+  toLexicon,
   unknownWordsQuery,
   type SearchPlan,
 } from './search.sql.js';
@@ -55,7 +57,7 @@ interface Summary {
 
 /**
  * Product search over the live catalog (`catalog_product`, with public brand names): full-text with
- * English stemming and title-first ranking, typo tolerance through trigrams, filters, keyset pagination,
+ * stemming in each product's language, accents folded, and title-first ranking, typo tolerance through trigrams, filters, keyset pagination,
  * facets. Staging, diagnostics and account tables are never read.
  */
 @Injectable()
@@ -89,6 +91,7 @@ export class SearchService {
   /** The `products` query: one page, and totalCount / facets when asked for. */
   async searchProducts(input: ProductSearchInput, options: SearchOptions = {}): Promise<ProductSearchResult> {
     let plan = planSearch(input);
+    if (plan.text) plan = { ...plan, lexicon: await this.lexicon(plan) };
     const limit = plan.first + 1;
     let mode: MatchMode = !plan.text ? 'NONE' : (plan.after?.mode ?? 'FULL_TEXT');
     const wantSummary = options.withTotal || options.withFacets;
@@ -107,7 +110,7 @@ export class SearchService {
         matches = await this.countUpTo(plan, mode, FUZZY_MIN_MATCHES);
       }
       // Few matches: words that no live product contains are probably misspelled; match those by similarity.
-      const unknown = matches < FUZZY_MIN_MATCHES ? await this.unknownWords(correctableWords(plan)) : [];
+      const unknown = matches < FUZZY_MIN_MATCHES ? await this.unknownWords(plan, correctableWords(plan)) : [];
       if (unknown.length) {
         mode = 'FUZZY';
         plan = { ...plan, fuzzy: unknown };
@@ -179,8 +182,19 @@ export class SearchService {
     return this.read((m) => m.query(q.sql, q.params), plan.sort === 'RELEVANCE');
   }
 
-  private async unknownWords(words: string[]): Promise<string[]> {
-    const q = unknownWordsQuery(words);
+  /**
+   * How the languages of the live catalog read the query, before the page and the counts. One statement on its
+   * own, outside read()'s transaction (which costs three more round trips): it only probes an index once per
+   * language and parses the (at most 200-character) query once per language, so it needs no timeout.
+   */
+  private async lexicon(plan: SearchPlan) {
+    const q = lexiconQuery(plan);
+    const rows: Row[] = this.concurrent ? await this.db.query(q.sql, q.params) : await this.query(q.sql, q.params);
+    return toLexicon(plan, rows);
+  }
+
+  private async unknownWords(plan: SearchPlan, words: string[]): Promise<string[]> {
+    const q = unknownWordsQuery(plan, words);
     const rows: Row[] = await this.query(q.sql, q.params);
     return rows.map((r) => r.w);
   }

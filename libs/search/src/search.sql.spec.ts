@@ -1,7 +1,15 @@
 import { describe, expect, it } from '@jest/globals';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { bucketBounds, decimalToMinor, minorToDecimal, money } from './money.js';
-import { planSearch, queryWords } from './search.sql.js';
+import {
+  baseConditions,
+  Params,
+  planSearch,
+  queryWords,
+  scoreExpression,
+  textCondition,
+  type Lexicon,
+} from './search.sql.js';
 import { uuidBound } from './search.service.js';
 
 describe('money', () => {
@@ -64,5 +72,83 @@ describe('search plan', () => {
   it('samples uuids below a bound', () => {
     expect(uuidBound(0.5)).toBe('80000000-0000-0000-0000-000000000000');
     expect(uuidBound(1)).toBe('ffffffff-ffff-ffff-ffff-ffffffffffff');
+  });
+});
+
+describe('reading a query in the languages of the catalog', () => {
+  const plan = (query: string, lexicon: Lexicon) => ({ ...planSearch({ query }), lexicon });
+
+  it('keeps words whole when an accent is typed as a combining mark', () => {
+    expect(queryWords('Nabi\u0301jec\u030cka')).toEqual(['nabíječka']);
+  });
+
+  it('matches like a single-language search when every language reads the query alike', () => {
+    const p = plan('shoes', {
+      configs: ['unaccent_english', 'unaccent_french'],
+      full: ["'shoe'", "'shoe'"],
+      either: ["'shoe'", "'shoe'"],
+      words: [["'shoe'", "'shoe'"]],
+      folded: ['shoes'],
+    });
+    const params = new Params();
+    expect(textCondition(p, 'FULL_TEXT', params)).toBe('p.search @@ $1::tsquery');
+    expect(params.values).toEqual(["'shoe'"]);
+    expect(scoreExpression(p, 'FULL_TEXT', new Params())).toBe('(ts_rank(p.search, $1::tsquery))::float8');
+  });
+
+  it('gives each distinct reading its own indexable arm, limited to the languages that read it so', () => {
+    const p = plan('chaussures', {
+      configs: ['unaccent_english', 'unaccent_french', 'unaccent_simple'],
+      full: ["'chaussur'", "'chaussur'", "'chaussures'"],
+      either: ["'chaussur'", "'chaussur'", "'chaussures'"],
+      words: [["'chaussur'", "'chaussur'", "'chaussures'"]],
+      folded: ['chaussures'],
+    });
+    const params = new Params();
+    // One index condition for all readings (as selective to the planner as one language), then the exact match.
+    expect(textCondition(p, 'FULL_TEXT', params)).toBe(
+      '(p.search @@ $5::tsquery AND ((p.search @@ $1::tsquery AND p.search_config = ANY($2::regconfig[])) OR ' +
+        '(p.search @@ $3::tsquery AND p.search_config = ANY($4::regconfig[]))))',
+    );
+    expect(params.values).toEqual([
+      "'chaussur'",
+      ['unaccent_english', 'unaccent_french'],
+      "'chaussures'",
+      ['unaccent_simple'],
+      "('chaussur') | ('chaussures')",
+    ]);
+    // The planner's estimate reads the condition on all readings alone (its product with the exact one is far too low).
+    const loose = new Params();
+    expect(baseConditions(p, 'FULL_TEXT', loose, false, true)).toEqual(['p.search @@ $1::tsquery']);
+    expect(loose.values).toEqual(["('chaussur') | ('chaussures')"]);
+    expect(scoreExpression(p, 'FULL_TEXT', new Params())).toMatch(
+      /^\(CASE WHEN p\.search_config = ANY\(\$1::regconfig\[\]\) THEN ts_rank\(p\.search, \$2::tsquery\) ELSE ts_rank/,
+    );
+  });
+
+  it('lets a word that is a stop word in one language match all of that language, as full-text search does', () => {
+    const p = plan('les sacs', {
+      configs: ['unaccent_english', 'unaccent_french'],
+      full: ["'le' & 'sac'", "'sac'"],
+      either: ["'le' | 'sac'", "'sac'"],
+      words: [
+        ["'le'", ''],
+        ["'sac'", "'sac'"],
+      ],
+      folded: ['les', 'sacs'],
+    });
+    const params = new Params();
+    const sql = textCondition({ ...p, fuzzy: [] }, 'FUZZY', params);
+    expect(sql).toBe(
+      '((p.search @@ $1::tsquery AND p.search_config = ANY($2::regconfig[])) OR p.search_config = ANY($3::regconfig[])) ' +
+        'AND p.search @@ $4::tsquery',
+    );
+    expect(params.values[2]).toEqual(['unaccent_french']);
+  });
+
+  it('matches nothing in an empty catalog and refuses to build text SQL without a lexicon', () => {
+    const empty = plan('shoe', { configs: [], full: [], either: [], words: [[]], folded: ['shoe'] });
+    expect(textCondition(empty, 'FULL_TEXT', new Params())).toBe('false');
+    expect(() => textCondition(planSearch({ query: 'shoe' }), 'FULL_TEXT', new Params())).toThrow(/lexicon/);
   });
 });

@@ -21,6 +21,26 @@ export interface SearchPlan {
   fingerprint: string;
   /** Depth of the category facet: 1 = top-level segments; one below the category filter otherwise. */
   categoryLevel: number;
+  /** How the catalog's languages read the query (lexiconQuery); set by the service before any text query runs. */
+  lexicon: Lexicon | null;
+}
+
+/**
+ * The query as each text-search configuration of the live catalog reads it, as tsquery text ('' when only stop
+ * words remain). Products are indexed with their feed's language; a product matches when the query, read in
+ * that language, matches it.
+ */
+export interface Lexicon {
+  /** Configurations present in the live catalog. */
+  configs: string[];
+  /** websearch_to_tsquery(config, text), per configuration. */
+  full: string[];
+  /** websearch_to_tsquery(config, "w1 or w2 …"), per configuration: ranking of typo-tolerant matches. */
+  either: string[];
+  /** plainto_tsquery(config, word), per word of plan.words, per configuration. */
+  words: string[][];
+  /** plan.words with accents folded (unaccent), to compare with folded titles. */
+  folded: string[];
 }
 
 export interface PlanFilter {
@@ -73,7 +93,12 @@ function lowerList(values: readonly string[] | null | undefined, name: string): 
 }
 
 export function queryWords(text: string): string[] {
-  const words = text.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? [];
+  // NFC first: a letter typed as base + combining accent stays one word.
+  const words =
+    text
+      .normalize('NFC')
+      .toLowerCase()
+      .match(/[\p{L}\p{M}\p{N}]+/gu) ?? [];
   const kept = words.filter((w) => (w.length > 1 || /\d/.test(w)) && !STOP_WORDS.has(w));
   return [...new Set(kept)].slice(0, 8);
 }
@@ -162,6 +187,7 @@ export function planSearch(input: ProductSearchInput): SearchPlan {
     filter,
     fingerprint: print,
     categoryLevel,
+    lexicon: null,
   };
 }
 
@@ -250,29 +276,125 @@ export function correctableWords(plan: SearchPlan): string[] {
 }
 
 /**
- * The text part of the match. FULL_TEXT: websearch syntax ("quoted phrases", -exclusions, or) over the
- * weighted tsvector with English stemming. FUZZY (when full-text finds almost nothing): every word must match,
- * either as a stemmed lexeme, or, for a word of 4+ letters that the catalog does not contain, through a lexeme sharing its first 3 letters
- * (a GIN prefix scan on the same index) whose title is similar enough to the word (pg_trgm word_similarity):
- * "sneakrs" finds sneakers. Typos in the first three letters are not corrected; that keeps the work to a
- * prefix range of the index instead of a trigram scan of every title.
+ * The catalog's text-search configurations present in the live catalog (a loose scan of
+ * catalog_product_search_config_idx: one index probe per configuration) and how each reads the query.
  */
-export function textCondition(plan: SearchPlan, mode: MatchMode, params: Params): string | null {
+export function lexiconQuery(plan: SearchPlan): { sql: string; params: unknown[] } {
+  const sql = `
+    WITH RECURSIVE c(cfg) AS (
+      (SELECT p.search_config FROM catalog_product p ORDER BY p.search_config LIMIT 1)
+      UNION ALL
+      SELECT (SELECT p.search_config FROM catalog_product p WHERE p.search_config > c.cfg
+               ORDER BY p.search_config LIMIT 1)
+        FROM c WHERE c.cfg IS NOT NULL
+    )
+    SELECT c.cfg::text AS config,
+           websearch_to_tsquery(c.cfg, $1)::text AS full,
+           websearch_to_tsquery(c.cfg, $2)::text AS either,
+           ARRAY(SELECT plainto_tsquery(c.cfg, u.w)::text FROM unnest($3::text[]) WITH ORDINALITY u(w, i) ORDER BY u.i)
+             AS words,
+           ARRAY(SELECT unaccent(u.w) FROM unnest($3::text[]) WITH ORDINALITY u(w, i) ORDER BY u.i) AS folded
+      FROM c WHERE c.cfg IS NOT NULL`;
+  return { sql, params: [plan.text ?? '', plan.words.join(' or '), plan.words] };
+}
+
+/** The lexicon from lexiconQuery's rows. */
+export function toLexicon(plan: SearchPlan, rows: Array<Record<string, any>>): Lexicon {
+  return {
+    configs: rows.map((r) => String(r.config)),
+    full: rows.map((r) => String(r.full)),
+    either: rows.map((r) => String(r.either)),
+    words: plan.words.map((_w, i) => rows.map((r) => String(r.words[i]))),
+    folded: rows[0] ? (rows[0].folded as string[]) : plan.words,
+  };
+}
+
+/** One reading of the query: a tsquery and the configurations that read it so (null: all present ones). */
+interface Reading {
+  tsquery: string;
+  configs: string[] | null;
+}
+
+/**
+ * The distinct readings of a query over the configurations present: usually one (an English-only catalog, or
+ * words every language reads alike), which is then matched exactly as a single-language search.
+ */
+function readings(lexicon: Lexicon, perConfig: string[]): Reading[] {
+  const by = new Map<string, string[]>();
+  perConfig.forEach((tsquery, i) => by.set(tsquery, [...(by.get(tsquery) ?? []), lexicon.configs[i]]));
+  return [...by].map(([tsquery, configs]) => ({ tsquery, configs: by.size === 1 ? null : configs }));
+}
+
+function inConfigs(r: Reading, params: Params): string | null {
+  return r.configs ? `p.search_config = ANY(${params.add(r.configs, 'regconfig[]')})` : null;
+}
+
+/**
+ * Rows matching the query as their own language reads it. With several readings, one GIN-indexable condition
+ * on all of them at once (their tsqueries joined with |, as selective to the planner as a single-language
+ * query), and the exact per-language match checked on the rows it finds. `emptyMatches`: a reading with no
+ * lexeme (only stop words in that language) matches every product of its languages, as a stop word does inside
+ * a longer full-text query.
+ */
+function matchReadings(list: Reading[], params: Params, emptyMatches: boolean, loose = false): string {
+  const kept = list.filter((r) => r.tsquery !== '' || emptyMatches);
+  if (kept.length === 0) return 'false';
+  if (kept.some((r) => r.tsquery === '' && !r.configs)) return 'true';
+  const any = () => `p.search @@ ${params.add(kept.map((r) => `(${r.tsquery})`).join(' | '), 'tsquery')}`;
+  // `loose`: the planner multiplies the selectivities of the two conditions below and expects far too few rows;
+  // the condition on all readings alone is a close upper bound. A reading that matches a whole language has no
+  // lexeme to look up: then only the exact condition.
+  const indexable = kept.length > 1 && kept.every((r) => r.tsquery !== '');
+  if (loose && indexable) return any();
+  const arms = kept.map((r) => {
+    if (r.tsquery === '') return inConfigs(r, params)!;
+    const match = `p.search @@ ${params.add(r.tsquery, 'tsquery')}`;
+    const restrict = inConfigs(r, params);
+    return restrict ? `(${match} AND ${restrict})` : match;
+  });
+  if (arms.length === 1) return arms[0];
+  const exact = `(${arms.join(' OR ')})`;
+  return indexable ? `(${any()} AND ${exact})` : exact;
+}
+
+/** ts_rank against the reading of each row's language. */
+function rankReadings(list: Reading[], params: Params): string {
+  const rank = (r: Reading) => (r.tsquery === '' ? '0' : `ts_rank(p.search, ${params.add(r.tsquery, 'tsquery')})`);
+  if (list.length === 1) return rank(list[0]);
+  const arms = list.slice(0, -1).map((r) => `WHEN ${inConfigs(r, params)} THEN ${rank(r)}`);
+  return `CASE ${arms.join(' ')} ELSE ${rank(list.at(-1)!)} END`;
+}
+
+function lexiconOf(plan: SearchPlan): Lexicon {
+  if (!plan.lexicon) throw new Error('A text search needs its lexicon (lexiconQuery) before its SQL is built.');
+  return plan.lexicon;
+}
+
+/**
+ * The text part of the match. FULL_TEXT: websearch syntax ("quoted phrases", -exclusions, or) over the
+ * weighted tsvector, read in the language of each product (stemming per language, accents folded).
+ * FUZZY (when full-text finds almost nothing): every word must match, either as a stemmed lexeme, or, for a word of
+ * 4+ letters that the catalog does not contain, through a lexeme sharing its first 3 letters (accent-folded; a GIN
+ * prefix scan on the same index) whose accent-folded title is similar enough to the folded word (pg_trgm
+ * word_similarity): "sneakrs" finds sneakers, "nabijecla" finds Nabíječka. Typos in the first three letters are
+ * not corrected; that keeps the work to a prefix range of the index instead of a trigram scan of every title.
+ */
+export function textCondition(plan: SearchPlan, mode: MatchMode, params: Params, loose = false): string | null {
   if (mode === 'NONE' || !plan.text) return null;
+  const lexicon = lexiconOf(plan);
   if (mode === 'FULL_TEXT' || plan.words.length === 0) {
-    return `p.search @@ websearch_to_tsquery('english', ${params.add(plan.text)})`;
+    return matchReadings(readings(lexicon, lexicon.full), params, false, loose);
   }
   const fuzzy = new Set(plan.fuzzy ?? correctableWords(plan));
   return plan.words
-    .map((w) => {
-      const word = params.add(w);
-      // A stop word of the English configuration has no lexeme: it matches everything, as in full-text search.
-      const exact = `numnode(plainto_tsquery('english', ${word})) = 0 OR p.search @@ plainto_tsquery('english', ${word})`;
-      if (!fuzzy.has(w)) return `(${exact})`;
+    .map((w, i) => {
+      const exact = matchReadings(readings(lexicon, lexicon.words[i]), params, true, loose);
+      if (!fuzzy.has(w)) return exact;
       const prefix = params.add(`${Array.from(w).slice(0, 3).join('')}:*`);
+      const folded = params.add(lexicon.folded[i] ?? w);
       return (
-        `(${exact} OR (p.search @@ to_tsquery('simple', ${prefix}) ` +
-        `AND word_similarity(${word}, p.title) >= ${WORD_SIMILARITY}))`
+        `(${exact} OR (p.search @@ to_tsquery('unaccent_simple', ${prefix}) ` +
+        `AND word_similarity(${folded}, unaccent(p.title)) >= ${WORD_SIMILARITY}))`
       );
     })
     .join(' AND ');
@@ -280,16 +402,25 @@ export function textCondition(plan: SearchPlan, mode: MatchMode, params: Params)
 
 /** Relevance: ts_rank with weights title A > brand, product type, category B > description C; plus title similarity when fuzzy. */
 export function scoreExpression(plan: SearchPlan, mode: MatchMode, params: Params): string {
+  const lexicon = lexiconOf(plan);
   if (mode === 'FULL_TEXT' || plan.words.length === 0) {
-    return `ts_rank(p.search, websearch_to_tsquery('english', ${params.add(plan.text)}))::float8`;
+    return `(${rankReadings(readings(lexicon, lexicon.full), params)})::float8`;
   }
-  const either = params.add(plan.words.join(' or '));
-  const similarity = plan.words.map((w) => `word_similarity(${params.add(w)}, p.title)`).join(' + ');
-  return `(ts_rank(p.search, websearch_to_tsquery('english', ${either})) + (${similarity}) / ${plan.words.length})::float8`;
+  const similarity = plan.words
+    .map((w, i) => `word_similarity(${params.add(lexicon.folded[i] ?? w)}, unaccent(p.title))`)
+    .join(' + ');
+  return `(${rankReadings(readings(lexicon, lexicon.either), params)} + (${similarity}) / ${plan.words.length})::float8`;
 }
 
-export function baseConditions(plan: SearchPlan, mode: MatchMode, params: Params, candidates = false): string[] {
-  const text = textCondition(plan, mode, params);
+/** `loose`: for the planner's estimate only (see matchReadings). */
+export function baseConditions(
+  plan: SearchPlan,
+  mode: MatchMode,
+  params: Params,
+  candidates = false,
+  loose = false,
+): string[] {
+  const text = textCondition(plan, mode, params, loose);
   const where = filterConditions(plan.filter, params, candidates && text !== null);
   if (text) where.unshift(text);
   // Price sorts list priced products: the sort key must not be NULL for keyset pagination.
@@ -390,17 +521,19 @@ export function pageQuery(plan: SearchPlan, mode: MatchMode, limit: number): Pag
   return { sql, params: params.values, keyCount: 2 };
 }
 
-/** Of these words, those no live product contains (as a stemmed lexeme): the candidates for correction. */
-export function unknownWordsQuery(words: string[]): { sql: string; params: unknown[] } {
-  // One EXISTS per word with the word as a constant: each is a GIN lookup that stops at the first hit.
+/** Of these words (of plan.words), those no live product contains (as a lexeme of its language): the candidates for correction. */
+export function unknownWordsQuery(plan: SearchPlan, words: string[]): { sql: string; params: unknown[] } {
+  const lexicon = lexiconOf(plan);
+  const params = new Params();
+  // One EXISTS per word with the word's readings as constants: each is a GIN lookup that stops at the first hit.
   const sql = words
-    .map(
-      (_w, i) =>
-        `SELECT $${i + 1}::text AS w WHERE NOT EXISTS ` +
-        `(SELECT 1 FROM catalog_product p WHERE p.search @@ plainto_tsquery('english', $${i + 1}::text))`,
-    )
+    .map((w) => {
+      const i = plan.words.indexOf(w);
+      const match = matchReadings(readings(lexicon, lexicon.words[i] ?? []), params, false);
+      return `SELECT ${params.add(w, 'text')} AS w WHERE NOT EXISTS (SELECT 1 FROM catalog_product p WHERE ${match})`;
+    })
     .join(' UNION ALL ');
-  return { sql, params: words };
+  return { sql, params: params.values };
 }
 
 /** How many full-text matches there are, up to `cap` (to decide whether typo-tolerant matching is needed). */
@@ -413,10 +546,10 @@ export function cappedCountQuery(plan: SearchPlan, mode: MatchMode, cap: number)
   };
 }
 
-/** The planner's estimate of the number of matches: no rows are read. */
+/** The planner's estimate of the number of matches (several readings: of the rows matching any): no rows are read. */
 export function explainQuery(plan: SearchPlan, mode: MatchMode): { sql: string; params: unknown[] } {
   const params = new Params();
-  const where = baseConditions(plan, mode, params).join(' AND ') || 'true';
+  const where = baseConditions(plan, mode, params, false, true).join(' AND ') || 'true';
   return { sql: `EXPLAIN (FORMAT JSON) SELECT 1 FROM catalog_product p WHERE ${where}`, params: params.values };
 }
 

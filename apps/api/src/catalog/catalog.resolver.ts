@@ -27,9 +27,9 @@ export class CatalogResolver {
 
   @Query(() => ProductConnection, {
     description:
-      'Searches the live catalog: English full-text search (title first, then brand, product type and category, ' +
-      'then description; stemming; websearch syntax: "phrase", -word, or) with typo tolerance, filters, sorts, ' +
-      'keyset cursors and facets.',
+      'Searches the live catalog: full-text search (title first, then brand, product type and category, ' +
+      "then description; stemming in each product's feed language, accents folded; websearch syntax: " +
+      '"phrase", -word, or) with typo tolerance, filters, sorts, keyset cursors and facets.',
     complexity: cost.connection(DEFAULT_PAGE, SEARCH),
   })
   async products(

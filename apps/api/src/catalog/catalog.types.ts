@@ -59,7 +59,7 @@ registerEnumType(ImageRole, { name: 'ImageRole' });
 registerEnumType(SearchMatchMode, {
   name: 'SearchMatchMode',
   description:
-    'NONE: no query. FULL_TEXT: English full-text search. FUZZY: full-text found (almost) nothing, so words were ' +
+    'NONE: no query. FULL_TEXT: full-text search, in the language of each product. FUZZY: full-text found (almost) nothing, so words were ' +
     'also matched by similarity to titles (typos).',
 });
 
