@@ -117,7 +117,8 @@ describe('images on dead hosts, cancelled and stalled image phases', () => {
         IMAGES_ENABLED: 'true',
         SSRF_ALLOW_HOSTS: '127.0.0.1',
         HTTP_CONNECT_TIMEOUT_MS: '1000',
-        HTTP_READ_TIMEOUT_MS: '300',
+        // Long enough that a loaded machine never times out a loopback image by accident.
+        HTTP_READ_TIMEOUT_MS: '2000',
       },
       { lookup },
     );
