@@ -161,7 +161,8 @@ export class RunImagesService implements OnModuleInit {
   /**
    * A slot of this brand's share of the process's image slots. While the brand holds all of its share, this
    * job runs other brands' waiting image jobs (so it never holds a consumer that another brand could use) or
-   * waits for a slot when there are none. Null when the process stops, or after waiting half the job's expiry (the caller re-queues it).
+   * waits for a slot when there are none. Null when the process stops, or after waiting half the job's
+   * expiry (the caller re-queues it).
    */
   private async enterShare(brandId: string): Promise<(() => void) | null> {
     const since = Date.now();
