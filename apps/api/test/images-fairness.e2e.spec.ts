@@ -160,7 +160,9 @@ describe('image slots are shared fairly between brands', () => {
         IMAGES_ENABLED: 'true',
         SSRF_ALLOW_HOSTS: '127.0.0.1',
         IMAGE_CONCURRENCY: '2',
-        HTTP_READ_TIMEOUT_MS: '5000',
+        // Generous, so that a loaded machine (PGlite shares the event loop) never times A's downloads out.
+        HTTP_CONNECT_TIMEOUT_MS: '60000',
+        HTTP_READ_TIMEOUT_MS: '60000',
         // Long enough that brand A's slow downloads stay stuck for the whole test.
         IMAGE_FETCH_DEADLINE_SECONDS: '600',
       },
