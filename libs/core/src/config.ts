@@ -49,7 +49,14 @@ export interface AppConfig {
   ingest: { maxStoredIssues: number; progressIntervalMs: number };
   catalog: { versionRetention: number };
   http: { allowHosts: string[]; connectTimeoutMs: number; readTimeoutMs: number };
-  images: { enabled: boolean; maxBytes: number; concurrency: number; hostConcurrency: number; maxInputPixels: number };
+  images: {
+    enabled: boolean;
+    maxBytes: number;
+    concurrency: number;
+    hostConcurrency: number;
+    fetchDeadlineSeconds: number;
+    maxInputPixels: number;
+  };
   /** Key for encrypting secrets at rest (store tokens); generated under dataDir when unset. */
   secretKey: string | null;
   shutdownTimeoutMs: number;
@@ -136,11 +143,22 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
   { name: 'HTTP_READ_TIMEOUT_MS', default: '30000', meaning: 'Idle read timeout for feed and image fetches.' },
   { name: 'IMAGES_ENABLED', default: 'true', meaning: 'Fetch and process product images after staging.' },
   { name: 'IMAGE_MAX_BYTES', default: '20971520', meaning: 'Largest image downloaded.' },
-  { name: 'IMAGE_CONCURRENCY', default: '2', meaning: 'Images one process works on at once.' },
+  {
+    name: 'IMAGE_CONCURRENCY',
+    default: '2',
+    meaning:
+      "Images one process works on at once. One brand's runs take at most IMAGE_CONCURRENCY − 1 of them (when it is over 1), so another brand's images never wait behind a slow image host.",
+  },
   {
     name: 'IMAGE_HOST_CONCURRENCY',
     default: '2',
     meaning: "Image downloads one process runs at once from one host, so no brand's image server is hammered.",
+  },
+  {
+    name: 'IMAGE_FETCH_DEADLINE_SECONDS',
+    default: '60',
+    meaning:
+      'Longest one image download may take in total, redirects included; HTTP_READ_TIMEOUT_MS only bounds the wait for each next chunk.',
   },
   { name: 'IMAGE_MAX_INPUT_PIXELS', default: '50000000', meaning: 'Decompression-bomb limit for one image.' },
   {
@@ -291,6 +309,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxBytes: int(env, 'IMAGE_MAX_BYTES', 20 * 1024 * 1024, 1),
       concurrency: int(env, 'IMAGE_CONCURRENCY', 2, 1, 64),
       hostConcurrency: int(env, 'IMAGE_HOST_CONCURRENCY', 2, 1, 64),
+      fetchDeadlineSeconds: int(env, 'IMAGE_FETCH_DEADLINE_SECONDS', 60, 1),
       maxInputPixels: int(env, 'IMAGE_MAX_INPUT_PIXELS', 50_000_000, 1),
     },
     secretKey,

@@ -22,6 +22,8 @@ export interface ImagePipelineOptions {
   maxBytes?: number;
   /** Downloads at once per host; none when absent. */
   limiter?: HostLimiter;
+  /** Total time one download may take (see SafeGetOptions.deadlineMs); none when absent. */
+  deadlineMs?: number;
 }
 
 /** What the previous fetch of this URL returned, to make the next one conditional. */
@@ -120,6 +122,7 @@ export class ImagePipeline {
   private readonly processor: ImageProcessor;
   private readonly maxBytes: number;
   private readonly limiter?: HostLimiter;
+  private readonly deadlineMs?: number;
   /** Images being processed right now, by hash: a second job with the same bytes waits instead of redoing it. */
   private readonly inflight = new Map<string, Promise<{ manifest: ImageManifest; processed: boolean }>>();
 
@@ -129,6 +132,7 @@ export class ImagePipeline {
     this.processor = options.processor ?? new ImageProcessor();
     this.maxBytes = options.maxBytes ?? 20 * 1024 * 1024;
     this.limiter = options.limiter;
+    this.deadlineMs = options.deadlineMs;
   }
 
   /** Throws ImageError for anything wrong with the image or its URL; storage failures propagate as they are. */
@@ -176,6 +180,7 @@ export class ImagePipeline {
       return await this.http.get(url, {
         signal,
         limiter: this.limiter,
+        deadlineMs: this.deadlineMs,
         maxBytes: this.maxBytes,
         headers: { accept: ACCEPT },
         ifNoneMatch: conditional?.etag,

@@ -9,10 +9,8 @@ interface HostQueue {
 /**
  * At most `perHost` requests at once to one host (host[:port]) in this process; the others wait their turn
  * in arrival order. SafeHttpClient holds a slot per hop from connecting until the body is read or dropped.
- *
- * Waiters are kept per key, so fairness between brands (issue 10) can grow here: key slots by brand and
- * host, or pick the next waiter round-robin across brands, without callers changing. A waiter leaves the
- * queue when its signal aborts, so a total per-download deadline only needs to pass a signal.
+ * A waiter leaves the queue when its signal aborts (a cancelled run, or the download's total deadline).
+ * Fairness between brands is decided before a download starts, by the image jobs' share of slots.
  */
 export class HostLimiter {
   private readonly hosts = new Map<string, HostQueue>();

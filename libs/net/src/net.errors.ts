@@ -36,11 +36,16 @@ export class TimeoutError extends NetError {
   readonly host: string;
 
   constructor(
-    readonly phase: 'connect' | 'read',
+    readonly phase: 'connect' | 'read' | 'deadline',
     readonly timeoutMs: number,
     url: string,
   ) {
-    super('TIMEOUT', `${phase === 'connect' ? 'Connecting' : 'Reading'} timed out after ${timeoutMs} ms (${url})`);
+    super(
+      'TIMEOUT',
+      phase === 'deadline'
+        ? `The download timed out: not finished within its ${timeoutMs / 1000} s deadline (${url})`
+        : `${phase === 'connect' ? 'Connecting' : 'Reading'} timed out after ${timeoutMs} ms (${url})`,
+    );
     this.host = hostOf(url);
   }
 }
@@ -144,6 +149,15 @@ export function hostDown(error: unknown): HostDown | null {
       kind: 'REFUSED',
       code: error.code,
       reason: `Connecting to ${error.host} failed with ${error.errno}`,
+    };
+  }
+  if (error instanceof TimeoutError && error.phase === 'deadline') {
+    // A host that trickles every download past the deadline is as useless as one that never answers.
+    return {
+      host: error.host,
+      kind: 'TIMEOUT',
+      code: error.code,
+      reason: `Downloading from ${error.host} timed out: not finished within the ${error.timeoutMs / 1000} s deadline`,
     };
   }
   if (error instanceof TimeoutError) {

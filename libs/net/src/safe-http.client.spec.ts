@@ -272,6 +272,48 @@ describe('SafeHttpClient', () => {
       expect(error.code).toBe('TIMEOUT');
     });
 
+    it('cuts off a body trickled within the read timeout at the total deadline, freeing its host slot', async () => {
+      const closed: string[] = [];
+      const trickle = (path: string, head: boolean) =>
+        server.route(path, (req, res) => {
+          const start = () => {
+            res.writeHead(200, { 'content-type': 'image/jpeg' });
+            return setInterval(() => res.write(Buffer.from([0xff])), 50);
+          };
+          let timer = head ? start() : undefined;
+          // Without a head, the server still trickles: the head itself comes too late.
+          if (!head) setTimeout(() => (timer = start()), 5_000).unref();
+          res.on('close', () => {
+            clearInterval(timer);
+            closed.push(path);
+          });
+          req.on('error', () => undefined);
+        });
+      trickle('/trickle', true);
+      const limiter = new HostLimiter(1);
+      const host = `127.0.0.1:${server.port}`;
+      // Each byte comes well within the read timeout: only the deadline can end this download.
+      const slow = client({ readTimeoutMs: 1_000 });
+      const res = await slow.get(`${server.origin}/trickle`, { deadlineMs: 600, limiter });
+      const error = await failure(buffer(res.body));
+      expect(error).toMatchObject({ code: 'TIMEOUT', phase: 'deadline' });
+      expect(error.message).toMatch(/not finished within its 0.6 s deadline/);
+      expect(hostDown(error)).toMatchObject({ host, kind: 'TIMEOUT' });
+      while (!closed.includes('/trickle')) await new Promise((resolve) => setTimeout(resolve, 20));
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(limiter.active(host)).toBe(0);
+
+      // A deadline that passes before the head comes fails the request itself the same way.
+      trickle('/late-head', false);
+      const early = await failure(slow.get(`${server.origin}/late-head`, { deadlineMs: 300, limiter }));
+      expect(early).toMatchObject({ code: 'TIMEOUT', phase: 'deadline' });
+      expect(limiter.active(host)).toBe(0);
+      // A download that ends in time is not touched by its deadline afterwards.
+      const quick = await slow.get(`${server.origin}/hello`, { deadlineMs: 300 });
+      expect((await buffer(quick.body)).toString()).toBe('hello');
+      await new Promise((resolve) => setTimeout(resolve, 400));
+    });
+
     it('does not count time the consumer spends not reading as a stall', async () => {
       server.route('/quick', (_req, res) => res.end(Buffer.alloc(200_000, 7)));
       const res = await client({ readTimeoutMs: 200 }).get(`${server.origin}/quick`);

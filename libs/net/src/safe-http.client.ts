@@ -47,6 +47,13 @@ export interface SafeGetOptions {
    * dropped, so the caller's downloads never exceed the limiter's count on one host.
    */
   limiter?: HostLimiter;
+  /**
+   * Total time for the whole download, from the first hop until the body is read, redirects included. The
+   * read timeout only bounds the wait for the next chunk, so a server that trickles a byte at a time would
+   * otherwise hold the caller (and its host slot) for as long as it likes. Past it, the request or the body
+   * fails with a TimeoutError of phase 'deadline'.
+   */
+  deadlineMs?: number;
 }
 
 export interface SafeResponse {
@@ -98,6 +105,26 @@ export class SafeHttpClient {
   }
 
   async get(input: string, options: SafeGetOptions = {}): Promise<SafeResponse> {
+    if (!options.deadlineMs) return this.fetch(input, options, options.signal);
+    const deadline = new Deadline(options.deadlineMs, input);
+    const signal = options.signal ? AbortSignal.any([options.signal, deadline.signal]) : deadline.signal;
+    let response: SafeResponse;
+    try {
+      response = await this.fetch(input, options, signal);
+    } catch (error) {
+      deadline.clear();
+      throw deadline.expired ?? error;
+    }
+    if (response.notModified) {
+      deadline.clear();
+      return response;
+    }
+    deadline.onExpire((error) => response.body.destroy(error));
+    response.body.once('close', () => deadline.clear());
+    return response;
+  }
+
+  private async fetch(input: string, options: SafeGetOptions, signal: AbortSignal | undefined): Promise<SafeResponse> {
     const maxBytes = options.maxBytes ?? this.maxBytes;
     const headers: OutgoingHttpHeaders = {
       'user-agent': this.userAgent,
@@ -115,10 +142,10 @@ export class SafeHttpClient {
     for (let redirects = 0; ; redirects++) {
       const target = await this.guard.check(url);
       if (redirects === 0) applyCredentials(target.url, options.basicAuth, headers);
-      const release = options.limiter ? await options.limiter.acquire(target.url.host, options.signal) : () => {};
+      const release = options.limiter ? await options.limiter.acquire(target.url.host, signal) : () => {};
       let res: IncomingMessage;
       try {
-        res = await this.send(target, headers, options.signal);
+        res = await this.send(target, headers, signal);
       } catch (error) {
         release();
         throw error;
@@ -287,6 +314,37 @@ export class SafeHttpClient {
       source.destroy();
     });
     return body;
+  }
+}
+
+/** A download's total deadline: aborts its requests, and fails its body with the TimeoutError once it passes. */
+class Deadline {
+  private readonly controller = new AbortController();
+  private readonly timer: NodeJS.Timeout;
+  private listener: ((error: TimeoutError) => void) | null = null;
+  expired: TimeoutError | null = null;
+
+  constructor(ms: number, url: string) {
+    this.timer = setTimeout(() => {
+      this.expired = new TimeoutError('deadline', ms, url);
+      // The body first, so its reader sees the deadline rather than the connection reset that aborting causes.
+      this.listener?.(this.expired);
+      this.controller.abort(this.expired);
+    }, ms);
+    this.timer.unref();
+  }
+
+  get signal(): AbortSignal {
+    return this.controller.signal;
+  }
+
+  onExpire(listener: (error: TimeoutError) => void): void {
+    this.listener = listener;
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    this.listener = null;
   }
 }
 

@@ -181,11 +181,64 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Queues many jobs of one kind in one statement (a run's image batches: hundreds at once). */
-  async sendMany<P extends object>(definition: JobDefinition<P>, payloads: P[]): Promise<void> {
+  async sendMany<P extends object>(
+    definition: JobDefinition<P>,
+    payloads: P[],
+    options: { startAfterSeconds?: number } = {},
+  ): Promise<void> {
     if (!this.boss) throw new Error('Queue is not started');
     if (payloads.length === 0) return;
+    const startAfter = options.startAfterSeconds === undefined ? undefined : String(options.startAfterSeconds);
     // The queue's own retry and expiry settings apply, as with send().
-    await this.boss.insert(payloads.map((data) => ({ name: definition.name, data })));
+    await this.boss.insert(payloads.map((data) => ({ name: definition.name, data, startAfter })));
+  }
+
+  /**
+   * Takes the next waiting job of a kind whose payload's `field` is none of `except` (in pg-boss's own
+   * order: priority, then age; a retry counts as an attempt), runs it with the kind's handler in the caller's
+   * turn and completes or fails it as a consumer would. False when no such job waits. For a handler whose
+   * own job must wait (a brand over its share of image slots): it does another's work meanwhile instead of
+   * holding a consumer idle while jobs wait behind it.
+   */
+  async runNextExcept(definition: JobDefinition<object>, field: string, except: string[]): Promise<boolean> {
+    const boss = this.boss;
+    const handler = this.handlers.get(definition.name);
+    if (!boss || !handler || this.stopping) return false;
+    const claimed = (await boss.getDb().executeSql(
+      `WITH next AS (
+         SELECT id FROM pgboss.job
+          WHERE name = $1 AND state < 'active' AND start_after < now() AND NOT (data->>$2 = ANY($3::text[]))
+          ORDER BY priority DESC, created_on, id
+          LIMIT 1
+          FOR UPDATE SKIP LOCKED)
+       UPDATE pgboss.job j SET state = 'active', started_on = now(),
+              retry_count = CASE WHEN started_on IS NOT NULL THEN retry_count + 1 ELSE retry_count END
+         FROM next WHERE j.name = $1 AND j.id = next.id
+       RETURNING j.id, j.data, j.retry_count`,
+      [definition.name, field, except],
+    )) as { rows: { id: string; data: object; retry_count: number }[] };
+    const [job] = claimed.rows;
+    if (!job) return false;
+    const run = logContext.run({ jobId: job.id, job: definition.name }, () =>
+      handler(job.data, { id: job.id, name: definition.name, retryCount: job.retry_count }),
+    );
+    this.inFlight.set(job.id, { name: definition.name, done: run.catch(() => undefined) });
+    try {
+      await run;
+      await boss.complete(definition.name, job.id);
+    } catch (error) {
+      this.logger.error({
+        msg: 'job failed',
+        job: definition.name,
+        jobId: job.id,
+        attempt: job.retry_count + 1,
+        err: String((error as Error)?.stack ?? error),
+      });
+      await boss.fail(definition.name, job.id, { message: String((error as Error)?.message ?? error) });
+    } finally {
+      this.inFlight.delete(job.id);
+    }
+    return true;
   }
 
   async cancel(definition: JobDefinition<object>, jobId: string): Promise<void> {

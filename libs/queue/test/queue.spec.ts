@@ -13,19 +13,21 @@ import { createTestDatabase, type TestDatabase } from '@brandshelf/testing';
 
 const PING = defineJob<{ n: number }>('test.ping', { retryDelaySeconds: 0, retryLimit: 3 });
 const PONG = defineJob<{ n: number }>('test.pong');
+const FAIR = defineJob<{ brand: string; n: number }>('test.fair', { retryDelaySeconds: 0, retryLimit: 2 });
 
 async function boot(
   definitions: JobDefinition<object>[],
   providers: unknown[],
   connectionString: string,
   shutdownTimeoutMs = 200,
+  consume = true,
 ) {
   @Module({
     imports: [
       QueueModule.forRoot({
         connectionString,
         definitions,
-        consume: true,
+        consume,
         concurrency: 1,
         shutdownTimeoutMs,
         pollingIntervalSeconds: 0.5,
@@ -74,6 +76,42 @@ describe('typed jobs on pg-boss', () => {
     afterAll(async () => {
       await db?.drop();
     });
+
+    it('runNextExcept runs the oldest waiting job of another brand with its handler, and completes or fails it', async () => {
+      const ran: string[] = [];
+      @Injectable()
+      class Fair {
+        @JobHandler(FAIR) async fair(payload: { brand: string; n: number }): Promise<void> {
+          ran.push(`${payload.brand}${payload.n}`);
+          if (payload.brand === 'C') throw new Error('C is broken');
+        }
+      }
+      // Nothing consumes here, so only runNextExcept takes jobs.
+      const app = await boot([FAIR], [Fair], db.url, 200, false);
+      try {
+        const queue = app.get(QueueService);
+        for (const [brand, n] of [
+          ['A', 1],
+          ['B', 1],
+          ['A', 2],
+          ['B', 2],
+          ['C', 1],
+        ] as const) {
+          await queue.send(FAIR, { brand, n });
+        }
+        expect(await queue.runNextExcept(FAIR, 'brand', ['A'])).toBe(true);
+        expect(ran).toEqual(['B1']);
+        expect(await queue.runNextExcept(FAIR, 'brand', ['A', 'B'])).toBe(true);
+        expect(ran).toEqual(['B1', 'C1']);
+        expect(await queue.liveJobs(FAIR, { brand: 'C' })).toBe(1); // failed, to be retried
+        expect(await queue.liveJobs(FAIR, { brand: 'B', n: 1 })).toBe(0); // completed
+        expect(await queue.runNextExcept(FAIR, 'brand', ['A', 'B', 'C'])).toBe(false);
+        expect(ran).toEqual(['B1', 'C1']);
+        expect(await queue.liveJobs(FAIR, { brand: 'A' })).toBe(2);
+      } finally {
+        await app.close();
+      }
+    }, 60_000);
 
     it('hands a job left unfinished at shutdown to the next worker', async () => {
       let started!: () => void;

@@ -16,6 +16,7 @@ import type { ObjectStorage } from '@brandshelf/storage';
 import type { IssueSummaryEntry } from '../ingestion-run.entity.js';
 import { RUN_STAGED } from '../ingestion.jobs.js';
 import { mergeSummaries } from '../issue.sink.js';
+import { BrandShare } from './brand-share.js';
 import { HostFailures } from './host-failures.js';
 import { IMAGE_BATCH_SIZE, IMAGE_FETCH } from './image.jobs.js';
 
@@ -48,6 +49,7 @@ export class RunImagesService implements OnModuleInit {
   private readonly logger = new Logger('Images');
   private readonly pipeline: ImagePipeline;
   private readonly localRuns = new Map<string, LocalRun>();
+  private readonly share: BrandShare;
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
@@ -65,7 +67,9 @@ export class RunImagesService implements OnModuleInit {
       }),
       maxBytes: config.images.maxBytes,
       limiter: new HostLimiter(config.images.hostConcurrency),
+      deadlineMs: config.images.fetchDeadlineSeconds * 1000,
     });
+    this.share = BrandShare.of(config.images.concurrency);
   }
 
   onModuleInit(): void {
@@ -140,6 +144,42 @@ export class RunImagesService implements OnModuleInit {
       await this.completeIfDone(runId, brandId);
       return;
     }
+    const leave = await this.enterShare(brandId);
+    if (!leave) {
+      if (this.queue.isStopping) throw new Error('The worker shut down before this image job got a slot');
+      // Waited as long as a job may run: handed back to the queue rather than expired and run twice.
+      await this.queue.sendMany(IMAGE_FETCH, [payload], { startAfterSeconds: 1 });
+      return;
+    }
+    try {
+      await this.fetchShared(payload, job);
+    } finally {
+      leave();
+    }
+  }
+
+  /**
+   * A slot of this brand's share of the process's image slots. While the brand holds all of its share, this
+   * job runs other brands' waiting image jobs (so it never holds a consumer that another brand could use) or
+   * waits for a slot when there are none. Null when the process stops, or after waiting half the job's
+   * expiry (the caller re-queues it).
+   */
+  private async enterShare(brandId: string): Promise<(() => void) | null> {
+    const since = Date.now();
+    for (;;) {
+      const leave = this.share.tryEnter(brandId);
+      if (leave) return leave;
+      if (this.queue.isStopping || Date.now() - since > IMAGE_FETCH.options.expireInSeconds * 500) return null;
+      const ran = await this.queue.runNextExcept(IMAGE_FETCH, 'brandId', [brandId, ...this.share.saturated()]);
+      if (!ran) await this.share.waitForRelease(brandId, SHARE_POLL_MS);
+    }
+  }
+
+  private async fetchShared(
+    payload: { runId: string; brandId: string; imageIds: string[] },
+    job?: Pick<JobContext, 'retryCount'>,
+  ): Promise<void> {
+    const { runId, brandId } = payload;
     const work: ImageRow[] = await this.db.query(
       `SELECT s.id, s.url, s.etag, s.last_modified, s.sha256 FROM run_image ri JOIN image_source s ON s.id = ri.image_id
         WHERE ri.run_id = $1 AND ri.image_id = ANY($2::uuid[]) AND ri.state = 'PENDING'`,
@@ -248,11 +288,12 @@ export class RunImagesService implements OnModuleInit {
       else if (local.hosts.failed(down)) await this.failHost(runId, brandId, down);
     }
     // An image settled meanwhile (its host condemned by another worker, the run cancelled) stays settled.
-    await this.db.query(`UPDATE run_image SET state = $3 WHERE run_id = $1 AND image_id = $2 AND state = 'PENDING'`, [
-      runId,
-      image.id,
-      state,
-    ]);
+    await this.db.query(
+      `WITH settled AS (
+         UPDATE run_image SET state = $3 WHERE run_id = $1 AND image_id = $2 AND state = 'PENDING' RETURNING state)
+       ${COUNT_SETTLED}`,
+      [runId, image.id, state],
+    );
   }
 
   /** Fails every image of the run still pending on a condemned host, in one statement, without fetching. */
@@ -274,10 +315,12 @@ export class RunImagesService implements OnModuleInit {
     await this.db.query(
       `WITH settled AS (
          UPDATE run_image SET state = 'FAILED' WHERE run_id = $1 AND image_id = ANY($3::uuid[]) AND state = 'PENDING'
-         RETURNING image_id)
-       UPDATE image_source s SET status = 'FAILED', error_code = 'IMAGE_UNREACHABLE', error_message = $4,
-              size_warning = NULL, updated_at = now()
-         FROM settled WHERE s.id = settled.image_id AND s.brand_id = $2`,
+         RETURNING image_id, state),
+       sources AS (
+         UPDATE image_source s SET status = 'FAILED', error_code = 'IMAGE_UNREACHABLE', error_message = $4,
+                size_warning = NULL, updated_at = now()
+           FROM settled WHERE s.id = settled.image_id AND s.brand_id = $2)
+       ${COUNT_SETTLED}`,
       [runId, brandId, imageIds, message],
     );
   }
@@ -305,14 +348,17 @@ export class RunImagesService implements OnModuleInit {
    */
   async completeIfDone(runId: string, brandId: string): Promise<boolean> {
     const finished = await this.db.transaction(async (manager) => {
-      const pending = await this.refreshCounters(manager, runId);
-      if (pending > 0) {
+      // One probe of the pending-only index, not a count of the run's images: this runs after every batch.
+      const [{ pending }] = await manager.query(
+        `SELECT EXISTS (SELECT 1 FROM run_image WHERE run_id = $1 AND state = 'PENDING') AS pending`,
+        [runId],
+      );
+      if (pending) {
         const [{ cancel }] = await manager.query('SELECT cancel_requested AS cancel FROM ingestion_run WHERE id = $1', [
           runId,
         ]);
         if (!cancel) return null;
         await manager.query(`UPDATE run_image SET state = 'SKIPPED' WHERE run_id = $1 AND state = 'PENDING'`, [runId]);
-        await this.refreshCounters(manager, runId);
       }
       const claimed = await manager.query(
         `UPDATE ingestion_run SET phase = 'DONE', updated_at = now()
@@ -322,6 +368,8 @@ export class RunImagesService implements OnModuleInit {
       );
       const [run] = returnedRows<{ feed_id: string; version_id: string; cancel_requested: boolean }>(claimed);
       if (!run) return null;
+      // Once per run, the counters kept per image are checked against the images themselves.
+      await this.refreshCounters(manager, runId);
       if (run.cancel_requested) {
         await manager.query(`UPDATE ingestion_run SET status = 'CANCELLED', finished_at = now() WHERE id = $1`, [
           runId,
@@ -536,6 +584,19 @@ export interface ImageIssueTotals {
 export const IMAGES_STALL_SECONDS = 120;
 /** A run's entry in this process is dropped after this long without an image of it being worked on. */
 const LOCAL_RUN_IDLE_MS = 30 * 60_000;
+/**
+ * Ends a statement whose CTE `settled` returns the `state` of each image it moved out of PENDING: the run's
+ * counters advance by those, so imagesDone and imagesFailed move per image without recounting the run.
+ */
+const COUNT_SETTLED = `
+  UPDATE ingestion_run SET
+    images_done = images_done + (SELECT count(*) FROM settled WHERE state = 'DONE'),
+    images_failed = images_failed + (SELECT count(*) FROM settled WHERE state = 'FAILED'),
+    images_skipped = images_skipped + (SELECT count(*) FROM settled WHERE state = 'SKIPPED'),
+    updated_at = now()
+  WHERE id = $1 AND EXISTS (SELECT 1 FROM settled)`;
+/** How often a job waiting for its brand's slot looks for other brands' jobs to run meanwhile. */
+const SHARE_POLL_MS = 1000;
 
 interface LocalRun {
   hosts: HostFailures;
