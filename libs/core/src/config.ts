@@ -145,7 +145,7 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
   { name: 'IMAGE_MAX_BYTES', default: '20971520', meaning: 'Largest image downloaded.' },
   {
     name: 'IMAGE_CONCURRENCY',
-    default: '2',
+    default: '3',
     meaning:
       "Images one process works on at once. One brand's runs take at most IMAGE_CONCURRENCY − 1 of them (when it is over 1), so another brand's images never wait behind a slow image host.",
   },
@@ -307,7 +307,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     images: {
       enabled: bool(env, 'IMAGES_ENABLED', true),
       maxBytes: int(env, 'IMAGE_MAX_BYTES', 20 * 1024 * 1024, 1),
-      concurrency: int(env, 'IMAGE_CONCURRENCY', 2, 1, 64),
+      concurrency: int(env, 'IMAGE_CONCURRENCY', 3, 1, 64),
       hostConcurrency: int(env, 'IMAGE_HOST_CONCURRENCY', 2, 1, 64),
       fetchDeadlineSeconds: int(env, 'IMAGE_FETCH_DEADLINE_SECONDS', 60, 1),
       maxInputPixels: int(env, 'IMAGE_MAX_INPUT_PIXELS', 50_000_000, 1),
