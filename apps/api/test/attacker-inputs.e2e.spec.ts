@@ -1,0 +1,105 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
+import { createApi } from '../src/create-api.js';
+
+/** The errors of one subscription, whether sent as an `error` message or as errors of a `next` result. */
+async function subscriptionErrors(
+  api: TestApi,
+  key: string | null,
+  query: string,
+  variables: Record<string, unknown>,
+): Promise<{ message: string; extensions?: { code?: string } }[]> {
+  const client = createClient({
+    url: api.url.replace('http', 'ws') + '/graphql',
+    webSocketImpl: WebSocket,
+    connectionParams: key ? { authorization: `Bearer ${key}` } : {},
+    retryAttempts: 0,
+  });
+  try {
+    return await new Promise((resolve, reject) => {
+      client.subscribe(
+        { query, variables },
+        {
+          next: (msg) => (msg.errors ? resolve(msg.errors as never) : undefined),
+          error: (errors) => (Array.isArray(errors) ? resolve(errors) : reject(errors)),
+          complete: () => resolve([]),
+        },
+      );
+    });
+  } finally {
+    await client.dispose();
+  }
+}
+
+const PROGRESS = 'subscription($id: ID!) { ingestionRunProgress(runId: $id) { status } }';
+
+describe('inputs a careful attacker sends (e2e)', () => {
+  let api: TestApi;
+  let key: string;
+
+  beforeAll(async () => {
+    api = await startTestApi(createApi);
+    ({ apiKey: key } = await registerBrand(api, 'Attacker'));
+  }, 120_000);
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  describe('a NUL character in a string argument is BAD_USER_INPUT, never a 500', () => {
+    it('in a search query, as a variable and as a literal', async () => {
+      const asVariable = await api.gql('query($q: String) { products(query: $q, first: 1) { totalCount } }', {
+        q: 'boot\u0000s',
+      });
+      expect(asVariable.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+      expect(asVariable.errors?.[0].message).toContain('$q');
+      const asLiteral = await api.gql('{ products(query: "boot\\u0000s", first: 1) { totalCount } }');
+      expect(asLiteral.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+      expect(asLiteral.errors?.[0].message).toContain('argument "query"');
+    });
+
+    it('in a feed name nested in an input object, and nothing is created', async () => {
+      const res = await api.gql(
+        'mutation($input: CreateFeedInput!) { createFeed(input: $input) { id } }',
+        { input: { name: 'Main\u0000catalog', source: 'UPLOAD', format: 'AUTO' } },
+        key,
+      );
+      expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+      const feeds = await api.gqlOk<{ feeds: unknown[] }>('{ feeds { id } }', {}, key);
+      expect(feeds.feeds).toEqual([]);
+    });
+
+    it('in a subscription argument', async () => {
+      const errors = await subscriptionErrors(api, key, PROGRESS, { id: 'x\u0000' });
+      expect(errors.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    });
+  });
+
+  describe('subscription errors carry the same codes as queries', () => {
+    it('NOT_FOUND for a run that does not exist', async () => {
+      const errors = await subscriptionErrors(api, key, PROGRESS, { id: '00000000-0000-4000-8000-000000000000' });
+      expect(errors.map((e) => e.extensions?.code)).toEqual(['NOT_FOUND']);
+    });
+
+    it('UNAUTHENTICATED without a key', async () => {
+      const errors = await subscriptionErrors(api, null, PROGRESS, { id: '00000000-0000-4000-8000-000000000000' });
+      expect(errors.map((e) => e.extensions?.code)).toEqual(['UNAUTHENTICATED']);
+    });
+
+    it('GRAPHQL_VALIDATION_FAILED, GRAPHQL_PARSE_FAILED and BAD_USER_INPUT for bad requests', async () => {
+      const unknownField = await subscriptionErrors(
+        api,
+        key,
+        'subscription($id: ID!) { ingestionRunProgress(runId: $id) { nope } }',
+        { id: 'x' },
+      );
+      expect(unknownField.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+      const syntax = await subscriptionErrors(api, key, 'subscription { ingestionRunProgress(', {});
+      expect(syntax.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_PARSE_FAILED']);
+      const missingVariable = await subscriptionErrors(api, key, PROGRESS, {});
+      expect(missingVariable.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    });
+  });
+});
