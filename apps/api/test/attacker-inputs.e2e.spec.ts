@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
+import { spreadsheetSafe } from '@brandshelf/ingestion';
+import { createFeed, ingest, registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
 /** The errors of one subscription, whether sent as an `error` message or as errors of a `next` result. */
@@ -74,6 +75,51 @@ describe('inputs a careful attacker sends (e2e)', () => {
     it('in a subscription argument', async () => {
       const errors = await subscriptionErrors(api, key, PROGRESS, { id: 'x\u0000' });
       expect(errors.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+    });
+  });
+
+  describe('issues.csv defuses every formula a spreadsheet would run', () => {
+    const LOOK_ALIKES = [
+      '\uff1dHYPERLINK("https://evil.example")', // full-width =
+      '\uff0b1', // full-width +
+      '\uff0d1', // full-width -
+      '\uff20SUM(A1)', // full-width @
+      '\ufe66cmd', // small form =
+      '\u22121', // minus sign
+      ' =1+1', // leading blank
+      '\u3000=1+1', // ideographic space
+      '\u00a0+1', // no-break space
+      '"=1+1', // leading quote
+      '\n=1+1', // line feed first
+    ];
+
+    it('prefixes look-alike starters and blank/quote tricks with an apostrophe, leaves plain text alone', async () => {
+      const values = [...LOOK_ALIKES, '12.50', 'a-b', 'Acme \uff1d', ''];
+      const rows: { v: string }[] = await api.runtime.dataSource.query(
+        `SELECT ${spreadsheetSafe('v')} AS v FROM unnest($1::text[]) WITH ORDINALITY AS t(v, n) ORDER BY n`,
+        [values],
+      );
+      expect(rows.map((r) => r.v)).toEqual([...LOOK_ALIKES.map((v) => `'${v}`), '12.50', 'a-b', 'Acme \uff1d', '']);
+    });
+
+    it('in the file a brand downloads', async () => {
+      const feedId = await createFeed(api, key, { name: 'Formulas', defaultCurrency: 'USD' });
+      const header = 'id,title,description,link,image_link,availability,price,brand,mpn,condition';
+      const line = (id: string, price: string) =>
+        `${id},Shoe ${id},A shoe.,https://shop.example/${id},https://img.example/${id}.jpg,in stock,"${price}",Acme,M-${id},new`;
+      const run = await ingest(
+        api,
+        key,
+        feedId,
+        [header, line('F1', '\uff1dHYPERLINK(1)'), line('F2', '\uff20SUM(A1)')].join('\n'),
+      );
+      const res = await fetch(`${api.url}/runs/${run.id}/issues.csv`, { headers: { authorization: `Bearer ${key}` } });
+      const text = await res.text();
+      expect(text).toContain(`'\uff1dHYPERLINK(1)`);
+      expect(text).toContain(`'\uff20SUM(A1)`);
+      // No cell of the file starts a formula, however its value is quoted by the CSV.
+      const cells = text.split(/,|\n/).map((cell) => cell.replace(/^"+/, ''));
+      expect(cells.filter((cell) => /^[\uff1d\uff20]/.test(cell))).toEqual([]);
     });
   });
 
