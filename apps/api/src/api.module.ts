@@ -13,6 +13,7 @@ import { AuthGuard } from './graphql/auth.guard.js';
 import { formatGraphQLError, formatSubscriptionError } from './graphql/format-error.js';
 import { nulError, nulGuardPlugin, nulInOperation } from './graphql/nul-guard.js';
 import { queryLimits } from './graphql/query-limits.js';
+import { introspectionRefusal, withoutSuggestion } from './graphql/schema-exposure.js';
 import type { CallerContext } from './graphql/request-context.decorator.js';
 import { RESOLVERS } from './graphql/schema.js';
 import { HealthController } from './http/health.controller.js';
@@ -65,16 +66,24 @@ export class ApiModule implements NestModule {
             autoSchemaFile: true,
             sortSchema: true,
             playground: false,
-            introspection: true,
-            plugins: [ApolloServerPluginLandingPageLocalDefault({ embed: true }), limits.plugin, nulGuardPlugin],
+            introspection: config.graphql.introspection,
+            hideSchemaDetailsFromClientErrors: !config.graphql.fieldSuggestions,
+            plugins: [
+              ...(config.graphql.ide ? [ApolloServerPluginLandingPageLocalDefault({ embed: true })] : []),
+              limits.plugin,
+              nulGuardPlugin,
+            ],
             validationRules: limits.validationRules,
             formatError: formatGraphQLError,
             subscriptions: {
               'graphql-ws': {
                 onSubscribe: (ctx: unknown, id: string, payload: Parameters<typeof limits.onSubscribe>[2]) => {
                   const refused = limits.onSubscribe(ctx, id, payload);
-                  if (refused) return refused;
-                  const where = nulInOperation(parse(payload.query), payload.variables);
+                  if (refused) return config.graphql.fieldSuggestions ? refused : refused.map(withoutSuggestion);
+                  const document = parse(payload.query);
+                  const introspection = config.graphql.introspection ? null : introspectionRefusal(document);
+                  if (introspection) return [introspection];
+                  const where = nulInOperation(document, payload.variables);
                   return where ? [nulError(where)] : undefined;
                 },
                 onConnect: async (ctx: { connectionParams?: Record<string, unknown>; extra: unknown }) => {

@@ -148,4 +148,45 @@ describe('inputs a careful attacker sends (e2e)', () => {
       expect(missingVariable.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     });
   });
+
+  describe('schema exposure follows the settings (IDE, introspection, suggestions)', () => {
+    const INTROSPECT = '{ __schema { queryType { name } } }';
+    const MISSPELT = '{ brandz { id } }';
+    const ide = async (target: TestApi) =>
+      fetch(`${target.url}/graphql`, { headers: { accept: 'text/html' } }).then(async (res) => ({
+        html: (res.headers.get('content-type') ?? '').includes('text/html'),
+        body: await res.text(),
+      }));
+
+    it('are on outside production', async () => {
+      expect((await api.gqlOk<{ __schema: unknown }>(INTROSPECT)).__schema).toEqual({ queryType: { name: 'Query' } });
+      expect((await api.gql(MISSPELT)).errors?.[0].message).toContain('Did you mean "brands"?');
+      expect((await ide(api)).html).toBe(true);
+    });
+
+    it('are off by default with NODE_ENV=production, over HTTP and WebSocket', async () => {
+      const prod = await startTestApi(createApi, { NODE_ENV: 'production' });
+      try {
+        const introspection = await prod.gql(INTROSPECT);
+        expect(introspection.data ?? null).toBeNull();
+        expect(introspection.errors?.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+        const misspelt = await prod.gql(MISSPELT);
+        expect(misspelt.errors?.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+        expect(misspelt.errors?.[0].message).toContain('"brandz"');
+        expect(misspelt.errors?.[0].message).not.toContain('Did you mean');
+        const page = await ide(prod);
+        expect(page.html).toBe(false);
+        expect(page.body).not.toMatch(/<html/i);
+        // graphql-ws runs queries too, past Apollo: the same refusals there.
+        const overWs = await subscriptionErrors(prod, null, INTROSPECT, {});
+        expect(overWs.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+        const misspeltWs = await subscriptionErrors(prod, null, MISSPELT, {});
+        expect(misspeltWs[0].message).not.toContain('Did you mean');
+        // The public API itself still answers.
+        expect((await prod.gqlOk<{ brands: unknown[] }>('{ brands { id } }')).brands).toEqual([]);
+      } finally {
+        await prod.close();
+      }
+    });
+  });
 });
