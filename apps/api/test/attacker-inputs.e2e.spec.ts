@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { spreadsheetSafe } from '@brandshelf/ingestion';
-import { createFeed, ingest, registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
+import { createFeed, ingest, registerBrand, startTestApi, uploadFeed, type TestApi } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
 /** The errors of one subscription, whether sent as an `error` message or as errors of a `next` result. */
@@ -70,6 +70,19 @@ describe('inputs a careful attacker sends (e2e)', () => {
       expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
       const feeds = await api.gqlOk<{ feeds: unknown[] }>('{ feeds { id } }', {}, key);
       expect(feeds.feeds).toEqual([]);
+    });
+
+    it('in the file name of an upload, and no run is recorded', async () => {
+      const feedId = await createFeed(api, key, { name: 'Uploads' });
+      const res = await uploadFeed(api, key, feedId, 'id,title\n1,a\n', '?filename=feed%00.csv');
+      expect(res.status).toBe(400);
+      expect(res.json).toMatchObject({ code: 'BAD_USER_INPUT' });
+      const runs = await api.gqlOk<{ feed: { runs: unknown[] } }>(
+        'query($id: ID!) { feed(id: $id) { runs { id } } }',
+        { id: feedId },
+        key,
+      );
+      expect(runs.feed.runs).toEqual([]);
     });
 
     it('in a subscription argument', async () => {
