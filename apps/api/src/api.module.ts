@@ -1,16 +1,19 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
-import type { ExecutionResult } from 'graphql';
+import { parse, type ExecutionResult, type GraphQLError } from 'graphql';
+import type { ServerOptions } from 'graphql-ws';
 import { AccountsModule, AccountsService } from '@brandshelf/accounts';
 import { AppError, newId, type RequestContext } from '@brandshelf/core';
 import { PlatformModule, type Runtime } from '@brandshelf/runtime';
 import { SearchModule } from '@brandshelf/search';
 import { ShopifyWebhooksController } from './shopify/shopify-webhooks.controller.js';
 import { AuthGuard } from './graphql/auth.guard.js';
-import { formatGraphQLError } from './graphql/format-error.js';
+import { formatGraphQLError, formatSubscriptionError } from './graphql/format-error.js';
 import { graphiqlLandingPage } from './graphql/graphiql.js';
+import { nulError, nulGuardPlugin, nulInOperation } from './graphql/nul-guard.js';
 import { queryLimits } from './graphql/query-limits.js';
+import { introspectionRefusal, withoutSuggestion } from './graphql/schema-exposure.js';
 import type { CallerContext } from './graphql/request-context.decorator.js';
 import { RESOLVERS } from './graphql/schema.js';
 import { HealthController } from './http/health.controller.js';
@@ -39,6 +42,11 @@ async function wsCaller(
   }
 }
 
+/** Nest's option type omits graphql-ws's `onError`, which it passes through all the same. */
+const SUBSCRIPTION_ERRORS: Pick<ServerOptions, 'onError'> = {
+  onError: (_ctx, _id, _payload, errors: readonly GraphQLError[]) => errors.map(formatSubscriptionError),
+};
+
 @Module({})
 export class ApiModule implements NestModule {
   static forRuntime(runtime: Runtime): DynamicModule {
@@ -58,23 +66,35 @@ export class ApiModule implements NestModule {
             autoSchemaFile: true,
             sortSchema: true,
             playground: false,
-            introspection: true,
-            // GraphiQL served from node_modules: Apollo's own landing page loads from a CDN.
-            plugins: [graphiqlLandingPage(), limits.plugin],
+            introspection: config.graphql.introspection,
+            hideSchemaDetailsFromClientErrors: !config.graphql.fieldSuggestions,
+            plugins: [
+              // GraphiQL served from node_modules: Apollo's own landing page loads from a CDN.
+              ...(config.graphql.ide ? [graphiqlLandingPage()] : []),
+              limits.plugin,
+              nulGuardPlugin,
+            ],
             validationRules: limits.validationRules,
             formatError: formatGraphQLError,
             subscriptions: {
               'graphql-ws': {
-                onSubscribe: limits.onSubscribe,
+                onSubscribe: (ctx: unknown, id: string, payload: Parameters<typeof limits.onSubscribe>[2]) => {
+                  const refused = limits.onSubscribe(ctx, id, payload);
+                  if (refused) return config.graphql.fieldSuggestions ? refused : refused.map(withoutSuggestion);
+                  const document = parse(payload.query);
+                  const introspection = config.graphql.introspection ? null : introspectionRefusal(document);
+                  if (introspection) return [introspection];
+                  const where = nulInOperation(document, payload.variables);
+                  return where ? [nulError(where)] : undefined;
+                },
                 onConnect: async (ctx: { connectionParams?: Record<string, unknown>; extra: unknown }) => {
                   (ctx.extra as WsExtra).caller = await wsCaller(accounts, ctx.connectionParams);
                   return true;
                 },
-                // Subscription results bypass Apollo's formatError; give them the same codes.
+                // Subscription results and errors bypass Apollo's formatError; give them the same codes.
                 onNext: (_ctx: unknown, _id: string, _payload: unknown, _args: unknown, result: ExecutionResult) =>
-                  result.errors?.length
-                    ? { ...result, errors: result.errors.map((e) => formatGraphQLError(e.toJSON(), e)) }
-                    : undefined,
+                  result.errors?.length ? { ...result, errors: result.errors.map(formatSubscriptionError) } : undefined,
+                ...SUBSCRIPTION_ERRORS,
               },
             },
             context: ({ req, extra }: { req?: ContextualRequest; extra?: WsExtra }): CallerContext =>

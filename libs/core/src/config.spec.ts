@@ -11,6 +11,18 @@ describe('loadConfig', () => {
     expect(config.uploads.maxBytes).toBe(2 * 1024 ** 3);
   });
 
+  it('turns introspection, field suggestions and the IDE off in production unless set, on elsewhere', () => {
+    const off = { introspection: false, fieldSuggestions: false, ide: false };
+    const on = { introspection: true, fieldSuggestions: true, ide: true };
+    expect(loadConfig({ NODE_ENV: 'production' }).graphql).toMatchObject(off);
+    expect(loadConfig({}).graphql).toMatchObject(on);
+    expect(loadConfig({ NODE_ENV: 'test' }).graphql).toMatchObject(on);
+    expect(
+      loadConfig({ NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', GRAPHQL_IDE: 'on' }).graphql,
+    ).toMatchObject({ introspection: true, fieldSuggestions: false, ide: true });
+    expect(loadConfig({ GRAPHQL_FIELD_SUGGESTIONS: 'false' }).graphql.fieldSuggestions).toBe(false);
+  });
+
   it('runs no workers in the API by default with a real database', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/brandshelf' });
     expect(config.runWorkers).toBe(false);

@@ -32,7 +32,15 @@ export interface AppConfig {
   workerConcurrency: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   publicBaseUrl: string;
-  graphql: { maxDepth: number; maxComplexity: number; maxAliases: number };
+  graphql: {
+    maxDepth: number;
+    maxComplexity: number;
+    maxAliases: number;
+    /** Schema introspection, "Did you mean …" suggestions and the IDE page: on by default except in production. */
+    introspection: boolean;
+    fieldSuggestions: boolean;
+    ide: boolean;
+  };
   storage: {
     driver: StorageDriver;
     s3: {
@@ -97,6 +105,21 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
       'repeats, 100 per search or aggregate query (see Errors).',
   },
   { name: 'GRAPHQL_MAX_ALIASES', default: '100', meaning: 'Most aliased fields one GraphQL operation may use.' },
+  {
+    name: 'GRAPHQL_INTROSPECTION',
+    default: 'false in production, else true',
+    meaning: 'Answer schema introspection (`__schema`, `__type`) over HTTP and WebSocket.',
+  },
+  {
+    name: 'GRAPHQL_FIELD_SUGGESTIONS',
+    default: 'false in production, else true',
+    meaning: 'Name similar fields and types ("Did you mean …") in validation errors.',
+  },
+  {
+    name: 'GRAPHQL_IDE',
+    default: 'false in production, else true',
+    meaning: 'Serve the GraphQL IDE at /graphql to browsers.',
+  },
   {
     name: 'STORAGE_DRIVER',
     default: 'local (s3 when S3_BUCKET is set)',
@@ -261,8 +284,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const secretKey = str(env, 'SECRET_KEY');
   if (secretKey !== null && secretKey.length < 32)
     throw new ConfigError('SECRET_KEY', 'must be at least 32 characters');
+  const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
+  // What tells a stranger about the schema is for developers: off in production unless asked for.
+  const exposed = nodeEnv !== 'production';
   return {
-    env: oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development'),
+    env: nodeEnv,
     host: str(env, 'HOST') ?? '0.0.0.0',
     port,
     dataDir: resolve(str(env, 'DATA_DIR') ?? './data'),
@@ -277,6 +303,9 @@ export function loadConfig(env: Env = process.env): AppConfig {
       maxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 10, 2, 100),
       maxComplexity: int(env, 'GRAPHQL_MAX_COMPLEXITY', 10_000, 10),
       maxAliases: int(env, 'GRAPHQL_MAX_ALIASES', 100, 0),
+      introspection: bool(env, 'GRAPHQL_INTROSPECTION', exposed),
+      fieldSuggestions: bool(env, 'GRAPHQL_FIELD_SUGGESTIONS', exposed),
+      ide: bool(env, 'GRAPHQL_IDE', exposed),
     },
     storage: {
       driver,

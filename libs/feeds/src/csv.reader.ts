@@ -1,6 +1,6 @@
 import { HeaderTable } from './column.planner.js';
 import type { CsvDialectReader } from './csv.dialect.js';
-import { CsvTokenizer, type CsvRecord } from './csv.tokenizer.js';
+import { CsvTokenizer, MAX_CSV_COLUMNS, type CsvRecord } from './csv.tokenizer.js';
 import { csvDialectDefinition, detectDialect } from './dialect.detector.js';
 import type { FeedEventQueue } from './feed-event.queue.js';
 import { readerIssue } from './feed.issues.js';
@@ -101,7 +101,9 @@ export class CsvFeedReader implements FeedTextReader {
           'ERROR',
           'RECORD_TOO_LARGE',
           record.line,
-          `The row is larger than ${this.setup.limits.maxRecordBytes} bytes, so it was not read.`,
+          record.cellCount > MAX_CSV_COLUMNS
+            ? `The row has ${record.cellCount} columns, more than the ${MAX_CSV_COLUMNS} a row may have, so it was not read.`
+            : `The row is larger than ${this.setup.limits.maxRecordBytes} bytes, so it was not read.`,
           'Shorten the row (long descriptions or image lists), or check for an unclosed quote that runs rows together.',
         ),
       );
@@ -140,7 +142,24 @@ export class CsvFeedReader implements FeedTextReader {
   }
 
   private readHeader(record: CsvRecord): void {
-    if (record.tooLarge || isBlankRecord(record.cells)) return;
+    if (record.tooLarge) {
+      // Skipping it would make every later row a header candidate too, and the run would say EMPTY_FEED.
+      if (record.cellCount > MAX_CSV_COLUMNS) {
+        throw new FeedReadError(
+          'TOO_MANY_COLUMNS',
+          `The header row (line ${record.line}) has ${record.cellCount} columns; a feed may have at most ${MAX_CSV_COLUMNS}.`,
+          `Keep one column per product attribute (a feed needs a few dozen), and check that the delimiter ("${printable(this.setup.delimiter)}") is the one the file uses.`,
+          record.line,
+        );
+      }
+      throw new FeedReadError(
+        'HEADER_TOO_LARGE',
+        `The header row (line ${record.line}) is larger than ${this.setup.limits.maxRecordBytes} bytes.`,
+        'Check that the first line is a header of column names, and that no quote opened there runs on through the file.',
+        record.line,
+      );
+    }
+    if (isBlankRecord(record.cells)) return;
     const headers = record.cells.map((cell, index) => (index === 0 ? cell.replace(/^\uFEFF/, '') : cell).trim());
     const dialectName = detectDialect(headers);
     const definition = csvDialectDefinition(dialectName, headers, {

@@ -13,8 +13,11 @@ const AFTER_QUOTE = 4;
 /** Only blanks so far in this cell: an opening quote may still follow. */
 const LEADING_BLANKS = 5;
 
-/** Cells kept per record; past this a record is surely garbage and only counted. */
-const MAX_CELLS = 100_000;
+/**
+ * Columns a record may have; past this it is surely no product feed (exports have a few hundred at most), so
+ * the record is only counted: a header that wide fails the run with TOO_MANY_COLUMNS.
+ */
+export const MAX_CSV_COLUMNS = 10_000;
 
 export interface CsvRecord {
   cells: string[];
@@ -227,7 +230,7 @@ export class CsvTokenizer {
     this.field = '';
     this.dropField = false;
     this.cellCount++;
-    if (this.tooLarge || this.cellCount > MAX_CELLS) {
+    if (this.tooLarge || this.cellCount > MAX_CSV_COLUMNS) {
       this.tooLarge = true;
       return;
     }

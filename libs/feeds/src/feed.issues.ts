@@ -6,6 +6,7 @@ export type ReaderIssueCode =
   | 'RAGGED_ROW'
   | 'CELL_TOO_LARGE'
   | 'RECORD_TOO_LARGE'
+  | 'XML_TOO_DEEP'
   | 'NO_ITEMS'
   | 'DUPLICATE_COLUMN'
   | 'DUPLICATE_ELEMENT'

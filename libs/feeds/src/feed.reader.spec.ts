@@ -2,6 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { readdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { chunked, readAll, sample, SAMPLES_DIR } from './__fixtures__/read-feed.fixture.js';
+import { MAX_CSV_COLUMNS } from './csv.tokenizer.js';
 import { readFeed } from './feed.reader.js';
 
 const HEADER = 'id,title,price,link';
@@ -198,6 +199,29 @@ describe('readFeed: CSV records', () => {
     const result = await readAll(csv, { maxRecordBytes: 30 });
     expect(result.items.map((item) => item.fields.id)).toEqual(['A']);
     expect(result.issues).toEqual([expect.objectContaining({ code: 'RECORD_TOO_LARGE', row: 3 })]);
+  });
+
+  it('fails a 100,000-column file with TOO_MANY_COLUMNS naming the limit, not EMPTY_FEED', async () => {
+    const columns = 100_000;
+    // Streamed in pieces: a header of 100,000 names, then rows as wide.
+    async function* wide(): AsyncGenerator<Buffer> {
+      for (let line = 0; line < 3; line++) {
+        for (let c = 0; c < columns; c += 1000) {
+          const names = Array.from({ length: 1000 }, (_, i) => (line ? `v${c + i}` : `col${c + i}`));
+          yield Buffer.from((c ? ',' : '') + names.join(','));
+        }
+        yield Buffer.from('\n');
+      }
+    }
+    const result = await readAll(Readable.from(wide()));
+    expect(result.error).toMatchObject({ code: 'TOO_MANY_COLUMNS', row: 1 });
+    expect(result.error?.message).toContain(`${columns} columns`);
+    expect(result.error?.message).toContain(`at most ${MAX_CSV_COLUMNS}`);
+    // At the limit the header is read.
+    const atLimit = Array.from({ length: MAX_CSV_COLUMNS }, (_, i) => (i ? `c${i}` : 'id')).join(',');
+    const ok = await readAll(`${atLimit}\nA${','.repeat(MAX_CSV_COLUMNS - 1)}\n`);
+    expect(ok.error).toBeNull();
+    expect(ok.meta?.headers).toHaveLength(MAX_CSV_COLUMNS);
   });
 
   it('fails on an empty file and warns on a header-only file', async () => {

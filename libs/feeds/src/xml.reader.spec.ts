@@ -1,4 +1,6 @@
+import { Readable } from 'node:stream';
 import { itemById, readAll, sample } from './__fixtures__/read-feed.fixture.js';
+import { MAX_XML_ITEM_DEPTH } from './xml.reader.js';
 
 const RSS_HEAD =
   '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0">\n<channel>\n<title>Shop</title>\n';
@@ -266,6 +268,46 @@ describe('XML feeds: hand-made', () => {
       ['CELL_TOO_LARGE', 'ERROR', 1, 'description'],
       ['CELL_TOO_LARGE', 'ERROR', 2, 'description'],
     ]);
+  });
+
+  it(`reads an item nested ${MAX_XML_ITEM_DEPTH} levels deep, the deepest path as a custom attribute`, async () => {
+    const levels = Array.from({ length: MAX_XML_ITEM_DEPTH - 1 }, (_, i) => `l${i + 1}`);
+    const nested = `${levels.map((l) => `<${l}>`).join('')}<leaf>v</leaf>${[...levels]
+      .reverse()
+      .map((l) => `</${l}>`)
+      .join('')}`;
+    const result = await readAll(rss([`<g:id>ok</g:id>${nested}`]));
+    expect(result.issues).toEqual([]);
+    expect(itemById(result, 'ok').fields[`custom:${levels.join('.')}.leaf`]).toBe('v');
+  });
+
+  it('rejects an item nested 100,000 deep (streamed) with XML_TOO_DEEP and reads the items around it', async () => {
+    const depth = 100_000;
+    // The deep item is generated chunk by chunk, never as one string: about 1.4 MB of XML.
+    async function* deepFeed(): AsyncGenerator<Buffer> {
+      yield Buffer.from(`${RSS_HEAD}<item><g:id>before</g:id></item>\n<item><g:id>deep</g:id>`);
+      for (let done = 0; done < depth; done += 1000) yield Buffer.from('<a>'.repeat(1000));
+      yield Buffer.from('<g:title>lost</g:title>');
+      for (let done = 0; done < depth; done += 1000) yield Buffer.from('</a>'.repeat(1000));
+      yield Buffer.from(`</item>\n<item><g:id>after</g:id></item>\n${RSS_TAIL}`);
+    }
+    const result = await readAll(Readable.from(deepFeed()));
+    expect(result.error).toBeNull();
+    expect(result.items.map((item) => [item.row, item.fields.id])).toEqual([
+      [1, 'before'],
+      [3, 'after'],
+    ]);
+    expect(result.issues).toEqual([
+      expect.objectContaining({
+        code: 'XML_TOO_DEEP',
+        severity: 'ERROR',
+        row: 2,
+        value: Array(MAX_XML_ITEM_DEPTH).fill('a').join('.'),
+      }),
+    ]);
+    expect(result.issues[0].message).toContain(`more than ${MAX_XML_ITEM_DEPTH} levels`);
+    // Every row accounted for: the deep item is a row-level ERROR, not a silent drop.
+    expect(result.rowsRead).toBe(3);
   });
 
   it('warns when there are no items', async () => {

@@ -17,6 +17,13 @@ const KNOWN_ITEM_ELEMENTS = new Set(['item', 'entry', 'product', 'offer', 'shopi
 const GOOGLE_PRIORITY = 1;
 const PLAIN_PRIORITY = 0;
 
+/**
+ * Deepest element nesting read inside an item (its direct children are level 1). Product attributes need
+ * two or three levels (`<g:shipping><g:country>`); a deeper item is rejected with `XML_TOO_DEEP`, and its
+ * deeper elements are walked without building paths, so a hostile nesting costs linear time.
+ */
+export const MAX_XML_ITEM_DEPTH = 32;
+
 interface FieldTarget {
   attribute: string;
   priority: number;
@@ -51,7 +58,11 @@ interface ItemState {
   fields: ItemFields;
   priorities: Map<string, number>;
   size: number;
-  rejection: { code: 'CELL_TOO_LARGE' | 'RECORD_TOO_LARGE'; attribute: string | null; value: string } | null;
+  rejection: {
+    code: 'CELL_TOO_LARGE' | 'RECORD_TOO_LARGE' | 'XML_TOO_DEEP';
+    attribute: string | null;
+    value: string;
+  } | null;
   ampersands: number;
   ampersandAttribute: string | null;
   duplicates: { attribute: string; value: string }[];
@@ -168,6 +179,15 @@ export class XmlFeedReader implements FeedTextReader {
       const parent = this.stack[depth - 1];
       parent.hasChild = true;
       item.hasChildElements = true;
+      if (depth - item.depth > MAX_XML_ITEM_DEPTH) {
+        // Too deep: no path, so no text or value is kept below here (and nothing is concatenated per level).
+        if (item.rejection?.code !== 'XML_TOO_DEEP') {
+          item.rejection = { code: 'XML_TOO_DEEP', attribute: null, value: parent.path ?? '' };
+          item.fields = {};
+        }
+        this.stack.push(this.frame(name, null, null));
+        return;
+      }
       const google = this.isGoogle(name);
       const part = google ? local : name;
       const frame = this.frame(name, parent.path === null ? part : `${parent.path}.${part}`, attributes);
@@ -291,6 +311,19 @@ export class XmlFeedReader implements FeedTextReader {
     const id = typeof fields.id === 'string' ? fields.id : null;
     if (item.rejection) {
       const { code, attribute, value } = item.rejection;
+      if (code === 'XML_TOO_DEEP') {
+        this.queue.issue(
+          readerIssue(
+            'ERROR',
+            code,
+            row,
+            `The item nests elements more than ${MAX_XML_ITEM_DEPTH} levels deep, so it was not read.`,
+            `Flatten the item to at most ${MAX_XML_ITEM_DEPTH} levels below <${item.name}>: product attributes need two or three (<g:shipping><g:country>); the value shows the path where the limit was passed.`,
+            { attribute, value },
+          ),
+        );
+        return;
+      }
       const limit = code === 'CELL_TOO_LARGE' ? this.setup.limits.maxCellBytes : this.setup.limits.maxRecordBytes;
       this.queue.issue(
         readerIssue(

@@ -20,9 +20,20 @@ export interface IssueFilter {
   row?: number | null;
 }
 
-/** SQL for a text column that a spreadsheet would not run as a formula: = + - @ tab or CR first get an apostrophe. */
+/**
+ * Blanks and quotes a spreadsheet skips before it looks for a formula (Unicode spaces and the BOM included), and
+ * the characters that start one: = + - @ and their full-width and small forms (Excel in CJK locales reads `＝1+1`
+ * as a formula) and the minus sign.
+ */
+const FORMULA_LEAD = ` \\t\\r\\n\\v\\f\u00a0\u1680\u2000-\u200b\u2028\u2029\u202f\u205f\u3000\ufeff"''\`\u2018\u2019\u201c\u201d\uff02\uff07`;
+const FORMULA_START = '=+@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b\u2212-';
+
+/**
+ * SQL for a text column that a spreadsheet would not run as a formula: a value starting with tab, CR or LF, or
+ * with a formula character after any blanks and quotes, gets an apostrophe first.
+ */
 export const spreadsheetSafe = (column: string): string =>
-  `CASE WHEN ${column} ~ '^[=+@\\t\\r-]' THEN '''' || ${column} ELSE ${column} END`;
+  `CASE WHEN ${column} ~ '^([\\t\\r\\n]|[${FORMULA_LEAD}]*[${FORMULA_START}])' THEN '''' || ${column} ELSE ${column} END`;
 
 export interface RunInput {
   trigger: RunTrigger;
@@ -157,14 +168,15 @@ export class RunsService {
   /**
    * Every stored issue of a run as CSV, streamed by PostgreSQL itself (COPY … TO STDOUT), so a run
    * with a hundred thousand issues costs no memory. Cells that a spreadsheet would run as a formula
-   * are prefixed with an apostrophe.
+   * are prefixed with an apostrophe (messages and hints too: they quote the feed's values).
    */
   async issuesCsv(ctx: BrandContext, runId: string): Promise<Readable> {
     const run = await this.runs.get(ctx, runId);
     const client = await acquireClient(this.db);
     // Both ids are UUIDs read back from the database, so inlining them is safe (COPY takes no parameters).
     const sql = `COPY (
-        SELECT "row", ${spreadsheetSafe('item_id')} AS item_id, severity, code, attribute, ${spreadsheetSafe('value')} AS value, message, hint
+        SELECT "row", ${spreadsheetSafe('item_id')} AS item_id, severity, code, ${spreadsheetSafe('attribute')} AS attribute,
+               ${spreadsheetSafe('value')} AS value, ${spreadsheetSafe('message')} AS message, ${spreadsheetSafe('hint')} AS hint
           FROM run_issue WHERE run_id = '${run.id}' AND brand_id = '${run.brandId}' ORDER BY "row", id
       ) TO STDOUT WITH (FORMAT csv, HEADER true)`;
     const stream = client.query(copyTo(sql));

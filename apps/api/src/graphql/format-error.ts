@@ -1,6 +1,6 @@
 import { unwrapResolverError } from '@apollo/server/errors';
 import { Logger } from '@nestjs/common';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError } from '@brandshelf/core';
 
 const logger = new Logger('GraphQL');
@@ -50,4 +50,22 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     path: formatted.path,
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   };
+}
+
+/**
+ * graphql-ws sends errors past Apollo, so they are formatted here with the same codes: an error thrown by a
+ * resolver or by the subscription's stream (wrapped by graphql-ws without a path) by its original error, and
+ * the request errors graphql-js raises with no code (syntax, validation, variable values) as Apollo names them.
+ */
+export function formatSubscriptionError(error: GraphQLError): GraphQLFormattedError {
+  const formatted = error.toJSON();
+  const original = error.originalError;
+  if (original && !(original instanceof GraphQLError)) return formatGraphQLError(formatted, original);
+  if (typeof formatted.extensions?.code === 'string') return formatGraphQLError(formatted, error);
+  const code = error.message.startsWith('Syntax Error')
+    ? 'GRAPHQL_PARSE_FAILED'
+    : error.message.startsWith('Variable "$')
+      ? 'BAD_USER_INPUT'
+      : 'GRAPHQL_VALIDATION_FAILED';
+  return { message: formatted.message, locations: formatted.locations, extensions: { code } };
 }

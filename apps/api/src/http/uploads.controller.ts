@@ -34,6 +34,11 @@ export class UploadsController {
     @Query('filename') filename?: string,
   ) {
     const ctx = req.context as BrandContext;
+    // PostgreSQL refuses NUL in text: the run could not be recorded, after the file was stored.
+    if (filename?.includes('\u0000')) {
+      req.resume();
+      throw new AppError('BAD_USER_INPUT', 'The filename contains a NUL character (%00); remove it.');
+    }
     const feed = await this.feeds.get(ctx, feedId);
     if (feed.source === 'SHOPIFY') {
       throw new AppError('BAD_USER_INPUT', 'Shopify feeds sync from the store; they take no uploads.');
@@ -91,7 +96,8 @@ export class UploadsController {
       const parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: this.config.uploads.maxBytes + 1 } });
       parser.on('file', (_field, stream, info) => {
         found = true;
-        resolve({ body: stream, name: filename ?? info.filename ?? null });
+        // The part's file name is only recorded on the run; NUL (which PostgreSQL refuses) is dropped.
+        resolve({ body: stream, name: filename ?? info.filename?.replaceAll('\u0000', '') ?? null });
       });
       parser.on('error', (error) =>
         reject(new AppError('BAD_USER_INPUT', `Malformed multipart body: ${(error as Error).message}`)),
