@@ -187,6 +187,8 @@ export class CsvTokenizer {
         }
       }
     }
+    // The chunk ended right after the second quote of `""`: that quote is content still to keep.
+    if (this.state === QUOTED) this.append(s, segStart, n);
   }
 
   /** Flushes the last record; returns where an unterminated quote opened, if the input ended inside one. */
