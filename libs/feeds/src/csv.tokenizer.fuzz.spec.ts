@@ -75,6 +75,21 @@ describe('CsvTokenizer (fuzzed)', () => {
     expect(tokenize(chunks, ',').records[0].cells).toEqual(firstRecord);
   });
 
+  // Found by the chunking property of readFeed (medusa template, maxCellBytes 64): the CELL_TOO_LARGE preview held
+  // whatever the chunk had delivered when the limit was crossed.
+  it('previews an oversized cell the same whatever the chunking (counterexample: a 120-character cell, limit 64)', () => {
+    const cell = 'Reimagine the feeling of classic sweatpants. With our cotton sweatpants, everyday essentials.';
+    const previews = [[`a;${cell};b\n`], [`a;${cell.slice(0, 63)}`, `${cell.slice(63)};b\n`]].map((chunks) => {
+      const found: string[] = [];
+      const tokenizer = new CsvTokenizer(';', 64, 1 << 20, (record) => found.push(record.oversizePreview));
+      for (const chunk of chunks) tokenizer.write(chunk);
+      tokenizer.end();
+      return found;
+    });
+    expect(previews[1]).toEqual(previews[0]);
+    expect(previews[0]).toEqual([cell.slice(0, 65)]);
+  });
+
   it('gives the same records as csv-parse on well-formed CSV, whatever the chunking', () => {
     fc.assert(
       fc.property(

@@ -213,7 +213,8 @@ export class CsvTokenizer {
   private markOversize(): void {
     if (this.oversizeCell < 0) {
       this.oversizeCell = this.cellCount;
-      this.oversizePreview = this.field.slice(0, 200);
+      // Never more than the limit allows, so the preview does not depend on where the chunks ended.
+      this.oversizePreview = this.field.slice(0, Math.min(200, this.maxCellChars + 1));
     }
     this.dropField = true;
     this.field = '';
