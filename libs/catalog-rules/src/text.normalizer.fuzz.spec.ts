@@ -28,7 +28,7 @@ describe('cleanText (fuzzed)', () => {
         if (!multiline) expect(text).not.toMatch(/\s{2}|[^\S ]/);
         else expect(text).not.toMatch(/\n{3}/);
       }),
-      fuzzParameters(3000),
+      fuzzParameters(1500),
     );
   });
 
@@ -39,7 +39,7 @@ describe('cleanText (fuzzed)', () => {
         expect(text).not.toMatch(INVALID);
         expect(collapseWhitespace(text, multiline)).toBe(text);
       }),
-      fuzzParameters(2000),
+      fuzzParameters(1000),
     );
   });
 });
@@ -58,7 +58,7 @@ describe('truncateAtWord and isAllCaps (fuzzed)', () => {
         }
         expect(typeof isAllCaps(text)).toBe('boolean');
       }),
-      fuzzParameters(2000),
+      fuzzParameters(1000),
     );
   });
 });

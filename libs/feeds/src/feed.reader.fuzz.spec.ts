@@ -218,7 +218,7 @@ describe('readFeed on damaged sample feeds (fuzzed)', () => {
           }
         },
       ),
-      fuzzParameters(80),
+      fuzzParameters(50),
     );
   });
 
@@ -243,7 +243,7 @@ describe('readFeed on damaged sample feeds (fuzzed)', () => {
           expect(chunked.error?.code).toBe(whole.error?.code);
         },
       ),
-      fuzzParameters(25),
+      fuzzParameters(20),
     );
   });
 });
