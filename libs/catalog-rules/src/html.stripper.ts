@@ -4,6 +4,8 @@ import { collapseWhitespace } from './text.normalizer.js';
 
 // Cheap test whether there is markup at all.
 const HAS_TAG = /<[a-zA-Z/!?]/;
+const TAG_STARTS = /<(?=[a-zA-Z/!?])/g;
+const MAX_MARKUP_PASSES = 3;
 
 // Elements whose content is never text.
 const DROPPED_TAGS = new Set(['script', 'style', 'noscript', 'template', 'head', 'svg', 'iframe', 'object']);
@@ -67,8 +69,10 @@ export function stripHtml(html: string): string {
 export function htmlToText(html: string): string {
   let text = HAS_TAG.test(html) ? markupToText(html) : html;
   text = decodeHtmlEntities(text);
-  // Exports that escape their HTML ("&lt;p&gt;Soft cotton&lt;/p&gt;", even "&amp;lt;p&amp;gt;") only show their tags
-  // once decoded; the decoded text is text, so its entities are not decoded a second time.
-  if (html.includes('lt;') && HAS_TAG.test(text)) text = markupToText(text);
-  return text;
+  // Markup can still show once decoded: exports that escape their HTML ("&lt;p&gt;Soft cotton&lt;/p&gt;", "&#60;p&#62;",
+  // even "&amp;lt;p&amp;gt;") and HTML wrapped in CDATA. The decoded text is text, so its entities are not decoded a
+  // second time. A few passes unwrap CDATA inside CDATA; past them (only crafted input gets there) a "<" that would
+  // still start a tag is dropped, so no pass count lets markup through and no nesting depth costs more passes.
+  for (let pass = 0; pass < MAX_MARKUP_PASSES && HAS_TAG.test(text); pass++) text = markupToText(text);
+  return HAS_TAG.test(text) ? text.replace(TAG_STARTS, '') : text;
 }

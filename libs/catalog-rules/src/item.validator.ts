@@ -11,6 +11,7 @@ import { hasKeysInOrder } from './product.hash.js';
 import { lookupCategory, suggestCategory } from './taxonomy.lookup.js';
 import { cleanText, isAllCaps, truncateAtWord } from './text.normalizer.js';
 import { checkUrl } from './url.rule.js';
+import { setOwn } from './own-property.js';
 
 export const MAX_ADDITIONAL_IMAGES = 10;
 
@@ -564,7 +565,7 @@ function collectCustomAttributes(fields: RawItem['fields'], product: NormalizedP
     const name = key.startsWith(CUSTOM_PREFIX) ? key.slice(CUSTOM_PREFIX.length) : key;
     const { text, removed } = cleanText(raw);
     if (removed) reportRemoved(`${CUSTOM_PREFIX}${name}`, raw, removed, run);
-    if (text) product.customAttributes[name] = text;
+    if (text) setOwn(product.customAttributes, name, text);
   }
 }
 
@@ -606,7 +607,7 @@ function checkCompleteness(fields: RawItem['fields'], product: NormalizedProduct
 /** The record with its keys sorted, so that contentHash can serialize the product without copying it. */
 function sortedRecord(record: Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const key of Object.keys(record).sort()) out[key] = record[key];
+  for (const key of Object.keys(record).sort()) setOwn(out, key, record[key]);
   return out;
 }
 

@@ -1,6 +1,7 @@
 import * as crypto from 'node:crypto';
 
 import type { NormalizedProduct } from './normalized-product.model.js';
+import { setOwn } from './own-property.js';
 
 /**
  * sha256 (hex) of the product as canonical JSON: object keys sorted at every depth, arrays in order. Equal products
@@ -47,7 +48,7 @@ function sortedCopy(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(sortedCopy);
   const record = value as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(record).sort()) out[key] = sortedCopy(record[key]);
+  for (const key of Object.keys(record).sort()) setOwn(out, key, sortedCopy(record[key]));
   return out;
 }
 

@@ -50,10 +50,8 @@ export function cleanText(raw: string, multiline = false, decodeEntities = true)
   if (!multiline && !NEEDS_WORK_LINE.test(raw)) return { text: raw, removed: 0 };
   let text = decodeEntities ? decodeHtmlEntities(raw) : raw;
   let removed = 0;
-  if (NON_ASCII.test(text)) {
-    text = text.normalize('NFC');
-    if (INVISIBLE_TEST.test(text)) text = text.replace(INVISIBLE, '');
-  }
+  const nonAscii = NON_ASCII.test(text);
+  if (nonAscii && INVISIBLE_TEST.test(text)) text = text.replace(INVISIBLE, '');
   // Testing first spares the common clean value a replace with a callback.
   if (INVALID_TEST.test(text)) {
     text = text.replace(INVALID, () => {
@@ -61,6 +59,8 @@ export function cleanText(raw: string, multiline = false, decodeEntities = true)
       return '';
     });
   }
+  // Last, so a removed character cannot leave a letter and its accent uncomposed ("A\uFEFF\u0301").
+  if (nonAscii) text = text.normalize('NFC');
   return { text: collapseWhitespace(text, multiline), removed };
 }
 

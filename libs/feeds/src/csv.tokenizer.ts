@@ -190,6 +190,8 @@ export class CsvTokenizer {
         }
       }
     }
+    // The chunk ended right after the second quote of `""`: that quote is content still to keep.
+    if (this.state === QUOTED) this.append(s, segStart, n);
   }
 
   /** Flushes the last record; returns where an unterminated quote opened, if the input ended inside one. */
@@ -214,7 +216,8 @@ export class CsvTokenizer {
   private markOversize(): void {
     if (this.oversizeCell < 0) {
       this.oversizeCell = this.cellCount;
-      this.oversizePreview = this.field.slice(0, 200);
+      // Never more than the limit allows, so the preview does not depend on where the chunks ended.
+      this.oversizePreview = this.field.slice(0, Math.min(200, this.maxCellChars + 1));
     }
     this.dropField = true;
     this.field = '';

@@ -183,7 +183,12 @@ export class XmlInputFilter {
             return;
           }
           const declaration = s.slice(i, i + 9).toUpperCase();
-          if (declaration.startsWith('<!DOCTYPE') || declaration.startsWith('<!ENTITY')) throw doctypeForbidden();
+          if (declaration.startsWith('<!DOCTYPE') || declaration.startsWith('<!ENTITY')) {
+            // The parser gets what came before first, as it would had the declaration come in a later chunk, so
+            // the events and the error do not depend on where the chunks end.
+            flush(i);
+            throw doctypeForbidden();
+          }
           // Anything else after `<!` is malformed; saxes reports it.
           this.state = TAG;
           this.quote = 0;
