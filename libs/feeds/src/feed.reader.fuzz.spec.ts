@@ -22,11 +22,14 @@ const READER_CODES: Record<ReaderIssueCode, true> = {
   ORPHAN_VARIANT: true,
   INACTIVE_PRODUCT_SKIPPED: true,
   VARIABLE_WITHOUT_VARIATIONS: true,
+  XML_TOO_DEEP: true,
 };
 const FATAL_CODES: Record<FeedReadErrorCode, true> = {
   EMPTY_FEED: true,
   NOT_A_FEED: true,
   FORMAT_MISMATCH: true,
+  TOO_MANY_COLUMNS: true,
+  HEADER_TOO_LARGE: true,
   TRUNCATED_GZIP: true,
   CORRUPT_GZIP: true,
   UNTERMINATED_QUOTE: true,
