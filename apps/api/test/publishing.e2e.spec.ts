@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createFeed, ingest, registerBrand, startTestApi, type RunView, type TestApi } from '@brandshelf/testing';
+import { PublishService } from '@brandshelf/catalog';
 import { createApi } from '../src/create-api.js';
 
 const HEADER = 'id,title,description,link,image_link,availability,price,brand,mpn';
@@ -19,9 +20,8 @@ const item = (id: string, title = `Product ${id}`, price = '10.00 USD') =>
 const csv = (rows: string[]) => [HEADER, ...rows].join('\n');
 
 /**
- * A second session holding the feed's row lock needs a PostgreSQL server: embedded PGlite runs every connection
- * in one session and serves only the connection that holds an open transaction, so the holder would wait for the
- * publish it blocks. CI runs it against the real server (TEST_DATABASE_URL).
+ * A publish in another process (a second session holding the feed's row lock) needs a PostgreSQL server: embedded
+ * PGlite is one process's database, running every connection in one session. CI runs it against the real server.
  */
 const onServer = process.env.TEST_DATABASE_URL ? it : it.skip;
 
@@ -193,7 +193,24 @@ describe('publishing (e2e on a real database)', () => {
     expect(seen.at(-1)).toEqual({ old: 0, new: 3000 });
   });
 
-  onServer('refuses a second publish of a feed while one holds it', async () => {
+  it('refuses a second publish of a feed while one is in progress, then publishes it once that has finished', async () => {
+    const feedId = await createFeed(api, key, { name: 'Busy' });
+    const big = await ingest(api, key, feedId, csv(Array.from({ length: 3000 }, (_, i) => item(`B${i}`))));
+    const small = await ingest(api, key, feedId, csv([item('B1', 'Only one')]));
+    const publisher = api.app.get(PublishService);
+    let settled = false;
+    const first = api.gql(PUBLISH, { runId: big.id }, key).finally(() => (settled = true));
+    // The first publish holds its feed; the second request arrives while it does.
+    while (!settled && !publisher.publishInProgress(brandId, feedId)) await new Promise((r) => setImmediate(r));
+    const second = await api.gql(PUBLISH, { runId: small.id }, key);
+    expect(second.errors?.[0].extensions?.code).toBe('CONFLICT');
+    expect(second.errors?.[0].message).toMatch(/in progress/);
+    expect((await first).data?.publishRun).toMatchObject({ created: 3000 });
+    expect((await live(feedId)).length).toBe(3000); // the refused publish changed nothing
+    expect(await publish(small.id)).toMatchObject({ updated: 1, removed: 2999 });
+  });
+
+  onServer('refuses a publish while another process holds the feed', async () => {
     const feedId = await createFeed(api, key, { name: 'Locked' });
     const run = await ingest(api, key, feedId, csv([item('L1')]));
     const holder = new pg.Client({ connectionString: api.database.url });

@@ -35,10 +35,50 @@ export interface PublishOutcome extends PublishDiff {
   leftOutByReason: { reason: string; count: number }[];
 }
 
+/** How long the end of a publish is remembered for publishes that arrived while it ran (see PublishClaims). */
+const ENDED_MEMORY_MS = 10 * 60_000;
+
+/**
+ * The publishes in progress in this process, by brand and feed, and when recent ones ended. A publish
+ * is refused when one of its feed was in progress at any moment since its request arrived. On
+ * PostgreSQL a second publish would also meet the first's row lock (NOWAIT, which covers other
+ * processes too), but embedded PGlite runs every connection in one session and serves only the
+ * connection with an open transaction: there the second publish's queries, its authentication first,
+ * wait for the first to commit, and would then run after it instead of answering CONFLICT.
+ */
+class PublishClaims {
+  private readonly active = new Set<string>();
+  private readonly ended = new Map<string, number>();
+
+  /** Takes the feed for a publish whose request arrived at `since`; the returned function gives it back. */
+  claim(brandId: string, feedId: string, since: number): () => void {
+    const key = `${brandId}:${feedId}`;
+    const ended = this.ended.get(key);
+    if (this.active.has(key) || (ended !== undefined && ended >= since)) {
+      throw new ConflictError(`Another publish of feed ${feedId} is in progress; try again when it has finished.`);
+    }
+    this.active.add(key);
+    return () => {
+      this.active.delete(key);
+      const now = performance.now();
+      this.ended.delete(key); // re-inserted last: the map stays in order of ending
+      this.ended.set(key, now);
+      for (const [old, at] of this.ended) {
+        if (at > now - ENDED_MEMORY_MS) break;
+        this.ended.delete(old);
+      }
+    };
+  }
+
+  has(brandId: string, feedId: string): boolean {
+    return this.active.has(`${brandId}:${feedId}`);
+  }
+}
+
 /**
  * Makes catalog versions live. A publish is one transaction over the feed's live rows (readers see
- * the old catalog or the new one, never a mix; a crash leaves the previous version live), holding
- * the feed's row lock so two publishes of one feed never run at once.
+ * the old catalog or the new one, never a mix; a crash leaves the previous version live). Two
+ * publishes of one feed never run at once: the second answers CONFLICT (see PublishClaims).
  */
 @Injectable()
 export class PublishService {
@@ -47,6 +87,7 @@ export class PublishService {
   private readonly feeds: BrandScopedRepository<FeedEntity>;
   private readonly versions: BrandScopedRepository<CatalogVersionEntity>;
   private readonly publications: BrandScopedRepository<PublicationEntity>;
+  private readonly claims = new PublishClaims();
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
@@ -63,13 +104,14 @@ export class PublishService {
   }
 
   async publishRun(ctx: BrandContext, runId: string, kind: PublicationKind = 'PUBLISH'): Promise<PublicationEntity> {
+    const since = ctx.receivedAt ?? performance.now();
     const run = await this.runs.get(ctx, runId);
     if (run.status !== 'SUCCEEDED') {
       throw new BadInputError(`Run ${runId} is ${run.status}; only a SUCCEEDED run can be published.`, 'runId');
     }
     if (run.validateOnly) throw new BadInputError('A validate-only run stages nothing to publish.', 'runId');
     if (!run.versionId) throw new BadInputError(`Run ${runId} has no catalog version (it staged no items).`, 'runId');
-    const publication = await this.publishVersion(ctx, run.feedId, run.versionId, { kind, runId: run.id });
+    const publication = await this.publishVersion(ctx, run.feedId, run.versionId, { kind, runId: run.id, since });
     await this.db.query(
       `UPDATE ingestion_run SET publish_status = 'PUBLISHED', publish_blocked_reason = NULL, published_at = now()
         WHERE id = $1`,
@@ -80,12 +122,13 @@ export class PublishService {
 
   /** rollbackFeed: makes an earlier version (by number) live again, images included. */
   async rollbackFeed(ctx: BrandContext, feedId: string, toVersion: number): Promise<PublicationEntity> {
+    const since = ctx.receivedAt ?? performance.now();
     const feed = await this.feeds.get(ctx, feedId);
     const [version] = await this.versions.find(ctx, { feedId: feed.id, number: toVersion });
     if (!version) {
       throw new NotFoundError('CatalogVersion', `${toVersion} of feed ${feedId} (it may have been pruned)`);
     }
-    return this.publishVersion(ctx, feed.id, version.id, { kind: 'ROLLBACK', runId: version.runId });
+    return this.publishVersion(ctx, feed.id, version.id, { kind: 'ROLLBACK', runId: version.runId, since });
   }
 
   listVersions(ctx: BrandContext, feedId: string): Promise<CatalogVersionEntity[]> {
@@ -124,30 +167,33 @@ export class PublishService {
     ctx: BrandContext,
     feedId: string,
     versionId: string,
-    options: { kind: PublicationKind; runId: string | null },
+    options: { kind: PublicationKind; runId: string | null; since?: number },
   ): Promise<PublicationEntity> {
     const brandId = ctx.principal.brandId;
-    const publication = await this.db.transaction(async (manager) => {
-      const [feed] = await this.lockFeed(manager, brandId, feedId);
-      const diff =
-        feed.mode === 'REPLACE'
-          ? await this.applyPrimary(manager, brandId, feed.id, versionId, null)
-          : await this.applySupplemental(manager, brandId, feed, versionId);
-      await manager.query('UPDATE feed SET live_version_id = $2, updated_at = now() WHERE id = $1', [
-        feed.id,
-        versionId,
-      ]);
-      return manager.getRepository(PublicationEntity).save({
-        brandId,
-        feedId: feed.id,
-        versionId,
-        previousVersionId: feed.live_version_id,
-        runId: options.runId,
-        kind: options.kind,
-        ...diff,
-        publishedAt: new Date(),
-      });
-    });
+    const release = this.claims.claim(brandId, feedId, options.since ?? ctx.receivedAt ?? performance.now());
+    const publication = await this.db
+      .transaction(async (manager) => {
+        const [feed] = await this.lockFeed(manager, brandId, feedId);
+        const diff =
+          feed.mode === 'REPLACE'
+            ? await this.applyPrimary(manager, brandId, feed.id, versionId, null)
+            : await this.applySupplemental(manager, brandId, feed, versionId);
+        await manager.query('UPDATE feed SET live_version_id = $2, updated_at = now() WHERE id = $1', [
+          feed.id,
+          versionId,
+        ]);
+        return manager.getRepository(PublicationEntity).save({
+          brandId,
+          feedId: feed.id,
+          versionId,
+          previousVersionId: feed.live_version_id,
+          runId: options.runId,
+          kind: options.kind,
+          ...diff,
+          publishedAt: new Date(),
+        });
+      })
+      .finally(release);
     this.logger.log({ msg: 'published', ...publication });
     await this.pruneVersions(brandId, feedId).catch((error) =>
       this.logger.warn({ msg: 'pruning versions failed', feedId, err: String(error) }),
@@ -155,7 +201,12 @@ export class PublishService {
     return publication;
   }
 
-  /** Takes the feed's row lock, refusing (not queueing) a second publish of the same feed. */
+  /** Whether a publish of the feed is in progress in this process. */
+  publishInProgress(brandId: string, feedId: string): boolean {
+    return this.claims.has(brandId, feedId);
+  }
+
+  /** Takes the feed's row lock, refusing (not queueing) a publish of the same feed in another process. */
   private async lockFeed(
     manager: EntityManager,
     brandId: string,

@@ -7,6 +7,11 @@ export type Principal =
 export interface RequestContext {
   requestId: string;
   principal: Principal;
+  /**
+   * When the HTTP request arrived (performance.now()), before anything waited for the database: an
+   * operation refused because of what ran while it waited (a second publish) compares against it.
+   */
+  receivedAt?: number;
 }
 
 /** The brand a context acts for; services call this before any brand-scoped read or write. */

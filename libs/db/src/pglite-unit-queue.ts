@@ -29,6 +29,7 @@ const COPY_END = new Set(['c', 'f'].map((c) => c.charCodeAt(0)));
  */
 export function serializeByUnit(queue: QueueLike, db: PGlite): void {
   const held = new Map<number, Unit['items']>();
+  const inputs = new Map<number, MessageStream>();
   const units: Unit[] = [];
   let owner: number | null = null;
   let copyOwner: number | null = null;
@@ -44,6 +45,12 @@ export function serializeByUnit(queue: QueueLike, db: PGlite): void {
         if (index < 0) break; // the connection holding the session has nothing to run yet
         const [unit] = units.splice(index, 1);
         let bytes = 0;
+        // PGlite hands its answer over in buffer-sized chunks that split messages anywhere, so the
+        // answer is read as a stream: a "G" byte of row data at a chunk's start is not a COPY starting.
+        const output = new MessageStream(false);
+        const onType = (type: number) => {
+          if (type === COPY_IN_RESPONSE) copyOwner = unit.handlerId;
+        };
         try {
           for (const item of unit.items) {
             const type = item.message[0];
@@ -51,7 +58,7 @@ export function serializeByUnit(queue: QueueLike, db: PGlite): void {
               db.execProtocolRawStream(item.message, {
                 onRawData: (data: Uint8Array) => {
                   bytes += data.length;
-                  if (containsMessage(data, COPY_IN_RESPONSE)) copyOwner = unit.handlerId;
+                  output.push(data, onType);
                   item.onData(data);
                 },
               }),
@@ -72,8 +79,12 @@ export function serializeByUnit(queue: QueueLike, db: PGlite): void {
   queue.enqueue = (handlerId, message, onData) => {
     const items = held.get(handlerId) ?? [];
     items.push({ message, onData });
-    // The startup packet has no type byte (its first byte is 0): a unit of its own.
-    if (message[0] !== 0 && !BOUNDARY.has(message[0])) {
+    let input = inputs.get(handlerId);
+    if (!input) inputs.set(handlerId, (input = new MessageStream(true)));
+    // The startup packet (no type byte, reported as 0) is a unit of its own.
+    let boundary = false;
+    input.push(message, (type) => (boundary = type === UNTYPED || BOUNDARY.has(type)));
+    if (!boundary) {
       held.set(handlerId, items);
       return Promise.resolve(0);
     }
@@ -86,6 +97,7 @@ export function serializeByUnit(queue: QueueLike, db: PGlite): void {
 
   queue.clearQueueForHandler = (handlerId) => {
     held.delete(handlerId);
+    inputs.delete(handlerId);
     for (let i = units.length - 1; i >= 0; i--) {
       if (units[i].handlerId === handlerId) units.splice(i, 1)[0].reject(new Error('Handler disconnected'));
     }
@@ -99,14 +111,62 @@ export function serializeByUnit(queue: QueueLike, db: PGlite): void {
   };
 }
 
-/** Whether a chunk of backend messages (type byte, int32 length, body; possibly several) has one of this type. */
-function containsMessage(data: Uint8Array, type: number): boolean {
-  let offset = 0;
-  while (offset + 5 <= data.length) {
-    if (data[offset] === type) return true;
-    const length = (data[offset + 1] << 24) | (data[offset + 2] << 16) | (data[offset + 3] << 8) | data[offset + 4];
-    if (length < 4) return false;
-    offset += 1 + length;
+/** The type reported for a message without a type byte (startup, SSL, GSSAPI and cancel requests). */
+export const UNTYPED = 0;
+const SSL_REQUEST = 80877103;
+const GSSENC_REQUEST = 80877104;
+
+/**
+ * Splits a protocol byte stream into messages by their length, whatever the chunking: a message may
+ * span chunks and a chunk may hold many. Typed messages are a type byte and an int32 length (which
+ * counts itself); a client stream starts with untyped ones (an int32 length, then a code), the startup
+ * message last (an SSL or GSSAPI request is followed by another untyped message).
+ */
+export class MessageStream {
+  private readonly header = new Uint8Array(8);
+  private filled = 0;
+  private type = UNTYPED;
+  /** Bytes of the current message still to skip once its header is read. */
+  private remaining = 0;
+
+  constructor(private untyped: boolean) {}
+
+  /** Feeds a chunk; `onMessage` is called with the type of each message that ends in it. */
+  push(chunk: Uint8Array, onMessage: (type: number) => void): void {
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (this.remaining > 0) {
+        const skipped = Math.min(this.remaining, chunk.length - offset);
+        offset += skipped;
+        this.remaining -= skipped;
+        if (this.remaining === 0) this.end(onMessage);
+        continue;
+      }
+      // An untyped header is the length and the code (to know whether the startup is over).
+      const headerSize = this.untyped ? 8 : 5;
+      const taken = Math.min(headerSize - this.filled, chunk.length - offset);
+      this.header.set(chunk.subarray(offset, offset + taken), this.filled);
+      this.filled += taken;
+      offset += taken;
+      if (this.filled < headerSize) break;
+      const view = new DataView(this.header.buffer);
+      const length = view.getInt32(this.untyped ? 0 : 1);
+      if (length < (this.untyped ? 8 : 4)) throw new Error(`Malformed protocol message: length ${length}`);
+      if (this.untyped) {
+        this.type = UNTYPED;
+        this.remaining = length - 8;
+        const code = view.getInt32(4);
+        this.untyped = code === SSL_REQUEST || code === GSSENC_REQUEST;
+      } else {
+        this.type = this.header[0];
+        this.remaining = length - 4; // the length counts itself, not the type byte
+      }
+      if (this.remaining === 0) this.end(onMessage);
+    }
   }
-  return false;
+
+  private end(onMessage: (type: number) => void): void {
+    this.filled = 0;
+    onMessage(this.type);
+  }
 }

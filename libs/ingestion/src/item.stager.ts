@@ -71,6 +71,9 @@ export class ItemStager {
         }
         await client.query('ROLLBACK');
       }
+      // A retry starts clean: on PGlite every connection shares one session, so a failed attempt's stage
+      // outlives its connection (on PostgreSQL it went with it, and this drops nothing).
+      await client.query(`DROP TABLE IF EXISTS pg_temp.${table}`);
       await client.query(
         `CREATE TEMP TABLE ${table} (offer_id text NOT NULL, content_hash text NOT NULL, "row" integer NOT NULL, data text NOT NULL)`,
       );
@@ -208,6 +211,10 @@ export class ItemStager {
   async close(failed = false): Promise<void> {
     if (failed) {
       this.writer?.abort();
+      // PGlite's one session keeps the stage after the connection goes: drop it (there is no COPY to end there).
+      if (this.target.pglite && !this.direct) {
+        await this.client.query(`DROP TABLE IF EXISTS pg_temp.${this.table}`).catch(() => undefined);
+      }
       this.client.release(true); // the server rolls back whatever the connection had open
       return;
     }

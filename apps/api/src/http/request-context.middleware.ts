@@ -23,7 +23,7 @@ export class RequestContextMiddleware implements NestMiddleware {
     const incoming = req.header('x-request-id');
     const requestId = incoming && /^[\w.-]{1,100}$/.test(incoming) ? incoming : newId();
     res.setHeader('X-Request-Id', requestId);
-    req.context = { requestId, principal: { kind: 'anonymous' } };
+    req.context = { requestId, principal: { kind: 'anonymous' }, receivedAt: performance.now() };
     const started = process.hrtime.bigint();
     res.on('finish', () => {
       const ms = Number(process.hrtime.bigint() - started) / 1e6;
