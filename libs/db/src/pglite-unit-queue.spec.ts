@@ -40,9 +40,10 @@ describe('MessageStream on recorded protocol bytes', () => {
 
   beforeAll(async () => {
     embedded = await startEmbeddedPostgres(null);
-    const target = new URL(embedded.url);
+    // The embedded server listens on a Unix socket only; the recording proxy is the one TCP hop.
+    const socketPath = `${embedded.socketDir}/.s.PGSQL.5432`;
     proxy = createServer((client) => {
-      const server = connect(Number(target.port), target.hostname);
+      const server = connect(socketPath);
       client.on('data', (data) => {
         fromClient.push(Buffer.from(data));
         server.write(data);
