@@ -7,6 +7,7 @@ import { Shopify1764000000005 } from './1764000000005-shopify.js';
 import { SearchIndexes1764000000006 } from './1764000000006-search-indexes.js';
 import { FeedSettings1764000000007 } from './1764000000007-feed-settings.js';
 import { RowAccounting1764000000008 } from './1764000000008-row-accounting.js';
+import { StorageUsage1764000000012 } from './1764000000012-storage-usage.js';
 
 /** In the order they run. Each lib owns its tables; the schema's history lives here, in one place. */
 export const MIGRATIONS = [
@@ -19,4 +20,5 @@ export const MIGRATIONS = [
   SearchIndexes1764000000006,
   FeedSettings1764000000007,
   RowAccounting1764000000008,
+  StorageUsage1764000000012,
 ];
