@@ -111,8 +111,8 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     name: 'STORAGE_QUOTA_BYTES',
     default: '10737418240',
     meaning:
-      "Storage one brand may use: its kept feed sources plus its images' renditions. An upload that would cross it " +
-      'is refused with QUOTA_EXCEEDED (413) and nothing is stored. 0 turns the quota off.',
+      "Storage one brand may use: its kept feed sources plus its images' renditions. An upload or fetch that would " +
+      'cross it is refused with QUOTA_EXCEEDED and nothing is stored. 0 turns the quota off.',
   },
   {
     name: 'SOURCE_RETENTION_DIAGNOSTIC_RUNS',
