@@ -308,6 +308,7 @@ describe.each(['local', 's3'] as const)('storage cleanup and quota (%s storage)'
     expect(declared.status).toBe(413);
     expect(declared.json.code).toBe('QUOTA_EXCEEDED');
     expect(declared.json.message).toContain(`quota of ${QUOTA} bytes`);
+    expect(declared.json).toMatchObject({ quotaBytes: QUOTA, usedBytes: 0, remainingBytes: QUOTA });
 
     // Over UPLOAD_MAX_BYTES is the other, per-file limit.
     const huge = await uploadFeed(api, brand.apiKey, feedId, Buffer.alloc(QUOTA * 4 + 1, 'a'));

@@ -124,14 +124,24 @@ export class BrandStorageService {
       return { sources, images };
     });
     // The rows are gone first: a file without a row is only space, a row without its file would be an error.
-    await this.deleteObjects(
-      this.files,
-      sources.map((s) => s.source_key),
-    );
-    await this.collectImages(
-      brandId,
-      images.map((i) => i.image_id),
-    );
+    // So the feed is deleted whatever storage answers next; a failure is logged with what it left behind.
+    try {
+      await this.deleteObjects(
+        this.files,
+        sources.map((s) => s.source_key),
+      );
+      await this.collectImages(
+        brandId,
+        images.map((i) => i.image_id),
+      );
+    } catch (error) {
+      this.logger.error({
+        msg: 'feed deleted, but some of its files could not be',
+        feedId,
+        sources: sources.map((s) => s.source_key),
+        err: String(error),
+      });
+    }
   }
 
   /** After versions of a feed were pruned: their runs' sources and the images only they used. */
