@@ -1,11 +1,14 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
-import { CatalogVersionEntity, FeedEntity, IngestionRunEntity } from '@brandshelf/ingestion';
+import { CatalogVersionEntity, FeedEntity, IngestionModule, IngestionRunEntity } from '@brandshelf/ingestion';
 import { PublicationEntity } from './publication.entity.js';
 import { PublishService } from './publish.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([PublicationEntity, IngestionRunEntity, FeedEntity, CatalogVersionEntity])],
+  imports: [
+    IngestionModule,
+    TypeOrmModule.forFeature([PublicationEntity, IngestionRunEntity, FeedEntity, CatalogVersionEntity]),
+  ],
   providers: [PublishService],
   exports: [PublishService],
 })

@@ -11,7 +11,13 @@ import {
   systemBrandContext,
 } from '@brandshelf/core';
 import { returnedRows, BrandScopedRepository } from '@brandshelf/db';
-import { CatalogVersionEntity, FeedEntity, IngestionRunEntity, RUN_STAGED } from '@brandshelf/ingestion';
+import {
+  BrandStorageService,
+  CatalogVersionEntity,
+  FeedEntity,
+  IngestionRunEntity,
+  RUN_STAGED,
+} from '@brandshelf/ingestion';
 import { JobHandler, type JobContext } from '@brandshelf/queue';
 import { PublicationEntity, type PublicationKind } from './publication.entity.js';
 import {
@@ -96,6 +102,7 @@ export class PublishService {
     @InjectRepository(CatalogVersionEntity) versions: Repository<CatalogVersionEntity>,
     @InjectRepository(PublicationEntity) publications: Repository<PublicationEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(BrandStorageService) private readonly storage: BrandStorageService,
   ) {
     this.runs = new BrandScopedRepository(runs, 'IngestionRun');
     this.feeds = new BrandScopedRepository(feeds, 'Feed');
@@ -383,18 +390,18 @@ export class PublishService {
 
   /**
    * Keeps the newest CATALOG_VERSION_RETENTION versions and the live one; older versions go, with item
-   * data no remaining version uses.
+   * data no remaining version uses, their runs' source files and the images only they used.
    */
   async pruneVersions(brandId: string, feedId: string): Promise<number> {
     const keep = this.config.catalog.versionRetention;
-    return this.db.transaction(async (manager) => {
-      const doomed: { id: string }[] = await manager.query(
-        `SELECT v.id FROM catalog_version v JOIN feed f ON f.id = v.feed_id
+    const runIds = await this.db.transaction(async (manager) => {
+      const doomed: { id: string; run_id: string }[] = await manager.query(
+        `SELECT v.id, v.run_id FROM catalog_version v JOIN feed f ON f.id = v.feed_id
           WHERE v.feed_id = $1 AND v.brand_id = $2 AND v.id IS DISTINCT FROM f.live_version_id
             AND v.number <= (SELECT max(number) FROM catalog_version WHERE feed_id = $1) - $3`,
         [feedId, brandId, keep],
       );
-      if (!doomed.length) return 0;
+      if (!doomed.length) return [];
       const ids = doomed.map((d) => d.id);
       await manager.query('DELETE FROM catalog_version WHERE id = ANY($1::uuid[])', [ids]);
       await manager.query(
@@ -403,8 +410,10 @@ export class PublishService {
             WHERE v.feed_id = $1 AND vi.offer_id = ir.offer_id AND vi.content_hash = ir.content_hash)`,
         [feedId],
       );
-      return ids.length;
+      return doomed.map((d) => d.run_id);
     });
+    await this.storage.afterPrune(brandId, feedId, runIds);
+    return runIds.length;
   }
 }
 

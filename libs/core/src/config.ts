@@ -54,6 +54,8 @@ export interface AppConfig {
     };
   };
   uploads: { maxBytes: number };
+  /** What a brand may keep in storage, and how long run sources are kept (README: Storage). */
+  retention: { quotaBytes: number; diagnosticSources: number; sourceDays: number };
   ingest: { maxStoredIssues: number; progressIntervalMs: number };
   catalog: { versionRetention: number };
   http: { allowHosts: string[]; connectTimeoutMs: number; readTimeoutMs: number };
@@ -140,6 +142,25 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     name: 'UPLOAD_MAX_BYTES',
     default: '2147483648',
     meaning: 'Largest feed upload or fetched feed accepted (413 above).',
+  },
+  {
+    name: 'STORAGE_QUOTA_BYTES',
+    default: '10737418240',
+    meaning:
+      "Storage one brand may use: its kept feed sources plus its images' renditions. An upload or fetch that would " +
+      'cross it is refused with QUOTA_EXCEEDED and nothing is stored. 0 turns the quota off.',
+  },
+  {
+    name: 'SOURCE_RETENTION_DIAGNOSTIC_RUNS',
+    default: '5',
+    meaning:
+      "Per feed, the last N failed, cancelled or validate-only runs keep their source file for diagnosis; older ones' " +
+      'are deleted. Sources of kept catalog versions stay as long as their version.',
+  },
+  {
+    name: 'SOURCE_RETENTION_DAYS',
+    default: '30',
+    meaning: 'The source file of a failed, cancelled or validate-only run is deleted this many days after it finished.',
   },
   {
     name: 'INGEST_MAX_STORED_ISSUES',
@@ -320,6 +341,11 @@ export function loadConfig(env: Env = process.env): AppConfig {
       },
     },
     uploads: { maxBytes: int(env, 'UPLOAD_MAX_BYTES', 2 * 1024 ** 3, 1) },
+    retention: {
+      quotaBytes: int(env, 'STORAGE_QUOTA_BYTES', 10 * 1024 ** 3, 0),
+      diagnosticSources: int(env, 'SOURCE_RETENTION_DIAGNOSTIC_RUNS', 5, 0, 1000),
+      sourceDays: int(env, 'SOURCE_RETENTION_DAYS', 30, 0, 3650),
+    },
     ingest: {
       maxStoredIssues: int(env, 'INGEST_MAX_STORED_ISSUES', 100_000, 0),
       progressIntervalMs: int(env, 'INGEST_PROGRESS_INTERVAL_MS', 500, 50, 60_000),

@@ -9,6 +9,7 @@ export type ErrorCode =
   | 'BAD_USER_INPUT'
   | 'CONFLICT'
   | 'PAYLOAD_TOO_LARGE'
+  | 'QUOTA_EXCEEDED'
   | 'RATE_LIMITED'
   | 'INTERNAL_SERVER_ERROR';
 
@@ -19,6 +20,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   BAD_USER_INPUT: 400,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  QUOTA_EXCEEDED: 413,
   RATE_LIMITED: 429,
   INTERNAL_SERVER_ERROR: 500,
 };

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { JobHandler, QueueService } from '@brandshelf/queue';
 import { STALL_SECONDS } from './ingestion.pipeline.js';
 import { FEED_SCHEDULE_TICK, INGEST_RUN } from './ingestion.jobs.js';
+import { BrandStorageService } from './brand-storage.service.js';
 import { RunImagesService } from './images/run-images.service.js';
 
 /**
@@ -19,6 +20,7 @@ export class FeedScheduler implements OnApplicationBootstrap {
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(QueueService) private readonly queue: QueueService,
     @Inject(RunImagesService) private readonly images: RunImagesService,
+    @Inject(BrandStorageService) private readonly storage: BrandStorageService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -39,6 +41,9 @@ export class FeedScheduler implements OnApplicationBootstrap {
   async tick(): Promise<number> {
     await this.recoverStalledRuns();
     await this.images.sweepStalled();
+    await this.storage
+      .sweepExpired()
+      .catch((error: unknown) => this.logger.warn({ msg: 'expired sources could not be deleted', err: String(error) }));
     return this.runDueFeeds(new Date());
   }
 

@@ -6,6 +6,7 @@ import { BadInputError, SecretBox, type BrandContext } from '@brandshelf/core';
 import { BrandScopedRepository } from '@brandshelf/db';
 import type { FeedEntity, FeedFormatSetting, FeedMode, FeedSource } from './feed.entity.js';
 import { FeedEntity as Feed } from './feed.entity.js';
+import { BrandStorageService } from './brand-storage.service.js';
 import { parseSchedule } from './schedule.parser.js';
 
 export interface FeedInput {
@@ -34,6 +35,7 @@ export class FeedsService {
   constructor(
     @InjectRepository(Feed) repository: Repository<FeedEntity>,
     @Inject(SecretBox) private readonly secrets: SecretBox,
+    @Inject(BrandStorageService) private readonly storage: BrandStorageService,
   ) {
     this.feeds = new BrandScopedRepository(repository, 'Feed');
   }
@@ -74,7 +76,7 @@ export class FeedsService {
 
   async delete(ctx: BrandContext, id: string): Promise<FeedEntity> {
     const feed = await this.feeds.get(ctx, id);
-    await this.feeds.delete(ctx, id);
+    await this.storage.deleteFeed(feed.brandId, feed.id);
     return feed;
   }
 

@@ -1,3 +1,4 @@
+export * from './brand-storage.service.js';
 export * from './catalog-version.entity.js';
 export * from './feed.entity.js';
 export * from './feed.scheduler.js';

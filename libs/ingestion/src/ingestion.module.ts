@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { BrandStorageService } from './brand-storage.service.js';
 import { CatalogVersionEntity } from './catalog-version.entity.js';
 import { FeedEntity } from './feed.entity.js';
 import { FeedScheduler } from './feed.scheduler.js';
@@ -11,7 +12,7 @@ import { RunsService } from './runs.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([FeedEntity, IngestionRunEntity, CatalogVersionEntity])],
-  providers: [FeedsService, RunsService, IngestionPipeline, FeedScheduler, RunImagesService],
-  exports: [FeedsService, RunsService, IngestionPipeline, RunImagesService],
+  providers: [FeedsService, RunsService, IngestionPipeline, FeedScheduler, RunImagesService, BrandStorageService],
+  exports: [FeedsService, RunsService, IngestionPipeline, RunImagesService, BrandStorageService],
 })
 export class IngestionModule {}

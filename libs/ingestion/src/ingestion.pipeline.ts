@@ -16,6 +16,7 @@ import { FeedReadError, readFeed, type FeedEvent } from '@brandshelf/feeds';
 import { NetError, SafeHttpClient } from '@brandshelf/net';
 import { JobHandler, QueueService, type JobContext } from '@brandshelf/queue';
 import type { ObjectStorage } from '@brandshelf/storage';
+import { BrandStorageService } from './brand-storage.service.js';
 import { FeedEntity } from './feed.entity.js';
 import { FeedsService } from './feeds.service.js';
 import { IngestionRunEntity, TERMINAL_STATUSES } from './ingestion-run.entity.js';
@@ -78,6 +79,7 @@ export class IngestionPipeline {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(QueueService) private readonly queue: QueueService,
     @Inject(RunImagesService) private readonly images: RunImagesService,
+    @Inject(BrandStorageService) private readonly storage: BrandStorageService,
     @Optional() @Inject(ITEM_SOURCES) private readonly itemSources: ItemSource[] | null = null,
   ) {}
 
@@ -291,16 +293,29 @@ export class IngestionPipeline {
         );
       }
       await progress.setPhase('FETCHING');
+      // A fetched file counts against the brand's quota like an upload; past it the run fails, storing nothing.
+      const usage = await this.storage.usage(run.brandId);
+      const room = usage.remainingBytes;
+      const quotaBound = room !== null && room < this.config.uploads.maxBytes;
+      const quotaFailure = (error: unknown) => {
+        const cause = (error as { cause?: unknown })?.cause ?? error;
+        if (!quotaBound || !(cause instanceof NetError) || cause.code !== 'TOO_LARGE') return null;
+        return new RunFailure(
+          'QUOTA_EXCEEDED',
+          this.storage.quotaExceeded(usage).message,
+          'Delete feeds you no longer need, or ask for a larger STORAGE_QUOTA_BYTES.',
+        );
+      };
       let response;
       try {
         response = await this.http.get(feed.url, {
           basicAuth: this.feeds.basicAuthOf(feed) ?? undefined,
           ifNoneMatch: feed.lastEtag,
           ifModifiedSince: feed.lastModified,
-          maxBytes: this.config.uploads.maxBytes,
+          maxBytes: quotaBound ? room : this.config.uploads.maxBytes,
         });
       } catch (error) {
-        throw this.fetchFailure(error);
+        throw quotaFailure(error) ?? this.fetchFailure(error);
       }
       if (response.notModified) return null;
       key = `feeds/${run.brandId}/${run.id}/source`;
@@ -310,7 +325,7 @@ export class IngestionPipeline {
         await this.files.put(key, counted, { contentType: 'application/octet-stream' });
       } catch (error) {
         await this.files.delete(key).catch(() => undefined);
-        throw this.fetchFailure(error);
+        throw quotaFailure(error) ?? this.fetchFailure(error);
       }
       validators = { lastEtag: response.etag, lastModified: response.lastModified };
       await this.runs.update({ id: run.id }, { sourceKey: key, sourceName: feed.url });
@@ -521,7 +536,16 @@ export class IngestionPipeline {
     } else {
       await this.runs.update({ id: runId }, changes);
     }
-    return (await this.runs.findOne({ where: { id: runId } }))!;
+    const run = (await this.runs.findOne({ where: { id: runId } }))!;
+    // A finished run may push an older diagnostic source out of the retention window (README: Storage).
+    if (outcome.status !== 'RUNNING') {
+      await this.storage
+        .sweepFeed(run.brandId, run.feedId)
+        .catch((error: unknown) =>
+          this.logger.warn({ msg: 'source retention sweep failed', runId, err: String(error) }),
+        );
+    }
+    return run;
   }
 }
 

@@ -66,6 +66,8 @@ export interface StoredImage {
   /** The JPEG is made from the largest rendition's pixels, so it has that rendition's size, not the source's. */
   jpegWidth: number;
   jpegHeight: number;
+  /** Bytes the renditions (WebP and JPEG) take in storage; null for images stored before it was recorded. */
+  storedBytes: number | null;
 }
 
 /** One entry of an image's rendition list as stored and served: the WebP renditions, then the JPEG. */
@@ -104,6 +106,8 @@ interface ImageManifest {
   dominantColor: string;
   renditions: Array<{ size: number; width: number; height: number }>;
   jpeg: { width: number; height: number };
+  /** Bytes of the renditions (not counting the manifest itself); absent in manifests written before it. */
+  storedBytes?: number;
 }
 
 /** Address categories SsrfGuard unlocks only through an IP/CIDR entry, never through a host name. */
@@ -235,6 +239,7 @@ export class ImagePipeline {
       dominantColor: image.dominantColor,
       renditions: image.renditions.map(({ size, width, height }) => ({ size, width, height })),
       jpeg: { width: image.jpeg.width, height: image.jpeg.height },
+      storedBytes: image.renditions.reduce((sum, r) => sum + r.buffer.length, image.jpeg.buffer.length),
     };
     await put(contentKey(sha256, 'manifest'), Buffer.from(JSON.stringify(manifest)), 'application/json');
     return manifest;
@@ -271,6 +276,7 @@ export class ImagePipeline {
       jpegUrl: this.storage.publicUrl(jpegKey),
       jpegWidth: manifest.jpeg.width,
       jpegHeight: manifest.jpeg.height,
+      storedBytes: manifest.storedBytes ?? null,
     };
   }
 }

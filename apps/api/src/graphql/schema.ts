@@ -1,5 +1,6 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { AccountsResolver } from '../accounts/accounts.resolver.js';
+import { StorageUsageResolver } from '../accounts/storage-usage.resolver.js';
 import { CATALOG_RESOLVERS } from '../catalog/catalog.resolver.js';
 import { FeedsResolver } from '../ingestion/feeds.resolver.js';
 import { RunsResolver } from '../ingestion/runs.resolver.js';
@@ -13,6 +14,7 @@ import {
 /** Every resolver of the API: the module provides them and the schema file is generated from them. */
 export const RESOLVERS = [
   AccountsResolver,
+  StorageUsageResolver,
   FeedsResolver,
   RunsResolver,
   PublishingResolver,

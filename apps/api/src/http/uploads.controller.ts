@@ -2,7 +2,7 @@ import { Controller, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/c
 import busboy from 'busboy';
 import { Transform, type Readable } from 'node:stream';
 import { APP_CONFIG, AppError, FILE_STORAGE, newId, type AppConfig, type BrandContext } from '@brandshelf/core';
-import { FeedsService, RunsService } from '@brandshelf/ingestion';
+import { BrandStorageService, FeedsService, RunsService } from '@brandshelf/ingestion';
 import type { ObjectStorage } from '@brandshelf/storage';
 import { Auth } from '../graphql/auth.guard.js';
 import type { ContextualRequest } from './request-context.middleware.js';
@@ -22,6 +22,7 @@ export class UploadsController {
     @Inject(RunsService) private readonly runs: RunsService,
     @Inject(FILE_STORAGE) private readonly files: ObjectStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(BrandStorageService) private readonly storage: BrandStorageService,
   ) {}
 
   @Auth('brand')
@@ -49,13 +50,24 @@ export class UploadsController {
       req.resume();
       throw tooLarge(limit);
     }
+    // Refused before anything is stored: a declared length over what is left at once, a stream once it
+    // crosses it (the put then fails and its partial object is removed below).
+    const usage = await this.storage.usage(ctx.principal.brandId);
+    const room = usage.remainingBytes;
+    if (room !== null && Number.isFinite(declared) && declared > room) {
+      req.resume();
+      throw this.storage.quotaExceeded(usage, declared);
+    }
     const { body, name } = await this.fileOf(req, filename);
     let bytes = 0;
+    const storage = this.storage;
     const capped = body.pipe(
       new Transform({
         transform(chunk: Buffer, _encoding, callback) {
           bytes += chunk.length;
-          callback(bytes > limit ? tooLarge(limit) : null, chunk);
+          if (bytes > limit) return callback(tooLarge(limit));
+          if (room !== null && bytes > room) return callback(storage.quotaExceeded(usage));
+          callback(null, chunk);
         },
       }),
     );

@@ -8,6 +8,7 @@ import { SearchIndexes1764000000006 } from './1764000000006-search-indexes.js';
 import { FeedSettings1764000000007 } from './1764000000007-feed-settings.js';
 import { RowAccounting1764000000008 } from './1764000000008-row-accounting.js';
 import { SearchLanguages1764000000010 } from './1764000000010-search-languages.js';
+import { StorageUsage1764000000012 } from './1764000000012-storage-usage.js';
 
 /** In the order they run. Each lib owns its tables; the schema's history lives here, in one place. */
 export const MIGRATIONS = [
@@ -21,4 +22,5 @@ export const MIGRATIONS = [
   FeedSettings1764000000007,
   RowAccounting1764000000008,
   SearchLanguages1764000000010,
+  StorageUsage1764000000012,
 ];

@@ -252,7 +252,8 @@ export class RunImagesService implements OnModuleInit {
       await this.db.query(
         `UPDATE image_source SET status = $2, sha256 = $3, etag = $4, last_modified = $5, format = $6, bytes = $7,
                 width = $8, height = $9, placeholder = $10, dominant_color = $11, renditions = $12,
-                error_code = $13, error_message = $14, size_warning = $15, fetched_at = now(), updated_at = now()
+                error_code = $13, error_message = $14, size_warning = $15, stored_bytes = $16, fetched_at = now(),
+                updated_at = now()
           WHERE id = $1`,
         [
           image.id,
@@ -270,6 +271,7 @@ export class RunImagesService implements OnModuleInit {
           failed ? 'IMAGE_TOO_SMALL' : null,
           failed ? size!.message : null,
           size?.severity === 'WARNING' ? size.message : null,
+          stored.storedBytes,
         ],
       );
       state = failed ? 'FAILED' : stored.status === 'NOT_MODIFIED' ? 'SKIPPED' : 'DONE';
