@@ -3,24 +3,20 @@ import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { LookupAll } from '@brandshelf/net';
-import { createFeed, registerBrand, startTestApi, uploadFeed, waitForRun, type TestApi } from '@brandshelf/testing';
+import {
+  createFeed,
+  oneImageFeed,
+  registerBrand,
+  startTestApi,
+  uploadFeed,
+  waitForRun,
+  type TestApi,
+} from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
-const HEADER = 'id,title,description,link,image_link,additional_image_link,availability,price,brand,mpn';
-const row = (id: string, image: string) =>
-  [
-    id,
-    `Product ${id}`,
-    'A product.',
-    `https://shop.example/${id}`,
-    image,
-    '',
-    'in stock',
-    '10.00 USD',
-    'Acme',
-    id,
-  ].join(',');
-const feed = (rows: string[]) => [HEADER, ...rows].join('\n');
+/** One valid item per row with the given main image (the feed builder is shared with the other image tests). */
+const row = (id: string, image: string) => ({ id, image });
+const feed = (rows: { id: string; image: string }[]) => oneImageFeed(rows);
 
 const RUN = `query($id: ID!) { ingestionRun(id: $id) { id status phase imagesTotal imagesDone imagesFailed
   imagesSkipped itemsAccepted error { code } } }`;

@@ -86,3 +86,22 @@ export async function ingest(
 }
 
 export const summaryCodes = (run: RunView): string[] => [...new Set(run.issueSummary.map((s) => s.code))].sort();
+
+/** A CSV feed of valid items, one main image each: what the image tests vary is only the image URL. */
+export function oneImageFeed(rows: { id: string; image: string }[]): string {
+  const header = 'id,title,description,link,image_link,additional_image_link,availability,price,brand,mpn';
+  const line = ({ id, image }: { id: string; image: string }) =>
+    [
+      id,
+      `Product ${id}`,
+      'A product.',
+      `https://shop.example/${id}`,
+      image,
+      '',
+      'in stock',
+      '10.00 USD',
+      'Acme',
+      id,
+    ].join(',');
+  return [header, ...rows.map(line)].join('\n');
+}
