@@ -1,7 +1,16 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { FakeShopifyAdmin, ShopifyScheduler, fakeProduct, type FakeProduct } from '@brandshelf/shopify';
-import { registerBrand, startTestApi, waitForRun, type RunView, type TestApi } from '@brandshelf/testing';
+import { ShopifyScheduler } from '@brandshelf/shopify';
+import {
+  FakeShopifyAdmin,
+  fakeProduct,
+  registerBrand,
+  startTestApi,
+  waitForRun,
+  type FakeProduct,
+  type RunView,
+  type TestApi,
+} from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
 const TOKEN = 'shpat_e2e_9f8e7d6c5b4a39281706f5e4d3c2b1a0';

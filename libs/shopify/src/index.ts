@@ -13,8 +13,6 @@ export * from './shopify.jobs.js';
 export * from './shopify.module.js';
 export * from './shopify.scheduler.js';
 export * from './shopify.settings.js';
-/** A loopback stand-in for the Admin API, for tests (here until libs/testing hosts loopback servers). */
-export * from './testing/fake-shopify-admin.js';
 
 import { ShopifyStoreEntity } from './shopify-store.entity.js';
 import { SHOPIFY_SYNC_TICK } from './shopify.jobs.js';

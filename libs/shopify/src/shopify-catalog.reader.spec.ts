@@ -4,7 +4,7 @@ import { ShopifyAdminClient, ShopifyApiError } from './admin-api.client.js';
 import { GuardedAdminApiTransport } from './admin-api.transport.js';
 import { ShopifyCatalogReader } from './shopify-catalog.reader.js';
 import { adminApiEndpoint } from './shop-domain.js';
-import { FakeShopifyAdmin, fakeProduct, type FakeShopifyOptions } from './testing/fake-shopify-admin.js';
+import { FakeShopifyAdmin, fakeProduct, type FakeShopifyOptions } from '@brandshelf/testing';
 
 const TOKEN = 'shpat_reader_test';
 const noDns = async () => {

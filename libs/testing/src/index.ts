@@ -3,3 +3,5 @@ export * from './test-database.js';
 export * from './ingestion-helpers.js';
 export * from './catalog-seed.js';
 export * from './listening-ports.js';
+/** A loopback stand-in for Shopify's Admin API (GraphQL, bulk operations, webhooks), for tests. */
+export * from './fake-shopify-admin.js';
