@@ -15,7 +15,7 @@ import { nulError, nulGuardPlugin, nulInOperation } from './graphql/nul-guard.js
 import { queryLimits } from './graphql/query-limits.js';
 import { introspectionRefusal, withoutSuggestion } from './graphql/schema-exposure.js';
 import type { CallerContext } from './graphql/request-context.decorator.js';
-import { RESOLVERS } from './graphql/schema.js';
+import { RESOLVERS, describeRootTypes } from './graphql/schema.js';
 import { HealthController } from './http/health.controller.js';
 import { RequestContextMiddleware, type ContextualRequest } from './http/request-context.middleware.js';
 import { RunIssuesController } from './http/run-issues.controller.js';
@@ -65,6 +65,7 @@ export class ApiModule implements NestModule {
             path: '/graphql',
             autoSchemaFile: true,
             sortSchema: true,
+            transformSchema: describeRootTypes,
             playground: false,
             introspection: config.graphql.introspection,
             hideSchemaDetailsFromClientErrors: !config.graphql.fieldSuggestions,

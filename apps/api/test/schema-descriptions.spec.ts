@@ -1,8 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { describe, expect, it } from '@jest/globals';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
+  buildClientSchema,
   buildSchema,
+  getIntrospectionQuery,
   isEnumType,
   isInputObjectType,
   isInterfaceType,
@@ -11,8 +13,12 @@ import {
   isSpecifiedDirective,
   isSpecifiedScalarType,
   type GraphQLSchema,
+  type IntrospectionQuery,
 } from 'graphql';
+import { startTestApi, type TestApi } from '@brandshelf/testing';
+import { createApi } from '../src/create-api.js';
 import { generateSchemaSDL } from '../src/graphql/generate-schema.js';
+import { printSortedSchema } from '../src/graphql/schema.js';
 
 /**
  * Issue 11: every type, field, argument, input field and enum value of the API carries a description, so the
@@ -54,6 +60,21 @@ describe('schema descriptions', () => {
   it('are in the committed schema.graphql', async () => {
     const committed = await readFile(join(process.cwd(), 'schema.graphql'), 'utf8');
     expect(undescribed(buildSchema(committed))).toEqual([]);
+  });
+
+  describe('served by the running API', () => {
+    let api: TestApi;
+    beforeAll(async () => {
+      api = await startTestApi(createApi);
+    }, 180_000);
+    afterAll(() => api?.close(), 120_000);
+
+    it('are all there for GraphiQL, which reads them by introspection, and match schema.graphql', async () => {
+      const served = buildClientSchema(await api.gqlOk<IntrospectionQuery>(getIntrospectionQuery()));
+      expect(undescribed(served)).toEqual([]);
+      const committed = await readFile(join(process.cwd(), 'schema.graphql'), 'utf8');
+      expect(printSortedSchema(served)).toBe(committed);
+    }, 120_000);
   });
 
   it('are reported missing wherever one is left out', () => {

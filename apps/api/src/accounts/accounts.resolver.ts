@@ -20,13 +20,17 @@ export class AccountsResolver {
   constructor(@Inject(AccountsService) private readonly accounts: AccountsService) {}
 
   @Mutation(() => RegisterBrandPayload, { description: 'Creates a brand and its first API key.' })
-  async registerBrand(@Args('input') input: RegisterBrandInput): Promise<RegisterBrandPayload> {
+  async registerBrand(
+    @Args('input', { description: "The brand's name and contact address." }) input: RegisterBrandInput,
+  ): Promise<RegisterBrandPayload> {
     const { brand, apiKey } = await this.accounts.registerBrand(input);
     return { brand, apiKey: apiKey.plain };
   }
 
   @Mutation(() => RegisterCreatorPayload, { description: 'Creates a creator and their first API key.' })
-  async registerCreator(@Args('input') input: RegisterCreatorInput): Promise<RegisterCreatorPayload> {
+  async registerCreator(
+    @Args('input', { description: "The creator's handle and contact address." }) input: RegisterCreatorInput,
+  ): Promise<RegisterCreatorPayload> {
     const { creator, apiKey } = await this.accounts.registerCreator(input);
     return { creator, apiKey: apiKey.plain };
   }
@@ -35,7 +39,12 @@ export class AccountsResolver {
   @Mutation(() => CreateApiKeyPayload, { description: 'Another key for the same account, e.g. one per system.' })
   async createApiKey(
     @Ctx() ctx: RequestContext,
-    @Args('name', { nullable: true, type: () => String }) name?: string | null,
+    @Args('name', {
+      nullable: true,
+      type: () => String,
+      description: 'A label for the key, at most 100 characters; "unnamed" when omitted.',
+    })
+    name?: string | null,
   ): Promise<CreateApiKeyPayload> {
     const issued = await this.accounts.createApiKey(ctx, name ?? 'unnamed');
     return { key: issued.key, apiKey: issued.plain };
@@ -43,7 +52,10 @@ export class AccountsResolver {
 
   @Auth()
   @Mutation(() => ApiKey, { description: 'Revokes a key of this account at once. Revoking the key in use is allowed.' })
-  revokeApiKey(@Ctx() ctx: RequestContext, @Args('id', { type: () => ID }) id: string): Promise<ApiKey> {
+  revokeApiKey(
+    @Ctx() ctx: RequestContext,
+    @Args('id', { type: () => ID, description: "ApiKey.id of one of this account's keys." }) id: string,
+  ): Promise<ApiKey> {
     return this.accounts.revokeApiKey(ctx, id);
   }
 
@@ -54,7 +66,7 @@ export class AccountsResolver {
   }
 
   @Auth()
-  @Query(() => Me)
+  @Query(() => Me, { description: 'Who the API key of this request belongs to.' })
   async me(@Ctx() ctx: RequestContext): Promise<Me> {
     const p = ctx.principal;
     if (p.kind === 'brand') {

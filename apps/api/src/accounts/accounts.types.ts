@@ -2,63 +2,77 @@ import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/grap
 
 @ObjectType({ description: 'A company that publishes its catalog.' })
 export class Brand {
-  @Field(() => ID) id: string;
-  @Field() name: string;
-  @Field() createdAt: Date;
+  @Field(() => ID, { description: 'Stable id of the brand; filter.brandIds takes it.' }) id: string;
+  @Field({ description: 'Display name the brand registered with (1 to 120 characters).' }) name: string;
+  @Field({ description: 'When the brand registered.' }) createdAt: Date;
 }
 
 @ObjectType({ description: 'A brand as its own API keys see it, with private contact details.' })
 export class BrandAccount extends Brand {
-  @Field() email: string;
+  @Field({ description: 'Contact address given at registration, lower-cased; unique among brands.' }) email: string;
 }
 
 @ObjectType({ description: 'A person who promotes products from the catalog.' })
 export class Creator {
-  @Field(() => ID) id: string;
-  @Field() handle: string;
-  @Field() email: string;
-  @Field() createdAt: Date;
+  @Field(() => ID, { description: 'Stable id of the creator.' }) id: string;
+  @Field({ description: 'Public handle, 2 to 30 letters, digits, dots or underscores, without the @; unique.' })
+  handle: string;
+  @Field({ description: 'Contact address given at registration, lower-cased; unique among creators.' }) email: string;
+  @Field({ description: 'When the creator registered.' }) createdAt: Date;
 }
 
 @ObjectType({ description: 'An API key. The secret itself is shown only once, when the key is created.' })
 export class ApiKey {
-  @Field(() => ID) id: string;
-  @Field() name: string;
+  @Field(() => ID, { description: 'Id of the key, for revokeApiKey.' }) id: string;
+  @Field({ description: 'Label given at creation ("unnamed" when none), to tell what uses the key.' }) name: string;
   @Field({ description: 'The public part of the key (bsk_<prefix>_…), to tell keys apart.' }) prefix: string;
-  @Field() createdAt: Date;
-  @Field(() => Date, { nullable: true }) lastUsedAt: Date | null;
-  @Field(() => Date, { nullable: true }) revokedAt: Date | null;
+  @Field({ description: 'When the key was issued.' }) createdAt: Date;
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When the key last authenticated a request, to the minute (updated at most once a minute); null if never.',
+  })
+  lastUsedAt: Date | null;
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the key was revoked; null while it is valid. A revoked key answers UNAUTHENTICATED.',
+  })
+  revokedAt: Date | null;
 }
 
-@InputType()
+@InputType({ description: 'Sign-up of a brand.' })
 export class RegisterBrandInput {
-  @Field() name: string;
-  @Field() email: string;
+  @Field({ description: 'Display name, 1 to 120 characters (trimmed).' }) name: string;
+  @Field({ description: 'Contact address; CONFLICT when a brand already registered it.' }) email: string;
 }
 
-@InputType()
+@InputType({ description: 'Sign-up of a creator.' })
 export class RegisterCreatorInput {
-  @Field() handle: string;
-  @Field() email: string;
+  @Field({
+    description:
+      'Public handle: 2 to 30 letters, digits, dots or underscores (a leading @ is dropped); CONFLICT if taken.',
+  })
+  handle: string;
+  @Field({ description: 'Contact address; CONFLICT when a creator already registered it.' }) email: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The new brand and its first API key.' })
 export class RegisterBrandPayload {
-  @Field(() => BrandAccount) brand: BrandAccount;
+  @Field(() => BrandAccount, { description: 'The brand just created.' }) brand: BrandAccount;
   @Field({ description: 'Send as "Authorization: Bearer <apiKey>". Shown once; only a hash is stored.' })
   apiKey: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The new creator and their first API key.' })
 export class RegisterCreatorPayload {
-  @Field(() => Creator) creator: Creator;
+  @Field(() => Creator, { description: 'The creator just created.' }) creator: Creator;
   @Field({ description: 'Send as "Authorization: Bearer <apiKey>". Shown once; only a hash is stored.' })
   apiKey: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A new API key: its record and, this once, its secret.' })
 export class CreateApiKeyPayload {
-  @Field(() => ApiKey) key: ApiKey;
+  @Field(() => ApiKey, { description: 'The key as apiKeys lists it.' }) key: ApiKey;
   @Field({ description: 'The secret key. Shown once; only a hash is stored.' }) apiKey: string;
 }
 
@@ -66,12 +80,21 @@ export enum AccountKind {
   BRAND = 'BRAND',
   CREATOR = 'CREATOR',
 }
-registerEnumType(AccountKind, { name: 'AccountKind' });
+registerEnumType(AccountKind, {
+  name: 'AccountKind',
+  description: 'Who an API key belongs to.',
+  valuesMap: {
+    BRAND: { description: 'A brand: manages its feeds, runs, publishing and Shopify stores.' },
+    CREATOR: { description: 'A creator: reads the public catalog with a key of their own.' },
+  },
+});
 
 @ObjectType({ description: 'The account behind the API key of this request.' })
 export class Me {
-  @Field(() => AccountKind) kind: AccountKind;
-  @Field(() => BrandAccount, { nullable: true }) brand: BrandAccount | null;
-  @Field(() => Creator, { nullable: true }) creator: Creator | null;
+  @Field(() => AccountKind, { description: "Whether the key is a brand's or a creator's." }) kind: AccountKind;
+  @Field(() => BrandAccount, { nullable: true, description: 'The brand, when kind is BRAND; otherwise null.' })
+  brand: BrandAccount | null;
+  @Field(() => Creator, { nullable: true, description: 'The creator, when kind is CREATOR; otherwise null.' })
+  creator: Creator | null;
   @Field(() => ID, { description: 'The key this request used.' }) apiKeyId: string;
 }

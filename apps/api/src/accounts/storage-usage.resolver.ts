@@ -27,7 +27,10 @@ export class StorageUsage {
 export class StorageUsageResolver {
   constructor(@Inject(BrandStorageService) private readonly storage: BrandStorageService) {}
 
-  @ResolveField(() => StorageUsage, { complexity: STATEMENT })
+  @ResolveField(() => StorageUsage, {
+    description: "What the brand's kept feed files and image renditions take against its quota.",
+    complexity: STATEMENT,
+  })
   storageUsage(@Parent() brand: BrandAccount): Promise<StorageUsage> {
     return this.storage.usage(brand.id);
   }

@@ -34,11 +34,32 @@ export class CatalogResolver {
   })
   async products(
     @Info() info: GraphQLResolveInfo,
-    @Args('query', { type: () => String, nullable: true }) query: string | null,
-    @Args('filter', { type: () => ProductFilterInput, nullable: true }) filter: ProductFilterInput | null,
-    @Args('sort', { type: () => ProductSort, nullable: true }) sort: ProductSort | null,
-    @Args('first', { type: () => Int, nullable: true, description: '1 to 100, default 20.' }) first: number | null,
-    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('query', {
+      type: () => String,
+      nullable: true,
+      description: 'Words to search for, at most 200 characters ("phrase", -word, or); omit to list by filter only.',
+    })
+    query: string | null,
+    @Args('filter', { type: () => ProductFilterInput, nullable: true, description: 'Narrows the matches.' })
+    filter: ProductFilterInput | null,
+    @Args('sort', {
+      type: () => ProductSort,
+      nullable: true,
+      description: 'Result order; RELEVANCE with a query, NEWEST without one by default.',
+    })
+    sort: ProductSort | null,
+    @Args('first', {
+      type: () => Int,
+      nullable: true,
+      description: 'Page size, 1 to 100 (default 20); other values are BAD_USER_INPUT.',
+    })
+    first: number | null,
+    @Args('after', {
+      type: () => String,
+      nullable: true,
+      description: 'The endCursor of the previous page, with the same query, filter and sort.',
+    })
+    after: string | null,
   ): Promise<ProductConnection> {
     const fields = selectedFields(info);
     const result = await this.search.searchProducts(
@@ -61,7 +82,9 @@ export class CatalogResolver {
     description: 'A live product; null if unknown or no longer published.',
     complexity: STATEMENT,
   })
-  product(@Args('id', { type: () => ID }) id: string): Promise<CatalogProduct | null> {
+  product(
+    @Args('id', { type: () => ID, description: 'Product.id, as search results give it.' }) id: string,
+  ): Promise<CatalogProduct | null> {
     return this.search.product(id);
   }
 

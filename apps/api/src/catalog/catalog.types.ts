@@ -45,22 +45,75 @@ export enum SearchMatchMode {
   FULL_TEXT = 'FULL_TEXT',
   FUZZY = 'FUZZY',
 }
-registerEnumType(Availability, { name: 'Availability' });
-registerEnumType(Condition, { name: 'Condition' });
-registerEnumType(Gender, { name: 'Gender' });
-registerEnumType(AgeGroup, { name: 'AgeGroup' });
+registerEnumType(Availability, {
+  name: 'Availability',
+  description: "Whether a product can be bought now (Merchant Center's availability).",
+  valuesMap: {
+    IN_STOCK: { description: 'In stock: ships now.' },
+    OUT_OF_STOCK: { description: 'Not available and not taking orders.' },
+    PREORDER: { description: 'Not released yet; orders are taken.' },
+    BACKORDER: { description: 'Temporarily out of stock; orders are taken and ship when it is back.' },
+  },
+});
+registerEnumType(Condition, {
+  name: 'Condition',
+  description: "The product's condition (Merchant Center's condition).",
+  valuesMap: {
+    NEW: { description: 'Brand new, in its original packaging.' },
+    REFURBISHED: { description: 'Restored to working order, possibly with a warranty.' },
+    USED: { description: 'Previously used, or its original packaging opened or missing.' },
+  },
+});
+registerEnumType(Gender, {
+  name: 'Gender',
+  description: "Who the product is made for (Merchant Center's gender).",
+  valuesMap: {
+    MALE: { description: 'Men.' },
+    FEMALE: { description: 'Women.' },
+    UNISEX: { description: 'Anyone.' },
+  },
+});
+registerEnumType(AgeGroup, {
+  name: 'AgeGroup',
+  description: "The age the product is made for (Merchant Center's age_group).",
+  valuesMap: {
+    NEWBORN: { description: 'Up to 3 months old.' },
+    INFANT: { description: '3 to 12 months old.' },
+    TODDLER: { description: '1 to 5 years old.' },
+    KIDS: { description: '5 to 13 years old.' },
+    ADULT: { description: 'Teenagers and adults.' },
+  },
+});
 registerEnumType(ProductSort, {
   name: 'ProductSort',
   description:
-    'RELEVANCE (the default with a query; NEWEST without one), PRICE_ASC / PRICE_DESC (by effective price, sale ' +
-    'price when on sale; grouped by currency, as amounts in different currencies are not comparable), NEWEST.',
+    'Order of search results: RELEVANCE by default with a query, NEWEST without one. Prices sort by effective price ' +
+    '(the sale price when on sale), grouped by currency, as amounts in different currencies are not comparable.',
+  valuesMap: {
+    RELEVANCE: { description: 'Best matches of the query first; without a query it is NEWEST.' },
+    PRICE_ASC: { description: 'Cheapest first within each currency.' },
+    PRICE_DESC: { description: 'Dearest first within each currency.' },
+    NEWEST: { description: 'Most recently published first.' },
+  },
 });
-registerEnumType(ImageRole, { name: 'ImageRole' });
+registerEnumType(ImageRole, {
+  name: 'ImageRole',
+  description: "Which of the feed's image attributes an image comes from.",
+  valuesMap: {
+    MAIN: { description: 'The image_link: the picture that represents the product.' },
+    ADDITIONAL: { description: 'One of up to ten additional_image_link pictures.' },
+  },
+});
 registerEnumType(SearchMatchMode, {
   name: 'SearchMatchMode',
-  description:
-    'NONE: no query. FULL_TEXT: full-text search, in the language of each product. FUZZY: full-text found (almost) nothing, so words were ' +
-    'also matched by similarity to titles (typos).',
+  description: 'How a search matched products to its query.',
+  valuesMap: {
+    NONE: { description: 'No query: the filters alone chose the products.' },
+    FULL_TEXT: { description: 'Full-text search, in the language of each product.' },
+    FUZZY: {
+      description: 'Full-text found (almost) nothing, so words were also matched by similarity to titles (typos).',
+    },
+  },
 });
 
 @ObjectType({ description: 'An amount of money.' })
@@ -73,18 +126,22 @@ export class Money {
 
 @ObjectType({ description: 'Google product taxonomy category.' })
 export class ProductCategory {
-  @Field(() => Int, { nullable: true }) id: number | null;
-  @Field(() => String, { nullable: true, description: 'e.g. "Apparel & Accessories > Clothing > Shirts & Tops".' })
+  @Field(() => Int, { nullable: true, description: 'Google taxonomy id, e.g. 212; null when the path is not in it.' })
+  id: number | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Full path, e.g. "Apparel & Accessories > Clothing > Shirts & Tops".',
+  })
   path: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'One stored size and format of a processed image.' })
 export class ImageRendition {
   @Field(() => Int, { description: 'Long-side bound of this rendition in pixels.' }) size: number;
-  @Field(() => Int) width: number;
-  @Field(() => Int) height: number;
-  @Field() format: string;
-  @Field() url: string;
+  @Field(() => Int, { description: 'Width in pixels.' }) width: number;
+  @Field(() => Int, { description: 'Height in pixels.' }) height: number;
+  @Field({ description: 'webp or jpeg.' }) format: string;
+  @Field({ description: 'Public URL of the file (immutable: cache it as long as you like).' }) url: string;
 }
 
 @ObjectType({ description: 'A product image: renditions once processed, the source URL until then.' })
@@ -92,12 +149,18 @@ export class ProductImage {
   @Field({ description: 'The largest rendition, or the source URL while the image is not processed yet.' })
   url: string;
   @Field({ description: 'The URL the feed gave.' }) sourceUrl: string;
-  @Field(() => ImageRole) role: ImageRole;
-  @Field(() => Int, { nullable: true }) width: number | null;
-  @Field(() => Int, { nullable: true }) height: number | null;
-  @Field(() => String, { nullable: true, description: 'ThumbHash (base64) to draw while the image loads.' })
+  @Field(() => ImageRole, { description: 'Main image or an additional one.' }) role: ImageRole;
+  @Field(() => Int, { nullable: true, description: 'Width of the source image in pixels; null until processed.' })
+  width: number | null;
+  @Field(() => Int, { nullable: true, description: 'Height of the source image in pixels; null until processed.' })
+  height: number | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'ThumbHash (base64) to draw while the image loads; null until processed.',
+  })
   placeholder: string | null;
-  @Field(() => String, { nullable: true, description: 'e.g. "#aa3322".' }) dominantColor: string | null;
+  @Field(() => String, { nullable: true, description: 'Dominant colour as hex, e.g. "#aa3322"; null until processed.' })
+  dominantColor: string | null;
   @Field(() => [ImageRendition], {
     description:
       'WebP renditions smallest first, then a JPEG the size of the largest (for consumers that take no WebP).',
@@ -108,94 +171,147 @@ export class ProductImage {
 
 @ObjectType({ description: 'A live product of the public catalog.' })
 export class Product {
-  @Field(() => ID) id: string;
+  @Field(() => ID, {
+    description: 'Stable id of the product: kept across updates, and when it is removed and comes back.',
+  })
+  id: string;
   @Field({ description: "The brand's own id for the item (feed `id`)." }) offerId: string;
-  @Field() title: string;
-  @Field() description: string;
+  @Field({ description: "The product's name." }) title: string;
+  @Field({ description: 'Plain text (HTML stripped); empty when the feed gives none.' }) description: string;
   @Field(() => Brand, { description: 'The brand that publishes it.' }) brand: Brand;
   @Field(() => String, { nullable: true, description: 'The `brand` attribute of the item (its maker).' })
   brandName: string | null;
-  @Field(() => String, { nullable: true }) link: string | null;
-  @Field(() => Money, { nullable: true }) price: Money | null;
+  @Field(() => String, { nullable: true, description: "The product page on the brand's store; null if it has none." })
+  link: string | null;
+  @Field(() => Money, { nullable: true, description: 'Regular price; null when the item has none.' })
+  price: Money | null;
   @Field(() => Money, { nullable: true, description: 'Set while the product is on sale.' }) salePrice: Money | null;
-  @Field() onSale: boolean;
-  @Field(() => Availability, { nullable: true }) availability: Availability | null;
-  @Field(() => Condition, { nullable: true }) condition: Condition | null;
-  @Field(() => String, { nullable: true }) gtin: string | null;
-  @Field(() => String, { nullable: true }) mpn: string | null;
-  @Field(() => ProductCategory, { nullable: true }) category: ProductCategory | null;
-  @Field(() => String, { nullable: true }) productType: string | null;
-  @Field(() => String, { nullable: true }) itemGroupId: string | null;
-  @Field(() => String, { nullable: true }) color: string | null;
-  @Field(() => String, { nullable: true }) size: string | null;
-  @Field(() => Gender, { nullable: true }) gender: Gender | null;
-  @Field(() => AgeGroup, { nullable: true }) ageGroup: AgeGroup | null;
+  @Field({ description: 'Whether the sale price is below the regular price.' }) onSale: boolean;
+  @Field(() => Availability, { nullable: true, description: 'Stock status; null when the feed gives none.' })
+  availability: Availability | null;
+  @Field(() => Condition, { nullable: true, description: 'New, refurbished or used; null when the feed gives none.' })
+  condition: Condition | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'GTIN (EAN, UPC, ISBN) as digits; null when the feed gives none or it is not valid.',
+  })
+  gtin: string | null;
+  @Field(() => String, { nullable: true, description: 'Manufacturer part number; null if none.' })
+  mpn: string | null;
+  @Field(() => ProductCategory, { nullable: true, description: 'Google product category; null when none is known.' })
+  category: ProductCategory | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The brand\'s own category (product_type), e.g. "Shoes > Trail"; null if none.',
+  })
+  productType: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Groups the variants of one product (item_group_id); null for a product without variants.',
+  })
+  itemGroupId: string | null;
+  @Field(() => String, { nullable: true, description: 'Colour as the feed writes it; null if none.' })
+  color: string | null;
+  @Field(() => String, { nullable: true, description: 'Size as the feed writes it; null if none.' })
+  size: string | null;
+  @Field(() => Gender, { nullable: true, description: 'Who it is made for; null if the feed does not say.' })
+  gender: Gender | null;
+  @Field(() => AgeGroup, { nullable: true, description: 'Age it is made for; null if the feed does not say.' })
+  ageGroup: AgeGroup | null;
   /** Read with the product row: the main image and at most MAX_ADDITIONAL_IMAGES more. */
-  @Field(() => [ProductImage], { complexity: cost.list(1 + MAX_ADDITIONAL_IMAGES) }) images: ProductImage[];
+  @Field(() => [ProductImage], {
+    description:
+      "Main image first, then up to 10 additional ones: processed images, or the feed's URLs while images are not processed.",
+    complexity: cost.list(1 + MAX_ADDITIONAL_IMAGES),
+  })
+  images: ProductImage[];
   @Field(() => String, { nullable: true, description: 'Source URL of the main image.' }) imageLink: string | null;
-  @Field() publishedAt: Date;
+  @Field({
+    description: 'When the product went live: its first publish (or its return after removal); updates keep it.',
+  })
+  publishedAt: Date;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A product with its cursor.' })
 export class ProductEdge {
-  @Field(() => Product) node: Product;
-  @Field() cursor: string;
+  @Field(() => Product, { description: 'The product.' }) node: Product;
+  @Field({
+    description:
+      'Opaque keyset cursor: pass it as `after` to continue after this product; stays valid across publishes.',
+  })
+  cursor: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'Matches of one brand.' })
 export class BrandFacet {
-  @Field(() => ID) id: string;
-  @Field() name: string;
-  @Field(() => Int) count: number;
+  @Field(() => ID, { description: 'Brand id, for filter.brandIds.' }) id: string;
+  @Field({ description: "The brand's name." }) name: string;
+  @Field(() => Int, { description: 'Matching products of the brand.' }) count: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'Matches in one category.' })
 export class CategoryFacet {
   @Field({ description: 'Top-level path, or the level below filter.category; pass it back as filter.category.' })
   path: string;
-  @Field(() => Int, { nullable: true, description: 'Google taxonomy id of the path.' }) id: number | null;
-  @Field(() => Int) count: number;
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Google taxonomy id of the path; null when the path is not in the taxonomy.',
+  })
+  id: number | null;
+  @Field(() => Int, { description: 'Matching products in it or below.' }) count: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'Matches with one availability.' })
 export class AvailabilityFacet {
-  @Field(() => Availability) value: Availability;
-  @Field(() => Int) count: number;
+  @Field(() => Availability, { description: 'The availability, for filter.availability.' }) value: Availability;
+  @Field(() => Int, { description: 'Matching products with it.' }) count: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'Matches with one value of a text attribute (colour, size).' })
 export class FacetValue {
-  @Field() value: string;
-  @Field(() => Int) count: number;
+  @Field({ description: 'The value as the catalog writes it; filters match it regardless of case.' }) value: string;
+  @Field(() => Int, { description: 'Matching products with it, any case.' }) count: number;
 }
 
 @ObjectType({ description: 'A fixed price range of one currency; min and max are inclusive, for filter.price.' })
 export class PriceBucket {
-  @Field() currency: string;
-  @Field() min: string;
-  @Field(() => String, { nullable: true, description: 'Null for the open-ended top range.' }) max: string | null;
-  @Field(() => Int) count: number;
+  @Field({ description: 'ISO 4217 code, for filter.price.currency.' }) currency: string;
+  @Field({ description: 'Lower bound, a decimal amount in major units ("50.00"), for filter.price.min.' })
+  min: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Upper bound, a decimal amount in major units ("99.99"); null for the open-ended top range.',
+  })
+  max: string | null;
+  @Field(() => Int, { description: 'Matching products priced in the range (effective price).' }) count: number;
 }
 
 @ObjectType({ description: 'Counts of the matches of the current query and filter, by value.' })
 export class ProductFacets {
-  @Field(() => [BrandFacet]) brand: BrandFacet[];
-  @Field(() => [CategoryFacet]) category: CategoryFacet[];
-  @Field(() => [AvailabilityFacet]) availability: AvailabilityFacet[];
-  @Field(() => [FacetValue]) color: FacetValue[];
-  @Field(() => [FacetValue]) size: FacetValue[];
-  @Field(() => [PriceBucket]) price: PriceBucket[];
+  @Field(() => [BrandFacet], { description: 'Up to 50 brands, most matches first.' }) brand: BrandFacet[];
+  @Field(() => [CategoryFacet], {
+    description: 'Up to 50 categories one level below filter.category (top level without one), most matches first.',
+  })
+  category: CategoryFacet[];
+  @Field(() => [AvailabilityFacet], { description: 'Each availability present, most matches first.' })
+  availability: AvailabilityFacet[];
+  @Field(() => [FacetValue], { description: 'Up to 30 colours, most matches first.' }) color: FacetValue[];
+  @Field(() => [FacetValue], { description: 'Up to 30 sizes, most matches first.' }) size: FacetValue[];
+  @Field(() => [PriceBucket], { description: 'Fixed price ranges with matches, by currency then price.' })
+  price: PriceBucket[];
   @Field({
     description: 'False when the matches were too many to count one by one: counts are scaled from a random sample.',
   })
   exact: boolean;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A page of search results, with counts and facets over all matches.' })
 export class ProductConnection {
-  @Field(() => [ProductEdge], { complexity: cost.row() }) edges: ProductEdge[];
-  @Field(() => [Product], { complexity: cost.row() }) nodes: Product[];
-  @Field(() => PageInfo) pageInfo: PageInfo;
+  @Field(() => [ProductEdge], { description: 'The products of this page with their cursors.', complexity: cost.row() })
+  edges: ProductEdge[];
+  @Field(() => [Product], { description: 'The products of this page, without cursors.', complexity: cost.row() })
+  nodes: Product[];
+  @Field(() => PageInfo, { description: 'Whether more follow, and the cursor to ask for them.' }) pageInfo: PageInfo;
   @Field(() => Int, {
     description: 'Matches of the query and filter: exact up to 2,000, estimated from a random sample beyond.',
     complexity: cost.aggregate(AGGREGATE),
@@ -204,11 +320,16 @@ export class ProductConnection {
   @Field({ description: 'Whether totalCount is an exact count.', complexity: cost.aggregate(AGGREGATE) })
   totalCountExact: boolean;
   /** One grouped count over the matches (shared with totalCount), whatever facets are selected. */
-  @Field(() => ProductFacets, { complexity: cost.aggregate(AGGREGATE) }) facets: ProductFacets;
-  @Field(() => SearchMatchMode) matchMode: SearchMatchMode;
+  @Field(() => ProductFacets, {
+    description: 'Counts of all matches by brand, category, availability, colour, size and price range.',
+    complexity: cost.aggregate(AGGREGATE),
+  })
+  facets: ProductFacets;
+  @Field(() => SearchMatchMode, { description: 'How the query was matched: not at all, full-text or with typos.' })
+  matchMode: SearchMatchMode;
 }
 
-@InputType('PriceFilter')
+@InputType('PriceFilter', { description: 'A price range, on the effective price (the sale price when on sale).' })
 export class PriceFilterInput {
   @Field(() => Float, { nullable: true, description: 'Inclusive, in major units (19.99).' }) min?: number | null;
   @Field(() => Float, { nullable: true, description: 'Inclusive, in major units.' }) max?: number | null;
@@ -221,7 +342,8 @@ export class PriceFilterInput {
 
 @InputType('ProductFilter', { description: 'Filters combine with AND; a list matches any of its values.' })
 export class ProductFilterInput {
-  @Field(() => [ID], { nullable: true }) brandIds?: string[] | null;
+  @Field(() => [ID], { nullable: true, description: 'Products of these brands (Brand.id).' })
+  brandIds?: string[] | null;
   @Field(() => String, {
     nullable: true,
     description:
@@ -230,12 +352,16 @@ export class ProductFilterInput {
   category?: string | null;
   @Field(() => PriceFilterInput, { nullable: true, description: 'Effective price (the sale price when on sale).' })
   price?: PriceFilterInput | null;
-  @Field(() => [Availability], { nullable: true }) availability?: Availability[] | null;
-  @Field(() => [Condition], { nullable: true }) condition?: Condition[] | null;
+  @Field(() => [Availability], { nullable: true, description: 'Products with one of these availabilities.' })
+  availability?: Availability[] | null;
+  @Field(() => [Condition], { nullable: true, description: 'Products in one of these conditions.' })
+  condition?: Condition[] | null;
   @Field(() => [String], { nullable: true, description: 'Case-insensitive; one value or several.' })
   color?: string[] | null;
   @Field(() => [String], { nullable: true, description: 'Case-insensitive; one value or several.' })
   size?: string[] | null;
-  @Field(() => [Gender], { nullable: true }) gender?: Gender[] | null;
-  @Field(() => Boolean, { nullable: true }) onSale?: boolean | null;
+  @Field(() => [Gender], { nullable: true, description: 'Products made for one of these genders.' })
+  gender?: Gender[] | null;
+  @Field(() => Boolean, { nullable: true, description: 'true: only products on sale; false: only those not on sale.' })
+  onSale?: boolean | null;
 }

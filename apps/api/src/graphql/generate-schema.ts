@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
-import { RESOLVERS, printSortedSchema } from './schema.js';
+import { RESOLVERS, describeRootTypes, printSortedSchema } from './schema.js';
 
 /** Builds the SDL from the resolver classes alone: no database, no server. */
 export async function generateSchemaSDL(): Promise<string> {
@@ -8,7 +8,7 @@ export async function generateSchemaSDL(): Promise<string> {
   await app.init();
   try {
     const factory = app.get(GraphQLSchemaFactory);
-    return printSortedSchema(await factory.create(RESOLVERS));
+    return printSortedSchema(describeRootTypes(await factory.create(RESOLVERS)));
   } finally {
     await app.close();
   }

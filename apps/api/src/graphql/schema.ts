@@ -27,6 +27,26 @@ export const RESOLVERS = [
 export const SCHEMA_HEADER =
   '# Generated from the code by `npm run schema` (apps/api/src/print-schema.ts). Do not edit by hand.\n\n';
 
+/**
+ * Nest builds the root types without a description: the served schema (ApiModule's transformSchema) and the
+ * generated schema.graphql both get these.
+ */
+export function describeRootTypes(schema: GraphQLSchema): GraphQLSchema {
+  const roots = [
+    [schema.getQueryType(), 'Reads. The public catalog (products, product, brands) needs no API key; the rest do.'],
+    [
+      schema.getMutationType(),
+      'Changes. Sign-up (registerBrand, registerCreator) needs no API key; the rest need one, most a brand key.',
+    ],
+    [
+      schema.getSubscriptionType(),
+      'Live updates over graphql-ws on /graphql, authenticated with connectionParams: { authorization: "Bearer <key>" }.',
+    ],
+  ] as const;
+  for (const [type, description] of roots) if (type && !type.description) type.description = description;
+  return schema;
+}
+
 export function printSortedSchema(schema: GraphQLSchema): string {
   return SCHEMA_HEADER + printSchema(lexicographicSortSchema(schema)) + '\n';
 }

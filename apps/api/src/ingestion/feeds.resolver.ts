@@ -20,27 +20,40 @@ export class FeedsResolver {
     return this.feedsService.list(ctx);
   }
 
-  @Query(() => Feed, { complexity: STATEMENT })
-  feed(@Ctx() ctx: BrandContext, @Args('id', { type: () => ID }) id: string): Promise<FeedEntity> {
+  @Query(() => Feed, { description: "One of the brand's feeds; NOT_FOUND otherwise.", complexity: STATEMENT })
+  feed(
+    @Ctx() ctx: BrandContext,
+    @Args('id', { type: () => ID, description: "Feed.id of one of the brand's feeds; any other id is NOT_FOUND." })
+    id: string,
+  ): Promise<FeedEntity> {
     return this.feedsService.get(ctx, id);
   }
 
-  @Mutation(() => Feed)
-  createFeed(@Ctx() ctx: BrandContext, @Args('input') input: CreateFeedInput): Promise<FeedEntity> {
+  @Mutation(() => Feed, {
+    description: 'Creates an UPLOAD or URL feed; upload files to it or fetch it to start runs.',
+  })
+  createFeed(
+    @Ctx() ctx: BrandContext,
+    @Args('input', { description: 'Its name and settings; only name is required.' }) input: CreateFeedInput,
+  ): Promise<FeedEntity> {
     return this.feedsService.create(ctx, input);
   }
 
   @Mutation(() => Feed, { description: 'Changes only the fields given.' })
   updateFeed(
     @Ctx() ctx: BrandContext,
-    @Args('id', { type: () => ID }) id: string,
-    @Args('input') input: UpdateFeedInput,
+    @Args('id', { type: () => ID, description: 'Feed.id of the feed to change.' }) id: string,
+    @Args('input', { description: 'The settings to change; the others stay as they are.' }) input: UpdateFeedInput,
   ): Promise<FeedEntity> {
     return this.feedsService.update(ctx, id, stripNulls(input));
   }
 
   @Mutation(() => Feed, { description: 'Deletes the feed with its runs, versions and diagnostics.' })
-  deleteFeed(@Ctx() ctx: BrandContext, @Args('id', { type: () => ID }) id: string): Promise<FeedEntity> {
+  deleteFeed(
+    @Ctx() ctx: BrandContext,
+    @Args('id', { type: () => ID, description: 'Feed.id of the feed to delete; its live products go with it.' })
+    id: string,
+  ): Promise<FeedEntity> {
     return this.feedsService.delete(ctx, id);
   }
 
@@ -49,7 +62,7 @@ export class FeedsResolver {
   })
   async fetchFeedNow(
     @Ctx() ctx: BrandContext,
-    @Args('feedId', { type: () => ID }) feedId: string,
+    @Args('feedId', { type: () => ID, description: 'Feed.id of a URL feed of the brand.' }) feedId: string,
   ): Promise<IngestionRunEntity> {
     return this.runsService.startFetch(ctx, feedId);
   }
@@ -64,11 +77,16 @@ export class FeedsResolver {
     return Object.entries(feed.columnMapping ?? {}).map(([column, attribute]) => ({ column, attribute }));
   }
 
-  @ResolveField(() => [IngestionRun], { description: 'Newest first.', complexity: cost.page(20) })
+  @ResolveField(() => [IngestionRun], { description: "The feed's runs, newest first.", complexity: cost.page(20) })
   runs(
     @Ctx() ctx: BrandContext,
     @Parent() feed: FeedEntity,
-    @Args('first', { type: () => Int, defaultValue: 20 }) first: number,
+    @Args('first', {
+      type: () => Int,
+      defaultValue: 20,
+      description: 'How many runs, 1 to 100 (other values are clamped).',
+    })
+    first: number,
   ): Promise<IngestionRunEntity[]> {
     return this.runsService.listForFeed(ctx, feed.id, first);
   }

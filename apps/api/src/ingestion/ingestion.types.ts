@@ -36,47 +36,122 @@ export enum IssueSeverity {
   ERROR = 'ERROR',
   WARNING = 'WARNING',
 }
-registerEnumType(FeedSource, { name: 'FeedSource' });
-registerEnumType(FeedFormat, { name: 'FeedFormat', description: 'AUTO sniffs the format from the content.' });
+registerEnumType(FeedSource, {
+  name: 'FeedSource',
+  description: 'Where a feed gets its files; a feed keeps its source for life.',
+  valuesMap: {
+    UPLOAD: { description: 'Files are posted to POST /feeds/:feedId/uploads (or with the CLI).' },
+    URL: { description: "The feed's url is fetched by fetchFeedNow or on its schedule." },
+    SHOPIFY: { description: 'Synced from a connected Shopify store; created by connectShopifyStore, not createFeed.' },
+  },
+});
+registerEnumType(FeedFormat, {
+  name: 'FeedFormat',
+  description: 'How a feed file is read. Any value but AUTO must agree with the content, else FORMAT_MISMATCH.',
+  valuesMap: {
+    AUTO: { description: 'Sniffed from the content (never the file name).' },
+    CSV: { description: 'Delimited text; the delimiter (comma, tab, semicolon, pipe, tilde) is sniffed.' },
+    TSV: { description: 'Tab-separated text.' },
+    XML: { description: 'Google Merchant RSS 2.0 or Atom 1.0, or a custom dialect (see xmlItemElement).' },
+  },
+});
 registerEnumType(FeedMode, {
   name: 'FeedMode',
-  description:
-    'REPLACE: the feed is the whole catalog of that feed; products absent from it are removed on publish. ' +
-    'UPDATE_ONLY: a supplemental feed that only updates attributes of products that already exist.',
+  description: 'What a publish of the feed does to the live catalog.',
+  valuesMap: {
+    REPLACE: {
+      description: 'The feed is the whole catalog of that feed: products absent from it are removed on publish.',
+    },
+    UPDATE_ONLY: {
+      description:
+        "A supplemental feed: overlays the attributes it carries on the brand's existing products; never creates or removes any.",
+    },
+  },
 });
-registerEnumType(RunStatus, { name: 'RunStatus' });
-registerEnumType(RunPhase, { name: 'RunPhase' });
-registerEnumType(IssueSeverity, { name: 'IssueSeverity', description: 'ERROR rejects the item; WARNING accepts it.' });
+registerEnumType(RunStatus, {
+  name: 'RunStatus',
+  description: 'Where a run is in its life: QUEUED → RUNNING → SUCCEEDED, FAILED or CANCELLED.',
+  valuesMap: {
+    QUEUED: { description: 'Waiting for a worker.' },
+    RUNNING: { description: 'A worker is on it; phase says where (IMAGES until its last image is done).' },
+    SUCCEEDED: { description: 'Read to the end; rejected items do not change that (see itemsRejected and issues).' },
+    FAILED: { description: 'Stopped by an error (see error); nothing of it is published.' },
+    CANCELLED: { description: 'Stopped by cancelRun; nothing of it is published.' },
+  },
+});
+registerEnumType(RunPhase, {
+  name: 'RunPhase',
+  description: 'The step a run is at; status says whether it is still going.',
+  valuesMap: {
+    QUEUED: { description: 'Not started yet.' },
+    FETCHING: { description: "Downloading a URL feed's file, or opening a Shopify store for reading." },
+    READING: { description: 'Reading and validating rows; accepted items are staged as they are read.' },
+    STAGING: { description: 'Not used by current runs: items are staged while READING.' },
+    COMPARING: { description: "Comparing the staged items with the feed's current version and writing the new one." },
+    IMAGES: { description: 'Fetching and processing the images of the new version (see imagesTotal/imagesDone).' },
+    DONE: { description: 'Finished; status says how.' },
+  },
+});
+registerEnumType(IssueSeverity, {
+  name: 'IssueSeverity',
+  description: 'How much an issue matters.',
+  valuesMap: {
+    ERROR: { description: 'The item is rejected and will not be published.' },
+    WARNING: { description: 'The item is accepted; the issue is still worth fixing.' },
+  },
+});
 
-@ObjectType()
+@ObjectType({ description: 'One column (or XML element) of a feed and the attribute it is read as.' })
 export class ColumnMapping {
   @Field({ description: 'Header (CSV) or element name (XML) in the feed.' }) column: string;
   @Field({ description: 'Merchant Center attribute (e.g. image_link) or custom:<name>.' }) attribute: string;
 }
 
-@InputType()
+@InputType({ description: 'Reads one column of the feed as a given attribute, whatever its header says.' })
 export class ColumnMappingInput {
-  @Field() column: string;
-  @Field() attribute: string;
+  @Field({ description: 'Header (CSV) or element name (XML) as it appears in the feed; must not be empty.' })
+  column: string;
+  @Field({
+    description:
+      'Merchant Center attribute name (e.g. image_link, price, gtin) or custom:<name>; BAD_USER_INPUT otherwise.',
+  })
+  attribute: string;
 }
 
-@InputType()
+@InputType({ description: 'HTTP basic-auth credentials for fetching a URL feed.' })
 export class BasicAuthInput {
-  @Field() username: string;
-  @Field() password: string;
+  @Field({ description: 'User name sent with every fetch of the feed.' }) username: string;
+  @Field({ description: 'Password; stored encrypted with SECRET_KEY and never returned.' }) password: string;
 }
 
-@InputType()
+@InputType({ description: 'A new feed. Only name is required.' })
 export class CreateFeedInput {
-  @Field() name: string;
-  @Field(() => FeedSource, { defaultValue: FeedSource.UPLOAD }) source: FeedSource;
-  @Field(() => FeedFormat, { defaultValue: FeedFormat.AUTO }) format: FeedFormat;
-  @Field(() => String, { nullable: true, description: 'For URL feeds: fetched over HTTP(S) through the SSRF guard.' })
+  @Field({ description: 'Display name, 1 to 120 characters (trimmed).' }) name: string;
+  @Field(() => FeedSource, {
+    defaultValue: FeedSource.UPLOAD,
+    description: 'UPLOAD or URL (fixed for the life of the feed); SHOPIFY feeds come from connectShopifyStore.',
+  })
+  source: FeedSource;
+  @Field(() => FeedFormat, { defaultValue: FeedFormat.AUTO, description: 'How files are read; AUTO sniffs.' })
+  format: FeedFormat;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Required for URL feeds, refused for others: an http(s) URL of at most 2000 characters, without credentials (use basicAuth), fetched through the SSRF guard.',
+  })
   url?: string | null;
-  @Field(() => BasicAuthInput, { nullable: true, description: 'Stored encrypted; never returned.' })
+  @Field(() => BasicAuthInput, {
+    nullable: true,
+    description: 'URL feeds: credentials sent with every fetch. Stored encrypted; never returned.',
+  })
   basicAuth?: BasicAuthInput | null;
-  @Field(() => FeedMode, { defaultValue: FeedMode.REPLACE }) mode: FeedMode;
-  @Field(() => String, { nullable: true, description: 'ISO 4217 code for prices written without one.' })
+  @Field(() => FeedMode, { defaultValue: FeedMode.REPLACE, description: 'What a publish does to the live catalog.' })
+  mode: FeedMode;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'ISO 4217 code for prices written without one and for shared symbols such as $ (see the README); none by default.',
+  })
   defaultCurrency?: string | null;
   @Field(() => String, {
     nullable: true,
@@ -95,9 +170,15 @@ export class CreateFeedInput {
   linkTemplate?: string | null;
   @Field(() => [ColumnMappingInput], { nullable: true, description: 'Overrides header recognition per column.' })
   columnMapping?: ColumnMappingInput[] | null;
-  @Field(() => String, { nullable: true, description: 'Element wrapping one item in a custom XML dialect.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Element wrapping one item in a custom XML dialect (e.g. product); detected when omitted.',
+  })
   xmlItemElement?: string | null;
-  @Field(() => String, { nullable: true, description: 'URL feeds: hourly, daily, weekly or "every <n>m|h|d".' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'URL feeds only: hourly, daily, weekly or "every <n>m|h|d", between 1 minute and 31 days.',
+  })
   schedule?: string | null;
   @Field({ defaultValue: false, description: 'Publish each successful run automatically, within the safety limits.' })
   autoPublish: boolean;
@@ -114,48 +195,139 @@ export class CreateFeedInput {
   maxRejectedShare?: number | null;
 }
 
-@InputType()
+@InputType({
+  description:
+    'Changes to a feed: an omitted field is left as it is. For name, format, mode, language, autoPublish and the shares null also leaves it; for the other fields null clears the setting.',
+})
 export class UpdateFeedInput {
-  @Field(() => String, { nullable: true }) name?: string | null;
-  @Field(() => FeedFormat, { nullable: true }) format?: FeedFormat | null;
-  @Field(() => String, { nullable: true }) url?: string | null;
-  @Field(() => BasicAuthInput, { nullable: true }) basicAuth?: BasicAuthInput | null;
-  @Field(() => FeedMode, { nullable: true }) mode?: FeedMode | null;
-  @Field(() => String, { nullable: true }) defaultCurrency?: string | null;
-  @Field(() => String, { nullable: true }) language?: string | null;
-  @Field(() => String, { nullable: true }) storeUrl?: string | null;
-  @Field(() => String, { nullable: true }) linkTemplate?: string | null;
-  @Field(() => [ColumnMappingInput], { nullable: true }) columnMapping?: ColumnMappingInput[] | null;
-  @Field(() => String, { nullable: true }) xmlItemElement?: string | null;
-  @Field(() => String, { nullable: true }) schedule?: string | null;
-  @Field(() => Boolean, { nullable: true }) autoPublish?: boolean | null;
-  @Field(() => Float, { nullable: true }) maxRemovalShare?: number | null;
-  @Field(() => Float, { nullable: true }) maxRejectedShare?: number | null;
+  @Field(() => String, { nullable: true, description: 'New display name, 1 to 120 characters.' })
+  name?: string | null;
+  @Field(() => FeedFormat, { nullable: true, description: 'How the next files are read.' })
+  format?: FeedFormat | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'URL feeds: the new http(s) URL (at most 2000 characters, no credentials); a URL feed cannot clear it.',
+  })
+  url?: string | null;
+  @Field(() => BasicAuthInput, {
+    nullable: true,
+    description: 'URL feeds: new credentials, stored encrypted; null stops sending any.',
+  })
+  basicAuth?: BasicAuthInput | null;
+  @Field(() => FeedMode, { nullable: true, description: 'What the next publishes do to the live catalog.' })
+  mode?: FeedMode | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'ISO 4217 code for prices written without one; null clears it.',
+  })
+  defaultCurrency?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: "ISO 639-1 code of the catalog text; live products are re-indexed in it at the feed's next publish.",
+  })
+  language?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Store base URL used by {store} in linkTemplate (a bare host is taken as https); null clears it.',
+  })
+  storeUrl?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Template for `link` when a row has none (at most 500 characters); null restores the platform default.',
+  })
+  linkTemplate?: string | null;
+  @Field(() => [ColumnMappingInput], {
+    nullable: true,
+    description: 'Replaces the whole column mapping; null or [] removes it.',
+  })
+  columnMapping?: ColumnMappingInput[] | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Element wrapping one item in a custom XML dialect; null returns to detection.',
+  })
+  xmlItemElement?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'URL feeds: hourly, daily, weekly or "every <n>m|h|d" (1 minute to 31 days); null stops scheduled fetches.',
+  })
+  schedule?: string | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Publish each successful run automatically, within the limits.',
+  })
+  autoPublish?: boolean | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Share of live products, 0 to 1, an auto-publish may remove before it waits for a person.',
+  })
+  maxRemovalShare?: number | null;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Share of rows, 0 to 1, a run may reject (skipped rows not counted) before auto-publish waits.',
+  })
+  maxRejectedShare?: number | null;
 }
 
-@ObjectType()
+@ObjectType({
+  description: "A source of a brand's products: uploaded files, a URL or a Shopify store, and its settings.",
+})
 export class Feed {
-  @Field(() => ID) id: string;
-  @Field() name: string;
-  @Field(() => FeedSource) source: FeedSource;
-  @Field(() => FeedFormat) format: FeedFormat;
-  @Field(() => String, { nullable: true }) url: string | null;
+  @Field(() => ID, { description: 'Stable id of the feed (also in /feeds/:feedId/uploads).' }) id: string;
+  @Field({ description: 'Display name.' }) name: string;
+  @Field(() => FeedSource, { description: 'Where its files come from; fixed for the life of the feed.' })
+  source: FeedSource;
+  @Field(() => FeedFormat, { description: 'How its files are read.' }) format: FeedFormat;
+  @Field(() => String, { nullable: true, description: 'The URL fetched; null unless source is URL.' })
+  url: string | null;
   @Field({ description: 'Whether fetches send basic-auth credentials (the password is never returned).' })
   hasBasicAuth: boolean;
-  @Field(() => FeedMode) mode: FeedMode;
-  @Field(() => String, { nullable: true }) defaultCurrency: string | null;
-  @Field() language: string;
-  @Field(() => String, { nullable: true }) storeUrl: string | null;
-  @Field(() => String, { nullable: true }) linkTemplate: string | null;
-  @Field(() => [ColumnMapping]) columnMapping: ColumnMapping[];
-  @Field(() => String, { nullable: true }) xmlItemElement: string | null;
-  @Field(() => String, { nullable: true }) schedule: string | null;
-  @Field(() => Date, { nullable: true }) nextFetchAt: Date | null;
-  @Field() autoPublish: boolean;
-  @Field(() => Float) maxRemovalShare: number;
-  @Field(() => Float) maxRejectedShare: number;
-  @Field() createdAt: Date;
-  @Field() updatedAt: Date;
+  @Field(() => FeedMode, { description: 'What a publish does to the live catalog.' }) mode: FeedMode;
+  @Field(() => String, {
+    nullable: true,
+    description: 'ISO 4217 code for prices written without one (a Shopify store: its shop currency); null if unset.',
+  })
+  defaultCurrency: string | null;
+  @Field({ description: 'ISO 639-1 code of the catalog text (default en): language columns and search stemming.' })
+  language: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Store base URL for {store} in the link template, without a trailing slash; null if unset.',
+  })
+  storeUrl: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Template for `link` when a row has none; null means the platform default.',
+  })
+  linkTemplate: string | null;
+  @Field(() => [ColumnMapping], { description: 'Columns read as a given attribute whatever their header; [] if none.' })
+  columnMapping: ColumnMapping[];
+  @Field(() => String, {
+    nullable: true,
+    description: 'Element wrapping one item in a custom XML dialect; null means detected.',
+  })
+  xmlItemElement: string | null;
+  @Field(() => String, { nullable: true, description: 'Fetch interval of a URL feed as given; null when unscheduled.' })
+  schedule: string | null;
+  @Field(() => Date, { nullable: true, description: 'When the schedule fetches next; null when unscheduled.' })
+  nextFetchAt: Date | null;
+  @Field({
+    description: 'Whether each successful run is published automatically, within maxRemovalShare and maxRejectedShare.',
+  })
+  autoPublish: boolean;
+  @Field(() => Float, {
+    description:
+      'Share of live products (0 to 1, default 0.2) an auto-publish may remove before it waits for a person.',
+  })
+  maxRemovalShare: number;
+  @Field(() => Float, {
+    description: 'Share of rows (0 to 1, default 0.2) a run may reject before its auto-publish waits for a person.',
+  })
+  maxRejectedShare: number;
+  @Field({ description: 'When the feed was created.' }) createdAt: Date;
+  @Field({ description: 'When the feed last changed: its settings, live version or fetch state.' }) updatedAt: Date;
 }
 
 export enum RowSkipReason {
@@ -182,95 +354,129 @@ registerEnumType(RowSkipReason, {
   },
 });
 
-@ObjectType()
+@ObjectType({ description: 'How many rows of a run were skipped for one reason.' })
 export class RowSkipCount {
-  @Field(() => RowSkipReason) reason: RowSkipReason;
-  @Field(() => Int) count: number;
+  @Field(() => RowSkipReason, { description: 'Why the rows are no item of their own.' }) reason: RowSkipReason;
+  @Field(() => Int, { description: 'Rows skipped for this reason.' }) count: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'Why a run failed as a whole (row-level problems are issues instead).' })
 export class RunError {
   @Field({
     description:
       'Stable code, e.g. EMPTY_FEED, FORMAT_MISMATCH (the feed’s declared format contradicts the file), TRUNCATED_GZIP, XML_MALFORMED, FETCH_HTTP_ERROR.',
   })
   code: string;
-  @Field() message: string;
-  @Field() hint: string;
+  @Field({ description: 'What went wrong, for a person.' }) message: string;
+  @Field({ description: 'What to do about it; may be empty.' }) hint: string;
 }
 
 @ObjectType({ description: 'What publishing this run would change, compared with the feed’s current version.' })
 export class RunDiff {
-  @Field(() => Int) created: number;
-  @Field(() => Int) updated: number;
-  @Field(() => Int) unchanged: number;
-  @Field(() => Int) removed: number;
+  @Field(() => Int, { description: 'Items not in the current version.' }) created: number;
+  @Field(() => Int, { description: 'Items in the current version whose content changed.' }) updated: number;
+  @Field(() => Int, { description: 'Items identical to the current version.' }) unchanged: number;
+  @Field(() => Int, { description: 'Items of the current version this run does not have (0 for UPDATE_ONLY feeds).' })
+  removed: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'One kind of issue of a run: a code on an attribute, and how often it occurred.' })
 export class IssueSummary {
-  @Field() code: string;
-  @Field(() => IssueSeverity) severity: IssueSeverity;
-  @Field(() => String, { nullable: true }) attribute: string | null;
-  @Field(() => Int) count: number;
-  @Field(() => [Int], { description: 'A few rows where it happens.' }) sampleRows: number[];
+  @Field({ description: 'Stable issue code, e.g. MISSING_REQUIRED, INVALID_GTIN.' }) code: string;
+  @Field(() => IssueSeverity, { description: 'Whether it rejects the item.' }) severity: IssueSeverity;
+  @Field(() => String, {
+    nullable: true,
+    description: 'The attribute concerned; null for issues of a whole row or file.',
+  })
+  attribute: string | null;
+  @Field(() => Int, { description: 'Occurrences, all counted even beyond the stored issues.' }) count: number;
+  @Field(() => [Int], { description: 'Up to 5 rows where it happens.' }) sampleRows: number[];
 }
 
-@ObjectType()
+@ObjectType({ description: 'One problem found in a feed row: what, where, and how to fix it.' })
 export class RunIssue {
-  @Field(() => ID) id: string;
-  @Field(() => IssueSeverity) severity: IssueSeverity;
-  @Field() code: string;
-  @Field(() => String, { nullable: true }) attribute: string | null;
+  @Field(() => ID, { description: 'Id of the stored issue.' }) id: string;
+  @Field(() => IssueSeverity, { description: 'ERROR rejects the item; WARNING accepts it.' }) severity: IssueSeverity;
+  @Field({ description: 'Stable issue code, e.g. MISSING_REQUIRED, INVALID_GTIN, IMAGE_UNREACHABLE.' }) code: string;
+  @Field(() => String, { nullable: true, description: 'The attribute concerned; null for a whole row or the file.' })
+  attribute: string | null;
   @Field(() => Int, { description: 'CSV line number, XML item index, 0 for the file.' }) row: number;
-  @Field(() => String, { nullable: true }) itemId: string | null;
+  @Field(() => String, { nullable: true, description: "The item's id from the feed; null when the row has none." })
+  itemId: string | null;
   @Field(() => String, { nullable: true, description: 'The offending value, truncated.' }) value: string | null;
-  @Field() message: string;
+  @Field({ description: 'What is wrong, for a person.' }) message: string;
   @Field({ description: 'How to fix it.' }) hint: string;
 }
 
-@ObjectType()
+@ObjectType({ description: 'Where a page ends, for asking the next one.' })
 export class PageInfo {
-  @Field() hasNextPage: boolean;
-  @Field(() => String, { nullable: true }) endCursor: string | null;
+  @Field({ description: 'Whether another page follows this one.' }) hasNextPage: boolean;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Cursor of the last item of this page: pass it as `after` for the next page. Null on an empty page.',
+  })
+  endCursor: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'An issue with its cursor.' })
 export class RunIssueEdge {
-  @Field(() => RunIssue) node: RunIssue;
-  @Field() cursor: string;
+  @Field(() => RunIssue, { description: 'The issue.' }) node: RunIssue;
+  @Field({ description: 'Opaque keyset cursor: pass it as `after` to continue after this issue.' }) cursor: string;
 }
 
-@ObjectType()
+@ObjectType({ description: "A page of a run's stored issues, by row." })
 export class RunIssueConnection {
-  @Field(() => [RunIssueEdge], { complexity: cost.row() }) edges: RunIssueEdge[];
-  @Field(() => [RunIssue], { complexity: cost.row() }) nodes: RunIssue[];
-  @Field(() => PageInfo) pageInfo: PageInfo;
-  @Field(() => Int) totalCount: number;
+  @Field(() => [RunIssueEdge], { description: 'The issues of this page with their cursors.', complexity: cost.row() })
+  edges: RunIssueEdge[];
+  @Field(() => [RunIssue], { description: 'The issues of this page, without cursors.', complexity: cost.row() })
+  nodes: RunIssue[];
+  @Field(() => PageInfo, { description: 'Whether more follow, and the cursor to ask for them.' }) pageInfo: PageInfo;
+  @Field(() => Int, { description: 'Stored issues matching the filter, on all pages.' }) totalCount: number;
 }
 
-@InputType()
+@InputType({ description: 'Narrows the issues listed; the fields given combine with AND, each an exact match.' })
 export class IssueFilterInput {
-  @Field(() => IssueSeverity, { nullable: true }) severity?: IssueSeverity | null;
-  @Field(() => String, { nullable: true }) code?: string | null;
-  @Field(() => String, { nullable: true }) attribute?: string | null;
-  @Field(() => String, { nullable: true }) itemId?: string | null;
-  @Field(() => Int, { nullable: true }) row?: number | null;
+  @Field(() => IssueSeverity, { nullable: true, description: 'Only errors or only warnings.' })
+  severity?: IssueSeverity | null;
+  @Field(() => String, { nullable: true, description: 'Issue code, e.g. MISSING_REQUIRED.' }) code?: string | null;
+  @Field(() => String, { nullable: true, description: 'Attribute name, e.g. gtin or image_link.' })
+  attribute?: string | null;
+  @Field(() => String, { nullable: true, description: "The item's id from the feed." }) itemId?: string | null;
+  @Field(() => Int, { nullable: true, description: 'CSV line number or XML item index; 0 for file-level issues.' })
+  row?: number | null;
 }
 
-@ObjectType()
+@ObjectType({
+  description: 'One ingestion of a feed: an upload, fetch or store sync, with its counters and diagnostics.',
+})
 export class IngestionRun {
-  @Field(() => ID) id: string;
-  @Field(() => ID) feedId: string;
-  @Field() trigger: string;
-  @Field(() => RunStatus) status: RunStatus;
-  @Field(() => RunPhase) phase: RunPhase;
-  @Field() validateOnly: boolean;
-  @Field(() => String, { nullable: true }) sourceName: string | null;
+  @Field(() => ID, { description: 'Stable id of the run.' }) id: string;
+  @Field(() => ID, { description: 'The feed this run ingests into.' }) feedId: string;
+  @Field({
+    description: 'What started it: UPLOAD, FETCH (fetchFeedNow), SCHEDULE, CLI (local-mode CLI) or SYNC (Shopify).',
+  })
+  trigger: string;
+  @Field(() => RunStatus, { description: 'QUEUED, RUNNING, or how it ended.' }) status: RunStatus;
+  @Field(() => RunPhase, { description: 'The step it is at.' }) phase: RunPhase;
+  @Field({ description: 'Diagnostics and would-be counts only: stages no version, fetches no image.' })
+  validateOnly: boolean;
+  @Field(() => String, {
+    nullable: true,
+    description: "The uploaded file's name, the feed URL or the shop domain; null when none was given.",
+  })
+  sourceName: string | null;
   @Field({ description: 'A conditional fetch found the feed unchanged: nothing was read.' }) notModified: boolean;
-  @Field(() => Int) attempt: number;
-  @Field(() => Float) bytesRead: number;
-  @Field(() => Float, { nullable: true }) bytesTotal: number | null;
+  @Field(() => Int, {
+    description: 'How many times a worker has started the run (a retry starts over); 0 until one first takes it.',
+  })
+  attempt: number;
+  @Field(() => Float, { description: 'Bytes of the stored file read so far, as stored (compressed if gzipped).' })
+  bytesRead: number;
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Size of the stored file in bytes; null until known (a URL feed once fetched; Shopify syncs never).',
+  })
+  bytesTotal: number | null;
   @Field(() => Int, {
     description:
       'Data rows read (CSV records after the header, XML items, store variants). Every one ends as an item ' +
@@ -290,22 +496,42 @@ export class IngestionRun {
   itemsAccepted: number;
   @Field(() => Int, { description: 'Items with an ERROR issue, and rows the reader could not read.' })
   itemsRejected: number;
-  @Field(() => Int) warnings: number;
-  @Field(() => Int) errors: number;
-  @Field(() => Int) issuesStored: number;
+  @Field(() => Int, { description: 'WARNING issues found, all counted.' }) warnings: number;
+  @Field(() => Int, { description: 'ERROR issues found, all counted (an item may have several).' }) errors: number;
+  @Field(() => Int, {
+    description: 'Issues kept for browsing and CSV: at most INGEST_MAX_STORED_ISSUES (100,000 by default).',
+  })
+  issuesStored: number;
   @Field(() => Int, { description: 'Distinct images this run needs.' }) imagesTotal: number;
   @Field(() => Int, { description: 'Downloaded and processed (or found already stored by content).' })
   imagesDone: number;
-  @Field(() => Int) imagesFailed: number;
+  @Field(() => Int, { description: 'Images that could not be fetched or processed (each an issue on its items).' })
+  imagesFailed: number;
   @Field(() => Int, { description: 'Unchanged since an earlier run: not downloaded or processed again.' })
   imagesSkipped: number;
-  @Field(() => String, { nullable: true }) detectedFormat: string | null;
-  @Field(() => String, { nullable: true }) dialect: string | null;
-  @Field(() => String, { nullable: true }) encoding: string | null;
-  @Field(() => String, { nullable: true }) delimiter: string | null;
+  @Field(() => String, { nullable: true, description: 'CSV, TSV or XML as read; null until the file is sniffed.' })
+  detectedFormat: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Recognized export: GENERIC, SHOPIFY, META, WOOCOMMERCE, WIX, VENDURE, MEDUSA, GOOGLE_RSS, GOOGLE_ATOM or CUSTOM_XML; null until known.',
+  })
+  dialect: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Text encoding read, e.g. utf-8, utf-16le or windows-1252; null until known.',
+  })
+  encoding: string | null;
+  @Field(() => String, { nullable: true, description: 'Delimiter of a CSV or TSV file; null for XML or until known.' })
+  delimiter: string | null;
   @Field(() => ID, { nullable: true, description: 'The catalog version this run staged (or found unchanged).' })
   versionId: string | null;
-  @Field() queuedAt: Date;
-  @Field(() => Date, { nullable: true }) startedAt: Date | null;
-  @Field(() => Date, { nullable: true }) finishedAt: Date | null;
+  @Field({ description: 'When the run was created.' }) queuedAt: Date;
+  @Field(() => Date, { nullable: true, description: 'When a worker last started it; null while queued.' })
+  startedAt: Date | null;
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When it ended (SUCCEEDED, FAILED or CANCELLED); null until then.',
+  })
+  finishedAt: Date | null;
 }

@@ -29,13 +29,24 @@ export class RunsResolver {
     this.imagesEnabled = config.images.enabled;
   }
 
-  @Query(() => IngestionRun, { complexity: STATEMENT })
-  ingestionRun(@Ctx() ctx: BrandContext, @Args('id', { type: () => ID }) id: string): Promise<IngestionRunEntity> {
+  @Query(() => IngestionRun, { description: "One of the brand's runs; NOT_FOUND otherwise.", complexity: STATEMENT })
+  ingestionRun(
+    @Ctx() ctx: BrandContext,
+    @Args('id', {
+      type: () => ID,
+      description: "IngestionRun.id of one of the brand's runs; any other id is NOT_FOUND.",
+    })
+    id: string,
+  ): Promise<IngestionRunEntity> {
     return this.runs.get(ctx, id);
   }
 
   @Mutation(() => IngestionRun, { description: 'Cancels a queued or running run; the live catalog is untouched.' })
-  cancelRun(@Ctx() ctx: BrandContext, @Args('runId', { type: () => ID }) runId: string): Promise<IngestionRunEntity> {
+  cancelRun(
+    @Ctx() ctx: BrandContext,
+    @Args('runId', { type: () => ID, description: 'A QUEUED or RUNNING run; CONFLICT once it has finished.' })
+    runId: string,
+  ): Promise<IngestionRunEntity> {
     return this.runs.cancel(ctx, runId);
   }
 
@@ -45,11 +56,14 @@ export class RunsResolver {
       'an auto-published run ends after its publish, so the last message carries publishStatus.',
     resolve: (run: IngestionRunEntity) => run,
   })
-  ingestionRunProgress(@Ctx() ctx: BrandContext, @Args('runId', { type: () => ID }) runId: string) {
+  ingestionRunProgress(
+    @Ctx() ctx: BrandContext,
+    @Args('runId', { type: () => ID, description: "IngestionRun.id of one of the brand's runs." }) runId: string,
+  ) {
     return this.runs.watch(ctx, runId);
   }
 
-  @ResolveField(() => Feed, { complexity: STATEMENT })
+  @ResolveField(() => Feed, { description: 'The feed this run ingests into.', complexity: STATEMENT })
   feed(@Ctx() ctx: BrandContext, @Parent() run: IngestionRunEntity): Promise<FeedEntity> {
     return this.feeds.get(ctx, run.feedId);
   }
@@ -101,7 +115,10 @@ export class RunsResolver {
     return run.bytesTotal ? Math.min(1, run.bytesRead / run.bytesTotal) : null;
   }
 
-  @ResolveField(() => Int, { nullable: true })
+  @ResolveField(() => Int, {
+    nullable: true,
+    description: 'Milliseconds from startedAt to finishedAt, or to now while it runs; null until started.',
+  })
   durationMs(@Parent() run: IngestionRunEntity): number | null {
     if (!run.startedAt) return null;
     return (run.finishedAt ?? new Date()).getTime() - run.startedAt.getTime();
@@ -113,13 +130,23 @@ export class RunsResolver {
   }
 
   // A page and its count: two statements, plus what each row selects.
-  @ResolveField(() => RunIssueConnection, { complexity: cost.connection(50, 2 * STATEMENT) })
+  @ResolveField(() => RunIssueConnection, {
+    description: 'The stored issues, filtered, by row then in the order found, a page at a time.',
+    complexity: cost.connection(50, 2 * STATEMENT),
+  })
   async issues(
     @Ctx() ctx: BrandContext,
     @Parent() run: IngestionRunEntity,
-    @Args('filter', { type: () => IssueFilterInput, nullable: true }) filter: IssueFilterInput | null,
-    @Args('first', { type: () => Int, defaultValue: 50 }) first: number,
-    @Args('after', { type: () => String, nullable: true }) after: string | null,
+    @Args('filter', { type: () => IssueFilterInput, nullable: true, description: 'Only issues that match.' })
+    filter: IssueFilterInput | null,
+    @Args('first', {
+      type: () => Int,
+      defaultValue: 50,
+      description: 'Page size, 1 to 500 (other values are clamped).',
+    })
+    first: number,
+    @Args('after', { type: () => String, nullable: true, description: 'The endCursor of the previous page.' })
+    after: string | null,
   ): Promise<RunIssueConnection> {
     const page = await this.runs.issues(ctx, run.id, filter ?? {}, { first, after });
     const edges = page.issues.map((node) => ({ node, cursor: RunsService.issueCursor(node) }));

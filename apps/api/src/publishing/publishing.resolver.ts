@@ -17,14 +17,21 @@ export class PublishingResolver {
   @Mutation(() => Publication, {
     description: 'Makes the catalog version a successful run staged live, atomically, and returns the diff.',
   })
-  publishRun(@Ctx() ctx: BrandContext, @Args('runId', { type: () => ID }) runId: string): Promise<PublicationEntity> {
+  publishRun(
+    @Ctx() ctx: BrandContext,
+    @Args('runId', {
+      type: () => ID,
+      description: 'A SUCCEEDED, non-validateOnly run that staged a version; CONFLICT while its feed is publishing.',
+    })
+    runId: string,
+  ): Promise<PublicationEntity> {
     return this.publisher.publishRun(ctx, runId);
   }
 
   @Mutation(() => Publication, { description: 'Makes an earlier version of the feed live again, images included.' })
   rollbackFeed(
     @Ctx() ctx: BrandContext,
-    @Args('feedId', { type: () => ID }) feedId: string,
+    @Args('feedId', { type: () => ID, description: 'Feed.id of the feed to roll back.' }) feedId: string,
     @Args('toVersion', { type: () => Int, description: 'The version number (CatalogVersion.number).' })
     toVersion: number,
   ): Promise<PublicationEntity> {
@@ -53,12 +60,20 @@ export class FeedPublishingResolver {
   publications(
     @Ctx() ctx: BrandContext,
     @Parent() feed: FeedEntity,
-    @Args('first', { type: () => Int, defaultValue: 20 }) first: number,
+    @Args('first', {
+      type: () => Int,
+      defaultValue: 20,
+      description: 'How many, 1 to 100 (other values are clamped).',
+    })
+    first: number,
   ): Promise<PublicationEntity[]> {
     return this.publisher.listPublications(ctx, feed.id, Math.min(Math.max(first, 1), 100));
   }
 
-  @ResolveField(() => ID, { nullable: true })
+  @ResolveField(() => ID, {
+    nullable: true,
+    description: 'The catalog version currently live for this feed; null until its first publish.',
+  })
   liveVersionId(@Parent() feed: FeedEntity): string | null {
     return feed.liveVersionId;
   }
@@ -67,7 +82,7 @@ export class FeedPublishingResolver {
 @Auth('brand')
 @Resolver(() => IngestionRun)
 export class RunPublishingResolver {
-  @ResolveField(() => PublishStatus)
+  @ResolveField(() => PublishStatus, { description: "Whether this run's version has been published." })
   publishStatus(@Parent() run: IngestionRunEntity): string {
     return run.publishStatus;
   }
@@ -77,7 +92,10 @@ export class RunPublishingResolver {
     return run.publishBlockedReason;
   }
 
-  @ResolveField(() => Date, { nullable: true })
+  @ResolveField(() => Date, {
+    nullable: true,
+    description: 'When publishRun or auto-publish made this run live; null until then.',
+  })
   publishedAt(@Parent() run: IngestionRunEntity): Date | null {
     return run.publishedAt;
   }

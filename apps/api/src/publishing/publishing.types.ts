@@ -5,7 +5,15 @@ export enum PublicationKind {
   ROLLBACK = 'ROLLBACK',
   AUTO_PUBLISH = 'AUTO_PUBLISH',
 }
-registerEnumType(PublicationKind, { name: 'PublicationKind' });
+registerEnumType(PublicationKind, {
+  name: 'PublicationKind',
+  description: 'What made a version live.',
+  valuesMap: {
+    PUBLISH: { description: 'publishRun, by a person or a script.' },
+    ROLLBACK: { description: 'rollbackFeed, back to an earlier kept version.' },
+    AUTO_PUBLISH: { description: 'The autoPublish setting of the feed, after a successful run.' },
+  },
+});
 
 export enum PublishStatus {
   NOT_PUBLISHED = 'NOT_PUBLISHED',
@@ -14,10 +22,17 @@ export enum PublishStatus {
 }
 registerEnumType(PublishStatus, {
   name: 'PublishStatus',
-  description: 'WAITING: auto-publish was held back by a safety limit (see publishBlockedReason).',
+  description: "Whether a run's version was published.",
+  valuesMap: {
+    NOT_PUBLISHED: { description: 'Not published by publishRun or auto-publish (yet).' },
+    PUBLISHED: { description: 'Made live by publishRun or auto-publish (a later publish may have replaced it since).' },
+    WAITING: {
+      description: 'Auto-publish was held back by a safety limit or failed; publishBlockedReason says why.',
+    },
+  },
 });
 
-@ObjectType()
+@ObjectType({ description: 'Items a publish left out for one reason.' })
 export class LeftOutCount {
   @Field({
     description:
@@ -25,21 +40,27 @@ export class LeftOutCount {
       'IMAGE_NOT_PROCESSED when it has not been fetched (yet).',
   })
   reason: string;
-  @Field(() => Int) count: number;
+  @Field(() => Int, { description: 'Items left out for this reason.' }) count: number;
 }
 
 @ObjectType({ description: 'A publish or rollback, with what it changed in the live catalog.' })
 export class Publication {
-  @Field(() => ID) id: string;
-  @Field(() => ID) feedId: string;
-  @Field(() => PublicationKind) kind: PublicationKind;
-  @Field(() => ID) versionId: string;
-  @Field(() => ID, { nullable: true }) previousVersionId: string | null;
-  @Field(() => ID, { nullable: true }) runId: string | null;
-  @Field(() => Int) created: number;
-  @Field(() => Int) updated: number;
-  @Field(() => Int) unchanged: number;
-  @Field(() => Int) removed: number;
+  @Field(() => ID, { description: 'Stable id of the publication.' }) id: string;
+  @Field(() => ID, { description: 'The feed published.' }) feedId: string;
+  @Field(() => PublicationKind, { description: 'Publish, rollback or auto-publish.' }) kind: PublicationKind;
+  @Field(() => ID, { description: 'The catalog version it made live.' }) versionId: string;
+  @Field(() => ID, { nullable: true, description: 'The version live before it; null for the first publish.' })
+  previousVersionId: string | null;
+  @Field(() => ID, { nullable: true, description: 'The run that staged the version made live.' })
+  runId: string | null;
+  @Field(() => Int, { description: 'Products added to the live catalog (0 for UPDATE_ONLY feeds).' }) created: number;
+  @Field(() => Int, {
+    description: 'Live products rewritten because something of them changed (content, images or search language).',
+  })
+  updated: number;
+  @Field(() => Int, { description: 'Live products left as they were.' }) unchanged: number;
+  @Field(() => Int, { description: 'Products taken out of the live catalog (0 for UPDATE_ONLY feeds).' })
+  removed: number;
   @Field(() => Int, {
     description:
       'Items of the version that were not published because they have no processed main image (see leftOutByReason).',
@@ -47,15 +68,15 @@ export class Publication {
   leftOut: number;
   @Field(() => [LeftOutCount], { description: 'leftOut counted by reason, most frequent first.' })
   leftOutByReason: LeftOutCount[];
-  @Field() publishedAt: Date;
+  @Field({ description: 'When the version went live.' }) publishedAt: Date;
 }
 
 @ObjectType({ description: 'A staged catalog of a feed: what one successful run read.' })
 export class CatalogVersion {
-  @Field(() => ID) id: string;
-  @Field(() => Int) number: number;
-  @Field(() => Int) itemCount: number;
-  @Field(() => ID) runId: string;
-  @Field() createdAt: Date;
-  @Field() isLive: boolean;
+  @Field(() => ID, { description: 'Stable id of the version.' }) id: string;
+  @Field(() => Int, { description: 'Its number within the feed, from 1 up; rollbackFeed takes it.' }) number: number;
+  @Field(() => Int, { description: 'Items the version holds.' }) itemCount: number;
+  @Field(() => ID, { description: 'The run that staged it.' }) runId: string;
+  @Field({ description: 'When the run staged it.' }) createdAt: Date;
+  @Field({ description: 'Whether it is the version live now.' }) isLive: boolean;
 }

@@ -23,7 +23,8 @@ export class ShopifyResolver {
   })
   connectShopifyStore(
     @Ctx() ctx: BrandContext,
-    @Args('input') input: ConnectShopifyStoreInput,
+    @Args('input', { description: "The shop domain and the custom app's token and secret." })
+    input: ConnectShopifyStoreInput,
   ): Promise<ShopifyStoreEntity> {
     return this.stores.connect(ctx, input);
   }
@@ -33,8 +34,14 @@ export class ShopifyResolver {
   })
   syncShopifyStore(
     @Ctx() ctx: BrandContext,
-    @Args('feedId', { type: () => ID }) feedId: string,
-    @Args('full', { type: () => Boolean, defaultValue: false }) full: boolean,
+    @Args('feedId', { type: () => ID, description: 'The SHOPIFY feed of the store (ShopifyStore.feedId).' })
+    feedId: string,
+    @Args('full', {
+      type: () => Boolean,
+      defaultValue: false,
+      description: 'Read every active product instead of the changes since the last sync.',
+    })
+    full: boolean,
   ): Promise<IngestionRunEntity> {
     return this.stores.sync(ctx, feedId, full);
   }

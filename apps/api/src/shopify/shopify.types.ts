@@ -6,11 +6,14 @@ export enum ShopifyIdStrategy {
 }
 registerEnumType(ShopifyIdStrategy, {
   name: 'ShopifyIdStrategy',
-  description:
-    "What a variant's item id is: its Shopify variant id (stable), or its SKU (the variant id when it has none).",
+  description: "What a variant's item id (the product's offerId) is.",
+  valuesMap: {
+    VARIANT_ID: { description: 'The Shopify variant id: stable whatever the shop does with SKUs.' },
+    SKU: { description: "The variant's SKU, or its variant id when it has none." },
+  },
 });
 
-@InputType()
+@InputType({ description: "A Shopify store to connect, with its custom app's credentials." })
 export class ConnectShopifyStoreInput {
   @Field({ description: "The store's myshopify.com domain, e.g. acme.myshopify.com." })
   shopDomain: string;
@@ -21,7 +24,10 @@ export class ConnectShopifyStoreInput {
   accessToken: string;
   @Field({ description: "The app's API secret key, which signs its webhooks. Stored encrypted; never returned." })
   webhookSecret: string;
-  @Field(() => ShopifyIdStrategy, { defaultValue: ShopifyIdStrategy.VARIANT_ID })
+  @Field(() => ShopifyIdStrategy, {
+    defaultValue: ShopifyIdStrategy.VARIANT_ID,
+    description: "What becomes each variant's item id.",
+  })
   idStrategy: ShopifyIdStrategy;
   @Field(() => String, {
     nullable: true,
@@ -32,13 +38,14 @@ export class ConnectShopifyStoreInput {
 
 @ObjectType({ description: 'A connected Shopify store. Its access token and webhook secret are never returned.' })
 export class ShopifyStore {
-  @Field(() => ID) id: string;
-  @Field() shopDomain: string;
+  @Field(() => ID, { description: 'Stable id of the connection.' }) id: string;
+  @Field({ description: "The store's myshopify.com domain." }) shopDomain: string;
   @Field(() => ID, { description: 'The SHOPIFY feed the store syncs into; deleting the feed disconnects the store.' })
   feedId: string;
   @Field({ description: 'Admin API version the store is read with.' }) apiVersion: string;
-  @Field(() => ShopifyIdStrategy) idStrategy: ShopifyIdStrategy;
+  @Field(() => ShopifyIdStrategy, { description: "What becomes each variant's item id." })
+  idStrategy: ShopifyIdStrategy;
   @Field(() => Date, { nullable: true, description: 'Store time at the start of the last successful sync.' })
   lastSyncedAt: Date | null;
-  @Field() createdAt: Date;
+  @Field({ description: 'When the store was connected.' }) createdAt: Date;
 }
