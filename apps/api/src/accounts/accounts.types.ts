@@ -29,8 +29,7 @@ export class ApiKey {
   @Field({ description: 'When the key was issued.' }) createdAt: Date;
   @Field(() => Date, {
     nullable: true,
-    description:
-      'When the key last authenticated a request, to the minute (updated at most once a minute); null if never.',
+    description: 'When the key last authenticated a request (recorded at most once a minute); null if never.',
   })
   lastUsedAt: Date | null;
   @Field(() => Date, {
