@@ -108,9 +108,14 @@ export class SearchService {
     return this.snapshot((q) => this.searchIn(q, initial, options));
   }
 
-  /** Facet and count results cached, and the statements a cache hit saved (for the bench and tests). */
+  /** Summaries (totalCount, facets) answered from the cache or computed, and how many are kept (bench/search). */
   cacheStats(): { hits: number; misses: number; size: number } {
     return { hits: this.cacheHits, misses: this.cacheMisses, size: this.cache.size };
+  }
+
+  /** Forgets the cached summaries: bench/search measures the searches that compute theirs. */
+  clearSummaryCache(): void {
+    this.cache.clear();
   }
 
   private async searchIn(q: Query, initial: SearchPlan, options: SearchOptions): Promise<ProductSearchResult> {
@@ -261,7 +266,10 @@ export class SearchService {
 
   private async unknownWords(q: Query, plan: SearchPlan, words: string[]): Promise<string[]> {
     const s = unknownWordsQuery(plan, words);
+    // Through the index, never a sequential scan (see unknownWordsQuery); for this statement only.
+    await q('SET LOCAL enable_seqscan = off');
     const rows = await q(s.sql, s.params);
+    await q('SET LOCAL enable_seqscan TO DEFAULT');
     return rows.map((r) => r.w);
   }
 
