@@ -338,12 +338,8 @@ function readings(lexicon: Lexicon, perConfig: string[]): Reading[] {
   return [...by].map(([tsquery, configs]) => ({ tsquery, configs: by.size === 1 ? null : configs }));
 }
 
-/** `opaque`: written so that no index serves it (the probes of unknownWordsQuery must go through the GIN index). */
-function inConfigs(r: Reading, params: Params, opaque = false): string | null {
-  if (!r.configs) return null;
-  return opaque
-    ? `p.search_config::text = ANY(${params.add(r.configs, 'text[]')})`
-    : `p.search_config = ANY(${params.add(r.configs, 'regconfig[]')})`;
+function inConfigs(r: Reading, params: Params): string | null {
+  return r.configs ? `p.search_config = ANY(${params.add(r.configs, 'regconfig[]')})` : null;
 }
 
 /**
@@ -353,13 +349,7 @@ function inConfigs(r: Reading, params: Params, opaque = false): string | null {
  * lexeme (only stop words in that language) matches every product of its languages, as a stop word does inside
  * a longer full-text query.
  */
-function matchReadings(
-  list: Reading[],
-  params: Params,
-  emptyMatches: boolean,
-  loose = false,
-  opaqueConfig = false,
-): string {
+function matchReadings(list: Reading[], params: Params, emptyMatches: boolean, loose = false): string {
   const kept = list.filter((r) => r.tsquery !== '' || emptyMatches);
   if (kept.length === 0) return 'false';
   if (kept.some((r) => r.tsquery === '' && !r.configs)) return 'true';
@@ -372,7 +362,7 @@ function matchReadings(
   const arms = kept.map((r) => {
     if (r.tsquery === '') return inConfigs(r, params)!;
     const match = `p.search @@ ${params.add(r.tsquery, 'tsquery')}`;
-    const restrict = inConfigs(r, params, opaqueConfig);
+    const restrict = inConfigs(r, params);
     return restrict ? `(${match} AND ${restrict})` : match;
   });
   if (arms.length === 1) return arms[0];
@@ -544,12 +534,7 @@ export function pageQuery(plan: SearchPlan, mode: MatchMode, limit: number): Pag
   return { sql, params: params.values, keyCount: 2 };
 }
 
-/**
- * Of these words (of plan.words), those no live product contains (as a lexeme of its language): the candidates for
- * correction. The service runs it with sequential scans off: the planner would otherwise probe a common word with a
- * sequential scan expecting an early hit, which reads a large part of the table when the word is common elsewhere
- * but absent from the first blocks (hundreds of ms at 1M products); the GIN index bounds it.
- */
+/** Of these words (of plan.words), those no live product contains (as a lexeme of its language): the candidates for correction. */
 export function unknownWordsQuery(plan: SearchPlan, words: string[]): { sql: string; params: unknown[] } {
   const lexicon = lexiconOf(plan);
   const params = new Params();
@@ -557,7 +542,7 @@ export function unknownWordsQuery(plan: SearchPlan, words: string[]): { sql: str
   const sql = words
     .map((w) => {
       const i = plan.words.indexOf(w);
-      const match = matchReadings(readings(lexicon, lexicon.words[i] ?? []), params, false, false, true);
+      const match = matchReadings(readings(lexicon, lexicon.words[i] ?? []), params, false);
       return `SELECT ${params.add(w, 'text')} AS w WHERE NOT EXISTS (SELECT 1 FROM catalog_product p WHERE ${match})`;
     })
     .join(' UNION ALL ');
