@@ -77,6 +77,7 @@ export class SearchService {
   /** Summaries by (catalog generation, match mode, facets or not, query, filter): see cachedSummary. */
   private readonly cache = new Map<string, Summary>();
   private readonly inflight = new Map<string, Promise<Summary>>();
+  private readonly inflightPages = new Map<string, Promise<Row[]>>();
   private cacheHits = 0;
   private cacheMisses = 0;
 
@@ -132,7 +133,7 @@ export class SearchService {
     }
     const limit = plan.first + 1;
     let mode: MatchMode = !plan.text ? 'NONE' : (plan.after?.mode ?? 'FULL_TEXT');
-    let rows = await this.page(q, plan, mode, limit);
+    let rows = await this.page(q, plan, mode, limit, generation);
     if (mode === 'FULL_TEXT' && !plan.after && correctableWords(plan).length > 0) {
       let matches = rows.length;
       if (rows.length === limit && limit < FUZZY_MIN_MATCHES) {
@@ -143,7 +144,7 @@ export class SearchService {
       if (unknown.length) {
         mode = 'FUZZY';
         plan = { ...plan, fuzzy: unknown };
-        rows = await this.page(q, plan, mode, limit);
+        rows = await this.page(q, plan, mode, limit, generation);
       }
     }
     const keyCount = plan.sort === 'PRICE_ASC' || plan.sort === 'PRICE_DESC' ? 2 : 1;
@@ -259,9 +260,28 @@ export class SearchService {
 
   // ---------------------------------------------------------------------------------------------------------
 
-  private page(q: Query, plan: SearchPlan, mode: MatchMode, limit: number): Promise<Row[]> {
+  /**
+   * One page. On PostgreSQL, searches running the same page statement at the same catalog generation at once share
+   * one execution (the same statement over the same catalog answers the same rows), so a crowd asking the same thing
+   * costs one page, not one each.
+   */
+  private async page(q: Query, plan: SearchPlan, mode: MatchMode, limit: number, generation: string): Promise<Row[]> {
     const s = pageQuery(plan, mode, limit);
-    return q(s.sql, s.params);
+    if (!this.concurrent || !generation) return q(s.sql, s.params);
+    const key = JSON.stringify([generation, s.sql, s.params]);
+    const pending = this.inflightPages.get(key);
+    if (pending) {
+      const shared = await pending.catch(() => null);
+      if (shared) return shared;
+    }
+    const running = q(s.sql, s.params);
+    this.inflightPages.set(key, running);
+    running
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.inflightPages.get(key) === running) this.inflightPages.delete(key);
+      });
+    return running;
   }
 
   private async unknownWords(q: Query, plan: SearchPlan, words: string[]): Promise<string[]> {
