@@ -14,6 +14,7 @@ import { bucketBounds, money } from './money.js';
 import {
   cappedCountQuery,
   explainQuery,
+  generationQuery,
   GROUPS,
   correctableWords,
   lexiconQuery,
@@ -44,6 +45,8 @@ export const SAMPLE_TARGET = 1_000;
 /** Variants listed per product at most. */
 export const MAX_VARIANTS = 100;
 const FACET_VALUES = { brand: 50, category: 50, color: 30, size: 30 };
+/** Summaries (totalCount and facets) kept per process, least recently used evicted. */
+export const FACET_CACHE_ENTRIES = 2_000;
 /** Every statement of a public search is bounded: a pathological query fails fast instead of holding a connection. */
 const STATEMENT_TIMEOUT = '5s';
 
@@ -66,10 +69,17 @@ export class SearchService {
   private readonly countLoader: Batcher<string, number>;
 
   /**
-   * Whether the page and the counts of one search run at the same time. Not on the embedded database: PGlite
-   * runs one statement at a time anyway, and its socket server is safest with one statement in flight.
+   * Whether this is a PostgreSQL server (statement settings per search, searches waiting for a summary another
+   * one is computing), not the embedded database: PGlite runs one statement at a time and its socket server
+   * runs one transaction at a time, so there a search never waits for another one's open transaction.
    */
   private readonly concurrent: boolean;
+  /** Summaries by (catalog generation, match mode, facets or not, query, filter): see cachedSummary. */
+  private readonly cache = new Map<string, Summary>();
+  private readonly inflight = new Map<string, Promise<Summary>>();
+  private readonly inflightPages = new Map<string, Promise<Row[]>>();
+  private cacheHits = 0;
+  private cacheMisses = 0;
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
@@ -88,34 +98,53 @@ export class SearchService {
     );
   }
 
-  /** The `products` query: one page, and totalCount / facets when asked for. */
+  /**
+   * The `products` query: one page, and totalCount / facets when asked for. Every statement of one search runs in
+   * one READ ONLY REPEATABLE READ transaction on one connection, so the page, its count and its facets all see
+   * the same catalog even while a publish commits. Counts are cached per (catalog generation, query, filter):
+   * the generation is read in the same snapshot and changes with every committed change of the live catalog.
+   */
   async searchProducts(input: ProductSearchInput, options: SearchOptions = {}): Promise<ProductSearchResult> {
-    let plan = planSearch(input);
-    if (plan.text) plan = { ...plan, lexicon: await this.lexicon(plan) };
+    const initial = planSearch(input);
+    return this.snapshot((q) => this.searchIn(q, initial, options));
+  }
+
+  /** Summaries (totalCount, facets) answered from the cache or computed, and how many are kept (bench/search). */
+  cacheStats(): { hits: number; misses: number; size: number } {
+    return { hits: this.cacheHits, misses: this.cacheMisses, size: this.cache.size };
+  }
+
+  /** Forgets the cached summaries: bench/search measures the searches that compute theirs. */
+  clearSummaryCache(): void {
+    this.cache.clear();
+  }
+
+  private async searchIn(q: Query, initial: SearchPlan, options: SearchOptions): Promise<ProductSearchResult> {
+    let plan = initial;
+    let generation: string;
+    if (plan.text) {
+      const lq = lexiconQuery(plan);
+      const rows = await q(lq.sql, lq.params);
+      generation = String(rows[0].generation);
+      plan = { ...plan, lexicon: toLexicon(plan, rows) };
+    } else {
+      generation =
+        options.withTotal || options.withFacets ? String((await q(generationQuery().sql))[0].generation) : '';
+    }
     const limit = plan.first + 1;
     let mode: MatchMode = !plan.text ? 'NONE' : (plan.after?.mode ?? 'FULL_TEXT');
-    const wantSummary = options.withTotal || options.withFacets;
-    const summarize = (p: SearchPlan, m: MatchMode) => {
-      if (!wantSummary) return Promise.resolve(null);
-      const pending = this.summary(p, m, options.withFacets ?? false);
-      pending.catch(() => undefined); // awaited below; a failure meanwhile is not "unhandled"
-      return pending;
-    };
-
-    let summary = this.concurrent ? summarize(plan, mode) : null;
-    let rows = await this.page(plan, mode, limit);
+    let rows = await this.page(q, plan, mode, limit, generation);
     if (mode === 'FULL_TEXT' && !plan.after && correctableWords(plan).length > 0) {
       let matches = rows.length;
       if (rows.length === limit && limit < FUZZY_MIN_MATCHES) {
-        matches = await this.countUpTo(plan, mode, FUZZY_MIN_MATCHES);
+        matches = await this.countUpTo(q, plan, mode, FUZZY_MIN_MATCHES);
       }
       // Few matches: words that no live product contains are probably misspelled; match those by similarity.
-      const unknown = matches < FUZZY_MIN_MATCHES ? await this.unknownWords(plan, correctableWords(plan)) : [];
+      const unknown = matches < FUZZY_MIN_MATCHES ? await this.unknownWords(q, plan, correctableWords(plan)) : [];
       if (unknown.length) {
         mode = 'FUZZY';
         plan = { ...plan, fuzzy: unknown };
-        summary = this.concurrent ? summarize(plan, mode) : null;
-        rows = await this.page(plan, mode, limit);
+        rows = await this.page(q, plan, mode, limit, generation);
       }
     }
     const keyCount = plan.sort === 'PRICE_ASC' || plan.sort === 'PRICE_DESC' ? 2 : 1;
@@ -130,7 +159,10 @@ export class SearchService {
         ...(mode === 'FUZZY' && plan.fuzzy ? { fuzzy: plan.fuzzy } : {}),
       }),
     }));
-    const s = await (summary ?? summarize(plan, mode));
+    const s =
+      options.withTotal || options.withFacets
+        ? await this.cachedSummary(q, generation, plan, mode, options.withFacets ?? false)
+        : null;
     return {
       edges,
       hasNextPage: rows.length > plan.first,
@@ -141,6 +173,58 @@ export class SearchService {
       totalCountExact: s?.exact ?? false,
       facets: s?.facets ?? null,
     };
+  }
+
+  /**
+   * The summary of a search at a catalog generation: from the cache, or computed in this snapshot (and cached).
+   * A summary with facets also answers a request for the count alone. On PostgreSQL, searches asking for the
+   * same summary at once wait for the one computing it (same generation, same data) instead of repeating it.
+   */
+  private async cachedSummary(
+    q: Query,
+    generation: string,
+    plan: SearchPlan,
+    mode: MatchMode,
+    facets: boolean,
+  ): Promise<Summary> {
+    const key = (withFacets: boolean) =>
+      JSON.stringify([
+        generation,
+        mode,
+        withFacets,
+        plan.text,
+        plan.filter,
+        plan.fuzzy,
+        withFacets ? plan.categoryLevel : 0,
+      ]);
+    const found = this.cache.get(key(true)) ?? (facets ? undefined : this.cache.get(key(false)));
+    if (found) {
+      this.cacheHits++;
+      // Most recently used last: the oldest entry is the first one evicted.
+      const k = this.cache.get(key(true)) ? key(true) : key(false);
+      this.cache.delete(k);
+      this.cache.set(k, found);
+      return found;
+    }
+    const k = key(facets);
+    const pending = this.concurrent ? this.inflight.get(k) : undefined;
+    if (pending) {
+      const shared = await pending.catch(() => null);
+      if (shared) {
+        this.cacheHits++;
+        return shared;
+      }
+    }
+    this.cacheMisses++;
+    const computing = this.summary(q, plan, mode, facets);
+    if (this.concurrent) {
+      this.inflight.set(k, computing);
+      computing.catch(() => undefined).finally(() => this.inflight.delete(k));
+    }
+    const summary = await computing;
+    this.cache.set(k, summary);
+    while (this.cache.size > FACET_CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
+    return summary;
   }
 
   /** A live product, or null (an unknown id, or one no longer published). */
@@ -176,32 +260,44 @@ export class SearchService {
 
   // ---------------------------------------------------------------------------------------------------------
 
-  private async page(plan: SearchPlan, mode: MatchMode, limit: number): Promise<Row[]> {
-    const q = pageQuery(plan, mode, limit);
-    // Relevance ranks "the first K index matches": a parallel plan would make that set differ between pages.
-    return this.read((m) => m.query(q.sql, q.params), plan.sort === 'RELEVANCE');
-  }
-
   /**
-   * How the languages of the live catalog read the query, before the page and the counts. One statement on its
-   * own, outside read()'s transaction (which costs three more round trips): it only probes an index once per
-   * language and parses the (at most 200-character) query once per language, so it needs no timeout.
+   * One page. On PostgreSQL, searches running the same page statement at the same catalog generation at once share
+   * one execution (the same statement over the same catalog answers the same rows), so a crowd asking the same thing
+   * costs one page, not one each.
    */
-  private async lexicon(plan: SearchPlan) {
-    const q = lexiconQuery(plan);
-    const rows: Row[] = this.concurrent ? await this.db.query(q.sql, q.params) : await this.query(q.sql, q.params);
-    return toLexicon(plan, rows);
+  private async page(q: Query, plan: SearchPlan, mode: MatchMode, limit: number, generation: string): Promise<Row[]> {
+    const s = pageQuery(plan, mode, limit);
+    if (!this.concurrent || !generation) return q(s.sql, s.params);
+    const key = JSON.stringify([generation, s.sql, s.params]);
+    const pending = this.inflightPages.get(key);
+    if (pending) {
+      const shared = await pending.catch(() => null);
+      if (shared) return shared;
+    }
+    const running = q(s.sql, s.params);
+    this.inflightPages.set(key, running);
+    running
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.inflightPages.get(key) === running) this.inflightPages.delete(key);
+      });
+    return running;
   }
 
-  private async unknownWords(plan: SearchPlan, words: string[]): Promise<string[]> {
-    const q = unknownWordsQuery(plan, words);
-    const rows: Row[] = await this.query(q.sql, q.params);
+  private async unknownWords(q: Query, plan: SearchPlan, words: string[]): Promise<string[]> {
+    const s = unknownWordsQuery(plan, words);
+    // A common word is probed with a sequential scan that stops at its first hit: let it start wherever the last
+    // scan of the table stopped (synchronized scans), as a probe outside the relevance settings would, not at the
+    // first block every time (where the largest brand's products lie: 700 ms at 1M for a word it never uses).
+    await q('SET LOCAL synchronize_seqscans TO DEFAULT');
+    const rows = await q(s.sql, s.params);
+    if (this.concurrent) await q('SET LOCAL synchronize_seqscans = off');
     return rows.map((r) => r.w);
   }
 
-  private async countUpTo(plan: SearchPlan, mode: MatchMode, cap: number): Promise<number> {
-    const q = cappedCountQuery(plan, mode, cap);
-    const rows = await this.read((m) => m.query(q.sql, q.params));
+  private async countUpTo(q: Query, plan: SearchPlan, mode: MatchMode, cap: number): Promise<number> {
+    const s = cappedCountQuery(plan, mode, cap);
+    const rows = await q(s.sql, s.params);
     return rows[0].n;
   }
 
@@ -211,18 +307,18 @@ export class SearchService {
    * random uuid falls below a bound: a uniform sample of ~SAMPLE_TARGET matches, independent of physical
    * order (which follows brands and publishes), scaled up and marked inexact.
    */
-  private async summary(plan: SearchPlan, mode: MatchMode, facets: boolean): Promise<Summary> {
-    let estimate = await this.estimate(plan, mode);
+  private async summary(q: Query, plan: SearchPlan, mode: MatchMode, facets: boolean): Promise<Summary> {
+    let estimate = await this.estimate(q, plan, mode);
     if (estimate <= EXACT_COUNT_CAP) {
-      const rows = await this.aggregate(plan, mode, { limit: EXACT_COUNT_CAP + 1, facets });
+      const rows = await this.aggregate(q, plan, mode, { limit: EXACT_COUNT_CAP + 1, facets });
       const total = totalOf(rows);
       if (total <= EXACT_COUNT_CAP)
-        return { totalCount: total, exact: true, facets: facets ? await this.facets(rows, 1, true) : null };
+        return { totalCount: total, exact: true, facets: facets ? this.facets(rows, 1, true) : null };
       // The planner expected few and there are more: start from a small sample, refined below if too small.
       estimate = Math.max(estimate, 10 * total);
     }
     let fraction = Math.min(1, SAMPLE_TARGET / estimate);
-    let rows = await this.aggregate(plan, mode, { sampleBelow: uuidBound(fraction), facets });
+    let rows = await this.aggregate(q, plan, mode, { sampleBelow: uuidBound(fraction), facets });
     let sampled = totalOf(rows);
     if (sampled < SAMPLE_TARGET / 4 && fraction < 1) {
       // The planner overestimated: sample again with a fraction fitted to what the first sample saw.
@@ -230,39 +326,40 @@ export class SearchService {
       fraction = Math.min(1, SAMPLE_TARGET / seen);
       rows =
         fraction >= 1
-          ? await this.aggregate(plan, mode, { limit: EXACT_COUNT_CAP + 1, facets })
-          : await this.aggregate(plan, mode, { sampleBelow: uuidBound(fraction), facets });
+          ? await this.aggregate(q, plan, mode, { limit: EXACT_COUNT_CAP + 1, facets })
+          : await this.aggregate(q, plan, mode, { sampleBelow: uuidBound(fraction), facets });
       sampled = totalOf(rows);
       if (fraction >= 1 && sampled <= EXACT_COUNT_CAP) {
-        return { totalCount: sampled, exact: true, facets: facets ? await this.facets(rows, 1, true) : null };
+        return { totalCount: sampled, exact: true, facets: facets ? this.facets(rows, 1, true) : null };
       }
     }
     const scale = 1 / fraction;
     return {
       totalCount: Math.round(sampled * scale),
       exact: false,
-      facets: facets ? await this.facets(rows, scale, false) : null,
+      facets: facets ? this.facets(rows, scale, false) : null,
     };
   }
 
-  private async estimate(plan: SearchPlan, mode: MatchMode): Promise<number> {
-    const q = explainQuery(plan, mode);
-    const rows: Row[] = await this.query(q.sql, q.params);
+  private async estimate(q: Query, plan: SearchPlan, mode: MatchMode): Promise<number> {
+    const s = explainQuery(plan, mode);
+    const rows = await q(s.sql, s.params);
     const planJson = rows[0]['QUERY PLAN'];
     const parsed = typeof planJson === 'string' ? JSON.parse(planJson) : planJson;
     return Number(parsed?.[0]?.Plan?.['Plan Rows'] ?? 0);
   }
 
   private aggregate(
+    q: Query,
     plan: SearchPlan,
     mode: MatchMode,
     opts: { limit?: number; sampleBelow?: string; facets: boolean },
   ): Promise<Row[]> {
-    const q = summaryQuery(plan, mode, opts);
-    return this.read((m) => m.query(q.sql, q.params), false);
+    const s = summaryQuery(plan, mode, opts);
+    return q(s.sql, s.params);
   }
 
-  private async facets(rows: Row[], scale: number, exact: boolean): Promise<ProductFacetsData> {
+  private facets(rows: Row[], scale: number, exact: boolean): ProductFacetsData {
     const count = (n: number) => Math.round(n * scale);
     const of = (g: number) => rows.filter((r) => r.g === g);
     const top = <T extends { count: number }>(items: T[], n: number, name: (t: T) => string) =>
@@ -273,13 +370,9 @@ export class SearchService {
       FACET_VALUES.brand,
       (b) => b.id,
     );
-    const names = new Map<string, string>();
-    if (brandRows.length) {
-      const found: Row[] = await this.query('SELECT id, name FROM brand WHERE id = ANY($1::uuid[])', [
-        brandRows.map((b) => b.id),
-      ]);
-      for (const b of found) names.set(b.id, b.name);
-    }
+    const names = new Map<string, string>(
+      of(GROUPS.brand).map((r) => [r.brand_id as string, (r.brand_display as string | null) ?? '']),
+    );
     const values = (g: number, key: string, display: string, n: number) =>
       top(
         of(g)
@@ -357,6 +450,39 @@ export class SearchService {
     return this.read((m) => m.query(sql, params));
   }
 
+  /**
+   * Runs one search's statements in one READ ONLY REPEATABLE READ transaction on one connection: one snapshot for
+   * the page, its count and its facets. BEGIN and the settings go in one round trip (a simple-protocol batch).
+   * On PostgreSQL: a statement timeout, no JIT, no parallel plan and no synchronized sequential scan (which starts
+   * wherever another scan is), so "the first K matches" of relevance is the same set on every page. The embedded
+   * database (one statement at a time, no JIT, no parallel plans) only needs the transaction; its socket server
+   * runs no other connection's statements while it is open.
+   */
+  private async snapshot<T>(fn: (q: Query) => Promise<T>): Promise<T> {
+    const runner = this.db.createQueryRunner();
+    await runner.connect();
+    let open = false;
+    try {
+      await runner.query(
+        'BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY' +
+          (this.concurrent
+            ? `; SET LOCAL statement_timeout = '${STATEMENT_TIMEOUT}'; SET LOCAL jit = off; ` +
+              'SET LOCAL max_parallel_workers_per_gather = 0; SET LOCAL synchronize_seqscans = off'
+            : ''),
+      );
+      open = true;
+      const result = await fn((sql, params = []) => runner.query(sql, params));
+      open = false;
+      await runner.query('COMMIT');
+      return result;
+    } catch (error) {
+      if (open) await runner.query('ROLLBACK').catch(() => undefined);
+      throw timeoutError(error);
+    } finally {
+      await runner.release();
+    }
+  }
+
   private async read<T>(fn: (m: EntityManager) => Promise<T>, serial = false): Promise<T> {
     // The embedded database (one statement at a time, no JIT, no parallel plans) gains nothing from these
     // settings, and its socket server holds every other connection while one has a transaction open.
@@ -375,12 +501,20 @@ export class SearchService {
         return fn(m);
       });
     } catch (error) {
-      if ((error as { driverError?: { code?: string }; code?: string }).driverError?.code === '57014') {
-        throw new AppError('BAD_USER_INPUT', 'This search took too long; add words or filters to narrow it.');
-      }
-      throw error;
+      throw timeoutError(error);
     }
   }
+}
+
+type Query = (sql: string, params?: unknown[]) => Promise<Row[]>;
+
+/** A statement timeout as the searcher's error; anything else as it is. */
+function timeoutError(error: unknown): unknown {
+  const e = error as { driverError?: { code?: string }; code?: string };
+  if (e.driverError?.code === '57014' || e.code === '57014') {
+    return new AppError('BAD_USER_INPUT', 'This search took too long; add words or filters to narrow it.');
+  }
+  return error;
 }
 
 function totalOf(rows: Row[]): number {

@@ -275,9 +275,19 @@ export function correctableWords(plan: SearchPlan): string[] {
   return plan.words.filter((w) => w.length >= 4 && !/^\d+$/.test(w));
 }
 
+/** The generation of the live catalog in the reading snapshot: the sum of catalog_generation (migration 13). */
+export const GENERATION_SQL = `(SELECT coalesce(sum(generation), 0)::text FROM catalog_generation)`;
+
+/** The first statement of a search without query text: the catalog's generation. */
+export function generationQuery(): { sql: string; params: unknown[] } {
+  return { sql: `SELECT ${GENERATION_SQL} AS generation`, params: [] };
+}
+
 /**
  * The catalog's text-search configurations present in the live catalog (a loose scan of
- * catalog_product_search_config_idx: one index probe per configuration) and how each reads the query.
+ * catalog_product_search_config_idx: one index probe per configuration) and how each reads the query; each row
+ * also carries the catalog's generation (one statement, one round trip). No configuration (an empty catalog):
+ * one row of NULLs but the generation.
  */
 export function lexiconQuery(plan: SearchPlan): { sql: string; params: unknown[] } {
   const sql = `
@@ -293,13 +303,16 @@ export function lexiconQuery(plan: SearchPlan): { sql: string; params: unknown[]
            websearch_to_tsquery(c.cfg, $2)::text AS either,
            ARRAY(SELECT plainto_tsquery(c.cfg, u.w)::text FROM unnest($3::text[]) WITH ORDINALITY u(w, i) ORDER BY u.i)
              AS words,
-           ARRAY(SELECT unaccent(u.w) FROM unnest($3::text[]) WITH ORDINALITY u(w, i) ORDER BY u.i) AS folded
-      FROM c WHERE c.cfg IS NOT NULL`;
+           ARRAY(SELECT unaccent(u.w) FROM unnest($3::text[]) WITH ORDINALITY u(w, i) ORDER BY u.i) AS folded,
+           g.generation
+      FROM (SELECT ${GENERATION_SQL} AS generation) g
+      LEFT JOIN c ON c.cfg IS NOT NULL`;
   return { sql, params: [plan.text ?? '', plan.words.join(' or '), plan.words] };
 }
 
 /** The lexicon from lexiconQuery's rows. */
-export function toLexicon(plan: SearchPlan, rows: Array<Record<string, any>>): Lexicon {
+export function toLexicon(plan: SearchPlan, allRows: Array<Record<string, any>>): Lexicon {
+  const rows = allRows.filter((r) => r.config !== null);
   return {
     configs: rows.map((r) => String(r.config)),
     full: rows.map((r) => String(r.full)),
@@ -590,6 +603,7 @@ export function summaryQuery(
   }
   bucketSql ??= bucketExpression();
   const level = params.add(plan.categoryLevel, 'int');
+  // Brand names with the counts (a brand's name never changes while it has live products, so cached counts may keep them).
   const sql = `
     WITH m AS MATERIALIZED (
       SELECT p.brand_id,
@@ -598,11 +612,13 @@ export function summaryQuery(
              ${bucketSql} AS bucket
         FROM catalog_product p WHERE ${cond} ${limit}
     )
-    SELECT GROUPING(brand_id, category, availability, color_key, size_key, currency, bucket) AS g,
-           brand_id, category, availability, color_key, min(color) AS color, size_key, min(size) AS size,
-           currency, bucket, count(*)::int AS n
-      FROM m
-     GROUP BY GROUPING SETS ((), (brand_id), (category), (availability), (color_key), (size_key), (currency, bucket))`;
+    SELECT s.*, b.name AS brand_display FROM (
+      SELECT GROUPING(brand_id, category, availability, color_key, size_key, currency, bucket) AS g,
+             brand_id, category, availability, color_key, min(color) AS color, size_key, min(size) AS size,
+             currency, bucket, count(*)::int AS n
+        FROM m
+       GROUP BY GROUPING SETS ((), (brand_id), (category), (availability), (color_key), (size_key), (currency, bucket))
+    ) s LEFT JOIN brand b ON b.id = s.brand_id`;
   return { sql, params: params.values };
 }
 
