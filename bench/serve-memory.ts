@@ -1,7 +1,7 @@
 /**
  * bench/serve-memory: the serving process's memory while it ingests, measured where users run it. For each N
- * it starts `node dist/apps/api/src/main.js` (what `npm start` runs) as a child on loopback against a fresh
- * PostgreSQL database, images off and queue consumers on, uploads a generated N-row feed through
+ * it starts `node dist/apps/api/src/main.js` with the node flags of package.json's start:api (what `npm start`
+ * runs) as a child on loopback against a fresh PostgreSQL database, images off and queue consumers on, uploads a generated N-row feed through
  * POST /feeds/:feedId/uploads, waits for the run to finish and samples the child's RSS (/proc/<pid>/status:
  * VmRSS every 50 ms, VmHWM at the end). Prints the peak for each N and the growth from the first N to the last.
  *
@@ -28,6 +28,18 @@ import { generateFeed } from './feed-generator.js';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const MAIN = 'dist/apps/api/src/main.js';
+
+/** The node flags `npm start` runs the API with (package.json's start:api), so the child is that process. */
+async function startFlags(): Promise<string[]> {
+  const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+  const words = pkg.scripts['start:api'].split(/\s+/);
+  const from = words.indexOf('node');
+  const to = words.indexOf(MAIN);
+  if (from < 0 || to < from) throw new Error(`package.json start:api does not run node … ${MAIN}`);
+  return words.slice(from + 1, to);
+}
 
 /** VmRSS and VmHWM of a process, in bytes (Linux). */
 async function memoryOf(pid: number): Promise<{ rss: number; hwm: number }> {
@@ -72,33 +84,22 @@ async function measure(
       : [];
     if (options.snapshots) await mkdir(options.snapshots, { recursive: true });
     const out = createWriteStream(log);
-    child = spawn(
-      process.execPath,
-      [
-        '--enable-source-maps',
-        ...snapshotFlags,
-        ...options.nodeOptions,
-        '--import',
-        './scripts/register.mjs',
-        'dist/apps/api/src/main.js',
-      ],
-      {
-        cwd: root,
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          NODE_ENV: 'production',
-          HOST: '127.0.0.1',
-          PORT: String(port),
-          DATA_DIR: join(dir, 'data'),
-          DATABASE_URL: url,
-          RUN_WORKERS: 'true',
-          IMAGES_ENABLED: 'false',
-          LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    child = spawn(process.execPath, [...(await startFlags()), ...snapshotFlags, ...options.nodeOptions, MAIN], {
+      cwd: root,
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        NODE_ENV: 'production',
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATA_DIR: join(dir, 'data'),
+        DATABASE_URL: url,
+        RUN_WORKERS: 'true',
+        IMAGES_ENABLED: 'false',
+        LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       },
-    );
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     child.stdout!.pipe(out);
     child.stderr!.pipe(out);
     const exited = new Promise<number | null>((resolve) => child!.once('exit', (code) => resolve(code)));
