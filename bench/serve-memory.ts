@@ -155,7 +155,7 @@ async function measure(
         'content-type': 'text/csv',
         'content-length': String(size),
       },
-      body: createReadStream(file) as unknown as BodyInit,
+      body: createReadStream(file) as unknown as NonNullable<RequestInit['body']>,
       duplex: 'half',
     } as RequestInit);
     const { runId } = (await upload.json()) as { runId: string };
