@@ -23,6 +23,12 @@ describe('loadConfig', () => {
     expect(loadConfig({ GRAPHQL_FIELD_SUGGESTIONS: 'false' }).graphql.fieldSuggestions).toBe(false);
   });
 
+  it('bounds the heap growth between full GCs at 50% unless set (0 leaves it to V8)', () => {
+    expect(loadConfig({}).heapGrowingPercent).toBe(50);
+    expect(loadConfig({ HEAP_GROWING_PERCENT: '0' }).heapGrowingPercent).toBe(0);
+    expect(loadConfig({ HEAP_GROWING_PERCENT: '100' }).heapGrowingPercent).toBe(100);
+  });
+
   it('runs no workers in the API by default with a real database', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/brandshelf' });
     expect(config.runWorkers).toBe(false);
@@ -37,6 +43,8 @@ describe('loadConfig', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL'],
     [{ STORAGE_DRIVER: 's3' }, 'S3_BUCKET'],
     [{ SECRET_KEY: 'short' }, 'SECRET_KEY'],
+    [{ HEAP_GROWING_PERCENT: '-5' }, 'HEAP_GROWING_PERCENT'],
+    [{ HEAP_GROWING_PERCENT: '5000' }, 'HEAP_GROWING_PERCENT'],
   ])('names the bad variable in %j', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration: ${variable} `));

@@ -97,15 +97,16 @@ export class CopyWriter implements RowWriter {
   }
 
   private async flush(): Promise<void> {
+    if (this.failed) throw this.failed;
     if (!this.buffer) return;
     const chunk = this.buffer;
     this.buffer = '';
     this.stream.write(chunk);
     // Up to a few MB may wait in the socket's queue: PostgreSQL loads one part while the next is parsed.
-    // Waiting for 'drain' after every 64 KiB would make the two take turns instead.
-    if (this.stream.writableLength > MAX_QUEUED_BYTES) {
-      await Promise.race([once(this.stream, 'drain'), this.done]);
-    }
+    // Waiting for 'drain' after every 64 KiB would make the two take turns instead. once() also rejects on the
+    // stream's 'error'; racing `done` instead would leave one reaction on it per wait until the COPY ends,
+    // which grows with the feed when PostgreSQL is the slower side.
+    if (this.stream.writableLength > MAX_QUEUED_BYTES) await once(this.stream, 'drain');
   }
 
   async end(): Promise<void> {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import type { DataSource } from 'typeorm';
 import { JsonLogger, type AppConfig } from '@brandshelf/core';
 import type { LookupAll } from '@brandshelf/net';
@@ -29,7 +30,16 @@ export interface Runtime {
   close(): Promise<void>;
 }
 
+/**
+ * HEAP_GROWING_PERCENT: how far the old generation may grow past what is live before a full GC. V8 reads the
+ * flag at every full GC, so setting it here, before the process does any work, holds for the whole process.
+ */
+export function applyHeapGrowth(config: Pick<AppConfig, 'heapGrowingPercent'>): void {
+  if (config.heapGrowingPercent > 0) setFlagsFromString(`--heap-growing-percent=${config.heapGrowingPercent}`);
+}
+
 export async function prepareRuntime(config: AppConfig, logger = new JsonLogger(config.logLevel)): Promise<Runtime> {
+  applyHeapGrowth(config);
   let embedded: EmbeddedPostgres | null = null;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
