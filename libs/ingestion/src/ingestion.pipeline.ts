@@ -90,6 +90,16 @@ export class IngestionPipeline {
     });
   }
 
+  /**
+   * A running run silent this long may be claimed by a second delivery of its job. Such a delivery only comes
+   * when the first one's lease expired (its process died, see JOB_LEASE_SECONDS) or from the scheduler's stall
+   * recovery, so half a lease suffices: the retry of a killed worker's job takes the run over at once instead
+   * of finding it "still claimed" and leaving it to the recovery tick minutes later.
+   */
+  private get takeoverSeconds(): number {
+    return Math.max(1, Math.min(STALL_SECONDS, Math.floor(this.config.jobLeaseSeconds / 2)));
+  }
+
   async execute(runId: string, brandId: string, options: ExecuteOptions = {}): Promise<IngestionRunEntity | null> {
     const run = await this.runs.findOne({ where: { id: runId, brandId } });
     if (!run || TERMINAL_STATUSES.includes(run.status)) return run;
@@ -106,7 +116,7 @@ export class IngestionPipeline {
         WHERE id = $1 AND brand_id = $2
           AND (status = 'QUEUED' OR (status = 'RUNNING' AND phase <> 'IMAGES' AND updated_at < now() - make_interval(secs => $4)))
         RETURNING attempt`,
-      [run.id, brandId, feed.source === 'URL' && !run.sourceKey ? 'FETCHING' : 'READING', STALL_SECONDS],
+      [run.id, brandId, feed.source === 'URL' && !run.sourceKey ? 'FETCHING' : 'READING', this.takeoverSeconds],
     );
     if (!returnedRows(claimed).length) return run;
     // A retry starts over: what an earlier attempt stored is replaced, never added to.
