@@ -36,7 +36,7 @@ if (!server) {
 }
 const suite = server ? describe : describe.skip;
 
-const LEASE_SECONDS = 4;
+const LEASE_SECONDS = 5;
 const HEADER = 'id,title,description,link,image_link,availability,price,brand,mpn';
 
 function feedCsv(word: string, count: number, image: (i: number) => string): string {
@@ -220,7 +220,7 @@ suite(
         PORT: String(port),
         RUN_WORKERS: 'false',
         SECRET_KEY: 'crash-test-secret-key-of-32-characters-or-more',
-        LOG_LEVEL: 'warn',
+        LOG_LEVEL: 'info', // the workers' "consuming jobs" line says when they are ready
         SSRF_ALLOW_HOSTS: '127.0.0.1',
         IMAGES_ENABLED: 'true',
         JOB_LEASE_SECONDS: String(LEASE_SECONDS),
@@ -269,7 +269,8 @@ suite(
         if (progress[0].phase !== 'READING' || progress[0].rows_read === 0) return null;
         const { rows: copying } = await sql.query(
           `SELECT application_name FROM pg_stat_activity
-          WHERE datname = current_database() AND application_name LIKE 'brandshelf:%' AND query ILIKE 'COPY %'`,
+          WHERE datname = current_database() AND application_name LIKE 'brandshelf:%' AND state = 'active'
+            AND query ILIKE 'COPY %'`,
         );
         return copying.length ? Number(copying[0].application_name.split(':')[1]) : null;
       });

@@ -104,7 +104,7 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     meaning:
       'A running job is leased to its process, which renews the lease while it lives; the job of a process that ' +
       'died (kill -9, lost machine) is handed to another worker within about 1.5 times this, instead of waiting ' +
-      "for the job kind's full expiry. An ingestion run silent for half of it is taken over by that retry.",
+      "for the job kind's full expiry. An ingestion run silent that long is taken over by that retry.",
   },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'debug, info, warn or error. Logs are JSON lines on stdout.' },
   { name: 'PUBLIC_BASE_URL', default: 'http://localhost:PORT', meaning: 'Base of URLs handed to clients (media).' },

@@ -106,7 +106,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
         .getDb()
         .executeSql(
           `UPDATE pgboss.job SET expire_in = LEAST(make_interval(secs => $4),
-                  date_trunc('second', now() - started_on) + make_interval(secs => $3))
+                  (now() - started_on) + make_interval(secs => $3))
             WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active'`,
           [name, ids, lease, limit],
         )

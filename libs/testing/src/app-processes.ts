@@ -1,5 +1,5 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { createWriteStream, existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, readlink, rm } from 'node:fs/promises';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
@@ -80,7 +80,13 @@ export function spawnApp(role: 'api' | 'worker', env: Record<string, string>, ro
     { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
+  // APP_LOG_DIR keeps each process's whole output in a file of its own, for a failure seen after the fact.
+  const file = process.env.APP_LOG_DIR
+    ? createWriteStream(join(process.env.APP_LOG_DIR, `${role}-${child.pid}.log`))
+    : null;
+  child.on('exit', () => file?.end());
   const keep = (chunk: Buffer) => {
+    file?.write(chunk);
     output += chunk.toString();
     if (output.length > 200_000) output = output.slice(-100_000);
   };
@@ -110,7 +116,7 @@ export async function waitForHealth(url: string, app: AppProcess, timeoutMs = 12
   throw new Error(`${url} not healthy after ${timeoutMs} ms:\n${app.output().slice(-4000)}`);
 }
 
-/** Waits until a worker logs that it consumes jobs. */
+/** Waits until a worker logs that it consumes jobs (an info line: LOG_LEVEL must be info or debug). */
 export async function waitForWorker(app: AppProcess, timeoutMs = 120_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
