@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { logContext } from '@brandshelf/core';
 import { JOB_HANDLER_METADATA, type JobContext, type JobDefinition } from './job.definition.js';
@@ -46,6 +47,8 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   private readonly inFlight = new Map<string, { name: string; done: Promise<unknown> }>();
   private stopping = false;
   private leaseTimer: NodeJS.Timeout | null = null;
+  /** A connection of its own for lease renewals, so they never wait behind the queue's polling. */
+  private leaseDb: pg.Pool | null = null;
 
   constructor(
     @Inject(QUEUE_SETTINGS) private readonly settings: QueueSettings,
@@ -82,6 +85,12 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
       await this.startConsumers(boss);
       const lease = this.settings.leaseSeconds;
       if (lease) {
+        this.leaseDb = new pg.Pool({
+          connectionString: this.settings.connectionString,
+          max: 1,
+          application_name: `brandshelf-lease:${process.pid}`,
+        });
+        this.leaseDb.on('error', () => undefined); // a dropped idle connection is replaced on next use
         this.leaseTimer = setInterval(() => void this.renewLeases(), Math.max(500, (lease * 1000) / 3));
         this.leaseTimer.unref();
       }
@@ -94,17 +103,16 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
    */
   private async renewLeases(only?: { id: string; name: string }): Promise<void> {
     const lease = this.settings.leaseSeconds;
-    const boss = this.boss;
-    if (!lease || !boss) return;
+    const db = this.leaseDb;
+    if (!lease || !db) return;
     const jobs = only ? [only] : [...this.inFlight].map(([id, job]) => ({ id, name: job.name }));
     const byName = new Map<string, string[]>();
     for (const job of jobs) byName.set(job.name, [...(byName.get(job.name) ?? []), job.id]);
     for (const [name, ids] of byName) {
       const limit = this.settings.definitions.find((d) => d.name === name)?.options.expireInSeconds;
       if (!limit) continue;
-      await boss
-        .getDb()
-        .executeSql(
+      await db
+        .query(
           `UPDATE pgboss.job SET expire_in = LEAST(make_interval(secs => $4),
                   (now() - started_on) + make_interval(secs => $3))
             WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active'`,
@@ -343,6 +351,8 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     // to see them stopped and end, or it would outlive the process's teardown.
     if (this.settings.consume !== false) await new Promise((resolve) => setTimeout(resolve, 1500));
     await boss.stop({ graceful: true, wait: true, timeout: 2000 }).catch(() => undefined);
+    await this.leaseDb?.end().catch(() => undefined);
+    this.leaseDb = null;
     this.boss = null;
   }
 }
