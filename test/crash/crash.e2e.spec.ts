@@ -354,13 +354,17 @@ suite(
         await blocker.query('LOCK TABLE catalog_product IN SHARE MODE');
         const runId = await upload(feedCsv('delta', 200, (i) => `${images.base}/img/${100 + (i % 48)}.jpg`));
         const holder = await until('a worker publishing (waiting for the catalog lock)', async () => {
+          // Waiting for the table lock itself: image jobs also wait for each other's row locks now and then.
           const { rows } = await sql.query(
-            `SELECT application_name FROM pg_stat_activity
-            WHERE datname = current_database() AND application_name LIKE 'brandshelf:%' AND wait_event_type = 'Lock'`,
+            `SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
+              WHERE NOT l.granted AND l.locktype = 'relation' AND l.relation = 'catalog_product'::regclass
+                AND a.application_name LIKE 'brandshelf:%'`,
           );
           return rows.length ? Number(rows[0].application_name.split(':')[1]) : null;
         });
         await kill(holder);
+        const held = (await jobsOf(runId)).filter((j) => j.name === 'catalog.run-staged');
+        expect(held).toEqual([expect.objectContaining({ state: 'active', retry_count: 0 })]); // the dead worker's
         expect((await run(runId)).publishStatus).toBe('NOT_PUBLISHED');
         expect(await searchCount('charlie')).toBe(240);
         expect(await searchCount('delta')).toBe(0);
