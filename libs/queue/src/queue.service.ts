@@ -89,6 +89,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
           connectionString: this.settings.connectionString,
           max: 1,
           application_name: `brandshelf-lease:${process.pid}`,
+          allowExitOnIdle: true, // never what keeps a process alive
         });
         this.leaseDb.on('error', () => undefined); // a dropped idle connection is replaced on next use
         this.leaseTimer = setInterval(() => void this.renewLeases(), Math.max(500, (lease * 1000) / 3));
