@@ -30,6 +30,8 @@ export interface AppConfig {
   /** Run queue consumers inside the API process (the embedded default). */
   runWorkers: boolean;
   workerConcurrency: number;
+  /** A running job's lease: kept alive while its process lives; a dead process's job is retried after it. */
+  jobLeaseSeconds: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   publicBaseUrl: string;
   graphql: {
@@ -98,6 +100,14 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     meaning: 'Whether the API process also consumes queue jobs. Run `npm run start:worker` processes otherwise.',
   },
   { name: 'WORKER_CONCURRENCY', default: '2', meaning: 'Jobs of each kind one process works on at once.' },
+  {
+    name: 'JOB_LEASE_SECONDS',
+    default: '60',
+    meaning:
+      'A running job is leased to its process, which renews the lease while it lives; the job of a process that ' +
+      'died (kill -9, lost machine) is handed to another worker within about 1.5 times this, instead of waiting ' +
+      "for the job kind's full expiry. An ingestion run silent that long is taken over by that retry.",
+  },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'debug, info, warn or error. Logs are JSON lines on stdout.' },
   { name: 'PUBLIC_BASE_URL', default: 'http://localhost:PORT', meaning: 'Base of URLs handed to clients (media).' },
   { name: 'GRAPHQL_MAX_DEPTH', default: '10', meaning: 'Deepest selection a GraphQL operation may have.' },
@@ -328,6 +338,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     databaseIsPglite: false,
     runWorkers: bool(env, 'RUN_WORKERS', databaseUrl === null),
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 2, 1, 256),
+    jobLeaseSeconds: int(env, 'JOB_LEASE_SECONDS', 60, 2, 3600),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     publicBaseUrl: (url(env, 'PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/$/, ''),
     graphql: {

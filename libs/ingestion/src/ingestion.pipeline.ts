@@ -90,6 +90,18 @@ export class IngestionPipeline {
     });
   }
 
+  /**
+   * A running run silent this long may be claimed by a second delivery of its job. Such a delivery only comes
+   * when the first one's lease expired (its process died, see JOB_LEASE_SECONDS) or from the scheduler's stall
+   * recovery; it arrives a lease plus the retry delay after the last renewal, so a lease of silence suffices
+   * and the retry of a killed worker's job takes the run over at once instead of finding it "still claimed"
+   * and leaving it to the recovery tick minutes later. A live process's run is never silent that long (the
+   * heartbeat in execute()).
+   */
+  private get takeoverSeconds(): number {
+    return Math.max(1, Math.min(STALL_SECONDS, this.config.jobLeaseSeconds));
+  }
+
   async execute(runId: string, brandId: string, options: ExecuteOptions = {}): Promise<IngestionRunEntity | null> {
     const run = await this.runs.findOne({ where: { id: runId, brandId } });
     if (!run || TERMINAL_STATUSES.includes(run.status)) return run;
@@ -106,9 +118,22 @@ export class IngestionPipeline {
         WHERE id = $1 AND brand_id = $2
           AND (status = 'QUEUED' OR (status = 'RUNNING' AND phase <> 'IMAGES' AND updated_at < now() - make_interval(secs => $4)))
         RETURNING attempt`,
-      [run.id, brandId, feed.source === 'URL' && !run.sourceKey ? 'FETCHING' : 'READING', STALL_SECONDS],
+      [run.id, brandId, feed.source === 'URL' && !run.sourceKey ? 'FETCHING' : 'READING', this.takeoverSeconds],
     );
     if (!returnedRows(claimed).length) return run;
+    // While this process works on the run its row says so, even through long statements (compare, version)
+    // that write no progress: only a run whose process died falls silent long enough to be taken over.
+    const heartbeat = setInterval(
+      () =>
+        void this.db
+          .query(
+            `UPDATE ingestion_run SET updated_at = now() WHERE id = $1 AND status = 'RUNNING' AND phase <> 'IMAGES'`,
+            [run.id],
+          )
+          .catch(() => undefined),
+      Math.min(5000, (this.takeoverSeconds * 1000) / 4),
+    );
+    heartbeat.unref();
     // A retry starts over: what an earlier attempt stored is replaced, never added to.
     await this.db.query('DELETE FROM run_issue WHERE run_id = $1', [run.id]);
     const progress = new RunProgress(this.db, run.id, this.config.ingest.progressIntervalMs, options.onProgress);
@@ -273,6 +298,8 @@ export class IngestionPipeline {
       // Hand the run back so the queue's retry can claim it and start over.
       await this.db.query(`UPDATE ingestion_run SET status = 'QUEUED', phase = 'QUEUED' WHERE id = $1`, [run.id]);
       throw error;
+    } finally {
+      clearInterval(heartbeat);
     }
   }
 

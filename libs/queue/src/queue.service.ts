@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
+import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { logContext } from '@brandshelf/core';
 import { JOB_HANDLER_METADATA, type JobContext, type JobDefinition } from './job.definition.js';
@@ -17,6 +18,13 @@ export interface QueueSettings {
   concurrencyByJob?: Record<string, number>;
   shutdownTimeoutMs: number;
   pollingIntervalSeconds?: number;
+  /**
+   * A running job's lease (JOB_LEASE_SECONDS). This process renews the expiry of the jobs it runs every third
+   * of it, so the job of a process that died expires (and is retried elsewhere) within about one lease plus
+   * pg-boss's maintenance interval (half a lease, at most 120 s), never later than the job kind's own
+   * `expireInSeconds`, which stays the bound of one attempt. Unset: jobs expire after `expireInSeconds` only.
+   */
+  leaseSeconds?: number;
 }
 
 export const QUEUE_SETTINGS = Symbol('QUEUE_SETTINGS');
@@ -38,6 +46,9 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   private readonly handlers = new Map<string, Handler>();
   private readonly inFlight = new Map<string, { name: string; done: Promise<unknown> }>();
   private stopping = false;
+  private leaseTimer: NodeJS.Timeout | null = null;
+  /** A connection of its own for lease renewals, so they never wait behind the queue's polling. */
+  private leaseDb: pg.Pool | null = null;
 
   constructor(
     @Inject(QUEUE_SETTINGS) private readonly settings: QueueSettings,
@@ -52,7 +63,11 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
       connectionString: this.settings.connectionString,
       schema: 'pgboss',
       max: 4,
-      application_name: 'brandshelf-queue',
+      application_name: `brandshelf-queue:${process.pid}`,
+      // Expiry of dead processes' jobs runs in maintenance: often enough that a lease means what it says.
+      ...(this.settings.leaseSeconds
+        ? { maintenanceIntervalSeconds: Math.max(1, Math.min(120, Math.floor(this.settings.leaseSeconds / 2))) }
+        : {}),
     });
     boss.on('error', (error) => this.logger.error({ msg: 'queue error', err: String(error) }));
     await boss.start();
@@ -66,7 +81,46 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
         expireInSeconds: def.options.expireInSeconds,
       });
     }
-    if (this.settings.consume !== false) await this.startConsumers(boss);
+    if (this.settings.consume !== false) {
+      await this.startConsumers(boss);
+      const lease = this.settings.leaseSeconds;
+      if (lease) {
+        this.leaseDb = new pg.Pool({
+          connectionString: this.settings.connectionString,
+          max: 1,
+          application_name: `brandshelf-lease:${process.pid}`,
+          allowExitOnIdle: true, // never what keeps a process alive
+        });
+        this.leaseDb.on('error', () => undefined); // a dropped idle connection is replaced on next use
+        this.leaseTimer = setInterval(() => void this.renewLeases(), Math.max(500, (lease * 1000) / 3));
+        this.leaseTimer.unref();
+      }
+    }
+  }
+
+  /**
+   * Renews the lease of the jobs running in this process (or of `only`): each one's expiry becomes one lease
+   * from now, capped by its kind's expireInSeconds. Best effort: a missed renewal is made up by the next.
+   */
+  private async renewLeases(only?: { id: string; name: string }): Promise<void> {
+    const lease = this.settings.leaseSeconds;
+    const db = this.leaseDb;
+    if (!lease || !db) return;
+    const jobs = only ? [only] : [...this.inFlight].map(([id, job]) => ({ id, name: job.name }));
+    const byName = new Map<string, string[]>();
+    for (const job of jobs) byName.set(job.name, [...(byName.get(job.name) ?? []), job.id]);
+    for (const [name, ids] of byName) {
+      const limit = this.settings.definitions.find((d) => d.name === name)?.options.expireInSeconds;
+      if (!limit) continue;
+      await db
+        .query(
+          `UPDATE pgboss.job SET expire_in = LEAST(make_interval(secs => $4),
+                  (now() - started_on) + make_interval(secs => $3))
+            WHERE name = $1 AND id = ANY($2::uuid[]) AND state = 'active'`,
+          [name, ids, lease, limit],
+        )
+        .catch((error: unknown) => this.logger.warn({ msg: 'job lease not renewed', job: name, err: String(error) }));
+    }
   }
 
   /** Checks the one-handler-per-job rule before anything consumes. */
@@ -117,6 +171,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
             pollingIntervalSeconds: this.settings.pollingIntervalSeconds ?? 0.5,
           },
           async ([job]) => {
+            await this.renewLeases({ id: job.id, name: def.name });
             const run = logContext.run({ jobId: job.id, job: def.name }, () =>
               handler(job.data, { id: job.id, name: job.name, retryCount: job.retryCount }),
             );
@@ -219,6 +274,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     )) as { rows: { id: string; data: object; retry_count: number }[] };
     const [job] = claimed.rows;
     if (!job) return false;
+    await this.renewLeases({ id: job.id, name: definition.name });
     const run = logContext.run({ jobId: job.id, job: definition.name }, () =>
       handler(job.data, { id: job.id, name: definition.name, retryCount: job.retry_count }),
     );
@@ -286,6 +342,8 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     const pending = [...this.inFlight.values()].map((j) => j.done);
     const timeout = new Promise((resolve) => setTimeout(resolve, this.settings.shutdownTimeoutMs).unref());
     await Promise.race([Promise.all(pending), timeout]);
+    // Leases are renewed while jobs may still finish; the unfinished ones are handed back just below.
+    if (this.leaseTimer) clearInterval(this.leaseTimer);
     for (const [id, job] of this.inFlight) {
       this.logger.warn({ msg: 'releasing unfinished job to the queue', job: job.name, jobId: id });
       await boss.fail(job.name, id, { reason: 'worker shut down before the job finished' }).catch(() => undefined);
@@ -294,6 +352,8 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     // to see them stopped and end, or it would outlive the process's teardown.
     if (this.settings.consume !== false) await new Promise((resolve) => setTimeout(resolve, 1500));
     await boss.stop({ graceful: true, wait: true, timeout: 2000 }).catch(() => undefined);
+    await this.leaseDb?.end().catch(() => undefined);
+    this.leaseDb = null;
     this.boss = null;
   }
 }

@@ -24,6 +24,7 @@ export class PlatformModule {
           concurrency: config.workerConcurrency,
           concurrencyByJob: { 'images.fetch': config.images.concurrency },
           shutdownTimeoutMs: config.shutdownTimeoutMs,
+          leaseSeconds: config.jobLeaseSeconds,
         }),
         ...DOMAIN_MODULES,
       ],

@@ -56,7 +56,13 @@ export async function prepareRuntime(config: AppConfig, logger = new JsonLogger(
   }
   try {
     await assertDatabaseReachable(databaseUrl);
-    const dataSource = createDataSource({ url: databaseUrl, poolSize: config.databasePoolSize, entities: ENTITIES });
+    const dataSource = createDataSource({
+      url: databaseUrl,
+      poolSize: config.databasePoolSize,
+      entities: ENTITIES,
+      // Which process a connection (a lock, a long query) belongs to, in pg_stat_activity.
+      applicationName: `brandshelf:${process.pid}`,
+    });
     await dataSource.initialize();
     const [{ version }] = await dataSource.query('SELECT version()');
     config.databaseIsPglite = /PGlite/i.test(version);

@@ -5,3 +5,4 @@ export * from './catalog-seed.js';
 export * from './listening-ports.js';
 /** A loopback stand-in for Shopify's Admin API (GraphQL, bulk operations, webhooks), for tests. */
 export * from './fake-shopify-admin.js';
+export * from './app-processes.js';
