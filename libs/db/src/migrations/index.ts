@@ -9,6 +9,7 @@ import { FeedSettings1764000000007 } from './1764000000007-feed-settings.js';
 import { RowAccounting1764000000008 } from './1764000000008-row-accounting.js';
 import { SearchLanguages1764000000010 } from './1764000000010-search-languages.js';
 import { StorageUsage1764000000012 } from './1764000000012-storage-usage.js';
+import { OneActiveRun1764000000015 } from './1764000000015-one-active-run.js';
 
 /** In the order they run. Each lib owns its tables; the schema's history lives here, in one place. */
 export const MIGRATIONS = [
@@ -23,4 +24,5 @@ export const MIGRATIONS = [
   RowAccounting1764000000008,
   SearchLanguages1764000000010,
   StorageUsage1764000000012,
+  OneActiveRun1764000000015,
 ];
