@@ -1,5 +1,5 @@
 import { returnedRows } from '@brandshelf/db';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { systemBrandContext } from '@brandshelf/core';
 import { JobHandler, QueueService } from '@brandshelf/queue';
@@ -10,13 +10,13 @@ import { RunImagesService } from './images/run-images.service.js';
 import { IngestionRunStore } from './ingestion-run.store.js';
 
 /**
- * URL feeds with a schedule are fetched when due. A tick job claims due feeds with SKIP LOCKED, so any
- * number of workers can tick at once without fetching a feed twice, and creates one run per feed.
+ * URL feeds with a schedule are fetched when due. The tick job is a pg-boss schedule (every minute, sent once
+ * for the whole cluster); it claims due feeds with SKIP LOCKED, so ticks that overlap never fetch a feed twice,
+ * and creates one run per feed. Tests call tick() or runDueFeeds() directly.
  */
 @Injectable()
-export class FeedScheduler implements OnApplicationBootstrap {
+export class FeedScheduler {
   private readonly logger = new Logger('FeedScheduler');
-  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
@@ -25,20 +25,6 @@ export class FeedScheduler implements OnApplicationBootstrap {
     @Inject(BrandStorageService) private readonly storage: BrandStorageService,
     @Inject(IngestionRunStore) private readonly store: IngestionRunStore,
   ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.queue.consumes) return;
-    // One tick a minute per process; each tick is cheap and claims feeds exclusively.
-    this.timer = setInterval(() => {
-      if (this.queue.isStopping) return;
-      void this.queue.send(FEED_SCHEDULE_TICK, {}, { singletonKey: 'tick' }).catch(() => undefined);
-    }, 60_000);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-  }
 
   @JobHandler(FEED_SCHEDULE_TICK)
   async tick(): Promise<number> {

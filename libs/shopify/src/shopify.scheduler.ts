@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { systemBrandContext } from '@brandshelf/core';
 import { INGEST_RUN, IngestionRunStore } from '@brandshelf/ingestion';
@@ -8,14 +8,14 @@ import { SHOPIFY_SETTINGS, type ShopifySettings } from './shopify.settings.js';
 import { ShopifyWebhooksService } from './shopify-webhooks.service.js';
 
 /**
- * Every connected store gets an incremental sync every SHOPIFY_SYNC_INTERVAL_MINUTES. A tick job claims
- * due stores with SKIP LOCKED (any number of workers can tick at once) and queues one run per store,
- * unless the store's feed already has a run queued or running.
+ * Every connected store gets an incremental sync every SHOPIFY_SYNC_INTERVAL_MINUTES. The tick job (a pg-boss
+ * schedule, every minute) claims due stores with SKIP LOCKED (ticks that overlap never take a store twice) and
+ * queues one run per store, unless the store's feed already has a run queued or running. Tests call tick() or
+ * runDueStores() directly.
  */
 @Injectable()
-export class ShopifyScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ShopifyScheduler {
   private readonly logger = new Logger('ShopifyScheduler');
-  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
@@ -24,19 +24,6 @@ export class ShopifyScheduler implements OnApplicationBootstrap, OnApplicationSh
     @Inject(ShopifyWebhooksService) private readonly webhooks: ShopifyWebhooksService,
     @Inject(SHOPIFY_SETTINGS) private readonly settings: ShopifySettings,
   ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.queue.consumes || this.settings.syncIntervalMinutes === 0) return;
-    this.timer = setInterval(() => {
-      if (this.queue.isStopping) return;
-      void this.queue.send(SHOPIFY_SYNC_TICK, {}, { singletonKey: 'tick' }).catch(() => undefined);
-    }, 60_000);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-  }
 
   @JobHandler(SHOPIFY_SYNC_TICK)
   async tick(): Promise<number> {
