@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { JsonLogger, loadConfig, systemBrandContext, type AppConfig } from '@brandshelf/core';
+import { AppError, JsonLogger, loadConfig, systemBrandContext, type AppConfig } from '@brandshelf/core';
 import {
   FeedEntity,
   IMAGE_FETCH,
@@ -66,30 +66,39 @@ export class LocalPipeline {
     const ctx = systemBrandContext(feed.brandId, 'cli');
     const sources = this.app.get(RunSourceService);
     const runs = this.app.get(RunsService);
-    const size = 'file' in target ? target.size : undefined;
-    const room = await sources.room(feed.brandId, size);
-    const body =
-      'url' in target
-        ? (await this.app.get(SafeHttpClient).get(target.url, { maxBytes: room.maxBytes })).body
-        : 'stdin' in target
-          ? target.stdin
-          : createReadStream(target.file);
-    const runId = await sources.receive(
-      room,
-      body,
-      async (source) => {
-        await runs.create(ctx, feed.id, {
-          id: source.runId,
-          trigger: 'CLI',
-          sourceKey: source.key,
-          sourceName: options.name,
-          bytesTotal: source.bytes,
-          validateOnly: options.validateOnly,
-        });
-        return source.runId;
-      },
-      { contentLength: size },
-    );
+    // Refused as an upload would be (a run of the feed already queued or running, the size limit, the quota):
+    // the reason is printed, not a stack.
+    let runId: string;
+    try {
+      await runs.refuseIfActive(ctx, feed.id);
+      const size = 'file' in target ? target.size : undefined;
+      const room = await sources.room(feed.brandId, size);
+      const body =
+        'url' in target
+          ? (await this.app.get(SafeHttpClient).get(target.url, { maxBytes: room.maxBytes })).body
+          : 'stdin' in target
+            ? target.stdin
+            : createReadStream(target.file);
+      runId = await sources.receive(
+        room,
+        body,
+        async (source) => {
+          await runs.create(ctx, feed.id, {
+            id: source.runId,
+            trigger: 'CLI',
+            sourceKey: source.key,
+            sourceName: options.name,
+            bytesTotal: source.bytes,
+            validateOnly: options.validateOnly,
+          });
+          return source.runId;
+        },
+        { contentLength: size },
+      );
+    } catch (error) {
+      if (error instanceof AppError) throw new CliError(`${error.code}: ${error.message}`);
+      throw error;
+    }
     const staged = await this.app.get(IngestionPipeline).execute(runId, feed.brandId, {
       onProgress: (c) => options.progress.update(c),
       lastAttempt: true,

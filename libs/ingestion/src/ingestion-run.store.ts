@@ -63,13 +63,22 @@ export class IngestionRunStore {
           .findOneOrFail({ where: { id: inserted[0].id, brandId: ctx.principal.brandId } });
         return { created };
       }
-      const [active]: ActiveRun[] = await db.query(
-        `SELECT id, status FROM ingestion_run
-          WHERE feed_id = $1 AND brand_id = $2 AND status IN ('QUEUED', 'RUNNING') LIMIT 1`,
-        [feedId, ctx.principal.brandId],
-      );
+      const active = await this.findActive(ctx, feedId, db);
       if (active) return { active };
       if (attempt >= 5) throw new Error(`Feed ${feedId}: could not create a run nor find its active one.`);
     }
+  }
+
+  /**
+   * The feed's run queued or running, if any: for refusing early (before a file is stored), never for deciding
+   * whether to create one (startIfIdle decides that atomically).
+   */
+  async findActive(ctx: BrandContext, feedId: string, manager?: EntityManager): Promise<ActiveRun | null> {
+    const [active]: ActiveRun[] = await (manager ?? this.db.manager).query(
+      `SELECT id, status FROM ingestion_run
+        WHERE feed_id = $1 AND brand_id = $2 AND status IN ('QUEUED', 'RUNNING') LIMIT 1`,
+      [feedId, ctx.principal.brandId],
+    );
+    return active ?? null;
   }
 }

@@ -120,6 +120,15 @@ export class RunsService {
   }
 
   /**
+   * CONFLICT at once when the feed has a run queued or running: lets a file's sender be refused before the file
+   * is stored. Only an early answer; start() and create() decide.
+   */
+  async refuseIfActive(ctx: BrandContext, feedId: string): Promise<void> {
+    const active = await this.store.findActive(ctx, feedId);
+    if (active) throw new ConflictError(conflictMessage(feedId, active), { runId: active.id });
+  }
+
+  /**
    * A QUEUED run without a job, for a caller that executes it itself (the CLI). CONFLICT while the feed has a run
    * queued or running.
    */

@@ -39,10 +39,11 @@ export class UploadsController {
     if (feed.source === 'SHOPIFY') {
       throw new AppError('BAD_USER_INPUT', 'Shopify feeds sync from the store; they take no uploads.');
     }
-    // Refused before anything is stored: a declared length over the limit or what is left at once, a stream once
-    // it crosses it (its partial object removed).
+    // Refused before anything is stored: while the feed has a run queued or running (CONFLICT), a declared length
+    // over the limit or what is left at once; a stream once it crosses it (its partial object removed).
     let room;
     try {
+      await this.runs.refuseIfActive(ctx, feed.id);
       room = await this.sources.room(ctx.principal.brandId, Number(req.headers['content-length']));
     } catch (error) {
       req.resume();
