@@ -155,6 +155,41 @@ describe('one active run per feed (concurrent triggers)', () => {
     expect(store.full_sync_requested).toBe(runs[0].trigger === 'SYNC' && syncs.some((a) => !a.errors));
   });
 
+  it('a webhook during a running sync makes the store due, and the first tick after that sync queues the next', async () => {
+    const db = api.runtime.dataSource;
+    const [store]: { feed_id: string; shop_domain: string }[] = await db.query(
+      'SELECT feed_id, shop_domain FROM shopify_store LIMIT 1',
+    );
+    const [run]: { id: string }[] = await db.query(
+      `SELECT id FROM ingestion_run WHERE feed_id = $1 AND status IN ('QUEUED', 'RUNNING')`,
+      [store.feed_id],
+    );
+    // As if a worker had claimed it.
+    await db.query(`UPDATE ingestion_run SET status = 'RUNNING', phase = 'READING' WHERE id = $1`, [run.id]);
+    await db.query('UPDATE shopify_store SET next_sync_at = NULL WHERE feed_id = $1', [store.feed_id]);
+    const body = JSON.stringify({ id: 1 });
+    const res = await fetch(`${api.url}/webhooks/shopify`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-shopify-hmac-sha256': createHmac('sha256', SECRET).update(body).digest('base64'),
+        'x-shopify-shop-domain': store.shop_domain,
+        'x-shopify-topic': 'products/update',
+        'x-shopify-webhook-id': randomUUID(),
+      },
+      body,
+    });
+    expect(res.status).toBe(200);
+    const scheduler = api.app.get(ShopifyScheduler);
+    const soon = new Date(Date.now() + 60_000);
+    expect(await scheduler.runDueStores(soon)).toBe(0); // still running: nothing queued, the store stays due
+    expect((await runsOf(store.feed_id)).length).toBe(1);
+    await db.query(`UPDATE ingestion_run SET status = 'SUCCEEDED', phase = 'DONE' WHERE id = $1`, [run.id]);
+    expect(await scheduler.runDueStores(soon)).toBe(1);
+    const runs = await runsOf(store.feed_id);
+    expect(runs.filter((r) => r.status === 'QUEUED')).toHaveLength(1);
+  });
+
   it('the migration keeps the newest of duplicate active runs and cancels the rest', async () => {
     const feedId = await createFeed(api, key, { source: 'UPLOAD' });
     const db = api.runtime.dataSource;
