@@ -61,9 +61,11 @@ export class FeedScheduler {
       const due: { id: string; brand_id: string; schedule_interval_minutes: number }[] = await manager.query(
         `SELECT id, brand_id, schedule_interval_minutes FROM feed
           WHERE next_fetch_at <= $1 AND source = 'URL' AND schedule_interval_minutes IS NOT NULL
-          ORDER BY next_fetch_at LIMIT 100 FOR UPDATE SKIP LOCKED`,
+          ORDER BY next_fetch_at LIMIT 100 FOR NO KEY UPDATE SKIP LOCKED`,
         [now],
       );
+      // NO KEY UPDATE, not UPDATE: a run's insert (an upload, fetchFeedNow) takes KEY SHARE on its feed for the
+      // foreign key after its row is in the unique index; FOR UPDATE here would wait for it while it waits for us.
       const runs: { run_id: string; brand_id: string }[] = [];
       for (const feed of due) {
         await manager.query(

@@ -43,9 +43,11 @@ export interface StartOptions {
   delaySeconds?: number;
   /** Words between the feed and the active run's id in the CONFLICT message. */
   conflict?: string;
-  /** Writes that belong with the run (they commit with it, or not at all). */
+  /** Writes that belong with the run: they run first, in its transaction, and commit only if the run is created. */
   alsoInTransaction?: (manager: EntityManager) => Promise<void>;
 }
+
+const ROLLBACK = Symbol('rollback');
 
 function conflictMessage(feedId: string, active: ActiveRun, options: StartOptions = {}): string {
   if (options.conflict) return `Feed ${feedId} ${options.conflict} ${active.id}.`;
@@ -105,18 +107,28 @@ export class RunsService {
    */
   async startIfIdle(ctx: BrandContext, feedId: string, input: RunInput, options: StartOptions = {}): Promise<RunStart> {
     const feed = await this.feeds.get(ctx, feedId);
-    return this.db.transaction(async (manager) => {
-      const outcome = await this.store.startIfIdle(ctx, feed.id, input, manager);
-      if (outcome.created) {
+    let active: RunStart | null = null;
+    try {
+      return await this.db.transaction(async (manager) => {
+        // Before the run's insert, so this transaction takes the rows it writes in the order a scheduler
+        // does (the store's row, then the run), never the other way round (which could deadlock with it).
         await options.alsoInTransaction?.(manager);
+        const outcome = await this.store.startIfIdle(ctx, feed.id, input, manager);
+        if (outcome.active) {
+          active = outcome;
+          throw ROLLBACK; // nothing the caller wrote belongs to a run that was not created
+        }
         await this.queue.send(
           INGEST_RUN,
           { runId: outcome.created.id, brandId: outcome.created.brandId },
           { startAfterSeconds: options.delaySeconds, db: manager },
         );
-      }
-      return outcome;
-    });
+        return outcome;
+      });
+    } catch (error) {
+      if (error === ROLLBACK && active) return active;
+      throw error;
+    }
   }
 
   /**
