@@ -3,18 +3,18 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { FILE_STORAGE, JsonLogger, loadConfig, newId, systemBrandContext, type AppConfig } from '@brandshelf/core';
+import { AppError, JsonLogger, loadConfig, systemBrandContext, type AppConfig } from '@brandshelf/core';
 import {
   FeedEntity,
   IMAGE_FETCH,
   IngestionPipeline,
   RUN_STAGED,
+  RunSourceService,
   RunsService,
   type IngestionRunEntity,
 } from '@brandshelf/ingestion';
 import { SafeHttpClient } from '@brandshelf/net';
 import { prepareRuntime, type Runtime } from '@brandshelf/runtime';
-import type { ObjectStorage } from '@brandshelf/storage';
 import { CliModule } from './cli.module.js';
 import type { ProgressBar } from './progress-bar.js';
 import { CliError, type RunReport } from './run-report.js';
@@ -64,31 +64,41 @@ export class LocalPipeline {
     const feed = await this.runtime.dataSource.getRepository(FeedEntity).findOne({ where: { id: feedId } });
     if (!feed) throw new CliError(`No feed ${feedId}. List them with: npm run cli -- feeds`);
     const ctx = systemBrandContext(feed.brandId, 'cli');
-    const files = this.app.get<ObjectStorage>(FILE_STORAGE);
-    const runId = newId();
-    const key = `feeds/${feed.brandId}/${runId}/source`;
-    let size: number | null = null;
-    if ('url' in target) {
-      const response = await this.app.get(SafeHttpClient).get(target.url, { maxBytes: this.config.uploads.maxBytes });
-      await files.put(key, response.body, { contentType: 'application/octet-stream' });
-    } else if ('stdin' in target) {
-      await files.put(key, target.stdin, { contentType: 'application/octet-stream' });
-    } else {
-      size = target.size;
-      await files.put(key, createReadStream(target.file), {
-        contentType: 'application/octet-stream',
-        contentLength: size,
-      });
-    }
+    const sources = this.app.get(RunSourceService);
     const runs = this.app.get(RunsService);
-    await runs.create(ctx, feed.id, {
-      id: runId,
-      trigger: 'CLI',
-      sourceKey: key,
-      sourceName: options.name,
-      bytesTotal: size,
-      validateOnly: options.validateOnly,
-    });
+    // Refused as an upload would be (a run of the feed already queued or running, the size limit, the quota):
+    // the reason is printed, not a stack.
+    let runId: string;
+    try {
+      await runs.refuseIfActive(ctx, feed.id);
+      const size = 'file' in target ? target.size : undefined;
+      const room = await sources.room(feed.brandId, size);
+      const body =
+        'url' in target
+          ? (await this.app.get(SafeHttpClient).get(target.url, { maxBytes: room.maxBytes })).body
+          : 'stdin' in target
+            ? target.stdin
+            : createReadStream(target.file);
+      runId = await sources.receive(
+        room,
+        body,
+        async (source) => {
+          await runs.create(ctx, feed.id, {
+            id: source.runId,
+            trigger: 'CLI',
+            sourceKey: source.key,
+            sourceName: options.name,
+            bytesTotal: source.bytes,
+            validateOnly: options.validateOnly,
+          });
+          return source.runId;
+        },
+        { contentLength: size },
+      );
+    } catch (error) {
+      if (error instanceof AppError) throw new CliError(`${error.code}: ${error.message}`);
+      throw error;
+    }
     const staged = await this.app.get(IngestionPipeline).execute(runId, feed.brandId, {
       onProgress: (c) => options.progress.update(c),
       lastAttempt: true,

@@ -1,41 +1,30 @@
 import { returnedRows } from '@brandshelf/db';
-import { Inject, Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { systemBrandContext } from '@brandshelf/core';
 import { JobHandler, QueueService } from '@brandshelf/queue';
 import { STALL_SECONDS } from './ingestion.pipeline.js';
 import { FEED_SCHEDULE_TICK, INGEST_RUN } from './ingestion.jobs.js';
 import { BrandStorageService } from './brand-storage.service.js';
 import { RunImagesService } from './images/run-images.service.js';
+import { IngestionRunStore } from './ingestion-run.store.js';
 
 /**
- * URL feeds with a schedule are fetched when due. A tick job claims due feeds with SKIP LOCKED, so any
- * number of workers can tick at once without fetching a feed twice, and creates one run per feed.
+ * URL feeds with a schedule are fetched when due. The tick job is a pg-boss schedule (every minute, sent once
+ * for the whole cluster); it claims due feeds with SKIP LOCKED, so ticks that overlap never fetch a feed twice,
+ * and creates one run per feed. Tests call tick() or runDueFeeds() directly.
  */
 @Injectable()
-export class FeedScheduler implements OnApplicationBootstrap {
+export class FeedScheduler {
   private readonly logger = new Logger('FeedScheduler');
-  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(QueueService) private readonly queue: QueueService,
     @Inject(RunImagesService) private readonly images: RunImagesService,
     @Inject(BrandStorageService) private readonly storage: BrandStorageService,
+    @Inject(IngestionRunStore) private readonly store: IngestionRunStore,
   ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.queue.consumes) return;
-    // One tick a minute per process; each tick is cheap and claims feeds exclusively.
-    this.timer = setInterval(() => {
-      if (this.queue.isStopping) return;
-      void this.queue.send(FEED_SCHEDULE_TICK, {}, { singletonKey: 'tick' }).catch(() => undefined);
-    }, 60_000);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-  }
 
   @JobHandler(FEED_SCHEDULE_TICK)
   async tick(): Promise<number> {
@@ -72,29 +61,27 @@ export class FeedScheduler implements OnApplicationBootstrap {
       const due: { id: string; brand_id: string; schedule_interval_minutes: number }[] = await manager.query(
         `SELECT id, brand_id, schedule_interval_minutes FROM feed
           WHERE next_fetch_at <= $1 AND source = 'URL' AND schedule_interval_minutes IS NOT NULL
-          ORDER BY next_fetch_at LIMIT 100 FOR UPDATE SKIP LOCKED`,
+          ORDER BY next_fetch_at LIMIT 100 FOR NO KEY UPDATE SKIP LOCKED`,
         [now],
       );
+      // NO KEY UPDATE, not UPDATE: a run's insert (an upload, fetchFeedNow) takes KEY SHARE on its feed for the
+      // foreign key after its row is in the unique index; FOR UPDATE here would wait for it while it waits for us.
       const runs: { run_id: string; brand_id: string }[] = [];
       for (const feed of due) {
-        const busy = await manager.query(
-          `SELECT 1 FROM ingestion_run WHERE feed_id = $1 AND status IN ('QUEUED', 'RUNNING') LIMIT 1`,
-          [feed.id],
-        );
         await manager.query(
           `UPDATE feed SET next_fetch_at = $2::timestamptz + make_interval(mins => $3) WHERE id = $1`,
           [feed.id, now, feed.schedule_interval_minutes],
         );
-        if (busy.length) continue; // the previous fetch is still going: skip this slot rather than pile up
-        const [run] = await manager.query(
-          `INSERT INTO ingestion_run (brand_id, feed_id, trigger) VALUES ($1, $2, 'SCHEDULE') RETURNING id AS run_id, brand_id`,
-          [feed.brand_id, feed.id],
-        );
-        runs.push(run);
+        const ctx = systemBrandContext(feed.brand_id, 'feed-schedule');
+        const started = await this.store.startIfIdle(ctx, feed.id, { trigger: 'SCHEDULE' }, manager);
+        // The previous fetch is still going: skip this slot rather than pile up.
+        if (!started.created) continue;
+        // Sent in the same transaction: the run exists exactly when its job does.
+        await this.queue.send(INGEST_RUN, { runId: started.created.id, brandId: feed.brand_id }, { db: manager });
+        runs.push({ run_id: started.created.id, brand_id: feed.brand_id });
       }
       return runs;
     });
-    for (const run of created) await this.queue.send(INGEST_RUN, { runId: run.run_id, brandId: run.brand_id });
     if (created.length) this.logger.log({ msg: 'scheduled fetches queued', count: created.length });
     return created.length;
   }

@@ -6,9 +6,11 @@ export * from './feeds.service.js';
 export * from './images/image.jobs.js';
 export * from './images/run-images.service.js';
 export * from './ingestion-run.entity.js';
+export * from './ingestion-run.store.js';
 export * from './ingestion.jobs.js';
 export * from './ingestion.module.js';
 export * from './ingestion.pipeline.js';
+export * from './run-source.service.js';
 export * from './runs.service.js';
 export * from './schedule.parser.js';
 

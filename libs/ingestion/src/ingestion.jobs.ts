@@ -7,10 +7,14 @@ export const INGEST_RUN = defineJob<{ runId: string; brandId: string }>('ingesti
   expireInSeconds: 2 * 60 * 60,
 });
 
-/** Creates runs for URL feeds whose schedule is due. Sent every minute. */
-export const FEED_SCHEDULE_TICK = defineJob<{ at?: string }>('ingestion.schedule-tick', {
+/**
+ * Creates runs for URL feeds whose schedule is due, queues stalled runs again and sweeps expired sources. A
+ * pg-boss schedule sends it every minute (feed schedules are in minutes), once for the cluster.
+ */
+export const FEED_SCHEDULE_TICK = defineJob<object>('ingestion.schedule-tick', {
   retryLimit: 0,
   expireInSeconds: 5 * 60,
+  cron: '* * * * *',
 });
 
 /**

@@ -7,12 +7,31 @@ import { FeedScheduler } from './feed.scheduler.js';
 import { RunImagesService } from './images/run-images.service.js';
 import { FeedsService } from './feeds.service.js';
 import { IngestionRunEntity } from './ingestion-run.entity.js';
+import { IngestionRunStore } from './ingestion-run.store.js';
 import { IngestionPipeline } from './ingestion.pipeline.js';
+import { RunSourceService } from './run-source.service.js';
 import { RunsService } from './runs.service.js';
 
 @Module({
   imports: [TypeOrmModule.forFeature([FeedEntity, IngestionRunEntity, CatalogVersionEntity])],
-  providers: [FeedsService, RunsService, IngestionPipeline, FeedScheduler, RunImagesService, BrandStorageService],
-  exports: [FeedsService, RunsService, IngestionPipeline, RunImagesService, BrandStorageService],
+  providers: [
+    IngestionRunStore,
+    RunSourceService,
+    FeedsService,
+    RunsService,
+    IngestionPipeline,
+    FeedScheduler,
+    RunImagesService,
+    BrandStorageService,
+  ],
+  exports: [
+    IngestionRunStore,
+    RunSourceService,
+    FeedsService,
+    RunsService,
+    IngestionPipeline,
+    RunImagesService,
+    BrandStorageService,
+  ],
 })
 export class IngestionModule {}

@@ -17,6 +17,7 @@ import { NetError, SafeHttpClient } from '@brandshelf/net';
 import { JobHandler, QueueService, type JobContext } from '@brandshelf/queue';
 import type { ObjectStorage } from '@brandshelf/storage';
 import { BrandStorageService } from './brand-storage.service.js';
+import { RunSourceService } from './run-source.service.js';
 import { FeedEntity } from './feed.entity.js';
 import { FeedsService } from './feeds.service.js';
 import { IngestionRunEntity, TERMINAL_STATUSES } from './ingestion-run.entity.js';
@@ -80,6 +81,7 @@ export class IngestionPipeline {
     @Inject(QueueService) private readonly queue: QueueService,
     @Inject(RunImagesService) private readonly images: RunImagesService,
     @Inject(BrandStorageService) private readonly storage: BrandStorageService,
+    @Inject(RunSourceService) private readonly sources: RunSourceService,
     @Optional() @Inject(ITEM_SOURCES) private readonly itemSources: ItemSource[] | null = null,
   ) {}
 
@@ -321,15 +323,13 @@ export class IngestionPipeline {
       }
       await progress.setPhase('FETCHING');
       // A fetched file counts against the brand's quota like an upload; past it the run fails, storing nothing.
-      const usage = await this.storage.usage(run.brandId);
-      const room = usage.remainingBytes;
-      const quotaBound = room !== null && room < this.config.uploads.maxBytes;
+      const room = await this.sources.room(run.brandId);
       const quotaFailure = (error: unknown) => {
         const cause = (error as { cause?: unknown })?.cause ?? error;
-        if (!quotaBound || !(cause instanceof NetError) || cause.code !== 'TOO_LARGE') return null;
+        if (!room.quotaBound || !(cause instanceof NetError) || cause.code !== 'TOO_LARGE') return null;
         return new RunFailure(
           'QUOTA_EXCEEDED',
-          this.storage.quotaExceeded(usage).message,
+          this.storage.quotaExceeded(room.usage).message,
           'Delete feeds you no longer need, or ask for a larger STORAGE_QUOTA_BYTES.',
         );
       };
@@ -339,19 +339,17 @@ export class IngestionPipeline {
           basicAuth: this.feeds.basicAuthOf(feed) ?? undefined,
           ifNoneMatch: feed.lastEtag,
           ifModifiedSince: feed.lastModified,
-          maxBytes: quotaBound ? room : this.config.uploads.maxBytes,
+          maxBytes: room.maxBytes,
         });
       } catch (error) {
         throw quotaFailure(error) ?? this.fetchFailure(error);
       }
       if (response.notModified) return null;
-      key = `feeds/${run.brandId}/${run.id}/source`;
-      const counted = response.body.pipe(progress.counter());
-      response.body.on('error', (error) => counted.destroy(error));
       try {
-        await this.files.put(key, counted, { contentType: 'application/octet-stream' });
+        // The client stops at room.maxBytes itself, with the error mapped above.
+        key = (await this.sources.put(room, run.id, response.body, { through: progress.counter(), enforce: false }))
+          .key;
       } catch (error) {
-        await this.files.delete(key).catch(() => undefined);
         throw quotaFailure(error) ?? this.fetchFailure(error);
       }
       validators = { lastEtag: response.etag, lastModified: response.lastModified };

@@ -1,13 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, type Repository } from 'typeorm';
+import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { PassThrough, type Readable } from 'node:stream';
 import { to as copyTo } from 'pg-copy-streams';
 import { BadInputError, ConflictError, type BrandContext } from '@brandshelf/core';
 import { BrandScopedRepository } from '@brandshelf/db';
 import { QueueService } from '@brandshelf/queue';
 import { FeedEntity } from './feed.entity.js';
-import { IngestionRunEntity, TERMINAL_STATUSES, type RunTrigger } from './ingestion-run.entity.js';
+import { IngestionRunEntity, TERMINAL_STATUSES } from './ingestion-run.entity.js';
+import { IngestionRunStore, type ActiveRun, type NewRun, type RunStart } from './ingestion-run.store.js';
 import { INGEST_RUN, RUN_STAGED } from './ingestion.jobs.js';
 import { acquireClient } from './pg-client.js';
 import { RunImagesService } from './images/run-images.service.js';
@@ -35,14 +36,23 @@ const FORMULA_START = '=+@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b\u2212
 export const spreadsheetSafe = (column: string): string =>
   `CASE WHEN ${column} ~ '^([\\t\\r\\n]|[${FORMULA_LEAD}]*[${FORMULA_START}])' THEN '''' || ${column} ELSE ${column} END`;
 
-export interface RunInput {
-  trigger: RunTrigger;
-  /** Chosen by the caller when the file is stored under the run's id before the run exists. */
-  id?: string;
-  sourceKey?: string | null;
-  sourceName?: string | null;
-  bytesTotal?: number | null;
-  validateOnly?: boolean;
+export type RunInput = NewRun;
+
+export interface StartOptions {
+  /** The job starts this much later. */
+  delaySeconds?: number;
+  /** Words between the feed and the active run's id in the CONFLICT message. */
+  conflict?: string;
+  /** Writes that belong with the run: they run first, in its transaction, and commit only if the run is created. */
+  alsoInTransaction?: (manager: EntityManager) => Promise<void>;
+}
+
+const ROLLBACK = Symbol('rollback');
+
+function conflictMessage(feedId: string, active: ActiveRun, options: StartOptions = {}): string {
+  if (options.conflict) return `Feed ${feedId} ${options.conflict} ${active.id}.`;
+  const state = active.status === 'QUEUED' ? 'queued' : 'running';
+  return `Feed ${feedId} already has run ${active.id} ${state}; a feed runs one at a time: wait for it or cancel it.`;
 }
 
 export interface StoredIssue {
@@ -68,50 +78,77 @@ export class RunsService {
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(QueueService) private readonly queue: QueueService,
     @Inject(RunImagesService) private readonly images: RunImagesService,
+    @Inject(IngestionRunStore) private readonly store: IngestionRunStore,
   ) {
     this.runs = new BrandScopedRepository(runs, 'IngestionRun');
     this.feeds = new BrandScopedRepository(feeds, 'Feed');
   }
 
-  /** Records a run and queues it; the worker that picks it up does everything else. */
-  async start(ctx: BrandContext, feedId: string, input: RunInput): Promise<IngestionRunEntity> {
-    const run = await this.create(ctx, feedId, input);
-    await this.queue.send(INGEST_RUN, { runId: run.id, brandId: run.brandId });
-    return run;
+  /**
+   * Records a run and queues its job in one transaction (a run never waits for a job that was not sent); the
+   * worker that picks it up does everything else. A feed has one run queued or running at a time: while it has
+   * one, this answers CONFLICT (with that run's id) and creates nothing.
+   */
+  async start(
+    ctx: BrandContext,
+    feedId: string,
+    input: RunInput,
+    options: StartOptions = {},
+  ): Promise<IngestionRunEntity> {
+    const outcome = await this.startIfIdle(ctx, feedId, input, options);
+    if (outcome.active)
+      throw new ConflictError(conflictMessage(feedId, outcome.active, options), { runId: outcome.active.id });
+    return outcome.created;
   }
 
-  /** A QUEUED run without a job, for callers that execute it themselves (the CLI). */
+  /**
+   * Like start(), but a feed's run already queued or running is an answer rather than an error: `active` is
+   * that run, and nothing was created or queued.
+   */
+  async startIfIdle(ctx: BrandContext, feedId: string, input: RunInput, options: StartOptions = {}): Promise<RunStart> {
+    const feed = await this.feeds.get(ctx, feedId);
+    let active: RunStart | null = null;
+    try {
+      return await this.db.transaction(async (manager) => {
+        // Before the run's insert, so this transaction takes the rows it writes in the order a scheduler
+        // does (the store's row, then the run), never the other way round (which could deadlock with it).
+        await options.alsoInTransaction?.(manager);
+        const outcome = await this.store.startIfIdle(ctx, feed.id, input, manager);
+        if (outcome.active) {
+          active = outcome;
+          throw ROLLBACK; // nothing the caller wrote belongs to a run that was not created
+        }
+        await this.queue.send(
+          INGEST_RUN,
+          { runId: outcome.created.id, brandId: outcome.created.brandId },
+          { startAfterSeconds: options.delaySeconds, db: manager },
+        );
+        return outcome;
+      });
+    } catch (error) {
+      if (error === ROLLBACK && active) return active;
+      throw error;
+    }
+  }
+
+  /**
+   * CONFLICT at once when the feed has a run queued or running: lets a file's sender be refused before the file
+   * is stored. Only an early answer; start() and create() decide.
+   */
+  async refuseIfActive(ctx: BrandContext, feedId: string): Promise<void> {
+    const active = await this.store.findActive(ctx, feedId);
+    if (active) throw new ConflictError(conflictMessage(feedId, active), { runId: active.id });
+  }
+
+  /**
+   * A QUEUED run without a job, for a caller that executes it itself (the CLI). CONFLICT while the feed has a run
+   * queued or running.
+   */
   async create(ctx: BrandContext, feedId: string, input: RunInput): Promise<IngestionRunEntity> {
     const feed = await this.feeds.get(ctx, feedId);
-    return this.runs.insert(ctx, {
-      ...(input.id ? { id: input.id } : {}),
-      feedId: feed.id,
-      trigger: input.trigger,
-      status: 'QUEUED',
-      phase: 'QUEUED',
-      validateOnly: input.validateOnly ?? false,
-      sourceKey: input.sourceKey ?? null,
-      sourceName: input.sourceName ?? null,
-      bytesTotal: input.bytesTotal ?? null,
-      notModified: false,
-      cancelRequested: false,
-      attempt: 0,
-      bytesRead: 0,
-      rowsRead: 0,
-      itemsAccepted: 0,
-      itemsRejected: 0,
-      warnings: 0,
-      errors: 0,
-      issuesStored: 0,
-      imagesTotal: 0,
-      imagesDone: 0,
-      imagesFailed: 0,
-      imagesSkipped: 0,
-      issueSummary: [],
-      publishStatus: 'NOT_PUBLISHED',
-      queuedAt: new Date(),
-      updatedAt: new Date(),
-    });
+    const outcome = await this.store.startIfIdle(ctx, feed.id, input);
+    if (outcome.active) throw new ConflictError(conflictMessage(feedId, outcome.active), { runId: outcome.active.id });
+    return outcome.created;
   }
 
   /** fetchFeedNow: one fetch at a time per feed; asking again while one runs answers CONFLICT. */
@@ -120,13 +157,7 @@ export class RunsService {
     if (feed.source !== 'URL') {
       throw new BadInputError('Only URL feeds can be fetched; upload files to POST /feeds/:feedId/uploads.', 'feedId');
     }
-    const active = await this.runs.find(ctx, { feedId, status: In(['QUEUED', 'RUNNING']) }, { take: 1 });
-    if (active.length) {
-      throw new ConflictError(`Feed ${feedId} is already being fetched by run ${active[0].id}.`, {
-        runId: active[0].id,
-      });
-    }
-    return this.start(ctx, feedId, { trigger: 'FETCH' });
+    return this.start(ctx, feedId, { trigger: 'FETCH' }, { conflict: 'is already being fetched by run' });
   }
 
   /**

@@ -9,6 +9,11 @@ export interface JobOptions {
    * pg-boss expires it and hands it to another worker as a retry.
    */
   expireInSeconds: number;
+  /**
+   * Sent on this cron schedule (UTC, one minute at the finest) by pg-boss, once for the whole cluster however
+   * many processes run; registered by the processes that consume every job.
+   */
+  cron?: string;
 }
 
 /** A typed job: its name and payload type travel together, so send and handle cannot disagree. */
@@ -27,13 +32,42 @@ export function defineJob<P extends object>(name: string, options: Partial<JobOp
   };
 }
 
-export type PayloadOf<D> = D extends JobDefinition<infer P> ? P : never;
-
 export const JOB_HANDLER_METADATA = 'brandshelf:job-handler';
 
-/** Marks a service method as the one handler of a job; discovered at startup. */
-export const JobHandler = (definition: JobDefinition<object>): MethodDecorator =>
-  SetMetadata(JOB_HANDLER_METADATA, definition.name);
+/**
+ * What a handler method may declare: nothing, the payload, or the payload and the job (either optional). Its
+ * payload parameter must accept the definition's payload: a method's parameters are otherwise compared both
+ * ways, which would let a handler expect a field that no sender sets.
+ */
+type AcceptsPayload<P, M> = M extends (...args: infer A) => Promise<unknown>
+  ? A extends []
+    ? unknown
+    : A extends [(infer X)?, ...infer Rest]
+      ? [P] extends [X]
+        ? Rest extends []
+          ? unknown
+          : Rest extends [(infer J)?]
+            ? [JobContext] extends [J]
+              ? unknown
+              : { jobMismatch: JobContext }
+            : { tooManyParameters: never }
+        : { payloadMismatch: P }
+      : { tooManyParameters: never }
+  : { notAsync: never };
+
+/**
+ * Marks a service method as the one handler of a job; discovered at startup. Typed by the definition: the
+ * method must take the job's payload type (or nothing), so a handler and its senders cannot disagree.
+ */
+export function JobHandler<P extends object>(definition: JobDefinition<P>) {
+  return <M extends (...args: never[]) => Promise<unknown>>(
+    target: object,
+    key: string | symbol,
+    descriptor: TypedPropertyDescriptor<M> & AcceptsPayload<P, M>,
+  ): void => {
+    SetMetadata(JOB_HANDLER_METADATA, definition.name)(target, key, descriptor);
+  };
+}
 
 export interface JobContext {
   id: string;

@@ -68,6 +68,8 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
       ...(this.settings.leaseSeconds
         ? { maintenanceIntervalSeconds: Math.max(1, Math.min(120, Math.floor(this.settings.leaseSeconds / 2))) }
         : {}),
+      // Scheduled jobs are sent by the processes that consume every job (pg-boss elects one per minute).
+      schedule: this.settings.consume === true,
     });
     boss.on('error', (error) => this.logger.error({ msg: 'queue error', err: String(error) }));
     await boss.start();
@@ -81,6 +83,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
         expireInSeconds: def.options.expireInSeconds,
       });
     }
+    if (this.settings.consume === true) await this.registerSchedules(boss);
     if (this.settings.consume !== false) {
       await this.startConsumers(boss);
       const lease = this.settings.leaseSeconds;
@@ -120,6 +123,18 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
           [name, ids, lease, limit],
         )
         .catch((error: unknown) => this.logger.warn({ msg: 'job lease not renewed', job: name, err: String(error) }));
+    }
+  }
+
+  /**
+   * Each job with a `cron` is scheduled (pg-boss keeps schedules in the database and sends each due job once,
+   * whichever process's clock monitor gets there first); a job that no longer has one is unscheduled.
+   */
+  private async registerSchedules(boss: PgBoss): Promise<void> {
+    const scheduled = new Set((await boss.getSchedules()).map((s) => s.name));
+    for (const def of this.settings.definitions) {
+      if (def.options.cron) await boss.schedule(def.name, def.options.cron, {}, { tz: 'UTC' });
+      else if (scheduled.has(def.name)) await boss.unschedule(def.name);
     }
   }
 
@@ -297,6 +312,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     return true;
   }
 
+  /** Gives a job up (it is not retried): what the queue does with a job whose worker died on its last attempt. */
   async cancel(definition: JobDefinition<object>, jobId: string): Promise<void> {
     await this.boss?.cancel(definition.name, jobId);
   }
@@ -314,11 +330,6 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
         [definition.name, JSON.stringify(match)],
       )) as { rows: { count: number }[] };
     return result.rows[0]?.count ?? 0;
-  }
-
-  /** Jobs waiting or running, for health and tests. */
-  async pending(definition: JobDefinition<object>): Promise<number> {
-    return this.boss ? this.boss.getQueueSize(definition.name) : 0;
   }
 
   /** Whether this process consumes every job (workers, and the API in embedded mode). */

@@ -9,6 +9,7 @@ import {
   QueueService,
   type JobDefinition,
 } from '@brandshelf/queue';
+import pg from 'pg';
 import { createTestDatabase, type TestDatabase } from '@brandshelf/testing';
 
 const PING = defineJob<{ n: number }>('test.ping', { retryDelaySeconds: 0, retryLimit: 3 });
@@ -112,6 +113,46 @@ describe('typed jobs on pg-boss', () => {
         await app.close();
       }
     }, 60_000);
+
+    it('sends a job with a cron from one schedule, however many processes register it, and unschedules it', async () => {
+      const TICK = defineJob<object>('test.tick', { retryLimit: 0, cron: '* * * * *' });
+      let ticked!: () => void;
+      const firstTick = new Promise<void>((resolve) => (ticked = resolve));
+      @Injectable()
+      class Ticker {
+        @JobHandler(TICK) async tick(): Promise<void> {
+          ticked();
+        }
+      }
+      const schedules = async (): Promise<number> => {
+        const client = new pg.Client({ connectionString: db.url });
+        await client.connect();
+        try {
+          const result = await client.query(`SELECT count(*)::int AS n FROM pgboss.schedule WHERE name = 'test.tick'`);
+          return result.rows[0].n;
+        } finally {
+          await client.end();
+        }
+      };
+      const first = await boot([TICK], [Ticker], db.url);
+      const second = await boot([TICK], [Ticker], db.url);
+      try {
+        // A minute schedule is due at once: the first clock check sends it, one of the processes runs it.
+        await firstTick;
+        expect(await schedules()).toBe(1);
+      } finally {
+        await second.close();
+        await first.close();
+      }
+      // A job that no longer has a cron is unscheduled by the next process that starts.
+      const plain = defineJob<object>('test.tick', { retryLimit: 0 });
+      const third = await boot([plain], [Ticker], db.url);
+      try {
+        expect(await schedules()).toBe(0);
+      } finally {
+        await third.close();
+      }
+    }, 120_000);
 
     it('hands a job left unfinished at shutdown to the next worker', async () => {
       let started!: () => void;

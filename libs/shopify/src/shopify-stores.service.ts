@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, type Repository } from 'typeorm';
+import { DataSource, type Repository } from 'typeorm';
 import { CURRENCIES } from '@brandshelf/catalog-rules';
 import {
   APP_CONFIG,
@@ -12,7 +12,7 @@ import {
   type BrandContext,
 } from '@brandshelf/core';
 import { BrandScopedRepository } from '@brandshelf/db';
-import { FeedEntity, IngestionRunEntity, RunsService } from '@brandshelf/ingestion';
+import { FeedEntity, RunsService, type IngestionRunEntity } from '@brandshelf/ingestion';
 import { ShopifyApiError } from './admin-api.client.js';
 import { SHOP_QUERY, type ShopAnswer, type ShopInfo } from './admin-api.queries.js';
 import { ShopifyClients } from './shopify-clients.js';
@@ -33,11 +33,9 @@ const MAX_SECRET_LENGTH = 512;
 @Injectable()
 export class ShopifyStoresService {
   private readonly stores: BrandScopedRepository<ShopifyStoreEntity>;
-  private readonly runs: BrandScopedRepository<IngestionRunEntity>;
 
   constructor(
     @InjectRepository(ShopifyStoreEntity) stores: Repository<ShopifyStoreEntity>,
-    @InjectRepository(IngestionRunEntity) runs: Repository<IngestionRunEntity>,
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(SecretBox) private readonly secrets: SecretBox,
     @Inject(ShopifyClients) private readonly clients: ShopifyClients,
@@ -46,7 +44,6 @@ export class ShopifyStoresService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.stores = new BrandScopedRepository(stores, 'ShopifyStore');
-    this.runs = new BrandScopedRepository(runs, 'IngestionRun');
   }
 
   list(ctx: BrandContext): Promise<ShopifyStoreEntity[]> {
@@ -120,12 +117,22 @@ export class ShopifyStoresService {
   /** Queues a sync of the store's feed: incremental, or every product when `full`. */
   async sync(ctx: BrandContext, feedId: string, full: boolean): Promise<IngestionRunEntity> {
     const store = await this.getByFeed(ctx, feedId);
-    const active = await this.runs.find(ctx, { feedId: store.feedId, status: In(['QUEUED', 'RUNNING']) }, { take: 1 });
-    if (active.length) {
-      throw new ConflictError(`Feed ${feedId} is already syncing in run ${active[0].id}.`, { runId: active[0].id });
-    }
-    if (full) await this.stores.update(ctx, store.id, { fullSyncRequested: true });
-    return this.runsService.start(ctx, store.feedId, { trigger: 'SYNC', sourceName: store.shopDomain });
+    return this.runsService.start(
+      ctx,
+      store.feedId,
+      { trigger: 'SYNC', sourceName: store.shopDomain },
+      {
+        conflict: 'is already syncing in run',
+        // Only with the run it is for: a sync refused with CONFLICT requests nothing.
+        alsoInTransaction: full
+          ? (manager) =>
+              this.stores
+                .with(manager)
+                .update(ctx, store.id, { fullSyncRequested: true })
+                .then(() => undefined)
+          : undefined,
+      },
+    );
   }
 
   async getByFeed(ctx: BrandContext, feedId: string): Promise<ShopifyStoreEntity> {

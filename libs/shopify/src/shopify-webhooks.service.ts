@@ -3,8 +3,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type Repository } from 'typeorm';
 import { BadInputError, SecretBox, UnauthenticatedError, systemBrandContext } from '@brandshelf/core';
-import { INGEST_RUN, RunsService } from '@brandshelf/ingestion';
-import { QueueService } from '@brandshelf/queue';
+import { RunsService } from '@brandshelf/ingestion';
 import { SHOPIFY_SETTINGS, type ShopifySettings } from './shopify.settings.js';
 import { ShopifyStoreEntity } from './shopify-store.entity.js';
 
@@ -44,7 +43,6 @@ export class ShopifyWebhooksService {
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(SecretBox) private readonly secrets: SecretBox,
     @Inject(RunsService) private readonly runs: RunsService,
-    @Inject(QueueService) private readonly queue: QueueService,
     @Inject(SHOPIFY_SETTINGS) private readonly settings: ShopifySettings,
   ) {}
 
@@ -87,21 +85,26 @@ export class ShopifyWebhooksService {
   }
 
   /**
-   * One queued run per store is enough: a run that has not started yet will read this change too. A
-   * running one may have read past it, so another is queued.
+   * One queued run per store is enough: a run that has not started yet will read this change too. A running one
+   * may have read past it: the store is then due again, and the sync tick starts its next sync once that run ends
+   * (a feed never has two runs at once).
    */
   private async queueSync(store: ShopifyStoreEntity): Promise<WebhookOutcome> {
-    const queued: unknown[] = await this.db.query(
-      `SELECT 1 FROM ingestion_run WHERE feed_id = $1 AND status = 'QUEUED' LIMIT 1`,
-      [store.feedId],
-    );
-    if (queued.length) return 'ALREADY_QUEUED';
     const ctx = systemBrandContext(store.brandId, 'shopify-webhook');
-    const run = await this.runs.create(ctx, store.feedId, { trigger: 'SYNC', sourceName: store.shopDomain });
-    await this.queue.send(
-      INGEST_RUN,
-      { runId: run.id, brandId: run.brandId },
-      { startAfterSeconds: this.settings.webhookDelaySeconds || undefined },
+    const delaySeconds = this.settings.webhookDelaySeconds;
+    const started = await this.runs.startIfIdle(
+      ctx,
+      store.feedId,
+      { trigger: 'SYNC', sourceName: store.shopDomain },
+      { delaySeconds: delaySeconds || undefined },
+    );
+    if (started.created) return 'QUEUED';
+    if (started.active.status === 'QUEUED') return 'ALREADY_QUEUED';
+    await this.db.query(
+      `UPDATE shopify_store
+          SET next_sync_at = LEAST(COALESCE(next_sync_at, 'infinity'), now() + make_interval(secs => $2))
+        WHERE id = $1`,
+      [store.id, delaySeconds],
     );
     return 'QUEUED';
   }

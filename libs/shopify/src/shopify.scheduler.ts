@@ -1,42 +1,29 @@
-import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { systemBrandContext } from '@brandshelf/core';
-import { RunsService } from '@brandshelf/ingestion';
+import { INGEST_RUN, IngestionRunStore } from '@brandshelf/ingestion';
 import { JobHandler, QueueService } from '@brandshelf/queue';
 import { SHOPIFY_SYNC_TICK } from './shopify.jobs.js';
 import { SHOPIFY_SETTINGS, type ShopifySettings } from './shopify.settings.js';
 import { ShopifyWebhooksService } from './shopify-webhooks.service.js';
 
 /**
- * Every connected store gets an incremental sync every SHOPIFY_SYNC_INTERVAL_MINUTES. A tick job claims
- * due stores with SKIP LOCKED (any number of workers can tick at once) and queues one run per store,
- * unless the store's feed already has a run queued or running.
+ * Every connected store gets an incremental sync every SHOPIFY_SYNC_INTERVAL_MINUTES. The tick job (a pg-boss
+ * schedule, every minute) claims due stores with SKIP LOCKED (ticks that overlap never take a store twice) and
+ * queues one run per store, unless the store's feed already has a run queued or running. Tests call tick() or
+ * runDueStores() directly.
  */
 @Injectable()
-export class ShopifyScheduler implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ShopifyScheduler {
   private readonly logger = new Logger('ShopifyScheduler');
-  private timer: NodeJS.Timeout | null = null;
 
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(QueueService) private readonly queue: QueueService,
-    @Inject(RunsService) private readonly runs: RunsService,
+    @Inject(IngestionRunStore) private readonly store: IngestionRunStore,
     @Inject(ShopifyWebhooksService) private readonly webhooks: ShopifyWebhooksService,
     @Inject(SHOPIFY_SETTINGS) private readonly settings: ShopifySettings,
   ) {}
-
-  onApplicationBootstrap(): void {
-    if (!this.queue.consumes || this.settings.syncIntervalMinutes === 0) return;
-    this.timer = setInterval(() => {
-      if (this.queue.isStopping) return;
-      void this.queue.send(SHOPIFY_SYNC_TICK, {}, { singletonKey: 'tick' }).catch(() => undefined);
-    }, 60_000);
-    this.timer.unref();
-  }
-
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-  }
 
   @JobHandler(SHOPIFY_SYNC_TICK)
   async tick(): Promise<number> {
@@ -44,40 +31,40 @@ export class ShopifyScheduler implements OnApplicationBootstrap, OnApplicationSh
     return this.runDueStores(new Date());
   }
 
-  /** Queues a sync for every store due at `now` and moves its next sync on by the interval. */
+  /**
+   * Queues a sync for every store due at `now` and moves its next sync on by the interval. A store whose feed
+   * still has a run queued or running stays due, so its sync starts at the first tick after that run ends
+   * (never two runs of one feed; a webhook that came during a running sync relies on this).
+   */
   async runDueStores(now: Date): Promise<number> {
     const interval = this.settings.syncIntervalMinutes;
-    const due: { id: string; brand_id: string; feed_id: string; shop_domain: string }[] = await this.db.transaction(
-      async (manager) => {
-        const rows = await manager.query(
-          `SELECT id, brand_id, feed_id, shop_domain FROM shopify_store
-            WHERE next_sync_at <= $1 ORDER BY next_sync_at LIMIT 100 FOR UPDATE SKIP LOCKED`,
-          [now],
-        );
-        for (const row of rows) {
-          await manager.query(
-            `UPDATE shopify_store
-                SET next_sync_at = CASE WHEN $3 > 0 THEN $2::timestamptz + make_interval(mins => $3) END
-              WHERE id = $1`,
-            [row.id, now, interval],
-          );
-        }
-        return rows;
-      },
-    );
-    let queued = 0;
-    for (const store of due) {
-      const busy = await this.db.query(
-        `SELECT 1 FROM ingestion_run WHERE feed_id = $1 AND status IN ('QUEUED', 'RUNNING') LIMIT 1`,
-        [store.feed_id],
+    const queued = await this.db.transaction(async (manager) => {
+      const due: { id: string; brand_id: string; feed_id: string; shop_domain: string }[] = await manager.query(
+        `SELECT id, brand_id, feed_id, shop_domain FROM shopify_store
+          WHERE next_sync_at <= $1 ORDER BY next_sync_at LIMIT 100 FOR UPDATE SKIP LOCKED`,
+        [now],
       );
-      if (busy.length) continue; // the previous sync is still going: skip this slot rather than pile up
-      await this.runs.start(systemBrandContext(store.brand_id, 'shopify-schedule'), store.feed_id, {
-        trigger: 'SCHEDULE',
-        sourceName: store.shop_domain,
-      });
-      queued++;
-    }
+      let count = 0;
+      for (const store of due) {
+        const ctx = systemBrandContext(store.brand_id, 'shopify-schedule');
+        const started = await this.store.startIfIdle(
+          ctx,
+          store.feed_id,
+          { trigger: 'SCHEDULE', sourceName: store.shop_domain },
+          manager,
+        );
+        if (!started.created) continue;
+        await this.queue.send(INGEST_RUN, { runId: started.created.id, brandId: store.brand_id }, { db: manager });
+        await manager.query(
+          `UPDATE shopify_store
+              SET next_sync_at = CASE WHEN $3 > 0 THEN $2::timestamptz + make_interval(mins => $3) END
+            WHERE id = $1`,
+          [store.id, now, interval],
+        );
+        count++;
+      }
+      return count;
+    });
     if (queued) this.logger.log({ msg: 'scheduled Shopify syncs queued', count: queued });
     return queued;
   }

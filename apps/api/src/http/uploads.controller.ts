@@ -1,14 +1,10 @@
 import { Controller, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import busboy from 'busboy';
-import { Transform, type Readable } from 'node:stream';
-import { APP_CONFIG, AppError, FILE_STORAGE, newId, type AppConfig, type BrandContext } from '@brandshelf/core';
-import { BrandStorageService, FeedsService, RunsService } from '@brandshelf/ingestion';
-import type { ObjectStorage } from '@brandshelf/storage';
+import type { Readable } from 'node:stream';
+import { APP_CONFIG, AppError, type AppConfig, type BrandContext } from '@brandshelf/core';
+import { FeedsService, RunSourceService, RunsService } from '@brandshelf/ingestion';
 import { Auth } from '../graphql/auth.guard.js';
 import type { ContextualRequest } from './request-context.middleware.js';
-
-const tooLarge = (limit: number) =>
-  new AppError('PAYLOAD_TOO_LARGE', `The file is larger than the upload limit of ${limit} bytes.`, { limit });
 
 /**
  * POST /feeds/:feedId/uploads — the feed file as the raw body (any content type; gzip welcome) or
@@ -20,9 +16,8 @@ export class UploadsController {
   constructor(
     @Inject(FeedsService) private readonly feeds: FeedsService,
     @Inject(RunsService) private readonly runs: RunsService,
-    @Inject(FILE_STORAGE) private readonly files: ObjectStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
-    @Inject(BrandStorageService) private readonly storage: BrandStorageService,
+    @Inject(RunSourceService) private readonly sources: RunSourceService,
   ) {}
 
   @Auth('brand')
@@ -44,59 +39,37 @@ export class UploadsController {
     if (feed.source === 'SHOPIFY') {
       throw new AppError('BAD_USER_INPUT', 'Shopify feeds sync from the store; they take no uploads.');
     }
-    const limit = this.config.uploads.maxBytes;
-    const declared = Number(req.headers['content-length']);
-    if (Number.isFinite(declared) && declared > limit) {
+    // Refused before anything is stored: while the feed has a run queued or running (CONFLICT), a declared length
+    // over the limit or what is left at once; a stream once it crosses it (its partial object removed).
+    let room;
+    try {
+      await this.runs.refuseIfActive(ctx, feed.id);
+      room = await this.sources.room(ctx.principal.brandId, Number(req.headers['content-length']));
+    } catch (error) {
       req.resume();
-      throw tooLarge(limit);
-    }
-    // Refused before anything is stored: a declared length over what is left at once, a stream once it
-    // crosses it (the put then fails and its partial object is removed below).
-    const usage = await this.storage.usage(ctx.principal.brandId);
-    const room = usage.remainingBytes;
-    if (room !== null && Number.isFinite(declared) && declared > room) {
-      req.resume();
-      throw this.storage.quotaExceeded(usage, declared);
+      throw error;
     }
     const { body, name } = await this.fileOf(req, filename);
+    req.on('aborted', () => body.destroy(new AppError('BAD_USER_INPUT', 'The upload was interrupted.')));
     let bytes = 0;
-    const storage = this.storage;
-    const capped = body.pipe(
-      new Transform({
-        transform(chunk: Buffer, _encoding, callback) {
-          bytes += chunk.length;
-          if (bytes > limit) return callback(tooLarge(limit));
-          if (room !== null && bytes > room) return callback(storage.quotaExceeded(usage));
-          callback(null, chunk);
-        },
-      }),
-    );
-    body.on('error', (error) => capped.destroy(error));
-    capped.on('error', () => undefined); // surfaced through put() below
-    req.on('aborted', () => capped.destroy(new AppError('BAD_USER_INPUT', 'The upload was interrupted.')));
-
-    const runId = newId();
-    const key = `feeds/${ctx.principal.brandId}/${runId}/source`;
+    let run;
     try {
-      await this.files.put(key, capped, { contentType: 'application/octet-stream' });
+      run = await this.sources.receive(room, body, (source) => {
+        bytes = source.bytes;
+        return this.runs.start(ctx, feed.id, {
+          id: source.runId,
+          trigger: 'UPLOAD',
+          sourceKey: source.key,
+          sourceName: name,
+          bytesTotal: source.bytes,
+          validateOnly: validateOnly === 'true' || validateOnly === '1',
+        });
+      });
     } catch (error) {
-      await this.files.delete(key).catch(() => undefined);
       req.unpipe?.();
       req.resume();
-      throw error instanceof AppError
-        ? error
-        : (error as { cause?: unknown }).cause instanceof AppError
-          ? (error as { cause: AppError }).cause
-          : error;
+      throw error;
     }
-    const run = await this.runs.start(ctx, feed.id, {
-      id: runId,
-      trigger: 'UPLOAD',
-      sourceKey: key,
-      sourceName: name,
-      bytesTotal: bytes,
-      validateOnly: validateOnly === 'true' || validateOnly === '1',
-    });
     return { runId: run.id, feedId: feed.id, status: run.status, validateOnly: run.validateOnly, bytes };
   }
 

@@ -10,6 +10,7 @@ import { RowAccounting1764000000008 } from './1764000000008-row-accounting.js';
 import { SearchLanguages1764000000010 } from './1764000000010-search-languages.js';
 import { StorageUsage1764000000012 } from './1764000000012-storage-usage.js';
 import { CatalogGeneration1764000000013 } from './1764000000013-catalog-generation.js';
+import { OneActiveRun1764000000015 } from './1764000000015-one-active-run.js';
 
 /** In the order they run. Each lib owns its tables; the schema's history lives here, in one place. */
 export const MIGRATIONS = [
@@ -25,4 +26,5 @@ export const MIGRATIONS = [
   SearchLanguages1764000000010,
   StorageUsage1764000000012,
   CatalogGeneration1764000000013,
+  OneActiveRun1764000000015,
 ];
