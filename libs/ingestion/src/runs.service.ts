@@ -98,6 +98,10 @@ export class RunsService {
       attempt: 0,
       bytesRead: 0,
       rowsRead: 0,
+      // The columns have database defaults, but the run returned here is the inserted entity, not a re-read row:
+      // without these, fetchFeedNow and syncShopifyStore answered `rowsSkipped` with an internal error.
+      rowsSkipped: 0,
+      rowsSkippedByReason: [],
       itemsAccepted: 0,
       itemsRejected: 0,
       warnings: 0,
