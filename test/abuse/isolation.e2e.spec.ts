@@ -493,7 +493,7 @@ describe('tenant isolation swept from introspection', () => {
     const mine = await api.gqlOk('{ feeds { id } apiKeys { id revokedAt } }', {}, a.key);
     expect(mine.feeds.map((f: { id: string }) => f.id).sort()).toEqual([...a.ids.Feed].sort());
     expect(mine.apiKeys.every((k: { revokedAt: string | null }) => k.revokedAt === null)).toBe(true);
-  });
+  }, 180_000);
 
   it("shows brand B none of A's data in its own lists", async () => {
     const failures: string[] = [];
@@ -569,5 +569,5 @@ describe('tenant isolation swept from introspection', () => {
       if (!found.get(coordinate)) failures.push(`${coordinate} found none of B's own rows`);
     expect(failures).toEqual([]);
     await settleRuns(api);
-  });
+  }, 180_000);
 });

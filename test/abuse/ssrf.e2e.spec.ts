@@ -137,7 +137,11 @@ describe('SSRF through loopback spellings and redirects, with the guard on', () 
       forms.map(([, host]) => host),
       await testJpeg(600, 600, { r: 40, g: 90, b: 160 }),
     );
-    api = await startTestApi(createApi, { IMAGES_ENABLED: 'true', SSRF_ALLOW_HOSTS: ALLOWED_HOST }, { lookup });
+    api = await startTestApi(
+      createApi,
+      { IMAGES_ENABLED: 'true', SSRF_ALLOW_HOSTS: ALLOWED_HOST, WORKER_CONCURRENCY: '4' },
+      { lookup },
+    );
     key = (await registerBrand(api, 'Guarded Brand')).apiKey;
   }, 120_000);
 
@@ -178,7 +182,7 @@ describe('SSRF through loopback spellings and redirects, with the guard on', () 
       { id: feedId },
       key,
     );
-    return waitForRun(api, key, data.fetchFeedNow.id, 120_000);
+    return waitForRun(api, key, data.fetchFeedNow.id, 240_000);
   }
 
   it('refuses a feed URL in every loopback form, directly and behind a redirect, and never connects', async () => {
@@ -202,7 +206,7 @@ describe('SSRF through loopback spellings and redirects, with the guard on', () 
       if (viaRedirect) expect(redirector.requests).toContain(`GET ${viaRedirect}/feed.csv`);
     }
     expect(trap.connections).toBe(0);
-  });
+  }, 300_000); // 22 runs through the queue: a few seconds on PostgreSQL, longer embedded on a loaded machine
 
   it('refuses product images in every loopback form, directly and behind a redirect, and never connects', async () => {
     const rows = forms.flatMap(([, host], i) => [
@@ -242,7 +246,7 @@ describe('SSRF through loopback spellings and redirects, with the guard on', () 
     const reachGuard = forms.filter(([, host]) => checkUrl(`http://${host}/img.jpg`).url !== null).map(([n]) => n);
     expect(reachGuard).toEqual(expect.arrayContaining(['dotted quad', 'octal', 'short form']));
     expect(trap.connections).toBe(0);
-  });
+  }, 240_000);
 
   it('refuses a Shopify store domain in every loopback form, and a store whose API redirects, and never connects', async () => {
     const connectStore = (shopDomain: string) =>
