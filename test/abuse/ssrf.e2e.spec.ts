@@ -146,12 +146,12 @@ describe('SSRF through loopback spellings and redirects, with the guard on', () 
   }, 120_000);
 
   afterAll(async () => {
-    if (api) await settleRuns(api).catch(() => undefined);
+    if (api) await settleRuns(api, 120_000).catch(() => undefined);
     await api?.close();
     redirector?.server.closeAllConnections();
     redirector?.server.close();
     await trap?.close();
-  });
+  }, 180_000);
 
   it('the trap is reachable through every form when nothing guards the connection (so a miss would show)', async () => {
     for (const [name, host] of forms) {
