@@ -20,8 +20,9 @@ import {
 } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { FakeShopifyAdmin, fakeProduct } from '@brandshelf/shopify';
 import {
+  FakeShopifyAdmin,
+  fakeProduct,
   SEED_ENV,
   createFeed,
   seedCatalog,
