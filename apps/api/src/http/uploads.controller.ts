@@ -5,6 +5,7 @@ import { APP_CONFIG, AppError, FILE_STORAGE, newId, type AppConfig, type BrandCo
 import { BrandStorageService, FeedsService, RunsService } from '@brandshelf/ingestion';
 import type { ObjectStorage } from '@brandshelf/storage';
 import { Auth } from '../graphql/auth.guard.js';
+import { OverloadService } from '../overload/overload.service.js';
 import type { ContextualRequest } from './request-context.middleware.js';
 
 const tooLarge = (limit: number) =>
@@ -23,6 +24,7 @@ export class UploadsController {
     @Inject(FILE_STORAGE) private readonly files: ObjectStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(BrandStorageService) private readonly storage: BrandStorageService,
+    @Inject(OverloadService) private readonly overload: OverloadService,
   ) {}
 
   @Auth('brand')
@@ -34,6 +36,20 @@ export class UploadsController {
     @Query('validateOnly') validateOnly?: string,
     @Query('filename') filename?: string,
   ) {
+    // At most UPLOAD_CONCURRENCY uploads at once, a few more waiting briefly; the rest 429 OVERLOADED at once.
+    const ticket = this.overload.upload.acquire();
+    try {
+      await ticket.admitted;
+      return await this.receive(req, feedId, validateOnly, filename);
+    } catch (error) {
+      req.resume(); // a refused or failed upload's body is drained, not read
+      throw error;
+    } finally {
+      ticket.release();
+    }
+  }
+
+  private async receive(req: ContextualRequest, feedId: string, validateOnly?: string, filename?: string) {
     const ctx = req.context as BrandContext;
     // PostgreSQL refuses NUL in text: the run could not be recorded, after the file was stored.
     if (filename?.includes('\u0000')) {
