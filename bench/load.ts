@@ -148,6 +148,8 @@ function startApi(env: Record<string, string>): ChildProcess {
   return child;
 }
 const errorLines: string[] = [];
+/** The first body of each outcome, printed for the ones that are not a success. */
+const samples = new Map<string, string>();
 
 async function waitForHealth(base: string, child: ChildProcess): Promise<void> {
   const deadline = Date.now() + 300_000;
@@ -209,6 +211,7 @@ function drive(
     ...r,
     onResponse: (status: number, body: string) => {
       last = outcomeOf(status, body);
+      if (!samples.has(last)) samples.set(last, body.slice(0, 300));
     },
   }));
   return new Promise((resolve, reject) => {
@@ -333,7 +336,7 @@ async function main(): Promise<void> {
         path: '/graphql',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({
-          query: `query($q: String, $f: ProductFilterInput, $s: ProductSort) {
+          query: `query($q: String, $f: ProductFilter, $s: ProductSort) {
             products(query: $q, filter: $f, sort: $s, first: 20) { ${withFacets ? facets : 'totalCount'} ${fields} } }`,
           variables: { q: q.query ?? null, f: q.filter ?? null, s: q.sort ?? null },
         }),
@@ -394,6 +397,9 @@ async function main(): Promise<void> {
         `  /health: ${health.length} polls, ${failed.length} not 200${failed.length ? ` (${[...new Set(failed.map((f) => f.status))].join(', ')})` : ''}; ` +
           `p50 ${ms(pct(h, 50))}  p99 ${ms(pct(h, 99))}  max ${ms(h.at(-1) ?? NaN)}`,
       );
+    }
+    for (const [outcome, body] of samples) {
+      if (!/^20[02]$/.test(outcome)) console.log(`first "${outcome}" answer: ${body}`);
     }
     const errors = errorLines.filter((l) => /"level":"error"/.test(l));
     console.log(`API error log lines: ${errors.length}${errors.length ? `; first: ${errors[0].slice(0, 300)}` : ''}`);
