@@ -16,6 +16,10 @@ import { queryLimits } from './graphql/query-limits.js';
 import { introspectionRefusal, withoutSuggestion } from './graphql/schema-exposure.js';
 import type { CallerContext } from './graphql/request-context.decorator.js';
 import { RESOLVERS, describeRootTypes } from './graphql/schema.js';
+import { HEALTH_DATABASE_URL, HealthMonitor } from './overload/health-monitor.js';
+import { overloadPlugin } from './overload/overload.plugin.js';
+import { OverloadService } from './overload/overload.service.js';
+import { RateLimitMiddleware } from './overload/rate-limit.middleware.js';
 import { HealthController } from './http/health.controller.js';
 import { RequestContextMiddleware, type ContextualRequest } from './http/request-context.middleware.js';
 import { RunIssuesController } from './http/run-issues.controller.js';
@@ -47,6 +51,10 @@ const SUBSCRIPTION_ERRORS: Pick<ServerOptions, 'onError'> = {
   onError: (_ctx, _id, _payload, errors: readonly GraphQLError[]) => errors.map(formatSubscriptionError),
 };
 
+/** One OverloadService per process, shared by the GraphQL plugin, the middleware and the upload endpoint. */
+@Module({ providers: [OverloadService], exports: [OverloadService] })
+export class OverloadModule {}
+
 @Module({})
 export class ApiModule implements NestModule {
   static forRuntime(runtime: Runtime): DynamicModule {
@@ -57,11 +65,12 @@ export class ApiModule implements NestModule {
       imports: [
         PlatformModule.forRuntime(runtime, { consumeJobs: config.runWorkers }),
         SearchModule,
+        OverloadModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          imports: [AccountsModule],
-          inject: [AccountsService],
-          useFactory: (accounts: AccountsService): ApolloDriverConfig => ({
+          imports: [AccountsModule, OverloadModule],
+          inject: [AccountsService, OverloadService],
+          useFactory: (accounts: AccountsService, overload: OverloadService): ApolloDriverConfig => ({
             path: '/graphql',
             autoSchemaFile: true,
             sortSchema: true,
@@ -74,6 +83,8 @@ export class ApiModule implements NestModule {
               ...(config.graphql.ide ? [graphiqlLandingPage()] : []),
               limits.plugin,
               nulGuardPlugin,
+              // Last: an operation refused by the limits above never takes a slot.
+              overloadPlugin(overload),
             ],
             validationRules: limits.validationRules,
             formatError: formatGraphQLError,
@@ -106,11 +117,17 @@ export class ApiModule implements NestModule {
         }),
       ],
       controllers: [HealthController, UploadsController, RunIssuesController, ShopifyWebhooksController],
-      providers: [...RESOLVERS, AuthGuard],
+      providers: [
+        ...RESOLVERS,
+        AuthGuard,
+        HealthMonitor,
+        { provide: HEALTH_DATABASE_URL, useValue: runtime.databaseUrl },
+      ],
     };
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(RequestContextMiddleware).forRoutes('*path');
+    // Rate limits count callers by account, so they come after authentication.
+    consumer.apply(RequestContextMiddleware, RateLimitMiddleware).forRoutes('*path');
   }
 }

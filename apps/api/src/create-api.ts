@@ -27,6 +27,7 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   }
   // The GraphQL IDE's scripts and styles (the page itself is Apollo's landing page at /graphql).
   app.use(GRAPHIQL_ASSET_PREFIX, serveGraphiqlAssets());
-  app.set('trust proxy', true);
+  // Which hops' X-Forwarded-For names the client (rate limits count anonymous callers by IP).
+  app.set('trust proxy', runtime.config.trustProxy);
   return app;
 }

@@ -29,6 +29,28 @@ describe('loadConfig', () => {
     expect(loadConfig({ HEAP_GROWING_PERCENT: '100' }).heapGrowingPercent).toBe(100);
   });
 
+  it('sizes the search limit from the pool, and reads rate limits and trusted proxies', () => {
+    const defaults = loadConfig({});
+    expect(defaults.overload.search).toEqual({ concurrency: 4, queue: 32, queueTimeoutMs: 1000 });
+    expect(defaults.overload.upload).toEqual({ concurrency: 4, queue: 8, queueTimeoutMs: 5000 });
+    expect(defaults.rateLimit).toEqual({ perMinute: 600, burst: 100 });
+    expect(defaults.trustProxy).toEqual(['loopback', 'linklocal', 'uniquelocal']);
+    expect(loadConfig({ DATABASE_POOL_SIZE: '30' }).overload.search.concurrency).toBe(14);
+    expect(loadConfig({ DATABASE_POOL_SIZE: '2' }).overload.search).toMatchObject({ concurrency: 1, queue: 8 });
+    expect(loadConfig({ SEARCH_CONCURRENCY: '3', SEARCH_QUEUE: '0' }).overload.search).toMatchObject({
+      concurrency: 3,
+      queue: 0,
+    });
+    expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '0' }).rateLimit.perMinute).toBe(0);
+    expect(loadConfig({ TRUST_PROXY: 'false' }).trustProxy).toBe(false);
+    expect(loadConfig({ TRUST_PROXY: '2' }).trustProxy).toBe(2);
+    expect(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback, ::1' }).trustProxy).toEqual([
+      '10.0.0.0/8',
+      'loopback',
+      '::1',
+    ]);
+  });
+
   it('runs no workers in the API by default with a real database', () => {
     const config = loadConfig({ DATABASE_URL: 'postgres://u:p@db:5432/brandshelf' });
     expect(config.runWorkers).toBe(false);
@@ -45,6 +67,9 @@ describe('loadConfig', () => {
     [{ SECRET_KEY: 'short' }, 'SECRET_KEY'],
     [{ HEAP_GROWING_PERCENT: '-5' }, 'HEAP_GROWING_PERCENT'],
     [{ HEAP_GROWING_PERCENT: '5000' }, 'HEAP_GROWING_PERCENT'],
+    [{ TRUST_PROXY: 'proxy.example' }, 'TRUST_PROXY'],
+    [{ TRUST_PROXY: '10.0.0.0/40' }, 'TRUST_PROXY'],
+    [{ SEARCH_CONCURRENCY: '0' }, 'SEARCH_CONCURRENCY'],
   ])('names the bad variable in %j', (env, variable) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(new RegExp(`^Invalid configuration: ${variable} `));

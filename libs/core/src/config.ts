@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 
 /** Thrown at boot when a setting is missing or malformed; the message names the variable. */
@@ -69,6 +70,18 @@ export interface AppConfig {
     fetchDeadlineSeconds: number;
     maxInputPixels: number;
   };
+  /**
+   * Work one process admits at once (README: Overload and rate limits): beyond `concurrency`, up to `queue`
+   * requests wait at most `queueTimeoutMs`; the rest are answered at once with 429 OVERLOADED.
+   */
+  overload: {
+    search: { concurrency: number; queue: number; queueTimeoutMs: number };
+    upload: { concurrency: number; queue: number; queueTimeoutMs: number };
+  };
+  /** Per-client token bucket of one process (by API key, else client IP); perMinute 0 turns it off. */
+  rateLimit: { perMinute: number; burst: number };
+  /** Express's `trust proxy`: which hops' X-Forwarded-For is believed for the client IP. */
+  trustProxy: boolean | number | string[];
   /** Key for encrypting secrets at rest (store tokens); generated under dataDir when unset. */
   secretKey: string | null;
   shutdownTimeoutMs: number;
@@ -218,6 +231,60 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
   },
   { name: 'IMAGE_MAX_INPUT_PIXELS', default: '50000000', meaning: 'Decompression-bomb limit for one image.' },
   {
+    name: 'SEARCH_CONCURRENCY',
+    default: 'DATABASE_POOL_SIZE / 2 − 1, at least 1',
+    meaning:
+      'Public catalog queries (`products`, `product`, `brands`) one process runs at once; an operation counts once per ' +
+      'such field. A search may hold two connections (page and counts), so searches leave the rest of the pool free.',
+  },
+  {
+    name: 'SEARCH_QUEUE',
+    default: '8 × SEARCH_CONCURRENCY',
+    meaning:
+      'Catalog queries that may wait for a free slot; any more are answered at once with HTTP 429, `OVERLOADED` and Retry-After. 0: none waits.',
+  },
+  {
+    name: 'SEARCH_QUEUE_TIMEOUT_MS',
+    default: '1000',
+    meaning: 'Longest a catalog query waits for a slot before it is answered with 429 `OVERLOADED`.',
+  },
+  {
+    name: 'UPLOAD_CONCURRENCY',
+    default: '4',
+    meaning:
+      'Feed uploads (POST /feeds/:id/uploads), `fetchFeedNow` and `syncShopifyStore` one process handles at once.',
+  },
+  {
+    name: 'UPLOAD_QUEUE',
+    default: '8',
+    meaning:
+      'Uploads and run-starting mutations that may wait for a slot; any more are answered with 429 `OVERLOADED`.',
+  },
+  {
+    name: 'UPLOAD_QUEUE_TIMEOUT_MS',
+    default: '5000',
+    meaning: 'Longest an upload or run-starting mutation waits for a slot before it is answered with 429 `OVERLOADED`.',
+  },
+  {
+    name: 'RATE_LIMIT_PER_MINUTE',
+    default: '600',
+    meaning:
+      'Requests per minute one client (the account of its API key, else its IP) may make to /graphql, /feeds and /runs, in each ' +
+      'process (a token bucket in memory). Beyond it: HTTP 429, `RATE_LIMITED`, Retry-After. 0 turns the limit off.',
+  },
+  {
+    name: 'RATE_LIMIT_BURST',
+    default: '100',
+    meaning: "Requests a client may make at once before RATE_LIMIT_PER_MINUTE paces it (the bucket's size).",
+  },
+  {
+    name: 'TRUST_PROXY',
+    default: 'loopback,linklocal,uniquelocal',
+    meaning:
+      'Proxies whose X-Forwarded-For names the client IP (for rate limits): true, false, a hop count, or ' +
+      'comma-separated addresses, CIDRs and loopback / linklocal / uniquelocal.',
+  },
+  {
     name: 'SECRET_KEY',
     default: '(generated into DATA_DIR/secret.key)',
     meaning: '32+ characters; encrypts store tokens at rest. Set it explicitly when running several machines.',
@@ -316,6 +383,32 @@ export function redact(connection: string): string {
   return connection.replace(/\/\/([^:/@]+):([^@]*)@/, '//$1:***@');
 }
 
+const PROXY_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Express's `trust proxy` values: true/false, a hop count, or addresses, CIDRs and the names above. */
+function trustProxy(env: Env): boolean | number | string[] {
+  const raw = str(env, 'TRUST_PROXY');
+  if (raw === null) return ['loopback', 'linklocal', 'uniquelocal'];
+  if (/^(true|false)$/i.test(raw)) return raw.toLowerCase() === 'true';
+  if (/^\d+$/.test(raw)) return Number(raw);
+  const items = raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter(Boolean);
+  for (const item of items) {
+    const [address, bits, extra] = item.split('/');
+    const family = isIP(address);
+    const validBits = bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32));
+    if (!PROXY_NAMES.has(item) && (!family || !validBits || extra !== undefined)) {
+      throw new ConfigError(
+        'TRUST_PROXY',
+        `must be true, false, a hop count or addresses, CIDRs, loopback, linklocal, uniquelocal; got "${item}"`,
+      );
+    }
+  }
+  return items;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const port = int(env, 'PORT', 3000, 0, 65535);
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
@@ -328,13 +421,16 @@ export function loadConfig(env: Env = process.env): AppConfig {
   const nodeEnv = oneOf(env, 'NODE_ENV', ['development', 'production', 'test'], 'development');
   // What tells a stranger about the schema is for developers: off in production unless asked for.
   const exposed = nodeEnv !== 'production';
+  const poolSize = int(env, 'DATABASE_POOL_SIZE', 10, 1, 500);
+  // A search may hold two connections at once (its page and its counts): half the pool less one leaves room.
+  const searchConcurrency = int(env, 'SEARCH_CONCURRENCY', Math.max(1, Math.floor(poolSize / 2) - 1), 1, 1000);
   return {
     env: nodeEnv,
     host: str(env, 'HOST') ?? '0.0.0.0',
     port,
     dataDir: resolve(str(env, 'DATA_DIR') ?? './data'),
     databaseUrl,
-    databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
+    databasePoolSize: poolSize,
     databaseIsPglite: false,
     runWorkers: bool(env, 'RUN_WORKERS', databaseUrl === null),
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 2, 1, 256),
@@ -388,6 +484,23 @@ export function loadConfig(env: Env = process.env): AppConfig {
       fetchDeadlineSeconds: int(env, 'IMAGE_FETCH_DEADLINE_SECONDS', 60, 1),
       maxInputPixels: int(env, 'IMAGE_MAX_INPUT_PIXELS', 50_000_000, 1),
     },
+    overload: {
+      search: {
+        concurrency: searchConcurrency,
+        queue: int(env, 'SEARCH_QUEUE', 8 * searchConcurrency, 0, 100_000),
+        queueTimeoutMs: int(env, 'SEARCH_QUEUE_TIMEOUT_MS', 1000, 0, 600_000),
+      },
+      upload: {
+        concurrency: int(env, 'UPLOAD_CONCURRENCY', 4, 1, 1000),
+        queue: int(env, 'UPLOAD_QUEUE', 8, 0, 100_000),
+        queueTimeoutMs: int(env, 'UPLOAD_QUEUE_TIMEOUT_MS', 5000, 0, 600_000),
+      },
+    },
+    rateLimit: {
+      perMinute: int(env, 'RATE_LIMIT_PER_MINUTE', 600, 0, 10_000_000),
+      burst: int(env, 'RATE_LIMIT_BURST', 100, 1, 10_000_000),
+    },
+    trustProxy: trustProxy(env),
     secretKey,
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 25_000, 0),
     heapGrowingPercent: int(env, 'HEAP_GROWING_PERCENT', 50, 0, 1000),

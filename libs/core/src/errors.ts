@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'PAYLOAD_TOO_LARGE'
   | 'QUOTA_EXCEEDED'
   | 'RATE_LIMITED'
+  | 'OVERLOADED'
   | 'INTERNAL_SERVER_ERROR';
 
 export const HTTP_STATUS: Record<ErrorCode, number> = {
@@ -22,6 +23,7 @@ export const HTTP_STATUS: Record<ErrorCode, number> = {
   PAYLOAD_TOO_LARGE: 413,
   QUOTA_EXCEEDED: 413,
   RATE_LIMITED: 429,
+  OVERLOADED: 429,
   INTERNAL_SERVER_ERROR: 500,
 };
 

@@ -54,6 +54,13 @@ export async function startTestApi(
     // Image tests turn this on and serve their images from loopback.
     IMAGES_ENABLED: 'false',
     SHUTDOWN_TIMEOUT_MS: '2000',
+    // Every test request comes from one address, in bursts no client would send: no rate limit, and queues
+    // long enough that admission never refuses. apps/api/test/overload.e2e.spec.ts sets its own tiny limits.
+    RATE_LIMIT_PER_MINUTE: '0',
+    SEARCH_QUEUE: '10000',
+    SEARCH_QUEUE_TIMEOUT_MS: '120000',
+    UPLOAD_QUEUE: '10000',
+    UPLOAD_QUEUE_TIMEOUT_MS: '120000',
     ...env,
   });
   const runtime = await prepareRuntime(config, new JsonLogger(config.logLevel));

@@ -21,7 +21,12 @@ const CLIENT_CODES = new Set([
  * unexpected is logged whole and answered with a generic message, so internals never leak.
  */
 export function formatGraphQLError(formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError {
-  const original = unwrapResolverError(error);
+  const unwrapped = unwrapResolverError(error);
+  // Errors raised before execution (admission: OVERLOADED) wrap our AppError without a path.
+  const original =
+    unwrapped instanceof GraphQLError && unwrapped.originalError instanceof AppError
+      ? unwrapped.originalError
+      : unwrapped;
   if (original instanceof AppError) {
     return {
       message: original.message,

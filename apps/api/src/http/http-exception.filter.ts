@@ -12,6 +12,9 @@ export class HttpErrorFilter implements ExceptionFilter {
     const res = host.switchToHttp().getResponse<Response>();
     if (res.headersSent) return;
     if (error instanceof AppError) {
+      if (typeof error.details.retryAfterSeconds === 'number') {
+        res.setHeader('Retry-After', String(error.details.retryAfterSeconds));
+      }
       res.status(HTTP_STATUS[error.code]).json({ code: error.code, message: error.message, ...error.details });
       return;
     }

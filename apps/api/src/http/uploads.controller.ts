@@ -4,6 +4,7 @@ import type { Readable } from 'node:stream';
 import { APP_CONFIG, AppError, type AppConfig, type BrandContext } from '@brandshelf/core';
 import { FeedsService, RunSourceService, RunsService } from '@brandshelf/ingestion';
 import { Auth } from '../graphql/auth.guard.js';
+import { OverloadService } from '../overload/overload.service.js';
 import type { ContextualRequest } from './request-context.middleware.js';
 
 /**
@@ -18,6 +19,7 @@ export class UploadsController {
     @Inject(RunsService) private readonly runs: RunsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(RunSourceService) private readonly sources: RunSourceService,
+    @Inject(OverloadService) private readonly overload: OverloadService,
   ) {}
 
   @Auth('brand')
@@ -29,6 +31,20 @@ export class UploadsController {
     @Query('validateOnly') validateOnly?: string,
     @Query('filename') filename?: string,
   ) {
+    // At most UPLOAD_CONCURRENCY uploads at once, a few more waiting briefly; the rest 429 OVERLOADED at once.
+    const ticket = this.overload.upload.acquire();
+    try {
+      await ticket.admitted;
+      return await this.receive(req, feedId, validateOnly, filename);
+    } catch (error) {
+      req.resume(); // a refused or failed upload's body is drained, not read
+      throw error;
+    } finally {
+      ticket.release();
+    }
+  }
+
+  private async receive(req: ContextualRequest, feedId: string, validateOnly?: string, filename?: string) {
     const ctx = req.context as BrandContext;
     // PostgreSQL refuses NUL in text: the run could not be recorded, after the file was stored.
     if (filename?.includes('\u0000')) {
