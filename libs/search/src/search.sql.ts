@@ -373,6 +373,7 @@ function matchReadings(list: Reading[], params: Params, emptyMatches: boolean, l
 /** ts_rank against the reading of each row's language. */
 function rankReadings(list: Reading[], params: Params): string {
   const rank = (r: Reading) => (r.tsquery === '' ? '0' : `ts_rank(p.search, ${params.add(r.tsquery, 'tsquery')})`);
+  if (list.length === 0) return '0'; // nothing live: no language to read the query in, and no row to rank
   if (list.length === 1) return rank(list[0]);
   const arms = list.slice(0, -1).map((r) => `WHEN ${inConfigs(r, params)} THEN ${rank(r)}`);
   return `CASE ${arms.join(' ')} ELSE ${rank(list.at(-1)!)} END`;
