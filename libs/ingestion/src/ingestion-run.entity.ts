@@ -1,3 +1,4 @@
+import type { IssueCode, IssueSeverity, RunErrorCode } from '@brandshelf/catalog-rules';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 export type RunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
@@ -5,8 +6,8 @@ export type RunPhase = 'QUEUED' | 'FETCHING' | 'READING' | 'STAGING' | 'COMPARIN
 export type RunTrigger = 'UPLOAD' | 'FETCH' | 'SCHEDULE' | 'CLI' | 'SYNC';
 
 export interface IssueSummaryEntry {
-  code: string;
-  severity: 'ERROR' | 'WARNING';
+  code: IssueCode;
+  severity: IssueSeverity;
   attribute: string | null;
   count: number;
   sampleRows: number[];
@@ -53,7 +54,7 @@ export class IngestionRunEntity {
   @Column('text', { nullable: true }) delimiter: string | null;
   @Column('jsonb', { nullable: true }) columns: { header: string; attribute: string }[] | null;
   @Column('uuid', { nullable: true }) versionId: string | null;
-  @Column('text', { nullable: true }) errorCode: string | null;
+  @Column('text', { nullable: true }) errorCode: RunErrorCode | null;
   @Column('text', { nullable: true }) errorMessage: string | null;
   @Column('text', { nullable: true }) errorHint: string | null;
   /** NOT_PUBLISHED, PUBLISHED, or WAITING (auto-publish held back by a safety limit; see the reason). */

@@ -1,5 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { cost } from '../graphql/query-limits.js';
+import { IssueCode, RunErrorCode } from './codes.types.js';
 
 export enum FeedSource {
   UPLOAD = 'UPLOAD',
@@ -362,11 +363,11 @@ export class RowSkipCount {
 
 @ObjectType({ description: 'Why a run failed as a whole (row-level problems are issues instead).' })
 export class RunError {
-  @Field({
+  @Field(() => RunErrorCode, {
     description:
       'Stable code, e.g. EMPTY_FEED, FORMAT_MISMATCH (the feed’s declared format contradicts the file), TRUNCATED_GZIP, XML_MALFORMED, FETCH_HTTP_ERROR.',
   })
-  code: string;
+  code: RunErrorCode;
   @Field({ description: 'What went wrong, for a person.' }) message: string;
   @Field({ description: 'What to do about it; may be empty.' }) hint: string;
 }
@@ -382,7 +383,7 @@ export class RunDiff {
 
 @ObjectType({ description: 'One kind of issue of a run: a code on an attribute, and how often it occurred.' })
 export class IssueSummary {
-  @Field({ description: 'Stable issue code, e.g. MISSING_REQUIRED, INVALID_GTIN.' }) code: string;
+  @Field(() => IssueCode, { description: 'Stable issue code, e.g. MISSING_REQUIRED, INVALID_GTIN.' }) code: IssueCode;
   @Field(() => IssueSeverity, { description: 'Whether it rejects the item.' }) severity: IssueSeverity;
   @Field(() => String, {
     nullable: true,
@@ -397,7 +398,8 @@ export class IssueSummary {
 export class RunIssue {
   @Field(() => ID, { description: 'Id of the stored issue.' }) id: string;
   @Field(() => IssueSeverity, { description: 'ERROR rejects the item; WARNING accepts it.' }) severity: IssueSeverity;
-  @Field({ description: 'Stable issue code, e.g. MISSING_REQUIRED, INVALID_GTIN, IMAGE_UNREACHABLE.' }) code: string;
+  @Field(() => IssueCode, { description: 'Stable issue code, e.g. MISSING_REQUIRED, INVALID_GTIN, IMAGE_UNREACHABLE.' })
+  code: IssueCode;
   @Field(() => String, { nullable: true, description: 'The attribute concerned; null for a whole row or the file.' })
   attribute: string | null;
   @Field(() => Int, { description: 'CSV line number, XML item index, 0 for the file.' }) row: number;
@@ -438,7 +440,8 @@ export class RunIssueConnection {
 export class IssueFilterInput {
   @Field(() => IssueSeverity, { nullable: true, description: 'Only errors or only warnings.' })
   severity?: IssueSeverity | null;
-  @Field(() => String, { nullable: true, description: 'Issue code, e.g. MISSING_REQUIRED.' }) code?: string | null;
+  @Field(() => IssueCode, { nullable: true, description: 'Issue code, e.g. MISSING_REQUIRED.' })
+  code?: IssueCode | null;
   @Field(() => String, { nullable: true, description: 'Attribute name, e.g. gtin or image_link.' })
   attribute?: string | null;
   @Field(() => String, { nullable: true, description: "The item's id from the feed." }) itemId?: string | null;
