@@ -6,15 +6,12 @@ import {
   type IssueCode as IssueCodeValue,
   type RunErrorCode as RunErrorCodeValue,
 } from '@brandshelf/catalog-rules';
+import { enumOf } from '../graphql/enum-of.js';
 
 /**
  * The GraphQL enums of the code catalogue (libs/catalog-rules/src/code.catalog.ts): values and descriptions come
  * from it, so a code added there is in the schema, and a code not there can be neither raised nor returned.
  */
-function enumOf<C extends string>(codes: readonly C[]): { [K in C]: K } {
-  return Object.fromEntries(codes.map((code) => [code, code])) as { [K in C]: K };
-}
-
 function describe(codes: readonly (IssueCodeValue | RunErrorCodeValue)[], withSeverity: boolean) {
   return Object.fromEntries(
     codes.map((code) => {
