@@ -12,8 +12,9 @@ import type { IssueSeverity } from './issue.js';
  * - SYNC_ERROR: a store sync that cannot go on (libs/shopify); stored like a READ_ERROR.
  * - RUN_ERROR: a run that fails as a whole before or after reading (fetch, storage, quota, our side);
  *   only the run's error carries it.
+ * - LEFT_OUT: why a publish left an item out, besides its main image's IMAGE code (libs/catalog).
  */
-export type CodeKind = 'RULE' | 'READER' | 'STAGE' | 'IMAGE' | 'READ_ERROR' | 'SYNC_ERROR' | 'RUN_ERROR';
+export type CodeKind = 'RULE' | 'READER' | 'STAGE' | 'IMAGE' | 'READ_ERROR' | 'SYNC_ERROR' | 'RUN_ERROR' | 'LEFT_OUT';
 
 export interface CodeInfo {
   kind: CodeKind;
@@ -613,6 +614,20 @@ export const CODES = {
     summary: 'The feed URL (or a redirect target) is not a valid URL.',
     hint: 'The feed URL is not valid.',
   },
+
+  // Why a publish left an item out when its main image has no IMAGE code to say it.
+  IMAGE_FAILED: {
+    kind: 'LEFT_OUT',
+    severity: 'ERROR',
+    summary: 'The main image failed without a recorded code.',
+    hint: "Check the item's image issues in its run, fix the image and run the feed again.",
+  },
+  IMAGE_NOT_PROCESSED: {
+    kind: 'LEFT_OUT',
+    severity: 'ERROR',
+    summary: 'The main image has not been fetched and processed (yet).',
+    hint: 'Publish once the run has finished its images, or run the feed again.',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;
@@ -632,9 +647,12 @@ export type SyncErrorCode = CodesOf<'SYNC_ERROR'>;
 export type IssueCode = CodesOf<'RULE' | 'READER' | 'STAGE' | 'IMAGE' | 'READ_ERROR' | 'SYNC_ERROR'>;
 /** Every code a failed run's error can carry (GraphQL `RunErrorCode`). */
 export type RunErrorCode = CodesOf<'READ_ERROR' | 'SYNC_ERROR' | 'RUN_ERROR'>;
+/** Why a publish left an item out: its main image's code, or a LEFT_OUT code (GraphQL `LeftOutReason`). */
+export type LeftOutReason = CodesOf<'IMAGE' | 'LEFT_OUT'>;
 
 const ISSUE_KINDS: readonly CodeKind[] = ['RULE', 'READER', 'STAGE', 'IMAGE', 'READ_ERROR', 'SYNC_ERROR'];
 const RUN_ERROR_KINDS: readonly CodeKind[] = ['READ_ERROR', 'SYNC_ERROR', 'RUN_ERROR'];
+const LEFT_OUT_KINDS: readonly CodeKind[] = ['IMAGE', 'LEFT_OUT'];
 const codesOf = <C extends Code>(kinds: readonly CodeKind[]) =>
   (Object.keys(CODES) as Code[]).filter((code) => kinds.includes(CODES[code].kind)) as C[];
 
@@ -642,6 +660,8 @@ const codesOf = <C extends Code>(kinds: readonly CodeKind[]) =>
 export const ISSUE_CODE_LIST: readonly IssueCode[] = codesOf<IssueCode>(ISSUE_KINDS);
 /** Every run error code, in catalogue order (the GraphQL enum RunErrorCode). */
 export const RUN_ERROR_CODE_LIST: readonly RunErrorCode[] = codesOf<RunErrorCode>(RUN_ERROR_KINDS);
+/** Every reason a publish leaves an item out, in catalogue order (the GraphQL enum LeftOutReason). */
+export const LEFT_OUT_REASON_LIST: readonly LeftOutReason[] = codesOf<LeftOutReason>(LEFT_OUT_KINDS);
 
 /** The catalogue entry of a code. */
 export function codeInfo(code: Code): CodeInfo {
