@@ -25,7 +25,7 @@ const feed = (rows: { id: string; image: string }[]) => oneImageFeed(rows);
 const RUN = `query($id: ID!) { ingestionRun(id: $id) { id status phase versionId imagesTotal imagesDone imagesFailed
   imagesSkipped itemsAccepted itemsRejected error { code message hint } } }`;
 const ISSUES = `query($id: ID!, $after: String) { ingestionRun(id: $id) {
-  issues(filter: { code: "IMAGE_UNREACHABLE" }, first: 100, after: $after) {
+  issues(filter: { code: IMAGE_UNREACHABLE }, first: 100, after: $after) {
     nodes { itemId message } pageInfo { hasNextPage endCursor } } } }`;
 
 /** Accepts connections and never answers: every request to it can only time out. Counts what it accepted. */

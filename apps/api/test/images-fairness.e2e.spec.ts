@@ -21,7 +21,7 @@ const feed = (rows: { id: string; image: string }[]) => oneImageFeed(rows);
 const RUN = `query($id: ID!) { ingestionRun(id: $id) { id status phase imagesTotal imagesDone imagesFailed
   imagesSkipped itemsAccepted error { code } } }`;
 const ISSUES = `query($id: ID!) { ingestionRun(id: $id) {
-  issues(filter: { code: "IMAGE_UNREACHABLE" }, first: 100) { nodes { itemId message } } } }`;
+  issues(filter: { code: IMAGE_UNREACHABLE }, first: 100) { nodes { itemId message } } } }`;
 
 /** The feeds' only names are shop.example links, never fetched; the resolver knows no name at all. */
 const noNames: LookupAll = async (hostname) => {

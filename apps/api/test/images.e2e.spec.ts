@@ -160,7 +160,7 @@ describe('images (e2e: loopback image host, local disk storage)', () => {
     expect(run.itemsAccepted).toBe(5);
 
     const issues = await api.gqlOk(
-      `query($id: ID!) { ingestionRun(id: $id) { issues(filter: { code: "IMAGE_UNREACHABLE", severity: ERROR }) {
+      `query($id: ID!) { ingestionRun(id: $id) { issues(filter: { code: IMAGE_UNREACHABLE, severity: ERROR }) {
          nodes { row itemId message hint value } } } }`,
       { id: run ? (staged as RunView).id : '' },
       key,
@@ -276,7 +276,7 @@ describe('images with the SSRF guard on', () => {
     );
     expect(host.requests).toHaveLength(0);
     const { ingestionRun } = await api.gqlOk(
-      `query($id: ID!) { ingestionRun(id: $id) { issues(filter: { code: "IMAGE_BLOCKED_ADDRESS" }) { nodes { message hint } } } }`,
+      `query($id: ID!) { ingestionRun(id: $id) { issues(filter: { code: IMAGE_BLOCKED_ADDRESS }) { nodes { message hint } } } }`,
       { id: staged.id },
       key,
     );

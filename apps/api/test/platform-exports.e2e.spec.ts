@@ -84,7 +84,7 @@ const PUBLISH = `mutation($runId: ID!) { publishRun(runId: $runId) { created upd
 const SEARCH = `query($brand: ID!) { products(filter: { brandIds: [$brand] }, first: 30) {
   totalCount edges { node { offerId link images { url } } } } }`;
 const ISSUES = `query($id: ID!) { ingestionRun(id: $id) {
-  issues(filter: { code: "MISSING_REQUIRED", attribute: "link" }, first: 1) { totalCount nodes { hint } } } }`;
+  issues(filter: { code: MISSING_REQUIRED, attribute: "link" }, first: 1) { totalCount nodes { hint } } } }`;
 
 /** Images are fetched and processed before a run ends; on two busy cores that can take a while. */
 const RUN_TIMEOUT_MS = 170_000;
@@ -240,7 +240,7 @@ describe('platform exports reach the catalog (e2e: API, worker, loopback image h
         '?validateOnly=true',
       );
       const missing = await api.gqlOk(
-        `query($id: ID!) { ingestionRun(id: $id) { issues(filter: { code: "MISSING_CURRENCY" }, first: 1) { totalCount nodes { hint } } } }`,
+        `query($id: ID!) { ingestionRun(id: $id) { issues(filter: { code: MISSING_CURRENCY }, first: 1) { totalCount nodes { hint } } } }`,
         { id: priced.id },
         key,
       );

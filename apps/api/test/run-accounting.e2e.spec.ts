@@ -175,7 +175,7 @@ describe('counters, summaries and publishes that say what the version holds (ima
     });
     expect(view.issueSummary).toEqual(firstView.issueSummary);
     const issues = await api.gqlOk(
-      `query($id: ID!) { ingestionRun(id: $id) { issues(filter: { code: "IMAGE_UNREACHABLE" }) { nodes { itemId row } } } }`,
+      `query($id: ID!) { ingestionRun(id: $id) { issues(filter: { code: IMAGE_UNREACHABLE }) { nodes { itemId row } } } }`,
       { id: second.id },
       key,
     );

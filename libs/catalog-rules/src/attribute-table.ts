@@ -6,7 +6,7 @@ import {
   normalizeYesNo,
 } from './enum.normalizer.js';
 import type { IssueSeverity } from './issue.js';
-import type { IssueCode } from './issue-code.catalog.js';
+import type { RuleCode } from './code.catalog.js';
 import type { NormalizedProduct } from './normalized-product.model.js';
 
 /**
@@ -37,7 +37,7 @@ export interface AttributeSpec {
   /** `enum` attributes: the raw value, synonyms included, to its canonical value; null when unrecognized. */
   normalize?: (raw: string) => string | boolean | null;
   /** `enum` attributes: the issue raised for an unrecognized value (then the value is ignored). */
-  invalid?: { code: IssueCode; severity: IssueSeverity };
+  invalid?: { code: RuleCode; severity: IssueSeverity };
   /** The value may be HTML, reduced to plain text. */
   html?: boolean;
 }

@@ -1,7 +1,12 @@
-export type Availability = 'IN_STOCK' | 'OUT_OF_STOCK' | 'PREORDER' | 'BACKORDER';
-export type Condition = 'NEW' | 'REFURBISHED' | 'USED';
-export type Gender = 'MALE' | 'FEMALE' | 'UNISEX';
-export type AgeGroup = 'NEWBORN' | 'INFANT' | 'TODDLER' | 'KIDS' | 'ADULT';
+// The normalized values, defined here once: the product model, search filters and the GraphQL enums derive from them.
+export const AVAILABILITIES = ['IN_STOCK', 'OUT_OF_STOCK', 'PREORDER', 'BACKORDER'] as const;
+export type Availability = (typeof AVAILABILITIES)[number];
+export const CONDITIONS = ['NEW', 'REFURBISHED', 'USED'] as const;
+export type Condition = (typeof CONDITIONS)[number];
+export const GENDERS = ['MALE', 'FEMALE', 'UNISEX'] as const;
+export type Gender = (typeof GENDERS)[number];
+export const AGE_GROUPS = ['NEWBORN', 'INFANT', 'TODDLER', 'KIDS', 'ADULT'] as const;
+export type AgeGroup = (typeof AGE_GROUPS)[number];
 
 // Feeds write schema.org values as URLs: https://schema.org/InStock, http://schema.org/NewCondition.
 const SCHEMA_ORG = /^https?:\/\/(?:www\.)?schema\.org\//;

@@ -1,4 +1,4 @@
-import { finding, type RuleFinding } from './issue-code.catalog.js';
+import { finding, type RuleFinding } from './code.catalog.js';
 
 export interface GtinCheck {
   /** The digits as given (spaces, dashes and a spreadsheet apostrophe removed); null when the GTIN is rejected. */

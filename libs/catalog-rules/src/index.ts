@@ -1,6 +1,6 @@
 export * from './attribute-table.js';
 export * from './issue.js';
-export * from './issue-code.catalog.js';
+export * from './code.catalog.js';
 export * from './normalized-product.model.js';
 export * from './item.validator.js';
 export { contentHash, canonicalJson, compactProductJson, hashCanonicalJson } from './product.hash.js';

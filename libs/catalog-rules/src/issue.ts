@@ -1,3 +1,5 @@
+import type { IssueCode } from './code.catalog.js';
+
 /** A problem with one item (or the file), stored with its run. A row problem is data, not an exception. */
 export type IssueSeverity = 'ERROR' | 'WARNING';
 
@@ -5,7 +7,7 @@ export interface ItemIssue {
   /** ERROR rejects the item; WARNING accepts it. */
   severity: IssueSeverity;
   /** Stable, documented code clients can switch on, e.g. `MISSING_REQUIRED`, `INVALID_GTIN`. */
-  code: string;
+  code: IssueCode;
   /** Canonical attribute name (or `custom:<header>`), null for row- or file-level problems. */
   attribute: string | null;
   /** CSV: 1-based line number where the record starts. XML: 1-based item index. 0 for the file itself. */

@@ -3,7 +3,7 @@ import { feedText, fuzzParameters } from './__fixtures__/fuzz.fixture.js';
 import { ATTRIBUTES, CUSTOM_PREFIX } from './attribute-table.js';
 import { currencyExponent } from './currency.table.js';
 import { checkDigit } from './gtin.rule.js';
-import { ISSUE_CODES } from './issue-code.catalog.js';
+import { CODES } from './code.catalog.js';
 import { MAX_ISSUE_VALUE_LENGTH } from './issue.js';
 import { canonicalJson, compactProductJson } from './product.hash.js';
 import { ItemValidator, MAX_ADDITIONAL_IMAGES } from './item.validator.js';
@@ -108,12 +108,10 @@ describe('ItemValidator (fuzzed)', () => {
         fc.constantFrom(null, 'USD', 'SEK', 'JPY', 'KWD'),
         (items, mode, defaultCurrency) => {
           const validator = new ItemValidator({ mode, defaultCurrency });
-          let issueCount = 0;
           for (const item of items) {
             const { product, issues } = validator.validate(item);
-            issueCount += issues.length;
             for (const issue of issues) {
-              expect(ISSUE_CODES).toHaveProperty([issue.code]);
+              expect(CODES[issue.code].kind).toBe('RULE');
               expect(issue.row).toBe(item.row);
               expect(issue.message.length).toBeGreaterThan(0);
               expect(issue.hint.length).toBeGreaterThan(0);
@@ -157,10 +155,6 @@ describe('ItemValidator (fuzzed)', () => {
               expect(Object.prototype.hasOwnProperty.call(product.customAttributes, own)).toBe(true);
             }
           }
-          const summary = validator.summary();
-          expect(summary.items).toBe(items.length);
-          expect(summary.accepted + summary.rejected).toBe(items.length);
-          expect(summary.errors + summary.warnings).toBe(issueCount);
         },
       ),
       fuzzParameters(300),

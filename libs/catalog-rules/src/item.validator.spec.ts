@@ -724,20 +724,3 @@ describe('ItemValidator: quantity, labels and custom attributes', () => {
     expect(withFields({ title: ['', 'Second title', 'Third'] }).product?.title).toBe('Second title');
   });
 });
-
-describe('ItemValidator.summary', () => {
-  it('counts items, outcomes and issues by code', () => {
-    const validator = new ItemValidator({ mode: 'REPLACE' });
-    validator.validate({ row: 2, fields: { ...COMPLETE } });
-    validator.validate({ row: 3, fields: { ...COMPLETE } });
-    validator.validate({ row: 4, fields: { ...COMPLETE, id: 'SKU-2', brand: '', gtin: '5901234123457' } });
-    expect(validator.summary()).toEqual({
-      items: 3,
-      accepted: 2,
-      rejected: 1,
-      errors: 1,
-      warnings: 1,
-      issuesByCode: { DUPLICATE_ID: 1, MISSING_BRAND: 1 },
-    });
-  });
-});

@@ -4,7 +4,7 @@ import { currencyExponent } from './currency.table.js';
 import { validateGtin } from './gtin.rule.js';
 import { htmlToText } from './html.stripper.js';
 import { type IssueSeverity, type ItemIssue, truncateValue } from './issue.js';
-import { finding, type IssueCode, type RuleFinding } from './issue-code.catalog.js';
+import { finding, type RuleCode, type RuleFinding } from './code.catalog.js';
 import type { NormalizedProduct, RawItem, ValidationResult, ValidatorOptions } from './normalized-product.model.js';
 import { formatPrice, parsePrice } from './price.parser.js';
 import { hasKeysInOrder } from './product.hash.js';
@@ -14,16 +14,6 @@ import { checkUrl } from './url.rule.js';
 import { setOwn } from './own-property.js';
 
 export const MAX_ADDITIONAL_IMAGES = 10;
-
-/** Counts over every item validated so far, for the run's report. */
-export interface ValidationSummary {
-  items: number;
-  accepted: number;
-  rejected: number;
-  errors: number;
-  warnings: number;
-  issuesByCode: Partial<Record<IssueCode, number>>;
-}
 
 const VARIANT_ATTRIBUTES = ['color', 'size', 'material', 'pattern'] as const;
 const WHOLE_NUMBER = /^[+-]?\d+(?:\.0+)?$/;
@@ -76,7 +66,7 @@ class ItemRun {
 
   raise(
     attribute: string | null,
-    code: IssueCode,
+    code: RuleCode,
     value: unknown,
     message: string,
     hint?: string,
@@ -87,8 +77,8 @@ class ItemRun {
 }
 
 /**
- * Validates and normalizes the items of one feed run, in order. Stateful: it remembers ids to report duplicates
- * and counts issues for the run summary, so use one instance per run.
+ * Validates and normalizes the items of one feed run, in order. Stateful: it remembers ids and GTINs to report
+ * duplicates, so use one instance per run (the pipeline counts the run's issues itself).
  */
 export class ItemValidator {
   private readonly replace: boolean;
@@ -97,8 +87,6 @@ export class ItemValidator {
   private readonly firstRowById = new FirstRowIndex();
   /** GTIN → row of the first item that carried it. */
   private readonly firstRowByGtin = new FirstRowIndex();
-  private readonly totals = { items: 0, accepted: 0, rejected: 0, errors: 0, warnings: 0 };
-  private readonly byCode = new Map<IssueCode, number>();
 
   constructor(opts: ValidatorOptions) {
     if (opts.mode !== 'REPLACE' && opts.mode !== 'UPDATE_ONLY') throw new TypeError(`Unknown feed mode "${opts.mode}"`);
@@ -129,12 +117,7 @@ export class ItemValidator {
     product.presentAttributes = present;
     if (product.customLabels.length) trimTrailingEmpty(product.customLabels);
     if (!hasKeysInOrder(product.customAttributes)) product.customAttributes = sortedRecord(product.customAttributes);
-    this.count(run);
     return { product: run.hasError ? null : product, issues: run.issues };
-  }
-
-  summary(): ValidationSummary {
-    return { ...this.totals, issuesByCode: Object.fromEntries(this.byCode) };
   }
 
   /** Validates one single-valued attribute into `product`; true when the item provided a usable value. */
@@ -354,19 +337,6 @@ export class ItemValidator {
     }
     product.additionalImageLinks = kept;
     return kept.length > 0;
-  }
-
-  private count(run: ItemRun): void {
-    const totals = this.totals;
-    totals.items++;
-    if (run.hasError) totals.rejected++;
-    else totals.accepted++;
-    for (const issue of run.issues) {
-      if (issue.severity === 'ERROR') totals.errors++;
-      else totals.warnings++;
-      const code = issue.code as IssueCode;
-      this.byCode.set(code, (this.byCode.get(code) ?? 0) + 1);
-    }
   }
 }
 

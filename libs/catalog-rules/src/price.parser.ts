@@ -1,5 +1,5 @@
 import { CURRENCY_SYMBOLS, currencyExponent } from './currency.table.js';
-import { finding, type RuleFinding } from './issue-code.catalog.js';
+import { finding, type RuleFinding } from './code.catalog.js';
 
 /**
  * `minor` is the integer amount in the currency's minor unit (cents), negative when the text was. `assumed` is

@@ -1,4 +1,4 @@
-import { finding, type RuleFinding } from './issue-code.catalog.js';
+import { finding, type RuleFinding } from './code.catalog.js';
 
 export interface UrlCheck {
   /** The URL to store (spaces encoded, `//` made https), or null when it is unusable. */

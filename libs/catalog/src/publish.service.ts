@@ -1,3 +1,4 @@
+import type { LeftOutReason } from '@brandshelf/catalog-rules';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
@@ -38,7 +39,7 @@ export interface PublishDiff {
 /** What a publish wrote, and the version's items it left out (no processed main image), by reason. */
 export interface PublishOutcome extends PublishDiff {
   leftOut: number;
-  leftOutByReason: { reason: string; count: number }[];
+  leftOutByReason: { reason: LeftOutReason; count: number }[];
 }
 
 /** How long the end of a publish is remembered for publishes that arrived while it ran (see PublishClaims). */
@@ -252,7 +253,7 @@ export class PublishService {
       images,
     ]);
     const [{ total }] = await manager.query(COUNT_PUBLISHABLE, [brandId, feedId, versionId, onlyOffers, images]);
-    const leftOutByReason: { reason: string; count: number }[] = await manager.query(LEFT_OUT_BY_REASON, [
+    const leftOutByReason: { reason: LeftOutReason; count: number }[] = await manager.query(LEFT_OUT_BY_REASON, [
       brandId,
       feedId,
       versionId,

@@ -1,19 +1,6 @@
-import { truncateValue, type ItemIssue } from '@brandshelf/catalog-rules';
+import { truncateValue, type ItemIssue, type ReaderIssueCode } from '@brandshelf/catalog-rules';
 
-/** Issue codes the readers emit (validation adds its own later). */
-export type ReaderIssueCode =
-  | 'ENCODING_FALLBACK'
-  | 'RAGGED_ROW'
-  | 'CELL_TOO_LARGE'
-  | 'RECORD_TOO_LARGE'
-  | 'XML_TOO_DEEP'
-  | 'NO_ITEMS'
-  | 'DUPLICATE_COLUMN'
-  | 'DUPLICATE_ELEMENT'
-  | 'XML_UNESCAPED_AMPERSAND'
-  | 'ORPHAN_VARIANT'
-  | 'INACTIVE_PRODUCT_SKIPPED'
-  | 'VARIABLE_WITHOUT_VARIATIONS';
+/** An issue a reader found (its code is one of the catalogue's READER codes); reading goes on. */
 
 export function readerIssue(
   severity: ItemIssue['severity'],

@@ -8,10 +8,16 @@ export interface RawItem {
   fields: Record<string, string | string[]>;
 }
 
-export type FeedFormat = 'CSV' | 'TSV' | 'XML';
+// Defined here once: a run stores them (detectedFormat, dialect) and the GraphQL enums derive from these lists.
+/** A file's format as read (a feed's format setting adds AUTO). */
+export const FEED_FORMATS = ['CSV', 'TSV', 'XML'] as const;
+export type FeedFormat = (typeof FEED_FORMATS)[number];
 
-export type CsvDialect = 'GENERIC' | 'SHOPIFY' | 'META' | 'WOOCOMMERCE' | 'WIX' | 'VENDURE' | 'MEDUSA';
-export type XmlDialect = 'GOOGLE_RSS' | 'GOOGLE_ATOM' | 'CUSTOM_XML';
+export const CSV_DIALECTS = ['GENERIC', 'SHOPIFY', 'META', 'WOOCOMMERCE', 'WIX', 'VENDURE', 'MEDUSA'] as const;
+export type CsvDialect = (typeof CSV_DIALECTS)[number];
+export const XML_DIALECTS = ['GOOGLE_RSS', 'GOOGLE_ATOM', 'CUSTOM_XML'] as const;
+export type XmlDialect = (typeof XML_DIALECTS)[number];
+export const FEED_DIALECTS = [...CSV_DIALECTS, ...XML_DIALECTS] as const;
 export type FeedDialect = CsvDialect | XmlDialect;
 
 export interface FeedReadOptions {

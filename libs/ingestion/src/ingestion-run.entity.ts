@@ -1,12 +1,19 @@
+import type { IssueCode, IssueSeverity, RunErrorCode } from '@brandshelf/catalog-rules';
+import type { FeedDialect, FeedFormat } from '@brandshelf/feeds';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type RunStatus = 'QUEUED' | 'RUNNING' | 'SUCCEEDED' | 'FAILED' | 'CANCELLED';
-export type RunPhase = 'QUEUED' | 'FETCHING' | 'READING' | 'STAGING' | 'COMPARING' | 'IMAGES' | 'DONE';
-export type RunTrigger = 'UPLOAD' | 'FETCH' | 'SCHEDULE' | 'CLI' | 'SYNC';
+// Defined here once: the entity, the services and the GraphQL enums (apps/api) derive from these lists.
+export const RUN_STATUSES = ['QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'CANCELLED'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+/** Items are staged while READING, so there is no phase of its own for staging. */
+export const RUN_PHASES = ['QUEUED', 'FETCHING', 'READING', 'COMPARING', 'IMAGES', 'DONE'] as const;
+export type RunPhase = (typeof RUN_PHASES)[number];
+export const RUN_TRIGGERS = ['UPLOAD', 'FETCH', 'SCHEDULE', 'CLI', 'SYNC'] as const;
+export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 export interface IssueSummaryEntry {
-  code: string;
-  severity: 'ERROR' | 'WARNING';
+  code: IssueCode;
+  severity: IssueSeverity;
   attribute: string | null;
   count: number;
   sampleRows: number[];
@@ -47,13 +54,13 @@ export class IngestionRunEntity {
   @Column('integer') imagesFailed: number;
   @Column('integer') imagesSkipped: number;
   @Column('jsonb') issueSummary: IssueSummaryEntry[];
-  @Column('text', { nullable: true }) detectedFormat: string | null;
-  @Column('text', { nullable: true }) dialect: string | null;
+  @Column('text', { nullable: true }) detectedFormat: FeedFormat | null;
+  @Column('text', { nullable: true }) dialect: FeedDialect | null;
   @Column('text', { nullable: true }) encoding: string | null;
   @Column('text', { nullable: true }) delimiter: string | null;
   @Column('jsonb', { nullable: true }) columns: { header: string; attribute: string }[] | null;
   @Column('uuid', { nullable: true }) versionId: string | null;
-  @Column('text', { nullable: true }) errorCode: string | null;
+  @Column('text', { nullable: true }) errorCode: RunErrorCode | null;
   @Column('text', { nullable: true }) errorMessage: string | null;
   @Column('text', { nullable: true }) errorHint: string | null;
   /** NOT_PUBLISHED, PUBLISHED, or WAITING (auto-publish held back by a safety limit; see the reason). */

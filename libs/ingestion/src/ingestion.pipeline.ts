@@ -8,8 +8,10 @@ import {
   ItemValidator,
   compactProductJson,
   hashCanonicalJson,
+  CODES,
   type ItemIssue,
   type NormalizedProduct,
+  type RunErrorCode,
 } from '@brandshelf/catalog-rules';
 import { APP_CONFIG, FILE_STORAGE, type AppConfig } from '@brandshelf/core';
 import { FeedReadError, readFeed, type FeedEvent } from '@brandshelf/feeds';
@@ -34,9 +36,9 @@ export const STALL_SECONDS = 60;
 /** A failure of the run itself (not of one row): stored on the run with a code and a hint. */
 class RunFailure extends Error {
   constructor(
-    readonly code: string,
+    readonly code: RunErrorCode,
     message: string,
-    readonly hint: string,
+    readonly hint: string = CODES[code].hint,
   ) {
     super(message);
   }
@@ -48,18 +50,6 @@ export interface ExecuteOptions {
   /** The queue will not try again after this attempt: an unexpected error fails the run. */
   lastAttempt?: boolean;
 }
-
-const FETCH_HINTS: Record<string, string> = {
-  BLOCKED_ADDRESS: 'The feed URL points to a private, loopback or metadata address; use a public URL.',
-  TIMEOUT: 'The feed server was too slow to answer; check that it is up, or try again later.',
-  CONNECT_FAILED: 'Could not connect to the feed server; check the host name and that the server is up.',
-  DNS_FAILED: 'The feed host name does not resolve; check the URL for typos.',
-  HTTP_ERROR: 'The feed server answered with an error; check the URL and the basic-auth credentials.',
-  TOO_LARGE: 'The feed is larger than the upload limit (UPLOAD_MAX_BYTES); split it or raise the limit.',
-  TOO_MANY_REDIRECTS: 'The feed URL redirects too often; use the final URL.',
-  UNSUPPORTED_SCHEME: 'Feed URLs must use http or https.',
-  INVALID_URL: 'The feed URL is not valid.',
-};
 
 /**
  * fetch → read → validate → stage → compare → version, for one run. Items are streamed end to end:
@@ -206,7 +196,7 @@ export class IngestionPipeline {
             value: unknown.offerId,
             itemId: unknown.offerId,
             message: `No product with id "${unknown.offerId}" exists in this brand's primary feeds.`,
-            hint: 'A supplemental (UPDATE_ONLY) feed only updates existing products: add the item to a primary feed first, or fix the id.',
+            hint: CODES.UNKNOWN_ITEM_ID.hint,
           });
         }
       }
@@ -293,7 +283,7 @@ export class IngestionPipeline {
           error: {
             code: 'INTERNAL_ERROR',
             message: `The run failed on our side after ${run.attempt + 1} attempts: ${(error as Error).message}`,
-            hint: 'Nothing was published. Try again; if it keeps failing, contact support with the run id.',
+            hint: CODES.INTERNAL_ERROR.hint,
           },
         });
       }
@@ -315,11 +305,7 @@ export class IngestionPipeline {
     let key = run.sourceKey;
     if (!key) {
       if (feed.source !== 'URL' || !feed.url) {
-        throw new RunFailure(
-          'NO_SOURCE',
-          'This run has no file to read.',
-          'Upload a file to POST /feeds/:feedId/uploads.',
-        );
+        throw new RunFailure('NO_SOURCE', 'This run has no file to read.');
       }
       await progress.setPhase('FETCHING');
       // A fetched file counts against the brand's quota like an upload; past it the run fails, storing nothing.
@@ -327,11 +313,7 @@ export class IngestionPipeline {
       const quotaFailure = (error: unknown) => {
         const cause = (error as { cause?: unknown })?.cause ?? error;
         if (!room.quotaBound || !(cause instanceof NetError) || cause.code !== 'TOO_LARGE') return null;
-        return new RunFailure(
-          'QUOTA_EXCEEDED',
-          this.storage.quotaExceeded(room.usage).message,
-          'Delete feeds you no longer need, or ask for a larger STORAGE_QUOTA_BYTES.',
-        );
+        return new RunFailure('QUOTA_EXCEEDED', this.storage.quotaExceeded(room.usage).message);
       };
       let response;
       try {
@@ -357,7 +339,7 @@ export class IngestionPipeline {
     }
     const object = await this.files.get(key);
     if (!object) {
-      throw new RunFailure('SOURCE_MISSING', 'The file of this run is no longer in storage.', 'Upload the file again.');
+      throw new RunFailure('SOURCE_MISSING', 'The file of this run is no longer in storage.');
     }
     progress.counters.bytesTotal = object.size;
     return { body: object.body, validators };
@@ -367,11 +349,7 @@ export class IngestionPipeline {
     const cause = (error as { cause?: unknown })?.cause;
     if (cause instanceof RunCancelledError || cause instanceof NetError) error = cause;
     if (error instanceof NetError) {
-      return new RunFailure(
-        `FETCH_${error.code}`,
-        `Fetching the feed failed: ${error.message}`,
-        FETCH_HINTS[error.code] ?? '',
-      );
+      return new RunFailure(`FETCH_${error.code}`, `Fetching the feed failed: ${error.message}`);
     }
     return error as Error;
   }
@@ -404,7 +382,7 @@ export class IngestionPipeline {
     stager: ItemStager,
     sink: IssueSink,
     progress: RunProgress,
-  ): Promise<{ fatal: (ItemIssue & { code: string; hint: string }) | null; readMeta: Record<string, unknown> | null }> {
+  ): Promise<{ fatal: (ItemIssue & { code: RunErrorCode }) | null; readMeta: Record<string, unknown> | null }> {
     const counters = progress.counters;
     const validator = new ItemValidator({ mode: feed.mode, defaultCurrency: feed.defaultCurrency });
     let readMeta: Record<string, unknown> | null = null;
@@ -505,7 +483,7 @@ export class IngestionPipeline {
       notModified?: boolean;
       diff?: { created: number; updated: number; unchanged: number; removed: number };
       versionId?: string | null;
-      error?: { code: string; message: string; hint: string };
+      error?: { code: RunErrorCode; message: string; hint: string };
       summary?: IngestionRunEntity['issueSummary'];
       issuesStored?: number;
       readMeta?: Record<string, unknown> | null;

@@ -1,3 +1,4 @@
+import type { IssueCode, IssueSeverity } from '@brandshelf/catalog-rules';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
@@ -14,8 +15,8 @@ import { acquireClient } from './pg-client.js';
 import { RunImagesService } from './images/run-images.service.js';
 
 export interface IssueFilter {
-  severity?: 'ERROR' | 'WARNING' | null;
-  code?: string | null;
+  severity?: IssueSeverity | null;
+  code?: IssueCode | null;
   attribute?: string | null;
   itemId?: string | null;
   row?: number | null;
@@ -57,8 +58,8 @@ function conflictMessage(feedId: string, active: ActiveRun, options: StartOption
 
 export interface StoredIssue {
   id: string;
-  severity: 'ERROR' | 'WARNING';
-  code: string;
+  severity: IssueSeverity;
+  code: IssueCode;
   attribute: string | null;
   row: number;
   itemId: string | null;

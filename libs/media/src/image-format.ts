@@ -1,3 +1,7 @@
+/** Formats a rendition is stored in: WebP sizes and one JPEG (the GraphQL enum RenditionFormat derives from it). */
+export const RENDITION_FORMATS = ['webp', 'jpeg'] as const;
+export type RenditionFormat = (typeof RENDITION_FORMATS)[number];
+
 export type ImageFormat = 'jpeg' | 'png' | 'webp' | 'gif' | 'avif' | 'tiff' | 'heif';
 
 /** Bytes needed to recognise every supported format (the ISO-BMFF ftyp box may list brands further in). */

@@ -1,6 +1,8 @@
+import type { ImageIssueCode, IssueSeverity } from '@brandshelf/catalog-rules';
+
 export interface ImageSizeIssue {
-  severity: 'ERROR' | 'WARNING';
-  code: 'IMAGE_TOO_SMALL';
+  severity: IssueSeverity;
+  code: Extract<ImageIssueCode, 'IMAGE_TOO_SMALL'>;
   message: string;
   hint: string;
 }

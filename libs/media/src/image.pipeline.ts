@@ -11,7 +11,7 @@ import {
 import type { ObjectStorage } from '@brandshelf/storage';
 import { contentKey } from './content-key.js';
 import { ImageError } from './image.errors.js';
-import { sniffImageFormat, SNIFF_BYTES, type ImageFormat } from './image-format.js';
+import { sniffImageFormat, SNIFF_BYTES, type ImageFormat, type RenditionFormat } from './image-format.js';
 import { ImageProcessor, type ProcessedImage } from './image.processor.js';
 
 export interface ImagePipelineOptions {
@@ -76,7 +76,7 @@ export interface RenditionEntry {
   size: number;
   width: number;
   height: number;
-  format: 'webp' | 'jpeg';
+  format: RenditionFormat;
   url: string;
 }
 

@@ -1,4 +1,4 @@
-import { CURRENCIES, lookupCategory } from '@brandshelf/catalog-rules';
+import { AVAILABILITIES, CONDITIONS, CURRENCIES, GENDERS, lookupCategory } from '@brandshelf/catalog-rules';
 import { BadInputError } from '@brandshelf/core';
 import { decodeCursor, fingerprint, type CursorData, type MatchMode } from './cursor.js';
 import { decimalToMinor, isCurrencyCode, PRICE_STEPS, scaledCurrencies } from './money.js';
@@ -60,9 +60,9 @@ export const MAX_PAGE = 100;
 export const MAX_QUERY_LENGTH = 200;
 const MAX_LIST = 50;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const AVAILABILITY = ['IN_STOCK', 'OUT_OF_STOCK', 'PREORDER', 'BACKORDER'];
-const CONDITION = ['NEW', 'REFURBISHED', 'USED'];
-const GENDER = ['MALE', 'FEMALE', 'UNISEX'];
+const AVAILABILITY: string[] = [...AVAILABILITIES];
+const CONDITION: string[] = [...CONDITIONS];
+const GENDER: string[] = [...GENDERS];
 const STOP_WORDS = new Set(
   'a an and are as at be by for from has he in is it its of on or that the to was were will with'.split(' '),
 );

@@ -1,7 +1,11 @@
+import { CODES } from '@brandshelf/catalog-rules';
 import { NetError } from '@brandshelf/net';
 import type { AdminApiTransport, TransportResponse } from './admin-api.transport.js';
 
-/** Why a request to a store failed for good; the sync fails the run with `SHOPIFY_<code>`. */
+/**
+ * Why a request to a store failed for good; the sync fails the run with `SHOPIFY_<code>`, whose entry in the
+ * code catalogue (libs/catalog-rules) gives the hint.
+ */
 export type ShopifyErrorCode =
   | 'UNAUTHORIZED'
   | 'FORBIDDEN'
@@ -15,23 +19,6 @@ export type ShopifyErrorCode =
   | 'BLOCKED_ADDRESS'
   | 'BAD_RESPONSE';
 
-const HINTS: Record<ShopifyErrorCode, string> = {
-  UNAUTHORIZED:
-    'The store refused the access token: it was revoked or the app uninstalled. Connect the store again with a new token.',
-  FORBIDDEN:
-    "The app lacks an access scope: give the store's custom app read_products and read_inventory, then sync again.",
-  NOT_FOUND: 'The store or the API version was not found; check the shop domain.',
-  PAYMENT_REQUIRED: 'The store is frozen (unpaid or closed); sync again once it is active.',
-  LOCKED: 'Shopify has locked the store; sync again once it is unlocked.',
-  HTTP_ERROR: 'Shopify answered with an unexpected error; try again later.',
-  GRAPHQL_ERROR:
-    'Shopify refused the query; this is a bug on our side if it persists, please report it with the run id.',
-  MAX_COST_EXCEEDED: 'A products page cost more than Shopify allows; lower SHOPIFY_PAGE_SIZE.',
-  UNAVAILABLE: 'Shopify did not answer after several attempts; the next scheduled sync will try again.',
-  BLOCKED_ADDRESS: 'The store domain points to an address the SSRF guard refuses.',
-  BAD_RESPONSE: 'Shopify answered with something that is not the Admin API; try again later.',
-};
-
 export class ShopifyApiError extends Error {
   readonly hint: string;
 
@@ -42,7 +29,7 @@ export class ShopifyApiError extends Error {
   ) {
     super(message);
     this.name = 'ShopifyApiError';
-    this.hint = HINTS[code];
+    this.hint = CODES[`SHOPIFY_${code}`].hint;
   }
 }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type Repository } from 'typeorm';
-import { FeedReadError, type FeedEvent, type FeedReadErrorCode } from '@brandshelf/feeds';
+import { FeedReadError, type FeedEvent } from '@brandshelf/feeds';
 import type { FeedEntity, IngestionRunEntity, ItemSource, ItemSourceResult } from '@brandshelf/ingestion';
 import { ShopifyApiError } from './admin-api.client.js';
 import { PRODUCT_ID_ATTRIBUTE } from './product.mapper.js';
@@ -48,7 +48,7 @@ export class ShopifyItemSource implements ItemSource {
       return {
         events: failWith(
           new FeedReadError(
-            'SHOPIFY_NOT_CONNECTED' as FeedReadErrorCode,
+            'SHOPIFY_NOT_CONNECTED',
             'This Shopify feed has no connected store.',
             'Connect the store again with connectShopifyStore.',
           ),
@@ -90,12 +90,8 @@ export class ShopifyItemSource implements ItemSource {
       yield* events;
     } catch (error) {
       if (error instanceof ShopifyApiError) {
-        // FeedReadError is how a source stops a run with a code and a hint; its code list names file problems.
-        throw new FeedReadError(
-          `SHOPIFY_${error.code}` as FeedReadErrorCode,
-          `Shopify sync failed: ${error.message}`,
-          error.hint,
-        );
+        // FeedReadError is how a source stops a run with a code and a hint: SHOPIFY_<code>, a SYNC_ERROR of the catalogue.
+        throw new FeedReadError(`SHOPIFY_${error.code}`, `Shopify sync failed: ${error.message}`, error.hint);
       }
       throw error;
     } finally {

@@ -1,35 +1,34 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { MAX_ADDITIONAL_IMAGES } from '@brandshelf/catalog-rules';
+import {
+  AGE_GROUPS,
+  AVAILABILITIES,
+  CONDITIONS,
+  GENDERS,
+  MAX_ADDITIONAL_IMAGES,
+  type AgeGroup as AgeGroupValue,
+  type Availability as AvailabilityValue,
+  type Condition as ConditionValue,
+  type Gender as GenderValue,
+} from '@brandshelf/catalog-rules';
+import { RENDITION_FORMATS, type RenditionFormat as RenditionFormatValue } from '@brandshelf/media';
 import { Brand } from '../accounts/accounts.types.js';
+import { enumOf } from '../graphql/enum-of.js';
 import { AGGREGATE, cost } from '../graphql/query-limits.js';
 import { PageInfo } from '../ingestion/ingestion.types.js';
 
 /** Renditions of one image at most: four WebP sizes, the source's own size when smaller, and the JPEG. */
 const MAX_RENDITIONS = 6;
 
-export enum Availability {
-  IN_STOCK = 'IN_STOCK',
-  OUT_OF_STOCK = 'OUT_OF_STOCK',
-  PREORDER = 'PREORDER',
-  BACKORDER = 'BACKORDER',
-}
-export enum Condition {
-  NEW = 'NEW',
-  REFURBISHED = 'REFURBISHED',
-  USED = 'USED',
-}
-export enum Gender {
-  MALE = 'MALE',
-  FEMALE = 'FEMALE',
-  UNISEX = 'UNISEX',
-}
-export enum AgeGroup {
-  NEWBORN = 'NEWBORN',
-  INFANT = 'INFANT',
-  TODDLER = 'TODDLER',
-  KIDS = 'KIDS',
-  ADULT = 'ADULT',
-}
+export const Availability = enumOf(AVAILABILITIES);
+export type Availability = AvailabilityValue;
+export const Condition = enumOf(CONDITIONS);
+export type Condition = ConditionValue;
+export const Gender = enumOf(GENDERS);
+export type Gender = GenderValue;
+export const AgeGroup = enumOf(AGE_GROUPS);
+export type AgeGroup = AgeGroupValue;
+export const RenditionFormat = enumOf(RENDITION_FORMATS);
+export type RenditionFormat = RenditionFormatValue;
 export enum ProductSort {
   RELEVANCE = 'RELEVANCE',
   PRICE_ASC = 'PRICE_ASC',
@@ -82,6 +81,14 @@ registerEnumType(AgeGroup, {
     TODDLER: { description: '1 to 5 years old.' },
     KIDS: { description: '5 to 13 years old.' },
     ADULT: { description: 'Teenagers and adults.' },
+  },
+});
+registerEnumType(RenditionFormat, {
+  name: 'RenditionFormat',
+  description: 'The file format of an image rendition (values in lower case, as file types are written).',
+  valuesMap: {
+    webp: { description: 'WebP: every size, for browsers.' },
+    jpeg: { description: 'JPEG: one rendition, for clients that cannot show WebP.' },
   },
 });
 registerEnumType(ProductSort, {
@@ -140,7 +147,7 @@ export class ImageRendition {
   @Field(() => Int, { description: 'Long-side bound of this rendition in pixels.' }) size: number;
   @Field(() => Int, { description: 'Width in pixels.' }) width: number;
   @Field(() => Int, { description: 'Height in pixels.' }) height: number;
-  @Field({ description: 'webp or jpeg.' }) format: string;
+  @Field(() => RenditionFormat, { description: 'webp or jpeg.' }) format: RenditionFormat;
   @Field({ description: 'Public URL of the file (immutable: cache it as long as you like).' }) url: string;
 }
 

@@ -1,5 +1,21 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import {
+  FEED_DIALECTS,
+  FEED_FORMATS,
+  type FeedDialect as FeedDialectValue,
+  type FeedFormat as FeedFormatValue,
+} from '@brandshelf/feeds';
+import {
+  RUN_PHASES,
+  RUN_STATUSES,
+  RUN_TRIGGERS,
+  type RunPhase as RunPhaseValue,
+  type RunStatus as RunStatusValue,
+  type RunTrigger as RunTriggerValue,
+} from '@brandshelf/ingestion';
+import { enumOf } from '../graphql/enum-of.js';
 import { cost } from '../graphql/query-limits.js';
+import { IssueCode, RunErrorCode } from './codes.types.js';
 
 export enum FeedSource {
   UPLOAD = 'UPLOAD',
@@ -16,22 +32,16 @@ export enum FeedMode {
   REPLACE = 'REPLACE',
   UPDATE_ONLY = 'UPDATE_ONLY',
 }
-export enum RunStatus {
-  QUEUED = 'QUEUED',
-  RUNNING = 'RUNNING',
-  SUCCEEDED = 'SUCCEEDED',
-  FAILED = 'FAILED',
-  CANCELLED = 'CANCELLED',
-}
-export enum RunPhase {
-  QUEUED = 'QUEUED',
-  FETCHING = 'FETCHING',
-  READING = 'READING',
-  STAGING = 'STAGING',
-  COMPARING = 'COMPARING',
-  IMAGES = 'IMAGES',
-  DONE = 'DONE',
-}
+export const RunStatus = enumOf(RUN_STATUSES);
+export type RunStatus = RunStatusValue;
+export const RunPhase = enumOf(RUN_PHASES);
+export type RunPhase = RunPhaseValue;
+export const RunTrigger = enumOf(RUN_TRIGGERS);
+export type RunTrigger = RunTriggerValue;
+export const DetectedFormat = enumOf(FEED_FORMATS);
+export type DetectedFormat = FeedFormatValue;
+export const FeedDialect = enumOf(FEED_DIALECTS);
+export type FeedDialect = FeedDialectValue;
 export enum IssueSeverity {
   ERROR = 'ERROR',
   WARNING = 'WARNING',
@@ -86,10 +96,45 @@ registerEnumType(RunPhase, {
     QUEUED: { description: 'Not started yet.' },
     FETCHING: { description: "Downloading a URL feed's file, or opening a Shopify store for reading." },
     READING: { description: 'Reading and validating rows; accepted items are staged as they are read.' },
-    STAGING: { description: 'Not used by current runs: items are staged while READING.' },
     COMPARING: { description: "Comparing the staged items with the feed's current version and writing the new one." },
     IMAGES: { description: 'Fetching and processing the images of the new version (see imagesTotal/imagesDone).' },
     DONE: { description: 'Finished; status says how.' },
+  },
+});
+registerEnumType(RunTrigger, {
+  name: 'RunTrigger',
+  description: 'What started a run.',
+  valuesMap: {
+    UPLOAD: { description: 'A file posted to POST /feeds/:feedId/uploads.' },
+    FETCH: { description: "fetchFeedNow fetched a URL feed's file." },
+    SCHEDULE: { description: "The feed's schedule fetched its URL, or synced its Shopify store." },
+    CLI: { description: 'The CLI in local mode (no server), reading a file from disk.' },
+    SYNC: { description: 'A Shopify store sync started by syncShopifyStore or a webhook.' },
+  },
+});
+registerEnumType(DetectedFormat, {
+  name: 'DetectedFormat',
+  description: 'The format a run read its file as (the feed format setting without AUTO).',
+  valuesMap: {
+    CSV: { description: 'Delimited text; the run says which delimiter.' },
+    TSV: { description: 'Tab-separated text.' },
+    XML: { description: 'XML: Google Merchant RSS 2.0 or Atom 1.0, or a custom dialect.' },
+  },
+});
+registerEnumType(FeedDialect, {
+  name: 'FeedDialect',
+  description: 'The kind of export a run recognized in its file, which decides how its columns or elements are read.',
+  valuesMap: {
+    GENERIC: { description: 'A CSV in Google Merchant Center columns (or any other, mapped by header).' },
+    SHOPIFY: { description: 'A Shopify products export (CSV).' },
+    META: { description: 'A Meta (Facebook/Instagram) catalog CSV.' },
+    WOOCOMMERCE: { description: 'A WooCommerce products export (CSV).' },
+    WIX: { description: 'A Wix products export (CSV).' },
+    VENDURE: { description: 'A Vendure products import/export CSV.' },
+    MEDUSA: { description: 'A Medusa (v1 or v2) products export (CSV).' },
+    GOOGLE_RSS: { description: 'A Google Merchant RSS 2.0 feed.' },
+    GOOGLE_ATOM: { description: 'A Google Merchant Atom 1.0 feed.' },
+    CUSTOM_XML: { description: 'Any other XML: one element per item (xmlItemElement, else detected).' },
   },
 });
 registerEnumType(IssueSeverity, {
@@ -362,11 +407,11 @@ export class RowSkipCount {
 
 @ObjectType({ description: 'Why a run failed as a whole (row-level problems are issues instead).' })
 export class RunError {
-  @Field({
+  @Field(() => RunErrorCode, {
     description:
       'Stable code, e.g. EMPTY_FEED, FORMAT_MISMATCH (the feed’s declared format contradicts the file), TRUNCATED_GZIP, XML_MALFORMED, FETCH_HTTP_ERROR.',
   })
-  code: string;
+  code: RunErrorCode;
   @Field({ description: 'What went wrong, for a person.' }) message: string;
   @Field({ description: 'What to do about it; may be empty.' }) hint: string;
 }
@@ -382,7 +427,7 @@ export class RunDiff {
 
 @ObjectType({ description: 'One kind of issue of a run: a code on an attribute, and how often it occurred.' })
 export class IssueSummary {
-  @Field({ description: 'Stable issue code, e.g. MISSING_REQUIRED, INVALID_GTIN.' }) code: string;
+  @Field(() => IssueCode, { description: 'Stable issue code, e.g. MISSING_REQUIRED, INVALID_GTIN.' }) code: IssueCode;
   @Field(() => IssueSeverity, { description: 'Whether it rejects the item.' }) severity: IssueSeverity;
   @Field(() => String, {
     nullable: true,
@@ -397,7 +442,8 @@ export class IssueSummary {
 export class RunIssue {
   @Field(() => ID, { description: 'Id of the stored issue.' }) id: string;
   @Field(() => IssueSeverity, { description: 'ERROR rejects the item; WARNING accepts it.' }) severity: IssueSeverity;
-  @Field({ description: 'Stable issue code, e.g. MISSING_REQUIRED, INVALID_GTIN, IMAGE_UNREACHABLE.' }) code: string;
+  @Field(() => IssueCode, { description: 'Stable issue code, e.g. MISSING_REQUIRED, INVALID_GTIN, IMAGE_UNREACHABLE.' })
+  code: IssueCode;
   @Field(() => String, { nullable: true, description: 'The attribute concerned; null for a whole row or the file.' })
   attribute: string | null;
   @Field(() => Int, { description: 'CSV line number, XML item index, 0 for the file.' }) row: number;
@@ -438,7 +484,8 @@ export class RunIssueConnection {
 export class IssueFilterInput {
   @Field(() => IssueSeverity, { nullable: true, description: 'Only errors or only warnings.' })
   severity?: IssueSeverity | null;
-  @Field(() => String, { nullable: true, description: 'Issue code, e.g. MISSING_REQUIRED.' }) code?: string | null;
+  @Field(() => IssueCode, { nullable: true, description: 'Issue code, e.g. MISSING_REQUIRED.' })
+  code?: IssueCode | null;
   @Field(() => String, { nullable: true, description: 'Attribute name, e.g. gtin or image_link.' })
   attribute?: string | null;
   @Field(() => String, { nullable: true, description: "The item's id from the feed." }) itemId?: string | null;
@@ -452,10 +499,10 @@ export class IssueFilterInput {
 export class IngestionRun {
   @Field(() => ID, { description: 'Stable id of the run.' }) id: string;
   @Field(() => ID, { description: 'The feed this run ingests into.' }) feedId: string;
-  @Field({
+  @Field(() => RunTrigger, {
     description: 'What started it: UPLOAD, FETCH (fetchFeedNow), SCHEDULE, CLI (local-mode CLI) or SYNC (Shopify).',
   })
-  trigger: string;
+  trigger: RunTrigger;
   @Field(() => RunStatus, { description: 'QUEUED, RUNNING, or how it ended.' }) status: RunStatus;
   @Field(() => RunPhase, { description: 'The step it is at.' }) phase: RunPhase;
   @Field({ description: 'Diagnostics and would-be counts only: stages no version, fetches no image.' })
@@ -509,14 +556,17 @@ export class IngestionRun {
   imagesFailed: number;
   @Field(() => Int, { description: 'Unchanged since an earlier run: not downloaded or processed again.' })
   imagesSkipped: number;
-  @Field(() => String, { nullable: true, description: 'CSV, TSV or XML as read; null until the file is sniffed.' })
-  detectedFormat: string | null;
-  @Field(() => String, {
+  @Field(() => DetectedFormat, {
+    nullable: true,
+    description: 'CSV, TSV or XML as read; null until the file is sniffed.',
+  })
+  detectedFormat: DetectedFormat | null;
+  @Field(() => FeedDialect, {
     nullable: true,
     description:
       'Recognized export: GENERIC, SHOPIFY, META, WOOCOMMERCE, WIX, VENDURE, MEDUSA, GOOGLE_RSS, GOOGLE_ATOM or CUSTOM_XML; null until known.',
   })
-  dialect: string | null;
+  dialect: FeedDialect | null;
   @Field(() => String, {
     nullable: true,
     description: 'Text encoding read, e.g. utf-8, utf-16le or windows-1252; null until known.',

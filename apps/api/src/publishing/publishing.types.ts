@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { LeftOutReason } from '../ingestion/codes.types.js';
 
 export enum PublicationKind {
   PUBLISH = 'PUBLISH',
@@ -34,12 +35,12 @@ registerEnumType(PublishStatus, {
 
 @ObjectType({ description: 'Items a publish left out for one reason.' })
 export class LeftOutCount {
-  @Field({
+  @Field(() => LeftOutReason, {
     description:
       'Why: the main image’s failure code (IMAGE_UNREACHABLE, IMAGE_TOO_SMALL, IMAGE_BLOCKED_ADDRESS, …), or ' +
       'IMAGE_NOT_PROCESSED when it has not been fetched (yet).',
   })
-  reason: string;
+  reason: LeftOutReason;
   @Field(() => Int, { description: 'Items left out for this reason.' }) count: number;
 }
 

@@ -1,3 +1,10 @@
+import {
+  CODES,
+  type Code,
+  type ImageIssueCode,
+  type IssueSeverity,
+  type RunErrorCode,
+} from '@brandshelf/catalog-rules';
 import { returnedRows } from '@brandshelf/db';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -20,17 +27,10 @@ import { BrandShare } from './brand-share.js';
 import { HostFailures } from './host-failures.js';
 import { IMAGE_BATCH_SIZE, IMAGE_FETCH } from './image.jobs.js';
 
-const HINTS: Record<string, string> = {
-  IMAGE_UNREACHABLE:
-    'Check that the image URL opens in a browser without logging in, and that the host allows our fetcher.',
-  IMAGE_BLOCKED_ADDRESS:
-    'Image URLs must point to public hosts; private, loopback and metadata addresses are refused unless the server setting SSRF_ALLOW_HOSTS names the host.',
-  IMAGE_TOO_LARGE: 'Use an image under 20 MB and 50 megapixels.',
-  IMAGE_UNSUPPORTED_FORMAT:
-    'Use a JPEG, PNG, WebP, GIF, AVIF or TIFF image; the URL must serve the image itself, not a page.',
-  IMAGE_CORRUPT: 'The file is damaged or cut off; upload the image again and check that it opens.',
-  IMAGE_TOO_SMALL: 'Use an image of at least 500×500 px (100×100 is the minimum).',
-};
+/** The hint of each image code, from the code catalogue: joined into the image issues written in SQL. */
+const HINTS: [ImageIssueCode, string][] = (Object.keys(CODES) as Code[])
+  .filter((code): code is ImageIssueCode => CODES[code].kind === 'IMAGE')
+  .map((code) => [code, CODES[code].hint]);
 
 /** The image URLs of an item, main first (ord 0). Expects `d` to be the item's data. */
 const ITEM_IMAGE_URLS = `
@@ -404,7 +404,7 @@ export class RunImagesService implements OnModuleInit {
   }
 
   /** Ends a run still in phase IMAGES as FAILED with `error`; its pending images stay pending (never fetched). */
-  async failRun(runId: string, error: { code: string; message: string; hint: string }): Promise<boolean> {
+  async failRun(runId: string, error: { code: RunErrorCode; message: string; hint: string }): Promise<boolean> {
     const failed = await this.db.transaction(async (manager) => {
       await this.refreshCounters(manager, runId);
       const result = await manager.query(
@@ -454,7 +454,7 @@ export class RunImagesService implements OnModuleInit {
         message:
           `${pending} of ${run.images_total} images were never processed: no image job of this run is left in the ` +
           `queue and nothing has moved since ${new Date(run.updated_at).toISOString()}.`,
-        hint: "Nothing from this run was published. Run the feed again (images already processed are not fetched again); if it happens again, check the workers' logs for storage or database errors.",
+        hint: CODES.IMAGES_STALLED.hint,
       });
       if (failed) ended++;
     }
@@ -496,7 +496,7 @@ export class RunImagesService implements OnModuleInit {
     feedId: string,
     versionId: string,
   ): Promise<ImageIssueTotals> {
-    const hints = Object.entries(HINTS);
+    const hints = HINTS;
     const hintValues = hints.map((_, i) => `($${5 + i * 2}, $${6 + i * 2})`).join(', ');
     await manager.query(`DELETE FROM run_issue WHERE run_id = $1 AND code LIKE 'IMAGE\\_%'`, [runId]);
     await manager.query(
@@ -519,8 +519,8 @@ export class RunImagesService implements OnModuleInit {
       [runId, brandId, feedId, versionId, ...hints.flat()],
     );
     const groups: {
-      severity: 'ERROR' | 'WARNING';
-      code: string;
+      severity: IssueSeverity;
+      code: ImageIssueCode;
       attribute: string | null;
       count: number;
       rows: number[];
