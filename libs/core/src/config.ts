@@ -56,7 +56,7 @@ export interface AppConfig {
   uploads: { maxBytes: number };
   /** What a brand may keep in storage, and how long run sources are kept (README: Storage). */
   retention: { quotaBytes: number; diagnosticSources: number; sourceDays: number };
-  ingest: { maxStoredIssues: number; progressIntervalMs: number };
+  ingest: { maxStoredIssues: number; progressIntervalMs: number; workerThreads: boolean };
   catalog: { versionRetention: number };
   http: { allowHosts: string[]; connectTimeoutMs: number; readTimeoutMs: number };
   images: {
@@ -177,6 +177,13 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     name: 'INGEST_PROGRESS_INTERVAL_MS',
     default: '500',
     meaning: 'How often a running ingestion writes its progress.',
+  },
+  {
+    name: 'INGEST_WORKER_THREADS',
+    default: 'true',
+    meaning:
+      'Read, validate and hash feed files on a worker thread, off the event loop that answers HTTP; false runs them ' +
+      'on the main thread (for comparison in bench:responsiveness).',
   },
   {
     name: 'SSRF_ALLOW_HOSTS',
@@ -349,6 +356,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ingest: {
       maxStoredIssues: int(env, 'INGEST_MAX_STORED_ISSUES', 100_000, 0),
       progressIntervalMs: int(env, 'INGEST_PROGRESS_INTERVAL_MS', 500, 50, 60_000),
+      workerThreads: bool(env, 'INGEST_WORKER_THREADS', true),
     },
     catalog: { versionRetention: int(env, 'CATALOG_VERSION_RETENTION', 10, 1, 1000) },
     http: {

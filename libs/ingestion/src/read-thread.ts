@@ -1,0 +1,158 @@
+import { Worker } from 'node:worker_threads';
+import { FeedReadError, type FeedReadErrorCode, type FeedReadOptions } from '@brandshelf/feeds';
+import type { PreparedEvent, PrepareOptions } from './row-preparer.js';
+
+/**
+ * The CPU-heavy part of a run (decoding, tokenizing, dialect mapping, validating, normalizing, hashing)
+ * runs in a worker thread, so the event loop that answers HTTP (and, embedded, runs PGlite) only moves
+ * bytes and writes ready rows. The protocol, both ways bounded:
+ *
+ * - bytes: the worker asks for a chunk (`pull`, at most PREFETCH_CHUNKS outstanding) and this side reads
+ *   one from the source and transfers it; nothing is read that the worker did not ask for.
+ * - rows: the worker sends batches of prepared events and stops reading once MAX_UNACKED_BATCHES are
+ *   unacknowledged; this side acknowledges a batch when its consumer has taken all of it, i.e. when the
+ *   rows were written. So the reader pauses whenever the writer is behind.
+ */
+export interface ReadWorkerData {
+  read: FeedReadOptions;
+  prepare: PrepareOptions;
+}
+
+/** What the worker reports when it has read the whole file. */
+export interface ReadThreadReport {
+  /** The worker's threadId (never 0, the main thread's). */
+  threadId: number;
+  /** Items validated on the worker. */
+  items: number;
+}
+
+export type ToWorker =
+  { type: 'chunk'; data: Uint8Array } | { type: 'end' } | { type: 'error'; message: string } | { type: 'ack' };
+
+export type FromWorker =
+  | { type: 'pull' }
+  | { type: 'batch'; events: PreparedEvent[] }
+  | ({ type: 'done' } & ReadThreadReport)
+  | { type: 'fatal'; code: string; message: string; hint: string; row?: number }
+  | { type: 'source-error' }
+  | { type: 'error'; message: string; stack?: string };
+
+/** Totals of the reads this process ran on worker threads (what the responsiveness test looks at). */
+export const readThreadStats = { runs: 0, items: 0, lastThreadId: null as number | null };
+
+/**
+ * The worker's module and how to load it. From compiled code (`npm start`, the worker app, the CLI,
+ * benches) that is dist's read-worker.js with the same `@brandshelf/*` resolver as the process; from the
+ * TypeScript sources (jest, whose transform a worker does not get) it is read-worker.ts with
+ * scripts/register-ts.mjs, which compiles TypeScript with swc as it is imported.
+ */
+function workerEntry(): { url: URL; execArgv: string[] } {
+  const here = import.meta.url;
+  if (here.endsWith('.ts')) {
+    return {
+      url: new URL('./read-worker.ts', here),
+      execArgv: ['--import', new URL('../../../scripts/register-ts.mjs', here).href],
+    };
+  }
+  return {
+    url: new URL('./read-worker.js', here),
+    execArgv: ['--enable-source-maps', '--import', new URL('../../../../scripts/register.mjs', here).href],
+  };
+}
+
+/**
+ * `body`'s bytes read, validated and serialized on a worker thread, as prepared events in file order.
+ * A FeedReadError crosses as itself (same code, message, hint and row); an error of `body` (a storage
+ * failure, a cancelled run noticed while counting bytes) is rethrown as the very same object, after the
+ * events read before it, as when the reader ran here.
+ */
+export async function* readInThread(
+  body: AsyncIterable<unknown>,
+  data: ReadWorkerData,
+): AsyncGenerator<PreparedEvent, ReadThreadReport> {
+  const entry = workerEntry();
+  const worker = new Worker(entry.url, { workerData: data, execArgv: entry.execArgv });
+  const source = body[Symbol.asyncIterator]();
+  let sourceDone = false;
+  let sourceError: unknown = null;
+  let pulling = Promise.resolve();
+  const post = (message: ToWorker, transfer?: ArrayBuffer[]) => worker.postMessage(message, transfer);
+  const pull = () => {
+    pulling = pulling.then(async () => {
+      if (sourceDone) return post({ type: 'end' });
+      try {
+        const next = await source.next();
+        if (next.done) {
+          sourceDone = true;
+          return post({ type: 'end' });
+        }
+        const value = next.value as Uint8Array | string;
+        // A copy in a buffer of its own, moved (not cloned) to the worker; the source's may be pooled.
+        const copy = typeof value === 'string' ? new Uint8Array(Buffer.from(value)) : new Uint8Array(value);
+        post({ type: 'chunk', data: copy }, [copy.buffer as ArrayBuffer]);
+      } catch (error) {
+        sourceDone = true;
+        sourceError = error;
+        post({ type: 'error', message: String((error as Error)?.message ?? error) });
+      }
+    });
+  };
+
+  const inbox: FromWorker[] = [];
+  let failure: Error | null = null;
+  let exitCode: number | null = null;
+  let wake: (() => void) | null = null;
+  const notify = () => {
+    const w = wake;
+    wake = null;
+    w?.();
+  };
+  worker.on('message', (message: FromWorker) => {
+    if (message.type === 'pull') return pull();
+    inbox.push(message);
+    notify();
+  });
+  worker.on('error', (error) => {
+    failure = error;
+    notify();
+  });
+  worker.on('exit', (code) => {
+    exitCode = code;
+    notify();
+  });
+
+  try {
+    for (;;) {
+      while (!inbox.length) {
+        if (failure) throw failure;
+        if (exitCode !== null) throw new Error(`The feed reader thread stopped unexpectedly (exit code ${exitCode}).`);
+        await new Promise<void>((resolve) => (wake = resolve));
+      }
+      const message = inbox.shift()!;
+      switch (message.type) {
+        case 'batch':
+          for (const event of message.events) yield event;
+          post({ type: 'ack' });
+          break;
+        case 'done':
+          readThreadStats.runs++;
+          readThreadStats.items += message.items;
+          readThreadStats.lastThreadId = message.threadId;
+          return { threadId: message.threadId, items: message.items };
+        case 'fatal':
+          throw new FeedReadError(message.code as FeedReadErrorCode, message.message, message.hint, message.row);
+        case 'source-error':
+          throw sourceError;
+        case 'error': {
+          const error = new Error(message.message);
+          if (message.stack) error.stack = message.stack;
+          throw error;
+        }
+      }
+    }
+  } finally {
+    await worker.terminate();
+    await pulling;
+    if (!sourceDone) await source.return?.().catch(() => undefined);
+  }
+}
