@@ -4,8 +4,9 @@
  * child process on loopback, publishes a small catalog, then polls GET /health and a public search
  * (`products(query:)`) back to back for a while with nothing running ("idle") and then while an N-row
  * generated feed (default 200k) is uploaded and ingested ("ingest"). Prints p50/p95/p99/max of each, and
- * does it all again with INGEST_WORKER_THREADS=false, so both are measured in the same run on the same
- * machine.
+ * does it all again with both threads off (INGEST_WORKER_THREADS=false EMBEDDED_DATABASE_THREAD=false: the
+ * reader and PGlite on the main thread, as before issue 10), so both are measured in the same run on the
+ * same machine.
  *
  *   npm run bench:responsiveness                       (200k rows, both modes)
  *   npm run bench:responsiveness -- --n 50000 --modes true
@@ -58,6 +59,7 @@ async function startServer(workerThreads: boolean): Promise<Server> {
         LOG_LEVEL: 'warn',
         IMAGES_ENABLED: 'false',
         INGEST_WORKER_THREADS: String(workerThreads),
+        EMBEDDED_DATABASE_THREAD: String(workerThreads),
       },
       stdio: ['ignore', 'ignore', 'inherit'],
     },
@@ -254,7 +256,7 @@ async function main(): Promise<void> {
       const m = await measure(mode === 'true', feedFile, seedFile, Number(values.idle));
       results[mode] = m;
       console.log(
-        `\nINGEST_WORKER_THREADS=${mode}: run ${m.run.status}, ${m.run.rowsRead} rows, ${m.run.itemsAccepted} accepted, ` +
+        `\nINGEST_WORKER_THREADS=${mode} EMBEDDED_DATABASE_THREAD=${mode}: run ${m.run.status}, ${m.run.rowsRead} rows, ${m.run.itemsAccepted} accepted, ` +
           `upload+ingest ${m.ingestSeconds.toFixed(1)} s, failed polls ${m.failures}`,
       );
       console.log(`  /health  idle    ${stats(m.idle.health)}`);
@@ -265,7 +267,7 @@ async function main(): Promise<void> {
     if (results.true && results.false) {
       const p99 = (ms: number[]) => [...ms].sort((a, b) => a - b)[Math.ceil(0.99 * ms.length) - 1];
       console.log(
-        `\nduring ingest, p99 without / with the worker thread: /health ${(p99(results.false.ingest.health) / p99(results.true.ingest.health)).toFixed(1)}×, ` +
+        `\nduring ingest, p99 without / with the worker threads: /health ${(p99(results.false.ingest.health) / p99(results.true.ingest.health)).toFixed(1)}×, ` +
           `search ${(p99(results.false.ingest.search) / p99(results.true.ingest.search)).toFixed(1)}×`,
       );
     }

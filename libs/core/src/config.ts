@@ -22,6 +22,8 @@ export interface AppConfig {
   /** Real PostgreSQL when set; embedded PGlite under dataDir otherwise. */
   databaseUrl: string | null;
   databasePoolSize: number;
+  /** The embedded database runs on a worker thread of its own (not the event loop that answers HTTP). */
+  embeddedDatabaseThread: boolean;
   /**
    * Set at boot, not from the environment: the server is PGlite, where one open transaction makes every
    * other connection wait. Paths that hold a transaction open while other connections write avoid it.
@@ -90,6 +92,13 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
       'postgres://user:pass@host:5432/db. Unset runs an embedded PostgreSQL (PGlite) under DATA_DIR/pg, reachable only through a Unix socket that other local users cannot open (no TCP port).',
   },
   { name: 'DATABASE_POOL_SIZE', default: '10', meaning: 'Connections per process for the application pool.' },
+  {
+    name: 'EMBEDDED_DATABASE_THREAD',
+    default: 'true',
+    meaning:
+      'Without DATABASE_URL, run PGlite and its socket server on a worker thread, so SQL never runs on the event ' +
+      'loop that answers HTTP; false runs them on the main thread (for comparison in bench:responsiveness).',
+  },
   {
     name: 'RUN_WORKERS',
     default: 'true when embedded, false with DATABASE_URL',
@@ -322,6 +331,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir: resolve(str(env, 'DATA_DIR') ?? './data'),
     databaseUrl,
     databasePoolSize: int(env, 'DATABASE_POOL_SIZE', 10, 1, 500),
+    embeddedDatabaseThread: bool(env, 'EMBEDDED_DATABASE_THREAD', true),
     databaseIsPglite: false,
     runWorkers: bool(env, 'RUN_WORKERS', databaseUrl === null),
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 2, 1, 256),

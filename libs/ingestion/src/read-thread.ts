@@ -27,7 +27,11 @@ export interface ReadThreadReport {
 }
 
 export type ToWorker =
-  { type: 'chunk'; data: Uint8Array } | { type: 'end' } | { type: 'error'; message: string } | { type: 'ack' };
+  | { type: 'start'; data: ReadWorkerData }
+  | { type: 'chunk'; data: Uint8Array }
+  | { type: 'end' }
+  | { type: 'error'; message: string }
+  | { type: 'ack' };
 
 export type FromWorker =
   | { type: 'pull' }
@@ -60,18 +64,53 @@ function workerEntry(): { url: URL; execArgv: string[] } {
   };
 }
 
+/** Threads kept after a clean run for the next one (a thread costs tens of ms to start, more from sources). */
+const MAX_IDLE_THREADS = 2;
+/** An idle thread is ended after this long. Idle threads never keep the process alive. */
+const IDLE_MS = 30_000;
+const idle: { worker: Worker; timer: NodeJS.Timeout }[] = [];
+
+function acquire(): Worker {
+  const kept = idle.pop();
+  if (kept) {
+    clearTimeout(kept.timer);
+    kept.worker.ref();
+    return kept.worker;
+  }
+  const entry = workerEntry();
+  return new Worker(entry.url, { execArgv: entry.execArgv });
+}
+
+function release(worker: Worker, listeners: Record<'message' | 'error' | 'exit', (...args: any[]) => void>): void {
+  // Only ours: removeAllListeners() would also remove the one that delivers the thread's messages.
+  for (const [event, listener] of Object.entries(listeners)) worker.off(event, listener);
+  if (idle.length >= MAX_IDLE_THREADS) {
+    void worker.terminate();
+    return;
+  }
+  worker.unref();
+  const kept = {
+    worker,
+    timer: setTimeout(() => {
+      idle.splice(idle.indexOf(kept), 1);
+      void worker.terminate();
+    }, IDLE_MS).unref(),
+  };
+  idle.push(kept);
+}
+
 /**
  * `body`'s bytes read, validated and serialized on a worker thread, as prepared events in file order.
  * A FeedReadError crosses as itself (same code, message, hint and row); an error of `body` (a storage
  * failure, a cancelled run noticed while counting bytes) is rethrown as the very same object, after the
- * events read before it, as when the reader ran here.
+ * events read before it, as when the reader ran here. A run that ends any other way than reading to the
+ * end (an error, a cancel, the consumer stopping) terminates its thread.
  */
 export async function* readInThread(
   body: AsyncIterable<unknown>,
   data: ReadWorkerData,
 ): AsyncGenerator<PreparedEvent, ReadThreadReport> {
-  const entry = workerEntry();
-  const worker = new Worker(entry.url, { workerData: data, execArgv: entry.execArgv });
+  const worker = acquire();
   const source = body[Symbol.asyncIterator]();
   let sourceDone = false;
   let sourceError: unknown = null;
@@ -107,19 +146,26 @@ export async function* readInThread(
     wake = null;
     w?.();
   };
-  worker.on('message', (message: FromWorker) => {
-    if (message.type === 'pull') return pull();
-    inbox.push(message);
-    notify();
-  });
-  worker.on('error', (error) => {
-    failure = error;
-    notify();
-  });
-  worker.on('exit', (code) => {
-    exitCode = code;
-    notify();
-  });
+  const listeners = {
+    message: (message: FromWorker) => {
+      if (message.type === 'pull') return pull();
+      inbox.push(message);
+      notify();
+    },
+    error: (error: Error) => {
+      failure = error;
+      notify();
+    },
+    exit: (code: number) => {
+      exitCode = code;
+      notify();
+    },
+  };
+  worker.on('message', listeners.message);
+  worker.on('error', listeners.error);
+  worker.on('exit', listeners.exit);
+  post({ type: 'start', data });
+  let clean = false;
 
   try {
     for (;;) {
@@ -135,6 +181,7 @@ export async function* readInThread(
           post({ type: 'ack' });
           break;
         case 'done':
+          clean = true;
           readThreadStats.runs++;
           readThreadStats.items += message.items;
           readThreadStats.lastThreadId = message.threadId;
@@ -151,8 +198,9 @@ export async function* readInThread(
       }
     }
   } finally {
-    await worker.terminate();
+    if (!clean) await worker.terminate();
     await pulling;
+    if (clean) release(worker, listeners);
     if (!sourceDone) await source.return?.().catch(() => undefined);
   }
 }

@@ -4,7 +4,7 @@
  * database, NestJS or the app's configuration.
  */
 import type { Readable } from 'node:stream';
-import { parentPort, threadId, workerData } from 'node:worker_threads';
+import { parentPort, threadId } from 'node:worker_threads';
 import { FeedReadError, readFeed } from '@brandshelf/feeds';
 import type { FromWorker, ReadWorkerData, ToWorker } from './read-thread.js';
 import { prepareEvents, type PreparedEvent } from './row-preparer.js';
@@ -21,10 +21,10 @@ const MAX_UNACKED_BATCHES = 4;
 class SourceError extends Error {}
 
 const port = parentPort!;
-const data = workerData as ReadWorkerData;
 const post = (message: FromWorker) => port.postMessage(message);
 
-const chunks: Uint8Array[] = [];
+// One run at a time; a thread whose run ended cleanly is kept for the next (see read-thread.ts).
+let chunks: Uint8Array[] = [];
 let requested = 0;
 let ended = false;
 let inputError: string | null = null;
@@ -39,6 +39,16 @@ const notify = () => {
 const waitForMessage = () => new Promise<void>((resolve) => (wake = resolve));
 
 port.on('message', (message: ToWorker) => {
+  if (message.type === 'start') {
+    chunks = [];
+    requested = 0;
+    ended = false;
+    inputError = null;
+    posted = 0;
+    acked = 0;
+    void run(message.data);
+    return;
+  }
   if (message.type === 'ack') acked++;
   else {
     requested--;
@@ -68,7 +78,7 @@ async function* input(): AsyncGenerator<Buffer> {
 }
 
 // readFeed only iterates its input (an async iterable of chunks), which is what input() is.
-async function run(): Promise<void> {
+async function run(data: ReadWorkerData): Promise<void> {
   let batch: PreparedEvent[] = [];
   let batchStarted = 0;
   let items = 0;
@@ -103,5 +113,3 @@ async function run(): Promise<void> {
     }
   }
 }
-
-void run();
