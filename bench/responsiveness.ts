@@ -126,24 +126,37 @@ async function runState(url: string, key: string, runId: string): Promise<RunSta
   return data.ingestionRun;
 }
 
+/** The phase of the run being waited for, as last seen (polled every second): which part the latencies fall in. */
+let currentPhase = 'UPLOAD';
+
 async function waitForRun(url: string, key: string, runId: string): Promise<RunState> {
   for (;;) {
     const run = await runState(url, key, runId);
+    currentPhase = run.phase;
     if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.status)) return run;
     await sleep(1000);
   }
 }
 
 /** Polls `request` back to back (10 ms apart) until `stop` is set; latencies in ms and the failures. */
-function poller(request: () => Promise<boolean>): { stop: () => Promise<{ ms: number[]; failures: number }> } {
+interface Polled {
+  ms: number[];
+  /** The run's phase when each answer came. */
+  phases: string[];
+  failures: number;
+}
+
+function poller(request: () => Promise<boolean>): { stop: () => Promise<Polled> } {
   let stopped = false;
   const ms: number[] = [];
+  const phases: string[] = [];
   let failures = 0;
   const loop = (async () => {
     while (!stopped) {
       const t0 = performance.now();
       const ok = await request().catch(() => false);
       ms.push(performance.now() - t0);
+      phases.push(currentPhase);
       if (!ok) failures++;
       await sleep(10);
     }
@@ -152,7 +165,7 @@ function poller(request: () => Promise<boolean>): { stop: () => Promise<{ ms: nu
     stop: async () => {
       stopped = true;
       await loop;
-      return { ms, failures };
+      return { ms, phases, failures };
     },
   };
 }
@@ -167,6 +180,8 @@ function stats(ms: number[]): string {
 interface Measured {
   idle: { health: number[]; search: number[] };
   ingest: { health: number[]; search: number[] };
+  /** During ingest, split by the run's phase: READING (reading, validating, staging) and the rest (COMPARING, the version). */
+  byPhase: { health: Polled; search: Polled };
   failures: number;
   ingestSeconds: number;
   run: RunState;
@@ -218,6 +233,7 @@ async function measure(workerThreads: boolean, feedFile: string, seedFile: strin
     h = poller(health);
     s = poller(search);
     const t0 = performance.now();
+    currentPhase = 'UPLOAD';
     const runId = await upload(url, key, feedId, feedFile);
     const run = await waitForRun(url, key, runId);
     const ingestSeconds = (performance.now() - t0) / 1000;
@@ -226,6 +242,7 @@ async function measure(workerThreads: boolean, feedFile: string, seedFile: strin
     return {
       idle: { health: idleHealth.ms, search: idleSearch.ms },
       ingest: { health: busyHealth.ms, search: busySearch.ms },
+      byPhase: { health: busyHealth, search: busySearch },
       failures: idleHealth.failures + idleSearch.failures + busyHealth.failures + busySearch.failures,
       ingestSeconds,
       run,
@@ -263,6 +280,15 @@ async function main(): Promise<void> {
       console.log(`  /health  ingest  ${stats(m.ingest.health)}`);
       console.log(`  search   idle    ${stats(m.idle.search)}`);
       console.log(`  search   ingest  ${stats(m.ingest.search)}`);
+      for (const [name, polled] of [
+        ['/health', m.byPhase.health],
+        ['search ', m.byPhase.search],
+      ] as const) {
+        for (const phase of new Set(polled.phases)) {
+          const ms = polled.ms.filter((_, i) => polled.phases[i] === phase);
+          if (ms.length) console.log(`    ${name} ${phase.padEnd(9)} ${stats(ms)}`);
+        }
+      }
     }
     if (results.true && results.false) {
       const p99 = (ms: number[]) => [...ms].sort((a, b) => a - b)[Math.ceil(0.99 * ms.length) - 1];
