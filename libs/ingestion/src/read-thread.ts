@@ -78,7 +78,17 @@ function acquire(): Worker {
     return kept.worker;
   }
   const entry = workerEntry();
-  return new Worker(entry.url, { execArgv: entry.execArgv });
+  const worker = new Worker(entry.url, { execArgv: entry.execArgv });
+  // A thread that dies while idle leaves the pool; its error is the run's to report, never an uncaught one.
+  worker.on('error', () => undefined);
+  worker.on('exit', () => {
+    const index = idle.findIndex((kept) => kept.worker === worker);
+    if (index >= 0) {
+      clearTimeout(idle[index].timer);
+      idle.splice(index, 1);
+    }
+  });
+  return worker;
 }
 
 function release(worker: Worker, listeners: Record<'message' | 'error' | 'exit', (...args: any[]) => void>): void {
@@ -92,8 +102,7 @@ function release(worker: Worker, listeners: Record<'message' | 'error' | 'exit',
   const kept = {
     worker,
     timer: setTimeout(() => {
-      idle.splice(idle.indexOf(kept), 1);
-      void worker.terminate();
+      void worker.terminate(); // the exit listener takes it out of the pool
     }, IDLE_MS).unref(),
   };
   idle.push(kept);
@@ -198,9 +207,13 @@ export async function* readInThread(
       }
     }
   } finally {
-    if (!clean) await worker.terminate();
-    await pulling;
-    if (clean) release(worker, listeners);
-    if (!sourceDone) await source.return?.().catch(() => undefined);
+    if (clean) {
+      await pulling;
+      release(worker, listeners);
+    } else {
+      // The caller destroys `body` (a read still pending on it ends then); nothing here waits for it.
+      for (const [event, listener] of Object.entries(listeners)) worker.off(event, listener);
+      await worker.terminate();
+    }
   }
 }
