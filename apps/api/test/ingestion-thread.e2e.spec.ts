@@ -38,7 +38,7 @@ describe('ingestion off the main thread (e2e)', () => {
 
   afterAll(async () => {
     await api?.close();
-  });
+  }, 120_000);
 
   it('reads and validates a file on a worker thread while /health keeps answering 200', async () => {
     const feedId = await createFeed(api, key, { name: 'Big', defaultCurrency: 'USD' });
