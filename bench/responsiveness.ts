@@ -65,7 +65,8 @@ async function startServer(workerThreads: boolean): Promise<Server> {
     },
   );
   const url = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 600; i++) {
+  // Generous: on a loaded 2-core machine PGlite alone takes up to a minute to start.
+  for (let i = 0; i < 3000; i++) {
     if (child.exitCode !== null) throw new Error(`server exited with ${child.exitCode}`);
     const ok = await fetch(`${url}/health`)
       .then((r) => r.ok)
@@ -73,7 +74,9 @@ async function startServer(workerThreads: boolean): Promise<Server> {
     if (ok) return { url, child, dir };
     await sleep(200);
   }
-  throw new Error('server did not start');
+  child.kill('SIGTERM');
+  await rm(dir, { recursive: true, force: true });
+  throw new Error('server did not start in 10 minutes');
 }
 
 async function stopServer(server: Server): Promise<void> {
