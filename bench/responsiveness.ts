@@ -134,7 +134,12 @@ let currentPhase = 'UPLOAD';
 
 async function waitForRun(url: string, key: string, runId: string): Promise<RunState> {
   for (;;) {
-    const run = await runState(url, key, runId);
+    // A server that stalled longer than its keep-alive timeout resets the pooled connection: ask again.
+    const run = await runState(url, key, runId).catch(() => null);
+    if (!run) {
+      await sleep(1000);
+      continue;
+    }
     currentPhase = run.phase;
     if (['SUCCEEDED', 'FAILED', 'CANCELLED'].includes(run.status)) return run;
     await sleep(1000);
