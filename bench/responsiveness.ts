@@ -23,7 +23,8 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { generateFeed } from './feed-generator.js';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
+// This file runs as dist/bench/responsiveness.js; the server is started from the repository's root.
+const root = fileURLToPath(import.meta.url.slice(0, import.meta.url.lastIndexOf('/dist/') + 1));
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function freePort(): Promise<number> {

@@ -54,7 +54,11 @@ async function startInThread(dataDir: string | null): Promise<EmbeddedPostgres> 
     workerData: { dataDir },
     execArgv: ts
       ? ['--import', new URL('../../../scripts/register-ts.mjs', here).href]
-      : ['--enable-source-maps', '--import', new URL('../../../../scripts/register.mjs', here).href],
+      : [
+          '--enable-source-maps',
+          '--import',
+          new URL('scripts/register.mjs', here.slice(0, here.lastIndexOf('/dist/') + 1)).href,
+        ],
   });
   const exited = once(worker, 'exit').then(([code]) => {
     throw new Error(`The embedded database thread stopped (exit code ${code}).`);

@@ -60,7 +60,11 @@ function workerEntry(): { url: URL; execArgv: string[] } {
   }
   return {
     url: new URL('./read-worker.js', here),
-    execArgv: ['--enable-source-maps', '--import', new URL('../../../../scripts/register.mjs', here).href],
+    execArgv: [
+      '--enable-source-maps',
+      '--import',
+      new URL('scripts/register.mjs', here.slice(0, here.lastIndexOf('/dist/') + 1)).href,
+    ],
   };
 }
 
