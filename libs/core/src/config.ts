@@ -23,6 +23,8 @@ export interface AppConfig {
   /** Real PostgreSQL when set; embedded PGlite under dataDir otherwise. */
   databaseUrl: string | null;
   databasePoolSize: number;
+  /** The embedded database runs on a worker thread of its own (not the event loop that answers HTTP). */
+  embeddedDatabaseThread: boolean;
   /**
    * Set at boot, not from the environment: the server is PGlite, where one open transaction makes every
    * other connection wait. Paths that hold a transaction open while other connections write avoid it.
@@ -59,7 +61,7 @@ export interface AppConfig {
   uploads: { maxBytes: number };
   /** What a brand may keep in storage, and how long run sources are kept (README: Storage). */
   retention: { quotaBytes: number; diagnosticSources: number; sourceDays: number };
-  ingest: { maxStoredIssues: number; progressIntervalMs: number };
+  ingest: { maxStoredIssues: number; progressIntervalMs: number; workerThreads: boolean };
   catalog: { versionRetention: number };
   http: { allowHosts: string[]; connectTimeoutMs: number; readTimeoutMs: number };
   images: {
@@ -107,6 +109,13 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
       'postgres://user:pass@host:5432/db. Unset runs an embedded PostgreSQL (PGlite) under DATA_DIR/pg, reachable only through a Unix socket that other local users cannot open (no TCP port).',
   },
   { name: 'DATABASE_POOL_SIZE', default: '10', meaning: 'Connections per process for the application pool.' },
+  {
+    name: 'EMBEDDED_DATABASE_THREAD',
+    default: 'true',
+    meaning:
+      'Without DATABASE_URL, run PGlite and its socket server on a worker thread, so SQL never runs on the event ' +
+      'loop that answers HTTP; false runs them on the main thread (for comparison in bench:responsiveness).',
+  },
   {
     name: 'RUN_WORKERS',
     default: 'true when embedded, false with DATABASE_URL',
@@ -202,6 +211,13 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     name: 'INGEST_PROGRESS_INTERVAL_MS',
     default: '500',
     meaning: 'How often a running ingestion writes its progress.',
+  },
+  {
+    name: 'INGEST_WORKER_THREADS',
+    default: 'true',
+    meaning:
+      'Read, validate and hash feed files on a worker thread, off the event loop that answers HTTP; false runs them ' +
+      'on the main thread (for comparison in bench:responsiveness).',
   },
   {
     name: 'SSRF_ALLOW_HOSTS',
@@ -431,6 +447,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     dataDir: resolve(str(env, 'DATA_DIR') ?? './data'),
     databaseUrl,
     databasePoolSize: poolSize,
+    embeddedDatabaseThread: bool(env, 'EMBEDDED_DATABASE_THREAD', true),
     databaseIsPglite: false,
     runWorkers: bool(env, 'RUN_WORKERS', databaseUrl === null),
     workerConcurrency: int(env, 'WORKER_CONCURRENCY', 2, 1, 256),
@@ -466,6 +483,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ingest: {
       maxStoredIssues: int(env, 'INGEST_MAX_STORED_ISSUES', 100_000, 0),
       progressIntervalMs: int(env, 'INGEST_PROGRESS_INTERVAL_MS', 500, 50, 60_000),
+      workerThreads: bool(env, 'INGEST_WORKER_THREADS', true),
     },
     catalog: { versionRetention: int(env, 'CATALOG_VERSION_RETENTION', 10, 1, 1000) },
     http: {

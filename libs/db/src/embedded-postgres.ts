@@ -1,6 +1,8 @@
 import { chmod, lstat, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
+import { once } from 'node:events';
 import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { serializeByUnit } from './pglite-unit-queue.js';
 
 export interface EmbeddedPostgres {
@@ -25,7 +27,66 @@ const MAX_SOCKET_PATH = 103;
  * a directory only this user may enter (0700), and the data files in DATA_DIR/pg are closed the same way.
  * Other local users can neither connect nor read the files.
  */
-export async function startEmbeddedPostgres(dataDir: string | null): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  dataDir: string | null,
+  options: { thread?: boolean } = {},
+): Promise<EmbeddedPostgres> {
+  return options.thread === false ? startHere(dataDir) : startInThread(dataDir);
+}
+
+/** What the database thread (embedded-postgres.worker.ts) and this side say to each other. */
+export type DatabaseThreadMessage =
+  | { type: 'started'; url: string; socketDir: string }
+  | { type: 'failed'; message: string }
+  | { type: 'stopped'; error?: string };
+
+/**
+ * PGlite executes SQL synchronously (WASM) on the thread that runs it: on the main thread every statement,
+ * however long, would stall the event loop that answers HTTP. So the database and its socket server run on
+ * a worker thread of their own, and this thread's clients reach it through the socket as before. The
+ * thread is the module embedded-postgres.worker: compiled (dist) in `npm start`, the worker app and benches;
+ * compiled with swc as it loads (scripts/register-ts.mjs) when running from the TypeScript sources (jest).
+ */
+async function startInThread(dataDir: string | null): Promise<EmbeddedPostgres> {
+  const here = import.meta.url;
+  const ts = here.endsWith('.ts');
+  const worker = new Worker(new URL(ts ? './embedded-postgres.worker.ts' : './embedded-postgres.worker.js', here), {
+    workerData: { dataDir },
+    execArgv: ts
+      ? ['--import', new URL('../../../scripts/register-ts.mjs', here).href]
+      : [
+          '--enable-source-maps',
+          '--import',
+          new URL('scripts/register.mjs', here.slice(0, here.lastIndexOf('/dist/') + 1)).href,
+        ],
+  });
+  const exited = once(worker, 'exit').then(([code]) => {
+    throw new Error(`The embedded database thread stopped (exit code ${code}).`);
+  });
+  exited.catch(() => undefined);
+  const [first] = (await Promise.race([once(worker, 'message'), exited])) as [DatabaseThreadMessage];
+  if (first.type !== 'started') {
+    await worker.terminate();
+    throw new Error(first.type === 'failed' ? first.message : 'The embedded database thread did not start.');
+  }
+  let stopping: Promise<void> | null = null;
+  return {
+    url: first.url,
+    socketDir: first.socketDir,
+    stop() {
+      stopping ??= (async () => {
+        worker.postMessage({ type: 'stop' });
+        const [reply] = (await Promise.race([once(worker, 'message'), exited])) as [DatabaseThreadMessage];
+        await worker.terminate();
+        if (reply.type === 'stopped' && reply.error) throw new Error(reply.error);
+      })();
+      return stopping;
+    },
+  };
+}
+
+/** The database and its socket server on the calling thread. */
+async function startHere(dataDir: string | null): Promise<EmbeddedPostgres> {
   const [{ PGlite }, { PGLiteSocketServer }, { pg_trgm }, { btree_gin }, { unaccent }] = await Promise.all([
     import('@electric-sql/pglite'),
     import('@electric-sql/pglite-socket'),

@@ -23,3 +23,4 @@ import { FEED_SCHEDULE_TICK, INGEST_RUN, RUN_STAGED } from './ingestion.jobs.js'
 export const INGESTION_ENTITIES = [FeedEntity, IngestionRunEntity, CatalogVersionEntity];
 export const INGESTION_JOBS = [INGEST_RUN, FEED_SCHEDULE_TICK, RUN_STAGED, IMAGE_FETCH];
 export * from './item-source.js';
+export { readThreadStats, type ReadThreadReport } from './read-thread.js';

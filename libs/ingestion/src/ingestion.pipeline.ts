@@ -3,18 +3,9 @@ import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
 import { DataSource, type Repository } from 'typeorm';
-import {
-  ATTRIBUTE_BY_NAME,
-  ItemValidator,
-  compactProductJson,
-  hashCanonicalJson,
-  CODES,
-  type ItemIssue,
-  type NormalizedProduct,
-  type RunErrorCode,
-} from '@brandshelf/catalog-rules';
+import { CODES, type ItemIssue, type RunErrorCode } from '@brandshelf/catalog-rules';
 import { APP_CONFIG, FILE_STORAGE, type AppConfig } from '@brandshelf/core';
-import { FeedReadError, readFeed, type FeedEvent } from '@brandshelf/feeds';
+import { FeedReadError, readFeed, type FeedReadOptions } from '@brandshelf/feeds';
 import { NetError, SafeHttpClient } from '@brandshelf/net';
 import { JobHandler, QueueService, type JobContext } from '@brandshelf/queue';
 import type { ObjectStorage } from '@brandshelf/storage';
@@ -28,6 +19,8 @@ import { RunImagesService } from './images/run-images.service.js';
 import { IssueSink, mergeSummaries } from './issue.sink.js';
 import { ITEM_SOURCES, type ItemSource, type ItemSourceResult } from './item-source.js';
 import { ItemStager } from './item.stager.js';
+import { readInThread } from './read-thread.js';
+import { prepareEvents, type PreparedEvent, type PrepareOptions } from './row-preparer.js';
 import { RunCancelledError, RunProgress, skipCounts, type RunCounters } from './run-progress.js';
 
 /** A running ingestion writes progress at least this often; a run silent for longer lost its worker. */
@@ -160,7 +153,10 @@ export class IngestionPipeline {
         firstImport: !baseVersionId && !run.validateOnly && feed.mode === 'REPLACE',
         pglite: this.config.databaseIsPglite,
       });
-      const events = fromApi ? fromApi.events : this.readFile(source!.body, feed, progress);
+      const prepare: PrepareOptions = { mode: feed.mode, defaultCurrency: feed.defaultCurrency };
+      // A store API's items arrive a page at a time over the network and are validated here; a file is
+      // read and validated on a worker thread (see readFile).
+      const events = fromApi ? prepareEvents(fromApi.events, prepare) : this.readFile(source!.body, feed, progress);
       const meta = await this.readIntoStage(run.id, events, feed, stager, sink, progress);
       if (meta.fatal) {
         await sink.add(meta.fatal);
@@ -354,21 +350,27 @@ export class IngestionPipeline {
     return error as Error;
   }
 
-  /** A file's bytes as feed events, counting bytes (and writing progress) as they are read. */
-  private async *readFile(body: Readable, feed: FeedEntity, progress: RunProgress): AsyncGenerator<FeedEvent> {
+  /**
+   * A file's bytes as prepared events, counting bytes (and writing progress) as they are read. Decoding,
+   * tokenizing, validating and hashing run on a worker thread unless INGEST_WORKER_THREADS is off.
+   */
+  private async *readFile(body: Readable, feed: FeedEntity, progress: RunProgress): AsyncGenerator<PreparedEvent> {
     progress.counters.bytesRead = 0;
     const counted = body.pipe(progress.counter());
     body.on('error', (error) => counted.destroy(error));
+    const read: FeedReadOptions = {
+      format: feed.format,
+      columnMapping: feed.columnMapping,
+      xmlItemElement: feed.xmlItemElement,
+      language: feed.language,
+      defaultCurrency: feed.defaultCurrency,
+      storeUrl: feed.storeUrl,
+      linkTemplate: feed.linkTemplate,
+    };
+    const prepare: PrepareOptions = { mode: feed.mode, defaultCurrency: feed.defaultCurrency };
     try {
-      yield* readFeed(counted, {
-        format: feed.format,
-        columnMapping: feed.columnMapping,
-        xmlItemElement: feed.xmlItemElement,
-        language: feed.language,
-        defaultCurrency: feed.defaultCurrency,
-        storeUrl: feed.storeUrl,
-        linkTemplate: feed.linkTemplate,
-      });
+      if (this.config.ingest.workerThreads) yield* readInThread(counted, { read, prepare });
+      else yield* prepareEvents(readFeed(counted, read), prepare);
     } finally {
       counted.destroy();
       body.destroy();
@@ -377,14 +379,13 @@ export class IngestionPipeline {
 
   private async readIntoStage(
     runId: string,
-    events: AsyncIterable<FeedEvent>,
+    events: AsyncIterable<PreparedEvent>,
     feed: FeedEntity,
     stager: ItemStager,
     sink: IssueSink,
     progress: RunProgress,
   ): Promise<{ fatal: (ItemIssue & { code: RunErrorCode }) | null; readMeta: Record<string, unknown> | null }> {
     const counters = progress.counters;
-    const validator = new ItemValidator({ mode: feed.mode, defaultCurrency: feed.defaultCurrency });
     let readMeta: Record<string, unknown> | null = null;
     // Rows that ended as an item, a rejected row or a skip; a file reader also counts the rows it read
     // (`rows` events), which is what rowsRead shows, so a row dropped in silence would show as a gap.
@@ -403,14 +404,11 @@ export class IngestionPipeline {
       for await (const event of events) {
         if (event.type === 'item') {
           account();
-          const result = validator.validate(event.item);
-          for (const issue of result.issues) await record(issue);
-          if (result.product) {
+          // Validated, serialized and hashed already (prepareEvents, on the reader thread for a file).
+          for (const issue of event.issues) await record(issue);
+          if (event.staged) {
             counters.itemsAccepted++;
-            // Serialized once: the compact canonical JSON is both what is hashed and what is stored.
-            const json = compactProductJson(result.product);
-            const data = feed.mode === 'UPDATE_ONLY' ? JSON.stringify(supplementalFields(result.product)) : json;
-            await stager.add(result.product.offerId, hashCanonicalJson(json), event.item.row, data);
+            await stager.add(event.staged.offerId, event.staged.contentHash, event.row, event.staged.data);
           } else {
             counters.itemsRejected++;
           }
@@ -552,23 +550,4 @@ export class IngestionPipeline {
   }
 }
 
-/**
- * A supplemental item carries only what its feed provided, so publishing overlays exactly those fields
- * on the primary feed's product and nothing else.
- */
-export function supplementalFields(product: NormalizedProduct): Partial<NormalizedProduct> {
-  const out: Record<string, unknown> = { offerId: product.offerId };
-  const custom: Record<string, string> = {};
-  for (const attribute of product.presentAttributes) {
-    const field = ATTRIBUTE_BY_NAME.get(attribute)?.field;
-    if (field) {
-      out[field] = product[field];
-      if (attribute === 'price' || attribute === 'sale_price') out.currency = product.currency;
-      if (attribute === 'google_product_category') out.googleProductCategoryPath = product.googleProductCategoryPath;
-    } else if (attribute in product.customAttributes) {
-      custom[attribute] = product.customAttributes[attribute];
-    }
-  }
-  if (Object.keys(custom).length) out.customAttributes = custom;
-  return out as Partial<NormalizedProduct>;
-}
+export { supplementalFields } from './row-preparer.js';

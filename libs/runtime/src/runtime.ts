@@ -43,13 +43,14 @@ export async function prepareRuntime(config: AppConfig, logger = new JsonLogger(
   let embedded: EmbeddedPostgres | null = null;
   let databaseUrl = config.databaseUrl;
   if (!databaseUrl) {
-    embedded = await startEmbeddedPostgres(config.dataDir);
+    embedded = await startEmbeddedPostgres(config.dataDir, { thread: config.embeddedDatabaseThread });
     databaseUrl = embedded.url;
     logger.log(
       {
         msg: 'embedded PostgreSQL (PGlite) started',
         dataDir: join(config.dataDir, 'pg'),
         socketDir: embedded.socketDir,
+        thread: config.embeddedDatabaseThread,
       },
       'Runtime',
     );
