@@ -20,6 +20,7 @@ import {
 @Resolver(() => IngestionRun)
 export class RunsResolver {
   private readonly imagesEnabled: boolean;
+  private readonly publicBaseUrl: string;
 
   constructor(
     @Inject(RunsService) private readonly runs: RunsService,
@@ -27,6 +28,7 @@ export class RunsResolver {
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
     this.imagesEnabled = config.images.enabled;
+    this.publicBaseUrl = config.publicBaseUrl;
   }
 
   @Query(() => IngestionRun, { description: "One of the brand's runs; NOT_FOUND otherwise.", complexity: STATEMENT })
@@ -124,9 +126,15 @@ export class RunsResolver {
     return (run.finishedAt ?? new Date()).getTime() - run.startedAt.getTime();
   }
 
-  @ResolveField(() => String, { description: 'Every stored issue as CSV (needs the same API key).' })
-  issuesCsvPath(@Parent() run: IngestionRunEntity): string {
-    return `/runs/${run.id}/issues.csv`;
+  // From PUBLIC_BASE_URL, as media URLs are, never from request headers: behind a proxy (TRUST_PROXY) the Host
+  // and X-Forwarded-* a client sends cannot steer a URL the API hands out, and subscriptions have no request.
+  @ResolveField(() => String, {
+    description:
+      'Absolute URL (PUBLIC_BASE_URL + /runs/<id>/issues.csv) of every stored issue as CSV; GET it with the same ' +
+      'API key.',
+  })
+  issuesCsvUrl(@Parent() run: IngestionRunEntity): string {
+    return `${this.publicBaseUrl}/runs/${encodeURIComponent(run.id)}/issues.csv`;
   }
 
   // A page and its count: two statements, plus what each row selects.
