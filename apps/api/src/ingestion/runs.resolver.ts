@@ -20,15 +20,13 @@ import {
 @Resolver(() => IngestionRun)
 export class RunsResolver {
   private readonly imagesEnabled: boolean;
-  private readonly publicBaseUrl: string;
 
   constructor(
     @Inject(RunsService) private readonly runs: RunsService,
     @Inject(FeedsService) private readonly feeds: FeedsService,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.imagesEnabled = config.images.enabled;
-    this.publicBaseUrl = config.publicBaseUrl;
   }
 
   @Query(() => IngestionRun, { description: "One of the brand's runs; NOT_FOUND otherwise.", complexity: STATEMENT })
@@ -134,7 +132,7 @@ export class RunsResolver {
       'API key.',
   })
   issuesCsvUrl(@Parent() run: IngestionRunEntity): string {
-    return `${this.publicBaseUrl}/runs/${encodeURIComponent(run.id)}/issues.csv`;
+    return `${this.config.publicBaseUrl}/runs/${encodeURIComponent(run.id)}/issues.csv`;
   }
 
   // A page and its count: two statements, plus what each row selects.
