@@ -1,4 +1,4 @@
-import { currencyExponent, formatPrice } from '@brandshelf/catalog-rules';
+import { CURRENCIES, currencyExponent, formatPrice } from '@brandshelf/catalog-rules';
 import { BadInputError } from '@brandshelf/core';
 import type { MoneyValue } from './search.types.js';
 
@@ -44,9 +44,13 @@ export function money(minor: string | number | bigint | null, currency: string |
 }
 
 /** The most digits after the point any currency has (CLF, UYW: 4): the limit for a bound without a currency. */
-export const MAX_EXPONENT = 4;
+export const MAX_EXPONENT = Math.max(...Object.values(CURRENCIES).map((c) => c.exponent));
 
-const DECIMAL = /^(0|[1-9]\d{0,17})(?:\.(\d+))?$/;
+/**
+ * A plain non-negative decimal: no sign, exponent or leading zeros. At most 14 digits before the point, so the
+ * amount in minor units (up to MAX_EXPONENT more digits) stays inside PostgreSQL's bigint.
+ */
+const DECIMAL = /^(0|[1-9]\d{0,13})(?:\.(\d+))?$/;
 
 /**
  * Reads a non-negative decimal amount in major units ("19.99", "1500", "1.250") exactly, as a string, never
@@ -57,7 +61,7 @@ export function parseDecimal(text: string, currency: string | null, field: strin
   const match = typeof text === 'string' ? DECIMAL.exec(text.trim()) : null;
   if (!match) {
     throw new BadInputError(
-      `${field} must be a non-negative decimal amount in major units such as "19.99", got ${JSON.stringify(text)}.`,
+      `${field} must be a non-negative decimal amount in major units such as "19.99" (at most 14 digits before the point), got ${JSON.stringify(text)}.`,
       field,
     );
   }

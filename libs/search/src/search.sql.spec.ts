@@ -22,8 +22,8 @@ describe('money', () => {
     expect(decimalToMinor('1500', 'JPY', 'up')).toBe(1500n);
     expect(decimalToMinor('1.5', 'BHD', 'up')).toBe(1500n);
     expect(decimalToMinor('1.234', 'KWD', 'down')).toBe(1234n);
-    // Past 2^53 a float would have lost the last digits.
-    expect(decimalToMinor('92233720368547758.07', 'USD', 'down')).toBe(9223372036854775807n);
+    // Past 2^53 in minor units a float would have lost the last digit.
+    expect(decimalToMinor('90071992547409.93', 'USD', 'down')).toBe(9007199254740993n);
   });
 
   it('reads decimal strings and refuses malformed ones and too many decimals for the currency', () => {
@@ -31,6 +31,7 @@ describe('money', () => {
     expect(parseDecimal('1500', 'JPY', 'f')).toBe('1500');
     expect(parseDecimal('1.250', 'KWD', 'f')).toBe('1.250');
     expect(parseDecimal('0.0001', null, 'f')).toBe('0.0001');
+    expect(parseDecimal('99999999999999.9999', 'CLF', 'f')).toBe('99999999999999.9999');
     for (const [text, currency] of [
       ['19.999', 'USD'],
       ['1500.5', 'JPY'],
@@ -44,6 +45,7 @@ describe('money', () => {
       ['.5', 'USD'],
       ['', 'USD'],
       ['Infinity', null],
+      ['100000000000000', 'USD'], // 15 digits before the point: past what bigint minor units hold
     ] as const) {
       expect(() => parseDecimal(text, currency, 'filter.price.min')).toThrow(BadInputError);
     }
