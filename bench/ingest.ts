@@ -66,6 +66,8 @@ async function main(): Promise<void> {
       DATA_DIR: dir,
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
       IMAGES_ENABLED: 'false',
+      // INGEST_WORKER_THREADS=false reads on the main thread, to compare the two in the same session.
+      ...(process.env.INGEST_WORKER_THREADS ? { INGEST_WORKER_THREADS: process.env.INGEST_WORKER_THREADS } : {}),
     });
     runtime = await prepareRuntime(config, new JsonLogger(config.logLevel));
     const app = await NestFactory.createApplicationContext(BenchModule.forRuntime(runtime), { logger: runtime.logger });

@@ -52,7 +52,7 @@ const QUERIES: Array<{ query?: string; filter?: Record<string, unknown>; sort?: 
   { query: 'leather wallet' },
   { query: '"tote bag"' },
   { query: 'sneakrs' },
-  { query: 'jacket', filter: { price: { min: 50, max: 200, currency: 'USD' } }, sort: 'PRICE_ASC' },
+  { query: 'jacket', filter: { price: { min: '50', max: '200', currency: 'USD' } }, sort: 'PRICE_ASC' },
   {},
   { filter: { category: 'Apparel & Accessories' } },
   { filter: { color: ['navy'], availability: ['IN_STOCK'] } },

@@ -601,7 +601,7 @@ function specs(): Spec[] {
     {
       name: 'text + price, price sort',
       kind: 'text',
-      input: { query: 'dress', filter: { price: { min: 50, max: 120, currency: 'USD' } }, sort: 'PRICE_ASC' },
+      input: { query: 'dress', filter: { price: { min: '50', max: '120', currency: 'USD' } }, sort: 'PRICE_ASC' },
       sql: () => ({
         text: `SELECT id FROM catalog_product p WHERE ${MATCH('websearch_to_tsquery', '$1', 'p.')} AND currency = 'USD'
                  AND effective_price_minor BETWEEN 5000 AND 12000
@@ -629,7 +629,7 @@ function specs(): Spec[] {
     {
       name: 'price range, price sort',
       kind: 'filter',
-      input: { filter: { price: { min: 20, max: 40, currency: 'USD' } }, sort: 'PRICE_DESC' },
+      input: { filter: { price: { min: '20', max: '40', currency: 'USD' } }, sort: 'PRICE_DESC' },
       sql: () => ({
         text: `SELECT id FROM catalog_product WHERE currency = 'USD' AND effective_price_minor BETWEEN 2000 AND 4000
                ORDER BY currency DESC, effective_price_minor DESC, id DESC LIMIT 21`,
@@ -1011,7 +1011,8 @@ async function main(): Promise<void> {
         Array.from({ length: concurrent }, async (_, i) => {
           const spec = facetSpecs[i % facetSpecs.length];
           const input = resolve(spec.input);
-          if (variant === 'distinct') input.filter = { ...input.filter, price: { min: 0, max: 1_000_000 + i } };
+          if (variant === 'distinct')
+            input.filter = { ...input.filter, price: { min: '0', max: String(1_000_000 + i) } };
           const t = performance.now();
           await service.searchProducts(input, spec.options).catch(() => failed++);
           times.push(performance.now() - t);

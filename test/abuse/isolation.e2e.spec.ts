@@ -11,9 +11,11 @@ import {
   isNonNullType,
   isObjectType,
   isScalarType,
+  isUnionType,
   type GraphQLArgument,
   type GraphQLField,
   type GraphQLInputType,
+  type GraphQLObjectType,
   type GraphQLOutputType,
   type GraphQLSchema,
   type IntrospectionQuery,
@@ -195,12 +197,19 @@ function candidates(
 /** Scalar fields of the returned type (those without required arguments), or nothing for a scalar. */
 function selection(type: GraphQLOutputType): string {
   const named = getNamedType(type);
+  const leavesOf = (object: GraphQLObjectType) =>
+    Object.values(object.getFields())
+      .filter((field) => !isObjectType(getNamedType(field.type)) && !isUnionType(getNamedType(field.type)))
+      .filter((field) => field.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined))
+      .map((field) => field.name);
+  // A union (Me): the leaves of each member, through an inline fragment.
+  if (isUnionType(named))
+    return `{ __typename ${named
+      .getTypes()
+      .map((member) => `... on ${member.name} { ${leavesOf(member).join(' ')} }`)
+      .join(' ')} }`;
   if (!isObjectType(named)) return '';
-  const leaves = Object.values(named.getFields())
-    .filter((field) => !isObjectType(getNamedType(field.type)))
-    .filter((field) => field.args.every((arg) => !isNonNullType(arg.type) || arg.defaultValue !== undefined))
-    .map((field) => field.name);
-  return `{ __typename ${leaves.join(' ')} }`;
+  return `{ __typename ${leavesOf(named).join(' ')} }`;
 }
 
 /** One call per combination of candidate values of the field's arguments. */

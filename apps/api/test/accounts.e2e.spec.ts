@@ -1,6 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
+import { createFeed, ingest, registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
+
+const ME_QUERY = `{ me { __typename
+  ... on BrandPrincipal { apiKeyId brand { id name email } }
+  ... on CreatorPrincipal { apiKeyId creator { id handle } } } }`;
 
 describe('accounts and API keys (e2e on a real database)', () => {
   let api: TestApi;
@@ -16,10 +20,43 @@ describe('accounts and API keys (e2e on a real database)', () => {
   it('registers a brand whose key authenticates `me`', async () => {
     const brand = await registerBrand(api, 'Acme Outdoor');
     expect(brand.apiKey).toMatch(/^bsk_[A-Za-z0-9]{12}_/);
-    const data = await api.gqlOk('{ me { kind apiKeyId brand { id name email } creator { id } } }', {}, brand.apiKey);
-    expect(data.me.kind).toBe('BRAND');
-    expect(data.me.brand).toMatchObject({ id: brand.id, name: 'Acme Outdoor' });
-    expect(data.me.creator).toBeNull();
+    const data = await api.gqlOk(ME_QUERY, {}, brand.apiKey);
+    // The union resolves to BrandPrincipal: only its fragment is filled, with the key this request used.
+    expect(data.me).toEqual({
+      __typename: 'BrandPrincipal',
+      apiKeyId: expect.any(String),
+      brand: { id: brand.id, name: 'Acme Outdoor', email: expect.stringContaining('@') },
+    });
+    const second = await api.gqlOk<{ createApiKey: { apiKey: string; key: { id: string } } }>(
+      'mutation { createApiKey(name: "second") { apiKey key { id } } }',
+      {},
+      brand.apiKey,
+    );
+    const viaSecond = await api.gqlOk(ME_QUERY, {}, second.createApiKey.apiKey);
+    expect(viaSecond.me.apiKeyId).toBe(second.createApiKey.key.id);
+    expect(viaSecond.me.apiKeyId).not.toBe(data.me.apiKeyId);
+  });
+
+  it('answers byte counts past 2^31 exactly, as BigInt decimal strings', async () => {
+    const brand = await registerBrand(api, 'Big Bytes');
+    const feedId = await createFeed(api, brand.apiKey, { name: 'Big' });
+    const run = await ingest(api, brand.apiKey, feedId, 'id,title\nA1,One\n');
+    // A 5 GB file read past 2^32 (no test writes one: the counters are set where the pipeline keeps them).
+    await api.runtime.dataSource.query('UPDATE ingestion_run SET bytes_read = $1, bytes_total = $2 WHERE id = $3', [
+      '5000000123',
+      '5000000789',
+      run.id,
+    ]);
+    const data = await api.gqlOk(
+      `query($id: ID!) { ingestionRun(id: $id) { bytesRead bytesTotal }
+        me { ... on BrandPrincipal { brand { storageUsage { quotaBytes remainingBytes usedBytes } } } } }`,
+      { id: run.id },
+      brand.apiKey,
+    );
+    expect(data.ingestionRun).toEqual({ bytesRead: '5000000123', bytesTotal: '5000000789' });
+    const usage = data.me.brand.storageUsage;
+    expect(usage.quotaBytes).toBe('10737418240'); // STORAGE_QUOTA_BYTES' default, 10 GiB
+    expect(BigInt(usage.remainingBytes)).toBe(10737418240n - BigInt(usage.usedBytes));
   });
 
   it('stores no plain key anywhere in the database', async () => {
@@ -56,19 +93,23 @@ describe('accounts and API keys (e2e on a real database)', () => {
       {},
       brand.apiKey,
     );
-    expect((await api.gql('{ me { kind } }', {}, second.createApiKey.apiKey)).data?.me.kind).toBe('BRAND');
+    expect((await api.gql('{ me { __typename } }', {}, second.createApiKey.apiKey)).data?.me.__typename).toBe(
+      'BrandPrincipal',
+    );
     const revoked = await api.gqlOk(
       'mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }',
       { id: second.createApiKey.key.id },
       brand.apiKey,
     );
     expect(revoked.revokeApiKey.revokedAt).toBeTruthy();
-    const after = await api.gql('{ me { kind } }', {}, second.createApiKey.apiKey);
+    const after = await api.gql('{ me { __typename } }', {}, second.createApiKey.apiKey);
     expect(after.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     // The original key still works: revoking one key touches no other.
-    expect((await api.gql('{ me { kind } }', {}, brand.apiKey)).data?.me.kind).toBe('BRAND');
-    expect((await api.gql('{ me { kind } }', {}, 'bsk_nope')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
-    expect((await api.gql('{ me { kind } }')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect((await api.gql('{ me { __typename } }', {}, brand.apiKey)).data?.me.__typename).toBe('BrandPrincipal');
+    expect((await api.gql('{ me { __typename } }', {}, 'bsk_nope')).errors?.[0].extensions?.code).toBe(
+      'UNAUTHENTICATED',
+    );
+    expect((await api.gql('{ me { __typename } }')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it("keeps one brand out of another's rows: a foreign id answers exactly as a missing one", async () => {
@@ -89,7 +130,7 @@ describe('accounts and API keys (e2e on a real database)', () => {
       missing.errors?.[0].message.replace(missingId, 'ID'),
     );
     // B's key was not revoked by A's attempt.
-    expect((await api.gql('{ me { kind } }', {}, b.apiKey)).data?.me.kind).toBe('BRAND');
+    expect((await api.gql('{ me { __typename } }', {}, b.apiKey)).data?.me.__typename).toBe('BrandPrincipal');
   });
 
   it('answers bad input and duplicates with specific codes', async () => {
@@ -114,8 +155,12 @@ describe('accounts and API keys (e2e on a real database)', () => {
       'mutation { registerCreator(input: { handle: "@lena_styles", email: "lena@example.test" }) { creator { id handle } apiKey } }',
     );
     expect(res.registerCreator.creator.handle).toBe('lena_styles');
-    const me = await api.gqlOk('{ me { kind creator { handle } brand { id } } }', {}, res.registerCreator.apiKey);
-    expect(me.me).toMatchObject({ kind: 'CREATOR', creator: { handle: 'lena_styles' }, brand: null });
+    const me = await api.gqlOk(ME_QUERY, {}, res.registerCreator.apiKey);
+    expect(me.me).toEqual({
+      __typename: 'CreatorPrincipal',
+      apiKeyId: expect.any(String),
+      creator: { id: res.registerCreator.creator.id, handle: 'lena_styles' },
+    });
   });
 
   it('serves /health and a landing page at /graphql, and echoes request ids', async () => {

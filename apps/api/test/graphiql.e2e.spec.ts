@@ -100,7 +100,7 @@ describe('the GraphQL IDE at /graphql (served by the app, nothing from a CDN)', 
           const input = document.getElementById('brandshelf-key');
           input.value = ${JSON.stringify(brand.apiKey)};
           input.dispatchEvent(new Event('input'));
-          document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue('query Me { me { kind brand { name } } }');
+          document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror.setValue('query Me { me { __typename ... on BrandPrincipal { brand { name } } } }');
         })()`);
         // GraphiQL takes the operation name from the editor a moment later; running before that sends the old one.
         await page.waitFor(`document.querySelector('.graphiql-tab-active, .graphiql-tab').innerText.trim() === 'Me'`);
@@ -108,7 +108,7 @@ describe('the GraphQL IDE at /graphql (served by the app, nothing from a CDN)', 
         const response = `document.querySelector('.graphiql-response .CodeMirror').CodeMirror.getValue()`;
         await page.waitFor(`${response}.includes('"me"')`);
         expect(JSON.parse((await page.evaluate(response)) as string)).toEqual({
-          data: { me: { kind: 'BRAND', brand: { name: 'Browser Brand' } } },
+          data: { me: { __typename: 'BrandPrincipal', brand: { name: 'Browser Brand' } } },
         });
 
         // Subscriptions go over graphql-ws on the same path, with the key as connectionParams.

@@ -14,7 +14,7 @@ import {
 import { createApi } from '../src/create-api.js';
 
 /** The queries issue 9 quotes from the README, as a creator and a brand send them. */
-const SEARCH = `{ products(query: "trail runner", filter: { price: { min: 20, max: 150, currency: "USD" }, availability: [IN_STOCK] },
+const SEARCH = `{ products(query: "trail runner", filter: { price: { min: "20", max: "150", currency: "USD" }, availability: [IN_STOCK] },
            sort: RELEVANCE, first: 20) {
     totalCount
     facets { brand { id name count } category { path count } availability { value count } color { value count }
@@ -232,16 +232,22 @@ describe('GraphQL limits set low', () => {
   });
 
   it('runs a query within the limits', async () => {
-    const res = await api.gql('{ me { kind } }', {}, key);
+    const res = await api.gql('{ me { __typename } }', {}, key);
     expect(res.errors).toBeUndefined();
   });
 
   it('refuses a query deeper than the limit before running it', async () => {
-    expectRefused(await api.gql('{ me { brand { id } } }', {}, key), /depth 3 exceeds the limit of 2/);
+    expectRefused(
+      await api.gql('{ me { ... on BrandPrincipal { brand { id } } } }', {}, key),
+      /depth 3 exceeds the limit of 2/,
+    );
   });
 
   it('counts fragments toward depth', async () => {
-    expectRefused(await api.gql('query { me { ...B } } fragment B on Me { brand { id } }', {}, key), /depth 3/);
+    expectRefused(
+      await api.gql('query { me { ...B } } fragment B on BrandPrincipal { brand { id } }', {}, key),
+      /depth 3/,
+    );
   });
 
   it('counts aliases spread through fragments', async () => {

@@ -223,7 +223,7 @@ describe('URL feeds with 127.0.0.1 allowlisted', () => {
     expect(events.length).toBeGreaterThanOrEqual(2);
     expect(events.some((e) => e.status === 'RUNNING')).toBe(true);
     expect(events.at(-1)).toMatchObject({ status: 'SUCCEEDED', itemsAccepted: 50 });
-    const bytes = events.map((e) => e.bytesRead);
+    const bytes = events.map((e) => Number(e.bytesRead));
     expect(bytes.filter((b, i) => i > 0 && b < bytes[i - 1] && events[i].phase === events[i - 1].phase)).toEqual([]);
   });
 
@@ -248,7 +248,7 @@ describe('URL feeds with 127.0.0.1 allowlisted', () => {
     const runId = started.fetchFeedNow.id;
     for (;;) {
       const r = await api.gqlOk(`query($id: ID!) { ingestionRun(id: $id) { status bytesRead } }`, { id: runId }, key);
-      if (r.ingestionRun.status === 'RUNNING' && r.ingestionRun.bytesRead > 0) break;
+      if (r.ingestionRun.status === 'RUNNING' && Number(r.ingestionRun.bytesRead) > 0) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     await api.gqlOk('mutation($id: ID!) { cancelRun(runId: $id) { id } }', { id: runId }, key);

@@ -60,7 +60,7 @@ describe('feed ingestion (e2e on a real database)', () => {
       diff: { created: 3, updated: 0, unchanged: 0, removed: 0 },
     });
     expect(first.versionId).toBeTruthy();
-    expect(first.bytesRead).toBe(Buffer.byteLength(body));
+    expect(first.bytesRead).toBe(String(Buffer.byteLength(body)));
     const revisions = await count('item_revision', feedId);
     expect(revisions).toBe(3);
 
@@ -138,7 +138,25 @@ describe('feed ingestion (e2e on a real database)', () => {
     const rows = [...page1.nodes, ...page2.nodes].map((i: { row: number }) => i.row);
     expect(rows).toEqual([...rows].sort((a, b) => a - b));
 
-    const res = await fetch(`${api.url}/runs/${run.id}/issues.csv`, { headers: { authorization: `Bearer ${key}` } });
+    // issuesCsvUrl is absolute, on PUBLIC_BASE_URL (the harness sets it to the server's own origin); a Host or
+    // X-Forwarded-* header a client sends does not steer it.
+    const asked = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${key}`,
+        'x-forwarded-host': 'attacker.example',
+        'x-forwarded-proto': 'https',
+      },
+      body: JSON.stringify({
+        query: 'query($id: ID!) { ingestionRun(id: $id) { issuesCsvUrl } }',
+        variables: { id: run.id },
+      }),
+    });
+    const csvUrl = ((await asked.json()) as { data: { ingestionRun: { issuesCsvUrl: string } } }).data.ingestionRun
+      .issuesCsvUrl;
+    expect(csvUrl).toBe(`${api.url}/runs/${run.id}/issues.csv`);
+    const res = await fetch(csvUrl, { headers: { authorization: `Bearer ${key}` } });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/csv');
     const text = await res.text();
@@ -270,7 +288,9 @@ describe('feed ingestion (e2e on a real database)', () => {
     expect(
       await codeOf('mutation($id: ID!) { updateFeed(id: $id, input: { name: "x" }) { id } }', { id: feedId }),
     ).toBe('NOT_FOUND');
-    expect(await codeOf('mutation($id: ID!) { deleteFeed(id: $id) { id } }', { id: feedId })).toBe('NOT_FOUND');
+    expect(
+      await codeOf('mutation($id: ID!) { deleteFeed(input: { feedId: $id }) { deletedFeedId } }', { id: feedId }),
+    ).toBe('NOT_FOUND');
     expect((await api.gqlOk('{ feeds { id } }', {}, other.apiKey)).feeds).toEqual([]);
     const csvRes = await fetch(`${api.url}/runs/${run.id}/issues.csv`, {
       headers: { authorization: `Bearer ${other.apiKey}` },

@@ -71,12 +71,12 @@ describe('one active run per feed (concurrent triggers)', () => {
     }
     expect(await jobsFor(runs[0].id)).toBe(1);
     // Only the accepted upload's source is kept.
-    const usage = await api.gqlOk<{ me: { brand: { storageUsage: { sourceBytes: number } } } }>(
-      '{ me { brand { storageUsage { sourceBytes } } } }',
+    const usage = await api.gqlOk<{ me: { brand: { storageUsage: { sourceBytes: string } } } }>(
+      '{ me { ... on BrandPrincipal { brand { storageUsage { sourceBytes } } } } }',
       {},
       key,
     );
-    expect(usage.me.brand.storageUsage.sourceBytes).toBe(Buffer.byteLength(CSV));
+    expect(usage.me.brand.storageUsage.sourceBytes).toBe(String(Buffer.byteLength(CSV)));
 
     // Cancelling the active run frees the feed for the next one.
     await api.gqlOk('mutation($id: ID!) { cancelRun(runId: $id) { id } }', { id: runs[0].id }, key);

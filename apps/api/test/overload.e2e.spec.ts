@@ -232,15 +232,21 @@ describe('per-client rate limits', () => {
     expect(otherIp.status).toBe(200);
     expect(otherIp.headers.get('ratelimit-remaining')).toBe('2');
     for (const expected of ['2', '1', '0']) {
-      const answer = await post(api, '{ me { kind } }', { ...from('198.51.100.1'), authorization: `Bearer ${keyA}` });
+      const answer = await post(api, '{ me { __typename } }', {
+        ...from('198.51.100.1'),
+        authorization: `Bearer ${keyA}`,
+      });
       expect(answer.status).toBe(200);
-      expect(answer.json.data).toEqual({ me: { kind: 'BRAND' } });
+      expect(answer.json.data).toEqual({ me: { __typename: 'BrandPrincipal' } });
       expect(answer.headers.get('ratelimit-remaining')).toBe(expected);
     }
-    const keyRefused = await post(api, '{ me { kind } }', { authorization: `Bearer ${keyA}` });
+    const keyRefused = await post(api, '{ me { __typename } }', { authorization: `Bearer ${keyA}` });
     expect(keyRefused.status).toBe(429);
     expect(keyRefused.json.errors[0].extensions.code).toBe('RATE_LIMITED');
-    const otherKey = await post(api, '{ me { kind } }', { ...from('198.51.100.1'), authorization: `Bearer ${keyB}` });
+    const otherKey = await post(api, '{ me { __typename } }', {
+      ...from('198.51.100.1'),
+      authorization: `Bearer ${keyB}`,
+    });
     expect(otherKey.status).toBe(200);
     expect(otherKey.headers.get('ratelimit-remaining')).toBe('2');
 

@@ -24,8 +24,8 @@ import { createApi } from '../src/create-api.js';
 
 const HEADER = 'id,title,description,link,image_link,availability,price,brand,mpn';
 const QUOTA = 400_000;
-const USAGE =
-  'query { me { brand { storageUsage { sourceBytes renditionBytes usedBytes quotaBytes remainingBytes } } } }';
+const USAGE = `query { me { ... on BrandPrincipal { brand {
+  storageUsage { sourceBytes renditionBytes usedBytes quotaBytes remainingBytes } } } } }`;
 
 const sha256 = (bytes: Buffer) => createHash('sha256').update(bytes).digest('hex');
 const imagePrefix = (sha: string) => `img/${sha.slice(0, 2)}/${sha.slice(2, 4)}/${sha}/`;
@@ -74,14 +74,21 @@ describe.each(['local', 's3'] as const)('storage cleanup and quota (%s storage)'
   let s3Dir: string | null = null;
   const jpegs: Record<string, Buffer> = {};
 
-  const usage = async (apiKey: string) =>
-    (await api.gqlOk(USAGE, {}, apiKey)).me.brand.storageUsage as {
-      sourceBytes: number;
-      renditionBytes: number;
-      usedBytes: number;
-      quotaBytes: number | null;
-      remainingBytes: number | null;
-    };
+  type Usage = {
+    sourceBytes: number;
+    renditionBytes: number;
+    usedBytes: number;
+    quotaBytes: number | null;
+    remainingBytes: number | null;
+  };
+  // Byte counts are BigInt scalars: decimal strings on the wire, numbers here for the arithmetic.
+  const usage = async (apiKey: string): Promise<Usage> => {
+    const wire = (await api.gqlOk(USAGE, {}, apiKey)).me.brand.storageUsage as Record<string, string | null>;
+    for (const value of Object.values(wire)) if (value !== null) expect(value).toMatch(/^\d+$/);
+    return Object.fromEntries(
+      Object.entries(wire).map(([k, v]) => [k, v === null ? null : Number(v)]),
+    ) as unknown as Usage;
+  };
   const sourceKeys = async (runIds: string[]) =>
     (await store.keys()).filter((k) => runIds.some((id) => k.endsWith(`/${id}/source`)));
   const hasImage = async (name: string) =>
@@ -188,7 +195,14 @@ describe.each(['local', 's3'] as const)('storage cleanup and quota (%s storage)'
     for (const name of ['/unique.jpg', '/shared.jpg', '/only.jpg']) expect(await hasImage(name)).toBe(true);
     const before = await usage(a.apiKey);
 
-    await api.gqlOk('mutation($id: ID!) { deleteFeed(id: $id) { id } }', { id: doomed }, a.apiKey);
+    const deleted = await api.gqlOk(
+      'mutation($id: ID!) { deleteFeed(input: { feedId: $id }) { deletedFeedId } }',
+      { id: doomed },
+      a.apiKey,
+    );
+    expect(deleted.deleteFeed).toEqual({ deletedFeedId: doomed });
+    const gone = await api.gql('query($id: ID!) { feed(id: $id) { id } }', { id: doomed }, a.apiKey);
+    expect(gone.errors?.[0].extensions?.code).toBe('NOT_FOUND');
 
     expect(await sourceKeys(runs.map((r) => r.id))).toEqual([]);
     expect(await sourceKeys([keptRun.id, otherRun.id])).toHaveLength(2);

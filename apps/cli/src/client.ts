@@ -4,7 +4,7 @@ import { Transform, type Readable } from 'node:stream';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import type { ProgressBar } from './progress-bar.js';
-import { CliError, RUN_REPORT_FIELDS, type RunReport } from './run-report.js';
+import { CliError, fromWire, RUN_REPORT_FIELDS, type RunReport, type WireRunReport } from './run-report.js';
 
 /** Client mode: a running Brandshelf server at `server`, spoken to with a brand's API key. */
 export class ServerClient {
@@ -101,7 +101,7 @@ export class ServerClient {
     let last: RunReport | null = null;
     try {
       await new Promise<void>((resolve, reject) => {
-        client.subscribe<{ ingestionRunProgress: RunReport }>(
+        client.subscribe<{ ingestionRunProgress: WireRunReport }>(
           {
             query: `subscription($id: ID!) { ingestionRunProgress(runId: $id) { ${RUN_REPORT_FIELDS} } }`,
             variables: { id: runId },
@@ -112,7 +112,7 @@ export class ServerClient {
                 reject(new CliError(`The server refused to report run ${runId}: ${message.errors[0].message}`));
                 return;
               }
-              last = message.data!.ingestionRunProgress;
+              last = fromWire(message.data!.ingestionRunProgress);
               onUpdate(last);
             },
             error: (error) => reject(this.subscriptionFailure(runId, error)),

@@ -30,6 +30,21 @@ export const RUN_REPORT_FIELDS = `id status phase validateOnly detectedFormat di
   publishBlockedReason diff { created updated unchanged removed } error { code message hint }
   issueSummary { code severity attribute count sampleRows }`;
 
+/** A RunReport as the API sends it: byte counts are BigInt scalars, decimal strings. */
+export type WireRunReport = Omit<RunReport, 'bytesRead' | 'bytesTotal'> & {
+  bytesRead: string | number;
+  bytesTotal: string | number | null;
+};
+
+/** Byte counts back to numbers (exact below 2^53, which no feed file reaches). */
+export function fromWire(run: WireRunReport): RunReport {
+  return {
+    ...run,
+    bytesRead: Number(run.bytesRead),
+    bytesTotal: run.bytesTotal === null ? null : Number(run.bytesTotal),
+  };
+}
+
 /** Exit codes scripts can rely on. */
 export const EXIT = { SUCCEEDED: 0, FAILED: 1, USAGE: 2 } as const;
 

@@ -131,7 +131,11 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
       "for the job kind's full expiry. An ingestion run silent that long is taken over by that retry.",
   },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'debug, info, warn or error. Logs are JSON lines on stdout.' },
-  { name: 'PUBLIC_BASE_URL', default: 'http://localhost:PORT', meaning: 'Base of URLs handed to clients (media).' },
+  {
+    name: 'PUBLIC_BASE_URL',
+    default: 'http://localhost:PORT',
+    meaning: 'Base of URLs handed to clients (media, IngestionRun.issuesCsvUrl).',
+  },
   { name: 'GRAPHQL_MAX_DEPTH', default: '10', meaning: 'Deepest selection a GraphQL operation may have.' },
   {
     name: 'GRAPHQL_MAX_COMPLEXITY',

@@ -2,7 +2,7 @@ export * from './search.module.js';
 export * from './search.service.js';
 export * from './search.types.js';
 export { decodeCursor, encodeCursor, type CursorData, type MatchMode } from './cursor.js';
-export { decimalToMinor, minorToDecimal, money, priceSteps, bucketBounds } from './money.js';
+export { decimalToMinor, minorToDecimal, money, parseDecimal, priceSteps, bucketBounds } from './money.js';
 export {
   planSearch,
   pageQuery,

@@ -1,4 +1,4 @@
-import { currencyExponent, formatPrice } from '@brandshelf/catalog-rules';
+import { CURRENCIES, currencyExponent, formatPrice } from '@brandshelf/catalog-rules';
 import { BadInputError } from '@brandshelf/core';
 import type { MoneyValue } from './search.types.js';
 
@@ -37,34 +37,70 @@ export function money(minor: string | number | bigint | null, currency: string |
   const amount = minorToDecimal(minor, currency);
   const exponent = currencyExponent(currency) ?? 2;
   const f = formatterFor(currency, exponent);
-  const amountMinor = Number(minor);
   const formatted = f
     ? f.format(amount as unknown as number) // Intl formats decimal strings exactly (ES2023)
-    : formatPrice(amountMinor, currency);
-  return { amount, amountMinor, currency, formatted };
+    : formatPrice(Number(minor), currency);
+  return { amount, currency, formatted };
+}
+
+/** The most digits after the point any currency has (CLF, UYW: 4): the limit for a bound without a currency. */
+export const MAX_EXPONENT = Math.max(...Object.values(CURRENCIES).map((c) => c.exponent));
+
+/**
+ * A plain non-negative decimal: no sign, exponent or leading zeros. At most 14 digits before the point, so the
+ * amount in minor units (up to MAX_EXPONENT more digits) stays inside PostgreSQL's bigint.
+ */
+const DECIMAL = /^(0|[1-9]\d{0,13})(?:\.(\d+))?$/;
+
+/**
+ * Reads a non-negative decimal amount in major units ("19.99", "1500", "1.250") exactly, as a string, never
+ * through a float: BAD_USER_INPUT when it is not such a number or has more decimals than `currency` has minor
+ * digits (or than any currency has, without one). Returns it unchanged for decimalToMinor.
+ */
+export function parseDecimal(text: string, currency: string | null, field: string): string {
+  const match = typeof text === 'string' ? DECIMAL.exec(text.trim()) : null;
+  if (!match) {
+    throw new BadInputError(
+      `${field} must be a non-negative decimal amount in major units such as "19.99" (at most 14 digits before the point), got ${JSON.stringify(text)}.`,
+      field,
+    );
+  }
+  const decimals = match[2]?.length ?? 0;
+  const exponent = currency ? (currencyExponent(currency) ?? 2) : MAX_EXPONENT;
+  if (decimals > exponent) {
+    throw new BadInputError(
+      currency
+        ? `${field}: ${currency} has ${exponent} decimal${exponent === 1 ? '' : 's'}, "${text}" has ${decimals}.`
+        : `${field}: "${text}" has ${decimals} decimals; no currency has more than ${MAX_EXPONENT}.`,
+      field,
+    );
+  }
+  return text.trim();
 }
 
 /**
- * A decimal amount in major units to minor units of the currency, rounded towards the inside of the range:
- * up for a minimum, down for a maximum (12.345 USD as a max admits 12.34).
+ * A decimal amount in major units (a string parseDecimal accepted) to minor units of the currency, exactly.
+ * Digits past the currency's exponent (a bound given without a currency, applied to each) round towards the
+ * inside of the range: up for a minimum, down for a maximum ("12.345" as a USD max admits 12.34).
  */
-export function decimalToMinor(amount: number, currency: string, round: 'up' | 'down'): bigint {
-  if (!Number.isFinite(amount)) throw new BadInputError('A price bound must be a finite number.', 'filter.price');
+export function decimalToMinor(amount: string, currency: string, round: 'up' | 'down'): bigint {
+  const match = DECIMAL.exec(amount.trim());
+  if (!match) throw new BadInputError(`Not a decimal amount: ${JSON.stringify(amount)}.`, 'filter.price');
   const exponent = currencyExponent(currency) ?? 2;
-  // toFixed(exponent + 3) keeps what a float can say about the amount without binary noise (19.99 → "19.99000").
-  const text = Math.abs(amount).toFixed(Math.min(exponent + 3, 20));
-  const [whole, fraction = ''] = text.split('.');
-  const kept = fraction.slice(0, exponent).padEnd(exponent, '0');
-  const rest = fraction.slice(exponent);
-  let minor = BigInt(whole + kept);
-  const hasRest = /[1-9]/.test(rest);
-  const negative = amount < 0;
-  if (hasRest) {
-    // Towards +∞ for 'up', towards −∞ for 'down', whatever the sign.
-    if (round === 'up' && !negative) minor += 1n;
-    if (round === 'down' && negative) minor += 1n;
-  }
-  return negative ? -minor : minor;
+  const [, whole, fraction = ''] = match;
+  let minor = BigInt(whole + fraction.slice(0, exponent).padEnd(exponent, '0'));
+  if (round === 'up' && /[1-9]/.test(fraction.slice(exponent))) minor += 1n;
+  return minor;
+}
+
+/** Compares two decimal strings parseDecimal accepted, exactly: negative, 0 or positive like a - b. */
+export function compareDecimals(a: string, b: string): number {
+  const scaled = (x: string) => {
+    const [whole, fraction = ''] = x.trim().split('.');
+    return BigInt(whole + fraction.padEnd(MAX_EXPONENT, '0'));
+  };
+  const d = scaled(a) - scaled(b);
+  return d < 0n ? -1 : d > 0n ? 1 : 0;
 }
 
 export function isCurrencyCode(code: string): boolean {

@@ -1,6 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { bucketBounds, decimalToMinor, minorToDecimal, money } from './money.js';
+import { BadInputError } from '@brandshelf/core';
+import { bucketBounds, compareDecimals, decimalToMinor, minorToDecimal, money, parseDecimal } from './money.js';
 import {
   baseConditions,
   Params,
@@ -13,19 +14,64 @@ import {
 import { uuidBound } from './search.service.js';
 
 describe('money', () => {
-  it('converts decimal bounds to minor units without float noise, rounding inwards', () => {
-    expect(decimalToMinor(19.99, 'USD', 'up')).toBe(1999n);
-    expect(decimalToMinor(0.1 + 0.2, 'USD', 'down')).toBe(30n);
-    expect(decimalToMinor(12.345, 'USD', 'up')).toBe(1235n);
-    expect(decimalToMinor(12.345, 'USD', 'down')).toBe(1234n);
-    expect(decimalToMinor(1500, 'JPY', 'up')).toBe(1500n);
-    expect(decimalToMinor(1.5, 'BHD', 'up')).toBe(1500n);
+  it('converts decimal strings to minor units exactly, rounding inwards past the exponent', () => {
+    expect(decimalToMinor('19.99', 'USD', 'up')).toBe(1999n);
+    expect(decimalToMinor('0.3', 'USD', 'down')).toBe(30n);
+    expect(decimalToMinor('12.345', 'USD', 'up')).toBe(1235n);
+    expect(decimalToMinor('12.345', 'USD', 'down')).toBe(1234n);
+    expect(decimalToMinor('1500', 'JPY', 'up')).toBe(1500n);
+    expect(decimalToMinor('1.5', 'BHD', 'up')).toBe(1500n);
+    expect(decimalToMinor('1.234', 'KWD', 'down')).toBe(1234n);
+    // Past 2^53 in minor units a float would have lost the last digit.
+    expect(decimalToMinor('90071992547409.93', 'USD', 'down')).toBe(9007199254740993n);
+  });
+
+  it('reads decimal strings and refuses malformed ones and too many decimals for the currency', () => {
+    expect(parseDecimal('19.99', 'USD', 'f')).toBe('19.99');
+    expect(parseDecimal('1500', 'JPY', 'f')).toBe('1500');
+    expect(parseDecimal('1.250', 'KWD', 'f')).toBe('1.250');
+    expect(parseDecimal('0.0001', null, 'f')).toBe('0.0001');
+    expect(parseDecimal('99999999999999.9999', 'CLF', 'f')).toBe('99999999999999.9999');
+    for (const [text, currency] of [
+      ['19.999', 'USD'],
+      ['1500.5', 'JPY'],
+      ['1.2345', 'BHD'],
+      ['0.00001', null],
+      ['abc', 'USD'],
+      ['-1', 'USD'],
+      ['1e3', 'USD'],
+      ['01.5', 'USD'],
+      ['1.', 'USD'],
+      ['.5', 'USD'],
+      ['', 'USD'],
+      ['Infinity', null],
+      ['100000000000000', 'USD'], // 15 digits before the point: past what bigint minor units hold
+    ] as const) {
+      expect(() => parseDecimal(text, currency, 'filter.price.min')).toThrow(BadInputError);
+    }
+    expect(compareDecimals('10', '9.99')).toBe(1);
+    expect(compareDecimals('1.5', '1.50')).toBe(0);
+    expect(compareDecimals('0.0001', '0.001')).toBe(-1);
+  });
+
+  it('round-trips money exactly: minor units to the output decimal and the decimal back as input', () => {
+    for (const [minor, currency, amount] of [
+      ['1999', 'USD', '19.99'],
+      ['1500', 'JPY', '1500'],
+      ['1250', 'KWD', '1.250'],
+      ['5', 'BHD', '0.005'],
+      ['9007199254740993', 'EUR', '90071992547409.93'],
+    ] as const) {
+      const out = money(minor, currency)!;
+      expect(out.amount).toBe(amount);
+      expect(decimalToMinor(parseDecimal(out.amount, currency, 'f'), currency, 'down')).toBe(BigInt(minor));
+    }
   });
 
   it('prints amounts exactly and formats them', () => {
     expect(minorToDecimal('123456789012345678', 'USD')).toBe('1234567890123456.78');
     expect(minorToDecimal(5, 'USD')).toBe('0.05');
-    expect(money('1999', 'EUR')).toEqual({ amount: '19.99', amountMinor: 1999, currency: 'EUR', formatted: '€19.99' });
+    expect(money('1999', 'EUR')).toEqual({ amount: '19.99', currency: 'EUR', formatted: '€19.99' });
     expect(money(null, 'EUR')).toBeNull();
   });
 

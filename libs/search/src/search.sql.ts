@@ -1,7 +1,14 @@
 import { AVAILABILITIES, CONDITIONS, CURRENCIES, GENDERS, lookupCategory } from '@brandshelf/catalog-rules';
 import { BadInputError } from '@brandshelf/core';
 import { decodeCursor, fingerprint, type CursorData, type MatchMode } from './cursor.js';
-import { decimalToMinor, isCurrencyCode, PRICE_STEPS, scaledCurrencies } from './money.js';
+import {
+  compareDecimals,
+  decimalToMinor,
+  isCurrencyCode,
+  parseDecimal,
+  PRICE_STEPS,
+  scaledCurrencies,
+} from './money.js';
 import type { ProductSearchInput, ProductSortKey } from './search.types.js';
 
 /**
@@ -46,7 +53,8 @@ export interface Lexicon {
 export interface PlanFilter {
   brandIds: string[] | null;
   category: { path: string } | { id: number } | null;
-  price: { currency: string | null; min: number | null; max: number | null } | null;
+  /** min and max: decimal strings parseDecimal accepted. */
+  price: { currency: string | null; min: string | null; max: string | null } | null;
   availability: string[] | null;
   condition: string[] | null;
   color: string[] | null;
@@ -142,17 +150,13 @@ export function planSearch(input: ProductSearchInput): SearchPlan {
         'filter.price.currency',
       );
     }
-    const min = f.price.min ?? null;
-    const max = f.price.max ?? null;
-    for (const [name, v] of [
-      ['min', min],
-      ['max', max],
-    ] as const) {
-      if (v !== null && (!Number.isFinite(v) || v < 0)) {
-        throw new BadInputError(`filter.price.${name} must be a non-negative amount.`, `filter.price.${name}`);
-      }
-    }
-    if (min !== null && max !== null && min > max) {
+    const bound = (name: 'min' | 'max') => {
+      const v = f.price?.[name];
+      return v == null ? null : parseDecimal(v, currency, `filter.price.${name}`);
+    };
+    const min = bound('min');
+    const max = bound('max');
+    if (min !== null && max !== null && compareDecimals(min, max) > 0) {
       throw new BadInputError('filter.price.min is above filter.price.max.', 'filter.price');
     }
     price = { currency, min, max };
@@ -246,7 +250,7 @@ export function filterConditions(filter: PlanFilter, params: Params, opaqueCateg
     } else {
       // Major units in every currency: the bound in minor units depends on each row's currency exponent.
       exponentSql ??= exponentCase();
-      const bound = (amount: number, round: 'up' | 'down') => {
+      const bound = (amount: string, round: 'up' | 'down') => {
         const arms = EXPONENTS().map((e) => {
           const sample = Object.values(CURRENCIES).find((c) => c.exponent === e)!.code;
           return `WHEN ${e} THEN ${params.add(decimalToMinor(amount, sample, round).toString(), 'bigint')}`;

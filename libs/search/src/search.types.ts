@@ -7,8 +7,11 @@ export interface ProductFilter {
   brandIds?: string[] | null;
   /** A Google taxonomy id ("1604") or a path prefix ("Apparel & Accessories > Clothing"); descendants included. */
   category?: string | null;
-  /** Decimal amounts in major units (19.99), inclusive; without a currency they apply to every currency. */
-  price?: { min?: number | null; max?: number | null; currency?: string | null } | null;
+  /**
+   * Decimal strings in major units ("19.99"), inclusive, with no more decimals than the currency has; without a
+   * currency they apply to every currency (at most 4 decimals, each currency's bound rounded towards the inside).
+   */
+  price?: { min?: string | null; max?: string | null; currency?: string | null } | null;
   availability?: Availability[] | null;
   condition?: Condition[] | null;
   /** Case-insensitive exact values. */
@@ -59,7 +62,6 @@ export interface ProductImageData {
 export interface MoneyValue {
   /** Decimal string in major units ("19.99"). */
   amount: string;
-  amountMinor: number;
   currency: string;
   /** "$19.99", or "19.99 XYZ" for a currency the runtime cannot format. */
   formatted: string;

@@ -19,8 +19,9 @@ export interface RunView {
   itemsRejected: number;
   warnings: number;
   errors: number;
-  bytesRead: number;
-  bytesTotal: number | null;
+  /** BigInt scalars: decimal strings. */
+  bytesRead: string;
+  bytesTotal: string | null;
   detectedFormat: string | null;
   dialect: string | null;
   encoding: string | null;

@@ -1,11 +1,12 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AccountsService } from '@brandshelf/accounts';
-import type { RequestContext } from '@brandshelf/core';
+import { AppError, type RequestContext } from '@brandshelf/core';
 import { Auth } from '../graphql/auth.guard.js';
 import { Ctx } from '../graphql/request-context.decorator.js';
 import {
-  AccountKind,
+  BrandPrincipal,
+  CreatorPrincipal,
   ApiKey,
   CreateApiKeyPayload,
   Me,
@@ -66,24 +67,22 @@ export class AccountsResolver {
   }
 
   @Auth()
-  @Query(() => Me, { description: 'Who the API key of this request belongs to.' })
-  async me(@Ctx() ctx: RequestContext): Promise<Me> {
+  @Query(() => Me, {
+    description: 'Who the API key of this request belongs to: a BrandPrincipal or a CreatorPrincipal.',
+  })
+  async me(@Ctx() ctx: RequestContext): Promise<BrandPrincipal | CreatorPrincipal> {
     const p = ctx.principal;
+    // The key authenticated a moment ago, so its account exists unless it was removed in between.
+    const gone = () => new AppError('UNAUTHENTICATED', 'The account of this API key no longer exists.');
     if (p.kind === 'brand') {
-      return {
-        kind: AccountKind.BRAND,
-        brand: await this.accounts.findBrand(p.brandId),
-        creator: null,
-        apiKeyId: p.apiKeyId,
-      };
+      const brand = await this.accounts.findBrand(p.brandId);
+      if (!brand) throw gone();
+      return { apiKeyId: p.apiKeyId, brand };
     }
     if (p.kind === 'creator') {
-      return {
-        kind: AccountKind.CREATOR,
-        brand: null,
-        creator: await this.accounts.findCreator(p.creatorId),
-        apiKeyId: p.apiKeyId,
-      };
+      const creator = await this.accounts.findCreator(p.creatorId);
+      if (!creator) throw gone();
+      return { apiKeyId: p.apiKeyId, creator };
     }
     throw new Error('unreachable: @Auth() admits only authenticated callers');
   }

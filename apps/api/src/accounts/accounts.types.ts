@@ -1,4 +1,4 @@
-import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { createUnionType, Field, ID, InputType, ObjectType } from '@nestjs/graphql';
 
 @ObjectType({ description: 'A company that publishes its catalog.' })
 export class Brand {
@@ -75,25 +75,27 @@ export class CreateApiKeyPayload {
   @Field({ description: 'The secret key. Shown once; only a hash is stored.' }) apiKey: string;
 }
 
-export enum AccountKind {
-  BRAND = 'BRAND',
-  CREATOR = 'CREATOR',
-}
-registerEnumType(AccountKind, {
-  name: 'AccountKind',
-  description: 'Who an API key belongs to.',
-  valuesMap: {
-    BRAND: { description: 'A brand: manages its feeds, runs, publishing and Shopify stores.' },
-    CREATOR: { description: 'A creator: reads the public catalog with a key of their own.' },
-  },
-});
-
-@ObjectType({ description: 'The account behind the API key of this request.' })
-export class Me {
-  @Field(() => AccountKind, { description: "Whether the key is a brand's or a creator's." }) kind: AccountKind;
-  @Field(() => BrandAccount, { nullable: true, description: 'The brand, when kind is BRAND; otherwise null.' })
-  brand: BrandAccount | null;
-  @Field(() => Creator, { nullable: true, description: 'The creator, when kind is CREATOR; otherwise null.' })
-  creator: Creator | null;
+@ObjectType({ description: 'A brand API key: what me answers for one.' })
+export class BrandPrincipal {
   @Field(() => ID, { description: 'The key this request used.' }) apiKeyId: string;
+  @Field(() => BrandAccount, { description: 'The brand the key belongs to.' }) brand: BrandAccount;
 }
+
+@ObjectType({ description: 'A creator API key: what me answers for one.' })
+export class CreatorPrincipal {
+  @Field(() => ID, { description: 'The key this request used.' }) apiKeyId: string;
+  @Field(() => Creator, { description: 'The creator the key belongs to.' }) creator: Creator;
+}
+
+/**
+ * The account behind the API key of a request: a brand or a creator, told apart by __typename
+ * (`... on BrandPrincipal { brand { name } }`).
+ */
+export const Me = createUnionType({
+  name: 'Me',
+  description:
+    'The account behind the API key of this request: BrandPrincipal for a brand key, CreatorPrincipal for a ' +
+    "creator's; select with `... on BrandPrincipal { brand { name } }` and tell them apart by __typename.",
+  types: () => [BrandPrincipal, CreatorPrincipal] as const,
+  resolveType: (value: BrandPrincipal | CreatorPrincipal) => ('brand' in value ? BrandPrincipal : CreatorPrincipal),
+});

@@ -1,24 +1,28 @@
 import { Inject } from '@nestjs/common';
-import { Field, Float, ObjectType, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { Field, ObjectType, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { BrandStorageService } from '@brandshelf/ingestion';
 import { STATEMENT } from '../graphql/query-limits.js';
+import { GraphQLBigInt } from '../graphql/scalars.js';
 import { BrandAccount } from './accounts.types.js';
 
 @ObjectType({
   description:
-    'What a brand keeps in storage, in bytes (Float: counts can pass 2^31). Uploads that would take usedBytes ' +
+    'What a brand keeps in storage, in bytes (BigInt: decimal strings, counts can pass 2^31). Uploads that would take usedBytes ' +
     'past quotaBytes are refused with QUOTA_EXCEEDED.',
 })
 export class StorageUsage {
-  @Field(() => Float, { description: 'Feed files that runs still keep (see README: Storage, retention).' })
+  @Field(() => GraphQLBigInt, { description: 'Feed files that runs still keep (see README: Storage, retention).' })
   sourceBytes: number;
-  @Field(() => Float, { description: "Renditions of the brand's images, each distinct image counted once." })
+  @Field(() => GraphQLBigInt, { description: "Renditions of the brand's images, each distinct image counted once." })
   renditionBytes: number;
-  @Field(() => Float, { description: 'sourceBytes + renditionBytes.' })
+  @Field(() => GraphQLBigInt, { description: 'sourceBytes + renditionBytes.' })
   usedBytes: number;
-  @Field(() => Float, { nullable: true, description: 'STORAGE_QUOTA_BYTES; null when there is no quota.' })
+  @Field(() => GraphQLBigInt, { nullable: true, description: 'STORAGE_QUOTA_BYTES; null when there is no quota.' })
   quotaBytes: number | null;
-  @Field(() => Float, { nullable: true, description: 'What is left of the quota; null when there is no quota.' })
+  @Field(() => GraphQLBigInt, {
+    nullable: true,
+    description: 'What is left of the quota; null when there is no quota.',
+  })
   remainingBytes: number | null;
 }
 

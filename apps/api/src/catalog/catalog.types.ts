@@ -1,4 +1,4 @@
-import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import {
   AGE_GROUPS,
   AVAILABILITIES,
@@ -123,10 +123,17 @@ registerEnumType(SearchMatchMode, {
   },
 });
 
-@ObjectType({ description: 'An amount of money.' })
+@ObjectType({
+  description:
+    'An amount of money: the one shape of money in the API. Inputs take the same decimal string with a currency.',
+})
 export class Money {
-  @Field({ description: 'Decimal amount in major units, e.g. "19.99".' }) amount: string;
-  @Field(() => Float, { description: 'Integer amount in minor units (cents), e.g. 1999.' }) amountMinor: number;
+  @Field({
+    description:
+      'Decimal string in major units, exact, with as many decimals as the currency has minor digits: ' +
+      '"19.99" USD, "1500" JPY, "1.250" KWD.',
+  })
+  amount: string;
   @Field({ description: 'ISO 4217 code.' }) currency: string;
   @Field({ description: 'For display, e.g. "$19.99".' }) formatted: string;
 }
@@ -338,11 +345,20 @@ export class ProductConnection {
 
 @InputType('PriceFilter', { description: 'A price range, on the effective price (the sale price when on sale).' })
 export class PriceFilterInput {
-  @Field(() => Float, { nullable: true, description: 'Inclusive, in major units (19.99).' }) min?: number | null;
-  @Field(() => Float, { nullable: true, description: 'Inclusive, in major units.' }) max?: number | null;
   @Field(() => String, {
     nullable: true,
-    description: 'ISO 4217 code; without it min and max apply to every currency in its own units.',
+    description:
+      'Inclusive, a decimal string in major units ("19.99") with at most as many decimals as the currency has; ' +
+      'BAD_USER_INPUT otherwise.',
+  })
+  min?: string | null;
+  @Field(() => String, { nullable: true, description: 'Inclusive, a decimal string in major units, as min.' })
+  max?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'ISO 4217 code; without it min and max (at most 4 decimals) apply to every currency in its own units, ' +
+      'each rounded towards the inside of the range for currencies with fewer decimals.',
   })
   currency?: string | null;
 }

@@ -48,7 +48,8 @@ const DEFAULT_QUERY = `# Brandshelf GraphQL API
 #    it and sends "Authorization: Bearer <key>" with
 #    every request and subscription (a header set in
 #    the Headers tab below takes precedence).
-# 3. Then ask who you are: { me { kind brand { name } } }
+# 3. Then ask who you are:
+#    { me { ... on BrandPrincipal { brand { name } } } }
 
 mutation RegisterBrand {
   registerBrand(input: { name: "Acme Outdoor", email: "ops@acme.example" }) {

@@ -5,7 +5,15 @@ import { FeedsService, RunsService, type FeedEntity, type IngestionRunEntity } f
 import { Auth } from '../graphql/auth.guard.js';
 import { DEFAULT_LIST, STATEMENT, cost } from '../graphql/query-limits.js';
 import { Ctx } from '../graphql/request-context.decorator.js';
-import { ColumnMapping, CreateFeedInput, Feed, IngestionRun, UpdateFeedInput } from './ingestion.types.js';
+import {
+  ColumnMapping,
+  CreateFeedInput,
+  DeleteFeedInput,
+  DeleteFeedPayload,
+  Feed,
+  IngestionRun,
+  UpdateFeedInput,
+} from './ingestion.types.js';
 
 @Auth('brand')
 @Resolver(() => Feed)
@@ -48,13 +56,14 @@ export class FeedsResolver {
     return this.feedsService.update(ctx, id, stripNulls(input));
   }
 
-  @Mutation(() => Feed, { description: 'Deletes the feed with its runs, versions and diagnostics.' })
-  deleteFeed(
+  @Mutation(() => DeleteFeedPayload, { description: 'Deletes the feed with its runs, versions and diagnostics.' })
+  async deleteFeed(
     @Ctx() ctx: BrandContext,
-    @Args('id', { type: () => ID, description: 'Feed.id of the feed to delete; its live products go with it.' })
-    id: string,
-  ): Promise<FeedEntity> {
-    return this.feedsService.delete(ctx, id);
+    @Args('input', { description: "The feed to delete; NOT_FOUND unless it is one of the brand's." })
+    input: DeleteFeedInput,
+  ): Promise<DeleteFeedPayload> {
+    const deleted = await this.feedsService.delete(ctx, input.feedId);
+    return { deletedFeedId: deleted.id };
   }
 
   @Mutation(() => IngestionRun, {

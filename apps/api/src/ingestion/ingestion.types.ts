@@ -15,6 +15,7 @@ import {
 } from '@brandshelf/ingestion';
 import { enumOf } from '../graphql/enum-of.js';
 import { cost } from '../graphql/query-limits.js';
+import { GraphQLBigInt } from '../graphql/scalars.js';
 import { IssueCode, RunErrorCode } from './codes.types.js';
 
 export enum FeedSource {
@@ -517,11 +518,14 @@ export class IngestionRun {
     description: 'How many times a worker has started the run (a retry starts over); 0 until one first takes it.',
   })
   attempt: number;
-  @Field(() => Float, { description: 'Bytes of the stored file read so far, as stored (compressed if gzipped).' })
+  @Field(() => GraphQLBigInt, {
+    description: 'Bytes of the stored file read so far, as stored (compressed if gzipped); a decimal string.',
+  })
   bytesRead: number;
-  @Field(() => Float, {
+  @Field(() => GraphQLBigInt, {
     nullable: true,
-    description: 'Size of the stored file in bytes; null until known (a URL feed once fetched; Shopify syncs never).',
+    description:
+      'Size of the stored file in bytes, a decimal string; null until known (a URL feed once fetched; Shopify syncs never).',
   })
   bytesTotal: number | null;
   @Field(() => Int, {
@@ -584,4 +588,15 @@ export class IngestionRun {
     description: 'When it ended (SUCCEEDED, FAILED or CANCELLED); null until then.',
   })
   finishedAt: Date | null;
+}
+
+@InputType({ description: 'Which feed deleteFeed deletes.' })
+export class DeleteFeedInput {
+  @Field(() => ID, { description: 'Feed.id of the feed to delete; its live products go with it.' }) feedId: string;
+}
+
+@ObjectType({ description: 'What deleteFeed did.' })
+export class DeleteFeedPayload {
+  @Field(() => ID, { description: 'Feed.id of the feed just deleted (no longer found by feed or feeds).' })
+  deletedFeedId: string;
 }

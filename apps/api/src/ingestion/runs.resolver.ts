@@ -24,7 +24,7 @@ export class RunsResolver {
   constructor(
     @Inject(RunsService) private readonly runs: RunsService,
     @Inject(FeedsService) private readonly feeds: FeedsService,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.imagesEnabled = config.images.enabled;
   }
@@ -124,9 +124,15 @@ export class RunsResolver {
     return (run.finishedAt ?? new Date()).getTime() - run.startedAt.getTime();
   }
 
-  @ResolveField(() => String, { description: 'Every stored issue as CSV (needs the same API key).' })
-  issuesCsvPath(@Parent() run: IngestionRunEntity): string {
-    return `/runs/${run.id}/issues.csv`;
+  // From PUBLIC_BASE_URL, as media URLs are, never from request headers: behind a proxy (TRUST_PROXY) the Host
+  // and X-Forwarded-* a client sends cannot steer a URL the API hands out, and subscriptions have no request.
+  @ResolveField(() => String, {
+    description:
+      'Absolute URL (PUBLIC_BASE_URL + /runs/<id>/issues.csv) of every stored issue as CSV; GET it with the same ' +
+      'API key.',
+  })
+  issuesCsvUrl(@Parent() run: IngestionRunEntity): string {
+    return `${this.config.publicBaseUrl}/runs/${encodeURIComponent(run.id)}/issues.csv`;
   }
 
   // A page and its count: two statements, plus what each row selects.
