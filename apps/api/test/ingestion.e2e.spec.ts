@@ -271,7 +271,10 @@ describe('feed ingestion (e2e on a real database)', () => {
       await codeOf('mutation($id: ID!) { updateFeed(id: $id, input: { name: "x" }) { id } }', { id: feedId }),
     ).toBe('NOT_FOUND');
     expect(await codeOf('mutation($id: ID!) { deleteFeed(id: $id) { id } }', { id: feedId })).toBe('NOT_FOUND');
-    expect((await api.gqlOk('{ feeds { id } }', {}, other.apiKey)).feeds).toEqual([]);
+    expect((await api.gqlOk('{ feeds { totalCount nodes { id } } }', {}, other.apiKey)).feeds).toEqual({
+      totalCount: 0,
+      nodes: [],
+    });
     const csvRes = await fetch(`${api.url}/runs/${run.id}/issues.csv`, {
       headers: { authorization: `Bearer ${other.apiKey}` },
     });
