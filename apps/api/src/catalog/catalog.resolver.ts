@@ -69,7 +69,7 @@ export class CatalogResolver {
     })
     after: string | null,
   ): Promise<ProductConnection> {
-    if (first !== null) checkPageSize(first, 'first', PAGE_SIZE);
+    if (first !== null && first !== undefined) checkPageSize(first, 'first', PAGE_SIZE);
     const fields = selectedFields(info);
     const result = await this.search.searchProducts(
       { query, filter, sort, first, after },
