@@ -196,9 +196,9 @@ describe('inputs a careful attacker sends (e2e)', () => {
         const misspeltWs = await subscriptionErrors(prod, null, MISSPELT, {});
         expect(misspeltWs[0].message).not.toContain('Did you mean');
         // The public API itself still answers.
-        expect((await prod.gqlOk<{ brands: { nodes: unknown[] } }>('{ brands { nodes { id } } }')).brands.nodes).toEqual(
-          [],
-        );
+        expect(
+          (await prod.gqlOk<{ brands: { nodes: unknown[] } }>('{ brands { nodes { id } } }')).brands.nodes,
+        ).toEqual([]);
       } finally {
         await prod.close();
       }

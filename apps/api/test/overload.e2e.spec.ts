@@ -216,7 +216,10 @@ describe('per-client rate limits', () => {
     expect(refused.json.errors[0].extensions.code).toBe('RATE_LIMITED');
 
     // A made-up key does not buy a fresh bucket: the caller is still counted by its address.
-    const madeUp = await post(api, '{ brands { nodes { id } } }', { ...from('198.51.100.1'), authorization: 'Bearer bsk_x_y' });
+    const madeUp = await post(api, '{ brands { nodes { id } } }', {
+      ...from('198.51.100.1'),
+      authorization: 'Bearer bsk_x_y',
+    });
     expect(madeUp.status).toBe(429);
     // REST endpoints are limited the same way, answered as { code, message }.
     const upload = await fetch(`${api.url}/feeds/00000000-0000-4000-8000-000000000000/uploads`, {
