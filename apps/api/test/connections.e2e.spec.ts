@@ -154,6 +154,65 @@ describe('connections: keyset pages, one page-size policy, brand-scoped', () => 
     expect(foreign.errors?.[0].extensions?.code).toBe('NOT_FOUND');
   }, 120_000);
 
+  it('pages a feed’s versions and publications (newest first) and a run’s issues (by row)', async () => {
+    const header = 'id,title,description,link,image_link,availability,price,brand,mpn';
+    const row = (id: string, title: string) =>
+      `${id},${title},Made to last.,https://shop.example/${id},https://img.example/${id}.jpg,in stock,10.00 USD,Acme,M-${id}`;
+    const feedId = await createFeed(api, a.apiKey, { name: 'Versioned' });
+    const versionNumbers: number[] = [];
+    const publicationIds: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const run = await ingest(
+        api,
+        a.apiKey,
+        feedId,
+        [header, row('V1', `Title ${i}`), row(`X${i}`, 'Extra')].join('\n'),
+      );
+      const published = await api.gqlOk<{ publishRun: { id: string } }>(
+        'mutation($id: ID!) { publishRun(runId: $id) { id } }',
+        { id: run.id },
+        a.apiKey,
+      );
+      publicationIds.unshift(published.publishRun.id);
+      versionNumbers.unshift(i + 1);
+    }
+    const connection = (field: string) => async (vars: Record<string, unknown>) =>
+      (
+        await api.gqlOk<{ feed: Record<string, Page> }>(
+          `query($id: ID!, ${ARGS}) { feed(id: $id) { ${field}(${PASS}) { ${PAGE} } } }`,
+          { id: feedId, ...vars },
+          a.apiKey,
+        )
+      ).feed[field];
+    expect(await walkForwards(connection('publications'), 2, 3)).toEqual(publicationIds);
+    expect(await walkBackwards(connection('publications'), 1, 3)).toEqual(publicationIds);
+    const versions = await walkForwards(connection('versions'), 1, 3);
+    expect(await walkBackwards(connection('versions'), 2, 3)).toEqual(versions);
+    const numbers = await api.gqlOk<{ feed: { versions: { nodes: { id: string; number: number }[] } } }>(
+      'query($id: ID!) { feed(id: $id) { versions { nodes { id number } } } }',
+      { id: feedId },
+      a.apiKey,
+    );
+    expect(numbers.feed.versions.nodes.map((v) => v.id)).toEqual(versions);
+    expect(numbers.feed.versions.nodes.map((v) => v.number)).toEqual(versionNumbers);
+
+    // Seven rows without a title or price: at least one issue each, paged by row.
+    const bad = [header, ...Array.from({ length: 7 }, (_, i) => `B${i},,,,,,,,`)].join('\n');
+    const run = await ingest(api, a.apiKey, feedId, bad, '?validateOnly=true');
+    const issues = async (vars: Record<string, unknown>) =>
+      (
+        await api.gqlOk<{ ingestionRun: { issues: Page } }>(
+          `query($id: ID!, $first: Int!, $after: String) { ingestionRun(id: $id) { issues(first: $first, after: $after) { ${PAGE} } } }`,
+          { id: run.id, first: vars.first, after: vars.after },
+          a.apiKey,
+        )
+      ).ingestionRun.issues;
+    const total = (await issues({ first: 1 })).totalCount;
+    expect(total).toBeGreaterThanOrEqual(7);
+    const all = (await issues({ first: 500 })).nodes.map((n) => n.id);
+    expect(await walkForwards(issues, 3, total)).toEqual(all);
+  }, 120_000);
+
   it('refuses a page size over the maximum with BAD_USER_INPUT naming it, and never clamps', async () => {
     const refusal = async (query: string, variables: Record<string, unknown> = {}) => {
       const res = await api.gql(query, variables, a.apiKey);
