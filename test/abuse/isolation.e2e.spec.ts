@@ -194,7 +194,10 @@ function candidates(
   return [sampleLeaf(type, name)];
 }
 
-/** Scalar fields of the returned type (those without required arguments), or nothing for a scalar. */
+/**
+ * Scalar fields of the returned type (those without required arguments), or nothing for a scalar. A connection
+ * selects its count, its page's cursors and the scalar fields of its nodes, so a list shows its rows.
+ */
 function selection(type: GraphQLOutputType): string {
   const named = getNamedType(type);
   const leavesOf = (object: GraphQLObjectType) =>
@@ -209,6 +212,11 @@ function selection(type: GraphQLOutputType): string {
       .map((member) => `... on ${member.name} { ${leavesOf(member).join(' ')} }`)
       .join(' ')} }`;
   if (!isObjectType(named)) return '';
+  const fields = named.getFields();
+  if (named.name.endsWith('Connection') && fields.nodes && fields.pageInfo) {
+    const page = '{ hasNextPage hasPreviousPage startCursor endCursor }';
+    return `{ __typename totalCount pageInfo ${page} nodes ${selection(fields.nodes.type)} }`;
+  }
   return `{ __typename ${leavesOf(named).join(' ')} }`;
 }
 
@@ -349,9 +357,13 @@ describe('tenant isolation swept from introspection', () => {
       key,
     );
     const spare = await api.gqlOk('mutation { createApiKey(name: "spare") { key { id } } }', {}, key);
-    const { apiKeys } = await api.gqlOk<{ apiKeys: { id: string }[] }>('{ apiKeys { id } }', {}, key);
+    const { apiKeys } = await api.gqlOk<{ apiKeys: { nodes: { id: string }[] } }>(
+      '{ apiKeys(first: 100) { nodes { id } } }',
+      {},
+      key,
+    );
     const { feed } = await api.gqlOk(
-      'query($id: ID!) { feed(id: $id) { versions { id } publications { id } } }',
+      'query($id: ID!) { feed(id: $id) { versions(first: 100) { nodes { id } } publications(first: 100) { nodes { id } } } }',
       { id: seed.feedId },
       key,
     );
@@ -365,10 +377,10 @@ describe('tenant isolation swept from introspection', () => {
       Brand: [seed.brand.id],
       Feed: [seed.feedId, urlFeed, store.feedId],
       IngestionRun: [seed.run.id],
-      CatalogVersion: feed.versions.map((v: { id: string }) => v.id),
-      Publication: feed.publications.map((p: { id: string }) => p.id),
+      CatalogVersion: feed.versions.nodes.map((v: { id: string }) => v.id),
+      Publication: feed.publications.nodes.map((p: { id: string }) => p.id),
       ShopifyStore: [store.id],
-      ApiKey: apiKeys.map((k) => k.id).filter((id) => id !== spare.createApiKey.key.id),
+      ApiKey: apiKeys.nodes.map((k) => k.id).filter((id) => id !== spare.createApiKey.key.id),
       SpareApiKey: [spare.createApiKey.key.id],
       RunIssue: ingestionRun.issues.nodes.map((n: { id: string }) => n.id),
       Product: Object.values(seed.products),
@@ -500,9 +512,13 @@ describe('tenant isolation swept from introspection', () => {
     await settleRuns(api);
     expect(await snapshot(api, a.seed.brand.id)).toEqual(before);
     // A's key still works and A still sees all it had.
-    const mine = await api.gqlOk('{ feeds { id } apiKeys { id revokedAt } }', {}, a.key);
-    expect(mine.feeds.map((f: { id: string }) => f.id).sort()).toEqual([...a.ids.Feed].sort());
-    expect(mine.apiKeys.every((k: { revokedAt: string | null }) => k.revokedAt === null)).toBe(true);
+    const mine = await api.gqlOk(
+      '{ feeds(first: 100) { nodes { id } } apiKeys(first: 100) { nodes { id revokedAt } } }',
+      {},
+      a.key,
+    );
+    expect(mine.feeds.nodes.map((f: { id: string }) => f.id).sort()).toEqual([...a.ids.Feed].sort());
+    expect(mine.apiKeys.nodes.every((k: { revokedAt: string | null }) => k.revokedAt === null)).toBe(true);
   }, 180_000);
 
   it("shows brand B none of A's data in its own lists", async () => {

@@ -115,11 +115,12 @@ describe('accounts and API keys (e2e on a real database)', () => {
   it("keeps one brand out of another's rows: a foreign id answers exactly as a missing one", async () => {
     const a = await registerBrand(api, 'Brand A');
     const b = await registerBrand(api, 'Brand B');
-    const bKeys = await api.gqlOk<{ apiKeys: { id: string }[] }>('{ apiKeys { id } }', {}, b.apiKey);
-    const foreignId = bKeys.apiKeys[0].id;
+    type Keys = { apiKeys: { nodes: { id: string }[] } };
+    const bKeys = await api.gqlOk<Keys>('{ apiKeys { nodes { id } } }', {}, b.apiKey);
+    const foreignId = bKeys.apiKeys.nodes[0].id;
 
-    const aKeys = await api.gqlOk<{ apiKeys: { id: string }[] }>('{ apiKeys { id } }', {}, a.apiKey);
-    expect(aKeys.apiKeys.map((k) => k.id)).not.toContain(foreignId);
+    const aKeys = await api.gqlOk<Keys>('{ apiKeys { nodes { id } } }', {}, a.apiKey);
+    expect(aKeys.apiKeys.nodes.map((k) => k.id)).not.toContain(foreignId);
 
     const foreign = await api.gql('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: foreignId }, a.apiKey);
     const missingId = '00000000-0000-4000-8000-000000000000';

@@ -68,8 +68,8 @@ describe('inputs a careful attacker sends (e2e)', () => {
         key,
       );
       expect(res.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
-      const feeds = await api.gqlOk<{ feeds: unknown[] }>('{ feeds { id } }', {}, key);
-      expect(feeds.feeds).toEqual([]);
+      const feeds = await api.gqlOk<{ feeds: { nodes: unknown[] } }>('{ feeds { nodes { id } } }', {}, key);
+      expect(feeds.feeds.nodes).toEqual([]);
     });
 
     it('in the file name of an upload, and no run is recorded', async () => {
@@ -77,12 +77,12 @@ describe('inputs a careful attacker sends (e2e)', () => {
       const res = await uploadFeed(api, key, feedId, 'id,title\n1,a\n', '?filename=feed%00.csv');
       expect(res.status).toBe(400);
       expect(res.json).toMatchObject({ code: 'BAD_USER_INPUT' });
-      const runs = await api.gqlOk<{ feed: { runs: unknown[] } }>(
-        'query($id: ID!) { feed(id: $id) { runs { id } } }',
+      const runs = await api.gqlOk<{ feed: { runs: { nodes: unknown[] } } }>(
+        'query($id: ID!) { feed(id: $id) { runs { nodes { id } } } }',
         { id: feedId },
         key,
       );
-      expect(runs.feed.runs).toEqual([]);
+      expect(runs.feed.runs.nodes).toEqual([]);
     });
 
     it('in a subscription argument', async () => {
@@ -196,7 +196,9 @@ describe('inputs a careful attacker sends (e2e)', () => {
         const misspeltWs = await subscriptionErrors(prod, null, MISSPELT, {});
         expect(misspeltWs[0].message).not.toContain('Did you mean');
         // The public API itself still answers.
-        expect((await prod.gqlOk<{ brands: unknown[] }>('{ brands { id } }')).brands).toEqual([]);
+        expect(
+          (await prod.gqlOk<{ brands: { nodes: unknown[] } }>('{ brands { nodes { id } } }')).brands.nodes,
+        ).toEqual([]);
       } finally {
         await prod.close();
       }

@@ -25,12 +25,13 @@ const FACETS = `{ products(first: 20) { facets { brand { id name count } categor
   color { value count } size { value count } price { currency min max count } exact } } }`;
 const PRODUCT = `query($id: ID!) { product(id: $id) { id title description price { formatted } brand { name }
   images { role url width height placeholder renditions { size width height format url } }
-  variants { id color size price { formatted } availability } } }`;
-const FEED_RUNS = `query($id: ID!) { feed(id: $id) { name runs { id status rowsRead itemsAccepted itemsRejected
-  issueSummary { code severity attribute count sampleRows } } } }`;
+  variants { nodes { id color size price { formatted } availability } } } }`;
+const FEED_RUNS = `query($id: ID!) { feed(id: $id) { name runs { nodes { id status rowsRead itemsAccepted itemsRejected
+  issueSummary { code severity attribute count sampleRows } } } } }`;
 
 const aliases = (n: number, field: string) => `{ ${Array.from({ length: n }, (_, i) => `a${i}: ${field}`).join(' ')} }`;
-const nested = (levels: number) => `{ product(id: $id) { ${'variants { '.repeat(levels)}id${' }'.repeat(levels)} } }`;
+const nested = (levels: number) =>
+  `{ product(id: $id) { ${'variants { nodes { '.repeat(levels)}id${' } }'.repeat(levels)} } }`;
 
 function expectRefused(res: GraphQLResponse, message: RegExp) {
   expect(res.data ?? null).toBeNull();
@@ -74,13 +75,13 @@ describe('GraphQL limits with the default settings', () => {
     it('product(id) with its renditions and variants', async () => {
       const res = await api.gql(PRODUCT, { id: productId });
       expect(res.errors).toBeUndefined();
-      expect(res.data?.product.variants.length).toBe(2);
+      expect(res.data?.product.variants.nodes.length).toBe(2);
     });
 
     it('feed { runs { issueSummary } } at the default page size', async () => {
       const res = await api.gql(FEED_RUNS, { id: seed.feedId }, seed.brand.apiKey);
       expect(res.errors).toBeUndefined();
-      expect(res.data?.feed.runs[0].issueSummary.length).toBeGreaterThan(0);
+      expect(res.data?.feed.runs.nodes[0].issueSummary.length).toBeGreaterThan(0);
     });
 
     it('the IDE’s introspection, whatever the operation is called', async () => {
@@ -113,8 +114,14 @@ describe('GraphQL limits with the default settings', () => {
       );
     });
 
-    it('first: 100000, written out or in a variable', async () => {
-      expectRefused(await api.gql('{ products(first: 100000) { edges { node { id } } } }'), /exceeds the limit/);
+    it('first: 100000, written out or in a variable: over the maximum page size, refused before anything runs', async () => {
+      const overMax = (res: GraphQLResponse) => {
+        expect(res.data ?? null).toBeNull();
+        expect(res.errors?.map((e) => ({ code: e.extensions?.code, message: e.message }))).toEqual([
+          { code: 'BAD_USER_INPUT', message: expect.stringContaining('between 1 and 100 (the maximum page size)') },
+        ]);
+      };
+      overMax(await api.gql('{ products(first: 100000) { edges { node { id } } } }'));
       // A client error, like any other refused operation: 400, not 500.
       const raw = await fetch(`${api.url}/graphql`, {
         method: 'POST',
@@ -123,30 +130,33 @@ describe('GraphQL limits with the default settings', () => {
       });
       expect(raw.status).toBe(400);
       const page = 'query($n: Int) { products(first: $n) { edges { node { id title } } } }';
-      expectRefused(await api.gql(page, { n: 100000 }), /exceeds the limit of 10000/);
+      overMax(await api.gql(page, { n: 100000 }));
+      overMax(await api.gql(page, { n: 101 }));
       expect((await api.gql(page, { n: 5 })).errors).toBeUndefined();
-      // Feed.runs caps its page silently, so only the variable decides what the old rule (always 20) let through.
+      // Page sizes within their maximums still multiply: only the variables decide what goes through.
       const runs =
-        'query($id: ID!, $n: Int!) { feed(id: $id) { runs(first: $n) { id issues(first: $n) { totalCount } } } }';
-      expectRefused(await api.gql(runs, { id: seed.feedId, n: 100000 }, seed.brand.apiKey), /exceeds the limit/);
-      expect((await api.gql(runs, { id: seed.feedId, n: 3 }, seed.brand.apiKey)).errors).toBeUndefined();
+        'query($id: ID!, $n: Int!, $m: Int!) { feed(id: $id) { runs(first: $n) { nodes { id issues(first: $m) { nodes { id } } } } } }';
+      expectRefused(await api.gql(runs, { id: seed.feedId, n: 100, m: 500 }, seed.brand.apiKey), /exceeds the limit/);
+      expect((await api.gql(runs, { id: seed.feedId, n: 3, m: 3 }, seed.brand.apiKey)).errors).toBeUndefined();
     });
 
     it('deep nesting', async () => {
       expectRefused(
-        await api.gql(`query($id: ID!) ${nested(11)}`, { id: productId }),
-        /^Query depth 13 exceeds the limit of 10 \(GRAPHQL_MAX_DEPTH\)/,
+        await api.gql(`query($id: ID!) ${nested(6)}`, { id: productId }),
+        /^Query depth 14 exceeds the limit of 10 \(GRAPHQL_MAX_DEPTH\)/,
       );
-      // Within the depth limit, nested variants multiply (100 each) and the cost refuses them.
+      // Within the depth limit, nested variants multiply (a page of 20 each) and the cost refuses them.
       expectRefused(await api.gql(`query($id: ID!) ${nested(3)}`, { id: productId }), /exceeds the limit/);
     });
 
     it('no operation name skips the checks: a hostile query called IntrospectionQuery', async () => {
       expectRefused(
-        await api.gql('query IntrospectionQuery { products(first: 100000) { edges { node { id } } } }'),
+        await api.gql(
+          'query IntrospectionQuery { products(first: 100) { edges { node { id variants(first: 100) { nodes { id } } } } } }',
+        ),
         /exceeds the limit/,
       );
-      expectRefused(await api.gql(`query IntrospectionQuery($id: ID!) ${nested(11)}`, { id: productId }), /depth 13/);
+      expectRefused(await api.gql(`query IntrospectionQuery($id: ID!) ${nested(6)}`, { id: productId }), /depth 14/);
     });
 
     it('introspection under another name that nests type lists or copies the schema a hundred times', async () => {
@@ -170,13 +180,17 @@ describe('GraphQL limits with the default settings', () => {
 
     it('a refused mutation does nothing', async () => {
       const res = await api.gql(
-        'mutation { createFeed(input: { name: "Never created" }) { id runs(first: 100000) { id } } }',
+        'mutation { createFeed(input: { name: "Never created" }) { id runs(first: 100) { nodes { issues(first: 500) { nodes { id } } } } } }',
         {},
         seed.brand.apiKey,
       );
       expectRefused(res, /exceeds the limit/);
-      const feeds = await api.gqlOk<{ feeds: { name: string }[] }>('{ feeds { name } }', {}, seed.brand.apiKey);
-      expect(feeds.feeds.map((f) => f.name)).not.toContain('Never created');
+      const feeds = await api.gqlOk<{ feeds: { nodes: { name: string }[] } }>(
+        '{ feeds(first: 100) { nodes { name } } }',
+        {},
+        seed.brand.apiKey,
+      );
+      expect(feeds.feeds.nodes.map((f) => f.name)).not.toContain('Never created');
     });
 
     it('subscriptions are held to the same limits', async () => {
@@ -193,8 +207,9 @@ describe('GraphQL limits with the default settings', () => {
           );
         }).finally(() => client.dispose());
       };
-      const costly =
-        'subscription($id: ID!) { ingestionRunProgress(runId: $id) { issues(first: 100000) { edges { node { id } } } } }';
+      const page =
+        'issues(first: 500) { edges { cursor node { id severity code attribute row itemId value message hint } } }';
+      const costly = `subscription($id: ID!) { ingestionRunProgress(runId: $id) { a: ${page} b: ${page} } }`;
       const refused = (await subscribe(costly, { id: seed.run.id })) as { message: string; extensions: object }[];
       expect(refused).toEqual([
         {
@@ -255,7 +270,8 @@ describe('GraphQL limits set low', () => {
     expectRefused(res, /4 aliases; at most 2/);
   });
 
-  it('refuses a query whose cost exceeds the limit (lists multiply)', async () => {
-    expectRefused(await api.gql('{ apiKeys { id name prefix } }', {}, key), /cost 61 exceeds the limit of 12/);
+  it('refuses a query whose cost exceeds the limit (a connection costs its statements)', async () => {
+    // Within depth 2 a connection's rows cannot be selected; its page, count and probe alone cost 3 × 10.
+    expectRefused(await api.gql('{ apiKeys { totalCount } }', {}, key), /cost 31 exceeds the limit of 12/);
   });
 });

@@ -125,8 +125,8 @@ describe('URL feeds with the SSRF guard on (no allowlist)', () => {
       duplex: 'half',
     } as RequestInit);
     expect(res.status).toBe(413);
-    const runs = await api.gqlOk('query($id: ID!) { feed(id: $id) { runs { id } } }', { id: feedId }, key);
-    expect(runs.feed.runs).toEqual([]); // nothing was queued for a refused upload
+    const runs = await api.gqlOk('query($id: ID!) { feed(id: $id) { runs { nodes { id } } } }', { id: feedId }, key);
+    expect(runs.feed.runs.nodes).toEqual([]); // nothing was queued for a refused upload
   });
 });
 
@@ -187,10 +187,14 @@ describe('URL feeds with 127.0.0.1 allowlisted', () => {
     const later = new Date(Date.now() + 6 * 60_000);
     expect(await scheduler.runDueFeeds(later)).toBe(1);
     expect(await scheduler.runDueFeeds(later)).toBe(0); // moved on by its interval
-    const runs = await api.gqlOk('query($id: ID!) { feed(id: $id) { runs { id trigger } } }', { id: feedId }, key);
-    expect(runs.feed.runs).toHaveLength(1);
-    expect(runs.feed.runs[0].trigger).toBe('SCHEDULE');
-    expect((await waitForRun(api, key, runs.feed.runs[0].id)).status).toBe('SUCCEEDED');
+    const runs = await api.gqlOk(
+      'query($id: ID!) { feed(id: $id) { runs { nodes { id trigger } } } }',
+      { id: feedId },
+      key,
+    );
+    expect(runs.feed.runs.nodes).toHaveLength(1);
+    expect(runs.feed.runs.nodes[0].trigger).toBe('SCHEDULE');
+    expect((await waitForRun(api, key, runs.feed.runs.nodes[0].id)).status).toBe('SUCCEEDED');
   });
 
   it('streams progress over a graphql-ws subscription until the run finishes', async () => {

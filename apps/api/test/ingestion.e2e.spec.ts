@@ -291,7 +291,10 @@ describe('feed ingestion (e2e on a real database)', () => {
     expect(
       await codeOf('mutation($id: ID!) { deleteFeed(input: { feedId: $id }) { deletedFeedId } }', { id: feedId }),
     ).toBe('NOT_FOUND');
-    expect((await api.gqlOk('{ feeds { id } }', {}, other.apiKey)).feeds).toEqual([]);
+    expect((await api.gqlOk('{ feeds { totalCount nodes { id } } }', {}, other.apiKey)).feeds).toEqual({
+      totalCount: 0,
+      nodes: [],
+    });
     const csvRes = await fetch(`${api.url}/runs/${run.id}/issues.csv`, {
       headers: { authorization: `Bearer ${other.apiKey}` },
     });

@@ -96,7 +96,7 @@ describe('admission: search and upload limits', () => {
       const refused = await Promise.all([
         post(api, SEARCH),
         post(api, '{ product(id: "00000000-0000-4000-8000-000000000000") { id } }'),
-        post(api, '{ brands { id } }'),
+        post(api, '{ brands { nodes { id } } }'),
       ]);
       for (const answer of refused) {
         expect(answer.status).toBe(429);
@@ -198,7 +198,7 @@ describe('per-client rate limits', () => {
   it('counts down in RateLimit headers, answers 429 RATE_LIMITED with Retry-After beyond, and spares other clients', async () => {
     const remaining: string[] = [];
     for (let i = 0; i < 3; i++) {
-      const answer = await post(api, '{ brands { id } }', from('198.51.100.1'));
+      const answer = await post(api, '{ brands { nodes { id } } }', from('198.51.100.1'));
       expect(answer.status).toBe(200);
       expect(answer.json.errors).toBeUndefined();
       expect(answer.headers.get('ratelimit-limit')).toBe('3');
@@ -208,7 +208,7 @@ describe('per-client rate limits', () => {
     }
     expect(remaining).toEqual(['2', '1', '0']);
 
-    const refused = await post(api, '{ brands { id } }', from('198.51.100.1'));
+    const refused = await post(api, '{ brands { nodes { id } } }', from('198.51.100.1'));
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(refused.headers.get('ratelimit-remaining')).toBe('0');
@@ -216,7 +216,10 @@ describe('per-client rate limits', () => {
     expect(refused.json.errors[0].extensions.code).toBe('RATE_LIMITED');
 
     // A made-up key does not buy a fresh bucket: the caller is still counted by its address.
-    const madeUp = await post(api, '{ brands { id } }', { ...from('198.51.100.1'), authorization: 'Bearer bsk_x_y' });
+    const madeUp = await post(api, '{ brands { nodes { id } } }', {
+      ...from('198.51.100.1'),
+      authorization: 'Bearer bsk_x_y',
+    });
     expect(madeUp.status).toBe(429);
     // REST endpoints are limited the same way, answered as { code, message }.
     const upload = await fetch(`${api.url}/feeds/00000000-0000-4000-8000-000000000000/uploads`, {
@@ -228,7 +231,7 @@ describe('per-client rate limits', () => {
     expect(await upload.json()).toMatchObject({ code: 'RATE_LIMITED' });
 
     // Another address, and an API key used from the exhausted address, have budgets of their own.
-    const otherIp = await post(api, '{ brands { id } }', from('198.51.100.2'));
+    const otherIp = await post(api, '{ brands { nodes { id } } }', from('198.51.100.2'));
     expect(otherIp.status).toBe(200);
     expect(otherIp.headers.get('ratelimit-remaining')).toBe('2');
     for (const expected of ['2', '1', '0']) {

@@ -68,12 +68,12 @@ describe('publishing (e2e on a real database)', () => {
     expect(second.find((p) => p.offer_id === 'A')!.title).toBe('Product A v2');
 
     const versions = await api.gqlOk(
-      'query($id: ID!) { feed(id: $id) { liveVersionId versions { number isLive itemCount } } }',
+      'query($id: ID!) { feed(id: $id) { liveVersionId versions { nodes { number isLive itemCount } } } }',
       { id: feedId },
       key,
     );
-    expect(versions.feed.versions.map((v: { number: number }) => v.number)).toEqual([2, 1]);
-    expect(versions.feed.versions[0].isLive).toBe(true);
+    expect(versions.feed.versions.nodes.map((v: { number: number }) => v.number)).toEqual([2, 1]);
+    expect(versions.feed.versions.nodes[0].isLive).toBe(true);
 
     const rollback = await api.gqlOk(
       'mutation($f: ID!) { rollbackFeed(feedId: $f, toVersion: 1) { kind created updated unchanged removed } }',
@@ -246,11 +246,11 @@ describe('publishing (e2e on a real database)', () => {
     }
     expect(await live(feedId)).toEqual(before);
     const feed = await api.gqlOk(
-      'query($id: ID!) { feed(id: $id) { liveVersionId publications { kind } } }',
+      'query($id: ID!) { feed(id: $id) { liveVersionId publications { nodes { kind } } } }',
       { id: feedId },
       key,
     );
-    expect(feed.feed.publications).toHaveLength(1);
+    expect(feed.feed.publications.nodes).toHaveLength(1);
   });
 
   it('prunes versions beyond the retention setting, never the live one', async () => {
@@ -264,11 +264,11 @@ describe('publishing (e2e on a real database)', () => {
     // Version 1 is live; 3 and 4 are the newest two; 2 is pruned.
     await publish((await ingest(api, key, feedId, csv([item('R1', 'Rev 5')]))).id);
     const versions = await api.gqlOk(
-      'query($id: ID!) { feed(id: $id) { versions { number isLive } } }',
+      'query($id: ID!) { feed(id: $id) { versions { nodes { number isLive } } } }',
       { id: feedId },
       key,
     );
-    expect(versions.feed.versions.map((v: { number: number }) => v.number)).toEqual([5, 4]);
+    expect(versions.feed.versions.nodes.map((v: { number: number }) => v.number)).toEqual([5, 4]);
     const res = await api.gql(
       'mutation($f: ID!) { rollbackFeed(feedId: $f, toVersion: 2) { id } }',
       { f: feedId },

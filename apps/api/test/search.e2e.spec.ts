@@ -596,7 +596,7 @@ describe('public catalog search (e2e)', () => {
             price { amount currency formatted } salePrice { amount formatted }
             availability condition category { id path } color size gender imageLink publishedAt
             images { url sourceUrl role width height placeholder dominantColor renditions { size url } }
-            variants { id color }
+            variants { nodes { id color } }
         } }`,
         { id: ids.shoeBlue },
       );
@@ -630,10 +630,10 @@ describe('public catalog search (e2e)', () => {
           renditions: [],
         },
       ]);
-      expect(p.variants.map((v: { id: string }) => v.id).sort()).toEqual([ids.shoeRed, ids.shoeBlue].sort());
+      expect(p.variants.nodes.map((v: { id: string }) => v.id).sort()).toEqual([ids.shoeRed, ids.shoeBlue].sort());
 
       const backpack = await api.gqlOk<any>(
-        `query($id: ID!) { product(id: $id) { images { url width dominantColor renditions { size url } } variants { id } } }`,
+        `query($id: ID!) { product(id: $id) { images { url width dominantColor renditions { size url } } variants { nodes { id } totalCount } } }`,
         { id: ids.backpack },
       );
       expect(backpack.product.images).toEqual([
@@ -647,7 +647,7 @@ describe('public catalog search (e2e)', () => {
           ],
         },
       ]);
-      expect(backpack.product.variants).toEqual([]);
+      expect(backpack.product.variants).toEqual({ nodes: [], totalCount: 0 });
 
       const yen = await api.gqlOk<any>(`query($id: ID!) { product(id: $id) { price { amount formatted } } }`, {
         id: ids.mug,
@@ -668,20 +668,54 @@ describe('public catalog search (e2e)', () => {
 
     it('loads the variants of a whole page in one go', async () => {
       const data = await api.gqlOk<any>(
-        `{ products(query: "shoe", first: 5) { nodes { itemGroupId variants { id } } } }`,
+        `{ products(query: "shoe", first: 5) { nodes { itemGroupId variants { nodes { id } } } } }`,
       );
       expect(data.products.nodes).toHaveLength(3);
-      for (const node of data.products.nodes) expect(node.variants).toHaveLength(node.itemGroupId ? 2 : 0);
+      for (const node of data.products.nodes) expect(node.variants.nodes).toHaveLength(node.itemGroupId ? 2 : 0);
+    });
+
+    it('pages a product’s variants', async () => {
+      const q = `query($id: ID!, $after: String) { product(id: $id) {
+        variants(first: 1, after: $after) { totalCount nodes { id } pageInfo { hasNextPage hasPreviousPage endCursor } } } }`;
+      const one = (await api.gqlOk<any>(q, { id: ids.shoeBlue })).product.variants;
+      expect(one.totalCount).toBe(2);
+      expect(one.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+      const two = (await api.gqlOk<any>(q, { id: ids.shoeBlue, after: one.pageInfo.endCursor })).product.variants;
+      expect(two.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+      expect([...one.nodes, ...two.nodes].map((v: { id: string }) => v.id).sort()).toEqual(
+        [ids.shoeRed, ids.shoeBlue].sort(),
+      );
     });
 
     it('lists brands with live products, with their product counts', async () => {
-      const data = await api.gqlOk<any>('{ brands { id name createdAt productCount } }');
-      expect(data.brands.map((b: any) => [b.name, b.productCount])).toEqual([
+      const data = await api.gqlOk<any>('{ brands { totalCount nodes { id name createdAt productCount } } }');
+      expect(data.brands.nodes.map((b: any) => [b.name, b.productCount])).toEqual([
         ['Acme Outdoor', 5],
         ['Bolt Sports', 3],
         ['Cora Home', 2],
       ]);
-      expect(data.brands.map((b: any) => b.id)).not.toContain(brands.empty);
+      expect(data.brands.totalCount).toBe(3);
+      expect(data.brands.nodes.map((b: any) => b.id)).not.toContain(brands.empty);
+    });
+
+    it('pages brands forwards and backwards by name, without gaps or repeats', async () => {
+      const q = `query($first: Int, $after: String, $last: Int, $before: String) {
+        brands(first: $first, after: $after, last: $last, before: $before) {
+          totalCount nodes { name } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`;
+      const page = async (vars: Record<string, unknown>) => (await api.gqlOk<any>(q, vars)).brands;
+      const first = await page({ first: 2 });
+      expect(first.nodes.map((b: any) => b.name)).toEqual(['Acme Outdoor', 'Bolt Sports']);
+      expect(first.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+      const second = await page({ first: 2, after: first.pageInfo.endCursor });
+      expect(second.nodes.map((b: any) => b.name)).toEqual(['Cora Home']);
+      expect(second.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
+      expect(second.totalCount).toBe(3);
+      const back = await page({ last: 2, before: second.pageInfo.startCursor });
+      expect(back.nodes.map((b: any) => b.name)).toEqual(['Acme Outdoor', 'Bolt Sports']);
+      expect(back.pageInfo).toMatchObject({ hasNextPage: true, hasPreviousPage: false });
+      const tail = await page({ last: 1 });
+      expect(tail.nodes.map((b: any) => b.name)).toEqual(['Cora Home']);
+      expect(tail.pageInfo).toMatchObject({ hasNextPage: false, hasPreviousPage: true });
     });
 
     it('gives a brand account its live product count too', async () => {
@@ -691,7 +725,7 @@ describe('public catalog search (e2e)', () => {
     });
 
     it('needs no API key', async () => {
-      const res = await api.gql('{ products(first: 1) { nodes { id } } brands { id } }');
+      const res = await api.gql('{ products(first: 1) { nodes { id } } brands { nodes { id } } }');
       expect(res.errors).toBeUndefined();
     });
   });

@@ -88,11 +88,11 @@ describe('Shopify stores (e2e against a loopback Admin API)', () => {
   const runs = async (): Promise<{ id: string; trigger: string; status: string }[]> =>
     (
       await api.gqlOk(
-        'query($id: ID!) { feed(id: $id) { runs(first: 100) { id trigger status } } }',
+        'query($id: ID!) { feed(id: $id) { runs(first: 100) { nodes { id trigger status } } } }',
         { id: feedId },
         key,
       )
-    ).feed.runs;
+    ).feed.runs.nodes;
   const since = (mark: number) => fake.requests.slice(mark);
 
   it('refuses a token the store does not accept, and creates nothing', async () => {
@@ -109,7 +109,9 @@ describe('Shopify stores (e2e against a loopback Admin API)', () => {
       key,
     );
     expect(other.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect((await api.gqlOk('{ feeds { id } shopifyStores { id } }', {}, key)).feeds).toEqual([]);
+    const none = await api.gqlOk('{ feeds { nodes { id } } shopifyStores { totalCount nodes { id } } }', {}, key);
+    expect(none.feeds.nodes).toEqual([]);
+    expect(none.shopifyStores).toEqual({ totalCount: 0, nodes: [] });
   });
 
   it('connects a store and syncs several hundred products across many pages', async () => {
@@ -150,7 +152,7 @@ describe('Shopify stores (e2e against a loopback Admin API)', () => {
 
     expect(await publish(run.id)).toMatchObject({ created: expected.length, removed: 0 });
     expect(await live()).toEqual(expected);
-    const [after] = (await api.gqlOk(`{ shopifyStores { ${STORE_FIELDS} } }`, {}, key)).shopifyStores;
+    const [after] = (await api.gqlOk(`{ shopifyStores { nodes { ${STORE_FIELDS} } } }`, {}, key)).shopifyStores.nodes;
     expect(after.lastSyncedAt).not.toBeNull();
   });
 
@@ -297,13 +299,13 @@ describe('Shopify stores (e2e against a loopback Admin API)', () => {
     expect(fields).toEqual(['apiVersion', 'createdAt', 'feedId', 'id', 'idStrategy', 'lastSyncedAt', 'shopDomain']);
     const everything = [
       await api.gqlOk(
-        `{ shopifyStores { ${STORE_FIELDS} }
-           feeds { id name source format url hasBasicAuth mode defaultCurrency schedule columnMapping { column attribute } } }`,
+        `{ shopifyStores { nodes { ${STORE_FIELDS} } }
+           feeds { nodes { id name source format url hasBasicAuth mode defaultCurrency schedule columnMapping { column attribute } } } }`,
         {},
         key,
       ),
       await api.gqlOk(
-        'query($id: ID!) { feed(id: $id) { runs(first: 20) { id sourceName trigger status error { code message hint } } } }',
+        'query($id: ID!) { feed(id: $id) { runs(first: 20) { nodes { id sourceName trigger status error { code message hint } } } } }',
         { id: feedId },
         key,
       ),

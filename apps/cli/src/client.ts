@@ -127,26 +127,35 @@ export class ServerClient {
     return last;
   }
 
-  /** The brand's feeds (id, source, name). */
+  /** The brand's feeds (id, source, name), every page of them. */
   async feeds(): Promise<{ id: string; name: string; source: string }[]> {
-    let res: Response;
-    try {
-      res = await fetch(new URL('graphql', this.base()), {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.key}` },
-        body: JSON.stringify({ query: '{ feeds { id name source } }' }),
-      });
-    } catch (error) {
-      throw this.unreachable(error as Error);
+    type Feed = { id: string; name: string; source: string };
+    const query =
+      'query($after: String) { feeds(first: 100, after: $after) { nodes { id name source } pageInfo { hasNextPage endCursor } } }';
+    const feeds: Feed[] = [];
+    let after: string | null = null;
+    for (;;) {
+      let res: Response;
+      try {
+        res = await fetch(new URL('graphql', this.base()), {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer ${this.key}` },
+          body: JSON.stringify({ query, variables: { after } }),
+        });
+      } catch (error) {
+        throw this.unreachable(error as Error);
+      }
+      const json = (await res.json().catch(() => ({}))) as {
+        data?: { feeds: { nodes: Feed[]; pageInfo: { hasNextPage: boolean; endCursor: string | null } } };
+        errors?: { message: string }[];
+      };
+      if (json.errors?.length || !json.data) {
+        throw new CliError(`The server refused to list feeds: ${json.errors?.[0]?.message ?? `HTTP ${res.status}`}`);
+      }
+      feeds.push(...json.data.feeds.nodes);
+      if (!json.data.feeds.pageInfo.hasNextPage) return feeds;
+      after = json.data.feeds.pageInfo.endCursor;
     }
-    const json = (await res.json().catch(() => ({}))) as {
-      data?: { feeds: { id: string; name: string; source: string }[] };
-      errors?: { message: string }[];
-    };
-    if (json.errors?.length || !json.data) {
-      throw new CliError(`The server refused to list feeds: ${json.errors?.[0]?.message ?? `HTTP ${res.status}`}`);
-    }
-    return json.data.feeds;
   }
 
   /** The server URL as a base that relative paths append to (keeps a path prefix such as /brandshelf/). */

@@ -9,6 +9,7 @@ import {
   type Principal,
   type RequestContext,
 } from '@brandshelf/core';
+import { keysetPage, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
 import { ApiKeyEntity } from './api-key.entity.js';
 import { apiKeyMatches, mintApiKey, parseApiKey } from './api-key.codec.js';
 import { BrandEntity } from './brand.entity.js';
@@ -72,8 +73,14 @@ export class AccountsService {
     return this.issueKey(this.db.manager, owner, trimmed);
   }
 
-  listApiKeys(ctx: RequestContext): Promise<ApiKeyEntity[]> {
-    return this.db.getRepository(ApiKeyEntity).find({ where: this.ownerWhere(ctx), order: { createdAt: 'ASC' } });
+  /** A page of this account's keys, oldest first, revoked ones included. */
+  pageApiKeys(ctx: RequestContext, request: KeysetRequest): Promise<KeysetPage<ApiKeyEntity>> {
+    return keysetPage(
+      this.db.getRepository(ApiKeyEntity),
+      this.ownerWhere(ctx),
+      { by: 'createdAt', direction: 'ASC' },
+      request,
+    );
   }
 
   async revokeApiKey(ctx: RequestContext, id: string): Promise<ApiKeyEntity> {

@@ -11,7 +11,7 @@ import {
   type BrandContext,
   systemBrandContext,
 } from '@brandshelf/core';
-import { returnedRows, BrandScopedRepository } from '@brandshelf/db';
+import { returnedRows, BrandScopedRepository, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
 import {
   BrandStorageService,
   CatalogVersionEntity,
@@ -139,12 +139,14 @@ export class PublishService {
     return this.publishVersion(ctx, feed.id, version.id, { kind: 'ROLLBACK', runId: version.runId, since });
   }
 
-  listVersions(ctx: BrandContext, feedId: string): Promise<CatalogVersionEntity[]> {
-    return this.versions.find(ctx, { feedId }, { order: { number: 'DESC' } });
+  /** A page of a feed's kept versions, newest first. */
+  pageVersions(ctx: BrandContext, feedId: string, request: KeysetRequest): Promise<KeysetPage<CatalogVersionEntity>> {
+    return this.versions.page(ctx, { feedId }, { by: 'number', direction: 'DESC' }, request);
   }
 
-  listPublications(ctx: BrandContext, feedId: string, take = 20): Promise<PublicationEntity[]> {
-    return this.publications.find(ctx, { feedId }, { order: { publishedAt: 'DESC' }, take });
+  /** A page of a feed's publishes and rollbacks, newest first. */
+  pagePublications(ctx: BrandContext, feedId: string, request: KeysetRequest): Promise<KeysetPage<PublicationEntity>> {
+    return this.publications.page(ctx, { feedId }, { by: 'publishedAt', direction: 'DESC' }, request);
   }
 
   /** The diff publishing a version would make right now, without making it. */

@@ -7,6 +7,7 @@ import type {
   Repository,
 } from 'typeorm';
 import { isUuid, NotFoundError, type BrandContext } from '@brandshelf/core';
+import { keysetPage, type KeysetOrder, type KeysetPage, type KeysetRequest } from './keyset-page.js';
 
 export interface BrandOwned extends ObjectLiteral {
   id: string;
@@ -38,6 +39,16 @@ export class BrandScopedRepository<E extends BrandOwned> {
     options: { order?: FindOptionsOrder<E>; take?: number; skip?: number } = {},
   ): Promise<E[]> {
     return this.repository.find({ where: this.scoped(ctx, where), ...options });
+  }
+
+  /** One keyset page of the brand's rows matching `where`, with their total count (see keysetPage). */
+  page(
+    ctx: BrandContext,
+    where: FindOptionsWhere<E>,
+    order: KeysetOrder<E>,
+    request: KeysetRequest,
+  ): Promise<KeysetPage<E>> {
+    return keysetPage(this.repository, this.scoped(ctx, where), order, request);
   }
 
   count(ctx: BrandContext, where: FindOptionsWhere<E> = {}): Promise<number> {

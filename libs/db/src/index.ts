@@ -1,5 +1,6 @@
 export * from './brand-scoped.repository.js';
 export * from './data-source.js';
 export * from './embedded-postgres.js';
+export * from './keyset-page.js';
 export * from './naming.strategy.js';
 export * from './query-result.js';

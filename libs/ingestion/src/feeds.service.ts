@@ -3,7 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { ATTRIBUTE_BY_NAME, CURRENCIES, CUSTOM_PREFIX } from '@brandshelf/catalog-rules';
 import { BadInputError, SecretBox, type BrandContext } from '@brandshelf/core';
-import { BrandScopedRepository } from '@brandshelf/db';
+import { BrandScopedRepository, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
 import type { FeedEntity, FeedFormatSetting, FeedMode, FeedSource } from './feed.entity.js';
 import { FeedEntity as Feed } from './feed.entity.js';
 import { BrandStorageService } from './brand-storage.service.js';
@@ -40,8 +40,9 @@ export class FeedsService {
     this.feeds = new BrandScopedRepository(repository, 'Feed');
   }
 
-  list(ctx: BrandContext): Promise<FeedEntity[]> {
-    return this.feeds.find(ctx, {}, { order: { createdAt: 'ASC' } });
+  /** A page of the brand's feeds, oldest first. */
+  page(ctx: BrandContext, request: KeysetRequest): Promise<KeysetPage<FeedEntity>> {
+    return this.feeds.page(ctx, {}, { by: 'createdAt', direction: 'ASC' }, request);
   }
 
   get(ctx: BrandContext, id: string): Promise<FeedEntity> {

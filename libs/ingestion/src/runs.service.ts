@@ -5,7 +5,7 @@ import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import { PassThrough, type Readable } from 'node:stream';
 import { to as copyTo } from 'pg-copy-streams';
 import { BadInputError, ConflictError, type BrandContext } from '@brandshelf/core';
-import { BrandScopedRepository } from '@brandshelf/db';
+import { BrandScopedRepository, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
 import { QueueService } from '@brandshelf/queue';
 import { FeedEntity } from './feed.entity.js';
 import { IngestionRunEntity, TERMINAL_STATUSES } from './ingestion-run.entity.js';
@@ -238,8 +238,9 @@ export class RunsService {
     return this.runs.get(ctx, id);
   }
 
-  listForFeed(ctx: BrandContext, feedId: string, first = 20): Promise<IngestionRunEntity[]> {
-    return this.runs.find(ctx, { feedId }, { order: { queuedAt: 'DESC' }, take: Math.min(Math.max(first, 1), 100) });
+  /** A page of a feed's runs, newest first. */
+  pageForFeed(ctx: BrandContext, feedId: string, request: KeysetRequest): Promise<KeysetPage<IngestionRunEntity>> {
+    return this.runs.page(ctx, { feedId }, { by: 'queuedAt', direction: 'DESC' }, request);
   }
 
   /**
@@ -274,7 +275,7 @@ export class RunsService {
     runId: string,
     filter: IssueFilter,
     page: { first: number; after?: string | null },
-  ): Promise<{ issues: StoredIssue[]; totalCount: number; hasNextPage: boolean }> {
+  ): Promise<{ issues: StoredIssue[]; totalCount: number; hasNextPage: boolean; hasPreviousPage: boolean }> {
     const run = await this.runs.get(ctx, runId);
     const where = ['run_id = $1', 'brand_id = $2'];
     const params: unknown[] = [run.id, ctx.principal.brandId];
@@ -291,21 +292,30 @@ export class RunsService {
       `SELECT count(*)::int AS count FROM run_issue WHERE ${where.join(' AND ')}`,
       params,
     );
+    let hasPreviousPage = false;
     if (page.after) {
       const [rowStr, idStr] = Buffer.from(page.after, 'base64url').toString().split(':');
-      if (/^\d+$/.test(rowStr ?? '') && /^\d+$/.test(idStr ?? '')) {
-        params.push(Number(rowStr), idStr);
-        where.push(`("row", id) > ($${params.length - 1}, $${params.length})`);
+      if (!/^\d+$/.test(rowStr ?? '') || !/^\d+$/.test(idStr ?? '')) {
+        throw new BadInputError('after is not a cursor of this list; pass a cursor this list returned.', 'after');
       }
+      params.push(Number(rowStr), idStr);
+      // Anything at or before the cursor means a page came before this one.
+      const [before] = await this.db.query(
+        `SELECT 1 FROM run_issue WHERE ${where.join(' AND ')} AND ("row", id) <= ($${params.length - 1}, $${params.length}) LIMIT 1`,
+        params,
+      );
+      hasPreviousPage = Boolean(before);
+      where.push(`("row", id) > ($${params.length - 1}, $${params.length})`);
     }
-    const first = Math.min(Math.max(page.first, 1), 500);
+    // The page size is checked by the caller (the API's page-size policy).
+    const first = page.first;
     params.push(first + 1);
     const rows: (StoredIssue & { id: string })[] = await this.db.query(
       `SELECT id::text, severity, code, attribute, "row", item_id AS "itemId", value, message, hint
          FROM run_issue WHERE ${where.join(' AND ')} ORDER BY "row", id LIMIT $${params.length}`,
       params,
     );
-    return { issues: rows.slice(0, first), totalCount: count, hasNextPage: rows.length > first };
+    return { issues: rows.slice(0, first), totalCount: count, hasNextPage: rows.length > first, hasPreviousPage };
   }
 
   static issueCursor(issue: { row: number; id: string }): string {

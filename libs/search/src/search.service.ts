@@ -8,6 +8,7 @@ import {
   type Gender,
 } from '@brandshelf/catalog-rules';
 import { APP_CONFIG, AppError, isUuid, type AppConfig } from '@brandshelf/core';
+import { decodeKeysetCursor, encodeKeysetCursor, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
 import { Batcher } from './batcher.js';
 import { encodeCursor, type MatchMode } from './cursor.js';
 import { bucketBounds, money } from './money.js';
@@ -243,14 +244,50 @@ export class SearchService {
     return this.variantLoader.load({ brandId: product.brandId, itemGroupId: product.itemGroupId });
   }
 
-  /** Brands with at least one live product, by name. */
-  async brands(): Promise<CatalogBrand[]> {
-    const rows: Row[] = await this.query(
-      `SELECT b.id, b.name, b.created_at FROM brand b
-        WHERE EXISTS (SELECT 1 FROM catalog_product p WHERE p.brand_id = b.id)
-        ORDER BY lower(b.name), b.id`,
-    );
-    return rows.map((r) => ({ id: r.id, name: r.name, createdAt: r.created_at }));
+  /**
+   * A page of the brands with at least one live product, by name (keyset on lower(name), id; see keysetPage),
+   * with their count.
+   */
+  async brandsPage(request: KeysetRequest): Promise<KeysetPage<CatalogBrand>> {
+    const live = 'EXISTS (SELECT 1 FROM catalog_product p WHERE p.brand_id = b.id)';
+    const after = request.after ? decodeKeysetCursor('name', request.after, 'after') : null;
+    const before = request.before ? decodeKeysetCursor('name', request.before, 'before') : null;
+    const where = [live];
+    const params: unknown[] = [];
+    const bound = (op: string, c: { key: string; id: string }) => {
+      params.push(c.key, c.id);
+      return `(lower(b.name), b.id) ${op} ($${params.length - 1}::text, $${params.length}::uuid)`;
+    };
+    if (after) where.push(bound('>', after));
+    if (before) where.push(bound('<', before));
+    const direction = request.fromEnd ? 'DESC' : 'ASC';
+    params.push(request.limit + 1);
+    const [rows, [{ count }]] = await Promise.all([
+      this.query(
+        `SELECT b.id, b.name, b.created_at, lower(b.name) AS sort_key FROM brand b
+          WHERE ${where.join(' AND ')}
+          ORDER BY lower(b.name) ${direction}, b.id ${direction} LIMIT $${params.length}`,
+        params,
+      ),
+      this.query(`SELECT count(*)::int AS count FROM brand b WHERE ${live}`),
+    ]);
+    const more = rows.length > request.limit;
+    const page = rows.slice(0, request.limit).map((r) => ({
+      node: { id: r.id, name: r.name, createdAt: r.created_at } as CatalogBrand,
+      cursor: encodeKeysetCursor('name', r.sort_key, r.id),
+    }));
+    if (request.fromEnd) page.reverse();
+    const beyond = async (c: { key: string; id: string } | null, op: string) => {
+      if (!c) return false;
+      const found = await this.query(
+        `SELECT 1 FROM brand b WHERE ${live} AND (lower(b.name), b.id) ${op} ($1::text, $2::uuid) LIMIT 1`,
+        [c.key, c.id],
+      );
+      return found.length > 0;
+    };
+    return request.fromEnd
+      ? { rows: page, totalCount: count, hasPreviousPage: more, hasNextPage: await beyond(before, '>=') }
+      : { rows: page, totalCount: count, hasNextPage: more, hasPreviousPage: await beyond(after, '<=') };
   }
 
   /** Live products of a brand (batched across the brands of one response). */

@@ -11,7 +11,7 @@ import {
   type AppConfig,
   type BrandContext,
 } from '@brandshelf/core';
-import { BrandScopedRepository } from '@brandshelf/db';
+import { BrandScopedRepository, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
 import { FeedEntity, RunsService, type IngestionRunEntity } from '@brandshelf/ingestion';
 import { ShopifyApiError } from './admin-api.client.js';
 import { SHOP_QUERY, type ShopAnswer, type ShopInfo } from './admin-api.queries.js';
@@ -46,8 +46,9 @@ export class ShopifyStoresService {
     this.stores = new BrandScopedRepository(stores, 'ShopifyStore');
   }
 
-  list(ctx: BrandContext): Promise<ShopifyStoreEntity[]> {
-    return this.stores.find(ctx, {}, { order: { createdAt: 'ASC' } });
+  /** A page of the brand's stores, oldest first. */
+  page(ctx: BrandContext, request: KeysetRequest): Promise<KeysetPage<ShopifyStoreEntity>> {
+    return this.stores.page(ctx, {}, { by: 'createdAt', direction: 'ASC' }, request);
   }
 
   /**

@@ -3,11 +3,15 @@ import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AccountsService } from '@brandshelf/accounts';
 import { AppError, type RequestContext } from '@brandshelf/core';
 import { Auth } from '../graphql/auth.guard.js';
+import { ConnectionArgs, toConnection } from '../graphql/connection.js';
+import { pageRequest } from '../graphql/page-size.js';
+import { cost } from '../graphql/query-limits.js';
 import { Ctx } from '../graphql/request-context.decorator.js';
 import {
   BrandPrincipal,
   CreatorPrincipal,
   ApiKey,
+  ApiKeyConnection,
   CreateApiKeyPayload,
   Me,
   RegisterBrandInput,
@@ -61,9 +65,12 @@ export class AccountsResolver {
   }
 
   @Auth()
-  @Query(() => [ApiKey], { description: "This account's keys, revoked ones included." })
-  apiKeys(@Ctx() ctx: RequestContext): Promise<ApiKey[]> {
-    return this.accounts.listApiKeys(ctx);
+  @Query(() => ApiKeyConnection, {
+    description: "This account's keys, revoked ones included, oldest first, a page at a time.",
+    complexity: cost.connection(),
+  })
+  async apiKeys(@Ctx() ctx: RequestContext, @Args() page: ConnectionArgs): Promise<ApiKeyConnection> {
+    return toConnection(await this.accounts.pageApiKeys(ctx, pageRequest(page)));
   }
 
   @Auth()

@@ -1,4 +1,5 @@
 import { createUnionType, Field, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { connectionType } from '../graphql/connection.js';
 
 @ObjectType({ description: 'A company that publishes its catalog.' })
 export class Brand {
@@ -99,3 +100,17 @@ export const Me = createUnionType({
   types: () => [BrandPrincipal, CreatorPrincipal] as const,
   resolveType: (value: BrandPrincipal | CreatorPrincipal) => ('brand' in value ? BrandPrincipal : CreatorPrincipal),
 });
+
+export const ApiKeyConnection = connectionType(ApiKey, 'ApiKey', {
+  one: 'An API key',
+  many: 'keys',
+  description: "A page of this account's API keys, oldest first, revoked ones included.",
+});
+export type ApiKeyConnection = InstanceType<typeof ApiKeyConnection>;
+
+export const BrandConnection = connectionType(Brand, 'Brand', {
+  one: 'A brand',
+  many: 'brands',
+  description: 'A page of the brands with at least one live product, by name.',
+});
+export type BrandConnection = InstanceType<typeof BrandConnection>;

@@ -1,10 +1,18 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Info, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
-import { DEFAULT_PAGE, MAX_VARIANTS, SearchService, type CatalogBrand, type CatalogProduct } from '@brandshelf/search';
-import { Brand, BrandAccount } from '../accounts/accounts.types.js';
-import { DEFAULT_LIST, SEARCH, STATEMENT, cost } from '../graphql/query-limits.js';
-import { Product, ProductConnection, ProductFilterInput, ProductSort } from './catalog.types.js';
+import { MAX_VARIANTS, SearchService, type CatalogBrand, type CatalogProduct } from '@brandshelf/search';
+import { BrandAccount, BrandConnection, Brand } from '../accounts/accounts.types.js';
+import { ConnectionArgs, pageOfList, toConnection } from '../graphql/connection.js';
+import { PAGE_SIZE, checkPageSize, pageRequest } from '../graphql/page-size.js';
+import { SEARCH, STATEMENT, cost } from '../graphql/query-limits.js';
+import {
+  Product,
+  ProductConnection,
+  ProductFilterInput,
+  ProductSort,
+  ProductVariantConnection,
+} from './catalog.types.js';
 
 /** Names of the fields selected directly on the operation's field (through fragments too). */
 function selectedFields(info: GraphQLResolveInfo): Set<string> {
@@ -30,7 +38,7 @@ export class CatalogResolver {
       'Searches the live catalog: full-text search (title first, then brand, product type and category, ' +
       "then description; stemming in each product's feed language, accents folded; websearch syntax: " +
       '"phrase", -word, or) with typo tolerance, filters, sorts, keyset cursors and facets.',
-    complexity: cost.connection(DEFAULT_PAGE, SEARCH),
+    complexity: cost.connection(PAGE_SIZE, SEARCH),
   })
   async products(
     @Info() info: GraphQLResolveInfo,
@@ -61,6 +69,7 @@ export class CatalogResolver {
     })
     after: string | null,
   ): Promise<ProductConnection> {
+    if (first !== null && first !== undefined) checkPageSize(first, 'first', PAGE_SIZE);
     const fields = selectedFields(info);
     const result = await this.search.searchProducts(
       { query, filter, sort, first, after },
@@ -69,7 +78,12 @@ export class CatalogResolver {
     return {
       edges: result.edges,
       nodes: result.edges.map((e) => e.node),
-      pageInfo: { hasNextPage: result.hasNextPage, endCursor: result.endCursor },
+      pageInfo: {
+        hasNextPage: result.hasNextPage,
+        hasPreviousPage: Boolean(after),
+        startCursor: result.edges[0]?.cursor ?? null,
+        endCursor: result.endCursor,
+      },
       totalCount: result.totalCount,
       totalCountExact: result.totalCountExact,
       facets: result.facets,
@@ -88,12 +102,12 @@ export class CatalogResolver {
     return this.search.product(id);
   }
 
-  @Query(() => [Brand], {
-    description: 'Brands with at least one live product, by name.',
-    complexity: cost.list(DEFAULT_LIST, STATEMENT),
+  @Query(() => BrandConnection, {
+    description: 'Brands with at least one live product, by name, a page at a time.',
+    complexity: cost.connection(),
   })
-  brands(): Promise<CatalogBrand[]> {
-    return this.search.brands();
+  async brands(@Args() page: ConnectionArgs): Promise<BrandConnection> {
+    return toConnection(await this.search.brandsPage(pageRequest(page)));
   }
 }
 
@@ -101,14 +115,16 @@ export class CatalogResolver {
 export class ProductResolver {
   constructor(@Inject(SearchService) private readonly search: SearchService) {}
 
-  @ResolveField(() => [Product], {
+  @ResolveField(() => ProductVariantConnection, {
     description:
-      'Live products of the same brand and item group (sizes, colours), this one included; [] without a group.',
-    // One batched query per response level; up to MAX_VARIANTS products each.
-    complexity: cost.list(MAX_VARIANTS),
+      'Live products of the same brand and item group (sizes, colours), this one included, a page at a time; ' +
+      `empty without a group. At most ${MAX_VARIANTS} in all.`,
+    // One batched query per response level (up to MAX_VARIANTS products each), paged in memory.
+    complexity: cost.connection(PAGE_SIZE, 1),
   })
-  variants(@Parent() product: CatalogProduct): Promise<CatalogProduct[]> {
-    return this.search.variants(product);
+  async variants(@Parent() product: CatalogProduct, @Args() page: ConnectionArgs): Promise<ProductVariantConnection> {
+    const request = pageRequest(page);
+    return toConnection(pageOfList(await this.search.variants(product), request));
   }
 }
 

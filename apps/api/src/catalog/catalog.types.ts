@@ -14,7 +14,7 @@ import { RENDITION_FORMATS, type RenditionFormat as RenditionFormatValue } from 
 import { Brand } from '../accounts/accounts.types.js';
 import { enumOf } from '../graphql/enum-of.js';
 import { AGGREGATE, cost } from '../graphql/query-limits.js';
-import { PageInfo } from '../ingestion/ingestion.types.js';
+import { PageInfo, connectionType } from '../graphql/connection.js';
 
 /** Renditions of one image at most: four WebP sizes, the source's own size when smaller, and the JPEG. */
 const MAX_RENDITIONS = 6;
@@ -388,3 +388,10 @@ export class ProductFilterInput {
   @Field(() => Boolean, { nullable: true, description: 'true: only products on sale; false: only those not on sale.' })
   onSale?: boolean | null;
 }
+
+export const ProductVariantConnection = connectionType(Product, 'ProductVariant', {
+  one: 'A variant',
+  many: 'variants',
+  description: 'A page of the live products of one brand and item group (sizes, colours).',
+});
+export type ProductVariantConnection = InstanceType<typeof ProductVariantConnection>;

@@ -1,7 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { getNamedType, isObjectType, parse, type GraphQLSchema } from 'graphql';
+import { getNamedType, isObjectType, parse, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { ISSUES_PAGE, MAX_PAGE_SIZE } from './page-size.js';
 import { AGGREGATE, SEARCH, operationCost } from './query-limits.js';
 import { RESOLVERS } from './schema.js';
 
@@ -55,8 +56,33 @@ describe('operation cost', () => {
     const query = 'query($n: Int) { products(first: $n) { nodes { id } } }';
     expect(costOf(query, { n: 50 })).toBe(SEARCH + 50 * 2);
     expect(costOf(query, {})).toBe(SEARCH + 20 * 2);
-    const runs = 'query($n: Int!) { feed(id: "f") { runs(first: $n) { id } } }';
-    expect(costOf(runs, { n: 7 }) - costOf(runs, { n: 2 })).toBe(5);
+    const runs = 'query($n: Int!) { feed(id: "f") { runs(first: $n) { nodes { id } } } }';
+    expect(costOf(runs, { n: 7 }) - costOf(runs, { n: 2 })).toBe(5 * 2);
+    const last = 'query($n: Int!) { feeds(last: $n) { edges { node { id } } } }';
+    expect(costOf(last, { n: 30 }) - costOf(last, { n: 10 })).toBe(20 * 3);
+  });
+
+  it('refuses a page size over the maximum with BAD_USER_INPUT naming it, before pricing it', () => {
+    const refusal = (query: string, variables: Record<string, unknown> = {}) => {
+      try {
+        costOf(query, variables);
+      } catch (error) {
+        const e = error as GraphQLError;
+        return { code: e.extensions?.code, message: e.message };
+      }
+      return null;
+    };
+    expect(refusal('{ feeds(first: 101) { nodes { id } } }')).toEqual({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringContaining(String(MAX_PAGE_SIZE)),
+    });
+    expect(refusal('query($n: Int) { apiKeys(last: $n) { totalCount } }', { n: 1000 })?.code).toBe('BAD_USER_INPUT');
+    expect(refusal('{ feeds(first: 100) { nodes { id } } }')).toBeNull();
+    // A run's issues have their own documented maximum.
+    expect(refusal('{ ingestionRun(id: "r") { issues(first: 500) { totalCount } } }')).toBeNull();
+    expect(refusal('{ ingestionRun(id: "r") { issues(first: 501) { totalCount } } }')?.message).toContain(
+      String(ISSUES_PAGE.maxSize),
+    );
   });
 
   it('gives fragments and inline selections the same price as the fields written out', () => {
@@ -73,8 +99,8 @@ describe('operation cost', () => {
   });
 
   it('multiplies nested connections by both pages', () => {
-    const nested = '{ feed(id: "f") { runs(first: 10) { issues(first: 30) { edges { node { id } } } } } }';
-    const single = '{ feed(id: "f") { runs(first: 10) { issues(first: 1) { edges { node { id } } } } } }';
+    const nested = '{ feed(id: "f") { runs(first: 10) { nodes { issues(first: 30) { edges { node { id } } } } } } }';
+    const single = '{ feed(id: "f") { runs(first: 10) { nodes { issues(first: 1) { edges { node { id } } } } } } }';
     expect(costOf(nested) - costOf(single)).toBe(10 * 29 * (1 + 2));
   });
 });

@@ -24,6 +24,7 @@ import {
   type ComplexityEstimator,
   type ComplexityEstimatorArgs,
 } from 'graphql-query-complexity';
+import { PAGE_SIZE, checkPageSize, type PageSizePolicy } from './page-size.js';
 
 /**
  * Depth, alias and cost limits for GraphQL operations.
@@ -48,8 +49,10 @@ export const STATEMENT = 10;
 export const SEARCH = 100;
 /** The count-and-group query behind totalCount and facets: one query over the matches, not one per row. */
 export const AGGREGATE = 100;
-/** Items assumed for a list the data does not bound (feeds, keys, brands…). */
+/** Items assumed for a list the data does not bound and that takes no page size. */
 export const DEFAULT_LIST = 20;
+/** A keyset connection: the page, its count, and the probe for a page on the cursor's other side. */
+export const PAGE_PRICE = 3 * STATEMENT;
 /**
  * The whole schema served from memory, for `__schema` / `__type`: introspection reads no database and its answer is
  * bounded by the schema (about 100 KB for the standard introspection query).
@@ -66,10 +69,19 @@ const refusal = (message: string) =>
 
 type Args = ComplexityEstimatorArgs;
 
-/** The page size a field is asked for: `first` (variables already substituted) or the field's default. */
+/** The page size a plain list is asked for: `first` (variables already substituted) or the field's default. */
 function pageSize(args: Args, defaultFirst: number): number {
   const first = args.args.first;
   return typeof first === 'number' && Number.isFinite(first) ? Math.max(first, 1) : defaultFirst;
+}
+
+/** The page size of a connection, checked against its policy (BAD_USER_INPUT beyond the maximum). */
+function connectionPageSize(args: Args, policy: PageSizePolicy): number {
+  for (const arg of ['first', 'last'] as const) {
+    const size = args.args[arg];
+    if (typeof size === 'number') return checkPageSize(size, arg, policy);
+  }
+  return policy.defaultSize;
 }
 
 /** Nest types the estimator argument more narrowly than graphql-query-complexity passes it. */
@@ -83,17 +95,16 @@ export const cost = {
   aggregate: (price: number) => nest(() => price),
   /** A list the data bounds to at most `max` items (images of a product, renditions of an image). */
   list: (max: number, price = 1) => nest((a) => price + max * a.childComplexity),
-  /** A plain list paged by `first` (keyset: `after` reads the next page for the same price). */
-  page: (defaultFirst: number, price = STATEMENT) => nest((a) => price + pageSize(a, defaultFirst) * a.childComplexity),
   /**
    * A Relay connection: `edges` and `nodes` repeat once per row of the page, the rest (totalCount, facets, pageInfo)
    * once. The row fields record their cost as they are estimated (children first); the connection then
-   * multiplies just those by the page size.
+   * multiplies just those by the page size (`first` or `last`, or the policy's default). A size over the policy's
+   * maximum is refused here already, with the BAD_USER_INPUT the field would give, rather than priced.
    */
-  connection: (defaultFirst: number, price = STATEMENT) =>
+  connection: (policy: PageSizePolicy = PAGE_SIZE, price = PAGE_PRICE) =>
     nest((a) => {
       const rows = takeRowCosts(a);
-      return price + (a.childComplexity - rows) + pageSize(a, defaultFirst) * rows;
+      return price + (a.childComplexity - rows) + connectionPageSize(a, policy) * rows;
     }),
   /** `edges` / `nodes` of a connection: the cost of one row, multiplied by the connection above. */
   row: () =>

@@ -1,9 +1,11 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { BrandContext } from '@brandshelf/core';
 import { FeedsService, RunsService, type FeedEntity, type IngestionRunEntity } from '@brandshelf/ingestion';
 import { Auth } from '../graphql/auth.guard.js';
-import { DEFAULT_LIST, STATEMENT, cost } from '../graphql/query-limits.js';
+import { ConnectionArgs, toConnection } from '../graphql/connection.js';
+import { pageRequest } from '../graphql/page-size.js';
+import { STATEMENT, cost } from '../graphql/query-limits.js';
 import { Ctx } from '../graphql/request-context.decorator.js';
 import {
   ColumnMapping,
@@ -11,7 +13,9 @@ import {
   DeleteFeedInput,
   DeleteFeedPayload,
   Feed,
+  FeedConnection,
   IngestionRun,
+  IngestionRunConnection,
   UpdateFeedInput,
 } from './ingestion.types.js';
 
@@ -23,9 +27,12 @@ export class FeedsResolver {
     @Inject(RunsService) private readonly runsService: RunsService,
   ) {}
 
-  @Query(() => [Feed], { description: "The brand's feeds.", complexity: cost.list(DEFAULT_LIST, STATEMENT) })
-  feeds(@Ctx() ctx: BrandContext): Promise<FeedEntity[]> {
-    return this.feedsService.list(ctx);
+  @Query(() => FeedConnection, {
+    description: "The brand's feeds, oldest first, a page at a time.",
+    complexity: cost.connection(),
+  })
+  async feeds(@Ctx() ctx: BrandContext, @Args() page: ConnectionArgs): Promise<FeedConnection> {
+    return toConnection(await this.feedsService.page(ctx, pageRequest(page)));
   }
 
   @Query(() => Feed, { description: "One of the brand's feeds; NOT_FOUND otherwise.", complexity: STATEMENT })
@@ -86,18 +93,16 @@ export class FeedsResolver {
     return Object.entries(feed.columnMapping ?? {}).map(([column, attribute]) => ({ column, attribute }));
   }
 
-  @ResolveField(() => [IngestionRun], { description: "The feed's runs, newest first.", complexity: cost.page(20) })
-  runs(
+  @ResolveField(() => IngestionRunConnection, {
+    description: "The feed's runs, newest first, a page at a time.",
+    complexity: cost.connection(),
+  })
+  async runs(
     @Ctx() ctx: BrandContext,
     @Parent() feed: FeedEntity,
-    @Args('first', {
-      type: () => Int,
-      defaultValue: 20,
-      description: 'How many runs, 1 to 100 (other values are clamped).',
-    })
-    first: number,
-  ): Promise<IngestionRunEntity[]> {
-    return this.runsService.listForFeed(ctx, feed.id, first);
+    @Args() page: ConnectionArgs,
+  ): Promise<IngestionRunConnection> {
+    return toConnection(await this.runsService.pageForFeed(ctx, feed.id, pageRequest(page)));
   }
 }
 

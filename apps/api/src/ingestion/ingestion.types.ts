@@ -13,6 +13,7 @@ import {
   type RunStatus as RunStatusValue,
   type RunTrigger as RunTriggerValue,
 } from '@brandshelf/ingestion';
+import { PageInfo, connectionType } from '../graphql/connection.js';
 import { enumOf } from '../graphql/enum-of.js';
 import { cost } from '../graphql/query-limits.js';
 import { GraphQLBigInt } from '../graphql/scalars.js';
@@ -455,16 +456,6 @@ export class RunIssue {
   @Field({ description: 'How to fix it.' }) hint: string;
 }
 
-@ObjectType({ description: 'Where a page ends, for asking the next one.' })
-export class PageInfo {
-  @Field({ description: 'Whether another page follows this one.' }) hasNextPage: boolean;
-  @Field(() => String, {
-    nullable: true,
-    description: 'Cursor of the last item of this page: pass it as `after` for the next page. Null on an empty page.',
-  })
-  endCursor: string | null;
-}
-
 @ObjectType({ description: 'An issue with its cursor.' })
 export class RunIssueEdge {
   @Field(() => RunIssue, { description: 'The issue.' }) node: RunIssue;
@@ -600,3 +591,17 @@ export class DeleteFeedPayload {
   @Field(() => ID, { description: 'Feed.id of the feed just deleted (no longer found by feed or feeds).' })
   deletedFeedId: string;
 }
+
+export const FeedConnection = connectionType(Feed, 'Feed', {
+  one: 'A feed',
+  many: 'feeds',
+  description: "A page of the brand's feeds, oldest first.",
+});
+export type FeedConnection = InstanceType<typeof FeedConnection>;
+
+export const IngestionRunConnection = connectionType(IngestionRun, 'IngestionRun', {
+  one: 'A run',
+  many: 'runs',
+  description: "A page of a feed's runs, newest first.",
+});
+export type IngestionRunConnection = InstanceType<typeof IngestionRunConnection>;

@@ -4,6 +4,7 @@ import { APP_CONFIG, type AppConfig, type BrandContext } from '@brandshelf/core'
 import { FeedsService, RunsService, type FeedEntity, type IngestionRunEntity } from '@brandshelf/ingestion';
 import { Auth } from '../graphql/auth.guard.js';
 import { STATEMENT, cost } from '../graphql/query-limits.js';
+import { ISSUES_PAGE, pageRequest } from '../graphql/page-size.js';
 import { Ctx } from '../graphql/request-context.decorator.js';
 import {
   ColumnMapping,
@@ -138,7 +139,7 @@ export class RunsResolver {
   // A page and its count: two statements, plus what each row selects.
   @ResolveField(() => RunIssueConnection, {
     description: 'The stored issues, filtered, by row then in the order found, a page at a time.',
-    complexity: cost.connection(50, 2 * STATEMENT),
+    complexity: cost.connection(ISSUES_PAGE, 3 * STATEMENT),
   })
   async issues(
     @Ctx() ctx: BrandContext,
@@ -147,20 +148,26 @@ export class RunsResolver {
     filter: IssueFilterInput | null,
     @Args('first', {
       type: () => Int,
-      defaultValue: 50,
-      description: 'Page size, 1 to 500 (other values are clamped).',
+      defaultValue: ISSUES_PAGE.defaultSize,
+      description: `Page size, 1 to ${ISSUES_PAGE.maxSize}; larger values are BAD_USER_INPUT.`,
     })
     first: number,
     @Args('after', { type: () => String, nullable: true, description: 'The endCursor of the previous page.' })
     after: string | null,
   ): Promise<RunIssueConnection> {
-    const page = await this.runs.issues(ctx, run.id, filter ?? {}, { first, after });
+    const request = pageRequest({ first, after }, ISSUES_PAGE);
+    const page = await this.runs.issues(ctx, run.id, filter ?? {}, { first: request.limit, after });
     const edges = page.issues.map((node) => ({ node, cursor: RunsService.issueCursor(node) }));
     return {
       edges,
       nodes: page.issues,
       totalCount: page.totalCount,
-      pageInfo: { hasNextPage: page.hasNextPage, endCursor: edges.at(-1)?.cursor ?? null },
+      pageInfo: {
+        hasNextPage: page.hasNextPage,
+        hasPreviousPage: page.hasPreviousPage,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges.at(-1)?.cursor ?? null,
+      },
     } as RunIssueConnection;
   }
 }

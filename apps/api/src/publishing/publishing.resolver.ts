@@ -4,10 +4,18 @@ import { PublishService, type PublicationEntity } from '@brandshelf/catalog';
 import type { BrandContext } from '@brandshelf/core';
 import type { FeedEntity, IngestionRunEntity } from '@brandshelf/ingestion';
 import { Auth } from '../graphql/auth.guard.js';
-import { DEFAULT_LIST, STATEMENT, cost } from '../graphql/query-limits.js';
+import { ConnectionArgs, toConnection } from '../graphql/connection.js';
+import { pageRequest } from '../graphql/page-size.js';
+import { cost } from '../graphql/query-limits.js';
 import { Ctx } from '../graphql/request-context.decorator.js';
 import { Feed, IngestionRun } from '../ingestion/ingestion.types.js';
-import { CatalogVersion, Publication, PublishStatus } from './publishing.types.js';
+import {
+  CatalogVersion,
+  CatalogVersionConnection,
+  Publication,
+  PublicationConnection,
+  PublishStatus,
+} from './publishing.types.js';
 
 @Auth('brand')
 @Resolver()
@@ -44,30 +52,29 @@ export class PublishingResolver {
 export class FeedPublishingResolver {
   constructor(@Inject(PublishService) private readonly publisher: PublishService) {}
 
-  @ResolveField(() => [CatalogVersion], {
-    description: 'Kept versions, newest first.',
-    complexity: cost.list(DEFAULT_LIST, STATEMENT),
+  @ResolveField(() => CatalogVersionConnection, {
+    description: 'Kept versions, newest first, a page at a time.',
+    complexity: cost.connection(),
   })
-  async versions(@Ctx() ctx: BrandContext, @Parent() feed: FeedEntity): Promise<CatalogVersion[]> {
-    const versions = await this.publisher.listVersions(ctx, feed.id);
-    return versions.map((v) => ({ ...v, isLive: v.id === feed.liveVersionId }));
-  }
-
-  @ResolveField(() => [Publication], {
-    description: 'Publishes and rollbacks, newest first.',
-    complexity: cost.page(20),
-  })
-  publications(
+  async versions(
     @Ctx() ctx: BrandContext,
     @Parent() feed: FeedEntity,
-    @Args('first', {
-      type: () => Int,
-      defaultValue: 20,
-      description: 'How many, 1 to 100 (other values are clamped).',
-    })
-    first: number,
-  ): Promise<PublicationEntity[]> {
-    return this.publisher.listPublications(ctx, feed.id, Math.min(Math.max(first, 1), 100));
+    @Args() page: ConnectionArgs,
+  ): Promise<CatalogVersionConnection> {
+    const versions = await this.publisher.pageVersions(ctx, feed.id, pageRequest(page));
+    return toConnection(versions, (v): CatalogVersion => ({ ...v, isLive: v.id === feed.liveVersionId }));
+  }
+
+  @ResolveField(() => PublicationConnection, {
+    description: 'Publishes and rollbacks, newest first, a page at a time.',
+    complexity: cost.connection(),
+  })
+  async publications(
+    @Ctx() ctx: BrandContext,
+    @Parent() feed: FeedEntity,
+    @Args() page: ConnectionArgs,
+  ): Promise<PublicationConnection> {
+    return toConnection(await this.publisher.pagePublications(ctx, feed.id, pageRequest(page)));
   }
 
   @ResolveField(() => ID, {

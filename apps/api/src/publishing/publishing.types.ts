@@ -1,4 +1,5 @@
 import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { connectionType } from '../graphql/connection.js';
 import { LeftOutReason } from '../ingestion/codes.types.js';
 
 export enum PublicationKind {
@@ -81,3 +82,17 @@ export class CatalogVersion {
   @Field({ description: 'When the run staged it.' }) createdAt: Date;
   @Field({ description: 'Whether it is the version live now.' }) isLive: boolean;
 }
+
+export const PublicationConnection = connectionType(Publication, 'Publication', {
+  one: 'A publication',
+  many: 'publications',
+  description: "A page of a feed's publishes and rollbacks, newest first.",
+});
+export type PublicationConnection = InstanceType<typeof PublicationConnection>;
+
+export const CatalogVersionConnection = connectionType(CatalogVersion, 'CatalogVersion', {
+  one: 'A version',
+  many: 'versions',
+  description: "A page of a feed's kept catalog versions, newest first.",
+});
+export type CatalogVersionConnection = InstanceType<typeof CatalogVersionConnection>;

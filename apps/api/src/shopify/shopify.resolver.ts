@@ -6,16 +6,22 @@ import { ShopifyStoresService, type ShopifyStoreEntity } from '@brandshelf/shopi
 import { Auth } from '../graphql/auth.guard.js';
 import { Ctx } from '../graphql/request-context.decorator.js';
 import { IngestionRun } from '../ingestion/ingestion.types.js';
-import { ConnectShopifyStoreInput, ShopifyStore } from './shopify.types.js';
+import { ConnectShopifyStoreInput, ShopifyStore, ShopifyStoreConnection } from './shopify.types.js';
+import { ConnectionArgs, toConnection } from '../graphql/connection.js';
+import { pageRequest } from '../graphql/page-size.js';
+import { cost } from '../graphql/query-limits.js';
 
 @Auth('brand')
 @Resolver(() => ShopifyStore)
 export class ShopifyResolver {
   constructor(@Inject(ShopifyStoresService) private readonly stores: ShopifyStoresService) {}
 
-  @Query(() => [ShopifyStore], { description: "The brand's connected Shopify stores." })
-  shopifyStores(@Ctx() ctx: BrandContext): Promise<ShopifyStoreEntity[]> {
-    return this.stores.list(ctx);
+  @Query(() => ShopifyStoreConnection, {
+    description: "The brand's connected Shopify stores, oldest first, a page at a time.",
+    complexity: cost.connection(),
+  })
+  async shopifyStores(@Ctx() ctx: BrandContext, @Args() page: ConnectionArgs): Promise<ShopifyStoreConnection> {
+    return toConnection(await this.stores.page(ctx, pageRequest(page)));
   }
 
   @Mutation(() => ShopifyStore, {

@@ -1,4 +1,5 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { connectionType } from '../graphql/connection.js';
 
 export enum ShopifyIdStrategy {
   VARIANT_ID = 'VARIANT_ID',
@@ -49,3 +50,10 @@ export class ShopifyStore {
   lastSyncedAt: Date | null;
   @Field({ description: 'When the store was connected.' }) createdAt: Date;
 }
+
+export const ShopifyStoreConnection = connectionType(ShopifyStore, 'ShopifyStore', {
+  one: 'A store',
+  many: 'stores',
+  description: "A page of the brand's connected Shopify stores, oldest first.",
+});
+export type ShopifyStoreConnection = InstanceType<typeof ShopifyStoreConnection>;
