@@ -212,7 +212,10 @@ export class ItemStager {
   }
 
   /**
-   * compare() on PGlite, a range of the stage at a time. Offer ids are unique in the stage (a repeated id is
+   * compare() on PGlite, a range of the stage at a time. The lookups in the base are forced to be per row
+   * (a LATERAL or EXISTS subquery with OFFSET 0 is not turned into a join): the stage has no statistics,
+   * and the planner would otherwise hash or merge the whole base (or the feed's whole item data) into
+   * every range, which is quadratic over the ranges. Offer ids are unique in the stage (a repeated id is
    * rejected as DUPLICATE_ID, and version_item's key needs it), so the base items missing from the stage
    * are the base's count minus those matched.
    */
@@ -224,7 +227,8 @@ export class ItemStager {
                 count(*) FILTER (WHERE b.content_hash <> s.content_hash)::int AS updated,
                 count(*) FILTER (WHERE b.content_hash = s.content_hash)::int AS unchanged
            FROM ${this.table} s
-           LEFT JOIN version_item b ON b.version_id = $1 AND b.offer_id = s.offer_id
+           LEFT JOIN LATERAL (SELECT b.offer_id, b.content_hash FROM version_item b
+                               WHERE b.version_id = $1 AND b.offer_id = s.offer_id OFFSET 0) b ON true
           WHERE ${range}`,
         [baseVersionId],
       );
@@ -290,7 +294,8 @@ export class ItemStager {
   /**
    * commitVersion() on PGlite, in statements over a range of the stage each, so that other connections
    * are served in between, with the same outcome:
-   * 1. the new item data goes into item_revision a range at a time. Rows there are content-addressed and
+   * 1. the new item data goes into item_revision a range at a time (looked up per row, see
+   *    compareInChunks). Rows there are content-addressed and
    *    read only through a version's items, so until the version exists they are invisible; a failed
    *    attempt leaves rows no version uses, which pruning removes (it leaves a feed's item data alone
    *    while a run of the feed is COMPARING, see PublishService.pruneVersions).
@@ -319,7 +324,8 @@ export class ItemStager {
          SELECT $1, s.offer_id, s.content_hash, $2, s."row", s.data::jsonb FROM ${this.table} s
           WHERE ${range}
             AND NOT EXISTS (SELECT 1 FROM item_revision ir
-                             WHERE ir.feed_id = $1 AND ir.offer_id = s.offer_id AND ir.content_hash = s.content_hash)
+                             WHERE ir.feed_id = $1 AND ir.offer_id = s.offer_id AND ir.content_hash = s.content_hash
+                             OFFSET 0)
          ON CONFLICT (feed_id, offer_id, content_hash) DO NOTHING`,
         [feedId, brandId],
       );
