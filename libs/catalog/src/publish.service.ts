@@ -407,10 +407,13 @@ export class PublishService {
       if (!doomed.length) return [];
       const ids = doomed.map((d) => d.id);
       await manager.query('DELETE FROM catalog_version WHERE id = ANY($1::uuid[])', [ids]);
+      // Not while a run of the feed is COMPARING: on PGlite it writes its item data before the version that
+      // will use it (see ItemStager.commitInChunks); what it leaves unused goes at a later prune.
       await manager.query(
         `DELETE FROM item_revision ir WHERE ir.feed_id = $1 AND NOT EXISTS (
            SELECT 1 FROM version_item vi JOIN catalog_version v ON v.id = vi.version_id
-            WHERE v.feed_id = $1 AND vi.offer_id = ir.offer_id AND vi.content_hash = ir.content_hash)`,
+            WHERE v.feed_id = $1 AND vi.offer_id = ir.offer_id AND vi.content_hash = ir.content_hash)
+           AND NOT EXISTS (SELECT 1 FROM ingestion_run r WHERE r.feed_id = $1 AND r.status = 'RUNNING' AND r.phase = 'COMPARING')`,
         [feedId],
       );
       return doomed.map((d) => d.run_id);

@@ -20,9 +20,20 @@ export interface StagerTarget {
    * item_revision inside one transaction, so the data is written once and a failed run rolls back whole.
    */
   firstImport: boolean;
-  /** The server is PGlite: no COPY (see openRowWriter), no first-import transaction. */
+  /**
+   * The server is PGlite: no COPY (see openRowWriter), no first-import transaction, and the compare and
+   * version steps run in chunks (see PGLITE_CHUNK_ROWS).
+   */
   pglite: boolean;
 }
+
+/**
+ * PGlite has one session for every connection, and a statement or a transaction holds it to the end: a
+ * 200k-row compare or version step as a few big statements would keep searches and the health check
+ * waiting for seconds. There they run as statements over about this many stage rows each (a range of the
+ * stage's blocks), so other connections' statements are served in between.
+ */
+export const PGLITE_CHUNK_ROWS = 1000;
 
 /**
  * Stages a run's accepted items while the file is read, then compares them with the feed's base version
@@ -37,6 +48,9 @@ export class ItemStager {
   private writer: RowWriter | null = null;
   private inTransaction = false;
   private carried = 0;
+  private indexed = false;
+  /** PGlite: the version being written in chunks, invisible until its catalog_version row is committed. */
+  private pendingVersionId: string | null = null;
 
   private constructor(
     private readonly client: PoolClient,
@@ -97,10 +111,42 @@ export class ItemStager {
     return this.writer!.write([offerId, contentHash, row, json]);
   }
 
-  /** Ends the COPY and indexes the stage for the comparisons. */
+  /**
+   * Ends the COPY and indexes the stage for the comparisons. On PGlite the index (a long statement) is
+   * made only for the steps that look items up by id in the stage (carry-over, UPDATE_ONLY checks): the
+   * chunked compare and version steps read the stage by block range.
+   */
   async finishLoading(): Promise<void> {
     await this.writer!.end();
-    if (!this.direct) await this.client.query(`CREATE INDEX ON ${this.table} (offer_id); ANALYZE ${this.table}`);
+    if (!this.target.pglite) await this.ensureIndexed();
+  }
+
+  private async ensureIndexed(): Promise<void> {
+    if (this.direct || this.indexed) return;
+    await this.client.query(`CREATE INDEX ON ${this.table} (offer_id); ANALYZE ${this.table}`);
+    this.indexed = true;
+  }
+
+  /**
+   * The stage as block ranges of about PGLITE_CHUNK_ROWS rows each, as SQL conditions on ctid (a TID range
+   * scan reads only those blocks). The last range is open, so every row is in exactly one range.
+   */
+  private async blockRanges(): Promise<string[]> {
+    const { rows } = await this.client.query(
+      `SELECT (pg_relation_size('pg_temp.${this.table}') / current_setting('block_size')::int)::int AS blocks`,
+    );
+    const blocks: number = rows[0].blocks;
+    // Rows per block from the count staged (an estimate: UPDATE_ONLY checks may have taken some out).
+    const step = Math.max(1, Math.floor((blocks * PGLITE_CHUNK_ROWS) / Math.max(1, this.staged)));
+    const ranges: string[] = [];
+    for (let lo = 0; lo < blocks || lo === 0; lo += step) {
+      const last = lo + step >= blocks;
+      ranges.push(
+        last ? `s.ctid >= '(${lo},0)'::tid` : `s.ctid >= '(${lo},0)'::tid AND s.ctid < '(${lo + step},0)'::tid`,
+      );
+      if (last) break;
+    }
+    return ranges;
   }
 
   /**
@@ -108,6 +154,7 @@ export class ItemStager {
    * REPLACE feed of the brand are taken out of the stage and returned, to be reported.
    */
   async rejectUnknownForUpdateOnly(): Promise<{ offerId: string; row: number }[]> {
+    await this.ensureIndexed();
     const { rows } = await this.client.query(
       `DELETE FROM ${this.table} s
         WHERE NOT EXISTS (
@@ -126,6 +173,7 @@ export class ItemStager {
    * removed offer ids, so the new version is complete and compares like a full one.
    */
   async carryOverBase(baseVersionId: string, removedOfferIds: string[]): Promise<number> {
+    await this.ensureIndexed();
     const { rowCount } = await this.client.query(
       `INSERT INTO ${this.table} (offer_id, content_hash, "row", data)
        SELECT vi.offer_id, vi.content_hash, ir."row", ir.data::text
@@ -142,6 +190,7 @@ export class ItemStager {
 
   async compare(baseVersionId: string | null, mode: FeedMode): Promise<DiffCounts> {
     if (this.direct) return { created: this.staged, updated: 0, unchanged: 0, removed: 0 };
+    if (this.target.pglite) return this.compareInChunks(baseVersionId, mode);
     const { rows } = await this.client.query(
       `SELECT count(*) FILTER (WHERE b.offer_id IS NULL)::int AS created,
               count(*) FILTER (WHERE b.content_hash <> s.content_hash)::int AS updated,
@@ -162,8 +211,43 @@ export class ItemStager {
     return { ...rows[0], removed };
   }
 
-  /** Writes the staged set as the feed's next version, in one transaction. */
+  /**
+   * compare() on PGlite, a range of the stage at a time. The lookups in the base are forced to be per row
+   * (a LATERAL or EXISTS subquery with OFFSET 0 is not turned into a join): the stage has no statistics,
+   * and the planner would otherwise hash or merge the whole base (or the feed's whole item data) into
+   * every range, which is quadratic over the ranges. Offer ids are unique in the stage (a repeated id is
+   * rejected as DUPLICATE_ID, and version_item's key needs it), so the base items missing from the stage
+   * are the base's count minus those matched.
+   */
+  private async compareInChunks(baseVersionId: string | null, mode: FeedMode): Promise<DiffCounts> {
+    const diff: DiffCounts = { created: 0, updated: 0, unchanged: 0, removed: 0 };
+    for (const range of await this.blockRanges()) {
+      const { rows } = await this.client.query(
+        `SELECT count(*) FILTER (WHERE b.offer_id IS NULL)::int AS created,
+                count(*) FILTER (WHERE b.content_hash <> s.content_hash)::int AS updated,
+                count(*) FILTER (WHERE b.content_hash = s.content_hash)::int AS unchanged
+           FROM ${this.table} s
+           LEFT JOIN LATERAL (SELECT b.offer_id, b.content_hash FROM version_item b
+                               WHERE b.version_id = $1 AND b.offer_id = s.offer_id OFFSET 0) b ON true
+          WHERE ${range}`,
+        [baseVersionId],
+      );
+      diff.created += rows[0].created;
+      diff.updated += rows[0].updated;
+      diff.unchanged += rows[0].unchanged;
+    }
+    if (baseVersionId && mode === 'REPLACE') {
+      const { rows } = await this.client.query('SELECT count(*)::int AS n FROM version_item WHERE version_id = $1', [
+        baseVersionId,
+      ]);
+      diff.removed = rows[0].n - diff.updated - diff.unchanged;
+    }
+    return diff;
+  }
+
+  /** Writes the staged set as the feed's next version, in one transaction (on PGlite, see commitInChunks). */
   async commitVersion(): Promise<{ versionId: string; itemCount: number }> {
+    if (this.target.pglite && !this.direct) return this.commitInChunks();
     const c = this.client;
     const { feedId, brandId, runId } = this.target;
     if (!this.inTransaction) {
@@ -207,10 +291,97 @@ export class ItemStager {
     }
   }
 
+  /**
+   * commitVersion() on PGlite, in statements over a range of the stage each, so that other connections
+   * are served in between, with the same outcome:
+   * 1. the new item data goes into item_revision a range at a time (looked up per row, see
+   *    compareInChunks). Rows there are content-addressed and
+   *    read only through a version's items, so until the version exists they are invisible; a failed
+   *    attempt leaves rows no version uses, which pruning removes (it leaves a feed's item data alone
+   *    while a run of the feed is COMPARING, see PublishService.pruneVersions).
+   * 2. the version's items go into version_item a range at a time under the version's id, decided now
+   *    (derived from the run, so a retry finds and replaces what a crashed attempt left). Each range is a
+   *    short transaction that skips the foreign-key trigger: the catalog_version row does not exist yet,
+   *    and every reader reaches version_item through it, so the half-written set is seen by no one.
+   * 3. one short transaction numbers the version and inserts its catalog_version row: the version appears
+   *    whole, at once, as it does on PostgreSQL.
+   */
+  private async commitInChunks(): Promise<{ versionId: string; itemCount: number }> {
+    const c = this.client;
+    const { feedId, brandId, runId } = this.target;
+    const versionId: string = (await c.query(`SELECT md5('catalog_version:' || $1)::uuid AS id`, [runId])).rows[0].id;
+    this.pendingVersionId = versionId;
+    // An earlier attempt of this run that died part-way (or after committing, before the run finished).
+    await c.query(
+      `DELETE FROM catalog_version v WHERE v.id = $1 AND NOT EXISTS (SELECT 1 FROM feed f WHERE f.live_version_id = v.id)`,
+      [versionId],
+    );
+    await c.query('DELETE FROM version_item WHERE version_id = $1', [versionId]);
+    const ranges = await this.blockRanges();
+    for (const range of ranges) {
+      await c.query(
+        `INSERT INTO item_revision (feed_id, offer_id, content_hash, brand_id, "row", data)
+         SELECT $1, s.offer_id, s.content_hash, $2, s."row", s.data::jsonb FROM ${this.table} s
+          WHERE ${range}
+            AND NOT EXISTS (SELECT 1 FROM item_revision ir
+                             WHERE ir.feed_id = $1 AND ir.offer_id = s.offer_id AND ir.content_hash = s.content_hash
+                             OFFSET 0)
+         ON CONFLICT (feed_id, offer_id, content_hash) DO NOTHING`,
+        [feedId, brandId],
+      );
+    }
+    for (const range of ranges) {
+      await c.query('BEGIN');
+      try {
+        await c.query('SET LOCAL session_replication_role = replica');
+        await c.query(
+          `INSERT INTO version_item (version_id, offer_id, content_hash)
+           SELECT $1, s.offer_id, s.content_hash FROM ${this.table} s WHERE ${range}`,
+          [versionId],
+        );
+        await c.query('COMMIT');
+      } catch (error) {
+        await c.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      }
+    }
+    await c.query('BEGIN');
+    try {
+      // Serializes versions of one feed: two runs finishing at once get consecutive numbers.
+      await c.query('SELECT id FROM feed WHERE id = $1 FOR UPDATE', [feedId]);
+      const { rows } = await c.query(
+        `INSERT INTO catalog_version (id, brand_id, feed_id, run_id, number, item_count)
+         VALUES ($1, $2, $3, $4, (SELECT coalesce(max(number), 0) + 1 FROM catalog_version WHERE feed_id = $3), $5)
+         RETURNING id, item_count`,
+        [versionId, brandId, feedId, runId, this.staged],
+      );
+      await c.query('COMMIT');
+      this.pendingVersionId = null;
+      return { versionId: rows[0].id, itemCount: rows[0].item_count };
+    } catch (error) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    }
+  }
+
+  /** PGlite: the items of a version whose catalog_version row was never committed. */
+  private async dropPendingVersion(): Promise<void> {
+    if (!this.pendingVersionId) return;
+    await this.client
+      .query(
+        `DELETE FROM version_item WHERE version_id = $1
+            AND NOT EXISTS (SELECT 1 FROM catalog_version v WHERE v.id = $1)`,
+        [this.pendingVersionId],
+      )
+      .catch(() => undefined);
+    this.pendingVersionId = null;
+  }
+
   /** Drops the stage (or rolls a first import back) and gives the connection back. */
   async close(failed = false): Promise<void> {
     if (failed) {
       this.writer?.abort();
+      await this.dropPendingVersion();
       // PGlite's one session keeps the stage after the connection goes: drop it (there is no COPY to end there).
       if (this.target.pglite && !this.direct) {
         await this.client.query(`DROP TABLE IF EXISTS pg_temp.${this.table}`).catch(() => undefined);
