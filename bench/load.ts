@@ -2,14 +2,24 @@
  * bench/load: the API under overload (issue 10). N generated live products (default 200k) are written into a
  * throwaway database (embedded PGlite under a scratch DATA_DIR by default; `--database-url` for PostgreSQL,
  * where a throwaway database is created on that server and dropped), the API is started as a child process on
- * 127.0.0.1, and autocannon drives, each case for `--duration` seconds:
+ * 127.0.0.1, and each case runs for `--duration` seconds:
  *   (a) `--searchers` (200) connections of public faceted searches + `--uploaders` (20) connections of feed uploads;
  *   (b) the same searches without facets, with the same uploads;
- * while /health is polled every 250 ms. Printed per case: searches by status and code, p50/p95/p99 of all search
- * answers and of the ones served, the uploads by status, and /health p50/p99/max and failures.
+ * each driven two ways (`--clients flood,retry`):
+ *   flood  autocannon: every connection sends its next request as soon as it has an answer, 429 or not (a raw
+ *          flood; autocannon ignores Retry-After);
+ *   retry  closed loop: each connection sends one search (or upload) and, when answered 429, waits what
+ *          Retry-After says (plus up to 10% jitter, so refused clients do not all come back in the same
+ *          millisecond) and sends it again, as a real client does; the next search starts once one is served.
+ * while /health is polled every 250 ms. Printed per case: answers by status and code, the share served, p50/p95/p99
+ * of all answers and of the served ones (and, for retry, of whole searches from first try to served, waits
+ * included), the uploads by status, /health p50/p99/max and failures, and the load average of the machine.
+ * `--concurrency 2,4,8` runs everything once per SEARCH_CONCURRENCY value, restarting the API on the same data.
+ * After each start every search of the mix is sent once, one at a time, so no case starts with cold caches.
  *
  *   npm run bench:load -- [--n 200000] [--database-url postgres://postgres@127.0.0.1:5432/postgres]
- *                         [--duration 30] [--searchers 200] [--uploaders 20] [--env SEARCH_CONCURRENCY=4 ...]
+ *                         [--duration 30] [--searchers 200] [--uploaders 20] [--clients flood,retry]
+ *                         [--cases a,b] [--concurrency 2,4,8] [--env SEARCH_QUEUE=32 ...]
  *
  * All load comes from one address (loopback), so the per-client rate limit is off (RATE_LIMIT_PER_MINUTE=0)
  * unless `--env RATE_LIMIT_PER_MINUTE=…` sets it. Images are off (the generated rows name hosts on the internet).
@@ -18,8 +28,9 @@
 import 'reflect-metadata';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { Agent, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import autocannon from 'autocannon';
@@ -184,10 +195,12 @@ interface Tally {
   byOutcome: Map<string, number>;
   all: number[];
   served: number[];
+  /** Closed loop: each served request from its first try, the waits after 429s included. */
+  whole: number[];
 }
 
 function tally(): Tally {
-  return { byOutcome: new Map(), all: [], served: [] };
+  return { byOutcome: new Map(), all: [], served: [], whole: [] };
 }
 
 function outcomeOf(status: number, body: string): string {
@@ -201,33 +214,127 @@ function outcomeOf(status: number, body: string): string {
   return code ? `${status} ${code}` : String(status);
 }
 
-/** One autocannon run whose every answer is recorded with its status, its code and its time. */
-function drive(
+function record(into: Tally, outcome: string, body: string, time: number): void {
+  if (!samples.has(outcome)) samples.set(outcome, body.slice(0, 300));
+  into.byOutcome.set(outcome, (into.byOutcome.get(outcome) ?? 0) + 1);
+  into.all.push(time);
+  if (outcome === '200' || outcome === '202') into.served.push(time);
+}
+
+interface Driven {
+  /** Seconds from the first request to the last answer. */
+  seconds: number;
+  errors: number;
+  timeouts: number;
+  /** Closed loop: requests still being retried when the time was up. */
+  unfinished?: number;
+}
+
+/** The raw flood: one autocannon run whose every answer is recorded with its status, its code and its time. */
+function flood(
   base: string,
   options: { connections: number; duration: number; requests: autocannon.Request[]; into: Tally },
-): Promise<autocannon.Result> {
+): Promise<Driven> {
   let last = '';
+  let lastBody = '';
   const requests = options.requests.map((r) => ({
     ...r,
     onResponse: (status: number, body: string) => {
       last = outcomeOf(status, body);
-      if (!samples.has(last)) samples.set(last, body.slice(0, 300));
+      lastBody = body;
     },
   }));
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       { url: base, connections: options.connections, duration: options.duration, timeout: 120, requests },
-      (error, result) => (error ? reject(error) : resolve(result)),
+      (error, result) =>
+        error ? reject(error) : resolve({ seconds: result.duration, errors: result.errors, timeouts: result.timeouts }),
     );
-    instance.on('response', (_client, _status, _bytes, time) => {
-      options.into.byOutcome.set(last, (options.into.byOutcome.get(last) ?? 0) + 1);
-      options.into.all.push(time);
-      if (last === '200' || last === '202') options.into.served.push(time);
-    });
+    instance.on('response', (_client, _status, _bytes, time) => record(options.into, last, lastBody, time));
   });
 }
 
-function report(label: string, t: Tally, result: autocannon.Result): void {
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The closed loop: `connections` clients, each sending one request at a time over its own keep-alive connection,
+ * and after a 429 waiting Retry-After seconds (plus up to 10% jitter) before sending the same request again.
+ * Starts no new request, and no retry, past the duration.
+ */
+async function closedLoop(
+  base: string,
+  options: { connections: number; duration: number; requests: autocannon.Request[]; into: Tally },
+): Promise<Driven> {
+  const url = new URL(base);
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  const started = performance.now();
+  const end = started + options.duration * 1000;
+  const driven: Driven = { seconds: 0, errors: 0, timeouts: 0, unfinished: 0 };
+  const send = (r: autocannon.Request) =>
+    new Promise<{ status: number; body: string; retryAfter: number }>((resolve, reject) => {
+      const body = r.body ?? '';
+      const req = httpRequest(
+        {
+          host: url.hostname,
+          port: url.port,
+          method: r.method,
+          path: r.path,
+          headers: { ...r.headers, 'content-length': Buffer.byteLength(body) },
+          agent,
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (chunk: Buffer) => chunks.push(chunk));
+          res.on('error', reject);
+          res.on('end', () =>
+            resolve({
+              status: res.statusCode ?? 0,
+              body: Buffer.concat(chunks).toString(),
+              retryAfter: Number(res.headers['retry-after'] ?? 1) || 1,
+            }),
+          );
+        },
+      );
+      req.setTimeout(120_000, () => req.destroy(Object.assign(new Error('timeout'), { timeout: true })));
+      req.on('error', reject);
+      req.end(body);
+    });
+  const client = async (first: number) => {
+    for (let i = first; performance.now() < end; i++) {
+      const request = options.requests[i % options.requests.length];
+      const began = performance.now();
+      for (;;) {
+        const t = performance.now();
+        let answer;
+        try {
+          answer = await send(request);
+        } catch (error) {
+          if ((error as { timeout?: boolean }).timeout) driven.timeouts++;
+          else driven.errors++;
+          break;
+        }
+        const outcome = outcomeOf(answer.status, answer.body);
+        record(options.into, outcome, answer.body, performance.now() - t);
+        if (answer.status !== 429) {
+          if (answer.status < 300) options.into.whole.push(performance.now() - began);
+          break;
+        }
+        const wait = answer.retryAfter * 1000 * (1 + Math.random() * 0.1);
+        if (performance.now() + wait >= end) {
+          driven.unfinished!++;
+          return;
+        }
+        await sleep(wait);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: options.connections }, (_, i) => client(i)));
+  agent.destroy();
+  driven.seconds = (performance.now() - started) / 1000;
+  return driven;
+}
+
+function report(label: string, t: Tally, driven: Driven): void {
   const total = t.all.length;
   const all = [...t.all].sort((a, b) => a - b);
   const served = [...t.served].sort((a, b) => a - b);
@@ -235,13 +342,25 @@ function report(label: string, t: Tally, result: autocannon.Result): void {
     .sort((a, b) => b[1] - a[1])
     .map(([k, v]) => `${k}: ${v} (${((v / total) * 100).toFixed(1)}%)`)
     .join(', ');
-  console.log(`  ${label}: ${total} answers, ${(total / result.duration).toFixed(0)}/s; ${outcomes}`);
-  if (result.errors || result.timeouts)
-    console.log(`    connection errors ${result.errors}, timeouts ${result.timeouts}`);
+  console.log(
+    `  ${label}: ${total} answers, ${(total / driven.seconds).toFixed(0)}/s; ${outcomes}; ` +
+      `served ${((served.length / Math.max(1, total)) * 100).toFixed(1)}%, ${(served.length / driven.seconds).toFixed(1)}/s`,
+  );
+  if (driven.errors || driven.timeouts || driven.unfinished)
+    console.log(
+      `    connection errors ${driven.errors}, timeouts ${driven.timeouts}` +
+        (driven.unfinished === undefined ? '' : `, still retrying at the end ${driven.unfinished}`),
+    );
   console.log(`    all answers  p50 ${ms(pct(all, 50))}  p95 ${ms(pct(all, 95))}  p99 ${ms(pct(all, 99))}`);
   console.log(
     `    served (${served.length})  p50 ${ms(pct(served, 50))}  p95 ${ms(pct(served, 95))}  p99 ${ms(pct(served, 99))}`,
   );
+  if (t.whole.length) {
+    const whole = [...t.whole].sort((a, b) => a - b);
+    console.log(
+      `    first try to served, waits included  p50 ${ms(pct(whole, 50))}  p95 ${ms(pct(whole, 95))}  p99 ${ms(pct(whole, 99))}`,
+    );
+  }
 }
 
 async function pendingRuns(url: string): Promise<number> {
@@ -266,15 +385,22 @@ async function main(): Promise<void> {
       searchers: { type: 'string', default: '200' },
       uploaders: { type: 'string', default: '20' },
       'upload-rows': { type: 'string', default: '500' },
+      clients: { type: 'string', default: 'flood,retry' },
+      cases: { type: 'string', default: 'a,b' },
+      concurrency: { type: 'string' },
       env: { type: 'string', multiple: true, default: [] },
       keep: { type: 'boolean', default: false },
     },
   });
   const n = Number(values.n);
   const duration = Number(values.duration);
+  const clients = values.clients!.split(',') as Array<'flood' | 'retry'>;
+  const cases = values.cases!.split(',');
   const extraEnv = Object.fromEntries(
     values.env!.map((kv) => [kv.slice(0, kv.indexOf('=')), kv.slice(kv.indexOf('=') + 1)]),
   );
+  // One API start per SEARCH_CONCURRENCY value (undefined: the default, or what --env says).
+  const concurrencies = values.concurrency ? values.concurrency.split(',') : [undefined];
   let database: BenchDatabase | null = null;
   let dataDir: string;
   if (values['database-url']) {
@@ -285,118 +411,153 @@ async function main(): Promise<void> {
     dataDir = await mkdtemp(join(tmpdir(), 'bs-load-'));
   }
   let child: ChildProcess | null = null;
+  const load = () =>
+    loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' / ');
   try {
     await seed(database?.url ?? null, dataDir, n);
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
-    const env: Record<string, string> = {
-      HOST: '127.0.0.1',
-      PORT: String(port),
-      DATA_DIR: dataDir,
-      LOG_LEVEL: 'warn',
-      RUN_WORKERS: 'true',
-      IMAGES_ENABLED: 'false',
-      RATE_LIMIT_PER_MINUTE: '0',
-      ...(database ? { DATABASE_URL: database.url } : {}),
-      ...extraEnv,
-    };
-    child = startApi(env);
-    await waitForHealth(base, child);
-    const settings = Object.entries(env)
-      .filter(([k]) => /^(DATABASE_POOL_SIZE|SEARCH_|UPLOAD_|RATE_LIMIT|WORKER_)/.test(k))
-      .map(([k, v]) => `${k}=${v}`);
-    console.log(
-      `API on ${base}, ${database ? 'PostgreSQL' : 'embedded PGlite'}, ${n.toLocaleString('en-US')} products; ` +
-        `settings: ${settings.join(' ') || 'defaults'}`,
-    );
     const dbUrl =
       database?.url ?? `postgres://postgres@/postgres?host=${encodeURIComponent(join(dataDir, 'pg-socket'))}`;
-
-    const registered = await gql(base, 'mutation($i: RegisterBrandInput!) { registerBrand(input: $i) { apiKey } }', {
-      i: { name: 'Uploader', email: 'uploader@bench.test' },
-    });
-    const key = registered.registerBrand.apiKey as string;
-    const feed = await gql(
-      base,
-      'mutation { createFeed(input: { name: "Load", source: UPLOAD, format: CSV, defaultCurrency: "USD" }) { id } }',
-      {},
-      key,
-    );
     const feedFile = join(dataDir, 'upload.csv');
     await generateFeed(feedFile, Number(values['upload-rows']));
     const upload = await readFile(feedFile);
+    let uploader: { key: string; feedId: string } | null = null;
 
-    const fields = 'edges { node { id title price { formatted } brand { name } } }';
-    const facets =
-      'totalCount facets { brand { id name count } category { path count } availability { value count } ' +
-      'color { value count } size { value count } price { currency min max count } }';
-    const searchRequests = (withFacets: boolean): autocannon.Request[] =>
-      QUERIES.map((q) => ({
-        method: 'POST',
-        path: '/graphql',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({
-          query: `query($q: String, $f: ProductFilter, $s: ProductSort) {
-            products(query: $q, filter: $f, sort: $s, first: 20) { ${withFacets ? facets : 'totalCount'} ${fields} } }`,
-          variables: { q: q.query ?? null, f: q.filter ?? null, s: q.sort ?? null },
-        }),
-      }));
-    const uploadRequests: autocannon.Request[] = [
-      {
-        method: 'POST',
-        path: `/feeds/${feed.createFeed.id}/uploads`,
-        headers: { authorization: `Bearer ${key}`, 'content-type': 'text/csv' },
-        body: upload,
-      },
-    ];
-
-    for (const [label, withFacets] of [
-      ['(a) faceted searches + uploads', true],
-      ['(b) searches without facets + uploads', false],
-    ] as const) {
-      // Runs queued by the previous case would run into this one: let them finish first (bounded).
-      const drainUntil = Date.now() + 180_000;
-      let pending = await pendingRuns(dbUrl);
-      while (pending > 0 && Date.now() < drainUntil) {
-        await new Promise((resolve) => setTimeout(resolve, 2000));
-        pending = await pendingRuns(dbUrl);
-      }
-      if (pending) console.log(`  (${pending} ingestion runs of the previous case still unfinished)`);
-
-      const searches = tally();
-      const uploads = tally();
-      const health: { ms: number; status: number | string }[] = [];
-      let polling = true;
-      const poller = (async () => {
-        while (polling) {
-          const t = performance.now();
-          const status = await fetch(`${base}/health`, { signal: AbortSignal.timeout(30_000) })
-            .then(async (r) => (await r.arrayBuffer(), r.status))
-            .catch((e: Error) => e.name);
-          health.push({ ms: performance.now() - t, status });
-          await new Promise((resolve) => setTimeout(resolve, 250));
-        }
-      })();
-      const [s, u] = await Promise.all([
-        drive(base, {
-          connections: Number(values.searchers),
-          duration,
-          requests: searchRequests(withFacets),
-          into: searches,
-        }),
-        drive(base, { connections: Number(values.uploaders), duration, requests: uploadRequests, into: uploads }),
-      ]);
-      polling = false;
-      await poller;
-      console.log(`${label}, ${duration} s, ${values.searchers} search + ${values.uploaders} upload connections:`);
-      report('searches', searches, s);
-      report('uploads', uploads, u);
-      const h = health.map((x) => x.ms).sort((a, b) => a - b);
-      const failed = health.filter((x) => x.status !== 200);
+    for (const concurrency of concurrencies) {
+      const env: Record<string, string> = {
+        HOST: '127.0.0.1',
+        PORT: String(port),
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'warn',
+        RUN_WORKERS: 'true',
+        IMAGES_ENABLED: 'false',
+        RATE_LIMIT_PER_MINUTE: '0',
+        ...(database ? { DATABASE_URL: database.url } : {}),
+        ...extraEnv,
+        ...(concurrency ? { SEARCH_CONCURRENCY: concurrency } : {}),
+      };
+      child = startApi(env);
+      await waitForHealth(base, child);
+      const settings = Object.entries(env)
+        .filter(([k]) => /^(DATABASE_POOL_SIZE|SEARCH_|UPLOAD_|RATE_LIMIT|WORKER_)/.test(k))
+        .map(([k, v]) => `${k}=${v}`);
       console.log(
-        `  /health: ${health.length} polls, ${failed.length} not 200${failed.length ? ` (${[...new Set(failed.map((f) => f.status))].join(', ')})` : ''}; ` +
-          `p50 ${ms(pct(h, 50))}  p99 ${ms(pct(h, 99))}  max ${ms(h.at(-1) ?? NaN)}`,
+        `\nAPI on ${base}, ${database ? 'PostgreSQL' : 'embedded PGlite'}, ${n.toLocaleString('en-US')} products; ` +
+          `settings: ${settings.join(' ') || 'defaults'}`,
       );
+
+      if (!uploader) {
+        const registered = await gql(
+          base,
+          'mutation($i: RegisterBrandInput!) { registerBrand(input: $i) { apiKey } }',
+          { i: { name: 'Uploader', email: 'uploader@bench.test' } },
+        );
+        const key = registered.registerBrand.apiKey as string;
+        const feed = await gql(
+          base,
+          'mutation { createFeed(input: { name: "Load", source: UPLOAD, format: CSV, defaultCurrency: "USD" }) { id } }',
+          {},
+          key,
+        );
+        uploader = { key, feedId: feed.createFeed.id as string };
+      }
+
+      const fields = 'edges { node { id title price { formatted } brand { name } } }';
+      const facets =
+        'totalCount facets { brand { id name count } category { path count } availability { value count } ' +
+        'color { value count } size { value count } price { currency min max count } }';
+      const searchRequests = (withFacets: boolean): autocannon.Request[] =>
+        QUERIES.map((q) => ({
+          method: 'POST',
+          path: '/graphql',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            query: `query($q: String, $f: ProductFilter, $s: ProductSort) {
+            products(query: $q, filter: $f, sort: $s, first: 20) { ${withFacets ? facets : 'totalCount'} ${fields} } }`,
+            variables: { q: q.query ?? null, f: q.filter ?? null, s: q.sort ?? null },
+          }),
+        }));
+      const uploadRequests: autocannon.Request[] = [
+        {
+          method: 'POST',
+          path: `/feeds/${uploader.feedId}/uploads`,
+          headers: { authorization: `Bearer ${uploader.key}`, 'content-type': 'text/csv' },
+          body: upload as unknown as string,
+        },
+      ];
+
+      // Warm-up, one search of each kind at a time: every case then starts with the counts cached and the
+      // catalog in the database's buffers, whichever runs first after a start.
+      for (const request of [...searchRequests(true), ...searchRequests(false)]) {
+        await fetch(`${base}${request.path}`, {
+          method: 'POST',
+          headers: request.headers as Record<string, string>,
+          body: request.body as string,
+        }).then((r) => r.arrayBuffer());
+      }
+
+      for (const client of clients) {
+        for (const [label, withFacets] of [
+          ['(a) faceted searches + uploads', true],
+          ['(b) searches without facets + uploads', false],
+        ] as const) {
+          if (!cases.includes(label.slice(1, 2))) continue;
+          // Runs queued by the previous case would run into this one: let them finish first (bounded).
+          const drainUntil = Date.now() + 180_000;
+          let pending = await pendingRuns(dbUrl);
+          while (pending > 0 && Date.now() < drainUntil) {
+            await sleep(2000);
+            pending = await pendingRuns(dbUrl);
+          }
+          if (pending) console.log(`  (${pending} ingestion runs of the previous case still unfinished)`);
+
+          const searches = tally();
+          const uploads = tally();
+          const health: { ms: number; status: number | string }[] = [];
+          const loadBefore = load();
+          let polling = true;
+          const poller = (async () => {
+            while (polling) {
+              const t = performance.now();
+              const status = await fetch(`${base}/health`, { signal: AbortSignal.timeout(30_000) })
+                .then(async (r) => (await r.arrayBuffer(), r.status))
+                .catch((e: Error) => e.name);
+              health.push({ ms: performance.now() - t, status });
+              await sleep(250);
+            }
+          })();
+          const drive = client === 'flood' ? flood : closedLoop;
+          const [s, u] = await Promise.all([
+            drive(base, {
+              connections: Number(values.searchers),
+              duration,
+              requests: searchRequests(withFacets),
+              into: searches,
+            }),
+            drive(base, { connections: Number(values.uploaders), duration, requests: uploadRequests, into: uploads }),
+          ]);
+          polling = false;
+          await poller;
+          console.log(
+            `${label}, ${client === 'flood' ? 'raw flood (autocannon)' : 'clients honouring Retry-After'}, ` +
+              `${duration} s, ${values.searchers} search + ${values.uploaders} upload connections; ` +
+              `load average (1/5/15 min) before ${loadBefore}, after ${load()}:`,
+          );
+          report('searches', searches, s);
+          report('uploads', uploads, u);
+          const h = health.map((x) => x.ms).sort((a, b) => a - b);
+          const failed = health.filter((x) => x.status !== 200);
+          console.log(
+            `  /health: ${health.length} polls, ${failed.length} not 200${failed.length ? ` (${[...new Set(failed.map((f) => f.status))].join(', ')})` : ''}; ` +
+              `p50 ${ms(pct(h, 50))}  p99 ${ms(pct(h, 99))}  max ${ms(h.at(-1) ?? NaN)}`,
+          );
+        }
+      }
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child!.once('exit', resolve));
     }
     for (const [outcome, body] of samples) {
       if (!/^20[02]$/.test(outcome)) console.log(`first "${outcome}" answer: ${body}`);
@@ -404,7 +565,7 @@ async function main(): Promise<void> {
     const errors = errorLines.filter((l) => /"level":"error"/.test(l));
     console.log(`API error log lines: ${errors.length}${errors.length ? `; first: ${errors[0].slice(0, 300)}` : ''}`);
   } finally {
-    if (child && child.exitCode === null) {
+    if (child && child.exitCode === null && child.signalCode === null) {
       child.kill('SIGTERM');
       await new Promise((resolve) => child!.once('exit', resolve));
     }

@@ -20,6 +20,7 @@ import { HEALTH_DATABASE_URL, HealthMonitor } from './overload/health-monitor.js
 import { overloadPlugin } from './overload/overload.plugin.js';
 import { OverloadService } from './overload/overload.service.js';
 import { RateLimitMiddleware } from './overload/rate-limit.middleware.js';
+import { SearchDoorMiddleware } from './overload/search-door.js';
 import { HealthController } from './http/health.controller.js';
 import { RequestContextMiddleware, type ContextualRequest } from './http/request-context.middleware.js';
 import { RunIssuesController } from './http/run-issues.controller.js';
@@ -127,7 +128,8 @@ export class ApiModule implements NestModule {
   }
 
   configure(consumer: MiddlewareConsumer): void {
-    // Rate limits count callers by account, so they come after authentication.
-    consumer.apply(RequestContextMiddleware, RateLimitMiddleware).forRoutes('*path');
+    // Rate limits count callers by account, so they come after authentication; catalog queries are refused
+    // before GraphQL reads them while the search gate is full (a public search is anonymous: no key to look up).
+    consumer.apply(RequestContextMiddleware, RateLimitMiddleware, SearchDoorMiddleware).forRoutes('*path');
   }
 }

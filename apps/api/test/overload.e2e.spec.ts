@@ -14,6 +14,9 @@ import { OverloadService } from '../src/overload/overload.service.js';
 
 const SEARCH =
   '{ products(query: "trail shoe", first: 5) { totalCount facets { brand { id } } edges { node { id } } } }';
+/** Catalog queries GraphQL would refuse once it read them: one it cannot parse, one past the alias limit. */
+const BROKEN = '{ products(first: 5) { edges { node { id } } ';
+const TOO_MANY_ALIASES = `{ ${Array.from({ length: 150 }, (_, i) => `p${i}: products { totalCount }`).join(' ')} }`;
 
 async function until(what: string, check: () => boolean, timeoutMs = 30_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -107,6 +110,32 @@ describe('admission: search and upload limits', () => {
         expect(answer.json.errors[0].extensions.retryAfterSeconds).toBeGreaterThanOrEqual(1);
       }
 
+      // While full, catalog queries are refused at the door, before GraphQL reads them: one it could not parse
+      // and one past its alias limit get the same 429 instead of the 400 GraphQL gives them below.
+      const rejectedBefore = overload.search.rejected;
+      for (const query of [BROKEN, TOO_MANY_ALIASES]) {
+        const answer = await post(api, query);
+        expect(answer.status).toBe(429);
+        expect(answer.headers.get('retry-after')).toBe(String(overload.search.retryAfterSeconds));
+        expect(answer.json).toEqual({
+          errors: [{ message: expect.any(String), extensions: { code: 'OVERLOADED', retryAfterSeconds: 600 } }],
+        });
+      }
+      // So is a GET, and a named operation.
+      const get = await fetch(`${api.url}/graphql?query=${encodeURIComponent(BROKEN)}`, {
+        headers: { 'apollo-require-preflight': 'true' },
+      });
+      expect(get.status).toBe(429);
+      expect(((await get.json()) as any).errors[0].extensions.code).toBe('OVERLOADED');
+      const named = await fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: `query Find ${BROKEN}`, operationName: 'Find' }),
+      });
+      expect(named.status).toBe(429);
+      expect(overload.search.rejected - rejectedBefore).toBe(4);
+      expect([overload.search.inFlight, overload.search.queued]).toEqual([2, 1]);
+
       // The pool is held by the searches in flight (and, embedded, the whole database by the open transaction).
       const health = await fetch(`${api.url}/health`);
       expect(health.status).toBe(200);
@@ -125,6 +154,14 @@ describe('admission: search and upload limits', () => {
     }
     expect(overload.search.inFlight).toBe(0);
     expect(overload.search.queued).toBe(0);
+
+    // With room again, the same documents reach GraphQL, which refuses them for what they are.
+    const broken = await post(api, BROKEN);
+    expect(broken.status).toBe(400);
+    expect(broken.json.errors[0].extensions.code).toBe('GRAPHQL_PARSE_FAILED');
+    const aliases = await post(api, TOO_MANY_ALIASES);
+    expect(aliases.status).toBe(400);
+    expect(aliases.json.errors[0].extensions.code).toBe('GRAPHQL_VALIDATION_FAILED');
   });
 
   it('answers an upload beyond the limit with 429 OVERLOADED and Retry-After, as it does fetchFeedNow', async () => {

@@ -31,7 +31,7 @@ describe('loadConfig', () => {
 
   it('sizes the search limit from the pool, and reads rate limits and trusted proxies', () => {
     const defaults = loadConfig({});
-    expect(defaults.overload.search).toEqual({ concurrency: 4, queue: 32, queueTimeoutMs: 1000 });
+    expect(defaults.overload.search).toEqual({ concurrency: 4, queue: 32, queueTimeoutMs: 500 });
     expect(defaults.overload.upload).toEqual({ concurrency: 4, queue: 8, queueTimeoutMs: 5000 });
     expect(defaults.rateLimit).toEqual({ perMinute: 600, burst: 100 });
     expect(defaults.trustProxy).toEqual(['loopback', 'linklocal', 'uniquelocal']);

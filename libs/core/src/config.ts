@@ -265,8 +265,9 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
   },
   {
     name: 'SEARCH_QUEUE_TIMEOUT_MS',
-    default: '1000',
-    meaning: 'Longest a catalog query waits for a slot before it is answered with 429 `OVERLOADED`.',
+    default: '500',
+    meaning:
+      'Longest a catalog query waits for a slot before it is answered with 429 `OVERLOADED` (Retry-After: this, rounded up to whole seconds, at least 1). It bounds what a served search spends queued (see Benchmarks).',
   },
   {
     name: 'UPLOAD_CONCURRENCY',
@@ -510,7 +511,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       search: {
         concurrency: searchConcurrency,
         queue: int(env, 'SEARCH_QUEUE', 8 * searchConcurrency, 0, 100_000),
-        queueTimeoutMs: int(env, 'SEARCH_QUEUE_TIMEOUT_MS', 1000, 0, 600_000),
+        queueTimeoutMs: int(env, 'SEARCH_QUEUE_TIMEOUT_MS', 500, 0, 600_000),
       },
       upload: {
         concurrency: int(env, 'UPLOAD_CONCURRENCY', 4, 1, 1000),

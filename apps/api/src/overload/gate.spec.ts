@@ -62,6 +62,28 @@ describe('Gate', () => {
     one.release();
   });
 
+  it('tells, without taking anything, whether a request would be refused now', async () => {
+    const gate = new Gate('search', { concurrency: 2, queue: 1, queueTimeoutMs: 60_000 });
+    expect(gate.refuseNow()).toBeNull();
+    const a = gate.acquire();
+    expect(gate.refuseNow(2)).toBeNull(); // would wait in the queue
+    const b = gate.acquire();
+    expect(gate.refuseNow()).toBeNull();
+    const c = gate.acquire(); // queued: the queue is now full
+    expect(gate.refuseNow()).toMatchObject({ code: 'OVERLOADED', details: { retryAfterSeconds: 60 } });
+    expect([gate.inFlight, gate.queued, gate.rejected]).toEqual([2, 1, 1]);
+    a.release();
+    expect(await settled(c.admitted)).toBe('admitted');
+    expect(gate.refuseNow()).toBeNull(); // the queue has room again
+    b.release();
+    c.release();
+    const noWait = new Gate('search', { concurrency: 1, queue: 5, queueTimeoutMs: 0 });
+    const held = noWait.acquire();
+    expect(noWait.refuseNow()).toMatchObject({ code: 'OVERLOADED' });
+    held.release();
+    expect(noWait.refuseNow()).toBeNull();
+  });
+
   it('runs a function inside the gate and releases it whatever happens', async () => {
     const gate = new Gate('search', { concurrency: 1, queue: 0, queueTimeoutMs: 1000 });
     await expect(gate.run(async () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');

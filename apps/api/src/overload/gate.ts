@@ -53,9 +53,19 @@ export class Gate {
     return Math.max(1, Math.ceil(this.settings.queueTimeoutMs / 1000));
   }
 
+  /**
+   * The refusal `acquire(weight)` would meet right now (counted in `rejected`), or null when it would be admitted
+   * or queued. Lets a request be answered before anything is done for it, while the gate and its queue are full.
+   */
+  refuseNow(weight = 1): AppError | null {
+    if (!this.isFull(weight)) return null;
+    this.rejected++;
+    return this.refusal();
+  }
+
   /** Takes `weight` units (capped at the concurrency), now or after a bounded wait. */
   acquire(weight = 1): Ticket {
-    const units = Math.max(1, Math.min(weight, this.settings.concurrency));
+    const units = this.units(weight);
     let state: 'waiting' | 'admitted' | 'done' = 'waiting';
     let waiter: Waiter | null = null;
     const admit = () => {
@@ -75,11 +85,11 @@ export class Gate {
         }
       },
     };
-    if (this.waiting.length === 0 && this.used + units <= this.settings.concurrency) {
+    if (this.fits(units)) {
       admit();
       return ticket;
     }
-    if (this.waiting.length >= this.settings.queue || this.settings.queueTimeoutMs === 0) {
+    if (this.isFull(units)) {
       state = 'done';
       this.rejected++;
       return { admitted: Promise.reject(this.refusal()), release: () => undefined };
@@ -116,6 +126,21 @@ export class Gate {
     } finally {
       ticket.release();
     }
+  }
+
+  private units(weight: number): number {
+    return Math.max(1, Math.min(weight, this.settings.concurrency));
+  }
+
+  /** Admitted at once: no one waits and the units are free. */
+  private fits(units: number): boolean {
+    return this.waiting.length === 0 && this.used + units <= this.settings.concurrency;
+  }
+
+  /** Whether `acquire(weight)` would be refused now: neither admitted nor allowed to wait. Counts nothing. */
+  isFull(weight = 1): boolean {
+    const units = this.units(weight);
+    return !this.fits(units) && (this.waiting.length >= this.settings.queue || this.settings.queueTimeoutMs === 0);
   }
 
   private leave(waiter: Waiter): void {
