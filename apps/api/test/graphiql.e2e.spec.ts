@@ -256,6 +256,7 @@ class Browser {
     const exited = new Promise((resolve) => this.process.once('exit', resolve));
     this.process.kill();
     await exited;
-    await rm(this.profile, { recursive: true, force: true });
+    // Chromium's helper processes may still be writing into the profile after the browser exits: retry.
+    await rm(this.profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 }
