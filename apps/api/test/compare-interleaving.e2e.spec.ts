@@ -66,7 +66,9 @@ describe('searches while a run is COMPARING (e2e)', () => {
       done?.versionId,
     ]);
     expect(n).toBe(ROWS);
-    // ~90 statements of ~1000 rows in the phase now; the few long ones before let through at most ~5.
-    expect(answeredWhileComparing).toBeGreaterThanOrEqual(15);
+    // The old compare held the embedded database's one session for the whole phase: 1 search got through. Now
+    // ~90 statements of ~1000 rows let others in between (45 on a loaded machine, 9 on a quiet one, where the phase
+    // is shorter): more than 2 cannot happen with one long transaction, whatever the machine's speed.
+    expect(answeredWhileComparing).toBeGreaterThanOrEqual(3);
   }, 600_000);
 });
