@@ -8,6 +8,7 @@ import { SearchIndexes1764000000006 } from './1764000000006-search-indexes.js';
 import { FeedSettings1764000000007 } from './1764000000007-feed-settings.js';
 import { RowAccounting1764000000008 } from './1764000000008-row-accounting.js';
 import { SearchLanguages1764000000010 } from './1764000000010-search-languages.js';
+import { Affiliate1764000000011 } from './1764000000011-affiliate.js';
 import { StorageUsage1764000000012 } from './1764000000012-storage-usage.js';
 import { CatalogGeneration1764000000013 } from './1764000000013-catalog-generation.js';
 import { OneActiveRun1764000000015 } from './1764000000015-one-active-run.js';
@@ -24,6 +25,7 @@ export const MIGRATIONS = [
   FeedSettings1764000000007,
   RowAccounting1764000000008,
   SearchLanguages1764000000010,
+  Affiliate1764000000011,
   StorageUsage1764000000012,
   CatalogGeneration1764000000013,
   OneActiveRun1764000000015,
