@@ -17,6 +17,8 @@ export interface CursorData {
   fingerprint: string;
   /** FUZZY: the words that had no exact match and are matched by similarity. */
   fuzzy?: string[];
+  /** FUZZY: for each of `fuzzy`, the catalog's words it was corrected to (so later pages match the same way). */
+  corrections?: string[][];
 }
 
 interface Wire {
@@ -27,6 +29,7 @@ interface Wire {
   i: string;
   f: string;
   z?: string[];
+  c?: string[][];
 }
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -36,6 +39,7 @@ const MODES: MatchMode[] = ['NONE', 'FULL_TEXT', 'FUZZY'];
 export function encodeCursor(c: CursorData): string {
   const wire: Wire = { v: 1, s: c.sort, m: c.mode, k: c.keys, i: c.id, f: c.fingerprint };
   if (c.fuzzy) wire.z = c.fuzzy;
+  if (c.corrections) wire.c = c.corrections;
   return Buffer.from(JSON.stringify(wire)).toString('base64url');
 }
 
@@ -57,11 +61,22 @@ export function decodeCursor(cursor: string): CursorData {
     typeof wire.i !== 'string' ||
     !UUID.test(wire.i) ||
     typeof wire.f !== 'string' ||
-    (wire.z !== undefined && (!Array.isArray(wire.z) || !wire.z.every((w) => typeof w === 'string')))
+    (wire.z !== undefined && (!Array.isArray(wire.z) || !wire.z.every((w) => typeof w === 'string'))) ||
+    (wire.c !== undefined &&
+      (!Array.isArray(wire.c) ||
+        !wire.c.every((list) => Array.isArray(list) && list.every((w) => typeof w === 'string'))))
   ) {
     throw bad();
   }
-  return { sort: wire.s, mode: wire.m, keys: wire.k, id: wire.i, fingerprint: wire.f, fuzzy: wire.z };
+  return {
+    sort: wire.s,
+    mode: wire.m,
+    keys: wire.k,
+    id: wire.i,
+    fingerprint: wire.f,
+    fuzzy: wire.z,
+    corrections: wire.c,
+  };
 }
 
 /** A short digest of what defines the result list (query, filter, sort): cursors only work within one list. */

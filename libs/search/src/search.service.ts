@@ -25,6 +25,8 @@ import {
   summaryQuery,
   toLexicon,
   unknownWordsQuery,
+  correctionsQuery,
+  correctWord,
   type SearchPlan,
 } from './search.sql.js';
 import type {
@@ -141,10 +143,17 @@ export class SearchService {
         matches = await this.countUpTo(q, plan, mode, FUZZY_MIN_MATCHES);
       }
       // Few matches: words that no live product contains are probably misspelled; match those by similarity.
-      const unknown = matches < FUZZY_MIN_MATCHES ? await this.unknownWords(q, plan, correctableWords(plan)) : [];
+      // A one-word query that matched nothing names a word no live product contains: no need to probe for it
+      // (the probe of an absent word can cost a scan of the whole table when the planner expects it to be common).
+      const unknown =
+        matches >= FUZZY_MIN_MATCHES
+          ? []
+          : plan.words.length === 1 && matches === 0
+            ? correctableWords(plan)
+            : await this.unknownWords(q, plan, correctableWords(plan));
       if (unknown.length) {
         mode = 'FUZZY';
-        plan = { ...plan, fuzzy: unknown };
+        plan = { ...plan, fuzzy: unknown, corrections: await this.corrections(q, plan, unknown) };
         rows = await this.page(q, plan, mode, limit, generation);
       }
     }
@@ -158,6 +167,7 @@ export class SearchService {
         id: row.id,
         fingerprint: plan.fingerprint,
         ...(mode === 'FUZZY' && plan.fuzzy ? { fuzzy: plan.fuzzy } : {}),
+        ...(mode === 'FUZZY' && plan.corrections ? { corrections: plan.corrections } : {}),
       }),
     }));
     const s =
@@ -196,6 +206,7 @@ export class SearchService {
         plan.text,
         plan.filter,
         plan.fuzzy,
+        plan.corrections,
         withFacets ? plan.categoryLevel : 0,
       ]);
     const found = this.cache.get(key(true)) ?? (facets ? undefined : this.cache.get(key(false)));
@@ -330,6 +341,19 @@ export class SearchService {
     const rows = await q(s.sql, s.params);
     if (this.concurrent) await q('SET LOCAL synchronize_seqscans = off');
     return rows.map((r) => r.w);
+  }
+
+  /** For each mistyped word, the catalog's words it stands for (correctionsQuery sampled, correctWord chosen). */
+  private async corrections(q: Query, plan: SearchPlan, words: string[]): Promise<string[][]> {
+    const s = correctionsQuery(plan, words);
+    const rows = (await q(s.sql, s.params)) as unknown as Array<{ w: string; lex: string; n: number }>;
+    return words.map((w) =>
+      correctWord(
+        plan,
+        w,
+        rows.filter((r) => r.w === w),
+      ),
+    );
   }
 
   private async countUpTo(q: Query, plan: SearchPlan, mode: MatchMode, cap: number): Promise<number> {

@@ -4,6 +4,9 @@ import { BadInputError } from '@brandshelf/core';
 import { bucketBounds, compareDecimals, decimalToMinor, minorToDecimal, money, parseDecimal } from './money.js';
 import {
   baseConditions,
+  correctWord,
+  editDistance,
+  lexemeQuery,
   Params,
   planSearch,
   queryWords,
@@ -196,5 +199,71 @@ describe('reading a query in the languages of the catalog', () => {
     const empty = plan('shoe', { configs: [], full: [], either: [], words: [[]], folded: ['shoe'] });
     expect(textCondition(empty, 'FULL_TEXT', new Params())).toBe('false');
     expect(() => textCondition(planSearch({ query: 'shoe' }), 'FULL_TEXT', new Params())).toThrow(/lexicon/);
+  });
+});
+
+describe('typo correction', () => {
+  const english = (query: string, folded: string[], words: string[][]) => ({
+    ...planSearch({ query }),
+    lexicon: { configs: ['unaccent_english'], full: [], either: [], words, folded },
+  });
+
+  it('counts edits, adjacent transpositions as one, and stops past the limit', () => {
+    expect(editDistance('sneakrs', 'sneakers', 2)).toBe(1);
+    expect(editDistance('sneakr', 'sneaker', 2)).toBe(1);
+    expect(editDistance('nabijecla', 'nabijecka', 2)).toBe(1);
+    expect(editDistance('jakcet', 'jacket', 2)).toBe(1);
+    expect(editDistance('abc', 'abc', 0)).toBe(0);
+    expect(editDistance('runs', 'running', 1)).toBe(2);
+    expect(editDistance('kitten', 'sitting', 5)).toBe(3);
+    expect(editDistance('a', 'abcdef', 2)).toBe(3);
+  });
+
+  it('corrects to the nearest of the catalog words, then the most frequent, within AUTO fuzziness', () => {
+    const plan = english('sneakrs', ['sneakrs'], [["'sneakr'"]]);
+    const candidates = [
+      { lex: 'sneaker', n: 900 },
+      { lex: 'sneak', n: 5 },
+      { lex: 'sneakerhead', n: 40 },
+      { lex: 'snorkel', n: 300 },
+    ];
+    // "sneakr" (the stem) is one edit from sneaker; "sneak" two from the typed word; the rest too far.
+    expect(correctWord(plan, 'sneakrs', candidates)).toEqual(['sneaker', 'sneak']);
+    // Up to five letters, one edit only; at the same distance the more frequent word first.
+    const short = english('mugz', ['mugz'], [["'mugz'"]]);
+    expect(
+      correctWord(short, 'mugz', [
+        { lex: 'mug', n: 1 },
+        { lex: 'mu', n: 9 },
+        { lex: 'mugs', n: 2 },
+      ]),
+    ).toEqual(['mugs', 'mug']);
+    expect(correctWord(short, 'mugz', [])).toEqual([]);
+  });
+
+  it('quotes lexemes so a correction is looked up as stored, never parsed as tsquery syntax', () => {
+    expect(lexemeQuery(['sneaker'])).toBe("'sneaker'");
+    expect(lexemeQuery(["o'neil", 'a\\b', 'x | y'])).toBe("'o''neil' | 'a\\\\b' | 'x | y'");
+  });
+
+  it('matches a corrected word by its lexemes and carries the corrections to the next page', () => {
+    const plan = { ...english('canvas sneakrs', ['canvas', 'sneakrs'], [["'canva'"], ["'sneakr'"]]) };
+    const params = new Params();
+    const sql = textCondition({ ...plan, fuzzy: ['sneakrs'], corrections: [['sneaker']] }, 'FUZZY', params);
+    expect(sql).toBe('p.search @@ $1::tsquery AND (p.search @@ $2::tsquery OR p.search @@ $3::tsquery)');
+    expect(params.values).toEqual(["'canva'", "'sneakr'", "'sneaker'"]);
+    expect(sql).not.toContain('word_similarity');
+    const cursor = encodeCursor({
+      sort: 'RELEVANCE',
+      mode: 'FUZZY',
+      keys: [0.5],
+      id: '00000000-0000-4000-8000-000000000000',
+      fingerprint: plan.fingerprint,
+      fuzzy: ['sneakrs'],
+      corrections: [['sneaker']],
+    });
+    const next = planSearch({ query: 'canvas sneakrs', after: cursor });
+    expect(next.fuzzy).toEqual(['sneakrs']);
+    expect(next.corrections).toEqual([['sneaker']]);
   });
 });

@@ -21,6 +21,11 @@ export interface SearchPlan {
   words: string[];
   /** FUZZY: the words matched by similarity (those with no exact match in the catalog); set by the first page. */
   fuzzy: string[] | null;
+  /**
+   * FUZZY: for each word of `fuzzy`, the catalog's lexemes it is corrected to (correctionsQuery + correctWord);
+   * null: not known, so the fuzzy words match by title similarity (the slower way, kept for plans without them).
+   */
+  corrections: string[][] | null;
   sort: ProductSortKey;
   first: number;
   after: CursorData | null;
@@ -185,6 +190,10 @@ export function planSearch(input: ProductSearchInput): SearchPlan {
     text,
     words: text ? queryWords(text) : [],
     fuzzy: after?.fuzzy?.filter((w) => typeof w === 'string').slice(0, 8) ?? null,
+    corrections:
+      after?.fuzzy && after.corrections?.length === Math.min(after.fuzzy.length, 8)
+        ? after.corrections.map((list) => list.slice(0, MAX_CORRECTIONS))
+        : null,
     sort,
     first,
     after,
@@ -277,6 +286,95 @@ export const WORD_SIMILARITY = 0.55;
 /** Words long enough to correct: shorter ones must match exactly. */
 export function correctableWords(plan: SearchPlan): string[] {
   return plan.words.filter((w) => w.length >= 4 && !/^\d+$/.test(w));
+}
+
+/** A word is corrected to at most this many of the catalog's words (the nearest, the most frequent first). */
+export const MAX_CORRECTIONS = 5;
+/** Rows sampled per mistyped word for the catalog's words sharing its first three letters. */
+export const CORRECTION_SAMPLE_ROWS = 1_000;
+
+function correctionsOf(plan: SearchPlan, word: string): string[] | null {
+  if (!plan.corrections || !plan.fuzzy) return null;
+  const i = plan.fuzzy.indexOf(word);
+  return i < 0 ? null : (plan.corrections[i] ?? []);
+}
+
+/** A tsquery matching any of these lexemes as stored (quoted: no parsing, no stemming, no stop words). */
+export function lexemeQuery(lexemes: string[]): string {
+  return lexemes.map((l) => `'${l.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(' | ');
+}
+
+/**
+ * For each mistyped word (a word of 4+ letters no live product contains), the catalog's words that share its
+ * first three (accent-folded) letters, with how often they occur: read from the lexemes of up to
+ * CORRECTION_SAMPLE_ROWS products found by a GIN prefix scan, so the work is bounded whatever the catalog size
+ * (a sample favours the frequent spellings, which is what a correction should prefer). correctWord picks among them.
+ */
+export function correctionsQuery(plan: SearchPlan, words: string[]): { sql: string; params: unknown[] } {
+  const lexicon = lexiconOf(plan);
+  const params = new Params();
+  const sql = words
+    .map((w) => {
+      const folded = lexicon.folded[plan.words.indexOf(w)] ?? w;
+      const prefix = Array.from(folded).slice(0, 3).join('');
+      return `(SELECT ${params.add(w, 'text')} AS w, lex, count(*)::int AS n
+                 FROM (SELECT p.search FROM catalog_product p
+                        WHERE p.search @@ to_tsquery('unaccent_simple', ${params.add(`${prefix}:*`)})
+                        LIMIT ${CORRECTION_SAMPLE_ROWS}) s,
+                      unnest(tsvector_to_array(s.search)) lex
+                WHERE lex LIKE ${params.add(`${likeEscape(prefix)}%`)}
+                GROUP BY lex)`;
+    })
+    .join(' UNION ALL ');
+  return { sql, params: params.values };
+}
+
+/** Edits (insertions, deletions, substitutions, adjacent transpositions) from a to b, or limit + 1 if more. */
+export function editDistance(a: string, b: string, limit: number): number {
+  const s = Array.from(a);
+  const t = Array.from(b);
+  if (Math.abs(s.length - t.length) > limit) return limit + 1;
+  let before: number[] = [];
+  let previous = Array.from({ length: t.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= s.length; i++) {
+    const row = [i];
+    let best = i;
+    for (let j = 1; j <= t.length; j++) {
+      const cost = s[i - 1] === t[j - 1] ? 0 : 1;
+      let d = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + cost);
+      if (i > 1 && j > 1 && s[i - 1] === t[j - 2] && s[i - 2] === t[j - 1]) d = Math.min(d, before[j - 2] + 1);
+      row.push(d);
+      best = Math.min(best, d);
+    }
+    if (best > limit) return limit + 1;
+    before = previous;
+    previous = row;
+  }
+  return previous[t.length];
+}
+
+/** The lexemes a reading's tsquery text names ("'sneakr'" → sneakr). */
+function lexemesOf(tsquery: string): string[] {
+  return [...tsquery.matchAll(/'((?:[^']|'')*)'/g)].map((m) => m[1].replace(/''/g, "'"));
+}
+
+/**
+ * The catalog's words a mistyped word stands for: those within Lucene's "AUTO" fuzziness of the word as typed
+ * (accents folded) or of any of its stems (one edit up to 5 letters, two beyond), nearest first, then the most
+ * frequent; at most MAX_CORRECTIONS. "sneakrs" → sneaker, "nabijecla" → nabijecka.
+ */
+export function correctWord(plan: SearchPlan, word: string, candidates: Array<{ lex: string; n: number }>): string[] {
+  const lexicon = lexiconOf(plan);
+  const i = plan.words.indexOf(word);
+  const folded = lexicon.folded[i] ?? word;
+  const limit = Array.from(folded).length <= 5 ? 1 : 2;
+  const forms = [...new Set([folded, ...(lexicon.words[i] ?? []).flatMap(lexemesOf)])];
+  return candidates
+    .map((c) => ({ ...c, d: Math.min(...forms.map((f) => editDistance(f, c.lex, limit))) }))
+    .filter((c) => c.d <= limit)
+    .sort((a, b) => a.d - b.d || b.n - a.n || (a.lex < b.lex ? -1 : 1))
+    .slice(0, MAX_CORRECTIONS)
+    .map((c) => c.lex);
 }
 
 /** The generation of the live catalog in the reading snapshot: the sum of catalog_generation (migration 13). */
@@ -408,6 +506,11 @@ export function textCondition(plan: SearchPlan, mode: MatchMode, params: Params,
     .map((w, i) => {
       const exact = matchReadings(readings(lexicon, lexicon.words[i]), params, true, loose);
       if (!fuzzy.has(w)) return exact;
+      const corrected = correctionsOf(plan, w);
+      if (corrected) {
+        // The word as the catalog spells it: an indexed lexeme lookup, as cheap as a full-text match.
+        return corrected.length ? `(${exact} OR p.search @@ ${params.add(lexemeQuery(corrected), 'tsquery')})` : exact;
+      }
       const prefix = params.add(`${Array.from(w).slice(0, 3).join('')}:*`);
       const folded = params.add(lexicon.folded[i] ?? w);
       return (
@@ -423,6 +526,11 @@ export function scoreExpression(plan: SearchPlan, mode: MatchMode, params: Param
   const lexicon = lexiconOf(plan);
   if (mode === 'FULL_TEXT' || plan.words.length === 0) {
     return `(${rankReadings(readings(lexicon, lexicon.full), params)})::float8`;
+  }
+  if (plan.corrections && plan.fuzzy) {
+    const corrected = plan.corrections.flat();
+    const bonus = corrected.length ? ` + ts_rank(p.search, ${params.add(lexemeQuery(corrected), 'tsquery')})` : '';
+    return `(${rankReadings(readings(lexicon, lexicon.either), params)}${bonus})::float8`;
   }
   const similarity = plan.words
     .map((w, i) => `word_similarity(${params.add(lexicon.folded[i] ?? w)}, unaccent(p.title))`)
