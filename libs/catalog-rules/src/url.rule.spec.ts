@@ -30,13 +30,19 @@ describe('checkUrl', () => {
     ['ftp://example.com/x.jpg', 'ftp'],
     ['example-ios://electronic/db_1', 'example-ios'],
     ['a47bec_5ba1e2b0~mv2.jpg', 'not an absolute'],
-    ['https://localhost/x.jpg', 'not an absolute'],
+    ['https://localhost/x.jpg', 'host "localhost", which is not a public domain name'],
+    ['http://user@cdn:8080/x.jpg', 'host "cdn", which is not a public domain name'],
     ['https:/example.com/x', 'not an absolute'],
+    ['https:///x.jpg', 'not an absolute'],
   ])('refuses %s as INVALID_URL', (raw, said) => {
     const check = checkUrl(raw);
     expect(check.url).toBeNull();
     expect(check.finding?.code).toBe('INVALID_URL');
     expect(check.finding?.message).toContain(said);
+  });
+
+  it('says a host without a dot is not a public name, and how to write it', () => {
+    expect(checkUrl('https://cdn/img/1.jpg').finding?.hint).toContain('https://cdn.example.com/');
   });
 
   it('suggests adding https:// to a bare host', () => {

@@ -56,5 +56,17 @@ function invalid(url: string): RuleFinding {
   if (!scheme && HOST_WITHOUT_SCHEME.test(url)) {
     return finding('INVALID_URL', `"${url}" has no scheme.`, `Add https:// in front: https://${url}.`);
   }
+  const host = HTTP_HOST.exec(url)?.[1];
+  if (host !== undefined && host !== '' && !host.includes('.')) {
+    return finding(
+      'INVALID_URL',
+      `"${url}" names the host "${host}", which is not a public domain name (it has no dot); shoppers and our ` +
+        `image fetcher can only reach public sites.`,
+      `Write the host's full domain, e.g. https://${host}.example.com/…, as a shopper's browser would reach it.`,
+    );
+  }
   return finding('INVALID_URL', `"${url}" is not an absolute http(s) URL.`);
 }
+
+// The host of an http(s) URL (after any user info, before the port or path), to say what is wrong with it.
+const HTTP_HOST = /^https?:\/\/(?:[^\s/?#@]+@)?([^\s/?#:@]*)/i;
