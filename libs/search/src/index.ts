@@ -12,6 +12,7 @@ export {
   MAX_PAGE,
   MAX_QUERY_LENGTH,
   RELEVANCE_CANDIDATES,
+  PRODUCT_COLUMNS,
   Params,
   type SearchPlan,
 } from './search.sql.js';

@@ -1,6 +1,7 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { AccountsResolver } from '../accounts/accounts.resolver.js';
 import { StorageUsageResolver } from '../accounts/storage-usage.resolver.js';
+import { ProductSetsResolver } from '../ads/product-sets.resolver.js';
 import { CATALOG_RESOLVERS } from '../catalog/catalog.resolver.js';
 import { FeedsResolver } from '../ingestion/feeds.resolver.js';
 import { RunsResolver } from '../ingestion/runs.resolver.js';
@@ -22,6 +23,7 @@ export const RESOLVERS = [
   RunPublishingResolver,
   ...CATALOG_RESOLVERS,
   ShopifyResolver,
+  ProductSetsResolver,
 ];
 
 export const SCHEMA_HEADER =

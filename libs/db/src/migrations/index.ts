@@ -12,6 +12,7 @@ import { Affiliate1764000000011 } from './1764000000011-affiliate.js';
 import { StorageUsage1764000000012 } from './1764000000012-storage-usage.js';
 import { CatalogGeneration1764000000013 } from './1764000000013-catalog-generation.js';
 import { OneActiveRun1764000000015 } from './1764000000015-one-active-run.js';
+import { ProductSets1764000000016 } from './1764000000016-product-sets.js';
 
 /** In the order they run. Each lib owns its tables; the schema's history lives here, in one place. */
 export const MIGRATIONS = [
@@ -29,4 +30,5 @@ export const MIGRATIONS = [
   StorageUsage1764000000012,
   CatalogGeneration1764000000013,
   OneActiveRun1764000000015,
+  ProductSets1764000000016,
 ];

@@ -1,0 +1,62 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { BadInputError, type BrandContext } from '@brandshelf/core';
+import type { KeysetPage, KeysetRequest } from '@brandshelf/db';
+import type { CatalogProduct } from '@brandshelf/search';
+import type { ProductSetEntity } from './product-set.entity.js';
+import { validateRules, type SetRule } from './product-set.rules.js';
+import { ProductSetStore } from './product-set.store.js';
+
+/** Products shown with a preview, at most. */
+export const PREVIEW_SAMPLE_MAX = 50;
+
+/** Product sets: a brand's saved filters over its live catalog, the base of campaigns and channel exports. */
+@Injectable()
+export class ProductSetsService {
+  constructor(@Inject(ProductSetStore) private readonly store: ProductSetStore) {}
+
+  create(ctx: BrandContext, input: { name: string; rules: SetRule }): Promise<ProductSetEntity> {
+    return this.store.create(ctx, checkName(input.name), validateRules(input.rules));
+  }
+
+  update(ctx: BrandContext, id: string, input: { name?: string | null; rules?: SetRule | null }) {
+    return this.store.update(ctx, id, {
+      ...(input.name !== undefined && input.name !== null ? { name: checkName(input.name) } : {}),
+      ...(input.rules ? { rules: validateRules(input.rules) } : {}),
+    });
+  }
+
+  delete(ctx: BrandContext, id: string): Promise<void> {
+    return this.store.delete(ctx, id);
+  }
+
+  get(ctx: BrandContext, id: string): Promise<ProductSetEntity> {
+    return this.store.get(ctx, id);
+  }
+
+  page(ctx: BrandContext, request: KeysetRequest): Promise<KeysetPage<ProductSetEntity>> {
+    return this.store.page(ctx, request);
+  }
+
+  /** Count and a sample of the live products rules select, without saving anything. */
+  preview(ctx: BrandContext, rules: SetRule, sample = 10) {
+    return this.store.members(ctx, validateRules(rules), checkSample(sample));
+  }
+
+  /** The members now of rules already validated (a saved set's). */
+  previewStored(ctx: BrandContext, rules: SetRule, sample = 10): Promise<{ count: number; sample: CatalogProduct[] }> {
+    return this.store.members(ctx, rules, checkSample(sample));
+  }
+}
+
+function checkName(name: string): string {
+  const trimmed = (name ?? '').trim();
+  if (!trimmed || trimmed.length > 200) throw new BadInputError('name is 1 to 200 characters.', 'name');
+  return trimmed;
+}
+
+function checkSample(sample: number): number {
+  if (!Number.isInteger(sample) || sample < 0 || sample > PREVIEW_SAMPLE_MAX) {
+    throw new BadInputError(`sample is 0 to ${PREVIEW_SAMPLE_MAX}.`, 'sample');
+  }
+  return sample;
+}
