@@ -94,6 +94,7 @@ async function main(): Promise<void> {
       for (let r = 0; r < rounds; r++) {
         const start = performance.now();
         await client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        await client.query("SET LOCAL jit = off; SET LOCAL statement_timeout = '15s'");
         members = (await client.query(`SELECT count(*)::int AS n FROM catalog_product p WHERE ${where}`, args)).rows[0]
           .n;
         await client.query(
