@@ -10,7 +10,7 @@ import {
 } from '@brandshelf/testing';
 import { ApprovalScheduler, EarningsClock, signConversionBody } from '@brandshelf/earnings';
 import { createApi } from '../src/create-api.js';
-import { toGlobalId } from '../src/graphql/global-id.js';
+import { fromGlobalId, toGlobalId } from '../src/graphql/global-id.js';
 
 const DAY = 86_400_000;
 const HEADER = 'id,title,description,link,image_link,availability,price,brand';
@@ -85,7 +85,7 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
       'mutation($input: RegisterCreatorInput!) { registerCreator(input: $input) { creator { id } apiKey } }',
       { input: { email: `${handle}@example.test`, handle } },
     );
-    return { id: data.registerCreator.creator.id, apiKey: data.registerCreator.apiKey };
+    return { id: fromGlobalId(data.registerCreator.creator.id, 'Creator'), apiKey: data.registerCreator.apiKey };
   };
 
   const publishCatalog = async (brand: { apiKey: string }, rows: string[]) => {
@@ -128,8 +128,9 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
 
   beforeAll(async () => {
     api = await startTestApi(createApi);
-    brandA = await registerBrand(api, 'Earn Brand A');
-    brandB = await registerBrand(api, 'Earn Brand B');
+    const raw = (brand: { id: string; apiKey: string }) => ({ ...brand, id: fromGlobalId(brand.id, 'Brand') });
+    brandA = raw(await registerBrand(api, 'Earn Brand A'));
+    brandB = raw(await registerBrand(api, 'Earn Brand B'));
     creator1 = await registerCreator('earner_one');
     creator2 = await registerCreator('earner_two');
     const a = await publishCatalog(brandA, [row('A1'), row('A2')]);

@@ -141,7 +141,7 @@ export class ConversionLineInput {
 export class ReportConversionInput {
   @Field(() => String, {
     nullable: true,
-    description: 'The click id the landing page received (the bs_click parameter); or give linkCode.',
+    description: "The click id the brand's landing page received from the share link's redirect; or give linkCode.",
   })
   clickId?: string | null;
   @Field(() => String, {
