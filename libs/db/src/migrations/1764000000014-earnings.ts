@@ -38,7 +38,8 @@ export class Earnings1764000000014 implements MigrationInterface {
         source text NOT NULL CHECK (source IN ('SIGNED_POST', 'API_KEY')),
         -- The click it was attributed to (affiliate_click.id), kept as a value: deleting a link keeps the ledger.
         click_row_id uuid,
-        creator_id uuid REFERENCES creator(id) ON DELETE CASCADE,
+        -- SET NULL: a deleted creator's lines go, but the brand's record of the order (and its idempotency) stays.
+        creator_id uuid REFERENCES creator(id) ON DELETE SET NULL,
         currency text NOT NULL,
         ordered_at timestamptz NOT NULL,
         clicked_at timestamptz,
