@@ -416,6 +416,38 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
     ]);
   });
 
+  it('reverses a whole approved (unpaid) order on cancellation', async () => {
+    const creator = await registerCreator('approved_two');
+    const orderedAt = new Date(Date.now() - 31 * DAY);
+    const { clickId } = await clicked(brandA, creator, productA1, new Date(orderedAt.getTime() - DAY), '15.00');
+    const orderId = newOrder();
+    await report(brandA.apiKey, {
+      clickId,
+      orderId,
+      orderedAt: orderedAt.toISOString(),
+      lines: [{ offerId: 'A1', amount: '33.33' }],
+    });
+    // The wall clock: ordered 31 days ago, past the 30-day return window. 15% of 33.33 = 4.9995 → 5.00.
+    await api.app.get(ApprovalScheduler).tick();
+    expect(await totalsOf(creator)).toEqual({ pending: '0.00', approved: '5.00', paid: '0.00', reversed: '0.00' });
+    const cancelled = await api.gqlOk(
+      REFUND,
+      { input: { orderId, refundId: 'cancel', reason: 'CANCELLATION', note: 'customer cancelled' } },
+      brandA.apiKey,
+    );
+    expect(cancelled.refundConversion.reversed.amount).toBe('5.00');
+    expect(await totalsOf(creator)).toEqual({ pending: '0.00', approved: '0.00', paid: '0.00', reversed: '5.00' });
+    const [latest] = (await earnings(creator)).entries.nodes;
+    expect(latest).toMatchObject({
+      kind: 'REVERSAL',
+      fromStatus: 'APPROVED',
+      toStatus: 'REVERSED',
+      reason: 'CANCELLATION',
+      amount: { amount: '-5.00' },
+      refundedAmount: { amount: '33.33' },
+    });
+  });
+
   it('accepts signed POST /conversions and refuses missing, wrong and re-serialized signatures', async () => {
     const rotated = await api.gqlOk(ROTATE, {}, brandA.apiKey);
     const secret: string = rotated.rotateConversionSecret.secret;

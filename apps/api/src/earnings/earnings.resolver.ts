@@ -68,7 +68,7 @@ const settingsView = (s: SettingsValue): AffiliateSettings => ({
 });
 
 const balanceView = (b: BalanceValue): EarningsBalance => ({
-  id: b.id,
+  id: toGlobalId('EarningsBalance', b.id),
   currency: b.currency,
   brandId: b.brandId ? toGlobalId('Brand', b.brandId) : null,
   brandName: b.brandName,

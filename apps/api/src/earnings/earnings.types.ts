@@ -255,7 +255,8 @@ export class MarkAffiliatePayoutPayload {
 
 @ObjectType({ description: 'Commission in one currency, in each status.' })
 export class EarningsBalance {
-  @Field(() => ID, { description: 'Stable id of this balance within its list (cursor key).' }) id: string;
+  @Field(() => ID, { description: 'Global id of this balance (its currency, and its brand or month).' })
+  id: string;
   @Field({ description: 'ISO 4217 currency of the amounts.' }) currency: string;
   @Field(() => ID, { nullable: true, description: 'The brand, in byBrand; null elsewhere.' }) brandId: string | null;
   @Field(() => String, { nullable: true, description: "The brand's name, in byBrand; null elsewhere." })
