@@ -8,6 +8,7 @@ import { AppError, newId, type RequestContext } from '@brandshelf/core';
 import { PlatformModule, type Runtime } from '@brandshelf/runtime';
 import { SearchModule } from '@brandshelf/search';
 import { ShopifyWebhooksController } from './shopify/shopify-webhooks.controller.js';
+import { ConversionsController } from './earnings/conversions.controller.js';
 import { AuthGuard } from './graphql/auth.guard.js';
 import { formatGraphQLError, formatSubscriptionError } from './graphql/format-error.js';
 import { graphiqlLandingPage } from './graphql/graphiql.js';
@@ -117,7 +118,13 @@ export class ApiModule implements NestModule {
           }),
         }),
       ],
-      controllers: [HealthController, UploadsController, RunIssuesController, ShopifyWebhooksController],
+      controllers: [
+        HealthController,
+        UploadsController,
+        RunIssuesController,
+        ShopifyWebhooksController,
+        ConversionsController,
+      ],
       providers: [
         ...RESOLVERS,
         AuthGuard,

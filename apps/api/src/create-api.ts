@@ -3,7 +3,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { MEDIA_STORAGE } from '@brandshelf/core';
 import type { Runtime } from '@brandshelf/runtime';
 import { LocalDiskStorage, serveLocalMedia, type ObjectStorage } from '@brandshelf/storage';
+import type { IncomingMessage } from 'node:http';
 import { ApiModule } from './api.module.js';
+import { RAW_BODY_PATHS } from './earnings/conversions.controller.js';
 import { GRAPHIQL_ASSET_PREFIX, serveGraphiqlAssets } from './graphql/graphiql.js';
 import { HttpErrorFilter } from './http/http-exception.filter.js';
 
@@ -16,7 +18,12 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   });
   app.useGlobalFilters(new HttpErrorFilter());
   // GraphQL and small JSON bodies only; uploads stream through their own controller.
-  app.useBodyParser('json', { limit: '1mb' });
+  // Signed conversion reports are read raw by their controller (the signature is over the exact bytes).
+  app.useBodyParser('json', {
+    limit: '1mb',
+    type: (req: IncomingMessage) =>
+      !RAW_BODY_PATHS.test(req.url ?? '') && /^application\/json\b/i.test(req.headers['content-type'] ?? ''),
+  });
   app.disable('x-powered-by');
   // Local-disk media is served here (content-addressed, so cached for a year); with S3 it is served by the bucket or CDN.
   const media = app.get<ObjectStorage>(MEDIA_STORAGE);

@@ -17,6 +17,8 @@ import WebSocket from 'ws';
 import {
   FakeShopifyAdmin,
   fakeProduct,
+  insertTestClick,
+  insertTestShareLink,
   SEED_ENV,
   seedCatalog,
   settleRuns,
@@ -26,6 +28,7 @@ import {
   type TestApi,
 } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
+import { fromGlobalId } from '../src/graphql/global-id.js';
 
 /**
  * The README's GraphQL examples are what people paste first: every one of them is run, in README order, against a
@@ -46,6 +49,8 @@ function readmeOperations(markdown: string): string[] {
 const PUBLIC = new Set(['products', 'product', 'brands', 'registerBrand', 'registerCreator']);
 /** Root fields a creator's key may read too; their examples run once without a key and once with the creator's. */
 const CREATOR = new Set(['products', 'product', 'brands', 'me']);
+/** Root fields only a creator's key may call; their examples run with the creator's key alone. */
+const CREATOR_ONLY = new Set(['earnings']);
 
 const TOKEN = 'shpat_readme_0123456789abcdef0123456789abcdef';
 const SECRET = 'readme-webhook-secret-0123456789abcdef0123456789';
@@ -56,7 +61,17 @@ describe('README GraphQL examples', () => {
 
   it('has examples for each part of the API the README shows', () => {
     const roots = operations.flatMap((op) => rootFields(operationOf(parse(op))));
-    for (const root of ['registerBrand', 'products', 'product', 'feed', 'ingestionRun', 'createFeed', 'publishRun']) {
+    for (const root of [
+      'registerBrand',
+      'products',
+      'product',
+      'feed',
+      'ingestionRun',
+      'createFeed',
+      'publishRun',
+      'reportConversion',
+      'earnings',
+    ]) {
       expect(roots).toContain(root);
     }
   });
@@ -97,6 +112,18 @@ describe('README GraphQL examples', () => {
         { input: { shopDomain: seededDomain, accessToken: TOKEN, webhookSecret: SECRET } },
         seed.brand.apiKey,
       );
+      // A share link of the seeded creator, clicked the day before the README's example order (test fixture: the
+      // affiliate library writes these in the product).
+      const db = api.runtime.dataSource;
+      const link = await insertTestShareLink(db, {
+        brandId: fromGlobalId(seed.brand.id, 'Brand'),
+        creatorId: fromGlobalId(seed.creator.id, 'Creator'),
+        productId: fromGlobalId(shoe, 'Product'),
+      });
+      const clickId = await insertTestClick(db, link, {
+        clickedAt: new Date('2026-11-30T10:00:00Z'),
+        ratePercent: '10.00',
+      });
       // Connecting starts the store's first sync: let it end, so the README's sync example is not a CONFLICT.
       await settleRuns(api);
       Object.assign(values, {
@@ -112,6 +139,8 @@ describe('README GraphQL examples', () => {
         'connectShopifyStore.shopDomain': newDomain,
         'connectShopifyStore.accessToken': TOKEN,
         'connectShopifyStore.webhookSecret': SECRET,
+        'reportConversion.clickId': clickId,
+        'markAffiliatePayout.creatorId': seed.creator.id,
       });
       for (const key of ['connectShopifyStore.shopDomain', 'connectShopifyStore.accessToken']) always.add(key);
     }, 180_000);
@@ -132,7 +161,11 @@ describe('README GraphQL examples', () => {
         const roots = rootFields(operation);
         const prepared = print(substitute(document, roots[0], values, always));
         const variables = variablesFor(operation, roots[0], values);
-        const keys: (string | undefined)[] = PUBLIC.has(roots[0]) ? [undefined] : [seed.brand.apiKey];
+        const keys: (string | undefined)[] = PUBLIC.has(roots[0])
+          ? [undefined]
+          : CREATOR_ONLY.has(roots[0])
+            ? [seed.creator.apiKey]
+            : [seed.brand.apiKey];
         if (operation.operation === OperationTypeNode.QUERY && roots.every((r) => CREATOR.has(r))) {
           keys.push(seed.creator.apiKey);
         }

@@ -6,3 +6,5 @@ export * from './listening-ports.js';
 /** A loopback stand-in for Shopify's Admin API (GraphQL, bulk operations, webhooks), for tests. */
 export * from './fake-shopify-admin.js';
 export * from './app-processes.js';
+/** TEST FIXTURE: share links and clicks inserted directly (stands in for libs/affiliate in earnings tests). */
+export * from './affiliate-fixture.js';

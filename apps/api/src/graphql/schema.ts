@@ -6,6 +6,7 @@ import { CATALOG_RESOLVERS } from '../catalog/catalog.resolver.js';
 import { FeedsResolver } from '../ingestion/feeds.resolver.js';
 import { RunsResolver } from '../ingestion/runs.resolver.js';
 import { ShopifyResolver } from '../shopify/shopify.resolver.js';
+import { EARNINGS_RESOLVERS } from '../earnings/earnings.resolver.js';
 import {
   FeedPublishingResolver,
   PublishingResolver,
@@ -24,6 +25,7 @@ export const RESOLVERS = [
   ...CATALOG_RESOLVERS,
   ShopifyResolver,
   ProductSetsResolver,
+  ...EARNINGS_RESOLVERS,
 ];
 
 export const SCHEMA_HEADER =

@@ -11,6 +11,7 @@ import { SearchLanguages1764000000010 } from './1764000000010-search-languages.j
 import { Affiliate1764000000011 } from './1764000000011-affiliate.js';
 import { StorageUsage1764000000012 } from './1764000000012-storage-usage.js';
 import { CatalogGeneration1764000000013 } from './1764000000013-catalog-generation.js';
+import { Earnings1764000000014 } from './1764000000014-earnings.js';
 import { OneActiveRun1764000000015 } from './1764000000015-one-active-run.js';
 import { ProductSets1764000000016 } from './1764000000016-product-sets.js';
 
@@ -29,6 +30,7 @@ export const MIGRATIONS = [
   Affiliate1764000000011,
   StorageUsage1764000000012,
   CatalogGeneration1764000000013,
+  Earnings1764000000014,
   OneActiveRun1764000000015,
   ProductSets1764000000016,
 ];

@@ -1,0 +1,135 @@
+import { Controller, Get, Headers, HttpCode, Inject, Post, Query, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { pipeline } from 'node:stream/promises';
+import { AppError, BadInputError, systemBrandContext, type BrandContext } from '@brandshelf/core';
+import {
+  AffiliateSettingsService,
+  BRAND_HEADER,
+  ConversionsService,
+  EarningsService,
+  SIGNATURE_HEADER,
+  type ConversionReport,
+  type RefundReport,
+} from '@brandshelf/earnings';
+import { Auth } from '../graphql/auth.guard.js';
+import { fromGlobalId } from '../graphql/global-id.js';
+import type { ContextualRequest } from '../http/request-context.middleware.js';
+import { conversionView, moneyOf } from './earnings.resolver.js';
+
+/** A signed report is small: 500 lines fit in well under this. */
+export const MAX_CONVERSION_BYTES = 256 * 1024;
+
+/** Paths whose bodies no parser may read first: the signature is over the raw bytes (see createApi). */
+export const RAW_BODY_PATHS = /^\/conversions(\/|\?|$)/;
+
+/**
+ * The raw bytes of the request, read as they stream in and refused (413) past `limit`, before all of them
+ * arrive when Content-Length says so.
+ */
+async function readRaw(req: Request & { rawBody?: Buffer }, limit: number): Promise<Buffer> {
+  if (Buffer.isBuffer(req.rawBody)) return req.rawBody;
+  const tooLarge = () => new AppError('PAYLOAD_TOO_LARGE', `A conversion report may be at most ${limit} bytes.`);
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge();
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    total += chunk.length;
+    if (total > limit) throw tooLarge();
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function parseJson(raw: Buffer): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(raw.toString('utf8'));
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // answered below
+  }
+  throw new BadInputError('The body must be a JSON object.');
+}
+
+const productIds = (body: Record<string, unknown>) => {
+  if (!Array.isArray(body.lines)) return body;
+  return {
+    ...body,
+    lines: body.lines.map((line: unknown, i: number) => {
+      if (!line || typeof line !== 'object') return line;
+      const l = line as Record<string, unknown>;
+      return typeof l.productId === 'string'
+        ? { ...l, productId: fromGlobalId(l.productId, 'Product', `lines.${i}.productId`) }
+        : l;
+    }),
+  };
+};
+
+/**
+ * POST /conversions and POST /conversions/refunds: a brand's server reports orders and refunds with no API key,
+ * the body signed instead: X-Brandshelf-Brand names the brand, X-Brandshelf-Signature is sha256=<hex HMAC-SHA256 of
+ * the raw body with the brand's conversion secret>. Unsigned, wrongly signed or re-serialized bodies are 401.
+ */
+@Controller()
+export class ConversionsController {
+  constructor(
+    @Inject(AffiliateSettingsService) private readonly settings: AffiliateSettingsService,
+    @Inject(ConversionsService) private readonly conversions: ConversionsService,
+    @Inject(EarningsService) private readonly earnings: EarningsService,
+  ) {}
+
+  private async signedBrand(req: Request, brand: string | undefined, signature: string | undefined) {
+    const raw = await readRaw(req, MAX_CONVERSION_BYTES);
+    let brandId: string | undefined;
+    try {
+      brandId = brand ? fromGlobalId(brand.trim(), 'Brand', BRAND_HEADER) : undefined;
+    } catch {
+      brandId = undefined; // answered as a mismatch, like an unknown brand
+    }
+    const verified = await this.settings.verifySigned(brandId, raw, signature);
+    return { ctx: systemBrandContext(verified, 'signed-conversion'), body: parseJson(raw) };
+  }
+
+  @Post('conversions')
+  @HttpCode(200)
+  async report(
+    @Req() req: Request,
+    @Headers(BRAND_HEADER) brand: string | undefined,
+    @Headers(SIGNATURE_HEADER) signature: string | undefined,
+  ) {
+    const { ctx, body } = await this.signedBrand(req, brand, signature);
+    const result = await this.conversions.report(ctx, productIds(body) as unknown as ConversionReport, 'SIGNED_POST');
+    return { duplicate: result.duplicate, conversion: conversionView(result.conversion) };
+  }
+
+  @Post('conversions/refunds')
+  @HttpCode(200)
+  async refund(
+    @Req() req: Request,
+    @Headers(BRAND_HEADER) brand: string | undefined,
+    @Headers(SIGNATURE_HEADER) signature: string | undefined,
+  ) {
+    const { ctx, body } = await this.signedBrand(req, brand, signature);
+    const result = await this.conversions.refund(ctx, productIds(body) as unknown as RefundReport);
+    return {
+      duplicate: result.duplicate,
+      reversed: moneyOf(result.reversedMinor, result.conversion.currency),
+      conversion: conversionView(result.conversion),
+    };
+  }
+
+  /** GET /affiliate/payouts.csv?status=APPROVED — per creator and currency, what is in that status (brand key). */
+  @Auth('brand')
+  @Get('affiliate/payouts.csv')
+  async payoutsCsv(
+    @Req() req: ContextualRequest,
+    @Query('status') status: string | undefined,
+    @Res() res: Response,
+  ): Promise<void> {
+    const csv = await this.earnings.payoutsCsv(req.context as BrandContext, (status ?? 'APPROVED').toUpperCase());
+    res.status(200);
+    res.setHeader('Content-Type', 'text/csv; charset=utf-8');
+    res.setHeader('Content-Disposition', `attachment; filename="payouts-${(status ?? 'APPROVED').toLowerCase()}.csv"`);
+    await pipeline(csv, res).catch(() => undefined);
+  }
+}
