@@ -17,6 +17,7 @@ import {
   CatalogVersionEntity,
   FeedEntity,
   IngestionRunEntity,
+  IngestionRunStore,
   RUN_STAGED,
 } from '@brandshelf/ingestion';
 import { JobHandler, type JobContext } from '@brandshelf/queue';
@@ -104,6 +105,7 @@ export class PublishService {
     @InjectRepository(PublicationEntity) publications: Repository<PublicationEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(BrandStorageService) private readonly storage: BrandStorageService,
+    @Inject(IngestionRunStore) private readonly runStore: IngestionRunStore,
   ) {
     this.runs = new BrandScopedRepository(runs, 'IngestionRun');
     this.feeds = new BrandScopedRepository(feeds, 'Feed');
@@ -120,11 +122,7 @@ export class PublishService {
     if (run.validateOnly) throw new BadInputError('A validate-only run stages nothing to publish.', 'runId');
     if (!run.versionId) throw new BadInputError(`Run ${runId} has no catalog version (it staged no items).`, 'runId');
     const publication = await this.publishVersion(ctx, run.feedId, run.versionId, { kind, runId: run.id, since });
-    await this.db.query(
-      `UPDATE ingestion_run SET publish_status = 'PUBLISHED', publish_blocked_reason = NULL, published_at = now()
-        WHERE id = $1`,
-      [run.id],
-    );
+    await this.runStore.markPublished(ctx, run.id);
     return publication;
   }
 
@@ -331,10 +329,7 @@ export class PublishService {
     if (!feed.autoPublish) return;
     const reason = await this.safetyLimitReason(ctx, feed, run);
     if (reason) {
-      await this.db.query(
-        `UPDATE ingestion_run SET publish_status = 'WAITING', publish_blocked_reason = $2 WHERE id = $1`,
-        [run.id, reason],
-      );
+      await this.runStore.holdPublish(ctx, run.id, reason);
       this.logger.warn({ msg: 'auto-publish held back', runId: run.id, reason });
       return;
     }
@@ -347,11 +342,7 @@ export class PublishService {
       const reason =
         `Auto-publish failed after ${job.retryCount + 1} attempts: ${(error as Error).message} ` +
         'Publish this run by hand.';
-      await this.db.query(
-        `UPDATE ingestion_run SET publish_status = 'WAITING', publish_blocked_reason = $2
-          WHERE id = $1 AND publish_status = 'NOT_PUBLISHED'`,
-        [run.id, reason],
-      );
+      await this.runStore.holdPublish(ctx, run.id, reason, true);
       this.logger.warn({ msg: 'auto-publish gave up', runId: run.id, err: String(error) });
     }
   }

@@ -4,6 +4,7 @@ import { returnedRows } from '@brandshelf/db';
 import { APP_CONFIG, AppError, FILE_STORAGE, MEDIA_STORAGE, type AppConfig } from '@brandshelf/core';
 import { contentKey } from '@brandshelf/media';
 import type { ObjectStorage } from '@brandshelf/storage';
+import { IngestionRunStore } from './ingestion-run.store.js';
 
 /** What one brand keeps in storage (README: Storage). */
 export interface StorageUsage {
@@ -35,6 +36,7 @@ export class BrandStorageService {
     @Inject(FILE_STORAGE) private readonly files: ObjectStorage,
     @Inject(MEDIA_STORAGE) private readonly media: ObjectStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(IngestionRunStore) private readonly runs: IngestionRunStore,
   ) {}
 
   async usage(brandId: string): Promise<StorageUsage> {
@@ -197,11 +199,7 @@ export class BrandStorageService {
       this.files,
       doomed.map((d) => d.source_key),
     );
-    await this.db.query(
-      `UPDATE ingestion_run r SET source_key = NULL
-         FROM unnest($1::uuid[], $2::text[]) d(id, key) WHERE r.id = d.id AND r.source_key = d.key`,
-      [doomed.map((d) => d.id), doomed.map((d) => d.source_key)],
-    );
+    await this.runs.systemClearSourceKeys(doomed);
   }
 
   /** The manifest goes first, so the image pipeline never takes a half-deleted image for a stored one. */

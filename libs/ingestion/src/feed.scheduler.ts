@@ -1,4 +1,3 @@
-import { returnedRows } from '@brandshelf/db';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { systemBrandContext } from '@brandshelf/core';
@@ -42,14 +41,7 @@ export class FeedScheduler {
    * have a sweep of their own (RunImagesService.sweepStalled).
    */
   async recoverStalledRuns(): Promise<number> {
-    const stalled = returnedRows<{ id: string; brand_id: string }>(
-      await this.db.query(
-        `UPDATE ingestion_run SET status = 'QUEUED', phase = 'QUEUED', updated_at = now()
-        WHERE status = 'RUNNING' AND phase <> 'IMAGES' AND updated_at < now() - make_interval(secs => $1)
-        RETURNING id, brand_id`,
-        [STALL_SECONDS * 2],
-      ),
-    );
+    const stalled = await this.store.systemRequeueStalled(STALL_SECONDS * 2);
     for (const run of stalled) await this.queue.send(INGEST_RUN, { runId: run.id, brandId: run.brand_id });
     if (stalled.length) this.logger.warn({ msg: 'stalled runs queued again', runs: stalled.map((r) => r.id) });
     return stalled.length;

@@ -2,7 +2,13 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type Repository } from 'typeorm';
 import { FeedReadError, type FeedEvent } from '@brandshelf/feeds';
-import type { FeedEntity, IngestionRunEntity, ItemSource, ItemSourceResult } from '@brandshelf/ingestion';
+import {
+  IngestionRunStore,
+  type FeedEntity,
+  type IngestionRunEntity,
+  type ItemSource,
+  type ItemSourceResult,
+} from '@brandshelf/ingestion';
 import { ShopifyApiError } from './admin-api.client.js';
 import { PRODUCT_ID_ATTRIBUTE } from './product.mapper.js';
 import { ShopifyCatalogReader, type OffersByProduct } from './shopify-catalog.reader.js';
@@ -36,6 +42,7 @@ export class ShopifyItemSource implements ItemSource {
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(ShopifyClients) private readonly clients: ShopifyClients,
     @Inject(SHOPIFY_SETTINGS) private readonly settings: ShopifySettings,
+    @Inject(IngestionRunStore) private readonly runs: IngestionRunStore,
   ) {}
 
   supports(feed: FeedEntity): boolean {
@@ -64,26 +71,24 @@ export class ShopifyItemSource implements ItemSource {
       const syncedAt = client.firstAnswerAt ?? new Date();
       await this.recordSync(store, run.id, baseVersionId, syncedAt, cursor === null);
     };
-    if (!cursor) return { events: this.guarded(run.id, reader.full()), onSucceeded };
+    if (!cursor) return { events: this.guarded(run, reader.full()), onSucceeded };
 
     const base = await this.offersByProduct(baseVersionId!, feed.id);
     const removed = new Set<string>();
     return {
-      events: this.guarded(run.id, reader.incremental(new Date(cursor.getTime() - CURSOR_OVERLAP_MS), base, removed)),
+      events: this.guarded(run, reader.incremental(new Date(cursor.getTime() - CURSOR_OVERLAP_MS), base, removed)),
       patch: { removedOfferIds: () => [...removed] },
       onSucceeded,
     };
   }
 
   /** The events with store failures as run failures, and the run kept alive while they flow. */
-  private async *guarded(runId: string, events: AsyncGenerator<FeedEvent>): AsyncGenerator<FeedEvent> {
+  private async *guarded(
+    run: Pick<IngestionRunEntity, 'id' | 'brandId'>,
+    events: AsyncGenerator<FeedEvent>,
+  ): AsyncGenerator<FeedEvent> {
     const beat = setInterval(() => {
-      this.db
-        .query(
-          `UPDATE ingestion_run SET updated_at = now() WHERE id = $1 AND status = 'RUNNING' AND phase <> 'IMAGES'`,
-          [runId],
-        )
-        .catch(() => undefined);
+      this.runs.heartbeat(run.brandId, run.id).catch(() => undefined);
     }, HEARTBEAT_MS);
     beat.unref();
     try {
