@@ -16,6 +16,7 @@ import {
   BrandStorageService,
   CatalogVersionEntity,
   FeedEntity,
+  FeedStore,
   IngestionRunEntity,
   IngestionRunStore,
   RUN_STAGED,
@@ -106,6 +107,7 @@ export class PublishService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(BrandStorageService) private readonly storage: BrandStorageService,
     @Inject(IngestionRunStore) private readonly runStore: IngestionRunStore,
+    @Inject(FeedStore) private readonly feedStore: FeedStore,
   ) {
     this.runs = new BrandScopedRepository(runs, 'IngestionRun');
     this.feeds = new BrandScopedRepository(feeds, 'Feed');
@@ -186,10 +188,7 @@ export class PublishService {
           feed.mode === 'REPLACE'
             ? await this.applyPrimary(manager, brandId, feed.id, versionId, null)
             : await this.applySupplemental(manager, brandId, feed, versionId);
-        await manager.query('UPDATE feed SET live_version_id = $2, updated_at = now() WHERE id = $1', [
-          feed.id,
-          versionId,
-        ]);
+        await this.feedStore.setLiveVersion(manager, brandId, feed.id, versionId, true);
         return manager.getRepository(PublicationEntity).save({
           brandId,
           feedId: feed.id,
@@ -283,7 +282,7 @@ export class PublishService {
     feed: { id: string; live_version_id: string | null },
     versionId: string,
   ): Promise<PublishOutcome> {
-    await manager.query('UPDATE feed SET live_version_id = $2 WHERE id = $1', [feed.id, versionId]);
+    await this.feedStore.setLiveVersion(manager, brandId, feed.id, versionId, false);
     const [{ offers }] = await manager.query(
       `SELECT coalesce(array_agg(DISTINCT offer_id), '{}') AS offers FROM version_item WHERE version_id = ANY($1::uuid[])`,
       [[versionId, feed.live_version_id].filter(Boolean)],

@@ -5,6 +5,7 @@ import { APP_CONFIG, AppError, FILE_STORAGE, MEDIA_STORAGE, type AppConfig } fro
 import { contentKey } from '@brandshelf/media';
 import type { ObjectStorage } from '@brandshelf/storage';
 import { IngestionRunStore } from './ingestion-run.store.js';
+import { FeedStore } from './feed.store.js';
 
 /** What one brand keeps in storage (README: Storage). */
 export interface StorageUsage {
@@ -37,6 +38,7 @@ export class BrandStorageService {
     @Inject(MEDIA_STORAGE) private readonly media: ObjectStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(IngestionRunStore) private readonly runs: IngestionRunStore,
+    @Inject(FeedStore) private readonly feeds: FeedStore,
   ) {}
 
   async usage(brandId: string): Promise<StorageUsage> {
@@ -122,7 +124,7 @@ export class BrandStorageService {
           WHERE r.brand_id = $1 AND r.feed_id = $2`,
         [brandId, feedId],
       );
-      await manager.query('DELETE FROM feed WHERE id = $1 AND brand_id = $2', [feedId, brandId]);
+      await this.feeds.delete(manager, brandId, feedId);
       return { sources, images };
     });
     // The rows are gone first: a file without a row is only space, a row without its file would be an error.

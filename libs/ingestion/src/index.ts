@@ -1,6 +1,7 @@
 export * from './brand-storage.service.js';
 export * from './catalog-version.entity.js';
 export * from './feed.entity.js';
+export * from './feed.store.js';
 export * from './feed.scheduler.js';
 export * from './feeds.service.js';
 export * from './images/image.jobs.js';

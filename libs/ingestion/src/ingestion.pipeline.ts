@@ -14,6 +14,7 @@ import { FeedEntity } from './feed.entity.js';
 import { FeedsService } from './feeds.service.js';
 import { IngestionRunEntity, TERMINAL_STATUSES } from './ingestion-run.entity.js';
 import { IngestionRunStore } from './ingestion-run.store.js';
+import { FeedStore } from './feed.store.js';
 import { INGEST_RUN, RUN_STAGED } from './ingestion.jobs.js';
 import { RunImagesService } from './images/run-images.service.js';
 import { IssueSink, mergeSummaries } from './issue.sink.js';
@@ -66,6 +67,7 @@ export class IngestionPipeline {
     @Inject(BrandStorageService) private readonly storage: BrandStorageService,
     @Inject(RunSourceService) private readonly sources: RunSourceService,
     @Inject(IngestionRunStore) private readonly store: IngestionRunStore,
+    @Inject(FeedStore) private readonly feedStore: FeedStore,
     @Optional() @Inject(ITEM_SOURCES) private readonly itemSources: ItemSource[] | null = null,
   ) {}
 
@@ -211,7 +213,7 @@ export class IngestionPipeline {
         compareAndVersionMs: Date.now() - startedAt - readMs,
       });
       if (source?.validators && !run.validateOnly) {
-        await this.feedRepo.update({ id: feed.id }, source.validators);
+        await this.feedStore.recordValidators(brandId, feed.id, source.validators);
       }
       if (fromApi?.onSucceeded && !run.validateOnly) await fromApi.onSucceeded();
       // With images to fetch the run goes on (phase IMAGES) and the images step completes it.

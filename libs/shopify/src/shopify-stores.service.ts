@@ -12,7 +12,7 @@ import {
   type BrandContext,
 } from '@brandshelf/core';
 import { BrandScopedRepository, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
-import { FeedEntity, RunsService, type IngestionRunEntity } from '@brandshelf/ingestion';
+import { FeedStore, RunsService, type IngestionRunEntity } from '@brandshelf/ingestion';
 import { ShopifyApiError } from './admin-api.client.js';
 import { SHOP_QUERY, type ShopAnswer, type ShopInfo } from './admin-api.queries.js';
 import { ShopifyClients } from './shopify-clients.js';
@@ -42,6 +42,7 @@ export class ShopifyStoresService {
     @Inject(RunsService) private readonly runsService: RunsService,
     @Inject(SHOPIFY_SETTINGS) private readonly settings: ShopifySettings,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(FeedStore) private readonly feeds: FeedStore,
   ) {
     this.stores = new BrandScopedRepository(stores, 'ShopifyStore');
   }
@@ -72,9 +73,9 @@ export class ShopifyStoresService {
     const brandId = ctx.principal.brandId;
     try {
       return await this.db.transaction(async (manager) => {
-        const feed = await manager.getRepository(FeedEntity).save(
-          manager.getRepository(FeedEntity).create({
-            brandId,
+        const feed = await this.feeds.insert(
+          ctx,
+          {
             name: feedName ?? `Shopify: ${shop.name}`.slice(0, 120),
             source: 'SHOPIFY',
             format: 'AUTO',
@@ -86,7 +87,8 @@ export class ShopifyStoresService {
             autoPublish: false,
             maxRemovalShare: 0.2,
             maxRejectedShare: 0.2,
-          }),
+          },
+          manager,
         );
         const stores = manager.getRepository(ShopifyStoreEntity);
         return stores.save(
