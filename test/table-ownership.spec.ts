@@ -153,10 +153,6 @@ const PENDING: Record<string, string[]> = {
   'libs/ingestion/src/ingestion.pipeline.ts': ['run_issue'],
   'libs/ingestion/src/issue.sink.ts': ['run_issue'],
   'libs/ingestion/src/item.stager.ts': ['catalog_version', 'item_revision', 'version_item'],
-  'libs/shopify/src/shopify-stores.service.ts': ['shopify_store'],
-  'libs/shopify/src/shopify-webhooks.service.ts': ['shopify_store', 'shopify_webhook_delivery'],
-  'libs/shopify/src/shopify.item-source.ts': ['shopify_store', 'shopify_sync_cursor'],
-  'libs/shopify/src/shopify.scheduler.ts': ['shopify_store'],
 };
 const pending = (line: string): boolean =>
   Object.entries(PENDING).some(([path, tables]) => tables.some((t) => line.startsWith(`${path}: writes ${t} (`)));

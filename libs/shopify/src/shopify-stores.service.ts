@@ -18,6 +18,7 @@ import { SHOP_QUERY, type ShopAnswer, type ShopInfo } from './admin-api.queries.
 import { ShopifyClients } from './shopify-clients.js';
 import { SHOPIFY_SETTINGS, type ShopifySettings } from './shopify.settings.js';
 import { ShopifyStoreEntity, type ShopifyIdStrategy } from './shopify-store.entity.js';
+import { ShopifyStoreStore } from './shopify-store.store.js';
 import { normalizeShopDomain } from './shop-domain.js';
 
 export interface ConnectStoreInput {
@@ -43,6 +44,7 @@ export class ShopifyStoresService {
     @Inject(SHOPIFY_SETTINGS) private readonly settings: ShopifySettings,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(FeedStore) private readonly feeds: FeedStore,
+    @Inject(ShopifyStoreStore) private readonly storeRows: ShopifyStoreStore,
   ) {
     this.stores = new BrandScopedRepository(stores, 'ShopifyStore');
   }
@@ -70,7 +72,6 @@ export class ShopifyStoresService {
       });
     }
     const shop = await this.checkToken(shopDomain, accessToken);
-    const brandId = ctx.principal.brandId;
     try {
       return await this.db.transaction(async (manager) => {
         const feed = await this.feeds.insert(
@@ -90,10 +91,9 @@ export class ShopifyStoresService {
           },
           manager,
         );
-        const stores = manager.getRepository(ShopifyStoreEntity);
-        return stores.save(
-          stores.create({
-            brandId,
+        return this.storeRows.insert(
+          ctx,
+          {
             feedId: feed.id,
             shopDomain,
             shopName: shop.name,
@@ -106,7 +106,8 @@ export class ShopifyStoresService {
             lastFullSyncAt: null,
             // The first sync is due at once: the scheduler's next tick runs it (or syncShopifyStore now).
             nextSyncAt: this.settings.syncIntervalMinutes > 0 ? new Date() : null,
-          }),
+          },
+          manager,
         );
       });
     } catch (error) {
@@ -127,13 +128,7 @@ export class ShopifyStoresService {
       {
         conflict: 'is already syncing in run',
         // Only with the run it is for: a sync refused with CONFLICT requests nothing.
-        alsoInTransaction: full
-          ? (manager) =>
-              this.stores
-                .with(manager)
-                .update(ctx, store.id, { fullSyncRequested: true })
-                .then(() => undefined)
-          : undefined,
+        alsoInTransaction: full ? (manager) => this.storeRows.requestFullSync(ctx, store.id, manager) : undefined,
       },
     );
   }

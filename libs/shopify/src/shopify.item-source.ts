@@ -15,6 +15,8 @@ import { ShopifyCatalogReader, type OffersByProduct } from './shopify-catalog.re
 import { ShopifyClients } from './shopify-clients.js';
 import { SHOPIFY_SETTINGS, type ShopifySettings } from './shopify.settings.js';
 import { ShopifyStoreEntity } from './shopify-store.entity.js';
+import { ShopifyStoreStore } from './shopify-store.store.js';
+import { ShopifySyncCursorStore } from './shopify-sync-cursor.store.js';
 
 /**
  * An incremental sync asks for products updated a little before the cursor: Shopify's product search
@@ -43,6 +45,8 @@ export class ShopifyItemSource implements ItemSource {
     @Inject(ShopifyClients) private readonly clients: ShopifyClients,
     @Inject(SHOPIFY_SETTINGS) private readonly settings: ShopifySettings,
     @Inject(IngestionRunStore) private readonly runs: IngestionRunStore,
+    @Inject(ShopifyStoreStore) private readonly storeRows: ShopifyStoreStore,
+    @Inject(ShopifySyncCursorStore) private readonly cursors: ShopifySyncCursorStore,
   ) {}
 
   supports(feed: FeedEntity): boolean {
@@ -150,22 +154,8 @@ export class ShopifyItemSource implements ItemSource {
     syncedAt: Date,
     full: boolean,
   ): Promise<void> {
-    await this.db.query(
-      `INSERT INTO shopify_sync_cursor (version_id, store_id, synced_at)
-       SELECT v.id, $3, $4 FROM (SELECT coalesce((SELECT id FROM catalog_version WHERE run_id = $1), $2::uuid) AS id) v
-        WHERE v.id IS NOT NULL
-       ON CONFLICT (version_id) DO UPDATE SET synced_at = greatest(shopify_sync_cursor.synced_at, excluded.synced_at)`,
-      [runId, baseVersionId, store.id, syncedAt],
-    );
-    await this.db.query(
-      `UPDATE shopify_store
-          SET last_synced_at = $2,
-              last_full_sync_at = CASE WHEN $3 THEN $2 ELSE last_full_sync_at END,
-              full_sync_requested = CASE WHEN $3 THEN false ELSE full_sync_requested END,
-              updated_at = now()
-        WHERE id = $1`,
-      [store.id, syncedAt, full],
-    );
+    await this.cursors.record(store.brandId, runId, baseVersionId, store.id, syncedAt);
+    await this.storeRows.recordSync(store.brandId, store.id, syncedAt, full);
   }
 }
 
