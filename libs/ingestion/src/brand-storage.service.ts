@@ -1,11 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { returnedRows } from '@brandshelf/db';
 import { APP_CONFIG, AppError, FILE_STORAGE, MEDIA_STORAGE, type AppConfig } from '@brandshelf/core';
 import { contentKey } from '@brandshelf/media';
 import type { ObjectStorage } from '@brandshelf/storage';
 import { IngestionRunStore } from './ingestion-run.store.js';
 import { FeedStore } from './feed.store.js';
+import { ImageSourceStore } from './images/image-source.store.js';
 
 /** What one brand keeps in storage (README: Storage). */
 export interface StorageUsage {
@@ -169,18 +169,7 @@ export class BrandStorageService {
   async collectImages(brandId: string, imageIds: string[]): Promise<number> {
     if (!imageIds.length) return 0;
     const orphans = await this.db.transaction(async (manager: EntityManager) => {
-      const gone = returnedRows<{ sha256: string | null }>(
-        await manager.query(
-          `DELETE FROM image_source s
-          WHERE s.brand_id = $1 AND s.id = ANY($2::uuid[])
-            AND NOT EXISTS (
-              SELECT 1 FROM run_image ri JOIN ingestion_run r ON r.id = ri.run_id
-               WHERE ri.image_id = s.id
-                 AND (r.status IN ('QUEUED', 'RUNNING') OR EXISTS (SELECT 1 FROM catalog_version v WHERE v.id = r.version_id)))
-          RETURNING s.sha256`,
-          [brandId, imageIds],
-        ),
-      );
+      const gone = await ImageSourceStore.deleteUnused(manager, brandId, imageIds);
       const shas = [...new Set(gone.map((g) => g.sha256).filter((sha): sha is string => Boolean(sha)))];
       if (!shas.length) return [];
       const left: { sha256: string }[] = await manager.query(

@@ -210,17 +210,15 @@ export class IngestionRunStore {
   /**
    * Ends a statement whose CTE `settled` returns the `state` of each image it moved out of PENDING (RunImageStore
    * writes that part): the run's counters advance by those, so imagesDone and imagesFailed move per image without
-   * recounting the run. `$1` is the run's id, `brandParam` the placeholder of its brand's.
+   * recounting the run. `$1` is the run's id, `$2` its brand's.
    */
-  static countSettled(brandParam: string): string {
-    return `
+  static readonly COUNT_SETTLED = `
   UPDATE ingestion_run SET
     images_done = images_done + (SELECT count(*) FROM settled WHERE state = 'DONE'),
     images_failed = images_failed + (SELECT count(*) FROM settled WHERE state = 'FAILED'),
     images_skipped = images_skipped + (SELECT count(*) FROM settled WHERE state = 'SKIPPED'),
     updated_at = now()
-  WHERE id = $1 AND brand_id = ${brandParam} AND EXISTS (SELECT 1 FROM settled)`;
-  }
+  WHERE id = $1 AND brand_id = $2 AND EXISTS (SELECT 1 FROM settled)`;
 
   /** The one caller that moves a run in IMAGES to DONE; null when another did (or it is not in IMAGES). */
   async endImages(

@@ -18,6 +18,7 @@ import { FeedStore } from './feed.store.js';
 import { INGEST_RUN, RUN_STAGED } from './ingestion.jobs.js';
 import { RunImagesService } from './images/run-images.service.js';
 import { IssueSink, mergeSummaries } from './issue.sink.js';
+import { RunIssueStore } from './run-issue.store.js';
 import { ITEM_SOURCES, type ItemSource, type ItemSourceResult } from './item-source.js';
 import { ItemStager } from './item.stager.js';
 import { readInThread } from './read-thread.js';
@@ -109,7 +110,7 @@ export class IngestionPipeline {
     );
     heartbeat.unref();
     // A retry starts over: what an earlier attempt stored is replaced, never added to.
-    await this.db.query('DELETE FROM run_issue WHERE run_id = $1', [run.id]);
+    await RunIssueStore.deleteForRun(this.db, brandId, run.id);
     const progress = new RunProgress(
       this.store,
       brandId,

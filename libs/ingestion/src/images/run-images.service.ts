@@ -22,6 +22,10 @@ import type { ObjectStorage } from '@brandshelf/storage';
 import type { IssueSummaryEntry } from '../ingestion-run.entity.js';
 import { RUN_STAGED } from '../ingestion.jobs.js';
 import { IngestionRunStore } from '../ingestion-run.store.js';
+import { CatalogVersionStore } from '../catalog-version.store.js';
+import { RunIssueStore } from '../run-issue.store.js';
+import { ImageSourceStore } from './image-source.store.js';
+import { RunImageStore } from './run-image.store.js';
 import { mergeSummaries } from '../issue.sink.js';
 import { BrandShare } from './brand-share.js';
 import { HostFailures } from './host-failures.js';
@@ -31,12 +35,6 @@ import { IMAGE_BATCH_SIZE, IMAGE_FETCH } from './image.jobs.js';
 const HINTS: [ImageIssueCode, string][] = (Object.keys(CODES) as Code[])
   .filter((code): code is ImageIssueCode => CODES[code].kind === 'IMAGE')
   .map((code) => [code, CODES[code].hint]);
-
-/** The image URLs of an item, main first (ord 0). Expects `d` to be the item's data. */
-const ITEM_IMAGE_URLS = `
-  SELECT d->>'imageLink' AS url, 0::bigint AS ord WHERE d->>'imageLink' IS NOT NULL
-  UNION ALL
-  SELECT x.url, x.ord FROM jsonb_array_elements_text(coalesce(d->'additionalImageLinks', '[]'::jsonb)) WITH ORDINALITY AS x(url, ord)`;
 
 /**
  * The images step of a run: after its rows are staged, every image its version needs is fetched and
@@ -94,27 +92,7 @@ export class RunImagesService implements OnModuleInit {
     baseVersionId: string | null;
   }): Promise<number> {
     const { runId, brandId, feedId, versionId, baseVersionId } = input;
-    await this.db.query('DELETE FROM run_image WHERE run_id = $1', [runId]);
-    await this.db.query(
-      `WITH items AS (
-         SELECT ir.data AS d, (b.content_hash IS DISTINCT FROM vi.content_hash) AS changed
-           FROM version_item vi
-           JOIN item_revision ir ON ir.feed_id = $3 AND ir.offer_id = vi.offer_id AND ir.content_hash = vi.content_hash
-           LEFT JOIN version_item b ON b.version_id = $5 AND b.offer_id = vi.offer_id
-          WHERE vi.version_id = $4),
-       urls AS (
-         SELECT u.url, bool_or(items.changed) AS changed
-           FROM items CROSS JOIN LATERAL (${ITEM_IMAGE_URLS}) u
-          GROUP BY u.url),
-       sources AS (
-         INSERT INTO image_source (brand_id, url) SELECT $2, url FROM urls
-         ON CONFLICT (brand_id, url) DO UPDATE SET url = EXCLUDED.url
-         RETURNING id, url, status)
-       INSERT INTO run_image (run_id, image_id, state)
-       SELECT $1, s.id, CASE WHEN s.status = 'PROCESSED' AND NOT u.changed THEN 'SKIPPED' ELSE 'PENDING' END
-         FROM sources s JOIN urls u ON u.url = s.url`,
-      [runId, brandId, feedId, versionId, baseVersionId],
-    );
+    await RunImageStore.plan(this.db, brandId, { runId, feedId, versionId, baseVersionId });
     const pending: { image_id: string }[] = await this.db.query(
       `SELECT image_id FROM run_image WHERE run_id = $1 AND state = 'PENDING' ORDER BY image_id`,
       [runId],
@@ -250,53 +228,35 @@ export class RunImagesService implements OnModuleInit {
       const size = checkImageSize(stored);
       const renditions = renditionEntries(stored);
       const failed = size?.severity === 'ERROR';
-      await this.db.query(
-        `UPDATE image_source SET status = $2, sha256 = $3, etag = $4, last_modified = $5, format = $6, bytes = $7,
-                width = $8, height = $9, placeholder = $10, dominant_color = $11, renditions = $12,
-                error_code = $13, error_message = $14, size_warning = $15, stored_bytes = $16, fetched_at = now(),
-                updated_at = now()
-          WHERE id = $1`,
-        [
-          image.id,
-          failed ? 'FAILED' : 'PROCESSED',
-          stored.sha256,
-          stored.etag,
-          stored.lastModified,
-          stored.format,
-          stored.bytes,
-          stored.width,
-          stored.height,
-          stored.placeholder,
-          stored.dominantColor,
-          JSON.stringify(renditions),
-          failed ? 'IMAGE_TOO_SMALL' : null,
-          failed ? size!.message : null,
-          size?.severity === 'WARNING' ? size.message : null,
-          stored.storedBytes,
-        ],
-      );
+      await ImageSourceStore.recordProcessed(this.db, brandId, image.id, {
+        status: failed ? 'FAILED' : 'PROCESSED',
+        sha256: stored.sha256,
+        etag: stored.etag,
+        lastModified: stored.lastModified,
+        format: stored.format,
+        bytes: stored.bytes,
+        width: stored.width,
+        height: stored.height,
+        placeholder: stored.placeholder,
+        dominantColor: stored.dominantColor,
+        renditions,
+        errorCode: failed ? 'IMAGE_TOO_SMALL' : null,
+        errorMessage: failed ? size!.message : null,
+        sizeWarning: size?.severity === 'WARNING' ? size.message : null,
+        storedBytes: stored.storedBytes,
+      });
       state = failed ? 'FAILED' : stored.status === 'NOT_MODIFIED' ? 'SKIPPED' : 'DONE';
     } catch (error) {
       if (local.abort.signal.aborted) return; // the run was cancelled: its pending images are settled already
       if (!(error instanceof ImageError)) throw error; // storage or database trouble: the job is retried
-      await this.db.query(
-        `UPDATE image_source SET status = 'FAILED', error_code = $2, error_message = $3, size_warning = NULL,
-                fetched_at = now(), updated_at = now() WHERE id = $1`,
-        [image.id, error.code, error.message],
-      );
+      await ImageSourceStore.recordFailed(this.db, brandId, image.id, error.code, error.message);
       state = 'FAILED';
       const down = hostDown(error.cause);
       if (!down) local.hosts.answered(host);
       // The failing hop may be a redirect target: its host is condemned, whatever URL led there.
       else if (local.hosts.failed(down)) await this.failHost(runId, brandId, down);
     }
-    // An image settled meanwhile (its host condemned by another worker, the run cancelled) stays settled.
-    await this.db.query(
-      `WITH settled AS (
-         UPDATE run_image SET state = $3 WHERE run_id = $1 AND image_id = $2 AND state = 'PENDING' RETURNING state)
-       ${IngestionRunStore.countSettled('$4')}`,
-      [runId, image.id, state, brandId],
-    );
+    await RunImageStore.settle(this.db, brandId, runId, image.id, state);
   }
 
   /** Fails every image of the run still pending on a condemned host, in one statement, without fetching. */
@@ -315,17 +275,7 @@ export class RunImagesService implements OnModuleInit {
   private async failCondemned(runId: string, brandId: string, down: HostDown, imageIds: string[]): Promise<void> {
     if (imageIds.length === 0) return;
     const message = `${down.code}: ${down.reason}; not fetched, as the run gave up on this host`;
-    await this.db.query(
-      `WITH settled AS (
-         UPDATE run_image SET state = 'FAILED' WHERE run_id = $1 AND image_id = ANY($3::uuid[]) AND state = 'PENDING'
-         RETURNING image_id, state),
-       sources AS (
-         UPDATE image_source s SET status = 'FAILED', error_code = 'IMAGE_UNREACHABLE', error_message = $4,
-                size_warning = NULL, updated_at = now()
-           FROM settled WHERE s.id = settled.image_id AND s.brand_id = $2)
-       ${IngestionRunStore.countSettled('$2')}`,
-      [runId, brandId, imageIds, message],
-    );
+    await RunImageStore.failPending(this.db, brandId, runId, imageIds, message);
   }
 
   /**
@@ -345,7 +295,7 @@ export class RunImagesService implements OnModuleInit {
           runId,
         ]);
         if (!cancel) return null;
-        await manager.query(`UPDATE run_image SET state = 'SKIPPED' WHERE run_id = $1 AND state = 'PENDING'`, [runId]);
+        await RunImageStore.skipPending(manager, brandId, runId);
       }
       const run = await this.runs.endImages(manager, brandId, runId);
       if (!run) return null;
@@ -441,11 +391,7 @@ export class RunImagesService implements OnModuleInit {
    * "nothing changed" and never fetch these images again.
    */
   private async dropVersion(manager: EntityManager, brandId: string, runId: string): Promise<void> {
-    await manager.query(
-      `DELETE FROM catalog_version v WHERE v.run_id = $1
-          AND NOT EXISTS (SELECT 1 FROM feed f WHERE f.live_version_id = v.id)`,
-      [runId],
-    );
+    await CatalogVersionStore.dropRunVersion(manager, brandId, runId);
     await this.runs.forgetDroppedVersion(manager, brandId, runId);
   }
 
@@ -466,28 +412,7 @@ export class RunImagesService implements OnModuleInit {
     feedId: string,
     versionId: string,
   ): Promise<ImageIssueTotals> {
-    const hints = HINTS;
-    const hintValues = hints.map((_, i) => `($${5 + i * 2}, $${6 + i * 2})`).join(', ');
-    await manager.query(`DELETE FROM run_issue WHERE run_id = $1 AND code LIKE 'IMAGE\\_%'`, [runId]);
-    await manager.query(
-      `WITH hint(code, text) AS (VALUES ${hintValues})
-       INSERT INTO run_issue (run_id, brand_id, severity, code, attribute, "row", item_id, value, message, hint)
-       SELECT $1, $2,
-              CASE WHEN u.ord = 0 AND s.status = 'FAILED' THEN 'ERROR' ELSE 'WARNING' END,
-              coalesce(s.error_code, 'IMAGE_TOO_SMALL'),
-              CASE WHEN u.ord = 0 THEN 'image_link' ELSE 'additional_image_link' END,
-              ir."row", vi.offer_id, left(u.url, 200),
-              CASE WHEN s.status = 'FAILED' THEN s.error_message ELSE s.size_warning END,
-              coalesce(h.text, '')
-         FROM version_item vi
-         JOIN item_revision ir ON ir.feed_id = $3 AND ir.offer_id = vi.offer_id AND ir.content_hash = vi.content_hash
-         CROSS JOIN LATERAL (SELECT ir.data AS d) x
-         CROSS JOIN LATERAL (${ITEM_IMAGE_URLS}) u
-         JOIN image_source s ON s.brand_id = $2 AND s.url = u.url
-         LEFT JOIN hint h ON h.code = coalesce(s.error_code, 'IMAGE_TOO_SMALL')
-        WHERE vi.version_id = $4 AND (s.status = 'FAILED' OR s.size_warning IS NOT NULL)`,
-      [runId, brandId, feedId, versionId, ...hints.flat()],
-    );
+    await RunIssueStore.replaceImageIssues(manager, brandId, { runId, feedId, versionId }, HINTS);
     const groups: {
       severity: IssueSeverity;
       code: ImageIssueCode;
