@@ -14,6 +14,9 @@ import { ApiKeyEntity } from './api-key.entity.js';
 import { apiKeyMatches, mintApiKey, parseApiKey } from './api-key.codec.js';
 import { BrandEntity } from './brand.entity.js';
 import { CreatorEntity } from './creator.entity.js';
+import { ApiKeyStore } from './api-key.store.js';
+import { BrandStore } from './brand.store.js';
+import { CreatorStore } from './creator.store.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const HANDLE = /^[A-Za-z0-9_.]{2,30}$/;
@@ -35,7 +38,7 @@ export class AccountsService {
       if (await manager.getRepository(BrandEntity).exists({ where: { email } })) {
         throw new ConflictError(`A brand with email ${email} is already registered.`, { field: 'email' });
       }
-      const brand = await manager.getRepository(BrandEntity).save({ name, email });
+      const brand = await BrandStore.systemInsert(manager, { name, email });
       const apiKey = await this.issueKey(manager, { brandId: brand.id, creatorId: null }, 'default');
       return { brand, apiKey };
     });
@@ -60,7 +63,7 @@ export class AccountsService {
         const field = taken.handle.toLowerCase() === handle.toLowerCase() ? 'handle' : 'email';
         throw new ConflictError(`A creator with that ${field} is already registered.`, { field });
       }
-      const creator = await manager.getRepository(CreatorEntity).save({ handle, email });
+      const creator = await CreatorStore.systemInsert(manager, { handle, email });
       const apiKey = await this.issueKey(manager, { brandId: null, creatorId: creator.id }, 'default');
       return { creator, apiKey };
     });
@@ -89,7 +92,7 @@ export class AccountsService {
     if (!key) throw new NotFoundError('ApiKey', id);
     if (!key.revokedAt) {
       key.revokedAt = new Date();
-      await repo.update({ id: key.id }, { revokedAt: key.revokedAt });
+      await ApiKeyStore.revoke(this.db.manager, this.owner(ctx), key.id, key.revokedAt);
     }
     return key;
   }
@@ -103,10 +106,7 @@ export class AccountsService {
     if (!key || key.revokedAt || !apiKeyMatches(plain, key.secretHash)) throw invalid;
     // Best effort and coarse (once a minute) so authentication does not become a write per request.
     if (!key.lastUsedAt || Date.now() - key.lastUsedAt.getTime() > 60_000) {
-      void this.db
-        .getRepository(ApiKeyEntity)
-        .update({ id: key.id }, { lastUsedAt: new Date() })
-        .catch(() => undefined);
+      void ApiKeyStore.touch(this.db.manager, key, key.id).catch(() => undefined);
     }
     if (key.brandId) return { kind: 'brand', brandId: key.brandId, apiKeyId: key.id };
     return { kind: 'creator', creatorId: key.creatorId!, apiKeyId: key.id };
@@ -131,9 +131,7 @@ export class AccountsService {
     name: string,
   ): Promise<IssuedKey> {
     const minted = mintApiKey();
-    const key = await manager
-      .getRepository(ApiKeyEntity)
-      .save({ ...owner, name, prefix: minted.prefix, secretHash: minted.hash });
+    const key = await ApiKeyStore.insert(manager, owner, { name, prefix: minted.prefix, secretHash: minted.hash });
     return { key, plain: minted.plain };
   }
 

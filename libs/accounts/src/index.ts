@@ -2,6 +2,9 @@ export * from './accounts.module.js';
 export * from './accounts.service.js';
 export * from './api-key.codec.js';
 export * from './api-key.entity.js';
+export * from './api-key.store.js';
+export * from './brand.store.js';
+export * from './creator.store.js';
 export * from './brand.entity.js';
 export * from './creator.entity.js';
 

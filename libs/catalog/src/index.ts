@@ -1,4 +1,7 @@
 export * from './catalog.module.js';
+export * from './catalog-product.store.js';
+export * from './product-identity.store.js';
+export * from './publication.store.js';
 export * from './publication.entity.js';
 export * from './publish.service.js';
 

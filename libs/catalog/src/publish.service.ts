@@ -11,23 +11,24 @@ import {
   type BrandContext,
   systemBrandContext,
 } from '@brandshelf/core';
-import { returnedRows, BrandScopedRepository, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
+import { BrandScopedRepository, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
 import {
   BrandStorageService,
   CatalogVersionEntity,
+  CatalogVersionStore,
   FeedEntity,
+  FeedStore,
   IngestionRunEntity,
+  IngestionRunStore,
+  ItemRevisionStore,
   RUN_STAGED,
 } from '@brandshelf/ingestion';
 import { JobHandler, type JobContext } from '@brandshelf/queue';
 import { PublicationEntity, type PublicationKind } from './publication.entity.js';
-import {
-  COUNT_PUBLISHABLE,
-  DELETE_REMOVED_PRODUCTS,
-  ENSURE_IDENTITIES,
-  LEFT_OUT_BY_REASON,
-  UPSERT_LIVE_PRODUCTS,
-} from './publish.sql.js';
+import { CatalogProductStore } from './catalog-product.store.js';
+import { ProductIdentityStore } from './product-identity.store.js';
+import { PublicationStore } from './publication.store.js';
+import { COUNT_PUBLISHABLE, LEFT_OUT_BY_REASON } from './publish.sql.js';
 
 export interface PublishDiff {
   created: number;
@@ -104,6 +105,8 @@ export class PublishService {
     @InjectRepository(PublicationEntity) publications: Repository<PublicationEntity>,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(BrandStorageService) private readonly storage: BrandStorageService,
+    @Inject(IngestionRunStore) private readonly runStore: IngestionRunStore,
+    @Inject(FeedStore) private readonly feedStore: FeedStore,
   ) {
     this.runs = new BrandScopedRepository(runs, 'IngestionRun');
     this.feeds = new BrandScopedRepository(feeds, 'Feed');
@@ -120,11 +123,7 @@ export class PublishService {
     if (run.validateOnly) throw new BadInputError('A validate-only run stages nothing to publish.', 'runId');
     if (!run.versionId) throw new BadInputError(`Run ${runId} has no catalog version (it staged no items).`, 'runId');
     const publication = await this.publishVersion(ctx, run.feedId, run.versionId, { kind, runId: run.id, since });
-    await this.db.query(
-      `UPDATE ingestion_run SET publish_status = 'PUBLISHED', publish_blocked_reason = NULL, published_at = now()
-        WHERE id = $1`,
-      [run.id],
-    );
+    await this.runStore.markPublished(ctx, run.id);
     return publication;
   }
 
@@ -188,12 +187,8 @@ export class PublishService {
           feed.mode === 'REPLACE'
             ? await this.applyPrimary(manager, brandId, feed.id, versionId, null)
             : await this.applySupplemental(manager, brandId, feed, versionId);
-        await manager.query('UPDATE feed SET live_version_id = $2, updated_at = now() WHERE id = $1', [
-          feed.id,
-          versionId,
-        ]);
-        return manager.getRepository(PublicationEntity).save({
-          brandId,
+        await this.feedStore.setLiveVersion(manager, brandId, feed.id, versionId, true);
+        return PublicationStore.insert(manager, brandId, {
           feedId: feed.id,
           versionId,
           previousVersionId: feed.live_version_id,
@@ -244,16 +239,19 @@ export class PublishService {
     versionId: string,
     onlyOffers: string[] | null,
   ): Promise<PublishOutcome> {
-    await manager.query(ENSURE_IDENTITIES, [brandId, feedId, versionId]);
+    await ProductIdentityStore.ensureForVersion(manager, brandId, feedId, versionId);
     const images = this.config.images.enabled;
-    const removed = onlyOffers ? [] : await manager.query(DELETE_REMOVED_PRODUCTS, [feedId, versionId, images]);
-    const written: { inserted: boolean }[] = await manager.query(UPSERT_LIVE_PRODUCTS, [
+    const removed = onlyOffers
+      ? []
+      : await CatalogProductStore.deleteRemoved(manager, brandId, feedId, versionId, images);
+    const written = await CatalogProductStore.upsertFromVersion(
+      manager,
       brandId,
       feedId,
       versionId,
       onlyOffers,
       images,
-    ]);
+    );
     const [{ total }] = await manager.query(COUNT_PUBLISHABLE, [brandId, feedId, versionId, onlyOffers, images]);
     const leftOutByReason: { reason: LeftOutReason; count: number }[] = await manager.query(LEFT_OUT_BY_REASON, [
       brandId,
@@ -268,7 +266,7 @@ export class PublishService {
       created,
       updated,
       unchanged: total - created - updated,
-      removed: returnedRows(removed).length,
+      removed: removed.length,
       leftOut: leftOutByReason.reduce((sum, entry) => sum + entry.count, 0),
       leftOutByReason,
     };
@@ -285,7 +283,7 @@ export class PublishService {
     feed: { id: string; live_version_id: string | null },
     versionId: string,
   ): Promise<PublishOutcome> {
-    await manager.query('UPDATE feed SET live_version_id = $2 WHERE id = $1', [feed.id, versionId]);
+    await this.feedStore.setLiveVersion(manager, brandId, feed.id, versionId, false);
     const [{ offers }] = await manager.query(
       `SELECT coalesce(array_agg(DISTINCT offer_id), '{}') AS offers FROM version_item WHERE version_id = ANY($1::uuid[])`,
       [[versionId, feed.live_version_id].filter(Boolean)],
@@ -296,13 +294,14 @@ export class PublishService {
     );
     let updated = 0;
     for (const primary of primaries) {
-      const written: unknown[] = await manager.query(UPSERT_LIVE_PRODUCTS, [
+      const written = await CatalogProductStore.upsertFromVersion(
+        manager,
         brandId,
         primary.id,
         primary.live_version_id,
         offers,
         this.config.images.enabled,
-      ]);
+      );
       updated += written.length;
     }
     const [{ total }] = await manager.query('SELECT count(*)::int AS total FROM version_item WHERE version_id = $1', [
@@ -331,10 +330,7 @@ export class PublishService {
     if (!feed.autoPublish) return;
     const reason = await this.safetyLimitReason(ctx, feed, run);
     if (reason) {
-      await this.db.query(
-        `UPDATE ingestion_run SET publish_status = 'WAITING', publish_blocked_reason = $2 WHERE id = $1`,
-        [run.id, reason],
-      );
+      await this.runStore.holdPublish(ctx, run.id, reason);
       this.logger.warn({ msg: 'auto-publish held back', runId: run.id, reason });
       return;
     }
@@ -347,11 +343,7 @@ export class PublishService {
       const reason =
         `Auto-publish failed after ${job.retryCount + 1} attempts: ${(error as Error).message} ` +
         'Publish this run by hand.';
-      await this.db.query(
-        `UPDATE ingestion_run SET publish_status = 'WAITING', publish_blocked_reason = $2
-          WHERE id = $1 AND publish_status = 'NOT_PUBLISHED'`,
-        [run.id, reason],
-      );
+      await this.runStore.holdPublish(ctx, run.id, reason, true);
       this.logger.warn({ msg: 'auto-publish gave up', runId: run.id, err: String(error) });
     }
   }
@@ -406,16 +398,8 @@ export class PublishService {
       );
       if (!doomed.length) return [];
       const ids = doomed.map((d) => d.id);
-      await manager.query('DELETE FROM catalog_version WHERE id = ANY($1::uuid[])', [ids]);
-      // Not while a run of the feed is COMPARING: on PGlite it writes its item data before the version that
-      // will use it (see ItemStager.commitInChunks); what it leaves unused goes at a later prune.
-      await manager.query(
-        `DELETE FROM item_revision ir WHERE ir.feed_id = $1 AND NOT EXISTS (
-           SELECT 1 FROM version_item vi JOIN catalog_version v ON v.id = vi.version_id
-            WHERE v.feed_id = $1 AND vi.offer_id = ir.offer_id AND vi.content_hash = ir.content_hash)
-           AND NOT EXISTS (SELECT 1 FROM ingestion_run r WHERE r.feed_id = $1 AND r.status = 'RUNNING' AND r.phase = 'COMPARING')`,
-        [feedId],
-      );
+      await CatalogVersionStore.deleteMany(manager, brandId, ids);
+      await ItemRevisionStore.pruneUnused(manager, brandId, feedId);
       return doomed.map((d) => d.run_id);
     });
     await this.storage.afterPrune(brandId, feedId, runIds);

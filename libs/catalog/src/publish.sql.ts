@@ -1,12 +1,13 @@
 /**
- * The SQL that turns a catalog version into live catalog rows. Product data is the primary item's
+ * The SQL that turns a catalog version into live catalog rows (the statements that write catalog_product and
+ * product_identity are their stores': CatalogProductStore, ProductIdentityStore). Product data is the primary item's
  * normalized JSON overlaid with the live supplemental (UPDATE_ONLY) data for the same offer id.
  * Parameters: $1 brand, $2 feed, $3 version, $4 offer-id filter (text[] or null for all),
  * $5 whether a processed main image is required (IMAGES_ENABLED).
  */
 
 /** The item's processed images, main first, as the Product type shows them; main_ok when the main one is usable. */
-const IMAGES = `
+export const IMAGES = `
   LEFT JOIN LATERAL (
     SELECT coalesce(jsonb_agg(jsonb_build_object(
              'sourceUrl', s.url, 'role', CASE WHEN u.ord = 0 THEN 'MAIN' ELSE 'ADDITIONAL' END,
@@ -19,7 +20,7 @@ const IMAGES = `
                    WITH ORDINALITY AS a(url, ord)) u
       JOIN image_source s ON s.brand_id = $1 AND s.url = u.url AND s.status = 'PROCESSED'
   ) img ON true`;
-const OVERLAY = `
+export const OVERLAY = `
   LEFT JOIN LATERAL (
     SELECT jsonb_merge_agg(sir.data ORDER BY sf.created_at, sf.id) AS data,
            string_agg(sir.content_hash, ',' ORDER BY sf.created_at, sf.id) AS hash
@@ -36,12 +37,12 @@ const OVERLAY = `
 const SEARCH_CONFIG = `coalesce((SELECT sl.config FROM feed lf JOIN search_language sl ON sl.language = lf.language
    WHERE lf.id = $2), 'unaccent_simple'::regconfig)`;
 
-const COLUMNS = `id, brand_id, feed_id, version_id, offer_id, content_hash, overlay_hash, title, description, brand_name, link,
+export const COLUMNS = `id, brand_id, feed_id, version_id, offer_id, content_hash, overlay_hash, title, description, brand_name, link,
   image_link, additional_image_links, price_minor, sale_price_minor, effective_price_minor, currency, on_sale,
   availability, condition, gtin, mpn, google_category_id, google_category_path, product_type, item_group_id, color,
   size, gender, age_group, quantity, custom_attributes, custom_labels, images, search_config, published_at, updated_at`;
 
-const VALUES = `pi.id, $1::uuid, $2::uuid, $3::uuid, vi.offer_id, vi.content_hash, ov.hash,
+export const VALUES = `pi.id, $1::uuid, $2::uuid, $3::uuid, vi.offer_id, vi.content_hash, ov.hash,
   coalesce(d->>'title', vi.offer_id), coalesce(d->>'description', ''), d->>'brand', d->>'link', d->>'imageLink',
   ARRAY(SELECT jsonb_array_elements_text(coalesce(d->'additionalImageLinks', '[]'::jsonb))),
   (d->>'priceMinor')::bigint, (d->>'salePriceMinor')::bigint,
@@ -53,29 +54,11 @@ const VALUES = `pi.id, $1::uuid, $2::uuid, $3::uuid, vi.offer_id, vi.content_has
   ARRAY(SELECT jsonb_array_elements_text(coalesce(d->'customLabels', '[]'::jsonb))), img.images,
   ${SEARCH_CONFIG}, now(), now()`;
 
-const UPDATES = COLUMNS.split(',')
+export const UPDATES = COLUMNS.split(',')
   .map((c) => c.trim())
   .filter((c) => !['id', 'brand_id', 'feed_id', 'offer_id', 'published_at'].includes(c))
   .map((c) => `${c} = EXCLUDED.${c}`)
   .join(', ');
-
-/** Inserts new and rewrites changed products of the version; returns one row per written product. */
-export const UPSERT_LIVE_PRODUCTS = `
-  INSERT INTO catalog_product (${COLUMNS})
-  SELECT ${VALUES}
-    FROM version_item vi
-    JOIN item_revision ir ON ir.feed_id = $2 AND ir.offer_id = vi.offer_id AND ir.content_hash = vi.content_hash
-    JOIN product_identity pi ON pi.feed_id = $2 AND pi.offer_id = vi.offer_id
-    ${OVERLAY}
-    CROSS JOIN LATERAL (SELECT ir.data || coalesce(ov.data, '{}'::jsonb) AS d) x
-    ${IMAGES}
-   WHERE vi.version_id = $3 AND ($4::text[] IS NULL OR vi.offer_id = ANY($4)) AND (NOT $5::boolean OR img.main_ok)
-  ON CONFLICT (feed_id, offer_id) DO UPDATE SET ${UPDATES}
-   WHERE catalog_product.content_hash IS DISTINCT FROM EXCLUDED.content_hash
-      OR catalog_product.overlay_hash IS DISTINCT FROM EXCLUDED.overlay_hash
-      OR catalog_product.images IS DISTINCT FROM EXCLUDED.images
-      OR catalog_product.search_config IS DISTINCT FROM EXCLUDED.search_config
-  RETURNING (xmax = 0) AS inserted`;
 
 /** How many of the version's items are publishable (all of them, or those with a processed main image). */
 export const COUNT_PUBLISHABLE = `
@@ -85,24 +68,6 @@ export const COUNT_PUBLISHABLE = `
    WHERE vi.version_id = $3 AND ($4::text[] IS NULL OR vi.offer_id = ANY($4))
      AND (NOT $5::boolean OR EXISTS (
        SELECT 1 FROM image_source s WHERE s.brand_id = $1 AND s.url = ir.data->>'imageLink' AND s.status = 'PROCESSED'))`;
-
-/** Products of the feed that the version no longer has, or whose main image is no longer usable. */
-export const DELETE_REMOVED_PRODUCTS = `
-  DELETE FROM catalog_product cp
-   WHERE cp.feed_id = $1
-     AND NOT EXISTS (
-       SELECT 1 FROM version_item vi
-         JOIN item_revision ir ON ir.feed_id = $1 AND ir.offer_id = vi.offer_id AND ir.content_hash = vi.content_hash
-        WHERE vi.version_id = $2 AND vi.offer_id = cp.offer_id
-          AND (NOT $3::boolean OR EXISTS (
-            SELECT 1 FROM image_source s
-             WHERE s.brand_id = cp.brand_id AND s.url = ir.data->>'imageLink' AND s.status = 'PROCESSED')))
-  RETURNING cp.offer_id`;
-
-export const ENSURE_IDENTITIES = `
-  INSERT INTO product_identity (brand_id, feed_id, offer_id)
-  SELECT $1, $2, vi.offer_id FROM version_item vi WHERE vi.version_id = $3
-  ON CONFLICT (feed_id, offer_id) DO NOTHING`;
 
 /**
  * The version's items a publish leaves out for want of a processed main image ($5 set), counted by reason:

@@ -4,3 +4,4 @@ export * from './embedded-postgres.js';
 export * from './keyset-page.js';
 export * from './naming.strategy.js';
 export * from './query-result.js';
+export * from './table-owners.js';

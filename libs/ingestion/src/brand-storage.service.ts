@@ -1,9 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { returnedRows } from '@brandshelf/db';
 import { APP_CONFIG, AppError, FILE_STORAGE, MEDIA_STORAGE, type AppConfig } from '@brandshelf/core';
 import { contentKey } from '@brandshelf/media';
 import type { ObjectStorage } from '@brandshelf/storage';
+import { IngestionRunStore } from './ingestion-run.store.js';
+import { FeedStore } from './feed.store.js';
+import { ImageSourceStore } from './images/image-source.store.js';
 
 /** What one brand keeps in storage (README: Storage). */
 export interface StorageUsage {
@@ -35,6 +37,8 @@ export class BrandStorageService {
     @Inject(FILE_STORAGE) private readonly files: ObjectStorage,
     @Inject(MEDIA_STORAGE) private readonly media: ObjectStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(IngestionRunStore) private readonly runs: IngestionRunStore,
+    @Inject(FeedStore) private readonly feeds: FeedStore,
   ) {}
 
   async usage(brandId: string): Promise<StorageUsage> {
@@ -120,7 +124,7 @@ export class BrandStorageService {
           WHERE r.brand_id = $1 AND r.feed_id = $2`,
         [brandId, feedId],
       );
-      await manager.query('DELETE FROM feed WHERE id = $1 AND brand_id = $2', [feedId, brandId]);
+      await this.feeds.delete(manager, brandId, feedId);
       return { sources, images };
     });
     // The rows are gone first: a file without a row is only space, a row without its file would be an error.
@@ -165,18 +169,7 @@ export class BrandStorageService {
   async collectImages(brandId: string, imageIds: string[]): Promise<number> {
     if (!imageIds.length) return 0;
     const orphans = await this.db.transaction(async (manager: EntityManager) => {
-      const gone = returnedRows<{ sha256: string | null }>(
-        await manager.query(
-          `DELETE FROM image_source s
-          WHERE s.brand_id = $1 AND s.id = ANY($2::uuid[])
-            AND NOT EXISTS (
-              SELECT 1 FROM run_image ri JOIN ingestion_run r ON r.id = ri.run_id
-               WHERE ri.image_id = s.id
-                 AND (r.status IN ('QUEUED', 'RUNNING') OR EXISTS (SELECT 1 FROM catalog_version v WHERE v.id = r.version_id)))
-          RETURNING s.sha256`,
-          [brandId, imageIds],
-        ),
-      );
+      const gone = await ImageSourceStore.deleteUnused(manager, brandId, imageIds);
       const shas = [...new Set(gone.map((g) => g.sha256).filter((sha): sha is string => Boolean(sha)))];
       if (!shas.length) return [];
       const left: { sha256: string }[] = await manager.query(
@@ -197,11 +190,7 @@ export class BrandStorageService {
       this.files,
       doomed.map((d) => d.source_key),
     );
-    await this.db.query(
-      `UPDATE ingestion_run r SET source_key = NULL
-         FROM unnest($1::uuid[], $2::text[]) d(id, key) WHERE r.id = d.id AND r.source_key = d.key`,
-      [doomed.map((d) => d.id), doomed.map((d) => d.source_key)],
-    );
+    await this.runs.systemClearSourceKeys(doomed);
   }
 
   /** The manifest goes first, so the image pipeline never takes a half-deleted image for a stored one. */

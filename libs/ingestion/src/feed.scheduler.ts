@@ -1,4 +1,3 @@
-import { returnedRows } from '@brandshelf/db';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { systemBrandContext } from '@brandshelf/core';
@@ -8,6 +7,7 @@ import { FEED_SCHEDULE_TICK, INGEST_RUN } from './ingestion.jobs.js';
 import { BrandStorageService } from './brand-storage.service.js';
 import { RunImagesService } from './images/run-images.service.js';
 import { IngestionRunStore } from './ingestion-run.store.js';
+import { FeedStore } from './feed.store.js';
 
 /**
  * URL feeds with a schedule are fetched when due. The tick job is a pg-boss schedule (every minute, sent once
@@ -24,6 +24,7 @@ export class FeedScheduler {
     @Inject(RunImagesService) private readonly images: RunImagesService,
     @Inject(BrandStorageService) private readonly storage: BrandStorageService,
     @Inject(IngestionRunStore) private readonly store: IngestionRunStore,
+    @Inject(FeedStore) private readonly feeds: FeedStore,
   ) {}
 
   @JobHandler(FEED_SCHEDULE_TICK)
@@ -42,14 +43,7 @@ export class FeedScheduler {
    * have a sweep of their own (RunImagesService.sweepStalled).
    */
   async recoverStalledRuns(): Promise<number> {
-    const stalled = returnedRows<{ id: string; brand_id: string }>(
-      await this.db.query(
-        `UPDATE ingestion_run SET status = 'QUEUED', phase = 'QUEUED', updated_at = now()
-        WHERE status = 'RUNNING' AND phase <> 'IMAGES' AND updated_at < now() - make_interval(secs => $1)
-        RETURNING id, brand_id`,
-        [STALL_SECONDS * 2],
-      ),
-    );
+    const stalled = await this.store.systemRequeueStalled(STALL_SECONDS * 2);
     for (const run of stalled) await this.queue.send(INGEST_RUN, { runId: run.id, brandId: run.brand_id });
     if (stalled.length) this.logger.warn({ msg: 'stalled runs queued again', runs: stalled.map((r) => r.id) });
     return stalled.length;
@@ -58,20 +52,10 @@ export class FeedScheduler {
   /** Creates a run for every URL feed due at `now` and moves its next fetch on by its interval. */
   async runDueFeeds(now: Date): Promise<number> {
     const created: { run_id: string; brand_id: string }[] = await this.db.transaction(async (manager) => {
-      const due: { id: string; brand_id: string; schedule_interval_minutes: number }[] = await manager.query(
-        `SELECT id, brand_id, schedule_interval_minutes FROM feed
-          WHERE next_fetch_at <= $1 AND source = 'URL' AND schedule_interval_minutes IS NOT NULL
-          ORDER BY next_fetch_at LIMIT 100 FOR NO KEY UPDATE SKIP LOCKED`,
-        [now],
-      );
-      // NO KEY UPDATE, not UPDATE: a run's insert (an upload, fetchFeedNow) takes KEY SHARE on its feed for the
-      // foreign key after its row is in the unique index; FOR UPDATE here would wait for it while it waits for us.
+      const due = await this.feeds.systemClaimDue(manager, now);
       const runs: { run_id: string; brand_id: string }[] = [];
       for (const feed of due) {
-        await manager.query(
-          `UPDATE feed SET next_fetch_at = $2::timestamptz + make_interval(mins => $3) WHERE id = $1`,
-          [feed.id, now, feed.schedule_interval_minutes],
-        );
+        await this.feeds.advanceSchedule(manager, feed.brand_id, feed.id, now, feed.schedule_interval_minutes);
         const ctx = systemBrandContext(feed.brand_id, 'feed-schedule');
         const started = await this.store.startIfIdle(ctx, feed.id, { trigger: 'SCHEDULE' }, manager);
         // The previous fetch is still going: skip this slot rather than pile up.

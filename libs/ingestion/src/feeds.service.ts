@@ -7,6 +7,7 @@ import { BrandScopedRepository, type KeysetPage, type KeysetRequest } from '@bra
 import type { FeedEntity, FeedFormatSetting, FeedMode, FeedSource } from './feed.entity.js';
 import { FeedEntity as Feed } from './feed.entity.js';
 import { BrandStorageService } from './brand-storage.service.js';
+import { FeedStore } from './feed.store.js';
 import { parseSchedule } from './schedule.parser.js';
 
 export interface FeedInput {
@@ -36,6 +37,7 @@ export class FeedsService {
     @InjectRepository(Feed) repository: Repository<FeedEntity>,
     @Inject(SecretBox) private readonly secrets: SecretBox,
     @Inject(BrandStorageService) private readonly storage: BrandStorageService,
+    @Inject(FeedStore) private readonly store: FeedStore,
   ) {
     this.feeds = new BrandScopedRepository(repository, 'Feed');
   }
@@ -55,7 +57,7 @@ export class FeedsService {
       throw new BadInputError('Shopify feeds are created by connecting a store, not with createFeed.', 'source');
     }
     const values = this.validate({ ...input, source }, null);
-    return this.feeds.insert(ctx, {
+    return this.store.insert(ctx, {
       source,
       format: 'AUTO',
       mode: 'REPLACE',
@@ -72,7 +74,7 @@ export class FeedsService {
     if (input.source && input.source !== current.source) {
       throw new BadInputError('A feed keeps its source; create another feed for another source.', 'source');
     }
-    return this.feeds.update(ctx, id, this.validate({ ...input, source: current.source }, current));
+    return this.store.update(ctx, id, this.validate({ ...input, source: current.source }, current));
   }
 
   async delete(ctx: BrandContext, id: string): Promise<FeedEntity> {

@@ -4,6 +4,7 @@ import { BrandStorageService } from './brand-storage.service.js';
 import { CatalogVersionEntity } from './catalog-version.entity.js';
 import { FeedEntity } from './feed.entity.js';
 import { FeedScheduler } from './feed.scheduler.js';
+import { FeedStore } from './feed.store.js';
 import { RunImagesService } from './images/run-images.service.js';
 import { FeedsService } from './feeds.service.js';
 import { IngestionRunEntity } from './ingestion-run.entity.js';
@@ -16,6 +17,7 @@ import { RunsService } from './runs.service.js';
   imports: [TypeOrmModule.forFeature([FeedEntity, IngestionRunEntity, CatalogVersionEntity])],
   providers: [
     IngestionRunStore,
+    FeedStore,
     RunSourceService,
     FeedsService,
     RunsService,
@@ -26,6 +28,7 @@ import { RunsService } from './runs.service.js';
   ],
   exports: [
     IngestionRunStore,
+    FeedStore,
     RunSourceService,
     FeedsService,
     RunsService,

@@ -1,4 +1,3 @@
-import { returnedRows } from '@brandshelf/db';
 import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Readable } from 'node:stream';
@@ -14,9 +13,12 @@ import { RunSourceService } from './run-source.service.js';
 import { FeedEntity } from './feed.entity.js';
 import { FeedsService } from './feeds.service.js';
 import { IngestionRunEntity, TERMINAL_STATUSES } from './ingestion-run.entity.js';
+import { IngestionRunStore } from './ingestion-run.store.js';
+import { FeedStore } from './feed.store.js';
 import { INGEST_RUN, RUN_STAGED } from './ingestion.jobs.js';
 import { RunImagesService } from './images/run-images.service.js';
 import { IssueSink, mergeSummaries } from './issue.sink.js';
+import { RunIssueStore } from './run-issue.store.js';
 import { ITEM_SOURCES, type ItemSource, type ItemSourceResult } from './item-source.js';
 import { ItemStager } from './item.stager.js';
 import { readInThread } from './read-thread.js';
@@ -65,6 +67,8 @@ export class IngestionPipeline {
     @Inject(RunImagesService) private readonly images: RunImagesService,
     @Inject(BrandStorageService) private readonly storage: BrandStorageService,
     @Inject(RunSourceService) private readonly sources: RunSourceService,
+    @Inject(IngestionRunStore) private readonly store: IngestionRunStore,
+    @Inject(FeedStore) private readonly feedStore: FeedStore,
     @Optional() @Inject(ITEM_SOURCES) private readonly itemSources: ItemSource[] | null = null,
   ) {}
 
@@ -92,36 +96,28 @@ export class IngestionPipeline {
     if (!run || TERMINAL_STATUSES.includes(run.status)) return run;
     const feed = await this.feedRepo.findOne({ where: { id: run.feedId, brandId } });
     if (!feed) return run;
-    if (run.cancelRequested) return this.finish(run.id, { status: 'CANCELLED' });
+    if (run.cancelRequested) return this.finish(brandId, run.id, { status: 'CANCELLED' });
 
     // Claim the run: a queued run, or one whose worker stopped writing progress (it crashed). A second
     // delivery of the same job while the first still runs finds the run claimed and leaves it alone.
-    const claimed = await this.db.query(
-      `UPDATE ingestion_run
-          SET status = 'RUNNING', phase = $3, attempt = attempt + 1, started_at = now(), updated_at = now(),
-              error_code = NULL, error_message = NULL, error_hint = NULL
-        WHERE id = $1 AND brand_id = $2
-          AND (status = 'QUEUED' OR (status = 'RUNNING' AND phase <> 'IMAGES' AND updated_at < now() - make_interval(secs => $4)))
-        RETURNING attempt`,
-      [run.id, brandId, feed.source === 'URL' && !run.sourceKey ? 'FETCHING' : 'READING', this.takeoverSeconds],
-    );
-    if (!returnedRows(claimed).length) return run;
+    const phase = feed.source === 'URL' && !run.sourceKey ? 'FETCHING' : 'READING';
+    if (!(await this.store.claim(brandId, run.id, phase, this.takeoverSeconds))) return run;
     // While this process works on the run its row says so, even through long statements (compare, version)
     // that write no progress: only a run whose process died falls silent long enough to be taken over.
     const heartbeat = setInterval(
-      () =>
-        void this.db
-          .query(
-            `UPDATE ingestion_run SET updated_at = now() WHERE id = $1 AND status = 'RUNNING' AND phase <> 'IMAGES'`,
-            [run.id],
-          )
-          .catch(() => undefined),
+      () => void this.store.heartbeat(brandId, run.id).catch(() => undefined),
       Math.min(5000, (this.takeoverSeconds * 1000) / 4),
     );
     heartbeat.unref();
     // A retry starts over: what an earlier attempt stored is replaced, never added to.
-    await this.db.query('DELETE FROM run_issue WHERE run_id = $1', [run.id]);
-    const progress = new RunProgress(this.db, run.id, this.config.ingest.progressIntervalMs, options.onProgress);
+    await RunIssueStore.deleteForRun(this.db, brandId, run.id);
+    const progress = new RunProgress(
+      this.store,
+      brandId,
+      run.id,
+      this.config.ingest.progressIntervalMs,
+      options.onProgress,
+    );
     const sink = new IssueSink(
       this.db,
       run.id,
@@ -140,7 +136,7 @@ export class IngestionPipeline {
       } else {
         source = await this.openSource(run, feed, progress);
         if (!source) {
-          return this.finish(run.id, { status: 'SUCCEEDED', notModified: true, counters: progress.counters });
+          return this.finish(brandId, run.id, { status: 'SUCCEEDED', notModified: true, counters: progress.counters });
         }
       }
       await progress.setPhase('READING');
@@ -164,7 +160,7 @@ export class IngestionPipeline {
         progress.counters.errors = sink.errors;
         await stager.close(true);
         stager = null;
-        return this.finish(run.id, {
+        return this.finish(brandId, run.id, {
           status: 'FAILED',
           counters: progress.counters,
           error: { code: meta.fatal.code, message: meta.fatal.message, hint: meta.fatal.hint },
@@ -218,7 +214,7 @@ export class IngestionPipeline {
         compareAndVersionMs: Date.now() - startedAt - readMs,
       });
       if (source?.validators && !run.validateOnly) {
-        await this.feedRepo.update({ id: feed.id }, source.validators);
+        await this.feedStore.recordValidators(brandId, feed.id, source.validators);
       }
       if (fromApi?.onSucceeded && !run.validateOnly) await fromApi.onSucceeded();
       // With images to fetch the run goes on (phase IMAGES) and the images step completes it.
@@ -237,7 +233,7 @@ export class IngestionPipeline {
         summary = mergeSummaries(summary, images.summary);
         issuesStored += images.stored;
       }
-      const finished = await this.finish(run.id, {
+      const finished = await this.finish(brandId, run.id, {
         status: withImages ? 'RUNNING' : 'SUCCEEDED',
         counters: progress.counters,
         diff,
@@ -257,7 +253,7 @@ export class IngestionPipeline {
       await stager?.close(true);
       await sink.close().catch(() => undefined);
       if (error instanceof RunCancelledError) {
-        return this.finish(run.id, {
+        return this.finish(brandId, run.id, {
           status: 'CANCELLED',
           counters: progress.counters,
           summary: sink.summaryEntries(),
@@ -265,7 +261,7 @@ export class IngestionPipeline {
         });
       }
       if (error instanceof RunFailure) {
-        return this.finish(run.id, {
+        return this.finish(brandId, run.id, {
           status: 'FAILED',
           counters: progress.counters,
           error: { code: error.code, message: error.message, hint: error.hint },
@@ -273,7 +269,7 @@ export class IngestionPipeline {
       }
       this.logger.error({ msg: 'ingestion run crashed', runId: run.id, err: String((error as Error)?.stack ?? error) });
       if (options.lastAttempt) {
-        return this.finish(run.id, {
+        return this.finish(brandId, run.id, {
           status: 'FAILED',
           counters: progress.counters,
           error: {
@@ -284,7 +280,7 @@ export class IngestionPipeline {
         });
       }
       // Hand the run back so the queue's retry can claim it and start over.
-      await this.db.query(`UPDATE ingestion_run SET status = 'QUEUED', phase = 'QUEUED' WHERE id = $1`, [run.id]);
+      await this.store.requeue(brandId, run.id);
       throw error;
     } finally {
       clearInterval(heartbeat);
@@ -331,7 +327,7 @@ export class IngestionPipeline {
         throw quotaFailure(error) ?? this.fetchFailure(error);
       }
       validators = { lastEtag: response.etag, lastModified: response.lastModified };
-      await this.runs.update({ id: run.id }, { sourceKey: key, sourceName: feed.url });
+      await this.store.record(run.brandId, run.id, { sourceKey: key, sourceName: feed.url });
     }
     const object = await this.files.get(key);
     if (!object) {
@@ -437,7 +433,7 @@ export class IngestionPipeline {
             delimiter: delimiter ?? null,
             columns: columns ?? null,
           };
-          await this.runs.update({ id: runId }, readMeta as Partial<IngestionRunEntity>);
+          await this.store.record(feed.brandId, runId, readMeta as Partial<IngestionRunEntity>);
         }
       }
       if (readerRows !== null && readerRows !== accounted) {
@@ -473,6 +469,7 @@ export class IngestionPipeline {
   }
 
   private async finish(
+    brandId: string,
     runId: string,
     outcome: {
       /** RUNNING: staged, and the images step will complete the run. */
@@ -528,14 +525,14 @@ export class IngestionPipeline {
       ...(outcome.issuesStored !== undefined ? { issuesStored: outcome.issuesStored } : {}),
       ...(outcome.readMeta ?? {}),
     } as Partial<IngestionRunEntity>;
-    const brandId = outcome.announceTo;
-    if (brandId) {
+    const announceTo = outcome.announceTo;
+    if (announceTo) {
       await this.db.transaction(async (manager) => {
-        await manager.getRepository(IngestionRunEntity).update({ id: runId }, changes);
-        await this.queue.send(RUN_STAGED, { runId, brandId }, { db: manager });
+        await this.store.record(brandId, runId, changes, manager);
+        await this.queue.send(RUN_STAGED, { runId, brandId: announceTo }, { db: manager });
       });
     } else {
-      await this.runs.update({ id: runId }, changes);
+      await this.store.record(brandId, runId, changes);
     }
     const run = (await this.runs.findOne({ where: { id: runId } }))!;
     // A finished run may push an older diagnostic source out of the retention window (README: Storage).

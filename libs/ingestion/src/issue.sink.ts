@@ -1,9 +1,10 @@
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { ItemIssue } from '@brandshelf/catalog-rules';
-import { openRowWriter, type RowWriter } from './copy-writer.js';
+import type { RowWriter } from './copy-writer.js';
 import type { IssueSummaryEntry } from './ingestion-run.entity.js';
 import { acquireClient } from './pg-client.js';
+import { RunIssueStore } from './run-issue.store.js';
 
 const SAMPLE_ROWS = 5;
 
@@ -42,17 +43,10 @@ export class IssueSink {
     if (this.stored >= this.maxStored) return;
     if (!this.writer) {
       this.client = await acquireClient(this.dataSource);
-      this.writer = openRowWriter(
-        this.client,
-        'run_issue',
-        ['run_id', 'brand_id', 'severity', 'code', 'attribute', '"row"', 'item_id', 'value', 'message', 'hint'],
-        this.pglite,
-      );
+      this.writer = RunIssueStore.openWriter(this.client, this.brandId, this.runId, this.pglite);
     }
     this.stored++;
     await this.writer.write([
-      this.runId,
-      this.brandId,
       issue.severity,
       issue.code,
       issue.attribute,

@@ -3,6 +3,9 @@ import type { DataSource } from 'typeorm';
 import { openRowWriter, type RowWriter } from './copy-writer.js';
 import type { FeedMode } from './feed.entity.js';
 import { acquireClient } from './pg-client.js';
+import { CatalogVersionStore } from './catalog-version.store.js';
+import { ItemRevisionStore } from './item-revision.store.js';
+import { VersionItemStore } from './version-item.store.js';
 
 export interface DiffCounts {
   created: number;
@@ -75,12 +78,7 @@ export class ItemStager {
         if (locked && rows.length === 0) {
           const stager = new ItemStager(client, target, table, true);
           stager.inTransaction = true;
-          stager.writer = openRowWriter(
-            client,
-            'item_revision',
-            ['feed_id', 'brand_id', 'offer_id', 'content_hash', '"row"', 'data'],
-            false,
-          );
+          stager.writer = ItemRevisionStore.openDirectWriter(client, target);
           return stager;
         }
         await client.query('ROLLBACK');
@@ -106,8 +104,6 @@ export class ItemStager {
   }
 
   add(offerId: string, contentHash: string, row: number, json: string): Promise<void> {
-    if (this.direct)
-      return this.writer!.write([this.target.feedId, this.target.brandId, offerId, contentHash, row, json]);
     return this.writer!.write([offerId, contentHash, row, json]);
   }
 
@@ -249,7 +245,7 @@ export class ItemStager {
   async commitVersion(): Promise<{ versionId: string; itemCount: number }> {
     if (this.target.pglite && !this.direct) return this.commitInChunks();
     const c = this.client;
-    const { feedId, brandId, runId } = this.target;
+    const { feedId } = this.target;
     if (!this.inTransaction) {
       await c.query('BEGIN');
       await c.query('SET LOCAL synchronous_commit = off'); // see open()
@@ -258,32 +254,13 @@ export class ItemStager {
     try {
       // Serializes versions of one feed: two runs finishing at once get consecutive numbers.
       await c.query('SELECT id FROM feed WHERE id = $1 FOR UPDATE', [feedId]);
-      if (!this.direct) {
-        await c.query(
-          `INSERT INTO item_revision (feed_id, offer_id, content_hash, brand_id, "row", data)
-           SELECT $1, s.offer_id, s.content_hash, $2, s."row", s.data::jsonb FROM ${this.table} s
-            WHERE NOT EXISTS (SELECT 1 FROM item_revision ir
-                               WHERE ir.feed_id = $1 AND ir.offer_id = s.offer_id AND ir.content_hash = s.content_hash)
-           ON CONFLICT (feed_id, offer_id, content_hash) DO NOTHING`,
-          [feedId, brandId],
-        );
-      }
-      const { rows } = await c.query(
-        `INSERT INTO catalog_version (brand_id, feed_id, run_id, number, item_count)
-         VALUES ($1, $2, $3, (SELECT coalesce(max(number), 0) + 1 FROM catalog_version WHERE feed_id = $2), $4)
-         RETURNING id, item_count`,
-        [brandId, feedId, runId, this.staged],
-      );
-      await c.query(
-        this.direct
-          ? `INSERT INTO version_item (version_id, offer_id, content_hash)
-             SELECT $1, offer_id, content_hash FROM item_revision WHERE feed_id = $2`
-          : `INSERT INTO version_item (version_id, offer_id, content_hash) SELECT $1, offer_id, content_hash FROM ${this.table}`,
-        this.direct ? [rows[0].id, feedId] : [rows[0].id],
-      );
+      if (!this.direct) await ItemRevisionStore.insertFromStage(c, this.target, this.table, null);
+      const version = await CatalogVersionStore.insertNext(c, this.target, this.staged);
+      if (this.direct) await VersionItemStore.insertFromFeedRevisions(c, this.target, version.id);
+      else await VersionItemStore.insertFromStage(c, this.target, version.id, this.table, null);
       await c.query('COMMIT');
       this.inTransaction = false;
-      return { versionId: rows[0].id, itemCount: rows[0].item_count };
+      return { versionId: version.id, itemCount: version.item_count };
     } catch (error) {
       await c.query('ROLLBACK').catch(() => undefined);
       this.inTransaction = false;
@@ -308,37 +285,19 @@ export class ItemStager {
    */
   private async commitInChunks(): Promise<{ versionId: string; itemCount: number }> {
     const c = this.client;
-    const { feedId, brandId, runId } = this.target;
+    const { feedId, runId } = this.target;
     const versionId: string = (await c.query(`SELECT md5('catalog_version:' || $1)::uuid AS id`, [runId])).rows[0].id;
     this.pendingVersionId = versionId;
     // An earlier attempt of this run that died part-way (or after committing, before the run finished).
-    await c.query(
-      `DELETE FROM catalog_version v WHERE v.id = $1 AND NOT EXISTS (SELECT 1 FROM feed f WHERE f.live_version_id = v.id)`,
-      [versionId],
-    );
-    await c.query('DELETE FROM version_item WHERE version_id = $1', [versionId]);
+    await CatalogVersionStore.deleteUnlessLive(c, this.target, versionId);
+    await VersionItemStore.deleteVersionItems(c, this.target, versionId);
     const ranges = await this.blockRanges();
-    for (const range of ranges) {
-      await c.query(
-        `INSERT INTO item_revision (feed_id, offer_id, content_hash, brand_id, "row", data)
-         SELECT $1, s.offer_id, s.content_hash, $2, s."row", s.data::jsonb FROM ${this.table} s
-          WHERE ${range}
-            AND NOT EXISTS (SELECT 1 FROM item_revision ir
-                             WHERE ir.feed_id = $1 AND ir.offer_id = s.offer_id AND ir.content_hash = s.content_hash
-                             OFFSET 0)
-         ON CONFLICT (feed_id, offer_id, content_hash) DO NOTHING`,
-        [feedId, brandId],
-      );
-    }
+    for (const range of ranges) await ItemRevisionStore.insertFromStage(c, this.target, this.table, range);
     for (const range of ranges) {
       await c.query('BEGIN');
       try {
         await c.query('SET LOCAL session_replication_role = replica');
-        await c.query(
-          `INSERT INTO version_item (version_id, offer_id, content_hash)
-           SELECT $1, s.offer_id, s.content_hash FROM ${this.table} s WHERE ${range}`,
-          [versionId],
-        );
+        await VersionItemStore.insertFromStage(c, this.target, versionId, this.table, range);
         await c.query('COMMIT');
       } catch (error) {
         await c.query('ROLLBACK').catch(() => undefined);
@@ -349,15 +308,10 @@ export class ItemStager {
     try {
       // Serializes versions of one feed: two runs finishing at once get consecutive numbers.
       await c.query('SELECT id FROM feed WHERE id = $1 FOR UPDATE', [feedId]);
-      const { rows } = await c.query(
-        `INSERT INTO catalog_version (id, brand_id, feed_id, run_id, number, item_count)
-         VALUES ($1, $2, $3, $4, (SELECT coalesce(max(number), 0) + 1 FROM catalog_version WHERE feed_id = $3), $5)
-         RETURNING id, item_count`,
-        [versionId, brandId, feedId, runId, this.staged],
-      );
+      const version = await CatalogVersionStore.insertNext(c, this.target, this.staged, versionId);
       await c.query('COMMIT');
       this.pendingVersionId = null;
-      return { versionId: rows[0].id, itemCount: rows[0].item_count };
+      return { versionId: version.id, itemCount: version.item_count };
     } catch (error) {
       await c.query('ROLLBACK').catch(() => undefined);
       throw error;
@@ -367,13 +321,7 @@ export class ItemStager {
   /** PGlite: the items of a version whose catalog_version row was never committed. */
   private async dropPendingVersion(): Promise<void> {
     if (!this.pendingVersionId) return;
-    await this.client
-      .query(
-        `DELETE FROM version_item WHERE version_id = $1
-            AND NOT EXISTS (SELECT 1 FROM catalog_version v WHERE v.id = $1)`,
-        [this.pendingVersionId],
-      )
-      .catch(() => undefined);
+    await VersionItemStore.deleteUncommitted(this.client, this.target, this.pendingVersionId).catch(() => undefined);
     this.pendingVersionId = null;
   }
 

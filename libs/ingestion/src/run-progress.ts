@@ -1,6 +1,5 @@
-import { returnedRows } from '@brandshelf/db';
 import { Transform } from 'node:stream';
-import type { DataSource } from 'typeorm';
+import type { IngestionRunStore } from './ingestion-run.store.js';
 import type { RunPhase } from './ingestion-run.entity.js';
 
 export interface RunCounters {
@@ -45,7 +44,8 @@ export class RunProgress {
   private lastFlush = 0;
 
   constructor(
-    private readonly db: DataSource,
+    private readonly store: IngestionRunStore,
+    private readonly brandId: string,
     private readonly runId: string,
     private readonly intervalMs: number,
     private readonly onProgress?: (counters: RunCounters) => void,
@@ -75,29 +75,12 @@ export class RunProgress {
   async flush(): Promise<void> {
     this.lastFlush = Date.now();
     const c = this.counters;
-    const result = await this.db.query(
-      `UPDATE ingestion_run
-          SET phase = $2, bytes_read = $3, bytes_total = coalesce($4, bytes_total), rows_read = $5, items_accepted = $6,
-              items_rejected = $7, warnings = $8, errors = $9, rows_skipped = $10, rows_skipped_by_reason = $11,
-              updated_at = now()
-        WHERE id = $1
-        RETURNING cancel_requested`,
-      [
-        this.runId,
-        c.phase,
-        c.bytesRead,
-        c.bytesTotal,
-        c.rowsRead,
-        c.itemsAccepted,
-        c.itemsRejected,
-        c.warnings,
-        c.errors,
-        c.rowsSkipped,
-        JSON.stringify(skipCounts(c)),
-      ],
-    );
+    const cancelRequested = await this.store.writeProgress(this.brandId, this.runId, {
+      ...c,
+      rowsSkippedByReason: skipCounts(c),
+    });
     this.onProgress?.(c);
-    if (returnedRows<{ cancel_requested: boolean }>(result)[0]?.cancel_requested) throw new RunCancelledError();
+    if (cancelRequested) throw new RunCancelledError();
   }
 }
 

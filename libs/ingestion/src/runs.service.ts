@@ -254,16 +254,7 @@ export class RunsService {
         status: run.status,
       });
     }
-    await this.db.query(
-      `UPDATE ingestion_run
-          SET cancel_requested = true,
-              status = CASE WHEN status = 'QUEUED' THEN 'CANCELLED' ELSE status END,
-              phase = CASE WHEN status = 'QUEUED' THEN 'DONE' ELSE phase END,
-              finished_at = CASE WHEN status = 'QUEUED' THEN now() ELSE finished_at END,
-              updated_at = now()
-        WHERE id = $1 AND brand_id = $2`,
-      [run.id, ctx.principal.brandId],
-    );
+    await this.store.requestCancel(ctx, run.id);
     // No reader loop watches a run in IMAGES: its images step would end it only when a next image job came.
     if (run.status === 'RUNNING' && run.phase === 'IMAGES') await this.images.cancelImages(run.id, run.brandId);
     return this.runs.get(ctx, id);

@@ -12,12 +12,13 @@ import {
   type BrandContext,
 } from '@brandshelf/core';
 import { BrandScopedRepository, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
-import { FeedEntity, RunsService, type IngestionRunEntity } from '@brandshelf/ingestion';
+import { FeedStore, RunsService, type IngestionRunEntity } from '@brandshelf/ingestion';
 import { ShopifyApiError } from './admin-api.client.js';
 import { SHOP_QUERY, type ShopAnswer, type ShopInfo } from './admin-api.queries.js';
 import { ShopifyClients } from './shopify-clients.js';
 import { SHOPIFY_SETTINGS, type ShopifySettings } from './shopify.settings.js';
 import { ShopifyStoreEntity, type ShopifyIdStrategy } from './shopify-store.entity.js';
+import { ShopifyStoreStore } from './shopify-store.store.js';
 import { normalizeShopDomain } from './shop-domain.js';
 
 export interface ConnectStoreInput {
@@ -42,6 +43,8 @@ export class ShopifyStoresService {
     @Inject(RunsService) private readonly runsService: RunsService,
     @Inject(SHOPIFY_SETTINGS) private readonly settings: ShopifySettings,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(FeedStore) private readonly feeds: FeedStore,
+    @Inject(ShopifyStoreStore) private readonly storeRows: ShopifyStoreStore,
   ) {
     this.stores = new BrandScopedRepository(stores, 'ShopifyStore');
   }
@@ -69,12 +72,11 @@ export class ShopifyStoresService {
       });
     }
     const shop = await this.checkToken(shopDomain, accessToken);
-    const brandId = ctx.principal.brandId;
     try {
       return await this.db.transaction(async (manager) => {
-        const feed = await manager.getRepository(FeedEntity).save(
-          manager.getRepository(FeedEntity).create({
-            brandId,
+        const feed = await this.feeds.insert(
+          ctx,
+          {
             name: feedName ?? `Shopify: ${shop.name}`.slice(0, 120),
             source: 'SHOPIFY',
             format: 'AUTO',
@@ -86,12 +88,12 @@ export class ShopifyStoresService {
             autoPublish: false,
             maxRemovalShare: 0.2,
             maxRejectedShare: 0.2,
-          }),
+          },
+          manager,
         );
-        const stores = manager.getRepository(ShopifyStoreEntity);
-        return stores.save(
-          stores.create({
-            brandId,
+        return this.storeRows.insert(
+          ctx,
+          {
             feedId: feed.id,
             shopDomain,
             shopName: shop.name,
@@ -104,7 +106,8 @@ export class ShopifyStoresService {
             lastFullSyncAt: null,
             // The first sync is due at once: the scheduler's next tick runs it (or syncShopifyStore now).
             nextSyncAt: this.settings.syncIntervalMinutes > 0 ? new Date() : null,
-          }),
+          },
+          manager,
         );
       });
     } catch (error) {
@@ -125,13 +128,7 @@ export class ShopifyStoresService {
       {
         conflict: 'is already syncing in run',
         // Only with the run it is for: a sync refused with CONFLICT requests nothing.
-        alsoInTransaction: full
-          ? (manager) =>
-              this.stores
-                .with(manager)
-                .update(ctx, store.id, { fullSyncRequested: true })
-                .then(() => undefined)
-          : undefined,
+        alsoInTransaction: full ? (manager) => this.storeRows.requestFullSync(ctx, store.id, manager) : undefined,
       },
     );
   }

@@ -6,6 +6,8 @@ import { BadInputError, SecretBox, UnauthenticatedError, systemBrandContext } fr
 import { RunsService } from '@brandshelf/ingestion';
 import { SHOPIFY_SETTINGS, type ShopifySettings } from './shopify.settings.js';
 import { ShopifyStoreEntity } from './shopify-store.entity.js';
+import { ShopifyStoreStore } from './shopify-store.store.js';
+import { ShopifyWebhookDeliveryStore } from './shopify-webhook-delivery.store.js';
 
 /** The headers Shopify sends with every webhook delivery. */
 export interface WebhookDelivery {
@@ -44,6 +46,8 @@ export class ShopifyWebhooksService {
     @Inject(SecretBox) private readonly secrets: SecretBox,
     @Inject(RunsService) private readonly runs: RunsService,
     @Inject(SHOPIFY_SETTINGS) private readonly settings: ShopifySettings,
+    @Inject(ShopifyStoreStore) private readonly storeRows: ShopifyStoreStore,
+    @Inject(ShopifyWebhookDeliveryStore) private readonly deliveries: ShopifyWebhookDeliveryStore,
   ) {}
 
   async receive(delivery: WebhookDelivery): Promise<WebhookOutcome> {
@@ -59,12 +63,12 @@ export class ShopifyWebhooksService {
     const topic = (delivery.topic ?? '').trim().toLowerCase();
     let outcome: WebhookOutcome = 'DUPLICATE';
     for (const store of stores) {
-      const inserted: unknown[] = await this.db.query(
-        `INSERT INTO shopify_webhook_delivery (store_id, webhook_id, topic, resource_id) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (store_id, webhook_id) DO NOTHING RETURNING webhook_id`,
-        [store.id, webhookId.slice(0, 200), topic.slice(0, 100), resourceId(delivery.rawBody)],
-      );
-      if (inserted.length === 0) continue;
+      const recorded = await this.deliveries.record(store.brandId, store.id, {
+        webhookId: webhookId.slice(0, 200),
+        topic: topic.slice(0, 100),
+        resourceId: resourceId(delivery.rawBody),
+      });
+      if (!recorded) continue;
       if (!PRODUCT_TOPICS.has(topic)) {
         outcome = 'IGNORED';
         continue;
@@ -73,10 +77,7 @@ export class ShopifyWebhooksService {
         outcome = await this.queueSync(store);
       } catch (error) {
         // Not applied: forget the delivery so Shopify's retry applies it.
-        await this.db.query('DELETE FROM shopify_webhook_delivery WHERE store_id = $1 AND webhook_id = $2', [
-          store.id,
-          webhookId,
-        ]);
+        await this.deliveries.forget(store.brandId, store.id, webhookId);
         throw error;
       }
     }
@@ -100,20 +101,13 @@ export class ShopifyWebhooksService {
     );
     if (started.created) return 'QUEUED';
     if (started.active.status === 'QUEUED') return 'ALREADY_QUEUED';
-    await this.db.query(
-      `UPDATE shopify_store
-          SET next_sync_at = LEAST(COALESCE(next_sync_at, 'infinity'), now() + make_interval(secs => $2))
-        WHERE id = $1`,
-      [store.id, delaySeconds],
-    );
+    await this.storeRows.dueWithin(store.brandId, store.id, delaySeconds);
     return 'QUEUED';
   }
 
   /** Shopify retries a failed delivery for hours, not days: older records cannot be needed again. */
-  async pruneDeliveries(olderThanHours = 72): Promise<void> {
-    await this.db.query(`DELETE FROM shopify_webhook_delivery WHERE received_at < now() - make_interval(hours => $1)`, [
-      olderThanHours,
-    ]);
+  async systemPruneDeliveries(olderThanHours = 72): Promise<void> {
+    await this.deliveries.systemPrune(olderThanHours);
   }
 }
 

@@ -2,13 +2,21 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type Repository } from 'typeorm';
 import { FeedReadError, type FeedEvent } from '@brandshelf/feeds';
-import type { FeedEntity, IngestionRunEntity, ItemSource, ItemSourceResult } from '@brandshelf/ingestion';
+import {
+  IngestionRunStore,
+  type FeedEntity,
+  type IngestionRunEntity,
+  type ItemSource,
+  type ItemSourceResult,
+} from '@brandshelf/ingestion';
 import { ShopifyApiError } from './admin-api.client.js';
 import { PRODUCT_ID_ATTRIBUTE } from './product.mapper.js';
 import { ShopifyCatalogReader, type OffersByProduct } from './shopify-catalog.reader.js';
 import { ShopifyClients } from './shopify-clients.js';
 import { SHOPIFY_SETTINGS, type ShopifySettings } from './shopify.settings.js';
 import { ShopifyStoreEntity } from './shopify-store.entity.js';
+import { ShopifyStoreStore } from './shopify-store.store.js';
+import { ShopifySyncCursorStore } from './shopify-sync-cursor.store.js';
 
 /**
  * An incremental sync asks for products updated a little before the cursor: Shopify's product search
@@ -36,6 +44,9 @@ export class ShopifyItemSource implements ItemSource {
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(ShopifyClients) private readonly clients: ShopifyClients,
     @Inject(SHOPIFY_SETTINGS) private readonly settings: ShopifySettings,
+    @Inject(IngestionRunStore) private readonly runs: IngestionRunStore,
+    @Inject(ShopifyStoreStore) private readonly storeRows: ShopifyStoreStore,
+    @Inject(ShopifySyncCursorStore) private readonly cursors: ShopifySyncCursorStore,
   ) {}
 
   supports(feed: FeedEntity): boolean {
@@ -64,26 +75,24 @@ export class ShopifyItemSource implements ItemSource {
       const syncedAt = client.firstAnswerAt ?? new Date();
       await this.recordSync(store, run.id, baseVersionId, syncedAt, cursor === null);
     };
-    if (!cursor) return { events: this.guarded(run.id, reader.full()), onSucceeded };
+    if (!cursor) return { events: this.guarded(run, reader.full()), onSucceeded };
 
     const base = await this.offersByProduct(baseVersionId!, feed.id);
     const removed = new Set<string>();
     return {
-      events: this.guarded(run.id, reader.incremental(new Date(cursor.getTime() - CURSOR_OVERLAP_MS), base, removed)),
+      events: this.guarded(run, reader.incremental(new Date(cursor.getTime() - CURSOR_OVERLAP_MS), base, removed)),
       patch: { removedOfferIds: () => [...removed] },
       onSucceeded,
     };
   }
 
   /** The events with store failures as run failures, and the run kept alive while they flow. */
-  private async *guarded(runId: string, events: AsyncGenerator<FeedEvent>): AsyncGenerator<FeedEvent> {
+  private async *guarded(
+    run: Pick<IngestionRunEntity, 'id' | 'brandId'>,
+    events: AsyncGenerator<FeedEvent>,
+  ): AsyncGenerator<FeedEvent> {
     const beat = setInterval(() => {
-      this.db
-        .query(
-          `UPDATE ingestion_run SET updated_at = now() WHERE id = $1 AND status = 'RUNNING' AND phase <> 'IMAGES'`,
-          [runId],
-        )
-        .catch(() => undefined);
+      this.runs.heartbeat(run.brandId, run.id).catch(() => undefined);
     }, HEARTBEAT_MS);
     beat.unref();
     try {
@@ -145,22 +154,8 @@ export class ShopifyItemSource implements ItemSource {
     syncedAt: Date,
     full: boolean,
   ): Promise<void> {
-    await this.db.query(
-      `INSERT INTO shopify_sync_cursor (version_id, store_id, synced_at)
-       SELECT v.id, $3, $4 FROM (SELECT coalesce((SELECT id FROM catalog_version WHERE run_id = $1), $2::uuid) AS id) v
-        WHERE v.id IS NOT NULL
-       ON CONFLICT (version_id) DO UPDATE SET synced_at = greatest(shopify_sync_cursor.synced_at, excluded.synced_at)`,
-      [runId, baseVersionId, store.id, syncedAt],
-    );
-    await this.db.query(
-      `UPDATE shopify_store
-          SET last_synced_at = $2,
-              last_full_sync_at = CASE WHEN $3 THEN $2 ELSE last_full_sync_at END,
-              full_sync_requested = CASE WHEN $3 THEN false ELSE full_sync_requested END,
-              updated_at = now()
-        WHERE id = $1`,
-      [store.id, syncedAt, full],
-    );
+    await this.cursors.record(store.brandId, runId, baseVersionId, store.id, syncedAt);
+    await this.storeRows.recordSync(store.brandId, store.id, syncedAt, full);
   }
 }
 

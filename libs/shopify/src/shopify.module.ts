@@ -7,6 +7,9 @@ import { ShopifyScheduler } from './shopify.scheduler.js';
 import { SHOPIFY_SETTINGS, loadShopifySettings } from './shopify.settings.js';
 import { ShopifyStoreEntity } from './shopify-store.entity.js';
 import { ShopifyStoresService } from './shopify-stores.service.js';
+import { ShopifyStoreStore } from './shopify-store.store.js';
+import { ShopifySyncCursorStore } from './shopify-sync-cursor.store.js';
+import { ShopifyWebhookDeliveryStore } from './shopify-webhook-delivery.store.js';
 import { ShopifyWebhooksService } from './shopify-webhooks.service.js';
 
 /**
@@ -19,6 +22,9 @@ import { ShopifyWebhooksService } from './shopify-webhooks.service.js';
   providers: [
     { provide: SHOPIFY_SETTINGS, useFactory: () => loadShopifySettings(process.env) },
     ShopifyClients,
+    ShopifyStoreStore,
+    ShopifySyncCursorStore,
+    ShopifyWebhookDeliveryStore,
     ShopifyStoresService,
     ShopifyItemSource,
     ShopifyWebhooksService,

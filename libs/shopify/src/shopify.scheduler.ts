@@ -6,6 +6,7 @@ import { JobHandler, QueueService } from '@brandshelf/queue';
 import { SHOPIFY_SYNC_TICK } from './shopify.jobs.js';
 import { SHOPIFY_SETTINGS, type ShopifySettings } from './shopify.settings.js';
 import { ShopifyWebhooksService } from './shopify-webhooks.service.js';
+import { ShopifyStoreStore } from './shopify-store.store.js';
 
 /**
  * Every connected store gets an incremental sync every SHOPIFY_SYNC_INTERVAL_MINUTES. The tick job (a pg-boss
@@ -23,11 +24,12 @@ export class ShopifyScheduler {
     @Inject(IngestionRunStore) private readonly store: IngestionRunStore,
     @Inject(ShopifyWebhooksService) private readonly webhooks: ShopifyWebhooksService,
     @Inject(SHOPIFY_SETTINGS) private readonly settings: ShopifySettings,
+    @Inject(ShopifyStoreStore) private readonly stores: ShopifyStoreStore,
   ) {}
 
   @JobHandler(SHOPIFY_SYNC_TICK)
   async tick(): Promise<number> {
-    await this.webhooks.pruneDeliveries();
+    await this.webhooks.systemPruneDeliveries();
     return this.runDueStores(new Date());
   }
 
@@ -39,11 +41,7 @@ export class ShopifyScheduler {
   async runDueStores(now: Date): Promise<number> {
     const interval = this.settings.syncIntervalMinutes;
     const queued = await this.db.transaction(async (manager) => {
-      const due: { id: string; brand_id: string; feed_id: string; shop_domain: string }[] = await manager.query(
-        `SELECT id, brand_id, feed_id, shop_domain FROM shopify_store
-          WHERE next_sync_at <= $1 ORDER BY next_sync_at LIMIT 100 FOR UPDATE SKIP LOCKED`,
-        [now],
-      );
+      const due = await this.stores.systemClaimDue(manager, now);
       let count = 0;
       for (const store of due) {
         const ctx = systemBrandContext(store.brand_id, 'shopify-schedule');
@@ -55,12 +53,7 @@ export class ShopifyScheduler {
         );
         if (!started.created) continue;
         await this.queue.send(INGEST_RUN, { runId: started.created.id, brandId: store.brand_id }, { db: manager });
-        await manager.query(
-          `UPDATE shopify_store
-              SET next_sync_at = CASE WHEN $3 > 0 THEN $2::timestamptz + make_interval(mins => $3) END
-            WHERE id = $1`,
-          [store.id, now, interval],
-        );
+        await this.stores.advanceSchedule(manager, store.brand_id, store.id, now, interval);
         count++;
       }
       return count;

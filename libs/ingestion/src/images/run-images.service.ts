@@ -5,7 +5,6 @@ import {
   type IssueSeverity,
   type RunErrorCode,
 } from '@brandshelf/catalog-rules';
-import { returnedRows } from '@brandshelf/db';
 import { Inject, Injectable, Logger, type OnModuleInit } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, MEDIA_STORAGE, type AppConfig } from '@brandshelf/core';
@@ -22,6 +21,11 @@ import { JobHandler, QueueService, type JobContext } from '@brandshelf/queue';
 import type { ObjectStorage } from '@brandshelf/storage';
 import type { IssueSummaryEntry } from '../ingestion-run.entity.js';
 import { RUN_STAGED } from '../ingestion.jobs.js';
+import { IngestionRunStore } from '../ingestion-run.store.js';
+import { CatalogVersionStore } from '../catalog-version.store.js';
+import { RunIssueStore } from '../run-issue.store.js';
+import { ImageSourceStore } from './image-source.store.js';
+import { RunImageStore } from './run-image.store.js';
 import { mergeSummaries } from '../issue.sink.js';
 import { BrandShare } from './brand-share.js';
 import { HostFailures } from './host-failures.js';
@@ -31,12 +35,6 @@ import { IMAGE_BATCH_SIZE, IMAGE_FETCH } from './image.jobs.js';
 const HINTS: [ImageIssueCode, string][] = (Object.keys(CODES) as Code[])
   .filter((code): code is ImageIssueCode => CODES[code].kind === 'IMAGE')
   .map((code) => [code, CODES[code].hint]);
-
-/** The image URLs of an item, main first (ord 0). Expects `d` to be the item's data. */
-const ITEM_IMAGE_URLS = `
-  SELECT d->>'imageLink' AS url, 0::bigint AS ord WHERE d->>'imageLink' IS NOT NULL
-  UNION ALL
-  SELECT x.url, x.ord FROM jsonb_array_elements_text(coalesce(d->'additionalImageLinks', '[]'::jsonb)) WITH ORDINALITY AS x(url, ord)`;
 
 /**
  * The images step of a run: after its rows are staged, every image its version needs is fetched and
@@ -57,6 +55,7 @@ export class RunImagesService implements OnModuleInit {
     @Inject(SafeHttpClient) http: SafeHttpClient,
     @Inject(MEDIA_STORAGE) storage: ObjectStorage,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(IngestionRunStore) private readonly runs: IngestionRunStore,
   ) {
     this.pipeline = new ImagePipeline({
       http,
@@ -93,32 +92,12 @@ export class RunImagesService implements OnModuleInit {
     baseVersionId: string | null;
   }): Promise<number> {
     const { runId, brandId, feedId, versionId, baseVersionId } = input;
-    await this.db.query('DELETE FROM run_image WHERE run_id = $1', [runId]);
-    await this.db.query(
-      `WITH items AS (
-         SELECT ir.data AS d, (b.content_hash IS DISTINCT FROM vi.content_hash) AS changed
-           FROM version_item vi
-           JOIN item_revision ir ON ir.feed_id = $3 AND ir.offer_id = vi.offer_id AND ir.content_hash = vi.content_hash
-           LEFT JOIN version_item b ON b.version_id = $5 AND b.offer_id = vi.offer_id
-          WHERE vi.version_id = $4),
-       urls AS (
-         SELECT u.url, bool_or(items.changed) AS changed
-           FROM items CROSS JOIN LATERAL (${ITEM_IMAGE_URLS}) u
-          GROUP BY u.url),
-       sources AS (
-         INSERT INTO image_source (brand_id, url) SELECT $2, url FROM urls
-         ON CONFLICT (brand_id, url) DO UPDATE SET url = EXCLUDED.url
-         RETURNING id, url, status)
-       INSERT INTO run_image (run_id, image_id, state)
-       SELECT $1, s.id, CASE WHEN s.status = 'PROCESSED' AND NOT u.changed THEN 'SKIPPED' ELSE 'PENDING' END
-         FROM sources s JOIN urls u ON u.url = s.url`,
-      [runId, brandId, feedId, versionId, baseVersionId],
-    );
+    await RunImageStore.plan(this.db, brandId, { runId, feedId, versionId, baseVersionId });
     const pending: { image_id: string }[] = await this.db.query(
       `SELECT image_id FROM run_image WHERE run_id = $1 AND state = 'PENDING' ORDER BY image_id`,
       [runId],
     );
-    await this.refreshCounters(this.db.manager, runId);
+    await this.runs.recountImages(brandId, runId);
     const batches: { runId: string; brandId: string; imageIds: string[] }[] = [];
     for (let i = 0; i < pending.length; i += IMAGE_BATCH_SIZE) {
       batches.push({ runId, brandId, imageIds: pending.slice(i, i + IMAGE_BATCH_SIZE).map((p) => p.image_id) });
@@ -197,7 +176,7 @@ export class RunImagesService implements OnModuleInit {
       if ((job?.retryCount ?? 0) < IMAGE_FETCH.options.retryLimit) throw error; // the queue tries the batch again
       // The queue will not try again: without this the run would wait in IMAGES for a batch that never comes.
       this.logger.error({ msg: 'image batch failed for good', runId, err: String((error as Error)?.stack ?? error) });
-      await this.failRun(runId, {
+      await this.failRun(runId, brandId, {
         code: 'INTERNAL_ERROR',
         message: `Processing images failed on our side after ${IMAGE_FETCH.options.retryLimit + 1} attempts: ${(error as Error).message}`,
         hint: 'Nothing from this run was published. Run the feed again (images already processed are not fetched again); if it keeps failing, contact support with the run id.',
@@ -249,53 +228,35 @@ export class RunImagesService implements OnModuleInit {
       const size = checkImageSize(stored);
       const renditions = renditionEntries(stored);
       const failed = size?.severity === 'ERROR';
-      await this.db.query(
-        `UPDATE image_source SET status = $2, sha256 = $3, etag = $4, last_modified = $5, format = $6, bytes = $7,
-                width = $8, height = $9, placeholder = $10, dominant_color = $11, renditions = $12,
-                error_code = $13, error_message = $14, size_warning = $15, stored_bytes = $16, fetched_at = now(),
-                updated_at = now()
-          WHERE id = $1`,
-        [
-          image.id,
-          failed ? 'FAILED' : 'PROCESSED',
-          stored.sha256,
-          stored.etag,
-          stored.lastModified,
-          stored.format,
-          stored.bytes,
-          stored.width,
-          stored.height,
-          stored.placeholder,
-          stored.dominantColor,
-          JSON.stringify(renditions),
-          failed ? 'IMAGE_TOO_SMALL' : null,
-          failed ? size!.message : null,
-          size?.severity === 'WARNING' ? size.message : null,
-          stored.storedBytes,
-        ],
-      );
+      await ImageSourceStore.recordProcessed(this.db, brandId, image.id, {
+        status: failed ? 'FAILED' : 'PROCESSED',
+        sha256: stored.sha256,
+        etag: stored.etag,
+        lastModified: stored.lastModified,
+        format: stored.format,
+        bytes: stored.bytes,
+        width: stored.width,
+        height: stored.height,
+        placeholder: stored.placeholder,
+        dominantColor: stored.dominantColor,
+        renditions,
+        errorCode: failed ? 'IMAGE_TOO_SMALL' : null,
+        errorMessage: failed ? size!.message : null,
+        sizeWarning: size?.severity === 'WARNING' ? size.message : null,
+        storedBytes: stored.storedBytes,
+      });
       state = failed ? 'FAILED' : stored.status === 'NOT_MODIFIED' ? 'SKIPPED' : 'DONE';
     } catch (error) {
       if (local.abort.signal.aborted) return; // the run was cancelled: its pending images are settled already
       if (!(error instanceof ImageError)) throw error; // storage or database trouble: the job is retried
-      await this.db.query(
-        `UPDATE image_source SET status = 'FAILED', error_code = $2, error_message = $3, size_warning = NULL,
-                fetched_at = now(), updated_at = now() WHERE id = $1`,
-        [image.id, error.code, error.message],
-      );
+      await ImageSourceStore.recordFailed(this.db, brandId, image.id, error.code, error.message);
       state = 'FAILED';
       const down = hostDown(error.cause);
       if (!down) local.hosts.answered(host);
       // The failing hop may be a redirect target: its host is condemned, whatever URL led there.
       else if (local.hosts.failed(down)) await this.failHost(runId, brandId, down);
     }
-    // An image settled meanwhile (its host condemned by another worker, the run cancelled) stays settled.
-    await this.db.query(
-      `WITH settled AS (
-         UPDATE run_image SET state = $3 WHERE run_id = $1 AND image_id = $2 AND state = 'PENDING' RETURNING state)
-       ${COUNT_SETTLED}`,
-      [runId, image.id, state],
-    );
+    await RunImageStore.settle(this.db, brandId, runId, image.id, state);
   }
 
   /** Fails every image of the run still pending on a condemned host, in one statement, without fetching. */
@@ -314,33 +275,7 @@ export class RunImagesService implements OnModuleInit {
   private async failCondemned(runId: string, brandId: string, down: HostDown, imageIds: string[]): Promise<void> {
     if (imageIds.length === 0) return;
     const message = `${down.code}: ${down.reason}; not fetched, as the run gave up on this host`;
-    await this.db.query(
-      `WITH settled AS (
-         UPDATE run_image SET state = 'FAILED' WHERE run_id = $1 AND image_id = ANY($3::uuid[]) AND state = 'PENDING'
-         RETURNING image_id, state),
-       sources AS (
-         UPDATE image_source s SET status = 'FAILED', error_code = 'IMAGE_UNREACHABLE', error_message = $4,
-                size_warning = NULL, updated_at = now()
-           FROM settled WHERE s.id = settled.image_id AND s.brand_id = $2)
-       ${COUNT_SETTLED}`,
-      [runId, brandId, imageIds, message],
-    );
-  }
-
-  private async refreshCounters(manager: EntityManager, runId: string): Promise<number> {
-    const result = await manager.query(
-      `UPDATE ingestion_run r SET
-          images_total = c.total, images_done = c.done, images_failed = c.failed, images_skipped = c.skipped, updated_at = now()
-         FROM (SELECT count(*)::int AS total, count(*) FILTER (WHERE state = 'DONE')::int AS done,
-                      count(*) FILTER (WHERE state = 'FAILED')::int AS failed,
-                      count(*) FILTER (WHERE state = 'SKIPPED')::int AS skipped,
-                      count(*) FILTER (WHERE state = 'PENDING')::int AS pending
-                 FROM run_image WHERE run_id = $1) c
-        WHERE r.id = $1
-        RETURNING c.pending`,
-      [runId],
-    );
-    return returnedRows<{ pending: number }>(result)[0]?.pending ?? 0;
+    await RunImageStore.failPending(this.db, brandId, runId, imageIds, message);
   }
 
   /**
@@ -360,28 +295,20 @@ export class RunImagesService implements OnModuleInit {
           runId,
         ]);
         if (!cancel) return null;
-        await manager.query(`UPDATE run_image SET state = 'SKIPPED' WHERE run_id = $1 AND state = 'PENDING'`, [runId]);
+        await RunImageStore.skipPending(manager, brandId, runId);
       }
-      const claimed = await manager.query(
-        `UPDATE ingestion_run SET phase = 'DONE', updated_at = now()
-          WHERE id = $1 AND brand_id = $2 AND status = 'RUNNING' AND phase = 'IMAGES'
-          RETURNING feed_id, version_id, cancel_requested`,
-        [runId, brandId],
-      );
-      const [run] = returnedRows<{ feed_id: string; version_id: string; cancel_requested: boolean }>(claimed);
+      const run = await this.runs.endImages(manager, brandId, runId);
       if (!run) return null;
       // Once per run, the counters kept per image are checked against the images themselves.
-      await this.refreshCounters(manager, runId);
+      await this.runs.recountImages(brandId, runId, manager);
       if (run.cancel_requested) {
-        await manager.query(`UPDATE ingestion_run SET status = 'CANCELLED', finished_at = now() WHERE id = $1`, [
-          runId,
-        ]);
-        await this.dropVersion(manager, runId);
+        await this.runs.finishImages(manager, brandId, runId, 'CANCELLED');
+        await this.dropVersion(manager, brandId, runId);
         return true;
       }
       const totals = await this.recordImageIssues(manager, runId, brandId, run.feed_id, run.version_id);
-      await this.addToRun(manager, runId, totals);
-      await manager.query(`UPDATE ingestion_run SET status = 'SUCCEEDED', finished_at = now() WHERE id = $1`, [runId]);
+      await this.addToRun(manager, brandId, runId, totals);
+      await this.runs.finishImages(manager, brandId, runId, 'SUCCEEDED');
       const [feed] = await manager.query('SELECT auto_publish FROM feed WHERE id = $1', [run.feed_id]);
       // In this transaction, so whoever sees SUCCEEDED also sees the publish that is still to come.
       if (feed?.auto_publish) await this.queue.send(RUN_STAGED, { runId, brandId }, { db: manager });
@@ -404,18 +331,15 @@ export class RunImagesService implements OnModuleInit {
   }
 
   /** Ends a run still in phase IMAGES as FAILED with `error`; its pending images stay pending (never fetched). */
-  async failRun(runId: string, error: { code: RunErrorCode; message: string; hint: string }): Promise<boolean> {
+  async failRun(
+    runId: string,
+    brandId: string,
+    error: { code: RunErrorCode; message: string; hint: string },
+  ): Promise<boolean> {
     const failed = await this.db.transaction(async (manager) => {
-      await this.refreshCounters(manager, runId);
-      const result = await manager.query(
-        `UPDATE ingestion_run SET status = 'FAILED', phase = 'DONE', finished_at = now(), updated_at = now(),
-                error_code = $2, error_message = $3, error_hint = $4
-          WHERE id = $1 AND status = 'RUNNING' AND phase = 'IMAGES'
-          RETURNING id`,
-        [runId, error.code, error.message, error.hint],
-      );
-      if (returnedRows(result).length === 0) return false;
-      await this.dropVersion(manager, runId);
+      await this.runs.recountImages(brandId, runId, manager);
+      if (!(await this.runs.failImages(manager, brandId, runId, error))) return false;
+      await this.dropVersion(manager, brandId, runId);
       return true;
     });
     if (failed) {
@@ -449,7 +373,7 @@ export class RunImagesService implements OnModuleInit {
         `SELECT count(*)::int AS pending FROM run_image WHERE run_id = $1 AND state = 'PENDING'`,
         [run.id],
       );
-      const failed = await this.failRun(run.id, {
+      const failed = await this.failRun(run.id, run.brand_id, {
         code: 'IMAGES_STALLED',
         message:
           `${pending} of ${run.images_total} images were never processed: no image job of this run is left in the ` +
@@ -466,17 +390,9 @@ export class RunImagesService implements OnModuleInit {
    * the next run of the feed must compare with the last version that can be published, or it would find
    * "nothing changed" and never fetch these images again.
    */
-  private async dropVersion(manager: EntityManager, runId: string): Promise<void> {
-    await manager.query(
-      `DELETE FROM catalog_version v WHERE v.run_id = $1
-          AND NOT EXISTS (SELECT 1 FROM feed f WHERE f.live_version_id = v.id)`,
-      [runId],
-    );
-    await manager.query(
-      `UPDATE ingestion_run r SET version_id = NULL
-        WHERE r.id = $1 AND NOT EXISTS (SELECT 1 FROM catalog_version v WHERE v.id = r.version_id)`,
-      [runId],
-    );
+  private async dropVersion(manager: EntityManager, brandId: string, runId: string): Promise<void> {
+    await CatalogVersionStore.dropRunVersion(manager, brandId, runId);
+    await this.runs.forgetDroppedVersion(manager, brandId, runId);
   }
 
   private forgetLocal(runId: string): void {
@@ -496,28 +412,7 @@ export class RunImagesService implements OnModuleInit {
     feedId: string,
     versionId: string,
   ): Promise<ImageIssueTotals> {
-    const hints = HINTS;
-    const hintValues = hints.map((_, i) => `($${5 + i * 2}, $${6 + i * 2})`).join(', ');
-    await manager.query(`DELETE FROM run_issue WHERE run_id = $1 AND code LIKE 'IMAGE\\_%'`, [runId]);
-    await manager.query(
-      `WITH hint(code, text) AS (VALUES ${hintValues})
-       INSERT INTO run_issue (run_id, brand_id, severity, code, attribute, "row", item_id, value, message, hint)
-       SELECT $1, $2,
-              CASE WHEN u.ord = 0 AND s.status = 'FAILED' THEN 'ERROR' ELSE 'WARNING' END,
-              coalesce(s.error_code, 'IMAGE_TOO_SMALL'),
-              CASE WHEN u.ord = 0 THEN 'image_link' ELSE 'additional_image_link' END,
-              ir."row", vi.offer_id, left(u.url, 200),
-              CASE WHEN s.status = 'FAILED' THEN s.error_message ELSE s.size_warning END,
-              coalesce(h.text, '')
-         FROM version_item vi
-         JOIN item_revision ir ON ir.feed_id = $3 AND ir.offer_id = vi.offer_id AND ir.content_hash = vi.content_hash
-         CROSS JOIN LATERAL (SELECT ir.data AS d) x
-         CROSS JOIN LATERAL (${ITEM_IMAGE_URLS}) u
-         JOIN image_source s ON s.brand_id = $2 AND s.url = u.url
-         LEFT JOIN hint h ON h.code = coalesce(s.error_code, 'IMAGE_TOO_SMALL')
-        WHERE vi.version_id = $4 AND (s.status = 'FAILED' OR s.size_warning IS NOT NULL)`,
-      [runId, brandId, feedId, versionId, ...hints.flat()],
-    );
+    await RunIssueStore.replaceImageIssues(manager, brandId, { runId, feedId, versionId }, HINTS);
     const groups: {
       severity: IssueSeverity;
       code: ImageIssueCode;
@@ -552,20 +447,19 @@ export class RunImagesService implements OnModuleInit {
   }
 
   /** Items whose main image failed are rejected; the run's counters and summary (errors still first) say so. */
-  private async addToRun(manager: EntityManager, runId: string, totals: ImageIssueTotals): Promise<void> {
+  private async addToRun(
+    manager: EntityManager,
+    brandId: string,
+    runId: string,
+    totals: ImageIssueTotals,
+  ): Promise<void> {
     const [run] = await manager.query('SELECT issue_summary FROM ingestion_run WHERE id = $1', [runId]);
-    await manager.query(
-      `UPDATE ingestion_run SET items_accepted = items_accepted - $2, items_rejected = items_rejected + $2,
-              errors = errors + $3, warnings = warnings + $4, issues_stored = issues_stored + $5, issue_summary = $6
-        WHERE id = $1`,
-      [
-        runId,
-        totals.rejectedItems,
-        totals.errors,
-        totals.warnings,
-        totals.stored,
-        JSON.stringify(mergeSummaries(run?.issue_summary ?? [], totals.summary)),
-      ],
+    await this.runs.addImageIssues(
+      manager,
+      brandId,
+      runId,
+      totals,
+      mergeSummaries(run?.issue_summary ?? [], totals.summary),
     );
   }
 }
@@ -586,17 +480,6 @@ export interface ImageIssueTotals {
 export const IMAGES_STALL_SECONDS = 120;
 /** A run's entry in this process is dropped after this long without an image of it being worked on. */
 const LOCAL_RUN_IDLE_MS = 30 * 60_000;
-/**
- * Ends a statement whose CTE `settled` returns the `state` of each image it moved out of PENDING: the run's
- * counters advance by those, so imagesDone and imagesFailed move per image without recounting the run.
- */
-const COUNT_SETTLED = `
-  UPDATE ingestion_run SET
-    images_done = images_done + (SELECT count(*) FROM settled WHERE state = 'DONE'),
-    images_failed = images_failed + (SELECT count(*) FROM settled WHERE state = 'FAILED'),
-    images_skipped = images_skipped + (SELECT count(*) FROM settled WHERE state = 'SKIPPED'),
-    updated_at = now()
-  WHERE id = $1 AND EXISTS (SELECT 1 FROM settled)`;
 /** How often a job waiting for its brand's slot looks for other brands' jobs to run meanwhile. */
 const SHARE_POLL_MS = 1000;
 
