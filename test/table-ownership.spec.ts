@@ -7,7 +7,8 @@ import { TABLE_OWNERS } from '@brandshelf/db';
 
 /**
  * One owner per table (libs/db/src/table-owners.ts): only a table's store writes it. Every TypeScript source under
- * libs/ and apps/ (not specs, tests or migrations) is read for the two ways code writes a table:
+ * libs/ and apps/ (not specs, tests, migrations or libs/testing, the test harness whose fixtures seed the rows a test
+ * needs) is read for the two ways code writes a table:
  * - SQL in a string: INSERT INTO, UPDATE, DELETE FROM, TRUNCATE or COPY … FROM of a table, and openRowWriter(…,
  *   'table', …), which COPYs into the table it names;
  * - a TypeORM repository of an entity (InjectRepository, getRepository, Repository<E>, BrandScopedRepository<E>)
@@ -23,7 +24,7 @@ function sources(): string[] {
   })
     .split('\0')
     .filter((path) => path.endsWith('.ts') && !path.endsWith('.spec.ts') && !path.endsWith('.d.ts'))
-    .filter((path) => !/\/(migrations|test|__fixtures__)\//.test(path))
+    .filter((path) => !/\/(migrations|test|__fixtures__)\//.test(path) && !path.startsWith('libs/testing/'))
     .filter((path) => existsSync(join(ROOT, path)));
 }
 

@@ -88,4 +88,23 @@ export const TABLE_OWNERS: Readonly<Record<string, TableOwner>> = {
     file: 'libs/affiliate/src/affiliate-click.store.ts',
     note: 'the affiliate library is not written yet; attribution (libs/earnings) only reads clicks',
   },
+  affiliate_settings: {
+    lib: 'earnings',
+    store: 'AffiliateSettingsStore',
+    file: 'libs/earnings/src/affiliate-settings.store.ts',
+  },
+  conversion: { lib: 'earnings', store: 'ConversionStore', file: 'libs/earnings/src/conversion.store.ts' },
+  commission_line: {
+    lib: 'earnings',
+    store: 'CommissionLineStore',
+    file: 'libs/earnings/src/commission-line.store.ts',
+  },
+  ledger_entry: { lib: 'earnings', store: 'LedgerEntryStore', file: 'libs/earnings/src/ledger-entry.store.ts' },
+  earnings_rollup: {
+    lib: 'earnings',
+    store: 'EarningsRollupStore',
+    file: 'libs/earnings/src/earnings-rollup.store.ts',
+  },
+
+  product_set: { lib: 'ads', store: 'ProductSetStore', file: 'libs/ads/src/product-set.store.ts' },
 };
