@@ -33,7 +33,10 @@ export class AccountsService {
     const email = this.checkEmail(input.email);
     return this.db.transaction(async (manager) => {
       if (await manager.getRepository(BrandEntity).exists({ where: { email } })) {
-        throw new ConflictError(`A brand with email ${email} is already registered.`, { field: 'email' });
+        throw new ConflictError(`A brand with email ${email} is already registered.`, {
+          field: 'email',
+          userErrorCode: 'ALREADY_REGISTERED',
+        });
       }
       const brand = await manager.getRepository(BrandEntity).save({ name, email });
       const apiKey = await this.issueKey(manager, { brandId: brand.id, creatorId: null }, 'default');
@@ -58,7 +61,10 @@ export class AccountsService {
         .getOne();
       if (taken) {
         const field = taken.handle.toLowerCase() === handle.toLowerCase() ? 'handle' : 'email';
-        throw new ConflictError(`A creator with that ${field} is already registered.`, { field });
+        throw new ConflictError(`A creator with that ${field} is already registered.`, {
+          field,
+          userErrorCode: 'ALREADY_REGISTERED',
+        });
       }
       const creator = await manager.getRepository(CreatorEntity).save({ handle, email });
       const apiKey = await this.issueKey(manager, { brandId: null, creatorId: creator.id }, 'default');
