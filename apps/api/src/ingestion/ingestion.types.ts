@@ -626,7 +626,8 @@ export class FetchFeedNowPayload extends MutationPayload {
   @Field(() => IngestionRun, {
     nullable: true,
     description:
-      'The QUEUED run that fetches the feed; null when userErrors is not empty (RUN_ALREADY_ACTIVE: one ran).',
+      'The QUEUED run that fetches the feed; null when userErrors is not empty (e.g. RUN_ALREADY_ACTIVE: the ' +
+      'feed has a run queued or running).',
   })
   run: IngestionRunEntity | null;
 }

@@ -85,7 +85,9 @@ export class SyncShopifyStoreInput {
 export class SyncShopifyStorePayload extends MutationPayload {
   @Field(() => IngestionRun, {
     nullable: true,
-    description: 'The QUEUED sync run; null when userErrors is not empty (RUN_ALREADY_ACTIVE: one ran).',
+    description:
+      'The QUEUED sync run; null when userErrors is not empty (e.g. RUN_ALREADY_ACTIVE: the feed has a run ' +
+      'queued or running).',
   })
   run: IngestionRunEntity | null;
 }
