@@ -458,11 +458,11 @@ async function main(): Promise<void> {
         const key = registered.registerBrand.apiKey as string;
         const feed = await gql(
           base,
-          'mutation { createFeed(input: { name: "Load", source: UPLOAD, format: CSV, defaultCurrency: "USD" }) { id } }',
+          'mutation { createFeed(input: { name: "Load", source: UPLOAD, format: CSV, defaultCurrency: "USD" }) { feed { id } } }',
           {},
           key,
         );
-        uploader = { key, feedId: feed.createFeed.id as string };
+        uploader = { key, feedId: feed.createFeed.feed.id as string };
       }
 
       const fields = 'edges { node { id title price { formatted } brand { name } } }';

@@ -210,17 +210,22 @@ async function measure(workerThreads: boolean, feedFile: string, seedFile: strin
     const key = brand.registerBrand.apiKey;
     const createFeed = async (name: string) =>
       (
-        await gql<{ createFeed: { id: string } }>(
+        await gql<{ createFeed: { feed: { id: string } } }>(
           url,
-          'mutation($name: String!) { createFeed(input: { name: $name, defaultCurrency: "USD" }) { id } }',
+          'mutation($name: String!) { createFeed(input: { name: $name, defaultCurrency: "USD" }) { feed { id } } }',
           { name },
           key,
         )
-      ).createFeed.id;
+      ).createFeed.feed.id;
     // A live catalog for the search to find.
     const seedRun = await upload(url, key, await createFeed('Seed'), seedFile);
     await waitForRun(url, key, seedRun);
-    await gql(url, 'mutation($id: ID!) { publishRun(runId: $id) { id } }', { id: seedRun }, key);
+    await gql(
+      url,
+      'mutation($id: ID!) { publishRun(input: { runId: $id }) { publication { id } } }',
+      { id: seedRun },
+      key,
+    );
 
     const health = () => fetch(`${url}/health`).then(async (r) => (await r.arrayBuffer(), r.status === 200));
     const search = () =>

@@ -131,13 +131,13 @@ async function main(): Promise<void> {
       ).registerBrand.apiKey;
       const feed = async (name: string) =>
         (
-          await gqlHttp<{ createFeed: { id: string } }>(
+          await gqlHttp<{ createFeed: { feed: { id: string } } }>(
             apiUrl,
-            'mutation($input: CreateFeedInput!) { createFeed(input: $input) { id } }',
+            'mutation($input: CreateFeedInput!) { createFeed(input: $input) { feed { id } } }',
             { input: { name, source: 'UPLOAD', format: 'CSV' } },
             key,
           )
-        ).createFeed.id;
+        ).createFeed.feed.id;
       const upload = async (feedId: string, body: string) => {
         const res = await fetch(`${apiUrl}/feeds/${feedId}/uploads`, {
           method: 'POST',

@@ -132,8 +132,10 @@ async function measure(
       { input: { name: 'Bench', email: `bench-${Date.now()}@example.test` } },
     );
     const key = registerBrand.apiKey;
-    const { createFeed } = await gql<{ createFeed: { id: string } }>(
-      'mutation($input: CreateFeedInput!) { createFeed(input: $input) { id } }',
+    const {
+      createFeed: { feed: createFeed },
+    } = await gql<{ createFeed: { feed: { id: string } } }>(
+      'mutation($input: CreateFeedInput!) { createFeed(input: $input) { feed { id } } }',
       { input: { name: 'Bench feed', source: 'UPLOAD', format: 'AUTO' } },
       key,
     );

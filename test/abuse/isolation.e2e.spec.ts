@@ -75,6 +75,16 @@ const REST_ROUTES: Record<string, 'swept' | string> = {
   'POST /webhooks/shopify': 'authenticated by the store webhook secret (HMAC), not by an id',
 };
 
+/** Expected failures (userErrors codes) that still say the row was found: the call reached it and refused. */
+const FOUND_BUT_REFUSED = [
+  'BAD_USER_INPUT',
+  'CONFLICT',
+  'RUN_ALREADY_ACTIVE',
+  'RUN_ALREADY_FINISHED',
+  'RUN_NOT_PUBLISHABLE',
+  'PUBLISH_IN_PROGRESS',
+];
+
 /** `<stem>Id` argument names whose stem is not the type's name. */
 const ID_STEMS: Record<string, string> = {
   run: 'IngestionRun',
@@ -213,11 +223,13 @@ function selection(type: GraphQLOutputType): string {
       .join(' ')} }`;
   if (!isObjectType(named)) return '';
   const fields = named.getFields();
+  // A mutation payload: its expected failures too, so an answer shows them.
+  const userErrors = fields.userErrors ? ' userErrors { code field }' : '';
   if (named.name.endsWith('Connection') && fields.nodes && fields.pageInfo) {
     const page = '{ hasNextPage hasPreviousPage startCursor endCursor }';
     return `{ __typename totalCount pageInfo ${page} nodes ${selection(fields.nodes.type)} }`;
   }
-  return `{ __typename ${leavesOf(named).join(' ')} }`;
+  return `{ __typename ${leavesOf(named).join(' ')}${userErrors} }`;
 }
 
 /** One call per combination of candidate values of the field's arguments. */
@@ -284,8 +296,11 @@ async function call(api: TestApi, apiKey: string, request: Call): Promise<Answer
     res = await api.gql(request.document, request.variables, apiKey);
   }
   const field = request.coordinate.split('.')[1];
+  // An unexpected failure is in errors, an expected one in the payload's userErrors: either is the answer's code.
+  const userError = (res.data as Record<string, { userErrors?: { code: string }[] } | null> | null | undefined)?.[field]
+    ?.userErrors?.[0];
   return {
-    code: (res.errors?.[0]?.extensions?.code as string | undefined) ?? null,
+    code: (res.errors?.[0]?.extensions?.code as string | undefined) ?? userError?.code ?? null,
     data: (res.data as Record<string, unknown> | null | undefined)?.[field] ?? null,
     text: JSON.stringify(res),
   };
@@ -351,12 +366,18 @@ describe('tenant isolation swept from introspection', () => {
       source: 'URL',
       url: `${host.base}/feed.csv`,
     });
-    const { connectShopifyStore: store } = await api.gqlOk(
-      `mutation($input: ConnectShopifyStoreInput!) { connectShopifyStore(input: $input) { id feedId } }`,
+    const {
+      connectShopifyStore: { shopifyStore: store },
+    } = await api.gqlOk(
+      `mutation($input: ConnectShopifyStoreInput!) { connectShopifyStore(input: $input) { shopifyStore { id feedId } userErrors { code message } } }`,
       { input: { shopDomain, accessToken: TOKEN, webhookSecret: WEBHOOK_SECRET, feedName: `${name} shop` } },
       key,
     );
-    const spare = await api.gqlOk('mutation { createApiKey(name: "spare") { key { id } } }', {}, key);
+    const spare = await api.gqlOk(
+      'mutation { createApiKey(input: { name: "spare" }) { key { id } userErrors { code message } } }',
+      {},
+      key,
+    );
     const { apiKeys } = await api.gqlOk<{ apiKeys: { nodes: { id: string }[] } }>(
       '{ apiKeys(first: 100) { nodes { id } } }',
       {},
@@ -586,9 +607,9 @@ describe('tenant isolation swept from introspection', () => {
       if (destructive(request)) await settleRuns(api, 120_000);
       const answer = await call(api, b.key, request);
       // A finished run cannot be cancelled, an upload feed not fetched, a file feed has no store to sync: such
-      // answers still say the row was found. Every field must find B's row with at least one of B's ids.
+      // answers (userErrors) still say the row was found. Every field must find B's row with at least one of B's ids.
       if (answer.code !== 'NOT_FOUND') found.set(request.coordinate, (found.get(request.coordinate) ?? 0) + 1);
-      if (answer.code && !['NOT_FOUND', 'BAD_USER_INPUT', 'CONFLICT'].includes(answer.code))
+      if (answer.code && !['NOT_FOUND', ...FOUND_BUT_REFUSED].includes(answer.code))
         failures.push(
           `${request.coordinate} ${JSON.stringify(request.variables)} answered ${answer.text.slice(0, 300)}`,
         );

@@ -177,12 +177,12 @@ describe('SSRF through loopback spellings and redirects, with the guard on', () 
   });
 
   async function fetchNow(feedId: string): Promise<RunView> {
-    const data = await api.gqlOk<{ fetchFeedNow: { id: string } }>(
-      'mutation($id: ID!) { fetchFeedNow(feedId: $id) { id } }',
+    const data = await api.gqlOk<{ fetchFeedNow: { run: { id: string } } }>(
+      'mutation($id: ID!) { fetchFeedNow(input: { feedId: $id }) { run { id } userErrors { code message } } }',
       { id: feedId },
       key,
     );
-    return waitForRun(api, key, data.fetchFeedNow.id, 240_000);
+    return waitForRun(api, key, data.fetchFeedNow.run.id, 240_000);
   }
 
   it('refuses a feed URL in every loopback form, directly and behind a redirect, and never connects', async () => {
@@ -251,20 +251,21 @@ describe('SSRF through loopback spellings and redirects, with the guard on', () 
   it('refuses a Shopify store domain in every loopback form, and a store whose API redirects, and never connects', async () => {
     const connectStore = (shopDomain: string) =>
       api.gql(
-        'mutation($input: ConnectShopifyStoreInput!) { connectShopifyStore(input: $input) { id } }',
+        'mutation($input: ConnectShopifyStoreInput!) { connectShopifyStore(input: $input) { shopifyStore { id } userErrors { code field } } }',
         { input: { shopDomain, accessToken: 'shpat_ssrf_test_token', webhookSecret: 'ssrf-test-secret' } },
         key,
       );
     for (const [name, host] of forms) {
       for (const shopDomain of [host, `http://${host}`, `https://${host}/admin`]) {
         const res = await connectStore(shopDomain);
-        expect([name, shopDomain, res.errors?.[0].extensions?.code]).toEqual([name, shopDomain, 'BAD_USER_INPUT']);
+        const refusal = res.data?.connectShopifyStore.userErrors[0]?.code;
+        expect([name, shopDomain, refusal]).toEqual([name, shopDomain, 'BAD_USER_INPUT']);
       }
     }
     // The allow-listed host is accepted as a store, but its Admin API answers 302 to the trap: not followed.
     const before = redirector.requests.length;
     const redirected = await connectStore(new URL(redirector.base).host);
-    expect(redirected.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(redirected.data?.connectShopifyStore.userErrors[0]?.code).toBe('BAD_USER_INPUT');
     const asked = redirector.requests.slice(before);
     expect(asked.length).toBeGreaterThan(0);
     expect(asked.filter((request) => !/^POST \/admin\/api\//.test(request))).toEqual([]);

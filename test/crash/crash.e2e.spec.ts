@@ -239,11 +239,11 @@ suite(
         )
       ).registerBrand.apiKey;
       feedId = (
-        await gql<{ createFeed: { id: string } }>(
-          'mutation($input: CreateFeedInput!) { createFeed(input: $input) { id } }',
+        await gql<{ createFeed: { feed: { id: string } } }>(
+          'mutation($input: CreateFeedInput!) { createFeed(input: $input) { feed { id } } }',
           { input: { name: 'Main', source: 'UPLOAD', format: 'CSV', autoPublish: true, maxRemovalShare: 1 } },
         )
-      ).createFeed.id;
+      ).createFeed.feed.id;
       // The version every later one replaces, published before anything is killed.
       const first = await upload(feedCsv('alpha', 300, (i) => `${images.base}/img/${i % 4}.jpg`));
       await published(first);

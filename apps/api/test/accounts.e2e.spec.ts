@@ -28,7 +28,7 @@ describe('accounts and API keys (e2e on a real database)', () => {
       brand: { id: brand.id, name: 'Acme Outdoor', email: expect.stringContaining('@') },
     });
     const second = await api.gqlOk<{ createApiKey: { apiKey: string; key: { id: string } } }>(
-      'mutation { createApiKey(name: "second") { apiKey key { id } } }',
+      'mutation { createApiKey(input: { name: "second" }) { apiKey key { id } } }',
       {},
       brand.apiKey,
     );
@@ -62,7 +62,7 @@ describe('accounts and API keys (e2e on a real database)', () => {
   it('stores no plain key anywhere in the database', async () => {
     const brand = await registerBrand(api, 'Secretive');
     const extra = await api.gqlOk<{ createApiKey: { apiKey: string } }>(
-      'mutation { createApiKey(name: "ci") { apiKey key { id prefix } } }',
+      'mutation { createApiKey(input: { name: "ci" }) { apiKey key { id prefix } } }',
       {},
       brand.apiKey,
     );
@@ -89,7 +89,7 @@ describe('accounts and API keys (e2e on a real database)', () => {
   it('refuses a revoked key and a malformed one with UNAUTHENTICATED', async () => {
     const brand = await registerBrand(api, 'Revoker');
     const second = await api.gqlOk<{ createApiKey: { apiKey: string; key: { id: string } } }>(
-      'mutation { createApiKey(name: "temp") { apiKey key { id } } }',
+      'mutation { createApiKey(input: { name: "temp" }) { apiKey key { id } } }',
       {},
       brand.apiKey,
     );
@@ -97,11 +97,11 @@ describe('accounts and API keys (e2e on a real database)', () => {
       'BrandPrincipal',
     );
     const revoked = await api.gqlOk(
-      'mutation($id: ID!) { revokeApiKey(id: $id) { id revokedAt } }',
+      'mutation($id: ID!) { revokeApiKey(input: { apiKeyId: $id }) { key { id revokedAt } userErrors { code } } }',
       { id: second.createApiKey.key.id },
       brand.apiKey,
     );
-    expect(revoked.revokeApiKey.revokedAt).toBeTruthy();
+    expect(revoked.revokeApiKey.key.revokedAt).toBeTruthy();
     const after = await api.gql('{ me { __typename } }', {}, second.createApiKey.apiKey);
     expect(after.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
     // The original key still works: revoking one key touches no other.
@@ -122,9 +122,10 @@ describe('accounts and API keys (e2e on a real database)', () => {
     const aKeys = await api.gqlOk<Keys>('{ apiKeys { nodes { id } } }', {}, a.apiKey);
     expect(aKeys.apiKeys.nodes.map((k) => k.id)).not.toContain(foreignId);
 
-    const foreign = await api.gql('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: foreignId }, a.apiKey);
+    const revoke = 'mutation($id: ID!) { revokeApiKey(input: { apiKeyId: $id }) { key { id } } }';
+    const foreign = await api.gql(revoke, { id: foreignId }, a.apiKey);
     const missingId = '00000000-0000-4000-8000-000000000000';
-    const missing = await api.gql('mutation($id: ID!) { revokeApiKey(id: $id) { id } }', { id: missingId }, a.apiKey);
+    const missing = await api.gql(revoke, { id: missingId }, a.apiKey);
     expect(foreign.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     expect(foreign.errors?.[0].message.replace(foreignId, 'ID')).toBe(
@@ -134,21 +135,38 @@ describe('accounts and API keys (e2e on a real database)', () => {
     expect((await api.gql('{ me { __typename } }', {}, b.apiKey)).data?.me.__typename).toBe('BrandPrincipal');
   });
 
-  it('answers bad input and duplicates with specific codes', async () => {
-    const bad = await api.gql('mutation { registerBrand(input: { name: "X", email: "not-an-email" }) { apiKey } }');
-    expect(bad.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'email' });
-    await registerBrand(api, 'Dupe');
-    const email = 'twice@example.test';
-    await api.gqlOk('mutation($e: String!) { registerBrand(input: { name: "One", email: $e }) { apiKey } }', {
-      e: email,
+  it('answers bad input and duplicates as userErrors with specific codes', async () => {
+    const register = `mutation($name: String!, $e: String!) { registerBrand(input: { name: $name, email: $e }) {
+      brand { id } apiKey userErrors { code message field } } }`;
+    const bad = await api.gql(register, { name: 'X', e: 'not-an-email' });
+    expect(bad.errors).toBeUndefined();
+    expect(bad.data?.registerBrand).toEqual({
+      brand: null,
+      apiKey: null,
+      userErrors: [
+        { code: 'BAD_USER_INPUT', message: expect.stringMatching(/not-an-email/), field: ['input', 'email'] },
+      ],
     });
-    const again = await api.gql(
-      'mutation($e: String!) { registerBrand(input: { name: "Two", email: $e }) { apiKey } }',
-      {
-        e: email.toUpperCase(),
-      },
-    );
-    expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
+    const email = 'twice@example.test';
+    await api.gqlOk(register, { name: 'One', e: email });
+    const again = await api.gql(register, { name: 'Two', e: email.toUpperCase() });
+    expect(again.errors).toBeUndefined();
+    expect(again.data?.registerBrand).toEqual({
+      brand: null,
+      apiKey: null,
+      userErrors: [{ code: 'ALREADY_REGISTERED', message: expect.any(String), field: ['input', 'email'] }],
+    });
+    const brands = await api.runtime.dataSource.query('SELECT name FROM brand WHERE email = $1', [email]);
+    expect(brands).toEqual([{ name: 'One' }]); // the refused sign-up created nothing
+
+    const creator = `mutation($h: String!, $e: String!) { registerCreator(input: { handle: $h, email: $e }) {
+      creator { id } userErrors { code field } } }`;
+    await api.gqlOk(creator, { h: 'taken.handle', e: 'first@example.test' });
+    const taken = await api.gql(creator, { h: 'taken.handle', e: 'second@example.test' });
+    expect(taken.data?.registerCreator).toEqual({
+      creator: null,
+      userErrors: [{ code: 'ALREADY_REGISTERED', field: ['input', 'handle'] }],
+    });
   });
 
   it('registers creators, whose keys are refused by brand-only operations', async () => {

@@ -63,7 +63,7 @@ describe('inputs a careful attacker sends (e2e)', () => {
 
     it('in a feed name nested in an input object, and nothing is created', async () => {
       const res = await api.gql(
-        'mutation($input: CreateFeedInput!) { createFeed(input: $input) { id } }',
+        'mutation($input: CreateFeedInput!) { createFeed(input: $input) { feed { id } } }',
         { input: { name: 'Main\u0000catalog', source: 'UPLOAD', format: 'AUTO' } },
         key,
       );

@@ -123,7 +123,11 @@ describe('connections: keyset pages, one page-size policy, brand-scoped', () => 
 
   it('pages API keys and a feed’s runs (newest first)', async () => {
     for (let i = 0; i < 4; i++) {
-      await api.gqlOk('mutation($n: String!) { createApiKey(name: $n) { key { id } } }', { n: `k${i}` }, a.apiKey);
+      await api.gqlOk(
+        'mutation($n: String!) { createApiKey(input: { name: $n }) { key { id } userErrors { code } } }',
+        { n: `k${i}` },
+        a.apiKey,
+      );
     }
     const keys = async (vars: Record<string, unknown>) =>
       (await api.gqlOk<{ apiKeys: Page }>(`query(${ARGS}) { apiKeys(${PASS}) { ${PAGE} } }`, vars, a.apiKey)).apiKeys;
@@ -168,12 +172,12 @@ describe('connections: keyset pages, one page-size policy, brand-scoped', () => 
         feedId,
         [header, row('V1', `Title ${i}`), row(`X${i}`, 'Extra')].join('\n'),
       );
-      const published = await api.gqlOk<{ publishRun: { id: string } }>(
-        'mutation($id: ID!) { publishRun(runId: $id) { id } }',
+      const published = await api.gqlOk<{ publishRun: { publication: { id: string } } }>(
+        'mutation($id: ID!) { publishRun(input: { runId: $id }) { publication { id } userErrors { code } } }',
         { id: run.id },
         a.apiKey,
       );
-      publicationIds.unshift(published.publishRun.id);
+      publicationIds.unshift(published.publishRun.publication.id);
       versionNumbers.unshift(i + 1);
     }
     const connection = (field: string) => async (vars: Record<string, unknown>) =>

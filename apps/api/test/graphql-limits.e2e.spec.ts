@@ -180,7 +180,7 @@ describe('GraphQL limits with the default settings', () => {
 
     it('a refused mutation does nothing', async () => {
       const res = await api.gql(
-        'mutation { createFeed(input: { name: "Never created" }) { id runs(first: 100) { nodes { issues(first: 500) { nodes { id } } } } } }',
+        'mutation { createFeed(input: { name: "Never created" }) { feed { id runs(first: 100) { nodes { issues(first: 500) { nodes { id } } } } } } }',
         {},
         seed.brand.apiKey,
       );

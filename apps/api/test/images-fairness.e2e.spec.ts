@@ -198,8 +198,12 @@ describe('image slots are shared fairly between brands', () => {
       // With two image slots, one brand never had both.
       expect(loris.peak).toBe(1);
 
-      const cancelled = await api.gqlOk('mutation($id: ID!) { cancelRun(runId: $id) { status } }', { id: runA }, keyA);
-      expect(cancelled.cancelRun.status).toBe('CANCELLED');
+      const cancelled = await api.gqlOk(
+        'mutation($id: ID!) { cancelRun(input: { runId: $id }) { run { status } userErrors { code } } }',
+        { id: runA },
+        keyA,
+      );
+      expect(cancelled.cancelRun.run.status).toBe('CANCELLED');
       await until('A hung up', () => loris.open === 0);
     } finally {
       await loris.close();

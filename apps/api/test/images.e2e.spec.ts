@@ -179,11 +179,11 @@ describe('images (e2e: loopback image host, local disk storage)', () => {
     expect(sources[0]).toMatchObject({ width: 600, height: 800 });
 
     const pub = await api.gqlOk(
-      'mutation($id: ID!) { publishRun(runId: $id) { created } }',
+      'mutation($id: ID!) { publishRun(input: { runId: $id }) { publication { created } userErrors { code } } }',
       { id: (staged as RunView).id },
       key,
     );
-    expect(pub.publishRun.created).toBe(5);
+    expect(pub.publishRun.publication.created).toBe(5);
     const live = await api.runtime.dataSource.query(
       'SELECT offer_id, images FROM catalog_product WHERE feed_id = $1 ORDER BY offer_id',
       [feedId],

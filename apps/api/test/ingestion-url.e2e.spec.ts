@@ -71,13 +71,12 @@ async function listen(server: Server): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+const FETCH_NOW =
+  'mutation($id: ID!) { fetchFeedNow(input: { feedId: $id }) { run { id } userErrors { code message } } }';
+
 const fetchNow = async (api: TestApi, key: string, feedId: string): Promise<RunView> => {
-  const data = await api.gqlOk<{ fetchFeedNow: { id: string } }>(
-    'mutation($id: ID!) { fetchFeedNow(feedId: $id) { id } }',
-    { id: feedId },
-    key,
-  );
-  return waitForRun(api, key, data.fetchFeedNow.id);
+  const data = await api.gqlOk<{ fetchFeedNow: { run: { id: string } } }>(FETCH_NOW, { id: feedId }, key);
+  return waitForRun(api, key, data.fetchFeedNow.run.id);
 };
 
 describe('URL feeds with the SSRF guard on (no allowlist)', () => {
@@ -199,7 +198,7 @@ describe('URL feeds with 127.0.0.1 allowlisted', () => {
 
   it('streams progress over a graphql-ws subscription until the run finishes', async () => {
     const feedId = await createFeed(api, key, { source: 'URL', url: `${base}/slow.csv` });
-    const started = await api.gqlOk('mutation($id: ID!) { fetchFeedNow(feedId: $id) { id } }', { id: feedId }, key);
+    const started = await api.gqlOk(FETCH_NOW, { id: feedId }, key);
     const client = createClient({
       url: api.url.replace('http', 'ws') + '/graphql',
       webSocketImpl: WebSocket,
@@ -211,7 +210,7 @@ describe('URL feeds with 127.0.0.1 allowlisted', () => {
         client.subscribe<{ ingestionRunProgress: RunView }>(
           {
             query: `subscription($id: ID!) { ingestionRunProgress(runId: $id) { ${RUN_FIELDS} } }`,
-            variables: { id: started.fetchFeedNow.id },
+            variables: { id: started.fetchFeedNow.run.id },
           },
           {
             next: (msg) =>
@@ -248,18 +247,22 @@ describe('URL feeds with 127.0.0.1 allowlisted', () => {
 
   it('cancels a running fetch without staging anything', async () => {
     const feedId = await createFeed(api, key, { source: 'URL', url: `${base}/slow.csv` });
-    const started = await api.gqlOk('mutation($id: ID!) { fetchFeedNow(feedId: $id) { id } }', { id: feedId }, key);
-    const runId = started.fetchFeedNow.id;
+    const started = await api.gqlOk(FETCH_NOW, { id: feedId }, key);
+    const runId = started.fetchFeedNow.run.id;
     for (;;) {
       const r = await api.gqlOk(`query($id: ID!) { ingestionRun(id: $id) { status bytesRead } }`, { id: runId }, key);
       if (r.ingestionRun.status === 'RUNNING' && Number(r.ingestionRun.bytesRead) > 0) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
-    await api.gqlOk('mutation($id: ID!) { cancelRun(runId: $id) { id } }', { id: runId }, key);
+    const cancel = 'mutation($id: ID!) { cancelRun(input: { runId: $id }) { run { id status } userErrors { code } } }';
+    await api.gqlOk(cancel, { id: runId }, key);
     const run = await waitForRun(api, key, runId);
     expect(run.status).toBe('CANCELLED');
     expect(run.versionId).toBeNull();
-    const again = await api.gql('mutation($id: ID!) { cancelRun(runId: $id) { id } }', { id: runId }, key);
-    expect(again.errors?.[0].extensions?.code).toBe('CONFLICT');
+    // Cancelling a finished run is an expected failure: a userError, and the run stays as it was.
+    const again = await api.gql(cancel, { id: runId }, key);
+    expect(again.errors).toBeUndefined();
+    expect(again.data?.cancelRun).toEqual({ run: null, userErrors: [{ code: 'RUN_ALREADY_FINISHED' }] });
+    expect((await waitForRun(api, key, runId)).status).toBe('CANCELLED');
   });
 });

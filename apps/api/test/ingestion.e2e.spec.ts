@@ -284,9 +284,13 @@ describe('feed ingestion (e2e on a real database)', () => {
       (await api.gql(query, variables, other.apiKey)).errors?.[0].extensions?.code;
     expect(await codeOf('query($id: ID!) { feed(id: $id) { id } }', { id: feedId })).toBe('NOT_FOUND');
     expect(await codeOf('query($id: ID!) { ingestionRun(id: $id) { id } }', { id: run.id })).toBe('NOT_FOUND');
-    expect(await codeOf('mutation($id: ID!) { cancelRun(runId: $id) { id } }', { id: run.id })).toBe('NOT_FOUND');
+    expect(await codeOf('mutation($id: ID!) { cancelRun(input: { runId: $id }) { run { id } } }', { id: run.id })).toBe(
+      'NOT_FOUND',
+    );
     expect(
-      await codeOf('mutation($id: ID!) { updateFeed(id: $id, input: { name: "x" }) { id } }', { id: feedId }),
+      await codeOf('mutation($id: ID!) { updateFeed(input: { feedId: $id, name: "x" }) { feed { id } } }', {
+        id: feedId,
+      }),
     ).toBe('NOT_FOUND');
     expect(
       await codeOf('mutation($id: ID!) { deleteFeed(input: { feedId: $id }) { deletedFeedId } }', { id: feedId }),
@@ -343,23 +347,28 @@ describe('feed ingestion (e2e on a real database)', () => {
     expect(((await res.json()) as { code: string }).code).toBe('UNAUTHENTICATED');
   });
 
-  it('validates feed settings with specific messages', async () => {
-    const bad = async (input: Record<string, unknown>) =>
-      (
-        await api.gql(
-          'mutation($input: CreateFeedInput!) { createFeed(input: $input) { id } }',
-          { input: { name: 'x', ...input } },
-          key,
-        )
-      ).errors?.[0];
-    expect((await bad({ source: 'URL' }))?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'url' });
-    expect((await bad({ source: 'URL', url: 'ftp://x.example/feed' }))?.message).toMatch(/http/);
-    expect((await bad({ defaultCurrency: 'XYZ' }))?.extensions).toMatchObject({ field: 'defaultCurrency' });
-    expect((await bad({ columnMapping: [{ column: 'Preis', attribute: 'prize' }] }))?.message).toMatch(
+  it('validates feed settings with specific messages, as userErrors naming the input field', async () => {
+    const before = (await api.gqlOk('{ feeds { totalCount } }', {}, key)).feeds.totalCount;
+    const bad = async (input: Record<string, unknown>) => {
+      const res = await api.gql(
+        'mutation($input: CreateFeedInput!) { createFeed(input: $input) { feed { id } userErrors { code message field } } }',
+        { input: { name: 'x', ...input } },
+        key,
+      );
+      expect(res.errors).toBeUndefined();
+      expect(res.data?.createFeed.feed).toBeNull();
+      expect(res.data?.createFeed.userErrors).toHaveLength(1);
+      return res.data?.createFeed.userErrors[0];
+    };
+    expect(await bad({ source: 'URL' })).toMatchObject({ code: 'BAD_USER_INPUT', field: ['input', 'url'] });
+    expect((await bad({ source: 'URL', url: 'ftp://x.example/feed' })).message).toMatch(/http/);
+    expect(await bad({ defaultCurrency: 'XYZ' })).toMatchObject({ field: ['input', 'defaultCurrency'] });
+    expect((await bad({ columnMapping: [{ column: 'Preis', attribute: 'prize' }] })).message).toMatch(
       /not an attribute/,
     );
-    expect((await bad({ source: 'URL', url: 'https://x.example/f', schedule: 'whenever' }))?.extensions).toMatchObject({
-      field: 'schedule',
+    expect(await bad({ source: 'URL', url: 'https://x.example/f', schedule: 'whenever' })).toMatchObject({
+      field: ['input', 'schedule'],
     });
+    expect((await api.gqlOk('{ feeds { totalCount } }', {}, key)).feeds.totalCount).toBe(before); // none created
   });
 });

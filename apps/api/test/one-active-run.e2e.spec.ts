@@ -79,7 +79,11 @@ describe('one active run per feed (concurrent triggers)', () => {
     expect(usage.me.brand.storageUsage.sourceBytes).toBe(String(Buffer.byteLength(CSV)));
 
     // Cancelling the active run frees the feed for the next one.
-    await api.gqlOk('mutation($id: ID!) { cancelRun(runId: $id) { id } }', { id: runs[0].id }, key);
+    await api.gqlOk(
+      'mutation($id: ID!) { cancelRun(input: { runId: $id }) { run { id } userErrors { code } } }',
+      { id: runs[0].id },
+      key,
+    );
     expect((await uploadFeed(api, key, feedId, CSV)).status).toBe(202);
     expect((await runsOf(feedId)).filter((r) => r.status === 'QUEUED')).toHaveLength(1);
   });
@@ -93,8 +97,8 @@ describe('one active run per feed (concurrent triggers)', () => {
     const scheduler = api.app.get(FeedScheduler);
     const later = new Date(Date.now() + 2 * 3_600_000);
     const fetches = Array.from({ length: 6 }, () =>
-      api.gql<{ fetchFeedNow: { id: string } }>(
-        'mutation($id: ID!) { fetchFeedNow(feedId: $id) { id } }',
+      api.gql<{ fetchFeedNow: { run: { id: string } | null; userErrors: { code: string; message: string }[] } }>(
+        'mutation($id: ID!) { fetchFeedNow(input: { feedId: $id }) { run { id } userErrors { code message } } }',
         { id: feedId },
         key,
       ),
@@ -103,21 +107,28 @@ describe('one active run per feed (concurrent triggers)', () => {
     const [answers, created] = await Promise.all([Promise.all(fetches), Promise.all(ticks)]);
     const runs = await runsOf(feedId);
     expect(runs).toHaveLength(1);
-    const won = answers.filter((a) => !a.errors).length + created.reduce((sum, n) => sum + n, 0);
+    expect(answers.filter((a) => a.errors)).toEqual([]);
+    const won = answers.filter((a) => a.data!.fetchFeedNow.run).length + created.reduce((sum, n) => sum + n, 0);
     expect(won).toBe(1);
-    for (const answer of answers.filter((a) => a.errors)) {
-      expect(answer.errors![0].extensions?.code).toBe('CONFLICT');
+    // The others are told, as a userError, which run is already fetching the feed.
+    for (const answer of answers.filter((a) => !a.data!.fetchFeedNow.run)) {
+      expect(answer.data!.fetchFeedNow.userErrors).toEqual([
+        { code: 'RUN_ALREADY_ACTIVE', message: expect.stringContaining(runs[0].id) },
+      ]);
     }
     expect(await jobsFor(runs[0].id)).toBe(1);
   });
 
   it('Shopify syncs, scheduled syncs and webhooks racing on one store start one run', async () => {
-    const connected = await api.gqlOk<{ connectShopifyStore: { feedId: string; shopDomain: string } }>(
-      'mutation($input: ConnectShopifyStoreInput!) { connectShopifyStore(input: $input) { feedId shopDomain } }',
+    const connected = await api.gqlOk<{
+      connectShopifyStore: { shopifyStore: { feedId: string; shopDomain: string } };
+    }>(
+      `mutation($input: ConnectShopifyStoreInput!) { connectShopifyStore(input: $input) {
+        shopifyStore { feedId shopDomain } userErrors { code message } } }`,
       { input: { shopDomain: domain, accessToken: TOKEN, webhookSecret: SECRET } },
       key,
     );
-    const { feedId, shopDomain } = connected.connectShopifyStore;
+    const { feedId, shopDomain } = connected.connectShopifyStore.shopifyStore;
     const body = JSON.stringify({ id: 1 });
     const hmac = createHmac('sha256', SECRET).update(body).digest('base64');
     const webhook = () =>
@@ -133,7 +144,11 @@ describe('one active run per feed (concurrent triggers)', () => {
         body,
       }).then((res) => res.status);
     const sync = () =>
-      api.gql('mutation($id: ID!) { syncShopifyStore(feedId: $id, full: true) { id } }', { id: feedId }, key);
+      api.gql<{ syncShopifyStore: { run: { id: string } | null; userErrors: { code: string }[] } }>(
+        'mutation($id: ID!) { syncShopifyStore(input: { feedId: $id, full: true }) { run { id } userErrors { code } } }',
+        { id: feedId },
+        key,
+      );
     const scheduler = api.app.get(ShopifyScheduler);
     const [syncs, ticks, hooks] = await Promise.all([
       Promise.all(Array.from({ length: 4 }, sync)),
@@ -141,18 +156,21 @@ describe('one active run per feed (concurrent triggers)', () => {
       Promise.all(Array.from({ length: 3 }, webhook)),
     ]);
     expect(hooks.every((status) => status === 200)).toBe(true);
-    for (const answer of syncs.filter((a) => a.errors)) expect(answer.errors![0].extensions?.code).toBe('CONFLICT');
+    expect(syncs.filter((a) => a.errors)).toEqual([]);
+    const started = (a: (typeof syncs)[number]) => a.data!.syncShopifyStore.run !== null;
+    for (const answer of syncs.filter((a) => !started(a)))
+      expect(answer.data!.syncShopifyStore.userErrors).toEqual([{ code: 'RUN_ALREADY_ACTIVE' }]);
     const runs = await runsOf(feedId);
     expect(runs).toHaveLength(1);
     // The run is a sync's, a tick's or a webhook's; the others created nothing.
-    expect(syncs.filter((a) => !a.errors).length + ticks.reduce((sum, n) => sum + n, 0)).toBeLessThanOrEqual(1);
+    expect(syncs.filter(started).length + ticks.reduce((sum, n) => sum + n, 0)).toBeLessThanOrEqual(1);
     expect(await jobsFor(runs[0].id)).toBe(1);
     // A refused full sync requests nothing: the flag is set only when the run that wins is that full sync.
     const [store] = await api.runtime.dataSource.query(
       'SELECT full_sync_requested FROM shopify_store WHERE feed_id = $1',
       [feedId],
     );
-    expect(store.full_sync_requested).toBe(runs[0].trigger === 'SYNC' && syncs.some((a) => !a.errors));
+    expect(store.full_sync_requested).toBe(runs[0].trigger === 'SYNC' && syncs.some(started));
   });
 
   it('a webhook during a running sync makes the store due, and the first tick after that sync queues the next', async () => {

@@ -199,7 +199,7 @@ describe('admission: search and upload limits', () => {
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(await refused.json()).toMatchObject({ code: 'OVERLOADED' });
 
-    const fetchNow = await post(api, `mutation { fetchFeedNow(feedId: "${feedId}") { id } }`, {
+    const fetchNow = await post(api, `mutation { fetchFeedNow(input: { feedId: "${feedId}" }) { run { id } } }`, {
       authorization: `Bearer ${brand.apiKey}`,
     });
     expect(fetchNow.status).toBe(429);

@@ -80,7 +80,7 @@ const CASES: ExportCase[] = [
   },
 ];
 
-const PUBLISH = `mutation($runId: ID!) { publishRun(runId: $runId) { created updated removed } }`;
+const PUBLISH = `mutation($runId: ID!) { publishRun(input: { runId: $runId }) { publication { created updated removed } } }`;
 const SEARCH = `query($brand: ID!) { products(filter: { brandIds: [$brand] }, first: 30) {
   totalCount edges { node { offerId link images { url } } } } }`;
 const ISSUES = `query($id: ID!) { ingestionRun(id: $id) {
@@ -156,7 +156,7 @@ describe('platform exports reach the catalog (e2e: API, worker, loopback image h
       // The images came from the loopback host.
       expect(host.requests.length).toBeGreaterThan(asked);
 
-      expect((await api.gqlOk(PUBLISH, { runId: run.id }, key)).publishRun).toEqual({
+      expect((await api.gqlOk(PUBLISH, { runId: run.id }, key)).publishRun.publication).toEqual({
         created: c.items,
         updated: 0,
         removed: 0,
@@ -305,21 +305,22 @@ describe('platform exports reach the catalog (e2e: API, worker, loopback image h
 
   it('validates storeUrl, linkTemplate and language with specific messages', async () => {
     const { apiKey: key } = await registerBrand(api, 'Settings');
-    const bad = async (input: Record<string, unknown>) =>
-      (
-        await api.gql(
-          'mutation($input: CreateFeedInput!) { createFeed(input: $input) { id } }',
-          { input: { name: 'x', ...input } },
-          key,
-        )
-      ).errors?.[0];
-    expect((await bad({ storeUrl: 'ftp://shop.example' }))?.extensions).toMatchObject({ field: 'storeUrl' });
-    expect((await bad({ storeUrl: 'https://shop.example/?ref=1' }))?.extensions).toMatchObject({ field: 'storeUrl' });
+    // Expected failures: userErrors naming the input field, the feed null.
+    const bad = async (input: Record<string, unknown>) => {
+      const res = await api.gql(
+        'mutation($input: CreateFeedInput!) { createFeed(input: $input) { feed { id } userErrors { code message field } } }',
+        { input: { name: 'x', ...input } },
+        key,
+      );
+      expect([res.errors, res.data?.createFeed.feed]).toEqual([undefined, null]);
+      return res.data?.createFeed.userErrors[0];
+    };
+    const field = (name: string) => ({ code: 'BAD_USER_INPUT', field: ['input', name] });
+    expect(await bad({ storeUrl: 'ftp://shop.example' })).toMatchObject(field('storeUrl'));
+    expect(await bad({ storeUrl: 'https://shop.example/?ref=1' })).toMatchObject(field('storeUrl'));
     expect((await bad({ linkTemplate: '/products/{handle}' }))?.message).toMatch(/must start with \{store\}/);
-    expect((await bad({ linkTemplate: '{store}/products/{handle' }))?.extensions).toMatchObject({
-      field: 'linkTemplate',
-    });
-    expect((await bad({ language: 'english' }))?.extensions).toMatchObject({ field: 'language' });
+    expect(await bad({ linkTemplate: '{store}/products/{handle' })).toMatchObject(field('linkTemplate'));
+    expect(await bad({ language: 'english' })).toMatchObject(field('language'));
     expect((await bad({ linkTemplate: '{store}/p/{id}' }))?.message).toMatch(/no storeUrl/);
     const feedId = await createFeed(api, key, {
       name: 'Vendure DE',
@@ -327,27 +328,22 @@ describe('platform exports reach the catalog (e2e: API, worker, loopback image h
       storeUrl: 'https://vendure.example',
       linkTemplate: '{store}/de/product/{handle}',
     });
-    const updated = await api.gqlOk(
-      'mutation($id: ID!) { updateFeed(id: $id, input: { linkTemplate: "" }) { language storeUrl linkTemplate } }',
-      { id: feedId },
-      key,
-    );
-    expect(updated.updateFeed).toEqual({ language: 'de', storeUrl: 'https://vendure.example', linkTemplate: null });
-    // Clearing storeUrl under a template that needs it is refused.
-    await api.gqlOk(
-      'mutation($id: ID!) { updateFeed(id: $id, input: { linkTemplate: "{store}/p/{id}" }) { id } }',
-      {
-        id: feedId,
-      },
-      key,
-    );
-    const cleared = await api.gql(
-      'mutation($id: ID!) { updateFeed(id: $id, input: { storeUrl: "" }) { id } }',
-      {
-        id: feedId,
-      },
-      key,
-    );
-    expect(cleared.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'storeUrl' });
+    const update = `mutation($input: UpdateFeedInput!) { updateFeed(input: $input) {
+      feed { language storeUrl linkTemplate } userErrors { code field } } }`;
+    const updated = await api.gqlOk(update, { input: { feedId, linkTemplate: '' } }, key);
+    expect(updated.updateFeed.feed).toEqual({
+      language: 'de',
+      storeUrl: 'https://vendure.example',
+      linkTemplate: null,
+    });
+    // Clearing storeUrl under a template that needs it is refused, and changes nothing.
+    await api.gqlOk(update, { input: { feedId, linkTemplate: '{store}/p/{id}' } }, key);
+    const cleared = await api.gql(update, { input: { feedId, storeUrl: '' } }, key);
+    expect(cleared.data?.updateFeed).toEqual({
+      feed: null,
+      userErrors: [{ code: 'BAD_USER_INPUT', field: ['input', 'storeUrl'] }],
+    });
+    const kept = await api.gqlOk('query($id: ID!) { feed(id: $id) { storeUrl } }', { id: feedId }, key);
+    expect(kept.feed.storeUrl).toBe('https://vendure.example');
   });
 });

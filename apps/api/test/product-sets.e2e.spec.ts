@@ -173,7 +173,11 @@ describe('product sets (e2e)', () => {
   const publish = async (ids: string[]) => {
     const run = await ingest(api, acme.apiKey, feedId, csv(ids, host.base));
     expect(run.status).toBe('SUCCEEDED');
-    await api.gqlOk('mutation($runId: ID!) { publishRun(runId: $runId) { created } }', { runId: run.id }, acme.apiKey);
+    await api.gqlOk(
+      'mutation($runId: ID!) { publishRun(input: { runId: $runId }) { publication { created } } }',
+      { runId: run.id },
+      acme.apiKey,
+    );
   };
   const preview = async (rules: unknown, key = acme.apiKey) =>
     (await api.gqlOk<{ previewProductSet: { count: number; sample: { title: string }[] } }>(PREVIEW, { rules }, key))
@@ -302,7 +306,7 @@ describe('product sets (e2e)', () => {
     await publish(['SHOE-1', 'BOOT-1', 'JKT-1', 'MUG-1']);
     expect((await members()).sample.map((p) => p.title)).toEqual(['Trail Runner Shoe']);
     await api.gqlOk(
-      'mutation($feedId: ID!, $version: Int!) { rollbackFeed(feedId: $feedId, toVersion: $version) { created } }',
+      'mutation($feedId: ID!, $version: Int!) { rollbackFeed(input: { feedId: $feedId, toVersion: $version }) { publication { created } } }',
       { feedId, version: 1 },
       acme.apiKey,
     );

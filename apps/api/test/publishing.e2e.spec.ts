@@ -25,7 +25,8 @@ const csv = (rows: string[]) => [HEADER, ...rows].join('\n');
  */
 const onServer = process.env.TEST_DATABASE_URL ? it : it.skip;
 
-const PUBLISH = `mutation($runId: ID!) { publishRun(runId: $runId) { id kind versionId created updated unchanged removed } }`;
+const PUBLISH = `mutation($runId: ID!) { publishRun(input: { runId: $runId }) {
+  publication { id kind versionId created updated unchanged removed } userErrors { code message field } } }`;
 
 describe('publishing (e2e on a real database)', () => {
   let api: TestApi;
@@ -46,7 +47,7 @@ describe('publishing (e2e on a real database)', () => {
       'SELECT offer_id, title, price_minor, id FROM catalog_product WHERE feed_id = $1 ORDER BY offer_id',
       [feedId],
     )) as { offer_id: string; title: string; price_minor: string; id: string }[];
-  const publish = async (runId: string) => (await api.gqlOk(PUBLISH, { runId }, key)).publishRun;
+  const publish = async (runId: string) => (await api.gqlOk(PUBLISH, { runId }, key)).publishRun.publication;
 
   it('publishes a run with its diff, keeps ids across removal, and rolls back', async () => {
     const feedId = await createFeed(api, key, { name: 'Main' });
@@ -76,24 +77,36 @@ describe('publishing (e2e on a real database)', () => {
     expect(versions.feed.versions.nodes[0].isLive).toBe(true);
 
     const rollback = await api.gqlOk(
-      'mutation($f: ID!) { rollbackFeed(feedId: $f, toVersion: 1) { kind created updated unchanged removed } }',
+      `mutation($f: ID!) { rollbackFeed(input: { feedId: $f, toVersion: 1 }) {
+        publication { kind created updated unchanged removed } userErrors { code } } }`,
       { f: feedId },
       key,
     );
-    expect(rollback.rollbackFeed).toMatchObject({ kind: 'ROLLBACK', created: 1, updated: 1, unchanged: 1, removed: 1 });
+    expect(rollback.rollbackFeed.userErrors).toEqual([]);
+    expect(rollback.rollbackFeed.publication).toMatchObject({
+      kind: 'ROLLBACK',
+      created: 1,
+      updated: 1,
+      unchanged: 1,
+      removed: 1,
+    });
     const back = await live(feedId);
     expect(back.map((p) => [p.offer_id, p.title])).toEqual(first.map((p) => [p.offer_id, p.title]));
     // C was removed and came back with the id it had.
     expect(back.find((p) => p.offer_id === 'C')!.id).toBe(first.find((p) => p.offer_id === 'C')!.id);
   });
 
-  it('refuses to publish runs that staged nothing publishable', async () => {
+  it('refuses to publish runs that staged nothing publishable, as the userError RUN_NOT_PUBLISHABLE', async () => {
     const feedId = await createFeed(api, key, { name: 'Refusals' });
     const dry = await ingest(api, key, feedId, csv([item('X')]), '?validateOnly=true');
     const failed = await ingest(api, key, feedId, '');
     for (const run of [dry, failed]) {
       const res = await api.gql(PUBLISH, { runId: run.id }, key);
-      expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(res.errors).toBeUndefined();
+      expect(res.data?.publishRun).toEqual({
+        publication: null,
+        userErrors: [{ code: 'RUN_NOT_PUBLISHABLE', message: expect.any(String), field: ['input', 'runId'] }],
+      });
     }
     expect(await live(feedId)).toEqual([]);
   });
@@ -203,9 +216,12 @@ describe('publishing (e2e on a real database)', () => {
     // The first publish holds its feed; the second request arrives while it does.
     while (!settled && !publisher.publishInProgress(brandId, feedId)) await new Promise((r) => setImmediate(r));
     const second = await api.gql(PUBLISH, { runId: small.id }, key);
-    expect(second.errors?.[0].extensions?.code).toBe('CONFLICT');
-    expect(second.errors?.[0].message).toMatch(/in progress/);
-    expect((await first).data?.publishRun).toMatchObject({ created: 3000 });
+    expect(second.errors).toBeUndefined();
+    expect(second.data?.publishRun.publication).toBeNull();
+    expect(second.data?.publishRun.userErrors).toEqual([
+      { code: 'PUBLISH_IN_PROGRESS', message: expect.stringMatching(/in progress/), field: null },
+    ]);
+    expect((await first).data?.publishRun.publication).toMatchObject({ created: 3000 });
     expect((await live(feedId)).length).toBe(3000); // the refused publish changed nothing
     expect(await publish(small.id)).toMatchObject({ updated: 1, removed: 2999 });
   });
@@ -219,8 +235,12 @@ describe('publishing (e2e on a real database)', () => {
       await holder.query('BEGIN');
       await holder.query('SELECT id FROM feed WHERE id = $1 FOR UPDATE', [feedId]); // a publish in progress
       const res = await api.gql(PUBLISH, { runId: run.id }, key);
-      expect(res.errors?.[0].extensions?.code).toBe('CONFLICT');
-      expect(res.errors?.[0].message).toMatch(/in progress/);
+      expect(res.errors).toBeUndefined();
+      expect(res.data?.publishRun.publication).toBeNull();
+      expect(res.data?.publishRun.userErrors).toEqual([
+        { code: 'PUBLISH_IN_PROGRESS', message: expect.stringMatching(/in progress/), field: null },
+      ]);
+      expect(await live(feedId)).toEqual([]); // the refused publish changed nothing
       await holder.query('ROLLBACK');
     } finally {
       await holder.end();
@@ -270,7 +290,7 @@ describe('publishing (e2e on a real database)', () => {
     );
     expect(versions.feed.versions.nodes.map((v: { number: number }) => v.number)).toEqual([5, 4]);
     const res = await api.gql(
-      'mutation($f: ID!) { rollbackFeed(feedId: $f, toVersion: 2) { id } }',
+      'mutation($f: ID!) { rollbackFeed(input: { feedId: $f, toVersion: 2 }) { publication { id } } }',
       { f: feedId },
       key,
     );

@@ -26,6 +26,7 @@ import {
   type GraphQLResponse,
   type SeededCatalog,
   type TestApi,
+  userErrorsOf,
 } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 import { fromGlobalId } from '../src/graphql/global-id.js';
@@ -107,8 +108,8 @@ describe('README GraphQL examples', () => {
       }
       const seededDomain = await seededStore.listen();
       const newDomain = await newStore.listen();
-      const connected = await api.gqlOk<{ connectShopifyStore: { feedId: string } }>(
-        'mutation($input: ConnectShopifyStoreInput!) { connectShopifyStore(input: $input) { feedId } }',
+      const connected = await api.gqlOk<{ connectShopifyStore: { shopifyStore: { feedId: string } } }>(
+        'mutation($input: ConnectShopifyStoreInput!) { connectShopifyStore(input: $input) { shopifyStore { feedId } userErrors { code message } } }',
         { input: { shopDomain: seededDomain, accessToken: TOKEN, webhookSecret: SECRET } },
         seed.brand.apiKey,
       );
@@ -124,7 +125,7 @@ describe('README GraphQL examples', () => {
         clickedAt: new Date('2026-11-30T10:00:00Z'),
         ratePercent: '10.00',
       });
-      // Connecting starts the store's first sync: let it end, so the README's sync example is not a CONFLICT.
+      // Connecting starts the store's first sync: let it end, so the README's sync example is not RUN_ALREADY_ACTIVE.
       await settleRuns(api);
       Object.assign(values, {
         feedId: seed.feedId,
@@ -132,10 +133,10 @@ describe('README GraphQL examples', () => {
         productId: shoe,
         'product.id': shoe,
         'feed.id': seed.feedId,
-        'updateFeed.id': seed.feedId,
+        'updateFeed.feedId': seed.feedId,
         'ingestionRun.id': seed.run.id,
         'publishRun.runId': seed.run.id,
-        'syncShopifyStore.feedId': connected.connectShopifyStore.feedId,
+        'syncShopifyStore.feedId': connected.connectShopifyStore.shopifyStore.feedId,
         'connectShopifyStore.shopDomain': newDomain,
         'connectShopifyStore.accessToken': TOKEN,
         'connectShopifyStore.webhookSecret': SECRET,
@@ -177,6 +178,8 @@ describe('README GraphQL examples', () => {
               : await api.gql(prepared, variables, key);
           const context = `README example (${who}):\n${text}\n→ ${JSON.stringify(res).slice(0, 800)}`;
           expect({ context, errors: res.errors ?? [] }).toEqual({ context, errors: [] });
+          // A mutation example succeeds: no expected failure either (those are shown as answers, not examples).
+          expect({ context, userErrors: userErrorsOf(res.data) }).toEqual({ context, userErrors: [] });
           const nullRoots = roots.filter((root) => (res.data?.[root] ?? null) === null);
           expect({ context, nullRoots }).toEqual({ context, nullRoots: [] });
           // A page in an example over seeded data finds something; an empty one means the example or seed is wrong.

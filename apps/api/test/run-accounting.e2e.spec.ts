@@ -23,8 +23,8 @@ const row = (id: string, image: string, title = `Product ${id}`) =>
 const RUN = `query($id: ID!) { ingestionRun(id: $id) {
   status rowsRead rowsSkipped itemsAccepted itemsRejected errors warnings issuesStored imagesChecked versionId
   error { code message hint } issueSummary { code severity attribute count } } }`;
-const PUBLISH = `mutation($runId: ID!) { publishRun(runId: $runId) {
-  created updated unchanged removed leftOut leftOutByReason { reason count } } }`;
+const PUBLISH = `mutation($runId: ID!) { publishRun(input: { runId: $runId }) { publication {
+  created updated unchanged removed leftOut leftOutByReason { reason count } } userErrors { code } } }`;
 
 describe('what a run reads (images off)', () => {
   let api: TestApi;
@@ -117,7 +117,7 @@ describe('counters, summaries and publishes that say what the version holds (ima
       [HEADER, row('A', `${base}/a.jpg`), row('B', `${base}/b.jpg`), row('C', `${base}/c.jpg`)].join('\n'),
     );
     expect(staged).toMatchObject({ status: 'SUCCEEDED', itemsAccepted: 0, itemsRejected: 3 });
-    const publication = (await api.gqlOk(PUBLISH, { runId: staged.id }, key)).publishRun;
+    const publication = (await api.gqlOk(PUBLISH, { runId: staged.id }, key)).publishRun.publication;
     expect(publication).toEqual({
       created: 0,
       updated: 0,

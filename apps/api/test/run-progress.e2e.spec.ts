@@ -98,7 +98,7 @@ describe('ingestionRunProgress and auto-publish (e2e, without images)', () => {
     const feedId = await createFeed(api, key, { name: 'Refused' });
     const run = await ingest(api, key, feedId, csv(['R1'], 'https://img.example/r.jpg'));
     await api.gqlOk(
-      'mutation($id: ID!) { updateFeed(id: $id, input: { autoPublish: true }) { id } }',
+      'mutation($id: ID!) { updateFeed(input: { feedId: $id, autoPublish: true }) { feed { id } userErrors { code } } }',
       { id: feedId },
       key,
     );

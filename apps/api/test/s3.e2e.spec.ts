@@ -72,7 +72,11 @@ describe('the S3 path on a real S3 protocol server (s3rver on loopback)', () => 
     }
     expect(run.status).toBe('SUCCEEDED');
     expect(s3Requests.some((r) => r.startsWith('PUT /catalog/feeds/'))).toBe(true);
-    await api.gqlOk('mutation($id: ID!) { publishRun(runId: $id) { created } }', { id: staged.id }, key);
+    await api.gqlOk(
+      'mutation($id: ID!) { publishRun(input: { runId: $id }) { publication { created } userErrors { code } } }',
+      { id: staged.id },
+      key,
+    );
     const [product] = await api.runtime.dataSource.query('SELECT images FROM catalog_product WHERE feed_id = $1', [
       feedId,
     ]);

@@ -36,7 +36,7 @@ const ENGLISH = [
 ];
 const SWEDISH = readFileSync(new URL('../../../test/fixtures/feeds/xml/velofant_prisjakt_feed.xml', import.meta.url));
 
-const PUBLISH = `mutation($runId: ID!) { publishRun(runId: $runId) { created updated } }`;
+const PUBLISH = `mutation($runId: ID!) { publishRun(input: { runId: $runId }) { publication { created updated } userErrors { code } } }`;
 const SEARCH = `query($query: String, $first: Int) {
   products(query: $query, first: $first) { nodes { offerId: id title } matchMode totalCount }
 }`;
@@ -64,8 +64,12 @@ describe('search in the language of each catalog (e2e)', () => {
     const { id, key } = feeds[name];
     const run = await ingest(api, key, id, body);
     expect(run.status).toBe('SUCCEEDED');
-    return (await api.gqlOk<{ publishRun: { created: number; updated: number } }>(PUBLISH, { runId: run.id }, key))
-      .publishRun;
+    const data = await api.gqlOk<{ publishRun: { publication: { created: number; updated: number } } }>(
+      PUBLISH,
+      { runId: run.id },
+      key,
+    );
+    return data.publishRun.publication;
   };
 
   beforeAll(async () => {
@@ -168,8 +172,8 @@ describe('search in the language of each catalog (e2e)', () => {
     expect((await search('runs')).matchMode).toBe('FULL_TEXT');
     // Read as English, "chevaux" is not the plural of "cheval".
     await api.gqlOk(
-      'mutation($id: ID!, $input: UpdateFeedInput!) { updateFeed(id: $id, input: $input) { id } }',
-      { id, input: { language: 'fr' } },
+      'mutation($input: UpdateFeedInput!) { updateFeed(input: $input) { feed { id } userErrors { code } } }',
+      { input: { feedId: id, language: 'fr' } },
       key,
     );
     expect(await titles('cheval')).toEqual(['Selle pour chevaux']);

@@ -31,7 +31,7 @@ const feedOf = (marker: Marker) =>
     ),
   ].join('\n');
 
-const PUBLISH = `mutation($runId: ID!) { publishRun(runId: $runId) { created removed } }`;
+const PUBLISH = `mutation($runId: ID!) { publishRun(input: { runId: $runId }) { publication { created removed } userErrors { code } } }`;
 const SEARCH = `query($query: String, $filter: ProductFilter) {
   products(query: $query, filter: $filter, first: 5) {
     totalCount totalCountExact

@@ -24,10 +24,12 @@ const SHOPIFY_ENV: Record<string, string> = {
 };
 
 const STORE_FIELDS = 'id shopDomain feedId apiVersion idStrategy lastSyncedAt createdAt';
-const CONNECT = `mutation($input: ConnectShopifyStoreInput!) { connectShopifyStore(input: $input) { ${STORE_FIELDS} } }`;
-const SYNC =
-  'mutation($feedId: ID!, $full: Boolean) { syncShopifyStore(feedId: $feedId, full: $full) { id status trigger } }';
-const PUBLISH = 'mutation($runId: ID!) { publishRun(runId: $runId) { created updated unchanged removed } }';
+const CONNECT = `mutation($input: ConnectShopifyStoreInput!) { connectShopifyStore(input: $input) {
+  shopifyStore { ${STORE_FIELDS} } userErrors { code message field } } }`;
+const SYNC = `mutation($feedId: ID!, $full: Boolean) { syncShopifyStore(input: { feedId: $feedId, full: $full }) {
+  run { id status trigger } userErrors { code message } } }`;
+const PUBLISH = `mutation($runId: ID!) { publishRun(input: { runId: $runId }) {
+  publication { created updated unchanged removed } userErrors { code message } } }`;
 
 /** 300 products over 30+ pages: most with one variant, some with three, a few with more than a page holds. */
 function catalog(): FakeProduct[] {
@@ -75,10 +77,10 @@ describe('Shopify stores (e2e against a loopback Admin API)', () => {
   });
 
   const sync = async (full = false): Promise<RunView> => {
-    const data = await api.gqlOk<{ syncShopifyStore: { id: string } }>(SYNC, { feedId, full }, key);
-    return waitForRun(api, key, data.syncShopifyStore.id);
+    const data = await api.gqlOk<{ syncShopifyStore: { run: { id: string } } }>(SYNC, { feedId, full }, key);
+    return waitForRun(api, key, data.syncShopifyStore.run.id);
   };
-  const publish = async (runId: string) => (await api.gqlOk(PUBLISH, { runId }, key)).publishRun;
+  const publish = async (runId: string) => (await api.gqlOk(PUBLISH, { runId }, key)).publishRun.publication;
   const live = async (): Promise<string[]> =>
     (
       (await api.runtime.dataSource.query('SELECT offer_id FROM catalog_product WHERE feed_id = $1 ORDER BY offer_id', [
@@ -101,14 +103,25 @@ describe('Shopify stores (e2e against a loopback Admin API)', () => {
       { input: { shopDomain: domain, accessToken: 'shpat_wrong', webhookSecret: SECRET } },
       key,
     );
-    expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
-    expect(res.errors?.[0].message).toMatch(/refused the access token/);
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.connectShopifyStore).toEqual({
+      shopifyStore: null,
+      userErrors: [
+        {
+          code: 'BAD_USER_INPUT',
+          message: expect.stringMatching(/refused the access token/),
+          field: ['input', 'accessToken'],
+        },
+      ],
+    });
     const other = await api.gql(
       CONNECT,
       { input: { shopDomain: 'evil.example.com', accessToken: TOKEN, webhookSecret: SECRET } },
       key,
     );
-    expect(other.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(other.data?.connectShopifyStore.userErrors).toEqual([
+      { code: 'BAD_USER_INPUT', message: expect.any(String), field: ['input', 'shopDomain'] },
+    ]);
     const none = await api.gqlOk('{ feeds { nodes { id } } shopifyStores { totalCount nodes { id } } }', {}, key);
     expect(none.feeds.nodes).toEqual([]);
     expect(none.shopifyStores).toEqual({ totalCount: 0, nodes: [] });
@@ -120,7 +133,7 @@ describe('Shopify stores (e2e against a loopback Admin API)', () => {
       { input: { shopDomain: domain, accessToken: TOKEN, webhookSecret: SECRET } },
       key,
     );
-    const store = data.connectShopifyStore;
+    const store = data.connectShopifyStore.shopifyStore;
     expect(store).toMatchObject({
       shopDomain: domain,
       apiVersion: '2025-01',
@@ -154,6 +167,21 @@ describe('Shopify stores (e2e against a loopback Admin API)', () => {
     expect(await live()).toEqual(expected);
     const [after] = (await api.gqlOk(`{ shopifyStores { nodes { ${STORE_FIELDS} } } }`, {}, key)).shopifyStores.nodes;
     expect(after.lastSyncedAt).not.toBeNull();
+  });
+
+  it('answers connecting the same store again with the userError ALREADY_CONNECTED, and creates nothing', async () => {
+    const before = await api.gqlOk('{ feeds { totalCount } shopifyStores { totalCount } }', {}, key);
+    const again = await api.gql(
+      CONNECT,
+      { input: { shopDomain: domain, accessToken: TOKEN, webhookSecret: SECRET } },
+      key,
+    );
+    expect(again.errors).toBeUndefined();
+    expect(again.data?.connectShopifyStore).toEqual({
+      shopifyStore: null,
+      userErrors: [{ code: 'ALREADY_CONNECTED', message: expect.stringContaining('already connected'), field: null }],
+    });
+    expect(await api.gqlOk('{ feeds { totalCount } shopifyStores { totalCount } }', {}, key)).toEqual(before);
   });
 
   it('syncs only what changed upstream; a product deleted upstream disappears after publish', async () => {

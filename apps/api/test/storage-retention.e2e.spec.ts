@@ -186,7 +186,11 @@ describe.each(['local', 's3'] as const)('storage cleanup and quota (%s storage)'
       await ingest(api, a.apiKey, doomed, ' \r\n\n '),
     ];
     expect(runs.map((r) => r.status)).toEqual(['SUCCEEDED', 'SUCCEEDED', 'FAILED']);
-    await api.gqlOk('mutation($id: ID!) { publishRun(runId: $id) { created } }', { id: runs[0].id }, a.apiKey);
+    await api.gqlOk(
+      'mutation($id: ID!) { publishRun(input: { runId: $id }) { publication { created } userErrors { code } } }',
+      { id: runs[0].id },
+      a.apiKey,
+    );
     const keptRun = await ingest(api, a.apiKey, kept, csv([{ id: 'K1', image: img('/unique.jpg') }]));
     const otherRun = await ingest(api, b.apiKey, other, csv([{ id: 'O1', image: img('/copy.jpg') }]));
     expect([keptRun.status, otherRun.status]).toEqual(['SUCCEEDED', 'SUCCEEDED']);
@@ -196,11 +200,11 @@ describe.each(['local', 's3'] as const)('storage cleanup and quota (%s storage)'
     const before = await usage(a.apiKey);
 
     const deleted = await api.gqlOk(
-      'mutation($id: ID!) { deleteFeed(input: { feedId: $id }) { deletedFeedId } }',
+      'mutation($id: ID!) { deleteFeed(input: { feedId: $id }) { deletedFeedId userErrors { code } } }',
       { id: doomed },
       a.apiKey,
     );
-    expect(deleted.deleteFeed).toEqual({ deletedFeedId: doomed });
+    expect(deleted.deleteFeed).toEqual({ deletedFeedId: doomed, userErrors: [] });
     const gone = await api.gql('query($id: ID!) { feed(id: $id) { id } }', { id: doomed }, a.apiKey);
     expect(gone.errors?.[0].extensions?.code).toBe('NOT_FOUND');
 
@@ -230,7 +234,11 @@ describe.each(['local', 's3'] as const)('storage cleanup and quota (%s storage)'
     const feedId = await createFeed(api, brand.apiKey, { name: 'Retained' });
     const img = (path: string) => `${host.base}${path}`;
     const publish = async (runId: string) =>
-      api.gqlOk('mutation($id: ID!) { publishRun(runId: $id) { created } }', { id: runId }, brand.apiKey);
+      api.gqlOk(
+        'mutation($id: ID!) { publishRun(input: { runId: $id }) { publication { created } userErrors { code } } }',
+        { id: runId },
+        brand.apiKey,
+      );
 
     // Three published versions with CATALOG_VERSION_RETENTION=2: the first is pruned, and with it its source
     // and old.jpg, which only it used.
@@ -382,11 +390,11 @@ describe.each(['local', 's3'] as const)('storage cleanup and quota (%s storage)'
       url: `${host.base}/big.csv`,
     });
     const fetch = await api.gqlOk(
-      'mutation($id: ID!) { fetchFeedNow(feedId: $id) { id } }',
+      'mutation($id: ID!) { fetchFeedNow(input: { feedId: $id }) { run { id } userErrors { code } } }',
       { id: urlFeed },
       brand.apiKey,
     );
-    const fetched = await waitForRun(api, brand.apiKey, fetch.fetchFeedNow.id);
+    const fetched = await waitForRun(api, brand.apiKey, fetch.fetchFeedNow.run.id);
     expect([fetched.status, fetched.error?.code]).toEqual(['FAILED', 'QUOTA_EXCEEDED']);
     expect(await brandKeys()).toEqual([]);
     expect(await store.partials()).toEqual([]);

@@ -36,7 +36,10 @@ export class AccountsService {
     const email = this.checkEmail(input.email);
     return this.db.transaction(async (manager) => {
       if (await manager.getRepository(BrandEntity).exists({ where: { email } })) {
-        throw new ConflictError(`A brand with email ${email} is already registered.`, { field: 'email' });
+        throw new ConflictError(`A brand with email ${email} is already registered.`, {
+          field: 'email',
+          userErrorCode: 'ALREADY_REGISTERED',
+        });
       }
       const brand = await BrandStore.systemInsert(manager, { name, email });
       const apiKey = await this.issueKey(manager, { brandId: brand.id, creatorId: null }, 'default');
@@ -61,7 +64,10 @@ export class AccountsService {
         .getOne();
       if (taken) {
         const field = taken.handle.toLowerCase() === handle.toLowerCase() ? 'handle' : 'email';
-        throw new ConflictError(`A creator with that ${field} is already registered.`, { field });
+        throw new ConflictError(`A creator with that ${field} is already registered.`, {
+          field,
+          userErrorCode: 'ALREADY_REGISTERED',
+        });
       }
       const creator = await CreatorStore.systemInsert(manager, { handle, email });
       const apiKey = await this.issueKey(manager, { brandId: null, creatorId: creator.id }, 'default');

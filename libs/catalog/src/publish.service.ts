@@ -4,7 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import {
   APP_CONFIG,
-  BadInputError,
+  AppError,
   ConflictError,
   NotFoundError,
   type AppConfig,
@@ -63,7 +63,9 @@ class PublishClaims {
     const key = `${brandId}:${feedId}`;
     const ended = this.ended.get(key);
     if (this.active.has(key) || (ended !== undefined && ended >= since)) {
-      throw new ConflictError(`Another publish of feed ${feedId} is in progress; try again when it has finished.`);
+      throw new ConflictError(`Another publish of feed ${feedId} is in progress; try again when it has finished.`, {
+        userErrorCode: 'PUBLISH_IN_PROGRESS',
+      });
     }
     this.active.add(key);
     return () => {
@@ -118,10 +120,10 @@ export class PublishService {
     const since = ctx.receivedAt ?? performance.now();
     const run = await this.runs.get(ctx, runId);
     if (run.status !== 'SUCCEEDED') {
-      throw new BadInputError(`Run ${runId} is ${run.status}; only a SUCCEEDED run can be published.`, 'runId');
+      throw notPublishable(`Run ${runId} is ${run.status}; only a SUCCEEDED run can be published.`);
     }
-    if (run.validateOnly) throw new BadInputError('A validate-only run stages nothing to publish.', 'runId');
-    if (!run.versionId) throw new BadInputError(`Run ${runId} has no catalog version (it staged no items).`, 'runId');
+    if (run.validateOnly) throw notPublishable('A validate-only run stages nothing to publish.');
+    if (!run.versionId) throw notPublishable(`Run ${runId} has no catalog version (it staged no items).`);
     const publication = await this.publishVersion(ctx, run.feedId, run.versionId, { kind, runId: run.id, since });
     await this.runStore.markPublished(ctx, run.id);
     return publication;
@@ -226,7 +228,9 @@ export class PublishService {
       return rows;
     } catch (error) {
       if ((error as { code?: string }).code === '55P03') {
-        throw new ConflictError(`Another publish of feed ${feedId} is in progress; try again when it has finished.`);
+        throw new ConflictError(`Another publish of feed ${feedId} is in progress; try again when it has finished.`, {
+          userErrorCode: 'PUBLISH_IN_PROGRESS',
+        });
       }
       throw error;
     }
@@ -408,3 +412,8 @@ export class PublishService {
 }
 
 const pct = (share: number) => `${Math.round(share * 1000) / 10}%`;
+
+/** BAD_USER_INPUT on runId, answered to GraphQL clients as the userError RUN_NOT_PUBLISHABLE. */
+function notPublishable(message: string): AppError {
+  return new AppError('BAD_USER_INPUT', message, { field: 'runId', userErrorCode: 'RUN_NOT_PUBLISHABLE' });
+}

@@ -98,7 +98,10 @@ export class RunsService {
   ): Promise<IngestionRunEntity> {
     const outcome = await this.startIfIdle(ctx, feedId, input, options);
     if (outcome.active)
-      throw new ConflictError(conflictMessage(feedId, outcome.active, options), { runId: outcome.active.id });
+      throw new ConflictError(conflictMessage(feedId, outcome.active, options), {
+        runId: outcome.active.id,
+        userErrorCode: 'RUN_ALREADY_ACTIVE',
+      });
     return outcome.created;
   }
 
@@ -138,7 +141,11 @@ export class RunsService {
    */
   async refuseIfActive(ctx: BrandContext, feedId: string): Promise<void> {
     const active = await this.store.findActive(ctx, feedId);
-    if (active) throw new ConflictError(conflictMessage(feedId, active), { runId: active.id });
+    if (active)
+      throw new ConflictError(conflictMessage(feedId, active), {
+        runId: active.id,
+        userErrorCode: 'RUN_ALREADY_ACTIVE',
+      });
   }
 
   /**
@@ -148,7 +155,11 @@ export class RunsService {
   async create(ctx: BrandContext, feedId: string, input: RunInput): Promise<IngestionRunEntity> {
     const feed = await this.feeds.get(ctx, feedId);
     const outcome = await this.store.startIfIdle(ctx, feed.id, input);
-    if (outcome.active) throw new ConflictError(conflictMessage(feedId, outcome.active), { runId: outcome.active.id });
+    if (outcome.active)
+      throw new ConflictError(conflictMessage(feedId, outcome.active), {
+        runId: outcome.active.id,
+        userErrorCode: 'RUN_ALREADY_ACTIVE',
+      });
     return outcome.created;
   }
 
@@ -252,6 +263,7 @@ export class RunsService {
     if (TERMINAL_STATUSES.includes(run.status)) {
       throw new ConflictError(`Run ${id} already finished with status ${run.status}; there is nothing to cancel.`, {
         status: run.status,
+        userErrorCode: 'RUN_ALREADY_FINISHED',
       });
     }
     await this.store.requestCancel(ctx, run.id);

@@ -69,6 +69,7 @@ export class ShopifyStoresService {
     if (existing.length) {
       throw new ConflictError(`${shopDomain} is already connected (feed ${existing[0].feedId}).`, {
         feedId: existing[0].feedId,
+        userErrorCode: 'ALREADY_CONNECTED',
       });
     }
     const shop = await this.checkToken(shopDomain, accessToken);
@@ -112,7 +113,7 @@ export class ShopifyStoresService {
       });
     } catch (error) {
       if ((error as { code?: string }).code === '23505') {
-        throw new ConflictError(`${shopDomain} is already connected.`);
+        throw new ConflictError(`${shopDomain} is already connected.`, { userErrorCode: 'ALREADY_CONNECTED' });
       }
       throw error;
     }

@@ -155,13 +155,17 @@ export async function seedCatalog(api: TestApi, name = 'Seed Outdoor'): Promise<
 
   const brand = await registerBrand(api, name);
   const creatorData = await api.gqlOk<{ registerCreator: { creator: { id: string }; apiKey: string } }>(
-    'mutation($input: RegisterCreatorInput!) { registerCreator(input: $input) { creator { id } apiKey } }',
+    'mutation($input: RegisterCreatorInput!) { registerCreator(input: $input) { creator { id } apiKey userErrors { code } } }',
     { input: { email: `creator-${Date.now()}@example.test`, handle: `creator${Date.now()}` } },
   );
   const feedId = await createFeed(api, brand.apiKey, { name: `${name} catalog` });
   const run = await ingest(api, brand.apiKey, feedId, csv);
   if (run.status !== 'SUCCEEDED') throw new Error(`seed run ${run.status}: ${JSON.stringify(run.error)}`);
-  await api.gqlOk('mutation($runId: ID!) { publishRun(runId: $runId) { created } }', { runId: run.id }, brand.apiKey);
+  await api.gqlOk(
+    'mutation($input: PublishRunInput!) { publishRun(input: $input) { publication { created } userErrors { code message } } }',
+    { input: { runId: run.id } },
+    brand.apiKey,
+  );
   const live = (await api.runtime.dataSource.query('SELECT id, offer_id FROM catalog_product WHERE feed_id = $1', [
     feedId,
   ])) as { id: string; offer_id: string }[];

@@ -34,12 +34,12 @@ export interface RunView {
 }
 
 export async function createFeed(api: TestApi, apiKey: string, input: Record<string, unknown>): Promise<string> {
-  const data = await api.gqlOk<{ createFeed: { id: string } }>(
-    'mutation($input: CreateFeedInput!) { createFeed(input: $input) { id } }',
+  const data = await api.gqlOk<{ createFeed: { feed: { id: string } } }>(
+    'mutation($input: CreateFeedInput!) { createFeed(input: $input) { feed { id } userErrors { code message field } } }',
     { input: { name: 'Feed', ...input } },
     apiKey,
   );
-  return data.createFeed.id;
+  return data.createFeed.feed.id;
 }
 
 export async function uploadFeed(

@@ -24,7 +24,7 @@ export interface TestApi {
     variables?: Record<string, unknown>,
     apiKey?: string,
   ): Promise<GraphQLResponse<T>>;
-  /** The data of a GraphQL call that must succeed; throws with the errors otherwise. */
+  /** The data of a GraphQL call that must succeed; throws with the errors (or a mutation's userErrors) otherwise. */
   gqlOk<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, apiKey?: string): Promise<T>;
   close(): Promise<void>;
 }
@@ -90,6 +90,8 @@ export async function startTestApi(
     async gqlOk<T>(query: string, variables?: Record<string, unknown>, apiKey?: string) {
       const res = await gql<T>(query, variables, apiKey);
       if (res.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(res.errors)}`);
+      const userErrors = userErrorsOf(res.data);
+      if (userErrors.length) throw new Error(`GraphQL userErrors: ${JSON.stringify(userErrors)}`);
       return res.data as T;
     },
     async close() {
@@ -101,10 +103,20 @@ export async function startTestApi(
   };
 }
 
+/** The userErrors of every mutation payload in `data` (top-level fields), in order. */
+export function userErrorsOf(data: unknown): { code: string; message: string; field: string[] | null }[] {
+  if (!data || typeof data !== 'object') return [];
+  return Object.values(data).flatMap((value) =>
+    value && typeof value === 'object' && Array.isArray((value as { userErrors?: unknown }).userErrors)
+      ? (value as { userErrors: { code: string; message: string; field: string[] | null }[] }).userErrors
+      : [],
+  );
+}
+
 export async function registerBrand(api: TestApi, name = 'Brand'): Promise<{ id: string; apiKey: string }> {
   const email = `${name.toLowerCase().replace(/\W+/g, '')}-${Math.random().toString(36).slice(2, 8)}@example.test`;
   const data = await api.gqlOk<{ registerBrand: { brand: { id: string }; apiKey: string } }>(
-    'mutation($input: RegisterBrandInput!) { registerBrand(input: $input) { brand { id } apiKey } }',
+    'mutation($input: RegisterBrandInput!) { registerBrand(input: $input) { brand { id } apiKey userErrors { code } } }',
     { input: { name, email } },
   );
   return { id: data.registerBrand.brand.id, apiKey: data.registerBrand.apiKey };

@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AccountsService } from '@brandshelf/accounts';
 import { AppError, type RequestContext } from '@brandshelf/core';
 import { Auth } from '../graphql/auth.guard.js';
@@ -7,17 +7,20 @@ import { ConnectionArgs, toConnection } from '../graphql/connection.js';
 import { pageRequest } from '../graphql/page-size.js';
 import { cost } from '../graphql/query-limits.js';
 import { Ctx } from '../graphql/request-context.decorator.js';
+import { mutationPayload, type Payload } from '../graphql/user-error.js';
 import {
   BrandPrincipal,
   CreatorPrincipal,
-  ApiKey,
   ApiKeyConnection,
+  CreateApiKeyInput,
   CreateApiKeyPayload,
   Me,
   RegisterBrandInput,
   RegisterBrandPayload,
   RegisterCreatorInput,
   RegisterCreatorPayload,
+  RevokeApiKeyInput,
+  RevokeApiKeyPayload,
 } from './accounts.types.js';
 
 @Resolver()
@@ -25,43 +28,46 @@ export class AccountsResolver {
   constructor(@Inject(AccountsService) private readonly accounts: AccountsService) {}
 
   @Mutation(() => RegisterBrandPayload, { description: 'Creates a brand and its first API key.' })
-  async registerBrand(
+  registerBrand(
     @Args('input', { description: "The brand's name and contact address." }) input: RegisterBrandInput,
-  ): Promise<RegisterBrandPayload> {
-    const { brand, apiKey } = await this.accounts.registerBrand(input);
-    return { brand, apiKey: apiKey.plain };
+  ): Promise<Payload<RegisterBrandPayload>> {
+    return mutationPayload(async () => {
+      const { brand, apiKey } = await this.accounts.registerBrand(input);
+      return { brand, apiKey: apiKey.plain };
+    });
   }
 
   @Mutation(() => RegisterCreatorPayload, { description: 'Creates a creator and their first API key.' })
-  async registerCreator(
+  registerCreator(
     @Args('input', { description: "The creator's handle and contact address." }) input: RegisterCreatorInput,
-  ): Promise<RegisterCreatorPayload> {
-    const { creator, apiKey } = await this.accounts.registerCreator(input);
-    return { creator, apiKey: apiKey.plain };
+  ): Promise<Payload<RegisterCreatorPayload>> {
+    return mutationPayload(async () => {
+      const { creator, apiKey } = await this.accounts.registerCreator(input);
+      return { creator, apiKey: apiKey.plain };
+    });
   }
 
   @Auth()
   @Mutation(() => CreateApiKeyPayload, { description: 'Another key for the same account, e.g. one per system.' })
-  async createApiKey(
+  createApiKey(
     @Ctx() ctx: RequestContext,
-    @Args('name', {
-      nullable: true,
-      type: () => String,
-      description: 'A label for the key, at most 100 characters; "unnamed" when omitted.',
-    })
-    name?: string | null,
-  ): Promise<CreateApiKeyPayload> {
-    const issued = await this.accounts.createApiKey(ctx, name ?? 'unnamed');
-    return { key: issued.key, apiKey: issued.plain };
+    @Args('input', { description: 'A label for the key; `{}` for an unnamed one.' }) input: CreateApiKeyInput,
+  ): Promise<Payload<CreateApiKeyPayload>> {
+    return mutationPayload(async () => {
+      const issued = await this.accounts.createApiKey(ctx, input.name ?? 'unnamed');
+      return { key: issued.key, apiKey: issued.plain };
+    });
   }
 
   @Auth()
-  @Mutation(() => ApiKey, { description: 'Revokes a key of this account at once. Revoking the key in use is allowed.' })
+  @Mutation(() => RevokeApiKeyPayload, {
+    description: 'Revokes a key of this account at once. Revoking the key in use is allowed.',
+  })
   revokeApiKey(
     @Ctx() ctx: RequestContext,
-    @Args('id', { type: () => ID, description: "ApiKey.id of one of this account's keys." }) id: string,
-  ): Promise<ApiKey> {
-    return this.accounts.revokeApiKey(ctx, id);
+    @Args('input', { description: 'The key to revoke.' }) input: RevokeApiKeyInput,
+  ): Promise<Payload<RevokeApiKeyPayload>> {
+    return mutationPayload(async () => ({ key: await this.accounts.revokeApiKey(ctx, input.apiKeyId) }));
   }
 
   @Auth()

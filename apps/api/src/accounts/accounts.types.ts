@@ -1,5 +1,6 @@
 import { createUnionType, Field, ID, InputType, ObjectType } from '@nestjs/graphql';
 import { connectionType } from '../graphql/connection.js';
+import { MutationPayload } from '../graphql/user-error.js';
 
 @ObjectType({ description: 'A company that publishes its catalog.' })
 export class Brand {
@@ -43,37 +44,66 @@ export class ApiKey {
 @InputType({ description: 'Sign-up of a brand.' })
 export class RegisterBrandInput {
   @Field({ description: 'Display name, 1 to 120 characters (trimmed).' }) name: string;
-  @Field({ description: 'Contact address; CONFLICT when a brand already registered it.' }) email: string;
+  @Field({ description: 'Contact address; the userError ALREADY_REGISTERED when a brand already registered it.' })
+  email: string;
 }
 
 @InputType({ description: 'Sign-up of a creator.' })
 export class RegisterCreatorInput {
   @Field({
     description:
-      'Public handle: 2 to 30 letters, digits, dots or underscores (a leading @ is dropped); CONFLICT if taken.',
+      'Public handle: 2 to 30 letters, digits, dots or underscores (a leading @ is dropped); the userError ' +
+      'ALREADY_REGISTERED if taken.',
   })
   handle: string;
-  @Field({ description: 'Contact address; CONFLICT when a creator already registered it.' }) email: string;
+  @Field({ description: 'Contact address; the userError ALREADY_REGISTERED when a creator already registered it.' })
+  email: string;
 }
 
-@ObjectType({ description: 'The new brand and its first API key.' })
-export class RegisterBrandPayload {
-  @Field(() => BrandAccount, { description: 'The brand just created.' }) brand: BrandAccount;
-  @Field({ description: 'Send as "Authorization: Bearer <apiKey>". Shown once; only a hash is stored.' })
-  apiKey: string;
+@ObjectType({ description: 'The new brand and its first API key; both null when userErrors is not empty.' })
+export class RegisterBrandPayload extends MutationPayload {
+  @Field(() => BrandAccount, { nullable: true, description: 'The brand just created.' }) brand: BrandAccount | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Send as "Authorization: Bearer <apiKey>". Shown once; only a hash is stored.',
+  })
+  apiKey: string | null;
 }
 
-@ObjectType({ description: 'The new creator and their first API key.' })
-export class RegisterCreatorPayload {
-  @Field(() => Creator, { description: 'The creator just created.' }) creator: Creator;
-  @Field({ description: 'Send as "Authorization: Bearer <apiKey>". Shown once; only a hash is stored.' })
-  apiKey: string;
+@ObjectType({ description: 'The new creator and their first API key; both null when userErrors is not empty.' })
+export class RegisterCreatorPayload extends MutationPayload {
+  @Field(() => Creator, { nullable: true, description: 'The creator just created.' }) creator: Creator | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Send as "Authorization: Bearer <apiKey>". Shown once; only a hash is stored.',
+  })
+  apiKey: string | null;
 }
 
-@ObjectType({ description: 'A new API key: its record and, this once, its secret.' })
-export class CreateApiKeyPayload {
-  @Field(() => ApiKey, { description: 'The key as apiKeys lists it.' }) key: ApiKey;
-  @Field({ description: 'The secret key. Shown once; only a hash is stored.' }) apiKey: string;
+@InputType({ description: 'Another API key for the same account.' })
+export class CreateApiKeyInput {
+  @Field(() => String, {
+    nullable: true,
+    description: 'A label for the key, at most 100 characters; "unnamed" when omitted.',
+  })
+  name?: string | null;
+}
+
+@ObjectType({ description: 'A new API key: its record and, this once, its secret; null when userErrors is not empty.' })
+export class CreateApiKeyPayload extends MutationPayload {
+  @Field(() => ApiKey, { nullable: true, description: 'The key as apiKeys lists it.' }) key: ApiKey | null;
+  @Field(() => String, { nullable: true, description: 'The secret key. Shown once; only a hash is stored.' })
+  apiKey: string | null;
+}
+
+@InputType({ description: 'The key to revoke.' })
+export class RevokeApiKeyInput {
+  @Field(() => ID, { description: "ApiKey.id of one of this account's keys; NOT_FOUND otherwise." }) apiKeyId: string;
+}
+
+@ObjectType({ description: 'The revoked key; null when userErrors is not empty.' })
+export class RevokeApiKeyPayload extends MutationPayload {
+  @Field(() => ApiKey, { nullable: true, description: 'The key, now with revokedAt set.' }) key: ApiKey | null;
 }
 
 @ObjectType({ description: 'A brand API key: what me answers for one.' })

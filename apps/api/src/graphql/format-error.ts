@@ -28,11 +28,13 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
       ? unwrapped.originalError
       : unwrapped;
   if (original instanceof AppError) {
+    // userErrorCode is for a mutation's userErrors (user-error.ts); an error that reaches `errors` keeps its own code.
+    const { userErrorCode: _userErrorCode, ...details } = original.details;
     return {
       message: original.message,
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code: original.code, ...original.details },
+      extensions: { code: original.code, ...details },
     };
   }
   const code = formatted.extensions?.code;

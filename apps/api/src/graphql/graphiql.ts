@@ -55,6 +55,7 @@ mutation RegisterBrand {
   registerBrand(input: { name: "Acme Outdoor", email: "ops@acme.example" }) {
     brand { id }
     apiKey
+    userErrors { code message field }
   }
 }
 `;

@@ -16,6 +16,12 @@ export enum UserErrorCode {
   CONFLICT = 'CONFLICT',
   QUOTA_EXCEEDED = 'QUOTA_EXCEEDED',
   PAYLOAD_TOO_LARGE = 'PAYLOAD_TOO_LARGE',
+  PUBLISH_IN_PROGRESS = 'PUBLISH_IN_PROGRESS',
+  RUN_NOT_PUBLISHABLE = 'RUN_NOT_PUBLISHABLE',
+  RUN_ALREADY_ACTIVE = 'RUN_ALREADY_ACTIVE',
+  RUN_ALREADY_FINISHED = 'RUN_ALREADY_FINISHED',
+  ALREADY_REGISTERED = 'ALREADY_REGISTERED',
+  ALREADY_CONNECTED = 'ALREADY_CONNECTED',
 }
 
 const DESCRIPTIONS: Record<UserErrorCode, string> = {
@@ -23,6 +29,15 @@ const DESCRIPTIONS: Record<UserErrorCode, string> = {
   CONFLICT: 'The operation collides with one already under way or with existing data; `message` says which.',
   QUOTA_EXCEEDED: "The brand's storage or row quota would be exceeded; free space or ask for a larger quota.",
   PAYLOAD_TOO_LARGE: 'The input is larger than the documented limit.',
+  PUBLISH_IN_PROGRESS:
+    'Another publish or rollback of the same feed is in progress; nothing changed. Try again when it has finished.',
+  RUN_NOT_PUBLISHABLE:
+    'The run staged nothing to publish: it has not SUCCEEDED, was validateOnly, or kept no items. Nothing changed.',
+  RUN_ALREADY_ACTIVE:
+    'The feed already has a run queued or running (one at a time per feed); `message` names it. Nothing was started.',
+  RUN_ALREADY_FINISHED: 'The run has already finished, so there is nothing to cancel; it is left as it was.',
+  ALREADY_REGISTERED: 'An account with that email (or handle) exists; `field` names the value already taken.',
+  ALREADY_CONNECTED: 'The Shopify store is already connected to a feed of this brand; `message` names the feed.',
 };
 
 registerEnumType(UserErrorCode, {
@@ -67,6 +82,21 @@ export function toUserError(error: unknown): UserError | null {
 
 /** A payload type's common part: every mutation payload has `userErrors`, empty on success. */
 export interface WithUserErrors {
+  userErrors: UserError[];
+}
+
+/** What a resolver answers for payload type T: T's fields (all of them on success, none on failure) and userErrors. */
+export type Payload<T extends WithUserErrors> = Partial<Omit<T, 'userErrors'>> & WithUserErrors;
+
+/**
+ * The base class of every mutation payload type: `userErrors: [UserError!]!`. The payload's other fields are
+ * nullable, null when `userErrors` is not empty (apps/api/test/mutation-payloads.spec.ts checks every mutation).
+ */
+@ObjectType({ isAbstract: true })
+export abstract class MutationPayload implements WithUserErrors {
+  @Field(() => [UserError], {
+    description: 'Expected failures, each with a code to branch on; empty when the mutation did what it was asked.',
+  })
   userErrors: UserError[];
 }
 

@@ -15,7 +15,9 @@ export class HttpErrorFilter implements ExceptionFilter {
       if (typeof error.details.retryAfterSeconds === 'number') {
         res.setHeader('Retry-After', String(error.details.retryAfterSeconds));
       }
-      res.status(HTTP_STATUS[error.code]).json({ code: error.code, message: error.message, ...error.details });
+      // userErrorCode only picks a GraphQL mutation's userError code (graphql/user-error.ts); REST has its own code.
+      const { userErrorCode: _userErrorCode, ...details } = error.details;
+      res.status(HTTP_STATUS[error.code]).json({ code: error.code, message: error.message, ...details });
       return;
     }
     if (error instanceof HttpException) {

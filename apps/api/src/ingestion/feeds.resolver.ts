@@ -1,22 +1,26 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { BrandContext } from '@brandshelf/core';
-import { FeedsService, RunsService, type FeedEntity, type IngestionRunEntity } from '@brandshelf/ingestion';
+import { FeedsService, RunsService, type FeedEntity } from '@brandshelf/ingestion';
 import { Auth } from '../graphql/auth.guard.js';
 import { ConnectionArgs, toConnection } from '../graphql/connection.js';
 import { pageRequest } from '../graphql/page-size.js';
 import { STATEMENT, cost } from '../graphql/query-limits.js';
 import { Ctx } from '../graphql/request-context.decorator.js';
+import { mutationPayload, type Payload } from '../graphql/user-error.js';
 import {
   ColumnMapping,
   CreateFeedInput,
+  CreateFeedPayload,
   DeleteFeedInput,
   DeleteFeedPayload,
   Feed,
   FeedConnection,
-  IngestionRun,
+  FetchFeedNowInput,
+  FetchFeedNowPayload,
   IngestionRunConnection,
   UpdateFeedInput,
+  UpdateFeedPayload,
 } from './ingestion.types.js';
 
 @Auth('brand')
@@ -44,43 +48,43 @@ export class FeedsResolver {
     return this.feedsService.get(ctx, id);
   }
 
-  @Mutation(() => Feed, {
+  @Mutation(() => CreateFeedPayload, {
     description: 'Creates an UPLOAD or URL feed; upload files to it or fetch it to start runs.',
   })
   createFeed(
     @Ctx() ctx: BrandContext,
     @Args('input', { description: 'Its name and settings; only name is required.' }) input: CreateFeedInput,
-  ): Promise<FeedEntity> {
-    return this.feedsService.create(ctx, input);
+  ): Promise<Payload<CreateFeedPayload>> {
+    return mutationPayload(async () => ({ feed: await this.feedsService.create(ctx, input) }));
   }
 
-  @Mutation(() => Feed, { description: 'Changes only the fields given.' })
+  @Mutation(() => UpdateFeedPayload, { description: 'Changes only the fields given.' })
   updateFeed(
     @Ctx() ctx: BrandContext,
-    @Args('id', { type: () => ID, description: 'Feed.id of the feed to change.' }) id: string,
-    @Args('input', { description: 'The settings to change; the others stay as they are.' }) input: UpdateFeedInput,
-  ): Promise<FeedEntity> {
-    return this.feedsService.update(ctx, id, stripNulls(input));
+    @Args('input', { description: 'The feed and the settings to change; the others stay as they are.' })
+    input: UpdateFeedInput,
+  ): Promise<Payload<UpdateFeedPayload>> {
+    const { feedId, ...changes } = input;
+    return mutationPayload(async () => ({ feed: await this.feedsService.update(ctx, feedId, stripNulls(changes)) }));
   }
 
   @Mutation(() => DeleteFeedPayload, { description: 'Deletes the feed with its runs, versions and diagnostics.' })
-  async deleteFeed(
+  deleteFeed(
     @Ctx() ctx: BrandContext,
     @Args('input', { description: "The feed to delete; NOT_FOUND unless it is one of the brand's." })
     input: DeleteFeedInput,
-  ): Promise<DeleteFeedPayload> {
-    const deleted = await this.feedsService.delete(ctx, input.feedId);
-    return { deletedFeedId: deleted.id };
+  ): Promise<Payload<DeleteFeedPayload>> {
+    return mutationPayload(async () => ({ deletedFeedId: (await this.feedsService.delete(ctx, input.feedId)).id }));
   }
 
-  @Mutation(() => IngestionRun, {
+  @Mutation(() => FetchFeedNowPayload, {
     description: 'Fetches a URL feed now (conditionally: an unchanged file does no work).',
   })
-  async fetchFeedNow(
+  fetchFeedNow(
     @Ctx() ctx: BrandContext,
-    @Args('feedId', { type: () => ID, description: 'Feed.id of a URL feed of the brand.' }) feedId: string,
-  ): Promise<IngestionRunEntity> {
-    return this.runsService.startFetch(ctx, feedId);
+    @Args('input', { description: 'The URL feed to fetch.' }) input: FetchFeedNowInput,
+  ): Promise<Payload<FetchFeedNowPayload>> {
+    return mutationPayload(async () => ({ run: await this.runsService.startFetch(ctx, input.feedId) }));
   }
 
   @ResolveField(() => Boolean)

@@ -12,8 +12,11 @@ import {
   type RunPhase as RunPhaseValue,
   type RunStatus as RunStatusValue,
   type RunTrigger as RunTriggerValue,
+  type FeedEntity,
+  type IngestionRunEntity,
 } from '@brandshelf/ingestion';
 import { PageInfo, connectionType } from '../graphql/connection.js';
+import { MutationPayload } from '../graphql/user-error.js';
 import { enumOf } from '../graphql/enum-of.js';
 import { cost } from '../graphql/query-limits.js';
 import { GraphQLBigInt } from '../graphql/scalars.js';
@@ -247,6 +250,8 @@ export class CreateFeedInput {
     'Changes to a feed: an omitted field is left as it is. For name, format, mode, language, autoPublish and the shares null also leaves it; for the other fields null clears the setting.',
 })
 export class UpdateFeedInput {
+  @Field(() => ID, { description: "Feed.id of the feed to change; NOT_FOUND unless it is one of the brand's." })
+  feedId: string;
   @Field(() => String, { nullable: true, description: 'New display name, 1 to 120 characters.' })
   name?: string | null;
   @Field(() => FeedFormat, { nullable: true, description: 'How the next files are read.' })
@@ -587,9 +592,59 @@ export class DeleteFeedInput {
 }
 
 @ObjectType({ description: 'What deleteFeed did.' })
-export class DeleteFeedPayload {
-  @Field(() => ID, { description: 'Feed.id of the feed just deleted (no longer found by feed or feeds).' })
-  deletedFeedId: string;
+export class DeleteFeedPayload extends MutationPayload {
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'Feed.id of the feed just deleted (no longer found by feed or feeds); null when userErrors is not empty.',
+  })
+  deletedFeedId: string | null;
+}
+
+@ObjectType({ description: 'The feed createFeed created.' })
+export class CreateFeedPayload extends MutationPayload {
+  @Field(() => Feed, { nullable: true, description: 'The new feed; null when userErrors is not empty.' })
+  feed: FeedEntity | null;
+}
+
+@ObjectType({ description: 'The feed as updateFeed left it.' })
+export class UpdateFeedPayload extends MutationPayload {
+  @Field(() => Feed, {
+    nullable: true,
+    description: 'The feed with the changes made; null when userErrors is not empty (then nothing changed).',
+  })
+  feed: FeedEntity | null;
+}
+
+@InputType({ description: 'Which URL feed fetchFeedNow fetches.' })
+export class FetchFeedNowInput {
+  @Field(() => ID, { description: 'Feed.id of a URL feed of the brand.' }) feedId: string;
+}
+
+@ObjectType({ description: 'The run fetchFeedNow started.' })
+export class FetchFeedNowPayload extends MutationPayload {
+  @Field(() => IngestionRun, {
+    nullable: true,
+    description:
+      'The QUEUED run that fetches the feed; null when userErrors is not empty (e.g. RUN_ALREADY_ACTIVE: the ' +
+      'feed has a run queued or running).',
+  })
+  run: IngestionRunEntity | null;
+}
+
+@InputType({ description: 'Which run cancelRun cancels.' })
+export class CancelRunInput {
+  @Field(() => ID, { description: 'A QUEUED or RUNNING run; the userError RUN_ALREADY_FINISHED once it has finished.' })
+  runId: string;
+}
+
+@ObjectType({ description: 'The run cancelRun cancelled.' })
+export class CancelRunPayload extends MutationPayload {
+  @Field(() => IngestionRun, {
+    nullable: true,
+    description: 'The run: CANCELLED if it was queued, still RUNNING for a moment (under a second) if it ran.',
+  })
+  run: IngestionRunEntity | null;
 }
 
 export const FeedConnection = connectionType(Feed, 'Feed', {

@@ -6,7 +6,10 @@ import { Auth } from '../graphql/auth.guard.js';
 import { STATEMENT, cost } from '../graphql/query-limits.js';
 import { ISSUES_PAGE, pageRequest } from '../graphql/page-size.js';
 import { Ctx } from '../graphql/request-context.decorator.js';
+import { mutationPayload, type Payload } from '../graphql/user-error.js';
 import {
+  CancelRunInput,
+  CancelRunPayload,
   ColumnMapping,
   Feed,
   IngestionRun,
@@ -42,13 +45,12 @@ export class RunsResolver {
     return this.runs.get(ctx, id);
   }
 
-  @Mutation(() => IngestionRun, { description: 'Cancels a queued or running run; the live catalog is untouched.' })
+  @Mutation(() => CancelRunPayload, { description: 'Cancels a queued or running run; the live catalog is untouched.' })
   cancelRun(
     @Ctx() ctx: BrandContext,
-    @Args('runId', { type: () => ID, description: 'A QUEUED or RUNNING run; CONFLICT once it has finished.' })
-    runId: string,
-  ): Promise<IngestionRunEntity> {
-    return this.runs.cancel(ctx, runId);
+    @Args('input', { description: 'The run to cancel.' }) input: CancelRunInput,
+  ): Promise<Payload<CancelRunPayload>> {
+    return mutationPayload(async () => ({ run: await this.runs.cancel(ctx, input.runId) }));
   }
 
   @Subscription(() => IngestionRun, {

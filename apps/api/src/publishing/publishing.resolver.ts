@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Int, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { PublishService, type PublicationEntity } from '@brandshelf/catalog';
+import { Args, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { PublishService } from '@brandshelf/catalog';
 import type { BrandContext } from '@brandshelf/core';
 import type { FeedEntity, IngestionRunEntity } from '@brandshelf/ingestion';
 import { Auth } from '../graphql/auth.guard.js';
@@ -8,13 +8,17 @@ import { ConnectionArgs, toConnection } from '../graphql/connection.js';
 import { pageRequest } from '../graphql/page-size.js';
 import { cost } from '../graphql/query-limits.js';
 import { Ctx } from '../graphql/request-context.decorator.js';
+import { mutationPayload, type Payload } from '../graphql/user-error.js';
 import { Feed, IngestionRun } from '../ingestion/ingestion.types.js';
 import {
   CatalogVersion,
   CatalogVersionConnection,
-  Publication,
   PublicationConnection,
+  PublishRunInput,
+  PublishRunPayload,
   PublishStatus,
+  RollbackFeedInput,
+  RollbackFeedPayload,
 } from './publishing.types.js';
 
 @Auth('brand')
@@ -22,28 +26,26 @@ import {
 export class PublishingResolver {
   constructor(@Inject(PublishService) private readonly publisher: PublishService) {}
 
-  @Mutation(() => Publication, {
+  @Mutation(() => PublishRunPayload, {
     description: 'Makes the catalog version a successful run staged live, atomically, and returns the diff.',
   })
   publishRun(
     @Ctx() ctx: BrandContext,
-    @Args('runId', {
-      type: () => ID,
-      description: 'A SUCCEEDED, non-validateOnly run that staged a version; CONFLICT while its feed is publishing.',
-    })
-    runId: string,
-  ): Promise<PublicationEntity> {
-    return this.publisher.publishRun(ctx, runId);
+    @Args('input', { description: 'The run to publish.' }) input: PublishRunInput,
+  ): Promise<Payload<PublishRunPayload>> {
+    return mutationPayload(async () => ({ publication: await this.publisher.publishRun(ctx, input.runId) }));
   }
 
-  @Mutation(() => Publication, { description: 'Makes an earlier version of the feed live again, images included.' })
+  @Mutation(() => RollbackFeedPayload, {
+    description: 'Makes an earlier version of the feed live again, images included.',
+  })
   rollbackFeed(
     @Ctx() ctx: BrandContext,
-    @Args('feedId', { type: () => ID, description: 'Feed.id of the feed to roll back.' }) feedId: string,
-    @Args('toVersion', { type: () => Int, description: 'The version number (CatalogVersion.number).' })
-    toVersion: number,
-  ): Promise<PublicationEntity> {
-    return this.publisher.rollbackFeed(ctx, feedId, toVersion);
+    @Args('input', { description: 'The feed and the version to make live.' }) input: RollbackFeedInput,
+  ): Promise<Payload<RollbackFeedPayload>> {
+    return mutationPayload(async () => ({
+      publication: await this.publisher.rollbackFeed(ctx, input.feedId, input.toVersion),
+    }));
   }
 }
 

@@ -1,5 +1,7 @@
-import { Field, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import type { PublicationEntity } from '@brandshelf/catalog';
 import { connectionType } from '../graphql/connection.js';
+import { MutationPayload } from '../graphql/user-error.js';
 import { LeftOutReason } from '../ingestion/codes.types.js';
 
 export enum PublicationKind {
@@ -96,3 +98,40 @@ export const CatalogVersionConnection = connectionType(CatalogVersion, 'CatalogV
   description: "A page of a feed's kept catalog versions, newest first.",
 });
 export type CatalogVersionConnection = InstanceType<typeof CatalogVersionConnection>;
+
+@InputType({ description: 'Which run publishRun makes live.' })
+export class PublishRunInput {
+  @Field(() => ID, {
+    description:
+      'A SUCCEEDED, non-validateOnly run that staged a version (else the userError RUN_NOT_PUBLISHABLE); the ' +
+      'userError PUBLISH_IN_PROGRESS while its feed is publishing.',
+  })
+  runId: string;
+}
+
+@ObjectType({ description: 'What publishRun changed in the live catalog.' })
+export class PublishRunPayload extends MutationPayload {
+  @Field(() => Publication, {
+    nullable: true,
+    description: 'The publish and its diff; null when userErrors is not empty (then the live catalog is unchanged).',
+  })
+  publication: PublicationEntity | null;
+}
+
+@InputType({ description: 'Which feed rollbackFeed rolls back, and to which version.' })
+export class RollbackFeedInput {
+  @Field(() => ID, { description: 'Feed.id of the feed to roll back.' }) feedId: string;
+  @Field(() => Int, {
+    description: 'The version number (CatalogVersion.number); NOT_FOUND when it was never kept or has been pruned.',
+  })
+  toVersion: number;
+}
+
+@ObjectType({ description: 'What rollbackFeed changed in the live catalog.' })
+export class RollbackFeedPayload extends MutationPayload {
+  @Field(() => Publication, {
+    nullable: true,
+    description: 'The rollback and its diff; null when userErrors is not empty (then the live catalog is unchanged).',
+  })
+  publication: PublicationEntity | null;
+}

@@ -1,12 +1,18 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { BrandContext } from '@brandshelf/core';
-import type { IngestionRunEntity } from '@brandshelf/ingestion';
-import { ShopifyStoresService, type ShopifyStoreEntity } from '@brandshelf/shopify';
+import { ShopifyStoresService } from '@brandshelf/shopify';
 import { Auth } from '../graphql/auth.guard.js';
 import { Ctx } from '../graphql/request-context.decorator.js';
-import { IngestionRun } from '../ingestion/ingestion.types.js';
-import { ConnectShopifyStoreInput, ShopifyStore, ShopifyStoreConnection } from './shopify.types.js';
+import { mutationPayload, type Payload } from '../graphql/user-error.js';
+import {
+  ConnectShopifyStoreInput,
+  ConnectShopifyStorePayload,
+  ShopifyStore,
+  ShopifyStoreConnection,
+  SyncShopifyStoreInput,
+  SyncShopifyStorePayload,
+} from './shopify.types.js';
 import { ConnectionArgs, toConnection } from '../graphql/connection.js';
 import { pageRequest } from '../graphql/page-size.js';
 import { cost } from '../graphql/query-limits.js';
@@ -24,31 +30,25 @@ export class ShopifyResolver {
     return toConnection(await this.stores.page(ctx, pageRequest(page)));
   }
 
-  @Mutation(() => ShopifyStore, {
+  @Mutation(() => ConnectShopifyStorePayload, {
     description: 'Checks the access token with the store and creates the SHOPIFY feed it syncs into.',
   })
   connectShopifyStore(
     @Ctx() ctx: BrandContext,
     @Args('input', { description: "The shop domain and the custom app's token and secret." })
     input: ConnectShopifyStoreInput,
-  ): Promise<ShopifyStoreEntity> {
-    return this.stores.connect(ctx, input);
+  ): Promise<Payload<ConnectShopifyStorePayload>> {
+    return mutationPayload(async () => ({ shopifyStore: await this.stores.connect(ctx, input) }));
   }
 
-  @Mutation(() => IngestionRun, {
+  @Mutation(() => SyncShopifyStorePayload, {
     description: 'Syncs the store now: what changed since the last sync, or every product with full: true.',
   })
   syncShopifyStore(
     @Ctx() ctx: BrandContext,
-    @Args('feedId', { type: () => ID, description: 'The SHOPIFY feed of the store (ShopifyStore.feedId).' })
-    feedId: string,
-    @Args('full', {
-      type: () => Boolean,
-      defaultValue: false,
-      description: 'Read every active product instead of the changes since the last sync.',
-    })
-    full: boolean,
-  ): Promise<IngestionRunEntity> {
-    return this.stores.sync(ctx, feedId, full);
+    @Args('input', { description: 'The store to sync and whether to read every product.' })
+    input: SyncShopifyStoreInput,
+  ): Promise<Payload<SyncShopifyStorePayload>> {
+    return mutationPayload(async () => ({ run: await this.stores.sync(ctx, input.feedId, input.full ?? false) }));
   }
 }

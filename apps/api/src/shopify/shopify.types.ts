@@ -1,5 +1,9 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
+import type { ShopifyStoreEntity } from '@brandshelf/shopify';
+import type { IngestionRunEntity } from '@brandshelf/ingestion';
 import { connectionType } from '../graphql/connection.js';
+import { MutationPayload } from '../graphql/user-error.js';
+import { IngestionRun } from '../ingestion/ingestion.types.js';
 
 export enum ShopifyIdStrategy {
   VARIANT_ID = 'VARIANT_ID',
@@ -57,3 +61,33 @@ export const ShopifyStoreConnection = connectionType(ShopifyStore, 'ShopifyStore
   description: "A page of the brand's connected Shopify stores, oldest first.",
 });
 export type ShopifyStoreConnection = InstanceType<typeof ShopifyStoreConnection>;
+
+@ObjectType({ description: 'The store connectShopifyStore connected.' })
+export class ConnectShopifyStorePayload extends MutationPayload {
+  @Field(() => ShopifyStore, {
+    nullable: true,
+    description: 'The store and its new SHOPIFY feed; null when userErrors is not empty (then nothing was created).',
+  })
+  shopifyStore: ShopifyStoreEntity | null;
+}
+
+@InputType({ description: 'Which store syncShopifyStore syncs, and how much.' })
+export class SyncShopifyStoreInput {
+  @Field(() => ID, { description: 'The SHOPIFY feed of the store (ShopifyStore.feedId).' }) feedId: string;
+  @Field(() => Boolean, {
+    defaultValue: false,
+    description: 'Read every active product instead of the changes since the last sync.',
+  })
+  full: boolean;
+}
+
+@ObjectType({ description: 'The run syncShopifyStore started.' })
+export class SyncShopifyStorePayload extends MutationPayload {
+  @Field(() => IngestionRun, {
+    nullable: true,
+    description:
+      'The QUEUED sync run; null when userErrors is not empty (e.g. RUN_ALREADY_ACTIVE: the feed has a run ' +
+      'queued or running).',
+  })
+  run: IngestionRunEntity | null;
+}
