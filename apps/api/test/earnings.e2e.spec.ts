@@ -88,10 +88,21 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
     return { id: fromGlobalId(data.registerCreator.creator.id, 'Creator'), apiKey: data.registerCreator.apiKey };
   };
 
+  /** The data of a call that may answer userErrors (gqlOk refuses those); errors must be empty. */
+  const gqlData = async (query: string, variables: Record<string, unknown>, key: string) => {
+    const res = await api.gql(query, variables, key);
+    expect(res.errors).toBeUndefined();
+    return res.data as Record<string, any>;
+  };
+
   const publishCatalog = async (brand: { apiKey: string }, rows: string[]) => {
     const feedId = await createFeed(api, brand.apiKey, { name: 'Main' });
     const run = await ingest(api, brand.apiKey, feedId, [HEADER, ...rows].join('\n'));
-    await api.gqlOk('mutation($runId: ID!) { publishRun(runId: $runId) { created } }', { runId: run.id }, brand.apiKey);
+    await api.gqlOk(
+      'mutation($runId: ID!) { publishRun(input: { runId: $runId }) { publication { created } } }',
+      { runId: run.id },
+      brand.apiKey,
+    );
     const live: { id: string; offer_id: string }[] = await db().query(
       'SELECT id, offer_id FROM catalog_product WHERE feed_id = $1 ORDER BY offer_id',
       [feedId],
@@ -196,11 +207,11 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
   });
 
   it('lets the brand set the window (1–90 days) and applies it', async () => {
-    const refused = await api.gqlOk(SETTINGS, { input: { attributionWindowDays: 91 } }, brandA.apiKey);
+    const refused = await gqlData(SETTINGS, { input: { attributionWindowDays: 91 } }, brandA.apiKey);
     expect(refused.updateAffiliateSettings.userErrors).toEqual([
       { code: 'BAD_USER_INPUT', field: ['input', 'attributionWindowDays'] },
     ]);
-    const zero = await api.gqlOk(SETTINGS, { input: { attributionWindowDays: 0 } }, brandA.apiKey);
+    const zero = await gqlData(SETTINGS, { input: { attributionWindowDays: 0 } }, brandA.apiKey);
     expect(zero.updateAffiliateSettings.userErrors[0].code).toBe('BAD_USER_INPUT');
     const set = await api.gqlOk(SETTINGS, { input: { attributionWindowDays: 1 } }, brandA.apiKey);
     expect(set.updateAffiliateSettings.settings).toEqual({ attributionWindowDays: 1, returnWindowDays: 30 });
@@ -334,7 +345,7 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
     );
     expect(again.refundConversion).toMatchObject({ duplicate: true, reversed: { amount: '0.00' } });
     expect(await totalsOf(refunder)).toEqual({ pending: '7.02', approved: '0.00', paid: '0.00', reversed: '3.00' });
-    const tooMuch = await api.gqlOk(
+    const tooMuch = await gqlData(
       REFUND,
       { input: { orderId, refundId: 'R2', reason: 'REFUND', lines: [{ offerId: 'A1', amount: '70.16' }] } },
       brandA.apiKey,
