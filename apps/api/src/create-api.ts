@@ -1,6 +1,7 @@
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { MEDIA_STORAGE } from '@brandshelf/core';
+import { RedirectHandler } from '@brandshelf/affiliate';
 import type { Runtime } from '@brandshelf/runtime';
 import { LocalDiskStorage, serveLocalMedia, type ObjectStorage } from '@brandshelf/storage';
 import { ApiModule } from './api.module.js';
@@ -15,6 +16,9 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
     rawBody: true,
   });
   app.useGlobalFilters(new HttpErrorFilter());
+  // Share links (GET /l/:code) first, ahead of body parsing and the API's middleware: the hot public path does no
+  // authentication, no rate limiting by key and no per-request log line (README: Share links).
+  app.use('/l', app.get(RedirectHandler).handle);
   // GraphQL and small JSON bodies only; uploads stream through their own controller.
   app.useBodyParser('json', { limit: '1mb' });
   app.disable('x-powered-by');

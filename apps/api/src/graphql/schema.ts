@@ -1,5 +1,6 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { AccountsResolver } from '../accounts/accounts.resolver.js';
+import { AFFILIATE_RESOLVERS } from '../affiliate/affiliate.resolver.js';
 import { StorageUsageResolver } from '../accounts/storage-usage.resolver.js';
 import { CATALOG_RESOLVERS } from '../catalog/catalog.resolver.js';
 import { FeedsResolver } from '../ingestion/feeds.resolver.js';
@@ -22,6 +23,7 @@ export const RESOLVERS = [
   RunPublishingResolver,
   ...CATALOG_RESOLVERS,
   ShopifyResolver,
+  ...AFFILIATE_RESOLVERS,
 ];
 
 export const SCHEMA_HEADER =
