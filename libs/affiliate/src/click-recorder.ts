@@ -1,15 +1,13 @@
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
-import { SecretBox } from '@brandshelf/core';
+import { APP_CONFIG, SecretBox, type AppConfig } from '@brandshelf/core';
 import { AffiliateClock } from './clock.js';
 import { CLICK_DEDUPE_MS, ClickStore, type ClickRecord } from './click.store.js';
 import { CLICK_ID_LENGTH, randomBase62 } from './codes.js';
 import { CommissionService } from './commission.service.js';
 import type { LinkTarget } from './share-link.store.js';
 
-/** Clicks are written at least this often… */
-export const CLICK_FLUSH_INTERVAL_MS = 500;
-/** …and as soon as this many wait. */
+/** Clicks are written every CLICK_FLUSH_INTERVAL_MS (a setting), and as soon as this many wait. */
 export const CLICK_FLUSH_SIZE = 500;
 /** Visitors remembered for dedupe per process (oldest forgotten first; the database check still holds then). */
 export const RECENT_VISITORS = 200_000;
@@ -23,7 +21,7 @@ interface Pending extends ClickRecord {
 
 /**
  * Clicks, recorded without a database write on the redirect's path: each is buffered in memory and written in
- * batches (one multi-row INSERT) every CLICK_FLUSH_INTERVAL_MS or CLICK_FLUSH_SIZE clicks, and on graceful shutdown.
+ * batches (one multi-row INSERT) every CLICK_FLUSH_INTERVAL_MS (a setting) or CLICK_FLUSH_SIZE clicks, and on graceful shutdown.
  *
  * Dedupe (one click per visitor and link within 30 minutes) happens twice: here, against every click this process
  * saw in the last 30 minutes (written or still buffered: the same visitor gets the same click id back and nothing
@@ -50,12 +48,13 @@ export class ClickRecorder implements OnModuleInit, OnApplicationShutdown {
     @Inject(CommissionService) private readonly commissions: CommissionService,
     @Inject(AffiliateClock) private readonly clock: AffiliateClock,
     @Inject(SecretBox) secrets: SecretBox,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.visitorKey = secrets.deriveKey('affiliate-visitor');
   }
 
   onModuleInit(): void {
-    this.timer = setInterval(() => void this.flush(), CLICK_FLUSH_INTERVAL_MS);
+    this.timer = setInterval(() => void this.flush(), this.config.affiliate.clickFlushIntervalMs);
     this.timer.unref();
   }
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { isUuid } from '@brandshelf/core';
-import type { KeysetPage, KeysetRequest } from '@brandshelf/db';
+import { returnedRows, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
 import { sqlPage } from './sql-page.js';
 
 type Row = Record<string, any>;
@@ -82,20 +82,24 @@ export class OfferStore {
 
   /** The creator's answer to a pending offer; false when it was no longer pending (raced). */
   async decide(creatorId: string, id: string, accept: boolean, at: Date): Promise<boolean> {
-    const rows: Row[] = await this.db.query(
-      `UPDATE commission_offer SET status = $3, ${accept ? 'accepted_at' : 'declined_at'} = $4
+    const rows = returnedRows<Row>(
+      await this.db.query(
+        `UPDATE commission_offer SET status = $3, ${accept ? 'accepted_at' : 'declined_at'} = $4
        WHERE id = $1 AND creator_id = $2 AND status = 'PENDING' RETURNING id`,
-      [id, creatorId, accept ? 'ACCEPTED' : 'DECLINED', at],
+        [id, creatorId, accept ? 'ACCEPTED' : 'DECLINED', at],
+      ),
     );
     return rows.length > 0;
   }
 
   /** The brand ends an offer (pending or accepted) from `at` on; false when it was already over. */
   async withdraw(brandId: string, id: string, at: Date): Promise<boolean> {
-    const rows: Row[] = await this.db.query(
-      `UPDATE commission_offer SET status = 'WITHDRAWN', withdrawn_at = $3
-       WHERE id = $1 AND brand_id = $2 AND status IN ('PENDING', 'ACCEPTED') RETURNING id`,
-      [id, brandId, at],
+    const rows = returnedRows<Row>(
+      await this.db.query(
+        `UPDATE commission_offer SET status = 'WITHDRAWN', withdrawn_at = $3
+         WHERE id = $1 AND brand_id = $2 AND status IN ('PENDING', 'ACCEPTED') RETURNING id`,
+        [id, brandId, at],
+      ),
     );
     return rows.length > 0;
   }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { KeysetPage, KeysetRequest } from '@brandshelf/db';
+import { returnedRows, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
 import { sqlPage } from './sql-page.js';
 
 type Row = Record<string, any>;
@@ -76,9 +76,11 @@ export class ShowcaseStore {
 
   /** Removes the product from the showcase; false when it was not in it. */
   async remove(creatorId: string, productId: string): Promise<boolean> {
-    const rows: Row[] = await this.db.query(
-      'DELETE FROM showcase_item WHERE creator_id = $1 AND product_id = $2 RETURNING product_id',
-      [creatorId, productId],
+    const rows = returnedRows<Row>(
+      await this.db.query('DELETE FROM showcase_item WHERE creator_id = $1 AND product_id = $2 RETURNING product_id', [
+        creatorId,
+        productId,
+      ]),
     );
     return rows.length > 0;
   }
