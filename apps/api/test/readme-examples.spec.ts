@@ -46,6 +46,8 @@ function readmeOperations(markdown: string): string[] {
 const PUBLIC = new Set(['products', 'product', 'brands', 'registerBrand', 'registerCreator']);
 /** Root fields a creator's key may read too; their examples run once without a key and once with the creator's. */
 const CREATOR = new Set(['products', 'product', 'brands', 'me']);
+/** Root fields for creator keys alone (share links, showcase, answering offers): run with the creator's key only. */
+const CREATOR_ONLY = new Set(['createShareLink', 'respondToCommissionOffer', 'placeShowcaseItem', 'showcase']);
 
 const TOKEN = 'shpat_readme_0123456789abcdef0123456789abcdef';
 const SECRET = 'readme-webhook-secret-0123456789abcdef0123456789';
@@ -56,7 +58,19 @@ describe('README GraphQL examples', () => {
 
   it('has examples for each part of the API the README shows', () => {
     const roots = operations.flatMap((op) => rootFields(operationOf(parse(op))));
-    for (const root of ['registerBrand', 'products', 'product', 'feed', 'ingestionRun', 'createFeed', 'publishRun']) {
+    for (const root of [
+      'registerBrand',
+      'products',
+      'product',
+      'feed',
+      'ingestionRun',
+      'createFeed',
+      'publishRun',
+      'setCommissionRate',
+      'createCommissionOffer',
+      'commissionFor',
+      'createShareLink',
+    ]) {
       expect(roots).toContain(root);
     }
   });
@@ -112,6 +126,9 @@ describe('README GraphQL examples', () => {
         'connectShopifyStore.shopDomain': newDomain,
         'connectShopifyStore.accessToken': TOKEN,
         'connectShopifyStore.webhookSecret': SECRET,
+        'createCommissionOffer.creatorHandle': (
+          await api.runtime.dataSource.query('SELECT handle FROM creator WHERE id = $1', [seed.creator.id])
+        )[0].handle,
       });
       for (const key of ['connectShopifyStore.shopDomain', 'connectShopifyStore.accessToken']) always.add(key);
     }, 180_000);
@@ -132,7 +149,11 @@ describe('README GraphQL examples', () => {
         const roots = rootFields(operation);
         const prepared = print(substitute(document, roots[0], values, always));
         const variables = variablesFor(operation, roots[0], values);
-        const keys: (string | undefined)[] = PUBLIC.has(roots[0]) ? [undefined] : [seed.brand.apiKey];
+        const keys: (string | undefined)[] = PUBLIC.has(roots[0])
+          ? [undefined]
+          : CREATOR_ONLY.has(roots[0])
+            ? [seed.creator.apiKey]
+            : [seed.brand.apiKey];
         if (operation.operation === OperationTypeNode.QUERY && roots.every((r) => CREATOR.has(r))) {
           keys.push(seed.creator.apiKey);
         }
@@ -148,6 +169,9 @@ describe('README GraphQL examples', () => {
           expect({ context, nullRoots }).toEqual({ context, nullRoots: [] });
           // A page in an example over seeded data finds something; an empty one means the example or seed is wrong.
           expect({ context, emptyPages: emptyEdges(res.data) }).toEqual({ context, emptyPages: [] });
+          // The offer the README makes is the one the creator then answers.
+          const offerId = (res.data as any)?.createCommissionOffer?.offer?.id;
+          if (offerId) values['respondToCommissionOffer.offerId'] = offerId;
         }
       }
     }, 120_000);

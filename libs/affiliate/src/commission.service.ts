@@ -94,11 +94,6 @@ export class CommissionService {
 
   async createOffer(ctx: RequestContext, input: OfferInput): Promise<OfferRecord> {
     const brandId = brandOf(ctx);
-    const handle = (input.creatorHandle ?? '').trim().replace(/^@/, '');
-    const [creator] = handle
-      ? await this.db.query('SELECT id FROM creator WHERE lower(handle) = lower($1)', [handle])
-      : [];
-    if (!creator) throw new BadInputError(`No creator has the handle "${handle.slice(0, 40)}".`, 'creatorHandle');
     const rules: Array<RuleTarget & { rate: number }> = [];
     if (input.ratePercent !== null && input.ratePercent !== undefined) {
       rules.push({ scope: 'BRAND', target: '', rate: parseRate(input.ratePercent, 'ratePercent') });
@@ -121,6 +116,12 @@ export class CommissionService {
       rules.push({ ...target, rate: parseRate(rule.ratePercent, `rules.${i}.ratePercent`) });
     }
     if (!rules.length) throw new BadInputError('An offer needs a ratePercent or at least one rule.', 'ratePercent');
+    // The targets first: another brand's product is NOT_FOUND whatever else is wrong.
+    const handle = (input.creatorHandle ?? '').trim().replace(/^@/, '');
+    const [creator] = handle
+      ? await this.db.query('SELECT id FROM creator WHERE lower(handle) = lower($1)', [handle])
+      : [];
+    if (!creator) throw new BadInputError(`No creator has the handle "${handle.slice(0, 40)}".`, 'creatorHandle');
     const at = this.clock.now();
     const startsAt = input.startsAt ?? at;
     const endsAt = input.endsAt ?? null;

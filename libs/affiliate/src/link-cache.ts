@@ -20,6 +20,9 @@ export class LinkCache implements OnModuleInit, OnApplicationShutdown {
   private readonly entries = new Map<string, LinkTarget | null>();
   private readonly inflight = new Map<string, Promise<LinkTarget | null>>();
   private generation: string | null = null;
+  /** Poll count, and the poll at which each code was last moved to the most recent end. */
+  private tick = 0;
+  private readonly touched = new Map<string, number>();
   private timer: NodeJS.Timeout | undefined;
   private hits = 0;
   private misses = 0;
@@ -38,15 +41,23 @@ export class LinkCache implements OnModuleInit, OnApplicationShutdown {
     clearInterval(this.timer);
   }
 
-  async target(code: string): Promise<LinkTarget | null> {
-    if (this.entries.has(code)) {
-      this.hits++;
-      const value = this.entries.get(code)!;
-      // Most recently used last.
+  /** Where a remembered code leads (null: unknown), or undefined when it is not remembered. No I/O. */
+  peek(code: string): LinkTarget | null | undefined {
+    const value = this.entries.get(code);
+    if (value === undefined) return undefined;
+    this.hits++;
+    // Most recently used last (moved at most once a second per code, so a hot code costs no map churn).
+    if (this.touched.get(code) !== this.tick) {
+      this.touched.set(code, this.tick);
       this.entries.delete(code);
       this.entries.set(code, value);
-      return value;
     }
+    return value;
+  }
+
+  async target(code: string): Promise<LinkTarget | null> {
+    const known = this.peek(code);
+    if (known !== undefined) return known;
     this.misses++;
     let pending = this.inflight.get(code);
     if (!pending) {
@@ -71,6 +82,7 @@ export class LinkCache implements OnModuleInit, OnApplicationShutdown {
   /** Forgets everything (a poll saw the catalog change; tests call it too). */
   clear(): void {
     this.entries.clear();
+    this.touched.clear();
   }
 
   stats(): { hits: number; misses: number; size: number } {
@@ -79,6 +91,7 @@ export class LinkCache implements OnModuleInit, OnApplicationShutdown {
 
   /** Reads the catalog generation; forgets every target when it moved. */
   async poll(): Promise<void> {
+    this.tick++;
     try {
       const [{ g }] = await this.db.query('SELECT coalesce(sum(generation), 0)::text AS g FROM catalog_generation');
       if (g !== this.generation) {
@@ -95,7 +108,10 @@ export class LinkCache implements OnModuleInit, OnApplicationShutdown {
   private remember(code: string, target: LinkTarget | null): void {
     if (this.entries.size >= LINK_CACHE_ENTRIES) {
       const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
+      if (oldest !== undefined) {
+        this.entries.delete(oldest);
+        this.touched.delete(oldest);
+      }
     }
     this.entries.set(code, target);
   }

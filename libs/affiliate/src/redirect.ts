@@ -41,8 +41,13 @@ function page(res: ServerResponse, status: number, title: string, text: string):
   res.end(body);
 }
 
+/** The code of `/<code>` (query and trailing slashes dropped). */
+function codeOf(req: IncomingMessage): string {
+  return (req.url ?? '/').split('?')[0].replace(/^\/+|\/+$/g, '');
+}
+
 /**
- * GET /l/:code, mounted on the HTTP server ahead of the API's middleware (no authentication, no body parsing, no
+ * GET /l/:code, answered by the HTTP server's own request listener ahead of Express and the API's middleware (no authentication, no body parsing, no
  * per-request log line): looks the code up in the link cache, counts the click in memory and answers 302 to the
  * product's landing page. Never a database write on this path; never a 500 for a product that left the catalog.
  */
@@ -55,23 +60,44 @@ export class RedirectHandler {
     @Inject(ClickRecorder) private readonly recorder: ClickRecorder,
   ) {}
 
-  /** Express-style handler for the `/l` mount: `req.url` is `/<code>` (with any query). */
+  /** The request listener for `/l/…`, with `req.url` as `/<code>` (and any query) and `req.ip` the client address. */
   readonly handle = (req: IncomingMessage & { ip?: string }, res: ServerResponse): void => {
-    void this.answer(req, res).catch((error: Error) => {
-      this.logger.error({ msg: 'share link redirect failed', error: error.message });
-      if (!res.headersSent) page(res, 503, 'Try again in a moment', 'This link cannot be followed right now.');
-      else res.destroy();
-    });
+    try {
+      if (this.answerFromCache(req, res)) return;
+    } catch (error) {
+      this.fail(res, error as Error);
+      return;
+    }
+    void this.answer(req, res).catch((error: Error) => this.fail(res, error));
   };
+
+  private fail(res: ServerResponse, error: Error): void {
+    this.logger.error({ msg: 'share link redirect failed', error: error.message });
+    if (!res.headersSent) page(res, 503, 'Try again in a moment', 'This link cannot be followed right now.');
+    else res.destroy();
+  }
+
+  /** The usual case, without a promise: a GET or HEAD of a code the cache holds. False: not answered. */
+  private answerFromCache(req: IncomingMessage & { ip?: string }, res: ServerResponse): boolean {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const code = codeOf(req);
+    if (!SHARE_CODE_PATTERN.test(code)) return false;
+    const target = this.cache.peek(code);
+    if (target === undefined) return false;
+    this.respond(req, res, target);
+    return true;
+  }
 
   private async answer(req: IncomingMessage & { ip?: string }, res: ServerResponse): Promise<void> {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { allow: 'GET, HEAD' }).end();
       return;
     }
-    const path = (req.url ?? '/').split('?')[0];
-    const code = path.replace(/^\/+|\/+$/g, '');
-    const target = SHARE_CODE_PATTERN.test(code) ? await this.cache.target(code) : null;
+    const code = codeOf(req);
+    this.respond(req, res, SHARE_CODE_PATTERN.test(code) ? await this.cache.target(code) : null);
+  }
+
+  private respond(req: IncomingMessage & { ip?: string }, res: ServerResponse, target: LinkTarget | null): void {
     if (!target) {
       page(res, 404, 'Link not found', 'This link does not exist. Check that it was copied whole.');
       return;
