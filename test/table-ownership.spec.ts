@@ -142,8 +142,8 @@ export function violations(files: { path: string; text: string }[]): string[] {
 }
 
 /**
- * Public methods of `store` (in `text`) that take no brand: none of their parameters is the brand (`ctx`,
- * `brandId`), a row's owner (`owner`) or a target that carries the brand (`target`, `run` typed with brandId), and
+ * Public methods of `store` (in `text`) that take no tenant: none of their parameters is the brand (`ctx`,
+ * `brandId`), the creator for a creator's own rows (`creatorId`, a CreatorContext), a row's owner (`owner`) or a target that carries the brand (`target`, `run` typed with brandId), and
  * their name does not start with `system`.
  */
 export function methodsWithoutBrand(path: string, text: string, store: string): string[] {
@@ -162,8 +162,8 @@ export function methodsWithoutBrand(path: string, text: string, store: string): 
           const param = p.name.getText(file);
           const type = p.type?.getText(file) ?? '';
           return (
-            ['ctx', 'brandId', 'owner'].includes(param) ||
-            /BrandContext/.test(type) ||
+            ['ctx', 'brandId', 'owner', 'creatorId'].includes(param) ||
+            /BrandContext|CreatorContext/.test(type) ||
             (['target', 'run'].includes(param) && /Target|Owner|brandId/.test(type))
           );
         });

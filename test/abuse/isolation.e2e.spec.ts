@@ -54,6 +54,14 @@ const NOT_BRAND_SCOPED: Record<string, string> = {
   'Query.products': 'public catalog search; filter.brandIds only narrows public results',
   'Mutation.registerBrand': 'creates a new account',
   'Mutation.registerCreator': 'creates a new account',
+  'Query.commissionFor':
+    "a creator's own rate on any live product; a brand asking about another's product is NOT_FOUND (affiliate-programs)",
+  'Mutation.createShareLink': 'a creator links any live product, whoever publishes it; brand keys are FORBIDDEN',
+  'Mutation.placeShowcaseItem': "a creator's own showcase of public products; brand keys are FORBIDDEN",
+  'Mutation.removeShowcaseItem': "a creator's own showcase of public products; brand keys are FORBIDDEN",
+  'Query.showcase': "creator keys only: the caller's own showcase (brands: FORBIDDEN; affiliate-links)",
+  'Mutation.respondToCommissionOffer':
+    "creator keys only (brands: FORBIDDEN); another creator's offer is NOT_FOUND (affiliate-programs)",
 };
 
 /** Fields without id arguments that act on the caller's own account. The read ones are checked for A's data. */
@@ -65,6 +73,9 @@ const OWN_ACCOUNT: Record<string, string> = {
   'Mutation.createFeed': 'creates a feed of the caller',
   'Mutation.createApiKey': 'creates a key of the caller',
   'Mutation.connectShopifyStore': 'connects a store to the caller (a shop domain, not an id)',
+  'Query.commissionProgram': "the caller's commission program",
+  'Query.commissionOffers': 'offers the caller made (a brand) or was made (a creator)',
+  'Query.shareLinks': "the caller's links (a creator) or the links to its products (a brand)",
 };
 
 /** REST routes (method and Express path) and how each is covered. */
@@ -92,6 +103,7 @@ const ID_STEMS: Record<string, string> = {
   store: 'ShopifyStore',
   key: 'ApiKey',
   issue: 'RunIssue',
+  offer: 'CommissionOffer',
 };
 
 const TOKEN = 'shpat_isolation_0123456789abcdef0123456789abcdef';
@@ -394,6 +406,14 @@ describe('tenant isolation swept from introspection', () => {
       key,
     );
     const { email } = (await api.runtime.dataSource.query('SELECT email FROM brand WHERE id = $1', [seed.brand.id]))[0];
+    const { handle } = (
+      await api.runtime.dataSource.query('SELECT handle FROM creator WHERE id = $1', [seed.creator.id])
+    )[0];
+    const { createCommissionOffer: made } = await api.gqlOk(
+      `mutation($input: CreateCommissionOfferInput!) { createCommissionOffer(input: $input) { offer { id } } }`,
+      { input: { creatorHandle: handle, ratePercent: '12' } },
+      key,
+    );
     const ids: Ids = {
       Brand: [seed.brand.id],
       Feed: [seed.feedId, urlFeed, store.feedId],
@@ -405,6 +425,7 @@ describe('tenant isolation swept from introspection', () => {
       SpareApiKey: [spare.createApiKey.key.id],
       RunIssue: ingestionRun.issues.nodes.map((n: { id: string }) => n.id),
       Product: Object.values(seed.products),
+      CommissionOffer: [made.offer.id],
     };
     const uuids = Object.values(ids)
       .flat()

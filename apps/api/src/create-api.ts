@@ -1,9 +1,10 @@
+import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { MEDIA_STORAGE } from '@brandshelf/core';
+import { RedirectHandler } from '@brandshelf/affiliate';
 import type { Runtime } from '@brandshelf/runtime';
 import { LocalDiskStorage, serveLocalMedia, type ObjectStorage } from '@brandshelf/storage';
-import type { IncomingMessage } from 'node:http';
 import { ApiModule } from './api.module.js';
 import { RAW_BODY_PATHS } from './earnings/conversions.controller.js';
 import { GRAPHIQL_ASSET_PREFIX, serveGraphiqlAssets } from './graphql/graphiql.js';
@@ -36,5 +37,45 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   app.use(GRAPHIQL_ASSET_PREFIX, serveGraphiqlAssets());
   // Which hops' X-Forwarded-For names the client (rate limits count anonymous callers by IP).
   app.set('trust proxy', runtime.config.trustProxy);
+  serveShareLinks(app);
   return app;
+}
+
+/**
+ * Share links (GET /l/:code) are answered by the HTTP server's own request listener, ahead of Express and the API's
+ * middleware: the hot public path does no routing, no authentication, no rate limiting by key and no log line per
+ * request (README: Creators earn). Everything else goes to Express as before. The client address for the visitor
+ * hash follows TRUST_PROXY exactly as Express's req.ip does (its compiled `trust proxy fn`).
+ */
+function serveShareLinks(app: NestExpressApplication): void {
+  const server = app.getHttpServer() as Server;
+  const redirect = app.get(RedirectHandler);
+  const express = app.getHttpAdapter().getInstance() as { get(setting: string): unknown };
+  const listeners = server.listeners('request') as RequestListener[];
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (req.url?.startsWith('/l/')) {
+      const trust = express.get('trust proxy fn') as (address: string, hop: number) => boolean;
+      redirect.handle(Object.assign(req, { url: req.url.slice(2), ip: clientAddress(req, trust) }), res);
+      return;
+    }
+    for (const listener of listeners) listener(req, res);
+  });
+}
+
+/** proxy-addr's rule: the nearest address, walking X-Forwarded-For back from the socket, that is not trusted. */
+function clientAddress(req: IncomingMessage, trust: (address: string, hop: number) => boolean): string {
+  const socket = req.socket.remoteAddress ?? '';
+  const header = req.headers['x-forwarded-for'];
+  if (!header) return socket;
+  const chain = [
+    socket,
+    ...String(header)
+      .split(',')
+      .map((a) => a.trim())
+      .filter(Boolean)
+      .reverse(),
+  ];
+  for (let hop = 0; hop < chain.length - 1; hop++) if (!trust(chain[hop], hop)) return chain[hop];
+  return chain[chain.length - 1];
 }

@@ -50,8 +50,14 @@ function readmeOperations(markdown: string): string[] {
 const PUBLIC = new Set(['products', 'product', 'brands', 'registerBrand', 'registerCreator']);
 /** Root fields a creator's key may read too; their examples run once without a key and once with the creator's. */
 const CREATOR = new Set(['products', 'product', 'brands', 'me']);
-/** Root fields only a creator's key may call; their examples run with the creator's key alone. */
-const CREATOR_ONLY = new Set(['earnings']);
+/** Root fields only a creator's key may call (earnings, share links, showcase, answering offers): run with it alone. */
+const CREATOR_ONLY = new Set([
+  'earnings',
+  'createShareLink',
+  'respondToCommissionOffer',
+  'placeShowcaseItem',
+  'showcase',
+]);
 
 const TOKEN = 'shpat_readme_0123456789abcdef0123456789abcdef';
 const SECRET = 'readme-webhook-secret-0123456789abcdef0123456789';
@@ -72,6 +78,10 @@ describe('README GraphQL examples', () => {
       'publishRun',
       'reportConversion',
       'earnings',
+      'setCommissionRate',
+      'createCommissionOffer',
+      'commissionFor',
+      'createShareLink',
     ]) {
       expect(roots).toContain(root);
     }
@@ -142,6 +152,9 @@ describe('README GraphQL examples', () => {
         'connectShopifyStore.webhookSecret': SECRET,
         'reportConversion.clickId': clickId,
         'markAffiliatePayout.creatorId': seed.creator.id,
+        'createCommissionOffer.creatorHandle': (
+          await api.runtime.dataSource.query('SELECT handle FROM creator WHERE id = $1', [seed.creator.id])
+        )[0].handle,
       });
       for (const key of ['connectShopifyStore.shopDomain', 'connectShopifyStore.accessToken']) always.add(key);
     }, 180_000);
@@ -184,6 +197,9 @@ describe('README GraphQL examples', () => {
           expect({ context, nullRoots }).toEqual({ context, nullRoots: [] });
           // A page in an example over seeded data finds something; an empty one means the example or seed is wrong.
           expect({ context, emptyPages: emptyEdges(res.data) }).toEqual({ context, emptyPages: [] });
+          // The offer the README makes is the one the creator then answers.
+          const offerId = (res.data as any)?.createCommissionOffer?.offer?.id;
+          if (offerId) values['respondToCommissionOffer.offerId'] = offerId;
         }
       }
     }, 120_000);

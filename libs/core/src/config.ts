@@ -87,6 +87,8 @@ export interface AppConfig {
   /** Key for encrypting secrets at rest (store tokens); generated under dataDir when unset. */
   secretKey: string | null;
   shutdownTimeoutMs: number;
+  /** Share-link clicks are buffered in memory and written at least this often (README: Creators earn). */
+  affiliate: { clickFlushIntervalMs: number };
   /** V8's old-generation growth between full GCs, in percent; 0 leaves V8's own (README: Benchmarks). */
   heapGrowingPercent: number;
 }
@@ -134,7 +136,8 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
   {
     name: 'PUBLIC_BASE_URL',
     default: 'http://localhost:PORT',
-    meaning: 'Base of URLs handed to clients (media, IngestionRun.issuesCsvUrl).',
+    meaning:
+      'Base of URLs handed to clients (media, IngestionRun.issuesCsvUrl, share links: PUBLIC_BASE_URL/l/<code>).',
   },
   { name: 'GRAPHQL_MAX_DEPTH', default: '10', meaning: 'Deepest selection a GraphQL operation may have.' },
   {
@@ -308,7 +311,8 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
   {
     name: 'SECRET_KEY',
     default: '(generated into DATA_DIR/secret.key)',
-    meaning: '32+ characters; encrypts store tokens at rest. Set it explicitly when running several machines.',
+    meaning:
+      '32+ characters; encrypts store tokens at rest and keys the visitor hashes of share-link clicks. Set it explicitly when running several machines.',
   },
   { name: 'SHOPIFY_API_VERSION', default: '2025-01', meaning: 'Admin API version for newly connected Shopify stores.' },
   {
@@ -335,6 +339,13 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     name: 'SHOPIFY_WEBHOOK_DELAY_SECONDS',
     default: '10',
     meaning: 'A product webhook queues an incremental sync this much later, so a burst of updates is one run.',
+  },
+  {
+    name: 'CLICK_FLUSH_INTERVAL_MS',
+    default: '500',
+    meaning:
+      'Share-link clicks are counted in memory and written in batches at least this often (and whenever 500 wait, ' +
+      'and at graceful shutdown); the redirect itself never writes to the database.',
   },
   {
     name: 'SHUTDOWN_TIMEOUT_MS',
@@ -527,6 +538,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     trustProxy: trustProxy(env),
     secretKey,
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 25_000, 0),
+    affiliate: { clickFlushIntervalMs: int(env, 'CLICK_FLUSH_INTERVAL_MS', 500, 10, 600_000) },
     heapGrowingPercent: int(env, 'HEAP_GROWING_PERCENT', 50, 0, 1000),
   };
 }

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, randomBytes } from 'node:crypto';
 
 /**
  * AES-256-GCM for secrets at rest (store access tokens). The stored form is
@@ -9,6 +9,14 @@ export class SecretBox {
 
   constructor(secret: string) {
     this.key = createHash('sha256').update(secret).digest();
+  }
+
+  /**
+   * A key of its own for one purpose (e.g. salting visitor hashes), derived from the secret: the secret itself
+   * never leaves this class, and keys of different purposes are unrelated.
+   */
+  deriveKey(purpose: string): Buffer {
+    return createHmac('sha256', this.key).update(`brandshelf:${purpose}`).digest();
   }
 
   seal(plain: string): string {

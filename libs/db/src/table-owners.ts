@@ -76,18 +76,12 @@ export const TABLE_OWNERS: Readonly<Record<string, TableOwner>> = {
     file: 'libs/shopify/src/shopify-webhook-delivery.store.ts',
   },
 
-  share_link: {
-    lib: 'affiliate',
-    store: 'ShareLinkStore',
-    file: 'libs/affiliate/src/share-link.store.ts',
-    note: 'the affiliate library is not written yet; nothing writes the table today',
-  },
-  affiliate_click: {
-    lib: 'affiliate',
-    store: 'AffiliateClickStore',
-    file: 'libs/affiliate/src/affiliate-click.store.ts',
-    note: 'the affiliate library is not written yet; attribution (libs/earnings) only reads clicks',
-  },
+  commission_program: { lib: 'affiliate', store: 'ProgramStore', file: 'libs/affiliate/src/program.store.ts' },
+  commission_rule: { lib: 'affiliate', store: 'RuleStore', file: 'libs/affiliate/src/rule.store.ts' },
+  commission_offer: { lib: 'affiliate', store: 'OfferStore', file: 'libs/affiliate/src/offer.store.ts' },
+  showcase_item: { lib: 'affiliate', store: 'ShowcaseStore', file: 'libs/affiliate/src/showcase.store.ts' },
+  share_link: { lib: 'affiliate', store: 'ShareLinkStore', file: 'libs/affiliate/src/share-link.store.ts' },
+  affiliate_click: { lib: 'affiliate', store: 'ClickStore', file: 'libs/affiliate/src/click.store.ts' },
   affiliate_settings: {
     lib: 'earnings',
     store: 'AffiliateSettingsStore',

@@ -70,6 +70,7 @@ interface Summary {
 export class SearchService {
   private readonly variantLoader: Batcher<{ brandId: string; itemGroupId: string }, CatalogProduct[]>;
   private readonly countLoader: Batcher<string, number>;
+  private readonly productLoader: Batcher<string, CatalogProduct | null>;
 
   /**
    * Whether this is a PostgreSQL server (statement settings per search, searches waiting for a summary another
@@ -98,6 +99,11 @@ export class SearchService {
       (id) => id,
       (ids) => this.loadProductCounts(ids),
       () => 0,
+    );
+    this.productLoader = new Batcher(
+      (id) => id,
+      (ids) => this.loadProducts(ids),
+      () => null,
     );
   }
 
@@ -247,6 +253,22 @@ export class SearchService {
       [id],
     );
     return rows[0] ? toProduct(rows[0]) : null;
+  }
+
+  /**
+   * A live product, or null, batched: every product asked for within one turn of the event loop (the products of a
+   * page of share links or showcase items) is read by one query.
+   */
+  productBatched(id: string): Promise<CatalogProduct | null> {
+    return isUuid(id) ? this.productLoader.load(id.toLowerCase()) : Promise.resolve(null);
+  }
+
+  private async loadProducts(ids: string[]): Promise<Map<string, CatalogProduct | null>> {
+    const rows: Row[] = await this.query(
+      `SELECT ${PRODUCT_COLUMNS} FROM catalog_product p JOIN brand b ON b.id = p.brand_id WHERE p.id = ANY($1::uuid[])`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id as string, toProduct(r)]));
   }
 
   /** Live products of the same brand and item group, the product itself included; [] without a group. */

@@ -1,5 +1,6 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { AccountsResolver } from '../accounts/accounts.resolver.js';
+import { AFFILIATE_RESOLVERS } from '../affiliate/affiliate.resolver.js';
 import { StorageUsageResolver } from '../accounts/storage-usage.resolver.js';
 import { ProductSetsResolver } from '../ads/product-sets.resolver.js';
 import { CATALOG_RESOLVERS } from '../catalog/catalog.resolver.js';
@@ -26,6 +27,7 @@ export const RESOLVERS = [
   ShopifyResolver,
   ProductSetsResolver,
   ...EARNINGS_RESOLVERS,
+  ...AFFILIATE_RESOLVERS,
 ];
 
 export const SCHEMA_HEADER =
