@@ -25,17 +25,23 @@ describe('commission programs', () => {
   const QUOTE = `query($productId: ID!, $creatorHandle: String) {
     commissionFor(productId: $productId, creatorHandle: $creatorHandle) { ratePercent rule reason candidates { kind ratePercent } } }`;
 
+  /** The data of a mutation whose userErrors the test reads (gqlOk refuses them); errors must be empty. */
+  const data = async (query: string, variables: Record<string, unknown>, key: string) => {
+    const res = await api.gql<any>(query, variables, key);
+    expect(res.errors).toBeUndefined();
+    return res.data;
+  };
   const set = async (input: Record<string, unknown>, key = seed.brand.apiKey) => {
     tick();
-    return (await api.gqlOk<any>(SET, { input }, key)).setCommissionRate;
+    return (await data(SET, { input }, key)).setCommissionRate;
   };
   const offer = async (input: Record<string, unknown>, key = seed.brand.apiKey) => {
     tick();
-    return (await api.gqlOk<any>(OFFER, { input }, key)).createCommissionOffer;
+    return (await data(OFFER, { input }, key)).createCommissionOffer;
   };
   const respond = async (offerId: string, decision: 'ACCEPT' | 'DECLINE', key = seed.creator.apiKey) => {
     tick();
-    return (await api.gqlOk<any>(RESPOND, { input: { offerId, decision } }, key)).respondToCommissionOffer;
+    return (await data(RESPOND, { input: { offerId, decision } }, key)).respondToCommissionOffer;
   };
   const quote = async (productId: string, key = seed.creator.apiKey, creator?: string) =>
     (await api.gqlOk<any>(QUOTE, { productId, creatorHandle: creator ?? null }, key)).commissionFor;
