@@ -15,6 +15,7 @@ import { nulError, nulGuardPlugin, nulInOperation } from './graphql/nul-guard.js
 import { queryLimits } from './graphql/query-limits.js';
 import { introspectionRefusal, withoutSuggestion } from './graphql/schema-exposure.js';
 import type { CallerContext } from './graphql/request-context.decorator.js';
+import { RequestLoaders } from './graphql/loaders.js';
 import { RESOLVERS, describeRootTypes } from './graphql/schema.js';
 import { HEALTH_DATABASE_URL, HealthMonitor } from './overload/health-monitor.js';
 import { overloadPlugin } from './overload/overload.plugin.js';
@@ -120,6 +121,7 @@ export class ApiModule implements NestModule {
       controllers: [HealthController, UploadsController, RunIssuesController, ShopifyWebhooksController],
       providers: [
         ...RESOLVERS,
+        RequestLoaders,
         AuthGuard,
         HealthMonitor,
         { provide: HEALTH_DATABASE_URL, useValue: runtime.databaseUrl },

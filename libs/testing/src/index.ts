@@ -6,3 +6,4 @@ export * from './listening-ports.js';
 /** A loopback stand-in for Shopify's Admin API (GraphQL, bulk operations, webhooks), for tests. */
 export * from './fake-shopify-admin.js';
 export * from './app-processes.js';
+export * from './global-ids.js';

@@ -3,6 +3,7 @@ import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AccountsService } from '@brandshelf/accounts';
 import { AppError, type RequestContext } from '@brandshelf/core';
 import { Auth } from '../graphql/auth.guard.js';
+import { fromGlobalId } from '../graphql/global-id.js';
 import { ConnectionArgs, toConnection } from '../graphql/connection.js';
 import { pageRequest } from '../graphql/page-size.js';
 import { cost } from '../graphql/query-limits.js';
@@ -61,7 +62,7 @@ export class AccountsResolver {
     @Ctx() ctx: RequestContext,
     @Args('id', { type: () => ID, description: "ApiKey.id of one of this account's keys." }) id: string,
   ): Promise<ApiKey> {
-    return this.accounts.revokeApiKey(ctx, id);
+    return this.accounts.revokeApiKey(ctx, fromGlobalId(id, 'ApiKey', 'id'));
   }
 
   @Auth()

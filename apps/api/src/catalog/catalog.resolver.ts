@@ -4,6 +4,7 @@ import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { MAX_VARIANTS, SearchService, type CatalogBrand, type CatalogProduct } from '@brandshelf/search';
 import { BrandAccount, BrandConnection, Brand } from '../accounts/accounts.types.js';
 import { ConnectionArgs, pageOfList, toConnection } from '../graphql/connection.js';
+import { fromGlobalId } from '../graphql/global-id.js';
 import { PAGE_SIZE, checkPageSize, pageRequest } from '../graphql/page-size.js';
 import { SEARCH, STATEMENT, cost } from '../graphql/query-limits.js';
 import {
@@ -71,6 +72,12 @@ export class CatalogResolver {
   ): Promise<ProductConnection> {
     if (first !== null && first !== undefined) checkPageSize(first, 'first', PAGE_SIZE);
     const fields = selectedFields(info);
+    if (filter?.brandIds) {
+      filter = {
+        ...filter,
+        brandIds: filter.brandIds.map((id, i) => fromGlobalId(id, 'Brand', `filter.brandIds[${i}]`)),
+      };
+    }
     const result = await this.search.searchProducts(
       { query, filter, sort, first, after },
       { withTotal: fields.has('totalCount') || fields.has('totalCountExact'), withFacets: fields.has('facets') },
@@ -97,9 +104,9 @@ export class CatalogResolver {
     complexity: STATEMENT,
   })
   product(
-    @Args('id', { type: () => ID, description: 'Product.id, as search results give it.' }) id: string,
+    @Args('id', { type: () => ID, description: 'Product.id (a global id), as search results give it.' }) id: string,
   ): Promise<CatalogProduct | null> {
-    return this.search.product(id);
+    return this.search.product(fromGlobalId(id, 'Product', 'id'));
   }
 
   @Query(() => BrandConnection, {

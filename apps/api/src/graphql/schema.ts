@@ -6,10 +6,13 @@ import { FeedsResolver } from '../ingestion/feeds.resolver.js';
 import { RunsResolver } from '../ingestion/runs.resolver.js';
 import { ShopifyResolver } from '../shopify/shopify.resolver.js';
 import {
+  CatalogVersionEdgesResolver,
   FeedPublishingResolver,
+  PublicationEdgesResolver,
   PublishingResolver,
   RunPublishingResolver,
 } from '../publishing/publishing.resolver.js';
+import { NodeResolver } from './node.resolver.js';
 
 /** Every resolver of the API: the module provides them and the schema file is generated from them. */
 export const RESOLVERS = [
@@ -20,8 +23,11 @@ export const RESOLVERS = [
   PublishingResolver,
   FeedPublishingResolver,
   RunPublishingResolver,
+  PublicationEdgesResolver,
+  CatalogVersionEdgesResolver,
   ...CATALOG_RESOLVERS,
   ShopifyResolver,
+  NodeResolver,
 ];
 
 export const SCHEMA_HEADER =

@@ -3,6 +3,7 @@ import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nest
 import type { BrandContext } from '@brandshelf/core';
 import { FeedsService, RunsService, type FeedEntity, type IngestionRunEntity } from '@brandshelf/ingestion';
 import { Auth } from '../graphql/auth.guard.js';
+import { fromGlobalId } from '../graphql/global-id.js';
 import { ConnectionArgs, toConnection } from '../graphql/connection.js';
 import { pageRequest } from '../graphql/page-size.js';
 import { STATEMENT, cost } from '../graphql/query-limits.js';
@@ -41,7 +42,7 @@ export class FeedsResolver {
     @Args('id', { type: () => ID, description: "Feed.id of one of the brand's feeds; any other id is NOT_FOUND." })
     id: string,
   ): Promise<FeedEntity> {
-    return this.feedsService.get(ctx, id);
+    return this.feedsService.get(ctx, fromGlobalId(id, 'Feed', 'id'));
   }
 
   @Mutation(() => Feed, {
@@ -60,7 +61,7 @@ export class FeedsResolver {
     @Args('id', { type: () => ID, description: 'Feed.id of the feed to change.' }) id: string,
     @Args('input', { description: 'The settings to change; the others stay as they are.' }) input: UpdateFeedInput,
   ): Promise<FeedEntity> {
-    return this.feedsService.update(ctx, id, stripNulls(input));
+    return this.feedsService.update(ctx, fromGlobalId(id, 'Feed', 'id'), stripNulls(input));
   }
 
   @Mutation(() => DeleteFeedPayload, { description: 'Deletes the feed with its runs, versions and diagnostics.' })
@@ -69,7 +70,7 @@ export class FeedsResolver {
     @Args('input', { description: "The feed to delete; NOT_FOUND unless it is one of the brand's." })
     input: DeleteFeedInput,
   ): Promise<DeleteFeedPayload> {
-    const deleted = await this.feedsService.delete(ctx, input.feedId);
+    const deleted = await this.feedsService.delete(ctx, fromGlobalId(input.feedId, 'Feed', 'feedId'));
     return { deletedFeedId: deleted.id };
   }
 
@@ -80,7 +81,7 @@ export class FeedsResolver {
     @Ctx() ctx: BrandContext,
     @Args('feedId', { type: () => ID, description: 'Feed.id of a URL feed of the brand.' }) feedId: string,
   ): Promise<IngestionRunEntity> {
-    return this.runsService.startFetch(ctx, feedId);
+    return this.runsService.startFetch(ctx, fromGlobalId(feedId, 'Feed', 'feedId'));
   }
 
   @ResolveField(() => Boolean)

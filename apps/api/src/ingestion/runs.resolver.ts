@@ -1,11 +1,19 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { APP_CONFIG, type AppConfig, type BrandContext } from '@brandshelf/core';
-import { FeedsService, RunsService, type FeedEntity, type IngestionRunEntity } from '@brandshelf/ingestion';
+import {
+  RunsService,
+  type CatalogVersionEntity,
+  type FeedEntity,
+  type IngestionRunEntity,
+} from '@brandshelf/ingestion';
 import { Auth } from '../graphql/auth.guard.js';
+import { fromGlobalId } from '../graphql/global-id.js';
+import { RequestLoaders } from '../graphql/loaders.js';
 import { STATEMENT, cost } from '../graphql/query-limits.js';
 import { ISSUES_PAGE, pageRequest } from '../graphql/page-size.js';
-import { Ctx } from '../graphql/request-context.decorator.js';
+import { Ctx, type CallerContext } from '../graphql/request-context.decorator.js';
+import { CatalogVersion } from '../publishing/publishing.types.js';
 import {
   ColumnMapping,
   Feed,
@@ -24,7 +32,7 @@ export class RunsResolver {
 
   constructor(
     @Inject(RunsService) private readonly runs: RunsService,
-    @Inject(FeedsService) private readonly feeds: FeedsService,
+    @Inject(RequestLoaders) private readonly loaders: RequestLoaders,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.imagesEnabled = config.images.enabled;
@@ -39,7 +47,7 @@ export class RunsResolver {
     })
     id: string,
   ): Promise<IngestionRunEntity> {
-    return this.runs.get(ctx, id);
+    return this.runs.get(ctx, fromGlobalId(id, 'IngestionRun', 'id'));
   }
 
   @Mutation(() => IngestionRun, { description: 'Cancels a queued or running run; the live catalog is untouched.' })
@@ -48,7 +56,7 @@ export class RunsResolver {
     @Args('runId', { type: () => ID, description: 'A QUEUED or RUNNING run; CONFLICT once it has finished.' })
     runId: string,
   ): Promise<IngestionRunEntity> {
-    return this.runs.cancel(ctx, runId);
+    return this.runs.cancel(ctx, fromGlobalId(runId, 'IngestionRun', 'runId'));
   }
 
   @Subscription(() => IngestionRun, {
@@ -61,12 +69,24 @@ export class RunsResolver {
     @Ctx() ctx: BrandContext,
     @Args('runId', { type: () => ID, description: "IngestionRun.id of one of the brand's runs." }) runId: string,
   ) {
-    return this.runs.watch(ctx, runId);
+    return this.runs.watch(ctx, fromGlobalId(runId, 'IngestionRun', 'runId'));
   }
 
+  // Batched: the runs of a page load their feeds in one query.
   @ResolveField(() => Feed, { description: 'The feed this run ingests into.', complexity: STATEMENT })
-  feed(@Ctx() ctx: BrandContext, @Parent() run: IngestionRunEntity): Promise<FeedEntity> {
-    return this.feeds.get(ctx, run.feedId);
+  feed(@Context() caller: CallerContext, @Parent() run: IngestionRunEntity): Promise<FeedEntity | null> {
+    return this.loaders.of(caller, caller.context).feed.load(run.feedId);
+  }
+
+  @ResolveField(() => CatalogVersion, {
+    nullable: true,
+    description:
+      'The catalog version this run staged (or found unchanged); null until then, and for validateOnly runs.',
+    complexity: STATEMENT,
+  })
+  version(@Context() caller: CallerContext, @Parent() run: IngestionRunEntity): Promise<CatalogVersionEntity | null> {
+    if (!run.versionId) return Promise.resolve(null);
+    return this.loaders.of(caller, caller.context).version.load(run.versionId);
   }
 
   @ResolveField(() => RunDiff, { nullable: true, description: 'Set once the run has compared its items.' })

@@ -1,20 +1,25 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { BrandContext } from '@brandshelf/core';
-import type { IngestionRunEntity } from '@brandshelf/ingestion';
+import type { FeedEntity, IngestionRunEntity } from '@brandshelf/ingestion';
 import { ShopifyStoresService, type ShopifyStoreEntity } from '@brandshelf/shopify';
 import { Auth } from '../graphql/auth.guard.js';
-import { Ctx } from '../graphql/request-context.decorator.js';
-import { IngestionRun } from '../ingestion/ingestion.types.js';
+import { fromGlobalId } from '../graphql/global-id.js';
+import { RequestLoaders } from '../graphql/loaders.js';
+import { Ctx, type CallerContext } from '../graphql/request-context.decorator.js';
+import { Feed, IngestionRun } from '../ingestion/ingestion.types.js';
 import { ConnectShopifyStoreInput, ShopifyStore, ShopifyStoreConnection } from './shopify.types.js';
 import { ConnectionArgs, toConnection } from '../graphql/connection.js';
 import { pageRequest } from '../graphql/page-size.js';
-import { cost } from '../graphql/query-limits.js';
+import { STATEMENT, cost } from '../graphql/query-limits.js';
 
 @Auth('brand')
 @Resolver(() => ShopifyStore)
 export class ShopifyResolver {
-  constructor(@Inject(ShopifyStoresService) private readonly stores: ShopifyStoresService) {}
+  constructor(
+    @Inject(ShopifyStoresService) private readonly stores: ShopifyStoresService,
+    @Inject(RequestLoaders) private readonly loaders: RequestLoaders,
+  ) {}
 
   @Query(() => ShopifyStoreConnection, {
     description: "The brand's connected Shopify stores, oldest first, a page at a time.",
@@ -40,7 +45,7 @@ export class ShopifyResolver {
   })
   syncShopifyStore(
     @Ctx() ctx: BrandContext,
-    @Args('feedId', { type: () => ID, description: 'The SHOPIFY feed of the store (ShopifyStore.feedId).' })
+    @Args('feedId', { type: () => ID, description: 'The SHOPIFY feed of the store (ShopifyStore.feed.id).' })
     feedId: string,
     @Args('full', {
       type: () => Boolean,
@@ -49,6 +54,14 @@ export class ShopifyResolver {
     })
     full: boolean,
   ): Promise<IngestionRunEntity> {
-    return this.stores.sync(ctx, feedId, full);
+    return this.stores.sync(ctx, fromGlobalId(feedId, 'Feed', 'feedId'), full);
+  }
+
+  @ResolveField(() => Feed, {
+    description: 'The SHOPIFY feed the store syncs into; deleting the feed disconnects the store.',
+    complexity: STATEMENT,
+  })
+  feed(@Context() caller: CallerContext, @Parent() store: ShopifyStoreEntity): Promise<FeedEntity | null> {
+    return this.loaders.of(caller, caller.context).feed.load(store.feedId);
   }
 }
