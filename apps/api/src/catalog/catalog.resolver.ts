@@ -4,7 +4,7 @@ import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { MAX_VARIANTS, SearchService, type CatalogBrand, type CatalogProduct } from '@brandshelf/search';
 import { BrandAccount, BrandConnection, Brand } from '../accounts/accounts.types.js';
 import { ConnectionArgs, pageOfList, toConnection } from '../graphql/connection.js';
-import { fromGlobalId } from '../graphql/global-id.js';
+import { decodeGlobalId, fromGlobalId } from '../graphql/global-id.js';
 import { PAGE_SIZE, checkPageSize, pageRequest } from '../graphql/page-size.js';
 import { SEARCH, STATEMENT, cost } from '../graphql/query-limits.js';
 import {
@@ -27,6 +27,15 @@ function selectedFields(info: GraphQLResolveInfo): Set<string> {
   };
   for (const node of info.fieldNodes) visit(node.selectionSet);
   return names;
+}
+
+function isWellFormedId(id: string): boolean {
+  try {
+    decodeGlobalId(id);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The public catalog: no API key needed. */
@@ -106,6 +115,8 @@ export class CatalogResolver {
   product(
     @Args('id', { type: () => ID, description: 'Product.id (a global id), as search results give it.' }) id: string,
   ): Promise<CatalogProduct | null> {
+    // A malformed id is an unknown product (null), as before global ids; another type's id is BAD_USER_INPUT.
+    if (!isWellFormedId(id)) return Promise.resolve(null);
     return this.search.product(fromGlobalId(id, 'Product', 'id'));
   }
 
