@@ -8,7 +8,7 @@ import {
   type IngestionRunEntity,
 } from '@brandshelf/ingestion';
 import { Auth } from '../graphql/auth.guard.js';
-import { fromGlobalId } from '../graphql/global-id.js';
+import { fromGlobalId, toGlobalId } from '../graphql/global-id.js';
 import { RequestLoaders } from '../graphql/loaders.js';
 import { STATEMENT, cost } from '../graphql/query-limits.js';
 import { ISSUES_PAGE, pageRequest } from '../graphql/page-size.js';
@@ -149,11 +149,11 @@ export class RunsResolver {
   // and X-Forwarded-* a client sends cannot steer a URL the API hands out, and subscriptions have no request.
   @ResolveField(() => String, {
     description:
-      'Absolute URL (PUBLIC_BASE_URL + /runs/<id>/issues.csv) of every stored issue as CSV; GET it with the same ' +
-      'API key.',
+      'Absolute URL (PUBLIC_BASE_URL + /runs/<id>/issues.csv, <id> the global id) of every stored issue as CSV; ' +
+      'GET it with the same API key.',
   })
   issuesCsvUrl(@Parent() run: IngestionRunEntity): string {
-    return `${this.config.publicBaseUrl}/runs/${encodeURIComponent(run.id)}/issues.csv`;
+    return `${this.config.publicBaseUrl}/runs/${toGlobalId('IngestionRun', run.id)}/issues.csv`;
   }
 
   // A page and its count: two statements, plus what each row selects.
