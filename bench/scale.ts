@@ -16,6 +16,7 @@ import sharp from 'sharp';
 import {
   freePort,
   gqlHttp,
+  rawId,
   spawnApp,
   startS3,
   startSlowImageHost,
@@ -145,7 +146,8 @@ async function main(): Promise<void> {
           body,
         });
         if (res.status !== 202) throw new Error(`upload answered ${res.status}: ${await res.text()}`);
-        return ((await res.json()) as { runId: string }).runId;
+        // The API answers global ids; the queue's jobs carry the raw run id.
+        return rawId(((await res.json()) as { runId: string }).runId);
       };
 
       // Ingest: FEEDS feeds of ROWS/FEEDS rows, one shared image (processed once, so images cost nothing here).

@@ -7,6 +7,7 @@ import {
   getNamedType,
   isEnumType,
   isInputObjectType,
+  isInterfaceType,
   isListType,
   isNonNullType,
   isObjectType,
@@ -25,6 +26,7 @@ import WebSocket from 'ws';
 import {
   FakeShopifyAdmin,
   fakeProduct,
+  rawId,
   SEED_ENV,
   createFeed,
   seedCatalog,
@@ -121,7 +123,7 @@ interface Tenant {
   key: string;
   /** Ids of everything the tenant has, by GraphQL type name. */
   ids: Ids;
-  /** Strings that only appear in this tenant's data: names, email, and its uuids (issue ids are small numbers). */
+  /** Strings that only appear in this tenant's data: names, email, its global ids and the uuids behind them. */
   markers: string[];
 }
 
@@ -131,7 +133,7 @@ interface Call {
   operation: 'query' | 'mutation' | 'subscription';
   document: string;
   variables: Record<string, unknown>;
-  /** Ids placed in the arguments (an error message may echo them; nothing else of A's may appear). */
+  /** Ids placed in the arguments (an error message may echo them, or the raw id behind them; nothing else). */
   idsUsed: string[];
 }
 
@@ -142,6 +144,9 @@ interface Answer {
 }
 
 const typeName = (type: GraphQLOutputType): string => getNamedType(type).name;
+
+/** The schema the API serves (set once introspected): an interface's selection needs its implementing types. */
+let servedSchema: GraphQLSchema | undefined;
 
 /** Which kind of id an argument or input field wants, from its name; null when its name does not tell. */
 function idKind(name: string, returnType: string | null): string | null {
@@ -233,6 +238,25 @@ function selection(type: GraphQLOutputType): string {
       .getTypes()
       .map((member) => `... on ${member.name} { ${leavesOf(member).join(' ')} }`)
       .join(' ')} }`;
+  // An interface (Node): the leaves of each implementing type; a leaf whose type differs between them (versionId:
+  // ID on one, ID! on another) is aliased by type, as GraphQL refuses one response name with two shapes.
+  if (isInterfaceType(named) && servedSchema) {
+    const members = servedSchema.getPossibleTypes(named);
+    const shapes = new Map<string, Set<string>>();
+    for (const member of members)
+      for (const leaf of leavesOf(member))
+        shapes.set(leaf, (shapes.get(leaf) ?? new Set()).add(String(member.getFields()[leaf].type)));
+    const pick = (member: GraphQLObjectType, leaf: string) =>
+      shapes.get(leaf)!.size > 1 ? `${member.name}_${leaf}: ${leaf}` : leaf;
+    return `{ __typename ${members
+      .map(
+        (member) =>
+          `... on ${member.name} { ${leavesOf(member)
+            .map((leaf) => pick(member, leaf))
+            .join(' ')} }`,
+      )
+      .join(' ')} }`;
+  }
   if (!isObjectType(named)) return '';
   const fields = named.getFields();
   // A mutation payload: its expected failures too, so an answer shows them.
@@ -264,16 +288,13 @@ function callsFor(
   const head = aimed.length ? `(${aimed.map(declare).join(', ')})` : '';
   const pass = aimed.length ? `(${aimed.map((arg) => `${arg.name}: $${arg.name}`).join(', ')})` : '';
   const document = `${operation}${head} { ${field.name}${pass} ${selection(field.type)} }`;
-  const allIds = new Set(Object.values(ids).flat());
+  const allIds = [...new Set(Object.values(ids).flat())];
   return combos.map((variables) => ({
     coordinate,
     operation,
     document,
     variables,
-    idsUsed:
-      JSON.stringify(variables)
-        .match(/[0-9a-f-]{36}/g)
-        ?.filter((id) => allIds.has(id)) ?? [],
+    idsUsed: allIds.filter((id) => JSON.stringify(variables).includes(`"${id}"`)),
   }));
 }
 
@@ -405,9 +426,11 @@ describe('tenant isolation swept from introspection', () => {
       { id: seed.run.id },
       key,
     );
-    const { email } = (await api.runtime.dataSource.query('SELECT email FROM brand WHERE id = $1', [seed.brand.id]))[0];
+    const { email } = (
+      await api.runtime.dataSource.query('SELECT email FROM brand WHERE id = $1', [rawId(seed.brand.id)])
+    )[0];
     const { handle } = (
-      await api.runtime.dataSource.query('SELECT handle FROM creator WHERE id = $1', [seed.creator.id])
+      await api.runtime.dataSource.query('SELECT handle FROM creator WHERE id = $1', [rawId(seed.creator.id)])
     )[0];
     const { createCommissionOffer: made } = await api.gqlOk(
       `mutation($input: CreateCommissionOfferInput!) { createCommissionOffer(input: $input) { offer { id } } }`,
@@ -416,6 +439,7 @@ describe('tenant isolation swept from introspection', () => {
     );
     const ids: Ids = {
       Brand: [seed.brand.id],
+      Node: [] as string[],
       Feed: [seed.feedId, urlFeed, store.feedId],
       IngestionRun: [seed.run.id],
       CatalogVersion: feed.versions.nodes.map((v: { id: string }) => v.id),
@@ -427,9 +451,12 @@ describe('tenant isolation swept from introspection', () => {
       Product: Object.values(seed.products),
       CommissionOffer: [made.offer.id],
     };
-    const uuids = Object.values(ids)
-      .flat()
-      .filter((id) => /^[0-9a-f-]{36}$/.test(id));
+    // node(id:)/nodes(ids:) with any of the brand's own objects (brands and products are public by design).
+    ids.Node = ['Feed', 'IngestionRun', 'CatalogVersion', 'Publication', 'ShopifyStore', 'ApiKey', 'RunIssue'].flatMap(
+      (type) => ids[type],
+    );
+    const idMarkers = [...new Set(Object.values(ids).flat())].flatMap((id) => [id, rawId(id)]);
+    const uuids = idMarkers.filter((id) => id.length > 20);
     return { seed, key, ids, markers: [name, email, `${name} URL feed`, `${name} shop`, ...uuids] };
   }
 
@@ -448,6 +475,7 @@ describe('tenant isolation swept from introspection', () => {
     const res = await api.gql<IntrospectionQuery>(getIntrospectionQuery());
     if (!res.data) throw new Error(`introspection failed: ${JSON.stringify(res.errors)}`);
     schema = buildClientSchema(res.data);
+    servedSchema = schema;
   }, 240_000);
 
   afterAll(async () => {
@@ -517,6 +545,8 @@ describe('tenant isolation swept from introspection', () => {
       expect.arrayContaining([
         'Query.feed',
         'Query.ingestionRun',
+        'Query.node',
+        'Query.nodes',
         'Mutation.cancelRun',
         'Mutation.deleteFeed',
         'Mutation.fetchFeedNow',
@@ -531,7 +561,7 @@ describe('tenant isolation swept from introspection', () => {
   });
 
   it("answers NOT_FOUND to brand B (and NOT_FOUND or FORBIDDEN to a creator) for every field given A's ids, and changes none of A's rows", async () => {
-    const before = await snapshot(api, a.seed.brand.id);
+    const before = await snapshot(api, rawId(a.seed.brand.id));
     const calls = sweep({ ...a.ids, ApiKey: [...a.ids.ApiKey, ...a.ids.SpareApiKey] });
     const failures: string[] = [];
     for (const [who, key, allowed] of [
@@ -543,16 +573,18 @@ describe('tenant isolation swept from introspection', () => {
         const what = `${who} ${request.coordinate} ${JSON.stringify(request.variables)}`;
         if (!answer.code || !(allowed as readonly string[]).includes(answer.code))
           failures.push(`${what} answered ${answer.code ?? 'with data'}: ${answer.text.slice(0, 300)}`);
-        if (answer.data !== null) failures.push(`${what} returned data: ${answer.text.slice(0, 300)}`);
+        // nodes(ids:) answers a list with null in the place of each id it refuses: that is no data either.
+        const nothing = answer.data === null || (Array.isArray(answer.data) && answer.data.every((v) => v === null));
+        if (!nothing) failures.push(`${what} returned data: ${answer.text.slice(0, 300)}`);
         let text = answer.text;
-        for (const id of request.idsUsed) text = text.split(id).join('<id>');
+        for (const id of request.idsUsed) text = text.split(id).join('<id>').split(rawId(id)).join('<id>');
         const leaked = a.markers.filter((marker) => text.includes(marker));
         if (leaked.length) failures.push(`${what} leaked ${leaked.join(', ')}`);
       }
     }
     expect(failures).toEqual([]);
     await settleRuns(api);
-    expect(await snapshot(api, a.seed.brand.id)).toEqual(before);
+    expect(await snapshot(api, rawId(a.seed.brand.id))).toEqual(before);
     // A's key still works and A still sees all it had.
     const mine = await api.gqlOk(
       '{ feeds(first: 100) { nodes { id } } apiKeys(first: 100) { nodes { id revokedAt } } }',
@@ -608,11 +640,12 @@ describe('tenant isolation swept from introspection', () => {
       const body = await res.text();
       expect(res.status).toBe(404);
       expect(body).toContain('NOT_FOUND');
-      expect(a.markers.filter((m) => m !== runId && body.includes(m))).toEqual([]); // the message names the id asked for
+      // the message names the id asked for
+      expect(a.markers.filter((m) => m !== runId && m !== rawId(runId) && body.includes(m))).toEqual([]);
     }
     const runs = await api.runtime.dataSource.query(
       'SELECT count(*)::int AS n FROM ingestion_run WHERE brand_id = $1',
-      [a.seed.brand.id],
+      [rawId(a.seed.brand.id)],
     );
     expect(runs[0].n).toBe(1);
   });

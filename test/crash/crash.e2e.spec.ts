@@ -21,6 +21,7 @@ import {
   type SlowImageHost,
   type S3Server,
   type TestDatabase,
+  rawId,
 } from '@brandshelf/testing';
 
 /**
@@ -148,7 +149,8 @@ suite(
 
     const liveCount = async () =>
       Number(
-        (await sql.query('SELECT count(*)::int AS n FROM catalog_product WHERE feed_id = $1', [feedId])).rows[0].n,
+        (await sql.query('SELECT count(*)::int AS n FROM catalog_product WHERE feed_id = $1', [rawId(feedId)])).rows[0]
+          .n,
       );
 
     /** The queue's record of a run's jobs (pg-boss keeps one row per job id; retries reuse it). */
@@ -156,7 +158,7 @@ suite(
       const { rows } = await sql.query(
         `SELECT name, state, retry_count FROM pgboss.job WHERE data->>'runId' = $1
        UNION ALL SELECT name, state, retry_count FROM pgboss.archive WHERE data->>'runId' = $1`,
-        [runId],
+        [rawId(runId)],
       );
       return rows;
     }
@@ -171,24 +173,26 @@ suite(
         itemsAccepted: items,
       });
       expect(r.itemsRejected).toBe(0);
-      const versions = await sql.query('SELECT id FROM catalog_version WHERE run_id = $1', [runId]);
+      const versions = await sql.query('SELECT id FROM catalog_version WHERE run_id = $1', [rawId(runId)]);
       expect(versions.rows).toHaveLength(1);
-      expect(versions.rows[0].id).toBe(r.versionId);
+      expect(versions.rows[0].id).toBe(rawId(r.versionId!));
       const staged = await sql.query(
         'SELECT count(*)::int AS n, count(DISTINCT offer_id)::int AS distinct FROM version_item WHERE version_id = $1',
-        [r.versionId],
+        [rawId(r.versionId!)],
       );
       expect(staged.rows[0]).toEqual({ n: items, distinct: items });
       const live = await sql.query(
         'SELECT count(*)::int AS n, count(DISTINCT offer_id)::int AS distinct FROM catalog_product WHERE feed_id = $1',
-        [feedId],
+        [rawId(feedId)],
       );
       expect(live.rows[0]).toEqual({ n: items, distinct: items });
-      const publications = await sql.query('SELECT count(*)::int AS n FROM publication WHERE run_id = $1', [runId]);
+      const publications = await sql.query('SELECT count(*)::int AS n FROM publication WHERE run_id = $1', [
+        rawId(runId),
+      ]);
       expect(publications.rows[0].n).toBe(1);
-      const feed = await sql.query('SELECT live_version_id FROM feed WHERE id = $1', [feedId]);
-      expect(feed.rows[0].live_version_id).toBe(r.versionId);
-      const issues = await sql.query('SELECT count(*)::int AS n FROM run_issue WHERE run_id = $1', [runId]);
+      const feed = await sql.query('SELECT live_version_id FROM feed WHERE id = $1', [rawId(feedId)]);
+      expect(feed.rows[0].live_version_id).toBe(rawId(r.versionId!));
+      const issues = await sql.query('SELECT count(*)::int AS n FROM run_issue WHERE run_id = $1', [rawId(runId)]);
       expect(issues.rows[0].n).toBe(0);
       const jobs = await jobsOf(runId);
       expect(jobs.filter((j) => j.state !== 'completed')).toEqual([]);
@@ -270,7 +274,9 @@ suite(
       const runId = await upload(feedCsv('bravo', rows, (i) => `${images.base}/img/${i % 4}.jpg`));
       // The moment: rows are being read and staged (progress in the database) by a worker's COPY.
       const holder = await until('a worker staging the run', async () => {
-        const { rows: progress } = await sql.query('SELECT phase, rows_read FROM ingestion_run WHERE id = $1', [runId]);
+        const { rows: progress } = await sql.query('SELECT phase, rows_read FROM ingestion_run WHERE id = $1', [
+          rawId(runId),
+        ]);
         if (progress[0].phase !== 'READING' || progress[0].rows_read === 0) return null;
         const { rows: copying } = await sql.query(
           `SELECT application_name FROM pg_stat_activity
@@ -280,7 +286,7 @@ suite(
         return copying.length ? Number(copying[0].application_name.split(':')[1]) : null;
       });
       await kill(holder);
-      const atKill = await sql.query('SELECT phase, rows_read FROM ingestion_run WHERE id = $1', [runId]);
+      const atKill = await sql.query('SELECT phase, rows_read FROM ingestion_run WHERE id = $1', [rawId(runId)]);
       expect(atKill.rows[0].phase).toBe('READING');
       expect(atKill.rows[0].rows_read).toBeLessThan(rows);
 
@@ -304,7 +310,7 @@ suite(
       images.setDelay(1200);
       const runId = await upload(feedCsv('charlie', 240, (i) => `${images.base}/img/${100 + (i % urls)}.jpg`));
       const port = await until('an image being fetched', async () => {
-        const { rows } = await sql.query('SELECT phase, images_done FROM ingestion_run WHERE id = $1', [runId]);
+        const { rows } = await sql.query('SELECT phase, images_done FROM ingestion_run WHERE id = $1', [rawId(runId)]);
         if (rows[0].phase !== 'IMAGES' || rows[0].images_done < 4) return null;
         return images.inFlight()[0];
       });
@@ -339,7 +345,7 @@ suite(
       expect(processed[0]).toEqual({ n: urls, distinct: urls, with_renditions: urls });
       const runImages = await sql.query(
         `SELECT count(*)::int AS n, count(DISTINCT image_id)::int AS distinct FROM run_image WHERE run_id = $1`,
-        [runId],
+        [rawId(runId)],
       );
       expect(runImages.rows[0]).toEqual({ n: urls, distinct: urls });
       expect(await searchCount('charlie')).toBe(240);

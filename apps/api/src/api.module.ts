@@ -17,6 +17,7 @@ import { nulError, nulGuardPlugin, nulInOperation } from './graphql/nul-guard.js
 import { queryLimits } from './graphql/query-limits.js';
 import { introspectionRefusal, withoutSuggestion } from './graphql/schema-exposure.js';
 import type { CallerContext } from './graphql/request-context.decorator.js';
+import { RequestLoaders } from './graphql/loaders.js';
 import { RESOLVERS, describeRootTypes } from './graphql/schema.js';
 import { HEALTH_DATABASE_URL, HealthMonitor } from './overload/health-monitor.js';
 import { overloadPlugin } from './overload/overload.plugin.js';
@@ -129,6 +130,7 @@ export class ApiModule implements NestModule {
       ],
       providers: [
         ...RESOLVERS,
+        RequestLoaders,
         AuthGuard,
         HealthMonitor,
         { provide: HEALTH_DATABASE_URL, useValue: runtime.databaseUrl },

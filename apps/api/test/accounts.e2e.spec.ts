@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createFeed, ingest, registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
+import { createFeed, ingest, registerBrand, startTestApi, type TestApi, rawId } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
 const ME_QUERY = `{ me { __typename
@@ -45,7 +45,7 @@ describe('accounts and API keys (e2e on a real database)', () => {
     await api.runtime.dataSource.query('UPDATE ingestion_run SET bytes_read = $1, bytes_total = $2 WHERE id = $3', [
       '5000000123',
       '5000000789',
-      run.id,
+      rawId(run.id),
     ]);
     const data = await api.gqlOk(
       `query($id: ID!) { ingestionRun(id: $id) { bytesRead bytesTotal }
@@ -128,7 +128,7 @@ describe('accounts and API keys (e2e on a real database)', () => {
     const missing = await api.gql(revoke, { id: missingId }, a.apiKey);
     expect(foreign.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
-    expect(foreign.errors?.[0].message.replace(foreignId, 'ID')).toBe(
+    expect(foreign.errors?.[0].message.replace(rawId(foreignId), 'ID')).toBe(
       missing.errors?.[0].message.replace(missingId, 'ID'),
     );
     // B's key was not revoked by A's attempt.

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { IngestionPipeline } from '@brandshelf/ingestion';
-import { createFeed, registerBrand, startTestApi, uploadFeed, type TestApi } from '@brandshelf/testing';
+import { createFeed, registerBrand, startTestApi, uploadFeed, type TestApi, rawId } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
 const ROWS = 30_000;
@@ -46,12 +46,13 @@ describe('searches while a run is COMPARING (e2e)', () => {
     const runId: string = res.json.runId;
     const db = api.runtime.dataSource;
     const phase = async () =>
-      ((await db.query('SELECT phase FROM ingestion_run WHERE id = $1', [runId])) as { phase: string }[])[0].phase;
+      ((await db.query('SELECT phase FROM ingestion_run WHERE id = $1', [rawId(runId)])) as { phase: string }[])[0]
+        .phase;
 
     let finished = false;
     const run = api.app
       .get(IngestionPipeline)
-      .execute(runId, brandId)
+      .execute(rawId(runId), rawId(brandId))
       .finally(() => (finished = true));
     let answeredWhileComparing = 0;
     for (let i = 0; !finished; i++) {

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createFeed, ingest, registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
+import { createFeed, ingest, registerBrand, startTestApi, type TestApi, rawId } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
+import { toGlobalId } from '../src/graphql/global-id.js';
 
 interface PageInfo {
   hasNextPage: boolean;
@@ -96,11 +97,11 @@ describe('connections: keyset pages, one page-size policy, brand-scoped', () => 
          WHEN id = $2 THEN '2030-01-01 00:00:00.000002+00'::timestamptz
          ELSE created_at END
        WHERE brand_id = $3`,
-      [feedIds.slice(4, 7), feedIds[3], a.id],
+      [feedIds.slice(4, 7).map(rawId), rawId(feedIds[3]), rawId(a.id)],
     );
-    const expected = (await db.query(`SELECT id FROM feed WHERE brand_id = $1 ORDER BY created_at, id`, [a.id])).map(
-      (r: { id: string }) => r.id,
-    );
+    const expected = (
+      await db.query(`SELECT id FROM feed WHERE brand_id = $1 ORDER BY created_at, id`, [rawId(a.id)])
+    ).map((r: { id: string }) => toGlobalId('Feed', r.id));
     for (const size of [1, 2, 4]) {
       expect(await walkForwards(feeds(a.apiKey), size, 7)).toEqual(expected);
       expect(await walkBackwards(feeds(a.apiKey), size, 7)).toEqual(expected);

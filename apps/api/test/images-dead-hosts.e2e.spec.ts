@@ -15,6 +15,7 @@ import {
   uploadFeed,
   waitForRun,
   type TestApi,
+  rawId,
 } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
@@ -230,7 +231,7 @@ describe('images on dead hosts, cancelled and stalled image phases', () => {
     const jobsOf = async (runId: string) =>
       (await api.runtime.dataSource.query(`SELECT id, state FROM pgboss.job WHERE name = $1 AND data->>'runId' = $2`, [
         IMAGE_FETCH.name,
-        runId,
+        rawId(runId),
       ])) as { id: string; state: string }[];
     const startStuck = async (name: string) => {
       const feedId = await createFeed(api, key, { name });
@@ -270,12 +271,15 @@ describe('images on dead hosts, cancelled and stalled image phases', () => {
       const runId = await startStuck('Exhausted');
       const [{ brand_id: brandId }] = await api.runtime.dataSource.query(
         'SELECT brand_id FROM ingestion_run WHERE id = $1',
-        [runId],
+        [rawId(runId)],
       );
       const imageIds = (
-        await api.runtime.dataSource.query('SELECT image_id FROM run_image WHERE run_id = $1', [runId])
+        await api.runtime.dataSource.query('SELECT image_id FROM run_image WHERE run_id = $1', [rawId(runId)])
       ).map((r: { image_id: string }) => r.image_id);
-      await images().fetchBatch({ runId, brandId, imageIds }, { retryCount: IMAGE_FETCH.options.retryLimit });
+      await images().fetchBatch(
+        { runId: rawId(runId), brandId, imageIds },
+        { retryCount: IMAGE_FETCH.options.retryLimit },
+      );
       const failed = await run(runId);
       expect(failed).toMatchObject({ status: 'FAILED', phase: 'DONE', versionId: null });
       expect(failed.error.code).toBe('INTERNAL_ERROR');

@@ -11,6 +11,7 @@ import {
   uploadFeed,
   waitForRun,
   type TestApi,
+  rawId,
 } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
@@ -229,7 +230,9 @@ describe('image slots are shared fairly between brands', () => {
       expect(await run()).toMatchObject({ status: 'RUNNING', imagesTotal: 8, imagesDone: 1, imagesFailed: 1 });
 
       // A cancel recorded by another process cannot abort this one's download: the job must notice it between images.
-      await api.runtime.dataSource.query('UPDATE ingestion_run SET cancel_requested = true WHERE id = $1', [runId]);
+      await api.runtime.dataSource.query('UPDATE ingestion_run SET cancel_requested = true WHERE id = $1', [
+        rawId(runId),
+      ]);
       release!();
       await until('run ended', async () => (await run()).status !== 'RUNNING');
       const ended = await run();

@@ -2,7 +2,15 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createFeed, ingest, registerBrand, startTestApi, type RunView, type TestApi } from '@brandshelf/testing';
+import {
+  createFeed,
+  ingest,
+  registerBrand,
+  startTestApi,
+  type RunView,
+  type TestApi,
+  rawId,
+} from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
 /** Noise and gradients, so encoders do real work, like on product photos. */
@@ -186,7 +194,7 @@ describe('images (e2e: loopback image host, local disk storage)', () => {
     expect(pub.publishRun.publication.created).toBe(5);
     const live = await api.runtime.dataSource.query(
       'SELECT offer_id, images FROM catalog_product WHERE feed_id = $1 ORDER BY offer_id',
-      [feedId],
+      [rawId(feedId)],
     );
     expect(live.map((p: { offer_id: string }) => p.offer_id)).toEqual(['EXTRA', 'GOOD', 'MOVED', 'SAME', 'SMALL']);
     const good = live.find((p: { offer_id: string }) => p.offer_id === 'GOOD');

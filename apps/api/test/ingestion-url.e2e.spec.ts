@@ -13,6 +13,7 @@ import {
   waitForRun,
   type RunView,
   type TestApi,
+  rawId,
 } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
@@ -174,7 +175,7 @@ describe('URL feeds with 127.0.0.1 allowlisted', () => {
     const feed = await api.gqlOk('query($id: ID!) { feed(id: $id) { hasBasicAuth } }', { id: feedId }, key);
     expect(feed.feed.hasBasicAuth).toBe(true);
     const stored = await api.runtime.dataSource.query('SELECT row_to_json(f)::text AS j FROM feed f WHERE id = $1', [
-      feedId,
+      rawId(feedId),
     ]);
     expect(stored[0].j).not.toContain('s3cret');
   });

@@ -9,6 +9,7 @@ import {
   uploadFeed,
   waitForRun,
   type TestApi,
+  rawId,
 } from '@brandshelf/testing';
 import { FeedScheduler, spreadsheetSafe } from '@brandshelf/ingestion';
 import { createApi } from '../src/create-api.js';
@@ -42,7 +43,8 @@ describe('feed ingestion (e2e on a real database)', () => {
 
   const count = async (table: string, feedId: string) =>
     Number(
-      (await api.runtime.dataSource.query(`SELECT count(*) AS n FROM ${table} WHERE feed_id = $1`, [feedId]))[0].n,
+      (await api.runtime.dataSource.query(`SELECT count(*) AS n FROM ${table} WHERE feed_id = $1`, [rawId(feedId)]))[0]
+        .n,
     );
 
   it('stages a valid CSV, then finds an identical re-upload unchanged and writes nothing', async () => {
@@ -321,22 +323,22 @@ describe('feed ingestion (e2e on a real database)', () => {
       `INSERT INTO ingestion_run (brand_id, feed_id, trigger, status, phase, attempt, source_key, rows_read, updated_at, started_at)
        SELECT brand_id, feed_id, 'UPLOAD', 'RUNNING', 'READING', 1, source_key, 1, now() - interval '10 minutes', now() - interval '10 minutes'
          FROM ingestion_run WHERE id = $1 RETURNING id`,
-      [done.id],
+      [rawId(done.id)],
     );
     await db.query(
       `INSERT INTO run_issue (run_id, brand_id, severity, code, "row", message, hint)
                     SELECT $1, brand_id, 'ERROR', 'LEFT_BY_DEAD_WORKER', 1, 'x', 'x' FROM ingestion_run WHERE id = $1`,
-      [id],
+      [rawId(id)],
     );
     expect(await api.app.get(FeedScheduler).recoverStalledRuns()).toBe(1);
     const run = await waitForRun(api, key, id);
     expect(run).toMatchObject({ status: 'SUCCEEDED', rowsRead: 2, itemsAccepted: 2 });
     // The restart replaced what the dead attempt wrote.
     const leftovers = await db.query(`SELECT 1 FROM run_issue WHERE run_id = $1 AND code = 'LEFT_BY_DEAD_WORKER'`, [
-      id,
+      rawId(id),
     ]);
     expect(leftovers).toEqual([]);
-    const [{ attempt }] = await db.query('SELECT attempt FROM ingestion_run WHERE id = $1', [id]);
+    const [{ attempt }] = await db.query('SELECT attempt FROM ingestion_run WHERE id = $1', [rawId(id)]);
     expect(attempt).toBe(2);
   });
 

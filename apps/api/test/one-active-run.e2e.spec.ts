@@ -10,6 +10,7 @@ import {
   startTestApi,
   uploadFeed,
   type TestApi,
+  rawId,
 } from '@brandshelf/testing';
 import { OneActiveRun1764000000015 } from '../../../libs/db/src/migrations/1764000000015-one-active-run.js';
 import { createApi } from '../src/create-api.js';
@@ -47,12 +48,12 @@ describe('one active run per feed (concurrent triggers)', () => {
   });
 
   const runsOf = (feedId: string): Promise<{ id: string; status: string; trigger: string }[]> =>
-    api.runtime.dataSource.query('SELECT id, status, trigger FROM ingestion_run WHERE feed_id = $1', [feedId]);
+    api.runtime.dataSource.query('SELECT id, status, trigger FROM ingestion_run WHERE feed_id = $1', [rawId(feedId)]);
   const jobsFor = async (runId: string): Promise<number> =>
     (
       await api.runtime.dataSource.query(
         `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'ingestion.run' AND data->>'runId' = $1`,
-        [runId],
+        [rawId(runId)],
       )
     )[0].n;
 
@@ -61,7 +62,7 @@ describe('one active run per feed (concurrent triggers)', () => {
     const answers = await Promise.all(Array.from({ length: 10 }, () => uploadFeed(api, key, feedId, CSV)));
     const runs = await runsOf(feedId);
     expect(runs).toHaveLength(1);
-    expect(answers.filter((a) => a.status === 202).map((a) => a.json.runId)).toEqual([runs[0].id]);
+    expect(answers.filter((a) => a.status === 202).map((a) => rawId(a.json.runId))).toEqual([runs[0].id]);
     const refused = answers.filter((a) => a.status !== 202);
     expect(refused).toHaveLength(9);
     for (const answer of refused) {
@@ -168,7 +169,7 @@ describe('one active run per feed (concurrent triggers)', () => {
     // A refused full sync requests nothing: the flag is set only when the run that wins is that full sync.
     const [store] = await api.runtime.dataSource.query(
       'SELECT full_sync_requested FROM shopify_store WHERE feed_id = $1',
-      [feedId],
+      [rawId(feedId)],
     );
     expect(store.full_sync_requested).toBe(runs[0].trigger === 'SYNC' && syncs.some(started));
   });
@@ -180,11 +181,11 @@ describe('one active run per feed (concurrent triggers)', () => {
     );
     const [run]: { id: string }[] = await db.query(
       `SELECT id FROM ingestion_run WHERE feed_id = $1 AND status IN ('QUEUED', 'RUNNING')`,
-      [store.feed_id],
+      [rawId(store.feed_id)],
     );
     // As if a worker had claimed it.
-    await db.query(`UPDATE ingestion_run SET status = 'RUNNING', phase = 'READING' WHERE id = $1`, [run.id]);
-    await db.query('UPDATE shopify_store SET next_sync_at = NULL WHERE feed_id = $1', [store.feed_id]);
+    await db.query(`UPDATE ingestion_run SET status = 'RUNNING', phase = 'READING' WHERE id = $1`, [rawId(run.id)]);
+    await db.query('UPDATE shopify_store SET next_sync_at = NULL WHERE feed_id = $1', [rawId(store.feed_id)]);
     const body = JSON.stringify({ id: 1 });
     const res = await fetch(`${api.url}/webhooks/shopify`, {
       method: 'POST',
@@ -202,7 +203,7 @@ describe('one active run per feed (concurrent triggers)', () => {
     const soon = new Date(Date.now() + 60_000);
     expect(await scheduler.runDueStores(soon)).toBe(0); // still running: nothing queued, the store stays due
     expect((await runsOf(store.feed_id)).length).toBe(1);
-    await db.query(`UPDATE ingestion_run SET status = 'SUCCEEDED', phase = 'DONE' WHERE id = $1`, [run.id]);
+    await db.query(`UPDATE ingestion_run SET status = 'SUCCEEDED', phase = 'DONE' WHERE id = $1`, [rawId(run.id)]);
     expect(await scheduler.runDueStores(soon)).toBe(1);
     const runs = await runsOf(store.feed_id);
     expect(runs.filter((r) => r.status === 'QUEUED')).toHaveLength(1);
@@ -211,7 +212,7 @@ describe('one active run per feed (concurrent triggers)', () => {
   it('the migration keeps the newest of duplicate active runs and cancels the rest', async () => {
     const feedId = await createFeed(api, key, { source: 'UPLOAD' });
     const db = api.runtime.dataSource;
-    const [{ brand_id: brandId }] = await db.query('SELECT brand_id FROM feed WHERE id = $1', [feedId]);
+    const [{ brand_id: brandId }] = await db.query('SELECT brand_id FROM feed WHERE id = $1', [rawId(feedId)]);
     await db.query('DROP INDEX ingestion_run_one_active_idx');
     const ids: string[] = [];
     for (const [status, minutesAgo] of [
@@ -222,7 +223,7 @@ describe('one active run per feed (concurrent triggers)', () => {
       const [row] = await db.query(
         `INSERT INTO ingestion_run (brand_id, feed_id, trigger, status, queued_at)
          VALUES ($1, $2, 'UPLOAD', $3, now() - make_interval(mins => $4)) RETURNING id`,
-        [brandId, feedId, status, minutesAgo],
+        [rawId(brandId), rawId(feedId), status, minutesAgo],
       );
       ids.push(row.id);
     }
@@ -234,7 +235,7 @@ describe('one active run per feed (concurrent triggers)', () => {
     }
     const rows: { id: string; status: string; cancel_requested: boolean }[] = await db.query(
       'SELECT id, status, cancel_requested FROM ingestion_run WHERE feed_id = $1',
-      [feedId],
+      [rawId(feedId)],
     );
     const byId = new Map(rows.map((r) => [r.id, r]));
     expect(byId.get(ids[2])!.status).toBe('QUEUED');
@@ -242,7 +243,10 @@ describe('one active run per feed (concurrent triggers)', () => {
     expect(byId.get(ids[0])!.cancel_requested).toBe(true);
     // And the index is back: a second active run is refused by the database itself.
     await expect(
-      db.query(`INSERT INTO ingestion_run (brand_id, feed_id, trigger) VALUES ($1, $2, 'UPLOAD')`, [brandId, feedId]),
+      db.query(`INSERT INTO ingestion_run (brand_id, feed_id, trigger) VALUES ($1, $2, 'UPLOAD')`, [
+        rawId(brandId),
+        rawId(feedId),
+      ]),
     ).rejects.toThrow(/ingestion_run_one_active_idx/);
   });
 });

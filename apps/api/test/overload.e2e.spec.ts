@@ -2,7 +2,7 @@ import { request as httpRequest, type ClientRequest } from 'node:http';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AccountsService } from '@brandshelf/accounts';
-import { createFeed, registerBrand, startTestApi, testServerUrl, type TestApi } from '@brandshelf/testing';
+import { createFeed, registerBrand, startTestApi, testServerUrl, type TestApi, rawId } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 import { OverloadService } from '../src/overload/overload.service.js';
 
@@ -79,7 +79,7 @@ describe('admission: search and upload limits', () => {
          effective_price_minor, currency, availability, published_at)
        VALUES (gen_random_uuid(), $1, $2, gen_random_uuid(), 'TRS-1', 'h', 'Trail Runner Shoe', 8999, 8999, 'USD',
          'IN_STOCK', now())`,
-      [brand.id, feedId],
+      [rawId(brand.id), rawId(feedId)],
     );
   });
 

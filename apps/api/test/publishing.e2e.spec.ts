@@ -1,6 +1,14 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createFeed, ingest, registerBrand, startTestApi, type RunView, type TestApi } from '@brandshelf/testing';
+import {
+  createFeed,
+  ingest,
+  registerBrand,
+  startTestApi,
+  type RunView,
+  type TestApi,
+  rawId,
+} from '@brandshelf/testing';
 import { PublishService } from '@brandshelf/catalog';
 import { createApi } from '../src/create-api.js';
 
@@ -45,7 +53,7 @@ describe('publishing (e2e on a real database)', () => {
   const live = async (feedId: string) =>
     (await api.runtime.dataSource.query(
       'SELECT offer_id, title, price_minor, id FROM catalog_product WHERE feed_id = $1 ORDER BY offer_id',
-      [feedId],
+      [rawId(feedId)],
     )) as { offer_id: string; title: string; price_minor: string; id: string }[];
   const publish = async (runId: string) => (await api.gqlOk(PUBLISH, { runId }, key)).publishRun.publication;
 
@@ -187,7 +195,7 @@ describe('publishing (e2e on a real database)', () => {
         const { rows } = await reader.query(
           `SELECT count(*) FILTER (WHERE title LIKE 'Old %')::int AS old, count(*) FILTER (WHERE title LIKE 'New %')::int AS new
              FROM catalog_product WHERE feed_id = $1`,
-          [feedId],
+          [rawId(feedId)],
         );
         seen.push(rows[0]);
       }
@@ -214,7 +222,8 @@ describe('publishing (e2e on a real database)', () => {
     let settled = false;
     const first = api.gql(PUBLISH, { runId: big.id }, key).finally(() => (settled = true));
     // The first publish holds its feed; the second request arrives while it does.
-    while (!settled && !publisher.publishInProgress(brandId, feedId)) await new Promise((r) => setImmediate(r));
+    while (!settled && !publisher.publishInProgress(rawId(brandId), rawId(feedId)))
+      await new Promise((r) => setImmediate(r));
     const second = await api.gql(PUBLISH, { runId: small.id }, key);
     expect(second.errors).toBeUndefined();
     expect(second.data?.publishRun.publication).toBeNull();
@@ -233,7 +242,7 @@ describe('publishing (e2e on a real database)', () => {
     await holder.connect();
     try {
       await holder.query('BEGIN');
-      await holder.query('SELECT id FROM feed WHERE id = $1 FOR UPDATE', [feedId]); // a publish in progress
+      await holder.query('SELECT id FROM feed WHERE id = $1 FOR UPDATE', [rawId(feedId)]); // a publish in progress
       const res = await api.gql(PUBLISH, { runId: run.id }, key);
       expect(res.errors).toBeUndefined();
       expect(res.data?.publishRun.publication).toBeNull();
@@ -297,7 +306,7 @@ describe('publishing (e2e on a real database)', () => {
     expect(res.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     const revisions = await api.runtime.dataSource.query(
       'SELECT count(*)::int AS n FROM item_revision WHERE feed_id = $1',
-      [feedId],
+      [rawId(feedId)],
     );
     expect(revisions[0].n).toBe(2);
     expect(firstRun).not.toBeNull();

@@ -143,6 +143,7 @@ describe('README GraphQL examples', () => {
         productId: shoe,
         'product.id': shoe,
         'feed.id': seed.feedId,
+        'node.id': seed.feedId,
         'updateFeed.feedId': seed.feedId,
         'ingestionRun.id': seed.run.id,
         'publishRun.runId': seed.run.id,

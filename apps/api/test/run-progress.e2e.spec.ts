@@ -6,7 +6,7 @@ import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { PublishService } from '@brandshelf/catalog';
 import { RUN_STAGED } from '@brandshelf/ingestion';
-import { createFeed, ingest, registerBrand, startTestApi, uploadFeed, type TestApi } from '@brandshelf/testing';
+import { createFeed, ingest, rawId, registerBrand, startTestApi, uploadFeed, type TestApi } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
 interface Progress {
@@ -111,7 +111,10 @@ describe('ingestionRunProgress and auto-publish (e2e, without images)', () => {
     try {
       const publish = api.app.get(PublishService);
       const attempt = (retryCount: number) =>
-        publish.autoPublish({ runId: run.id, brandId }, { id: 'job', name: RUN_STAGED.name, retryCount });
+        publish.autoPublish(
+          { runId: rawId(run.id), brandId: rawId(brandId) },
+          { id: 'job', name: RUN_STAGED.name, retryCount },
+        );
       // Before the last attempt the error goes back to the queue, which tries again.
       await expect(attempt(0)).rejects.toThrow(/no space left on device/);
       const between = await api.gqlOk(

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createFeed, registerBrand, startTestApi, uploadFeed, type TestApi } from '@brandshelf/testing';
+import { createFeed, registerBrand, startTestApi, uploadFeed, type TestApi, rawId } from '@brandshelf/testing';
 import { IngestionPipeline } from '@brandshelf/ingestion';
 import { createApi } from '../src/create-api.js';
 
@@ -38,7 +38,7 @@ describe('a retried ingestion run (e2e on a real database)', () => {
 
   it('starts over after an attempt failed with its stage written', async () => {
     const feedId = await createFeed(api, key, { name: 'Retried' });
-    const first = await pipeline.execute(await upload(feedId, csv(row('R1'), row('R2'))), brandId);
+    const first = await pipeline.execute(rawId(await upload(feedId, csv(row('R1'), row('R2')))), rawId(brandId));
     expect(first?.status).toBe('SUCCEEDED');
 
     const runId = await upload(feedId, csv(row('R1', '12.00 USD'), row('R2'), row('R3')));
@@ -50,14 +50,14 @@ describe('a retried ingestion run (e2e on a real database)', () => {
       `CREATE TRIGGER fail_version BEFORE INSERT ON catalog_version FOR EACH ROW EXECUTE FUNCTION fail_version()`,
     );
     try {
-      await expect(pipeline.execute(runId, brandId)).rejects.toThrow(/no space left on device/);
+      await expect(pipeline.execute(rawId(runId), rawId(brandId))).rejects.toThrow(/no space left on device/);
     } finally {
       await db.query('DROP TRIGGER fail_version ON catalog_version; DROP FUNCTION fail_version()');
     }
-    const [handedBack] = await db.query('SELECT status, attempt FROM ingestion_run WHERE id = $1', [runId]);
+    const [handedBack] = await db.query('SELECT status, attempt FROM ingestion_run WHERE id = $1', [rawId(runId)]);
     expect(handedBack).toEqual({ status: 'QUEUED', attempt: 1 });
 
-    const retried = await pipeline.execute(runId, brandId, { lastAttempt: true });
+    const retried = await pipeline.execute(rawId(runId), rawId(brandId), { lastAttempt: true });
     expect(retried).toMatchObject({ status: 'SUCCEEDED', attempt: 2, errorCode: null });
     expect(retried?.versionId).toBeTruthy();
     expect(retried?.versionId).not.toBe(first?.versionId);

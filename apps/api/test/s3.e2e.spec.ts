@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import S3rver from 's3rver';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createFeed, ingest, registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
+import { createFeed, ingest, registerBrand, startTestApi, type TestApi, rawId } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
 describe('the S3 path on a real S3 protocol server (s3rver on loopback)', () => {
@@ -78,7 +78,7 @@ describe('the S3 path on a real S3 protocol server (s3rver on loopback)', () => 
       key,
     );
     const [product] = await api.runtime.dataSource.query('SELECT images FROM catalog_product WHERE feed_id = $1', [
-      feedId,
+      rawId(feedId),
     ]);
     const renditions = product.images[0].renditions as { size: number; format: string; url: string }[];
     expect(renditions.map((r) => `${r.size}:${r.format}`)).toEqual([

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { createFeed, ingest, registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
+import { createFeed, ingest, registerBrand, startTestApi, type TestApi, rawId } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
 /**
@@ -187,7 +187,7 @@ describe('search in the language of each catalog (e2e)', () => {
     expect(await titles('running')).toEqual(['Trail Running Shoes']);
     const [{ config }] = await api.runtime.dataSource.query(
       `SELECT DISTINCT search_config::text AS config FROM catalog_product WHERE feed_id = $1`,
-      [id],
+      [rawId(id)],
     );
     expect(config).toBe('unaccent_french');
   });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
+import { productId, rawId, registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
 /**
@@ -199,7 +199,7 @@ describe('public catalog search (e2e)', () => {
     const [{ id }] = await db.query(
       `INSERT INTO product_identity (brand_id, feed_id, offer_id) VALUES ($1, $2, $3)
        ON CONFLICT (feed_id, offer_id) DO UPDATE SET offer_id = EXCLUDED.offer_id RETURNING id`,
-      [brandId, feedId, s.key],
+      [rawId(brandId), rawId(feedId), s.key],
     );
     const [price, currency] = s.price;
     await db.query(
@@ -210,9 +210,9 @@ describe('public catalog search (e2e)', () => {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22,
          $23, $24, $25, $26, $27)`,
       [
-        id,
-        brandId,
-        feedId,
+        rawId(id),
+        rawId(brandId),
+        rawId(feedId),
         randomUUID(),
         s.key,
         `hash-${s.key}`,
@@ -239,7 +239,7 @@ describe('public catalog search (e2e)', () => {
         s.at,
       ],
     );
-    ids[s.key] = id;
+    ids[s.key] = productId(id); // as the API answers it
     return id;
   };
 
@@ -282,7 +282,7 @@ describe('public catalog search (e2e)', () => {
       brands[key] = (await registerBrand(api, label)).id;
       const [feed] = await api.runtime.dataSource.query(
         `INSERT INTO feed (brand_id, name, source) VALUES ($1, 'Main', 'UPLOAD') RETURNING id`,
-        [brands[key]],
+        [rawId(brands[key])],
       );
       feeds[key] = feed.id;
     }
@@ -291,7 +291,11 @@ describe('public catalog search (e2e)', () => {
     await api.runtime.dataSource.query(
       `INSERT INTO item_revision (feed_id, offer_id, content_hash, brand_id, "row", data)
        VALUES ($1, 'secret-1', 'h1', $2, 1, $3)`,
-      [feeds.acme, brands.acme, JSON.stringify({ offerId: 'secret-1', title: 'Prototype Hoverboard Sneakers' })],
+      [
+        rawId(feeds.acme),
+        rawId(brands.acme),
+        JSON.stringify({ offerId: 'secret-1', title: 'Prototype Hoverboard Sneakers' }),
+      ],
     );
   }, 120_000);
 
@@ -421,7 +425,7 @@ describe('public catalog search (e2e)', () => {
   });
 
   describe('sorts', () => {
-    const byTime = (group: string[]) => [...group].sort((a, b) => (ids[a] < ids[b] ? -1 : 1));
+    const byTime = (group: string[]) => [...group].sort((a, b) => (rawId(ids[a]) < rawId(ids[b]) ? -1 : 1));
 
     it('NEWEST by default without a query: newest publish first, then by id', async () => {
       const expected = [
@@ -486,7 +490,7 @@ describe('public catalog search (e2e)', () => {
       const before = await keys({});
       // A publish: one product of the next page removed, a new one added (the newest of all).
       const removed = before[4];
-      await api.runtime.dataSource.query('DELETE FROM catalog_product WHERE id = $1', [ids[removed]]);
+      await api.runtime.dataSource.query('DELETE FROM catalog_product WHERE id = $1', [rawId(ids[removed])]);
       await insert({
         key: 'newHat',
         brand: 'cora',
@@ -505,7 +509,7 @@ describe('public catalog search (e2e)', () => {
       expect(rest).toEqual(before.slice(3).filter((k) => k !== removed));
       expect(rest.filter((k) => first.keys.includes(k))).toEqual([]);
       // Restore the fixed catalog for the other tests.
-      await api.runtime.dataSource.query('DELETE FROM catalog_product WHERE id = $1', [ids.newHat]);
+      await api.runtime.dataSource.query('DELETE FROM catalog_product WHERE id = $1', [rawId(ids.newHat)]);
       await insert(CATALOG.find((s) => s.key === removed)!);
     });
 
@@ -661,7 +665,7 @@ describe('public catalog search (e2e)', () => {
       expect((await api.gqlOk<any>(q, { id: 'nope' })).product).toBeNull();
       const [identity] = await api.runtime.dataSource.query(
         `INSERT INTO product_identity (brand_id, feed_id, offer_id) VALUES ($1, $2, 'secret-1') RETURNING id`,
-        [brands.acme, feeds.acme],
+        [rawId(brands.acme), rawId(feeds.acme)],
       );
       expect((await api.gqlOk<any>(q, { id: identity.id })).product).toBeNull();
     });
@@ -739,7 +743,7 @@ describe('public catalog search (e2e)', () => {
          SELECT gen_random_uuid(), $1, $2, gen_random_uuid(), 'bulk-' || n, 'h', 'Bulk Widget ' || n, 1000 + n,
                 1000 + n, 'USD', CASE WHEN n % 4 = 0 THEN 'OUT_OF_STOCK' ELSE 'IN_STOCK' END, '2025-01-01'
            FROM generate_series(1, 3000) AS n`,
-        [brands.cora, feeds.cora],
+        [rawId(brands.cora), rawId(feeds.cora)],
       );
       try {
         const data = await api.gqlOk<any>(

@@ -10,6 +10,7 @@ import {
   type FakeProduct,
   type RunView,
   type TestApi,
+  rawId,
 } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
@@ -84,7 +85,7 @@ describe('Shopify stores (e2e against a loopback Admin API)', () => {
   const live = async (): Promise<string[]> =>
     (
       (await api.runtime.dataSource.query('SELECT offer_id FROM catalog_product WHERE feed_id = $1 ORDER BY offer_id', [
-        feedId,
+        rawId(feedId),
       ])) as { offer_id: string }[]
     ).map((r) => r.offer_id);
   const runs = async (): Promise<{ id: string; trigger: string; status: string }[]> =>
@@ -213,7 +214,7 @@ describe('Shopify stores (e2e against a loopback Admin API)', () => {
     expect(offers).not.toContain(String(fakeProduct(3).variants[0].id));
     const [price] = await api.runtime.dataSource.query(
       'SELECT price_minor FROM catalog_product WHERE feed_id = $1 AND offer_id = $2',
-      [feedId, String(fakeProduct(1).variants[0].id)],
+      [rawId(feedId), String(fakeProduct(1).variants[0].id)],
     );
     expect(Number(price.price_minor)).toBe(9900);
   });
@@ -292,7 +293,7 @@ describe('Shopify stores (e2e against a loopback Admin API)', () => {
     await publish(run.id);
     const [title] = await api.runtime.dataSource.query(
       'SELECT title FROM catalog_product WHERE feed_id = $1 AND offer_id = $2',
-      [feedId, String(fakeProduct(20).variants[0].id)],
+      [rawId(feedId), String(fakeProduct(20).variants[0].id)],
     );
     expect(title.title).toBe('Changed by webhook');
     expect(await api.runtime.dataSource.query('SELECT count(*)::int AS n FROM shopify_webhook_delivery')).toEqual([
@@ -324,7 +325,7 @@ describe('Shopify stores (e2e against a loopback Admin API)', () => {
   it('never returns the token or the webhook secret, and stores neither in plain text', async () => {
     const type = await api.gqlOk('{ __type(name: "ShopifyStore") { fields { name } } }', {}, key);
     const fields = type.__type.fields.map((f: { name: string }) => f.name).sort();
-    expect(fields).toEqual(['apiVersion', 'createdAt', 'feedId', 'id', 'idStrategy', 'lastSyncedAt', 'shopDomain']);
+    expect(fields).toEqual(['apiVersion', 'createdAt', 'feed', 'id', 'idStrategy', 'lastSyncedAt', 'shopDomain']);
     const everything = [
       await api.gqlOk(
         `{ shopifyStores { nodes { ${STORE_FIELDS} } }

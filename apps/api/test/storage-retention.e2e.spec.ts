@@ -19,6 +19,7 @@ import {
   waitForRun,
   type ImageHost,
   type TestApi,
+  rawId,
 } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
@@ -90,7 +91,7 @@ describe.each(['local', 's3'] as const)('storage cleanup and quota (%s storage)'
     ) as unknown as Usage;
   };
   const sourceKeys = async (runIds: string[]) =>
-    (await store.keys()).filter((k) => runIds.some((id) => k.endsWith(`/${id}/source`)));
+    (await store.keys()).filter((k) => runIds.some((id) => k.endsWith(`/${rawId(id)}/source`)));
   const hasImage = async (name: string) =>
     (await store.keys()).some((k) => k.startsWith(imagePrefix(sha256(jpegs[name]))));
 
@@ -217,7 +218,7 @@ describe.each(['local', 's3'] as const)('storage cleanup and quota (%s storage)'
     expect(await hasImage('/shared.jpg')).toBe(true);
     const [{ n }] = await api.runtime.dataSource.query(
       `SELECT count(*)::int AS n FROM image_source WHERE brand_id = $1 AND url = ANY($2)`,
-      [a.id, [img('/shared.jpg'), img('/only.jpg')]],
+      [rawId(a.id), [img('/shared.jpg'), img('/only.jpg')]],
     );
     expect(n).toBe(0);
 
@@ -295,11 +296,11 @@ describe.each(['local', 's3'] as const)('storage cleanup and quota (%s storage)'
       const stored = await sourceKeys(all.map((r) => r.id));
       const rows: { id: string }[] = await api.runtime.dataSource.query(
         'SELECT id FROM ingestion_run WHERE feed_id = $1 AND source_key IS NOT NULL',
-        [feedId],
+        [rawId(feedId)],
       );
       const names = ['v1', 'v2', 'v3', 'same', 'check1', 'failed', 'check2'];
-      const inStorage = names.filter((_, i) => stored.some((k) => k.includes(`/${all[i].id}/`)));
-      const inRows = names.filter((_, i) => rows.some((r) => r.id === all[i].id));
+      const inStorage = names.filter((_, i) => stored.some((k) => k.includes(`/${rawId(all[i].id)}/`)));
+      const inRows = names.filter((_, i) => rows.some((r) => r.id === rawId(all[i].id)));
       return { inStorage, inRows };
     };
     // A run's status is visible a moment before the sweep its finish triggers has run: poll, with a deadline.
@@ -322,7 +323,7 @@ describe.each(['local', 's3'] as const)('storage cleanup and quota (%s storage)'
     // Past SOURCE_RETENTION_DAYS the diagnostic sources go; a kept version's source stays with its version.
     await api.runtime.dataSource.query(
       `UPDATE ingestion_run SET finished_at = now() - interval '31 days' WHERE id = ANY($1::uuid[])`,
-      [[failed.id, v2.id]],
+      [[rawId(failed.id), rawId(v2.id)]],
     );
     expect(await api.app.get(BrandStorageService).sweepExpired()).toBe(1);
     expect(await settled(['v2', 'v3', 'check2'])).toEqual(['v2', 'v3', 'check2']);
@@ -331,10 +332,12 @@ describe.each(['local', 's3'] as const)('storage cleanup and quota (%s storage)'
   it('refuses uploads over the quota with QUOTA_EXCEEDED (declared or streamed) and stores nothing', async () => {
     const brand = await registerBrand(api, 'Hoarder');
     const feedId = await createFeed(api, brand.apiKey, { name: 'Big' });
-    const brandKeys = async () => (await store.keys()).filter((k) => k.startsWith(`feeds/${brand.id}/`));
+    const brandKeys = async () => (await store.keys()).filter((k) => k.startsWith(`feeds/${rawId(brand.id)}/`));
     const runCount = async () =>
       (
-        await api.runtime.dataSource.query('SELECT count(*)::int AS n FROM ingestion_run WHERE feed_id = $1', [feedId])
+        await api.runtime.dataSource.query('SELECT count(*)::int AS n FROM ingestion_run WHERE feed_id = $1', [
+          rawId(feedId),
+        ])
       )[0].n as number;
     const big = Buffer.alloc(QUOTA + 1000, 'a');
 
@@ -404,7 +407,7 @@ describe.each(['local', 's3'] as const)('storage cleanup and quota (%s storage)'
     const small = csv([{ id: 'S1', image: `${host.base}/new.jpg` }]);
     const accepted = await uploadFeed(api, brand.apiKey, feedId, small, '?validateOnly=true');
     expect(accepted.status).toBe(202);
-    expect(await brandKeys()).toEqual([`feeds/${brand.id}/${accepted.json.runId}/source`]);
+    expect(await brandKeys()).toEqual([`feeds/${rawId(brand.id)}/${rawId(accepted.json.runId)}/source`]);
     const now = await usage(brand.apiKey);
     expect(now.sourceBytes).toBe(Buffer.byteLength(small));
     expect(now.remainingBytes).toBe(QUOTA - now.usedBytes);

@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import type { Readable } from 'node:stream';
 import type { INestApplicationContext } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { AppError, JsonLogger, loadConfig, systemBrandContext, type AppConfig } from '@brandshelf/core';
+import { AppError, JsonLogger, isUuid, loadConfig, systemBrandContext, type AppConfig } from '@brandshelf/core';
 import {
   FeedEntity,
   IMAGE_FETCH,
@@ -15,6 +15,8 @@ import {
 } from '@brandshelf/ingestion';
 import { SafeHttpClient } from '@brandshelf/net';
 import { prepareRuntime, type Runtime } from '@brandshelf/runtime';
+// The API's id codec: the CLI takes and prints the same global ids as the API, in either mode.
+import { fromGlobalId, toGlobalId } from '../../api/src/graphql/global-id.js';
 import { CliModule } from './cli.module.js';
 import type { ProgressBar } from './progress-bar.js';
 import { CliError, type RunReport } from './run-report.js';
@@ -53,7 +55,12 @@ export class LocalPipeline {
   }
 
   async feeds(): Promise<{ id: string; brandId: string; name: string; source: string }[]> {
-    return this.runtime.dataSource.getRepository(FeedEntity).find({ order: { createdAt: 'ASC' } });
+    const feeds = await this.runtime.dataSource.getRepository(FeedEntity).find({ order: { createdAt: 'ASC' } });
+    return feeds.map((feed) => ({
+      ...feed,
+      id: toGlobalId('Feed', feed.id),
+      brandId: toGlobalId('Brand', feed.brandId),
+    }));
   }
 
   async ingest(
@@ -61,7 +68,10 @@ export class LocalPipeline {
     target: { file: string; size: number } | { url: string } | { stdin: Readable },
     options: { name: string | null; validateOnly: boolean; progress: ProgressBar },
   ): Promise<RunReport> {
-    const feed = await this.runtime.dataSource.getRepository(FeedEntity).findOne({ where: { id: feedId } });
+    const rawFeedId = fromGlobalId(feedId, 'Feed', 'feed');
+    const feed = isUuid(rawFeedId)
+      ? await this.runtime.dataSource.getRepository(FeedEntity).findOne({ where: { id: rawFeedId } })
+      : null;
     if (!feed) throw new CliError(`No feed ${feedId}. List them with: npm run cli -- feeds`);
     const ctx = systemBrandContext(feed.brandId, 'cli');
     const sources = this.app.get(RunSourceService);

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import sharp from 'sharp';
 import { createFeed, ingest, type RunView } from './ingestion-helpers.js';
 import { registerBrand, type TestApi } from './test-api.js';
+import { productId, rawId } from './global-ids.js';
 
 /** What a seeded API needs: images fetched (from loopback only) so products publish with renditions. */
 export const SEED_ENV: Record<string, string> = { IMAGES_ENABLED: 'true', SSRF_ALLOW_HOSTS: '127.0.0.1' };
@@ -47,7 +48,7 @@ export interface SeededCatalog {
   feedId: string;
   /** The run that read the seed feed; published, with one rejected row and warnings in its issues. */
   run: RunView;
-  /** Live product ids, by offer id (the feed's `id` column). */
+  /** Live product ids (global, as the API answers them), by offer id (the feed's `id` column). */
   products: Record<string, string>;
   imageHost: ImageHost;
   /** Waits for every run still queued or running (a test may start more), then stops the image host. */
@@ -167,7 +168,7 @@ export async function seedCatalog(api: TestApi, name = 'Seed Outdoor'): Promise<
     brand.apiKey,
   );
   const live = (await api.runtime.dataSource.query('SELECT id, offer_id FROM catalog_product WHERE feed_id = $1', [
-    feedId,
+    rawId(feedId),
   ])) as { id: string; offer_id: string }[];
   if (live.length < 3) throw new Error(`seed published ${live.length} products: ${JSON.stringify(run.issueSummary)}`);
 
@@ -176,7 +177,7 @@ export async function seedCatalog(api: TestApi, name = 'Seed Outdoor'): Promise<
     creator: { id: creatorData.registerCreator.creator.id, apiKey: creatorData.registerCreator.apiKey },
     feedId,
     run,
-    products: Object.fromEntries(live.map((p) => [p.offer_id, p.id])),
+    products: Object.fromEntries(live.map((p) => [p.offer_id, productId(p.id)])),
     imageHost,
     async close() {
       await settleRuns(api);

@@ -3,6 +3,7 @@ import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AccountsService } from '@brandshelf/accounts';
 import { AppError, type RequestContext } from '@brandshelf/core';
 import { Auth } from '../graphql/auth.guard.js';
+import { fromGlobalId } from '../graphql/global-id.js';
 import { ConnectionArgs, toConnection } from '../graphql/connection.js';
 import { pageRequest } from '../graphql/page-size.js';
 import { cost } from '../graphql/query-limits.js';
@@ -67,7 +68,9 @@ export class AccountsResolver {
     @Ctx() ctx: RequestContext,
     @Args('input', { description: 'The key to revoke.' }) input: RevokeApiKeyInput,
   ): Promise<Payload<RevokeApiKeyPayload>> {
-    return mutationPayload(async () => ({ key: await this.accounts.revokeApiKey(ctx, input.apiKeyId) }));
+    return mutationPayload(async () => ({
+      key: await this.accounts.revokeApiKey(ctx, fromGlobalId(input.apiKeyId, 'ApiKey', 'input.apiKeyId')),
+    }));
   }
 
   @Auth()

@@ -1,10 +1,11 @@
 import { createUnionType, Field, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { GlobalIdField, Node } from '../graphql/node.js';
 import { connectionType } from '../graphql/connection.js';
 import { MutationPayload } from '../graphql/user-error.js';
 
-@ObjectType({ description: 'A company that publishes its catalog.' })
+@ObjectType({ description: 'A company that publishes its catalog.', implements: () => [Node] })
 export class Brand {
-  @Field(() => ID, { description: 'Stable id of the brand; filter.brandIds takes it.' }) id: string;
+  @GlobalIdField('Brand', { description: 'Global id of the brand; filter.brandIds takes it.' }) id: string;
   @Field({ description: 'Display name the brand registered with (1 to 120 characters).' }) name: string;
   @Field({ description: 'When the brand registered.' }) createdAt: Date;
 }
@@ -14,18 +15,21 @@ export class BrandAccount extends Brand {
   @Field({ description: 'Contact address given at registration, lower-cased; unique among brands.' }) email: string;
 }
 
-@ObjectType({ description: 'A person who promotes products from the catalog.' })
+@ObjectType({ description: 'A person who promotes products from the catalog.', implements: () => [Node] })
 export class Creator {
-  @Field(() => ID, { description: 'Stable id of the creator.' }) id: string;
+  @GlobalIdField('Creator', { description: 'Global id of the creator.' }) id: string;
   @Field({ description: 'Public handle, 2 to 30 letters, digits, dots or underscores, without the @; unique.' })
   handle: string;
   @Field({ description: 'Contact address given at registration, lower-cased; unique among creators.' }) email: string;
   @Field({ description: 'When the creator registered.' }) createdAt: Date;
 }
 
-@ObjectType({ description: 'An API key. The secret itself is shown only once, when the key is created.' })
+@ObjectType({
+  description: 'An API key. The secret itself is shown only once, when the key is created.',
+  implements: () => [Node],
+})
 export class ApiKey {
-  @Field(() => ID, { description: 'Id of the key, for revokeApiKey.' }) id: string;
+  @GlobalIdField('ApiKey', { description: 'Global id of the key, for revokeApiKey.' }) id: string;
   @Field({ description: 'Label given at creation ("unnamed" when none), to tell what uses the key.' }) name: string;
   @Field({ description: 'The public part of the key (bsk_<prefix>_…), to tell keys apart.' }) prefix: string;
   @Field({ description: 'When the key was issued.' }) createdAt: Date;
@@ -108,13 +112,13 @@ export class RevokeApiKeyPayload extends MutationPayload {
 
 @ObjectType({ description: 'A brand API key: what me answers for one.' })
 export class BrandPrincipal {
-  @Field(() => ID, { description: 'The key this request used.' }) apiKeyId: string;
+  @GlobalIdField('ApiKey', { description: 'Global id of the key this request used.' }) apiKeyId: string;
   @Field(() => BrandAccount, { description: 'The brand the key belongs to.' }) brand: BrandAccount;
 }
 
 @ObjectType({ description: 'A creator API key: what me answers for one.' })
 export class CreatorPrincipal {
-  @Field(() => ID, { description: 'The key this request used.' }) apiKeyId: string;
+  @GlobalIdField('ApiKey', { description: 'Global id of the key this request used.' }) apiKeyId: string;
   @Field(() => Creator, { description: 'The creator the key belongs to.' }) creator: Creator;
 }
 

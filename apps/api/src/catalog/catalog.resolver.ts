@@ -4,6 +4,7 @@ import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { MAX_VARIANTS, SearchService, type CatalogBrand, type CatalogProduct } from '@brandshelf/search';
 import { BrandAccount, BrandConnection, Brand } from '../accounts/accounts.types.js';
 import { ConnectionArgs, pageOfList, toConnection } from '../graphql/connection.js';
+import { decodeGlobalId, fromGlobalId } from '../graphql/global-id.js';
 import { PAGE_SIZE, checkPageSize, pageRequest } from '../graphql/page-size.js';
 import { SEARCH, STATEMENT, cost } from '../graphql/query-limits.js';
 import {
@@ -26,6 +27,15 @@ function selectedFields(info: GraphQLResolveInfo): Set<string> {
   };
   for (const node of info.fieldNodes) visit(node.selectionSet);
   return names;
+}
+
+function isWellFormedId(id: string): boolean {
+  try {
+    decodeGlobalId(id);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 /** The public catalog: no API key needed. */
@@ -71,6 +81,12 @@ export class CatalogResolver {
   ): Promise<ProductConnection> {
     if (first !== null && first !== undefined) checkPageSize(first, 'first', PAGE_SIZE);
     const fields = selectedFields(info);
+    if (filter?.brandIds) {
+      filter = {
+        ...filter,
+        brandIds: filter.brandIds.map((id, i) => fromGlobalId(id, 'Brand', `filter.brandIds[${i}]`)),
+      };
+    }
     const result = await this.search.searchProducts(
       { query, filter, sort, first, after },
       { withTotal: fields.has('totalCount') || fields.has('totalCountExact'), withFacets: fields.has('facets') },
@@ -97,9 +113,11 @@ export class CatalogResolver {
     complexity: STATEMENT,
   })
   product(
-    @Args('id', { type: () => ID, description: 'Product.id, as search results give it.' }) id: string,
+    @Args('id', { type: () => ID, description: 'Product.id (a global id), as search results give it.' }) id: string,
   ): Promise<CatalogProduct | null> {
-    return this.search.product(id);
+    // A malformed id is an unknown product (null), as before global ids; another type's id is BAD_USER_INPUT.
+    if (!isWellFormedId(id)) return Promise.resolve(null);
+    return this.search.product(fromGlobalId(id, 'Product', 'id'));
   }
 
   @Query(() => BrandConnection, {

@@ -1,4 +1,5 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { GlobalIdField, Node } from '../graphql/node.js';
 import {
   AGE_GROUPS,
   AVAILABILITIES,
@@ -183,10 +184,10 @@ export class ProductImage {
   renditions: ImageRendition[];
 }
 
-@ObjectType({ description: 'A live product of the public catalog.' })
+@ObjectType({ description: 'A live product of the public catalog.', implements: () => [Node] })
 export class Product {
-  @Field(() => ID, {
-    description: 'Stable id of the product: kept across updates, and when it is removed and comes back.',
+  @GlobalIdField('Product', {
+    description: 'Global id of the product: kept across updates, and when it is removed and comes back.',
   })
   id: string;
   @Field({ description: "The brand's own id for the item (feed `id`)." }) offerId: string;
@@ -258,7 +259,7 @@ export class ProductEdge {
 
 @ObjectType({ description: 'Matches of one brand.' })
 export class BrandFacet {
-  @Field(() => ID, { description: 'Brand id, for filter.brandIds.' }) id: string;
+  @GlobalIdField('Brand', { description: 'Brand id (Brand.id), for filter.brandIds.' }) id: string;
   @Field({ description: "The brand's name." }) name: string;
   @Field(() => Int, { description: 'Matching products of the brand.' }) count: number;
 }
@@ -365,7 +366,7 @@ export class PriceFilterInput {
 
 @InputType('ProductFilter', { description: 'Filters combine with AND; a list matches any of its values.' })
 export class ProductFilterInput {
-  @Field(() => [ID], { nullable: true, description: 'Products of these brands (Brand.id).' })
+  @Field(() => [ID], { nullable: true, description: 'Products of these brands (Brand.id, global ids).' })
   brandIds?: string[] | null;
   @Field(() => String, {
     nullable: true,

@@ -106,6 +106,12 @@ export const cost = {
       const rows = takeRowCosts(a);
       return price + (a.childComplexity - rows) + connectionPageSize(a, policy) * rows;
     }),
+  /** One lookup per value of a list argument (nodes(ids:)), each priced like `price` plus what it selects. */
+  each: (arg: string, max: number, price: number) =>
+    nest((a) => {
+      const values = a.args[arg] as unknown;
+      return (Array.isArray(values) ? values.length : max) * (price + a.childComplexity);
+    }),
   /** `edges` / `nodes` of a connection: the cost of one row, multiplied by the connection above. */
   row: () =>
     nest((a) => {

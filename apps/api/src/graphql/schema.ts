@@ -9,10 +9,13 @@ import { RunsResolver } from '../ingestion/runs.resolver.js';
 import { ShopifyResolver } from '../shopify/shopify.resolver.js';
 import { EARNINGS_RESOLVERS } from '../earnings/earnings.resolver.js';
 import {
+  CatalogVersionEdgesResolver,
   FeedPublishingResolver,
+  PublicationEdgesResolver,
   PublishingResolver,
   RunPublishingResolver,
 } from '../publishing/publishing.resolver.js';
+import { NodeResolver } from './node.resolver.js';
 
 /** Every resolver of the API: the module provides them and the schema file is generated from them. */
 export const RESOLVERS = [
@@ -23,11 +26,14 @@ export const RESOLVERS = [
   PublishingResolver,
   FeedPublishingResolver,
   RunPublishingResolver,
+  PublicationEdgesResolver,
+  CatalogVersionEdgesResolver,
   ...CATALOG_RESOLVERS,
   ShopifyResolver,
   ProductSetsResolver,
   ...EARNINGS_RESOLVERS,
   ...AFFILIATE_RESOLVERS,
+  NodeResolver,
 ];
 
 export const SCHEMA_HEADER =

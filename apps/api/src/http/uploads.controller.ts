@@ -4,13 +4,14 @@ import type { Readable } from 'node:stream';
 import { APP_CONFIG, AppError, type AppConfig, type BrandContext } from '@brandshelf/core';
 import { FeedsService, RunSourceService, RunsService } from '@brandshelf/ingestion';
 import { Auth } from '../graphql/auth.guard.js';
+import { fromGlobalId, toGlobalId } from '../graphql/global-id.js';
 import { OverloadService } from '../overload/overload.service.js';
 import type { ContextualRequest } from './request-context.middleware.js';
 
 /**
  * POST /feeds/:feedId/uploads — the feed file as the raw body (any content type; gzip welcome) or
  * as the first file of a multipart form. Streamed to storage, never buffered whole; answered with
- * the run that will read it.
+ * the run that will read it. feedId is the feed's global id (a raw id is still taken); the ids answered are global.
  */
 @Controller('feeds')
 export class UploadsController {
@@ -51,7 +52,7 @@ export class UploadsController {
       req.resume();
       throw new AppError('BAD_USER_INPUT', 'The filename contains a NUL character (%00); remove it.');
     }
-    const feed = await this.feeds.get(ctx, feedId);
+    const feed = await this.feeds.get(ctx, fromGlobalId(feedId, 'Feed', 'feedId'));
     if (feed.source === 'SHOPIFY') {
       throw new AppError('BAD_USER_INPUT', 'Shopify feeds sync from the store; they take no uploads.');
     }
@@ -86,7 +87,13 @@ export class UploadsController {
       req.resume();
       throw error;
     }
-    return { runId: run.id, feedId: feed.id, status: run.status, validateOnly: run.validateOnly, bytes };
+    return {
+      runId: toGlobalId('IngestionRun', run.id),
+      feedId: toGlobalId('Feed', feed.id),
+      status: run.status,
+      validateOnly: run.validateOnly,
+      bytes,
+    };
   }
 
   private fileOf(req: ContextualRequest, filename?: string): Promise<{ body: Readable; name: string | null }> {

@@ -3,6 +3,7 @@ import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nest
 import type { BrandContext } from '@brandshelf/core';
 import { FeedsService, RunsService, type FeedEntity } from '@brandshelf/ingestion';
 import { Auth } from '../graphql/auth.guard.js';
+import { fromGlobalId } from '../graphql/global-id.js';
 import { ConnectionArgs, toConnection } from '../graphql/connection.js';
 import { pageRequest } from '../graphql/page-size.js';
 import { STATEMENT, cost } from '../graphql/query-limits.js';
@@ -45,7 +46,7 @@ export class FeedsResolver {
     @Args('id', { type: () => ID, description: "Feed.id of one of the brand's feeds; any other id is NOT_FOUND." })
     id: string,
   ): Promise<FeedEntity> {
-    return this.feedsService.get(ctx, id);
+    return this.feedsService.get(ctx, fromGlobalId(id, 'Feed', 'id'));
   }
 
   @Mutation(() => CreateFeedPayload, {
@@ -65,7 +66,9 @@ export class FeedsResolver {
     input: UpdateFeedInput,
   ): Promise<Payload<UpdateFeedPayload>> {
     const { feedId, ...changes } = input;
-    return mutationPayload(async () => ({ feed: await this.feedsService.update(ctx, feedId, stripNulls(changes)) }));
+    return mutationPayload(async () => ({
+      feed: await this.feedsService.update(ctx, fromGlobalId(feedId, 'Feed', 'input.feedId'), stripNulls(changes)),
+    }));
   }
 
   @Mutation(() => DeleteFeedPayload, { description: 'Deletes the feed with its runs, versions and diagnostics.' })
@@ -74,7 +77,9 @@ export class FeedsResolver {
     @Args('input', { description: "The feed to delete; NOT_FOUND unless it is one of the brand's." })
     input: DeleteFeedInput,
   ): Promise<Payload<DeleteFeedPayload>> {
-    return mutationPayload(async () => ({ deletedFeedId: (await this.feedsService.delete(ctx, input.feedId)).id }));
+    return mutationPayload(async () => ({
+      deletedFeedId: (await this.feedsService.delete(ctx, fromGlobalId(input.feedId, 'Feed', 'input.feedId'))).id,
+    }));
   }
 
   @Mutation(() => FetchFeedNowPayload, {
@@ -84,7 +89,9 @@ export class FeedsResolver {
     @Ctx() ctx: BrandContext,
     @Args('input', { description: 'The URL feed to fetch.' }) input: FetchFeedNowInput,
   ): Promise<Payload<FetchFeedNowPayload>> {
-    return mutationPayload(async () => ({ run: await this.runsService.startFetch(ctx, input.feedId) }));
+    return mutationPayload(async () => ({
+      run: await this.runsService.startFetch(ctx, fromGlobalId(input.feedId, 'Feed', 'input.feedId')),
+    }));
   }
 
   @ResolveField(() => Boolean)

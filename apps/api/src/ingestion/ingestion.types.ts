@@ -1,4 +1,5 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { GlobalIdField, Node } from '../graphql/node.js';
 import {
   FEED_DIALECTS,
   FEED_FORMATS,
@@ -325,9 +326,10 @@ export class UpdateFeedInput {
 
 @ObjectType({
   description: "A source of a brand's products: uploaded files, a URL or a Shopify store, and its settings.",
+  implements: () => [Node],
 })
 export class Feed {
-  @Field(() => ID, { description: 'Stable id of the feed (also in /feeds/:feedId/uploads).' }) id: string;
+  @GlobalIdField('Feed', { description: 'Global id of the feed (also in /feeds/:feedId/uploads).' }) id: string;
   @Field({ description: 'Display name.' }) name: string;
   @Field(() => FeedSource, { description: 'Where its files come from; fixed for the life of the feed.' })
   source: FeedSource;
@@ -445,9 +447,12 @@ export class IssueSummary {
   @Field(() => [Int], { description: 'Up to 5 rows where it happens.' }) sampleRows: number[];
 }
 
-@ObjectType({ description: 'One problem found in a feed row: what, where, and how to fix it.' })
+@ObjectType({
+  description: 'One problem found in a feed row: what, where, and how to fix it.',
+  implements: () => [Node],
+})
 export class RunIssue {
-  @Field(() => ID, { description: 'Id of the stored issue.' }) id: string;
+  @GlobalIdField('RunIssue', { description: 'Global id of the stored issue.' }) id: string;
   @Field(() => IssueSeverity, { description: 'ERROR rejects the item; WARNING accepts it.' }) severity: IssueSeverity;
   @Field(() => IssueCode, { description: 'Stable issue code, e.g. MISSING_REQUIRED, INVALID_GTIN, IMAGE_UNREACHABLE.' })
   code: IssueCode;
@@ -492,10 +497,15 @@ export class IssueFilterInput {
 
 @ObjectType({
   description: 'One ingestion of a feed: an upload, fetch or store sync, with its counters and diagnostics.',
+  implements: () => [Node],
 })
 export class IngestionRun {
-  @Field(() => ID, { description: 'Stable id of the run.' }) id: string;
-  @Field(() => ID, { description: 'The feed this run ingests into.' }) feedId: string;
+  @GlobalIdField('IngestionRun', { description: 'Global id of the run.' }) id: string;
+  @GlobalIdField('Feed', {
+    description: 'Global id of the feed this run ingests into.',
+    deprecationReason: 'Use feed { id }.',
+  })
+  feedId: string;
   @Field(() => RunTrigger, {
     description: 'What started it: UPLOAD, FETCH (fetchFeedNow), SCHEDULE, CLI (local-mode CLI) or SYNC (Shopify).',
   })
@@ -574,7 +584,11 @@ export class IngestionRun {
   encoding: string | null;
   @Field(() => String, { nullable: true, description: 'Delimiter of a CSV or TSV file; null for XML or until known.' })
   delimiter: string | null;
-  @Field(() => ID, { nullable: true, description: 'The catalog version this run staged (or found unchanged).' })
+  @GlobalIdField('CatalogVersion', {
+    nullable: true,
+    description: 'Global id of the catalog version this run staged (or found unchanged).',
+    deprecationReason: 'Use version { id }.',
+  })
   versionId: string | null;
   @Field({ description: 'When the run was created.' }) queuedAt: Date;
   @Field(() => Date, { nullable: true, description: 'When a worker last started it; null while queued.' })
@@ -593,7 +607,7 @@ export class DeleteFeedInput {
 
 @ObjectType({ description: 'What deleteFeed did.' })
 export class DeleteFeedPayload extends MutationPayload {
-  @Field(() => ID, {
+  @GlobalIdField('Feed', {
     nullable: true,
     description:
       'Feed.id of the feed just deleted (no longer found by feed or feeds); null when userErrors is not empty.',

@@ -1,12 +1,20 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver, Subscription } from '@nestjs/graphql';
 import { APP_CONFIG, type AppConfig, type BrandContext } from '@brandshelf/core';
-import { FeedsService, RunsService, type FeedEntity, type IngestionRunEntity } from '@brandshelf/ingestion';
+import {
+  RunsService,
+  type CatalogVersionEntity,
+  type FeedEntity,
+  type IngestionRunEntity,
+} from '@brandshelf/ingestion';
 import { Auth } from '../graphql/auth.guard.js';
+import { fromGlobalId, toGlobalId } from '../graphql/global-id.js';
+import { RequestLoaders } from '../graphql/loaders.js';
 import { STATEMENT, cost } from '../graphql/query-limits.js';
 import { ISSUES_PAGE, pageRequest } from '../graphql/page-size.js';
-import { Ctx } from '../graphql/request-context.decorator.js';
+import { Ctx, type CallerContext } from '../graphql/request-context.decorator.js';
 import { mutationPayload, type Payload } from '../graphql/user-error.js';
+import { CatalogVersion } from '../publishing/publishing.types.js';
 import {
   CancelRunInput,
   CancelRunPayload,
@@ -27,7 +35,7 @@ export class RunsResolver {
 
   constructor(
     @Inject(RunsService) private readonly runs: RunsService,
-    @Inject(FeedsService) private readonly feeds: FeedsService,
+    @Inject(RequestLoaders) private readonly loaders: RequestLoaders,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
     this.imagesEnabled = config.images.enabled;
@@ -42,7 +50,7 @@ export class RunsResolver {
     })
     id: string,
   ): Promise<IngestionRunEntity> {
-    return this.runs.get(ctx, id);
+    return this.runs.get(ctx, fromGlobalId(id, 'IngestionRun', 'id'));
   }
 
   @Mutation(() => CancelRunPayload, { description: 'Cancels a queued or running run; the live catalog is untouched.' })
@@ -50,7 +58,9 @@ export class RunsResolver {
     @Ctx() ctx: BrandContext,
     @Args('input', { description: 'The run to cancel.' }) input: CancelRunInput,
   ): Promise<Payload<CancelRunPayload>> {
-    return mutationPayload(async () => ({ run: await this.runs.cancel(ctx, input.runId) }));
+    return mutationPayload(async () => ({
+      run: await this.runs.cancel(ctx, fromGlobalId(input.runId, 'IngestionRun', 'input.runId')),
+    }));
   }
 
   @Subscription(() => IngestionRun, {
@@ -63,12 +73,24 @@ export class RunsResolver {
     @Ctx() ctx: BrandContext,
     @Args('runId', { type: () => ID, description: "IngestionRun.id of one of the brand's runs." }) runId: string,
   ) {
-    return this.runs.watch(ctx, runId);
+    return this.runs.watch(ctx, fromGlobalId(runId, 'IngestionRun', 'runId'));
   }
 
+  // Batched: the runs of a page load their feeds in one query.
   @ResolveField(() => Feed, { description: 'The feed this run ingests into.', complexity: STATEMENT })
-  feed(@Ctx() ctx: BrandContext, @Parent() run: IngestionRunEntity): Promise<FeedEntity> {
-    return this.feeds.get(ctx, run.feedId);
+  feed(@Context() caller: CallerContext, @Parent() run: IngestionRunEntity): Promise<FeedEntity | null> {
+    return this.loaders.of(caller, caller.context).feed.load(run.feedId);
+  }
+
+  @ResolveField(() => CatalogVersion, {
+    nullable: true,
+    description:
+      'The catalog version this run staged (or found unchanged); null until then, and for validateOnly runs.',
+    complexity: STATEMENT,
+  })
+  version(@Context() caller: CallerContext, @Parent() run: IngestionRunEntity): Promise<CatalogVersionEntity | null> {
+    if (!run.versionId) return Promise.resolve(null);
+    return this.loaders.of(caller, caller.context).version.load(run.versionId);
   }
 
   @ResolveField(() => RunDiff, { nullable: true, description: 'Set once the run has compared its items.' })
@@ -131,11 +153,11 @@ export class RunsResolver {
   // and X-Forwarded-* a client sends cannot steer a URL the API hands out, and subscriptions have no request.
   @ResolveField(() => String, {
     description:
-      'Absolute URL (PUBLIC_BASE_URL + /runs/<id>/issues.csv) of every stored issue as CSV; GET it with the same ' +
-      'API key.',
+      'Absolute URL (PUBLIC_BASE_URL + /runs/<id>/issues.csv, <id> the global id) of every stored issue as CSV; ' +
+      'GET it with the same API key.',
   })
   issuesCsvUrl(@Parent() run: IngestionRunEntity): string {
-    return `${this.config.publicBaseUrl}/runs/${encodeURIComponent(run.id)}/issues.csv`;
+    return `${this.config.publicBaseUrl}/runs/${toGlobalId('IngestionRun', run.id)}/issues.csv`;
   }
 
   // A page and its count: two statements, plus what each row selects.

@@ -1,17 +1,20 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
-import { PublishService } from '@brandshelf/catalog';
+import { Args, Context, ID, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
+import { PublishService, type PublicationEntity } from '@brandshelf/catalog';
 import type { BrandContext } from '@brandshelf/core';
-import type { FeedEntity, IngestionRunEntity } from '@brandshelf/ingestion';
+import type { CatalogVersionEntity, FeedEntity, IngestionRunEntity } from '@brandshelf/ingestion';
 import { Auth } from '../graphql/auth.guard.js';
+import { fromGlobalId, toGlobalId } from '../graphql/global-id.js';
+import { RequestLoaders } from '../graphql/loaders.js';
 import { ConnectionArgs, toConnection } from '../graphql/connection.js';
 import { pageRequest } from '../graphql/page-size.js';
-import { cost } from '../graphql/query-limits.js';
-import { Ctx } from '../graphql/request-context.decorator.js';
+import { STATEMENT, cost } from '../graphql/query-limits.js';
+import { Ctx, type CallerContext } from '../graphql/request-context.decorator.js';
 import { mutationPayload, type Payload } from '../graphql/user-error.js';
 import { Feed, IngestionRun } from '../ingestion/ingestion.types.js';
 import {
   CatalogVersion,
+  Publication,
   CatalogVersionConnection,
   PublicationConnection,
   PublishRunInput,
@@ -33,7 +36,9 @@ export class PublishingResolver {
     @Ctx() ctx: BrandContext,
     @Args('input', { description: 'The run to publish.' }) input: PublishRunInput,
   ): Promise<Payload<PublishRunPayload>> {
-    return mutationPayload(async () => ({ publication: await this.publisher.publishRun(ctx, input.runId) }));
+    return mutationPayload(async () => ({
+      publication: await this.publisher.publishRun(ctx, fromGlobalId(input.runId, 'IngestionRun', 'input.runId')),
+    }));
   }
 
   @Mutation(() => RollbackFeedPayload, {
@@ -44,7 +49,11 @@ export class PublishingResolver {
     @Args('input', { description: 'The feed and the version to make live.' }) input: RollbackFeedInput,
   ): Promise<Payload<RollbackFeedPayload>> {
     return mutationPayload(async () => ({
-      publication: await this.publisher.rollbackFeed(ctx, input.feedId, input.toVersion),
+      publication: await this.publisher.rollbackFeed(
+        ctx,
+        fromGlobalId(input.feedId, 'Feed', 'input.feedId'),
+        input.toVersion,
+      ),
     }));
   }
 }
@@ -52,7 +61,10 @@ export class PublishingResolver {
 @Auth('brand')
 @Resolver(() => Feed)
 export class FeedPublishingResolver {
-  constructor(@Inject(PublishService) private readonly publisher: PublishService) {}
+  constructor(
+    @Inject(PublishService) private readonly publisher: PublishService,
+    @Inject(RequestLoaders) private readonly loaders: RequestLoaders,
+  ) {}
 
   @ResolveField(() => CatalogVersionConnection, {
     description: 'Kept versions, newest first, a page at a time.',
@@ -81,10 +93,24 @@ export class FeedPublishingResolver {
 
   @ResolveField(() => ID, {
     nullable: true,
-    description: 'The catalog version currently live for this feed; null until its first publish.',
+    description: 'Global id of the catalog version currently live for this feed; null until its first publish.',
+    deprecationReason: 'Use liveVersion { id }.',
   })
   liveVersionId(@Parent() feed: FeedEntity): string | null {
-    return feed.liveVersionId;
+    return feed.liveVersionId && toGlobalId('CatalogVersion', feed.liveVersionId);
+  }
+
+  @ResolveField(() => CatalogVersion, {
+    nullable: true,
+    description: 'The catalog version currently live for this feed; null until its first publish.',
+    complexity: STATEMENT,
+  })
+  liveVersion(@Context() caller: CallerContext, @Parent() feed: FeedEntity): Promise<CatalogVersion | null> {
+    if (!feed.liveVersionId) return Promise.resolve(null);
+    return this.loaders
+      .of(caller, caller.context)
+      .version.load(feed.liveVersionId)
+      .then((v) => v && { ...v, isLive: true });
   }
 }
 
@@ -107,5 +133,80 @@ export class RunPublishingResolver {
   })
   publishedAt(@Parent() run: IngestionRunEntity): Date | null {
     return run.publishedAt;
+  }
+}
+
+/** Publication's edges: the feed, versions and run it names, batched across a page of publications. */
+@Auth('brand')
+@Resolver(() => Publication)
+export class PublicationEdgesResolver {
+  constructor(@Inject(RequestLoaders) private readonly loaders: RequestLoaders) {}
+
+  @ResolveField(() => Feed, { description: 'The feed published.', complexity: STATEMENT })
+  feed(@Context() caller: CallerContext, @Parent() publication: PublicationEntity): Promise<FeedEntity | null> {
+    return this.loaders.of(caller, caller.context).feed.load(publication.feedId);
+  }
+
+  @ResolveField(() => CatalogVersion, {
+    nullable: true,
+    description: 'The catalog version it made live; null once that version is no longer kept.',
+    complexity: STATEMENT,
+  })
+  version(
+    @Context() caller: CallerContext,
+    @Parent() publication: PublicationEntity,
+  ): Promise<CatalogVersionEntity | null> {
+    return this.loaders.of(caller, caller.context).version.load(publication.versionId);
+  }
+
+  @ResolveField(() => CatalogVersion, {
+    nullable: true,
+    description: 'The version live before it; null for the first publish (or when that version is no longer kept).',
+    complexity: STATEMENT,
+  })
+  previousVersion(
+    @Context() caller: CallerContext,
+    @Parent() publication: PublicationEntity,
+  ): Promise<CatalogVersionEntity | null> {
+    if (!publication.previousVersionId) return Promise.resolve(null);
+    return this.loaders.of(caller, caller.context).version.load(publication.previousVersionId);
+  }
+
+  @ResolveField(() => IngestionRun, {
+    nullable: true,
+    description: 'The run that staged the version made live; null when that run is no longer kept.',
+    complexity: STATEMENT,
+  })
+  run(@Context() caller: CallerContext, @Parent() publication: PublicationEntity): Promise<IngestionRunEntity | null> {
+    if (!publication.runId) return Promise.resolve(null);
+    return this.loaders.of(caller, caller.context).run.load(publication.runId);
+  }
+}
+
+/** CatalogVersion's edges and whether it is live, batched across a page of versions. */
+@Auth('brand')
+@Resolver(() => CatalogVersion)
+export class CatalogVersionEdgesResolver {
+  constructor(@Inject(RequestLoaders) private readonly loaders: RequestLoaders) {}
+
+  @ResolveField(() => Boolean, { description: 'Whether it is the version live now.' })
+  async isLive(@Context() caller: CallerContext, @Parent() version: CatalogVersion): Promise<boolean> {
+    if (version.isLive !== undefined) return version.isLive;
+    const feed = await this.loaders.of(caller, caller.context).feed.load(version.feedId);
+    return feed?.liveVersionId === version.id;
+  }
+
+  @ResolveField(() => Feed, { description: 'The feed whose catalog it is.', complexity: STATEMENT })
+  feed(@Context() caller: CallerContext, @Parent() version: CatalogVersion): Promise<FeedEntity | null> {
+    return this.loaders.of(caller, caller.context).feed.load(version.feedId);
+  }
+
+  @ResolveField(() => IngestionRun, {
+    nullable: true,
+    description: 'The run that staged it; null when that run is no longer kept.',
+    complexity: STATEMENT,
+  })
+  run(@Context() caller: CallerContext, @Parent() version: CatalogVersion): Promise<IngestionRunEntity | null> {
+    return this.loaders.of(caller, caller.context).run.load(version.runId);
   }
 }

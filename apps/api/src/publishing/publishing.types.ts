@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import type { PublicationEntity } from '@brandshelf/catalog';
+import { GlobalIdField, Node } from '../graphql/node.js';
 import { connectionType } from '../graphql/connection.js';
 import { MutationPayload } from '../graphql/user-error.js';
 import { LeftOutReason } from '../ingestion/codes.types.js';
@@ -47,15 +48,31 @@ export class LeftOutCount {
   @Field(() => Int, { description: 'Items left out for this reason.' }) count: number;
 }
 
-@ObjectType({ description: 'A publish or rollback, with what it changed in the live catalog.' })
+@ObjectType({
+  description: 'A publish or rollback, with what it changed in the live catalog.',
+  implements: () => [Node],
+})
 export class Publication {
-  @Field(() => ID, { description: 'Stable id of the publication.' }) id: string;
-  @Field(() => ID, { description: 'The feed published.' }) feedId: string;
+  @GlobalIdField('Publication', { description: 'Global id of the publication.' }) id: string;
+  @GlobalIdField('Feed', { description: 'Global id of the feed published.', deprecationReason: 'Use feed { id }.' })
+  feedId: string;
   @Field(() => PublicationKind, { description: 'Publish, rollback or auto-publish.' }) kind: PublicationKind;
-  @Field(() => ID, { description: 'The catalog version it made live.' }) versionId: string;
-  @Field(() => ID, { nullable: true, description: 'The version live before it; null for the first publish.' })
+  @GlobalIdField('CatalogVersion', {
+    description: 'Global id of the catalog version it made live.',
+    deprecationReason: 'Use version { id }.',
+  })
+  versionId: string;
+  @GlobalIdField('CatalogVersion', {
+    nullable: true,
+    description: 'Global id of the version live before it; null for the first publish.',
+    deprecationReason: 'Use previousVersion { id }.',
+  })
   previousVersionId: string | null;
-  @Field(() => ID, { nullable: true, description: 'The run that staged the version made live.' })
+  @GlobalIdField('IngestionRun', {
+    nullable: true,
+    description: 'Global id of the run that staged the version made live.',
+    deprecationReason: 'Use run { id }.',
+  })
   runId: string | null;
   @Field(() => Int, { description: 'Products added to the live catalog (0 for UPDATE_ONLY feeds).' }) created: number;
   @Field(() => Int, {
@@ -75,14 +92,20 @@ export class Publication {
   @Field({ description: 'When the version went live.' }) publishedAt: Date;
 }
 
-@ObjectType({ description: 'A staged catalog of a feed: what one successful run read.' })
+@ObjectType({ description: 'A staged catalog of a feed: what one successful run read.', implements: () => [Node] })
 export class CatalogVersion {
-  @Field(() => ID, { description: 'Stable id of the version.' }) id: string;
+  @GlobalIdField('CatalogVersion', { description: 'Global id of the version.' }) id: string;
   @Field(() => Int, { description: 'Its number within the feed, from 1 up; rollbackFeed takes it.' }) number: number;
   @Field(() => Int, { description: 'Items the version holds.' }) itemCount: number;
-  @Field(() => ID, { description: 'The run that staged it.' }) runId: string;
+  @GlobalIdField('IngestionRun', {
+    description: 'Global id of the run that staged it.',
+    deprecationReason: 'Use run { id }.',
+  })
+  runId: string;
   @Field({ description: 'When the run staged it.' }) createdAt: Date;
-  @Field({ description: 'Whether it is the version live now.' }) isLive: boolean;
+  /** Set by Feed.versions, which knows the feed's live version; otherwise resolved from the feed. */
+  isLive?: boolean;
+  feedId: string;
 }
 
 export const PublicationConnection = connectionType(Publication, 'Publication', {

@@ -1,9 +1,13 @@
 import { Inject } from '@nestjs/common';
-import { Args, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { BrandContext } from '@brandshelf/core';
-import { ShopifyStoresService } from '@brandshelf/shopify';
+import type { FeedEntity } from '@brandshelf/ingestion';
+import { ShopifyStoresService, type ShopifyStoreEntity } from '@brandshelf/shopify';
 import { Auth } from '../graphql/auth.guard.js';
-import { Ctx } from '../graphql/request-context.decorator.js';
+import { fromGlobalId } from '../graphql/global-id.js';
+import { RequestLoaders } from '../graphql/loaders.js';
+import { Ctx, type CallerContext } from '../graphql/request-context.decorator.js';
+import { Feed } from '../ingestion/ingestion.types.js';
 import { mutationPayload, type Payload } from '../graphql/user-error.js';
 import {
   ConnectShopifyStoreInput,
@@ -15,12 +19,15 @@ import {
 } from './shopify.types.js';
 import { ConnectionArgs, toConnection } from '../graphql/connection.js';
 import { pageRequest } from '../graphql/page-size.js';
-import { cost } from '../graphql/query-limits.js';
+import { STATEMENT, cost } from '../graphql/query-limits.js';
 
 @Auth('brand')
 @Resolver(() => ShopifyStore)
 export class ShopifyResolver {
-  constructor(@Inject(ShopifyStoresService) private readonly stores: ShopifyStoresService) {}
+  constructor(
+    @Inject(ShopifyStoresService) private readonly stores: ShopifyStoresService,
+    @Inject(RequestLoaders) private readonly loaders: RequestLoaders,
+  ) {}
 
   @Query(() => ShopifyStoreConnection, {
     description: "The brand's connected Shopify stores, oldest first, a page at a time.",
@@ -49,6 +56,16 @@ export class ShopifyResolver {
     @Args('input', { description: 'The store to sync and whether to read every product.' })
     input: SyncShopifyStoreInput,
   ): Promise<Payload<SyncShopifyStorePayload>> {
-    return mutationPayload(async () => ({ run: await this.stores.sync(ctx, input.feedId, input.full ?? false) }));
+    return mutationPayload(async () => ({
+      run: await this.stores.sync(ctx, fromGlobalId(input.feedId, 'Feed', 'input.feedId'), input.full ?? false),
+    }));
+  }
+
+  @ResolveField(() => Feed, {
+    description: 'The SHOPIFY feed the store syncs into; deleting the feed disconnects the store.',
+    complexity: STATEMENT,
+  })
+  feed(@Context() caller: CallerContext, @Parent() store: ShopifyStoreEntity): Promise<FeedEntity | null> {
+    return this.loaders.of(caller, caller.context).feed.load(store.feedId);
   }
 }

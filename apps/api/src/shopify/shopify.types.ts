@@ -1,6 +1,7 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
 import type { ShopifyStoreEntity } from '@brandshelf/shopify';
 import type { IngestionRunEntity } from '@brandshelf/ingestion';
+import { GlobalIdField, Node } from '../graphql/node.js';
 import { connectionType } from '../graphql/connection.js';
 import { MutationPayload } from '../graphql/user-error.js';
 import { IngestionRun } from '../ingestion/ingestion.types.js';
@@ -41,11 +42,17 @@ export class ConnectShopifyStoreInput {
   feedName?: string | null;
 }
 
-@ObjectType({ description: 'A connected Shopify store. Its access token and webhook secret are never returned.' })
+@ObjectType({
+  description: 'A connected Shopify store. Its access token and webhook secret are never returned.',
+  implements: () => [Node],
+})
 export class ShopifyStore {
-  @Field(() => ID, { description: 'Stable id of the connection.' }) id: string;
+  @GlobalIdField('ShopifyStore', { description: 'Global id of the connection.' }) id: string;
   @Field({ description: "The store's myshopify.com domain." }) shopDomain: string;
-  @Field(() => ID, { description: 'The SHOPIFY feed the store syncs into; deleting the feed disconnects the store.' })
+  @GlobalIdField('Feed', {
+    description: 'Global id of the SHOPIFY feed the store syncs into; deleting the feed disconnects the store.',
+    deprecationReason: 'Use feed { id }.',
+  })
   feedId: string;
   @Field({ description: 'Admin API version the store is read with.' }) apiVersion: string;
   @Field(() => ShopifyIdStrategy, { description: "What becomes each variant's item id." })

@@ -1,0 +1,99 @@
+import { Inject } from '@nestjs/common';
+import { Args, Context, ID, Query, Resolver } from '@nestjs/graphql';
+import { BadInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from '@brandshelf/core';
+import { decodeGlobalId } from './global-id.js';
+import { RequestLoaders, type Loaders } from './loaders.js';
+import { NODE_TYPES, Node, tagNode, type NodeType } from './node.js';
+import { STATEMENT, cost } from './query-limits.js';
+import type { CallerContext } from './request-context.decorator.js';
+
+/** How many ids one nodes(ids:) call takes. */
+export const MAX_NODES = 100;
+
+/** Who may refetch a type, mirroring the type's own query: its loader and who it is for. */
+const ACCESS: Record<NodeType, { loader: keyof Loaders; audience: 'brand' | 'account' | 'public' }> = {
+  Feed: { loader: 'feed', audience: 'brand' },
+  IngestionRun: { loader: 'run', audience: 'brand' },
+  CatalogVersion: { loader: 'version', audience: 'brand' },
+  Publication: { loader: 'publication', audience: 'brand' },
+  ShopifyStore: { loader: 'shopifyStore', audience: 'brand' },
+  RunIssue: { loader: 'runIssue', audience: 'brand' },
+  ApiKey: { loader: 'apiKey', audience: 'account' },
+  Creator: { loader: 'creator', audience: 'account' },
+  Brand: { loader: 'brand', audience: 'public' },
+  Product: { loader: 'product', audience: 'public' },
+};
+
+/**
+ * Relay's root fields: any object with a global id, refetched by it. Access is the type's own: brand-owned objects
+ * (feeds, runs, versions, publications, stores, issues) only for the brand's keys, NOT_FOUND for another brand's
+ * id as feed(id:) answers; keys and creators for their own account; brands and products are public, null when
+ * unknown as product(id:) answers.
+ */
+@Resolver()
+export class NodeResolver {
+  constructor(@Inject(RequestLoaders) private readonly loaders: RequestLoaders) {}
+
+  @Query(() => Node, {
+    nullable: true,
+    description:
+      'The object with this global id, whatever its type. Brand-owned objects (Feed, IngestionRun, ' +
+      "CatalogVersion, Publication, ShopifyStore, RunIssue) need the brand's key and are NOT_FOUND otherwise; " +
+      "ApiKey and Creator only the account's own; Brand and Product are public, null when unknown.",
+    complexity: STATEMENT,
+  })
+  node(
+    @Context() caller: CallerContext,
+    @Args('id', { type: () => ID, description: 'A global id the API gave out (an `id` field of any Node).' })
+    id: string,
+  ): Promise<object | null> {
+    return this.resolve(caller, id, 'id');
+  }
+
+  @Query(() => [Node], {
+    nullable: 'items',
+    description:
+      `The objects with these global ids, in the same order; at most ${MAX_NODES} ids. Each is answered as ` +
+      'node(id:) answers it: an id that is not found is null in the list, with its error.',
+    complexity: cost.each('ids', MAX_NODES, STATEMENT),
+  })
+  async nodes(
+    @Context() caller: CallerContext,
+    @Args('ids', { type: () => [ID], description: `Global ids, 1 to ${MAX_NODES}; more is BAD_USER_INPUT.` })
+    ids: string[],
+  ): Promise<Array<object | Error | null>> {
+    if (ids.length > MAX_NODES) throw new BadInputError(`ids takes at most ${MAX_NODES} ids.`, 'ids');
+    // An Error in the list answers null at its position, with its error; the other ids are still answered.
+    return Promise.all(ids.map((id, i) => this.resolve(caller, id, `ids[${i}]`).catch((e: Error) => e)));
+  }
+
+  private async resolve(caller: CallerContext, id: string, argument: string): Promise<object | null> {
+    const { type, rawId } = decodeGlobalId(id, argument);
+    if (type === null) {
+      throw new BadInputError(
+        `${argument} is a raw id: node takes the global id an object's id field gives, which names its type.`,
+        argument,
+      );
+    }
+    const access = (ACCESS as Partial<Record<string, (typeof ACCESS)[NodeType]>>)[type];
+    if (!access || !(NODE_TYPES as readonly string[]).includes(type)) {
+      throw new BadInputError(`${argument} is not an id this API gave out.`, argument);
+    }
+    const ctx = caller.context;
+    const kind = ctx.principal.kind;
+    if (access.audience !== 'public') {
+      if (kind === 'anonymous') throw caller.authError ?? new UnauthenticatedError();
+      if (access.audience === 'brand' && kind !== 'brand') {
+        throw new ForbiddenError(`A ${type} is for brand accounts; the API key belongs to a ${kind}.`);
+      }
+    }
+    const row = await (
+      this.loaders.of(caller, ctx)[access.loader] as { load(id: string): Promise<object | null> }
+    ).load(rawId);
+    if (!row) {
+      if (access.audience === 'public') return null;
+      throw new NotFoundError(type, id);
+    }
+    return tagNode(type as NodeType, row);
+  }
+}
