@@ -27,6 +27,16 @@ async function* sources(dir) {
   }
 }
 
+// `@brandshelf/<lib>` becomes the relative path of dist/libs/<lib>/src/index.js, so compiled code runs with no
+// module hooks: `--import ./scripts/register.mjs` would start node's hooks thread, a whole V8 isolate (about 20 MB
+// of the serving process's memory, see README: Benchmarks) for a resolution known at build time.
+const libSpecifier = /(['"])@brandshelf\/([a-z0-9-]+)\1/g;
+const withRelativeLibs = (code, out) =>
+  code.replace(libSpecifier, (_, quote, lib) => {
+    const path = relative(dirname(out), join(root, 'dist', 'libs', lib, 'src', 'index.js'));
+    return `${quote}${path.startsWith('.') ? path : `./${path}`}${quote}`;
+  });
+
 const jobs = [];
 for (const top of ['apps', 'libs', 'bench']) {
   for await (const file of sources(join(root, top))) {
@@ -36,7 +46,8 @@ for (const top of ['apps', 'libs', 'bench']) {
         const out = join(root, 'dist', rel.replace(/\.ts$/, '.js'));
         const result = await transformFile(file, { ...options, filename: file, sourceFileName: relative(dirname(out), file) });
         await mkdir(dirname(out), { recursive: true });
-        await writeFile(out, `${result.code}\n//# sourceMappingURL=${out.split('/').pop()}.map\n`);
+        const code = withRelativeLibs(result.code, out);
+        await writeFile(out, `${code}\n//# sourceMappingURL=${out.split('/').pop()}.map\n`);
         if (result.map) await writeFile(`${out}.map`, result.map);
       })(),
     );

@@ -52,13 +52,8 @@ async function startInThread(dataDir: string | null): Promise<EmbeddedPostgres> 
   const ts = here.endsWith('.ts');
   const worker = new Worker(new URL(ts ? './embedded-postgres.worker.ts' : './embedded-postgres.worker.js', here), {
     workerData: { dataDir },
-    execArgv: ts
-      ? ['--import', new URL('../../../scripts/register-ts.mjs', here).href]
-      : [
-          '--enable-source-maps',
-          '--import',
-          new URL('scripts/register.mjs', here.slice(0, here.lastIndexOf('/dist/') + 1)).href,
-        ],
+    // Compiled code needs no module hooks (the build made its `@brandshelf/*` imports relative).
+    execArgv: ts ? ['--import', new URL('../../../scripts/register-ts.mjs', here).href] : ['--enable-source-maps'],
   });
   const exited = once(worker, 'exit').then(([code]) => {
     throw new Error(`The embedded database thread stopped (exit code ${code}).`);

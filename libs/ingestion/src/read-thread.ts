@@ -47,9 +47,9 @@ export const readThreadStats = { runs: 0, items: 0, lastThreadId: null as number
 
 /**
  * The worker's module and how to load it. From compiled code (`npm start`, the worker app, the CLI,
- * benches) that is dist's read-worker.js with the same `@brandshelf/*` resolver as the process; from the
- * TypeScript sources (jest, whose transform a worker does not get) it is read-worker.ts with
- * scripts/register-ts.mjs, which compiles TypeScript with swc as it is imported.
+ * benches) that is dist's read-worker.js, which needs no module hooks (the build made its `@brandshelf/*`
+ * imports relative); from the TypeScript sources (jest, whose transform a worker does not get) it is
+ * read-worker.ts with scripts/register-ts.mjs, which compiles TypeScript with swc as it is imported.
  */
 function workerEntry(): { url: URL; execArgv: string[] } {
   const here = import.meta.url;
@@ -59,15 +59,17 @@ function workerEntry(): { url: URL; execArgv: string[] } {
       execArgv: ['--import', new URL('../../../scripts/register-ts.mjs', here).href],
     };
   }
-  return {
-    url: new URL('./read-worker.js', here),
-    execArgv: [
-      '--enable-source-maps',
-      '--import',
-      new URL('scripts/register.mjs', here.slice(0, here.lastIndexOf('/dist/') + 1)).href,
-    ],
-  };
+  return { url: new URL('./read-worker.js', here), execArgv: ['--enable-source-maps'] };
 }
+
+/**
+ * The thread's young generation. Everything it allocates per row dies within a batch (at most
+ * MAX_UNACKED_BATCHES of 256 rows are alive at once, a few MB), so V8's default (semi-spaces grown to 16 MB,
+ * 32 MB committed for the whole life of the thread) only makes the serving process bigger; measured with
+ * bench/serve-memory, see README: Benchmarks. The old generation is left unbounded: the duplicate-id index
+ * grows with the feed, and a limit would end a large run with ERR_WORKER_OUT_OF_MEMORY.
+ */
+export const READER_YOUNG_GENERATION_MB = 8;
 
 /** Threads kept after a clean run for the next one (a thread costs tens of ms to start, more from sources). */
 const MAX_IDLE_THREADS = 2;
@@ -83,7 +85,10 @@ function acquire(): Worker {
     return kept.worker;
   }
   const entry = workerEntry();
-  const worker = new Worker(entry.url, { execArgv: entry.execArgv });
+  const worker = new Worker(entry.url, {
+    execArgv: entry.execArgv,
+    resourceLimits: { maxYoungGenerationSizeMb: READER_YOUNG_GENERATION_MB },
+  });
   // A thread that dies while idle leaves the pool; its error is the run's to report, never an uncaught one.
   worker.on('error', () => undefined);
   worker.on('exit', () => {

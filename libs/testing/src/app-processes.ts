@@ -74,16 +74,12 @@ export interface AppProcess {
 
 /** Starts the built API or a worker with `env` added to this process's environment. */
 export function spawnApp(role: 'api' | 'worker', env: Record<string, string>, root = process.cwd()): AppProcess {
-  const child = spawn(
-    process.execPath,
-    ['--enable-source-maps', '--import', './scripts/register.mjs', `dist/apps/${role}/src/main.js`],
-    {
-      cwd: root,
-      // Tests and benches poll the API from one address: the per-client rate limit is off unless `env` sets it.
-      env: { ...process.env, RATE_LIMIT_PER_MINUTE: '0', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
-  );
+  const child = spawn(process.execPath, ['--enable-source-maps', `dist/apps/${role}/src/main.js`], {
+    cwd: root,
+    // Tests and benches poll the API from one address: the per-client rate limit is off unless `env` sets it.
+    env: { ...process.env, RATE_LIMIT_PER_MINUTE: '0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
   // APP_LOG_DIR keeps each process's whole output in a file of its own, for a failure seen after the fact.
   const file = process.env.APP_LOG_DIR
