@@ -62,6 +62,9 @@ const NOT_BRAND_SCOPED: Record<string, string> = {
   'Mutation.placeShowcaseItem': "a creator's own showcase of public products; brand keys are FORBIDDEN",
   'Mutation.removeShowcaseItem': "a creator's own showcase of public products; brand keys are FORBIDDEN",
   'Query.showcase': "creator keys only: the caller's own showcase (brands: FORBIDDEN; affiliate-links)",
+  'Query.previewProductSet':
+    "rules, not ids, over the caller's own live products; another brand's products never match (product-sets)",
+  'Query.earnings': "creator keys only: the caller's own earnings (brands: FORBIDDEN; earnings e2e)",
   'Mutation.respondToCommissionOffer':
     "creator keys only (brands: FORBIDDEN); another creator's offer is NOT_FOUND (affiliate-programs)",
 };
@@ -78,6 +81,12 @@ const OWN_ACCOUNT: Record<string, string> = {
   'Query.commissionProgram': "the caller's commission program",
   'Query.commissionOffers': 'offers the caller made (a brand) or was made (a creator)',
   'Query.shareLinks': "the caller's links (a creator) or the links to its products (a brand)",
+  'Query.productSets': "the caller's product sets",
+  'Mutation.createProductSet': 'creates a product set of the caller',
+  'Query.affiliateSettings': "the caller's affiliate settings",
+  'Query.affiliateReport': "the caller's affiliate report (its own clicks and conversions)",
+  'Mutation.updateAffiliateSettings': "changes the caller's affiliate settings",
+  'Mutation.rotateConversionSecret': "replaces the caller's conversion secret",
 };
 
 /** REST routes (method and Express path) and how each is covered. */
@@ -86,6 +95,9 @@ const REST_ROUTES: Record<string, 'swept' | string> = {
   'GET /runs/:runId/issues.csv': 'swept',
   'GET /health': 'no data',
   'POST /webhooks/shopify': 'authenticated by the store webhook secret (HMAC), not by an id',
+  'POST /conversions': "authenticated by the brand's conversion secret (HMAC of the raw body); earnings e2e",
+  'POST /conversions/refunds': "authenticated by the brand's conversion secret (HMAC of the raw body); earnings e2e",
+  'GET /affiliate/payouts.csv': "the calling brand's own approved lines, no id in the path; earnings e2e",
 };
 
 /** Expected failures (userErrors codes) that still say the row was found: the call reached it and refused. */
@@ -437,8 +449,14 @@ describe('tenant isolation swept from introspection', () => {
       { input: { creatorHandle: handle, ratePercent: '12' } },
       key,
     );
+    const { createProductSet: set } = await api.gqlOk(
+      `mutation($input: CreateProductSetInput!) { createProductSet(input: $input) { productSet { id } } }`,
+      { input: { name: `${name} set`, rules: { condition: { attribute: 'COLOR', operator: 'IS', values: ['red'] } } } },
+      key,
+    );
     const ids: Ids = {
       Brand: [seed.brand.id],
+      ProductSet: [set.productSet.id],
       Node: [] as string[],
       Feed: [seed.feedId, urlFeed, store.feedId],
       IngestionRun: [seed.run.id],

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
 import { AffiliateClock, ClickRecorder, LinkCache } from '@brandshelf/affiliate';
 import { SEED_ENV, seedCatalog, startTestApi, type SeededCatalog, type TestApi } from '@brandshelf/testing';
+import { rawId as rawIdOf } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
 /**
@@ -244,7 +245,7 @@ describe('share links and clicks', () => {
     // Link Gear sees every link to its products (both creators'), Other Links only those to its own.
     const [linkGear] = await api.runtime.dataSource.query(
       'SELECT count(*)::int AS n FROM share_link WHERE brand_id = $1',
-      [seed.brand.id],
+      [rawIdOf(seed.brand.id)],
     );
     const brandView = (await api.gqlOk<any>(LIST, {}, seed.brand.apiKey)).shareLinks;
     expect(brandView.totalCount).toBe(linkGear.n);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AffiliateClock } from '@brandshelf/affiliate';
 import { SEED_ENV, seedCatalog, startTestApi, type SeededCatalog, type TestApi } from '@brandshelf/testing';
+import { rawId as rawIdOf } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
 /**
@@ -52,8 +53,8 @@ describe('commission programs', () => {
     other = await seedCatalog(api, 'Other Gear');
     api.app.get(AffiliateClock).now = () => new Date(now);
     const handles = await api.runtime.dataSource.query('SELECT id, handle FROM creator');
-    creatorHandle = handles.find((h: any) => h.id === seed.creator.id).handle;
-    otherCreatorHandle = handles.find((h: any) => h.id === other.creator.id).handle;
+    creatorHandle = handles.find((h: any) => h.id === rawIdOf(seed.creator.id)).handle;
+    otherCreatorHandle = handles.find((h: any) => h.id === rawIdOf(other.creator.id)).handle;
   }, 180_000);
 
   afterAll(async () => {

@@ -8,6 +8,7 @@ import {
   startTestApi,
   type TestApi,
 } from '@brandshelf/testing';
+import { rawId as rawIdOf } from '@brandshelf/testing';
 import { ApprovalScheduler, EarningsClock, signConversionBody } from '@brandshelf/earnings';
 import { createApi } from '../src/create-api.js';
 import { fromGlobalId, toGlobalId } from '../src/graphql/global-id.js';
@@ -105,7 +106,7 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
     );
     const live: { id: string; offer_id: string }[] = await db().query(
       'SELECT id, offer_id FROM catalog_product WHERE feed_id = $1 ORDER BY offer_id',
-      [feedId],
+      [rawIdOf(feedId)],
     );
     return Object.fromEntries(live.map((p) => [p.offer_id, p.id]));
   };
@@ -536,7 +537,7 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
 
   it('shows each brand its own report and payouts CSV, with formula-safe cells', async () => {
     const hostile = await registerCreator('csv_creator');
-    await db().query(`UPDATE creator SET handle = '=HYPERLINK("x")' WHERE id = $1`, [hostile.id]);
+    await db().query(`UPDATE creator SET handle = '=HYPERLINK("x")' WHERE id = $1`, [rawIdOf(hostile.id)]);
     const orderedAt = new Date(Date.now() - 40 * DAY);
     const { clickId } = await clicked(brandA, hostile, productA1, new Date(orderedAt.getTime() - DAY));
     await report(brandA.apiKey, {

@@ -332,7 +332,7 @@ describe('product sets (e2e)', () => {
     const gone = await api
       .gqlOk<{ deleteProductSet: { userErrors: unknown[] } }>(
         'mutation($input: DeleteProductSetInput!) { deleteProductSet(input: $input) { deletedProductSetId userErrors { code } } }',
-        { input: { id } },
+        { input: { productSetId: id } },
         other.apiKey,
       )
       .catch((error: Error) => error);
@@ -341,7 +341,7 @@ describe('product sets (e2e)', () => {
 
     const deleted = await api.gqlOk<{ deleteProductSet: { deletedProductSetId: string } }>(
       'mutation($input: DeleteProductSetInput!) { deleteProductSet(input: $input) { deletedProductSetId userErrors { code } } }',
-      { input: { id } },
+      { input: { productSetId: id } },
       acme.apiKey,
     );
     expect(deleted.deleteProductSet.deletedProductSetId).toBe(id);

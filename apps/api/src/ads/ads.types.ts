@@ -128,7 +128,7 @@ export class CreateProductSetInput {
 
 @InputType({ description: 'Changes to a product set; only the fields given change.' })
 export class UpdateProductSetInput {
-  @Field(() => ID, { description: 'ProductSet.id of the set.' }) id: string;
+  @Field(() => ID, { description: 'ProductSet.id of the set.' }) productSetId: string;
   @Field(() => String, { nullable: true, description: 'A new name.' }) name?: string | null;
   @Field(() => ProductSetRuleInput, { nullable: true, description: 'New rules, replacing the old ones.' })
   rules?: ProductSetRuleInput | null;
@@ -136,7 +136,7 @@ export class UpdateProductSetInput {
 
 @InputType({ description: 'The product set to delete.' })
 export class DeleteProductSetInput {
-  @Field(() => ID, { description: 'ProductSet.id of the set.' }) id: string;
+  @Field(() => ID, { description: 'ProductSet.id of the set.' }) productSetId: string;
 }
 
 @ObjectType({ description: 'What createProductSet or updateProductSet did.' })

@@ -105,7 +105,7 @@ export class ProductSetsResolver {
   ) {
     return mutationPayload(async () => ({
       productSet: toApi(
-        await this.sets.update(ctx, fromGlobalId(input.id, 'ProductSet', 'input.id'), {
+        await this.sets.update(ctx, fromGlobalId(input.productSetId, 'ProductSet', 'input.productSetId'), {
           name: input.name,
           rules: (input.rules as SetRule | null | undefined) ?? null,
         }),
@@ -119,8 +119,8 @@ export class ProductSetsResolver {
     @Args('input', { description: 'The set to delete.' }) input: DeleteProductSetInput,
   ) {
     return mutationPayload(async () => {
-      await this.sets.delete(ctx, fromGlobalId(input.id, 'ProductSet', 'input.id'));
-      return { deletedProductSetId: input.id };
+      await this.sets.delete(ctx, fromGlobalId(input.productSetId, 'ProductSet', 'input.productSetId'));
+      return { deletedProductSetId: input.productSetId };
     });
   }
 }
