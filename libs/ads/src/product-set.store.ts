@@ -80,6 +80,49 @@ export class ProductSetStore {
       return { count: n, sample: rows.map(toProduct) };
     });
   }
+  /**
+   * One batch of the brand's live products the rules select (all of them for null rules), after `afterId` in id
+   * order: exports read a set or a catalog this way, a batch at a time, never whole.
+   */
+  async membersBatch(
+    ctx: BrandContext,
+    rules: SetRule | null,
+    afterId: string | null,
+    limit: number,
+  ): Promise<CatalogProduct[]> {
+    const params = new SqlParams(3);
+    const where = [`p.brand_id = $1`, `($2::uuid IS NULL OR p.id > $2::uuid)`];
+    if (rules) where.push(compileRules(rules, params));
+    const rows = await this.db.query(
+      `SELECT ${PRODUCT_COLUMNS} FROM catalog_product p JOIN brand b ON b.id = p.brand_id
+        WHERE ${where.join(' AND ')} ORDER BY p.id LIMIT $3`,
+      [ctx.principal.brandId, afterId, Math.floor(limit), ...params.values],
+    );
+    return rows.map(toProduct);
+  }
+
+  /**
+   * What an export of the brand's catalog (or one of its sets) is made of, by version: the sum of the generations
+   * of the brand's feeds (migration 13: it changes with every committed change of their live rows, publish and
+   * rollback included), the newest published_at of the brand's live rows and, for a set, when its rules changed.
+   */
+  async membersVersion(
+    ctx: BrandContext,
+    setId: string | null,
+  ): Promise<{ generation: string; publishedAt: Date | null; setUpdatedAt: Date | null }> {
+    const [row] = await this.db.query(
+      `SELECT (SELECT coalesce(sum(g.generation), 0)::text FROM catalog_generation g
+                 JOIN feed f ON f.id = g.feed_id WHERE f.brand_id = $1) AS generation,
+              (SELECT max(p.published_at) FROM catalog_product p WHERE p.brand_id = $1) AS published_at,
+              (SELECT s.updated_at FROM product_set s WHERE s.id = $2::uuid AND s.brand_id = $1) AS set_updated_at`,
+      [ctx.principal.brandId, setId],
+    );
+    return {
+      generation: row.generation,
+      publishedAt: row.published_at ? new Date(row.published_at) : null,
+      setUpdatedAt: row.set_updated_at ? new Date(row.set_updated_at) : null,
+    };
+  }
 }
 
 function nameTaken(error: unknown, name: string): unknown {

@@ -42,6 +42,16 @@ export class ProductSetsService {
     return this.store.members(ctx, validateRules(rules), checkSample(sample));
   }
 
+  /** A batch of the members of a saved set (or the whole live catalog, for null rules), in id order. */
+  membersBatch(ctx: BrandContext, rules: SetRule | null, afterId: string | null, limit: number) {
+    return this.store.membersBatch(ctx, rules, afterId, limit);
+  }
+
+  /** The version of a set's (or the catalog's) members: see ProductSetStore.membersVersion. */
+  membersVersion(ctx: BrandContext, setId: string | null) {
+    return this.store.membersVersion(ctx, setId);
+  }
+
   /** The members now of rules already validated (a saved set's). */
   previewStored(ctx: BrandContext, rules: SetRule, sample = 10): Promise<{ count: number; sample: CatalogProduct[] }> {
     return this.store.members(ctx, rules, checkSample(sample));

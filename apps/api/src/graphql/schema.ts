@@ -2,6 +2,7 @@ import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphq
 import { AccountsResolver } from '../accounts/accounts.resolver.js';
 import { StorageUsageResolver } from '../accounts/storage-usage.resolver.js';
 import { ProductSetsResolver } from '../ads/product-sets.resolver.js';
+import { ChannelExportsResolver } from '../ads/channel-exports.resolver.js';
 import { CATALOG_RESOLVERS } from '../catalog/catalog.resolver.js';
 import { FeedsResolver } from '../ingestion/feeds.resolver.js';
 import { RunsResolver } from '../ingestion/runs.resolver.js';
@@ -25,6 +26,7 @@ export const RESOLVERS = [
   ...CATALOG_RESOLVERS,
   ShopifyResolver,
   ProductSetsResolver,
+  ChannelExportsResolver,
   ...EARNINGS_RESOLVERS,
 ];
 
