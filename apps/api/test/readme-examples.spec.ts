@@ -124,6 +124,13 @@ describe('README GraphQL examples', () => {
         clickedAt: new Date('2026-11-30T10:00:00Z'),
         ratePercent: '10.00',
       });
+      // An export for the channel-export examples to read and rotate (Google: the seed lacks some GTINs).
+      const exported = await api.gqlOk<{ createChannelExport: { channelExport: { id: string } } }>(
+        'mutation { createChannelExport(input: { channel: GOOGLE }) { channelExport { id } } }',
+        {},
+        seed.brand.apiKey,
+      );
+      const exportId = exported.createChannelExport.channelExport.id;
       // Connecting starts the store's first sync: let it end, so the README's sync example is not a CONFLICT.
       await settleRuns(api);
       Object.assign(values, {
@@ -141,6 +148,8 @@ describe('README GraphQL examples', () => {
         'connectShopifyStore.webhookSecret': SECRET,
         'reportConversion.clickId': clickId,
         'markAffiliatePayout.creatorId': seed.creator.id,
+        'channelExport.id': exportId,
+        'rotateChannelExportToken.id': exportId,
       });
       for (const key of ['connectShopifyStore.shopDomain', 'connectShopifyStore.accessToken']) always.add(key);
     }, 180_000);
