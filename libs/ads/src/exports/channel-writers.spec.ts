@@ -104,4 +104,17 @@ describe('channel writers: hostile values', () => {
     ).toEqual(['IMAGE_TOO_SMALL']);
     expect(checkProduct('GOOGLE', small).filter((f) => f.required)).toEqual([]);
   });
+
+  it('stops, without waiting forever, when the reader goes away', async () => {
+    const many = Array.from({ length: 5000 }, (_, i) => product({ offerId: `A-${i}`, description: 'x'.repeat(500) }));
+    for (const write of [
+      (out: PassThrough) => writeGoogleRss(each(many), out, { title: 't', link: 'https://x' }),
+      (out: PassThrough) => writeChannelCsv('TIKTOK', each(many), out),
+    ]) {
+      const out = new PassThrough({ highWaterMark: 1024 });
+      const done = write(out);
+      setImmediate(() => out.destroy());
+      await expect(done).rejects.toThrow(/closed before the end/);
+    }
+  });
 });

@@ -6,9 +6,31 @@ import { spreadsheetSafeText } from '@brandshelf/ingestion';
 import type { CatalogProduct } from '@brandshelf/search';
 import { CHANNELS, channelFields, xmlText, type ExportChannel } from './channels.js';
 
+/** The reader went away: the export stops reading the catalog. */
+export class ExportAbortedError extends Error {
+  constructor() {
+    super('The export stream was closed before the end.');
+  }
+}
+
+/** Resolves when `out` drains or closes (a client gone mid-download must not leave the export waiting forever). */
+function drained(out: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
+}
+
 /** Writes one chunk, waiting for the stream to drain when its buffer is full (a slow channel slows the reads). */
 async function write(out: Writable, chunk: string): Promise<void> {
-  if (!out.write(chunk)) await once(out, 'drain');
+  if (out.destroyed || out.writableEnded) throw new ExportAbortedError();
+  if (!out.write(chunk)) await drained(out);
+  if (out.destroyed) throw new ExportAbortedError();
 }
 
 const GOOGLE_FIELDS = [
@@ -72,17 +94,27 @@ export async function writeChannelCsv(
     csv.on('error', reject);
     csv.on('end', resolve);
   });
+  // Awaited at the end; until then a failure is also seen by the loop (an unawaited rejection must not escape).
+  piped.catch(() => undefined);
+  const abort = () => csv.destroy(new ExportAbortedError());
+  out.once('close', abort);
   csv.on('data', (chunk: Buffer) => {
+    if (out.destroyed) return;
     if (!out.write(chunk)) {
       csv.pause();
       out.once('drain', () => csv.resume());
     }
   });
   for await (const p of products) {
+    if (out.destroyed) throw new ExportAbortedError();
     const fields = channelFields(channel, p);
     const row = columns.map((c) => spreadsheetSafeText(fields[c] ?? ''));
     if (!csv.write(row)) await once(csv, 'drain');
   }
   csv.end();
-  await piped;
+  try {
+    await piped;
+  } finally {
+    out.off('close', abort);
+  }
 }
