@@ -7,6 +7,12 @@ import { PRODUCT_COLUMNS, toProduct, type CatalogProduct } from '@brandshelf/sea
 import { ProductSetEntity } from './product-set.entity.js';
 import { compileRules, SqlParams, type SetRule } from './product-set.rules.js';
 
+/** Where a batch of members ends: the last row's published_at (as PostgreSQL text, to the microsecond) and id. */
+export interface MembersCursor {
+  at: string;
+  id: string;
+}
+
 /** The longest a member count may take; beyond it the read fails (INTERNAL) instead of holding a connection. */
 const MEMBERS_TIMEOUT = '15s';
 
@@ -81,24 +87,46 @@ export class ProductSetStore {
     });
   }
   /**
-   * One batch of the brand's live products the rules select (all of them for null rules), after `afterId` in id
-   * order: exports read a set or a catalog this way, a batch at a time, never whole.
+   * One batch of the brand's live products the rules select (all of them for null rules), newest first, after the
+   * cursor: exports read a set or a catalog this way, a batch at a time, never whole. The keyset (published_at DESC,
+   * id ASC) follows catalog_product_brand_idx; as search's NEWEST sort does, the rest of the cursor's timestamp and
+   * everything older are two index range scans (one publish gives many rows the same published_at).
    */
   async membersBatch(
     ctx: BrandContext,
     rules: SetRule | null,
-    afterId: string | null,
+    after: MembersCursor | null,
     limit: number,
-  ): Promise<CatalogProduct[]> {
-    const params = new SqlParams(3);
-    const where = [`p.brand_id = $1`, `($2::uuid IS NULL OR p.id > $2::uuid)`];
+  ): Promise<{ products: CatalogProduct[]; next: MembersCursor | null }> {
+    const params = new SqlParams();
+    const where = [`p.brand_id = ${params.add(ctx.principal.brandId, 'uuid')}`];
     if (rules) where.push(compileRules(rules, params));
+    const base = where.join(' AND ');
+    const limitParam = params.add(Math.floor(limit), 'int');
+    const keys = 'p.id, p.published_at';
+    let ids = `SELECT ${keys} FROM catalog_product p WHERE ${base} ORDER BY p.published_at DESC, p.id ASC LIMIT ${limitParam}`;
+    if (after) {
+      const at = params.add(after.at, 'timestamptz');
+      const id = params.add(after.id, 'uuid');
+      ids = `SELECT * FROM (
+               (SELECT ${keys} FROM catalog_product p WHERE ${base} AND p.published_at = ${at} AND p.id > ${id}
+                 ORDER BY p.id ASC LIMIT ${limitParam})
+               UNION ALL
+               (SELECT ${keys} FROM catalog_product p WHERE ${base} AND p.published_at < ${at}
+                 ORDER BY p.published_at DESC, p.id ASC LIMIT ${limitParam})
+             ) u ORDER BY published_at DESC, id ASC LIMIT ${limitParam}`;
+    }
     const rows = await this.db.query(
-      `SELECT ${PRODUCT_COLUMNS} FROM catalog_product p JOIN brand b ON b.id = p.brand_id
-        WHERE ${where.join(' AND ')} ORDER BY p.id LIMIT $3`,
-      [ctx.principal.brandId, afterId, Math.floor(limit), ...params.values],
+      `SELECT ${PRODUCT_COLUMNS}, k.published_at::text AS k_at
+         FROM (${ids}) k JOIN catalog_product p ON p.id = k.id JOIN brand b ON b.id = p.brand_id
+        ORDER BY k.published_at DESC, k.id ASC`,
+      params.values,
     );
-    return rows.map(toProduct);
+    const last = rows.at(-1);
+    return {
+      products: rows.map(toProduct),
+      next: rows.length === Math.floor(limit) && last ? { at: last.k_at, id: last.id } : null,
+    };
   }
 
   /**

@@ -6,6 +6,7 @@ import type { KeysetPage, KeysetRequest } from '@brandshelf/db';
 import type { CatalogProduct } from '@brandshelf/search';
 import { ProductSetsService } from '../product-sets.service.js';
 import type { SetRule } from '../product-set.rules.js';
+import type { MembersCursor } from '../product-set.store.js';
 import { ChannelExportEntity } from './channel-export.entity.js';
 import { ChannelExportStore } from './channel-export.store.js';
 import { CHANNELS, EXPORT_CHANNELS, checkProduct, type ExportChannel, type ExportCheck } from './channels.js';
@@ -32,6 +33,9 @@ export interface ExportFindings {
 /** Channel exports: tokens (hash stored only), the version a conditional GET compares, and the streamed file. */
 @Injectable()
 export class ChannelExportsService {
+  /** Live rows read per statement (tests make it small to cross many batch boundaries). */
+  batchSize = EXPORT_BATCH;
+
   constructor(
     @Inject(ChannelExportStore) private readonly store: ChannelExportStore,
     @Inject(ProductSetsService) private readonly sets: ProductSetsService,
@@ -141,12 +145,16 @@ export class ChannelExportsService {
   private async *members(ctx: BrandContext, e: ChannelExportEntity): AsyncGenerator<CatalogProduct> {
     let rules: SetRule | null = null;
     if (e.productSetId) rules = (await this.sets.get(ctx, e.productSetId)).rules;
-    let after: string | null = null;
-    for (;;) {
-      const batch = await this.sets.membersBatch(ctx, rules, after, EXPORT_BATCH);
-      yield* batch;
-      if (batch.length < EXPORT_BATCH) return;
-      after = batch[batch.length - 1].id;
-    }
+    let after: MembersCursor | null = null;
+    do {
+      const batch: { products: CatalogProduct[]; next: MembersCursor | null } = await this.sets.membersBatch(
+        ctx,
+        rules,
+        after,
+        this.batchSize,
+      );
+      yield* batch.products;
+      after = batch.next;
+    } while (after);
   }
 }
