@@ -82,7 +82,7 @@ const ROTATE = `mutation($input: RotateChannelExportTokenInput!) {
 }`;
 const FINDINGS = `query($id: ID!) {
   channelExport(id: $id) {
-    checked leftOut byCheck { check count }
+    checked checkedAll leftOut byCheck { check count }
     issues(first: 50) { totalCount edges { node { productId offerId check required message } } }
   }
 }`;
@@ -186,12 +186,14 @@ describe('channel exports (e2e)', () => {
     const { channelExport } = await api.gqlOk<{
       channelExport: {
         checked: number;
+        checkedAll: boolean;
         leftOut: number;
         byCheck: { check: string; count: number }[];
         issues: { totalCount: number; edges: { node: { offerId: string; check: string; required: boolean } }[] };
       };
     }>(FINDINGS, { id: made.channelExport!.id }, acme.apiKey);
     expect(channelExport.checked).toBe(4);
+    expect(channelExport.checkedAll).toBe(true);
     expect(channelExport.leftOut).toBe(2);
     expect(channelExport.byCheck).toEqual(
       expect.arrayContaining([

@@ -79,6 +79,14 @@ export class ChannelExportsResolver {
     return (await this.findings(ctx, parent)).checked;
   }
 
+  @ResolveField(() => Boolean, {
+    description: 'Whether every product of the export was checked: false past the newest 200,000 (counts cover those).',
+    complexity: SEARCH,
+  })
+  async checkedAll(@Ctx() ctx: BrandContext, @Parent() parent: ApiChannelExport) {
+    return (await this.findings(ctx, parent)).checkedAll;
+  }
+
   @ResolveField(() => Int, {
     description: 'Products a required check of the channel leaves out of the export now.',
     complexity: SEARCH,

@@ -15,6 +15,8 @@ import { hashExportToken, isExportToken, mintExportToken } from './export-token.
 
 /** Live rows read per statement while exporting. */
 export const EXPORT_BATCH = 500;
+/** Products checked at most per findings request: the counts then cover the newest this many (checkedAll false). */
+export const EXPORT_FINDINGS_SCAN = 200_000;
 /** Findings kept per request (the counts cover every product; the list stops here). */
 export const EXPORT_ISSUES_CAP = 10_000;
 
@@ -25,6 +27,8 @@ export interface ExportVersion {
 
 export interface ExportFindings {
   checked: number;
+  /** Every product of the export was checked (false past EXPORT_FINDINGS_SCAN). */
+  checkedAll: boolean;
   leftOut: number;
   byCheck: { check: ExportCheck; count: number }[];
   issues: { id: string; productId: string; offerId: string; check: ExportCheck; required: boolean; message: string }[];
@@ -116,12 +120,17 @@ export class ChannelExportsService {
 
   /**
    * Every product of the export checked: how many a required check leaves out, counts per check, and the findings
-   * (at most EXPORT_ISSUES_CAP of them, in product id order). Computed per request, a batch at a time.
+   * (at most EXPORT_ISSUES_CAP of them, newest products first). Computed per request, a batch at a time, over at
+   * most EXPORT_FINDINGS_SCAN products.
    */
   async findings(ctx: BrandContext, e: ChannelExportEntity): Promise<ExportFindings> {
-    const out: ExportFindings = { checked: 0, leftOut: 0, byCheck: [], issues: [] };
+    const out: ExportFindings = { checked: 0, checkedAll: true, leftOut: 0, byCheck: [], issues: [] };
     const counts = new Map<ExportCheck, number>();
     for await (const p of this.members(ctx, e)) {
+      if (out.checked === EXPORT_FINDINGS_SCAN) {
+        out.checkedAll = false;
+        break;
+      }
       out.checked++;
       const found = checkProduct(e.channel, p);
       if (found.some((f) => f.required)) out.leftOut++;
