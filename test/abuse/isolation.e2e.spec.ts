@@ -83,6 +83,8 @@ const OWN_ACCOUNT: Record<string, string> = {
   'Query.shareLinks': "the caller's links (a creator) or the links to its products (a brand)",
   'Query.productSets': "the caller's product sets",
   'Mutation.createProductSet': 'creates a product set of the caller',
+  'Query.channelExports': "the caller's channel exports",
+  'Mutation.createChannelExport': 'creates an export of the caller (of its catalog or one of its product sets)',
   'Query.affiliateSettings': "the caller's affiliate settings",
   'Query.affiliateReport': "the caller's affiliate report (its own clicks and conversions)",
   'Mutation.updateAffiliateSettings': "changes the caller's affiliate settings",
@@ -97,6 +99,7 @@ const REST_ROUTES: Record<string, 'swept' | string> = {
   'POST /webhooks/shopify': 'authenticated by the store webhook secret (HMAC), not by an id',
   'POST /conversions': "authenticated by the brand's conversion secret (HMAC of the raw body); earnings e2e",
   'POST /conversions/refunds': "authenticated by the brand's conversion secret (HMAC of the raw body); earnings e2e",
+  'GET /exports/:token': 'an unguessable token (only its hash stored), no id; channel-exports e2e',
   'GET /affiliate/payouts.csv': "the calling brand's own approved lines, no id in the path; earnings e2e",
 };
 
@@ -454,9 +457,15 @@ describe('tenant isolation swept from introspection', () => {
       { input: { name: `${name} set`, rules: { condition: { attribute: 'COLOR', operator: 'IS', values: ['red'] } } } },
       key,
     );
+    const { createChannelExport: exported } = await api.gqlOk(
+      `mutation { createChannelExport(input: { channel: META }) { channelExport { id } } }`,
+      {},
+      key,
+    );
     const ids: Ids = {
       Brand: [seed.brand.id],
       ProductSet: [set.productSet.id],
+      ChannelExport: [exported.channelExport.id],
       Node: [] as string[],
       Feed: [seed.feedId, urlFeed, store.feedId],
       IngestionRun: [seed.run.id],

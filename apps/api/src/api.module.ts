@@ -28,6 +28,7 @@ import { HealthController } from './http/health.controller.js';
 import { RequestContextMiddleware, type ContextualRequest } from './http/request-context.middleware.js';
 import { RunIssuesController } from './http/run-issues.controller.js';
 import { UploadsController } from './http/uploads.controller.js';
+import { ChannelExportsController } from './http/channel-exports.controller.js';
 
 interface WsExtra {
   caller?: CallerContext;
@@ -127,6 +128,7 @@ export class ApiModule implements NestModule {
         RunIssuesController,
         ShopifyWebhooksController,
         ConversionsController,
+        ChannelExportsController,
       ],
       providers: [
         ...RESOLVERS,

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
-import { spreadsheetSafe } from '@brandshelf/ingestion';
+import { spreadsheetSafe, spreadsheetSafeText } from '@brandshelf/ingestion';
 import { createFeed, ingest, registerBrand, startTestApi, uploadFeed, type TestApi } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
@@ -113,6 +113,8 @@ describe('inputs a careful attacker sends (e2e)', () => {
         [values],
       );
       expect(rows.map((r) => r.v)).toEqual([...LOOK_ALIKES.map((v) => `'${v}`), '12.50', 'a-b', 'Acme \uff1d', '']);
+      // The in-process twin (channel exports' CSV) agrees with the SQL on every value.
+      expect(values.map(spreadsheetSafeText)).toEqual(rows.map((r) => r.v));
     });
 
     it('in the file a brand downloads', async () => {

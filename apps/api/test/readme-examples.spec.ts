@@ -27,6 +27,7 @@ import {
   type SeededCatalog,
   type TestApi,
   userErrorsOf,
+  rawId,
 } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 import { fromGlobalId } from '../src/graphql/global-id.js';
@@ -135,6 +136,13 @@ describe('README GraphQL examples', () => {
         clickedAt: new Date('2026-11-30T10:00:00Z'),
         ratePercent: '10.00',
       });
+      // An export for the channel-export examples to read and rotate (Google: the seed lacks some GTINs).
+      const exported = await api.gqlOk<{ createChannelExport: { channelExport: { id: string } } }>(
+        'mutation { createChannelExport(input: { channel: GOOGLE }) { channelExport { id } } }',
+        {},
+        seed.brand.apiKey,
+      );
+      const exportId = exported.createChannelExport.channelExport.id;
       // Connecting starts the store's first sync: let it end, so the README's sync example is not RUN_ALREADY_ACTIVE.
       await settleRuns(api);
       Object.assign(values, {
@@ -154,8 +162,10 @@ describe('README GraphQL examples', () => {
         'reportConversion.clickId': clickId,
         'markAffiliatePayout.creatorId': seed.creator.id,
         'createCommissionOffer.creatorHandle': (
-          await api.runtime.dataSource.query('SELECT handle FROM creator WHERE id = $1', [seed.creator.id])
+          await api.runtime.dataSource.query('SELECT handle FROM creator WHERE id = $1', [rawId(seed.creator.id)])
         )[0].handle,
+        'channelExport.id': exportId,
+        'rotateChannelExportToken.channelExportId': exportId,
       });
       for (const key of ['connectShopifyStore.shopDomain', 'connectShopifyStore.accessToken']) always.add(key);
     }, 180_000);

@@ -3,11 +3,14 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { ProductSetEntity } from './product-set.entity.js';
 import { ProductSetStore } from './product-set.store.js';
 import { ProductSetsService } from './product-sets.service.js';
+import { ChannelExportEntity } from './exports/channel-export.entity.js';
+import { ChannelExportStore } from './exports/channel-export.store.js';
+import { ChannelExportsService } from './exports/channel-exports.service.js';
 
 /** Brands advertising from their catalog: product sets (campaigns and channel exports build on them). */
 @Module({
-  imports: [TypeOrmModule.forFeature([ProductSetEntity])],
-  providers: [ProductSetStore, ProductSetsService],
-  exports: [ProductSetsService],
+  imports: [TypeOrmModule.forFeature([ProductSetEntity, ChannelExportEntity])],
+  providers: [ProductSetStore, ProductSetsService, ChannelExportStore, ChannelExportsService],
+  exports: [ProductSetsService, ChannelExportsService],
 })
 export class AdsModule {}

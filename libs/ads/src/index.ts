@@ -1,8 +1,10 @@
 import { ProductSetEntity } from './product-set.entity.js';
+import { ChannelExportEntity } from './exports/channel-export.entity.js';
 
 export * from './ads.module.js';
 export * from './product-set.entity.js';
 export * from './product-set.rules.js';
 export * from './product-sets.service.js';
+export * from './exports/index.js';
 
-export const ADS_ENTITIES = [ProductSetEntity];
+export const ADS_ENTITIES = [ProductSetEntity, ChannelExportEntity];

@@ -7,6 +7,12 @@ import { PRODUCT_COLUMNS, toProduct, type CatalogProduct } from '@brandshelf/sea
 import { ProductSetEntity } from './product-set.entity.js';
 import { compileRules, SqlParams, type SetRule } from './product-set.rules.js';
 
+/** Where a batch of members ends: the last row's published_at (as PostgreSQL text, to the microsecond) and id. */
+export interface MembersCursor {
+  at: string;
+  id: string;
+}
+
 /** The longest a member count may take; beyond it the read fails (INTERNAL) instead of holding a connection. */
 const MEMBERS_TIMEOUT = '15s';
 
@@ -79,6 +85,71 @@ export class ProductSetStore {
           : [];
       return { count: n, sample: rows.map(toProduct) };
     });
+  }
+  /**
+   * One batch of the brand's live products the rules select (all of them for null rules), newest first, after the
+   * cursor: exports read a set or a catalog this way, a batch at a time, never whole. The keyset (published_at DESC,
+   * id ASC) follows catalog_product_brand_idx; as search's NEWEST sort does, the rest of the cursor's timestamp and
+   * everything older are two index range scans (one publish gives many rows the same published_at).
+   */
+  async membersBatch(
+    ctx: BrandContext,
+    rules: SetRule | null,
+    after: MembersCursor | null,
+    limit: number,
+  ): Promise<{ products: CatalogProduct[]; next: MembersCursor | null }> {
+    const params = new SqlParams();
+    const where = [`p.brand_id = ${params.add(ctx.principal.brandId, 'uuid')}`];
+    if (rules) where.push(compileRules(rules, params));
+    const base = where.join(' AND ');
+    const limitParam = params.add(Math.floor(limit), 'int');
+    const keys = 'p.id, p.published_at';
+    let ids = `SELECT ${keys} FROM catalog_product p WHERE ${base} ORDER BY p.published_at DESC, p.id ASC LIMIT ${limitParam}`;
+    if (after) {
+      const at = params.add(after.at, 'timestamptz');
+      const id = params.add(after.id, 'uuid');
+      ids = `SELECT * FROM (
+               (SELECT ${keys} FROM catalog_product p WHERE ${base} AND p.published_at = ${at} AND p.id > ${id}
+                 ORDER BY p.id ASC LIMIT ${limitParam})
+               UNION ALL
+               (SELECT ${keys} FROM catalog_product p WHERE ${base} AND p.published_at < ${at}
+                 ORDER BY p.published_at DESC, p.id ASC LIMIT ${limitParam})
+             ) u ORDER BY published_at DESC, id ASC LIMIT ${limitParam}`;
+    }
+    const rows = await this.db.query(
+      `SELECT ${PRODUCT_COLUMNS}, k.published_at::text AS k_at
+         FROM (${ids}) k JOIN catalog_product p ON p.id = k.id JOIN brand b ON b.id = p.brand_id
+        ORDER BY k.published_at DESC, k.id ASC`,
+      params.values,
+    );
+    const last = rows.at(-1);
+    return {
+      products: rows.map(toProduct),
+      next: rows.length === Math.floor(limit) && last ? { at: last.k_at, id: last.id } : null,
+    };
+  }
+
+  /**
+   * What an export of the brand's catalog (or one of its sets) is made of, by version: the sum of the generations
+   * of the brand's feeds (migration 13: it changes with every committed change of their live rows, publish and
+   * rollback included), the newest published_at of the brand's live rows and, for a set, when its rules changed.
+   */
+  async membersVersion(
+    ctx: BrandContext,
+    setId: string | null,
+  ): Promise<{ generation: string; publishedAt: Date | null; setUpdatedAt: Date | null }> {
+    const [row] = await this.db.query(
+      `SELECT (SELECT coalesce(sum(g.generation), 0)::text FROM catalog_generation g
+                 JOIN feed f ON f.id = g.feed_id WHERE f.brand_id = $1) AS generation,
+              (SELECT max(p.published_at) FROM catalog_product p WHERE p.brand_id = $1) AS published_at,
+              (SELECT s.updated_at FROM product_set s WHERE s.id = $2::uuid AND s.brand_id = $1) AS set_updated_at`,
+      [ctx.principal.brandId, setId],
+    );
+    return {
+      generation: row.generation,
+      publishedAt: row.published_at ? new Date(row.published_at) : null,
+      setUpdatedAt: row.set_updated_at ? new Date(row.set_updated_at) : null,
+    };
   }
 }
 

@@ -4,7 +4,7 @@ import type { KeysetPage, KeysetRequest } from '@brandshelf/db';
 import type { CatalogProduct } from '@brandshelf/search';
 import type { ProductSetEntity } from './product-set.entity.js';
 import { validateRules, type SetRule } from './product-set.rules.js';
-import { ProductSetStore } from './product-set.store.js';
+import { ProductSetStore, type MembersCursor } from './product-set.store.js';
 
 /** Products shown with a preview, at most. */
 export const PREVIEW_SAMPLE_MAX = 50;
@@ -40,6 +40,16 @@ export class ProductSetsService {
   /** Count and a sample of the live products rules select, without saving anything. */
   preview(ctx: BrandContext, rules: SetRule, sample = 10) {
     return this.store.members(ctx, validateRules(rules), checkSample(sample));
+  }
+
+  /** A batch of the members of a saved set (or the whole live catalog, for null rules), newest first. */
+  membersBatch(ctx: BrandContext, rules: SetRule | null, after: MembersCursor | null, limit: number) {
+    return this.store.membersBatch(ctx, rules, after, limit);
+  }
+
+  /** The version of a set's (or the catalog's) members: see ProductSetStore.membersVersion. */
+  membersVersion(ctx: BrandContext, setId: string | null) {
+    return this.store.membersVersion(ctx, setId);
   }
 
   /** The members now of rules already validated (a saved set's). */

@@ -37,6 +37,11 @@ const FORMULA_START = '=+@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\ufe6b\u2212
 export const spreadsheetSafe = (column: string): string =>
   `CASE WHEN ${column} ~ '^([\\t\\r\\n]|[${FORMULA_LEAD}]*[${FORMULA_START}])' THEN '''' || ${column} ELSE ${column} END`;
 
+const FORMULA = new RegExp(`^([\\t\\r\\n]|[${FORMULA_LEAD}]*[${FORMULA_START}])`);
+
+/** spreadsheetSafe for a value already in hand (CSV written by the application, e.g. channel exports). */
+export const spreadsheetSafeText = (value: string): string => (FORMULA.test(value) ? `'${value}` : value);
+
 export type RunInput = NewRun;
 
 export interface StartOptions {

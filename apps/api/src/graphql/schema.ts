@@ -3,6 +3,7 @@ import { AccountsResolver } from '../accounts/accounts.resolver.js';
 import { AFFILIATE_RESOLVERS } from '../affiliate/affiliate.resolver.js';
 import { StorageUsageResolver } from '../accounts/storage-usage.resolver.js';
 import { ProductSetsResolver } from '../ads/product-sets.resolver.js';
+import { ChannelExportsResolver } from '../ads/channel-exports.resolver.js';
 import { CATALOG_RESOLVERS } from '../catalog/catalog.resolver.js';
 import { FeedsResolver } from '../ingestion/feeds.resolver.js';
 import { RunsResolver } from '../ingestion/runs.resolver.js';
@@ -31,6 +32,7 @@ export const RESOLVERS = [
   ...CATALOG_RESOLVERS,
   ShopifyResolver,
   ProductSetsResolver,
+  ChannelExportsResolver,
   ...EARNINGS_RESOLVERS,
   ...AFFILIATE_RESOLVERS,
   NodeResolver,

@@ -14,6 +14,7 @@ import { CatalogGeneration1764000000013 } from './1764000000013-catalog-generati
 import { Earnings1764000000014 } from './1764000000014-earnings.js';
 import { OneActiveRun1764000000015 } from './1764000000015-one-active-run.js';
 import { ProductSets1764000000016 } from './1764000000016-product-sets.js';
+import { ChannelExports1764000000017 } from './1764000000017-channel-exports.js';
 
 /** In the order they run. Each lib owns its tables; the schema's history lives here, in one place. */
 export const MIGRATIONS = [
@@ -33,4 +34,5 @@ export const MIGRATIONS = [
   Earnings1764000000014,
   OneActiveRun1764000000015,
   ProductSets1764000000016,
+  ChannelExports1764000000017,
 ];

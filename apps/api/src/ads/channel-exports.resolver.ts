@@ -1,0 +1,163 @@
+import { Inject } from '@nestjs/common';
+import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { ChannelExportsService, type ChannelExportEntity, type ExportFindings } from '@brandshelf/ads';
+import { APP_CONFIG, type AppConfig, type BrandContext } from '@brandshelf/core';
+import { Auth } from '../graphql/auth.guard.js';
+import { ConnectionArgs, pageOfList, toConnection } from '../graphql/connection.js';
+import { fromGlobalId, toGlobalId } from '../graphql/global-id.js';
+import { ISSUES_PAGE, pageRequest } from '../graphql/page-size.js';
+import { SEARCH, STATEMENT, cost } from '../graphql/query-limits.js';
+import { Ctx } from '../graphql/request-context.decorator.js';
+import { mutationPayload } from '../graphql/user-error.js';
+import {
+  ChannelExport,
+  ChannelExportConnection,
+  ChannelExportIssueConnection,
+  ChannelExportPayload,
+  CreateChannelExportInput,
+  DeleteChannelExportInput,
+  DeleteChannelExportPayload,
+  ExportCheckCount,
+  RotateChannelExportTokenInput,
+} from './channel-exports.types.js';
+
+type ApiChannelExport = ChannelExport & { entity: ChannelExportEntity; findings?: Promise<ExportFindings> };
+
+function toApi(e: ChannelExportEntity): ApiChannelExport {
+  return {
+    id: toGlobalId('ChannelExport', e.id),
+    channel: e.channel,
+    productSetId: e.productSetId ? toGlobalId('ProductSet', e.productSetId) : null,
+    createdAt: e.createdAt,
+    tokenRotatedAt: e.tokenRotatedAt,
+    entity: e,
+  };
+}
+
+@Auth('brand')
+@Resolver(() => ChannelExport)
+export class ChannelExportsResolver {
+  constructor(
+    @Inject(ChannelExportsService) private readonly exports: ChannelExportsService,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  private url(e: ChannelExportEntity, token: string): string {
+    return `${this.config.publicBaseUrl}/exports/${token}.${this.exports.format(e).extension}`;
+  }
+
+  /** One computation of the findings per export and request, whichever fields ask. */
+  private findings(ctx: BrandContext, parent: ApiChannelExport): Promise<ExportFindings> {
+    parent.findings ??= this.exports.findings(ctx, parent.entity);
+    return parent.findings;
+  }
+
+  @Query(() => ChannelExportConnection, {
+    description: "The brand's channel exports, oldest first, a page at a time (their URLs are shown once only).",
+    complexity: cost.connection(),
+  })
+  async channelExports(@Ctx() ctx: BrandContext, @Args() page: ConnectionArgs) {
+    return toConnection(await this.exports.page(ctx, pageRequest(page)), toApi);
+  }
+
+  @Query(() => ChannelExport, {
+    description: "One of the brand's channel exports; NOT_FOUND otherwise.",
+    complexity: STATEMENT,
+  })
+  async channelExport(
+    @Ctx() ctx: BrandContext,
+    @Args('id', { type: () => ID, description: 'ChannelExport.id of one of the brand’s exports.' }) id: string,
+  ): Promise<ApiChannelExport> {
+    return toApi(await this.exports.get(ctx, fromGlobalId(id, 'ChannelExport')));
+  }
+
+  @ResolveField(() => Int, {
+    description: 'Products of the export now (the set’s members or the live catalog), checked or not.',
+    complexity: SEARCH,
+  })
+  async checked(@Ctx() ctx: BrandContext, @Parent() parent: ApiChannelExport) {
+    return (await this.findings(ctx, parent)).checked;
+  }
+
+  @ResolveField(() => Boolean, {
+    description: 'Whether every product of the export was checked: false past the newest 200,000 (counts cover those).',
+    complexity: SEARCH,
+  })
+  async checkedAll(@Ctx() ctx: BrandContext, @Parent() parent: ApiChannelExport) {
+    return (await this.findings(ctx, parent)).checkedAll;
+  }
+
+  @ResolveField(() => Int, {
+    description: 'Products a required check of the channel leaves out of the export now.',
+    complexity: SEARCH,
+  })
+  async leftOut(@Ctx() ctx: BrandContext, @Parent() parent: ApiChannelExport) {
+    return (await this.findings(ctx, parent)).leftOut;
+  }
+
+  @ResolveField(() => [ExportCheckCount], {
+    description: 'Products each check found, one entry per check that found any.',
+    complexity: SEARCH,
+  })
+  async byCheck(@Ctx() ctx: BrandContext, @Parent() parent: ApiChannelExport) {
+    return (await this.findings(ctx, parent)).byCheck;
+  }
+
+  @ResolveField(() => ChannelExportIssueConnection, {
+    description: 'What the checks found, per product, a page at a time (50 by default, up to 500).',
+    complexity: SEARCH,
+  })
+  async issues(@Ctx() ctx: BrandContext, @Parent() parent: ApiChannelExport, @Args() page: ConnectionArgs) {
+    const { issues } = await this.findings(ctx, parent);
+    return toConnection(pageOfList(issues, pageRequest(page, ISSUES_PAGE)), (i) => ({
+      ...i,
+      id: toGlobalId('ChannelExportIssue', i.id),
+      productId: toGlobalId('Product', i.productId),
+    }));
+  }
+
+  @Mutation(() => ChannelExportPayload, {
+    description:
+      'Creates an export of the live catalog or one product set to a channel; its URL is in the answer, once.',
+  })
+  createChannelExport(
+    @Ctx() ctx: BrandContext,
+    @Args('input', { description: 'The channel and, optionally, the set.' }) input: CreateChannelExportInput,
+  ) {
+    return mutationPayload(async () => {
+      const { channelExport, token } = await this.exports.create(ctx, {
+        channel: input.channel,
+        productSetId: input.productSetId ? fromGlobalId(input.productSetId, 'ProductSet', 'input.productSetId') : null,
+      });
+      return { channelExport: toApi(channelExport), url: this.url(channelExport, token) };
+    });
+  }
+
+  @Mutation(() => ChannelExportPayload, {
+    description:
+      'Gives an export a new token: the new URL is in the answer, once; the old one answers 404 from now on.',
+  })
+  rotateChannelExportToken(
+    @Ctx() ctx: BrandContext,
+    @Args('input', { description: 'The export.' }) input: RotateChannelExportTokenInput,
+  ) {
+    return mutationPayload(async () => {
+      const { channelExport, token } = await this.exports.rotate(
+        ctx,
+        fromGlobalId(input.channelExportId, 'ChannelExport', 'input.channelExportId'),
+      );
+      return { channelExport: toApi(channelExport), url: this.url(channelExport, token) };
+    });
+  }
+
+  @Mutation(() => DeleteChannelExportPayload, { description: 'Deletes an export; its URL answers 404 from now on.' })
+  deleteChannelExport(
+    @Ctx() ctx: BrandContext,
+    @Args('input', { description: 'The export to delete.' }) input: DeleteChannelExportInput,
+  ) {
+    return mutationPayload(async () => {
+      await this.exports.delete(ctx, fromGlobalId(input.channelExportId, 'ChannelExport', 'input.channelExportId'));
+      return { deletedChannelExportId: input.channelExportId };
+    });
+  }
+}

@@ -1,0 +1,53 @@
+import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import { ChannelExportsService } from '@brandshelf/ads';
+
+/**
+ * GET /exports/:token.xml (Google Merchant RSS) and GET /exports/:token.csv (Meta, TikTok): no API key, the
+ * token is the secret. Conditional GETs (If-None-Match, If-Modified-Since) answer 304 until the brand publishes.
+ */
+@Controller('exports')
+export class ChannelExportsController {
+  constructor(@Inject(ChannelExportsService) private readonly exports: ChannelExportsService) {}
+
+  @Get(':file')
+  async file(@Param('file') file: string, @Req() req: Request, @Res() res: Response): Promise<void> {
+    const match = /^(.+)\.(xml|csv)$/.exec(file);
+    const found = match ? await this.exports.open(match[1]) : null;
+    const format = found ? this.exports.format(found.channelExport) : null;
+    if (!found || !format || format.extension !== match![2]) {
+      res.status(404).json({ error: 'NOT_FOUND', message: 'No export at this address (a rotated token is gone).' });
+      return;
+    }
+    const { ctx, channelExport } = found;
+    const version = await this.exports.version(ctx, channelExport);
+    res.setHeader('ETag', version.etag);
+    res.setHeader('Last-Modified', version.lastModified.toUTCString());
+    res.setHeader('Cache-Control', 'private, no-cache');
+    const ifNoneMatch = req.headers['if-none-match'];
+    const ifModifiedSince = req.headers['if-modified-since'];
+    const notModified = ifNoneMatch
+      ? ifNoneMatch
+          .split(',')
+          .map((t) => t.trim().replace(/^W\//, ''))
+          .some((t) => t === version.etag || t === '*')
+      : ifModifiedSince !== undefined &&
+        !Number.isNaN(Date.parse(ifModifiedSince)) &&
+        Date.parse(ifModifiedSince) >= version.lastModified.getTime();
+    if (notModified) {
+      res.status(304).end();
+      return;
+    }
+    res.status(200);
+    res.setHeader('Content-Type', format.contentType);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    const link = `${req.protocol}://${req.get('host') ?? 'localhost'}${req.baseUrl ?? ''}`;
+    try {
+      await this.exports.write(ctx, channelExport, res, link);
+      res.end();
+    } catch (error) {
+      // Headers are gone: all a failure can do now is cut the response short, so the channel sees a broken file.
+      res.destroy(error as Error);
+    }
+  }
+}

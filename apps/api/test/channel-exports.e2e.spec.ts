@@ -1,0 +1,287 @@
+import { Readable } from 'node:stream';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { stringify } from 'csv-stringify/sync';
+import { ChannelExportsService } from '@brandshelf/ads';
+import { readFeed } from '@brandshelf/feeds';
+import {
+  createFeed,
+  ingest,
+  registerBrand,
+  SEED_ENV,
+  settleRuns,
+  startImageHost,
+  startTestApi,
+  testJpeg,
+  type ImageHost,
+  type TestApi,
+} from '@brandshelf/testing';
+import { createApi } from '../src/create-api.js';
+
+/**
+ * Channel exports (issue 13): a catalog published through the real pipeline, exported to each channel at its
+ * tokened URL and read back through our own feed reader to the same products; hostile values escaped; a set's
+ * export holds its members only; products failing a required check left out and counted; conditional GETs.
+ */
+const HOSTILE_TITLE = '=HYPERLINK("http://evil") "Quoted" ]]> <b> & co';
+const HOSTILE_DESCRIPTION = 'Line one,\nline "two" ]]> & end';
+
+interface Row {
+  id: string;
+  title: string;
+  description: string;
+  image: string;
+  price: string;
+  gtin?: string;
+}
+
+const ROWS: Row[] = [
+  {
+    id: 'SHOE-1',
+    title: 'Trail Runner Shoe',
+    description: 'Grippy.',
+    image: '/p.jpg',
+    price: '89.99 USD',
+    gtin: '4006381333931',
+  },
+  { id: 'HOST-1', title: HOSTILE_TITLE, description: HOSTILE_DESCRIPTION, image: '/p.jpg', price: '10.00 USD' },
+  { id: 'SMALL-1', title: 'Tiny Picture Mug', description: 'Small image.', image: '/small.jpg', price: '12.50 USD' },
+  { id: 'PROMO-1', title: 'Runner Shoe FREE SHIPPING', description: 'Promo.', image: '/p.jpg', price: '50.00 USD' },
+];
+
+function feedCsv(rows: Row[], base: string): string {
+  return stringify([
+    ['id', 'title', 'description', 'link', 'image_link', 'availability', 'price', 'brand', 'condition', 'gtin'],
+    ...rows.map((r) => [
+      r.id,
+      r.title,
+      r.description,
+      `https://shop.example/p/${r.id}?a=1&b=2`,
+      `${base}${r.image}`,
+      'in stock',
+      r.price,
+      'Acme',
+      'new',
+      r.gtin ?? '',
+    ]),
+  ]);
+}
+
+async function readBack(body: string): Promise<Record<string, string>[]> {
+  const items: Record<string, string>[] = [];
+  for await (const event of readFeed(Readable.from([Buffer.from(body, 'utf8')]))) {
+    if (event.type === 'item') items.push(event.item.fields as Record<string, string>);
+  }
+  return items;
+}
+
+const CREATE = `mutation($input: CreateChannelExportInput!) {
+  createChannelExport(input: $input) { channelExport { id channel productSetId } url userErrors { code message } }
+}`;
+const ROTATE = `mutation($input: RotateChannelExportTokenInput!) {
+  rotateChannelExportToken(input: $input) { channelExport { id } url userErrors { code message } }
+}`;
+const FINDINGS = `query($id: ID!) {
+  channelExport(id: $id) {
+    checked checkedAll leftOut byCheck { check count }
+    issues(first: 50) { totalCount edges { node { productId offerId check required message } } }
+  }
+}`;
+
+describe('channel exports (e2e)', () => {
+  let api: TestApi;
+  let host: ImageHost;
+  let acme: { id: string; apiKey: string };
+  let other: { id: string; apiKey: string };
+  let feedId: string;
+
+  const publish = async (rows: Row[]) => {
+    const run = await ingest(api, acme.apiKey, feedId, feedCsv(rows, host.base));
+    expect(run.status).toBe('SUCCEEDED');
+    await api.gqlOk('mutation($runId: ID!) { publishRun(runId: $runId) { created } }', { runId: run.id }, acme.apiKey);
+  };
+  const create = async (input: Record<string, unknown>, key = acme.apiKey) => {
+    const data = await api.gqlOk<{
+      createChannelExport: { channelExport: { id: string } | null; url: string | null; userErrors: unknown[] };
+    }>(CREATE, { input }, key);
+    return data.createChannelExport;
+  };
+  /** The export's path on the test server (the URL names the configured public base). */
+  const local = (url: string) => `${api.url}${new URL(url).pathname}`;
+
+  beforeAll(async () => {
+    api = await startTestApi(createApi, SEED_ENV);
+    host = await startImageHost({
+      '/p.jpg': await testJpeg(800, 800, { r: 10, g: 200, b: 10 }),
+      '/small.jpg': await testJpeg(300, 300, { r: 200, g: 10, b: 10 }),
+    });
+    // Two rows per statement: every export below crosses batch boundaries (rows of one publish share a timestamp).
+    api.app.get(ChannelExportsService).batchSize = 2;
+    acme = await registerBrand(api, 'Acme');
+    other = await registerBrand(api, 'Other');
+    feedId = await createFeed(api, acme.apiKey, { name: 'Acme catalog' });
+    await publish(ROWS);
+  }, 180_000);
+  afterAll(async () => {
+    await settleRuns(api);
+    await host?.close();
+    await api?.close();
+  }, 60_000);
+
+  it('Google: RSS 2.0 in the g: namespace that reads back to the same products, hostile values escaped', async () => {
+    const made = await create({ channel: 'GOOGLE' });
+    expect(made.userErrors).toEqual([]);
+    expect(made.url).toMatch(/\/exports\/bsx_[A-Za-z0-9_-]{43}\.xml$/);
+    const res = await fetch(local(made.url!));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/rss\+xml/);
+    const body = await res.text();
+    expect(body).toContain('xmlns:g="http://base.google.com/ns/1.0"');
+    expect(body).not.toContain(']]>');
+    const items = await readBack(body);
+    const byId = new Map(items.map((i) => [i.id, i]));
+    // The promotional title is left out; the small image is fine for Google.
+    expect(items.map((i) => i.id).sort()).toEqual(['HOST-1', 'SHOE-1', 'SMALL-1']); // each once
+    expect(byId.get('SHOE-1')).toMatchObject({
+      title: 'Trail Runner Shoe',
+      price: '89.99 USD',
+      link: 'https://shop.example/p/SHOE-1?a=1&b=2',
+      availability: 'in_stock',
+      gtin: '4006381333931',
+    });
+    expect(byId.get('HOST-1')!.title).toBe(HOSTILE_TITLE);
+    expect(byId.get('HOST-1')!.description).toBe(HOSTILE_DESCRIPTION);
+  });
+
+  it.each([
+    ['META', 'id'],
+    ['TIKTOK', 'sku_id'],
+  ])(
+    '%s: CSV with its field names that reads back to the same products, formulas defused',
+    async (channel, idField) => {
+      const made = await create({ channel });
+      expect(made.url).toMatch(/\.csv$/);
+      const res = await fetch(local(made.url!));
+      expect(res.status).toBe(200);
+      const body = await res.text();
+      expect(body.split('\n')[0]).toMatch(new RegExp(`^${idField},title,description,availability,condition,price`));
+      const items = await readBack(body);
+      const id = (i: Record<string, string>) => i[idField] ?? i.id ?? i[`custom:${idField}`];
+      const byId = new Map(items.map((i) => [id(i), i]));
+      // Small image (300×300) and promotional title are left out.
+      expect(items.map(id).sort()).toEqual(['HOST-1', 'SHOE-1']); // each once
+      expect(byId.get('SHOE-1')).toMatchObject({
+        title: 'Trail Runner Shoe',
+        price: '89.99 USD',
+        link: 'https://shop.example/p/SHOE-1?a=1&b=2',
+        availability: 'in stock',
+      });
+      // A formula comes out as text (an apostrophe first); quotes and newlines survive the round trip.
+      expect(byId.get('HOST-1')!.title).toBe(`'${HOSTILE_TITLE}`);
+      expect(byId.get('HOST-1')!.description).toBe(HOSTILE_DESCRIPTION);
+    },
+  );
+
+  it('counts and lists what the checks leave out, per product', async () => {
+    const made = await create({ channel: 'META' });
+    const { channelExport } = await api.gqlOk<{
+      channelExport: {
+        checked: number;
+        checkedAll: boolean;
+        leftOut: number;
+        byCheck: { check: string; count: number }[];
+        issues: { totalCount: number; edges: { node: { offerId: string; check: string; required: boolean } }[] };
+      };
+    }>(FINDINGS, { id: made.channelExport!.id }, acme.apiKey);
+    expect(channelExport.checked).toBe(4);
+    expect(channelExport.checkedAll).toBe(true);
+    expect(channelExport.leftOut).toBe(2);
+    expect(channelExport.byCheck).toEqual(
+      expect.arrayContaining([
+        { check: 'IMAGE_TOO_SMALL', count: 1 },
+        { check: 'PROMOTIONAL_TITLE', count: 1 },
+      ]),
+    );
+    expect(channelExport.issues.edges.map((e) => [e.node.offerId, e.node.check, e.node.required]).sort()).toEqual([
+      ['PROMO-1', 'PROMOTIONAL_TITLE', true],
+      ['SMALL-1', 'IMAGE_TOO_SMALL', true],
+    ]);
+  });
+
+  it('a product set export holds only the set’s members', async () => {
+    const set = await api.gqlOk<{ createProductSet: { productSet: { id: string } } }>(
+      `mutation($input: CreateProductSetInput!) { createProductSet(input: $input) { productSet { id } } }`,
+      {
+        input: {
+          name: 'Two',
+          rules: { condition: { attribute: 'ID', operator: 'IS_ANY_OF', values: ['SHOE-1', 'SMALL-1', 'PROMO-1'] } },
+        },
+      },
+      acme.apiKey,
+    );
+    const made = await create({ channel: 'GOOGLE', productSetId: set.createProductSet.productSet.id });
+    const items = await readBack(await (await fetch(local(made.url!))).text());
+    expect(items.map((i) => i.id).sort()).toEqual(['SHOE-1', 'SMALL-1']);
+    // Another brand cannot export the set: it is not found for them.
+    const theirs = await api.gql(
+      CREATE,
+      { input: { channel: 'GOOGLE', productSetId: set.createProductSet.productSet.id } },
+      other.apiKey,
+    );
+    expect(theirs.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('ETag and Last-Modified hold until a publish; conditional GETs answer 304', async () => {
+    const made = await create({ channel: 'TIKTOK' });
+    const url = local(made.url!);
+    const first = await fetch(url);
+    await first.text();
+    const etag = first.headers.get('etag')!;
+    const lastModified = first.headers.get('last-modified')!;
+    expect(etag).toMatch(/^".+"$/);
+    const second = await fetch(url);
+    await second.text();
+    expect(second.headers.get('etag')).toBe(etag);
+    expect((await fetch(url, { headers: { 'If-None-Match': etag } })).status).toBe(304);
+    expect((await fetch(url, { headers: { 'If-Modified-Since': lastModified } })).status).toBe(304);
+
+    await publish([
+      ...ROWS,
+      { id: 'NEW-1', title: 'Fresh Sock', description: 'New.', image: '/p.jpg', price: '5.00 USD' },
+    ]);
+    const after = await fetch(url, { headers: { 'If-None-Match': etag } });
+    expect(after.status).toBe(200);
+    expect(after.headers.get('etag')).not.toBe(etag);
+    const items = await readBack(await after.text());
+    expect(items.map((i) => i.sku_id ?? i.id ?? i['custom:sku_id']).sort()).toEqual(['HOST-1', 'NEW-1', 'SHOE-1']);
+  }, 120_000);
+
+  it('rotating the token makes the old URL 404; another brand can neither see nor rotate the export', async () => {
+    const made = await create({ channel: 'GOOGLE' });
+    const id = made.channelExport!.id;
+    expect((await fetch(local(made.url!))).status).toBe(200);
+
+    const theirs = await api.gql(ROTATE, { input: { channelExportId: id } }, other.apiKey);
+    expect(theirs.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const seen = await api.gql(`query($id: ID!) { channelExport(id: $id) { id } }`, { id }, other.apiKey);
+    expect(seen.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    const list = await api.gqlOk<{ channelExports: { totalCount: number } }>(
+      '{ channelExports { totalCount } }',
+      {},
+      other.apiKey,
+    );
+    expect(list.channelExports.totalCount).toBe(0);
+    expect((await fetch(local(made.url!))).status).toBe(200);
+
+    const rotated = await api.gqlOk<{ rotateChannelExportToken: { url: string } }>(
+      ROTATE,
+      { input: { channelExportId: id } },
+      acme.apiKey,
+    );
+    expect(rotated.rotateChannelExportToken.url).not.toBe(made.url);
+    expect((await fetch(local(made.url!))).status).toBe(404);
+    expect((await fetch(local(rotated.rotateChannelExportToken.url))).status).toBe(200);
+    // The wrong extension, or a made-up token, is a 404 too.
+    expect((await fetch(local(rotated.rotateChannelExportToken.url).replace(/\.xml$/, '.csv'))).status).toBe(404);
+    expect((await fetch(`${api.url}/exports/bsx_${'A'.repeat(43)}.xml`)).status).toBe(404);
+  });
+});

@@ -1,0 +1,120 @@
+import { PassThrough, Readable } from 'node:stream';
+import { readFeed } from '@brandshelf/feeds';
+import type { CatalogProduct } from '@brandshelf/search';
+import { checkProduct } from './channels.js';
+import { writeChannelCsv, writeGoogleRss } from './channel-writers.js';
+
+const product = (over: Partial<CatalogProduct>): CatalogProduct =>
+  ({
+    id: '00000000-0000-4000-8000-000000000001',
+    brandId: '00000000-0000-4000-8000-000000000002',
+    offerId: 'A-1',
+    title: 'Lamp',
+    description: 'Bright.',
+    brand: { id: 'b', name: 'Acme', createdAt: new Date() },
+    brandName: 'Acme',
+    link: 'https://shop.example/a?x=1&y=2',
+    imageLink: 'https://shop.example/a.jpg',
+    additionalImageLinks: [],
+    price: { amount: '9.99', currency: 'EUR' },
+    salePrice: null,
+    onSale: false,
+    availability: 'IN_STOCK',
+    condition: 'NEW',
+    gtin: null,
+    mpn: null,
+    category: null,
+    productType: null,
+    itemGroupId: null,
+    color: null,
+    size: null,
+    gender: null,
+    ageGroup: null,
+    quantity: null,
+    images: [],
+    publishedAt: new Date(),
+    updatedAt: new Date(),
+    ...over,
+  }) as CatalogProduct;
+
+async function* each(list: CatalogProduct[]) {
+  yield* list;
+}
+
+async function capture(write: (out: PassThrough) => Promise<void>): Promise<string> {
+  const out = new PassThrough();
+  const chunks: Buffer[] = [];
+  out.on('data', (c: Buffer) => chunks.push(c));
+  await write(out);
+  out.end();
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+async function readBack(body: string): Promise<Record<string, string>[]> {
+  const items: Record<string, string>[] = [];
+  for await (const e of readFeed(Readable.from([Buffer.from(body)]))) {
+    if (e.type === 'item') items.push(e.item.fields as Record<string, string>);
+  }
+  return items;
+}
+
+describe('channel writers: hostile values', () => {
+  const hostile = product({
+    title: 'Bad\u0001 "title" ]]> <x> & \uFFFE end',
+    description: 'one\ntwo ]]>\u0000 three',
+  });
+
+  it('Google RSS: escaped by XMLBuilder, characters XML 1.0 forbids stripped, readable back', async () => {
+    const body = await capture((out) => writeGoogleRss(each([hostile]), out, { title: 't', link: 'https://x' }));
+    expect(body).not.toMatch(/[\u0000\u0001\uFFFE]/);
+    expect(body).not.toContain(']]>');
+    const [item] = await readBack(body);
+    expect(item.title).toBe('Bad "title" ]]> <x> &  end');
+    expect(item.description).toBe('one\ntwo ]]> three');
+    expect(item.link).toBe('https://shop.example/a?x=1&y=2');
+  });
+
+  it('CSV: quotes and newlines quoted by csv-stringify, formulas defused', async () => {
+    const formula = product({ offerId: 'F-1', title: '=1+1', description: '@SUM(A1)' });
+    const body = await capture((out) => writeChannelCsv('META', each([hostile, formula]), out));
+    const items = await readBack(body);
+    expect(items.map((i) => i.title)).toEqual(['Bad "title" ]]> <x> &  end', "'=1+1"]);
+    expect(items[1].description).toBe("'@SUM(A1)");
+    expect(items[0].description).toBe('one\ntwo ]]> three');
+  });
+
+  it('checks: promotional words, title length, image size', () => {
+    expect(checkProduct('GOOGLE', product({ title: 'Lamp - Best Price!' })).map((f) => f.check)).toContain(
+      'PROMOTIONAL_TITLE',
+    );
+    expect(checkProduct('GOOGLE', product({ title: 'Salesforce mug' })).map((f) => f.check)).not.toContain(
+      'PROMOTIONAL_TITLE',
+    );
+    expect(checkProduct('GOOGLE', product({ title: 'x'.repeat(151) })).map((f) => f.check)).toContain('TITLE_TOO_LONG');
+    expect(checkProduct('META', product({ title: 'x'.repeat(151) })).map((f) => f.check)).not.toContain(
+      'TITLE_TOO_LONG',
+    );
+    const small = product({
+      images: [{ role: 'MAIN', width: 400, height: 900, renditions: [] } as never],
+    });
+    expect(
+      checkProduct('TIKTOK', small)
+        .filter((f) => f.required)
+        .map((f) => f.check),
+    ).toEqual(['IMAGE_TOO_SMALL']);
+    expect(checkProduct('GOOGLE', small).filter((f) => f.required)).toEqual([]);
+  });
+
+  it('stops, without waiting forever, when the reader goes away', async () => {
+    const many = Array.from({ length: 5000 }, (_, i) => product({ offerId: `A-${i}`, description: 'x'.repeat(500) }));
+    for (const write of [
+      (out: PassThrough) => writeGoogleRss(each(many), out, { title: 't', link: 'https://x' }),
+      (out: PassThrough) => writeChannelCsv('TIKTOK', each(many), out),
+    ]) {
+      const out = new PassThrough({ highWaterMark: 1024 });
+      const done = write(out);
+      setImmediate(() => out.destroy());
+      await expect(done).rejects.toThrow(/closed before the end/);
+    }
+  });
+});

@@ -1,0 +1,120 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { stringify } from 'csv-stringify';
+import { XMLBuilder } from 'fast-xml-parser';
+import { spreadsheetSafeText } from '@brandshelf/ingestion';
+import type { CatalogProduct } from '@brandshelf/search';
+import { CHANNELS, channelFields, xmlText, type ExportChannel } from './channels.js';
+
+/** The reader went away: the export stops reading the catalog. */
+export class ExportAbortedError extends Error {
+  constructor() {
+    super('The export stream was closed before the end.');
+  }
+}
+
+/** Resolves when `out` drains or closes (a client gone mid-download must not leave the export waiting forever). */
+function drained(out: Writable): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      out.off('drain', done);
+      out.off('close', done);
+      resolve();
+    };
+    out.on('drain', done);
+    out.on('close', done);
+  });
+}
+
+/** Writes one chunk, waiting for the stream to drain when its buffer is full (a slow channel slows the reads). */
+async function write(out: Writable, chunk: string): Promise<void> {
+  if (out.destroyed || out.writableEnded) throw new ExportAbortedError();
+  if (!out.write(chunk)) await drained(out);
+  if (out.destroyed) throw new ExportAbortedError();
+}
+
+const GOOGLE_FIELDS = [
+  'id',
+  'title',
+  'description',
+  'link',
+  'image_link',
+  'availability',
+  'price',
+  'sale_price',
+  'condition',
+  'brand',
+  'gtin',
+  'mpn',
+  'google_product_category',
+  'product_type',
+  'item_group_id',
+  'color',
+  'size',
+  'gender',
+  'age_group',
+];
+
+/**
+ * Google Merchant RSS 2.0: the rss/channel head, then each <item> built by XMLBuilder (which escapes &, <, >
+ * and quotes; text is cleaned of characters XML 1.0 forbids first), then the tail. Nothing is held but one item.
+ */
+export async function writeGoogleRss(
+  products: AsyncIterable<CatalogProduct>,
+  out: Writable,
+  head: { title: string; link: string },
+): Promise<void> {
+  const builder = new XMLBuilder({ ignoreAttributes: true, processEntities: true, format: false });
+  await write(
+    out,
+    '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0"><channel>' +
+      builder.build({ title: xmlText(head.title), link: xmlText(head.link), description: xmlText(head.title) }) +
+      '\n',
+  );
+  for await (const p of products) {
+    const fields = channelFields('GOOGLE', p);
+    const item: Record<string, string | string[]> = {};
+    for (const name of GOOGLE_FIELDS) if (fields[name]) item[`g:${name}`] = fields[name];
+    const extra = p.additionalImageLinks.slice(0, 10).map(xmlText).filter(Boolean);
+    if (extra.length) item['g:additional_image_link'] = extra;
+    await write(out, builder.build({ item }) + '\n');
+  }
+  await write(out, '</channel></rss>\n');
+}
+
+/** Meta or TikTok CSV: csv-stringify in streaming mode, the channel's columns, every cell defused against formulas. */
+export async function writeChannelCsv(
+  channel: ExportChannel,
+  products: AsyncIterable<CatalogProduct>,
+  out: Writable,
+): Promise<void> {
+  const columns = [...CHANNELS[channel].columns];
+  const csv = stringify({ header: true, columns, quoted_match: /[\r\n",]/ });
+  const piped = new Promise<void>((resolve, reject) => {
+    csv.on('error', reject);
+    csv.on('end', resolve);
+  });
+  // Awaited at the end; until then a failure is also seen by the loop (an unawaited rejection must not escape).
+  piped.catch(() => undefined);
+  const abort = () => csv.destroy(new ExportAbortedError());
+  out.once('close', abort);
+  csv.on('data', (chunk: Buffer) => {
+    if (out.destroyed) return;
+    if (!out.write(chunk)) {
+      csv.pause();
+      out.once('drain', () => csv.resume());
+    }
+  });
+  for await (const p of products) {
+    if (out.destroyed) throw new ExportAbortedError();
+    const fields = channelFields(channel, p);
+    const row = columns.map((c) => spreadsheetSafeText(fields[c] ?? ''));
+    if (!csv.write(row)) await once(csv, 'drain');
+  }
+  csv.end();
+  try {
+    await piped;
+  } finally {
+    out.off('close', abort);
+  }
+}

@@ -1,0 +1,264 @@
+import type { CatalogProduct } from '@brandshelf/search';
+
+/**
+ * What each channel takes: its field names, required fields, limits and value formats, and the policy checks run
+ * on every product before it goes out. Sources (December 2026): Google Merchant Center product data specification
+ * (RSS 2.0 with the g: namespace; id ≤ 50, title ≤ 150, description ≤ 5000 characters; availability in_stock,
+ * out_of_stock, preorder, backorder; price "15.00 USD"), Meta commerce catalog fields (CSV; id ≤ 100, title ≤ 200,
+ * description ≤ 9999, brand ≤ 100; availability "in stock", "out of stock", "preorder", "available for order";
+ * images at least 500×500) and TikTok catalog product parameters (CSV; sku_id, title, description, availability,
+ * condition, price, link, image_link and brand required; no promotional text such as "free shipping" in titles;
+ * images at least 500×500).
+ */
+export const EXPORT_CHANNELS = ['GOOGLE', 'META', 'TIKTOK'] as const;
+export type ExportChannel = (typeof EXPORT_CHANNELS)[number];
+
+export const EXPORT_CHECKS = [
+  'MISSING_REQUIRED_FIELD',
+  'TITLE_TOO_LONG',
+  'PROMOTIONAL_TITLE',
+  'IMAGE_TOO_SMALL',
+  'MISSING_GTIN',
+] as const;
+export type ExportCheck = (typeof EXPORT_CHECKS)[number];
+
+export interface ExportFinding {
+  check: ExportCheck;
+  /** A required check failed: the product is left out of the channel's export. */
+  required: boolean;
+  message: string;
+}
+
+/** Words a title must not carry on any of the three channels (promotional text is disapproved). */
+export const PROMOTIONAL_WORDS = [
+  'free shipping',
+  'free delivery',
+  'sale',
+  'best price',
+  'cheapest',
+  'discount',
+  'wholesale',
+  'high quality',
+  'buy now',
+  '% off',
+];
+const PROMOTIONAL = new RegExp(
+  `(^|[^\\p{L}\\p{N}])(${PROMOTIONAL_WORDS.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|')})($|[^\\p{L}\\p{N}])`,
+  'iu',
+);
+
+/** Smallest main image Meta and TikTok take, in pixels each side. */
+export const MIN_IMAGE_SIDE = 500;
+
+interface ChannelSpec {
+  format: 'xml' | 'csv';
+  titleMax: number;
+  descriptionMax: number;
+  idMax: number;
+  minImageSide: number | null;
+  /** Missing GTIN: reported (never leaves a product out: none of the three rejects a product without one). */
+  gtinAdvised: boolean;
+  columns: readonly string[];
+  availability: Record<string, string>;
+}
+
+const META_AVAILABILITY = {
+  IN_STOCK: 'in stock',
+  OUT_OF_STOCK: 'out of stock',
+  PREORDER: 'preorder',
+  BACKORDER: 'available for order',
+};
+
+export const CHANNELS: Record<ExportChannel, ChannelSpec> = {
+  GOOGLE: {
+    format: 'xml',
+    titleMax: 150,
+    descriptionMax: 5000,
+    idMax: 50,
+    minImageSide: null,
+    gtinAdvised: true,
+    columns: [],
+    availability: { IN_STOCK: 'in_stock', OUT_OF_STOCK: 'out_of_stock', PREORDER: 'preorder', BACKORDER: 'backorder' },
+  },
+  META: {
+    format: 'csv',
+    titleMax: 200,
+    descriptionMax: 9999,
+    idMax: 100,
+    minImageSide: MIN_IMAGE_SIDE,
+    gtinAdvised: false,
+    columns: [
+      'id',
+      'title',
+      'description',
+      'availability',
+      'condition',
+      'price',
+      'sale_price',
+      'link',
+      'image_link',
+      'additional_image_link',
+      'brand',
+      'google_product_category',
+      'product_type',
+      'item_group_id',
+      'color',
+      'size',
+      'gender',
+      'age_group',
+      'gtin',
+      'mpn',
+    ],
+    availability: META_AVAILABILITY,
+  },
+  TIKTOK: {
+    format: 'csv',
+    titleMax: 150,
+    descriptionMax: 10000,
+    idMax: 100,
+    minImageSide: MIN_IMAGE_SIDE,
+    gtinAdvised: false,
+    columns: [
+      'sku_id',
+      'title',
+      'description',
+      'availability',
+      'condition',
+      'price',
+      'sale_price',
+      'link',
+      'image_link',
+      'additional_image_link',
+      'brand',
+      'google_product_category',
+      'product_type',
+      'item_group_id',
+      'color',
+      'size',
+      'gender',
+      'age_group',
+      'gtin',
+      'mpn',
+    ],
+    availability: META_AVAILABILITY,
+  },
+};
+
+/** Characters XML 1.0 does not allow (C0 controls but tab, LF, CR; lone surrogates; U+FFFE, U+FFFF): stripped. */
+const XML_INVALID =
+  /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+export const xmlText = (s: string): string => s.replace(XML_INVALID, '');
+
+/** The main image's pixel size: the largest of the source size and its renditions; null when unknown. */
+function imageSize(p: CatalogProduct): { width: number; height: number } | null {
+  const main = p.images.find((i) => i.role === 'MAIN') ?? p.images[0];
+  if (!main) return null;
+  let best = main.width && main.height ? { width: main.width, height: main.height } : null;
+  for (const r of main.renditions ?? []) {
+    const w = (r as { width?: number }).width;
+    const h = (r as { height?: number }).height;
+    if (w && h && (!best || w * h > best.width * best.height)) best = { width: w, height: h };
+  }
+  return best;
+}
+
+/** The channel's checks on one product: an empty list means it goes out as is. */
+export function checkProduct(channel: ExportChannel, p: CatalogProduct): ExportFinding[] {
+  const spec = CHANNELS[channel];
+  const out: ExportFinding[] = [];
+  const missing = [
+    ['title', p.title],
+    ['description', p.description],
+    ['link', p.link],
+    ['image_link', p.imageLink],
+    ['price', p.price],
+    ['availability', p.availability],
+    ...(channel === 'GOOGLE' ? [] : [['brand', p.brandName ?? p.brand?.name]]),
+  ]
+    .filter(([, v]) => v === null || v === undefined || v === '')
+    .map(([k]) => k);
+  if (missing.length) {
+    out.push({ check: 'MISSING_REQUIRED_FIELD', required: true, message: `Missing ${missing.join(', ')}.` });
+  }
+  if (p.offerId.length > spec.idMax) {
+    out.push({
+      check: 'MISSING_REQUIRED_FIELD',
+      required: true,
+      message: `The id is ${p.offerId.length} characters; ${channel} takes at most ${spec.idMax}.`,
+    });
+  }
+  if ([...p.title].length > spec.titleMax) {
+    out.push({
+      check: 'TITLE_TOO_LONG',
+      required: true,
+      message: `The title is ${[...p.title].length} characters; ${channel} takes at most ${spec.titleMax}.`,
+    });
+  }
+  const promo = PROMOTIONAL.exec(p.title);
+  if (promo) {
+    out.push({
+      check: 'PROMOTIONAL_TITLE',
+      required: true,
+      message: `The title carries promotional text ("${promo[2]}"), which ${channel} disapproves.`,
+    });
+  }
+  if (spec.minImageSide && p.imageLink) {
+    const size = imageSize(p);
+    if (size && (size.width < spec.minImageSide || size.height < spec.minImageSide)) {
+      out.push({
+        check: 'IMAGE_TOO_SMALL',
+        required: true,
+        message: `The main image is ${size.width}×${size.height}; ${channel} needs at least ${spec.minImageSide}×${spec.minImageSide}.`,
+      });
+    }
+  }
+  if (spec.gtinAdvised && !p.gtin) {
+    out.push({
+      check: 'MISSING_GTIN',
+      required: false,
+      message: 'No GTIN: Google advises one for every product that has one (limited performance without).',
+    });
+  }
+  return out;
+}
+
+const clip = (s: string, max: number) => {
+  const chars = [...s];
+  return chars.length > max ? chars.slice(0, max).join('') : s;
+};
+const money = (m: { amount: string; currency: string } | null) => (m ? `${m.amount} ${m.currency}` : '');
+const lower = (s: string | null | undefined) => (s ? s.toLowerCase() : '');
+
+/** One product as the channel's fields, in its value formats (text cleaned of characters XML 1.0 forbids). */
+export function channelFields(channel: ExportChannel, p: CatalogProduct): Record<string, string> {
+  const spec = CHANNELS[channel];
+  const onSale = p.onSale && p.salePrice;
+  const fields: Record<string, string> = {
+    id: p.offerId,
+    title: p.title,
+    description: clip(p.description, spec.descriptionMax),
+    link: p.link ?? '',
+    image_link: p.imageLink ?? '',
+    additional_image_link: channel === 'GOOGLE' ? '' : p.additionalImageLinks.slice(0, 20).join(','),
+    availability: p.availability ? (spec.availability[p.availability] ?? '') : '',
+    condition: lower(p.condition),
+    price: money(p.price),
+    sale_price: onSale ? money(p.salePrice) : '',
+    brand: p.brandName ?? p.brand?.name ?? '',
+    gtin: p.gtin ?? '',
+    mpn: p.mpn ?? '',
+    google_product_category: p.category?.id ? String(p.category.id) : (p.category?.path ?? ''),
+    product_type: p.productType ?? '',
+    item_group_id: p.itemGroupId ?? '',
+    color: p.color ?? '',
+    size: p.size ?? '',
+    gender: lower(p.gender),
+    age_group: lower(p.ageGroup),
+  };
+  if (channel === 'TIKTOK') {
+    fields.sku_id = fields.id;
+    delete fields.id;
+  }
+  for (const k of Object.keys(fields)) fields[k] = xmlText(fields[k]);
+  return fields;
+}
