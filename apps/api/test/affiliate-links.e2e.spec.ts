@@ -60,7 +60,7 @@ describe('share links and clicks', () => {
     const red = seed.products['TRS-RED-42'];
     // The brand's link already has a query: it is kept, ours are set beside it (utm_source replaced).
     await api.runtime.dataSource.query(`UPDATE catalog_product SET link = $2 WHERE id = $1`, [
-      red,
+      rawIdOf(red),
       'https://shop.example/trail-runner-red?color=red&utm_source=feed#reviews',
     ]);
     await api.app.get(LinkCache).poll();
@@ -163,7 +163,9 @@ describe('share links and clicks', () => {
 
   it('answers a clear page for a product that left the catalog and 404 for unknown codes, never a 500', async () => {
     const link = await create(seed.products['TRS-BLUE-43']);
-    await api.runtime.dataSource.query('DELETE FROM catalog_product WHERE id = $1', [seed.products['TRS-BLUE-43']]);
+    await api.runtime.dataSource.query('DELETE FROM catalog_product WHERE id = $1', [
+      rawIdOf(seed.products['TRS-BLUE-43']),
+    ]);
     await api.app.get(LinkCache).poll(); // what the once-a-second poll does: the catalog generation moved
     const gone = await follow(link.code, 'gone-visitor');
     expect(gone.status).toBe(410);

@@ -59,7 +59,7 @@ describe('Relay global ids, node(id:) and batched edges', () => {
     other = await registerBrand(api, 'Other Brand');
     const key = seed.brand.apiKey;
     const { connectShopifyStore: store } = await api.gqlOk(
-      `mutation($input: ConnectShopifyStoreInput!) { connectShopifyStore(input: $input) { id } }`,
+      `mutation($input: ConnectShopifyStoreInput!) { connectShopifyStore(input: $input) { shopifyStore { id } } }`,
       { input: { shopDomain, accessToken: TOKEN, webhookSecret: 'relay-webhook-secret-0123456789', feedName: 'Shop' } },
       key,
     );
@@ -83,7 +83,7 @@ describe('Relay global ids, node(id:) and batched edges', () => {
       Product: data.products.nodes[0].id,
       Publication: data.feed.publications.nodes[0].id,
       RunIssue: data.ingestionRun.issues.nodes[0].id,
-      ShopifyStore: store.id,
+      ShopifyStore: store.shopifyStore.id,
     });
   }, 240_000);
 
@@ -197,8 +197,14 @@ describe('Relay global ids, node(id:) and batched edges', () => {
     const wrong = await api.gql('query($id: ID!) { feed(id: $id) { id } }', { id: ids.IngestionRun }, key);
     expect(wrong.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(wrong.errors?.[0]?.message).toMatch(/IngestionRun.*Feed/);
-    const publish = await api.gql('mutation($id: ID!) { publishRun(runId: $id) { id } }', { id: ids.Feed }, key);
-    expect(publish.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    // In a mutation the wrong id is an expected failure: a userError on the input field.
+    const publish = await api.gql(
+      'mutation($id: ID!) { publishRun(input: { runId: $id }) { publication { id } userErrors { code field message } } }',
+      { id: ids.Feed },
+      key,
+    );
+    expect(publish.errors).toBeUndefined();
+    expect(publish.data?.publishRun.userErrors[0]).toMatchObject({ code: 'BAD_USER_INPUT', field: ['input', 'runId'] });
     const upload = await uploadFeed(api, key, ids.IngestionRun, 'id,title\nX,Y\n');
     expect([upload.status, upload.json?.code]).toEqual([400, 'BAD_USER_INPUT']);
     const csvRes = await fetch(`${api.url}/runs/${ids.Feed}/issues.csv`, {
@@ -233,11 +239,15 @@ describe('Relay global ids, node(id:) and batched edges', () => {
     for (const items of [['A'], ['A', 'B']]) {
       const run = await ingest(api, key, feedId, csv(items, `${seed.imageHost.base}/shoe-red.jpg`));
       expect(run.status).toBe('SUCCEEDED');
-      await api.gqlOk('mutation($id: ID!) { publishRun(runId: $id) { id } }', { id: run.id }, key);
+      await api.gqlOk(
+        'mutation($id: ID!) { publishRun(input: { runId: $id }) { publication { id } } }',
+        { id: run.id },
+        key,
+      );
     }
     for (let i = 0; i < 18; i++) {
       await api.gqlOk(
-        'mutation($id: ID!, $v: Int!) { rollbackFeed(feedId: $id, toVersion: $v) { id } }',
+        'mutation($id: ID!, $v: Int!) { rollbackFeed(input: { feedId: $id, toVersion: $v }) { publication { id } } }',
         { id: feedId, v: i % 2 === 0 ? 1 : 2 },
         key,
       );
