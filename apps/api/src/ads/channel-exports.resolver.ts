@@ -105,7 +105,7 @@ export class ChannelExportsResolver {
 
   @ResolveField(() => ChannelExportIssueConnection, {
     description: 'What the checks found, per product, a page at a time (50 by default, up to 500).',
-    complexity: SEARCH,
+    complexity: cost.connection(ISSUES_PAGE, SEARCH),
   })
   async issues(@Ctx() ctx: BrandContext, @Parent() parent: ApiChannelExport, @Args() page: ConnectionArgs) {
     const { issues } = await this.findings(ctx, parent);
