@@ -64,6 +64,8 @@ const NOT_BRAND_SCOPED: Record<string, string> = {
   'Query.showcase': "creator keys only: the caller's own showcase (brands: FORBIDDEN; affiliate-links)",
   'Query.previewProductSet':
     "rules, not ids, over the caller's own live products; another brand's products never match (product-sets)",
+  'Mutation.markAffiliatePayout':
+    "pays the caller's own approved lines for a creator; a creator id names no brand-owned row (earnings e2e: other brands' lines untouched)",
   'Query.earnings': "creator keys only: the caller's own earnings (brands: FORBIDDEN; earnings e2e)",
   'Mutation.respondToCommissionOffer':
     "creator keys only (brands: FORBIDDEN); another creator's offer is NOT_FOUND (affiliate-programs)",
@@ -84,7 +86,6 @@ const OWN_ACCOUNT: Record<string, string> = {
   'Query.productSets': "the caller's product sets",
   'Mutation.createProductSet': 'creates a product set of the caller',
   'Query.channelExports': "the caller's channel exports",
-  'Mutation.createChannelExport': 'creates an export of the caller (of its catalog or one of its product sets)',
   'Query.affiliateSettings': "the caller's affiliate settings",
   'Query.affiliateReport': "the caller's affiliate report (its own clicks and conversions)",
   'Mutation.updateAffiliateSettings': "changes the caller's affiliate settings",
@@ -99,7 +100,7 @@ const REST_ROUTES: Record<string, 'swept' | string> = {
   'POST /webhooks/shopify': 'authenticated by the store webhook secret (HMAC), not by an id',
   'POST /conversions': "authenticated by the brand's conversion secret (HMAC of the raw body); earnings e2e",
   'POST /conversions/refunds': "authenticated by the brand's conversion secret (HMAC of the raw body); earnings e2e",
-  'GET /exports/:token': 'an unguessable token (only its hash stored), no id; channel-exports e2e',
+  'GET /exports/:file': 'an unguessable token (only its hash stored), no id; channel-exports e2e',
   'GET /affiliate/payouts.csv': "the calling brand's own approved lines, no id in the path; earnings e2e",
 };
 

@@ -91,9 +91,9 @@ describe('share links and clicks', () => {
     const [click] = await clicks(link.code);
     expect(click).toMatchObject({
       click_id: location.searchParams.get('bsclid'),
-      brand_id: seed.brand.id,
-      creator_id: seed.creator.id,
-      product_id: red,
+      brand_id: rawIdOf(seed.brand.id),
+      creator_id: rawIdOf(seed.creator.id),
+      product_id: rawIdOf(red),
     });
     // A keyed hash of address and user agent, never the address itself.
     expect(click.visitor_hash).toMatch(/^[A-Za-z0-9_-]{32}$/);

@@ -97,7 +97,11 @@ describe('channel exports (e2e)', () => {
   const publish = async (rows: Row[]) => {
     const run = await ingest(api, acme.apiKey, feedId, feedCsv(rows, host.base));
     expect(run.status).toBe('SUCCEEDED');
-    await api.gqlOk('mutation($runId: ID!) { publishRun(runId: $runId) { created } }', { runId: run.id }, acme.apiKey);
+    await api.gqlOk(
+      'mutation($runId: ID!) { publishRun(input: { runId: $runId }) { publication { created } } }',
+      { runId: run.id },
+      acme.apiKey,
+    );
   };
   const create = async (input: Record<string, unknown>, key = acme.apiKey) => {
     const data = await api.gqlOk<{

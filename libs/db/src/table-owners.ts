@@ -101,4 +101,5 @@ export const TABLE_OWNERS: Readonly<Record<string, TableOwner>> = {
   },
 
   product_set: { lib: 'ads', store: 'ProductSetStore', file: 'libs/ads/src/product-set.store.ts' },
+  channel_export: { lib: 'ads', store: 'ChannelExportStore', file: 'libs/ads/src/exports/channel-export.store.ts' },
 };

@@ -69,7 +69,7 @@ export class AccountsResolver {
     @Args('input', { description: 'The key to revoke.' }) input: RevokeApiKeyInput,
   ): Promise<Payload<RevokeApiKeyPayload>> {
     return mutationPayload(async () => ({
-      key: await this.accounts.revokeApiKey(ctx, fromGlobalId(input.apiKeyId, 'ApiKey', 'input.apiKeyId')),
+      key: await this.accounts.revokeApiKey(ctx, fromGlobalId(input.apiKeyId, 'ApiKey', 'apiKeyId')),
     }));
   }
 

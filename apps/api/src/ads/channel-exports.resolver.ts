@@ -127,7 +127,7 @@ export class ChannelExportsResolver {
     return mutationPayload(async () => {
       const { channelExport, token } = await this.exports.create(ctx, {
         channel: input.channel,
-        productSetId: input.productSetId ? fromGlobalId(input.productSetId, 'ProductSet', 'input.productSetId') : null,
+        productSetId: input.productSetId ? fromGlobalId(input.productSetId, 'ProductSet', 'productSetId') : null,
       });
       return { channelExport: toApi(channelExport), url: this.url(channelExport, token) };
     });
@@ -144,7 +144,7 @@ export class ChannelExportsResolver {
     return mutationPayload(async () => {
       const { channelExport, token } = await this.exports.rotate(
         ctx,
-        fromGlobalId(input.channelExportId, 'ChannelExport', 'input.channelExportId'),
+        fromGlobalId(input.channelExportId, 'ChannelExport', 'channelExportId'),
       );
       return { channelExport: toApi(channelExport), url: this.url(channelExport, token) };
     });
@@ -156,7 +156,7 @@ export class ChannelExportsResolver {
     @Args('input', { description: 'The export to delete.' }) input: DeleteChannelExportInput,
   ) {
     return mutationPayload(async () => {
-      await this.exports.delete(ctx, fromGlobalId(input.channelExportId, 'ChannelExport', 'input.channelExportId'));
+      await this.exports.delete(ctx, fromGlobalId(input.channelExportId, 'ChannelExport', 'channelExportId'));
       return { deletedChannelExportId: input.channelExportId };
     });
   }

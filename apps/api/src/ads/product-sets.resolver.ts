@@ -105,7 +105,7 @@ export class ProductSetsResolver {
   ) {
     return mutationPayload(async () => ({
       productSet: toApi(
-        await this.sets.update(ctx, fromGlobalId(input.productSetId, 'ProductSet', 'input.productSetId'), {
+        await this.sets.update(ctx, fromGlobalId(input.productSetId, 'ProductSet', 'productSetId'), {
           name: input.name,
           rules: (input.rules as SetRule | null | undefined) ?? null,
         }),
@@ -119,7 +119,7 @@ export class ProductSetsResolver {
     @Args('input', { description: 'The set to delete.' }) input: DeleteProductSetInput,
   ) {
     return mutationPayload(async () => {
-      await this.sets.delete(ctx, fromGlobalId(input.productSetId, 'ProductSet', 'input.productSetId'));
+      await this.sets.delete(ctx, fromGlobalId(input.productSetId, 'ProductSet', 'productSetId'));
       return { deletedProductSetId: input.productSetId };
     });
   }

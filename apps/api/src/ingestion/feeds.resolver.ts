@@ -67,7 +67,7 @@ export class FeedsResolver {
   ): Promise<Payload<UpdateFeedPayload>> {
     const { feedId, ...changes } = input;
     return mutationPayload(async () => ({
-      feed: await this.feedsService.update(ctx, fromGlobalId(feedId, 'Feed', 'input.feedId'), stripNulls(changes)),
+      feed: await this.feedsService.update(ctx, fromGlobalId(feedId, 'Feed', 'feedId'), stripNulls(changes)),
     }));
   }
 
@@ -78,7 +78,7 @@ export class FeedsResolver {
     input: DeleteFeedInput,
   ): Promise<Payload<DeleteFeedPayload>> {
     return mutationPayload(async () => ({
-      deletedFeedId: (await this.feedsService.delete(ctx, fromGlobalId(input.feedId, 'Feed', 'input.feedId'))).id,
+      deletedFeedId: (await this.feedsService.delete(ctx, fromGlobalId(input.feedId, 'Feed', 'feedId'))).id,
     }));
   }
 
@@ -90,7 +90,7 @@ export class FeedsResolver {
     @Args('input', { description: 'The URL feed to fetch.' }) input: FetchFeedNowInput,
   ): Promise<Payload<FetchFeedNowPayload>> {
     return mutationPayload(async () => ({
-      run: await this.runsService.startFetch(ctx, fromGlobalId(input.feedId, 'Feed', 'input.feedId')),
+      run: await this.runsService.startFetch(ctx, fromGlobalId(input.feedId, 'Feed', 'feedId')),
     }));
   }
 

@@ -59,7 +59,7 @@ export class RunsResolver {
     @Args('input', { description: 'The run to cancel.' }) input: CancelRunInput,
   ): Promise<Payload<CancelRunPayload>> {
     return mutationPayload(async () => ({
-      run: await this.runs.cancel(ctx, fromGlobalId(input.runId, 'IngestionRun', 'input.runId')),
+      run: await this.runs.cancel(ctx, fromGlobalId(input.runId, 'IngestionRun', 'runId')),
     }));
   }
 

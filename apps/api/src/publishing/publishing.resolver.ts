@@ -37,7 +37,7 @@ export class PublishingResolver {
     @Args('input', { description: 'The run to publish.' }) input: PublishRunInput,
   ): Promise<Payload<PublishRunPayload>> {
     return mutationPayload(async () => ({
-      publication: await this.publisher.publishRun(ctx, fromGlobalId(input.runId, 'IngestionRun', 'input.runId')),
+      publication: await this.publisher.publishRun(ctx, fromGlobalId(input.runId, 'IngestionRun', 'runId')),
     }));
   }
 
@@ -51,7 +51,7 @@ export class PublishingResolver {
     return mutationPayload(async () => ({
       publication: await this.publisher.rollbackFeed(
         ctx,
-        fromGlobalId(input.feedId, 'Feed', 'input.feedId'),
+        fromGlobalId(input.feedId, 'Feed', 'feedId'),
         input.toVersion,
       ),
     }));

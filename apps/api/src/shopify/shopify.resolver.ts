@@ -57,7 +57,7 @@ export class ShopifyResolver {
     input: SyncShopifyStoreInput,
   ): Promise<Payload<SyncShopifyStorePayload>> {
     return mutationPayload(async () => ({
-      run: await this.stores.sync(ctx, fromGlobalId(input.feedId, 'Feed', 'input.feedId'), input.full ?? false),
+      run: await this.stores.sync(ctx, fromGlobalId(input.feedId, 'Feed', 'feedId'), input.full ?? false),
     }));
   }
 
