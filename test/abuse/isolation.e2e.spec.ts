@@ -64,6 +64,10 @@ const NOT_BRAND_SCOPED: Record<string, string> = {
   'Query.showcase': "creator keys only: the caller's own showcase (brands: FORBIDDEN; affiliate-links)",
   'Query.previewProductSet':
     "rules, not ids, over the caller's own live products; another brand's products never match (product-sets)",
+  'Mutation.reportConversion':
+    "an order report: its lines' product ids are matched against the caller's own links only; another brand's product earns nothing (earnings e2e)",
+  'Mutation.refundConversion':
+    "refunds the caller's own order (by its order id); line product ids are matched within that order (earnings e2e)",
   'Mutation.markAffiliatePayout':
     "pays the caller's own approved lines for a creator; a creator id names no brand-owned row (earnings e2e: other brands' lines untouched)",
   'Query.earnings': "creator keys only: the caller's own earnings (brands: FORBIDDEN; earnings e2e)",
