@@ -365,7 +365,8 @@ export class IngestionPipeline {
     };
     const prepare: PrepareOptions = { mode: feed.mode, defaultCurrency: feed.defaultCurrency };
     try {
-      if (this.config.ingest.workerThreads) yield* readInThread(counted, { read, prepare });
+      if (this.config.ingest.workerThreads)
+        yield* readInThread(counted, { read, prepare }, this.config.ingest.readerYoungGenerationMb);
       else yield* prepareEvents(readFeed(counted, read), prepare);
     } finally {
       counted.destroy();

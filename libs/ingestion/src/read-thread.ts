@@ -75,10 +75,11 @@ export const READER_YOUNG_GENERATION_MB = 8;
 const MAX_IDLE_THREADS = 2;
 /** An idle thread is ended after this long. Idle threads never keep the process alive. */
 const IDLE_MS = 30_000;
-const idle: { worker: Worker; timer: NodeJS.Timeout }[] = [];
+const idle: { worker: Worker; timer: NodeJS.Timeout; youngGenerationMb: number }[] = [];
 
-function acquire(): Worker {
-  const kept = idle.pop();
+function acquire(youngGenerationMb: number): Worker {
+  const at = idle.findLastIndex((t) => t.youngGenerationMb === youngGenerationMb);
+  const kept = at >= 0 ? idle.splice(at, 1)[0] : undefined;
   if (kept) {
     clearTimeout(kept.timer);
     kept.worker.ref();
@@ -87,7 +88,7 @@ function acquire(): Worker {
   const entry = workerEntry();
   const worker = new Worker(entry.url, {
     execArgv: entry.execArgv,
-    resourceLimits: { maxYoungGenerationSizeMb: READER_YOUNG_GENERATION_MB },
+    resourceLimits: { maxYoungGenerationSizeMb: youngGenerationMb },
   });
   // A thread that dies while idle leaves the pool; its error is the run's to report, never an uncaught one.
   worker.on('error', () => undefined);
@@ -101,7 +102,11 @@ function acquire(): Worker {
   return worker;
 }
 
-function release(worker: Worker, listeners: Record<'message' | 'error' | 'exit', (...args: any[]) => void>): void {
+function release(
+  worker: Worker,
+  listeners: Record<'message' | 'error' | 'exit', (...args: any[]) => void>,
+  youngGenerationMb: number,
+): void {
   // Only ours: removeAllListeners() would also remove the one that delivers the thread's messages.
   for (const [event, listener] of Object.entries(listeners)) worker.off(event, listener);
   if (idle.length >= MAX_IDLE_THREADS) {
@@ -111,6 +116,7 @@ function release(worker: Worker, listeners: Record<'message' | 'error' | 'exit',
   worker.unref();
   const kept = {
     worker,
+    youngGenerationMb,
     timer: setTimeout(() => {
       void worker.terminate(); // the exit listener takes it out of the pool
     }, IDLE_MS).unref(),
@@ -128,8 +134,10 @@ function release(worker: Worker, listeners: Record<'message' | 'error' | 'exit',
 export async function* readInThread(
   body: AsyncIterable<unknown>,
   data: ReadWorkerData,
+  /** The thread's young-generation limit (INGEST_READER_YOUNG_GENERATION_MB). */
+  youngGenerationMb = READER_YOUNG_GENERATION_MB,
 ): AsyncGenerator<PreparedEvent, ReadThreadReport> {
-  const worker = acquire();
+  const worker = acquire(youngGenerationMb);
   const source = body[Symbol.asyncIterator]();
   let sourceDone = false;
   let sourceError: unknown = null;
@@ -219,7 +227,7 @@ export async function* readInThread(
   } finally {
     if (clean) {
       await pulling;
-      release(worker, listeners);
+      release(worker, listeners, youngGenerationMb);
     } else {
       // The caller destroys `body` (a read still pending on it ends then); nothing here waits for it.
       for (const [event, listener] of Object.entries(listeners)) worker.off(event, listener);
