@@ -246,6 +246,18 @@ describe('typo correction', () => {
     expect(lexemeQuery(["o'neil", 'a\\b', 'x | y'])).toBe("'o''neil' | 'a\\\\b' | 'x | y'");
   });
 
+  it('falls back to comparing titles when the sample held no correction (a prefix crowded by another word)', () => {
+    // "wal" sampled only walnut products: "walet" found no word within one edit, so wallet must still be reachable.
+    const plan = english('leathr walet', ['leathr', 'walet'], [["'leathr'"], ["'walet'"]]);
+    const params = new Params();
+    const fuzzy = { ...plan, fuzzy: ['leathr', 'walet'], corrections: [['leather'], []] };
+    const sql = textCondition(fuzzy, 'FUZZY', params);
+    expect(sql).toContain("to_tsquery('unaccent_simple'");
+    expect(sql).toContain('word_similarity');
+    expect(params.values).toContain("'leather'");
+    expect(scoreExpression(fuzzy, 'FUZZY', new Params())).toContain('word_similarity');
+  });
+
   it('matches a corrected word by its lexemes and carries the corrections to the next page', () => {
     const plan = { ...english('canvas sneakrs', ['canvas', 'sneakrs'], [["'canva'"], ["'sneakr'"]]) };
     const params = new Params();

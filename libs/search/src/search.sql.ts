@@ -507,10 +507,12 @@ export function textCondition(plan: SearchPlan, mode: MatchMode, params: Params,
       const exact = matchReadings(readings(lexicon, lexicon.words[i]), params, true, loose);
       if (!fuzzy.has(w)) return exact;
       const corrected = correctionsOf(plan, w);
-      if (corrected) {
+      if (corrected?.length) {
         // The word as the catalog spells it: an indexed lexeme lookup, as cheap as a full-text match.
-        return corrected.length ? `(${exact} OR p.search @@ ${params.add(lexemeQuery(corrected), 'tsquery')})` : exact;
+        return `(${exact} OR p.search @@ ${params.add(lexemeQuery(corrected), 'tsquery')})`;
       }
+      // No correction found in the sample (its prefix may be crowded by another word, "wal" by walnut when
+      // wallet was meant): the titles sharing the prefix are compared with the word, as before corrections.
       const prefix = params.add(`${Array.from(w).slice(0, 3).join('')}:*`);
       const folded = params.add(lexicon.folded[i] ?? w);
       return (
@@ -527,7 +529,7 @@ export function scoreExpression(plan: SearchPlan, mode: MatchMode, params: Param
   if (mode === 'FULL_TEXT' || plan.words.length === 0) {
     return `(${rankReadings(readings(lexicon, lexicon.full), params)})::float8`;
   }
-  if (plan.corrections && plan.fuzzy) {
+  if (plan.corrections && plan.fuzzy && plan.corrections.every((list) => list.length > 0)) {
     const corrected = plan.corrections.flat();
     const bonus = corrected.length ? ` + ts_rank(p.search, ${params.add(lexemeQuery(corrected), 'tsquery')})` : '';
     return `(${rankReadings(readings(lexicon, lexicon.either), params)}${bonus})::float8`;
