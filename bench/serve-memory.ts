@@ -1,6 +1,6 @@
 /**
  * bench/serve-memory: the serving process's memory while it ingests, measured where users run it. For each N
- * it starts `node dist/apps/api/src/main.js` with the node flags of package.json's start:api (what `npm start`
+ * it starts `node dist/apps/api/src/main.js` with the node flags and environment of package.json's start:api (what `npm start`
  * runs) as a child on loopback against a fresh PostgreSQL database, images off and queue consumers on, uploads a generated N-row feed through
  * POST /feeds/:feedId/uploads, waits for the run to finish and samples the child's RSS (/proc/<pid>/status:
  * VmRSS every 50 ms, VmHWM at the end). Prints the peak for each N and the growth from the first N to the last,
@@ -48,14 +48,23 @@ const HELP = `npm run bench:serve-memory -- [options]
   --help                this text
 Needs PostgreSQL at BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres).`;
 
-/** The node flags `npm start` runs the API with (package.json's start:api), so the child is that process. */
-async function startFlags(): Promise<string[]> {
+/**
+ * The node flags `npm start` runs the API with (package.json's start:api), so the child is that process, and the
+ * environment the script sets before `node` (`NAME=${NAME:-default}` or `NAME=value`, e.g. MALLOC_ARENA_MAX).
+ */
+async function startCommand(): Promise<{ flags: string[]; env: Record<string, string> }> {
   const pkg = JSON.parse(await readFile(join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
   const words = pkg.scripts['start:api'].split(/\s+/);
   const from = words.indexOf('node');
   const to = words.indexOf(MAIN);
   if (from < 0 || to < from) throw new Error(`package.json start:api does not run node … ${MAIN}`);
-  return words.slice(from + 1, to);
+  const env: Record<string, string> = {};
+  for (const word of words.slice(0, from)) {
+    const match = /^([A-Z_][A-Z0-9_]*)=(?:\$\{\1:-([^}]*)\}|(.*))$/.exec(word);
+    if (!match) throw new Error(`package.json start:api: cannot read "${word}" before node`);
+    env[match[1]] = match[2] ?? match[3];
+  }
+  return { flags: words.slice(from + 1, to), env };
 }
 
 /** VmRSS and VmHWM of a process, in bytes (Linux). */
@@ -169,7 +178,8 @@ async function measure(
       : [];
     if (options.snapshots) await mkdir(options.snapshots, { recursive: true });
     const out = createWriteStream(log);
-    const flags = [...(await startFlags()), ...snapshotFlags, '--import', PROBE, ...options.nodeOptions];
+    const start = await startCommand();
+    const flags = [...start.flags, ...snapshotFlags, '--import', PROBE, ...options.nodeOptions];
     child = spawn(process.execPath, [...flags, MAIN], {
       cwd: root,
       env: {
@@ -183,6 +193,7 @@ async function measure(
         RUN_WORKERS: 'true',
         IMAGES_ENABLED: 'false',
         LOG_LEVEL: process.env.LOG_LEVEL ?? 'warn',
+        ...start.env,
         ...options.env,
       },
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
