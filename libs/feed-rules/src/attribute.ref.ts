@@ -44,19 +44,50 @@ function customRef(name: string, header: string): AttributeRef {
       if (item[key] !== undefined) return key;
       // Not from a reader (readers prefix custom columns), but a plain map may hold it bare.
       if (Object.hasOwn(item, header)) return header;
-      for (const candidate in item) {
-        if (
-          candidate.length === wanted.length + CUSTOM_PREFIX.length &&
-          candidate.startsWith(CUSTOM_PREFIX) &&
-          candidate.slice(CUSTOM_PREFIX.length).toLowerCase() === wanted
-        ) {
-          last = candidate;
-          return candidate;
-        }
-      }
-      return undefined;
+      const found = caselessKey(item, wanted);
+      if (found !== undefined) last = found;
+      return found;
     },
   };
+}
+
+/**
+ * The item's custom keys by lower-cased header, built once per item when a custom name is not found as written
+ * (an item is a dictionary-mode object, where each for…in collects and sorts its keys). Only one item is indexed at
+ * a time; a new apply() drops it, and noteKey() keeps it true as rules add and remove attributes.
+ */
+let indexed: FeedItemFields | null = null;
+let index: Map<string, string> | null = null;
+
+export function forgetKeys(): void {
+  indexed = null;
+  index = null;
+}
+
+/** Keeps the index true when a rule adds (`present`) or removes `key` on `item`. */
+export function noteKey(item: FeedItemFields, key: string, present: boolean): void {
+  if (indexed !== item || !key.startsWith(CUSTOM_PREFIX)) return;
+  const header = key.slice(CUSTOM_PREFIX.length).toLowerCase();
+  if (present) {
+    index ??= new Map();
+    if (!index.has(header)) index.set(header, key);
+  } else if (index?.get(header) === key) {
+    forgetKeys(); // another key with the same header in another case may remain: rebuild when asked
+  }
+}
+
+function caselessKey(item: FeedItemFields, wanted: string): string | undefined {
+  if (indexed !== item) {
+    index = null;
+    for (const key in item) {
+      if (!key.startsWith(CUSTOM_PREFIX)) continue;
+      const header = key.slice(CUSTOM_PREFIX.length).toLowerCase();
+      index ??= new Map();
+      if (!index.has(header)) index.set(header, key);
+    }
+    indexed = item;
+  }
+  return index?.get(wanted);
 }
 
 /** A value as rules read it: a list reads as its first value (as the validator reads single attributes). */

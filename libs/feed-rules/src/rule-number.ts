@@ -6,6 +6,7 @@ export interface RuleNumber {
   currency: string | null;
 }
 
+const USUAL_PRICE = /^(\d+(?:\.(\d+))?) ?([A-Z]{3})$/;
 const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
 
 /**
@@ -16,11 +17,29 @@ const PLAIN_NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/;
  */
 export function readNumber(text: string | undefined): RuleNumber | null {
   if (text === undefined) return null;
+  // Conditions on the same price follow each other ("under 20", "over 150"): the last reading is kept.
+  if (text === last.text) return last.number;
+  const number = parseNumber(text);
+  last.text = text;
+  last.number = number;
+  return number;
+}
+
+const last: { text: string | undefined; number: RuleNumber | null } = { text: undefined, number: null };
+
+function parseNumber(text: string): RuleNumber | null {
   const trimmed = text.trim();
   if (trimmed === '' || trimmed.length > 64) return null;
   if (PLAIN_NUMBER.test(trimmed)) {
     const amount = Number(trimmed);
     return Number.isFinite(amount) ? { amount, currency: null } : null;
+  }
+  // The usual feed price, "12.50 USD", read here; everything else as the validator reads it (slower).
+  const usual = USUAL_PRICE.exec(trimmed);
+  if (usual) {
+    const exponent = currencyExponent(usual[3]);
+    const decimals = usual[2]?.length ?? 0;
+    if (exponent !== undefined && decimals <= exponent) return { amount: Number(usual[1]), currency: usual[3] };
   }
   const price = parsePrice(trimmed, null);
   if (price.ok)

@@ -4,7 +4,23 @@ const TRAILING = /[\s,;:\-–—/(&+]/u;
 
 /** Each word's first letter upper case, the rest lower: "LEATHER t-shirt" → "Leather T-Shirt"; "men's" stays one word. */
 export function titleCase(value: string): string {
-  return value.toLowerCase().replace(WORD_START, (_, before: string, letter: string) => before + letter.toUpperCase());
+  const lower = value.toLowerCase();
+  // ASCII fast path, by character codes; anything else by the Unicode-aware pattern.
+  let out = '';
+  let start = 0;
+  let inWord = false;
+  for (let i = 0; i < lower.length; i++) {
+    const code = lower.charCodeAt(i);
+    if (code > 127)
+      return lower.replace(WORD_START, (_, before: string, letter: string) => before + letter.toUpperCase());
+    const letter = code >= 97 && code <= 122;
+    if (letter && !inWord) {
+      out += lower.slice(start, i) + String.fromCharCode(code - 32);
+      start = i + 1;
+    }
+    inWord = letter || (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || code === 39;
+  }
+  return start === 0 ? lower : out + lower.slice(start);
 }
 
 /**
