@@ -167,12 +167,18 @@ function compileCondition(condition: FeedRuleCondition, settings: Settings): Con
       const equals = (state: ApplyState) => set.has((read(ref, state.item) ?? '').trim().toLowerCase());
       return condition.operator === 'EQUALS' ? equals : (state) => !equals(state);
     }
-    case 'CONTAINS':
+    case 'CONTAINS': {
+      // ASCII needles: one case-insensitive search of the value as it is, no lower-cased copy of a long description.
+      if (lower.every((w) => /^[\x20-\x7e]*$/.test(w))) {
+        const needles = new RegExp(lower.map((w) => w.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'), 'i');
+        return (state) => needles.test(read(ref, state.item) ?? '');
+      }
       return (state) => {
         const value = (read(ref, state.item) ?? '').toLowerCase();
         for (const w of lower) if (value.includes(w)) return true;
         return false;
       };
+    }
     case 'STARTS_WITH':
       return (state) => {
         const value = (read(ref, state.item) ?? '').trim().toLowerCase();
@@ -385,7 +391,16 @@ function compileAction(action: FeedRuleAction, settings: Settings): Action {
       const groups = compiled.ok ? groupsOf(compiled.regex) : { count: 0, named: false };
       const parts = parseReplacement(action.replacement, groups.count, groups.named);
       const max = settings.maxValueChars;
+      // References that copy the match ($&, $1…) can grow a value by its own length per match; literal text by its
+      // length per match. Where even that cannot reach the limit, the native replacement (no call per match) is used.
+      const references = parts.filter((part) => typeof part !== 'string').length;
+      const literal = parts.reduce((sum: number, part) => sum + (typeof part === 'string' ? part.length : 0), 0);
+      const replacement = action.replacement;
       return transform(ref, settings, (value, state) => {
+        const n = value.length;
+        if (n + (n + 1) * (literal + references * n) <= max) {
+          return guarded(state, value, (regex) => value.replace(regex, replacement)) ?? value;
+        }
         try {
           return guarded(state, value, (regex) => value.replace(regex, replacer(parts, value.length, max))) ?? value;
         } catch (error) {

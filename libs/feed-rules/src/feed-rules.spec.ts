@@ -46,6 +46,9 @@ describe('conditions', () => {
     expect(matches({ attribute: 'title', operator: 'CONTAINS', value: 'THER BO' }, item)).toBe(true);
     expect(matches({ attribute: 'title', operator: 'CONTAINS', values: ['shoe', 'boot'] }, item)).toBe(true);
     expect(matches({ attribute: 'title', operator: 'CONTAINS', value: 'shoe' }, item)).toBe(false);
+    expect(matches({ attribute: 'x', operator: 'CONTAINS', value: 'a.b' }, { x: 'AXB' })).toBe(false);
+    expect(matches({ attribute: 'x', operator: 'CONTAINS', values: ['(1+1)', 'z'] }, { x: 'x (1+1)' })).toBe(true);
+    expect(matches({ attribute: 'x', operator: 'CONTAINS', value: 'ÉCO' }, { x: 'très éco' })).toBe(true);
     expect(matches({ attribute: 'title', operator: 'STARTS_WITH', value: 'leather' }, item)).toBe(true);
     expect(matches({ attribute: 'title', operator: 'STARTS_WITH', values: ['suede', 'boots'] }, item)).toBe(false);
     expect(matches({ attribute: 'title', operator: 'ENDS_WITH', value: 'BOOTS' }, item)).toBe(true);
