@@ -386,10 +386,11 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
   },
   {
     name: 'ADS_RELEVANCE_FLOOR',
-    default: '0.05',
+    default: '0.2',
     meaning:
-      'Relevance (the organic ts_rank) a product needs with the query to win a sponsored slot: a title or brand ' +
-      'match passes, a lone weak description match does not. Category listings without a query count as 1.',
+      'Relevance (the organic ts_rank) a product needs with the query to win a sponsored slot: a title match ' +
+      '(~0.6) or a brand, type or category match (~0.24) passes, a match in the description alone (~0.12) does ' +
+      'not. Category listings without a query count as 1.',
   },
   {
     name: 'ADS_PACING_LEAD_MINUTES',
@@ -616,7 +617,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     ads: {
       currency: currencyCode(env, 'ADS_CURRENCY', 'USD'),
       reserveCpc: decimal(env, 'ADS_RESERVE_CPC', '0.10'),
-      relevanceFloor: Number(decimal(env, 'ADS_RELEVANCE_FLOOR', '0.05')),
+      relevanceFloor: Number(decimal(env, 'ADS_RELEVANCE_FLOOR', '0.2')),
       pacingLeadMinutes: int(env, 'ADS_PACING_LEAD_MINUTES', 60, 0, 1440),
       campaignCacheMs: int(env, 'ADS_CAMPAIGN_CACHE_MS', 1000, 0, 600_000),
     },

@@ -49,9 +49,13 @@ export class CampaignStore {
     from: CampaignStatus[],
     to: CampaignStatus,
   ): Promise<CampaignEntity | null> {
+    if (!isUuid(id)) throw new NotFoundError('Campaign', id);
+    // A CTE so the driver answers the rows (a bare UPDATE answers [rows, count]).
     const rows: { id: string }[] = await this.db.query(
-      `UPDATE campaign SET status = $3, updated_at = now()
-        WHERE id = $1 AND brand_id = $2 AND status = ANY($4::text[]) RETURNING id`,
+      `WITH moved AS (
+         UPDATE campaign SET status = $3, updated_at = now()
+          WHERE id = $1 AND brand_id = $2 AND status = ANY($4::text[]) RETURNING id
+       ) SELECT id FROM moved`,
       [id, ctx.principal.brandId, to, from],
     );
     return rows.length ? this.get(ctx, id) : null;

@@ -51,7 +51,7 @@ describe('pacing', () => {
           { campaignId: 'mine', productId: 'p1', bidMinor: 200, relevance: 0.6 },
           { campaignId: 'rival', productId: 'p2', bidMinor: 100 + rival * 10, relevance: 0.6 },
         ],
-        { slots: 1, reserveMinor: 10, relevanceFloor: 0.05 },
+        { slots: 1, reserveMinor: 10, relevanceFloor: 0.2 },
       ).filter((w) => w.campaignId === 'mine');
       if (won) pending.push({ at: t + ((t / 20_000) % 30) * 20_000, price: won.priceMinor });
     }
