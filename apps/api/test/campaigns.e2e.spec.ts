@@ -167,7 +167,7 @@ describe('campaigns and sponsored products (e2e)', () => {
     await settleRuns(api);
     await host?.close();
     await api?.close();
-  }, 60_000);
+  }, 120_000);
 
   let acmeRunners: string;
   let rivalRunners: string;
@@ -253,6 +253,13 @@ describe('campaigns and sponsored products (e2e)', () => {
       acme.apiKey,
     );
     expect(campaigns.totalCount).toBe(1);
+    // The set of a campaign stays: deleting it is a CONFLICT (it was an internal error).
+    const deleted = await data(
+      'mutation($id: ID!) { deleteProductSet(input: { productSetId: $id }) { userErrors { code } } }',
+      { id: sets.runners },
+      acme.apiKey,
+    );
+    expect(deleted.deleteProductSet.userErrors).toEqual([{ code: 'CONFLICT' }]);
     expect(campaigns.nodes[0]).toMatchObject({ id: acmeRunners, maxCpc: { amount: '1.00', currency: 'USD' } });
   });
 
