@@ -7,6 +7,11 @@
  *
  *   npm run build && node --import ./scripts/register.mjs dist/bench/search.js --n 200000 [--queries 300] [--english]
  *
+ * `--sponsored` also runs creator searches (text queries and a category listing) with sponsored results beside the
+ * same searches without them, interleaved in one run, with 20 campaigns of 10 brands on category product sets:
+ * sponsored search p95 beside organic search p95 and their ratio (aim: under 1.3×). `--only-sponsored` runs that
+ * part alone (after the catalog load).
+ *
  * Needs PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); a throwaway
  * database is created on it and dropped afterwards.
  */
@@ -19,7 +24,19 @@ import { parseArgs } from 'node:util';
 import { createBenchDatabase } from './bench-database.js';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { JsonLogger, loadConfig } from '@brandshelf/core';
+// The bench wires SponsoredSearch by hand, as Nest would.
+import {
+  AdsClock,
+  CampaignDayStore,
+  CampaignEntity,
+  CampaignStore,
+  SponsoredClickStore,
+  SponsoredClickRecorder,
+  SponsoredSearch,
+  validateRules,
+  type SetRule,
+} from '@brandshelf/ads';
+import { JsonLogger, SecretBox, loadConfig, type AppConfig } from '@brandshelf/core';
 import { prepareRuntime, type Runtime } from '@brandshelf/runtime';
 import {
   SearchService,
@@ -744,6 +761,115 @@ async function reuseBenchDatabase(name: string) {
   };
 }
 
+/**
+ * Creator searches with sponsored results beside the same searches without, interleaved (one organic, one
+ * sponsored, same query) so both see the same machine: 20 running campaigns of the 10 largest brands, each on a
+ * product set of one of the brand's categories, bids 0.20–2.00 USD, budgets that never run out.
+ */
+async function sponsoredBench(
+  db: Runtime['dataSource'],
+  config: AppConfig,
+  service: SearchService,
+  brands: Brand[],
+  total: number,
+): Promise<void> {
+  await db.query(`DELETE FROM campaign WHERE brand_id = ANY($1::uuid[])`, [brands.map((b) => b.id)]);
+  await db.query(`DELETE FROM product_set WHERE name LIKE 'bench sponsored %'`);
+  const rand = rng(11);
+  let campaigns = 0;
+  for (let i = 0; i < 10 && i < brands.length; i++) {
+    const cats: number[] =
+      brands[i].categories ??
+      (
+        await db.query(
+          `SELECT DISTINCT google_category_id AS id FROM catalog_product WHERE brand_id = $1 AND google_category_id IS NOT NULL LIMIT 2`,
+          [brands[i].id],
+        )
+      ).map((r: { id: number }) => CATEGORIES.findIndex((c) => c.id === r.id));
+    for (const c of cats.slice(0, 2)) {
+      const category = CATEGORIES[c] ?? CATEGORIES[0];
+      const rules: SetRule = validateRules({
+        condition: { attribute: 'CATEGORY', operator: 'IS', values: [category.path] },
+      } as SetRule);
+      const [{ id: setId }] = await db.query(
+        `INSERT INTO product_set (brand_id, name, rules) VALUES ($1, $2, $3) RETURNING id`,
+        [brands[i].id, `bench sponsored ${i} ${c}`, JSON.stringify(rules)],
+      );
+      await db.query(
+        `INSERT INTO campaign (brand_id, product_set_id, currency, daily_budget_minor, max_cpc_minor, starts_at)
+         VALUES ($1, $2, 'USD', 100000000, $3, now() - interval '1 day')`,
+        [brands[i].id, setId, 20 + Math.floor(rand() * 180)],
+      );
+      campaigns++;
+    }
+  }
+  const clock = new AdsClock();
+  const secrets = new SecretBox('bench-sponsored-secret-0123456789abcdef');
+  const days = new CampaignDayStore(db);
+  const recorder = new SponsoredClickRecorder(db, new SponsoredClickStore(db), days, clock, secrets, config);
+  const sponsored = new SponsoredSearch(
+    new CampaignStore(db.getRepository(CampaignEntity), db),
+    days,
+    recorder,
+    clock,
+    secrets,
+    config,
+  );
+  const searches: ProductSearchInput[] = [
+    { query: 'cotton' },
+    { query: 'running' },
+    { query: 'merino socks' },
+    { query: 'leather' },
+    { query: 'everyday' },
+    { query: 'cashmere' },
+    { query: 'jacket' },
+    { query: 'dress' },
+    { filter: { category: 'Apparel & Accessories > Shoes' } },
+    { filter: { category: 'Apparel & Accessories > Clothing' } },
+  ];
+  const organic: number[] = [];
+  const withAds: number[] = [];
+  let shown = 0;
+  const run = async (input: ProductSearchInput, ads: boolean) => {
+    const t = performance.now();
+    const result = await service.searchProducts(input, ads ? { sponsored: sponsored.pick } : {});
+    (ads ? withAds : organic).push(performance.now() - t);
+    if (ads) shown += result.sponsored.length;
+  };
+  for (const input of searches) {
+    await run(input, false);
+    await run(input, true);
+  }
+  organic.length = 0;
+  withAds.length = 0;
+  shown = 0;
+  const start = performance.now();
+  for (let i = 0; i < total; i++) {
+    const input = searches[i % searches.length];
+    // Alternate which goes first, so neither always runs on a warmer cache.
+    if (i % 2) {
+      await run(input, false);
+      await run(input, true);
+    } else {
+      await run(input, true);
+      await run(input, false);
+    }
+  }
+  const wall = performance.now() - start;
+  await sponsored.flushImpressions();
+  const o = stats(organic, wall / 2);
+  const a = stats(withAds, wall / 2);
+  console.log(
+    `sponsored search: ${campaigns} running campaigns of 10 brands, ${total} searches each way ` +
+      `(${searches.length} kinds), ${(shown / total).toFixed(2)} sponsored results per search`,
+  );
+  console.log(`organic search  : p50 ${fmt(o.p50)}  p95 ${fmt(o.p95)}  p99 ${fmt(o.p99)}`);
+  console.log(`sponsored search: p50 ${fmt(a.p50)}  p95 ${fmt(a.p95)}  p99 ${fmt(a.p99)}`);
+  console.log(
+    `ratio           : sponsored / organic p50 ${(a.p50 / o.p50).toFixed(2)}, p95 ${(a.p95 / o.p95).toFixed(2)} (aim: p95 < 1.3×)`,
+  );
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -756,6 +882,9 @@ async function main(): Promise<void> {
       database: { type: 'string' },
       // N faceted searches at once (the overload aim: p95 under 1 s at 200k products), after the sequential runs.
       concurrent: { type: 'string', default: '0' },
+      // Sponsored search beside organic search (issue 13); --only-sponsored: that part alone.
+      sponsored: { type: 'boolean', default: false },
+      'only-sponsored': { type: 'boolean', default: false },
     },
   });
   const n = Number(values.n);
@@ -825,6 +954,8 @@ async function main(): Promise<void> {
     if (!values.database) await loadCatalog(db, url, brands, n);
 
     const service = new SearchService(db);
+    if (values.sponsored || values['only-sponsored']) await sponsoredBench(db, config, service, brands, total);
+    if (values['only-sponsored']) return;
     raw = new pg.Client({ connectionString: url.toString() });
     await raw.connect();
     await raw.query('SET max_parallel_workers_per_gather = 0');

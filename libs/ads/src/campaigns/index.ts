@@ -8,3 +8,6 @@ export * from './pacing.js';
 export * from './sponsored-clicks.js';
 export * from './sponsored-redirect.js';
 export * from './sponsored-search.js';
+export { CampaignStore, type RunningCampaign } from './campaign.store.js';
+export { CampaignDayStore } from './campaign-day.store.js';
+export { SponsoredClickStore } from './sponsored-click.store.js';
