@@ -138,7 +138,9 @@ export class SearchService {
       plan = { ...plan, lexicon: toLexicon(plan, rows) };
     } else {
       generation =
-        options.withTotal || options.withFacets ? String((await q(generationQuery().sql))[0].generation) : '';
+        options.withTotal || options.withFacets || (options.sponsored && !plan.after)
+          ? String((await q(generationQuery().sql))[0].generation)
+          : '';
     }
     const limit = plan.first + 1;
     let mode: MatchMode = !plan.text ? 'NONE' : (plan.after?.mode ?? 'FULL_TEXT');
@@ -165,7 +167,7 @@ export class SearchService {
     }
     const keyCount = plan.sort === 'PRICE_ASC' || plan.sort === 'PRICE_DESC' ? 2 : 1;
     // Sponsored results on a first page, in the same snapshot; a product they show is not repeated below them.
-    const sponsored = options.sponsored && !plan.after ? await options.sponsored(q, plan, mode) : [];
+    const sponsored = options.sponsored && !plan.after ? await options.sponsored(q, plan, mode, generation) : [];
     const shown = new Set(sponsored.map((s) => s.product.id));
     const all = rows.slice(0, plan.first).map((row) => ({
       node: toProduct(row),

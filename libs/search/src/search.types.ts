@@ -50,6 +50,8 @@ export type SponsoredSource = (
   query: (sql: string, params?: unknown[]) => Promise<Array<Record<string, any>>>,
   plan: SearchPlan,
   mode: MatchMode,
+  /** The live catalog's generation in the search's snapshot (see GENERATION_SQL): what cached candidates key on. */
+  generation: string,
 ) => Promise<SponsoredPick[]>;
 
 export interface SearchOptions {

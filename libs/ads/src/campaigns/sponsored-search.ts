@@ -6,6 +6,7 @@ import {
   PRODUCT_COLUMNS,
   scoreExpression,
   toProduct,
+  type CatalogProduct,
   type MatchMode,
   type SearchPlan,
   type SponsoredPick,
@@ -13,7 +14,7 @@ import {
 } from '@brandshelf/search';
 import { compileRules, SqlParams } from '../product-set.rules.js';
 import { AdsClock } from './ads.clock.js';
-import { runAuction, type AuctionCandidate } from './auction.js';
+import { runAuction } from './auction.js';
 import { CampaignDayStore } from './campaign-day.store.js';
 import { CampaignStore, type RunningCampaign } from './campaign.store.js';
 import type { CampaignChanges } from './campaigns.service.js';
@@ -30,8 +31,20 @@ export const SPONSORED_SLOTS = 2;
 export const SPONSORED_CANDIDATES = 200;
 /** Candidates per campaign that go to the auction (its most relevant). */
 const PER_CAMPAIGN = 3;
+/** Searches whose candidates are kept per process (least recently used forgotten first). */
+export const SPONSORED_CACHE_ENTRIES = 2_000;
+/** Winning products kept per process, by catalog generation (least recently used forgotten first). */
+const PRODUCT_CACHE_ENTRIES = 2_000;
+
+/** A search's candidates: per running campaign, its most relevant matching products. */
+interface Candidate {
+  campaignId: string;
+  productId: string;
+  relevance: number;
+}
 
 type Row = Record<string, any>;
+type Query = (sql: string, params?: unknown[]) => Promise<Row[]>;
 
 /**
  * Sponsored products in creator search: which running campaigns may take part (status and dates, budget left today,
@@ -44,6 +57,13 @@ export class SponsoredSearch implements OnModuleInit, OnApplicationShutdown, Cam
   private cache: { loadedAt: number; readStarted: number; day: string; campaigns: RunningCampaign[] } | null = null;
   private loading: Promise<RunningCampaign[]> | null = null;
   private generation = 0;
+  /** Bumped when the running campaigns (ids, brands, rules) differ from the last read: cached candidates key on it. */
+  private runningVersion = 0;
+  private runningKey = '';
+  private readonly candidateCache = new Map<string, Candidate[]>();
+  private readonly productCache = new Map<string, CatalogProduct>();
+  private cacheHits = 0;
+  private cacheMisses = 0;
   private impressions = new Map<string, number>();
   private readonly tokenKey: Buffer;
   private timer: NodeJS.Timeout | undefined;
@@ -84,11 +104,15 @@ export class SponsoredSearch implements OnModuleInit, OnApplicationShutdown, Cam
    * The sponsored results of one search (SearchService calls it in the search's snapshot, on a first page only):
    * up to SPONSORED_SLOTS products, each with its campaign and a signed click URL carrying the auction's price.
    */
-  readonly pick: SponsoredSource = async (q, plan, mode) => {
+  readonly pick: SponsoredSource = async (q, plan, mode, generation) => {
     const now = this.clock.now();
-    const eligible = await this.eligible(now);
+    const running = await this.running(now);
+    const eligible = this.eligible(running, now);
     if (!eligible.length) return [];
-    const candidates = await this.candidates(q, plan, mode, eligible);
+    const bids = new Map(eligible.map((c) => [c.id, c.maxCpcMinor]));
+    const candidates = (await this.candidates(q, plan, mode, running, generation))
+      .filter((c) => bids.has(c.campaignId))
+      .map((c) => ({ ...c, bidMinor: bids.get(c.campaignId)! }));
     if (!candidates.length) return [];
     const reserve = Number(decimalToMinor(this.config.ads.reserveCpc, this.config.ads.currency, 'up'));
     const winners = runAuction(candidates, {
@@ -97,11 +121,11 @@ export class SponsoredSearch implements OnModuleInit, OnApplicationShutdown, Cam
       relevanceFloor: plan.text ? this.config.ads.relevanceFloor : 0,
     });
     if (!winners.length) return [];
-    const rows: Row[] = await q(
-      `SELECT ${PRODUCT_COLUMNS} FROM catalog_product p JOIN brand b ON b.id = p.brand_id WHERE p.id = ANY($1::uuid[])`,
-      [winners.map((w) => w.productId)],
+    const products = await this.products(
+      q,
+      winners.map((w) => w.productId),
+      generation,
     );
-    const products = new Map(rows.map((r) => [r.id as string, toProduct(r)]));
     const day = utcDay(now);
     const shownAt = Math.floor(now.getTime() / 1000);
     const picks: SponsoredPick[] = [];
@@ -138,9 +162,19 @@ export class SponsoredSearch implements OnModuleInit, OnApplicationShutdown, Cam
     }
   }
 
+  /** Candidate lists answered from the cache or computed (bench/search). */
+  cacheStats(): { hits: number; misses: number; size: number } {
+    return { hits: this.cacheHits, misses: this.cacheMisses, size: this.candidateCache.size };
+  }
+
+  /** Forgets cached candidates and products: bench/search measures the searches that compute theirs. */
+  clearCache(): void {
+    this.candidateCache.clear();
+    this.productCache.clear();
+  }
+
   /** Running campaigns that may bid now: the ads currency, budget left today and not ahead of the clock. */
-  private async eligible(now: Date): Promise<RunningCampaign[]> {
-    const running = await this.running(now);
+  private eligible(running: RunningCampaign[], now: Date): RunningCampaign[] {
     const day = utcDay(now);
     const since = this.cache?.readStarted ?? 0;
     return running.filter(
@@ -168,6 +202,11 @@ export class SponsoredSearch implements OnModuleInit, OnApplicationShutdown, Cam
         (campaigns) => {
           this.loading = null;
           if (generation === this.generation) this.cache = { loadedAt: Date.now(), readStarted, day, campaigns };
+          const key = JSON.stringify(campaigns.map((c) => [c.id, c.brandId, c.rules]).sort());
+          if (key !== this.runningKey) {
+            this.runningKey = key;
+            this.runningVersion++;
+          }
           return campaigns;
         },
         (error) => {
@@ -186,11 +225,69 @@ export class SponsoredSearch implements OnModuleInit, OnApplicationShutdown, Cam
    * campaigns whose set holds it.
    */
   private async candidates(
-    q: (sql: string, params?: unknown[]) => Promise<Row[]>,
+    q: Query,
     plan: SearchPlan,
     mode: MatchMode,
     campaigns: RunningCampaign[],
-  ): Promise<AuctionCandidate[]> {
+    generation: string,
+  ): Promise<Candidate[]> {
+    // Kept per (catalog generation, running campaigns, search): the same search over the same catalog and
+    // campaigns matches the same products; budgets and pacing are applied to them afresh on every search.
+    const key = generation
+      ? JSON.stringify([generation, this.runningVersion, mode, plan.text, plan.filter, plan.fuzzy, plan.corrections])
+      : null;
+    const cached = key ? this.candidateCache.get(key) : undefined;
+    if (cached) {
+      this.cacheHits++;
+      this.candidateCache.delete(key!);
+      this.candidateCache.set(key!, cached);
+      return cached;
+    }
+    this.cacheMisses++;
+    const found = await this.matching(q, plan, mode, campaigns);
+    if (key) {
+      this.candidateCache.set(key, found);
+      while (this.candidateCache.size > SPONSORED_CACHE_ENTRIES) {
+        this.candidateCache.delete(this.candidateCache.keys().next().value!);
+      }
+    }
+    return found;
+  }
+
+  /** The winners' rows, from the cache (same catalog generation) or read by id in the search's snapshot. */
+  private async products(q: Query, ids: string[], generation: string): Promise<Map<string, CatalogProduct>> {
+    const out = new Map<string, CatalogProduct>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const hit = generation ? this.productCache.get(`${generation}|${id}`) : undefined;
+      if (hit) out.set(id, hit);
+      else missing.push(id);
+    }
+    if (missing.length) {
+      const rows: Row[] = await q(
+        `SELECT ${PRODUCT_COLUMNS} FROM catalog_product p JOIN brand b ON b.id = p.brand_id WHERE p.id = ANY($1::uuid[])`,
+        [missing],
+      );
+      for (const row of rows) {
+        const product = toProduct(row);
+        out.set(product.id, product);
+        if (!generation) continue;
+        this.productCache.set(`${generation}|${product.id}`, product);
+        while (this.productCache.size > PRODUCT_CACHE_ENTRIES) {
+          this.productCache.delete(this.productCache.keys().next().value!);
+        }
+      }
+    }
+    return out;
+  }
+
+  private async matching(
+    q: Query,
+    plan: SearchPlan,
+    mode: MatchMode,
+    campaigns: RunningCampaign[],
+  ): Promise<Candidate[]> {
+    if (!campaigns.length) return [];
     const params = new SqlParams();
     const where = baseConditions(plan, mode, params, true);
     const brands = [...new Set(campaigns.map((c) => c.brandId))];
@@ -209,15 +306,13 @@ export class SponsoredSearch implements OnModuleInit, OnApplicationShutdown, Cam
         WHERE ${where.join(' AND ')} LIMIT ${SPONSORED_CANDIDATES}`,
       params.values,
     );
-    const out: AuctionCandidate[] = [];
+    const out: Candidate[] = [];
     campaigns.forEach((c, i) => {
       rows
         .filter((r) => r.hits[i] === true)
         .sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1))
         .slice(0, PER_CAMPAIGN)
-        .forEach((r) =>
-          out.push({ campaignId: c.id, productId: r.id, bidMinor: c.maxCpcMinor, relevance: Number(r.score) }),
-        );
+        .forEach((r) => out.push({ campaignId: c.id, productId: r.id, relevance: Number(r.score) }));
     });
     return out;
   }
