@@ -7,6 +7,11 @@
  *
  *   npm run build && node --import ./scripts/register.mjs dist/bench/search.js --n 200000 [--queries 300] [--english]
  *
+ * `--sponsored` also runs creator searches (text queries and a category listing) with sponsored results beside the
+ * same searches without them, interleaved in one run, with 20 campaigns of 10 brands on category product sets:
+ * sponsored search p95 beside organic search p95 and their ratio (aim: under 1.3×). `--only-sponsored` runs that
+ * part alone (after the catalog load).
+ *
  * Needs PostgreSQL: BENCH_DATABASE_URL (default postgres://postgres@127.0.0.1:5432/postgres); a throwaway
  * database is created on it and dropped afterwards.
  */
@@ -19,7 +24,19 @@ import { parseArgs } from 'node:util';
 import { createBenchDatabase } from './bench-database.js';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { JsonLogger, loadConfig } from '@brandshelf/core';
+// The bench wires SponsoredSearch by hand, as Nest would.
+import {
+  AdsClock,
+  CampaignDayStore,
+  CampaignEntity,
+  CampaignStore,
+  SponsoredClickStore,
+  SponsoredClickRecorder,
+  SponsoredSearch,
+  validateRules,
+  type SetRule,
+} from '@brandshelf/ads';
+import { JsonLogger, SecretBox, loadConfig, type AppConfig } from '@brandshelf/core';
 import { prepareRuntime, type Runtime } from '@brandshelf/runtime';
 import {
   SearchService,
@@ -744,6 +761,195 @@ async function reuseBenchDatabase(name: string) {
   };
 }
 
+/**
+ * Creator searches with sponsored results beside the same searches without, interleaved (one organic, one
+ * sponsored, same query) so both see the same machine: 20 running campaigns of the 10 largest brands, each on a
+ * product set of one of the brand's categories, bids 0.20–2.00 USD, budgets that never run out.
+ */
+async function sponsoredBench(
+  db: Runtime['dataSource'],
+  config: AppConfig,
+  service: SearchService,
+  brands: Brand[],
+  total: number,
+): Promise<void> {
+  await db.query(`DELETE FROM campaign WHERE brand_id = ANY($1::uuid[])`, [brands.map((b) => b.id)]);
+  await db.query(`DELETE FROM product_set WHERE name LIKE 'bench sponsored %'`);
+  const rand = rng(11);
+  let campaigns = 0;
+  for (let i = 0; i < 10 && i < brands.length; i++) {
+    const cats: number[] =
+      brands[i].categories ??
+      (
+        await db.query(
+          `SELECT DISTINCT google_category_id AS id FROM catalog_product WHERE brand_id = $1 AND google_category_id IS NOT NULL LIMIT 2`,
+          [brands[i].id],
+        )
+      ).map((r: { id: number }) => CATEGORIES.findIndex((c) => c.id === r.id));
+    for (const c of cats.slice(0, 2)) {
+      const category = CATEGORIES[c] ?? CATEGORIES[0];
+      let rules: SetRule;
+      try {
+        // By path, as a brand would; a bench path outside Google's taxonomy by id, then by the product's own type.
+        rules = validateRules({
+          condition: { attribute: 'CATEGORY', operator: 'IS', values: [category.path] },
+        } as SetRule);
+      } catch {
+        try {
+          rules = validateRules({
+            condition: { attribute: 'CATEGORY', operator: 'IS', values: [String(category.id)] },
+          } as SetRule);
+        } catch {
+          continue;
+        }
+      }
+      const [{ id: setId }] = await db.query(
+        `INSERT INTO product_set (brand_id, name, rules) VALUES ($1, $2, $3) RETURNING id`,
+        [brands[i].id, `bench sponsored ${i} ${c}`, JSON.stringify(rules)],
+      );
+      await db.query(
+        `INSERT INTO campaign (brand_id, product_set_id, currency, daily_budget_minor, max_cpc_minor, starts_at)
+         VALUES ($1, $2, 'USD', 100000000, $3, now() - interval '1 day')`,
+        [brands[i].id, setId, 20 + Math.floor(rand() * 180)],
+      );
+      campaigns++;
+    }
+  }
+  const clock = new AdsClock();
+  const secrets = new SecretBox('bench-sponsored-secret-0123456789abcdef');
+  const days = new CampaignDayStore(db);
+  const recorder = new SponsoredClickRecorder(db, new SponsoredClickStore(db), days, clock, secrets, config);
+  const sponsored = new SponsoredSearch(
+    new CampaignStore(db.getRepository(CampaignEntity), db),
+    days,
+    recorder,
+    clock,
+    secrets,
+    config,
+  );
+  const searches: ProductSearchInput[] = [
+    { query: 'cotton' },
+    { query: 'running' },
+    { query: 'merino socks' },
+    { query: 'leather' },
+    { query: 'everyday' },
+    { query: 'cashmere' },
+    { query: 'jacket' },
+    { query: 'dress' },
+    { filter: { category: 'Apparel & Accessories > Shoes' } },
+    { filter: { category: 'Apparel & Accessories > Clothing' } },
+  ];
+  if (process.env.BENCH_EXPLAIN) {
+    // Diagnostics: each kind's sponsored statements, with their plans and times.
+    for (const input of searches) {
+      await service.searchProducts(input, {
+        sponsored: (q, plan, mode, generation) =>
+          sponsored.pick(
+            async (sql, params) => {
+              const t = performance.now();
+              const rows = await q(sql, params);
+              const ms = performance.now() - t;
+              const explained = await q(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params);
+              console.log(`--- ${JSON.stringify(input)} ${ms.toFixed(1)} ms, ${rows.length} rows`);
+              console.log(explained.map((r) => r['QUERY PLAN']).join('\n'));
+              return rows;
+            },
+            plan,
+            mode,
+            generation,
+          ),
+      });
+    }
+  }
+  const organic: number[] = [];
+  const withAds: number[] = [];
+  const uncached: number[] = [];
+  const inPick: number[] = [];
+  let pickStatements = 0;
+  let shown = 0;
+  const run = async (input: ProductSearchInput, ads: boolean, cold = false) => {
+    if (cold) sponsored.clearCache();
+    const t = performance.now();
+    const result = await service.searchProducts(
+      input,
+      ads
+        ? {
+            sponsored: async (q, plan, mode, generation) => {
+              const t0 = performance.now();
+              let statements = 0;
+              const picked = await sponsored.pick(
+                (sql, params) => {
+                  statements++;
+                  return q(sql, params);
+                },
+                plan,
+                mode,
+                generation,
+              );
+              inPick.push(performance.now() - t0);
+              pickStatements += statements;
+              return picked;
+            },
+          }
+        : {},
+    );
+    (cold ? uncached : ads ? withAds : organic).push(performance.now() - t);
+    if (ads && !cold) shown += result.sponsored.length;
+  };
+  for (const input of searches) {
+    await run(input, false);
+    await run(input, true);
+  }
+  organic.length = 0;
+  withAds.length = 0;
+  uncached.length = 0;
+  inPick.length = 0;
+  pickStatements = 0;
+  shown = 0;
+  const start = performance.now();
+  // Organic and sponsored searches alternate (which goes first too), so both see the same machine.
+  for (let i = 0; i < total; i++) {
+    const input = searches[i % searches.length];
+    const order = [() => run(input, false), () => run(input, true)];
+    for (let k = 0; k < 2; k++) await order[(i + k) % 2]();
+  }
+  const warmInPick = [...inPick];
+  // Then "cold": the sponsored candidates computed on every search (their per-process cache cleared first), what a
+  // search costs the first time after a publish or a campaign change, beside organic searches again.
+  const coldOrganic: number[] = [];
+  for (let i = 0; i < total; i++) {
+    const input = searches[i % searches.length];
+    const t = performance.now();
+    await service.searchProducts(input);
+    coldOrganic.push(performance.now() - t);
+    await run(input, true, true);
+  }
+  const wall = performance.now() - start;
+  await sponsored.flushImpressions();
+  const o = stats(organic, wall / 3);
+  const a = stats(withAds, wall / 3);
+  const u = stats(uncached, wall / 3);
+  const oc = stats(coldOrganic, wall / 3);
+  console.log(
+    `sponsored search: ${campaigns} running campaigns of 10 brands, ${total} searches each way ` +
+      `(${searches.length} kinds), ${(shown / total).toFixed(2)} sponsored results per search`,
+  );
+  console.log(`organic search  : p50 ${fmt(o.p50)}  p95 ${fmt(o.p95)}  p99 ${fmt(o.p99)}`);
+  console.log(`sponsored search: p50 ${fmt(a.p50)}  p95 ${fmt(a.p95)}  p99 ${fmt(a.p99)}`);
+  const inside = stats(warmInPick, wall);
+  console.log(
+    `sponsored lookup: p50 ${fmt(inside.p50)}  p95 ${fmt(inside.p95)} inside the warm searches; ` +
+      `${(pickStatements / Math.max(1, inPick.length)).toFixed(2)} statements per search (warm and cold)`,
+  );
+  console.log(
+    `sponsored, cold : p50 ${fmt(u.p50)}  p95 ${fmt(u.p95)}  p99 ${fmt(u.p99)} (candidates computed each time)`,
+  );
+  console.log(
+    `ratio           : sponsored / organic p50 ${(a.p50 / o.p50).toFixed(2)}, p95 ${(a.p95 / o.p95).toFixed(2)} (aim: p95 < 1.3×); ` +
+      `cold / organic beside it (p95 ${fmt(oc.p95)}) p50 ${(u.p50 / oc.p50).toFixed(2)}, p95 ${(u.p95 / oc.p95).toFixed(2)}`,
+  );
+}
+
 async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
@@ -756,6 +962,9 @@ async function main(): Promise<void> {
       database: { type: 'string' },
       // N faceted searches at once (the overload aim: p95 under 1 s at 200k products), after the sequential runs.
       concurrent: { type: 'string', default: '0' },
+      // Sponsored search beside organic search (issue 13); --only-sponsored: that part alone.
+      sponsored: { type: 'boolean', default: false },
+      'only-sponsored': { type: 'boolean', default: false },
     },
   });
   const n = Number(values.n);
@@ -825,6 +1034,8 @@ async function main(): Promise<void> {
     if (!values.database) await loadCatalog(db, url, brands, n);
 
     const service = new SearchService(db);
+    if (values.sponsored || values['only-sponsored']) await sponsoredBench(db, config, service, brands, total);
+    if (values['only-sponsored']) return;
     raw = new pg.Client({ connectionString: url.toString() });
     await raw.connect();
     await raw.query('SET max_parallel_workers_per_gather = 0');

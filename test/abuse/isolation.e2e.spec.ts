@@ -90,6 +90,7 @@ const OWN_ACCOUNT: Record<string, string> = {
   'Query.productSets': "the caller's product sets",
   'Mutation.createProductSet': 'creates a product set of the caller',
   'Query.channelExports': "the caller's channel exports",
+  'Query.campaigns': "the caller's campaigns",
   'Query.affiliateSettings': "the caller's affiliate settings",
   'Query.affiliateReport': "the caller's affiliate report (its own clicks and conversions)",
   'Mutation.updateAffiliateSettings': "changes the caller's affiliate settings",
@@ -462,6 +463,18 @@ describe('tenant isolation swept from introspection', () => {
       { input: { name: `${name} set`, rules: { condition: { attribute: 'COLOR', operator: 'IS', values: ['red'] } } } },
       key,
     );
+    const { createCampaign: campaign } = await api.gqlOk(
+      `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } userErrors { code message } } }`,
+      {
+        input: {
+          productSetId: set.productSet.id,
+          dailyBudget: { amount: '20.00', currency: 'USD' },
+          maxCpc: { amount: '0.50', currency: 'USD' },
+          startsAt: '2026-01-01T00:00:00Z',
+        },
+      },
+      key,
+    );
     const { createChannelExport: exported } = await api.gqlOk(
       `mutation { createChannelExport(input: { channel: META }) { channelExport { id } } }`,
       {},
@@ -471,6 +484,7 @@ describe('tenant isolation swept from introspection', () => {
       Brand: [seed.brand.id],
       ProductSet: [set.productSet.id],
       ChannelExport: [exported.channelExport.id],
+      Campaign: [campaign.campaign.id],
       Node: [] as string[],
       Feed: [seed.feedId, urlFeed, store.feedId],
       IngestionRun: [seed.run.id],
@@ -587,6 +601,11 @@ describe('tenant isolation swept from introspection', () => {
         'Mutation.rollbackFeed',
         'Mutation.syncShopifyStore',
         'Mutation.updateFeed',
+        'Query.campaign',
+        'Mutation.createCampaign',
+        'Mutation.pauseCampaign',
+        'Mutation.resumeCampaign',
+        'Mutation.endCampaign',
         'Subscription.ingestionRunProgress',
       ]),
     );

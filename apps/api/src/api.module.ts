@@ -4,6 +4,7 @@ import { GraphQLModule } from '@nestjs/graphql';
 import { parse, type ExecutionResult, type GraphQLError } from 'graphql';
 import type { ServerOptions } from 'graphql-ws';
 import { AccountsModule, AccountsService } from '@brandshelf/accounts';
+import { CampaignsModule } from '@brandshelf/ads';
 import { AffiliateModule } from '@brandshelf/affiliate';
 import { AppError, newId, type RequestContext } from '@brandshelf/core';
 import { PlatformModule, type Runtime } from '@brandshelf/runtime';
@@ -71,6 +72,7 @@ export class ApiModule implements NestModule {
         PlatformModule.forRuntime(runtime, { consumeJobs: config.runWorkers }),
         SearchModule,
         AffiliateModule,
+        CampaignsModule,
         OverloadModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,

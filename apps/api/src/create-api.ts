@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'n
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { MEDIA_STORAGE } from '@brandshelf/core';
+import { SponsoredRedirect } from '@brandshelf/ads';
 import { RedirectHandler } from '@brandshelf/affiliate';
 import type { Runtime } from '@brandshelf/runtime';
 import { LocalDiskStorage, serveLocalMedia, type ObjectStorage } from '@brandshelf/storage';
@@ -42,7 +43,7 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
 }
 
 /**
- * Share links (GET /l/:code) are answered by the HTTP server's own request listener, ahead of Express and the API's
+ * Share links (GET /l/:code) and sponsored clicks (GET /s/:token) are answered by the HTTP server's own request listener, ahead of Express and the API's
  * middleware: the hot public path does no routing, no authentication, no rate limiting by key and no log line per
  * request (README: Creators earn). Everything else goes to Express as before. The client address for the visitor
  * hash follows TRUST_PROXY exactly as Express's req.ip does (its compiled `trust proxy fn`).
@@ -50,6 +51,7 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
 function serveShareLinks(app: NestExpressApplication): void {
   const server = app.getHttpServer() as Server;
   const redirect = app.get(RedirectHandler);
+  const sponsored = app.get(SponsoredRedirect);
   const express = app.getHttpAdapter().getInstance() as { get(setting: string): unknown };
   const listeners = server.listeners('request') as RequestListener[];
   server.removeAllListeners('request');
@@ -57,6 +59,12 @@ function serveShareLinks(app: NestExpressApplication): void {
     if (req.url?.startsWith('/l/')) {
       const trust = express.get('trust proxy fn') as (address: string, hop: number) => boolean;
       redirect.handle(Object.assign(req, { url: req.url.slice(2), ip: clientAddress(req, trust) }), res);
+      return;
+    }
+    // Clicks on sponsored results (README: Campaigns and sponsored products): the same way, their own handler.
+    if (req.url?.startsWith('/s/')) {
+      const trust = express.get('trust proxy fn') as (address: string, hop: number) => boolean;
+      sponsored.handle(Object.assign(req, { url: req.url.slice(2), ip: clientAddress(req, trust) }), res);
       return;
     }
     for (const listener of listeners) listener(req, res);

@@ -83,6 +83,8 @@ describe('README GraphQL examples', () => {
       'createCommissionOffer',
       'commissionFor',
       'createShareLink',
+      'createCampaign',
+      'campaign',
     ]) {
       expect(roots).toContain(root);
     }
@@ -143,6 +145,22 @@ describe('README GraphQL examples', () => {
         seed.brand.apiKey,
       );
       const exportId = exported.createChannelExport.channelExport.id;
+      // A product set and a running campaign on it for the campaign examples (and sponsored search results).
+      const set = await api.gqlOk<{ createProductSet: { productSet: { id: string } } }>(
+        `mutation { createProductSet(input: { name: "README campaign set", rules: {
+           condition: { attribute: TITLE, operator: CONTAINS, values: ["runner"] } } }) { productSet { id } } }`,
+        {},
+        seed.brand.apiKey,
+      );
+      const setId = set.createProductSet.productSet.id;
+      const campaign = await api.gqlOk<{ createCampaign: { campaign: { id: string } } }>(
+        `mutation($setId: ID!) { createCampaign(input: { productSetId: $setId,
+           dailyBudget: { amount: "20.00", currency: "USD" }, maxCpc: { amount: "0.50", currency: "USD" },
+           startsAt: "2026-01-01T00:00:00Z" }) { campaign { id } userErrors { code message } } }`,
+        { setId },
+        seed.brand.apiKey,
+      );
+      const campaignId = campaign.createCampaign.campaign.id;
       // Connecting starts the store's first sync: let it end, so the README's sync example is not RUN_ALREADY_ACTIVE.
       await settleRuns(api);
       Object.assign(values, {
@@ -166,6 +184,11 @@ describe('README GraphQL examples', () => {
         )[0].handle,
         'channelExport.id': exportId,
         'rotateChannelExportToken.channelExportId': exportId,
+        'createCampaign.productSetId': setId,
+        'createChannelExport.productSetId': setId,
+        'campaign.id': campaignId,
+        'pauseCampaign.campaignId': campaignId,
+        'resumeCampaign.campaignId': campaignId,
       });
       for (const key of ['connectShopifyStore.shopDomain', 'connectShopifyStore.accessToken']) always.add(key);
     }, 180_000);

@@ -11,6 +11,6 @@ import { ChannelExportsService } from './exports/channel-exports.service.js';
 @Module({
   imports: [TypeOrmModule.forFeature([ProductSetEntity, ChannelExportEntity])],
   providers: [ProductSetStore, ProductSetsService, ChannelExportStore, ChannelExportsService],
-  exports: [ProductSetsService, ChannelExportsService],
+  exports: [ProductSetsService, ProductSetStore, ChannelExportsService],
 })
 export class AdsModule {}

@@ -1,10 +1,12 @@
 import { ProductSetEntity } from './product-set.entity.js';
 import { ChannelExportEntity } from './exports/channel-export.entity.js';
+import { CampaignEntity } from './campaigns/campaign.entity.js';
 
 export * from './ads.module.js';
 export * from './product-set.entity.js';
 export * from './product-set.rules.js';
 export * from './product-sets.service.js';
 export * from './exports/index.js';
+export * from './campaigns/index.js';
 
-export const ADS_ENTITIES = [ProductSetEntity, ChannelExportEntity];
+export const ADS_ENTITIES = [ProductSetEntity, ChannelExportEntity, CampaignEntity];

@@ -48,8 +48,17 @@ export class ProductSetStore {
   }
 
   async delete(ctx: BrandContext, id: string): Promise<void> {
-    const result = await this.sets.delete({ id: (await this.get(ctx, id)).id, brandId: ctx.principal.brandId });
-    if (!result.affected) throw new NotFoundError('Product set', id);
+    let affected: number | null | undefined;
+    try {
+      ({ affected } = await this.sets.delete({ id: (await this.get(ctx, id)).id, brandId: ctx.principal.brandId }));
+    } catch (error) {
+      // Campaigns keep their set (migration 18: RESTRICT), so their history stays readable.
+      if ((error as { code?: string }).code === '23503') {
+        throw new ConflictError('Campaigns use this product set; it cannot be deleted.', { field: 'productSetId' });
+      }
+      throw error;
+    }
+    if (!affected) throw new NotFoundError('Product set', id);
   }
 
   page(ctx: BrandContext, request: KeysetRequest): Promise<KeysetPage<ProductSetEntity>> {

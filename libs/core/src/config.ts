@@ -94,6 +94,19 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   /** Share-link clicks are buffered in memory and written at least this often (README: Creators earn). */
   affiliate: { clickFlushIntervalMs: number };
+  /** Sponsored products (README: Campaigns and sponsored products). */
+  ads: {
+    /** ISO 4217 code every campaign bids and budgets in (bids in one currency are comparable in one auction). */
+    currency: string;
+    /** The least a sponsored click costs, a decimal string in major units of `currency`. */
+    reserveCpc: string;
+    /** ts_rank a product needs with the query to be shown as sponsored (the organic ranking's relevance). */
+    relevanceFloor: number;
+    /** How far ahead of the clock a campaign may spend, in minutes' worth of its daily budget. */
+    pacingLeadMinutes: number;
+    /** How long the list of running campaigns is kept in memory between reads. */
+    campaignCacheMs: number;
+  };
   /** V8's old-generation growth between full GCs, in percent; 0 leaves V8's own (README: Benchmarks). */
   heapGrowingPercent: number;
 }
@@ -360,6 +373,40 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
       'and at graceful shutdown); the redirect itself never writes to the database.',
   },
   {
+    name: 'ADS_CURRENCY',
+    default: 'USD',
+    meaning: 'The currency campaigns bid and budget in: one auction compares bids, so they share one currency.',
+  },
+  {
+    name: 'ADS_RESERVE_CPC',
+    default: '0.10',
+    meaning:
+      'The least a sponsored click costs (reserve price, in ADS_CURRENCY): the price when no other campaign ranks ' +
+      'below, and the least max CPC a campaign may bid.',
+  },
+  {
+    name: 'ADS_RELEVANCE_FLOOR',
+    default: '0.2',
+    meaning:
+      'Relevance (the organic ts_rank) a product needs with the query to win a sponsored slot: a title match ' +
+      '(~0.6) or a brand, type or category match (~0.24) passes, a match in the description alone (~0.12) does ' +
+      'not. Category listings without a query count as 1.',
+  },
+  {
+    name: 'ADS_PACING_LEAD_MINUTES',
+    default: '60',
+    meaning:
+      "How far ahead of the clock a campaign may spend (minutes' worth of its daily budget) before it sits out " +
+      'auctions until the clock catches up.',
+  },
+  {
+    name: 'ADS_CAMPAIGN_CACHE_MS',
+    default: '1000',
+    meaning:
+      'How long each process keeps the running campaigns (and their spend today) in memory between reads; a ' +
+      'pause, resume or end in the same process applies at once.',
+  },
+  {
     name: 'SHUTDOWN_TIMEOUT_MS',
     default: '25000',
     meaning: 'How long shutdown waits for in-flight requests and jobs.',
@@ -404,6 +451,21 @@ function bool(env: Env, name: string, fallback: boolean): boolean {
   if (/^(1|true|yes|on)$/i.test(raw)) return true;
   if (/^(0|false|no|off)$/i.test(raw)) return false;
   throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function decimal(env: Env, name: string, fallback: string): string {
+  const raw = str(env, name);
+  if (raw === null) return fallback;
+  if (!/^\d{1,9}(\.\d{1,6})?$/.test(raw))
+    throw new ConfigError(name, `must be a decimal number like 0.10, got "${raw}"`);
+  return raw;
+}
+
+function currencyCode(env: Env, name: string, fallback: string): string {
+  const raw = str(env, name);
+  if (raw === null) return fallback;
+  if (!/^[A-Za-z]{3}$/.test(raw)) throw new ConfigError(name, `must be an ISO 4217 code like USD, got "${raw}"`);
+  return raw.toUpperCase();
 }
 
 function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], fallback: T): T {
@@ -560,6 +622,13 @@ export function loadConfig(env: Env = process.env): AppConfig {
     secretKey,
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 25_000, 0),
     affiliate: { clickFlushIntervalMs: int(env, 'CLICK_FLUSH_INTERVAL_MS', 500, 10, 600_000) },
+    ads: {
+      currency: currencyCode(env, 'ADS_CURRENCY', 'USD'),
+      reserveCpc: decimal(env, 'ADS_RESERVE_CPC', '0.10'),
+      relevanceFloor: Number(decimal(env, 'ADS_RELEVANCE_FLOOR', '0.2')),
+      pacingLeadMinutes: int(env, 'ADS_PACING_LEAD_MINUTES', 60, 0, 1440),
+      campaignCacheMs: int(env, 'ADS_CAMPAIGN_CACHE_MS', 1000, 0, 600_000),
+    },
     heapGrowingPercent: int(env, 'HEAP_GROWING_PERCENT', 50, 0, 1000),
   };
 }

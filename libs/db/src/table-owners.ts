@@ -102,4 +102,11 @@ export const TABLE_OWNERS: Readonly<Record<string, TableOwner>> = {
 
   product_set: { lib: 'ads', store: 'ProductSetStore', file: 'libs/ads/src/product-set.store.ts' },
   channel_export: { lib: 'ads', store: 'ChannelExportStore', file: 'libs/ads/src/exports/channel-export.store.ts' },
+  campaign: { lib: 'ads', store: 'CampaignStore', file: 'libs/ads/src/campaigns/campaign.store.ts' },
+  campaign_day: { lib: 'ads', store: 'CampaignDayStore', file: 'libs/ads/src/campaigns/campaign-day.store.ts' },
+  sponsored_click: {
+    lib: 'ads',
+    store: 'SponsoredClickStore',
+    file: 'libs/ads/src/campaigns/sponsored-click.store.ts',
+  },
 };

@@ -8,6 +8,7 @@ export {
   pageQuery,
   summaryQuery,
   baseConditions,
+  scoreExpression,
   DEFAULT_PAGE,
   MAX_PAGE,
   MAX_QUERY_LENGTH,

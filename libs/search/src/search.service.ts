@@ -138,7 +138,9 @@ export class SearchService {
       plan = { ...plan, lexicon: toLexicon(plan, rows) };
     } else {
       generation =
-        options.withTotal || options.withFacets ? String((await q(generationQuery().sql))[0].generation) : '';
+        options.withTotal || options.withFacets || (options.sponsored && !plan.after)
+          ? String((await q(generationQuery().sql))[0].generation)
+          : '';
     }
     const limit = plan.first + 1;
     let mode: MatchMode = !plan.text ? 'NONE' : (plan.after?.mode ?? 'FULL_TEXT');
@@ -164,7 +166,10 @@ export class SearchService {
       }
     }
     const keyCount = plan.sort === 'PRICE_ASC' || plan.sort === 'PRICE_DESC' ? 2 : 1;
-    const edges = rows.slice(0, plan.first).map((row) => ({
+    // Sponsored results on a first page, in the same snapshot; a product they show is not repeated below them.
+    const sponsored = options.sponsored && !plan.after ? await options.sponsored(q, plan, mode, generation) : [];
+    const shown = new Set(sponsored.map((s) => s.product.id));
+    const all = rows.slice(0, plan.first).map((row) => ({
       node: toProduct(row),
       cursor: encodeCursor({
         sort: plan.sort,
@@ -176,6 +181,9 @@ export class SearchService {
         ...(mode === 'FUZZY' && plan.corrections ? { corrections: plan.corrections } : {}),
       }),
     }));
+    // The page's cursor stays the last organic row's, shown or not: the next page neither repeats nor skips a row.
+    const endCursor = all.at(-1)?.cursor ?? null;
+    const edges = shown.size ? all.filter((e) => !shown.has(e.node.id)) : all;
     const s =
       options.withTotal || options.withFacets
         ? await this.cachedSummary(q, generation, plan, mode, options.withFacets ?? false)
@@ -183,12 +191,13 @@ export class SearchService {
     return {
       edges,
       hasNextPage: rows.length > plan.first,
-      endCursor: edges.at(-1)?.cursor ?? null,
+      endCursor,
       matchMode: mode,
       sort: plan.sort,
       totalCount: s?.totalCount ?? null,
       totalCountExact: s?.exact ?? false,
       facets: s?.facets ?? null,
+      sponsored,
     };
   }
 

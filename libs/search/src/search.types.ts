@@ -1,4 +1,6 @@
 import type { AgeGroup, Availability, Condition, Gender } from '@brandshelf/catalog-rules';
+import type { MatchMode } from './cursor.js';
+import type { SearchPlan } from './search.sql.js';
 
 export type ProductSortKey = 'RELEVANCE' | 'PRICE_ASC' | 'PRICE_DESC' | 'NEWEST';
 
@@ -32,7 +34,32 @@ export interface ProductSearchInput {
   after?: string | null;
 }
 
+/** A sponsored result (libs/ads): the product, the campaign that won the slot and the tracking URL of a click. */
+export interface SponsoredPick {
+  product: CatalogProduct;
+  campaignId: string;
+  clickUrl: string;
+}
+
+/**
+ * Picks the sponsored results of a search, inside its snapshot: `query` runs a statement on the search's connection;
+ * `plan` and `mode` are the organic search's (its lexicon read, its match mode chosen), so sponsored products match
+ * exactly as organic ones do.
+ */
+export type SponsoredSource = (
+  query: (sql: string, params?: unknown[]) => Promise<Array<Record<string, any>>>,
+  plan: SearchPlan,
+  mode: MatchMode,
+  /** The live catalog's generation in the search's snapshot (see GENERATION_SQL): what cached candidates key on. */
+  generation: string,
+) => Promise<SponsoredPick[]>;
+
 export interface SearchOptions {
+  /**
+   * Sponsored results above the organic ones (first page only): the products they show are left out of the organic
+   * results of that page.
+   */
+  sponsored?: SponsoredSource;
   /** Compute totalCount (exact up to a cap, then a sampled estimate). */
   withTotal?: boolean;
   /** Compute facets (over the same matches as totalCount). */
@@ -159,6 +186,8 @@ export interface ProductSearchResult {
   totalCount: number | null;
   totalCountExact: boolean;
   facets: ProductFacetsData | null;
+  /** Sponsored results (SearchOptions.sponsored), shown above `edges`; none of their products is in `edges`. */
+  sponsored: SponsoredPick[];
 }
 
 export interface CatalogBrandWithCount extends CatalogBrand {

@@ -1,10 +1,11 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Info, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
+import { SponsoredSearch } from '@brandshelf/ads';
 import { MAX_VARIANTS, SearchService, type CatalogBrand, type CatalogProduct } from '@brandshelf/search';
 import { BrandAccount, BrandConnection, Brand } from '../accounts/accounts.types.js';
 import { ConnectionArgs, pageOfList, toConnection } from '../graphql/connection.js';
-import { decodeGlobalId, fromGlobalId } from '../graphql/global-id.js';
+import { decodeGlobalId, fromGlobalId, toGlobalId } from '../graphql/global-id.js';
 import { PAGE_SIZE, checkPageSize, pageRequest } from '../graphql/page-size.js';
 import { SEARCH, STATEMENT, cost } from '../graphql/query-limits.js';
 import {
@@ -41,7 +42,10 @@ function isWellFormedId(id: string): boolean {
 /** The public catalog: no API key needed. */
 @Resolver()
 export class CatalogResolver {
-  constructor(@Inject(SearchService) private readonly search: SearchService) {}
+  constructor(
+    @Inject(SearchService) private readonly search: SearchService,
+    @Inject(SponsoredSearch) private readonly sponsored: SponsoredSearch,
+  ) {}
 
   @Query(() => ProductConnection, {
     description:
@@ -87,13 +91,25 @@ export class CatalogResolver {
         brandIds: filter.brandIds.map((id, i) => fromGlobalId(id, 'Brand', `filter.brandIds[${i}]`)),
       };
     }
+    // Sponsored results on creator searches: a query or a category (a first page; README: Campaigns).
+    const sponsorable = Boolean(query?.trim() || filter?.category?.trim());
     const result = await this.search.searchProducts(
       { query, filter, sort, first, after },
-      { withTotal: fields.has('totalCount') || fields.has('totalCountExact'), withFacets: fields.has('facets') },
+      {
+        withTotal: fields.has('totalCount') || fields.has('totalCountExact'),
+        withFacets: fields.has('facets'),
+        ...(sponsorable ? { sponsored: this.sponsored.pick } : {}),
+      },
     );
+    const sponsoredEdges = result.sponsored.map((s) => ({
+      node: s.product,
+      cursor: result.endCursor ?? '',
+      sponsored: { campaignId: toGlobalId('Campaign', s.campaignId), clickUrl: s.clickUrl },
+    }));
+    const edges = [...sponsoredEdges, ...result.edges.map((e) => ({ ...e, sponsored: null }))];
     return {
-      edges: result.edges,
-      nodes: result.edges.map((e) => e.node),
+      edges,
+      nodes: edges.map((e) => e.node),
       pageInfo: {
         hasNextPage: result.hasNextPage,
         hasPreviousPage: Boolean(after),

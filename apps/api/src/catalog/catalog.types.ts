@@ -247,14 +247,33 @@ export class Product {
   publishedAt: Date;
 }
 
+@ObjectType({ description: 'A sponsored result: the campaign that won the slot and the URL a click must go through.' })
+export class SponsoredPlacement {
+  @Field(() => ID, { description: 'Campaign.id of the campaign that won the slot.' }) campaignId: string;
+  @Field({
+    description:
+      'Open this (GET) for a click on the result: it counts and charges the click, then redirects to the product.',
+  })
+  clickUrl: string;
+}
+
 @ObjectType({ description: 'A product with its cursor.' })
 export class ProductEdge {
   @Field(() => Product, { description: 'The product.' }) node: Product;
   @Field({
     description:
-      'Opaque keyset cursor: pass it as `after` to continue after this product; stays valid across publishes.',
+      'Opaque keyset cursor: pass it as `after` to continue after this product; stays valid across publishes. ' +
+      "A sponsored edge carries the page's endCursor (the organic list continues after the page).",
   })
   cursor: string;
+  @Field(() => SponsoredPlacement, {
+    nullable: true,
+    description:
+      'Set on the sponsored results (at most 2, first on the first page of a search with a query or a category ' +
+      'filter); null on organic results. A product shown as sponsored is not repeated in the organic results of ' +
+      'that page.',
+  })
+  sponsored?: SponsoredPlacement | null;
 }
 
 @ObjectType({ description: 'Matches of one brand.' })
@@ -322,9 +341,16 @@ export class ProductFacets {
 
 @ObjectType({ description: 'A page of search results, with counts and facets over all matches.' })
 export class ProductConnection {
-  @Field(() => [ProductEdge], { description: 'The products of this page with their cursors.', complexity: cost.row() })
+  @Field(() => [ProductEdge], {
+    description: 'The products of this page with their cursors: sponsored results (marked `sponsored`) first.',
+    complexity: cost.row(),
+  })
   edges: ProductEdge[];
-  @Field(() => [Product], { description: 'The products of this page, without cursors.', complexity: cost.row() })
+  @Field(() => [Product], {
+    description:
+      'The products of this page, without cursors, in the order of edges (read edges for the sponsored mark).',
+    complexity: cost.row(),
+  })
   nodes: Product[];
   @Field(() => PageInfo, { description: 'Whether more follow, and the cursor to ask for them.' }) pageInfo: PageInfo;
   @Field(() => Int, {

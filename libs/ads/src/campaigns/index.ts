@@ -1,0 +1,13 @@
+export * from './ads.clock.js';
+export * from './auction.js';
+export * from './campaign.entity.js';
+export * from './campaigns.module.js';
+export * from './campaigns.service.js';
+export * from './click-token.js';
+export * from './pacing.js';
+export * from './sponsored-clicks.js';
+export * from './sponsored-redirect.js';
+export * from './sponsored-search.js';
+export { CampaignStore, type RunningCampaign } from './campaign.store.js';
+export { CampaignDayStore } from './campaign-day.store.js';
+export { SponsoredClickStore } from './sponsored-click.store.js';
