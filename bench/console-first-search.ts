@@ -13,11 +13,12 @@
  */
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { chromium } from 'playwright-core';
-import { SEED_ENV, seedCatalog, startTestApi } from '@brandshelf/testing';
+import { SEED_ENV, freePort, seedCatalog, startTestApi } from '@brandshelf/testing';
 import { createApi } from '../apps/api/src/create-api.js';
 
 // What the functions passed to page.evaluate see in the page (this project compiles without the DOM library).
@@ -32,7 +33,17 @@ if (!executablePath) throw new Error('no chromium: apt-get install chromium, or 
 if (!existsSync(join(process.cwd(), 'dist', 'console', 'index.html')))
   throw new Error('dist/console missing: npm run build');
 
-const api = await startTestApi(createApi, { ...SEED_ENV, CONSOLE_DIR: join(process.cwd(), 'dist', 'console') });
+// Media URLs are fixed from PUBLIC_BASE_URL before the harness listens (on a random port): a second listener on the
+// port they name hands its requests to the same server, so images load from the API itself.
+const mediaPort = await freePort();
+const api = await startTestApi(createApi, {
+  ...SEED_ENV,
+  CONSOLE_DIR: join(process.cwd(), 'dist', 'console'),
+  PUBLIC_BASE_URL: `http://127.0.0.1:${mediaPort}`,
+});
+const server = api.app.getHttpServer() as Server;
+const alias = createServer((req, res) => server.emit('request', req, res));
+await new Promise<void>((resolve) => alias.listen(mediaPort, '127.0.0.1', resolve));
 const seed = await seedCatalog(api);
 const session = JSON.stringify({ apiKey: seed.creator.apiKey, kind: 'creator', name: 'bench', remember: true });
 const browser = await chromium.launch({
@@ -40,20 +51,34 @@ const browser = await chromium.launch({
   args: ['--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
 });
 const url = `${api.url}/creator/search?q=${encodeURIComponent(args.query!)}`;
+// Signed in as the creator, as "remember me" leaves it in the tab.
+const withSession = (context: Awaited<ReturnType<typeof browser.newContext>>) =>
+  context.addInitScript((value: string) => sessionStorage.setItem('brandshelf.console.session', value), session);
 
 async function once(context: Awaited<ReturnType<typeof browser.newContext>>) {
   const page = await context.newPage();
   await page.goto(url, { waitUntil: 'commit' });
+  // Measured from the page's navigation start; includes the bench's own round trip to the browser (a few ms
+  // on a quiet machine, more under load).
   await page.waitForSelector('.product-grid li', { timeout: 30_000 });
   const results = (await page.evaluate(() => performance.now())) as number;
-  await page.waitForFunction(() => {
-    const img = document.querySelector('.product-grid li img');
-    return !img || (img.complete && img.naturalWidth > 0);
-  });
+  await page.waitForFunction(() => document.querySelector('.product-grid li img')?.naturalWidth > 0);
   const image = (await page.evaluate(() => performance.now())) as number;
   const cards = await page.locator('.product-grid li').count();
+  // Where the time went: the script bundle downloaded, and the search's GraphQL request sent and answered.
+  const [script, search] = (await page.evaluate(() => {
+    const entries = performance.getEntriesByType('resource');
+    const js = entries.find((e: any) => /\/assets\/.*\.js$/.test(e.name));
+    const gql = entries.filter((e: any) => e.name.endsWith('/graphql'));
+    const last = gql[gql.length - 1];
+    return [js ? js.responseEnd : 0, last ? [last.startTime, last.responseEnd] : [0, 0]];
+  })) as [number, [number, number]];
+  if (!(await page.evaluate(() => document.querySelector('.product-grid li img')?.naturalWidth > 0))) {
+    const src = await page.evaluate(() => document.querySelector('.product-grid li img')?.currentSrc);
+    throw new Error(`the first image did not load: ${src}`);
+  }
   await page.close();
-  return { results, image, cards };
+  return { results, image, cards, script, sent: search[0], answered: search[1] };
 }
 
 const stats = (values: number[]) => {
@@ -62,7 +87,7 @@ const stats = (values: number[]) => {
 };
 
 try {
-  const cold: { results: number; image: number; cards: number }[] = [];
+  const cold: Awaited<ReturnType<typeof once>>[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     const context = await browser.newContext();
     await context.addInitScript(
@@ -73,7 +98,7 @@ try {
     await context.close();
   }
   const context = await browser.newContext();
-  await context.addInitScript((value: string) => sessionStorage.setItem('brandshelf.console.session', value), session);
+  await withSession(context);
   await once(context);
   const warm: typeof cold = [];
   for (let i = 0; i < ROUNDS; i++) warm.push(await once(context));
@@ -87,6 +112,12 @@ try {
   console.log(
     `warm (cached assets): first results ${stats(warm.map((r) => r.results))}; first image ${stats(warm.map((r) => r.image))}`,
   );
+  const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)].toFixed(0);
+  console.log(
+    `cold, where the time went (medians): script bundle received at ${median(cold.map((r) => r.script))} ms, ` +
+      `search request sent at ${median(cold.map((r) => r.sent))} ms, answered after ` +
+      `${median(cold.map((r) => r.answered - r.sent))} ms`,
+  );
   console.log(
     `load average: ${loadavg()
       .map((l) => l.toFixed(2))
@@ -94,6 +125,7 @@ try {
   );
 } finally {
   await browser.close();
+  alias.close();
   await seed.close();
   await api.close();
 }

@@ -3,9 +3,12 @@ import { setUnauthenticatedHandler } from './client';
 import { Link, match, navigate, useLocation } from './router';
 import { useSession } from './session';
 import { SignIn } from './SignIn';
+import { Commission } from './brand/Commission';
 import { Feed } from './brand/Feed';
 import { Feeds } from './brand/Feeds';
+import { ProductSets } from './brand/ProductSets';
 import { Run } from './brand/Run';
+import { Shopify } from './brand/Shopify';
 import { Earnings, ShareLinks, Showcase } from './creator/Mine';
 import { Product } from './creator/Product';
 import { Search } from './creator/Search';
@@ -26,6 +29,9 @@ const BRAND_PAGES: Page[] = [
   { path: '/brand/feeds', title: 'Feeds', nav: 'Feeds', render: () => <Feeds /> },
   { path: '/brand/feeds/:id', title: 'Feed', render: ({ id }) => <Feed id={id} /> },
   { path: '/brand/runs/:id', title: 'Run', render: ({ id }) => <Run id={id} /> },
+  { path: '/brand/shopify', title: 'Shopify', nav: 'Shopify', render: () => <Shopify /> },
+  { path: '/brand/product-sets', title: 'Product sets', nav: 'Product sets', render: () => <ProductSets /> },
+  { path: '/brand/commission', title: 'Commission', nav: 'Commission', render: () => <Commission /> },
 ];
 
 const CREATOR_PAGES: Page[] = [

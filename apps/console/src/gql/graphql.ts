@@ -37,6 +37,35 @@ export type ColumnMappingInput = {
   column: string;
 };
 
+/** Which rule chose a rate. Precedence, most specific first: TARGETED_PRODUCT > TARGETED_ITEM_GROUP and TARGETED_CATEGORY > TARGETED_BRAND > OPEN_PRODUCT > OPEN_ITEM_GROUP and OPEN_CATEGORY > OPEN_DEFAULT. Within a level an item group comes before a category, and a deeper category before a shallower one. */
+export type CommissionRuleKind =
+  /** The open program's override for the product's Google category or one above it. */
+  | 'OPEN_CATEGORY'
+  /** The brand's default open rate, for every creator and product. */
+  | 'OPEN_DEFAULT'
+  /** The open program's override for the product's item group. */
+  | 'OPEN_ITEM_GROUP'
+  /** The open program's override for this product, for every creator. */
+  | 'OPEN_PRODUCT'
+  /** An accepted offer's brand-wide rate. */
+  | 'TARGETED_BRAND'
+  /** An accepted offer's rate for the product's Google category or one above it. */
+  | 'TARGETED_CATEGORY'
+  /** An accepted offer's rate for the product's item group (its variants). */
+  | 'TARGETED_ITEM_GROUP'
+  /** An accepted offer's rate for this very product. */
+  | 'TARGETED_PRODUCT';
+
+/** What a rate covers: one of productId, itemGroupId or categoryId. */
+export type CommissionTargetInput = {
+  /** A Google product taxonomy id (e.g. 187 Shoes); its subcategories are included. */
+  categoryId?: number | null | undefined;
+  /** An item group of yours (the feed's item_group_id). */
+  itemGroupId?: string | null | undefined;
+  /** One of your products (Product.id). */
+  productId?: string | number | null | undefined;
+};
+
 /** The product's condition (Merchant Center's condition). */
 export type Condition =
   /** Brand new, in its original packaging. */
@@ -45,6 +74,20 @@ export type Condition =
   | 'REFURBISHED'
   /** Previously used, or its original packaging opened or missing. */
   | 'USED';
+
+/** A Shopify store to connect, with its custom app's credentials. */
+export type ConnectShopifyStoreInput = {
+  /** Admin API access token of the store's custom app (read_products, read_inventory). Stored encrypted; never returned. */
+  accessToken: string;
+  /** Name of the feed the store syncs into (default "Shopify: <shop name>"). */
+  feedName?: string | null | undefined;
+  /** What becomes each variant's item id. */
+  idStrategy?: ShopifyIdStrategy;
+  /** The store's myshopify.com domain, e.g. acme.myshopify.com. */
+  shopDomain: string;
+  /** The app's API secret key, which signs its webhooks. Stored encrypted; never returned. */
+  webhookSecret: string;
+};
 
 /** A new feed. Only name is required. */
 export type CreateFeedInput = {
@@ -82,12 +125,26 @@ export type CreateFeedInput = {
   xmlItemElement?: string | null | undefined;
 };
 
+/** A new product set. */
+export type CreateProductSetInput = {
+  /** Its name, 1 to 200 characters, unique within the brand. */
+  name: string;
+  /** Its rules. */
+  rules: ProductSetRuleInput;
+};
+
 /** A new share link. */
 export type CreateShareLinkInput = {
   /** Where you will post it (utm_source). */
   channel?: ShareChannel | null | undefined;
   /** A live product (Product.id), of any brand. */
   productId: string | number;
+};
+
+/** The product set to delete. */
+export type DeleteProductSetInput = {
+  /** ProductSet.id of the set. */
+  productSetId: string | number;
 };
 
 /** Where commission stands: PENDING → APPROVED → PAID, or REVERSED by a refund or cancellation. */
@@ -378,6 +435,43 @@ export type PriceFilter = {
   min?: string | null | undefined;
 };
 
+/** An attribute of a live product that a product set can filter on. */
+export type ProductAttribute =
+  /** IN_STOCK, OUT_OF_STOCK, PREORDER or BACKORDER. */
+  | 'AVAILABILITY'
+  /** The brand name the feed gives (g:brand), case-insensitive. */
+  | 'BRAND'
+  /** Google product category, by id or path; IS, IS_NOT and IS_ANY_OF include its subcategories ("Apparel & Accessories" matches "Apparel & Accessories > Shoes"). */
+  | 'CATEGORY'
+  /** The color, case-insensitive. */
+  | 'COLOR'
+  /** NEW, REFURBISHED or USED. */
+  | 'CONDITION'
+  /** custom_label_0 of the feed, case-insensitive. */
+  | 'CUSTOM_LABEL_0'
+  /** custom_label_1 of the feed, case-insensitive. */
+  | 'CUSTOM_LABEL_1'
+  /** custom_label_2 of the feed, case-insensitive. */
+  | 'CUSTOM_LABEL_2'
+  /** custom_label_3 of the feed, case-insensitive. */
+  | 'CUSTOM_LABEL_3'
+  /** custom_label_4 of the feed, case-insensitive. */
+  | 'CUSTOM_LABEL_4'
+  /** MALE, FEMALE or UNISEX. */
+  | 'GENDER'
+  /** The feed's id of the product (g:id, offer id), case-insensitive. */
+  | 'ID'
+  /** Whether a sale price below the price applies: IS "true" or "false". */
+  | 'ON_SALE'
+  /** The price a shopper pays (the sale price when on sale), in the condition’s currency. */
+  | 'PRICE'
+  /** The brand's own category path (product_type); IS includes what lies below it. */
+  | 'PRODUCT_TYPE'
+  /** The size, case-insensitive. */
+  | 'SIZE'
+  /** The title, case-insensitive. */
+  | 'TITLE';
+
 /** Filters combine with AND; a list matches any of its values. */
 export type ProductFilter = {
   /** Products with one of these availabilities. */
@@ -398,6 +492,45 @@ export type ProductFilter = {
   price?: PriceFilter | null | undefined;
   /** Case-insensitive; one value or several. */
   size?: Array<string> | null | undefined;
+};
+
+/** One condition on one attribute. */
+export type ProductSetConditionInput = {
+  /** The attribute compared. */
+  attribute: ProductAttribute;
+  /** PRICE only: the currency of the amounts (ISO 4217). */
+  currency?: string | null | undefined;
+  /** How it is compared. */
+  operator: ProductSetOperator;
+  /** The value (or, for IS_ANY_OF, the values); amounts as decimal strings, e.g. "49.90". */
+  values: Array<string>;
+};
+
+/** How a condition compares an attribute with its values. */
+export type ProductSetOperator =
+  /** Contains the one value as text (case-insensitive). */
+  | 'CONTAINS'
+  /** PRICE above the one amount. */
+  | 'GREATER_THAN'
+  /** Equals the one value (case-insensitive; paths include what lies below). */
+  | 'IS'
+  /** Equals any of the values (1 to 500). */
+  | 'IS_ANY_OF'
+  /** Does not equal the one value; a product without the attribute matches. */
+  | 'IS_NOT'
+  /** PRICE below the one amount. */
+  | 'LESS_THAN'
+  /** Starts with the one value (case-insensitive). */
+  | 'STARTS_WITH';
+
+/** A node of a product set’s rules: exactly one of all (every rule holds), any (at least one holds) or condition. At most 5 levels of all/any and 50 conditions. */
+export type ProductSetRuleInput = {
+  /** Every one of these rules holds (AND). */
+  all?: Array<ProductSetRuleInput> | null | undefined;
+  /** At least one of these rules holds (OR). */
+  any?: Array<ProductSetRuleInput> | null | undefined;
+  /** A condition on one attribute. */
+  condition?: ProductSetConditionInput | null | undefined;
 };
 
 /** Order of search results: RELEVANCE by default with a query, NEWEST without one. Prices sort by effective price (the sale price when on sale), grouped by currency, as amounts in different currencies are not comparable. */
@@ -590,6 +723,14 @@ export type RunTrigger =
   /** A file posted to POST /feeds/:feedId/uploads. */
   | 'UPLOAD';
 
+/** A change of the open program, applying to clicks from now on. */
+export type SetCommissionRateInput = {
+  /** Decimal percentage, 1 to 80, at most two decimals ("12.5"); null removes the rate. */
+  ratePercent?: string | null | undefined;
+  /** What the rate covers; omit for the default open rate of every product. */
+  target?: CommissionTargetInput | null | undefined;
+};
+
 /** Where a share link is posted; the redirect passes it on as utm_source (lower case). */
 export type ShareChannel =
   /** The creator's blog or website. */
@@ -612,6 +753,13 @@ export type ShareChannel =
   | 'X'
   /** YouTube. */
   | 'YOUTUBE';
+
+/** What a variant's item id (the product's offerId) is. */
+export type ShopifyIdStrategy =
+  /** The variant's SKU, or its variant id when it has none. */
+  | 'SKU'
+  /** The Shopify variant id: stable whatever the shop does with SKUs. */
+  | 'VARIANT_ID';
 
 /** Which store syncShopifyStore syncs, and how much. */
 export type SyncShopifyStoreInput = {
@@ -666,6 +814,25 @@ export type ConsoleMeQuery = { me:
     | { __typename: 'CreatorPrincipal', creator: { handle: string } }
    };
 
+export type ConsoleCommissionProgramQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleCommissionProgramQuery = { commissionProgram: { openRatePercent: string | null, rules: { totalCount: number, nodes: Array<{ id: string, kind: CommissionRuleKind, ratePercent: string, productId: string | null, itemGroupId: string | null, validFrom: string, category: { id: number | null, path: string | null } | null }> } } };
+
+export type ConsoleSetCommissionRateMutationVariables = Exact<{
+  input: SetCommissionRateInput;
+}>;
+
+
+export type ConsoleSetCommissionRateMutation = { setCommissionRate: { program: { openRatePercent: string | null } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type ConsoleAffiliateReportQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleAffiliateReportQuery = { affiliateReport: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, creatorHandle: string, title: string | null, clicks: number, orders: number, amounts: Array<{ revenue: { formatted: string }, commission: { formatted: string } }> }> } };
+
 export type ConsoleFeedQueryVariables = Exact<{
   id: string | number;
 }>;
@@ -708,6 +875,32 @@ export type ConsoleCreateFeedMutationVariables = Exact<{
 
 export type ConsoleCreateFeedMutation = { createFeed: { feed: { id: string } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
 
+export type ConsoleProductSetsQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleProductSetsQuery = { productSets: { totalCount: number, nodes: Array<{ id: string, name: string, updatedAt: string, members: { count: number, sample: Array<{ id: string, title: string }> } }> } };
+
+export type ConsolePreviewProductSetQueryVariables = Exact<{
+  rules: ProductSetRuleInput;
+}>;
+
+
+export type ConsolePreviewProductSetQuery = { previewProductSet: { count: number, sample: Array<{ id: string, title: string, price: { formatted: string } | null }> } };
+
+export type ConsoleCreateProductSetMutationVariables = Exact<{
+  input: CreateProductSetInput;
+}>;
+
+
+export type ConsoleCreateProductSetMutation = { createProductSet: { productSet: { id: string } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type ConsoleDeleteProductSetMutationVariables = Exact<{
+  input: DeleteProductSetInput;
+}>;
+
+
+export type ConsoleDeleteProductSetMutation = { deleteProductSet: { userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
+
 export type ConsoleRunQueryVariables = Exact<{
   id: string | number;
 }>;
@@ -737,6 +930,18 @@ export type ConsoleCancelRunMutationVariables = Exact<{
 
 
 export type ConsoleCancelRunMutation = { cancelRun: { run: { id: string, status: RunStatus } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type ConsoleShopifyStoresQueryVariables = Exact<{ [key: string]: never; }>;
+
+
+export type ConsoleShopifyStoresQuery = { shopifyStores: { nodes: Array<{ id: string, shopDomain: string, apiVersion: string, lastSyncedAt: string | null, feed: { id: string, name: string } }> } };
+
+export type ConsoleConnectShopifyMutationVariables = Exact<{
+  input: ConnectShopifyStoreInput;
+}>;
+
+
+export type ConsoleConnectShopifyMutation = { connectShopifyStore: { shopifyStore: { id: string, feed: { id: string } } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type ConsoleRunProgressSubscriptionVariables = Exact<{
   runId: string | number;
@@ -880,6 +1085,68 @@ export const ConsoleMeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleMeQuery, ConsoleMeQueryVariables>;
+export const ConsoleCommissionProgramDocument = new TypedDocumentString(`
+    query ConsoleCommissionProgram {
+  commissionProgram {
+    openRatePercent
+    rules(first: 50) {
+      totalCount
+      nodes {
+        id
+        kind
+        ratePercent
+        productId
+        itemGroupId
+        validFrom
+        category {
+          id
+          path
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCommissionProgramQuery, ConsoleCommissionProgramQueryVariables>;
+export const ConsoleSetCommissionRateDocument = new TypedDocumentString(`
+    mutation ConsoleSetCommissionRate($input: SetCommissionRateInput!) {
+  setCommissionRate(input: $input) {
+    program {
+      openRatePercent
+    }
+    userErrors {
+      code
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSetCommissionRateMutation, ConsoleSetCommissionRateMutationVariables>;
+export const ConsoleAffiliateReportDocument = new TypedDocumentString(`
+    query ConsoleAffiliateReport($after: String) {
+  affiliateReport(first: 50, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      id
+      creatorHandle
+      title
+      clicks
+      orders
+      amounts {
+        revenue {
+          formatted
+        }
+        commission {
+          formatted
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleAffiliateReportQuery, ConsoleAffiliateReportQueryVariables>;
 export const ConsoleFeedDocument = new TypedDocumentString(`
     query ConsoleFeed($id: ID!) {
   feed(id: $id) {
@@ -1039,6 +1306,64 @@ export const ConsoleCreateFeedDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleCreateFeedMutation, ConsoleCreateFeedMutationVariables>;
+export const ConsoleProductSetsDocument = new TypedDocumentString(`
+    query ConsoleProductSets {
+  productSets(first: 50) {
+    totalCount
+    nodes {
+      id
+      name
+      updatedAt
+      members(sample: 3) {
+        count
+        sample {
+          id
+          title
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleProductSetsQuery, ConsoleProductSetsQueryVariables>;
+export const ConsolePreviewProductSetDocument = new TypedDocumentString(`
+    query ConsolePreviewProductSet($rules: ProductSetRuleInput!) {
+  previewProductSet(rules: $rules, sample: 8) {
+    count
+    sample {
+      id
+      title
+      price {
+        formatted
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsolePreviewProductSetQuery, ConsolePreviewProductSetQueryVariables>;
+export const ConsoleCreateProductSetDocument = new TypedDocumentString(`
+    mutation ConsoleCreateProductSet($input: CreateProductSetInput!) {
+  createProductSet(input: $input) {
+    productSet {
+      id
+    }
+    userErrors {
+      code
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCreateProductSetMutation, ConsoleCreateProductSetMutationVariables>;
+export const ConsoleDeleteProductSetDocument = new TypedDocumentString(`
+    mutation ConsoleDeleteProductSet($input: DeleteProductSetInput!) {
+  deleteProductSet(input: $input) {
+    userErrors {
+      code
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleDeleteProductSetMutation, ConsoleDeleteProductSetMutationVariables>;
 export const ConsoleRunDocument = new TypedDocumentString(`
     query ConsoleRun($id: ID!) {
   ingestionRun(id: $id) {
@@ -1169,6 +1494,39 @@ export const ConsoleCancelRunDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleCancelRunMutation, ConsoleCancelRunMutationVariables>;
+export const ConsoleShopifyStoresDocument = new TypedDocumentString(`
+    query ConsoleShopifyStores {
+  shopifyStores(first: 50) {
+    nodes {
+      id
+      shopDomain
+      apiVersion
+      lastSyncedAt
+      feed {
+        id
+        name
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleShopifyStoresQuery, ConsoleShopifyStoresQueryVariables>;
+export const ConsoleConnectShopifyDocument = new TypedDocumentString(`
+    mutation ConsoleConnectShopify($input: ConnectShopifyStoreInput!) {
+  connectShopifyStore(input: $input) {
+    shopifyStore {
+      id
+      feed {
+        id
+      }
+    }
+    userErrors {
+      code
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleConnectShopifyMutation, ConsoleConnectShopifyMutationVariables>;
 export const ConsoleRunProgressDocument = new TypedDocumentString(`
     subscription ConsoleRunProgress($runId: ID!) {
   ingestionRunProgress(runId: $runId) {
