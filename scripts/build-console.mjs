@@ -2,6 +2,7 @@
 // generated from the committed schema.graphql (graphql-codegen's client preset, into apps/console/src/gql), then
 // Vite bundles the app. `npm run build` runs this after compiling the server; so do `npm start` and the browser tests.
 import { generate } from '@graphql-codegen/cli';
+import { preset as clientPreset } from '@graphql-codegen/client-preset';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -21,7 +22,7 @@ export async function generateConsoleTypes() {
       silent: true,
       generates: {
         [join(app, 'src/gql/')]: {
-          preset: 'client',
+          preset: clientPreset,
           presetConfig: { fragmentMasking: false },
           config: {
             documentMode: 'string',
@@ -83,4 +84,4 @@ export async function firstLoadSize() {
   return { gzip, raw, files: refs.length + 1, assets: all.length };
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1]).href) await buildConsole();
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) await buildConsole();
