@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir, readFile, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -59,6 +59,8 @@ suite('the web console in a browser', () => {
   beforeAll(async () => {
     // The console as `npm run build` makes it (codegen when stale, then Vite), into dist/console.
     await promisify(execFile)(process.execPath, [join(root, 'scripts', 'build-console.mjs')], { cwd: root });
+    // This run's screenshots only (numbered by step).
+    await rm(SHOTS, { recursive: true, force: true });
     await mkdir(SHOTS, { recursive: true });
     api = await startTestApi(createApi);
     browser = await chromium.launch({
