@@ -3,7 +3,7 @@ import tseslint from 'typescript-eslint';
 
 /** The usual NestJS setup: recommended rules for TypeScript, Prettier owns formatting. */
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'scripts/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'scripts/**', 'apps/console/src/gql/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -1,5 +1,6 @@
 // Compiles apps/, libs/ and bench/ to dist/ with swc: about a second for the whole tree,
 // where tsc takes tens of seconds. Type checking is `npm run typecheck` (tsc --noEmit).
+// Then builds the web console (apps/console) with Vite into dist/console.
 import { transformFile } from '@swc/core';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
@@ -20,6 +21,8 @@ async function* sources(dir) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) {
       if (entry.name === 'node_modules' || entry.name === '__fixtures__') continue;
+      // The web console is a browser bundle: Vite builds it below, into dist/console.
+      if (path === join(root, 'apps', 'console')) continue;
       yield* sources(path);
     } else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.spec.ts') && !entry.name.endsWith('.d.ts')) {
       yield path;
@@ -54,3 +57,7 @@ for (const top of ['apps', 'libs', 'bench']) {
   }
 }
 await Promise.all(jobs);
+
+// The web console (apps/console): typed documents from schema.graphql, then Vite, into dist/console (README: Console).
+const { buildConsole } = await import('./build-console.mjs');
+await buildConsole({ quiet: true });

@@ -49,7 +49,9 @@ describe('nest-cli.json', () => {
   it('points every project at a source root and an entry file that exist', () => {
     for (const [name, project] of Object.entries(config.projects)) {
       expect({ name, sourceRoot: project.sourceRoot }).toEqual({ name, sourceRoot: `${project.root}/src` });
-      expect({ name, entry: existsSync(join(ROOT, project.sourceRoot, `${project.entryFile}.ts`)) }).toEqual({
+      // The web console's entry is main.tsx (React); every other project's is .ts.
+      const entry = join(ROOT, project.sourceRoot, project.entryFile);
+      expect({ name, entry: existsSync(`${entry}.ts`) || existsSync(`${entry}.tsx`) }).toEqual({
         name,
         entry: true,
       });

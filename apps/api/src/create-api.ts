@@ -9,6 +9,7 @@ import { LocalDiskStorage, serveLocalMedia, type ObjectStorage } from '@brandshe
 import { ApiModule } from './api.module.js';
 import { RAW_BODY_PATHS } from './earnings/conversions.controller.js';
 import { GRAPHIQL_ASSET_PREFIX, serveGraphiqlAssets } from './graphql/graphiql.js';
+import { consoleDistDir, serveConsole } from './http/console.js';
 import { HttpErrorFilter } from './http/http-exception.filter.js';
 
 /** The API as a Nest application on a prepared runtime; main.ts and the tests both start it this way. */
@@ -36,6 +37,8 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   }
   // The GraphQL IDE's scripts and styles (the page itself is Apollo's landing page at /graphql).
   app.use(GRAPHIQL_ASSET_PREFIX, serveGraphiqlAssets());
+  // The web console at / (its own paths only; README: Console).
+  app.use(serveConsole(runtime.config.consoleDir ?? consoleDistDir()));
   // Which hops' X-Forwarded-For names the client (rate limits count anonymous callers by IP).
   app.set('trust proxy', runtime.config.trustProxy);
   serveShareLinks(app);

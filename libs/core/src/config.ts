@@ -37,6 +37,8 @@ export interface AppConfig {
   jobLeaseSeconds: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
   publicBaseUrl: string;
+  /** The built web console served at / (README: Console); null: dist/console of this checkout. */
+  consoleDir: string | null;
   graphql: {
     maxDepth: number;
     maxComplexity: number;
@@ -180,6 +182,13 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     name: 'GRAPHQL_IDE',
     default: 'false in production, else true',
     meaning: 'Serve the GraphQL IDE at /graphql to browsers.',
+  },
+  {
+    name: 'CONSOLE_DIR',
+    default: 'dist/console (of this checkout)',
+    meaning:
+      'The built web console served at / (`npm run build` writes it). Without an index.html there, / answers a ' +
+      'short page saying how to build it; the API works either way.',
   },
   {
     name: 'STORAGE_DRIVER',
@@ -553,6 +562,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     jobLeaseSeconds: int(env, 'JOB_LEASE_SECONDS', 60, 2, 3600),
     logLevel: oneOf(env, 'LOG_LEVEL', ['debug', 'info', 'warn', 'error'], 'info'),
     publicBaseUrl: (url(env, 'PUBLIC_BASE_URL', ['http:', 'https:']) ?? `http://localhost:${port}`).replace(/\/$/, ''),
+    consoleDir: str(env, 'CONSOLE_DIR') === null ? null : resolve(str(env, 'CONSOLE_DIR')!),
     graphql: {
       maxDepth: int(env, 'GRAPHQL_MAX_DEPTH', 10, 2, 100),
       maxComplexity: int(env, 'GRAPHQL_MAX_COMPLEXITY', 10_000, 10),

@@ -1,0 +1,300 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { startTestApi, type TestApi } from '@brandshelf/testing';
+import { createApi } from '../../apps/api/src/create-api.js';
+
+/**
+ * The web console (apps/console) in a real Chromium (Debian's package; nothing is downloaded), against a real API on
+ * loopback and the real database: the brand's journey from sign-up to rollback, the creator's from search to a share
+ * link, and axe-core on every main page. Screenshots of each step go to artifacts/screenshots (gitignored).
+ */
+// What the functions passed to page.evaluate see in the page (this project compiles without the DOM library).
+declare const window: any, document: any, location: any, navigator: any, sessionStorage: any, localStorage: any;
+
+const root = join(import.meta.dirname, '..', '..');
+const SHOTS = join(root, 'artifacts', 'screenshots');
+const FIXTURE = join(root, 'test', 'fixtures', 'feeds', 'csv', 'woocommerce_sample_products.csv');
+const executablePath = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].find(
+  (path) => path && existsSync(path),
+);
+const axeSource = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
+
+const suite = executablePath ? describe : describe.skip;
+if (!executablePath)
+  console.warn('console browser tests skipped: no chromium (apt-get install chromium, or CHROMIUM_PATH)');
+
+/** axe-core's serious and critical violations on the page as it is now (rule id, impact and the first targets). */
+async function accessibilityViolations(page: Page): Promise<{ id: string; impact: string; targets: string[] }[]> {
+  if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
+  const results = (await page.evaluate(() => window.axe.run(document))) as {
+    violations: { id: string; impact: string; nodes: { target: string[] }[] }[];
+  };
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => ({ id: v.id, impact: v.impact, targets: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+}
+
+suite('the web console in a browser', () => {
+  let api: TestApi;
+  let browser: Browser;
+  const checked: string[] = [];
+  let step = 0;
+
+  const shot = async (page: Page, name: string) => {
+    step += 1;
+    await page.screenshot({ path: join(SHOTS, `${String(step).padStart(2, '0')}-${name}.png`), fullPage: true });
+  };
+  /** Every main page passes axe with no serious or critical violation, at desktop width and at 375 px. */
+  const accessible = async (page: Page, name: string) => {
+    expect({ page: name, violations: await accessibilityViolations(page) }).toEqual({ page: name, violations: [] });
+    checked.push(name);
+  };
+
+  beforeAll(async () => {
+    // The console as `npm run build` makes it (codegen when stale, then Vite), into dist/console.
+    await promisify(execFile)(process.execPath, [join(root, 'scripts', 'build-console.mjs')], { cwd: root });
+    // This run's screenshots only (numbered by step).
+    await rm(SHOTS, { recursive: true, force: true });
+    await mkdir(SHOTS, { recursive: true });
+    api = await startTestApi(createApi);
+    browser = await chromium.launch({
+      executablePath,
+      // Every name but loopback fails to resolve: nothing leaves the machine, and a CDN reference would show.
+      args: ['--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1', '--disable-gpu'],
+    });
+  }, 300_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.close();
+  }, 120_000);
+
+  let brandKey = '';
+
+  it('brand: signs up, creates a feed, uploads a file, watches it run, reads and filters diagnostics, publishes and rolls back', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    const requests: string[] = [];
+    page.on('request', (request) => requests.push(request.url()));
+    page.on('websocket', (socket) => requests.push(socket.url()));
+
+    await page.goto(`${api.url}/`);
+    await page.getByRole('heading', { name: 'Brandshelf console' }).waitFor();
+    await shot(page, 'signin');
+    await accessible(page, 'sign in');
+
+    await page.getByLabel('Brand name').fill('Console Outdoor');
+    await page.getByLabel('Email').fill(`console-${Date.now()}@example.test`);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    const key = page.getByLabel('API key', { exact: true });
+    await key.waitFor();
+    brandKey = await key.inputValue();
+    expect(brandKey).toMatch(/^bsk_/);
+    await expect(page.getByText('It is shown this once').isVisible()).resolves.toBe(true);
+    await shot(page, 'brand-key-shown-once');
+    await accessible(page, 'key shown once');
+    // Continue only once the person says the key is saved; the key is in memory only (remember me unticked).
+    await expect(page.getByRole('button', { name: 'Continue to the console' }).isDisabled()).resolves.toBe(true);
+    await page.getByLabel('I have saved my key').check();
+    await page.getByRole('button', { name: 'Continue to the console' }).click();
+    await page.getByRole('heading', { name: 'Feeds' }).waitFor();
+    expect(await page.evaluate(() => JSON.stringify(sessionStorage) + JSON.stringify(localStorage))).not.toContain(
+      brandKey,
+    );
+
+    await page.getByRole('button', { name: 'New feed' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('WooCommerce export');
+    await page.getByLabel('Default currency').fill('USD');
+    await page.getByLabel('Store URL').fill('https://shop.example.com');
+    await shot(page, 'brand-create-feed');
+    await accessible(page, 'feeds');
+    await page.getByRole('button', { name: 'Create feed' }).click();
+    await page.getByRole('heading', { name: 'WooCommerce export' }).waitFor();
+
+    await page.getByLabel(/Drop a CSV, TSV or XML file here/).setInputFiles(FIXTURE);
+    await page.getByRole('button', { name: 'Upload and ingest' }).click();
+    // The progress bar follows ingestionRunProgress over graphql-ws to the end.
+    await page.locator('progress[data-status="SUCCEEDED"]').waitFor({ timeout: 120_000 });
+    expect(requests.some((url) => url.startsWith(api.url.replace('http', 'ws')))).toBe(true);
+    await shot(page, 'brand-progress-done');
+    await accessible(page, 'feed');
+
+    await page.getByRole('link', { name: /Open the run/ }).click();
+    await page.getByRole('heading', { name: 'Diagnostics' }).waitFor();
+    await page.getByRole('heading', { name: 'Summary by code' }).waitFor();
+    await shot(page, 'brand-diagnostics');
+    await accessible(page, 'run');
+    // Filter by severity (this export has no errors: warnings for missing brand and identifiers), then by code and
+    // attribute: every row shown matches, each with its hint.
+    const rowsMatch = (column: number, wanted: string) =>
+      page.waitForFunction(
+        ([column, wanted]) => {
+          const cells = [...document.querySelectorAll(`table.issues tbody tr td:nth-child(${column})`)];
+          return cells.length > 0 && cells.every((cell: any) => cell.textContent === wanted);
+        },
+        [column, wanted] as const,
+      );
+    await page.getByLabel('Severity').selectOption('WARNING');
+    await rowsMatch(2, 'WARNING');
+    await page.getByLabel('Code').selectOption('MISSING_IDENTIFIER');
+    await rowsMatch(3, 'MISSING_IDENTIFIER');
+    await page.getByLabel('Attribute').selectOption('gtin');
+    await rowsMatch(4, 'gtin');
+    expect(page.url()).toMatch(/severity=WARNING&code=MISSING_IDENTIFIER&attribute=gtin/);
+    expect(await page.locator('table.issues tbody tr .hint').first().textContent()).toMatch(/barcode/);
+    await shot(page, 'brand-diagnostics-filtered');
+    // A row's link shows all the issues of that row.
+    const firstRow = await page.locator('table.issues tbody tr td:first-child a').first().textContent();
+    await page.locator('table.issues tbody tr td:first-child a').first().click();
+    await page.waitForFunction((row) => location.search === `?row=${row}`, firstRow);
+    await page.waitForFunction((row) => {
+      const links = [...document.querySelectorAll('table.issues tbody tr td:first-child a')];
+      return links.length > 1 && links.every((link: any) => link.textContent === row);
+    }, firstRow);
+    // Every issue as CSV, downloaded with the key (the URL needs it).
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download all issues (CSV)' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/\.csv$/);
+    const csv = await readFile((await download.path())!, 'utf8');
+    expect(csv.split('\n').filter((line) => line.includes('MISSING_IDENTIFIER')).length).toBeGreaterThan(5);
+
+    // Publish: the diff is shown before anything changes; then confirm.
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    const diff = page.getByRole('list', { name: 'Changes this publish makes' });
+    expect(await diff.textContent()).toMatch(/\d+ created/);
+    await page.getByRole('button', { name: /Confirm: publish v1/ }).click();
+    await page.getByText(/Published v1: \d+ created/).waitFor();
+    await shot(page, 'brand-published');
+
+    // A second version (one title changed), published, then rolled back to the first.
+    await page.getByRole('link', { name: /WooCommerce export/ }).click();
+    const changed = (await readFile(FIXTURE, 'utf8')).replace('Hoodie with Logo', 'Hoodie with Big Logo');
+    await page.getByLabel(/Drop a CSV, TSV or XML file here/).setInputFiles({
+      name: 'second.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(changed),
+    });
+    await page.getByRole('button', { name: 'Upload and ingest' }).click();
+    await page.locator('progress[data-status="SUCCEEDED"]').waitFor({ timeout: 120_000 });
+    await page.getByRole('link', { name: /Open the run/ }).click();
+    await page.getByRole('button', { name: 'Publish…' }).click();
+    expect(await page.getByRole('list', { name: 'Changes this publish makes' }).textContent()).toMatch(/1 updated/);
+    await page.getByRole('button', { name: /Confirm: publish v2/ }).click();
+    await page.getByText(/Published v2/).waitFor();
+    await page.getByRole('link', { name: /WooCommerce export/ }).click();
+    await page.getByRole('button', { name: 'Roll back to v1' }).click();
+    await page.getByText(/Version 1 is live again/).waitFor();
+    await shot(page, 'brand-rolled-back');
+    const live = await api.gqlOk<{ products: { nodes: { title: string }[] } }>(
+      '{ products(query: "hoodie logo", first: 20) { nodes { title } } }',
+    );
+    expect(live.products.nodes.map((p) => p.title).some((t) => /Big Logo/.test(t))).toBe(false);
+
+    // Nothing left the app's own origin.
+    const host = new URL(api.url).host;
+    expect(requests.filter((url) => !url.startsWith('data:') && new URL(url).host !== host)).toEqual([]);
+    await context.close();
+  }, 300_000);
+
+  it('creator: signs up, searches, filters by a facet, opens a product and creates a share link (at 375 px)', async () => {
+    expect(brandKey).not.toBe(''); // the brand's journey published the catalog searched here
+    const context = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: api.url });
+    const page = await context.newPage();
+    await page.goto(`${api.url}/signin`);
+    await page.getByLabel('Sign up as a creator').check();
+    await page.getByLabel('Handle').fill(`trail${Date.now().toString(36)}`);
+    await page.getByLabel('Email').fill(`creator-${Date.now()}@example.test`);
+    await page.getByLabel('Remember me in this browser tab').check();
+    await page.getByRole('button', { name: 'Create account' }).click();
+    const creatorKey = await page.getByLabel('API key', { exact: true }).inputValue();
+    await page.getByRole('button', { name: 'Copy key' }).click();
+    await page.getByRole('button', { name: 'Copied' }).waitFor();
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(creatorKey);
+    await page.getByLabel('I have saved my key').check();
+    await page.getByRole('button', { name: 'Continue to the console' }).click();
+    // Remembered: in this tab's sessionStorage (never localStorage).
+    expect(await page.evaluate(() => Object.values(sessionStorage).join())).toContain(creatorKey);
+    expect(await page.evaluate(() => Object.values(localStorage).join())).not.toContain(creatorKey);
+
+    await page.getByRole('heading', { name: 'Find products to promote' }).waitFor();
+    await page.getByLabel('Search products').fill('hoodie');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await page.waitForFunction(
+      () => document.querySelectorAll('.product-grid li').length > 0 && location.search.includes('q=hoodie'),
+    );
+    const before = await page.locator('.product-grid li').count();
+    await shot(page, 'creator-search');
+    await accessible(page, 'search (375 px)');
+    // Nothing wider than the screen.
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(375);
+
+    // A colour facet narrows the results, and says so in the URL.
+    const colour = page.getByRole('group', { name: 'Colour' }).getByRole('checkbox').first();
+    await colour.check();
+    await page.waitForFunction(() => location.search.includes('color='));
+    await page.waitForFunction(
+      (count) =>
+        document.querySelectorAll('.product-grid li').length > 0 &&
+        document.querySelectorAll('.product-grid li').length < count,
+      before,
+    );
+    await shot(page, 'creator-search-filtered');
+
+    await page.locator('.product-grid li a').first().click();
+    await page.getByRole('heading', { name: 'Share it' }).waitFor();
+    await page.getByRole('heading', { name: /Variants/ }).waitFor();
+    await accessible(page, 'product (375 px)');
+    await page.getByLabel('Where you will post it').selectOption('TIKTOK');
+    await page.getByRole('button', { name: 'Create share link' }).click();
+    const url = await page.getByLabel('Your link').inputValue();
+    expect(url).toMatch(new RegExp(`^${api.url}/l/[0-9A-Za-z]{12}$`));
+    await shot(page, 'creator-share-link');
+    // The link answers the redirect to the brand's product page.
+    const redirect = await fetch(url, { redirect: 'manual' });
+    expect(redirect.status).toBe(302);
+    expect(redirect.headers.get('location')).toMatch(/^https:\/\/shop\.example\.com\/.*utm_source=tiktok/);
+
+    await page.getByRole('button', { name: 'Add to my showcase' }).click();
+    await page.getByText(/In your showcase at position 1/).waitFor();
+    for (const [name, heading] of [
+      ['Share links', 'Share links'],
+      ['Showcase', 'Showcase'],
+      ['Earnings', 'Earnings'],
+    ] as const) {
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name }).click();
+      await page.getByRole('heading', { name: heading, exact: true }).waitFor();
+      await page.waitForFunction(() => !document.querySelector('main [role=status]')?.textContent?.includes('Loading'));
+      await accessible(page, `${name.toLowerCase()} (375 px)`);
+    }
+    await shot(page, 'creator-earnings');
+    // A reload keeps the remembered session.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Earnings', exact: true }).waitFor();
+    await context.close();
+  }, 300_000);
+
+  it('shows readable errors with the code and its hint', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${api.url}/signin`);
+    await page.getByLabel('Sign in with an API key').check();
+    await page.getByLabel('API key', { exact: true }).fill('bsk_not_a_real_key');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/UNAUTHENTICATED.*sign in again with a valid key/);
+    await shot(page, 'error-bad-key');
+    await accessible(page, 'sign-in error');
+    await context.close();
+    expect(checked.length).toBeGreaterThanOrEqual(10);
+  }, 120_000);
+});
