@@ -36,7 +36,7 @@ const TITLE_PARTS = /\s+[-–—|:/]\s+|,\s+|\(|\)/;
 const DESCRIPTION_CHARS = 400;
 /** A word matched in an ancestor segment counts this much of a word matched in the leaf. */
 const ANCESTOR_FACTOR = 0.3;
-/** A keyword-table hit counts as a match of a word this rare (in IDF units). */
+/** A keyword-table hit counts as a match of a word this rare (in IDF units), covering the whole leaf. */
 const KEYWORD_IDF = 6;
 /** Scales the score into confidence: a score of this much is about 0.5 strength. */
 const CONFIDENCE_SCALE = 9;
@@ -299,7 +299,7 @@ export function suggestCategoryForItem(input: SuggestInput, taxonomy?: Taxonomy)
     const one = ix.keywords.get(words[i]);
     if (!one) continue;
     const weight = weights.get(words[i])!;
-    for (let k = 0; k < one.length; k++) bump(one[k], weight * KEYWORD_IDF, 0, weight);
+    for (let k = 0; k < one.length; k++) bump(one[k], weight * KEYWORD_IDF, ix.leafMass[one[k]], weight);
   }
   // Two-word keywords ("tank top", "phone case") from adjacent title and product_type words.
   for (const text of [input.title, input.productType]) {
@@ -309,7 +309,7 @@ export function suggestCategoryForItem(input: SuggestInput, taxonomy?: Taxonomy)
       const two = ix.keywords.get(`${seq[i]} ${seq[i + 1]}`);
       if (!two) continue;
       const weight = Math.max(weights.get(seq[i])!, weights.get(seq[i + 1])!);
-      for (let k = 0; k < two.length; k++) bump(two[k], weight * KEYWORD_IDF * 1.2, 0, weight);
+      for (let k = 0; k < two.length; k++) bump(two[k], weight * KEYWORD_IDF * 1.2, ix.leafMass[two[k]], weight);
     }
   }
   if (touched.length === 0) return null;
