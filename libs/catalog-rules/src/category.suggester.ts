@@ -30,6 +30,8 @@ const WEIGHT_TITLE = 1.6;
 /** The last word of the title (before any " - " or ", " detail) is usually the thing sold: "Leather Wallet". */
 const WEIGHT_TITLE_HEAD = 2.0;
 const WEIGHT_DESCRIPTION = 0.5;
+/** Nodes whose raw score is under this share of the best one's are not scored in full. */
+const CANDIDATE_SHARE = 0.3;
 const DESCRIPTION_ONLY_FACTOR = 0.9;
 const TITLE_PARTS = /\s+[-–—|:/]\s+|,\s+|\(|\)/;
 /** Only the start of a description is read: it names the product; the rest is care, shipping and sizes. */
@@ -71,15 +73,19 @@ const IRREGULAR: Readonly<Record<string, string>> = {
   jeans: 'jean',
 };
 
+const ES_PLURAL = /(?:ss|x|ch|sh|zz)es$/;
+const NOT_PLURAL = /(?:ss|us|is|ys)$/;
+
 /** Simple English singular: "Wallets"→wallet, "Dresses"→dress, "Accessories"→accessory, "Boxes"→box. */
 export function stemWord(word: string): string {
   const irregular = IRREGULAR[word];
   if (irregular) return irregular;
   if (word.length <= 3) return word;
+  if (!word.endsWith('s')) return word;
   if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
-  if (/(?:ss|x|ch|sh|zz)es$/.test(word)) return word.slice(0, -2);
+  if (ES_PLURAL.test(word)) return word.slice(0, -2);
   if (word.endsWith('oes') && word.length > 5) return word.slice(0, -2);
-  if (word.endsWith('s') && !/(?:ss|us|is|ys)$/.test(word)) return word.slice(0, -1);
+  if (!NOT_PLURAL.test(word)) return word.slice(0, -1);
   return word;
 }
 
@@ -103,15 +109,33 @@ const NON_WORD = /[^a-z0-9]+/;
 const JOINERS = /(?<=[a-z0-9])['’‐-](?=[a-z0-9])/g;
 const DIACRITICS = /\p{M}+/gu;
 
+const NON_ASCII = /[^\x00-\x7f]/;
+/** Raw word → its stemmed, synonym-mapped form ('' for a stop word); bounded, a feed's vocabulary repeats. */
+const wordMemo = new Map<string, string>();
+const MAX_WORD_MEMO = 50_000;
+
+function normalWord(raw: string): string {
+  let word = wordMemo.get(raw);
+  if (word !== undefined) return word;
+  if (raw.length < 2 || STOPWORDS.has(raw) || (raw.charCodeAt(0) >= 48 && raw.charCodeAt(0) <= 57)) word = '';
+  else {
+    const stemmed = stemWord(raw);
+    word = SYNONYMS[stemmed] ?? stemmed;
+    if (STOPWORDS.has(word)) word = '';
+  }
+  if (wordMemo.size >= MAX_WORD_MEMO) wordMemo.clear();
+  wordMemo.set(raw, word);
+  return word;
+}
+
 /** Lower-case, accent-free, stemmed words of a text, stop words and bare numbers left out. */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
-  const normalized = text.normalize('NFKD').replace(DIACRITICS, '').toLowerCase().replace(JOINERS, '');
-  for (const raw of normalized.split(NON_WORD)) {
-    if (raw.length < 2 || STOPWORDS.has(raw) || /^\d/.test(raw)) continue;
-    const stemmed = stemWord(raw);
-    const word = SYNONYMS[stemmed] ?? stemmed;
-    if (!STOPWORDS.has(word)) out.push(word);
+  let lower = text.toLowerCase();
+  if (NON_ASCII.test(lower)) lower = lower.normalize('NFKD').replace(DIACRITICS, '');
+  for (const raw of lower.replace(JOINERS, '').split(NON_WORD)) {
+    const word = normalWord(raw);
+    if (word) out.push(word);
   }
   return out;
 }
@@ -128,10 +152,9 @@ interface SuggestIndex {
   idf: Map<string, number>;
   /** Keyword (one word, or two words joined by a space) → node indexes. */
   keywords: Map<string, Int32Array>;
-  /** Per node: words of its ancestors (for the ancestor bonus), as a Set. */
-  ancestorWords: Array<ReadonlySet<string>>;
-  /** Scratch score buffer, reused per call (the validator is synchronous). */
+  /** Scratch buffers, reused per call (the validator is synchronous): score with keyword hits, and without. */
   scores: Float64Array;
+  wordScores: Float64Array;
   covered: Float64Array;
   /** Per node: whether a title or product_type word (not only the description) reached it. */
   strong: Uint8Array;
@@ -175,7 +198,6 @@ function buildIndex(taxonomy: Taxonomy, keywordText: string): SuggestIndex {
   paths.forEach((path, i) => pathIndex.set(path, i));
   const parents = new Int32Array(n).fill(-1);
   const leafWords: string[][] = [];
-  const ancestorWords: Array<Set<string>> = [];
   const df = new Map<string, number>();
   const postingLists = new Map<string, number[]>();
   for (let i = 0; i < n; i++) {
@@ -183,7 +205,6 @@ function buildIndex(taxonomy: Taxonomy, keywordText: string): SuggestIndex {
     if (segments.length > 1) parents[i] = pathIndex.get(segments.slice(0, -1).join(' > ')) ?? -1;
     const words = [...new Set(tokenize(segments[segments.length - 1]))];
     leafWords.push(words);
-    ancestorWords.push(new Set(tokenize(segments.slice(0, -1).join(' '))));
     for (const word of words) {
       df.set(word, (df.get(word) ?? 0) + 1);
       let list = postingLists.get(word);
@@ -215,8 +236,8 @@ function buildIndex(taxonomy: Taxonomy, keywordText: string): SuggestIndex {
     postings,
     idf,
     keywords,
-    ancestorWords,
     scores: new Float64Array(n),
+    wordScores: new Float64Array(n),
     covered: new Float64Array(n),
     strong: new Uint8Array(n),
   };
@@ -239,8 +260,15 @@ export function warmCategorySuggester(): { nodes: number; words: number; keyword
 }
 
 /** Query word → weight: the strongest field it appears in, plus a little for each further field. */
-function queryWeights(input: SuggestInput): Map<string, number> {
+interface Query {
+  weights: Map<string, number>;
+  /** Title and product_type words in order, for two-word keywords. */
+  sequences: string[][];
+}
+
+function queryWeights(input: SuggestInput): Query {
   const weights = new Map<string, number>();
+  const sequences: string[][] = [];
   const add = (words: string[], weight: number) => {
     for (const word of new Set(words)) {
       const had = weights.get(word);
@@ -250,8 +278,11 @@ function queryWeights(input: SuggestInput): Map<string, number> {
   const productType = input.productType?.trim();
   if (productType) {
     const segments = productType.split(/\s*(?:>|\/|\|)\s*/).filter(Boolean);
-    add(tokenize(segments.slice(0, -1).join(' ')), WEIGHT_PRODUCT_TYPE);
-    add(tokenize(segments[segments.length - 1] ?? ''), WEIGHT_PRODUCT_TYPE_LEAF);
+    const upper = tokenize(segments.slice(0, -1).join(' '));
+    const leaf = tokenize(segments[segments.length - 1] ?? '');
+    add(upper, WEIGHT_PRODUCT_TYPE);
+    add(leaf, WEIGHT_PRODUCT_TYPE_LEAF);
+    sequences.push(upper, leaf);
   }
   const title = input.title?.trim();
   if (title) {
@@ -260,14 +291,15 @@ function queryWeights(input: SuggestInput): Map<string, number> {
     // "Brand - Product - Variant": the last word of each part may be the thing sold.
     const heads: string[] = [];
     for (const part of title.split(TITLE_PARTS).slice(0, 3)) {
-      const words = tokenize(part);
-      if (words.length) heads.push(words[words.length - 1]);
+      const partWords = tokenize(part);
+      if (partWords.length) heads.push(partWords[partWords.length - 1]);
+      sequences.push(partWords);
     }
     add(heads, WEIGHT_TITLE_HEAD);
   }
   const description = input.description?.trim();
   if (description) add(tokenize(description.slice(0, DESCRIPTION_CHARS)), WEIGHT_DESCRIPTION);
-  return weights;
+  return { weights, sequences };
 }
 
 /**
@@ -277,9 +309,9 @@ function queryWeights(input: SuggestInput): Map<string, number> {
  */
 export function suggestCategoryForItem(input: SuggestInput, taxonomy?: Taxonomy): CategorySuggestion | null {
   const ix = suggestIndex(taxonomy);
-  const weights = queryWeights(input);
+  const { weights, sequences } = queryWeights(input);
   if (weights.size === 0) return null;
-  const { scores, covered, strong } = ix;
+  const { scores, wordScores, covered, strong } = ix;
   const touched: number[] = [];
   const bump = (node: number, amount: number, mass: number, weight: number) => {
     if (scores[node] === 0 && covered[node] === 0) touched.push(node);
@@ -291,9 +323,12 @@ export function suggestCategoryForItem(input: SuggestInput, taxonomy?: Taxonomy)
   for (const word of words) {
     const list = ix.postings.get(word);
     if (!list) continue;
-    const idf = ix.idf.get(word)!;
     const weight = weights.get(word)!;
-    for (let k = 0; k < list.length; k++) bump(list[k], weight * idf, idf, weight);
+    const idf = ix.idf.get(word)!;
+    for (let k = 0; k < list.length; k++) {
+      bump(list[k], weight * idf, idf, weight);
+      wordScores[list[k]] += weight * idf;
+    }
   }
   for (let i = 0; i < words.length; i++) {
     const one = ix.keywords.get(words[i]);
@@ -302,9 +337,7 @@ export function suggestCategoryForItem(input: SuggestInput, taxonomy?: Taxonomy)
     for (let k = 0; k < one.length; k++) bump(one[k], weight * KEYWORD_IDF, ix.leafMass[one[k]], weight);
   }
   // Two-word keywords ("tank top", "phone case") from adjacent title and product_type words.
-  for (const text of [input.title, input.productType]) {
-    if (!text) continue;
-    const seq = tokenize(text);
+  for (const seq of sequences) {
     for (let i = 0; i + 1 < seq.length; i++) {
       const two = ix.keywords.get(`${seq[i]} ${seq[i + 1]}`);
       if (!two) continue;
@@ -314,24 +347,27 @@ export function suggestCategoryForItem(input: SuggestInput, taxonomy?: Taxonomy)
   }
   if (touched.length === 0) return null;
 
+  // Only nodes within reach of the best raw score can win once ancestors add theirs: a word shared by hundreds of
+  // leaves ("care", "set") touches them all, and scoring every one of them in full is most of the cost.
+  let maxRaw = 0;
+  for (const node of touched) if (scores[node] > maxRaw) maxRaw = scores[node];
+  const cutoff = maxRaw * CANDIDATE_SHARE;
   let best = -1;
   let bestScore = 0;
   const finals = new Float64Array(touched.length);
   for (let t = 0; t < touched.length; t++) {
     const node = touched[t];
+    if (scores[node] < cutoff) continue;
     // Coverage: a leaf whose every word the item used beats a long leaf it shares one word with.
     const coverage = ix.leafMass[node] > 0 ? Math.min(1, covered[node] / ix.leafMass[node]) : 1;
     let score = scores[node] * (0.55 + 0.45 * coverage);
     // Reached by description words alone: a passing mention ("design", "light") is weak evidence.
     if (!strong[node]) score *= DESCRIPTION_ONLY_FACTOR;
-    let ancestorBonus = 0;
-    for (const word of ix.ancestorWords[node]) {
-      const weight = weights.get(word);
-      if (weight !== undefined) ancestorBonus += weight * (ix.idf.get(word) ?? 0);
+    // Words of its ancestors' names count a fraction, and so, a little, do keyword hits on them: "Bicycle Parts >
+    // Bicycle Wheels" for "bike wheel". An ancestor's words are exactly what its own leaf scored.
+    for (let p = ix.parents[node]; p >= 0; p = ix.parents[p]) {
+      score += ANCESTOR_FACTOR * wordScores[p] + 0.15 * scores[p];
     }
-    score += ANCESTOR_FACTOR * ancestorBonus;
-    // Walking up, the touched ancestors' own scores add a little: "Bicycle Parts > Bicycle Wheels" for "bike wheel".
-    for (let p = ix.parents[node]; p >= 0; p = ix.parents[p]) score += 0.15 * scores[p];
     finals[t] = score;
     if (score > bestScore || (score === bestScore && best >= 0 && ix.paths[node].length < ix.paths[best].length)) {
       best = node;
@@ -348,6 +384,7 @@ export function suggestCategoryForItem(input: SuggestInput, taxonomy?: Taxonomy)
   }
   for (const node of touched) {
     scores[node] = 0;
+    wordScores[node] = 0;
     covered[node] = 0;
     strong[node] = 0;
   }
