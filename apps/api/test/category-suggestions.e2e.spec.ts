@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { suggestCategoryForItem } from '@brandshelf/catalog-rules';
-import { createFeed, ingest, registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
+import pg from 'pg';
+import { createFeed, ingest, rawId, registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
 /**
@@ -113,6 +114,25 @@ describe('category suggestions on an ingest run (images off)', () => {
     const found = await suggestions(run.id);
     expect(found.get('W1')!.message).toContain('applied as its google_product_category');
     expect(found.get('B1')!.message).toContain('not applied (the feed accepts suggestions above');
+    // What the run staged: the applied category is the item's own, the other item has none.
+    const client = new pg.Client({ connectionString: api.database.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ offer_id: string; id: number | null; path: string | null }>(
+        `SELECT r.offer_id, (r.data->>'googleProductCategoryId')::int AS id, r.data->>'googleProductCategoryPath' AS path
+           FROM version_item v JOIN item_revision r ON r.offer_id = v.offer_id AND r.content_hash = v.content_hash
+          WHERE v.version_id = $1 AND r.feed_id = $2 ORDER BY r.offer_id`,
+        [rawId(run.versionId!), rawId(feedId)],
+      );
+      expect(rows).toEqual([
+        { offer_id: 'B1', id: null, path: null },
+        expect.objectContaining({ offer_id: 'M1' }),
+        { offer_id: 'T1', id: 212, path: 'Apparel & Accessories > Clothing > Shirts & Tops' },
+        { offer_id: 'W1', id: 2668, path: 'Apparel & Accessories > Handbags, Wallets & Cases > Wallets & Money Clips' },
+      ]);
+    } finally {
+      await client.end();
+    }
   });
 
   it('refuses a threshold outside 0–1 as a userError, and null turns applying off', async () => {
