@@ -228,6 +228,14 @@ export const CODES = {
     summary: "google_product_category is not in Google's product taxonomy; it is ignored.",
     hint: "Use a numeric id or the full path from Google's product taxonomy, e.g. 212 or Apparel & Accessories > Clothing > Shirts & Tops.",
   },
+  GOOGLE_PRODUCT_CATEGORY_SUGGESTED: {
+    kind: 'RULE',
+    severity: 'WARNING',
+    summary:
+      "The item has no google_product_category, or one not in Google's taxonomy; its title, product_type and description suggest one (id, path and confidence in the message).",
+    hint: "Check the suggested category and write its id in google_product_category, or set the feed's acceptCategorySuggestionsAbove to use suggestions at least that confident.",
+    note: 'Raised when the feed has suggestCategories or acceptCategorySuggestionsAbove set. The message says whether the suggestion was applied (its confidence above acceptCategorySuggestionsAbove).',
+  },
   MISSING_VARIANT_ATTRIBUTE: {
     kind: 'RULE',
     severity: 'WARNING',

@@ -27,3 +27,10 @@ export {
   type CategoryMatch,
   type Taxonomy,
 } from './taxonomy.lookup.js';
+export {
+  suggestCategoryForItem,
+  warmCategorySuggester,
+  tokenize as tokenizeForCategory,
+  type CategorySuggestion,
+  type SuggestInput,
+} from './category.suggester.js';

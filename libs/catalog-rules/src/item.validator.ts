@@ -9,11 +9,15 @@ import type { NormalizedProduct, RawItem, ValidationResult, ValidatorOptions } f
 import { formatPrice, parsePrice } from './price.parser.js';
 import { hasKeysInOrder } from './product.hash.js';
 import { lookupCategory, suggestCategory } from './taxonomy.lookup.js';
+import { suggestCategoryForItem } from './category.suggester.js';
 import { cleanText, isAllCaps, truncateAtWord } from './text.normalizer.js';
 import { checkUrl } from './url.rule.js';
 import { setOwn } from './own-property.js';
 
 export const MAX_ADDITIONAL_IMAGES = 10;
+
+/** Attribute name → its place in the table: presentAttributes are listed in this order. */
+const ATTRIBUTE_ORDER = new Map(ATTRIBUTES.map((spec, i) => [spec.name, i]));
 
 const VARIANT_ATTRIBUTES = ['color', 'size', 'material', 'pattern'] as const;
 const WHOLE_NUMBER = /^[+-]?\d+(?:\.0+)?$/;
@@ -83,6 +87,8 @@ class ItemRun {
 export class ItemValidator {
   private readonly replace: boolean;
   private readonly defaultCurrency: string | null;
+  private readonly suggestCategories: boolean;
+  private readonly acceptSuggestionsAbove: number | null;
   /** Id → row of its first item, compact (see FirstRowIndex): the one per-item state a run keeps. */
   private readonly firstRowById = new FirstRowIndex();
   /** GTIN → row of the first item that carried it. */
@@ -96,6 +102,12 @@ export class ItemValidator {
       throw new RangeError(`defaultCurrency "${opts.defaultCurrency}" is not a current ISO 4217 code`);
     }
     this.defaultCurrency = currency;
+    const above = opts.acceptCategorySuggestionsAbove ?? null;
+    if (above !== null && !(above >= 0 && above <= 1)) {
+      throw new RangeError(`acceptCategorySuggestionsAbove ${above} is not between 0 and 1`);
+    }
+    this.acceptSuggestionsAbove = above;
+    this.suggestCategories = above !== null || opts.suggestCategories === true;
   }
 
   validate(item: RawItem): ValidationResult {
@@ -113,6 +125,15 @@ export class ItemValidator {
     }
     collectCustomAttributes(fields, product, run);
     if (this.replace) checkCompleteness(fields, product, run);
+    if (this.suggestCategories && product.googleProductCategoryId === null) {
+      // An UPDATE_ONLY item without a category leaves the primary feed's alone; one with an unknown category is
+      // told what it may have meant.
+      const given = firstValue(fields.google_product_category);
+      if ((this.replace || given !== null) && this.suggestCategory(product, given, run)) {
+        present.push('google_product_category');
+        present.sort((a, b) => ATTRIBUTE_ORDER.get(a)! - ATTRIBUTE_ORDER.get(b)!);
+      }
+    }
 
     product.presentAttributes = present;
     if (product.customLabels.length) trimTrailingEmpty(product.customLabels);
@@ -149,6 +170,30 @@ export class ItemValidator {
       case 'url-list':
         return false; // handled by applyUrlList
     }
+  }
+
+  /** Raises GOOGLE_PRODUCT_CATEGORY_SUGGESTED; true when the suggestion was applied to the product. */
+  private suggestCategory(product: NormalizedProduct, given: string | null, run: ItemRun): boolean {
+    const suggestion = suggestCategoryForItem(product);
+    if (!suggestion) return false;
+    const applied = this.acceptSuggestionsAbove !== null && suggestion.confidence > this.acceptSuggestionsAbove;
+    const what =
+      given === null ? 'The item has no google_product_category' : `"${given.trim()}" is not in the taxonomy`;
+    const outcome = applied
+      ? `applied as its google_product_category (confidence above the feed's ${this.acceptSuggestionsAbove})`
+      : this.acceptSuggestionsAbove === null
+        ? 'not applied'
+        : `not applied (the feed accepts suggestions above ${this.acceptSuggestionsAbove})`;
+    run.raise(
+      'google_product_category',
+      'GOOGLE_PRODUCT_CATEGORY_SUGGESTED',
+      given,
+      `${what}; suggested ${suggestion.id} "${suggestion.path}" with confidence ${suggestion.confidence.toFixed(2)}, ${outcome}.`,
+    );
+    if (!applied) return false;
+    product.googleProductCategoryId = suggestion.id;
+    product.googleProductCategoryPath = suggestion.path;
+    return true;
   }
 
   private missing(spec: AttributeSpec, run: ItemRun, raw: string | null, why = 'is missing'): void {

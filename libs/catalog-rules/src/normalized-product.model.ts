@@ -17,6 +17,13 @@ export interface ValidatorOptions {
   mode: 'REPLACE' | 'UPDATE_ONLY';
   /** ISO 4217 code for bare-number prices ("6900"). */
   defaultCurrency?: string | null;
+  /**
+   * Suggest a category (GOOGLE_PRODUCT_CATEGORY_SUGGESTED, a WARNING) for items without a usable
+   * google_product_category. Implied by acceptCategorySuggestionsAbove.
+   */
+  suggestCategories?: boolean;
+  /** 0–1: a suggestion more confident than this becomes the item's google_product_category. Null: none is applied. */
+  acceptCategorySuggestionsAbove?: number | null;
 }
 
 export interface ValidationResult {

@@ -37,6 +37,10 @@ export class FeedEntity {
   @Column('real') maxRemovalShare: number;
   /** An automatic publish of a run that rejected more than this share of its rows waits for a person. */
   @Column('real') maxRejectedShare: number;
+  /** Items without a usable google_product_category get a suggested one, as a WARNING. */
+  @Column('boolean') suggestCategories: boolean;
+  /** 0–1: a suggestion more confident than this becomes the item's category (and implies suggestions); null: never. */
+  @Column('real', { nullable: true }) acceptCategorySuggestionsAbove: number | null;
   @CreateDateColumn({ type: 'timestamptz' }) createdAt: Date;
   @UpdateDateColumn({ type: 'timestamptz' }) updatedAt: Date;
 }

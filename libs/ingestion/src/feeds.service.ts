@@ -27,6 +27,8 @@ export interface FeedInput {
   autoPublish?: boolean | null;
   maxRemovalShare?: number | null;
   maxRejectedShare?: number | null;
+  suggestCategories?: boolean | null;
+  acceptCategorySuggestionsAbove?: number | null;
 }
 
 @Injectable()
@@ -65,6 +67,7 @@ export class FeedsService {
       maxRemovalShare: 0.2,
       maxRejectedShare: 0.2,
       language: 'en',
+      suggestCategories: false,
       ...values,
     } as Partial<FeedEntity>);
   }
@@ -147,6 +150,19 @@ export class FeedsService {
       if (share === undefined || share === null) continue;
       if (!(share >= 0 && share <= 1)) throw new BadInputError(`${field} must be between 0 and 1 (0.2 = 20%).`, field);
       out[field] = share;
+    }
+    if (input.suggestCategories !== undefined && input.suggestCategories !== null) {
+      out.suggestCategories = input.suggestCategories;
+    }
+    if (input.acceptCategorySuggestionsAbove !== undefined) {
+      const above = input.acceptCategorySuggestionsAbove;
+      if (above !== null && !(above >= 0 && above <= 1)) {
+        throw new BadInputError(
+          'acceptCategorySuggestionsAbove must be a confidence between 0 and 1 (e.g. 0.6), or null to apply none.',
+          'acceptCategorySuggestionsAbove',
+        );
+      }
+      out.acceptCategorySuggestionsAbove = above;
     }
     if (input.columnMapping !== undefined) out.columnMapping = checkColumnMapping(input.columnMapping);
     if (input.xmlItemElement !== undefined) {

@@ -149,7 +149,7 @@ export class IngestionPipeline {
         firstImport: !baseVersionId && !run.validateOnly && feed.mode === 'REPLACE',
         pglite: this.config.databaseIsPglite,
       });
-      const prepare: PrepareOptions = { mode: feed.mode, defaultCurrency: feed.defaultCurrency };
+      const prepare = prepareOptions(feed);
       // A store API's items arrive a page at a time over the network and are validated here; a file is
       // read and validated on a worker thread (see readFile).
       const events = fromApi ? prepareEvents(fromApi.events, prepare) : this.readFile(source!.body, feed, progress);
@@ -363,7 +363,7 @@ export class IngestionPipeline {
       storeUrl: feed.storeUrl,
       linkTemplate: feed.linkTemplate,
     };
-    const prepare: PrepareOptions = { mode: feed.mode, defaultCurrency: feed.defaultCurrency };
+    const prepare = prepareOptions(feed);
     try {
       if (this.config.ingest.workerThreads)
         yield* readInThread(counted, { read, prepare }, this.config.ingest.readerYoungGenerationMb);
@@ -549,3 +549,13 @@ export class IngestionPipeline {
 }
 
 export { supplementalFields } from './row-preparer.js';
+
+/** What the validator needs of a feed's settings. */
+function prepareOptions(feed: FeedEntity): PrepareOptions {
+  return {
+    mode: feed.mode,
+    defaultCurrency: feed.defaultCurrency,
+    suggestCategories: feed.suggestCategories,
+    acceptCategorySuggestionsAbove: feed.acceptCategorySuggestionsAbove,
+  };
+}

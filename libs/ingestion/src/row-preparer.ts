@@ -29,6 +29,9 @@ export type PreparedEvent =
 export interface PrepareOptions {
   mode: 'REPLACE' | 'UPDATE_ONLY';
   defaultCurrency: string | null;
+  /** See ValidatorOptions: suggest categories, and apply those more confident than the threshold. */
+  suggestCategories?: boolean;
+  acceptCategorySuggestionsAbove?: number | null;
 }
 
 /** Validates and serializes every item of `events`, in order; other events pass through. */
@@ -36,7 +39,12 @@ export async function* prepareEvents(
   events: AsyncIterable<FeedEvent>,
   options: PrepareOptions,
 ): AsyncGenerator<PreparedEvent> {
-  const validator = new ItemValidator({ mode: options.mode, defaultCurrency: options.defaultCurrency });
+  const validator = new ItemValidator({
+    mode: options.mode,
+    defaultCurrency: options.defaultCurrency,
+    suggestCategories: options.suggestCategories,
+    acceptCategorySuggestionsAbove: options.acceptCategorySuggestionsAbove,
+  });
   for await (const event of events) {
     if (event.type === 'item') {
       const result = validator.validate(event.item);

@@ -244,11 +244,23 @@ export class CreateFeedInput {
       'Auto-publish waits when the run rejected more than this share of rows, skipped rows not counted (default 0.2).',
   })
   maxRejectedShare?: number | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description:
+      'Suggest a Google product category (a GOOGLE_PRODUCT_CATEGORY_SUGGESTED warning with id, path and confidence) for items without a usable google_product_category; default false.',
+  })
+  suggestCategories?: boolean | null;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "Confidence, 0 to 1, above which a suggested category becomes the item's google_product_category (implies suggestCategories); null (default) applies none.",
+  })
+  acceptCategorySuggestionsAbove?: number | null;
 }
 
 @InputType({
   description:
-    'Changes to a feed: an omitted field is left as it is. For name, format, mode, language, autoPublish and the shares null also leaves it; for the other fields null clears the setting.',
+    'Changes to a feed: an omitted field is left as it is. For name, format, mode, language, autoPublish, suggestCategories and the shares null also leaves it; for the other fields null clears the setting.',
 })
 export class UpdateFeedInput {
   @Field(() => ID, { description: "Feed.id of the feed to change; NOT_FOUND unless it is one of the brand's." })
@@ -322,6 +334,17 @@ export class UpdateFeedInput {
     description: 'Share of rows, 0 to 1, a run may reject (skipped rows not counted) before auto-publish waits.',
   })
   maxRejectedShare?: number | null;
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Suggest Google product categories for items without a usable google_product_category.',
+  })
+  suggestCategories?: boolean | null;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "Confidence, 0 to 1, above which a suggested category becomes the item's google_product_category; null applies none.",
+  })
+  acceptCategorySuggestionsAbove?: number | null;
 }
 
 @ObjectType({
@@ -380,6 +403,17 @@ export class Feed {
     description: 'Share of rows (0 to 1, default 0.2) a run may reject before its auto-publish waits for a person.',
   })
   maxRejectedShare: number;
+  @Field({
+    description:
+      'Whether items without a usable google_product_category get a suggested one (GOOGLE_PRODUCT_CATEGORY_SUGGESTED warning); also true in effect when acceptCategorySuggestionsAbove is set.',
+  })
+  suggestCategories: boolean;
+  @Field(() => Float, {
+    nullable: true,
+    description:
+      "Confidence (0 to 1) above which a suggested category becomes the item's google_product_category; null: none is applied.",
+  })
+  acceptCategorySuggestionsAbove: number | null;
   @Field({ description: 'When the feed was created.' }) createdAt: Date;
   @Field({ description: 'When the feed last changed: its settings, live version or fetch state.' }) updatedAt: Date;
 }

@@ -1,0 +1,401 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { googleTaxonomy, type CategoryMatch, type Taxonomy } from './taxonomy.lookup.js';
+
+/**
+ * Suggests a Google product category for an item from its own words: title, product_type and description are
+ * matched against the taxonomy's paths (IDF-weighted, the leaf counting most) and against a small shipped table of
+ * common product words (data/category-keywords.tsv). No network, no model: the index is built from the two files
+ * once per process, on first use, and holds a few thousand short arrays.
+ */
+
+export interface CategorySuggestion extends CategoryMatch {
+  /** 0–1: how strongly the item's words point at this category and how far ahead of the next one it is. */
+  confidence: number;
+}
+
+export interface SuggestInput {
+  title?: string | null;
+  productType?: string | null;
+  description?: string | null;
+}
+
+export const KEYWORD_FILE = 'category-keywords.tsv';
+
+/** Field weights: product_type is the brand's own classification, its last segment most of all. */
+const WEIGHT_PRODUCT_TYPE_LEAF = 2.2;
+const WEIGHT_PRODUCT_TYPE = 1.4;
+const WEIGHT_TITLE = 1.6;
+/** The last word of the title (before any " - " or ", " detail) is usually the thing sold: "Leather Wallet". */
+const WEIGHT_TITLE_HEAD = 2.0;
+const WEIGHT_DESCRIPTION = 0.5;
+/** Nodes whose raw score is under this share of the best one's are not scored in full. */
+const CANDIDATE_SHARE = 0.3;
+const DESCRIPTION_ONLY_FACTOR = 0.9;
+const TITLE_PARTS = /\s+[-–—|:/]\s+|,\s+|\(|\)/;
+/** Only the start of a description is read: it names the product; the rest is care, shipping and sizes. */
+const DESCRIPTION_CHARS = 400;
+/** A word matched in an ancestor segment counts this much of a word matched in the leaf. */
+const ANCESTOR_FACTOR = 0.3;
+/** A keyword-table hit counts as a match of a word this rare (in IDF units), covering the whole leaf. */
+const KEYWORD_IDF = 6;
+/** Scales the score into confidence: a score of this much is about 0.5 strength. */
+const CONFIDENCE_SCALE = 9;
+
+const STOPWORDS = new Set(
+  (
+    'a an and or the of for with without in on at to from by as is are be our your you we it its this that these ' +
+    'those new set pack pcs pc piece pieces size sizes color colour black white red blue green grey gray pink ' +
+    'yellow brown orange purple silver gold beige navy one two three per x xs s m l xl xxl xxxl mm cm m kg g ml ' +
+    'oz lb inch inches made make use used using best great perfect premium quality style classic other more all ' +
+    'item product products accessory accessories supply supplies part parts'
+  ).split(' '),
+);
+
+const IRREGULAR: Readonly<Record<string, string>> = {
+  knives: 'knife',
+  shelves: 'shelf',
+  leaves: 'leaf',
+  scarves: 'scarf',
+  wolves: 'wolf',
+  halves: 'half',
+  loaves: 'loaf',
+  women: 'woman',
+  men: 'man',
+  children: 'child',
+  feet: 'foot',
+  teeth: 'tooth',
+  mice: 'mouse',
+  geese: 'goose',
+  dice: 'die',
+  glasses: 'glass',
+  jeans: 'jean',
+};
+
+const ES_PLURAL = /(?:ss|x|ch|sh|zz)es$/;
+const NOT_PLURAL = /(?:ss|us|is|ys)$/;
+
+/** Simple English singular: "Wallets"→wallet, "Dresses"→dress, "Accessories"→accessory, "Boxes"→box. */
+export function stemWord(word: string): string {
+  const irregular = IRREGULAR[word];
+  if (irregular) return irregular;
+  if (word.length <= 3) return word;
+  if (!word.endsWith('s')) return word;
+  if (word.endsWith('ies') && word.length > 4) return `${word.slice(0, -3)}y`;
+  if (ES_PLURAL.test(word)) return word.slice(0, -2);
+  if (word.endsWith('oes') && word.length > 5) return word.slice(0, -2);
+  if (!NOT_PLURAL.test(word)) return word.slice(0, -1);
+  return word;
+}
+
+/** Everyday words for what the taxonomy names otherwise. */
+const SYNONYMS: Readonly<Record<string, string>> = {
+  bike: 'bicycle',
+  ebike: 'bicycle',
+  tv: 'television',
+  cellphone: 'phone',
+  couch: 'sofa',
+  hoody: 'hoodie',
+  sneaker: 'shoe',
+  trainer: 'shoe',
+  nappy: 'diaper',
+  pram: 'stroller',
+  tyre: 'tire',
+  colour: 'color',
+};
+
+const NON_WORD = /[^a-z0-9]+/;
+const JOINERS = /(?<=[a-z0-9])['’‐-](?=[a-z0-9])/g;
+const DIACRITICS = /\p{M}+/gu;
+
+const NON_ASCII = /[^\x00-\x7f]/;
+/** Raw word → its stemmed, synonym-mapped form ('' for a stop word); bounded, a feed's vocabulary repeats. */
+const wordMemo = new Map<string, string>();
+const MAX_WORD_MEMO = 50_000;
+
+function normalWord(raw: string): string {
+  let word = wordMemo.get(raw);
+  if (word !== undefined) return word;
+  if (raw.length < 2 || STOPWORDS.has(raw) || (raw.charCodeAt(0) >= 48 && raw.charCodeAt(0) <= 57)) word = '';
+  else {
+    const stemmed = stemWord(raw);
+    word = SYNONYMS[stemmed] ?? stemmed;
+    if (STOPWORDS.has(word)) word = '';
+  }
+  if (wordMemo.size >= MAX_WORD_MEMO) wordMemo.clear();
+  wordMemo.set(raw, word);
+  return word;
+}
+
+/** Lower-case, accent-free, stemmed words of a text, stop words and bare numbers left out. */
+export function tokenize(text: string): string[] {
+  const out: string[] = [];
+  let lower = text.toLowerCase();
+  if (NON_ASCII.test(lower)) lower = lower.normalize('NFKD').replace(DIACRITICS, '');
+  for (const raw of lower.replace(JOINERS, '').split(NON_WORD)) {
+    const word = normalWord(raw);
+    if (word) out.push(word);
+  }
+  return out;
+}
+
+interface SuggestIndex {
+  ids: Int32Array;
+  paths: string[];
+  /** Node index → its parent's index, -1 for a top-level category. */
+  parents: Int32Array;
+  /** Per node: IDF mass of its leaf's words (for coverage). */
+  leafMass: Float64Array;
+  /** Word → node indexes whose leaf has it. */
+  postings: Map<string, Int32Array>;
+  idf: Map<string, number>;
+  /** Keyword (one word, or two words joined by a space) → node indexes. */
+  keywords: Map<string, Int32Array>;
+  /** Scratch buffers, reused per call (the validator is synchronous): score with keyword hits, and without. */
+  scores: Float64Array;
+  wordScores: Float64Array;
+  covered: Float64Array;
+  /** Per node: whether a title or product_type word (not only the description) reached it. */
+  strong: Uint8Array;
+}
+
+let index: SuggestIndex | undefined;
+const indexes = new WeakMap<Taxonomy, SuggestIndex>();
+
+/** Finds data/category-keywords.tsv the way findTaxonomyFile finds the taxonomy. */
+export function findKeywordFile(): string {
+  const here = dirname(fileURLToPath(import.meta.url));
+  const beside = join(here, '..', 'data', KEYWORD_FILE);
+  if (existsSync(beside)) return beside;
+  for (let dir = here; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'libs', 'catalog-rules', 'data', KEYWORD_FILE);
+    if (existsSync(candidate)) return candidate;
+    if (dirname(dir) === dir) break;
+  }
+  throw new Error(`${KEYWORD_FILE} not found beside or above ${here}; it ships in libs/catalog-rules/data.`);
+}
+
+/** `keyword<TAB>id<TAB>path` lines (the path is for people; `#` starts a comment). */
+export function parseKeywordTable(text: string): Array<{ keyword: string; id: number }> {
+  const out: Array<{ keyword: string; id: number }> = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim() || line.startsWith('#')) continue;
+    const [word, id] = line.split('\t');
+    const keyword = tokenize(word).join(' ');
+    if (keyword && Number.isInteger(Number(id))) out.push({ keyword, id: Number(id) });
+  }
+  return out;
+}
+
+function buildIndex(taxonomy: Taxonomy, keywordText: string): SuggestIndex {
+  const ids = [...taxonomy.byId.keys()];
+  const n = ids.length;
+  const position = new Map<number, number>();
+  ids.forEach((id, i) => position.set(id, i));
+  const paths = ids.map((id) => taxonomy.byId.get(id)!);
+  const pathIndex = new Map<string, number>();
+  paths.forEach((path, i) => pathIndex.set(path, i));
+  const parents = new Int32Array(n).fill(-1);
+  const leafWords: string[][] = [];
+  const df = new Map<string, number>();
+  const postingLists = new Map<string, number[]>();
+  for (let i = 0; i < n; i++) {
+    const segments = paths[i].split(' > ');
+    if (segments.length > 1) parents[i] = pathIndex.get(segments.slice(0, -1).join(' > ')) ?? -1;
+    const words = [...new Set(tokenize(segments[segments.length - 1]))];
+    leafWords.push(words);
+    for (const word of words) {
+      df.set(word, (df.get(word) ?? 0) + 1);
+      let list = postingLists.get(word);
+      if (!list) postingLists.set(word, (list = []));
+      list.push(i);
+    }
+  }
+  const idf = new Map<string, number>();
+  for (const [word, count] of df) idf.set(word, Math.log(1 + n / count));
+  const leafMass = new Float64Array(n);
+  for (let i = 0; i < n; i++) for (const word of leafWords[i]) leafMass[i] += idf.get(word)!;
+  const postings = new Map<string, Int32Array>();
+  for (const [word, list] of postingLists) postings.set(word, Int32Array.from(list));
+  const keywordLists = new Map<string, number[]>();
+  for (const { keyword, id } of parseKeywordTable(keywordText)) {
+    const at = position.get(id);
+    if (at === undefined) continue;
+    let list = keywordLists.get(keyword);
+    if (!list) keywordLists.set(keyword, (list = []));
+    if (!list.includes(at)) list.push(at);
+  }
+  const keywords = new Map<string, Int32Array>();
+  for (const [keyword, list] of keywordLists) keywords.set(keyword, Int32Array.from(list));
+  return {
+    ids: Int32Array.from(ids),
+    paths,
+    parents,
+    leafMass,
+    postings,
+    idf,
+    keywords,
+    scores: new Float64Array(n),
+    wordScores: new Float64Array(n),
+    covered: new Float64Array(n),
+    strong: new Uint8Array(n),
+  };
+}
+
+function suggestIndex(taxonomy?: Taxonomy): SuggestIndex {
+  if (taxonomy === undefined || taxonomy === googleTaxonomy()) {
+    index ??= buildIndex(googleTaxonomy(), readFileSync(findKeywordFile(), 'utf8'));
+    return index;
+  }
+  let built = indexes.get(taxonomy);
+  if (!built) indexes.set(taxonomy, (built = buildIndex(taxonomy, readFileSync(findKeywordFile(), 'utf8'))));
+  return built;
+}
+
+/** Builds the index now (it is otherwise built on the first suggestion); returns its size for benches. */
+export function warmCategorySuggester(): { nodes: number; words: number; keywords: number } {
+  const built = suggestIndex();
+  return { nodes: built.ids.length, words: built.postings.size, keywords: built.keywords.size };
+}
+
+/** Query word → weight: the strongest field it appears in, plus a little for each further field. */
+interface Query {
+  weights: Map<string, number>;
+  /** Title and product_type words in order, for two-word keywords. */
+  sequences: string[][];
+}
+
+function queryWeights(input: SuggestInput): Query {
+  const weights = new Map<string, number>();
+  const sequences: string[][] = [];
+  const add = (words: string[], weight: number) => {
+    for (const word of new Set(words)) {
+      const had = weights.get(word);
+      weights.set(word, had === undefined ? weight : Math.max(had, weight) + 0.15 * Math.min(had, weight));
+    }
+  };
+  const productType = input.productType?.trim();
+  if (productType) {
+    const segments = productType.split(/\s*(?:>|\/|\|)\s*/).filter(Boolean);
+    const upper = tokenize(segments.slice(0, -1).join(' '));
+    const leaf = tokenize(segments[segments.length - 1] ?? '');
+    add(upper, WEIGHT_PRODUCT_TYPE);
+    add(leaf, WEIGHT_PRODUCT_TYPE_LEAF);
+    sequences.push(upper, leaf);
+  }
+  const title = input.title?.trim();
+  if (title) {
+    const words = tokenize(title);
+    add(words, WEIGHT_TITLE);
+    // "Brand - Product - Variant": the last word of each part may be the thing sold.
+    const heads: string[] = [];
+    for (const part of title.split(TITLE_PARTS).slice(0, 3)) {
+      const partWords = tokenize(part);
+      if (partWords.length) heads.push(partWords[partWords.length - 1]);
+      sequences.push(partWords);
+    }
+    add(heads, WEIGHT_TITLE_HEAD);
+  }
+  const description = input.description?.trim();
+  if (description) add(tokenize(description.slice(0, DESCRIPTION_CHARS)), WEIGHT_DESCRIPTION);
+  return { weights, sequences };
+}
+
+/**
+ * The most likely taxonomy node for an item, or null when none of its words says anything about a category.
+ * Each node's score is the IDF-weighted sum of the item's words found in its leaf, scaled by how much of the
+ * leaf they cover, plus keyword-table hits, plus a fraction for words found in its ancestors' names.
+ */
+export function suggestCategoryForItem(input: SuggestInput, taxonomy?: Taxonomy): CategorySuggestion | null {
+  const ix = suggestIndex(taxonomy);
+  const { weights, sequences } = queryWeights(input);
+  if (weights.size === 0) return null;
+  const { scores, wordScores, covered, strong } = ix;
+  const touched: number[] = [];
+  const bump = (node: number, amount: number, mass: number, weight: number) => {
+    if (scores[node] === 0 && covered[node] === 0) touched.push(node);
+    scores[node] += amount;
+    covered[node] += mass;
+    if (weight > WEIGHT_DESCRIPTION) strong[node] = 1;
+  };
+  const words = [...weights.keys()];
+  for (const word of words) {
+    const list = ix.postings.get(word);
+    if (!list) continue;
+    const weight = weights.get(word)!;
+    const idf = ix.idf.get(word)!;
+    for (let k = 0; k < list.length; k++) {
+      bump(list[k], weight * idf, idf, weight);
+      wordScores[list[k]] += weight * idf;
+    }
+  }
+  for (let i = 0; i < words.length; i++) {
+    const one = ix.keywords.get(words[i]);
+    if (!one) continue;
+    const weight = weights.get(words[i])!;
+    for (let k = 0; k < one.length; k++) bump(one[k], weight * KEYWORD_IDF, ix.leafMass[one[k]], weight);
+  }
+  // Two-word keywords ("tank top", "phone case") from adjacent title and product_type words.
+  for (const seq of sequences) {
+    for (let i = 0; i + 1 < seq.length; i++) {
+      const two = ix.keywords.get(`${seq[i]} ${seq[i + 1]}`);
+      if (!two) continue;
+      const weight = Math.max(weights.get(seq[i])!, weights.get(seq[i + 1])!);
+      for (let k = 0; k < two.length; k++) bump(two[k], weight * KEYWORD_IDF * 1.2, ix.leafMass[two[k]], weight);
+    }
+  }
+  if (touched.length === 0) return null;
+
+  // Only nodes within reach of the best raw score can win once ancestors add theirs: a word shared by hundreds of
+  // leaves ("care", "set") touches them all, and scoring every one of them in full is most of the cost.
+  let maxRaw = 0;
+  for (const node of touched) if (scores[node] > maxRaw) maxRaw = scores[node];
+  const cutoff = maxRaw * CANDIDATE_SHARE;
+  let best = -1;
+  let bestScore = 0;
+  const finals = new Float64Array(touched.length);
+  for (let t = 0; t < touched.length; t++) {
+    const node = touched[t];
+    if (scores[node] < cutoff) continue;
+    // Coverage: a leaf whose every word the item used beats a long leaf it shares one word with.
+    const coverage = ix.leafMass[node] > 0 ? Math.min(1, covered[node] / ix.leafMass[node]) : 1;
+    let score = scores[node] * (0.55 + 0.45 * coverage);
+    // Reached by description words alone: a passing mention ("design", "light") is weak evidence.
+    if (!strong[node]) score *= DESCRIPTION_ONLY_FACTOR;
+    // Words of its ancestors' names count a fraction, and so, a little, do keyword hits on them: "Bicycle Parts >
+    // Bicycle Wheels" for "bike wheel". An ancestor's words are exactly what its own leaf scored.
+    for (let p = ix.parents[node]; p >= 0; p = ix.parents[p]) {
+      score += ANCESTOR_FACTOR * wordScores[p] + 0.15 * scores[p];
+    }
+    finals[t] = score;
+    if (score > bestScore || (score === bestScore && best >= 0 && ix.paths[node].length < ix.paths[best].length)) {
+      best = node;
+      bestScore = score;
+    }
+  }
+  // The runner-up that is neither above nor below the winner: a sibling branch is a real alternative, a parent is not.
+  let second = 0;
+  for (let t = 0; t < touched.length; t++) {
+    const node = touched[t];
+    if (node === best || finals[t] <= second) continue;
+    if (isAncestor(ix, node, best) || isAncestor(ix, best, node)) continue;
+    second = finals[t];
+  }
+  for (const node of touched) {
+    scores[node] = 0;
+    wordScores[node] = 0;
+    covered[node] = 0;
+    strong[node] = 0;
+  }
+  if (best < 0 || bestScore <= 0) return null;
+  const strength = bestScore / (bestScore + CONFIDENCE_SCALE);
+  const margin = (bestScore - second) / bestScore;
+  const confidence = Math.round(strength * (0.35 + 0.65 * margin) * 100) / 100;
+  return { id: ix.ids[best], path: ix.paths[best], confidence };
+}
+
+function isAncestor(ix: SuggestIndex, ancestor: number, node: number): boolean {
+  for (let p = ix.parents[node]; p >= 0; p = ix.parents[p]) if (p === ancestor) return true;
+  return false;
+}
