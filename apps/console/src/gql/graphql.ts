@@ -91,6 +91,8 @@ export type ConnectShopifyStoreInput = {
 
 /** A new feed. Only name is required. */
 export type CreateFeedInput = {
+  /** Confidence, 0 to 1, above which a suggested category becomes the item's google_product_category (implies suggestCategories); null (default) applies none. */
+  acceptCategorySuggestionsAbove?: number | null | undefined;
   /** Publish each successful run automatically, within the safety limits. */
   autoPublish?: boolean;
   /** URL feeds: credentials sent with every fetch. Stored encrypted; never returned. */
@@ -119,6 +121,8 @@ export type CreateFeedInput = {
   source?: FeedSource;
   /** Store base URL (https://shop.example.com): builds `link` for exports that have none. */
   storeUrl?: string | null | undefined;
+  /** Suggest a Google product category (a GOOGLE_PRODUCT_CATEGORY_SUGGESTED warning with id, path and confidence) for items without a usable google_product_category; default false. */
+  suggestCategories?: boolean | null | undefined;
   /** Required for URL feeds, refused for others: an http(s) URL of at most 2000 characters, without credentials (use basicAuth), fetched through the SSRF guard. */
   url?: string | null | undefined;
   /** Element wrapping one item in a custom XML dialect (e.g. product); detected when omitted. */
@@ -231,6 +235,8 @@ export type IssueCode =
   | 'ENCODING_FALLBACK'
   /** The feed's declared format contradicts the file (XML declared for a CSV, or the other way round). Raised as ERROR. */
   | 'FORMAT_MISMATCH'
+  /** The item has no google_product_category, or one not in Google's taxonomy; its title, product_type and description suggest one (id, path and confidence in the message). Raised as WARNING. Raised when the feed has suggestCategories or acceptCategorySuggestionsAbove set. The message says whether the suggestion was applied (its confidence above acceptCategorySuggestionsAbove). */
+  | 'GOOGLE_PRODUCT_CATEGORY_SUGGESTED'
   /** The GTIN ends in a long run of zeros, as barcodes do after a spreadsheet rounded them. Raised as WARNING. */
   | 'GTIN_POSSIBLY_ROUNDED'
   /** A leading apostrophe (a spreadsheet's text marker) was removed from the GTIN. Raised as WARNING. */
