@@ -6,11 +6,12 @@ import { ProductSetsService } from './product-sets.service.js';
 import { ChannelExportEntity } from './exports/channel-export.entity.js';
 import { ChannelExportStore } from './exports/channel-export.store.js';
 import { ChannelExportsService } from './exports/channel-exports.service.js';
+import { CreativesService } from './creatives/creatives.service.js';
 
-/** Brands advertising from their catalog: product sets (campaigns and channel exports build on them). */
+/** Brands advertising from their catalog: product sets (campaigns and channel exports build on them), creatives. */
 @Module({
   imports: [TypeOrmModule.forFeature([ProductSetEntity, ChannelExportEntity])],
-  providers: [ProductSetStore, ProductSetsService, ChannelExportStore, ChannelExportsService],
-  exports: [ProductSetsService, ChannelExportsService],
+  providers: [ProductSetStore, ProductSetsService, ChannelExportStore, ChannelExportsService, CreativesService],
+  exports: [ProductSetsService, ChannelExportsService, CreativesService],
 })
 export class AdsModule {}
