@@ -83,6 +83,7 @@ describe('README GraphQL examples', () => {
       'createCommissionOffer',
       'commissionFor',
       'createShareLink',
+      'renderCreative',
     ]) {
       expect(roots).toContain(root);
     }
