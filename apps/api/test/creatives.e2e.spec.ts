@@ -199,8 +199,18 @@ describe('ad creatives (e2e: real pipeline, loopback image host, /media)', () =>
     expect(pixels.bright(CREATIVE_LAYOUTS.SQUARE_1080.title)).toBeGreaterThan(500);
   });
 
+  /** Product.creatives, read without a key (the catalog is public): template → key. */
+  const listed = async (productId: string) => {
+    const { product } = await api.gqlOk<{ product: { creatives: { template: string; key: string; url: string }[] } }>(
+      'query($id: ID!) { product(id: $id) { creatives { template key url width height format } } }',
+      { id: productId },
+    );
+    return Object.fromEntries(product.creatives.map((c) => [c.template, c.key]));
+  };
+
   it('answers the same key for the same inputs without rendering again, and a new key once the product changes', async () => {
     const first = await rendered(products['FULL-1'], 'LANDSCAPE_1200x628');
+    expect((await listed(products['FULL-1'])).LANDSCAPE_1200x628).toBe(first.key);
     const before = service.rendered;
     const again = await rendered(products['FULL-1'], 'LANDSCAPE_1200x628');
     expect(again).toEqual({ ...first, reused: true });
@@ -212,7 +222,10 @@ describe('ad creatives (e2e: real pipeline, loopback image host, /media)', () =>
       row('FULL-1', 'Winter Boot Pro', '140.00 USD', '', `${host.base}/p.jpg`),
       row('ODD-1', HOSTILE_TITLE, '15.00 USD', '', `${host.base}/p.jpg`),
     ]);
+    // Product.creatives lists the current content's creatives only: the old one is gone until it is rendered again.
+    expect((await listed(products['FULL-1'])).LANDSCAPE_1200x628).toBeUndefined();
     const changed = await rendered(products['FULL-1'], 'LANDSCAPE_1200x628');
+    expect((await listed(products['FULL-1'])).LANDSCAPE_1200x628).toBe(changed.key);
     expect(changed.key).not.toBe(first.key);
     expect(changed.reused).toBe(false);
     expect(service.rendered).toBe(before + 1);
@@ -232,6 +245,21 @@ describe('ad creatives (e2e: real pipeline, loopback image host, /media)', () =>
     const anonymous = await api.gql(RENDER, { input: { productId: products['SALE-1'], template: 'STORY_1080x1920' } });
     expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
     expect(service.rendered).toBe(before);
+    // Nor is it recorded for the other brand.
+    const [{ n }] = await api.runtime.dataSource.query('SELECT count(*)::int AS n FROM creative WHERE brand_id = $1', [
+      rawId(other.id),
+    ]);
+    expect(n).toBe(0);
+  });
+
+  it('lists every template rendered, in template order, on Product.creatives and on a page of search results', async () => {
+    for (const template of CREATIVE_TEMPLATES) await rendered(products['SALE-1'], template);
+    expect(Object.keys(await listed(products['SALE-1']))).toEqual([...CREATIVE_TEMPLATES]);
+    const { products: page } = await api.gqlOk<{
+      products: { nodes: { offerId: string; creatives: { template: string }[] }[] };
+    }>('{ products(first: 10) { nodes { offerId creatives { template } } } }');
+    const byOffer = Object.fromEntries(page.nodes.map((p) => [p.offerId, p.creatives.map((c) => c.template)]));
+    expect(byOffer['SALE-1']).toEqual([...CREATIVE_TEMPLATES]);
   });
 });
 

@@ -102,4 +102,5 @@ export const TABLE_OWNERS: Readonly<Record<string, TableOwner>> = {
 
   product_set: { lib: 'ads', store: 'ProductSetStore', file: 'libs/ads/src/product-set.store.ts' },
   channel_export: { lib: 'ads', store: 'ChannelExportStore', file: 'libs/ads/src/exports/channel-export.store.ts' },
+  creative: { lib: 'ads', store: 'CreativeStore', file: 'libs/ads/src/creatives/creative.store.ts' },
 };

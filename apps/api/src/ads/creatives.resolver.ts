@@ -1,9 +1,13 @@
 import { Inject } from '@nestjs/common';
-import { Args, Mutation, Resolver } from '@nestjs/graphql';
+import { Args, Mutation, Parent, ResolveField, Resolver } from '@nestjs/graphql';
 import { CreativesService, type Creative as StoredCreative } from '@brandshelf/ads';
 import { APP_CONFIG, type AppConfig, type BrandContext } from '@brandshelf/core';
+import { CREATIVE_TEMPLATES } from '@brandshelf/media';
+import type { CatalogProduct } from '@brandshelf/search';
+import { Product } from '../catalog/catalog.types.js';
 import { Auth } from '../graphql/auth.guard.js';
 import { fromGlobalId, toGlobalId } from '../graphql/global-id.js';
+import { STATEMENT, cost } from '../graphql/query-limits.js';
 import { Ctx } from '../graphql/request-context.decorator.js';
 import { mutationPayload } from '../graphql/user-error.js';
 import { Gate } from '../overload/gate.js';
@@ -67,5 +71,22 @@ export class CreativesResolver {
         ),
       ),
     }));
+  }
+}
+
+/** Product.creatives: public, as the product and its images are (a creator may use a brand's creatives too). */
+@Resolver(() => Product)
+export class ProductCreativesResolver {
+  constructor(@Inject(CreativesService) private readonly service: CreativesService) {}
+
+  @ResolveField(() => [Creative], {
+    description:
+      'The creatives its brand has rendered of the product as it is now (renderCreative), in template order: one ' +
+      'per template at most. A creative of an earlier title, price or image is not listed; render it again.',
+    // One batched query per response level, whatever the page size.
+    complexity: cost.list(CREATIVE_TEMPLATES.length, STATEMENT),
+  })
+  async creatives(@Parent() product: CatalogProduct): Promise<Creative[]> {
+    return (await this.service.current(product)).map(toApi);
   }
 }

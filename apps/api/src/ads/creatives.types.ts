@@ -43,7 +43,9 @@ export class Creative {
   })
   key: string;
   @Field({
-    description: 'True when the file with this key was stored already and nothing was rendered for this call.',
+    description:
+      'True when the file with this key was stored already and nothing was rendered for this call (always true in ' +
+      'Product.creatives).',
   })
   reused: boolean;
 }

@@ -4,7 +4,7 @@ import { AFFILIATE_RESOLVERS } from '../affiliate/affiliate.resolver.js';
 import { StorageUsageResolver } from '../accounts/storage-usage.resolver.js';
 import { ProductSetsResolver } from '../ads/product-sets.resolver.js';
 import { ChannelExportsResolver } from '../ads/channel-exports.resolver.js';
-import { CreativesResolver } from '../ads/creatives.resolver.js';
+import { CreativesResolver, ProductCreativesResolver } from '../ads/creatives.resolver.js';
 import { CATALOG_RESOLVERS } from '../catalog/catalog.resolver.js';
 import { FeedsResolver } from '../ingestion/feeds.resolver.js';
 import { RunsResolver } from '../ingestion/runs.resolver.js';
@@ -35,6 +35,7 @@ export const RESOLVERS = [
   ProductSetsResolver,
   ChannelExportsResolver,
   CreativesResolver,
+  ProductCreativesResolver,
   ...EARNINGS_RESOLVERS,
   ...AFFILIATE_RESOLVERS,
   NodeResolver,

@@ -11,6 +11,7 @@ import {
 } from '@brandshelf/media';
 import { PRODUCT_COLUMNS, toProduct, type CatalogProduct, type ProductImageData } from '@brandshelf/search';
 import type { ObjectStorage } from '@brandshelf/storage';
+import { CreativeStore } from './creative.store.js';
 
 /** A creative as stored and served. */
 export interface Creative {
@@ -48,9 +49,18 @@ export class CreativesService {
   /** Renders done by this process (tests and benches read it). */
   rendered = 0;
 
+  /** Product.creatives lookups waiting for this turn of the event loop: one query answers all of them. */
+  private pending: Array<{
+    brandId: string;
+    key: string;
+    resolve: (held: boolean) => void;
+    reject: (e: unknown) => void;
+  }> = [];
+
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(MEDIA_STORAGE) private readonly storage: ObjectStorage,
+    @Inject(CreativeStore) private readonly store: CreativeStore,
   ) {}
 
   /**
@@ -66,23 +76,34 @@ export class CreativesService {
       throw new BadInputError(`template is one of ${CREATIVE_TEMPLATES.join(', ')}.`, 'template');
     }
     const product = await this.product(ctx, input.productId);
-    const image = mainImage(product);
-    const rendition = image && bestRendition(image);
-    if (!image || !rendition) throw noProcessedImage(product, image);
-    const content: CreativeContent = {
-      template: input.template,
-      renditionKey: rendition,
-      background: image.dominantColor && HEX_COLOUR.test(image.dominantColor) ? image.dominantColor : '#ffffff',
-      title: product.title,
-      ...prices(product),
-      brandName: product.brandName?.trim() || product.brand.name,
-    };
+    const content = contentOf(product, input.template);
+    if (!content) throw noProcessedImage(product, mainImage(product));
     const key = creativeKey(content);
     const reused = await this.storeOnce(key, content, limit);
-    const layout = CREATIVE_LAYOUTS[input.template];
+    const creative = this.describe(product, input.template, key, reused);
+    await this.store.record(ctx, creative);
+    return creative;
+  }
+
+  /**
+   * The product's creatives as it is now, in template order: those of its current content (the key its title,
+   * prices, brand name and image give today) that its brand has rendered. A creative of an earlier version of the
+   * product is not listed (render again for the current one).
+   */
+  async current(product: CatalogProduct): Promise<Creative[]> {
+    const wanted = CREATIVE_TEMPLATES.flatMap((template) => {
+      const content = contentOf(product, template);
+      return content ? [{ template, key: creativeKey(content) }] : [];
+    });
+    const held = await Promise.all(wanted.map(({ key }) => this.held(product.brandId, key)));
+    return wanted.filter((_, i) => held[i]).map(({ template, key }) => this.describe(product, template, key, true));
+  }
+
+  private describe(product: CatalogProduct, template: CreativeTemplate, key: string, reused: boolean): Creative {
+    const layout = CREATIVE_LAYOUTS[template];
     return {
       productId: product.id,
-      template: input.template,
+      template,
       key,
       url: this.storage.publicUrl(key),
       width: layout.width,
@@ -90,6 +111,21 @@ export class CreativesService {
       format: 'jpeg',
       reused,
     };
+  }
+
+  /** Whether the brand has the creative at this key, asked together with every other asked in this turn. */
+  private held(brandId: string, key: string): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      if (this.pending.push({ brandId, key, resolve, reject }) > 1) return;
+      setImmediate(() => {
+        const batch = this.pending;
+        this.pending = [];
+        this.store.systemHeld(batch).then(
+          (found) => batch.forEach((w) => w.resolve(found.has(`${w.brandId} ${w.key}`))),
+          (error) => batch.forEach((w) => w.reject(error)),
+        );
+      });
+    });
   }
 
   /** Whether the file was there already (true) or had to be rendered (false). */
@@ -134,6 +170,21 @@ export class CreativesService {
     if (!rows[0]) throw new NotFoundError('Product', id);
     return toProduct(rows[0]);
   }
+}
+
+/** What a creative of the product on the template shows, or null when it has no processed main image. */
+function contentOf(product: CatalogProduct, template: CreativeTemplate): CreativeContent | null {
+  const image = mainImage(product);
+  const rendition = image && bestRendition(image);
+  if (!image || !rendition) return null;
+  return {
+    template,
+    renditionKey: rendition,
+    background: image.dominantColor && HEX_COLOUR.test(image.dominantColor) ? image.dominantColor : '#ffffff',
+    title: product.title,
+    ...prices(product),
+    brandName: product.brandName?.trim() || product.brand.name,
+  };
 }
 
 function mainImage(product: CatalogProduct): ProductImageData | null {
