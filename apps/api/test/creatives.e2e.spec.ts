@@ -193,6 +193,17 @@ describe('ad creatives (e2e: real pipeline, loopback image host, /media)', () =>
     }
   });
 
+  it('renders a creative asked for twice at once only once', async () => {
+    const before = service.rendered;
+    const [a, b] = await Promise.all([
+      rendered(products['ODD-1'], 'STORY_1080x1920'),
+      rendered(products['ODD-1'], 'STORY_1080x1920'),
+    ]);
+    expect(a.key).toBe(b.key);
+    expect([a.reused, b.reused].sort()).toEqual([false, true]);
+    expect(service.rendered).toBe(before + 1);
+  });
+
   it('draws a hostile title (quotes, markup, &, ]]>, emoji, right-to-left) as text', async () => {
     const creative = await rendered(products['ODD-1'], 'SQUARE_1080');
     const { pixels } = await served(creative);

@@ -45,7 +45,7 @@ const HEX_COLOUR = /^#[0-9a-f]{6}$/i;
 export class CreativesService {
   private readonly renderer = new CreativeRenderer();
   /** Renders in progress by key: a second request for the same creative waits for the first instead of redoing it. */
-  private readonly inflight = new Map<string, Promise<void>>();
+  private readonly inflight = new Map<string, Promise<boolean>>();
   /** Renders done by this process (tests and benches read it). */
   rendered = 0;
 
@@ -128,15 +128,18 @@ export class CreativesService {
     });
   }
 
-  /** Whether the file was there already (true) or had to be rendered (false). */
+  /**
+   * Whether the file was there already (true) or had to be rendered (false). The work is registered before its first
+   * await, so a request for the same key arriving meanwhile (while the first checks storage) joins it.
+   */
   private async storeOnce(key: string, content: CreativeContent, limit?: RenderLimit): Promise<boolean> {
     const running = this.inflight.get(key);
     if (running) {
       await running;
       return true;
     }
-    if (await this.storage.exists(key)) return true;
     const work = (async () => {
+      if (await this.storage.exists(key)) return true;
       const source = await this.storage.get(content.renditionKey);
       if (!source) throw new AppError('INTERNAL_SERVER_ERROR', `Rendition ${content.renditionKey} is not in storage.`);
       const bytes = Buffer.concat(await source.body.toArray());
@@ -148,11 +151,11 @@ export class CreativesService {
         contentLength: creative.buffer.length,
       });
       this.rendered++;
+      return false;
     })();
     this.inflight.set(key, work);
     try {
-      await work;
-      return false;
+      return await work;
     } finally {
       this.inflight.delete(key);
     }
