@@ -597,6 +597,7 @@ describe('tenant isolation swept from introspection', () => {
         'Mutation.deleteFeed',
         'Mutation.fetchFeedNow',
         'Mutation.publishRun',
+        'Mutation.renderCreative',
         'Mutation.revokeApiKey',
         'Mutation.rollbackFeed',
         'Mutation.syncShopifyStore',

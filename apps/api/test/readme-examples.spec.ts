@@ -85,6 +85,7 @@ describe('README GraphQL examples', () => {
       'createShareLink',
       'createCampaign',
       'campaign',
+      'renderCreative',
     ]) {
       expect(roots).toContain(root);
     }

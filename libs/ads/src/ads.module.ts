@@ -6,11 +6,20 @@ import { ProductSetsService } from './product-sets.service.js';
 import { ChannelExportEntity } from './exports/channel-export.entity.js';
 import { ChannelExportStore } from './exports/channel-export.store.js';
 import { ChannelExportsService } from './exports/channel-exports.service.js';
+import { CreativesService } from './creatives/creatives.service.js';
+import { CreativeStore } from './creatives/creative.store.js';
 
-/** Brands advertising from their catalog: product sets (campaigns and channel exports build on them). */
+/** Brands advertising from their catalog: product sets (campaigns and channel exports build on them), creatives. */
 @Module({
   imports: [TypeOrmModule.forFeature([ProductSetEntity, ChannelExportEntity])],
-  providers: [ProductSetStore, ProductSetsService, ChannelExportStore, ChannelExportsService],
-  exports: [ProductSetsService, ProductSetStore, ChannelExportsService],
+  providers: [
+    ProductSetStore,
+    ProductSetsService,
+    ChannelExportStore,
+    ChannelExportsService,
+    CreativeStore,
+    CreativesService,
+  ],
+  exports: [ProductSetsService, ProductSetStore, ChannelExportsService, CreativesService],
 })
 export class AdsModule {}

@@ -8,5 +8,6 @@ export * from './product-set.rules.js';
 export * from './product-sets.service.js';
 export * from './exports/index.js';
 export * from './campaigns/index.js';
+export * from './creatives/creatives.service.js';
 
 export const ADS_ENTITIES = [ProductSetEntity, ChannelExportEntity, CampaignEntity];

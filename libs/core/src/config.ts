@@ -79,6 +79,8 @@ export interface AppConfig {
     fetchDeadlineSeconds: number;
     maxInputPixels: number;
   };
+  /** Ad creatives (libs/ads): renders one process runs at once; more wait (bounded) or are refused OVERLOADED. */
+  creatives: { renderConcurrency: number };
   /**
    * Work one process admits at once (README: Overload and rate limits): beyond `concurrency`, up to `queue`
    * requests wait at most `queueTimeoutMs`; the rest are answered at once with 429 OVERLOADED.
@@ -287,6 +289,12 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
       'Longest one image download may take in total, redirects included; HTTP_READ_TIMEOUT_MS only bounds the wait for each next chunk.',
   },
   { name: 'IMAGE_MAX_INPUT_PIXELS', default: '50000000', meaning: 'Decompression-bomb limit for one image.' },
+  {
+    name: 'CREATIVE_RENDER_CONCURRENCY',
+    default: '2',
+    meaning:
+      '`renderCreative` renders one process runs at once (each on one libvips thread, off the event loop); up to 8 × this wait at most 30 s for a slot, any more are answered `OVERLOADED`. A creative already stored takes no slot.',
+  },
   {
     name: 'SEARCH_CONCURRENCY',
     default: 'DATABASE_POOL_SIZE / 2 − 1, at least 1',
@@ -612,6 +620,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
       fetchDeadlineSeconds: int(env, 'IMAGE_FETCH_DEADLINE_SECONDS', 60, 1),
       maxInputPixels: int(env, 'IMAGE_MAX_INPUT_PIXELS', 50_000_000, 1),
     },
+    creatives: { renderConcurrency: int(env, 'CREATIVE_RENDER_CONCURRENCY', 2, 1, 64) },
     overload: {
       search: {
         concurrency: searchConcurrency,

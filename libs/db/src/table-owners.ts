@@ -109,4 +109,5 @@ export const TABLE_OWNERS: Readonly<Record<string, TableOwner>> = {
     store: 'SponsoredClickStore',
     file: 'libs/ads/src/campaigns/sponsored-click.store.ts',
   },
+  creative: { lib: 'ads', store: 'CreativeStore', file: 'libs/ads/src/creatives/creative.store.ts' },
 };

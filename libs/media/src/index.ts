@@ -4,3 +4,4 @@ export * from './image-size.rule.js';
 export * from './image.errors.js';
 export * from './image.pipeline.js';
 export * from './image.processor.js';
+export * from './creative.renderer.js';

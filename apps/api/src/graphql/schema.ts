@@ -5,6 +5,7 @@ import { StorageUsageResolver } from '../accounts/storage-usage.resolver.js';
 import { ProductSetsResolver } from '../ads/product-sets.resolver.js';
 import { ChannelExportsResolver } from '../ads/channel-exports.resolver.js';
 import { CampaignsResolver } from '../ads/campaigns.resolver.js';
+import { CreativesResolver, ProductCreativesResolver } from '../ads/creatives.resolver.js';
 import { CATALOG_RESOLVERS } from '../catalog/catalog.resolver.js';
 import { FeedsResolver } from '../ingestion/feeds.resolver.js';
 import { RunsResolver } from '../ingestion/runs.resolver.js';
@@ -35,6 +36,8 @@ export const RESOLVERS = [
   ProductSetsResolver,
   ChannelExportsResolver,
   CampaignsResolver,
+  CreativesResolver,
+  ProductCreativesResolver,
   ...EARNINGS_RESOLVERS,
   ...AFFILIATE_RESOLVERS,
   NodeResolver,

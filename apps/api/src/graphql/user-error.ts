@@ -22,6 +22,7 @@ export enum UserErrorCode {
   RUN_ALREADY_FINISHED = 'RUN_ALREADY_FINISHED',
   ALREADY_REGISTERED = 'ALREADY_REGISTERED',
   ALREADY_CONNECTED = 'ALREADY_CONNECTED',
+  NO_PROCESSED_IMAGE = 'NO_PROCESSED_IMAGE',
 }
 
 const DESCRIPTIONS: Record<UserErrorCode, string> = {
@@ -38,6 +39,9 @@ const DESCRIPTIONS: Record<UserErrorCode, string> = {
   RUN_ALREADY_FINISHED: 'The run has already finished, so there is nothing to cancel; it is left as it was.',
   ALREADY_REGISTERED: 'An account with that email (or handle) exists; `field` names the value already taken.',
   ALREADY_CONNECTED: 'The Shopify store is already connected to a feed of this brand; `message` names the feed.',
+  NO_PROCESSED_IMAGE:
+    'The product has no processed main image to draw a creative from; `message` says how to get one (fix the ' +
+    'image_link, run the feed with images on, publish). Nothing was rendered.',
 };
 
 registerEnumType(UserErrorCode, {

@@ -16,6 +16,7 @@ import { OneActiveRun1764000000015 } from './1764000000015-one-active-run.js';
 import { ProductSets1764000000016 } from './1764000000016-product-sets.js';
 import { ChannelExports1764000000017 } from './1764000000017-channel-exports.js';
 import { Campaigns1764000000018 } from './1764000000018-campaigns.js';
+import { Creatives1764000000019 } from './1764000000019-creatives.js';
 import { CategorySuggestions1764000000021 } from './1764000000021-category-suggestions.js';
 
 /** In the order they run. Each lib owns its tables; the schema's history lives here, in one place. */
@@ -38,5 +39,6 @@ export const MIGRATIONS = [
   ProductSets1764000000016,
   ChannelExports1764000000017,
   Campaigns1764000000018,
+  Creatives1764000000019,
   CategorySuggestions1764000000021,
 ];
