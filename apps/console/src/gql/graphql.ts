@@ -785,6 +785,8 @@ export type UserErrorCode =
   | 'BAD_USER_INPUT'
   /** The operation collides with one already under way or with existing data; `message` says which. */
   | 'CONFLICT'
+  /** The product has no processed main image to draw a creative from; `message` says how to get one (fix the image_link, run the feed with images on, publish). Nothing was rendered. */
+  | 'NO_PROCESSED_IMAGE'
   /** The input is larger than the documented limit. */
   | 'PAYLOAD_TOO_LARGE'
   /** Another publish or rollback of the same feed is in progress; nothing changed. Try again when it has finished. */
