@@ -6,21 +6,37 @@ import {
   type ItemIssue,
   type NormalizedProduct,
 } from '@brandshelf/catalog-rules';
-import type { FeedEvent, FeedReadMeta, RowSkipReason } from '@brandshelf/feeds';
+import { compileFeedRules, type FeedRule } from '@brandshelf/feed-rules';
+import type { FeedEvent, FeedReadMeta, RawItem, RowSkipReason } from '@brandshelf/feeds';
 
 /**
  * A feed event after the CPU-heavy part of a run: an item validated, normalized, serialized and hashed,
  * ready to be written to the stage. This module imports only the pure libs (feeds, catalog-rules), so
  * the read worker thread (read-worker.ts) can load it without the database or NestJS.
  */
+/** An issue of an item; one on an attribute a feed rule set names the rule that last set it. */
+export type PreparedIssue = ItemIssue & { ruleId?: string; ruleName?: string };
+
+/** One attribute a feed rule changed on an item (the compact trace kept per item). */
+export interface RuleChange {
+  ruleId: string;
+  ruleName: string;
+  attribute: string;
+}
+
 export type PreparedEvent =
   | {
       type: 'item';
       row: number;
-      issues: ItemIssue[];
+      issues: PreparedIssue[];
       /** Set when the item is accepted: what goes into the stage. */
       staged: { offerId: string; contentHash: string; data: string } | null;
+      /** Which rules changed which attributes, once per (rule, attribute); absent when no rule changed it. */
+      ruleChanges?: RuleChange[];
+      /** The item's id as read (after rules), for the trace. */
+      itemId?: string | null;
     }
+  | { type: 'excluded'; row: number; itemId: string | null; ruleId: string; ruleName: string }
   | { type: 'issue'; issue: ItemIssue }
   | { type: 'skip'; row: number; reason: RowSkipReason }
   | { type: 'rows'; rowsRead: number }
@@ -29,7 +45,78 @@ export type PreparedEvent =
 export interface PrepareOptions {
   mode: 'REPLACE' | 'UPDATE_ONLY';
   defaultCurrency: string | null;
+  /** The feed's rules (validated, in order), applied to each item before it is validated; none when empty. */
+  rules?: FeedRule[] | null;
+  /** FEED_RULES_REGEX_TIMEOUT_MS: a pattern slower than this on one value is off for the rest of the run. */
+  regexTimeoutMs?: number;
 }
+
+/** What applying a feed's rules to one item did. */
+export type RuleApplication =
+  | { excluded: { ruleId: string; ruleName: string }; changes: RuleChange[] }
+  | {
+      excluded: null;
+      changes: RuleChange[];
+      detailed: {
+        ruleId: string;
+        ruleName: string;
+        attribute: string;
+        before: string | undefined;
+        after: string | undefined;
+      }[];
+    };
+
+/**
+ * The feed's rules compiled once (per run, per preview), applied to raw items: the engine reads the fields as the
+ * reader keyed them (a repeated attribute by its first value) and hands back a changed copy, which replaces the
+ * item's fields. Null when there are no rules (or none enabled).
+ */
+export function itemRuleApplier(
+  rules: FeedRule[] | null | undefined,
+  regexTimeoutMs: number | undefined,
+): ((item: RawItem) => RuleApplication) | null {
+  if (!rules?.length) return null;
+  const compiled = compileFeedRules(rules, regexTimeoutMs === undefined ? {} : { regexTimeoutMs });
+  if (!compiled.size) return null;
+  return (item) => {
+    const outcome = compiled.apply(item.fields);
+    const changes: RuleChange[] = [];
+    for (const change of outcome.changes) {
+      if (!changes.some((c) => c.ruleId === change.ruleId && c.attribute === change.attribute))
+        changes.push({ ruleId: change.ruleId, ruleName: change.ruleName, attribute: change.attribute });
+    }
+    if (outcome.excludedBy) {
+      return { excluded: { ruleId: outcome.excludedBy.ruleId, ruleName: outcome.excludedBy.ruleName }, changes };
+    }
+    item.fields = outcome.item;
+    return { excluded: null, changes, detailed: outcome.changes };
+  };
+}
+
+/**
+ * The issues of an item whose attribute a rule changed name that rule (the last one to change it), and their hint
+ * says so: the value that fails came from the rule, not from the file.
+ */
+export function attributeIssuesToRules(issues: ItemIssue[], changes: RuleChange[]): PreparedIssue[] {
+  if (!changes.length) return issues;
+  return issues.map((issue) => {
+    if (!issue.attribute) return issue;
+    let last: RuleChange | undefined;
+    for (const change of changes) if (change.attribute === issue.attribute) last = change;
+    if (!last) return issue;
+    return {
+      ...issue,
+      ruleId: last.ruleId,
+      ruleName: last.ruleName,
+      hint: `Feed rule "${last.ruleName}" (${last.ruleId}) set this value: change the rule (setFeedRules) or the feed. ${issue.hint}`.trim(),
+    };
+  });
+}
+
+const itemIdOf = (item: RawItem): string | null => {
+  const id = item.fields.id;
+  return (typeof id === 'string' ? id : id?.[0])?.trim() || null;
+};
 
 /** Validates and serializes every item of `events`, in order; other events pass through. */
 export async function* prepareEvents(
@@ -37,8 +124,19 @@ export async function* prepareEvents(
   options: PrepareOptions,
 ): AsyncGenerator<PreparedEvent> {
   const validator = new ItemValidator({ mode: options.mode, defaultCurrency: options.defaultCurrency });
+  const applyRules = itemRuleApplier(options.rules, options.regexTimeoutMs);
   for await (const event of events) {
     if (event.type === 'item') {
+      let ruleChanges: RuleChange[] | undefined;
+      if (applyRules) {
+        const applied = applyRules(event.item);
+        if (applied.excluded) {
+          const { ruleId, ruleName } = applied.excluded;
+          yield { type: 'excluded', row: event.item.row, itemId: itemIdOf(event.item), ruleId, ruleName };
+          continue;
+        }
+        if (applied.changes.length) ruleChanges = applied.changes;
+      }
       const result = validator.validate(event.item);
       let staged: { offerId: string; contentHash: string; data: string } | null = null;
       if (result.product) {
@@ -47,7 +145,18 @@ export async function* prepareEvents(
         const data = options.mode === 'UPDATE_ONLY' ? JSON.stringify(supplementalFields(result.product)) : json;
         staged = { offerId: result.product.offerId, contentHash: hashCanonicalJson(json), data };
       }
-      yield { type: 'item', row: event.item.row, issues: result.issues, staged };
+      if (ruleChanges) {
+        yield {
+          type: 'item',
+          row: event.item.row,
+          issues: attributeIssuesToRules(result.issues, ruleChanges),
+          staged,
+          ruleChanges,
+          itemId: result.product?.offerId ?? itemIdOf(event.item),
+        };
+      } else {
+        yield { type: 'item', row: event.item.row, issues: result.issues, staged };
+      }
     } else {
       yield event as PreparedEvent;
     }

@@ -15,6 +15,7 @@ import { Earnings1764000000014 } from './1764000000014-earnings.js';
 import { OneActiveRun1764000000015 } from './1764000000015-one-active-run.js';
 import { ProductSets1764000000016 } from './1764000000016-product-sets.js';
 import { ChannelExports1764000000017 } from './1764000000017-channel-exports.js';
+import { FeedRules1764000000020 } from './1764000000020-feed-rules.js';
 
 /** In the order they run. Each lib owns its tables; the schema's history lives here, in one place. */
 export const MIGRATIONS = [
@@ -35,4 +36,5 @@ export const MIGRATIONS = [
   OneActiveRun1764000000015,
   ProductSets1764000000016,
   ChannelExports1764000000017,
+  FeedRules1764000000020,
 ];
