@@ -1,0 +1,138 @@
+/**
+ * Feed rules as data: an ordered list of IF/THEN rules a brand sets on a feed, applied to every raw item
+ * between reading and validation. See README: Feed rules.
+ */
+
+/** String comparisons ignore case; the numeric ones read numbers and prices ("12.50 USD" compares as 12.5). */
+export const CONDITION_OPERATORS = [
+  'EQUALS',
+  'NOT_EQUALS',
+  'CONTAINS',
+  'STARTS_WITH',
+  'ENDS_WITH',
+  'MATCHES',
+  'IS_EMPTY',
+  'IS_NOT_EMPTY',
+  'LESS_THAN',
+  'GREATER_THAN',
+  'LESS_OR_EQUAL',
+  'GREATER_OR_EQUAL',
+] as const;
+export type ConditionOperator = (typeof CONDITION_OPERATORS)[number];
+
+export type FeedRuleCondition =
+  | { attribute: string; operator: ConditionOperator; value?: string; values?: string[] }
+  | { all: FeedRuleCondition[] }
+  | { any: FeedRuleCondition[] };
+
+export const ACTION_TYPES = [
+  'SET',
+  'APPEND',
+  'PREPEND',
+  'REPLACE',
+  'LOWERCASE',
+  'UPPERCASE',
+  'TITLECASE',
+  'TRUNCATE',
+  'MAP',
+  'SET_CUSTOM_LABEL',
+  'EXCLUDE',
+] as const;
+export type FeedRuleActionType = (typeof ACTION_TYPES)[number];
+
+export type FeedRuleAction =
+  | { type: 'SET'; attribute: string; value?: string; template?: string }
+  | { type: 'APPEND' | 'PREPEND'; attribute: string; value: string }
+  | { type: 'REPLACE'; attribute: string; pattern: string; replacement: string }
+  | { type: 'LOWERCASE' | 'UPPERCASE' | 'TITLECASE'; attribute: string }
+  | { type: 'TRUNCATE'; attribute: string; maxLength: number }
+  | { type: 'MAP'; attribute: string; targetAttribute?: string; table: Record<string, string>; defaultValue?: string }
+  | { type: 'SET_CUSTOM_LABEL'; index: 0 | 1 | 2 | 3 | 4; value?: string; template?: string }
+  | { type: 'EXCLUDE' };
+
+export interface FeedRule {
+  id: string;
+  name: string;
+  /** Default true; a disabled rule is kept but not applied. */
+  enabled?: boolean;
+  /** Without a condition the rule applies to every item. */
+  when?: FeedRuleCondition;
+  actions: FeedRuleAction[];
+}
+
+/** A raw item's attributes as the readers hand them over (RawItem.fields): repeated attributes are lists. */
+export type FeedItemFields = Record<string, string | string[]>;
+
+export interface FeedRuleValidationError {
+  /** Where in the rules, e.g. `rules[2].actions[0].pattern`. */
+  path: string;
+  code: FeedRuleErrorCode;
+  message: string;
+}
+
+export type FeedRuleErrorCode =
+  | 'INVALID_TYPE'
+  | 'REQUIRED'
+  | 'UNKNOWN_FIELD'
+  | 'INVALID_VALUE'
+  | 'CONFLICT'
+  | 'DUPLICATE_ID'
+  | 'TOO_MANY'
+  | 'TOO_LONG'
+  | 'TOO_DEEP'
+  | 'INVALID_NUMBER'
+  | 'INVALID_TEMPLATE'
+  | 'INVALID_REGEX'
+  | 'REGEX_NOT_LINEAR'
+  | 'UNREACHABLE_ACTION';
+
+export interface RuleChange {
+  ruleId: string;
+  ruleName: string;
+  /** The attribute key as in the item (`title`, `custom:Handle`). */
+  attribute: string;
+  /** Undefined when the attribute was absent (before) or removed (after). A list reads as its values joined by ", ". */
+  before: string | undefined;
+  after: string | undefined;
+}
+
+/**
+ * A rule part that was not applied to this item because a limit was hit: `REGEX_INPUT_TOO_LONG` (the value is longer
+ * than regexMaxInputChars), `RULE_TIMEOUT` (the pattern once took longer than regexTimeoutMs on this run and is off
+ * for the rest of it), `VALUE_TOO_LONG` (the result would exceed maxValueChars). A condition that hits one is false.
+ */
+export interface RuleLimit {
+  ruleId: string;
+  ruleName: string;
+  attribute: string;
+  code: 'REGEX_INPUT_TOO_LONG' | 'RULE_TIMEOUT' | 'VALUE_TOO_LONG';
+}
+
+export interface RuleOutcome<T extends FeedItemFields = Record<string, string>> {
+  /** The item after the rules: the input object itself when nothing changed, else a copy (the input is never mutated). */
+  item: T;
+  excludedBy?: { ruleId: string; ruleName: string };
+  changes: RuleChange[];
+  /** Present only when a limit was hit. */
+  limits?: RuleLimit[];
+}
+
+export interface CompiledFeedRules {
+  /** `item` is the raw attribute map as read (before validation); `custom:<header>` keys for unknown columns. */
+  apply(item: Record<string, string>): RuleOutcome;
+  /** The same for RawItem.fields, whose repeated attributes are lists: conditions and templates read a list's first value. */
+  apply(item: FeedItemFields): RuleOutcome<FeedItemFields>;
+  /** How many enabled rules are applied. */
+  readonly size: number;
+}
+
+export interface CompileOptions {
+  /** A pattern that takes longer than this on one value is switched off for the rest of the run (default 100). */
+  regexTimeoutMs?: number;
+  /** Longer values are not matched by MATCHES or REPLACE (default 65,536 characters). */
+  regexMaxInputChars?: number;
+  /** An action whose result would be longer is not applied (default 1,048,576 characters, the reader's cell limit). */
+  maxValueChars?: number;
+  /** For tests: the clock regexTimeoutMs is measured with (default performance.now). */
+  now?: () => number;
+}
