@@ -42,6 +42,8 @@ function customRef(name: string, header: string): AttributeRef {
     keyIn(item) {
       if (item[last] !== undefined) return last;
       if (item[key] !== undefined) return key;
+      // Not from a reader (readers prefix custom columns), but a plain map may hold it bare.
+      if (Object.hasOwn(item, header)) return header;
       for (const candidate in item) {
         if (
           candidate.length === wanted.length + CUSTOM_PREFIX.length &&

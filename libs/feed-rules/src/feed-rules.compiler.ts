@@ -14,6 +14,7 @@ import type {
 import { validateFeedRules } from './feed-rules.validator.js';
 import { compileLinearRegex } from './linear-regex.js';
 import { compareNumbers, readNumber } from './rule-number.js';
+import { groupsOf, parseReplacement, replacer, ValueTooLong } from './replacement.js';
 import { parseTemplate } from './template.js';
 import { titleCase, truncateOnWord } from './text.transforms.js';
 
@@ -306,19 +307,25 @@ function transform(ref: AttributeRef, settings: Settings, fn: (value: string, st
   };
 }
 
-function setter(ref: AttributeRef, settings: Settings, produce: (state: ApplyState) => string): Action {
+function setter(ref: AttributeRef, settings: Settings, produce: (state: ApplyState) => string | null): Action {
   return (state) => {
-    write(state, ref.keyIn(state.item) ?? ref.key, produce(state), settings, ref.name);
+    const value = produce(state);
+    if (value === null) state.limit(ref.name, 'VALUE_TOO_LONG');
+    else write(state, ref.keyIn(state.item) ?? ref.key, value, settings, ref.name);
     return false;
   };
 }
 
-function valueProducer(action: { value?: string; template?: string }): (state: ApplyState) => string {
+function valueProducer(
+  action: { value?: string; template?: string },
+  settings: Settings,
+): (state: ApplyState) => string | null {
   if (action.template !== undefined) {
     const parsed = parseTemplate(action.template);
     if (!parsed.ok) throw new Error(parsed.message); // validated before, so unreachable
     const template = parsed.template;
-    return (state) => template.render(state.item);
+    const max = settings.maxValueChars;
+    return (state) => template.render(state.item, max);
   }
   const value = action.value ?? '';
   return () => value;
@@ -329,9 +336,9 @@ function compileAction(action: FeedRuleAction, settings: Settings): Action {
     case 'EXCLUDE':
       return () => true;
     case 'SET':
-      return setter(resolveAttribute(action.attribute), settings, valueProducer(action));
+      return setter(resolveAttribute(action.attribute), settings, valueProducer(action, settings));
     case 'SET_CUSTOM_LABEL':
-      return setter(resolveAttribute(`custom_label_${action.index}`), settings, valueProducer(action));
+      return setter(resolveAttribute(`custom_label_${action.index}`), settings, valueProducer(action, settings));
     case 'APPEND': {
       const ref = resolveAttribute(action.attribute);
       const suffix = action.value;
@@ -355,12 +362,19 @@ function compileAction(action: FeedRuleAction, settings: Settings): Action {
     case 'REPLACE': {
       const ref = resolveAttribute(action.attribute);
       const guarded = guardedRegex(action.pattern, true, ref, settings);
-      const replacement = action.replacement;
-      return transform(
-        ref,
-        settings,
-        (value, state) => guarded(state, value, (regex) => value.replace(regex, replacement)) ?? value,
-      );
+      const compiled = compileLinearRegex(action.pattern, true);
+      const groups = compiled.ok ? groupsOf(compiled.regex) : { count: 0, named: false };
+      const parts = parseReplacement(action.replacement, groups.count, groups.named);
+      const max = settings.maxValueChars;
+      return transform(ref, settings, (value, state) => {
+        try {
+          return guarded(state, value, (regex) => value.replace(regex, replacer(parts, value.length, max))) ?? value;
+        } catch (error) {
+          if (!(error instanceof ValueTooLong)) throw error;
+          state.limit(ref.name, 'VALUE_TOO_LONG');
+          return value;
+        }
+      });
     }
     case 'LOWERCASE':
       return transform(resolveAttribute(action.attribute), settings, (v) => v.toLowerCase());

@@ -9,6 +9,7 @@ import {
   type FeedRuleValidationError,
 } from './feed-rule.types.js';
 import { compileLinearRegex } from './linear-regex.js';
+import { forbiddenReplacement } from './replacement.js';
 import { readNumber } from './rule-number.js';
 import { parseTemplate } from './template.js';
 
@@ -66,12 +67,14 @@ export function validateFeedRules(rules: unknown): { rules: FeedRule[] } | { err
   rules.forEach((raw, index) => {
     const path = `rules[${index}]`;
     const rule = checkRule(raw, path, errors);
-    if (!rule) return;
-    const previous = ids.get(rule.id);
-    if (previous !== undefined)
-      errors.add(`${path}.id`, 'DUPLICATE_ID', `Rule id "${rule.id}" is also rules[${previous}]'s`);
-    else ids.set(rule.id, index);
-    out.push(rule);
+    const id = isObject(raw) && typeof raw.id === 'string' ? raw.id.trim() : '';
+    if (id) {
+      const previous = ids.get(id);
+      if (previous !== undefined)
+        errors.add(`${path}.id`, 'DUPLICATE_ID', `Rule id "${id}" is also rules[${previous}]'s`);
+      else ids.set(id, index);
+    }
+    if (rule) out.push(rule);
   });
   return errors.list.length ? { errors: errors.list } : { rules: out };
 }
@@ -350,6 +353,8 @@ function checkAction(raw: unknown, path: string, errors: Errors): FeedRuleAction
         const compiled = compileLinearRegex(pattern, true);
         if (!compiled.ok) errors.add(`${path}.pattern`, compiled.code, compiled.message);
       }
+      const forbidden = replacement === undefined ? null : forbiddenReplacement(replacement);
+      if (forbidden) errors.add(`${path}.replacement`, 'INVALID_VALUE', forbidden);
       if (attribute !== undefined && pattern !== undefined && replacement !== undefined) {
         action = { type: t, attribute, pattern, replacement };
       }

@@ -9,7 +9,8 @@ import type { FeedItemFields } from './feed-rule.types.js';
  */
 export interface Template {
   readonly attributes: readonly string[];
-  render(item: FeedItemFields): string;
+  /** Null when the result would be longer than `max` characters. */
+  render(item: FeedItemFields, max: number): string | null;
 }
 
 export type TemplateParse = { ok: true; template: Template } | { ok: false; message: string };
@@ -52,20 +53,21 @@ export function parseTemplate(text: string): TemplateParse {
   const attributes = refs.map((ref) => ref.name);
   if (refs.length === 0) {
     const constant = literals[0];
-    return { ok: true, template: { attributes, render: () => constant } };
+    return { ok: true, template: { attributes, render: (_, max) => (constant.length > max ? null : constant) } };
   }
   return {
     ok: true,
     template: {
       attributes,
-      render(item) {
+      render(item, max) {
         let out = literals[0];
         for (let k = 0; k < refs.length; k++) {
           const key = refs[k].keyIn(item);
           if (key !== undefined) out += firstOf(item[key]) ?? '';
           out += literals[k + 1];
+          if (out.length > max) return null;
         }
-        return out;
+        return out.length > max ? null : out;
       },
     },
   };
