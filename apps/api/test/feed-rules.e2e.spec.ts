@@ -194,6 +194,32 @@ describe('feed rules (e2e on a real database)', () => {
     expect(staged).toEqual([{ brand: 'ACME' }]);
   });
 
+  it('accepts an item a rule could not be applied to (a value too long for its pattern) with a FEED_RULE_LIMIT warning naming the rule', async () => {
+    const feedId = await createFeed(api, key, { name: 'Limits' });
+    await setRules(feedId, [
+      {
+        ruleId: 'notes',
+        name: 'Notes with x',
+        when: { attribute: 'notes', operator: 'MATCHES', value: 'x+y' },
+        actions: [{ type: 'SET_CUSTOM_LABEL', index: 0, value: 'noted' }],
+      },
+    ]);
+    const long = 'x'.repeat(70_000);
+    const run = await ingest(
+      api,
+      key,
+      feedId,
+      [`${HEADER},notes`, `${row('L')},${long}`, `${row('S')},xxy`].join('\n') + '\n',
+    );
+    expect(run).toMatchObject({ itemsAccepted: 2, itemsRejected: 0 });
+    const view = await runRules(run.id);
+    const limit = view.issues.nodes.filter((i: { code: string }) => i.code === 'FEED_RULE_LIMIT');
+    expect(limit).toEqual([
+      expect.objectContaining({ severity: 'WARNING', itemId: 'L', ruleId: 'notes', ruleName: 'Notes with x' }),
+    ]);
+    expect(view.ruleTrace.nodes.map((t: { itemId: string }) => t.itemId)).toEqual(['S']);
+  });
+
   it('turns a Shopify export without links from rejected into accepted with a SET link template on the next run', async () => {
     const file = readFileSync(join(process.cwd(), 'test', 'fixtures', 'feeds', 'shopify', 'products_export_demo.csv'));
     // No storeUrl: the export has no link column, so every item lacks its required link.

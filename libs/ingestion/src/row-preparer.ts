@@ -1,12 +1,13 @@
 import {
   ATTRIBUTE_BY_NAME,
+  CODES,
   ItemValidator,
   compactProductJson,
   hashCanonicalJson,
   type ItemIssue,
   type NormalizedProduct,
 } from '@brandshelf/catalog-rules';
-import { compileFeedRules, type FeedRule } from '@brandshelf/feed-rules';
+import { compileFeedRules, type FeedRule, type RuleLimit } from '@brandshelf/feed-rules';
 import type { FeedEvent, FeedReadMeta, RawItem, RowSkipReason } from '@brandshelf/feeds';
 
 /**
@@ -64,6 +65,8 @@ export type RuleApplication =
         before: string | undefined;
         after: string | undefined;
       }[];
+      /** Rule parts not applied because a limit was hit (a FEED_RULE_LIMIT warning each). */
+      limits?: RuleLimit[];
     };
 
 /**
@@ -89,7 +92,7 @@ export function itemRuleApplier(
       return { excluded: { ruleId: outcome.excludedBy.ruleId, ruleName: outcome.excludedBy.ruleName }, changes };
     }
     item.fields = outcome.item;
-    return { excluded: null, changes, detailed: outcome.changes };
+    return { excluded: null, changes, detailed: outcome.changes, limits: outcome.limits };
   };
 }
 
@@ -113,6 +116,22 @@ export function attributeIssuesToRules(issues: ItemIssue[], changes: RuleChange[
   });
 }
 
+/** A FEED_RULE_LIMIT warning per rule part a limit kept from applying to the item (it is accepted as it is). */
+function limitIssues(item: RawItem, limits: RuleLimit[]): PreparedIssue[] {
+  return limits.map((limit) => ({
+    severity: 'WARNING',
+    code: 'FEED_RULE_LIMIT',
+    attribute: limit.attribute,
+    row: item.row,
+    value: null,
+    itemId: itemIdOf(item),
+    message: `Feed rule "${limit.ruleName}" (${limit.ruleId}) was not applied to ${limit.attribute}: ${limit.code}.`,
+    hint: CODES.FEED_RULE_LIMIT.hint,
+    ruleId: limit.ruleId,
+    ruleName: limit.ruleName,
+  }));
+}
+
 const itemIdOf = (item: RawItem): string | null => {
   const id = item.fields.id;
   return (typeof id === 'string' ? id : id?.[0])?.trim() || null;
@@ -128,6 +147,7 @@ export async function* prepareEvents(
   for await (const event of events) {
     if (event.type === 'item') {
       let ruleChanges: RuleChange[] | undefined;
+      let limits: RuleLimit[] | undefined;
       if (applyRules) {
         const applied = applyRules(event.item);
         if (applied.excluded) {
@@ -136,8 +156,10 @@ export async function* prepareEvents(
           continue;
         }
         if (applied.changes.length) ruleChanges = applied.changes;
+        if (applied.limits?.length) limits = applied.limits;
       }
       const result = validator.validate(event.item);
+      if (limits) result.issues.push(...limitIssues(event.item, limits));
       let staged: { offerId: string; contentHash: string; data: string } | null = null;
       if (result.product) {
         // Serialized once: the compact canonical JSON is both what is hashed and what is stored.
