@@ -143,15 +143,17 @@ export class PublishService {
     if (!version) {
       throw new NotFoundError('CatalogVersion', `${toVersion} of feed ${feedId} (it may have been pruned)`);
     }
+    // The run that made the version says under which rules; when it is no longer kept the rules stay as they are.
     const [made] = await this.runs.find(ctx, { id: version.runId });
-    const ruleSetVersion = made?.ruleSetVersion ?? null;
     return this.publishVersion(ctx, feed.id, version.id, {
       kind: 'ROLLBACK',
       runId: version.runId,
       since,
-      alsoInTransaction: async (manager) => {
-        await this.feedRules.restoreForRollback(ctx.principal.brandId, feed.id, ruleSetVersion, manager);
-      },
+      alsoInTransaction: made
+        ? async (manager) => {
+            await this.feedRules.restoreForRollback(ctx.principal.brandId, feed.id, made.ruleSetVersion, manager);
+          }
+        : undefined,
     });
   }
 
