@@ -423,9 +423,9 @@ export class IngestionPipeline {
           account();
           // Validated, serialized and hashed already (prepareEvents, on the reader thread for a file).
           for (const issue of event.issues) await record(issue);
-          if (event.ruleChanges) {
+          if (event.ruleTrace) {
             counters.itemsChangedByRules = (counters.itemsChangedByRules ?? 0) + 1;
-            await sink.addTrace(event.row, event.itemId ?? null, event.ruleChanges);
+            await sink.addTrace(event.row, event.itemId ?? null, event.ruleTrace);
           }
           if (event.staged) {
             counters.itemsAccepted++;

@@ -35,15 +35,15 @@ export class IssueSink {
     private readonly pglite = false,
   ) {}
 
-  /** Keeps which rules changed which attributes of the item at `row` (run_rule_trace). */
-  async addTrace(row: number, itemId: string | null, changes: RuleChange[]): Promise<void> {
+  /** Keeps which rules changed which attributes of the item at `row` (run_rule_trace); a string is that list as JSON. */
+  async addTrace(row: number, itemId: string | null, changes: RuleChange[] | string): Promise<void> {
     if (this.tracesStored >= this.maxStored) return;
     if (!this.traceWriter) {
       this.traceClient = await acquireClient(this.dataSource);
       this.traceWriter = RunRuleTraceStore.openWriter(this.traceClient, this.brandId, this.runId, this.pglite);
     }
     this.tracesStored++;
-    await this.traceWriter.write([row, itemId, JSON.stringify(changes)]);
+    await this.traceWriter.write([row, itemId, typeof changes === 'string' ? changes : JSON.stringify(changes)]);
   }
 
   async add(issue: ItemIssue | PreparedIssue): Promise<void> {

@@ -52,11 +52,10 @@ describe('prepareEvents with feed rules', () => {
         },
       ],
     );
-    expect(a).toMatchObject({
-      type: 'item',
-      itemId: 'A',
-      ruleChanges: [{ ruleId: 'brand', ruleName: 'Brand', attribute: 'brand' }],
-    });
+    expect(a).toMatchObject({ type: 'item', itemId: 'A' });
+    expect(a.type === 'item' && JSON.parse(a.ruleTrace!)).toEqual([
+      { ruleId: 'brand', ruleName: 'Brand', attribute: 'brand' },
+    ]);
     expect(a.type === 'item' && JSON.parse(a.staged!.data).brand).toBe('ACME!');
     expect(b).toEqual({ type: 'excluded', row: 3, itemId: 'B', ruleId: 'samples', ruleName: 'No samples' });
     // A repeated attribute no rule touched keeps all its values.
@@ -91,6 +90,6 @@ describe('prepareEvents with feed rules', () => {
     );
     const [without] = await prepare([fields('A')], []);
     expect(withRules).toEqual(without);
-    expect(withRules).not.toHaveProperty('ruleChanges');
+    expect(withRules).not.toHaveProperty('ruleTrace');
   });
 });

@@ -32,8 +32,12 @@ export type PreparedEvent =
       issues: PreparedIssue[];
       /** Set when the item is accepted: what goes into the stage. */
       staged: { offerId: string; contentHash: string; data: string } | null;
-      /** Which rules changed which attributes, once per (rule, attribute); absent when no rule changed it. */
-      ruleChanges?: RuleChange[];
+      /**
+       * Which rules changed which attributes, once per (rule, attribute), as the JSON list run_rule_trace stores
+       * (serialized here, on the reader thread: one string crosses to the writer instead of a list of objects);
+       * absent when no rule changed the item.
+       */
+      ruleTrace?: string;
       /** The item's id as read (after rules), for the trace. */
       itemId?: string | null;
     }
@@ -173,7 +177,7 @@ export async function* prepareEvents(
           row: event.item.row,
           issues: attributeIssuesToRules(result.issues, ruleChanges),
           staged,
-          ruleChanges,
+          ruleTrace: JSON.stringify(ruleChanges),
           itemId: result.product?.offerId ?? itemIdOf(event.item),
         };
       } else {
