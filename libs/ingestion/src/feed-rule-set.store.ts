@@ -64,15 +64,6 @@ export class FeedRuleSetStore {
     return rows[0] ? toRow(rows[0]) : null;
   }
 
-  /** Versions kept for the feed, newest first (every version is kept: a few KB each). */
-  async count(brandId: string, feedId: string): Promise<number> {
-    const rows: { n: number }[] = await this.db.query(
-      'SELECT count(*)::int AS n FROM feed_rule_set WHERE brand_id = $1 AND feed_id = $2',
-      [brandId, feedId],
-    );
-    return rows[0].n;
-  }
-
   /**
    * Writes `rules` as the feed's next version. The feed's row is locked first, so two writers get consecutive
    * numbers (the unique (feed_id, version) would refuse a duplicate anyway).
