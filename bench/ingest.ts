@@ -1,6 +1,8 @@
 /**
  * bench/ingest: an N-row feed through the whole pipeline (images off) beside the same rows loaded by
- * raw COPY into the same table, in the same run. Prints rows/s for both, their ratio and peak RSS.
+ * raw COPY into the same table, in the same run. Prints rows/s for both, their ratio and peak RSS. Then the same
+ * file again on fresh feeds without and with 20 feed rules (bench/feed-rule-set.ts), alternating, and what the rules
+ * cost; and previewFeedRules of those rules over the first FEED_RULES_PREVIEW_ITEMS (10,000) items.
  *
  *   npm run bench:ingest -- --n 100000        (default)    npm run bench:ingest -- --n 1000000
  *
@@ -18,12 +20,19 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { AccountsService } from '@brandshelf/accounts';
 import { FILE_STORAGE, JsonLogger, loadConfig, systemBrandContext } from '@brandshelf/core';
-import { FeedsService, IngestionPipeline, RunsService } from '@brandshelf/ingestion';
+import {
+  FeedRuleSetStore,
+  FeedRulesService,
+  FeedsService,
+  IngestionPipeline,
+  RunsService,
+} from '@brandshelf/ingestion';
 import { PlatformModule, prepareRuntime, type Runtime } from '@brandshelf/runtime';
 import type { ObjectStorage } from '@brandshelf/storage';
 import { Module, type DynamicModule } from '@nestjs/common';
 import { createBenchDatabase } from './bench-database.js';
 import { BENCH_HEADER, generateFeed } from './feed-generator.js';
+import { BENCH_RULES } from './feed-rule-set.js';
 
 @Module({})
 class BenchModule {
@@ -51,8 +60,11 @@ class PeakRss {
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { n: { type: 'string', default: '100000' } } });
+  const { values } = parseArgs({
+    options: { n: { type: 'string', default: '100000' }, 'rule-rounds': { type: 'string', default: '2' } },
+  });
   const n = Number(values.n);
+  const ruleRounds = Number(values['rule-rounds']);
   const database = await createBenchDatabase('bs_bench');
   const { url, dir } = database;
   const file = join(dir, 'feed.csv');
@@ -131,6 +143,54 @@ async function main(): Promise<void> {
     console.log(`raw COPY : ${Math.round(copyRate).toLocaleString('en-US')} rows/s (${copySeconds.toFixed(1)} s)`);
     console.log(`ratio    : pipeline / raw COPY = ${(pipelineRate / copyRate).toFixed(2)} (aim ≥ 0.5)`);
     console.log(`peak RSS : ${mb(peak)} during the pipeline (process at ${mb(rssBefore)} before it; aim < 300 MB)`);
+
+    // Feed rules: the same file on fresh feeds (each a first import, like the run above), alternating without and
+    // with the 20 rules, so the machine's load falls on both alike.
+    const ruleSets = app.get(FeedRuleSetStore);
+    const timed = async (name: string, rules: unknown[] | null) => {
+      const target = await app.get(FeedsService).create(ctx, { name });
+      if (rules) await ruleSets.insertNext(brand.id, target.id, rules);
+      const started = await app
+        .get(RunsService)
+        .create(ctx, target.id, { trigger: 'CLI', sourceKey: key, bytesTotal: size });
+      const t = performance.now();
+      const ended = await app.get(IngestionPipeline).execute(started.id, brand.id, { lastAttempt: true });
+      const seconds = (performance.now() - t) / 1000;
+      if (!ended || ended.status !== 'SUCCEEDED')
+        throw new Error(`rules run ended ${ended?.status}: ${ended?.errorMessage}`);
+      return { rate: n / seconds, run: ended, feedId: target.id };
+    };
+    const without: number[] = [];
+    const withRules: number[] = [];
+    let ruled: Awaited<ReturnType<typeof timed>> | null = null;
+    for (let round = 1; round <= ruleRounds; round++) {
+      without.push((await timed(`No rules ${round}`, null)).rate);
+      ruled = await timed(`20 rules ${round}`, BENCH_RULES);
+      withRules.push(ruled.rate);
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
+    const fmt = (xs: number[]) => xs.map((x) => Math.round(x).toLocaleString('en-US')).join(' / ');
+    console.log(`no rules : ${fmt(without)} rows/s (rounds)`);
+    console.log(
+      `20 rules : ${fmt(withRules)} rows/s (rounds; last: ${ruled!.run.itemsChangedByRules} items changed, ` +
+        `${ruled!.run.itemsExcluded} excluded, ${ruled!.run.itemsAccepted} accepted)`,
+    );
+    const ratio = median(withRules) / median(without);
+    console.log(
+      `rules    : with / without = ${ratio.toFixed(2)} (medians; cost ${((1 - ratio) * 100).toFixed(0)}%, aim ≤ 20%)`,
+    );
+
+    // previewFeedRules of the same 20 rules over the first 10,000 items of the stored source.
+    const previews: number[] = [];
+    let read = 0;
+    for (let i = 0; i < 3; i++) {
+      const preview = await app.get(FeedRulesService).preview(ctx, ruled!.feedId, BENCH_RULES, 10);
+      previews.push(preview.elapsedMs);
+      read = preview.itemsRead;
+    }
+    console.log(
+      `preview  : ${previews.join(' / ')} ms for ${read.toLocaleString('en-US')} items, 20 rules (aim < 1000 ms)`,
+    );
     await app.close();
   } finally {
     await runtime?.close();

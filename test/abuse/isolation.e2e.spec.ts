@@ -475,6 +475,18 @@ describe('tenant isolation swept from introspection', () => {
       },
       key,
     );
+    // A rule set on the seeded feed, so its rows are in the snapshot that must not change.
+    const { setFeedRules: rules } = await api.gqlOk(
+      `mutation($input: SetFeedRulesInput!) { setFeedRules(input: $input) { feedRules { version } userErrors { code message } } }`,
+      {
+        input: {
+          feedId: seed.feedId,
+          rules: [{ ruleId: 'brand-case', name: `${name} rule`, actions: [{ type: 'UPPERCASE', attribute: 'brand' }] }],
+        },
+      },
+      key,
+    );
+    if (rules.userErrors.length) throw new Error(`setFeedRules: ${JSON.stringify(rules.userErrors)}`);
     const { createChannelExport: exported } = await api.gqlOk(
       `mutation { createChannelExport(input: { channel: META }) { channelExport { id } } }`,
       {},
@@ -503,7 +515,7 @@ describe('tenant isolation swept from introspection', () => {
     );
     const idMarkers = [...new Set(Object.values(ids).flat())].flatMap((id) => [id, rawId(id)]);
     const uuids = idMarkers.filter((id) => id.length > 20);
-    return { seed, key, ids, markers: [name, email, `${name} URL feed`, `${name} shop`, ...uuids] };
+    return { seed, key, ids, markers: [name, email, `${name} URL feed`, `${name} shop`, `${name} rule`, ...uuids] };
   }
 
   beforeAll(async () => {
@@ -600,6 +612,8 @@ describe('tenant isolation swept from introspection', () => {
         'Mutation.renderCreative',
         'Mutation.revokeApiKey',
         'Mutation.rollbackFeed',
+        'Mutation.setFeedRules',
+        'Query.previewFeedRules',
         'Mutation.syncShopifyStore',
         'Mutation.updateFeed',
         'Query.campaign',

@@ -275,6 +275,13 @@ export const CODES = {
     summary: "A supplemental (UPDATE_ONLY) feed names an id no product of the brand's primary feeds has.",
     hint: 'A supplemental (UPDATE_ONLY) feed only updates existing products: add the item to a primary feed first, or fix the id.',
   },
+  FEED_RULE_LIMIT: {
+    kind: 'STAGE',
+    severity: 'WARNING',
+    summary:
+      "A feed rule's condition or action was not applied to this item because a limit was hit: a value too long for its regular expression, a pattern switched off after taking longer than FEED_RULES_REGEX_TIMEOUT_MS, or a result too long.",
+    hint: "Simplify the rule's pattern, or make it apply to shorter values; the message names the rule and the limit.",
+  },
 
   // Raised by the readers (libs/feeds); the run goes on.
   ENCODING_FALLBACK: {

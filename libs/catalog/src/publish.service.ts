@@ -17,6 +17,7 @@ import {
   CatalogVersionEntity,
   CatalogVersionStore,
   FeedEntity,
+  FeedRulesService,
   FeedStore,
   IngestionRunEntity,
   IngestionRunStore,
@@ -109,6 +110,7 @@ export class PublishService {
     @Inject(BrandStorageService) private readonly storage: BrandStorageService,
     @Inject(IngestionRunStore) private readonly runStore: IngestionRunStore,
     @Inject(FeedStore) private readonly feedStore: FeedStore,
+    @Inject(FeedRulesService) private readonly feedRules: FeedRulesService,
   ) {
     this.runs = new BrandScopedRepository(runs, 'IngestionRun');
     this.feeds = new BrandScopedRepository(feeds, 'Feed');
@@ -129,7 +131,11 @@ export class PublishService {
     return publication;
   }
 
-  /** rollbackFeed: makes an earlier version (by number) live again, images included. */
+  /**
+   * rollbackFeed: makes an earlier version (by number) live again, images included, and the feed rules it was made
+   * with current again (a new rule-set version copying them, in the same transaction), so the next run does not
+   * undo the rollback.
+   */
   async rollbackFeed(ctx: BrandContext, feedId: string, toVersion: number): Promise<PublicationEntity> {
     const since = ctx.receivedAt ?? performance.now();
     const feed = await this.feeds.get(ctx, feedId);
@@ -137,7 +143,18 @@ export class PublishService {
     if (!version) {
       throw new NotFoundError('CatalogVersion', `${toVersion} of feed ${feedId} (it may have been pruned)`);
     }
-    return this.publishVersion(ctx, feed.id, version.id, { kind: 'ROLLBACK', runId: version.runId, since });
+    // The run that made the version says under which rules; when it is no longer kept the rules stay as they are.
+    const [made] = await this.runs.find(ctx, { id: version.runId });
+    return this.publishVersion(ctx, feed.id, version.id, {
+      kind: 'ROLLBACK',
+      runId: version.runId,
+      since,
+      alsoInTransaction: made
+        ? async (manager) => {
+            await this.feedRules.restoreForRollback(ctx.principal.brandId, feed.id, made.ruleSetVersion, manager);
+          }
+        : undefined,
+    });
   }
 
   /** A page of a feed's kept versions, newest first. */
@@ -178,7 +195,13 @@ export class PublishService {
     ctx: BrandContext,
     feedId: string,
     versionId: string,
-    options: { kind: PublicationKind; runId: string | null; since?: number },
+    options: {
+      kind: PublicationKind;
+      runId: string | null;
+      since?: number;
+      /** More work that commits or rolls back with the publish (a rollback restores the feed's rules). */
+      alsoInTransaction?: (manager: EntityManager) => Promise<void>;
+    },
   ): Promise<PublicationEntity> {
     const brandId = ctx.principal.brandId;
     const release = this.claims.claim(brandId, feedId, options.since ?? ctx.receivedAt ?? performance.now());
@@ -190,6 +213,7 @@ export class PublishService {
             ? await this.applyPrimary(manager, brandId, feed.id, versionId, null)
             : await this.applySupplemental(manager, brandId, feed, versionId);
         await this.feedStore.setLiveVersion(manager, brandId, feed.id, versionId, true);
+        await options.alsoInTransaction?.(manager);
         return PublicationStore.insert(manager, brandId, {
           feedId: feed.id,
           versionId,

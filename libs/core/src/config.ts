@@ -69,6 +69,12 @@ export interface AppConfig {
     workerThreads: boolean;
     readerYoungGenerationMb: number;
   };
+  feedRules: {
+    /** FEED_RULES_REGEX_TIMEOUT_MS: a pattern slower than this on one value is off for the rest of the run. */
+    regexTimeoutMs: number;
+    /** FEED_RULES_PREVIEW_ITEMS: items of the latest run's source that previewFeedRules reads. */
+    previewItems: number;
+  };
   catalog: { versionRetention: number };
   http: { allowHosts: string[]; connectTimeoutMs: number; readTimeoutMs: number };
   images: {
@@ -261,6 +267,17 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     meaning:
       "The reader thread's V8 young generation, in MB: 8 keeps the serving process under 300 MB at 1M rows; 32 (V8's " +
       'own default) reads about 10% faster for about 20 MB more (bench:ingest and bench:serve-memory, README).',
+  },
+  {
+    name: 'FEED_RULES_REGEX_TIMEOUT_MS',
+    default: '100',
+    meaning:
+      "A feed rule's MATCHES or REPLACE pattern that takes longer than this on one value is switched off for the rest of the run (the rule engine's limit; see README: Feed rules).",
+  },
+  {
+    name: 'FEED_RULES_PREVIEW_ITEMS',
+    default: '10000',
+    meaning: "Items of the feed's latest stored source that previewFeedRules reads (the first N).",
   },
   {
     name: 'SSRF_ALLOW_HOSTS',
@@ -602,6 +619,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       progressIntervalMs: int(env, 'INGEST_PROGRESS_INTERVAL_MS', 500, 50, 60_000),
       workerThreads: bool(env, 'INGEST_WORKER_THREADS', true),
       readerYoungGenerationMb: int(env, 'INGEST_READER_YOUNG_GENERATION_MB', 8, 1, 1024),
+    },
+    feedRules: {
+      regexTimeoutMs: int(env, 'FEED_RULES_REGEX_TIMEOUT_MS', 100, 1, 10_000),
+      previewItems: int(env, 'FEED_RULES_PREVIEW_ITEMS', 10_000, 1, 1_000_000),
     },
     catalog: { versionRetention: int(env, 'CATALOG_VERSION_RETENTION', 10, 1, 1000) },
     http: {

@@ -26,6 +26,8 @@ export const TABLE_OWNERS: Readonly<Record<string, TableOwner>> = {
   feed: { lib: 'ingestion', store: 'FeedStore', file: 'libs/ingestion/src/feed.store.ts' },
   ingestion_run: { lib: 'ingestion', store: 'IngestionRunStore', file: 'libs/ingestion/src/ingestion-run.store.ts' },
   run_issue: { lib: 'ingestion', store: 'RunIssueStore', file: 'libs/ingestion/src/run-issue.store.ts' },
+  feed_rule_set: { lib: 'ingestion', store: 'FeedRuleSetStore', file: 'libs/ingestion/src/feed-rule-set.store.ts' },
+  run_rule_trace: { lib: 'ingestion', store: 'RunRuleTraceStore', file: 'libs/ingestion/src/run-rule-trace.store.ts' },
   catalog_version: {
     lib: 'ingestion',
     store: 'CatalogVersionStore',

@@ -67,6 +67,13 @@ export class IngestionRunEntity {
   @Column('text') publishStatus: 'NOT_PUBLISHED' | 'PUBLISHED' | 'WAITING';
   @Column('text', { nullable: true }) publishBlockedReason: string | null;
   @Column('timestamptz', { nullable: true }) publishedAt: Date | null;
+  /** The feed's rule-set version this run applied (feed_rule_set.version); null when the feed had no rules. */
+  @Column('integer', { nullable: true }) ruleSetVersion: number | null;
+  /** Items a feed rule excluded (also counted in rowsSkipped as EXCLUDED_BY_RULE), by rule in excludedByRule. */
+  @Column('integer') itemsExcluded: number;
+  /** Items at least one feed rule changed. */
+  @Column('integer') itemsChangedByRules: number;
+  @Column('jsonb') excludedByRule: { ruleId: string; ruleName: string; count: number }[];
   @Column('timestamptz') queuedAt: Date;
   @Column('timestamptz', { nullable: true }) startedAt: Date | null;
   @Column('timestamptz', { nullable: true }) finishedAt: Date | null;

@@ -5,6 +5,8 @@ import { CatalogVersionEntity } from './catalog-version.entity.js';
 import { FeedEntity } from './feed.entity.js';
 import { FeedScheduler } from './feed.scheduler.js';
 import { FeedStore } from './feed.store.js';
+import { FeedRuleSetStore } from './feed-rule-set.store.js';
+import { FeedRulesService } from './feed-rules.service.js';
 import { RunImagesService } from './images/run-images.service.js';
 import { FeedsService } from './feeds.service.js';
 import { IngestionRunEntity } from './ingestion-run.entity.js';
@@ -18,6 +20,8 @@ import { RunsService } from './runs.service.js';
   providers: [
     IngestionRunStore,
     FeedStore,
+    FeedRuleSetStore,
+    FeedRulesService,
     RunSourceService,
     FeedsService,
     RunsService,
@@ -29,6 +33,8 @@ import { RunsService } from './runs.service.js';
   exports: [
     IngestionRunStore,
     FeedStore,
+    FeedRuleSetStore,
+    FeedRulesService,
     RunSourceService,
     FeedsService,
     RunsService,

@@ -15,10 +15,13 @@ import { FeedsService } from './feeds.service.js';
 import { IngestionRunEntity, TERMINAL_STATUSES } from './ingestion-run.entity.js';
 import { IngestionRunStore } from './ingestion-run.store.js';
 import { FeedStore } from './feed.store.js';
+import { FeedRuleSetStore } from './feed-rule-set.store.js';
+import { RunRuleTraceStore } from './run-rule-trace.store.js';
 import { INGEST_RUN, RUN_STAGED } from './ingestion.jobs.js';
 import { RunImagesService } from './images/run-images.service.js';
 import { IssueSink, mergeSummaries } from './issue.sink.js';
 import { RunIssueStore } from './run-issue.store.js';
+import type { FeedRule } from '@brandshelf/feed-rules';
 import { ITEM_SOURCES, type ItemSource, type ItemSourceResult } from './item-source.js';
 import { ItemStager } from './item.stager.js';
 import { readInThread } from './read-thread.js';
@@ -69,6 +72,7 @@ export class IngestionPipeline {
     @Inject(RunSourceService) private readonly sources: RunSourceService,
     @Inject(IngestionRunStore) private readonly store: IngestionRunStore,
     @Inject(FeedStore) private readonly feedStore: FeedStore,
+    @Inject(FeedRuleSetStore) private readonly ruleSets: FeedRuleSetStore,
     @Optional() @Inject(ITEM_SOURCES) private readonly itemSources: ItemSource[] | null = null,
   ) {}
 
@@ -111,6 +115,7 @@ export class IngestionPipeline {
     heartbeat.unref();
     // A retry starts over: what an earlier attempt stored is replaced, never added to.
     await RunIssueStore.deleteForRun(this.db, brandId, run.id);
+    await RunRuleTraceStore.deleteForRun(this.db, brandId, run.id);
     const progress = new RunProgress(
       this.store,
       brandId,
@@ -149,10 +154,20 @@ export class IngestionPipeline {
         firstImport: !baseVersionId && !run.validateOnly && feed.mode === 'REPLACE',
         pglite: this.config.databaseIsPglite,
       });
-      const prepare = prepareOptions(feed);
+      // The feed's current rules, read once: the whole run applies this version, which the run records.
+      const ruleSet = await this.ruleSets.current(brandId, feed.id);
+      const rules = ruleSet?.rules.length ? (ruleSet.rules as FeedRule[]) : null;
+      await this.store.record(brandId, run.id, { ruleSetVersion: ruleSet?.version ?? null });
+      const prepare: PrepareOptions = {
+        ...prepareOptions(feed),
+        rules,
+        regexTimeoutMs: this.config.feedRules.regexTimeoutMs,
+      };
       // A store API's items arrive a page at a time over the network and are validated here; a file is
       // read and validated on a worker thread (see readFile).
-      const events = fromApi ? prepareEvents(fromApi.events, prepare) : this.readFile(source!.body, feed, progress);
+      const events = fromApi
+        ? prepareEvents(fromApi.events, prepare)
+        : this.readFile(source!.body, feed, progress, prepare);
       const meta = await this.readIntoStage(run.id, events, feed, stager, sink, progress);
       if (meta.fatal) {
         await sink.add(meta.fatal);
@@ -350,7 +365,12 @@ export class IngestionPipeline {
    * A file's bytes as prepared events, counting bytes (and writing progress) as they are read. Decoding,
    * tokenizing, validating and hashing run on a worker thread unless INGEST_WORKER_THREADS is off.
    */
-  private async *readFile(body: Readable, feed: FeedEntity, progress: RunProgress): AsyncGenerator<PreparedEvent> {
+  private async *readFile(
+    body: Readable,
+    feed: FeedEntity,
+    progress: RunProgress,
+    prepare: PrepareOptions,
+  ): AsyncGenerator<PreparedEvent> {
     progress.counters.bytesRead = 0;
     const counted = body.pipe(progress.counter());
     body.on('error', (error) => counted.destroy(error));
@@ -363,7 +383,6 @@ export class IngestionPipeline {
       storeUrl: feed.storeUrl,
       linkTemplate: feed.linkTemplate,
     };
-    const prepare = prepareOptions(feed);
     try {
       if (this.config.ingest.workerThreads)
         yield* readInThread(counted, { read, prepare }, this.config.ingest.readerYoungGenerationMb);
@@ -403,6 +422,10 @@ export class IngestionPipeline {
           account();
           // Validated, serialized and hashed already (prepareEvents, on the reader thread for a file).
           for (const issue of event.issues) await record(issue);
+          if (event.ruleTrace) {
+            counters.itemsChangedByRules = (counters.itemsChangedByRules ?? 0) + 1;
+            await sink.addTrace(event.row, event.itemId ?? null, event.ruleTrace);
+          }
           if (event.staged) {
             counters.itemsAccepted++;
             await stager.add(event.staged.offerId, event.staged.contentHash, event.row, event.staged.data);
@@ -418,6 +441,20 @@ export class IngestionPipeline {
             account();
             counters.itemsRejected++;
           }
+        } else if (event.type === 'excluded') {
+          // Excluded on purpose by a rule: no error, a skipped row (EXCLUDED_BY_RULE) counted per rule.
+          account();
+          counters.rowsSkipped++;
+          counters.skippedByReason.EXCLUDED_BY_RULE = (counters.skippedByReason.EXCLUDED_BY_RULE ?? 0) + 1;
+          counters.itemsExcluded = (counters.itemsExcluded ?? 0) + 1;
+          const byRule = (counters.excludedByRule ??= new Map());
+          const entry = byRule.get(event.ruleId);
+          if (entry) entry.count++;
+          else byRule.set(event.ruleId, { ruleId: event.ruleId, ruleName: event.ruleName, count: 1 });
+          await sink.addTrace(event.row, event.itemId, [
+            { ruleId: event.ruleId, ruleName: event.ruleName, attribute: 'excluded' },
+          ]);
+          if (progress.due()) await progress.flush();
         } else if (event.type === 'skip') {
           account();
           counters.rowsSkipped++;
@@ -508,6 +545,9 @@ export class IngestionPipeline {
             itemsRejected: c.itemsRejected,
             warnings: c.warnings,
             errors: c.errors,
+            itemsExcluded: c.itemsExcluded ?? 0,
+            itemsChangedByRules: c.itemsChangedByRules ?? 0,
+            excludedByRule: [...(c.excludedByRule?.values() ?? [])].sort((a, b) => b.count - a.count),
           }
         : {}),
       ...(outcome.diff

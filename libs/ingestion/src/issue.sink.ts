@@ -5,6 +5,8 @@ import type { RowWriter } from './copy-writer.js';
 import type { IssueSummaryEntry } from './ingestion-run.entity.js';
 import { acquireClient } from './pg-client.js';
 import { RunIssueStore } from './run-issue.store.js';
+import type { PreparedIssue, RuleChange } from './row-preparer.js';
+import { RunRuleTraceStore } from './run-rule-trace.store.js';
 
 const SAMPLE_ROWS = 5;
 
@@ -17,9 +19,13 @@ export class IssueSink {
   private writer: RowWriter | null = null;
   private client: PoolClient | null = null;
   private readonly summary = new Map<string, IssueSummaryEntry>();
+  private traceWriter: RowWriter | null = null;
+  private traceClient: PoolClient | null = null;
   errors = 0;
   warnings = 0;
   stored = 0;
+  /** Items whose rule trace was stored (capped like issues, at the same INGEST_MAX_STORED_ISSUES). */
+  tracesStored = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -29,7 +35,18 @@ export class IssueSink {
     private readonly pglite = false,
   ) {}
 
-  async add(issue: ItemIssue): Promise<void> {
+  /** Keeps which rules changed which attributes of the item at `row` (run_rule_trace); a string is that list as JSON. */
+  async addTrace(row: number, itemId: string | null, changes: RuleChange[] | string): Promise<void> {
+    if (this.tracesStored >= this.maxStored) return;
+    if (!this.traceWriter) {
+      this.traceClient = await acquireClient(this.dataSource);
+      this.traceWriter = RunRuleTraceStore.openWriter(this.traceClient, this.brandId, this.runId, this.pglite);
+    }
+    this.tracesStored++;
+    await this.traceWriter.write([row, itemId, typeof changes === 'string' ? changes : JSON.stringify(changes)]);
+  }
+
+  async add(issue: ItemIssue | PreparedIssue): Promise<void> {
     if (issue.severity === 'ERROR') this.errors++;
     else this.warnings++;
     const key = `${issue.severity}|${issue.code}|${issue.attribute ?? ''}`;
@@ -55,6 +72,8 @@ export class IssueSink {
       issue.value,
       issue.message,
       issue.hint,
+      (issue as PreparedIssue).ruleId ?? null,
+      (issue as PreparedIssue).ruleName ?? null,
     ]);
   }
 
@@ -64,6 +83,7 @@ export class IssueSink {
 
   /** Makes the stored issues visible (the COPY commits when it ends). */
   async close(): Promise<void> {
+    await this.closeTraces();
     if (!this.writer) return;
     try {
       await this.writer.end();
@@ -74,6 +94,21 @@ export class IssueSink {
     } finally {
       this.writer = null;
       this.client = null;
+    }
+  }
+
+  /** Makes the stored rule traces visible (the COPY commits when it ends). */
+  private async closeTraces(): Promise<void> {
+    if (!this.traceWriter) return;
+    try {
+      await this.traceWriter.end();
+      this.traceClient!.release();
+    } catch (error) {
+      this.traceClient!.release(error as Error);
+      throw error;
+    } finally {
+      this.traceWriter = null;
+      this.traceClient = null;
     }
   }
 }

@@ -13,13 +13,27 @@ type Queryable = Pick<EntityManager, 'query'>;
 export class RunIssueStore {
   /**
    * Streams issues of the brand's run into run_issue (COPY, or batched INSERTs on PGlite) on the caller's own
-   * connection: each row written is [severity, code, attribute, row, item id, value, message, hint].
+   * connection: each row written is [severity, code, attribute, row, item id, value, message, hint, rule id, rule
+   * name] (the rule when a feed rule set the attribute's value).
    */
   static openWriter(client: PoolClient, brandId: string, runId: string, pglite: boolean): RowWriter {
     const writer = openRowWriter(
       client,
       'run_issue',
-      ['run_id', 'brand_id', 'severity', 'code', 'attribute', '"row"', 'item_id', 'value', 'message', 'hint'],
+      [
+        'run_id',
+        'brand_id',
+        'severity',
+        'code',
+        'attribute',
+        '"row"',
+        'item_id',
+        'value',
+        'message',
+        'hint',
+        'rule_id',
+        'rule_name',
+      ],
       pglite,
     );
     return {

@@ -15,6 +15,12 @@ export interface RunCounters {
   itemsRejected: number;
   warnings: number;
   errors: number;
+  /** Items a feed rule excluded (each also a skipped row, reason EXCLUDED_BY_RULE). */
+  itemsExcluded?: number;
+  /** Items a feed rule changed. */
+  itemsChangedByRules?: number;
+  /** Excluded items by rule id. */
+  excludedByRule?: Map<string, { ruleId: string; ruleName: string; count: number }>;
 }
 
 export class RunCancelledError extends Error {

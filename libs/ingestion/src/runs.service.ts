@@ -13,6 +13,7 @@ import { IngestionRunStore, type ActiveRun, type NewRun, type RunStart } from '.
 import { INGEST_RUN, RUN_STAGED } from './ingestion.jobs.js';
 import { acquireClient } from './pg-client.js';
 import { RunImagesService } from './images/run-images.service.js';
+import { RunRuleTraceStore, type ItemRuleTrace, type RuleChangeTrace } from './run-rule-trace.store.js';
 
 export interface IssueFilter {
   severity?: IssueSeverity | null;
@@ -71,6 +72,11 @@ export interface StoredIssue {
   value: string | null;
   message: string;
   hint: string;
+  /** The feed rule that set the attribute's failing value; null when the value came from the file. */
+  ruleId?: string | null;
+  ruleName?: string | null;
+  /** Which rules changed which attributes of the issue's item (its rule trace), when loaded with the page. */
+  ruleChanges?: RuleChangeTrace[];
 }
 
 @Injectable()
@@ -319,11 +325,49 @@ export class RunsService {
     const first = page.first;
     params.push(first + 1);
     const rows: (StoredIssue & { id: string })[] = await this.db.query(
-      `SELECT id::text, severity, code, attribute, "row", item_id AS "itemId", value, message, hint
+      `SELECT id::text, severity, code, attribute, "row", item_id AS "itemId", value, message, hint,
+              rule_id AS "ruleId", rule_name AS "ruleName"
          FROM run_issue WHERE ${where.join(' AND ')} ORDER BY "row", id LIMIT $${params.length}`,
       params,
     );
+    // The rule trace of the page's items, in one statement.
+    const traces = await RunRuleTraceStore.forRows(this.db, ctx.principal.brandId, run.id, [
+      ...new Set(rows.map((r) => r.row)),
+    ]);
+    for (const issue of rows) issue.ruleChanges = traces.get(issue.row)?.changes ?? [];
     return { issues: rows.slice(0, first), totalCount: count, hasNextPage: rows.length > first, hasPreviousPage };
+  }
+
+  /** Which rules changed which attributes of the item at `row` of the brand's run `runId` (none: []). */
+  async ruleChangesAt(ctx: BrandContext, runId: string, row: number): Promise<RuleChangeTrace[]> {
+    const traces = await RunRuleTraceStore.forRows(this.db, ctx.principal.brandId, runId, [row]);
+    return traces.get(row)?.changes ?? [];
+  }
+
+  /** A page of the rule traces of the brand's run (items a rule changed or excluded), by row. */
+  async ruleTrace(
+    ctx: BrandContext,
+    runId: string,
+    options: { first: number; after: string | null; itemId: string | null },
+  ): Promise<{ traces: ItemRuleTrace[]; totalCount: number; hasNextPage: boolean }> {
+    const run = await this.runs.get(ctx, runId);
+    let afterRow: number | null = null;
+    if (options.after) {
+      const text = Buffer.from(options.after, 'base64url').toString();
+      if (!/^trace:\d{1,9}$/.test(text)) {
+        throw new BadInputError('after is not a cursor of this list; pass a cursor this list returned.', 'after');
+      }
+      afterRow = Number(text.slice(6));
+    }
+    return RunRuleTraceStore.page(this.db, ctx.principal.brandId, run.id, {
+      first: options.first,
+      afterRow,
+      itemId: options.itemId,
+    });
+  }
+
+  static traceCursor(trace: { row: number }): string {
+    return Buffer.from(`trace:${trace.row}`).toString('base64url');
   }
 
   static issueCursor(issue: { row: number; id: string }): string {

@@ -116,7 +116,8 @@ export class RequestLoaders {
         const wanted = ids.filter((id) => /^\d{1,18}$/.test(id));
         if (!brandId || !wanted.length) return new Map();
         const rows: (StoredIssue & { runId: string })[] = await this.db.query(
-          `SELECT id::text, run_id AS "runId", severity, code, attribute, "row", item_id AS "itemId", value, message, hint
+          `SELECT id::text, run_id AS "runId", severity, code, attribute, "row", item_id AS "itemId", value, message, hint,
+                  rule_id AS "ruleId", rule_name AS "ruleName"
              FROM run_issue WHERE id = ANY($1::bigint[]) AND brand_id = $2`,
           [wanted, brandId],
         );

@@ -9,6 +9,7 @@ import { CreativesResolver, ProductCreativesResolver } from '../ads/creatives.re
 import { CATALOG_RESOLVERS } from '../catalog/catalog.resolver.js';
 import { FeedsResolver } from '../ingestion/feeds.resolver.js';
 import { RunsResolver } from '../ingestion/runs.resolver.js';
+import { FEED_RULES_RESOLVERS } from '../ingestion/feed-rules.resolver.js';
 import { ShopifyResolver } from '../shopify/shopify.resolver.js';
 import { EARNINGS_RESOLVERS } from '../earnings/earnings.resolver.js';
 import {
@@ -26,6 +27,7 @@ export const RESOLVERS = [
   StorageUsageResolver,
   FeedsResolver,
   RunsResolver,
+  ...FEED_RULES_RESOLVERS,
   PublishingResolver,
   FeedPublishingResolver,
   RunPublishingResolver,

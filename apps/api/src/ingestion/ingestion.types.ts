@@ -423,6 +423,7 @@ export enum RowSkipReason {
   IMAGE_ONLY_ROW = 'IMAGE_ONLY_ROW',
   VARIANT_PARENT = 'VARIANT_PARENT',
   GROUPED_PRODUCT = 'GROUPED_PRODUCT',
+  EXCLUDED_BY_RULE = 'EXCLUDED_BY_RULE',
 }
 registerEnumType(RowSkipReason, {
   name: 'RowSkipReason',
@@ -439,6 +440,10 @@ registerEnumType(RowSkipReason, {
       description: 'A product row whose variant rows are the items (WooCommerce variable, Wix product with variants).',
     },
     GROUPED_PRODUCT: { description: 'A page listing other products, each a row of its own (WooCommerce grouped).' },
+    EXCLUDED_BY_RULE: {
+      description:
+        "An item a feed rule's EXCLUDE action left out on purpose (IngestionRun.excludedByRule names the rule).",
+    },
   },
 });
 

@@ -17,6 +17,7 @@ import { ProductSets1764000000016 } from './1764000000016-product-sets.js';
 import { ChannelExports1764000000017 } from './1764000000017-channel-exports.js';
 import { Campaigns1764000000018 } from './1764000000018-campaigns.js';
 import { Creatives1764000000019 } from './1764000000019-creatives.js';
+import { FeedRules1764000000020 } from './1764000000020-feed-rules.js';
 import { CategorySuggestions1764000000021 } from './1764000000021-category-suggestions.js';
 
 /** In the order they run. Each lib owns its tables; the schema's history lives here, in one place. */
@@ -40,5 +41,6 @@ export const MIGRATIONS = [
   ChannelExports1764000000017,
   Campaigns1764000000018,
   Creatives1764000000019,
+  FeedRules1764000000020,
   CategorySuggestions1764000000021,
 ];

@@ -1,0 +1,411 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createFeed, ingest, rawId, registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
+import { createApi } from '../src/create-api.js';
+
+/**
+ * Feed rules as data (issue 14): versions set through the API, applied by the worker between reading and
+ * validation on the next run, traced per item, excluded items counted per rule, previewed without side effects,
+ * and restored with the catalog version on rollback. On the real database and worker.
+ */
+const HEADER = 'id,title,description,link,image_link,availability,price,brand,mpn,condition';
+const row = (id: string, extra: Partial<Record<'title' | 'price' | 'brand' | 'link', string>> = {}) =>
+  [
+    id,
+    extra.title ?? `Trail Runner ${id}`,
+    'A light trail shoe with a grippy sole.',
+    extra.link ?? `https://shop.example/p/${id}`,
+    `https://img.example/${id}.jpg`,
+    'in stock',
+    extra.price ?? '59.99 USD',
+    extra.brand ?? 'acme',
+    `MPN-${id}`,
+    'new',
+  ].join(',');
+const csv = (...rows: string[]) => [HEADER, ...rows].join('\n') + '\n';
+
+const SET_RULES = `mutation($input: SetFeedRulesInput!) { setFeedRules(input: $input) {
+  feedRules { version restoredFromVersion rules { ruleId name enabled when { attribute operator value all { attribute operator value } }
+    actions { type attribute value template table { from to } } } }
+  feed { id } userErrors { code message field } } }`;
+const RUN_RULES = `query($id: ID!) { ingestionRun(id: $id) { status itemsAccepted itemsRejected rowsRead rowsSkipped
+  rowsSkippedByReason { reason count } itemsExcluded itemsChangedByRules ruleSetVersion errors
+  excludedByRule { ruleId ruleName count }
+  ruleTrace(first: 50) { totalCount nodes { row itemId changes { ruleId ruleName attribute } } }
+  issues(first: 100) { nodes { code severity attribute itemId value hint ruleId ruleName ruleChanges { ruleId attribute } } } } }`;
+const PREVIEW = `query($feedId: ID!, $rules: [FeedRuleInput!]!, $sample: Int) { previewFeedRules(feedId: $feedId, rules: $rules, sample: $sample) {
+  problems { field code message } sourceRunId itemsRead truncated itemsChanged itemsExcluded validBefore validAfter
+  becameValid becameInvalid elapsedMs rules { ruleId ruleName itemsChanged itemsExcluded }
+  sample { row itemId validBefore validAfter excludedBy { ruleId } changes { ruleId attribute before after } errorsAfter { code attribute } } } }`;
+
+describe('feed rules (e2e on a real database)', () => {
+  let api: TestApi;
+  let key: string;
+
+  beforeAll(async () => {
+    api = await startTestApi(createApi);
+    key = (await registerBrand(api, 'Rules')).apiKey;
+  }, 120_000);
+
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  const setRules = async (feedId: string, rules: unknown[]) =>
+    (await api.gqlOk(SET_RULES, { input: { feedId, rules } }, key)).setFeedRules;
+  const setRulesRaw = async (feedId: string, rules: unknown[]) =>
+    (await api.gql<{ setFeedRules: any }>(SET_RULES, { input: { feedId, rules } }, key)).data!.setFeedRules;
+  const runRules = async (runId: string) => (await api.gqlOk(RUN_RULES, { id: runId }, key)).ingestionRun;
+  const count = async (table: string, brandId: string) =>
+    (await api.runtime.dataSource.query(`SELECT count(*)::int AS n FROM ${table} WHERE brand_id = $1`, [brandId]))[0]
+      .n as number;
+
+  it('stores versions, reads the current one or any other, and refuses invalid rules with paths, storing nothing', async () => {
+    const feedId = await createFeed(api, key, { name: 'Versions' });
+    const none = await api.gqlOk('query($id: ID!) { feed(id: $id) { feedRules { version } } }', { id: feedId }, key);
+    expect(none.feed.feedRules).toBeNull();
+
+    const first = await setRules(feedId, [
+      {
+        ruleId: 'brand-case',
+        name: 'Brand in capitals',
+        when: { all: [{ attribute: 'brand', operator: 'EQUALS', value: 'acme' }] },
+        actions: [{ type: 'UPPERCASE', attribute: 'brand' }],
+      },
+    ]);
+    expect(first.userErrors).toEqual([]);
+    expect(first.feedRules).toMatchObject({
+      version: 1,
+      restoredFromVersion: null,
+      rules: [
+        {
+          ruleId: 'brand-case',
+          name: 'Brand in capitals',
+          enabled: true,
+          when: { attribute: null, all: [{ attribute: 'brand', operator: 'EQUALS', value: 'acme' }] },
+          actions: [{ type: 'UPPERCASE', attribute: 'brand' }],
+        },
+      ],
+    });
+    const second = await setRules(feedId, [
+      {
+        ruleId: 'map-category',
+        name: 'Categories',
+        actions: [{ type: 'MAP', attribute: 'product_type', table: [{ from: 'Shoes', to: '187' }] }],
+      },
+    ]);
+    expect(second.feedRules.version).toBe(2);
+    expect(second.feedRules.rules[0].actions[0].table).toEqual([{ from: 'Shoes', to: '187' }]);
+
+    const read = await api.gqlOk(
+      'query($id: ID!) { feed(id: $id) { current: feedRules { version rules { ruleId } } v1: feedRules(version: 1) { version rules { ruleId } } } }',
+      { id: feedId },
+      key,
+    );
+    expect(read.feed.current).toEqual({ version: 2, rules: [{ ruleId: 'map-category' }] });
+    expect(read.feed.v1).toEqual({ version: 1, rules: [{ ruleId: 'brand-case' }] });
+
+    // Invalid: a SET without value or template, a regular expression that does not compile, two rules with one id.
+    const bad = await setRulesRaw(feedId, [
+      { ruleId: 'a', name: 'No value', actions: [{ type: 'SET', attribute: 'title' }] },
+      {
+        ruleId: 'a',
+        name: 'Bad pattern',
+        actions: [{ type: 'REPLACE', attribute: 'title', pattern: '(', replacement: '' }],
+      },
+    ]);
+    expect(bad.feedRules).toBeNull();
+    expect(bad.userErrors.length).toBeGreaterThanOrEqual(2);
+    for (const error of bad.userErrors) {
+      expect(error.code).toBe('BAD_USER_INPUT');
+      expect(error.field.slice(0, 3)).toEqual(['input', 'rules', expect.stringMatching(/^[01]$/)]);
+      expect(error.message).toMatch(/^[A-Z_]+: /);
+    }
+    expect(bad.userErrors.some((e: { field: string[] }) => e.field[2] === '0' && e.field[3] === 'actions')).toBe(true);
+    expect(bad.userErrors.some((e: { field: string[] }) => e.field[2] === '1')).toBe(true);
+    const after = await api.gqlOk('query($id: ID!) { feed(id: $id) { feedRules { version } } }', { id: feedId }, key);
+    expect(after.feed.feedRules.version).toBe(2);
+  });
+
+  it('applies the rules on the next run: changes traced per item, an invalid value names its rule, exclusions counted per rule', async () => {
+    const feedId = await createFeed(api, key, { name: 'Applied' });
+    const before = await ingest(api, key, feedId, csv(row('A'), row('B', { title: 'Sample B' }), row('C')));
+    expect((await runRules(before.id)).ruleSetVersion).toBeNull();
+    await setRules(feedId, [
+      {
+        ruleId: 'drop-samples',
+        name: 'Drop samples',
+        when: { attribute: 'title', operator: 'STARTS_WITH', value: 'Sample' },
+        actions: [{ type: 'EXCLUDE' }],
+      },
+      { ruleId: 'brand-case', name: 'Brand in capitals', actions: [{ type: 'UPPERCASE', attribute: 'brand' }] },
+      {
+        ruleId: 'free-c',
+        name: 'C is free',
+        when: { attribute: 'id', operator: 'EQUALS', value: 'C' },
+        actions: [{ type: 'SET', attribute: 'price', value: 'free' }],
+      },
+    ]);
+    const run = await ingest(api, key, feedId, csv(row('A'), row('B', { title: 'Sample B' }), row('C')));
+    const view = await runRules(run.id);
+    expect(view).toMatchObject({
+      status: 'SUCCEEDED',
+      ruleSetVersion: 1,
+      rowsRead: 3,
+      itemsAccepted: 1,
+      itemsRejected: 1,
+      rowsSkipped: 1,
+      itemsExcluded: 1,
+      itemsChangedByRules: 2,
+      excludedByRule: [{ ruleId: 'drop-samples', ruleName: 'Drop samples', count: 1 }],
+    });
+    expect(view.rowsSkippedByReason).toEqual([{ reason: 'EXCLUDED_BY_RULE', count: 1 }]);
+    // Exclusion is no error: the only errors are C's price.
+    expect(
+      view.issues.nodes
+        .filter((i: { severity: string }) => i.severity === 'ERROR')
+        .map((i: { itemId: string }) => i.itemId),
+    ).toEqual(['C']);
+    const priceIssue = view.issues.nodes.find(
+      (i: { attribute: string; itemId: string }) => i.itemId === 'C' && i.attribute === 'price',
+    );
+    expect(priceIssue).toMatchObject({ ruleId: 'free-c', ruleName: 'C is free', value: 'free' });
+    expect(priceIssue.hint).toContain('C is free');
+    expect(priceIssue.ruleChanges).toEqual(
+      expect.arrayContaining([
+        { ruleId: 'brand-case', attribute: 'brand' },
+        { ruleId: 'free-c', attribute: 'price' },
+      ]),
+    );
+    const traces = Object.fromEntries(
+      view.ruleTrace.nodes.map((t: { itemId: string; changes: unknown }) => [t.itemId, t.changes]),
+    );
+    expect(view.ruleTrace.totalCount).toBe(3);
+    expect(traces.A).toEqual([{ ruleId: 'brand-case', ruleName: 'Brand in capitals', attribute: 'brand' }]);
+    expect(traces.B).toEqual([{ ruleId: 'drop-samples', ruleName: 'Drop samples', attribute: 'excluded' }]);
+    // The staged item carries the rule's value.
+    const staged = await api.runtime.dataSource.query(
+      `SELECT ir.data->>'brand' AS brand FROM version_item vi JOIN catalog_version v ON v.id = vi.version_id
+         JOIN item_revision ir ON ir.feed_id = v.feed_id AND ir.offer_id = vi.offer_id AND ir.content_hash = vi.content_hash
+        WHERE v.feed_id = $1 AND v.run_id = $2`,
+      [rawId(feedId), rawId(run.id)],
+    );
+    expect(staged).toEqual([{ brand: 'ACME' }]);
+  });
+
+  it('accepts an item a rule could not be applied to (a value too long for its pattern) with a FEED_RULE_LIMIT warning naming the rule', async () => {
+    const feedId = await createFeed(api, key, { name: 'Limits' });
+    await setRules(feedId, [
+      {
+        ruleId: 'notes',
+        name: 'Notes with x',
+        when: { attribute: 'notes', operator: 'MATCHES', value: 'x+y' },
+        actions: [{ type: 'SET_CUSTOM_LABEL', index: 0, value: 'noted' }],
+      },
+    ]);
+    const long = 'x'.repeat(70_000);
+    const run = await ingest(
+      api,
+      key,
+      feedId,
+      [`${HEADER},notes`, `${row('L')},${long}`, `${row('S')},xxy`].join('\n') + '\n',
+    );
+    expect(run).toMatchObject({ itemsAccepted: 2, itemsRejected: 0 });
+    const view = await runRules(run.id);
+    const limit = view.issues.nodes.filter((i: { code: string }) => i.code === 'FEED_RULE_LIMIT');
+    expect(limit).toEqual([
+      expect.objectContaining({ severity: 'WARNING', itemId: 'L', ruleId: 'notes', ruleName: 'Notes with x' }),
+    ]);
+    expect(view.ruleTrace.nodes.map((t: { itemId: string }) => t.itemId)).toEqual(['S']);
+  });
+
+  it('turns a Shopify export without links from rejected into accepted with a SET link template on the next run', async () => {
+    const file = readFileSync(join(process.cwd(), 'test', 'fixtures', 'feeds', 'shopify', 'products_export_demo.csv'));
+    // No storeUrl: the export has no link column, so every item lacks its required link.
+    const feedId = await createFeed(api, key, { name: 'Shopify export', defaultCurrency: 'USD' });
+    const rejected = await ingest(api, key, feedId, file);
+    expect(rejected).toMatchObject({ status: 'SUCCEEDED', dialect: 'SHOPIFY', itemsAccepted: 0, itemsRejected: 21 });
+    expect(rejected.issueSummary).toEqual(
+      expect.arrayContaining([expect.objectContaining({ code: 'MISSING_REQUIRED', attribute: 'link', count: 21 })]),
+    );
+    const set = await setRules(feedId, [
+      {
+        ruleId: 'shopify-links',
+        name: 'Product page links',
+        when: { attribute: 'link', operator: 'IS_EMPTY' },
+        actions: [{ type: 'SET', attribute: 'link', template: 'https://shop.example.com/products/{handle}' }],
+      },
+    ]);
+    expect(set.userErrors).toEqual([]);
+    const accepted = await ingest(api, key, feedId, file);
+    expect(accepted).toMatchObject({ status: 'SUCCEEDED', itemsAccepted: 21, itemsRejected: 0 });
+    expect(accepted.issueSummary.filter((s) => s.code === 'MISSING_REQUIRED' && s.attribute === 'link')).toEqual([]);
+    const links = await api.runtime.dataSource.query(
+      `SELECT DISTINCT ir.data->>'link' AS link FROM version_item vi JOIN catalog_version v ON v.id = vi.version_id
+         JOIN item_revision ir ON ir.feed_id = v.feed_id AND ir.offer_id = vi.offer_id AND ir.content_hash = vi.content_hash
+        WHERE v.run_id = $1 ORDER BY 1`,
+      [rawId(accepted.id)],
+    );
+    expect(links.map((l: { link: string }) => l.link)).toContain('https://shop.example.com/products/floor-lamp');
+  });
+
+  it('previews proposed rules over the latest source without changing anything', async () => {
+    const { id: brandId, apiKey } = await registerBrand(api, 'Previewer');
+    const feedId = await createFeed(api, apiKey, { name: 'Preview' });
+    const run = await ingest(
+      api,
+      apiKey,
+      feedId,
+      csv(row('A'), row('B', { link: '' }), row('C', { title: 'Sample C' })),
+    );
+    expect(run).toMatchObject({ itemsAccepted: 2, itemsRejected: 1 });
+    await api.gqlOk(
+      'mutation($f: ID!) { publishRun(input: { runId: $f }) { userErrors { code } } }',
+      { f: run.id },
+      apiKey,
+    );
+    const tables = [
+      'ingestion_run',
+      'run_issue',
+      'feed_rule_set',
+      'catalog_version',
+      'catalog_product',
+      'run_rule_trace',
+    ];
+    const counts = async () =>
+      Object.fromEntries(await Promise.all(tables.map(async (t) => [t, await count(t, rawId(brandId))])));
+    const live = async () =>
+      api.runtime.dataSource.query(
+        'SELECT offer_id, title, link FROM catalog_product WHERE brand_id = $1 ORDER BY offer_id',
+        [rawId(brandId)],
+      );
+    const before = { counts: await counts(), live: await live() };
+    const rules = [
+      {
+        ruleId: 'links',
+        name: 'Links',
+        when: { attribute: 'link', operator: 'IS_EMPTY' },
+        actions: [{ type: 'SET', attribute: 'link', template: 'https://shop.example/p/{id}' }],
+      },
+      {
+        ruleId: 'samples',
+        name: 'No samples',
+        when: { attribute: 'title', operator: 'CONTAINS', value: 'Sample' },
+        actions: [{ type: 'EXCLUDE' }],
+      },
+      {
+        ruleId: 'bad-price',
+        name: 'Break A',
+        when: { attribute: 'id', operator: 'EQUALS', value: 'A' },
+        actions: [{ type: 'SET', attribute: 'price', value: 'n/a' }],
+      },
+    ];
+    const res = await api.gqlOk(PREVIEW, { feedId, rules, sample: 10 }, apiKey);
+    const preview = res.previewFeedRules;
+    expect(preview).toMatchObject({
+      problems: [],
+      sourceRunId: run.id,
+      itemsRead: 3,
+      truncated: false,
+      itemsChanged: 2,
+      itemsExcluded: 1,
+      validBefore: 2,
+      validAfter: 1,
+      becameValid: 1,
+      becameInvalid: 2,
+      rules: [
+        { ruleId: 'links', ruleName: 'Links', itemsChanged: 1, itemsExcluded: 0 },
+        { ruleId: 'samples', ruleName: 'No samples', itemsChanged: 0, itemsExcluded: 1 },
+        { ruleId: 'bad-price', ruleName: 'Break A', itemsChanged: 1, itemsExcluded: 0 },
+      ],
+    });
+    const byId = Object.fromEntries(preview.sample.map((s: { itemId: string }) => [s.itemId, s]));
+    expect(byId.B).toMatchObject({
+      validBefore: false,
+      validAfter: true,
+      changes: [{ ruleId: 'links', attribute: 'link', before: null, after: 'https://shop.example/p/B' }],
+    });
+    expect(byId.C).toMatchObject({ validBefore: true, validAfter: false, excludedBy: { ruleId: 'samples' } });
+    expect(byId.A).toMatchObject({
+      validBefore: true,
+      validAfter: false,
+      changes: [{ ruleId: 'bad-price', attribute: 'price', before: '59.99 USD', after: 'n/a' }],
+      errorsAfter: [expect.objectContaining({ attribute: 'price' })],
+    });
+    // Problems come back as data, nothing read.
+    const invalid = await api.gqlOk(
+      PREVIEW,
+      { feedId, rules: [{ ruleId: 'x', name: 'x', actions: [{ type: 'TRUNCATE', attribute: 'title' }] }] },
+      apiKey,
+    );
+    expect(invalid.previewFeedRules.itemsRead).toBe(0);
+    expect(invalid.previewFeedRules.problems[0].field.slice(0, 2)).toEqual(['rules', '0']);
+    expect({ counts: await counts(), live: await live() }).toEqual(before);
+  });
+
+  it('records the rule-set version on each catalog version, and a rollback makes that version’s rules current again', async () => {
+    const feedId = await createFeed(api, key, { name: 'Rollback' });
+    const publish = async (runId: string) =>
+      api.gqlOk('mutation($r: ID!) { publishRun(input: { runId: $r }) { userErrors { code } } }', { r: runId }, key);
+    const v1 = await ingest(api, key, feedId, csv(row('A'), row('B')));
+    await publish(v1.id);
+    await setRules(feedId, [
+      { ruleId: 'prefix', name: 'Prefix titles', actions: [{ type: 'PREPEND', attribute: 'title', value: 'New ' }] },
+    ]);
+    const v2 = await ingest(api, key, feedId, csv(row('A'), row('B')));
+    await publish(v2.id);
+    await setRules(feedId, [
+      { ruleId: 'suffix', name: 'Suffix titles', actions: [{ type: 'APPEND', attribute: 'title', value: ' (sale)' }] },
+    ]);
+    const v3 = await ingest(api, key, feedId, csv(row('A'), row('B')));
+    await publish(v3.id);
+    const versions = await api.gqlOk(
+      'query($id: ID!) { feed(id: $id) { versions(first: 10) { nodes { number ruleSetVersion } } feedRules { version } } }',
+      { id: feedId },
+      key,
+    );
+    expect(versions.feed.versions.nodes).toEqual([
+      { number: 3, ruleSetVersion: 2 },
+      { number: 2, ruleSetVersion: 1 },
+      { number: 1, ruleSetVersion: null },
+    ]);
+    const titles = async () =>
+      (
+        await api.runtime.dataSource.query('SELECT title FROM catalog_product WHERE feed_id = $1 ORDER BY offer_id', [
+          rawId(feedId),
+        ])
+      ).map((r: { title: string }) => r.title);
+    expect(await titles()).toEqual(['Trail Runner A (sale)', 'Trail Runner B (sale)']);
+
+    const rollback = async (toVersion: number) =>
+      (
+        await api.gqlOk(
+          'mutation($f: ID!, $n: Int!) { rollbackFeed(input: { feedId: $f, toVersion: $n }) { userErrors { code } } }',
+          { f: feedId, n: toVersion },
+          key,
+        )
+      ).rollbackFeed;
+    expect((await rollback(2)).userErrors).toEqual([]);
+    expect(await titles()).toEqual(['New Trail Runner A', 'New Trail Runner B']);
+    const restored = await api.gqlOk(
+      'query($id: ID!) { feed(id: $id) { feedRules { version restoredFromVersion rules { ruleId } } } }',
+      { id: feedId },
+      key,
+    );
+    expect(restored.feed.feedRules).toEqual({ version: 3, restoredFromVersion: 1, rules: [{ ruleId: 'prefix' }] });
+    // The next run applies the restored rules: the same catalog as the version rolled back to.
+    const next = await ingest(api, key, feedId, csv(row('A'), row('B')));
+    expect(next.diff).toMatchObject({ created: 0, updated: 0, removed: 0, unchanged: 2 });
+    expect((await runRules(next.id)).ruleSetVersion).toBe(3);
+
+    // Back to the version made without rules: an empty rule set becomes current.
+    expect((await rollback(1)).userErrors).toEqual([]);
+    const cleared = await api.gqlOk(
+      'query($id: ID!) { feed(id: $id) { feedRules { version restoredFromVersion rules { ruleId } } } }',
+      { id: feedId },
+      key,
+    );
+    expect(cleared.feed.feedRules).toEqual({ version: 4, restoredFromVersion: 0, rules: [] });
+  });
+});

@@ -1,0 +1,288 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { Readable } from 'node:stream';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ItemValidator, type ItemIssue } from '@brandshelf/catalog-rules';
+import { APP_CONFIG, BadInputError, FILE_STORAGE, type AppConfig, type BrandContext } from '@brandshelf/core';
+import { validateFeedRules, type FeedRule } from '@brandshelf/feed-rules';
+import { readFeed, type FeedReadOptions, type RawItem } from '@brandshelf/feeds';
+import type { ObjectStorage } from '@brandshelf/storage';
+import type { FeedEntity } from './feed.entity.js';
+import { FeedRuleSetStore, type FeedRuleSetRow } from './feed-rule-set.store.js';
+import { FeedsService } from './feeds.service.js';
+import { itemRuleApplier } from './row-preparer.js';
+
+/** A problem the rule engine found in proposed rules: where (a path into the rules list), a code and a message. */
+export interface FeedRuleProblem {
+  path: string;
+  code: string;
+  message: string;
+}
+
+/** What previewFeedRules found, per rule. */
+export interface RulePreviewCount {
+  ruleId: string;
+  ruleName: string;
+  itemsChanged: number;
+  itemsExcluded: number;
+}
+
+/** One item of the preview's sample: what the rules did to it, attribute by attribute. */
+export interface RulePreviewSample {
+  row: number;
+  itemId: string | null;
+  excludedBy: { ruleId: string; ruleName: string } | null;
+  validBefore: boolean;
+  validAfter: boolean;
+  changes: { ruleId: string; ruleName: string; attribute: string; before: string | null; after: string | null }[];
+  /** The item's ERROR issues after the rules (none when it is valid or excluded). */
+  errorsAfter: ItemIssue[];
+}
+
+export interface FeedRulesPreview {
+  /** Problems in the proposed rules; when any, nothing was read and the other fields are empty. */
+  problems: FeedRuleProblem[];
+  /** The run whose stored source was read; null when the rules had problems. */
+  sourceRunId: string | null;
+  itemsRead: number;
+  /** Whether the source had more items than the preview reads (FEED_RULES_PREVIEW_ITEMS). */
+  truncated: boolean;
+  itemsChanged: number;
+  itemsExcluded: number;
+  validBefore: number;
+  validAfter: number;
+  becameValid: number;
+  becameInvalid: number;
+  rules: RulePreviewCount[];
+  sample: RulePreviewSample[];
+  elapsedMs: number;
+}
+
+/** Runs kept with a source file, newest first, that a preview tries (a source may have been swept). */
+const PREVIEW_SOURCE_CANDIDATES = 5;
+
+/**
+ * Feed rules as data (issue 14): the versions of a feed's rules, setting a new version, restoring the version a
+ * catalog version was made with on rollback, and previewing proposed rules over the latest run's source.
+ */
+@Injectable()
+export class FeedRulesService {
+  constructor(
+    @Inject(DataSource) private readonly db: DataSource,
+    @Inject(FeedsService) private readonly feeds: FeedsService,
+    @Inject(FeedRuleSetStore) private readonly store: FeedRuleSetStore,
+    @Inject(FILE_STORAGE) private readonly files: ObjectStorage,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
+
+  /** The feed's current rules, or version `version` of them; null when there is none. */
+  async get(ctx: BrandContext, feedId: string, version: number | null = null): Promise<FeedRuleSetRow | null> {
+    const feed = await this.feeds.get(ctx, feedId);
+    return this.forFeed(ctx, feed, version);
+  }
+
+  /** The brand's feed (NOT_FOUND otherwise). */
+  feedOf(ctx: BrandContext, feedId: string): Promise<FeedEntity> {
+    return this.feeds.get(ctx, feedId);
+  }
+
+  /** As get, for a feed already loaded (the brand's). */
+  forFeed(ctx: BrandContext, feed: FeedEntity, version: number | null = null): Promise<FeedRuleSetRow | null> {
+    const brandId = ctx.principal.brandId;
+    return version === null ? this.store.current(brandId, feed.id) : this.store.version(brandId, feed.id, version);
+  }
+
+  /**
+   * Validates `rules` and stores them as the feed's next version, which the feed's next run applies. The feed is
+   * looked up first (another brand's is NOT_FOUND whatever the rules); invalid rules store nothing and answer the
+   * engine's problems.
+   */
+  async set(
+    ctx: BrandContext,
+    feedId: string,
+    rules: unknown[],
+  ): Promise<{ ruleSet: FeedRuleSetRow; problems: [] } | { ruleSet: null; problems: FeedRuleProblem[] }> {
+    const feed = await this.feeds.get(ctx, feedId);
+    const checked = validate(rules);
+    if ('problems' in checked) return { ruleSet: null, problems: checked.problems };
+    return { ruleSet: await this.store.insertNext(ctx.principal.brandId, feed.id, checked.rules), problems: [] };
+  }
+
+  /**
+   * After a rollback to a catalog version made under rule-set version `ruleSetVersion` (null: under no rules): when
+   * the feed's current rules are another version, a new version copying that one (no rules: an empty list) becomes
+   * current, so the next run produces what the restored catalog holds. Answers the version now current.
+   */
+  async restoreForRollback(
+    brandId: string,
+    feedId: string,
+    ruleSetVersion: number | null,
+    manager?: EntityManager,
+  ): Promise<FeedRuleSetRow | null> {
+    const current = await this.store.current(brandId, feedId, manager ?? this.db);
+    if (!current && ruleSetVersion === null) return null;
+    if (current && current.version === ruleSetVersion) return current;
+    let rules: unknown[] = [];
+    if (ruleSetVersion !== null) {
+      const restored = await this.store.version(brandId, feedId, ruleSetVersion);
+      if (!restored) return current;
+      rules = restored.rules;
+    } else if (current && !current.rules.length) {
+      return current;
+    }
+    return this.store.insertNext(brandId, feedId, rules, ruleSetVersion ?? 0, manager);
+  }
+
+  /**
+   * Proposed rules applied to the first FEED_RULES_PREVIEW_ITEMS items of the feed's latest stored source, read
+   * with the feed's settings through the same reader and validator as a run, changing nothing: each item is
+   * validated before and after the rules, and the first `sampleSize` items the rules touched are returned with
+   * their attribute-level changes.
+   */
+  async preview(ctx: BrandContext, feedId: string, rules: unknown[], sampleSize: number): Promise<FeedRulesPreview> {
+    const started = performance.now();
+    const feed = await this.feeds.get(ctx, feedId);
+    const empty: FeedRulesPreview = {
+      problems: [],
+      sourceRunId: null,
+      itemsRead: 0,
+      truncated: false,
+      itemsChanged: 0,
+      itemsExcluded: 0,
+      validBefore: 0,
+      validAfter: 0,
+      becameValid: 0,
+      becameInvalid: 0,
+      rules: [],
+      sample: [],
+      elapsedMs: 0,
+    };
+    const checked = validate(rules);
+    if ('problems' in checked) return { ...empty, problems: checked.problems, elapsedMs: elapsed(started) };
+    const source = await this.latestSource(ctx.principal.brandId, feed.id);
+    if (!source) {
+      throw new BadInputError(
+        'This feed has no run whose source file is still stored (a Shopify store sync keeps none): upload or fetch a file first.',
+        'feedId',
+      );
+    }
+    const result: FeedRulesPreview = { ...empty, sourceRunId: source.runId };
+    const counts = new Map<string, RulePreviewCount>(
+      checked.rules.map((rule) => [
+        rule.id,
+        { ruleId: rule.id, ruleName: rule.name, itemsChanged: 0, itemsExcluded: 0 },
+      ]),
+    );
+    const applyRules = itemRuleApplier(checked.rules, this.config.feedRules.regexTimeoutMs);
+    const validator = (): ItemValidator | null => {
+      try {
+        return new ItemValidator({ mode: feed.mode, defaultCurrency: feed.defaultCurrency });
+      } catch {
+        return null;
+      }
+    };
+    const before = validator();
+    const after = validator();
+    if (!before || !after)
+      throw new BadInputError("The feed's defaultCurrency is not a current ISO 4217 code.", 'feedId');
+    const limit = this.config.feedRules.previewItems;
+    try {
+      for await (const event of readFeed(source.body, readOptions(feed))) {
+        if (event.type !== 'item') continue;
+        if (result.itemsRead >= limit) {
+          result.truncated = true;
+          break;
+        }
+        result.itemsRead++;
+        const original = event.item;
+        const validBefore = before.validate(original).product !== null;
+        if (validBefore) result.validBefore++;
+        // The engine never mutates what it is given: a changed item is a copy, which replaces `copy.fields`.
+        const copy: RawItem = { row: original.row, fields: original.fields };
+        const applied = applyRules ? applyRules(copy) : null;
+        let validAfter = false;
+        let errorsAfter: ItemIssue[] = [];
+        if (applied?.excluded) {
+          result.itemsExcluded++;
+          const count = counts.get(applied.excluded.ruleId);
+          if (count) count.itemsExcluded++;
+        } else {
+          const validated = after.validate(copy);
+          validAfter = validated.product !== null;
+          if (!validAfter) errorsAfter = validated.issues.filter((issue) => issue.severity === 'ERROR');
+          if (validAfter) result.validAfter++;
+        }
+        if (validAfter && !validBefore) result.becameValid++;
+        if (validBefore && !validAfter) result.becameInvalid++;
+        if (!applied || (!applied.excluded && !applied.changes.length)) continue;
+        if (applied.changes.length) result.itemsChanged++;
+        const touched = new Set<string>();
+        for (const change of applied.changes) {
+          if (touched.has(change.ruleId)) continue;
+          touched.add(change.ruleId);
+          const count = counts.get(change.ruleId);
+          if (count) count.itemsChanged++;
+        }
+        if (result.sample.length < sampleSize) {
+          const id = original.fields.id;
+          result.sample.push({
+            row: original.row,
+            itemId: (typeof id === 'string' ? id : id?.[0]) ?? null,
+            excludedBy: applied.excluded,
+            validBefore,
+            validAfter,
+            changes: applied.excluded
+              ? []
+              : applied.detailed.map((c) => ({
+                  ruleId: c.ruleId,
+                  ruleName: c.ruleName,
+                  attribute: c.attribute,
+                  before: c.before ?? null,
+                  after: c.after ?? null,
+                })),
+            errorsAfter,
+          });
+        }
+      }
+    } finally {
+      source.body.destroy();
+    }
+    result.rules = [...counts.values()];
+    result.elapsedMs = elapsed(started);
+    return result;
+  }
+
+  /** The newest run of the feed whose source file is still in storage, opened for reading. */
+  private async latestSource(brandId: string, feedId: string): Promise<{ runId: string; body: Readable } | null> {
+    const runs: { id: string; source_key: string }[] = await this.db.query(
+      `SELECT id, source_key FROM ingestion_run
+        WHERE brand_id = $1 AND feed_id = $2 AND source_key IS NOT NULL AND NOT not_modified
+        ORDER BY queued_at DESC LIMIT ${PREVIEW_SOURCE_CANDIDATES}`,
+      [brandId, feedId],
+    );
+    for (const run of runs) {
+      const object = await this.files.get(run.source_key);
+      if (object) return { runId: run.id, body: object.body };
+    }
+    return null;
+  }
+}
+
+function validate(rules: unknown[]): { rules: FeedRule[] } | { problems: FeedRuleProblem[] } {
+  const result = validateFeedRules(rules);
+  if ('errors' in result) return { problems: result.errors };
+  return { rules: result.rules };
+}
+
+function readOptions(feed: FeedEntity): FeedReadOptions {
+  return {
+    format: feed.format,
+    columnMapping: feed.columnMapping,
+    xmlItemElement: feed.xmlItemElement,
+    language: feed.language,
+    defaultCurrency: feed.defaultCurrency,
+    storeUrl: feed.storeUrl,
+    linkTemplate: feed.linkTemplate,
+  };
+}
+
+const elapsed = (started: number) => Math.round(performance.now() - started);
