@@ -233,6 +233,8 @@ export type IssueCode =
   | 'EMPTY_FEED'
   /** The file is not valid UTF-8 throughout; the rest was read as Windows-1252. Raised as WARNING. */
   | 'ENCODING_FALLBACK'
+  /** A feed rule's condition or action was not applied to this item because a limit was hit: a value too long for its regular expression, a pattern switched off after taking longer than FEED_RULES_REGEX_TIMEOUT_MS, or a result too long. Raised as WARNING. */
+  | 'FEED_RULE_LIMIT'
   /** The feed's declared format contradicts the file (XML declared for a CSV, or the other way round). Raised as ERROR. */
   | 'FORMAT_MISMATCH'
   /** The item has no google_product_category, or one not in Google's taxonomy; its title, product_type and description suggest one (id, path and confidence in the message). Raised as WARNING. Raised when the feed has suggestCategories or acceptCategorySuggestionsAbove set. The message says whether the suggestion was applied (its confidence above acceptCategorySuggestionsAbove). */
