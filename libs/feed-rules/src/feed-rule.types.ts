@@ -70,21 +70,25 @@ export interface FeedRuleValidationError {
   message: string;
 }
 
-export type FeedRuleErrorCode =
-  | 'INVALID_TYPE'
-  | 'REQUIRED'
-  | 'UNKNOWN_FIELD'
-  | 'INVALID_VALUE'
-  | 'CONFLICT'
-  | 'DUPLICATE_ID'
-  | 'TOO_MANY'
-  | 'TOO_LONG'
-  | 'TOO_DEEP'
-  | 'INVALID_NUMBER'
-  | 'INVALID_TEMPLATE'
-  | 'INVALID_REGEX'
-  | 'REGEX_NOT_LINEAR'
-  | 'UNREACHABLE_ACTION';
+/** Every code validateFeedRules can give, once (the API's FeedRuleErrorCode enum is derived from it). */
+export const FEED_RULE_ERROR_CODES = [
+  'INVALID_TYPE',
+  'REQUIRED',
+  'UNKNOWN_FIELD',
+  'INVALID_VALUE',
+  'CONFLICT',
+  'DUPLICATE_ID',
+  'TOO_MANY',
+  'TOO_LONG',
+  'TOO_DEEP',
+  'INVALID_NUMBER',
+  'INVALID_TEMPLATE',
+  'INVALID_REGEX',
+  'REGEX_NOT_LINEAR',
+  'UNREACHABLE_ACTION',
+] as const;
+
+export type FeedRuleErrorCode = (typeof FEED_RULE_ERROR_CODES)[number];
 
 export interface RuleChange {
   ruleId: string;

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ItemValidator, type ItemIssue } from '@brandshelf/catalog-rules';
 import { APP_CONFIG, BadInputError, FILE_STORAGE, type AppConfig, type BrandContext } from '@brandshelf/core';
-import { validateFeedRules, type FeedRule } from '@brandshelf/feed-rules';
+import { validateFeedRules, type FeedRule, type FeedRuleErrorCode } from '@brandshelf/feed-rules';
 import { readFeed, type FeedReadOptions, type RawItem } from '@brandshelf/feeds';
 import type { ObjectStorage } from '@brandshelf/storage';
 import type { FeedEntity } from './feed.entity.js';
@@ -14,7 +14,7 @@ import { itemRuleApplier } from './row-preparer.js';
 /** A problem the rule engine found in proposed rules: where (a path into the rules list), a code and a message. */
 export interface FeedRuleProblem {
   path: string;
-  code: string;
+  code: FeedRuleErrorCode;
   message: string;
 }
 

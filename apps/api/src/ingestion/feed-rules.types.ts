@@ -10,6 +10,8 @@ import { cost } from '../graphql/query-limits.js';
 const WHOLE = { complexity: cost.aggregate(1) };
 import { MutationPayload } from '../graphql/user-error.js';
 import type { FeedEntity } from '@brandshelf/ingestion';
+import { FEED_RULE_ERROR_CODES } from '@brandshelf/feed-rules';
+import { enumOf } from '../graphql/enum-of.js';
 import { IssueCode } from './codes.types.js';
 import { Feed } from './ingestion.types.js';
 
@@ -284,11 +286,36 @@ export class FeedRuleTraceConnection {
   @Field(() => Int, { description: 'Traces stored for the run (matching itemId when given).' }) totalCount: number;
 }
 
+export const FeedRuleErrorCode = enumOf(FEED_RULE_ERROR_CODES);
+registerEnumType(FeedRuleErrorCode, {
+  name: 'FeedRuleErrorCode',
+  description: "Why proposed feed rules were refused (the rule engine's validation codes).",
+  valuesMap: {
+    INVALID_TYPE: { description: 'A value has the wrong type (a list where text was expected, …).' },
+    REQUIRED: { description: 'A required field is missing.' },
+    UNKNOWN_FIELD: { description: 'A field the rule language does not have.' },
+    INVALID_VALUE: { description: 'A value outside what the field accepts.' },
+    CONFLICT: { description: 'Fields that cannot go together (a value and a template, …).' },
+    DUPLICATE_ID: { description: 'Two rules share an id.' },
+    TOO_MANY: { description: 'More rules, conditions, actions or map entries than the limits allow.' },
+    TOO_LONG: { description: 'A text longer than the limits allow.' },
+    TOO_DEEP: { description: 'Conditions nested deeper than the limit.' },
+    INVALID_NUMBER: { description: 'A comparison value that is not a number or a price.' },
+    INVALID_TEMPLATE: { description: 'A template with an unclosed or empty placeholder.' },
+    INVALID_REGEX: { description: 'A pattern that is not a valid regular expression.' },
+    REGEX_NOT_LINEAR: {
+      description: 'A pattern the linear-time engine cannot run (backreferences, lookaround, large counted repeats).',
+    },
+    UNREACHABLE_ACTION: { description: 'An action after EXCLUDE, which never runs.' },
+  },
+});
+
 @ObjectType({ description: 'A problem in proposed rules.' })
 export class FeedRuleProblem {
   @Field(() => [String], { description: 'Path of the field at fault, from rules: ["rules", "0", "actions", "1"].' })
   field: string[];
-  @Field({ description: "The rule engine's code, e.g. INVALID_PATTERN." }) code: string;
+  @Field(() => FeedRuleErrorCode, { description: "The rule engine's code, e.g. INVALID_REGEX." })
+  code: (typeof FEED_RULE_ERROR_CODES)[number];
   @Field({ description: 'What is wrong, for a person.' }) message: string;
 }
 
