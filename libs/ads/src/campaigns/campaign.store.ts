@@ -74,8 +74,17 @@ export class CampaignStore {
    * System method (search, across brands): every campaign ACTIVE at `at` (status and dates) with its set's rules
    * and what it spent on `day`. One indexed read of the running campaigns, cached a second per process.
    */
-  async systemRunning(at: Date, day: string): Promise<RunningCampaign[]> {
-    const rows: Array<Record<string, any>> = await this.db.query(
+  /**
+   * `query` runs it on a connection the caller already holds (a search reads it inside its own snapshot: taking a
+   * second connection from the pool there can wait forever once every connection is held by a search doing the same).
+   */
+  async systemRunning(
+    at: Date,
+    day: string,
+    query: (sql: string, params?: unknown[]) => Promise<Array<Record<string, any>>> = (sql, params) =>
+      this.db.query(sql, params),
+  ): Promise<RunningCampaign[]> {
+    const rows: Array<Record<string, any>> = await query(
       `SELECT c.id, c.brand_id, c.currency, c.daily_budget_minor::text AS budget, c.max_cpc_minor::text AS cpc,
               s.rules, coalesce(d.spend_minor, 0)::text AS spent
          FROM campaign c

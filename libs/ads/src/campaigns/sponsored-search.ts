@@ -106,7 +106,7 @@ export class SponsoredSearch implements OnModuleInit, OnApplicationShutdown, Cam
    */
   readonly pick: SponsoredSource = async (q, plan, mode, generation) => {
     const now = this.clock.now();
-    const running = await this.running(now);
+    const running = await this.running(now, q);
     const eligible = this.eligible(running, now);
     if (!eligible.length) return [];
     const bids = new Map(eligible.map((c) => [c.id, c.maxCpcMinor]));
@@ -190,7 +190,7 @@ export class SponsoredSearch implements OnModuleInit, OnApplicationShutdown, Cam
   }
 
   /** The running campaigns (status and dates at `now`) and their spend today, read at most once per cache period. */
-  private async running(now: Date): Promise<RunningCampaign[]> {
+  private async running(now: Date, q: Parameters<SponsoredSource>[0]): Promise<RunningCampaign[]> {
     const day = utcDay(now);
     const fresh =
       this.cache && this.cache.day === day && Date.now() - this.cache.loadedAt < this.config.ads.campaignCacheMs;
@@ -198,7 +198,7 @@ export class SponsoredSearch implements OnModuleInit, OnApplicationShutdown, Cam
     if (!this.loading) {
       const generation = this.generation;
       const readStarted = Date.now();
-      this.loading = this.campaigns.systemRunning(now, day).then(
+      this.loading = this.campaigns.systemRunning(now, day, q).then(
         (campaigns) => {
           this.loading = null;
           if (generation === this.generation) this.cache = { loadedAt: Date.now(), readStarted, day, campaigns };
