@@ -5,3 +5,4 @@ export * from './keyset-page.js';
 export * from './naming.strategy.js';
 export * from './query-result.js';
 export * from './table-owners.js';
+export * from './pg-client.js';

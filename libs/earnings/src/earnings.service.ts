@@ -1,10 +1,8 @@
-import { PassThrough, type Readable } from 'node:stream';
+import type { Readable } from 'node:stream';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
-import { to as copyTo } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { BadInputError, type BrandContext } from '@brandshelf/core';
-import type { KeysetPage, KeysetRequest } from '@brandshelf/db';
+import { copyToStream, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
 import { CommissionLineStore, type ReportRow } from './commission-line.store.js';
 import { EarningsRollupStore, type RollupRow } from './earnings-rollup.store.js';
 import {
@@ -97,27 +95,6 @@ export class EarningsService {
       throw new BadInputError(`status must be one of ${EARNING_STATUSES.join(', ')}.`, 'status');
     }
     const sql = this.rollup.payoutCsvCopy(ctx, status as EarningStatus);
-    const client = await (this.db.driver as unknown as { master: Pool }).master.connect();
-    const stream = client.query(copyTo(sql));
-    const out = new PassThrough();
-    let released = false;
-    const release = (error?: Error) => {
-      if (released) return;
-      released = true;
-      client.release(error);
-    };
-    stream.on('error', (error: Error) => {
-      release(error);
-      out.destroy(error);
-    });
-    stream.on('end', () => release());
-    out.on('close', () => {
-      if (!released) {
-        stream.destroy();
-        release(new Error('client went away'));
-      }
-    });
-    stream.pipe(out);
-    return out;
+    return copyToStream(this.db, sql);
   }
 }

@@ -1,9 +1,9 @@
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
+import { acquireClient } from '@brandshelf/db';
 import type { ItemIssue } from '@brandshelf/catalog-rules';
 import type { RowWriter } from './copy-writer.js';
 import type { IssueSummaryEntry } from './ingestion-run.entity.js';
-import { acquireClient } from './pg-client.js';
 import { RunIssueStore } from './run-issue.store.js';
 import type { PreparedIssue, RuleChange } from './row-preparer.js';
 import { RunRuleTraceStore } from './run-rule-trace.store.js';

@@ -1,8 +1,8 @@
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
+import { acquireClient } from '@brandshelf/db';
 import { openRowWriter, type RowWriter } from './copy-writer.js';
 import type { FeedMode } from './feed.entity.js';
-import { acquireClient } from './pg-client.js';
 import { CatalogVersionStore } from './catalog-version.store.js';
 import { ItemRevisionStore } from './item-revision.store.js';
 import { VersionItemStore } from './version-item.store.js';

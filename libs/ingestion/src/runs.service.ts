@@ -2,16 +2,14 @@ import type { IssueCode, IssueSeverity } from '@brandshelf/catalog-rules';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
-import { PassThrough, type Readable } from 'node:stream';
-import { to as copyTo } from 'pg-copy-streams';
+import type { Readable } from 'node:stream';
 import { BadInputError, ConflictError, type BrandContext } from '@brandshelf/core';
-import { BrandScopedRepository, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
+import { BrandScopedRepository, copyToStream, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
 import { QueueService } from '@brandshelf/queue';
 import { FeedEntity } from './feed.entity.js';
 import { IngestionRunEntity, TERMINAL_STATUSES } from './ingestion-run.entity.js';
 import { IngestionRunStore, type ActiveRun, type NewRun, type RunStart } from './ingestion-run.store.js';
 import { INGEST_RUN, RUN_STAGED } from './ingestion.jobs.js';
-import { acquireClient } from './pg-client.js';
 import { RunImagesService } from './images/run-images.service.js';
 import { RunRuleTraceStore, type ItemRuleTrace, type RuleChangeTrace } from './run-rule-trace.store.js';
 
@@ -226,34 +224,13 @@ export class RunsService {
    */
   async issuesCsv(ctx: BrandContext, runId: string): Promise<Readable> {
     const run = await this.runs.get(ctx, runId);
-    const client = await acquireClient(this.db);
     // Both ids are UUIDs read back from the database, so inlining them is safe (COPY takes no parameters).
     const sql = `COPY (
         SELECT "row", ${spreadsheetSafe('item_id')} AS item_id, severity, code, ${spreadsheetSafe('attribute')} AS attribute,
                ${spreadsheetSafe('value')} AS value, ${spreadsheetSafe('message')} AS message, ${spreadsheetSafe('hint')} AS hint
           FROM run_issue WHERE run_id = '${run.id}' AND brand_id = '${run.brandId}' ORDER BY "row", id
       ) TO STDOUT WITH (FORMAT csv, HEADER true)`;
-    const stream = client.query(copyTo(sql));
-    const out = new PassThrough();
-    let released = false;
-    const release = (error?: Error) => {
-      if (released) return;
-      released = true;
-      client.release(error);
-    };
-    stream.on('error', (error: Error) => {
-      release(error);
-      out.destroy(error);
-    });
-    stream.on('end', () => release());
-    out.on('close', () => {
-      if (!released) {
-        stream.destroy();
-        release(new Error('client went away'));
-      }
-    });
-    stream.pipe(out);
-    return out;
+    return copyToStream(this.db, sql);
   }
 
   get(ctx: BrandContext, id: string): Promise<IngestionRunEntity> {
