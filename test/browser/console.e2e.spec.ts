@@ -364,6 +364,27 @@ suite('the web console in a browser', () => {
     await page.getByRole('button', { name: 'Version 1 (current)' }).click();
     await page.getByRole('button', { name: 'Load version 1 into the editor' }).waitFor();
     await shot(page, 'brand-feed-rules-saved');
+    // The JSON editor, for what the form does not cover: broken JSON is refused, a group comes into the list.
+    await page.getByText('Edit all rules as JSON').click();
+    const json = page.getByLabel('Rules (JSON, as setFeedRules takes them)');
+    expect(JSON.parse(await json.inputValue())).toEqual([expect.objectContaining({ ruleId: 'hoodie-label' })]);
+    await json.fill('[{ "ruleId": "x", ');
+    await page.getByRole('button', { name: 'Use this JSON' }).click();
+    expect(await page.getByRole('alert').textContent()).toMatch(/Correct the JSON/);
+    const withGroup = [
+      ...stored.feed.feedRules.rules,
+      {
+        ruleId: 'sale-red',
+        name: 'Red or blue',
+        when: { any: [{ attribute: 'color', operator: 'EQUALS', values: ['Red', 'Blue'] }] },
+        actions: [{ type: 'APPEND', attribute: 'title', value: ' (colour)' }],
+      },
+    ];
+    await json.fill(JSON.stringify(withGroup));
+    await page.getByRole('button', { name: 'Use this JSON' }).click();
+    const second = page.getByRole('group', { name: /^Rule 2: Red or blue/ });
+    await second.getByText('A group or a list of values').waitFor();
+    expect(await second.getByLabel('Action 1 value').inputValue()).toBe(' (colour)');
 
     // A product set of the hoodies, then a campaign on it.
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Product sets' }).click();

@@ -28,12 +28,12 @@ interface Page {
 const BRAND_PAGES: Page[] = [
   { path: '/brand/feeds', title: 'Feeds', nav: 'Feeds', render: () => <Feeds /> },
   { path: '/brand/feeds/:id', title: 'Feed', render: ({ id }) => <Feed id={id} /> },
-  { path: '/brand/feeds/:id/rules', title: 'Feed rules', render: ({ id }) => <FeedRules id={id} /> },
+  { path: '/brand/feeds/:id/rules', title: 'Feed rules', render: ({ id }) => <FeedRules key={id} id={id} /> },
   { path: '/brand/runs/:id', title: 'Run', render: ({ id }) => <Run id={id} /> },
   { path: '/brand/shopify', title: 'Shopify', nav: 'Shopify', render: () => <Shopify /> },
   { path: '/brand/product-sets', title: 'Product sets', nav: 'Product sets', render: () => <ProductSets /> },
   { path: '/brand/campaigns', title: 'Campaigns', nav: 'Campaigns', render: () => <Campaigns /> },
-  { path: '/brand/campaigns/:id', title: 'Campaign', render: ({ id }) => <Campaign id={id} /> },
+  { path: '/brand/campaigns/:id', title: 'Campaign', render: ({ id }) => <Campaign key={id} id={id} /> },
   { path: '/brand/commission', title: 'Commission', nav: 'Commission', render: () => <Commission /> },
 ];
 
