@@ -123,7 +123,14 @@ export function Campaign({ id }: { id: string }) {
         <h2 id="stats-title">Stats by day</h2>
         <form className="inline-form" onSubmit={changeRange} aria-label="Date range">
           <Field label="From (UTC day)" name="from" type="date" defaultValue={range.from} required />
-          <Field label="To (UTC day)" name="to" type="date" defaultValue={range.to} required />
+          <Field
+            label="To (UTC day)"
+            name="to"
+            type="date"
+            defaultValue={range.to}
+            required
+            help="Inclusive; at most 93 days in all."
+          />
           <div className="field">
             <button type="submit">Show</button>
           </div>

@@ -1667,7 +1667,7 @@ export const ConsoleCampaignSetDocument = new TypedDocumentString(`
     `) as unknown as TypedDocumentString<ConsoleCampaignSetQuery, ConsoleCampaignSetQueryVariables>;
 export const ConsoleCampaignsDocument = new TypedDocumentString(`
     query ConsoleCampaigns($after: String, $from: String!, $to: String!) {
-  campaigns(first: 50, after: $after) {
+  campaigns(first: 20, after: $after) {
     totalCount
     pageInfo {
       hasNextPage
