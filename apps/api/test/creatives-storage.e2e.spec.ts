@@ -262,6 +262,39 @@ describe.each(['local', 's3'] as const)('creatives in storage usage and pruning 
     expect(await h.rows(acme)).not.toContain(pro);
     expect(await h.media.exists(pro)).toBe(false);
   });
+
+  it('keeps a stale creative for CREATIVE_PRUNE_GRACE_HOURS, then the sweep prunes it', async () => {
+    const pruner = h.api.app.get(CreativePruner);
+    const settings = h.api.config.creatives;
+    const grace = settings.pruneGraceHours;
+    settings.pruneGraceHours = 24;
+    try {
+      const old = (await h.render(acme, acmeIds.SHOE, 'SQUARE_1080')).creative!.key;
+      await h.publish(acme, acmeFeed, [row('SHOE', 'Trail Shoe Ultra', '120.00 USD', h.image)]);
+      await h.pruned(acme);
+      // Marked stale, kept (and still counted) for the grace.
+      const [marked] = (await h.api.runtime.dataSource.query(
+        'SELECT stale_since FROM creative WHERE brand_id = $1 AND key = $2',
+        [rawId(acme.id), old],
+      )) as { stale_since: Date | null }[];
+      expect(marked.stale_since).toBeInstanceOf(Date);
+      expect(await h.media.exists(old)).toBe(true);
+      expect((await h.usage(acme)).creativeBytes).toBe(await h.size(old));
+      expect(await pruner.sweep()).toBe(0);
+      expect(await h.rows(acme)).toEqual([old]);
+
+      // A day later (moved back rather than waited for), the sweep deletes it and its file.
+      await h.api.runtime.dataSource.query(
+        `UPDATE creative SET stale_since = now() - interval '25 hours' WHERE brand_id = $1 AND key = $2`,
+        [rawId(acme.id), old],
+      );
+      expect(await pruner.sweep()).toBe(1);
+      expect(await h.rows(acme)).toEqual([]);
+      expect(await h.media.exists(old)).toBe(false);
+    } finally {
+      settings.pruneGraceHours = grace;
+    }
+  });
 });
 
 describe('creatives and the storage quota', () => {

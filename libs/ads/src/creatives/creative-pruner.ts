@@ -9,6 +9,8 @@ import { CREATIVES_SWEEP } from './creatives.jobs.js';
 
 /** Rows read (and products looked up) per step of a brand's prune. */
 const PAGE = 500;
+/** Keys deleted per transaction (each holds its keys' advisory locks until it commits). */
+const DELETE_BATCH = 100;
 /** Brands one sweep prunes at most; the next sweep takes the rest. */
 const SWEEP_BRANDS = 100;
 
@@ -76,10 +78,18 @@ export class CreativePruner {
       const products = await this.creatives.liveProducts(ctx, [...new Set(page.map((row) => row.productId))]);
       const stale: string[] = [];
       const current: string[] = [];
+      // Due: stale for the grace already, or (grace 0) from now. pruneStale checks again under the keys' locks.
+      const due: string[] = [];
+      const dueBefore = Date.now() - grace * 3_600_000;
       for (const row of page) {
         const product = products.get(row.productId);
         const key = product ? currentCreativeKey(product, row.template) : null;
-        (key === row.key ? current : stale).push(row.key);
+        if (key === row.key) {
+          current.push(row.key);
+          continue;
+        }
+        stale.push(row.key);
+        if (row.staleSince ? row.staleSince.getTime() <= dueBefore : grace === 0) due.push(row.key);
       }
       await this.store.mark(ctx, stale, current);
       // Rows recorded before sizes were (migration 22): their size, from storage, so usage counts them.
@@ -87,10 +97,13 @@ export class CreativePruner {
         const info = await this.storage.head(row.key);
         if (info) await this.store.setStoredBytes(ctx, row.key, info.size);
       }
-      const pruned = await this.store.pruneStale(ctx, stale, grace, (keys) => this.deleteFiles(keys));
+      for (let i = 0; i < due.length; i += DELETE_BATCH) {
+        const batch = due.slice(i, i + DELETE_BATCH);
+        const pruned = await this.store.pruneStale(ctx, batch, grace, (keys) => this.deleteFiles(keys));
+        result.rows += pruned.rows;
+        result.files += pruned.files;
+      }
       result.stale += stale.length;
-      result.rows += pruned.rows;
-      result.files += pruned.files;
     }
     if (result.stale) this.logger.log({ msg: 'creatives pruned', brandId, ...result });
     return result;
