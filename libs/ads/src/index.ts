@@ -10,6 +10,7 @@ export * from './product-sets.service.js';
 export * from './exports/index.js';
 export * from './campaigns/index.js';
 export * from './creatives/creatives.service.js';
+export * from './creatives/creative.store.js';
 export * from './creatives/creative-pruner.js';
 export * from './creatives/creatives.jobs.js';
 
