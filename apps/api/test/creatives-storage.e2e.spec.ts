@@ -295,6 +295,20 @@ describe.each(['local', 's3'] as const)('creatives in storage usage and pruning 
       settings.pruneGraceHours = grace;
     }
   });
+
+  it("prunes a deleted feed's creatives (its products are no longer live) with their files", async () => {
+    const twinShoe = (await h.render(twin, twinIds.SHOE, 'LANDSCAPE_1200x628')).creative!.key;
+    expect(await h.rows(twin)).toEqual([twinShoe]);
+    await h.api.gqlOk(
+      'mutation($id: ID!) { deleteFeed(input: { feedId: $id }) { deletedFeedId userErrors { code } } }',
+      { id: twinFeed },
+      twin.apiKey,
+    );
+    await h.pruned(twin);
+    expect(await h.rows(twin)).toEqual([]);
+    expect(await h.media.exists(twinShoe)).toBe(false);
+    expect((await h.usage(twin)).creativeBytes).toBe(0);
+  });
 });
 
 describe('creatives and the storage quota', () => {
