@@ -178,6 +178,14 @@ describe.each(['local', 's3'] as const)('creatives in storage usage and pruning 
     expect(twinSquare).toEqual({ key: shoeSquare, reused: true });
     expect((await h.usage(twin)).creativeBytes).toBe(sizes[0]);
     expect((await h.usage(acme)).creativeBytes).toBe(total);
+
+    // Rows recorded before sizes were (migration 22) get theirs from storage at the brand's next prune.
+    await h.api.runtime.dataSource.query('UPDATE creative SET stored_bytes = NULL WHERE brand_id = $1', [
+      rawId(acme.id),
+    ]);
+    expect((await h.usage(acme)).creativeBytes).toBe(0);
+    await h.api.app.get(CreativePruner).pruneBrand(rawId(acme.id));
+    expect((await h.usage(acme)).creativeBytes).toBe(total);
   });
 
   it('prunes the creatives a republish made stale, deleting a file only once no brand has its key', async () => {
