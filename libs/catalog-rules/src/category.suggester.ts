@@ -412,30 +412,45 @@ function queryWeights(ix: SuggestIndex, input: SuggestInput): Query {
     sequences.push(upper, leaf);
   }
   if (title) {
-    add(words(title), WEIGHT_TITLE);
     // "Brand - Product - Variant": the last word of each part may be the thing sold; a part that is only the
-    // brand names no thing.
+    // brand names no thing. The parts' words are the title's words (each is read once).
+    const all: string[] = [];
     const heads: string[] = [];
-    for (const part of title.split(TITLE_PARTS).slice(0, 3)) {
-      const partWords = words(part);
+    const parts = title.split(TITLE_PARTS);
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      if (!part) continue;
       // "Hoodie with Zipper", "Filter for Dometic units": the thing comes before the preposition.
-      const thing = part.split(HEAD_ENDS)[0];
-      const things = (thing === part ? partWords : words(thing)).filter((word) => !brand.has(word));
+      const cut = i < 3 ? part.search(HEAD_ENDS) : -1;
+      const thingWords = cut < 0 ? words(part) : words(part.slice(0, cut));
+      const partWords = cut < 0 ? thingWords : thingWords.concat(words(part.slice(cut)));
+      for (const word of partWords) all.push(word);
+      if (i >= 3) continue;
+      const things = thingWords.filter((word) => !brand.has(word));
       if (things.length) heads.push(things[things.length - 1]);
       sequences.push(partWords);
     }
+    add(all, WEIGHT_TITLE);
     add(heads, WEIGHT_TITLE_HEAD);
   }
   const description = input.description?.trim();
   if (description) {
     // What a description repeats is what it is about ("lock" four times beside one "bank"): a word's weight grows
     // a quarter for each repeat, to twice at most.
+    // Its first sentence usually names the thing, as a title does: "Wireless headphones with 30 h battery." The
+    // text is read in two pieces, up to that thing and after it, each once.
+    const text = description.slice(0, DESCRIPTION_CHARS);
+    const sentence = text.search(SENTENCE_END);
+    const lead = sentence < 0 ? text : text.slice(0, sentence);
+    const head = lead.search(HEAD_ENDS);
+    const cut = head < 0 ? lead.length : head;
+    const leadWords = words(text.slice(0, cut));
     const counts = new Map<string, number>();
-    for (const word of words(description.slice(0, DESCRIPTION_CHARS))) counts.set(word, (counts.get(word) ?? 0) + 1);
+    for (const list of [leadWords, words(text.slice(cut))]) {
+      for (const word of list) counts.set(word, (counts.get(word) ?? 0) + 1);
+    }
     for (const [word, count] of counts) addOne(word, WEIGHT_DESCRIPTION * Math.min(2, 1 + 0.25 * (count - 1)), true);
-    // Its first sentence usually names the thing, as a title does: "Wireless headphones with 30 h battery."
-    const lead = words(description.slice(0, DESCRIPTION_CHARS).split(SENTENCE_END)[0].split(HEAD_ENDS)[0]);
-    if (lead.length) addOne(lead[lead.length - 1], WEIGHT_DESCRIPTION_HEAD, true);
+    if (leadWords.length) addOne(leadWords[leadWords.length - 1], WEIGHT_DESCRIPTION_HEAD, true);
   }
   const strong = new Set<string>();
   for (const seq of sequences) for (const word of seq) strong.add(word);
