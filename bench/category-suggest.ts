@@ -95,7 +95,8 @@ for (const pass of ['warm-up', 'measured']) {
     let found = 0;
     for (const item of items) {
       const f = item.fields as Record<string, string>;
-      if (suggestCategoryForItem({ title: f.title, productType: f.product_type, description: f.description })) found++;
+      const input = { title: f.title, productType: f.product_type, description: f.description, brand: f.brand };
+      if (suggestCategoryForItem(input)) found++;
     }
     return found && items.length;
   });

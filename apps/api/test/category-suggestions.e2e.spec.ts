@@ -35,7 +35,8 @@ const CSV = [
 ].join('\n');
 const confidenceOf = (id: string) => {
   const item = ITEMS.find((i) => i.id === id)!;
-  return suggestCategoryForItem({ title: item.title, description: item.description })!.confidence;
+  // As the pipeline asks it: the validated product, brand included (every row's brand is Acme).
+  return suggestCategoryForItem({ title: item.title, description: item.description, brand: 'Acme' })!.confidence;
 };
 
 const ISSUES = `query($id: ID!) { ingestionRun(id: $id) {

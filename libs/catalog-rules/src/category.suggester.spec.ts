@@ -89,6 +89,58 @@ describe('suggestCategoryForItem', () => {
     expect(clear.confidence).toBeGreaterThan(vague.confidence);
   });
 
+  it('does not take a maker for the thing: the brand field, or a capitalised "BRAND - " title prefix', () => {
+    const bell = 'A brass bicycle bell with a clear tone, fits most handlebars.';
+    const BELLS = 'Sporting Goods > Outdoor Recreation > Cycling > Bicycle Accessories > Bicycle Bells & Horns';
+    expect(suggestCategoryForItem({ title: 'CRANE - Riff', description: bell })?.path).toBe(BELLS);
+    expect(suggestCategoryForItem({ title: 'Crane Riff', brand: 'Crane', description: bell })?.path).toBe(BELLS);
+    // Without either, the title's rare "crane" wins: the discount is what makes the difference.
+    expect(suggestCategoryForItem({ title: 'Crane Riff', description: bell })?.path).not.toBe(BELLS);
+    // The brand's words still count in the description, which names the thing ("Crane Bells": a bell).
+    expect(suggestCategoryForItem({ title: 'Riff', brand: 'Crane Bells', description: bell })?.path).toBe(BELLS);
+  });
+
+  it('splits an unknown compound into two known words', () => {
+    expect(suggestCategoryForItem({ title: 'Wallclock Oslo' })?.path).toBe(
+      'Home & Garden > Decor > Clocks > Wall Clocks',
+    );
+  });
+
+  it('takes the thing before "with", "for" or "that" as the head of a title or of the first sentence', () => {
+    expect(suggestCategoryForItem({ title: 'Lamp with USB charger' })?.path).toBe('Home & Garden > Lighting > Lamps');
+    expect(suggestCategoryForItem({ title: 'Sofa with ottoman' })?.path).toBe('Furniture > Sofas');
+    expect(
+      suggestCategoryForItem({ title: 'Varedo 47', description: 'Hardened steel lock that keeps your bicycle safe.' })
+        ?.path,
+    ).toBe('Sporting Goods > Outdoor Recreation > Cycling > Bicycle Accessories > Bicycle Locks');
+  });
+
+  it('counts an ancestor word once, however many ancestors repeat it', () => {
+    // "lock" is in three names on the way to Vehicle Door Lock Knobs; counted three times it won for any lock.
+    const suggestion = suggestCategoryForItem({
+      title: 'Varedo',
+      description: 'A reliable lock with high security and theft resistance.',
+    });
+    expect(suggestion?.path).toBe('Hardware > Locks & Keys');
+  });
+
+  it('reads a product_type that names a collection ("The ...", "...\'s") as description, and each of several values', () => {
+    const title = 'Rain Poncho for Hikers';
+    const alone = suggestCategoryForItem({ title })!.path;
+    expect(suggestCategoryForItem({ title, productType: "The Dog Walker's Corner" })?.path).toBe(alone);
+    expect(suggestCategoryForItem({ title: 'Classic', productType: "The Captain's Collection;Wallets" })?.path).toBe(
+      WALLETS,
+    );
+  });
+
+  it('gives a confidence below 1 that rises with agreement', () => {
+    const sure = suggestCategoryForItem({ title: 'Wool Overcoat', productType: 'Clothing > Coats & Jackets' })!;
+    expect(sure.confidence).toBeLessThanOrEqual(0.97);
+    expect(sure.confidence).toBeGreaterThan(0.8);
+    const vague = suggestCategoryForItem({ title: 'Oslo', description: 'Made to last, designed in Lisbon.' });
+    expect(vague === null || vague.confidence < 0.3).toBe(true);
+  });
+
   it('suggests nothing for an item whose words name no category', () => {
     expect(suggestCategoryForItem({ title: 'XR-7 2024' })).toBeNull();
     expect(suggestCategoryForItem({})).toBeNull();

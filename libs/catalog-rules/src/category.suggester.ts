@@ -11,7 +11,10 @@ import { googleTaxonomy, type CategoryMatch, type Taxonomy } from './taxonomy.lo
  */
 
 export interface CategorySuggestion extends CategoryMatch {
-  /** 0–1: how strongly the item's words point at this category and how far ahead of the next one it is. */
+  /**
+   * 0–1: about how likely the suggestion is the item's category (calibrated on the bench's labelled items), from how
+   * strongly the item's words point at it and how far ahead of the next candidate it is.
+   */
   confidence: number;
 }
 
@@ -19,6 +22,8 @@ export interface SuggestInput {
   title?: string | null;
   productType?: string | null;
   description?: string | null;
+  /** The item's brand: its words name the maker, not the thing ("CRANE - eNE" is a bell, not a crane). */
+  brand?: string | null;
 }
 
 export const KEYWORD_FILE = 'category-keywords.tsv';
@@ -30,18 +35,43 @@ const WEIGHT_TITLE = 1.6;
 /** The last word of the title (before any " - " or ", " detail) is usually the thing sold: "Leather Wallet". */
 const WEIGHT_TITLE_HEAD = 2.0;
 const WEIGHT_DESCRIPTION = 0.5;
+/** The last word of the description's first sentence, before any "with" or "for". */
+const WEIGHT_DESCRIPTION_HEAD = 1;
+const SENTENCE_END = /[.!?\n]/;
 /** Nodes whose raw score is under this share of the best one's are not scored in full. */
 const CANDIDATE_SHARE = 0.3;
 const DESCRIPTION_ONLY_FACTOR = 0.9;
 const TITLE_PARTS = /\s+[-–—|:/]\s+|,\s+|\(|\)/;
+const HEAD_ENDS = /\s+(?:with|for|by|from|in|on|without|featuring|incl\.?|including|that|which|to)\s+/i;
+/** A product_type segment that names a collection, not a kind of thing: "The Cult of Mathilda", "Fiona's Picks". */
+const COLLECTION_NAME = /^(?:the|a|an)\s|\p{L}['’]s(?:\s|$)/iu;
+const PRODUCT_TYPE_VALUES = /\s*;\s*/;
+const BRAND_PREFIX = /^((?:\p{Lu}[\p{Lu}\d&.'’]+)(?:\s+\p{Lu}[\p{Lu}\d&.'’]+)?)\s*[-–—|]\s+\S/u;
 /** Only the start of a description is read: it names the product; the rest is care, shipping and sizes. */
 const DESCRIPTION_CHARS = 400;
 /** A word matched in an ancestor segment counts this much of a word matched in the leaf. */
 const ANCESTOR_FACTOR = 0.3;
 /** A keyword-table hit counts as a match of a word this rare (in IDF units), covering the whole leaf. */
 const KEYWORD_IDF = 6;
+/** What a keyword adds, per unit of word weight, to a node whose leaf already has the word. */
+const KEYWORD_PREFERENCE = 3;
 /** Scales the score into confidence: a score of this much is about 0.5 strength. */
 const CONFIDENCE_SCALE = 9;
+/**
+ * The raw agreement (strength × lead, 0–1) is mapped onto the share of suggestions that were right, so that a
+ * confidence of 0.6 means about 6 in 10 such suggestions name the item's category: a logistic curve fitted, then
+ * flattened, on the bench's tuning items (README: Category suggestions); bench/category-accuracy prints how well it
+ * holds on the held-out test feeds. Never 1: the words can always mislead.
+ */
+const CALIBRATION_SLOPE = 12;
+const CALIBRATION_MID = 0.32;
+const MAX_CONFIDENCE = 0.97;
+/** A word that is also in the item's brand counts this much: a brand can be a common word ("Crane", "Apple"). */
+const BRAND_FACTOR = 0.2;
+/** A word split out of an unknown compound ("pedalstraps" → pedal, strap) counts this much. */
+const COMPOUND_FACTOR = 0.8;
+/** Compounds are split only into parts this long, both known words (or one a stop word: "wheelset"). */
+const COMPOUND_PART = 3;
 
 const STOPWORDS = new Set(
   (
@@ -49,7 +79,7 @@ const STOPWORDS = new Set(
     'those new set pack pcs pc piece pieces size sizes color colour black white red blue green grey gray pink ' +
     'yellow brown orange purple silver gold beige navy one two three per x xs s m l xl xxl xxxl mm cm m kg g ml ' +
     'oz lb inch inches made make use used using best great perfect premium quality style classic other more all ' +
-    'item product products accessory accessories supply supplies part parts'
+    'item product products accessory accessories supply supplies part parts kit kits featured'
   ).split(' '),
 );
 
@@ -71,6 +101,8 @@ const IRREGULAR: Readonly<Record<string, string>> = {
   dice: 'die',
   glasses: 'glass',
   jeans: 'jean',
+  series: 'series',
+  species: 'species',
 };
 
 const ES_PLURAL = /(?:ss|x|ch|sh|zz)es$/;
@@ -103,6 +135,8 @@ const SYNONYMS: Readonly<Record<string, string>> = {
   pram: 'stroller',
   tyre: 'tire',
   colour: 'color',
+  // The taxonomy's "Cycling" holds the bicycle nodes: a bicycle word reaches them through it, and "cycling" the item.
+  cycling: 'bicycle',
 };
 
 const NON_WORD = /[^a-z0-9]+/;
@@ -149,6 +183,14 @@ interface SuggestIndex {
   leafMass: Float64Array;
   /** Word → node indexes whose leaf has it. */
   postings: Map<string, Int32Array>;
+  /** Per node: the words of its ancestors' names that its own leaf lacks, each once. */
+  ancestorWords: Int32Array[];
+  /** Leaf word → a small number, for ancestorWords. */
+  wordIds: Map<string, number>;
+  /** Scratch, per word id: the query's weight × IDF for that word, 0 when the query lacks it. */
+  queryScores: Float64Array;
+  /** Scratch: each touched node's final score, by its place in the touched list. */
+  finals: Float64Array;
   idf: Map<string, number>;
   /** Keyword (one word, or two words joined by a space) → node indexes. */
   keywords: Map<string, Int32Array>;
@@ -218,6 +260,17 @@ function buildIndex(taxonomy: Taxonomy, keywordText: string): SuggestIndex {
   for (let i = 0; i < n; i++) for (const word of leafWords[i]) leafMass[i] += idf.get(word)!;
   const postings = new Map<string, Int32Array>();
   for (const [word, list] of postingLists) postings.set(word, Int32Array.from(list));
+  // Parents come before children in the taxonomy file, but do not rely on it: walk each node's chain.
+  const wordIds = new Map<string, number>();
+  for (const word of postings.keys()) wordIds.set(word, wordIds.size);
+  const ancestorWords: Int32Array[] = [];
+  for (let i = 0; i < n; i++) {
+    const own = new Set(leafWords[i]);
+    const words = new Set<string>();
+    for (let p = parents[i]; p >= 0; p = parents[p])
+      for (const word of leafWords[p]) if (!own.has(word)) words.add(word);
+    ancestorWords.push(Int32Array.from(words, (word) => wordIds.get(word)!));
+  }
   const keywordLists = new Map<string, number[]>();
   for (const { keyword, id } of parseKeywordTable(keywordText)) {
     const at = position.get(id);
@@ -234,6 +287,10 @@ function buildIndex(taxonomy: Taxonomy, keywordText: string): SuggestIndex {
     parents,
     leafMass,
     postings,
+    ancestorWords,
+    wordIds,
+    queryScores: new Float64Array(wordIds.size),
+    finals: new Float64Array(n),
     idf,
     keywords,
     scores: new Float64Array(n),
@@ -264,42 +321,140 @@ interface Query {
   weights: Map<string, number>;
   /** Title and product_type words in order, for two-word keywords. */
   sequences: string[][];
+  /** Words of the title or product_type: a node they reach is not reached by the description alone. */
+  strong: Set<string>;
 }
 
-function queryWeights(input: SuggestInput): Query {
+/** Unknown compound → its known parts ("pedalstrap" → pedal, strap); [] when it splits into no two known words. */
+const compoundMemo = new Map<string, string[]>();
+
+function splitCompound(ix: SuggestIndex, word: string): string[] {
+  let parts = compoundMemo.get(word);
+  if (parts) return parts;
+  parts = [];
+  if (word.length >= 2 * COMPOUND_PART && !/\d/.test(word)) {
+    const known = (w: string) => ix.postings.has(w) || ix.keywords.has(w);
+    // The longest known head first: English compounds end in the thing ("wheelset" is a set of wheels, though).
+    for (let at = COMPOUND_PART; at <= word.length - COMPOUND_PART; at++) {
+      const head = normalWord(word.slice(0, at));
+      const tail = normalWord(word.slice(at));
+      const headKnown = head !== '' && known(head);
+      const tailKnown = tail !== '' && known(tail);
+      const headStop = head === '' && STOPWORDS.has(word.slice(0, at));
+      const tailStop = tail === '' && STOPWORDS.has(word.slice(at));
+      if (
+        (headKnown && tailKnown) ||
+        (headKnown && tailStop && at >= 4) ||
+        (tailKnown && headStop && word.length - at >= 4)
+      ) {
+        parts = [head, tail].filter(Boolean);
+        break;
+      }
+    }
+  }
+  if (compoundMemo.size >= MAX_WORD_MEMO) compoundMemo.clear();
+  compoundMemo.set(word, parts);
+  return parts;
+}
+
+/** Words the index does not know are split if they are two known words written as one. */
+function expandCompounds(ix: SuggestIndex, words: string[]): string[] {
+  let out: string[] | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const word = words[i];
+    const parts = ix.postings.has(word) || ix.keywords.has(word) ? [] : splitCompound(ix, word);
+    if (parts.length) (out ??= words.slice(0, i)).push(...parts);
+    else out?.push(word);
+  }
+  return out ?? words;
+}
+
+function queryWeights(ix: SuggestIndex, input: SuggestInput): Query {
   const weights = new Map<string, number>();
   const sequences: string[][] = [];
-  const add = (words: string[], weight: number) => {
-    for (const word of new Set(words)) {
-      const had = weights.get(word);
-      weights.set(word, had === undefined ? weight : Math.max(had, weight) + 0.15 * Math.min(had, weight));
-    }
+  const compounds = new Set<string>();
+  const brand = new Set(input.brand ? tokenize(input.brand) : []);
+  const title = input.title?.trim();
+  // "CRANE - eNE", "ABUS - Varedo 47": a first title part of one or two words in capitals, before " - ", is the
+  // maker's name written the way shops write brands, whatever the feed's brand field says (often the shop's own).
+  const prefix = title ? BRAND_PREFIX.exec(title) : null;
+  if (prefix) for (const word of tokenize(prefix[1])) brand.add(word);
+  const words = (text: string) => {
+    const plain = tokenize(text);
+    const expanded = expandCompounds(ix, plain);
+    if (expanded !== plain) for (const word of expanded) if (!plain.includes(word)) compounds.add(word);
+    return expanded;
+  };
+  // The brand's words are discounted where the brand is written (title, product_type), not in the description,
+  // which names the maker less often than the thing ("Crane Bells": "a brass bicycle bell").
+  const addOne = (word: string, weight: number, describes = false) => {
+    let w = weight;
+    if (!describes && brand.has(word)) w *= BRAND_FACTOR;
+    if (compounds.has(word)) w *= COMPOUND_FACTOR;
+    const had = weights.get(word);
+    weights.set(word, had === undefined ? w : Math.max(had, w) + 0.15 * Math.min(had, w));
+  };
+  const add = (list: string[], weight: number) => {
+    for (let i = 0; i < list.length; i++) if (list.indexOf(list[i]) === i) addOne(list[i], weight);
   };
   const productType = input.productType?.trim();
-  if (productType) {
-    const segments = productType.split(/\s*(?:>|\/|\|)\s*/).filter(Boolean);
-    const upper = tokenize(segments.slice(0, -1).join(' '));
-    const leaf = tokenize(segments[segments.length - 1] ?? '');
+  // Several values ("The Cult of Mathilda;Story Books Slider") are several classifications, each a path.
+  for (const value of productType ? productType.split(PRODUCT_TYPE_VALUES) : []) {
+    const segments = value.split(/\s*(?:>|\/|\|)\s*/).filter(Boolean);
+    const collection = segments.filter((segment) => COLLECTION_NAME.test(segment));
+    const category = segments.filter((segment) => !COLLECTION_NAME.test(segment));
+    // A collection's name ("The Cat Captain's Coffers") is no classification: its words count as description words.
+    add(words(collection.join(' ')), WEIGHT_DESCRIPTION);
+    const upper = words(category.slice(0, -1).join(' '));
+    const leaf = words(category[category.length - 1] ?? '');
     add(upper, WEIGHT_PRODUCT_TYPE);
     add(leaf, WEIGHT_PRODUCT_TYPE_LEAF);
     sequences.push(upper, leaf);
   }
-  const title = input.title?.trim();
   if (title) {
-    const words = tokenize(title);
-    add(words, WEIGHT_TITLE);
-    // "Brand - Product - Variant": the last word of each part may be the thing sold.
+    // "Brand - Product - Variant": the last word of each part may be the thing sold; a part that is only the
+    // brand names no thing. The parts' words are the title's words (each is read once).
+    const all: string[] = [];
     const heads: string[] = [];
-    for (const part of title.split(TITLE_PARTS).slice(0, 3)) {
-      const partWords = tokenize(part);
-      if (partWords.length) heads.push(partWords[partWords.length - 1]);
+    const parts = title.split(TITLE_PARTS);
+    for (let i = 0; i < parts.length; i++) {
+      const part = parts[i];
+      if (!part) continue;
+      // "Hoodie with Zipper", "Filter for Dometic units": the thing comes before the preposition.
+      const cut = i < 3 ? part.search(HEAD_ENDS) : -1;
+      const thingWords = cut < 0 ? words(part) : words(part.slice(0, cut));
+      const partWords = cut < 0 ? thingWords : thingWords.concat(words(part.slice(cut)));
+      for (const word of partWords) all.push(word);
+      if (i >= 3) continue;
+      const things = thingWords.filter((word) => !brand.has(word));
+      if (things.length) heads.push(things[things.length - 1]);
       sequences.push(partWords);
     }
+    add(all, WEIGHT_TITLE);
     add(heads, WEIGHT_TITLE_HEAD);
   }
   const description = input.description?.trim();
-  if (description) add(tokenize(description.slice(0, DESCRIPTION_CHARS)), WEIGHT_DESCRIPTION);
-  return { weights, sequences };
+  if (description) {
+    // What a description repeats is what it is about ("lock" four times beside one "bank"): a word's weight grows
+    // a quarter for each repeat, to twice at most.
+    // Its first sentence usually names the thing, as a title does: "Wireless headphones with 30 h battery." The
+    // text is read in two pieces, up to that thing and after it, each once.
+    const text = description.slice(0, DESCRIPTION_CHARS);
+    const sentence = text.search(SENTENCE_END);
+    const lead = sentence < 0 ? text : text.slice(0, sentence);
+    const head = lead.search(HEAD_ENDS);
+    const cut = head < 0 ? lead.length : head;
+    const leadWords = words(text.slice(0, cut));
+    const counts = new Map<string, number>();
+    for (const list of [leadWords, words(text.slice(cut))]) {
+      for (const word of list) counts.set(word, (counts.get(word) ?? 0) + 1);
+    }
+    for (const [word, count] of counts) addOne(word, WEIGHT_DESCRIPTION * Math.min(2, 1 + 0.25 * (count - 1)), true);
+    if (leadWords.length) addOne(leadWords[leadWords.length - 1], WEIGHT_DESCRIPTION_HEAD, true);
+  }
+  const strong = new Set<string>();
+  for (const seq of sequences) for (const word of seq) strong.add(word);
+  return { weights, sequences, strong };
 }
 
 /**
@@ -309,15 +464,15 @@ function queryWeights(input: SuggestInput): Query {
  */
 export function suggestCategoryForItem(input: SuggestInput, taxonomy?: Taxonomy): CategorySuggestion | null {
   const ix = suggestIndex(taxonomy);
-  const { weights, sequences } = queryWeights(input);
+  const { weights, sequences, strong: strongWords } = queryWeights(ix, input);
   if (weights.size === 0) return null;
   const { scores, wordScores, covered, strong } = ix;
   const touched: number[] = [];
-  const bump = (node: number, amount: number, mass: number, weight: number) => {
+  const bump = (node: number, amount: number, mass: number, fromTitle: boolean) => {
     if (scores[node] === 0 && covered[node] === 0) touched.push(node);
     scores[node] += amount;
     covered[node] += mass;
-    if (weight > WEIGHT_DESCRIPTION) strong[node] = 1;
+    if (fromTitle) strong[node] = 1;
   };
   const words = [...weights.keys()];
   for (const word of words) {
@@ -325,8 +480,9 @@ export function suggestCategoryForItem(input: SuggestInput, taxonomy?: Taxonomy)
     if (!list) continue;
     const weight = weights.get(word)!;
     const idf = ix.idf.get(word)!;
+    const fromTitle = strongWords.has(word);
     for (let k = 0; k < list.length; k++) {
-      bump(list[k], weight * idf, idf, weight);
+      bump(list[k], weight * idf, idf, fromTitle);
       wordScores[list[k]] += weight * idf;
     }
   }
@@ -334,7 +490,17 @@ export function suggestCategoryForItem(input: SuggestInput, taxonomy?: Taxonomy)
     const one = ix.keywords.get(words[i]);
     if (!one) continue;
     const weight = weights.get(words[i])!;
-    for (let k = 0; k < one.length; k++) bump(one[k], weight * KEYWORD_IDF, ix.leafMass[one[k]], weight);
+    const inLeaves = ix.postings.get(words[i]);
+    const idf = ix.idf.get(words[i]) ?? 0;
+    const fromTitle = strongWords.has(words[i]);
+    for (let k = 0; k < one.length; k++) {
+      // A keyword names a node for a word its leaf lacks ("tee" → Shirts & Tops); for a word its leaf has ("lock" →
+      // Locks & Keys) the leaf already scored it, and the keyword only prefers that node to the word's other leaves,
+      // so that context ("bicycle lock") still decides between them.
+      if (inLeaves && hasNode(inLeaves, one[k])) {
+        bump(one[k], weight * Math.max(KEYWORD_PREFERENCE, KEYWORD_IDF - idf), 0, fromTitle);
+      } else bump(one[k], weight * KEYWORD_IDF, ix.leafMass[one[k]], fromTitle);
+    }
   }
   // Two-word keywords ("tank top", "phone case") from adjacent title and product_type words.
   for (const seq of sequences) {
@@ -342,7 +508,7 @@ export function suggestCategoryForItem(input: SuggestInput, taxonomy?: Taxonomy)
       const two = ix.keywords.get(`${seq[i]} ${seq[i + 1]}`);
       if (!two) continue;
       const weight = Math.max(weights.get(seq[i])!, weights.get(seq[i + 1])!);
-      for (let k = 0; k < two.length; k++) bump(two[k], weight * KEYWORD_IDF * 1.2, ix.leafMass[two[k]], weight);
+      for (let k = 0; k < two.length; k++) bump(two[k], weight * KEYWORD_IDF * 1.2, ix.leafMass[two[k]], true);
     }
   }
   if (touched.length === 0) return null;
@@ -352,22 +518,36 @@ export function suggestCategoryForItem(input: SuggestInput, taxonomy?: Taxonomy)
   let maxRaw = 0;
   for (const node of touched) if (scores[node] > maxRaw) maxRaw = scores[node];
   const cutoff = maxRaw * CANDIDATE_SHARE;
+  const { queryScores } = ix;
+  const queried: number[] = [];
+  for (const [word, weight] of weights) {
+    const id = ix.wordIds.get(word);
+    if (id === undefined) continue;
+    queryScores[id] = weight * ix.idf.get(word)!;
+    queried.push(id);
+  }
   let best = -1;
   let bestScore = 0;
-  const finals = new Float64Array(touched.length);
+  const { finals } = ix; // touched holds each node once: never longer than the taxonomy
   for (let t = 0; t < touched.length; t++) {
     const node = touched[t];
+    finals[t] = 0;
     if (scores[node] < cutoff) continue;
     // Coverage: a leaf whose every word the item used beats a long leaf it shares one word with.
     const coverage = ix.leafMass[node] > 0 ? Math.min(1, covered[node] / ix.leafMass[node]) : 1;
     let score = scores[node] * (0.55 + 0.45 * coverage);
     // Reached by description words alone: a passing mention ("design", "light") is weak evidence.
     if (!strong[node]) score *= DESCRIPTION_ONLY_FACTOR;
-    // Words of its ancestors' names count a fraction, and so, a little, do keyword hits on them: "Bicycle Parts >
-    // Bicycle Wheels" for "bike wheel". An ancestor's words are exactly what its own leaf scored.
+    // Words of its ancestors' names count a fraction, each once however many ancestors repeat it (a deep node
+    // under "Vehicle Alarms & Locks > Vehicle Door Locks & Parts" must not score "lock" three times), and so, a
+    // little, does the strongest keyword hit on an ancestor: "Bicycle Parts > Bicycle Wheels" for "bike wheel".
+    const ancestorWords = ix.ancestorWords[node];
+    for (let k = 0; k < ancestorWords.length; k++) score += ANCESTOR_FACTOR * queryScores[ancestorWords[k]];
+    let ancestorKeyword = 0;
     for (let p = ix.parents[node]; p >= 0; p = ix.parents[p]) {
-      score += ANCESTOR_FACTOR * wordScores[p] + 0.15 * scores[p];
+      ancestorKeyword = Math.max(ancestorKeyword, scores[p] - wordScores[p]);
     }
+    score += 0.15 * ancestorKeyword;
     finals[t] = score;
     if (score > bestScore || (score === bestScore && best >= 0 && ix.paths[node].length < ix.paths[best].length)) {
       best = node;
@@ -382,6 +562,7 @@ export function suggestCategoryForItem(input: SuggestInput, taxonomy?: Taxonomy)
     if (isAncestor(ix, node, best) || isAncestor(ix, best, node)) continue;
     second = finals[t];
   }
+  for (const id of queried) queryScores[id] = 0;
   for (const node of touched) {
     scores[node] = 0;
     wordScores[node] = 0;
@@ -391,8 +572,23 @@ export function suggestCategoryForItem(input: SuggestInput, taxonomy?: Taxonomy)
   if (best < 0 || bestScore <= 0) return null;
   const strength = bestScore / (bestScore + CONFIDENCE_SCALE);
   const margin = (bestScore - second) / bestScore;
-  const confidence = Math.round(strength * (0.35 + 0.65 * margin) * 100) / 100;
+  const raw = strength * (0.35 + 0.65 * margin);
+  const confidence =
+    Math.round(Math.min(MAX_CONFIDENCE, 1 / (1 + Math.exp(-CALIBRATION_SLOPE * (raw - CALIBRATION_MID)))) * 100) / 100;
   return { id: ix.ids[best], path: ix.paths[best], confidence };
+}
+
+/** Whether a sorted posting list holds a node. */
+function hasNode(list: Int32Array, node: number): boolean {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid] === node) return true;
+    if (list[mid] < node) lo = mid + 1;
+    else hi = mid - 1;
+  }
+  return false;
 }
 
 function isAncestor(ix: SuggestIndex, ancestor: number, node: number): boolean {
