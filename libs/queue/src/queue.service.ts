@@ -3,6 +3,7 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { logContext } from '@brandshelf/core';
+import { runAsBrand, runAsSystem } from '@brandshelf/db';
 import { JOB_HANDLER_METADATA, type JobContext, type JobDefinition } from './job.definition.js';
 
 export interface QueueSettings {
@@ -25,6 +26,11 @@ export interface QueueSettings {
    * `expireInSeconds`, which stays the bound of one attempt. Unset: jobs expire after `expireInSeconds` only.
    */
   leaseSeconds?: number;
+  /**
+   * The role the application's own connections take (DATABASE_APP_ROLE): they enqueue jobs inside their
+   * transactions, so it is granted the queue's tables once pg-boss has made them. Null: none.
+   */
+  appRole?: string | null;
 }
 
 export const QUEUE_SETTINGS = Symbol('QUEUE_SETTINGS');
@@ -74,6 +80,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     boss.on('error', (error) => this.logger.error({ msg: 'queue error', err: String(error) }));
     await boss.start();
     this.boss = boss;
+    if (this.settings.appRole) await grantQueue(boss, this.settings.appRole);
     for (const def of this.settings.definitions) {
       await boss.createQueue(def.name, {
         name: def.name,
@@ -188,7 +195,9 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
           async ([job]) => {
             await this.renewLeases({ id: job.id, name: def.name });
             const run = logContext.run({ jobId: job.id, job: def.name }, () =>
-              handler(job.data, { id: job.id, name: job.name, retryCount: job.retryCount }),
+              asJobScope(def.name, job.data, () =>
+                handler(job.data, { id: job.id, name: job.name, retryCount: job.retryCount }),
+              ),
             );
             this.inFlight.set(job.id, { name: def.name, done: run.catch(() => undefined) });
             try {
@@ -291,7 +300,9 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     if (!job) return false;
     await this.renewLeases({ id: job.id, name: definition.name });
     const run = logContext.run({ jobId: job.id, job: definition.name }, () =>
-      handler(job.data, { id: job.id, name: definition.name, retryCount: job.retry_count }),
+      asJobScope(definition.name, job.data, () =>
+        handler(job.data, { id: job.id, name: definition.name, retryCount: job.retry_count }),
+      ),
     );
     this.inFlight.set(job.id, { name: definition.name, done: run.catch(() => undefined) });
     try {
@@ -367,4 +378,28 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     this.leaseDb = null;
     this.boss = null;
   }
+}
+
+/**
+ * The database scope a job runs in (row-level security, libs/db tenancy.ts): a job for one brand (its payload names
+ * `brandId`) sees only that brand's rows; a job without one (the schedule ticks) is a system path named for the job.
+ */
+function asJobScope<T>(name: string, data: object, fn: () => Promise<T>): Promise<T> {
+  const brandId = (data as { brandId?: unknown }).brandId;
+  return typeof brandId === 'string' ? runAsBrand(brandId, fn) : runAsSystem(`job:${name}`, fn);
+}
+
+/** Grants the application role the queue's tables (from pg-boss's connection, whose login made them). */
+async function grantQueue(boss: PgBoss, role: string): Promise<void> {
+  // Several processes start at once; one at a time, so their grants never update the same catalog row together.
+  await boss.getDb().executeSql(
+    `BEGIN;
+     SELECT pg_advisory_xact_lock(7254190330);
+     GRANT USAGE ON SCHEMA pgboss TO ${role};
+     GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA pgboss TO ${role};
+     GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA pgboss TO ${role};
+     GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA pgboss TO ${role};
+     COMMIT;`,
+    [],
+  );
 }

@@ -1,3 +1,4 @@
+import { systemView } from './system-view.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -82,7 +83,8 @@ export async function startTestApi(
   return {
     url,
     app,
-    runtime,
+    // The test's own queries see every brand's rows (systemView); the app under test keeps its scoped one.
+    runtime: { ...runtime, dataSource: systemView(runtime.dataSource) },
     config,
     database,
     dataDir,
