@@ -1,4 +1,3 @@
-import { systemView } from './system-view.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { JsonLogger, loadConfig, type AppConfig } from '@brandshelf/core';
 import type { LookupAll } from '@brandshelf/net';
 import { prepareRuntime, type Runtime } from '@brandshelf/runtime';
+import { systemView } from './system-view.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface GraphQLResponse<T = Record<string, any>> {

@@ -7,7 +7,7 @@ export const APP_ROLE = 'brandshelf_app';
  * Owned tables PostgreSQL cannot put under row-level security as they are written: `COPY … FROM` is refused on a
  * table with RLS for any role it applies to, and these three take a whole run's rows by COPY, ingestion's fast path
  * (bench:ingest compares the pipeline with raw COPY). Their rows are only ever read through a run or
- * version of the brand, whose tables are under RLS; test/row-level-security.e2e.spec.ts holds this list to the
+ * version of the brand, whose tables are under RLS; apps/api/test/row-level-security.e2e.spec.ts holds this list to the
  * tables that really take COPY.
  */
 export const COPY_TARGETS: Readonly<Record<string, string>> = {
@@ -29,7 +29,7 @@ const SYSTEM = `(SELECT current_setting('app.system', true)) = 'on'`;
  * SECURITY with the policy `tenant`: a row is visible and writable when the connection's `app.brand_id` or
  * `app.creator_id` names its owner, or on a system path (`app.system = 'on'`); see libs/db/src/tenancy.ts. Grants
  * the application role what it needs on every table. Idempotent: a later migration that adds an owned table calls
- * it again (test/row-level-security.e2e.spec.ts fails when one is left out).
+ * it again (apps/api/test/row-level-security.e2e.spec.ts fails when one is left out).
  */
 export async function applyRowSecurity(q: QueryRunner): Promise<void> {
   await q.query(`
