@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { BrandContext } from '@brandshelf/core';
 import type { CreativeTemplate } from '@brandshelf/media';
+import { SystemPath } from '@brandshelf/db';
 
 /** A creative a brand has, by content key. */
 export interface CreativeRow {
@@ -27,6 +28,7 @@ export class CreativeStore {
   }
 
   /** Which of these keys each brand has, for many brands at once: `<brandId> <key>` of those found. */
+  @SystemPath('creative.store.systemHeld')
   async systemHeld(pairs: Array<{ brandId: string; key: string }>): Promise<Set<string>> {
     if (!pairs.length) return new Set();
     const rows: { brand_id: string; key: string }[] = await this.db.query(
