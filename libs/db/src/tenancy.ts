@@ -26,6 +26,7 @@ export type DbScope =
   | { kind: 'brand'; brandId: string }
   | { kind: 'creator'; creatorId: string }
   | { kind: 'system'; name: string }
+  | { kind: 'owner'; name: string }
   | { kind: 'none' };
 
 const scopes = new AsyncLocalStorage<DbScope>();
@@ -52,6 +53,14 @@ export function runAsCreator<T>(creatorId: string, fn: () => T): T {
  */
 export function runAsSystem<T>(name: string, fn: () => T): T {
   return scopes.run({ kind: 'system', name }, fn);
+}
+
+/**
+ * Runs `fn` as the connection's login role (no application role): what migrations and tests' own setup and checks
+ * use (tests create triggers and read every row). The application's code never calls it.
+ */
+export function runAsOwner<T>(name: string, fn: () => T): T {
+  return scopes.run({ kind: 'owner', name }, fn);
 }
 
 /** Runs `fn` with no scope: owned rows are invisible (what a query that forgot its scope gets). */
@@ -81,10 +90,10 @@ const SET_SCOPE =
 
 function settingsOf(scope: DbScope, role: string): [string, string, string, string] {
   return [
-    role,
+    scope.kind === 'owner' ? 'none' : role,
     scope.kind === 'brand' ? scope.brandId : '',
     scope.kind === 'creator' ? scope.creatorId : '',
-    scope.kind === 'system' ? 'on' : '',
+    scope.kind === 'system' || scope.kind === 'owner' ? 'on' : '',
   ];
 }
 

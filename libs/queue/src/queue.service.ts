@@ -3,7 +3,6 @@ import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import pg from 'pg';
 import PgBoss from 'pg-boss';
 import { logContext } from '@brandshelf/core';
-import { runAsBrand, runAsSystem } from '@brandshelf/db';
 import { JOB_HANDLER_METADATA, type JobContext, type JobDefinition } from './job.definition.js';
 
 export interface QueueSettings {
@@ -195,9 +194,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
           async ([job]) => {
             await this.renewLeases({ id: job.id, name: def.name });
             const run = logContext.run({ jobId: job.id, job: def.name }, () =>
-              asJobScope(def.name, job.data, () =>
-                handler(job.data, { id: job.id, name: job.name, retryCount: job.retryCount }),
-              ),
+              handler(job.data, { id: job.id, name: job.name, retryCount: job.retryCount }),
             );
             this.inFlight.set(job.id, { name: def.name, done: run.catch(() => undefined) });
             try {
@@ -300,9 +297,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     if (!job) return false;
     await this.renewLeases({ id: job.id, name: definition.name });
     const run = logContext.run({ jobId: job.id, job: definition.name }, () =>
-      asJobScope(definition.name, job.data, () =>
-        handler(job.data, { id: job.id, name: definition.name, retryCount: job.retry_count }),
-      ),
+      handler(job.data, { id: job.id, name: definition.name, retryCount: job.retry_count }),
     );
     this.inFlight.set(job.id, { name: definition.name, done: run.catch(() => undefined) });
     try {
@@ -378,15 +373,6 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     this.leaseDb = null;
     this.boss = null;
   }
-}
-
-/**
- * The database scope a job runs in (row-level security, libs/db tenancy.ts): a job for one brand (its payload names
- * `brandId`) sees only that brand's rows; a job without one (the schedule ticks) is a system path named for the job.
- */
-function asJobScope<T>(name: string, data: object, fn: () => Promise<T>): Promise<T> {
-  const brandId = (data as { brandId?: unknown }).brandId;
-  return typeof brandId === 'string' ? runAsBrand(brandId, fn) : runAsSystem(`job:${name}`, fn);
 }
 
 /** Grants the application role the queue's tables (from pg-boss's connection, whose login made them). */

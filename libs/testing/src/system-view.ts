@@ -1,9 +1,9 @@
-import { runAsSystem } from '@brandshelf/db';
+import { runAsOwner } from '@brandshelf/db';
 
 /**
  * The object with every method call (and every call on what those return: repositories, query builders, managers)
- * made as the system path `test`: what a test reads or writes in the database directly, to set up a case or check
- * its result, sees every brand's rows, as the database's owner would. The application's own code never gets this
+ * made as the database's owner (runAsOwner): what a test reads or writes in the database directly, to set up a case
+ * or check its result (a trigger that makes a publish fail, say), sees every brand's rows. The application's own code never gets this
  * view: requests run as their caller and jobs as their brand (libs/db tenancy.ts).
  */
 export function systemView<T extends object>(target: T): T {
@@ -12,7 +12,7 @@ export function systemView<T extends object>(target: T): T {
       const value = Reflect.get(object, property, receiver) as unknown;
       if (typeof value !== 'function') return value;
       return (...args: unknown[]) => {
-        const result = runAsSystem('test', () => (value as (...a: unknown[]) => unknown).apply(object, args));
+        const result = runAsOwner('test', () => (value as (...a: unknown[]) => unknown).apply(object, args));
         return isPlainObject(result) ? systemView(result) : result;
       };
     },
