@@ -243,7 +243,8 @@ describe('ad creatives (e2e: real pipeline, loopback image host, /media)', () =>
     // Unchanged products keep their keys across the publish.
     const sale = await rendered(products['SALE-1'], 'LANDSCAPE_1200x628');
     expect(sale.reused).toBe(true);
-    // The old file stays where it was (immutable URLs), the new one is served too.
+    // The old file stays where it was for CREATIVE_PRUNE_GRACE_HOURS (24 here: ads already running keep working),
+    // the new one is served too. creatives-storage.e2e covers the prune itself.
     expect((await fetch(api.url + new URL(first.url).pathname)).status).toBe(200);
     expect((await served(changed)).meta.width).toBe(1200);
   });

@@ -3,8 +3,11 @@ import { setUnauthenticatedHandler } from './client';
 import { Link, match, navigate, useLocation } from './router';
 import { useSession } from './session';
 import { SignIn } from './SignIn';
+import { Campaign } from './brand/Campaign';
+import { Campaigns } from './brand/Campaigns';
 import { Commission } from './brand/Commission';
 import { Feed } from './brand/Feed';
+import { FeedRules } from './brand/FeedRules';
 import { Feeds } from './brand/Feeds';
 import { ProductSets } from './brand/ProductSets';
 import { Run } from './brand/Run';
@@ -21,16 +24,16 @@ interface Page {
   nav?: string;
 }
 
-/**
- * The console's pages. Campaigns (ads) and feed rules are added here by their own work when they land: each is a
- * page entry with a `nav` label, nothing else changes (README: Console).
- */
+/** The console's pages: a page is an entry here, with a `nav` label when it is in the bar (README: Console). */
 const BRAND_PAGES: Page[] = [
   { path: '/brand/feeds', title: 'Feeds', nav: 'Feeds', render: () => <Feeds /> },
   { path: '/brand/feeds/:id', title: 'Feed', render: ({ id }) => <Feed id={id} /> },
+  { path: '/brand/feeds/:id/rules', title: 'Feed rules', render: ({ id }) => <FeedRules key={id} id={id} /> },
   { path: '/brand/runs/:id', title: 'Run', render: ({ id }) => <Run id={id} /> },
   { path: '/brand/shopify', title: 'Shopify', nav: 'Shopify', render: () => <Shopify /> },
   { path: '/brand/product-sets', title: 'Product sets', nav: 'Product sets', render: () => <ProductSets /> },
+  { path: '/brand/campaigns', title: 'Campaigns', nav: 'Campaigns', render: () => <Campaigns /> },
+  { path: '/brand/campaigns/:id', title: 'Campaign', render: ({ id }) => <Campaign key={id} id={id} /> },
   { path: '/brand/commission', title: 'Commission', nav: 'Commission', render: () => <Commission /> },
 ];
 

@@ -44,6 +44,22 @@ const HINTS: Record<string, string> = {
   GRAPHQL_VALIDATION_FAILED: 'The console and the API disagree (an outdated build?): reload the page.',
   INTERNAL_SERVER_ERROR: 'Something failed on the server. Retry; if it persists, report it with the time.',
   NETWORK: 'The server could not be reached: check the connection and retry.',
+  NO_PROCESSED_IMAGE:
+    'The product has no processed main image: fix its image_link, run the feed again with images on, publish, then render.',
+  // The feed-rule engine's codes (previewFeedRules problems; setFeedRules userErrors start their message with one).
+  DUPLICATE_ID: 'Two rules share an id: give each rule its own rule id.',
+  INVALID_NUMBER: 'A comparison needs a number or a price ("12.50 USD"): correct the value.',
+  INVALID_REGEX: 'The pattern is not a valid regular expression: check brackets and escapes.',
+  INVALID_TEMPLATE: 'A template has an unclosed or empty {placeholder}: write {attribute} names in full.',
+  INVALID_TYPE: 'A value has the wrong type (a list where text is expected, …): check the JSON.',
+  INVALID_VALUE: 'A value is outside what the field accepts (a label index 0 to 4, a length above 0, …).',
+  REGEX_NOT_LINEAR: 'The pattern needs backtracking (backreferences, lookaround, large repeats): simplify it.',
+  REQUIRED: 'A required field is empty (a rule id, a name, an attribute, a value): fill it in.',
+  TOO_DEEP: 'Conditions are nested deeper than allowed: flatten the groups.',
+  TOO_LONG: 'A text is longer than allowed: shorten it.',
+  TOO_MANY: 'More rules, conditions, actions or map entries than allowed: split or remove some.',
+  UNKNOWN_FIELD: 'A field the rule language does not have: check its spelling in the JSON.',
+  UNREACHABLE_ACTION: 'An action after EXCLUDE never runs: remove it or move it to another rule.',
 };
 
 export function hintFor(code: string): string {

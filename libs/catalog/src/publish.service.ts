@@ -214,6 +214,8 @@ export class PublishService {
             : await this.applySupplemental(manager, brandId, feed, versionId);
         await this.feedStore.setLiveVersion(manager, brandId, feed.id, versionId, true);
         await options.alsoInTransaction?.(manager);
+        // Creatives of the content this replaces are pruned (ads handles CATALOG_CHANGED), once this commits.
+        await this.storage.announceCatalogChange(brandId, manager);
         return PublicationStore.insert(manager, brandId, {
           feedId: feed.id,
           versionId,

@@ -90,7 +90,7 @@ export interface AppConfig {
     maxInputPixels: number;
   };
   /** Ad creatives (libs/ads): renders one process runs at once; more wait (bounded) or are refused OVERLOADED. */
-  creatives: { renderConcurrency: number };
+  creatives: { renderConcurrency: number; pruneGraceHours: number };
   /**
    * Work one process admits at once (README: Overload and rate limits): beyond `concurrency`, up to `queue`
    * requests wait at most `queueTimeoutMs`; the rest are answered at once with 429 OVERLOADED.
@@ -244,8 +244,9 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     name: 'STORAGE_QUOTA_BYTES',
     default: '10737418240',
     meaning:
-      "Storage one brand may use: its kept feed sources plus its images' renditions. An upload or fetch that would " +
-      'cross it is refused with QUOTA_EXCEEDED and nothing is stored. 0 turns the quota off.',
+      "Storage one brand may use: its kept feed sources, its images' renditions and its ad creatives. An upload or " +
+      'fetch that would cross it, or a creative render once it is reached, is refused with QUOTA_EXCEEDED and ' +
+      'nothing is stored. 0 turns the quota off.',
   },
   {
     name: 'SOURCE_RETENTION_DIAGNOSTIC_RUNS',
@@ -332,6 +333,12 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     default: '2',
     meaning:
       '`renderCreative` renders one process runs at once (each on one libvips thread, off the event loop); up to 8 × this wait at most 30 s for a slot, any more are answered `OVERLOADED`. A creative already stored takes no slot.',
+  },
+  {
+    name: 'CREATIVE_PRUNE_GRACE_HOURS',
+    default: '24',
+    meaning:
+      'How long a stale creative (of an earlier title, price or image, or of a product no longer live) is kept after the prune that follows a publish, rollback or feed deletion first finds it stale; then its row goes, and its file once no brand has the key. 0 prunes at once.',
   },
   {
     name: 'SEARCH_CONCURRENCY',
@@ -673,7 +680,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
       fetchDeadlineSeconds: int(env, 'IMAGE_FETCH_DEADLINE_SECONDS', 60, 1),
       maxInputPixels: int(env, 'IMAGE_MAX_INPUT_PIXELS', 50_000_000, 1),
     },
-    creatives: { renderConcurrency: int(env, 'CREATIVE_RENDER_CONCURRENCY', 2, 1, 64) },
+    creatives: {
+      renderConcurrency: int(env, 'CREATIVE_RENDER_CONCURRENCY', 2, 1, 64),
+      pruneGraceHours: int(env, 'CREATIVE_PRUNE_GRACE_HOURS', 24, 0, 24 * 365),
+    },
     overload: {
       search: {
         concurrency: searchConcurrency,

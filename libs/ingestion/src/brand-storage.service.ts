@@ -2,7 +2,9 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { APP_CONFIG, AppError, FILE_STORAGE, MEDIA_STORAGE, type AppConfig } from '@brandshelf/core';
 import { contentKey } from '@brandshelf/media';
+import { QueueService, type SqlExecutor } from '@brandshelf/queue';
 import type { ObjectStorage } from '@brandshelf/storage';
+import { CATALOG_CHANGED } from './ingestion.jobs.js';
 import { IngestionRunStore } from './ingestion-run.store.js';
 import { FeedStore } from './feed.store.js';
 import { ImageSourceStore } from './images/image-source.store.js';
@@ -14,6 +16,8 @@ export interface StorageUsage {
   sourceBytes: number;
   /** Renditions of the brand's images, each distinct image counted once. */
   renditionBytes: number;
+  /** Ad creatives the brand has (libs/ads), each key counted once, stale ones until they are pruned. */
+  creativeBytes: number;
   usedBytes: number;
   /** null when STORAGE_QUOTA_BYTES is 0 (no quota). */
   quotaBytes: number | null;
@@ -40,24 +44,30 @@ export class BrandStorageService {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(IngestionRunStore) private readonly runs: IngestionRunStore,
     @Inject(FeedStore) private readonly feeds: FeedStore,
+    @Inject(QueueService) private readonly queue: QueueService,
   ) {}
 
   async usage(brandId: string): Promise<StorageUsage> {
-    const [row]: { sources: string; renditions: string }[] = await this.db.query(
+    // creative is the ads library's table (its CreativeStore writes it); usage only reads it, so that every quota
+    // check (uploads, fetches, renders) sees the same total. A row is one key of the brand (its primary key).
+    const [row]: { sources: string; renditions: string; creatives: string }[] = await this.db.query(
       `SELECT (SELECT coalesce(sum(bytes_total), 0) FROM ingestion_run
                 WHERE brand_id = $1 AND source_key IS NOT NULL) AS sources,
               (SELECT coalesce(sum(stored_bytes), 0) FROM (
                  SELECT DISTINCT ON (sha256) stored_bytes FROM image_source
-                  WHERE brand_id = $1 AND sha256 IS NOT NULL) d) AS renditions`,
+                  WHERE brand_id = $1 AND sha256 IS NOT NULL) d) AS renditions,
+              (SELECT coalesce(sum(stored_bytes), 0) FROM creative WHERE brand_id = $1) AS creatives`,
       [brandId],
     );
     const sourceBytes = Number(row.sources);
     const renditionBytes = Number(row.renditions);
-    const usedBytes = sourceBytes + renditionBytes;
+    const creativeBytes = Number(row.creatives);
+    const usedBytes = sourceBytes + renditionBytes + creativeBytes;
     const quota = this.config.retention.quotaBytes;
     return {
       sourceBytes,
       renditionBytes,
+      creativeBytes,
       usedBytes,
       quotaBytes: quota > 0 ? quota : null,
       remainingBytes: quota > 0 ? Math.max(0, quota - usedBytes) : null,
@@ -69,10 +79,19 @@ export class BrandStorageService {
     return new AppError(
       'QUOTA_EXCEEDED',
       `This file would take the brand past its storage quota of ${usage.quotaBytes} bytes ` +
-        `(${usage.usedBytes} used: ${usage.sourceBytes} in feed files, ${usage.renditionBytes} in images; ` +
+        `(${usage.usedBytes} used: ${usage.sourceBytes} in feed files, ${usage.renditionBytes} in images, ` +
+        `${usage.creativeBytes} in ad creatives; ` +
         `${usage.remainingBytes} left). Delete feeds you no longer need, or ask for a larger quota.`,
       { quotaBytes: usage.quotaBytes, usedBytes: usage.usedBytes, remainingBytes: usage.remainingBytes, incoming },
     );
+  }
+
+  /**
+   * Announces that the brand's live catalog changed (CATALOG_CHANGED), in the change's own transaction so the job
+   * exists exactly when the change does: ads prunes the brand's creatives the change made stale.
+   */
+  async announceCatalogChange(brandId: string, db: SqlExecutor): Promise<void> {
+    await this.queue.send(CATALOG_CHANGED, { brandId }, { db });
   }
 
   /** Applies the retention to one feed's runs: deletes the source files no longer kept. Returns how many. */
@@ -127,6 +146,7 @@ export class BrandStorageService {
         [brandId, feedId],
       );
       await this.feeds.delete(manager, brandId, feedId);
+      await this.announceCatalogChange(brandId, manager);
       return { sources, images };
     });
     // The rows are gone first: a file without a row is only space, a row without its file would be an error.

@@ -26,9 +26,9 @@ import { CatalogVersionEntity } from './catalog-version.entity.js';
 import { FeedEntity } from './feed.entity.js';
 import { IngestionRunEntity } from './ingestion-run.entity.js';
 import { IMAGE_FETCH } from './images/image.jobs.js';
-import { FEED_SCHEDULE_TICK, INGEST_RUN, RUN_STAGED } from './ingestion.jobs.js';
+import { CATALOG_CHANGED, FEED_SCHEDULE_TICK, INGEST_RUN, RUN_STAGED } from './ingestion.jobs.js';
 
 export const INGESTION_ENTITIES = [FeedEntity, IngestionRunEntity, CatalogVersionEntity];
-export const INGESTION_JOBS = [INGEST_RUN, FEED_SCHEDULE_TICK, RUN_STAGED, IMAGE_FETCH];
+export const INGESTION_JOBS = [INGEST_RUN, FEED_SCHEDULE_TICK, RUN_STAGED, IMAGE_FETCH, CATALOG_CHANGED];
 export * from './item-source.js';
 export { readThreadStats, type ReadThreadReport } from './read-thread.js';

@@ -25,3 +25,14 @@ export const RUN_STAGED = defineJob<{ runId: string; brandId: string }>('catalog
   retryLimit: 3,
   expireInSeconds: 30 * 60,
 });
+
+/**
+ * A brand's live catalog changed (a publish or rollback committed, or a feed was deleted): what other libraries keep
+ * derived from it may be stale. Sent in the change's own transaction; ads prunes the brand's stale creatives
+ * (libs/ads/src/creatives/creative-pruner.ts). Ingestion only announces it, so it does not depend on ads.
+ */
+export const CATALOG_CHANGED = defineJob<{ brandId: string }>('catalog.changed', {
+  retryLimit: 3,
+  retryDelaySeconds: 30,
+  expireInSeconds: 30 * 60,
+});

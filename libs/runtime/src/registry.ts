@@ -1,5 +1,5 @@
 import { ACCOUNTS_ENTITIES, AccountsModule } from '@brandshelf/accounts';
-import { ADS_ENTITIES, AdsModule } from '@brandshelf/ads';
+import { ADS_ENTITIES, ADS_JOBS, AdsModule } from '@brandshelf/ads';
 import { CATALOG_ENTITIES, CatalogModule } from '@brandshelf/catalog';
 import { EARNINGS_JOBS, EarningsModule } from '@brandshelf/earnings';
 import { INGESTION_ENTITIES, INGESTION_JOBS, IngestionModule } from '@brandshelf/ingestion';
@@ -15,7 +15,12 @@ export const ENTITIES = [
   ...ADS_ENTITIES,
 ];
 
-export const JOB_DEFINITIONS: JobDefinition<object>[] = [...INGESTION_JOBS, ...SHOPIFY_JOBS, ...EARNINGS_JOBS];
+export const JOB_DEFINITIONS: JobDefinition<object>[] = [
+  ...INGESTION_JOBS,
+  ...SHOPIFY_JOBS,
+  ...EARNINGS_JOBS,
+  ...ADS_JOBS,
+];
 
 /**
  * The domain modules every process loads: they hold the handlers of the jobs above, so a process that

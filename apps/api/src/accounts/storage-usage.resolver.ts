@@ -8,14 +8,21 @@ import { BrandAccount } from './accounts.types.js';
 @ObjectType({
   description:
     'What a brand keeps in storage, in bytes (BigInt: decimal strings, counts can pass 2^31). Uploads that would take usedBytes ' +
-    'past quotaBytes are refused with QUOTA_EXCEEDED.',
+    'past quotaBytes are refused with QUOTA_EXCEEDED, and so is renderCreative of a new creative once usedBytes has ' +
+    'reached it.',
 })
 export class StorageUsage {
   @Field(() => GraphQLBigInt, { description: 'Feed files that runs still keep (see README: Storage, retention).' })
   sourceBytes: number;
   @Field(() => GraphQLBigInt, { description: "Renditions of the brand's images, each distinct image counted once." })
   renditionBytes: number;
-  @Field(() => GraphQLBigInt, { description: 'sourceBytes + renditionBytes.' })
+  @Field(() => GraphQLBigInt, {
+    description:
+      "Ad creatives the brand has rendered (renderCreative), each key counted once; those of a product's earlier " +
+      'title, price or image, or of a product no longer live, until they are pruned (README: Ad creatives).',
+  })
+  creativeBytes: number;
+  @Field(() => GraphQLBigInt, { description: 'sourceBytes + renditionBytes + creativeBytes.' })
   usedBytes: number;
   @Field(() => GraphQLBigInt, { nullable: true, description: 'STORAGE_QUOTA_BYTES; null when there is no quota.' })
   quotaBytes: number | null;
@@ -32,7 +39,7 @@ export class StorageUsageResolver {
   constructor(@Inject(BrandStorageService) private readonly storage: BrandStorageService) {}
 
   @ResolveField(() => StorageUsage, {
-    description: "What the brand's kept feed files and image renditions take against its quota.",
+    description: "What the brand's kept feed files, image renditions and ad creatives take against its quota.",
     complexity: STATEMENT,
   })
   storageUsage(@Parent() brand: BrandAccount): Promise<StorageUsage> {

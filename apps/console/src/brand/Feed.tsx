@@ -1,9 +1,10 @@
-import { useRef, useState, type DragEvent } from 'react';
+import { useRef, useState, type DragEvent, type FormEvent } from 'react';
 import { payload, request, uploadFeedFile } from '../client';
 import { graphql } from '../gql';
 import { Link } from '../router';
 import { useApiKey } from '../session';
 import { ErrorMessage, Loading, formatDate, useAction, useQuery } from '../ui';
+import { CategoryFields } from './Feeds';
 import { ProgressBar, useRunProgress } from './progress';
 
 const FeedQuery = graphql(`
@@ -23,6 +24,17 @@ const FeedQuery = graphql(`
       autoPublish
       maxRemovalShare
       maxRejectedShare
+      suggestCategories
+      acceptCategorySuggestionsAbove
+      feedRules {
+        version
+        createdAt
+        rules {
+          ruleId
+          name
+          enabled
+        }
+      }
       liveVersion {
         number
       }
@@ -100,6 +112,23 @@ const FetchNow = graphql(`
     fetchFeedNow(input: $input) {
       run {
         id
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+const UpdateCategories = graphql(`
+  mutation ConsoleUpdateFeedCategories($input: UpdateFeedInput!) {
+    updateFeed(input: $input) {
+      feed {
+        id
+        suggestCategories
+        acceptCategorySuggestionsAbove
       }
       userErrors {
         code
@@ -191,6 +220,40 @@ export function Feed({ id }: { id: string }) {
           </>
         ) : null}
       </dl>
+
+      <section aria-labelledby="rules-title" className="card">
+        <h2 id="rules-title">Rules</h2>
+        {f.feedRules && f.feedRules.rules.length ? (
+          <>
+            <p>
+              Version {f.feedRules.version} ({formatDate(f.feedRules.createdAt)}), applied to every run from then on:
+            </p>
+            <ol className="plain">
+              {f.feedRules.rules.map((r) => (
+                <li key={r.ruleId}>
+                  {r.name}{' '}
+                  <span className="muted small">
+                    ({r.ruleId}
+                    {r.enabled ? '' : ', disabled'})
+                  </span>
+                </li>
+              ))}
+            </ol>
+          </>
+        ) : (
+          <p className="muted">
+            No rules{f.feedRules ? ` (version ${f.feedRules.version} removed them)` : ''}: items are read as they are.
+          </p>
+        )}
+        <Link href={`/brand/feeds/${encodeURIComponent(id)}/rules`}>Edit rules, preview and versions</Link>
+      </section>
+
+      <CategorySettings
+        feedId={id}
+        suggest={f.suggestCategories}
+        acceptAbove={f.acceptCategorySuggestionsAbove ?? null}
+        onSaved={feed.reload}
+      />
 
       {f.source === 'UPLOAD' ? <UploadBox feedId={id} onStarted={(runId) => setActiveRun(runId)} /> : null}
       {f.source === 'URL' ? (
@@ -339,6 +402,62 @@ export function Feed({ id }: { id: string }) {
         )}
       </section>
     </>
+  );
+}
+
+/** The feed's category suggestions: off, suggest only (warnings), or suggest and apply above a confidence. */
+function CategorySettings({
+  feedId,
+  suggest,
+  acceptAbove,
+  onSaved,
+}: {
+  feedId: string;
+  suggest: boolean;
+  acceptAbove: number | null;
+  onSaved(): void;
+}) {
+  const apiKey = useApiKey();
+  const [done, setDone] = useState(false);
+  const save = useAction(async (form: FormData) => {
+    setDone(false);
+    const threshold = String(form.get('acceptAbove') ?? '').trim();
+    const { updateFeed } = await request(
+      UpdateCategories,
+      {
+        input: {
+          feedId,
+          suggestCategories: form.get('suggest') === 'on',
+          acceptCategorySuggestionsAbove: threshold === '' ? null : Number(threshold),
+        },
+      },
+      apiKey,
+    );
+    payload(updateFeed);
+    setDone(true);
+    onSaved();
+  });
+  return (
+    <form
+      className="card"
+      aria-labelledby="categories-title"
+      onSubmit={(event: FormEvent<HTMLFormElement>) => {
+        event.preventDefault();
+        void save.run(new FormData(event.currentTarget));
+      }}
+    >
+      <h2 id="categories-title">Category suggestions</h2>
+      <CategoryFields suggest={suggest} acceptAbove={acceptAbove} />
+      <ErrorMessage error={save.error} />
+      {done ? (
+        <p className="success" role="status">
+          Saved: the next run uses these settings.
+        </p>
+      ) : null}
+      <button type="submit" disabled={save.pending}>
+        Save category settings
+      </button>
+    </form>
   );
 }
 

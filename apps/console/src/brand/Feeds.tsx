@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import { payload, request } from '../client';
 import { graphql } from '../gql';
 import type { CreateFeedInput, FeedFormat, FeedMode, FeedSource } from '../gql/graphql';
@@ -156,6 +156,8 @@ function CreateFeedForm() {
       storeUrl: text('storeUrl'),
       language: text('language'),
       autoPublish: form.get('autoPublish') === 'on',
+      suggestCategories: form.get('suggest') === 'on',
+      acceptCategorySuggestionsAbove: text('acceptAbove') === undefined ? undefined : Number(text('acceptAbove')),
       columnMapping: mapping.length ? mapping : undefined,
     });
   };
@@ -240,6 +242,10 @@ function CreateFeedForm() {
           custom:&lt;name&gt;).
         </small>
       </div>
+      <fieldset>
+        <legend>Category suggestions</legend>
+        <CategoryFields suggest={false} acceptAbove={null} />
+      </fieldset>
       <div className="field-inline">
         <input id="auto-publish" type="checkbox" name="autoPublish" />
         <label htmlFor="auto-publish">Publish each new version automatically (within the safety limits)</label>
@@ -249,5 +255,34 @@ function CreateFeedForm() {
         Create feed
       </button>
     </form>
+  );
+}
+
+/**
+ * The category settings of a feed (create and update): suggest a Google category for items without a usable one
+ * (a GOOGLE_PRODUCT_CATEGORY_SUGGESTED warning), and apply suggestions above a confidence.
+ */
+export function CategoryFields({ suggest, acceptAbove }: { suggest: boolean; acceptAbove: number | null }) {
+  const id = useId();
+  return (
+    <>
+      <div className="field-inline">
+        <input id={`${id}-suggest`} type="checkbox" name="suggest" defaultChecked={suggest} />
+        <label htmlFor={`${id}-suggest`}>
+          Suggest a Google product category for items without a usable one (a warning with the suggestion)
+        </label>
+      </div>
+      <Field
+        label="Apply suggestions above this confidence"
+        name="acceptAbove"
+        type="number"
+        min={0}
+        max={1}
+        step={0.05}
+        defaultValue={acceptAbove ?? ''}
+        placeholder="0.8"
+        help="0 to 1. Empty: suggestions stay warnings and none is applied. Setting it implies suggesting."
+      />
+    </>
   );
 }

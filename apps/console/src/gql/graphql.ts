@@ -23,6 +23,21 @@ export type BasicAuthInput = {
   username: string;
 };
 
+/** The campaign to pause, resume or end. */
+export type CampaignIdInput = {
+  /** Campaign.id of one of the brand’s campaigns. */
+  campaignId: string | number;
+};
+
+/** Where a campaign is in its life; it runs only while ACTIVE and between startsAt and endsAt. */
+export type CampaignStatus =
+  /** Takes part in auctions between startsAt and endsAt, while its daily budget lasts. */
+  | 'ACTIVE'
+  /** Ended by the brand (endCampaign): never runs again; its stats stay readable. */
+  | 'ENDED'
+  /** Paused by the brand (pauseCampaign): no sponsored result until resumeCampaign. */
+  | 'PAUSED';
+
 /** Which run cancelRun cancels. */
 export type CancelRunInput = {
   /** A QUEUED or RUNNING run; the userError RUN_ALREADY_FINISHED once it has finished. */
@@ -89,6 +104,20 @@ export type ConnectShopifyStoreInput = {
   webhookSecret: string;
 };
 
+/** A new campaign. */
+export type CreateCampaignInput = {
+  /** The most it spends per UTC day; at least maxCpc. */
+  dailyBudget: MoneyInput;
+  /** When it stops; omit for no end date. */
+  endsAt?: string | null | undefined;
+  /** The most one click may cost (its bid); at least the reserve price. */
+  maxCpc: MoneyInput;
+  /** ProductSet.id of one of the brand’s sets: the products it sponsors. */
+  productSetId: string | number;
+  /** When it starts running. */
+  startsAt: string;
+};
+
 /** A new feed. Only name is required. */
 export type CreateFeedInput = {
   /** Confidence, 0 to 1, above which a suggested category becomes the item's google_product_category (implies suggestCategories); null (default) applies none. */
@@ -145,6 +174,15 @@ export type CreateShareLinkInput = {
   productId: string | number;
 };
 
+/** The format of an ad creative: its pixel size and layout. */
+export type CreativeTemplate =
+  /** 1200×628 (link ads, display): the image on the left, a panel on the right with the brand, title (4 lines) and prices. */
+  | 'LANDSCAPE_1200x628'
+  /** 1080×1080 (feeds): the image above, a dark panel below with the brand, title (2 lines) and prices. */
+  | 'SQUARE_1080'
+  /** 1080×1920 (stories, reels): the brand on a top strip, the image, a panel below with the title (3 lines) and prices. */
+  | 'STORY_1080x1920';
+
 /** The product set to delete. */
 export type DeleteProductSetInput = {
   /** ProductSet.id of the set. */
@@ -179,6 +217,153 @@ export type FeedMode =
   | 'REPLACE'
   /** A supplemental feed: overlays the attributes it carries on the brand's existing products; never creates or removes any. */
   | 'UPDATE_ONLY';
+
+/** One action of a rule; which fields it takes depends on its type (see FeedRuleActionType). */
+export type FeedRuleActionInput = {
+  /** The attribute changed (all types but SET_CUSTOM_LABEL, EXCLUDE). */
+  attribute?: string | null | undefined;
+  /** MAP: the result for a value not in the table. */
+  defaultValue?: string | null | undefined;
+  /** SET_CUSTOM_LABEL: which custom label, 0 to 4. */
+  index?: number | null | undefined;
+  /** TRUNCATE: the most characters kept. */
+  maxLength?: number | null | undefined;
+  /** REPLACE: the regular expression replaced. */
+  pattern?: string | null | undefined;
+  /** REPLACE: what each match becomes ($1 for a group). */
+  replacement?: string | null | undefined;
+  /** MAP: the lookup table. */
+  table?: Array<FeedRuleMapEntryInput> | null | undefined;
+  /** MAP: where the result goes (default: attribute itself). */
+  targetAttribute?: string | null | undefined;
+  /** SET, SET_CUSTOM_LABEL: a template over other attributes, e.g. "https://shop.example.com/products/{handle}". */
+  template?: string | null | undefined;
+  /** What the action does. */
+  type: FeedRuleActionType;
+  /** SET, APPEND, PREPEND, SET_CUSTOM_LABEL: the literal value. */
+  value?: string | null | undefined;
+};
+
+/** What an action does to the item. */
+export type FeedRuleActionType =
+  /** Appends `value` to `attribute`. */
+  | 'APPEND'
+  /** Leaves the item out of the run (counted per rule, not an error); later rules do not run. */
+  | 'EXCLUDE'
+  /** Lower-cases `attribute`. */
+  | 'LOWERCASE'
+  /** Looks `attribute` up in `table` and writes the match (else `defaultValue`, else nothing) to `targetAttribute` (default: the same attribute). */
+  | 'MAP'
+  /** Prepends `value` to `attribute`. */
+  | 'PREPEND'
+  /** Replaces matches of the regular expression `pattern` in `attribute` by `replacement`. */
+  | 'REPLACE'
+  /** Sets `attribute` to `value`, or to `template` filled from other attributes ({handle}). */
+  | 'SET'
+  /** Sets custom_label_<index> (0 to 4) to `value` or `template`. */
+  | 'SET_CUSTOM_LABEL'
+  /** Title-cases `attribute`. */
+  | 'TITLECASE'
+  /** Trims `attribute` to `maxLength` characters on a word boundary. */
+  | 'TRUNCATE'
+  /** Upper-cases `attribute`. */
+  | 'UPPERCASE';
+
+/** A condition: either one comparison (attribute, operator, value or values) or a group (all: every one holds; any: at least one holds), nested as deep as needed. */
+export type FeedRuleConditionInput = {
+  /** A group that holds when all of these hold. */
+  all?: Array<FeedRuleConditionInput> | null | undefined;
+  /** A group that holds when any of these holds. */
+  any?: Array<FeedRuleConditionInput> | null | undefined;
+  /** Attribute compared: a Merchant Center name (title, price, link) or a custom one as read (custom:Handle). */
+  attribute?: string | null | undefined;
+  /** How it is compared; required with attribute. */
+  operator?: FeedRuleOperator | null | undefined;
+  /** The value compared with (not for IS_EMPTY, IS_NOT_EMPTY). */
+  value?: string | null | undefined;
+  /** Several values: the comparison holds for any of them. */
+  values?: Array<string> | null | undefined;
+};
+
+/** Why proposed feed rules were refused (the rule engine's validation codes). */
+export type FeedRuleErrorCode =
+  /** Fields that cannot go together (a value and a template, …). */
+  | 'CONFLICT'
+  /** Two rules share an id. */
+  | 'DUPLICATE_ID'
+  /** A comparison value that is not a number or a price. */
+  | 'INVALID_NUMBER'
+  /** A pattern that is not a valid regular expression. */
+  | 'INVALID_REGEX'
+  /** A template with an unclosed or empty placeholder. */
+  | 'INVALID_TEMPLATE'
+  /** A value has the wrong type (a list where text was expected, …). */
+  | 'INVALID_TYPE'
+  /** A value outside what the field accepts. */
+  | 'INVALID_VALUE'
+  /** A pattern the linear-time engine cannot run (backreferences, lookaround, large counted repeats). */
+  | 'REGEX_NOT_LINEAR'
+  /** A required field is missing. */
+  | 'REQUIRED'
+  /** Conditions nested deeper than the limit. */
+  | 'TOO_DEEP'
+  /** A text longer than the limits allow. */
+  | 'TOO_LONG'
+  /** More rules, conditions, actions or map entries than the limits allow. */
+  | 'TOO_MANY'
+  /** A field the rule language does not have. */
+  | 'UNKNOWN_FIELD'
+  /** An action after EXCLUDE, which never runs. */
+  | 'UNREACHABLE_ACTION';
+
+/** One rule: when its condition holds (always, without one), its actions run in order. */
+export type FeedRuleInput = {
+  /** What it does, in order. */
+  actions: Array<FeedRuleActionInput>;
+  /** False keeps the rule without running it (default true). */
+  enabled?: boolean | null | undefined;
+  /** A name for people, shown with every change and exclusion the rule makes. */
+  name: string;
+  /** Your stable id for the rule (e.g. "shopify-links"): traces, issues and counts name it. */
+  ruleId: string;
+  /** When the rule applies; always without one. */
+  when?: FeedRuleConditionInput | null | undefined;
+};
+
+/** One entry of a MAP action’s lookup table. */
+export type FeedRuleMapEntryInput = {
+  /** The value looked up (exact match). */
+  from: string;
+  /** What it becomes. */
+  to: string;
+};
+
+/** How a condition compares an item's attribute with `value` (or any of `values`). */
+export type FeedRuleOperator =
+  /** The attribute contains the value as a substring. */
+  | 'CONTAINS'
+  /** The attribute ends with the value. */
+  | 'ENDS_WITH'
+  /** The attribute equals the value (or one of the values). */
+  | 'EQUALS'
+  /** Numeric comparison; prices compare by amount. */
+  | 'GREATER_OR_EQUAL'
+  /** Numeric comparison; prices compare by amount. */
+  | 'GREATER_THAN'
+  /** The attribute is missing or blank; takes no value. */
+  | 'IS_EMPTY'
+  /** The attribute has a non-blank value; takes no value. */
+  | 'IS_NOT_EMPTY'
+  /** Numeric comparison; prices compare by amount. */
+  | 'LESS_OR_EQUAL'
+  /** Numeric comparison; prices ("12.50 USD") compare by amount. */
+  | 'LESS_THAN'
+  /** The attribute matches the value as a regular expression, within FEED_RULES_REGEX_TIMEOUT_MS (see the README: Feed rules). */
+  | 'MATCHES'
+  /** The attribute equals none of the values. */
+  | 'NOT_EQUALS'
+  /** The attribute starts with the value. */
+  | 'STARTS_WITH';
 
 /** Where a feed gets its files; a feed keeps its source for life. */
 export type FeedSource =
@@ -425,6 +610,14 @@ export type LeftOutReason =
   /** The URL does not serve an image in a format we read (JPEG, PNG, WebP, GIF, AVIF, TIFF). WARNING for an additional image. */
   | 'IMAGE_UNSUPPORTED_FORMAT';
 
+/** An amount of money: a decimal string in major units and its currency, as Money gives. */
+export type MoneyInput = {
+  /** Decimal string in major units with at most the currency’s decimals, e.g. "0.45". */
+  amount: string;
+  /** ISO 4217 code; campaigns take ADS_CURRENCY (USD by default). */
+  currency: string;
+};
+
 /** A product to put in your showcase, or to move within it. */
 export type PlaceShowcaseItemInput = {
   /** Its place, 1 first; omit (or past the end) for last. */
@@ -598,6 +791,14 @@ export type RemoveShowcaseItemInput = {
   productId: string | number;
 };
 
+/** The product and template of a creative. */
+export type RenderCreativeInput = {
+  /** Product.id of one of the brand’s live products. */
+  productId: string | number;
+  /** The format to draw it in. */
+  template: CreativeTemplate;
+};
+
 /** The file format of an image rendition (values in lower case, as file types are written). */
 export type RenditionFormat =
   /** JPEG: one rendition, for clients that cannot show WebP. */
@@ -739,6 +940,14 @@ export type SetCommissionRateInput = {
   target?: CommissionTargetInput | null | undefined;
 };
 
+/** A feed and its new rules (the whole ordered list). */
+export type SetFeedRulesInput = {
+  /** Feed.id of one of the brand's feeds; NOT_FOUND otherwise. */
+  feedId: string | number;
+  /** The rules, applied in this order to every item of the next runs; [] removes them all. */
+  rules: Array<FeedRuleInput>;
+};
+
 /** Where a share link is posted; the redirect passes it on as utm_source (lower case). */
 export type ShareChannel =
   /** The creator's blog or website. */
@@ -775,6 +984,46 @@ export type SyncShopifyStoreInput = {
   feedId: string | number;
   /** Read every active product instead of the changes since the last sync. */
   full?: boolean;
+};
+
+/** Changes to a feed: an omitted field is left as it is. For name, format, mode, language, autoPublish, suggestCategories and the shares null also leaves it; for the other fields null clears the setting. */
+export type UpdateFeedInput = {
+  /** Confidence, 0 to 1, above which a suggested category becomes the item's google_product_category; null applies none. */
+  acceptCategorySuggestionsAbove?: number | null | undefined;
+  /** Publish each successful run automatically, within the limits. */
+  autoPublish?: boolean | null | undefined;
+  /** URL feeds: new credentials, stored encrypted; null stops sending any. */
+  basicAuth?: BasicAuthInput | null | undefined;
+  /** Replaces the whole column mapping; null or [] removes it. */
+  columnMapping?: Array<ColumnMappingInput> | null | undefined;
+  /** ISO 4217 code for prices written without one; null clears it. */
+  defaultCurrency?: string | null | undefined;
+  /** Feed.id of the feed to change; NOT_FOUND unless it is one of the brand's. */
+  feedId: string | number;
+  /** How the next files are read. */
+  format?: FeedFormat | null | undefined;
+  /** ISO 639-1 code of the catalog text; live products are re-indexed in it at the feed's next publish. */
+  language?: string | null | undefined;
+  /** Template for `link` when a row has none (at most 500 characters); null restores the platform default. */
+  linkTemplate?: string | null | undefined;
+  /** Share of rows, 0 to 1, a run may reject (skipped rows not counted) before auto-publish waits. */
+  maxRejectedShare?: number | null | undefined;
+  /** Share of live products, 0 to 1, an auto-publish may remove before it waits for a person. */
+  maxRemovalShare?: number | null | undefined;
+  /** What the next publishes do to the live catalog. */
+  mode?: FeedMode | null | undefined;
+  /** New display name, 1 to 120 characters. */
+  name?: string | null | undefined;
+  /** URL feeds: hourly, daily, weekly or "every <n>m|h|d" (1 minute to 31 days); null stops scheduled fetches. */
+  schedule?: string | null | undefined;
+  /** Store base URL used by {store} in linkTemplate (a bare host is taken as https); null clears it. */
+  storeUrl?: string | null | undefined;
+  /** Suggest Google product categories for items without a usable google_product_category. */
+  suggestCategories?: boolean | null | undefined;
+  /** URL feeds: the new http(s) URL (at most 2000 characters, no credentials); a URL feed cannot clear it. */
+  url?: string | null | undefined;
+  /** Element wrapping one item in a custom XML dialect; null returns to detection. */
+  xmlItemElement?: string | null | undefined;
 };
 
 /** Why a mutation could not do what it was asked, as a code a client can branch on. */
@@ -824,6 +1073,59 @@ export type ConsoleMeQuery = { me:
     | { __typename: 'CreatorPrincipal', creator: { handle: string } }
    };
 
+export type ConsoleCampaignQueryVariables = Exact<{
+  id: string | number;
+  from: string;
+  to: string;
+}>;
+
+
+export type ConsoleCampaignQuery = { campaign: { id: string, status: CampaignStatus, running: boolean, productSetId: string, startsAt: string, endsAt: string | null, createdAt: string, updatedAt: string, dailyBudget: { formatted: string, currency: string }, maxCpc: { formatted: string }, stats: Array<{ day: string, impressions: number, clicks: number, ctr: number | null, attributedOrders: number, roas: number | null, spend: { amount: string, formatted: string }, cpc: { formatted: string } | null, attributedRevenue: { amount: string, currency: string, formatted: string } }> } };
+
+export type ConsoleCampaignSetQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ConsoleCampaignSetQuery = { productSet: { id: string, name: string, members: { count: number, sample: Array<{ id: string, title: string }> } } };
+
+export type ConsoleCampaignsQueryVariables = Exact<{
+  after?: string | null | undefined;
+  from: string;
+  to: string;
+}>;
+
+
+export type ConsoleCampaignsQuery = { campaigns: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, status: CampaignStatus, running: boolean, productSetId: string, startsAt: string, endsAt: string | null, dailyBudget: { amount: string, currency: string, formatted: string }, maxCpc: { formatted: string }, stats: Array<{ day: string, spend: { amount: string, currency: string } }> }> }, productSets: { nodes: Array<{ id: string, name: string }> } };
+
+export type ConsoleCreateCampaignMutationVariables = Exact<{
+  input: CreateCampaignInput;
+}>;
+
+
+export type ConsoleCreateCampaignMutation = { createCampaign: { campaign: { id: string } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type ConsolePauseCampaignMutationVariables = Exact<{
+  input: CampaignIdInput;
+}>;
+
+
+export type ConsolePauseCampaignMutation = { pauseCampaign: { campaign: { id: string, status: CampaignStatus } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type ConsoleResumeCampaignMutationVariables = Exact<{
+  input: CampaignIdInput;
+}>;
+
+
+export type ConsoleResumeCampaignMutation = { resumeCampaign: { campaign: { id: string, status: CampaignStatus } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type ConsoleEndCampaignMutationVariables = Exact<{
+  input: CampaignIdInput;
+}>;
+
+
+export type ConsoleEndCampaignMutation = { endCampaign: { campaign: { id: string, status: CampaignStatus } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
+
 export type ConsoleCommissionProgramQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -843,12 +1145,26 @@ export type ConsoleAffiliateReportQueryVariables = Exact<{
 
 export type ConsoleAffiliateReportQuery = { affiliateReport: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, creatorHandle: string, title: string | null, clicks: number, orders: number, amounts: Array<{ revenue: { formatted: string }, commission: { formatted: string } }> }> } };
 
+export type ConsoleProductCreativesQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ConsoleProductCreativesQuery = { product: { id: string, title: string, creatives: Array<{ key: string, template: CreativeTemplate, url: string, width: number, height: number }> } | null };
+
+export type ConsoleRenderCreativeMutationVariables = Exact<{
+  input: RenderCreativeInput;
+}>;
+
+
+export type ConsoleRenderCreativeMutation = { renderCreative: { creative: { key: string, template: CreativeTemplate, url: string, width: number, height: number, reused: boolean } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
+
 export type ConsoleFeedQueryVariables = Exact<{
   id: string | number;
 }>;
 
 
-export type ConsoleFeedQuery = { feed: { id: string, name: string, source: FeedSource, format: FeedFormat, mode: FeedMode, url: string | null, schedule: string | null, nextFetchAt: string | null, defaultCurrency: string | null, storeUrl: string | null, language: string, autoPublish: boolean, maxRemovalShare: number, maxRejectedShare: number, liveVersion: { number: number } | null, runs: { totalCount: number, nodes: Array<{ id: string, status: RunStatus, phase: RunPhase, trigger: RunTrigger, validateOnly: boolean, queuedAt: string, rowsRead: number, itemsAccepted: number, itemsRejected: number, errors: number, warnings: number, publishStatus: PublishStatus, sourceName: string | null }> }, versions: { nodes: Array<{ id: string, number: number, itemCount: number, isLive: boolean, createdAt: string, run: { id: string } | null }> }, publications: { nodes: Array<{ id: string, kind: PublicationKind, created: number, updated: number, unchanged: number, removed: number, publishedAt: string, version: { number: number } | null }> } } };
+export type ConsoleFeedQuery = { feed: { id: string, name: string, source: FeedSource, format: FeedFormat, mode: FeedMode, url: string | null, schedule: string | null, nextFetchAt: string | null, defaultCurrency: string | null, storeUrl: string | null, language: string, autoPublish: boolean, maxRemovalShare: number, maxRejectedShare: number, suggestCategories: boolean, acceptCategorySuggestionsAbove: number | null, feedRules: { version: number, createdAt: string, rules: Array<{ ruleId: string, name: string, enabled: boolean }> } | null, liveVersion: { number: number } | null, runs: { totalCount: number, nodes: Array<{ id: string, status: RunStatus, phase: RunPhase, trigger: RunTrigger, validateOnly: boolean, queuedAt: string, rowsRead: number, itemsAccepted: number, itemsRejected: number, errors: number, warnings: number, publishStatus: PublishStatus, sourceName: string | null }> }, versions: { nodes: Array<{ id: string, number: number, itemCount: number, isLive: boolean, createdAt: string, run: { id: string } | null }> }, publications: { nodes: Array<{ id: string, kind: PublicationKind, created: number, updated: number, unchanged: number, removed: number, publishedAt: string, version: { number: number } | null }> } } };
 
 export type ConsoleRollbackMutationVariables = Exact<{
   input: RollbackFeedInput;
@@ -864,12 +1180,59 @@ export type ConsoleFetchNowMutationVariables = Exact<{
 
 export type ConsoleFetchNowMutation = { fetchFeedNow: { run: { id: string } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
 
+export type ConsoleUpdateFeedCategoriesMutationVariables = Exact<{
+  input: UpdateFeedInput;
+}>;
+
+
+export type ConsoleUpdateFeedCategoriesMutation = { updateFeed: { feed: { id: string, suggestCategories: boolean, acceptCategorySuggestionsAbove: number | null } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
+
 export type ConsoleSyncStoreMutationVariables = Exact<{
   input: SyncShopifyStoreInput;
 }>;
 
 
 export type ConsoleSyncStoreMutation = { syncShopifyStore: { run: { id: string } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type ConsoleRuleLeafFragment = { attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null };
+
+export type ConsoleRuleGroup1Fragment = { attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null };
+
+export type ConsoleRuleGroup2Fragment = { attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null };
+
+export type ConsoleRuleGroup3Fragment = { attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null }> | null };
+
+export type ConsoleFeedRuleSetFragment = { version: number, createdAt: string, restoredFromVersion: number | null, rules: Array<{ ruleId: string, name: string, enabled: boolean, when: { attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null }> | null }> | null } | null, actions: Array<{ type: FeedRuleActionType, attribute: string | null, value: string | null, template: string | null, index: number | null, maxLength: number | null, pattern: string | null, replacement: string | null, targetAttribute: string | null, defaultValue: string | null, table: Array<{ from: string, to: string }> | null }> }> };
+
+export type ConsoleFeedRulesQueryVariables = Exact<{
+  id: string | number;
+}>;
+
+
+export type ConsoleFeedRulesQuery = { feed: { id: string, name: string, feedRules: { version: number, createdAt: string, restoredFromVersion: number | null, rules: Array<{ ruleId: string, name: string, enabled: boolean, when: { attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null }> | null }> | null } | null, actions: Array<{ type: FeedRuleActionType, attribute: string | null, value: string | null, template: string | null, index: number | null, maxLength: number | null, pattern: string | null, replacement: string | null, targetAttribute: string | null, defaultValue: string | null, table: Array<{ from: string, to: string }> | null }> }> } | null } };
+
+export type ConsoleFeedRulesVersionQueryVariables = Exact<{
+  id: string | number;
+  version: number;
+}>;
+
+
+export type ConsoleFeedRulesVersionQuery = { feed: { id: string, feedRules: { version: number, createdAt: string, restoredFromVersion: number | null, rules: Array<{ ruleId: string, name: string, enabled: boolean, when: { attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null, all: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null, any: Array<{ attribute: string | null, operator: FeedRuleOperator | null, value: string | null, values: Array<string> | null }> | null }> | null }> | null }> | null } | null, actions: Array<{ type: FeedRuleActionType, attribute: string | null, value: string | null, template: string | null, index: number | null, maxLength: number | null, pattern: string | null, replacement: string | null, targetAttribute: string | null, defaultValue: string | null, table: Array<{ from: string, to: string }> | null }> }> } | null } };
+
+export type ConsolePreviewFeedRulesQueryVariables = Exact<{
+  feedId: string | number;
+  rules: Array<FeedRuleInput> | FeedRuleInput;
+}>;
+
+
+export type ConsolePreviewFeedRulesQuery = { previewFeedRules: { itemsRead: number, truncated: boolean, itemsChanged: number, itemsExcluded: number, validBefore: number, validAfter: number, becameValid: number, becameInvalid: number, elapsedMs: number, problems: Array<{ code: FeedRuleErrorCode, field: Array<string>, message: string }>, rules: Array<{ ruleId: string, ruleName: string, itemsChanged: number, itemsExcluded: number }>, sample: Array<{ row: number, itemId: string | null, validBefore: boolean, validAfter: boolean, excludedBy: { ruleId: string, ruleName: string } | null, changes: Array<{ ruleId: string, ruleName: string, attribute: string, before: string | null, after: string | null }>, errorsAfter: Array<{ code: IssueCode, attribute: string | null, message: string }> }> } };
+
+export type ConsoleSetFeedRulesMutationVariables = Exact<{
+  input: SetFeedRulesInput;
+}>;
+
+
+export type ConsoleSetFeedRulesMutation = { setFeedRules: { feedRules: { version: number } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type ConsoleFeedsQueryVariables = Exact<{
   after?: string | null | undefined;
@@ -1045,7 +1408,158 @@ export class TypedDocumentString<TResult, TVariables>
     return this.value;
   }
 }
-
+export const ConsoleRuleLeafFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleRuleLeaf on FeedRuleCondition {
+  attribute
+  operator
+  value
+  values
+}
+    `, {"fragmentName":"ConsoleRuleLeaf"}) as unknown as TypedDocumentString<ConsoleRuleLeafFragment, unknown>;
+export const ConsoleRuleGroup1FragmentDoc = new TypedDocumentString(`
+    fragment ConsoleRuleGroup1 on FeedRuleCondition {
+  ...ConsoleRuleLeaf
+  all {
+    ...ConsoleRuleLeaf
+  }
+  any {
+    ...ConsoleRuleLeaf
+  }
+}
+    fragment ConsoleRuleLeaf on FeedRuleCondition {
+  attribute
+  operator
+  value
+  values
+}`, {"fragmentName":"ConsoleRuleGroup1"}) as unknown as TypedDocumentString<ConsoleRuleGroup1Fragment, unknown>;
+export const ConsoleRuleGroup2FragmentDoc = new TypedDocumentString(`
+    fragment ConsoleRuleGroup2 on FeedRuleCondition {
+  ...ConsoleRuleLeaf
+  all {
+    ...ConsoleRuleGroup1
+  }
+  any {
+    ...ConsoleRuleGroup1
+  }
+}
+    fragment ConsoleRuleLeaf on FeedRuleCondition {
+  attribute
+  operator
+  value
+  values
+}
+fragment ConsoleRuleGroup1 on FeedRuleCondition {
+  ...ConsoleRuleLeaf
+  all {
+    ...ConsoleRuleLeaf
+  }
+  any {
+    ...ConsoleRuleLeaf
+  }
+}`, {"fragmentName":"ConsoleRuleGroup2"}) as unknown as TypedDocumentString<ConsoleRuleGroup2Fragment, unknown>;
+export const ConsoleRuleGroup3FragmentDoc = new TypedDocumentString(`
+    fragment ConsoleRuleGroup3 on FeedRuleCondition {
+  ...ConsoleRuleLeaf
+  all {
+    ...ConsoleRuleGroup2
+  }
+  any {
+    ...ConsoleRuleGroup2
+  }
+}
+    fragment ConsoleRuleLeaf on FeedRuleCondition {
+  attribute
+  operator
+  value
+  values
+}
+fragment ConsoleRuleGroup1 on FeedRuleCondition {
+  ...ConsoleRuleLeaf
+  all {
+    ...ConsoleRuleLeaf
+  }
+  any {
+    ...ConsoleRuleLeaf
+  }
+}
+fragment ConsoleRuleGroup2 on FeedRuleCondition {
+  ...ConsoleRuleLeaf
+  all {
+    ...ConsoleRuleGroup1
+  }
+  any {
+    ...ConsoleRuleGroup1
+  }
+}`, {"fragmentName":"ConsoleRuleGroup3"}) as unknown as TypedDocumentString<ConsoleRuleGroup3Fragment, unknown>;
+export const ConsoleFeedRuleSetFragmentDoc = new TypedDocumentString(`
+    fragment ConsoleFeedRuleSet on FeedRuleSet {
+  version
+  createdAt
+  restoredFromVersion
+  rules {
+    ruleId
+    name
+    enabled
+    when {
+      ...ConsoleRuleLeaf
+      all {
+        ...ConsoleRuleGroup3
+      }
+      any {
+        ...ConsoleRuleGroup3
+      }
+    }
+    actions {
+      type
+      attribute
+      value
+      template
+      index
+      maxLength
+      pattern
+      replacement
+      targetAttribute
+      defaultValue
+      table {
+        from
+        to
+      }
+    }
+  }
+}
+    fragment ConsoleRuleLeaf on FeedRuleCondition {
+  attribute
+  operator
+  value
+  values
+}
+fragment ConsoleRuleGroup1 on FeedRuleCondition {
+  ...ConsoleRuleLeaf
+  all {
+    ...ConsoleRuleLeaf
+  }
+  any {
+    ...ConsoleRuleLeaf
+  }
+}
+fragment ConsoleRuleGroup2 on FeedRuleCondition {
+  ...ConsoleRuleLeaf
+  all {
+    ...ConsoleRuleGroup1
+  }
+  any {
+    ...ConsoleRuleGroup1
+  }
+}
+fragment ConsoleRuleGroup3 on FeedRuleCondition {
+  ...ConsoleRuleLeaf
+  all {
+    ...ConsoleRuleGroup2
+  }
+  any {
+    ...ConsoleRuleGroup2
+  }
+}`, {"fragmentName":"ConsoleFeedRuleSet"}) as unknown as TypedDocumentString<ConsoleFeedRuleSetFragment, unknown>;
 export const ConsoleRegisterBrandDocument = new TypedDocumentString(`
     mutation ConsoleRegisterBrand($input: RegisterBrandInput!) {
   registerBrand(input: $input) {
@@ -1095,6 +1609,161 @@ export const ConsoleMeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleMeQuery, ConsoleMeQueryVariables>;
+export const ConsoleCampaignDocument = new TypedDocumentString(`
+    query ConsoleCampaign($id: ID!, $from: String!, $to: String!) {
+  campaign(id: $id) {
+    id
+    status
+    running
+    productSetId
+    startsAt
+    endsAt
+    createdAt
+    updatedAt
+    dailyBudget {
+      formatted
+      currency
+    }
+    maxCpc {
+      formatted
+    }
+    stats(from: $from, to: $to) {
+      day
+      impressions
+      clicks
+      ctr
+      spend {
+        amount
+        formatted
+      }
+      cpc {
+        formatted
+      }
+      attributedOrders
+      attributedRevenue {
+        amount
+        currency
+        formatted
+      }
+      roas
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCampaignQuery, ConsoleCampaignQueryVariables>;
+export const ConsoleCampaignSetDocument = new TypedDocumentString(`
+    query ConsoleCampaignSet($id: ID!) {
+  productSet(id: $id) {
+    id
+    name
+    members(sample: 12) {
+      count
+      sample {
+        id
+        title
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCampaignSetQuery, ConsoleCampaignSetQueryVariables>;
+export const ConsoleCampaignsDocument = new TypedDocumentString(`
+    query ConsoleCampaigns($after: String, $from: String!, $to: String!) {
+  campaigns(first: 20, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      id
+      status
+      running
+      productSetId
+      startsAt
+      endsAt
+      dailyBudget {
+        amount
+        currency
+        formatted
+      }
+      maxCpc {
+        formatted
+      }
+      stats(from: $from, to: $to) {
+        day
+        spend {
+          amount
+          currency
+        }
+      }
+    }
+  }
+  productSets(first: 100) {
+    nodes {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCampaignsQuery, ConsoleCampaignsQueryVariables>;
+export const ConsoleCreateCampaignDocument = new TypedDocumentString(`
+    mutation ConsoleCreateCampaign($input: CreateCampaignInput!) {
+  createCampaign(input: $input) {
+    campaign {
+      id
+    }
+    userErrors {
+      code
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCreateCampaignMutation, ConsoleCreateCampaignMutationVariables>;
+export const ConsolePauseCampaignDocument = new TypedDocumentString(`
+    mutation ConsolePauseCampaign($input: CampaignIdInput!) {
+  pauseCampaign(input: $input) {
+    campaign {
+      id
+      status
+    }
+    userErrors {
+      code
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsolePauseCampaignMutation, ConsolePauseCampaignMutationVariables>;
+export const ConsoleResumeCampaignDocument = new TypedDocumentString(`
+    mutation ConsoleResumeCampaign($input: CampaignIdInput!) {
+  resumeCampaign(input: $input) {
+    campaign {
+      id
+      status
+    }
+    userErrors {
+      code
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleResumeCampaignMutation, ConsoleResumeCampaignMutationVariables>;
+export const ConsoleEndCampaignDocument = new TypedDocumentString(`
+    mutation ConsoleEndCampaign($input: CampaignIdInput!) {
+  endCampaign(input: $input) {
+    campaign {
+      id
+      status
+    }
+    userErrors {
+      code
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleEndCampaignMutation, ConsoleEndCampaignMutationVariables>;
 export const ConsoleCommissionProgramDocument = new TypedDocumentString(`
     query ConsoleCommissionProgram {
   commissionProgram {
@@ -1157,6 +1826,40 @@ export const ConsoleAffiliateReportDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleAffiliateReportQuery, ConsoleAffiliateReportQueryVariables>;
+export const ConsoleProductCreativesDocument = new TypedDocumentString(`
+    query ConsoleProductCreatives($id: ID!) {
+  product(id: $id) {
+    id
+    title
+    creatives {
+      key
+      template
+      url
+      width
+      height
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleProductCreativesQuery, ConsoleProductCreativesQueryVariables>;
+export const ConsoleRenderCreativeDocument = new TypedDocumentString(`
+    mutation ConsoleRenderCreative($input: RenderCreativeInput!) {
+  renderCreative(input: $input) {
+    creative {
+      key
+      template
+      url
+      width
+      height
+      reused
+    }
+    userErrors {
+      code
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleRenderCreativeMutation, ConsoleRenderCreativeMutationVariables>;
 export const ConsoleFeedDocument = new TypedDocumentString(`
     query ConsoleFeed($id: ID!) {
   feed(id: $id) {
@@ -1174,6 +1877,17 @@ export const ConsoleFeedDocument = new TypedDocumentString(`
     autoPublish
     maxRemovalShare
     maxRejectedShare
+    suggestCategories
+    acceptCategorySuggestionsAbove
+    feedRules {
+      version
+      createdAt
+      rules {
+        ruleId
+        name
+        enabled
+      }
+    }
     liveVersion {
       number
     }
@@ -1258,6 +1972,22 @@ export const ConsoleFetchNowDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleFetchNowMutation, ConsoleFetchNowMutationVariables>;
+export const ConsoleUpdateFeedCategoriesDocument = new TypedDocumentString(`
+    mutation ConsoleUpdateFeedCategories($input: UpdateFeedInput!) {
+  updateFeed(input: $input) {
+    feed {
+      id
+      suggestCategories
+      acceptCategorySuggestionsAbove
+    }
+    userErrors {
+      code
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleUpdateFeedCategoriesMutation, ConsoleUpdateFeedCategoriesMutationVariables>;
 export const ConsoleSyncStoreDocument = new TypedDocumentString(`
     mutation ConsoleSyncStore($input: SyncShopifyStoreInput!) {
   syncShopifyStore(input: $input) {
@@ -1272,6 +2002,223 @@ export const ConsoleSyncStoreDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleSyncStoreMutation, ConsoleSyncStoreMutationVariables>;
+export const ConsoleFeedRulesDocument = new TypedDocumentString(`
+    query ConsoleFeedRules($id: ID!) {
+  feed(id: $id) {
+    id
+    name
+    feedRules {
+      ...ConsoleFeedRuleSet
+    }
+  }
+}
+    fragment ConsoleRuleLeaf on FeedRuleCondition {
+  attribute
+  operator
+  value
+  values
+}
+fragment ConsoleRuleGroup1 on FeedRuleCondition {
+  ...ConsoleRuleLeaf
+  all {
+    ...ConsoleRuleLeaf
+  }
+  any {
+    ...ConsoleRuleLeaf
+  }
+}
+fragment ConsoleRuleGroup2 on FeedRuleCondition {
+  ...ConsoleRuleLeaf
+  all {
+    ...ConsoleRuleGroup1
+  }
+  any {
+    ...ConsoleRuleGroup1
+  }
+}
+fragment ConsoleRuleGroup3 on FeedRuleCondition {
+  ...ConsoleRuleLeaf
+  all {
+    ...ConsoleRuleGroup2
+  }
+  any {
+    ...ConsoleRuleGroup2
+  }
+}
+fragment ConsoleFeedRuleSet on FeedRuleSet {
+  version
+  createdAt
+  restoredFromVersion
+  rules {
+    ruleId
+    name
+    enabled
+    when {
+      ...ConsoleRuleLeaf
+      all {
+        ...ConsoleRuleGroup3
+      }
+      any {
+        ...ConsoleRuleGroup3
+      }
+    }
+    actions {
+      type
+      attribute
+      value
+      template
+      index
+      maxLength
+      pattern
+      replacement
+      targetAttribute
+      defaultValue
+      table {
+        from
+        to
+      }
+    }
+  }
+}`) as unknown as TypedDocumentString<ConsoleFeedRulesQuery, ConsoleFeedRulesQueryVariables>;
+export const ConsoleFeedRulesVersionDocument = new TypedDocumentString(`
+    query ConsoleFeedRulesVersion($id: ID!, $version: Int!) {
+  feed(id: $id) {
+    id
+    feedRules(version: $version) {
+      ...ConsoleFeedRuleSet
+    }
+  }
+}
+    fragment ConsoleRuleLeaf on FeedRuleCondition {
+  attribute
+  operator
+  value
+  values
+}
+fragment ConsoleRuleGroup1 on FeedRuleCondition {
+  ...ConsoleRuleLeaf
+  all {
+    ...ConsoleRuleLeaf
+  }
+  any {
+    ...ConsoleRuleLeaf
+  }
+}
+fragment ConsoleRuleGroup2 on FeedRuleCondition {
+  ...ConsoleRuleLeaf
+  all {
+    ...ConsoleRuleGroup1
+  }
+  any {
+    ...ConsoleRuleGroup1
+  }
+}
+fragment ConsoleRuleGroup3 on FeedRuleCondition {
+  ...ConsoleRuleLeaf
+  all {
+    ...ConsoleRuleGroup2
+  }
+  any {
+    ...ConsoleRuleGroup2
+  }
+}
+fragment ConsoleFeedRuleSet on FeedRuleSet {
+  version
+  createdAt
+  restoredFromVersion
+  rules {
+    ruleId
+    name
+    enabled
+    when {
+      ...ConsoleRuleLeaf
+      all {
+        ...ConsoleRuleGroup3
+      }
+      any {
+        ...ConsoleRuleGroup3
+      }
+    }
+    actions {
+      type
+      attribute
+      value
+      template
+      index
+      maxLength
+      pattern
+      replacement
+      targetAttribute
+      defaultValue
+      table {
+        from
+        to
+      }
+    }
+  }
+}`) as unknown as TypedDocumentString<ConsoleFeedRulesVersionQuery, ConsoleFeedRulesVersionQueryVariables>;
+export const ConsolePreviewFeedRulesDocument = new TypedDocumentString(`
+    query ConsolePreviewFeedRules($feedId: ID!, $rules: [FeedRuleInput!]!) {
+  previewFeedRules(feedId: $feedId, rules: $rules, sample: 10) {
+    itemsRead
+    truncated
+    itemsChanged
+    itemsExcluded
+    validBefore
+    validAfter
+    becameValid
+    becameInvalid
+    elapsedMs
+    problems {
+      code
+      field
+      message
+    }
+    rules {
+      ruleId
+      ruleName
+      itemsChanged
+      itemsExcluded
+    }
+    sample {
+      row
+      itemId
+      validBefore
+      validAfter
+      excludedBy {
+        ruleId
+        ruleName
+      }
+      changes {
+        ruleId
+        ruleName
+        attribute
+        before
+        after
+      }
+      errorsAfter {
+        code
+        attribute
+        message
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsolePreviewFeedRulesQuery, ConsolePreviewFeedRulesQueryVariables>;
+export const ConsoleSetFeedRulesDocument = new TypedDocumentString(`
+    mutation ConsoleSetFeedRules($input: SetFeedRulesInput!) {
+  setFeedRules(input: $input) {
+    feedRules {
+      version
+    }
+    userErrors {
+      code
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSetFeedRulesMutation, ConsoleSetFeedRulesMutationVariables>;
 export const ConsoleFeedsDocument = new TypedDocumentString(`
     query ConsoleFeeds($after: String) {
   feeds(first: 50, after: $after) {

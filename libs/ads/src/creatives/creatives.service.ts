@@ -9,6 +9,7 @@ import {
   type CreativeContent,
   type CreativeTemplate,
 } from '@brandshelf/media';
+import { BrandStorageService, type StorageUsage } from '@brandshelf/ingestion';
 import { PRODUCT_COLUMNS, toProduct, type CatalogProduct, type ProductImageData } from '@brandshelf/search';
 import type { ObjectStorage } from '@brandshelf/storage';
 import { CreativeStore } from './creative.store.js';
@@ -45,7 +46,7 @@ const HEX_COLOUR = /^#[0-9a-f]{6}$/i;
 export class CreativesService {
   private readonly renderer = new CreativeRenderer();
   /** Renders in progress by key: a second request for the same creative waits for the first instead of redoing it. */
-  private readonly inflight = new Map<string, Promise<boolean>>();
+  private readonly inflight = new Map<string, Promise<Stored>>();
   /** Renders done by this process (tests and benches read it). */
   rendered = 0;
 
@@ -61,11 +62,14 @@ export class CreativesService {
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(MEDIA_STORAGE) private readonly storage: ObjectStorage,
     @Inject(CreativeStore) private readonly store: CreativeStore,
+    @Inject(BrandStorageService) private readonly brandStorage: BrandStorageService,
   ) {}
 
   /**
    * The creative of one of the brand's live products on a template, rendered unless stored already. Another brand's
-   * product is NOT_FOUND; a product without a processed main image is the userError NO_PROCESSED_IMAGE.
+   * product is NOT_FOUND; a product without a processed main image is the userError NO_PROCESSED_IMAGE. A creative
+   * the brand does not have yet counts toward its storage: once the brand's usage has reached STORAGE_QUOTA_BYTES
+   * it is the userError QUOTA_EXCEEDED, and nothing is rendered (one the brand has is still answered).
    */
   async render(
     ctx: BrandContext,
@@ -79,10 +83,37 @@ export class CreativesService {
     const content = contentOf(product, input.template);
     if (!content) throw noProcessedImage(product, mainImage(product));
     const key = creativeKey(content);
-    const reused = await this.storeOnce(key, content, limit);
-    const creative = this.describe(product, input.template, key, reused);
-    await this.store.record(ctx, creative);
-    return creative;
+    if (!(await this.store.has(ctx, key))) await this.checkQuota(ctx);
+    // The row is recorded under the key's lock only while the file is there; a prune that deleted the file between
+    // the two (the key was another product's stale creative) makes this store it again.
+    for (let attempt = 1; ; attempt++) {
+      const stored = await this.storeOnce(key, content, limit);
+      const creative = this.describe(product, input.template, key, stored.reused);
+      if (await this.store.record(ctx, { ...creative, storedBytes: stored.bytes }, () => this.storage.exists(key))) {
+        return creative;
+      }
+      if (attempt === 3) {
+        throw new AppError('INTERNAL_SERVER_ERROR', `Creative ${key} was deleted again each time it was stored.`);
+      }
+    }
+  }
+
+  /** QUOTA_EXCEEDED once the brand's storage usage has reached its quota (none when the quota is off). */
+  private async checkQuota(ctx: BrandContext): Promise<void> {
+    const usage = await this.brandStorage.usage(ctx.principal.brandId);
+    if (usage.remainingBytes === null || usage.remainingBytes > 0) return;
+    throw quotaExceeded(usage);
+  }
+
+  /** The brand's live products of these ids, by id (the prune's view of what is current). */
+  async liveProducts(ctx: BrandContext, ids: string[]): Promise<Map<string, CatalogProduct>> {
+    if (!ids.length) return new Map();
+    const rows = await this.db.query(
+      `SELECT ${PRODUCT_COLUMNS} FROM catalog_product p JOIN brand b ON b.id = p.brand_id
+        WHERE p.id = ANY($1::uuid[]) AND p.brand_id = $2`,
+      [ids, ctx.principal.brandId],
+    );
+    return new Map(rows.map((row: Record<string, unknown>) => [row.id as string, toProduct(row)]));
   }
 
   /**
@@ -129,17 +160,15 @@ export class CreativesService {
   }
 
   /**
-   * Whether the file was there already (true) or had to be rendered (false). The work is registered before its first
-   * await, so a request for the same key arriving meanwhile (while the first checks storage) joins it.
+   * Whether the file was there already (reused) or had to be rendered, and its size. The work is registered before
+   * its first await, so a request for the same key arriving meanwhile (while the first checks storage) joins it.
    */
-  private async storeOnce(key: string, content: CreativeContent, limit?: RenderLimit): Promise<boolean> {
+  private async storeOnce(key: string, content: CreativeContent, limit?: RenderLimit): Promise<Stored> {
     const running = this.inflight.get(key);
-    if (running) {
-      await running;
-      return true;
-    }
-    const work = (async () => {
-      if (await this.storage.exists(key)) return true;
+    if (running) return { reused: true, bytes: (await running).bytes };
+    const work = (async (): Promise<Stored> => {
+      const info = await this.storage.head(key);
+      if (info) return { reused: true, bytes: info.size };
       const source = await this.storage.get(content.renditionKey);
       if (!source) throw new AppError('INTERNAL_SERVER_ERROR', `Rendition ${content.renditionKey} is not in storage.`);
       const bytes = Buffer.concat(await source.body.toArray());
@@ -151,7 +180,7 @@ export class CreativesService {
         contentLength: creative.buffer.length,
       });
       this.rendered++;
-      return false;
+      return { reused: false, bytes: creative.buffer.length };
     })();
     this.inflight.set(key, work);
     try {
@@ -173,6 +202,18 @@ export class CreativesService {
     if (!rows[0]) throw new NotFoundError('Product', id);
     return toProduct(rows[0]);
   }
+}
+
+/** What storeOnce did: found the file (reused) or rendered it, and the file's size. */
+interface Stored {
+  reused: boolean;
+  bytes: number;
+}
+
+/** The key of the product's creative on the template as the product is now; null without a processed image. */
+export function currentCreativeKey(product: CatalogProduct, template: CreativeTemplate): string | null {
+  const content = contentOf(product, template);
+  return content ? creativeKey(content) : null;
 }
 
 /** What a creative of the product on the template shows, or null when it has no processed main image. */
@@ -211,6 +252,18 @@ function prices(product: CatalogProduct): Pick<CreativeContent, 'price' | 'regul
     return { price: product.salePrice.formatted, regularPrice: product.price.formatted };
   }
   return { price: product.price?.formatted ?? null, regularPrice: null };
+}
+
+function quotaExceeded(usage: StorageUsage): AppError {
+  return new AppError(
+    'QUOTA_EXCEEDED',
+    `The brand has used its storage quota of ${usage.quotaBytes} bytes (${usage.usedBytes} used: ` +
+      `${usage.sourceBytes} in feed files, ${usage.renditionBytes} in images, ${usage.creativeBytes} in ad ` +
+      'creatives), so no new creative is rendered. Creatives of an earlier title, price or image, or of products ' +
+      'no longer live, are pruned after the next publish (CREATIVE_PRUNE_GRACE_HOURS); delete feeds you no longer ' +
+      'need, or ask for a larger quota. Creatives the brand already has are still answered.',
+    { quotaBytes: usage.quotaBytes, usedBytes: usage.usedBytes, remainingBytes: usage.remainingBytes },
+  );
 }
 
 function noProcessedImage(product: CatalogProduct, image: ProductImageData | null): AppError {

@@ -1,0 +1,354 @@
+import { useState, type FormEvent } from 'react';
+import { payload, request } from '../client';
+import { graphql } from '../gql';
+import type { CampaignStatus, CreateCampaignInput } from '../gql/graphql';
+import { Link, navigate } from '../router';
+import { useApiKey } from '../session';
+import { ErrorMessage, Field, Loading, Select, formatDate, useAction, useQuery } from '../ui';
+
+const CampaignsQuery = graphql(`
+  query ConsoleCampaigns($after: String, $from: String!, $to: String!) {
+    campaigns(first: 20, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        status
+        running
+        productSetId
+        startsAt
+        endsAt
+        dailyBudget {
+          amount
+          currency
+          formatted
+        }
+        maxCpc {
+          formatted
+        }
+        stats(from: $from, to: $to) {
+          day
+          spend {
+            amount
+            currency
+          }
+        }
+      }
+    }
+    productSets(first: 100) {
+      nodes {
+        id
+        name
+      }
+    }
+  }
+`);
+
+const CreateCampaign = graphql(`
+  mutation ConsoleCreateCampaign($input: CreateCampaignInput!) {
+    createCampaign(input: $input) {
+      campaign {
+        id
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+export const PauseCampaign = graphql(`
+  mutation ConsolePauseCampaign($input: CampaignIdInput!) {
+    pauseCampaign(input: $input) {
+      campaign {
+        id
+        status
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+export const ResumeCampaign = graphql(`
+  mutation ConsoleResumeCampaign($input: CampaignIdInput!) {
+    resumeCampaign(input: $input) {
+      campaign {
+        id
+        status
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+export const EndCampaign = graphql(`
+  mutation ConsoleEndCampaign($input: CampaignIdInput!) {
+    endCampaign(input: $input) {
+      campaign {
+        id
+        status
+      }
+      userErrors {
+        code
+        message
+        field
+      }
+    }
+  }
+`);
+
+/** A UTC day as YYYY-MM-DD, `offset` days from today. */
+export function utcDay(offset = 0): string {
+  return new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Sums decimal money strings exactly (in minor units), written back with the largest number of decimals seen. */
+export function sumAmounts(amounts: readonly string[]): string {
+  const decimals = Math.max(0, ...amounts.map((a) => (a.includes('.') ? a.length - a.indexOf('.') - 1 : 0)));
+  const scale = 10n ** BigInt(decimals);
+  let total = 0n;
+  for (const amount of amounts) {
+    const negative = amount.startsWith('-');
+    const [whole, fraction = ''] = amount.replace('-', '').split('.');
+    const minor = BigInt(whole || '0') * scale + BigInt((fraction + '0'.repeat(decimals)).slice(0, decimals) || '0');
+    total += negative ? -minor : minor;
+  }
+  const sign = total < 0n ? '-' : '';
+  const abs = total < 0n ? -total : total;
+  const whole = (abs / scale).toString();
+  return decimals ? `${sign}${whole}.${(abs % scale).toString().padStart(decimals, '0')}` : `${sign}${whole}`;
+}
+
+/** A summed amount for display, like Money.formatted ("$12.40"); the sum itself stays exact (sumAmounts). */
+export function formatMoney(amount: string, currency: string): string {
+  try {
+    return new Intl.NumberFormat(undefined, { style: 'currency', currency }).format(Number(amount));
+  } catch {
+    return `${amount} ${currency}`;
+  }
+}
+
+/** Pause, resume and end: the buttons a campaign's status allows; ending asks to confirm first. */
+export function CampaignActions({
+  id,
+  status,
+  label,
+  onChanged,
+}: {
+  id: string;
+  status: CampaignStatus;
+  label: string;
+  onChanged(): void;
+}) {
+  const apiKey = useApiKey();
+  const [confirmEnd, setConfirmEnd] = useState(false);
+  const act = useAction(async (kind: 'pause' | 'resume' | 'end') => {
+    const input = { campaignId: id };
+    if (kind === 'pause') payload((await request(PauseCampaign, { input }, apiKey)).pauseCampaign);
+    else if (kind === 'resume') payload((await request(ResumeCampaign, { input }, apiKey)).resumeCampaign);
+    else payload((await request(EndCampaign, { input }, apiKey)).endCampaign);
+    setConfirmEnd(false);
+    onChanged();
+  });
+  if (status === 'ENDED') return <span className="muted">Ended</span>;
+  return (
+    <div className="actions">
+      {status === 'ACTIVE' ? (
+        <button type="button" onClick={() => void act.run('pause')} disabled={act.pending}>
+          Pause<span className="visually-hidden"> {label}</span>
+        </button>
+      ) : (
+        <button type="button" onClick={() => void act.run('resume')} disabled={act.pending}>
+          Resume<span className="visually-hidden"> {label}</span>
+        </button>
+      )}
+      {confirmEnd ? (
+        <>
+          <button type="button" className="primary" onClick={() => void act.run('end')} disabled={act.pending}>
+            Confirm: end {label} for good
+          </button>
+          <button type="button" onClick={() => setConfirmEnd(false)}>
+            Keep it
+          </button>
+        </>
+      ) : (
+        <button type="button" onClick={() => setConfirmEnd(true)}>
+          End…<span className="visually-hidden"> {label}</span>
+        </button>
+      )}
+      <ErrorMessage error={act.error} />
+    </div>
+  );
+}
+
+export function Campaigns() {
+  const apiKey = useApiKey();
+  const [after, setAfter] = useState<string | null>(null);
+  const [creating, setCreating] = useState(false);
+  const today = utcDay();
+  // 20 a page: each campaign costs one stats aggregate (the API prices it at 100 of its 10,000 per query).
+  const campaigns = useQuery(CampaignsQuery, { after, from: utcDay(-29), to: today }, apiKey);
+  const sets = new Map(campaigns.data?.productSets.nodes.map((s) => [s.id, s.name]) ?? []);
+  return (
+    <>
+      <div className="title-row">
+        <h1>Campaigns</h1>
+        <button type="button" className="primary" aria-expanded={creating} onClick={() => setCreating(!creating)}>
+          {creating ? 'Close the form' : 'New campaign'}
+        </button>
+      </div>
+      <p className="muted">
+        Sponsored products in creator search: a product set's live products bid for the sponsored slots.
+      </p>
+      {creating && campaigns.data ? <CreateCampaignForm sets={campaigns.data.productSets.nodes} /> : null}
+      <ErrorMessage error={campaigns.error} />
+      {campaigns.loading && !campaigns.data ? <Loading what="Loading campaigns" /> : null}
+      {campaigns.data ? (
+        campaigns.data.campaigns.nodes.length === 0 ? (
+          <p>No campaign yet. Make a product set first, then start a campaign on it.</p>
+        ) : (
+          <div className="table-wrap" tabIndex={0}>
+            <table>
+              <caption className="visually-hidden">Your campaigns</caption>
+              <thead>
+                <tr>
+                  <th scope="col">Product set</th>
+                  <th scope="col">Status</th>
+                  <th scope="col">Daily budget</th>
+                  <th scope="col">Max CPC</th>
+                  <th scope="col">Spend today</th>
+                  <th scope="col">Spend, 30 days</th>
+                  <th scope="col">Dates</th>
+                  <th scope="col">Actions</th>
+                </tr>
+              </thead>
+              <tbody>
+                {campaigns.data.campaigns.nodes.map((c) => {
+                  const name = sets.get(c.productSetId) ?? 'Deleted set';
+                  const currency = c.dailyBudget.currency;
+                  const todaySpend = c.stats.find((s) => s.day === today)?.spend.amount ?? '0';
+                  const monthSpend = sumAmounts(c.stats.map((s) => s.spend.amount));
+                  return (
+                    <tr key={c.id}>
+                      <td>
+                        <Link href={`/brand/campaigns/${encodeURIComponent(c.id)}`}>{name}</Link>
+                      </td>
+                      <td>
+                        <span className={`badge ${c.status}`}>{c.status}</span>
+                        {c.status === 'ACTIVE' && !c.running ? (
+                          <div className="muted small">not in its dates</div>
+                        ) : null}
+                      </td>
+                      <td>{c.dailyBudget.formatted}</td>
+                      <td>{c.maxCpc.formatted}</td>
+                      <td>{formatMoney(todaySpend, currency)}</td>
+                      <td>{formatMoney(monthSpend, currency)}</td>
+                      <td className="small">
+                        {formatDate(c.startsAt)} → {c.endsAt ? formatDate(c.endsAt) : 'no end'}
+                      </td>
+                      <td>
+                        <CampaignActions id={c.id} status={c.status} label={name} onChanged={campaigns.reload} />
+                      </td>
+                    </tr>
+                  );
+                })}
+              </tbody>
+            </table>
+          </div>
+        )
+      ) : null}
+      {campaigns.data?.campaigns.pageInfo.hasNextPage ? (
+        <button type="button" onClick={() => setAfter(campaigns.data!.campaigns.pageInfo.endCursor ?? null)}>
+          Next page
+        </button>
+      ) : null}
+    </>
+  );
+}
+
+/** A datetime-local value (local time, to the minute) for now. */
+function localNow(): string {
+  const now = new Date();
+  return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
+}
+
+function CreateCampaignForm({ sets }: { sets: readonly { id: string; name: string }[] }) {
+  const apiKey = useApiKey();
+  const create = useAction(async (input: CreateCampaignInput) => {
+    const { createCampaign } = await request(CreateCampaign, { input }, apiKey);
+    navigate(`/brand/campaigns/${encodeURIComponent(payload(createCampaign).campaign!.id)}`);
+  });
+  if (sets.length === 0) {
+    return (
+      <p className="warning">
+        A campaign sponsors a product set: <Link href="/brand/product-sets">make a product set</Link> first.
+      </p>
+    );
+  }
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const text = (name: string) => String(form.get(name) ?? '').trim();
+    const currency = text('currency').toUpperCase() || 'USD';
+    const endsAt = text('endsAt');
+    void create.run({
+      productSetId: text('productSetId'),
+      maxCpc: { amount: text('maxCpc'), currency },
+      dailyBudget: { amount: text('dailyBudget'), currency },
+      startsAt: new Date(text('startsAt') || Date.now()).toISOString(),
+      endsAt: endsAt ? new Date(endsAt).toISOString() : undefined,
+    });
+  };
+  return (
+    <form className="card" onSubmit={submit} aria-labelledby="create-campaign-title">
+      <h2 id="create-campaign-title">New campaign</h2>
+      <div className="grid-2">
+        <Select label="Product set" name="productSetId" options={sets.map((s) => [s.id, s.name] as const)} />
+        <Field
+          label="Max CPC"
+          name="maxCpc"
+          required
+          inputMode="decimal"
+          pattern="\d+(\.\d+)?"
+          placeholder="0.45"
+          help="The most one click may cost: your bid (at least the reserve price, 0.10 by default)."
+        />
+        <Field
+          label="Daily budget"
+          name="dailyBudget"
+          required
+          inputMode="decimal"
+          pattern="\d+(\.\d+)?"
+          placeholder="20.00"
+          help="The most it spends per UTC day; at least the max CPC."
+        />
+        <Field
+          label="Currency"
+          name="currency"
+          defaultValue="USD"
+          maxLength={3}
+          help="The ads currency (ADS_CURRENCY, USD by default)."
+        />
+        <Field label="Starts" name="startsAt" type="datetime-local" defaultValue={localNow()} required />
+        <Field label="Ends (optional)" name="endsAt" type="datetime-local" help="Empty: runs until you end it." />
+      </div>
+      <ErrorMessage error={create.error} />
+      <button type="submit" className="primary" disabled={create.pending}>
+        Start campaign
+      </button>
+    </form>
+  );
+}
