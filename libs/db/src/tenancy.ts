@@ -143,3 +143,11 @@ export function SystemPath(name: string) {
     };
   };
 }
+
+/**
+ * For scripts (benches): the rest of the calling function, and what it awaits, runs in `scope`. Request and job
+ * code uses the runAs… functions instead, which end with their callback.
+ */
+export function enterScope(scope: DbScope): void {
+  scopes.enterWith(scope);
+}
