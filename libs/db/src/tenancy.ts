@@ -56,8 +56,9 @@ export function runAsSystem<T>(name: string, fn: () => T): T {
 }
 
 /**
- * Runs `fn` as the connection's login role (no application role): what migrations and tests' own setup and checks
- * use (tests create triggers and read every row). The application's code never calls it.
+ * Runs `fn` as the connection's login role (no application role): what tests' own setup and checks use (they create
+ * triggers and read every row), and the one embedded-database bulk write that must skip a foreign-key trigger
+ * (item.stager.ts). Nothing else in the application calls it.
  */
 export function runAsOwner<T>(name: string, fn: () => T): T {
   return scopes.run({ kind: 'owner', name }, fn);
