@@ -33,6 +33,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import { createBenchDatabase } from './bench-database.js';
 import { BENCH_HEADER, generateFeed } from './feed-generator.js';
 import { BENCH_RULES } from './feed-rule-set.js';
+import { enterScope } from '@brandshelf/db';
 
 @Module({})
 class BenchModule {
@@ -88,6 +89,8 @@ async function main(): Promise<void> {
       email: `bench-${Date.now()}@example.test`,
     });
     const ctx = systemBrandContext(brand.id);
+    // The rest runs as the brand, under row-level security, as a run's job does in production.
+    enterScope({ kind: 'brand', brandId: brand.id });
     const feed = await app.get(FeedsService).create(ctx, { name: 'Bench feed' });
     const key = `feeds/${brand.id}/bench/source`;
     const size = (await stat(file)).size;

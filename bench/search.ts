@@ -46,6 +46,7 @@ import {
   type ProductSearchInput,
   type SearchOptions,
 } from '@brandshelf/search';
+import { enterScope } from '@brandshelf/db';
 
 // ----------------------------------------------------------------------------------------------------------
 // Data
@@ -987,6 +988,9 @@ async function main(): Promise<void> {
     });
     runtime = await prepareRuntime(config, new JsonLogger('warn'));
     const db = runtime.dataSource;
+    // The setup (brands, DDL, the catalog's load) runs as the tables' owner; the searches below as the public API's
+    // anonymous caller, under row-level security as in production.
+    enterScope({ kind: 'owner', name: 'bench-setup' });
 
     // 50 brands of Zipf-like sizes, each with its own categories, series names, currency and language.
     const rand = rng(7);
@@ -1036,6 +1040,7 @@ async function main(): Promise<void> {
     const service = new SearchService(db);
     if (values.sponsored || values['only-sponsored']) await sponsoredBench(db, config, service, brands, total);
     if (values['only-sponsored']) return;
+    enterScope({ kind: 'none' });
     raw = new pg.Client({ connectionString: url.toString() });
     await raw.connect();
     await raw.query('SET max_parallel_workers_per_gather = 0');

@@ -11,6 +11,7 @@ import { RAW_BODY_PATHS } from './earnings/conversions.controller.js';
 import { GRAPHIQL_ASSET_PREFIX, serveGraphiqlAssets } from './graphql/graphiql.js';
 import { consoleDistDir, serveConsole } from './http/console.js';
 import { HttpErrorFilter } from './http/http-exception.filter.js';
+import { runAsSystem, runUnscoped } from '@brandshelf/db';
 
 /** The API as a Nest application on a prepared runtime; main.ts and the tests both start it this way. */
 export async function createApi(runtime: Runtime): Promise<NestExpressApplication> {
@@ -61,16 +62,27 @@ function serveShareLinks(app: NestExpressApplication): void {
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     if (req.url?.startsWith('/l/')) {
       const trust = express.get('trust proxy fn') as (address: string, hop: number) => boolean;
-      redirect.handle(Object.assign(req, { url: req.url.slice(2), ip: clientAddress(req, trust) }), res);
+      const url = req.url.slice(2);
+      // A system path: the link's code says whose it is.
+      runAsSystem('share-link-redirect', () =>
+        redirect.handle(Object.assign(req, { url, ip: clientAddress(req, trust) }), res),
+      );
       return;
     }
     // Clicks on sponsored results (README: Campaigns and sponsored products): the same way, their own handler.
     if (req.url?.startsWith('/s/')) {
       const trust = express.get('trust proxy fn') as (address: string, hop: number) => boolean;
-      sponsored.handle(Object.assign(req, { url: req.url.slice(2), ip: clientAddress(req, trust) }), res);
+      const url = req.url.slice(2);
+      // A system path: the signed token says which campaign is charged.
+      runAsSystem('sponsored-redirect', () =>
+        sponsored.handle(Object.assign(req, { url, ip: clientAddress(req, trust) }), res),
+      );
       return;
     }
-    for (const listener of listeners) listener(req, res);
+    // Everything else goes through Express: each request then runs as its caller (RequestContextMiddleware).
+    runUnscoped(() => {
+      for (const listener of listeners) listener(req, res);
+    });
   });
 }
 

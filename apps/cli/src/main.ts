@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { ServerClient } from './client.js';
 import { ProgressBar } from './progress-bar.js';
 import { CliError, EXIT, UsageError, exitCodeOf, summaryLines, type RunReport } from './run-report.js';
+import { runAsSystem } from '@brandshelf/db';
 
 const USAGE = `Usage:
   npm run cli -- ingest <file|-|url> --feed <feedId> [--validate-only] [--name <name>] [--server <url> --key <apiKey>]
@@ -192,7 +193,9 @@ function report(run: RunReport, progress: ProgressBar, started: number): number 
   return exitCodeOf(run);
 }
 
-main().then(
+// The CLI is the operator's tool on the machine itself: it lists and acts on every brand's feeds, a system path
+// (runs it starts are jobs, which run as their brand).
+runAsSystem('cli', main).then(
   (code) => process.exit(code),
   (error) => {
     if (error instanceof UsageError) {

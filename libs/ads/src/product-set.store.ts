@@ -52,8 +52,10 @@ export class ProductSetStore {
     try {
       ({ affected } = await this.sets.delete({ id: (await this.get(ctx, id)).id, brandId: ctx.principal.brandId }));
     } catch (error) {
-      // Campaigns keep their set (migration 18: RESTRICT), so their history stays readable.
-      if ((error as { code?: string }).code === '23503') {
+      // Campaigns keep their set (migration 18: RESTRICT), so their history stays readable. PostgreSQL 15 reports
+      // it as foreign_key_violation (23503), 17 (the embedded PGlite) as restrict_violation (23001).
+      const code = (error as { code?: string }).code;
+      if (code === '23503' || code === '23001') {
         throw new ConflictError('Campaigns use this product set; it cannot be deleted.', { field: 'productSetId' });
       }
       throw error;

@@ -6,6 +6,7 @@ import { CLICK_DEDUPE_MS, ClickStore, type ClickRecord } from './click.store.js'
 import { CLICK_ID_LENGTH, randomBase62 } from './codes.js';
 import { CommissionService } from './commission.service.js';
 import type { LinkTarget } from './share-link.store.js';
+import { SystemPath } from '@brandshelf/db';
 
 /** Clicks are written every CLICK_FLUSH_INTERVAL_MS (a setting), and as soon as this many wait. */
 export const CLICK_FLUSH_SIZE = 500;
@@ -111,6 +112,7 @@ export class ClickRecorder implements OnModuleInit, OnApplicationShutdown {
     return { buffered: this.buffer.length, written: this.written, deduped: this.deduped, remembered: this.recent.size };
   }
 
+  @SystemPath('affiliate-clicks.write')
   private async writeBuffered(): Promise<void> {
     while (this.buffer.length) {
       const batch = this.buffer.splice(0, CLICK_FLUSH_SIZE);

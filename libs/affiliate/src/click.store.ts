@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { rateToSql } from './rate.js';
+import { SystemPath } from '@brandshelf/db';
 
 /** A click as buffered in memory, ready to be written. */
 export interface ClickRecord {
@@ -30,6 +31,7 @@ export class ClickStore {
    * or this one's before a restart). Flushes of all processes take one advisory lock in turn, so two processes
    * cannot both write the same visitor's click. Answers the clicks written.
    */
+  @SystemPath('click.store.systemInsertBatch')
   async systemInsertBatch(clicks: readonly ClickRecord[]): Promise<number> {
     if (!clicks.length) return 0;
     return this.db.transaction(async (m) => {

@@ -10,6 +10,7 @@ import { ProgramStore } from './program.store.js';
 import { parseRate } from './rate.js';
 import { RuleStore, toRuleRecord, type RuleTarget } from './rule.store.js';
 import { brandOf, creatorOf, ownerOf } from './tenancy.js';
+import { SystemPath } from '@brandshelf/db';
 
 type Row = Record<string, any>;
 
@@ -273,6 +274,7 @@ export class CommissionService {
    * System method (a page's rates, a batch of clicks): each (product, creator, instant)'s choice, from one query
    * for the rules that may apply anywhere in [from, to].
    */
+  @SystemPath('commission.service.systemChoices')
   async systemChoices(
     asks: ReadonlyArray<{ facts: ProductFacts; creatorId: string | null; at: Date }>,
     from: Date,

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ShareLinkStore, type LinkTarget } from './share-link.store.js';
+import { SystemPath } from '@brandshelf/db';
 
 /** Codes remembered per process (least recently used forgotten first). */
 export const LINK_CACHE_ENTRIES = 10_000;
@@ -90,6 +91,7 @@ export class LinkCache implements OnModuleInit, OnApplicationShutdown {
   }
 
   /** Reads the catalog generation; forgets every target when it moved. */
+  @SystemPath('link-cache.poll')
   async poll(): Promise<void> {
     this.tick++;
     try {

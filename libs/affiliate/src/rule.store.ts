@@ -6,6 +6,7 @@ import type { RuleRecord, RuleScope } from './precedence.js';
 import { rateFromSql, rateToSql } from './rate.js';
 import { sqlPage } from './sql-page.js';
 import type { Owner } from './tenancy.js';
+import { SystemPath } from '@brandshelf/db';
 
 type Row = Record<string, any>;
 
@@ -145,6 +146,7 @@ export class RuleStore {
    * apply to these products for this creator (null: open rules only) at some instant of [from, to]: open rules,
    * and the rules of offers to this creator. One statement, whatever the number of products.
    */
+  @SystemPath('rule.store.systemApplicable')
   async systemApplicable(query: {
     brandIds: readonly string[];
     creatorIds: readonly string[];

@@ -4,6 +4,7 @@ import { isUuid } from '@brandshelf/core';
 import type { KeysetPage, KeysetRequest } from '@brandshelf/db';
 import { randomBase62, SHARE_CODE_LENGTH } from './codes.js';
 import { sqlPage } from './sql-page.js';
+import { SystemPath } from '@brandshelf/db';
 
 type Row = Record<string, any>;
 
@@ -88,6 +89,7 @@ export class ShareLinkStore {
   }
 
   /** System method (the public redirect): where a code leads, or null for a code nobody was given. */
+  @SystemPath('share-link.store.systemTargetByCode')
   async systemTargetByCode(code: string): Promise<LinkTarget | null> {
     const rows: Row[] = await this.db.query(
       `SELECT l.id, l.code, l.creator_id, c.handle, l.brand_id, b.name AS brand_name, l.product_id, l.channel,

@@ -4,7 +4,8 @@ import { collapseWhitespace } from './text.normalizer.js';
 
 // Cheap test whether there is markup at all.
 const HAS_TAG = /<[a-zA-Z/!?]/;
-const TAG_STARTS = /<(?=[a-zA-Z/!?])/g;
+// A run of "<" before a tag's first character goes whole: dropping only the last would leave one that starts a tag.
+const TAG_STARTS = /<+(?=[a-zA-Z/!?])/g;
 const MAX_MARKUP_PASSES = 3;
 
 // Elements whose content is never text.

@@ -22,6 +22,10 @@ export interface AppConfig {
   dataDir: string;
   /** Real PostgreSQL when set; embedded PGlite under dataDir otherwise. */
   databaseUrl: string | null;
+  /** Migrations connect here (the tables' owner) when set; DATABASE_URL's login otherwise. */
+  databaseMigrationUrl: string | null;
+  /** The role the application's connections take after migrations (row-level security applies to it); null: none. */
+  databaseAppRole: string | null;
   databasePoolSize: number;
   /** The embedded database runs on a worker thread of its own (not the event loop that answers HTTP). */
   embeddedDatabaseThread: boolean;
@@ -137,6 +141,23 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     default: '(unset: embedded PGlite)',
     meaning:
       'postgres://user:pass@host:5432/db. Unset runs an embedded PostgreSQL (PGlite) under DATA_DIR/pg, reachable only through a Unix socket that other local users cannot open (no TCP port).',
+  },
+  {
+    name: 'DATABASE_MIGRATION_URL',
+    default: '(unset: DATABASE_URL)',
+    meaning:
+      'Where migrations run: a login that owns the tables. Set it when DATABASE_URL logs in as a role that does not ' +
+      'own them (the recommended deployment, see README: Tenancy); unset, migrations run on DATABASE_URL before its ' +
+      'connections take DATABASE_APP_ROLE.',
+  },
+  {
+    name: 'DATABASE_APP_ROLE',
+    default: 'brandshelf_app',
+    meaning:
+      'The role every application connection takes (SET ROLE) once migrations are done: it owns no table, so ' +
+      'row-level security applies to it and a query outside a brand, creator or system scope sees no owned row. ' +
+      'Migration 30 creates it (NOLOGIN) and grants it the tables; DATABASE_URL\'s login must be a member. `none` ' +
+      'keeps the login role (then RLS holds only if that role neither owns the tables nor is a superuser).',
   },
   { name: 'DATABASE_POOL_SIZE', default: '10', meaning: 'Connections per process for the application pool.' },
   {
@@ -472,6 +493,15 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
 
 type Env = Record<string, string | undefined>;
 
+function appRole(env: Env): string | null {
+  const role = str(env, 'DATABASE_APP_ROLE') ?? 'brandshelf_app';
+  if (role === 'none') return null;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) {
+    throw new ConfigError('DATABASE_APP_ROLE', 'must be a lower-case PostgreSQL role name (letters, digits, _) or none');
+  }
+  return role;
+}
+
 function str(env: Env, name: string): string | null {
   const value = env[name];
   return value === undefined || value.trim() === '' ? null : value.trim();
@@ -586,6 +616,8 @@ export function loadConfig(env: Env = process.env): AppConfig {
     port,
     dataDir: resolve(str(env, 'DATA_DIR') ?? './data'),
     databaseUrl,
+    databaseMigrationUrl: url(env, 'DATABASE_MIGRATION_URL', ['postgres:', 'postgresql:']),
+    databaseAppRole: appRole(env),
     databasePoolSize: poolSize,
     embeddedDatabaseThread: bool(env, 'EMBEDDED_DATABASE_THREAD', true),
     databaseIsPglite: false,

@@ -3,6 +3,7 @@ import { DataSource, type MixedList, type EntitySchema } from 'typeorm';
 import { redact } from '@brandshelf/core';
 import { SnakeNamingStrategy } from './naming.strategy.js';
 import { MIGRATIONS } from './migrations/index.js';
+import { scopedClientClass, type TenancyPolicy } from './tenancy.js';
 
 /** Raised when the database named by DATABASE_URL cannot be reached; names the setting and the cause. */
 export class DatabaseUnavailableError extends Error {
@@ -36,6 +37,11 @@ export interface DataSourceSettings {
   // eslint-disable-next-line @typescript-eslint/no-unsafe-function-type
   entities: MixedList<Function | string | EntitySchema>;
   applicationName?: string;
+  /**
+   * The tenancy policy of the pool's connections (see tenancy.ts): each query runs under the caller's scope once
+   * `role` is set (after migrations). Absent: plain connections.
+   */
+  tenancy?: TenancyPolicy;
 }
 
 export function createDataSource(settings: DataSourceSettings): DataSource {
@@ -49,7 +55,11 @@ export function createDataSource(settings: DataSourceSettings): DataSource {
     migrationsRun: false,
     namingStrategy: new SnakeNamingStrategy(),
     applicationName: settings.applicationName ?? 'brandshelf',
-    extra: { max: settings.poolSize, connectionTimeoutMillis: 10_000 },
+    extra: {
+      max: settings.poolSize,
+      connectionTimeoutMillis: 10_000,
+      ...(settings.tenancy ? { Client: scopedClientClass(settings.tenancy) } : {}),
+    },
   });
 }
 

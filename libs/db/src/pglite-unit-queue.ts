@@ -34,6 +34,20 @@ export function serializeByUnit(queue: QueueLike, db: PGlite): void {
   let owner: number | null = null;
   let copyOwner: number | null = null;
   let pumping = false;
+  // PGlite has one session, so settings are shared by every connection. Those row-level security reads (the role
+  // and the app.* scope, see tenancy.ts) are kept per connection: saved when the session turns to another
+  // connection's unit and given back when it turns to that connection again, as separate sessions would keep them.
+  const scopes = new Map<number, string[]>();
+  let scopeHolder: number | null = null;
+  const switchScope = async (handlerId: number) => {
+    if (scopeHolder === handlerId) return;
+    if (scopeHolder !== null) {
+      const { rows } = await db.query<{ s: string[] }>(SCOPE_READ, [], { rowMode: 'object' });
+      scopes.set(scopeHolder, rows[0].s);
+    }
+    await db.query(SCOPE_WRITE, scopes.get(handlerId) ?? DEFAULT_SCOPE);
+    scopeHolder = handlerId;
+  };
 
   const pump = async () => {
     if (pumping) return;
@@ -45,6 +59,14 @@ export function serializeByUnit(queue: QueueLike, db: PGlite): void {
         if (index < 0) break; // the connection holding the session has nothing to run yet
         const [unit] = units.splice(index, 1);
         let bytes = 0;
+        if (holder === null) {
+          try {
+            await switchScope(unit.handlerId);
+          } catch (error) {
+            unit.reject(error);
+            continue;
+          }
+        }
         // PGlite hands its answer over in buffer-sized chunks that split messages anywhere, so the
         // answer is read as a stream: a "G" byte of row data at a chunk's start is not a COPY starting.
         const output = new MessageStream(false);
@@ -97,6 +119,8 @@ export function serializeByUnit(queue: QueueLike, db: PGlite): void {
 
   queue.clearQueueForHandler = (handlerId) => {
     held.delete(handlerId);
+    scopes.delete(handlerId);
+    if (scopeHolder === handlerId) scopeHolder = null;
     inputs.delete(handlerId);
     for (let i = units.length - 1; i >= 0; i--) {
       if (units[i].handlerId === handlerId) units.splice(i, 1)[0].reject(new Error('Handler disconnected'));
@@ -110,6 +134,16 @@ export function serializeByUnit(queue: QueueLike, db: PGlite): void {
     void pump();
   };
 }
+
+/** A connection's row-level security settings (tenancy.ts), read and written as one array. */
+const SCOPE_READ =
+  "SELECT ARRAY[current_setting('role'), coalesce(current_setting('app.brand_id', true), ''), " +
+  "coalesce(current_setting('app.creator_id', true), ''), coalesce(current_setting('app.system', true), '')] AS s";
+const SCOPE_WRITE =
+  "SELECT set_config('role', $1, false), set_config('app.brand_id', $2, false), " +
+  "set_config('app.creator_id', $3, false), set_config('app.system', $4, false)";
+/** A new connection's: the login role, no scope. */
+const DEFAULT_SCOPE = ['none', '', '', ''];
 
 /** The type reported for a message without a type byte (startup, SSL, GSSAPI and cancel requests). */
 export const UNTYPED = 0;

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { BrandContext } from '@brandshelf/core';
 import type { Sql } from './earnings.types.js';
+import { SystemPath } from '@brandshelf/db';
 
 export interface AffiliateSettings {
   brandId: string;
@@ -85,6 +86,7 @@ export class AffiliateSettingsStore {
    * System: the sealed secret of the brand a signed request names, read before the request is authenticated (the
    * signature is the authentication). Null when the brand has none (or does not exist).
    */
+  @SystemPath('affiliate-settings.store.systemSealedSecret')
   async systemSealedSecret(brandId: string): Promise<string | null> {
     const rows: { conversion_secret_sealed: string | null }[] = await this.db.query(
       'SELECT conversion_secret_sealed FROM affiliate_settings WHERE brand_id = $1',

@@ -7,6 +7,7 @@ import { EarningsClock } from './earnings.clock.js';
 import { EARNINGS_APPROVAL_TICK } from './earnings.jobs.js';
 import { LedgerPoster } from './ledger.poster.js';
 import type { NewEntry } from './ledger-entry.store.js';
+import { SystemPath } from '@brandshelf/db';
 
 const BATCH = 500;
 
@@ -28,6 +29,7 @@ export class ApprovalScheduler {
   }
 
   /** Approves every line whose return window ended by `now`, in batches; answers how many lines it approved. */
+  @SystemPath('earnings.approve-due')
   async approveDue(now: Date): Promise<number> {
     let total = 0;
     for (;;) {

@@ -7,6 +7,7 @@ import {
   returnedRows,
   type KeysetPage,
   type KeysetRequest,
+  SystemPath,
 } from '@brandshelf/db';
 import type { Sql } from './earnings.types.js';
 
@@ -130,6 +131,7 @@ export class CommissionLineStore {
    * System (the approval job): up to `limit` lines of any brand with a pending balance whose return window ended by
    * `now`, locked; lines another transaction holds are skipped (a refund in progress, another job), not waited for.
    */
+  @SystemPath('commission-line.store.systemLockDue')
   systemLockDue(sql: Sql, now: Date, limit: number): Promise<LineRow[]> {
     return sql.query(
       `SELECT ${COLUMNS} FROM commission_line

@@ -8,6 +8,7 @@ import { CATALOG_CHANGED } from './ingestion.jobs.js';
 import { IngestionRunStore } from './ingestion-run.store.js';
 import { FeedStore } from './feed.store.js';
 import { ImageSourceStore } from './images/image-source.store.js';
+import { runAsSystem, SystemPath } from '@brandshelf/db';
 
 /** What one brand keeps in storage (README: Storage). */
 export interface StorageUsage {
@@ -115,6 +116,7 @@ export class BrandStorageService {
   }
 
   /** Sources of diagnostic runs past SOURCE_RETENTION_DAYS, any brand (the scheduler's tick). */
+  @SystemPath('brand-storage.sweepExpired')
   async sweepExpired(limit = 1000): Promise<number> {
     const doomed: { id: string; source_key: string }[] = await this.db.query(
       `SELECT r.id, r.source_key FROM ingestion_run r
@@ -192,10 +194,14 @@ export class BrandStorageService {
       const gone = await ImageSourceStore.deleteUnused(manager, brandId, imageIds);
       const shas = [...new Set(gone.map((g) => g.sha256).filter((sha): sha is string => Boolean(sha)))];
       if (!shas.length) return [];
-      const left: { sha256: string }[] = await manager.query(
-        `SELECT u.sha256 FROM unnest($1::text[]) u(sha256)
-          WHERE NOT EXISTS (SELECT 1 FROM image_source s WHERE s.sha256 = u.sha256)`,
-        [shas],
+      // Across brands (a system path): a rendition another brand's image row still has must stay. Under the
+      // brand's own scope row-level security would hide that row and the shared file would be deleted.
+      const left: { sha256: string }[] = await runAsSystem('brand-storage.shared-renditions', () =>
+        manager.query(
+          `SELECT u.sha256 FROM unnest($1::text[]) u(sha256)
+            WHERE NOT EXISTS (SELECT 1 FROM image_source s WHERE s.sha256 = u.sha256)`,
+          [shas],
+        ),
       );
       return left.map((l) => l.sha256);
     });

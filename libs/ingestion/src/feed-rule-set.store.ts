@@ -56,8 +56,13 @@ export class FeedRuleSetStore {
   }
 
   /** Version `version` of the feed's rules; null when there is none. */
-  async version(brandId: string, feedId: string, version: number): Promise<FeedRuleSetRow | null> {
-    const rows: Raw[] = await this.db.query(
+  async version(
+    brandId: string,
+    feedId: string,
+    version: number,
+    manager: Queryable = this.db,
+  ): Promise<FeedRuleSetRow | null> {
+    const rows: Raw[] = await manager.query(
       `SELECT ${COLUMNS} FROM feed_rule_set WHERE brand_id = $1 AND feed_id = $2 AND version = $3`,
       [brandId, feedId, version],
     );

@@ -123,7 +123,9 @@ export class FeedRulesService {
     if (current && current.version === ruleSetVersion) return current;
     let rules: unknown[] = [];
     if (ruleSetVersion !== null) {
-      const restored = await this.store.version(brandId, feedId, ruleSetVersion);
+      // On the caller's transaction: on the embedded database another connection would wait for it to end (and it
+      // for this), so a rollback hung.
+      const restored = await this.store.version(brandId, feedId, ruleSetVersion, manager ?? this.db);
       if (!restored) return current;
       rules = restored.rules;
     } else if (current && !current.rules.length) {

@@ -8,6 +8,7 @@ import { BrandStorageService } from './brand-storage.service.js';
 import { RunImagesService } from './images/run-images.service.js';
 import { IngestionRunStore } from './ingestion-run.store.js';
 import { FeedStore } from './feed.store.js';
+import { SystemPath } from '@brandshelf/db';
 
 /**
  * URL feeds with a schedule are fetched when due. The tick job is a pg-boss schedule (every minute, sent once
@@ -42,6 +43,7 @@ export class FeedScheduler {
    * rather than waiting for the queue's job expiry; the pipeline starts them over. Runs in phase IMAGES
    * have a sweep of their own (RunImagesService.sweepStalled).
    */
+  @SystemPath('feeds.recover-stalled-runs')
   async recoverStalledRuns(): Promise<number> {
     const stalled = await this.store.systemRequeueStalled(STALL_SECONDS * 2);
     for (const run of stalled) await this.queue.send(INGEST_RUN, { runId: run.id, brandId: run.brand_id });
@@ -50,6 +52,7 @@ export class FeedScheduler {
   }
 
   /** Creates a run for every URL feed due at `now` and moves its next fetch on by its interval. */
+  @SystemPath('feeds.due-feeds')
   async runDueFeeds(now: Date): Promise<number> {
     const created: { run_id: string; brand_id: string }[] = await this.db.transaction(async (manager) => {
       const due = await this.feeds.systemClaimDue(manager, now);

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import type { BrandContext } from '@brandshelf/core';
-import { BrandScopedRepository } from '@brandshelf/db';
+import { BrandScopedRepository, SystemPath } from '@brandshelf/db';
 import { FeedEntity } from './feed.entity.js';
 
 /** What a statement needs to run: the data source, or an EntityManager inside a transaction. */
@@ -80,6 +80,7 @@ export class FeedStore {
    * fetchFeedNow) takes KEY SHARE on its feed for the foreign key after its row is in the unique index; FOR UPDATE
    * here would wait for it while it waits for us.
    */
+  @SystemPath('feed.store.systemClaimDue')
   systemClaimDue(manager: Queryable, now: Date): Promise<DueFeed[]> {
     return manager.query(
       `SELECT id, brand_id, schedule_interval_minutes FROM feed

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { BrandContext } from '@brandshelf/core';
-import { returnedRows } from '@brandshelf/db';
+import { returnedRows, SystemPath } from '@brandshelf/db';
 import { IngestionRunEntity, type RunPhase, type RunStatus, type RunTrigger } from './ingestion-run.entity.js';
 import type { RunErrorCode } from '@brandshelf/catalog-rules';
 
@@ -319,6 +319,7 @@ export class IngestionRunStore {
    * Every brand's runs whose worker died (RUNNING before IMAGES, silent for `silentSeconds`) back to QUEUED; the
    * caller queues their jobs again.
    */
+  @SystemPath('ingestion-run.store.systemRequeueStalled')
   async systemRequeueStalled(silentSeconds: number): Promise<{ id: string; brand_id: string }[]> {
     return returnedRows<{ id: string; brand_id: string }>(
       await this.db.query(
@@ -331,6 +332,7 @@ export class IngestionRunStore {
   }
 
   /** Retention (any brand's runs): the source keys whose files were deleted, unless a run's key changed since. */
+  @SystemPath('ingestion-run.store.systemClearSourceKeys')
   async systemClearSourceKeys(doomed: { id: string; source_key: string }[]): Promise<void> {
     await this.db.query(
       `UPDATE ingestion_run r SET source_key = NULL

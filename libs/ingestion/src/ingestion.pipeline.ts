@@ -27,6 +27,7 @@ import { ItemStager } from './item.stager.js';
 import { readInThread } from './read-thread.js';
 import { prepareEvents, type PreparedEvent, type PrepareOptions } from './row-preparer.js';
 import { RunCancelledError, RunProgress, skipCounts, type RunCounters } from './run-progress.js';
+import { runAsBrand } from '@brandshelf/db';
 
 /** A running ingestion writes progress at least this often; a run silent for longer lost its worker. */
 export const STALL_SECONDS = 60;
@@ -95,7 +96,16 @@ export class IngestionPipeline {
     return Math.max(1, Math.min(STALL_SECONDS, this.config.jobLeaseSeconds));
   }
 
-  async execute(runId: string, brandId: string, options: ExecuteOptions = {}): Promise<IngestionRunEntity | null> {
+  execute(runId: string, brandId: string, options: ExecuteOptions = {}): Promise<IngestionRunEntity | null> {
+    // As the brand whoever calls (its job, the CLI's local run, a bench): row-level security, libs/db tenancy.ts.
+    return runAsBrand(brandId, () => this.executeAsBrand(runId, brandId, options));
+  }
+
+  private async executeAsBrand(
+    runId: string,
+    brandId: string,
+    options: ExecuteOptions,
+  ): Promise<IngestionRunEntity | null> {
     const run = await this.runs.findOne({ where: { id: runId, brandId } });
     if (!run || TERMINAL_STATUSES.includes(run.status)) return run;
     const feed = await this.feedRepo.findOne({ where: { id: run.feedId, brandId } });

@@ -1,6 +1,6 @@
 import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
-import { acquireClient } from '@brandshelf/db';
+import { acquireClient, runAsOwner } from '@brandshelf/db';
 import { openRowWriter, type RowWriter } from './copy-writer.js';
 import type { FeedMode } from './feed.entity.js';
 import { CatalogVersionStore } from './catalog-version.store.js';
@@ -294,15 +294,20 @@ export class ItemStager {
     const ranges = await this.blockRanges();
     for (const range of ranges) await ItemRevisionStore.insertFromStage(c, this.target, this.table, range);
     for (const range of ranges) {
-      await c.query('BEGIN');
-      try {
-        await c.query('SET LOCAL session_replication_role = replica');
-        await VersionItemStore.insertFromStage(c, this.target, versionId, this.table, range);
-        await c.query('COMMIT');
-      } catch (error) {
-        await c.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      }
+      // Skipping the trigger takes the owner's rights (session_replication_role is a superuser setting), so these
+      // chunks run as the database's owner, not the application role; version_item has no brand column, and the
+      // rows come from this run's own stage.
+      await runAsOwner('pglite-version-items', async () => {
+        await c.query('BEGIN');
+        try {
+          await c.query('SET LOCAL session_replication_role = replica');
+          await VersionItemStore.insertFromStage(c, this.target, versionId, this.table, range);
+          await c.query('COMMIT');
+        } catch (error) {
+          await c.query('ROLLBACK').catch(() => undefined);
+          throw error;
+        }
+      });
     }
     await c.query('BEGIN');
     try {

@@ -4,7 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import type { Readable } from 'node:stream';
 import { BadInputError, ConflictError, type BrandContext } from '@brandshelf/core';
-import { BrandScopedRepository, copyToStream, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
+import { BrandScopedRepository, copyToStream, type KeysetPage, type KeysetRequest, runAsBrand } from '@brandshelf/db';
 import { QueueService } from '@brandshelf/queue';
 import { FeedEntity } from './feed.entity.js';
 import { IngestionRunEntity, TERMINAL_STATUSES } from './ingestion-run.entity.js';
@@ -188,7 +188,10 @@ export class RunsService {
    * done, so the last message carries the publish's outcome (PUBLISHED, or WAITING with its reason).
    */
   async *watch(ctx: BrandContext, runId: string, pollMs = 250): AsyncGenerator<IngestionRunEntity> {
-    let run = await this.runs.get(ctx, runId);
+    // A subscription's reads happen when graphql-ws asks for the next message, outside the request that opened it:
+    // each runs as the brand again (row-level security, libs/db tenancy.ts).
+    const asBrand = <T>(fn: () => Promise<T>) => runAsBrand(ctx.principal.brandId, fn);
+    let run = await asBrand(() => this.runs.get(ctx, runId));
     let lastSent = 0;
     let lastStamp = '';
     const stampOf = (r: IngestionRunEntity) =>
@@ -200,14 +203,14 @@ export class RunsService {
         lastSent = Date.now();
         yield run;
       }
-      if (TERMINAL_STATUSES.includes(run.status) && !(await this.publishPending(run))) {
+      if (TERMINAL_STATUSES.includes(run.status) && !(await asBrand(() => this.publishPending(run)))) {
         // The publish may have landed between the read above and the queue's answer: read once more.
-        const last = await this.runs.get(ctx, runId);
+        const last = await asBrand(() => this.runs.get(ctx, runId));
         if (stampOf(last) !== lastStamp) yield last;
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, pollMs));
-      run = await this.runs.get(ctx, runId);
+      run = await asBrand(() => this.runs.get(ctx, runId));
     }
   }
 

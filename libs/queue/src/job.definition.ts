@@ -1,4 +1,5 @@
 import { SetMetadata } from '@nestjs/common';
+import { runAsBrand, runAsSystem } from '@brandshelf/db';
 
 export interface JobOptions {
   /** Attempts after the first; a crashed or failed job runs again up to this many times. */
@@ -65,8 +66,23 @@ export function JobHandler<P extends object>(definition: JobDefinition<P>) {
     key: string | symbol,
     descriptor: TypedPropertyDescriptor<M> & AcceptsPayload<P, M>,
   ): void => {
+    // The handler runs in its job's database scope however it is called (the queue, or a test calling it directly):
+    // its brand's (payload.brandId) or a system path named for the job (libs/db tenancy.ts).
+    const handler = descriptor.value as unknown as (...args: unknown[]) => Promise<unknown>;
+    descriptor.value = function (this: unknown, ...args: unknown[]) {
+      return inJobScope(definition.name, args[0], () => handler.apply(this, args));
+    } as unknown as M;
     SetMetadata(JOB_HANDLER_METADATA, definition.name)(target, key, descriptor);
   };
+}
+
+/**
+ * The database scope a job runs in (row-level security, libs/db tenancy.ts): a job for one brand (its payload names
+ * `brandId`) sees only that brand's rows; a job without one (the schedule ticks) is a system path named for the job.
+ */
+export function inJobScope<T>(name: string, payload: unknown, fn: () => Promise<T>): Promise<T> {
+  const brandId = (payload as { brandId?: unknown } | undefined)?.brandId;
+  return typeof brandId === 'string' ? runAsBrand(brandId, fn) : runAsSystem(`job:${name}`, fn);
 }
 
 export interface JobContext {

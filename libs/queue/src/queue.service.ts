@@ -25,6 +25,11 @@ export interface QueueSettings {
    * `expireInSeconds`, which stays the bound of one attempt. Unset: jobs expire after `expireInSeconds` only.
    */
   leaseSeconds?: number;
+  /**
+   * The role the application's own connections take (DATABASE_APP_ROLE): they enqueue jobs inside their
+   * transactions, so it is granted the queue's tables once pg-boss has made them. Null: none.
+   */
+  appRole?: string | null;
 }
 
 export const QUEUE_SETTINGS = Symbol('QUEUE_SETTINGS');
@@ -74,6 +79,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     boss.on('error', (error) => this.logger.error({ msg: 'queue error', err: String(error) }));
     await boss.start();
     this.boss = boss;
+    if (this.settings.appRole) await grantQueue(boss, this.settings.appRole);
     for (const def of this.settings.definitions) {
       await boss.createQueue(def.name, {
         name: def.name,
@@ -367,4 +373,19 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     this.leaseDb = null;
     this.boss = null;
   }
+}
+
+/** Grants the application role the queue's tables (from pg-boss's connection, whose login made them). */
+async function grantQueue(boss: PgBoss, role: string): Promise<void> {
+  // Several processes start at once; one at a time, so their grants never update the same catalog row together.
+  await boss.getDb().executeSql(
+    `BEGIN;
+     SELECT pg_advisory_xact_lock(7254190330);
+     GRANT USAGE ON SCHEMA pgboss TO ${role};
+     GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA pgboss TO ${role};
+     GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA pgboss TO ${role};
+     GRANT EXECUTE ON ALL FUNCTIONS IN SCHEMA pgboss TO ${role};
+     COMMIT;`,
+    [],
+  );
 }

@@ -19,6 +19,7 @@ export class PlatformModule {
         InfraModule.forConfig(config, runtime.lookup),
         QueueModule.forRoot({
           connectionString: runtime.databaseUrl,
+          appRole: runtime.config.databaseAppRole,
           definitions: JOB_DEFINITIONS,
           consume: options.consumeJobs,
           concurrency: config.workerConcurrency,

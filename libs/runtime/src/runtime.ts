@@ -11,6 +11,7 @@ import {
   runMigrations,
   startEmbeddedPostgres,
   type EmbeddedPostgres,
+  type TenancyPolicy,
 } from '@brandshelf/db';
 import { ENTITIES } from './registry.js';
 
@@ -57,18 +58,23 @@ export async function prepareRuntime(config: AppConfig, logger = new JsonLogger(
   }
   try {
     await assertDatabaseReachable(databaseUrl);
+    // Connections carry the caller's brand, creator or system scope to row-level security once they take the
+    // application role, which they do only after migrations (run as the tables' owner).
+    const tenancy: TenancyPolicy = { role: null };
     const dataSource = createDataSource({
       url: databaseUrl,
       poolSize: config.databasePoolSize,
       entities: ENTITIES,
       // Which process a connection (a lock, a long query) belongs to, in pg_stat_activity.
       applicationName: `brandshelf:${process.pid}`,
+      tenancy,
     });
     await dataSource.initialize();
     const [{ version }] = await dataSource.query('SELECT version()');
     config.databaseIsPglite = /PGlite/i.test(version);
-    const applied = await runMigrations(dataSource);
+    const applied = await migrate(config, dataSource);
     if (applied.length) logger.log({ msg: 'migrations applied', migrations: applied }, 'Runtime');
+    tenancy.role = config.databaseAppRole;
     const secretKey = config.secretKey ?? (await localSecretKey(config.dataDir));
     return {
       config,
@@ -85,6 +91,19 @@ export async function prepareRuntime(config: AppConfig, logger = new JsonLogger(
   } catch (error) {
     if (embedded) await embedded.stop().catch(() => undefined);
     throw error;
+  }
+}
+
+/** Migrations on DATABASE_MIGRATION_URL (the tables' owner) when set, else on the application's own data source. */
+async function migrate(config: AppConfig, dataSource: DataSource): Promise<string[]> {
+  if (!config.databaseMigrationUrl) return runMigrations(dataSource);
+  await assertDatabaseReachable(config.databaseMigrationUrl);
+  const owner = createDataSource({ url: config.databaseMigrationUrl, poolSize: 1, entities: [] });
+  await owner.initialize();
+  try {
+    return await runMigrations(owner);
+  } finally {
+    await owner.destroy();
   }
 }
 

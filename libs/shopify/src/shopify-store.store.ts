@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import type { BrandContext } from '@brandshelf/core';
-import { BrandScopedRepository } from '@brandshelf/db';
+import { BrandScopedRepository, SystemPath } from '@brandshelf/db';
 import { ShopifyStoreEntity } from './shopify-store.entity.js';
 
 /** What a statement needs to run: the data source, or an EntityManager inside a transaction. */
@@ -69,6 +69,7 @@ export class ShopifyStoreStore {
    * Stores of every brand whose sync is due at `now` (at most 100), locked for the caller's transaction so
    * overlapping ticks never take one twice.
    */
+  @SystemPath('shopify-store.store.systemClaimDue')
   systemClaimDue(manager: Queryable, now: Date): Promise<DueShopifyStore[]> {
     return manager.query(
       `SELECT id, brand_id, feed_id, shop_domain FROM shopify_store

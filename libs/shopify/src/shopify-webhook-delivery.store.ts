@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { SystemPath } from '@brandshelf/db';
 
 /**
  * The one writer of shopify_webhook_delivery (libs/db/src/table-owners.ts): the deliveries already applied, by
@@ -35,6 +36,7 @@ export class ShopifyWebhookDeliveryStore {
   }
 
   /** Every brand's records older than `olderThanHours`. */
+  @SystemPath('shopify-webhook-delivery.store.systemPrune')
   async systemPrune(olderThanHours: number): Promise<void> {
     await this.db.query(`DELETE FROM shopify_webhook_delivery WHERE received_at < now() - make_interval(hours => $1)`, [
       olderThanHours,

@@ -8,6 +8,7 @@ import { SHOPIFY_SETTINGS, type ShopifySettings } from './shopify.settings.js';
 import { ShopifyStoreEntity } from './shopify-store.entity.js';
 import { ShopifyStoreStore } from './shopify-store.store.js';
 import { ShopifyWebhookDeliveryStore } from './shopify-webhook-delivery.store.js';
+import { SystemPath } from '@brandshelf/db';
 
 /** The headers Shopify sends with every webhook delivery. */
 export interface WebhookDelivery {
@@ -106,6 +107,7 @@ export class ShopifyWebhooksService {
   }
 
   /** Shopify retries a failed delivery for hours, not days: older records cannot be needed again. */
+  @SystemPath('shopify-webhooks.service.systemPruneDeliveries')
   async systemPruneDeliveries(olderThanHours = 72): Promise<void> {
     await this.deliveries.systemPrune(olderThanHours);
   }

@@ -7,6 +7,7 @@ import { SHOPIFY_SYNC_TICK } from './shopify.jobs.js';
 import { SHOPIFY_SETTINGS, type ShopifySettings } from './shopify.settings.js';
 import { ShopifyWebhooksService } from './shopify-webhooks.service.js';
 import { ShopifyStoreStore } from './shopify-store.store.js';
+import { SystemPath } from '@brandshelf/db';
 
 /**
  * Every connected store gets an incremental sync every SHOPIFY_SYNC_INTERVAL_MINUTES. The tick job (a pg-boss
@@ -38,6 +39,7 @@ export class ShopifyScheduler {
    * still has a run queued or running stays due, so its sync starts at the first tick after that run ends
    * (never two runs of one feed; a webhook that came during a running sync relies on this).
    */
+  @SystemPath('shopify.due-stores')
   async runDueStores(now: Date): Promise<number> {
     const interval = this.settings.syncIntervalMinutes;
     const queued = await this.db.transaction(async (manager) => {

@@ -9,3 +9,4 @@ export * from './app-processes.js';
 /** TEST FIXTURE: share links and clicks inserted directly (stands in for libs/affiliate in earnings tests). */
 export * from './affiliate-fixture.js';
 export * from './global-ids.js';
+export * from './system-view.js';

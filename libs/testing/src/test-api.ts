@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { JsonLogger, loadConfig, type AppConfig } from '@brandshelf/core';
 import type { LookupAll } from '@brandshelf/net';
 import { prepareRuntime, type Runtime } from '@brandshelf/runtime';
+import { systemView } from './system-view.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
 export interface GraphQLResponse<T = Record<string, any>> {
@@ -82,7 +83,8 @@ export async function startTestApi(
   return {
     url,
     app,
-    runtime,
+    // The test's own queries see every brand's rows (systemView); the app under test keeps its scoped one.
+    runtime: { ...runtime, dataSource: systemView(runtime.dataSource) },
     config,
     database,
     dataDir,

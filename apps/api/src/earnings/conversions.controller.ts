@@ -15,6 +15,7 @@ import { Auth } from '../graphql/auth.guard.js';
 import { fromGlobalId } from '../graphql/global-id.js';
 import type { ContextualRequest } from '../http/request-context.middleware.js';
 import { conversionView, moneyOf } from './earnings.resolver.js';
+import { runAsBrand } from '@brandshelf/db';
 
 /** A signed report is small: 500 lines fit in well under this. */
 export const MAX_CONVERSION_BYTES = 256 * 1024;
@@ -98,7 +99,10 @@ export class ConversionsController {
     @Headers(SIGNATURE_HEADER) signature: string | undefined,
   ) {
     const { ctx, body } = await this.signedBrand(req, brand, signature);
-    const result = await this.conversions.report(ctx, productIds(body) as unknown as ConversionReport, 'SIGNED_POST');
+    // The signature named the brand: the rest runs as it (row-level security, libs/db tenancy.ts).
+    const result = await runAsBrand(ctx.principal.brandId, () =>
+      this.conversions.report(ctx, productIds(body) as unknown as ConversionReport, 'SIGNED_POST'),
+    );
     return { duplicate: result.duplicate, conversion: conversionView(result.conversion) };
   }
 
@@ -110,7 +114,9 @@ export class ConversionsController {
     @Headers(SIGNATURE_HEADER) signature: string | undefined,
   ) {
     const { ctx, body } = await this.signedBrand(req, brand, signature);
-    const result = await this.conversions.refund(ctx, productIds(body) as unknown as RefundReport);
+    const result = await runAsBrand(ctx.principal.brandId, () =>
+      this.conversions.refund(ctx, productIds(body) as unknown as RefundReport),
+    );
     return {
       duplicate: result.duplicate,
       reversed: moneyOf(result.reversedMinor, result.conversion.currency),

@@ -1,6 +1,7 @@
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ChannelExportsService } from '@brandshelf/ads';
+import { runAsBrand } from '@brandshelf/db';
 
 /**
  * GET /exports/:token.xml (Google Merchant RSS) and GET /exports/:token.csv (Meta, TikTok): no API key, the
@@ -19,7 +20,17 @@ export class ChannelExportsController {
       res.status(404).json({ error: 'NOT_FOUND', message: 'No export at this address (a rotated token is gone).' });
       return;
     }
-    const { ctx, channelExport } = found;
+    // The token named the export (a system lookup); the rest reads its brand's rows, as that brand.
+    const { ctx } = found;
+    await runAsBrand(ctx.principal.brandId, () => this.serve(found, format, req, res));
+  }
+
+  private async serve(
+    { ctx, channelExport }: NonNullable<Awaited<ReturnType<ChannelExportsService['open']>>>,
+    format: ReturnType<ChannelExportsService['format']>,
+    req: Request,
+    res: Response,
+  ): Promise<void> {
     const version = await this.exports.version(ctx, channelExport);
     res.setHeader('ETag', version.etag);
     res.setHeader('Last-Modified', version.lastModified.toUTCString());

@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, type NestMiddleware } from '@nestjs/common'
 import type { NextFunction, Request, Response } from 'express';
 import { AccountsService } from '@brandshelf/accounts';
 import { AppError, logContext, newId, type RequestContext } from '@brandshelf/core';
+import { runAsPrincipal } from '@brandshelf/db';
 
 export interface ContextualRequest extends Request {
   context: RequestContext;
@@ -53,6 +54,8 @@ export class RequestContextMiddleware implements NestMiddleware {
     const fields: Record<string, unknown> = { requestId };
     if (principal.kind === 'brand') fields.brandId = principal.brandId;
     if (principal.kind === 'creator') fields.creatorId = principal.creatorId;
-    logContext.run(fields, () => next());
+    // Everything the request does in the database runs as its caller: row-level security shows that brand's or
+    // creator's rows only, and an anonymous request's none (public paths that read across brands say so).
+    logContext.run(fields, () => runAsPrincipal(principal, () => next()));
   }
 }

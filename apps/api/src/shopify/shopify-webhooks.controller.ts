@@ -2,6 +2,7 @@ import { Controller, Headers, HttpCode, Inject, Post, Req } from '@nestjs/common
 import type { Request } from 'express';
 import { AppError } from '@brandshelf/core';
 import { ShopifyWebhooksService } from '@brandshelf/shopify';
+import { runAsSystem } from '@brandshelf/db';
 
 const MAX_WEBHOOK_BYTES = 1024 * 1024;
 
@@ -23,7 +24,10 @@ export class ShopifyWebhooksController {
     @Headers('x-shopify-webhook-id') webhookId: string | undefined,
   ): Promise<{ outcome: string }> {
     const rawBody = await rawBodyOf(req);
-    const outcome = await this.webhooks.receive({ rawBody, hmac, shopDomain, topic, webhookId });
+    // A system path: the shop domain and its verified signature say which brand's store it is.
+    const outcome = await runAsSystem('shopify-webhook', () =>
+      this.webhooks.receive({ rawBody, hmac, shopDomain, topic, webhookId }),
+    );
     return { outcome };
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { BrandContext } from '@brandshelf/core';
+import { SystemPath } from '@brandshelf/db';
 
 type Sql = { query(sql: string, params?: unknown[]): Promise<any> };
 
@@ -18,6 +19,7 @@ export class CampaignDayStore {
   constructor(@Inject(DataSource) private readonly db: DataSource) {}
 
   /** System method (the impression flush): adds impressions per (campaign, day) in one statement. */
+  @SystemPath('campaign-day.store.systemAddImpressions')
   async systemAddImpressions(rows: Array<{ campaignId: string; day: string; count: number }>): Promise<void> {
     if (!rows.length) return;
     await this.db.query(
@@ -35,6 +37,7 @@ export class CampaignDayStore {
    * and locked, with the day's spend so far and the campaign's budget. Clicks of one campaign and day are then
    * charged one at a time against these, whichever process flushes them.
    */
+  @SystemPath('campaign-day.store.systemLockDays')
   async systemLockDays(
     sql: Sql,
     keys: Array<{ campaignId: string; day: string }>,
@@ -62,6 +65,7 @@ export class CampaignDayStore {
   }
 
   /** System method (the click flush, in its transaction): adds counted clicks and their charges to locked days. */
+  @SystemPath('campaign-day.store.systemAddClicks')
   async systemAddClicks(
     sql: Sql,
     rows: Array<{ campaignId: string; day: string; clicks: number; spendMinor: number }>,

@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type Repository } from 'typeorm';
 import { NotFoundError, isUuid, type BrandContext } from '@brandshelf/core';
-import { keysetPage, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
+import { keysetPage, type KeysetPage, type KeysetRequest, SystemPath } from '@brandshelf/db';
 import type { SetRule } from '../product-set.rules.js';
 import { CampaignEntity, type CampaignStatus } from './campaign.entity.js';
 
@@ -78,6 +78,7 @@ export class CampaignStore {
    * `query` runs it on a connection the caller already holds (a search reads it inside its own snapshot: taking a
    * second connection from the pool there can wait forever once every connection is held by a search doing the same).
    */
+  @SystemPath('campaign.store.systemRunning')
   async systemRunning(
     at: Date,
     day: string,

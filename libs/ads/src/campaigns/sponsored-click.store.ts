@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { BrandContext } from '@brandshelf/core';
+import { SystemPath } from '@brandshelf/db';
 
 type Sql = { query(sql: string, params?: unknown[]): Promise<any> };
 
@@ -36,6 +37,7 @@ export class SponsoredClickStore {
    * those are repeats, not written and not charged. Takes the flushes' advisory lock first: flushes of all
    * processes run one at a time, so two cannot both write the same visitor's click.
    */
+  @SystemPath('sponsored-click.store.systemRepeats')
   async systemRepeats(sql: Sql, clicks: readonly SponsoredClickRecord[]): Promise<Set<string>> {
     if (!clicks.length) return new Set();
     await sql.query('SELECT pg_advisory_xact_lock(7254190318)');
@@ -59,6 +61,7 @@ export class SponsoredClickStore {
   }
 
   /** System method (the click flush, in its transaction): writes counted clicks with what each was charged. */
+  @SystemPath('sponsored-click.store.systemInsert')
   async systemInsert(sql: Sql, clicks: ReadonlyArray<SponsoredClickRecord & { chargedMinor: number }>): Promise<void> {
     if (!clicks.length) return;
     await sql.query(

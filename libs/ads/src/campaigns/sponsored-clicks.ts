@@ -7,6 +7,7 @@ import { AdsClock } from './ads.clock.js';
 import { CampaignDayStore } from './campaign-day.store.js';
 import { chargeMinor, utcDay } from './pacing.js';
 import { SponsoredClickStore, type SponsoredClickRecord } from './sponsored-click.store.js';
+import { SystemPath } from '@brandshelf/db';
 
 /** The dedupe window: the same visitor on the same campaign within it is one click, charged once. */
 export const SPONSORED_DEDUPE_MS = 30 * 60_000;
@@ -141,6 +142,7 @@ export class SponsoredClickRecorder implements OnModuleInit, OnApplicationShutdo
     return { buffered: this.buffer.length, remembered: this.recent.size, ...this.counts };
   }
 
+  @SystemPath('sponsored-clicks.write')
   private async writeBuffered(): Promise<void> {
     while (this.buffer.length) {
       const batch = this.buffer.splice(0, SPONSORED_FLUSH_SIZE);

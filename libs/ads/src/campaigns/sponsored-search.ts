@@ -21,6 +21,7 @@ import type { CampaignChanges } from './campaigns.service.js';
 import { signClaim } from './click-token.js';
 import { pacingAllows, utcDay } from './pacing.js';
 import { SponsoredClickRecorder } from './sponsored-clicks.js';
+import { SystemPath } from '@brandshelf/db';
 
 /** Sponsored slots above the organic results, at most. */
 export const SPONSORED_SLOTS = 2;
@@ -104,7 +105,13 @@ export class SponsoredSearch implements OnModuleInit, OnApplicationShutdown, Cam
    * The sponsored results of one search (SearchService calls it in the search's snapshot, on a first page only):
    * up to SPONSORED_SLOTS products, each with its campaign and a signed click URL carrying the auction's price.
    */
-  readonly pick: SponsoredSource = async (q, plan, mode, generation) => {
+  readonly pick: SponsoredSource = (q, plan, mode, generation) => this.pickAcrossBrands(q, plan, mode, generation);
+
+  /** A system path: every brand's running campaigns compete in a creator's (or anyone's) search. */
+  @SystemPath('sponsored-search')
+  private async pickAcrossBrands(
+    ...[q, plan, mode, generation]: Parameters<SponsoredSource>
+  ): Promise<SponsoredPick[]> {
     const now = this.clock.now();
     const running = await this.running(now, q);
     const eligible = this.eligible(running, now);
@@ -143,9 +150,10 @@ export class SponsoredSearch implements OnModuleInit, OnApplicationShutdown, Cam
       picks.push({ product, campaignId: w.campaignId, clickUrl: `${this.config.publicBaseUrl}/s/${token}` });
     }
     return picks;
-  };
+  }
 
   /** Writes the impressions counted since the last flush (one statement); kept for the next one on failure. */
+  @SystemPath('sponsored-impressions.write')
   async flushImpressions(): Promise<void> {
     if (!this.impressions.size) return;
     const counted = this.impressions;

@@ -6,6 +6,7 @@ import type { ObjectStorage } from '@brandshelf/storage';
 import { CreativeStore } from './creative.store.js';
 import { CreativesService, currentCreativeKey } from './creatives.service.js';
 import { CREATIVES_SWEEP } from './creatives.jobs.js';
+import { runAsBrand } from '@brandshelf/db';
 
 /** Rows read (and products looked up) per step of a brand's prune. */
 const PAGE = 500;
@@ -66,7 +67,12 @@ export class CreativePruner {
    * Prunes one brand's creatives. Safe to stop anywhere: a row goes only after its file (when it was the last
    * reference), so a crash leaves rows the next prune finds stale again, never a row without its file.
    */
-  async pruneBrand(brandId: string): Promise<PruneResult> {
+  pruneBrand(brandId: string): Promise<PruneResult> {
+    // As the brand, whoever calls (its catalog.changed job, the sweep, a test): its rows only.
+    return runAsBrand(brandId, () => this.pruneAsBrand(brandId));
+  }
+
+  private async pruneAsBrand(brandId: string): Promise<PruneResult> {
     const ctx = systemBrandContext(brandId, 'creative-prune');
     const grace = this.config.creatives.pruneGraceHours;
     const result: PruneResult = { stale: 0, rows: 0, files: 0 };

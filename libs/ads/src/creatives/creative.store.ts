@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import type { BrandContext } from '@brandshelf/core';
 import type { CreativeTemplate } from '@brandshelf/media';
+import { runAsSystem, SystemPath } from '@brandshelf/db';
 
 /** A creative a brand has, by content key. */
 export interface CreativeRow {
@@ -68,6 +69,7 @@ export class CreativeStore {
   }
 
   /** Which of these keys each brand has, for many brands at once: `<brandId> <key>` of those found. */
+  @SystemPath('creative.store.systemHeld')
   async systemHeld(pairs: Array<{ brandId: string; key: string }>): Promise<Set<string>> {
     if (!pairs.length) return new Set();
     const rows: { brand_id: string; key: string }[] = await this.db.query(
@@ -153,10 +155,14 @@ export class CreativeStore {
       );
       if (!doomed.length) return { rows: 0, files: 0 };
       const doomedKeys = doomed.map((d) => d.key);
-      const unreferenced: { key: string }[] = await manager.query(
-        `SELECT u.key FROM unnest($2::text[]) u(key)
-          WHERE NOT EXISTS (SELECT 1 FROM creative c WHERE c.key = u.key AND c.brand_id <> $1)`,
-        [brandId, doomedKeys],
+      // Across brands (a system path): under the brand's own scope row-level security would hide another brand's row
+      // with the same key, and the file that row still shows would be deleted.
+      const unreferenced: { key: string }[] = await runAsSystem('creatives.shared-files', () =>
+        manager.query(
+          `SELECT u.key FROM unnest($2::text[]) u(key)
+            WHERE NOT EXISTS (SELECT 1 FROM creative c WHERE c.key = u.key AND c.brand_id <> $1)`,
+          [brandId, doomedKeys],
+        ),
       );
       const files = unreferenced.map((u) => u.key);
       // Files first: if deleting the rows then fails, they are found stale again and the delete (of nothing) redone.
@@ -167,6 +173,7 @@ export class CreativeStore {
   }
 
   /** Brands with stale creatives past the grace, any brand (the sweep's list), at most `limit`. */
+  @SystemPath('creative.store.systemBrandsDue')
   async systemBrandsDue(graceHours: number, limit: number): Promise<string[]> {
     const rows: { brand_id: string }[] = await this.db.query(
       `SELECT DISTINCT brand_id FROM creative

@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Repository } from 'typeorm';
 import { NotFoundError, isUuid, type BrandContext } from '@brandshelf/core';
-import { keysetPage, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
+import { keysetPage, type KeysetPage, type KeysetRequest, SystemPath } from '@brandshelf/db';
 import { ChannelExportEntity } from './channel-export.entity.js';
 import type { ExportChannel } from './channels.js';
 
@@ -45,6 +45,7 @@ export class ChannelExportStore {
   }
 
   /** System lookup for GET /exports/:token: the export whose token hashes to this, of any brand. */
+  @SystemPath('channel-export.store.systemFindByTokenHash')
   systemFindByTokenHash(tokenHash: string): Promise<ChannelExportEntity | null> {
     return this.exports.findOneBy({ tokenHash });
   }

@@ -30,6 +30,7 @@ import { mergeSummaries } from '../issue.sink.js';
 import { BrandShare } from './brand-share.js';
 import { HostFailures } from './host-failures.js';
 import { IMAGE_BATCH_SIZE, IMAGE_FETCH } from './image.jobs.js';
+import { SystemPath } from '@brandshelf/db';
 
 /** The hint of each image code, from the code catalogue: joined into the image issues written in SQL. */
 const HINTS: [ImageIssueCode, string][] = (Object.keys(CODES) as Code[])
@@ -356,6 +357,7 @@ export class RunImagesService implements OnModuleInit {
    * than completing with the missing images as errors, keeps the live catalog as it is: publishing that
    * version would drop products whose images were never tried.
    */
+  @SystemPath('run-images.sweepStalled')
   async sweepStalled(staleSeconds = IMAGES_STALL_SECONDS): Promise<number> {
     const candidates: { id: string; brand_id: string; images_total: number; updated_at: Date }[] = await this.db.query(
       `SELECT id, brand_id, images_total, updated_at FROM ingestion_run

@@ -1,0 +1,207 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { DataSource } from 'typeorm';
+import {
+  APP_ROLE,
+  COPY_TARGETS,
+  runAsBrand,
+  runAsCreator,
+  runAsSystem,
+  runUnscoped,
+  startEmbeddedPostgres,
+  type EmbeddedPostgres,
+} from '@brandshelf/db';
+import {
+  createFeed,
+  ingest,
+  rawId,
+  registerBrand,
+  startTestApi,
+  testServerUrl,
+  type TestApi,
+} from '@brandshelf/testing';
+import { createApi } from '../src/create-api.js';
+
+/**
+ * Issue 11: row-level security is the second wall behind the stores' brand filters. A query that forgets its brand
+ * filter returns the caller's rows only, and nothing at all outside a scope, on the embedded database and on the
+ * real server. The queries here go through the application's own pool (its role and scope), as a forgetful store's
+ * would.
+ */
+const DATABASES: [string, 'server' | 'embedded'][] = testServerUrl()
+  ? [
+      ['PostgreSQL (TEST_DATABASE_URL)', 'server'],
+      ['embedded PGlite', 'embedded'],
+    ]
+  : [['embedded PGlite', 'embedded']];
+
+describe.each(DATABASES)('row-level security on %s', (_label, kind) => {
+  let api: TestApi;
+  let embedded: EmbeddedPostgres | null = null;
+  let db: DataSource;
+  const brands: { id: string; apiKey: string; feeds: string[] }[] = [];
+  let creatorId: string;
+
+  beforeAll(async () => {
+    if (kind === 'embedded') {
+      embedded = await startEmbeddedPostgres(null);
+      api = await startTestApi(createApi, { DATABASE_URL: embedded.url });
+    } else {
+      api = await startTestApi(createApi);
+    }
+    db = api.app.get(DataSource);
+    for (const name of ['Alpha', 'Beta']) {
+      const brand = await registerBrand(api, name);
+      const feeds = [];
+      for (let i = 0; i < 3; i++) feeds.push(rawId(await createFeed(api, brand.apiKey, { name: `${name} ${i}` })));
+      brands.push({ id: rawId(brand.id), apiKey: brand.apiKey, feeds });
+    }
+    const creator = await api.gqlOk<{ registerCreator: { creator: { id: string } } }>(
+      'mutation($input: RegisterCreatorInput!) { registerCreator(input: $input) { creator { id } userErrors { code } } }',
+      { input: { handle: `rls_${kind}`, email: `rls-${kind}@example.test` } },
+    );
+    creatorId = rawId(creator.registerCreator.creator.id);
+  }, 120_000);
+
+  afterAll(async () => {
+    await api?.close();
+    await embedded?.stop();
+  });
+
+  const ownedTables = async (): Promise<{ name: string; rls: boolean; forced: boolean; tenant: boolean }[]> =>
+    runAsSystem('test', () =>
+      db.query(`
+        SELECT c.relname AS name, c.relrowsecurity AS rls, c.relforcerowsecurity AS forced,
+               EXISTS (SELECT 1 FROM pg_policies p WHERE p.tablename = c.relname AND p.policyname = 'tenant') AS tenant
+        FROM pg_class c
+        WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
+          AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND a.attnum > 0 AND NOT a.attisdropped
+                        AND a.attname IN ('brand_id', 'creator_id'))
+        ORDER BY 1`),
+    );
+
+  it('connects as a role that owns no table', async () => {
+    const [row] = await runAsBrand(brands[0].id, () =>
+      db.query(
+        `SELECT current_user AS role,
+                (SELECT count(*)::int FROM pg_tables WHERE schemaname = 'public' AND tableowner = current_user) AS owned,
+                (SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user) AS bypasses`,
+      ),
+    );
+    expect(row).toEqual({ role: APP_ROLE, owned: 0, bypasses: false });
+  });
+
+  it('ingests and publishes a feed as the brand, under the policies (a run’s job runs as its brand)', async () => {
+    // On the embedded database this once failed: its chunked commit skips a foreign-key trigger with a setting only
+    // the owner may change.
+    const [alpha] = brands;
+    const csv =
+      'id,title,description,link,image_link,price,availability,condition,brand\n' +
+      'RLS-1,Blue Shirt,A shirt,https://shop.example.com/1,https://img.example.com/1.jpg,19.99 USD,in_stock,new,Alpha\n' +
+      'RLS-2,Red Shirt,A shirt,https://shop.example.com/2,https://img.example.com/2.jpg,21.99 USD,in_stock,new,Alpha\n';
+    const run = await ingest(api, alpha.apiKey, alpha.feeds[0], csv);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', itemsAccepted: 2 });
+    const runs = await runAsBrand(alpha.id, () => db.query('SELECT brand_id FROM ingestion_run'));
+    expect(runs).toEqual([{ brand_id: alpha.id }]);
+    expect(await runAsBrand(brands[1].id, () => db.query('SELECT id FROM ingestion_run'))).toEqual([]);
+    expect(await runUnscoped(() => db.query('SELECT id FROM catalog_version'))).toEqual([]);
+  }, 120_000);
+
+  it('puts every brand- or creator-owned table under FORCE ROW LEVEL SECURITY with the tenant policy', async () => {
+    const tables = await ownedTables();
+    expect(tables.map((t) => t.name)).toEqual(expect.arrayContaining(['feed', 'ingestion_run', 'api_key', 'campaign']));
+    const unguarded = tables.filter((t) => !(t.rls && t.forced && t.tenant)).map((t) => t.name);
+    // Only the tables PostgreSQL cannot take COPY into under RLS are left out, each with its reason.
+    expect(unguarded.sort()).toEqual(Object.keys(COPY_TARGETS).sort());
+  });
+
+  it('a query that forgets its brand filter returns the brand’s own rows only', async () => {
+    for (const brand of brands) {
+      const feeds = await runAsBrand(brand.id, () => db.query('SELECT id, brand_id FROM feed'));
+      expect(feeds.map((f: { id: string }) => f.id).sort()).toEqual([...brand.feeds].sort());
+      const keys = await runAsBrand(brand.id, () => db.query('SELECT DISTINCT brand_id FROM api_key'));
+      expect(keys).toEqual([{ brand_id: brand.id }]);
+    }
+  });
+
+  it('outside any scope the same query returns nothing, from every guarded table', async () => {
+    const guarded = (await ownedTables()).filter((t) => t.tenant && t.name !== 'catalog_product');
+    expect(guarded.length).toBeGreaterThan(10);
+    for (const { name } of guarded) {
+      const [{ n }] = await runUnscoped(() => db.query(`SELECT count(*)::int AS n FROM ${name}`));
+      expect({ name, n }).toEqual({ name, n: 0 });
+    }
+    // …while the rows are there: a named system path sees both brands'.
+    const [{ n }] = await runAsSystem('test', () => db.query('SELECT count(*)::int AS n FROM feed'));
+    expect(n).toBe(6);
+  });
+
+  it('refuses to write another brand’s rows, and an unfiltered update touches only the brand’s own', async () => {
+    const [alpha, beta] = brands;
+    await expect(
+      runAsBrand(alpha.id, () =>
+        db.query(`INSERT INTO feed (brand_id, name, source) VALUES ($1, 'planted', 'UPLOAD')`, [beta.id]),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    const updated = await runAsBrand(alpha.id, () => db.query(`UPDATE feed SET updated_at = now() RETURNING brand_id`));
+    const rows = (Array.isArray(updated[0]) ? updated[0] : updated) as { brand_id: string }[];
+    expect(rows).toHaveLength(3);
+    expect(new Set(rows.map((r) => r.brand_id))).toEqual(new Set([alpha.id]));
+    const deleted = await runAsBrand(alpha.id, () =>
+      db.query(`DELETE FROM feed WHERE brand_id = $1 RETURNING id`, [beta.id]),
+    );
+    expect((Array.isArray(deleted[0]) ? deleted[0] : deleted) as unknown[]).toHaveLength(0);
+  });
+
+  it('a creator sees its own keys, and no brand’s', async () => {
+    const keys = await runAsCreator(creatorId, () => db.query('SELECT brand_id, creator_id FROM api_key'));
+    expect(keys).toEqual([{ brand_id: null, creator_id: creatorId }]);
+    const feeds = await runAsCreator(creatorId, () => db.query('SELECT id FROM feed'));
+    expect(feeds).toEqual([]);
+  });
+
+  it('keeps each caller’s scope on a shared pool, across interleaved queries and rolled-back transactions', async () => {
+    const [alpha, beta] = brands;
+    const seen = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => {
+        const brand = i % 2 ? beta : alpha;
+        if (i % 3 === 0) {
+          // A transaction that changes scope inside and rolls back; the connection goes back to the pool after it.
+          return runAsBrand(brand.id, async () => {
+            const runner = db.createQueryRunner();
+            await runner.connect();
+            try {
+              await runner.startTransaction();
+              await runAsBrand((brand === alpha ? beta : alpha).id, () => runner.query('SELECT 1 FROM feed'));
+              await runner.rollbackTransaction();
+              return { brand: brand.id, rows: await runner.query('SELECT DISTINCT brand_id FROM feed') };
+            } finally {
+              await runner.release();
+            }
+          });
+        }
+        return runAsBrand(brand.id, async () => ({
+          brand: brand.id,
+          rows: await db.query('SELECT DISTINCT brand_id FROM feed'),
+        }));
+      }),
+    );
+    for (const { brand, rows } of seen) expect(rows).toEqual([{ brand_id: brand }]);
+    // And a query with no scope after all that still sees nothing.
+    expect(await runUnscoped(() => db.query('SELECT id FROM feed'))).toEqual([]);
+  });
+
+  it('serves the published catalog to everyone, but writes to it only in its brand’s scope', async () => {
+    const policies = await runAsSystem('test', () =>
+      db.query(`SELECT policyname, cmd FROM pg_policies WHERE tablename = 'catalog_product' ORDER BY 1`),
+    );
+    expect(policies).toEqual([
+      { policyname: 'public_read', cmd: 'SELECT' },
+      { policyname: 'tenant', cmd: 'ALL' },
+    ]);
+    await expect(
+      runUnscoped(() =>
+        db.query(`UPDATE catalog_product SET title = 'defaced' WHERE brand_id = $1 RETURNING id`, [brands[0].id]),
+      ),
+    ).resolves.toEqual([[], 0]);
+  });
+});
