@@ -156,7 +156,7 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     meaning:
       'The role every application connection takes (SET ROLE) once migrations are done: it owns no table, so ' +
       'row-level security applies to it and a query outside a brand, creator or system scope sees no owned row. ' +
-      'Migration 30 creates it (NOLOGIN) and grants it the tables; DATABASE_URL\'s login must be a member. `none` ' +
+      "Migration 30 creates it (NOLOGIN) and grants it the tables; DATABASE_URL's login must be a member. `none` " +
       'keeps the login role (then RLS holds only if that role neither owns the tables nor is a superuser).',
   },
   { name: 'DATABASE_POOL_SIZE', default: '10', meaning: 'Connections per process for the application pool.' },
@@ -497,7 +497,10 @@ function appRole(env: Env): string | null {
   const role = str(env, 'DATABASE_APP_ROLE') ?? 'brandshelf_app';
   if (role === 'none') return null;
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(role)) {
-    throw new ConfigError('DATABASE_APP_ROLE', 'must be a lower-case PostgreSQL role name (letters, digits, _) or none');
+    throw new ConfigError(
+      'DATABASE_APP_ROLE',
+      'must be a lower-case PostgreSQL role name (letters, digits, _) or none',
+    );
   }
   return role;
 }
