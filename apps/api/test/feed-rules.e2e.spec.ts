@@ -192,6 +192,16 @@ describe('feed rules (e2e on a real database)', () => {
       [rawId(feedId), rawId(run.id)],
     );
     expect(staged).toEqual([{ brand: 'ACME' }]);
+
+    // The trace stores each change by the rule's position in the run's rule-set version: rules set since (another
+    // order, other names) do not change what the run's trace says.
+    await setRules(feedId, [
+      { ruleId: 'other', name: 'Other', actions: [{ type: 'LOWERCASE', attribute: 'title' }] },
+      { ruleId: 'brand-case', name: 'Renamed', actions: [{ type: 'LOWERCASE', attribute: 'brand' }] },
+    ]);
+    const later = await runRules(run.id);
+    expect(later.ruleTrace.nodes).toEqual(view.ruleTrace.nodes);
+    expect(later.issues.nodes).toEqual(view.issues.nodes);
   });
 
   it('accepts an item a rule could not be applied to (a value too long for its pattern) with a FEED_RULE_LIMIT warning naming the rule', async () => {

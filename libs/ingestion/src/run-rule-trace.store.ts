@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { EntityManager } from 'typeorm';
 import { openRowWriter, type RowWriter } from './copy-writer.js';
+import type { StoredRuleChange } from './row-preparer.js';
 
 /** What a statement needs to run: the data source, or an EntityManager inside a transaction. */
 type Queryable = Pick<EntityManager, 'query'>;
@@ -12,6 +13,12 @@ export interface RuleChangeTrace {
   attribute: string;
 }
 
+/**
+ * The rules of the run's rule-set version by position, loaded when first asked for: what a stored change
+ * ([rule index, attribute], see StoredRuleChange) names.
+ */
+export type TraceRules = () => Promise<readonly { id: string; name: string }[]>;
+
 /** The rule changes of one item of a run. */
 export interface ItemRuleTrace {
   row: number;
@@ -22,6 +29,8 @@ export interface ItemRuleTrace {
 /**
  * The one writer of run_rule_trace (libs/db/src/table-owners.ts): per item a rule changed, which rules changed which
  * attributes (one row per item, the changes as a JSON list), streamed while the run reads and capped like its issues.
+ * A change is stored as [rule index, attribute] (StoredRuleChange; an exclusion, and runs before that form, as
+ * { ruleId, ruleName, attribute }) and read back with the rule's id and name from the run's rule-set version.
  * Every method takes the brand of the run.
  */
 export class RunRuleTraceStore {
@@ -54,12 +63,14 @@ export class RunRuleTraceStore {
     brandId: string,
     runId: string,
     rows: number[],
+    rules: TraceRules,
   ): Promise<Map<number, ItemRuleTrace>> {
-    const found: { row: number; item_id: string | null; changes: RuleChangeTrace[] }[] = await db.query(
+    const found: StoredTrace[] = await db.query(
       `SELECT "row", item_id, changes FROM run_rule_trace WHERE run_id = $1 AND brand_id = $2 AND "row" = ANY($3::int[])`,
       [runId, brandId, rows],
     );
-    return new Map(found.map((r) => [r.row, { row: r.row, itemId: r.item_id, changes: r.changes }]));
+    const traces = await readTraces(found, rules);
+    return new Map(traces.map((trace) => [trace.row, trace]));
   }
 
   /** A page of the brand's run's traces by row, after row `afterRow`; `itemId` narrows to one item. */
@@ -68,6 +79,7 @@ export class RunRuleTraceStore {
     brandId: string,
     runId: string,
     options: { first: number; afterRow: number | null; itemId: string | null },
+    rules: TraceRules,
   ): Promise<{ traces: ItemRuleTrace[]; totalCount: number; hasNextPage: boolean }> {
     const where = ['run_id = $1', 'brand_id = $2'];
     const params: unknown[] = [runId, brandId];
@@ -84,14 +96,39 @@ export class RunRuleTraceStore {
       where.push(`"row" > $${params.length}`);
     }
     params.push(options.first + 1);
-    const rows: { row: number; item_id: string | null; changes: RuleChangeTrace[] }[] = await db.query(
+    const rows: StoredTrace[] = await db.query(
       `SELECT "row", item_id, changes FROM run_rule_trace WHERE ${where.join(' AND ')} ORDER BY "row" LIMIT $${params.length}`,
       params,
     );
     return {
-      traces: rows.slice(0, options.first).map((r) => ({ row: r.row, itemId: r.item_id, changes: r.changes })),
+      traces: await readTraces(rows.slice(0, options.first), rules),
       totalCount: n,
       hasNextPage: rows.length > options.first,
     };
   }
+}
+
+interface StoredTrace {
+  row: number;
+  item_id: string | null;
+  changes: (StoredRuleChange | RuleChangeTrace)[];
+}
+
+/** Stored traces with every change named (the run's rules loaded once, and only when a change is stored by index). */
+async function readTraces(found: StoredTrace[], rules: TraceRules): Promise<ItemRuleTrace[]> {
+  let named: readonly { id: string; name: string }[] | null = null;
+  if (found.some((r) => r.changes.some((change) => Array.isArray(change)))) named = await rules();
+  return found.map((r) => ({
+    row: r.row,
+    itemId: r.item_id,
+    changes: r.changes.map((change) => {
+      if (!Array.isArray(change)) return change;
+      const [index, attribute] = change;
+      const rule = named?.[index];
+      // Unreachable while rule-set versions are kept (they are never updated or deleted before their feed).
+      return rule
+        ? { ruleId: rule.id, ruleName: rule.name, attribute }
+        : { ruleId: `rules[${index}]`, ruleName: `rules[${index}]`, attribute };
+    }),
+  }));
 }
