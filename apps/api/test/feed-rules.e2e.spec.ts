@@ -192,6 +192,73 @@ describe('feed rules (e2e on a real database)', () => {
       [rawId(feedId), rawId(run.id)],
     );
     expect(staged).toEqual([{ brand: 'ACME' }]);
+
+    // The trace stores each change by the rule's position in the run's rule-set version: rules set since (another
+    // order, other names) do not change what the run's trace says.
+    await setRules(feedId, [
+      { ruleId: 'other', name: 'Other', actions: [{ type: 'LOWERCASE', attribute: 'title' }] },
+      { ruleId: 'brand-case', name: 'Renamed', actions: [{ type: 'LOWERCASE', attribute: 'brand' }] },
+    ]);
+    const later = await runRules(run.id);
+    expect(later.ruleTrace.nodes).toEqual(view.ruleTrace.nodes);
+    expect(later.issues.nodes).toEqual(view.issues.nodes);
+  });
+
+  it('pages a long trace by row across its stored batches, finds one item, and names the rule on a late issue', async () => {
+    const feedId = await createFeed(api, key, { name: 'Long trace' });
+    await setRules(feedId, [
+      { ruleId: 'brand-case', name: 'Brand in capitals', actions: [{ type: 'UPPERCASE', attribute: 'brand' }] },
+      {
+        ruleId: 'free-late',
+        name: 'P260 is free',
+        when: { attribute: 'id', operator: 'EQUALS', value: 'P260' },
+        actions: [{ type: 'SET', attribute: 'price', value: 'free' }],
+      },
+    ]);
+    const ids = Array.from({ length: 300 }, (_, i) => `P${i}`);
+    const run = await ingest(api, key, feedId, csv(...ids.map((id) => row(id))));
+    const PAGE = `query($id: ID!, $after: String, $itemId: String) { ingestionRun(id: $id) {
+      ruleTrace(first: 100, after: $after, itemId: $itemId) { totalCount pageInfo { hasNextPage endCursor }
+        nodes { row itemId changes { ruleId ruleName attribute } } }
+      issues(filter: { severity: ERROR }, first: 10) { nodes { itemId ruleChanges { ruleId attribute } } } } }`;
+    const seen: { row: number; itemId: string; changes: unknown }[] = [];
+    let after: string | null = null;
+    do {
+      const page: any = (await api.gqlOk(PAGE, { id: run.id, after }, key)).ingestionRun.ruleTrace;
+      expect(page.totalCount).toBe(300);
+      seen.push(...page.nodes);
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (after);
+    expect(seen.map((t) => t.itemId)).toEqual(ids);
+    expect(seen.map((t) => t.row)).toEqual(ids.map((_, i) => i + 2));
+    expect(seen[150].changes).toEqual([{ ruleId: 'brand-case', ruleName: 'Brand in capitals', attribute: 'brand' }]);
+    const one = (await api.gqlOk(PAGE, { id: run.id, itemId: 'P260' }, key)).ingestionRun;
+    expect(one.ruleTrace).toMatchObject({ totalCount: 1, nodes: [{ row: 262, itemId: 'P260' }] });
+    expect(one.ruleTrace.nodes[0].changes).toEqual([
+      { ruleId: 'brand-case', ruleName: 'Brand in capitals', attribute: 'brand' },
+      { ruleId: 'free-late', ruleName: 'P260 is free', attribute: 'price' },
+    ]);
+    expect(one.issues.nodes.map((i: { itemId: string }) => i.itemId)).toEqual(['P260']);
+    expect(one.issues.nodes[0].ruleChanges).toEqual([
+      { ruleId: 'brand-case', attribute: 'brand' },
+      { ruleId: 'free-late', attribute: 'price' },
+    ]);
+    // Stored a batch of items per row, not a row per item.
+    const [{ n }] = await api.runtime.dataSource.query(
+      'SELECT count(*)::int AS n FROM run_rule_trace WHERE run_id = $1',
+      [rawId(run.id)],
+    );
+    expect(n).toBe(3);
+    // A row per item, as runs before batches stored it, still reads.
+    await api.runtime.dataSource.query(
+      `INSERT INTO run_rule_trace (run_id, brand_id, "row", item_id, changes)
+       SELECT id, brand_id, 500, 'OLD', '[{"ruleId":"gone","ruleName":"Gone","attribute":"title"}]' FROM ingestion_run WHERE id = $1`,
+      [rawId(run.id)],
+    );
+    const old = (await api.gqlOk(PAGE, { id: run.id, itemId: 'OLD' }, key)).ingestionRun.ruleTrace;
+    expect(old.nodes).toEqual([
+      { row: 500, itemId: 'OLD', changes: [{ ruleId: 'gone', ruleName: 'Gone', attribute: 'title' }] },
+    ]);
   });
 
   it('accepts an item a rule could not be applied to (a value too long for its pattern) with a FEED_RULE_LIMIT warning naming the rule', async () => {

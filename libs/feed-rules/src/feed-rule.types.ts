@@ -95,7 +95,10 @@ export interface RuleChange {
   ruleName: string;
   /** The attribute key as in the item (`title`, `custom:Handle`). */
   attribute: string;
-  /** Undefined when the attribute was absent (before) or removed (after). A list reads as its values joined by ", ". */
+  /**
+   * Undefined when the attribute was absent (before) or removed (after). A list reads as its values joined by ", ".
+   * Always undefined when the rules were compiled without `recordValues`.
+   */
   before: string | undefined;
   after: string | undefined;
 }
@@ -146,6 +149,12 @@ export interface CompileOptions {
    * dictionary-mode objects). The changes still record every value before and after.
    */
   inPlace?: boolean;
+  /**
+   * Whether each change records the value before and after (default true). Without (the ingestion reader, which keeps
+   * only which rule changed which attribute), a change is the same object for every item a rule changes that
+   * attribute of (read only), so apply() allocates one list per changed item and no object per change.
+   */
+  recordValues?: boolean;
   /** For tests: the clock regexTimeoutMs is measured with (default performance.now). */
   now?: () => number;
 }

@@ -9,6 +9,8 @@ import type { PreparedIssue, RuleChange } from './row-preparer.js';
 import { RunRuleTraceStore } from './run-rule-trace.store.js';
 
 const SAMPLE_ROWS = 5;
+/** Items whose rule traces share one run_rule_trace row (see RunRuleTraceStore). */
+export const TRACE_BATCH_ITEMS = 128;
 
 /**
  * Streams a run's issues into run_issue with COPY, up to a cap (a feed where every one of a million
@@ -26,6 +28,10 @@ export class IssueSink {
   stored = 0;
   /** Items whose rule trace was stored (capped like issues, at the same INGEST_MAX_STORED_ISSUES). */
   tracesStored = 0;
+  /** The traces not yet written: their JSON elements, how many, and the first one's row. */
+  private traceBatch = '';
+  private traceBatchItems = 0;
+  private traceBatchRow = 0;
 
   constructor(
     private readonly dataSource: DataSource,
@@ -35,15 +41,38 @@ export class IssueSink {
     private readonly pglite = false,
   ) {}
 
-  /** Keeps which rules changed which attributes of the item at `row` (run_rule_trace); a string is that list as JSON. */
+  /**
+   * Keeps which rules changed which attributes of the item at `row` (run_rule_trace); a string is that list as JSON.
+   * Items come in row order; TRACE_BATCH_ITEMS of them are written as one row (measured: a row per item cost
+   * PostgreSQL 10–14 µs an item of a run with 20 rules, as much as the rules themselves).
+   */
   async addTrace(row: number, itemId: string | null, changes: RuleChange[] | string): Promise<void> {
     if (this.tracesStored >= this.maxStored) return;
+    this.tracesStored++;
+    const entry = RunRuleTraceStore.batchEntry(
+      row,
+      itemId,
+      typeof changes === 'string' ? changes : JSON.stringify(changes),
+    );
+    if (this.traceBatchItems === 0) {
+      this.traceBatchRow = row;
+      this.traceBatch = entry;
+    } else {
+      this.traceBatch += `,${entry}`;
+    }
+    if (++this.traceBatchItems >= TRACE_BATCH_ITEMS) await this.flushTraces();
+  }
+
+  private async flushTraces(): Promise<void> {
+    if (this.traceBatchItems === 0) return;
     if (!this.traceWriter) {
       this.traceClient = await acquireClient(this.dataSource);
       this.traceWriter = RunRuleTraceStore.openWriter(this.traceClient, this.brandId, this.runId, this.pglite);
     }
-    this.tracesStored++;
-    await this.traceWriter.write([row, itemId, typeof changes === 'string' ? changes : JSON.stringify(changes)]);
+    const batch = RunRuleTraceStore.batchRow(this.traceBatchRow, this.traceBatch);
+    this.traceBatch = '';
+    this.traceBatchItems = 0;
+    await this.traceWriter.write(batch);
   }
 
   async add(issue: ItemIssue | PreparedIssue): Promise<void> {
@@ -99,6 +128,7 @@ export class IssueSink {
 
   /** Makes the stored rule traces visible (the COPY commits when it ends). */
   private async closeTraces(): Promise<void> {
+    await this.flushTraces();
     if (!this.traceWriter) return;
     try {
       await this.traceWriter.end();

@@ -53,13 +53,49 @@ describe('prepareEvents with feed rules', () => {
       ],
     );
     expect(a).toMatchObject({ type: 'item', itemId: 'A' });
-    expect(a.type === 'item' && JSON.parse(a.ruleTrace!)).toEqual([
-      { ruleId: 'brand', ruleName: 'Brand', attribute: 'brand' },
-    ]);
+    // Stored compactly: the rule's position in the rule set (rules[1]) and the attribute, once for both actions.
+    expect(a.type === 'item' && JSON.parse(a.ruleTrace!)).toEqual([[1, 'brand']]);
     expect(a.type === 'item' && JSON.parse(a.staged!.data).brand).toBe('ACME!');
     expect(b).toEqual({ type: 'excluded', row: 3, itemId: 'B', ruleId: 'samples', ruleName: 'No samples' });
     // A repeated attribute no rule touched keeps all its values.
     expect(c.type === 'item' && JSON.parse(c.staged!.data).additionalImageLinks).toHaveLength(2);
+  });
+
+  it('traces items changed alike with the same list and items changed otherwise with their own', async () => {
+    const rules: FeedRule[] = [
+      { id: 'upper', name: 'Upper', actions: [{ type: 'UPPERCASE', attribute: 'brand' }] },
+      {
+        id: 'mark',
+        name: 'Mark',
+        when: { attribute: 'brand', operator: 'EQUALS', value: 'OTHER' },
+        actions: [{ type: 'SET', attribute: 'custom:mark', value: 'x' }],
+      },
+    ];
+    const events = await prepare(
+      [fields('A'), fields('B', { brand: 'other' }), fields('C'), fields('D', { brand: 'ACME' })],
+      rules,
+    );
+    const traces = events.map((e) => (e.type === 'item' && e.ruleTrace ? JSON.parse(e.ruleTrace) : null));
+    expect(traces).toEqual([
+      [[0, 'brand']],
+      [
+        [0, 'brand'],
+        [1, 'custom:mark'],
+      ],
+      [[0, 'brand']],
+      null,
+    ]);
+  });
+
+  it('names an excluded item by its id as read, whatever a rule before the exclusion did to it', async () => {
+    const [item] = await prepare(
+      [fields('A')],
+      [
+        { id: 'rename', name: 'Rename', actions: [{ type: 'APPEND', attribute: 'id', value: '-x' }] },
+        { id: 'drop', name: 'Drop', actions: [{ type: 'EXCLUDE' }] },
+      ],
+    );
+    expect(item).toEqual({ type: 'excluded', row: 2, itemId: 'A', ruleId: 'drop', ruleName: 'Drop' });
   });
 
   it('names the rule on an issue about a value it set, and not on the others', async () => {

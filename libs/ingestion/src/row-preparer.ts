@@ -7,7 +7,13 @@ import {
   type ItemIssue,
   type NormalizedProduct,
 } from '@brandshelf/catalog-rules';
-import { compileFeedRules, type FeedRule, type RuleLimit } from '@brandshelf/feed-rules';
+import {
+  compileFeedRules,
+  validateFeedRules,
+  type FeedRule,
+  type RuleLimit,
+  type RuleOutcome,
+} from '@brandshelf/feed-rules';
 import type { FeedEvent, FeedReadMeta, RawItem, RowSkipReason } from '@brandshelf/feeds';
 
 /**
@@ -25,6 +31,13 @@ export interface RuleChange {
   attribute: string;
 }
 
+/**
+ * A change as run_rule_trace stores it: the rule's position in the run's rule-set version (ingestion_run
+ * .rule_set_version, whose rules are never updated) and the attribute. RunRuleTraceStore reads it back as a
+ * RuleChange; the ids and names are not repeated per item (measured: a run's trace was as many bytes as its items).
+ */
+export type StoredRuleChange = [ruleIndex: number, attribute: string];
+
 export type PreparedEvent =
   | {
       type: 'item';
@@ -34,8 +47,8 @@ export type PreparedEvent =
       staged: { offerId: string; contentHash: string; data: string } | null;
       /**
        * Which rules changed which attributes, once per (rule, attribute), as the JSON list run_rule_trace stores
-       * (serialized here, on the reader thread: one string crosses to the writer instead of a list of objects);
-       * absent when no rule changed the item.
+       * (StoredRuleChange; serialized here, on the reader thread: one short string crosses to the writer instead of
+       * a list of objects); absent when no rule changed the item.
        */
       ruleTrace?: string;
       /** The item's id as read (after rules), for the trace. */
@@ -64,7 +77,11 @@ export type RuleApplication =
   | { excluded: { ruleId: string; ruleName: string }; changes: RuleChange[] }
   | {
       excluded: null;
+      /** Once per (rule, attribute). For a run, shared by the items the same rules changed the same way: read only. */
       changes: RuleChange[];
+      /** For a run: `changes` as run_rule_trace stores them (StoredRuleChange[] as JSON); null when there are none. */
+      trace: string | null;
+      /** Every change in order; with the values before and after, except for a run. */
       detailed: {
         ruleId: string;
         ruleName: string;
@@ -78,37 +95,98 @@ export type RuleApplication =
 
 /**
  * The feed's rules compiled once (per run, per preview), applied to raw items: the engine reads the fields as the
- * reader keyed them (a repeated attribute by its first value) and hands back a changed copy, which replaces the
- * item's fields. Null when there are no rules (or none enabled).
+ * reader keyed them (a repeated attribute by its first value) and hands back the changed item, which replaces the
+ * item's fields. A preview gets a copy and every change with its values. A run (`forRun`, the ingestion reader,
+ * whose items are read once and handed on) has the item changed in place, no values (it keeps which rule changed
+ * which attribute) and the trace to store. Null when there are no rules (or none enabled).
  */
 export function itemRuleApplier(
   rules: FeedRule[] | null | undefined,
   regexTimeoutMs: number | undefined,
+  options: { forRun?: boolean } = {},
 ): ((item: RawItem) => RuleApplication) | null {
   if (!rules?.length) return null;
-  const compiled = compileFeedRules(rules, regexTimeoutMs === undefined ? {} : { regexTimeoutMs });
+  const forRun = options.forRun ?? false;
+  const compiled = compileFeedRules(rules, {
+    ...(regexTimeoutMs === undefined ? {} : { regexTimeoutMs }),
+    inPlace: forRun,
+    recordValues: !forRun,
+  });
   if (!compiled.size) return null;
-  return (item) => {
-    const outcome = compiled.apply(item.fields);
+  const onceEach = (detailed: RuleOutcome['changes']): RuleChange[] => {
     const changes: RuleChange[] = [];
-    for (const change of outcome.changes) {
+    for (const change of detailed) {
       if (!changes.some((c) => c.ruleId === change.ruleId && c.attribute === change.attribute))
         changes.push({ ruleId: change.ruleId, ruleName: change.ruleName, attribute: change.attribute });
     }
+    return changes;
+  };
+  const checked = validateFeedRules(rules);
+  const indexOf = new Map('rules' in checked ? checked.rules.map((rule, index) => [rule.id, index]) : []);
+  // An item's trace depends only on which rules changed which attributes, in order: a feed's items fall into a few
+  // such patterns, so each pattern's list and JSON are built once, found again by walking a tree whose steps are
+  // the engine's changes (without values, one object per rule and attribute). Measured: JSON.stringify of every
+  // item's list was an eighth of what 20 rules cost the reader. Bounded: a run with more patterns starts over.
+  let root = new TraceNode();
+  let nodes = 0;
+  const fill = (node: TraceNode, detailed: RuleOutcome['changes']): TraceNode => {
+    node.changes = onceEach(detailed);
+    node.trace = JSON.stringify(node.changes.map((c): StoredRuleChange => [indexOf.get(c.ruleId) ?? -1, c.attribute]));
+    return node;
+  };
+  const traceOf = (detailed: RuleOutcome['changes']): TraceNode => {
+    if (detailed.length > MAX_TRACE_NODES) return fill(new TraceNode(), detailed); // unreachable with 200 rules
+    let node = root;
+    for (const change of detailed) {
+      let child = node.next.get(change);
+      if (!child) {
+        if (++nodes > MAX_TRACE_NODES) {
+          root = new TraceNode();
+          nodes = 0;
+          return traceOf(detailed);
+        }
+        node.next.set(change, (child = new TraceNode()));
+      }
+      node = child;
+    }
+    return node.trace === null ? fill(node, detailed) : node;
+  };
+  return (item) => {
+    const outcome = compiled.apply(item.fields);
     if (outcome.excludedBy) {
-      return { excluded: { ruleId: outcome.excludedBy.ruleId, ruleName: outcome.excludedBy.ruleName }, changes };
+      const { ruleId, ruleName } = outcome.excludedBy;
+      return { excluded: { ruleId, ruleName }, changes: onceEach(outcome.changes) };
     }
     item.fields = outcome.item;
-    return { excluded: null, changes, detailed: outcome.changes, limits: outcome.limits };
+    const detailed = outcome.changes;
+    const limits = outcome.limits;
+    if (!detailed.length) return { excluded: null, changes: [], trace: null, detailed, limits };
+    if (!forRun) return { excluded: null, changes: onceEach(detailed), trace: null, detailed, limits };
+    const { changes, trace } = traceOf(detailed);
+    return { excluded: null, changes, trace, detailed, limits };
   };
 }
+
+/** A step of the trace tree (keyed by the engine's shared change objects), and its trace once an item ended here. */
+class TraceNode {
+  readonly next = new Map<RuleChange | RuleOutcome['changes'][number], TraceNode>();
+  changes: RuleChange[] = [];
+  trace: string | null = null;
+}
+
+/** Trace tree nodes kept per run (a node is a few hundred bytes with its trace). */
+const MAX_TRACE_NODES = 16_384;
 
 /**
  * The issues of an item whose attribute a rule changed name that rule (the last one to change it), and their hint
  * says so: the value that fails came from the rule, not from the file.
  */
 export function attributeIssuesToRules(issues: ItemIssue[], changes: RuleChange[]): PreparedIssue[] {
-  if (!changes.length) return issues;
+  if (
+    !changes.length ||
+    !issues.some((issue) => issue.attribute && changes.some((c) => c.attribute === issue.attribute))
+  )
+    return issues;
   return issues.map((issue) => {
     if (!issue.attribute) return issue;
     let last: RuleChange | undefined;
@@ -139,10 +217,9 @@ function limitIssues(item: RawItem, limits: RuleLimit[]): PreparedIssue[] {
   }));
 }
 
-const itemIdOf = (item: RawItem): string | null => {
-  const id = item.fields.id;
-  return (typeof id === 'string' ? id : id?.[0])?.trim() || null;
-};
+const idOf = (id: string | string[] | undefined): string | null =>
+  (typeof id === 'string' ? id : id?.[0])?.trim() || null;
+const itemIdOf = (item: RawItem): string | null => idOf(item.fields.id);
 
 /** Validates and serializes every item of `events`, in order; other events pass through. */
 export async function* prepareEvents(
@@ -155,19 +232,25 @@ export async function* prepareEvents(
     suggestCategories: options.suggestCategories,
     acceptCategorySuggestionsAbove: options.acceptCategorySuggestionsAbove,
   });
-  const applyRules = itemRuleApplier(options.rules, options.regexTimeoutMs);
+  const applyRules = itemRuleApplier(options.rules, options.regexTimeoutMs, { forRun: true });
   for await (const event of events) {
     if (event.type === 'item') {
       let ruleChanges: RuleChange[] | undefined;
+      let ruleTrace: string | undefined;
       let limits: RuleLimit[] | undefined;
       if (applyRules) {
+        // The id as read: the rules change the item in place, and an excluded item is named by its id in the file.
+        const idAsRead = event.item.fields.id;
         const applied = applyRules(event.item);
         if (applied.excluded) {
           const { ruleId, ruleName } = applied.excluded;
-          yield { type: 'excluded', row: event.item.row, itemId: itemIdOf(event.item), ruleId, ruleName };
+          yield { type: 'excluded', row: event.item.row, itemId: idOf(idAsRead), ruleId, ruleName };
           continue;
         }
-        if (applied.changes.length) ruleChanges = applied.changes;
+        if (applied.trace !== null) {
+          ruleChanges = applied.changes;
+          ruleTrace = applied.trace;
+        }
         if (applied.limits?.length) limits = applied.limits;
       }
       const result = validator.validate(event.item);
@@ -185,7 +268,7 @@ export async function* prepareEvents(
           row: event.item.row,
           issues: attributeIssuesToRules(result.issues, ruleChanges),
           staged,
-          ruleTrace: JSON.stringify(ruleChanges),
+          ruleTrace,
           itemId: result.product?.offerId ?? itemIdOf(event.item),
         };
       } else {

@@ -1,6 +1,7 @@
 import type { PoolClient } from 'pg';
 import type { EntityManager } from 'typeorm';
 import { openRowWriter, type RowWriter } from './copy-writer.js';
+import type { StoredRuleChange } from './row-preparer.js';
 
 /** What a statement needs to run: the data source, or an EntityManager inside a transaction. */
 type Queryable = Pick<EntityManager, 'query'>;
@@ -12,6 +13,12 @@ export interface RuleChangeTrace {
   attribute: string;
 }
 
+/**
+ * The rules of the run's rule-set version by position, loaded when first asked for: what a stored change
+ * ([rule index, attribute], see StoredRuleChange) names.
+ */
+export type TraceRules = () => Promise<readonly { id: string; name: string }[]>;
+
 /** The rule changes of one item of a run. */
 export interface ItemRuleTrace {
   row: number;
@@ -21,11 +28,15 @@ export interface ItemRuleTrace {
 
 /**
  * The one writer of run_rule_trace (libs/db/src/table-owners.ts): per item a rule changed, which rules changed which
- * attributes (one row per item, the changes as a JSON list), streamed while the run reads and capped like its issues.
+ * attributes, streamed while the run reads and capped like its issues. Items are stored in batches, one row per
+ * batch of consecutive traced items (IssueSink.addTrace): `row` is the batch's first item row, `item_id` null and
+ * `changes` {"rows": [[row, item id, changes], …]}; runs before batches have a row per item (`changes` the list).
+ * A change is stored as [rule index, attribute] (StoredRuleChange; an exclusion, and runs before that form, as
+ * { ruleId, ruleName, attribute }) and read back with the rule's id and name from the run's rule-set version.
  * Every method takes the brand of the run.
  */
 export class RunRuleTraceStore {
-  /** Streams traces into run_rule_trace on the caller's own connection: [row, item id, changes JSON]. */
+  /** Streams traces into run_rule_trace on the caller's own connection: rows of batchRow(). */
   static openWriter(client: PoolClient, brandId: string, runId: string, pglite: boolean): RowWriter {
     const writer = openRowWriter(
       client,
@@ -43,6 +54,16 @@ export class RunRuleTraceStore {
     };
   }
 
+  /** One item's entry of a batch: its row, its id and its changes (JSON, as the reader serialized them). */
+  static batchEntry(row: number, itemId: string | null, changesJson: string): string {
+    return `[${row},${itemId === null ? 'null' : JSON.stringify(itemId)},${changesJson}]`;
+  }
+
+  /** The [row, item id, changes] of a batch whose first item is at `firstRow`; `entries` joined by commas. */
+  static batchRow(firstRow: number, entries: string): [number, null, string] {
+    return [firstRow, null, `{"rows":[${entries}]}`];
+  }
+
   /** What an earlier attempt of the run stored (a retry starts over). */
   static async deleteForRun(db: Queryable, brandId: string, runId: string): Promise<void> {
     await db.query('DELETE FROM run_rule_trace WHERE run_id = $1 AND brand_id = $2', [runId, brandId]);
@@ -54,12 +75,19 @@ export class RunRuleTraceStore {
     brandId: string,
     runId: string,
     rows: number[],
+    rules: TraceRules,
   ): Promise<Map<number, ItemRuleTrace>> {
-    const found: { row: number; item_id: string | null; changes: RuleChangeTrace[] }[] = await db.query(
-      `SELECT "row", item_id, changes FROM run_rule_trace WHERE run_id = $1 AND brand_id = $2 AND "row" = ANY($3::int[])`,
-      [runId, brandId, rows],
+    if (!rows.length) return new Map();
+    // Only the batches that can hold the rows: from the one holding the first to the one starting before the last.
+    const found: StoredTrace[] = await db.query(
+      `SELECT "row", item_id, changes FROM (${itemTraces(
+        `AND b."row" <= $4 AND b."row" >= (SELECT coalesce(max("row"), 0) FROM run_rule_trace
+                                            WHERE run_id = $1 AND brand_id = $2 AND "row" <= $5)`,
+      )}) t WHERE "row" = ANY($3::int[])`,
+      [runId, brandId, rows, Math.max(...rows), Math.min(...rows)],
     );
-    return new Map(found.map((r) => [r.row, { row: r.row, itemId: r.item_id, changes: r.changes }]));
+    const traces = await readTraces(found, rules);
+    return new Map(traces.map((trace) => [trace.row, trace]));
   }
 
   /** A page of the brand's run's traces by row, after row `afterRow`; `itemId` narrows to one item. */
@@ -68,30 +96,75 @@ export class RunRuleTraceStore {
     brandId: string,
     runId: string,
     options: { first: number; afterRow: number | null; itemId: string | null },
+    rules: TraceRules,
   ): Promise<{ traces: ItemRuleTrace[]; totalCount: number; hasNextPage: boolean }> {
-    const where = ['run_id = $1', 'brand_id = $2'];
+    const where: string[] = [];
     const params: unknown[] = [runId, brandId];
     if (options.itemId !== null) {
       params.push(options.itemId);
       where.push(`item_id = $${params.length}`);
     }
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     const [{ n }]: { n: number }[] = await db.query(
-      `SELECT count(*)::int AS n FROM run_rule_trace WHERE ${where.join(' AND ')}`,
+      `SELECT count(*)::int AS n FROM (${itemTraces()}) t ${filter}`,
       params,
     );
+    let batches = '';
     if (options.afterRow !== null) {
       params.push(options.afterRow);
       where.push(`"row" > $${params.length}`);
+      // The batch holding the next row and those after it.
+      batches = `AND b."row" >= (SELECT coalesce(max("row"), 0) FROM run_rule_trace
+                                  WHERE run_id = $1 AND brand_id = $2 AND "row" <= $${params.length})`;
     }
     params.push(options.first + 1);
-    const rows: { row: number; item_id: string | null; changes: RuleChangeTrace[] }[] = await db.query(
-      `SELECT "row", item_id, changes FROM run_rule_trace WHERE ${where.join(' AND ')} ORDER BY "row" LIMIT $${params.length}`,
+    const rows: StoredTrace[] = await db.query(
+      `SELECT "row", item_id, changes FROM (${itemTraces(batches)}) t WHERE ${where.length ? where.join(' AND ') : 'true'}
+        ORDER BY "row" LIMIT $${params.length}`,
       params,
     );
     return {
-      traces: rows.slice(0, options.first).map((r) => ({ row: r.row, itemId: r.item_id, changes: r.changes })),
+      traces: await readTraces(rows.slice(0, options.first), rules),
       totalCount: n,
       hasNextPage: rows.length > options.first,
     };
   }
+}
+
+/**
+ * The run's traces one row per item ($1 the run, $2 the brand), from rows of either form; `batchFilter` narrows the
+ * batches read (alias b).
+ */
+function itemTraces(batchFilter = ''): string {
+  return `SELECT "row", item_id, changes FROM run_rule_trace
+           WHERE run_id = $1 AND brand_id = $2 AND jsonb_typeof(changes) = 'array'
+          UNION ALL
+          SELECT (e->>0)::int, e->>1, e->2
+            FROM run_rule_trace b CROSS JOIN LATERAL jsonb_array_elements(b.changes->'rows') e
+           WHERE b.run_id = $1 AND b.brand_id = $2 AND jsonb_typeof(b.changes) = 'object' ${batchFilter}`;
+}
+
+interface StoredTrace {
+  row: number;
+  item_id: string | null;
+  changes: (StoredRuleChange | RuleChangeTrace)[];
+}
+
+/** Stored traces with every change named (the run's rules loaded once, and only when a change is stored by index). */
+async function readTraces(found: StoredTrace[], rules: TraceRules): Promise<ItemRuleTrace[]> {
+  let named: readonly { id: string; name: string }[] | null = null;
+  if (found.some((r) => r.changes.some((change) => Array.isArray(change)))) named = await rules();
+  return found.map((r) => ({
+    row: r.row,
+    itemId: r.item_id,
+    changes: r.changes.map((change) => {
+      if (!Array.isArray(change)) return change;
+      const [index, attribute] = change;
+      const rule = named?.[index];
+      // Unreachable while rule-set versions are kept (they are never updated or deleted before their feed).
+      return rule
+        ? { ruleId: rule.id, ruleName: rule.name, attribute }
+        : { ruleId: `rules[${index}]`, ruleName: `rules[${index}]`, attribute };
+    }),
+  }));
 }

@@ -4,6 +4,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type EntityManager, type Repository } from 'typeorm';
 import type { Readable } from 'node:stream';
 import { BadInputError, ConflictError, type BrandContext } from '@brandshelf/core';
+import { validateFeedRules } from '@brandshelf/feed-rules';
 import { BrandScopedRepository, copyToStream, type KeysetPage, type KeysetRequest, runAsBrand } from '@brandshelf/db';
 import { QueueService } from '@brandshelf/queue';
 import { FeedEntity } from './feed.entity.js';
@@ -11,7 +12,13 @@ import { IngestionRunEntity, TERMINAL_STATUSES } from './ingestion-run.entity.js
 import { IngestionRunStore, type ActiveRun, type NewRun, type RunStart } from './ingestion-run.store.js';
 import { INGEST_RUN, RUN_STAGED } from './ingestion.jobs.js';
 import { RunImagesService } from './images/run-images.service.js';
-import { RunRuleTraceStore, type ItemRuleTrace, type RuleChangeTrace } from './run-rule-trace.store.js';
+import {
+  RunRuleTraceStore,
+  type ItemRuleTrace,
+  type RuleChangeTrace,
+  type TraceRules,
+} from './run-rule-trace.store.js';
+import { FeedRuleSetStore } from './feed-rule-set.store.js';
 
 export interface IssueFilter {
   severity?: IssueSeverity | null;
@@ -89,6 +96,7 @@ export class RunsService {
     @Inject(QueueService) private readonly queue: QueueService,
     @Inject(RunImagesService) private readonly images: RunImagesService,
     @Inject(IngestionRunStore) private readonly store: IngestionRunStore,
+    @Inject(FeedRuleSetStore) private readonly ruleSets: FeedRuleSetStore,
   ) {
     this.runs = new BrandScopedRepository(runs, 'IngestionRun');
     this.feeds = new BrandScopedRepository(feeds, 'Feed');
@@ -311,16 +319,26 @@ export class RunsService {
       params,
     );
     // The rule trace of the page's items, in one statement.
-    const traces = await RunRuleTraceStore.forRows(this.db, ctx.principal.brandId, run.id, [
-      ...new Set(rows.map((r) => r.row)),
-    ]);
+    const traces = await RunRuleTraceStore.forRows(
+      this.db,
+      ctx.principal.brandId,
+      run.id,
+      [...new Set(rows.map((r) => r.row))],
+      this.traceRules(ctx.principal.brandId, async () => run),
+    );
     for (const issue of rows) issue.ruleChanges = traces.get(issue.row)?.changes ?? [];
     return { issues: rows.slice(0, first), totalCount: count, hasNextPage: rows.length > first, hasPreviousPage };
   }
 
   /** Which rules changed which attributes of the item at `row` of the brand's run `runId` (none: []). */
   async ruleChangesAt(ctx: BrandContext, runId: string, row: number): Promise<RuleChangeTrace[]> {
-    const traces = await RunRuleTraceStore.forRows(this.db, ctx.principal.brandId, runId, [row]);
+    const traces = await RunRuleTraceStore.forRows(
+      this.db,
+      ctx.principal.brandId,
+      runId,
+      [row],
+      this.traceRules(ctx.principal.brandId, () => this.runs.get(ctx, runId)),
+    );
     return traces.get(row)?.changes ?? [];
   }
 
@@ -339,11 +357,41 @@ export class RunsService {
       }
       afterRow = Number(text.slice(6));
     }
-    return RunRuleTraceStore.page(this.db, ctx.principal.brandId, run.id, {
-      first: options.first,
-      afterRow,
-      itemId: options.itemId,
-    });
+    return RunRuleTraceStore.page(
+      this.db,
+      ctx.principal.brandId,
+      run.id,
+      { first: options.first, afterRow, itemId: options.itemId },
+      this.traceRules(ctx.principal.brandId, async () => run),
+    );
+  }
+
+  /** Rule-set versions by brand, feed and version, as traces name their rules: versions are never updated. */
+  private readonly traceRuleNames = new Map<string, readonly { id: string; name: string }[]>();
+
+  /** The rules of the run's rule-set version by position (what its stored trace names by index). */
+  private traceRules(brandId: string, runOf: () => Promise<IngestionRunEntity>): TraceRules {
+    return async () => {
+      const run = await runOf();
+      if (run.ruleSetVersion === null) return [];
+      const key = `${brandId}:${run.feedId}:${run.ruleSetVersion}`;
+      let names = this.traceRuleNames.get(key);
+      if (!names) {
+        const set = await this.ruleSets.version(brandId, run.feedId, run.ruleSetVersion);
+        // As the run compiled them (validated: ids and names trimmed).
+        const checked = set ? validateFeedRules(set.rules) : null;
+        names =
+          checked && 'rules' in checked
+            ? checked.rules.map((rule) => ({ id: rule.id, name: rule.name }))
+            : (set?.rules ?? []).map((raw) => {
+                const rule = (raw ?? {}) as { id?: unknown; name?: unknown };
+                return { id: String(rule.id ?? '').trim(), name: String(rule.name ?? '').trim() };
+              });
+        if (this.traceRuleNames.size >= 256) this.traceRuleNames.clear();
+        this.traceRuleNames.set(key, names);
+      }
+      return names;
+    };
   }
 
   static traceCursor(trace: { row: number }): string {
