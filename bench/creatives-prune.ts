@@ -14,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { CreativePruner, CreativesService, CreativeStore, currentCreativeKey } from '@brandshelf/ads';
 import { MEDIA_STORAGE, systemBrandContext } from '@brandshelf/core';
+import { runAsBrand } from '@brandshelf/db';
 import { CATALOG_CHANGED } from '@brandshelf/ingestion';
 import { QueueService } from '@brandshelf/queue';
 import type { ObjectStorage } from '@brandshelf/storage';
@@ -87,7 +88,8 @@ try {
           const key = currentCreativeKey(product, 'SQUARE_1080')!;
           await media.put(key, file, { contentType: 'image/jpeg', contentLength: file.length });
           const row = { key, productId: product.id, template: 'SQUARE_1080' as const, width: 1080, height: 1080 };
-          await store.record(ctx, { ...row, storedBytes: file.length }, async () => true);
+          // As renderCreative records it: in the brand's request, under row-level security.
+          await runAsBrand(brandId, () => store.record(ctx, { ...row, storedBytes: file.length }, async () => true));
         }),
       );
     }

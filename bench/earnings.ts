@@ -4,13 +4,14 @@
  * around it, then times what a creator's `earnings` query runs: the totals by status, brand, currency and month
  * (EarningsService.earnings, read from the rollup) and the first page of entries, and, for comparison, the same
  * totals summed from the ledger itself. Prints p50/p95 of each, measured in this run, and checks that the rollup
- * equals the ledger's sums.
+ * equals the ledger's sums. The creator's queries run as the application's connections do: the application role,
+ * under row-level security, in the creator's scope.
  *
  *   npm run bench:earnings            # BENCH_ENTRIES=200000 for a quicker run
  */
 import { loadavg, cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
-import { createDataSource, runMigrations } from '@brandshelf/db';
+import { createDataSource, enterScope, runMigrations, type TenancyPolicy } from '@brandshelf/db';
 import {
   CommissionLineStore,
   EarningsRollupStore,
@@ -100,10 +101,16 @@ async function generate(db: ReturnType<typeof createDataSource>, creatorId: stri
 
 async function main() {
   const bench = await createBenchDatabase('bench_earnings');
-  const db = createDataSource({ url: bench.url, poolSize: 4, entities: [] });
+  // Connections as the application's (prepareRuntime's): the application role after migrations, under row-level
+  // security, carrying the caller's scope. The ledger is built as the tables' owner; the creator's queries are timed
+  // as that creator, as a creator's request runs them.
+  const tenancy: TenancyPolicy = { role: null };
+  const db = createDataSource({ url: bench.url, poolSize: 4, entities: [], tenancy });
   try {
     await db.initialize();
     await runMigrations(db);
+    tenancy.role = process.env.DATABASE_APP_ROLE ?? 'brandshelf_app';
+    enterScope({ kind: 'owner', name: 'bench-setup' });
     await db.query(
       `INSERT INTO brand (name, email) SELECT 'Brand ' || lpad(i::text, 2, '0'), 'b' || i || '@bench.test'
          FROM generate_series(1, $1) AS i`,
@@ -136,6 +143,10 @@ async function main() {
     const entries = new LedgerEntryStore(db);
     const service = new EarningsService(db, rollup, entries, new CommissionLineStore(db));
 
+    enterScope({ kind: 'creator', creatorId: main });
+    // Row-level security applies: without its filter, a query sees only the creator's own entries.
+    const [{ visible }]: { visible: string }[] = await db.query('SELECT count(*) AS visible FROM ledger_entry');
+    if (visible !== mine) throw new Error(`the creator's scope sees ${visible} ledger entries, not ${mine}`);
     const earnings = await service.earnings(ctx);
     console.log(
       `totals: ${earnings.totals.length} currencies, ${earnings.byBrand.length} brand rows, ` +

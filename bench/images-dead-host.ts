@@ -20,6 +20,7 @@ import { FILE_STORAGE, JsonLogger, loadConfig, systemBrandContext } from '@brand
 import { FeedsService, IMAGE_FETCH, IngestionPipeline, RunsService } from '@brandshelf/ingestion';
 import { QueueService } from '@brandshelf/queue';
 import type { LookupAll } from '@brandshelf/net';
+import { enterScope } from '@brandshelf/db';
 import { PlatformModule, prepareRuntime, type Runtime } from '@brandshelf/runtime';
 import type { ObjectStorage } from '@brandshelf/storage';
 import { createBenchDatabase } from './bench-database.js';
@@ -98,6 +99,8 @@ async function main(): Promise<void> {
       email: `bench-${Date.now()}@example.test`,
     });
     const ctx = systemBrandContext(brand.id);
+    // The rest runs as the brand, under row-level security, as its requests and a run's job do in production.
+    enterScope({ kind: 'brand', brandId: brand.id });
     const bases: Record<string, string> = {
       dns: 'http://images.dead.test',
       refused: `http://127.0.0.1:${refusedPort}`,

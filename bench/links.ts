@@ -24,6 +24,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { randomBase62 } from '@brandshelf/affiliate';
 import { JsonLogger, loadConfig } from '@brandshelf/core';
+import { runAsOwner } from '@brandshelf/db';
 import { prepareRuntime } from '@brandshelf/runtime';
 import { createBenchDatabase } from './bench-database.js';
 
@@ -49,8 +50,16 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-/** A brand, a creator, LINKS live products and one share link to each, written the way the API writes them. */
-async function seed(url: string, dataDir: string): Promise<string[]> {
+/**
+ * A brand, a creator, LINKS live products and one share link to each, written the way the API writes them. Several
+ * owners' rows at once, so as the tables' owner (row-level security); the measured redirects are served by the API
+ * child, which scopes its own requests.
+ */
+function seed(url: string, dataDir: string): Promise<string[]> {
+  return runAsOwner('bench-setup', () => seedRows(url, dataDir));
+}
+
+async function seedRows(url: string, dataDir: string): Promise<string[]> {
   const config = loadConfig({ DATA_DIR: dataDir, DATABASE_URL: url, LOG_LEVEL: 'warn', DATABASE_POOL_SIZE: '2' });
   const runtime = await prepareRuntime(config, new JsonLogger('warn'));
   const db = runtime.dataSource;

@@ -8,7 +8,8 @@
  *
  * For the largest brand of that catalog (and for a mid-sized one), each kind of rule is answered as
  * ProductSetsService answers `previewProductSet` / `ProductSet.members`: the count and a sample of 10, in one
- * REPEATABLE READ snapshot, through the same compiled SQL. Prints p50/p95 per rule kind and the member counts.
+ * REPEATABLE READ snapshot, through the same compiled SQL, as the brand (the application role under row-level
+ * security). Prints p50/p95 per rule kind and the member counts.
  * Custom labels are given to the measured brands' products first (the generator leaves them empty). Loopback only.
  */
 import 'reflect-metadata';
@@ -78,12 +79,25 @@ async function main(): Promise<void> {
     );
   }
   await client.query('VACUUM ANALYZE catalog_product');
+  // The reads below run as a brand's request runs them: the application role, under row-level security, with the
+  // brand's scope (the settings libs/db's tenancy gives the application's connections).
+  const role = process.env.DATABASE_APP_ROLE ?? 'brandshelf_app';
+  await client.query(`SET ROLE ${client.escapeIdentifier(role)}`);
   console.log(
     `catalog: ${total.toLocaleString('en-US')} live products, ${brands.length} brands; ${rounds} rounds a kind`,
   );
 
   for (const b of measured) {
     console.log(`\nbrand with ${b.n.toLocaleString('en-US')} products:`);
+    await client.query(
+      "SELECT set_config('app.brand_id', $1, false), set_config('app.creator_id', '', false), " +
+        "set_config('app.system', '', false)",
+      [b.brand_id],
+    );
+    const [{ others }] = (
+      await client.query('SELECT count(*)::int AS others FROM feed WHERE brand_id <> $1', [b.brand_id])
+    ).rows;
+    if (others !== 0) throw new Error(`row-level security does not apply: ${others} other brands' feeds visible`);
     for (const [name, raw] of KINDS) {
       const rules = validateRules(raw);
       const params = new SqlParams(1);
