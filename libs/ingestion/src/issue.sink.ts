@@ -6,7 +6,7 @@ import type { RowWriter } from './copy-writer.js';
 import type { IssueSummaryEntry } from './ingestion-run.entity.js';
 import { RunIssueStore } from './run-issue.store.js';
 import type { PreparedIssue, RuleChange } from './row-preparer.js';
-import { RunRuleTraceStore } from './run-rule-trace.store.js';
+import { RunRuleTraceStore, traceBatchEntry, traceBatchRow } from './run-rule-trace.store.js';
 
 const SAMPLE_ROWS = 5;
 /** Items whose rule traces share one run_rule_trace row (see RunRuleTraceStore). */
@@ -49,11 +49,7 @@ export class IssueSink {
   async addTrace(row: number, itemId: string | null, changes: RuleChange[] | string): Promise<void> {
     if (this.tracesStored >= this.maxStored) return;
     this.tracesStored++;
-    const entry = RunRuleTraceStore.batchEntry(
-      row,
-      itemId,
-      typeof changes === 'string' ? changes : JSON.stringify(changes),
-    );
+    const entry = traceBatchEntry(row, itemId, typeof changes === 'string' ? changes : JSON.stringify(changes));
     if (this.traceBatchItems === 0) {
       this.traceBatchRow = row;
       this.traceBatch = entry;
@@ -69,7 +65,7 @@ export class IssueSink {
       this.traceClient = await acquireClient(this.dataSource);
       this.traceWriter = RunRuleTraceStore.openWriter(this.traceClient, this.brandId, this.runId, this.pglite);
     }
-    const batch = RunRuleTraceStore.batchRow(this.traceBatchRow, this.traceBatch);
+    const batch = traceBatchRow(this.traceBatchRow, this.traceBatch);
     this.traceBatch = '';
     this.traceBatchItems = 0;
     await this.traceWriter.write(batch);

@@ -54,16 +54,6 @@ export class RunRuleTraceStore {
     };
   }
 
-  /** One item's entry of a batch: its row, its id and its changes (JSON, as the reader serialized them). */
-  static batchEntry(row: number, itemId: string | null, changesJson: string): string {
-    return `[${row},${itemId === null ? 'null' : JSON.stringify(itemId)},${changesJson}]`;
-  }
-
-  /** The [row, item id, changes] of a batch whose first item is at `firstRow`; `entries` joined by commas. */
-  static batchRow(firstRow: number, entries: string): [number, null, string] {
-    return [firstRow, null, `{"rows":[${entries}]}`];
-  }
-
   /** What an earlier attempt of the run stored (a retry starts over). */
   static async deleteForRun(db: Queryable, brandId: string, runId: string): Promise<void> {
     await db.query('DELETE FROM run_rule_trace WHERE run_id = $1 AND brand_id = $2', [runId, brandId]);
@@ -167,4 +157,14 @@ async function readTraces(found: StoredTrace[], rules: TraceRules): Promise<Item
         : { ruleId: `rules[${index}]`, ruleName: `rules[${index}]`, attribute };
     }),
   }));
+}
+
+/** One item's entry of a trace batch: its row, its id and its changes (JSON, as the reader serialized them). */
+export function traceBatchEntry(row: number, itemId: string | null, changesJson: string): string {
+  return `[${row},${itemId === null ? 'null' : JSON.stringify(itemId)},${changesJson}]`;
+}
+
+/** The [row, item id, changes] of a trace batch whose first item is at `firstRow`; `entries` joined by commas. */
+export function traceBatchRow(firstRow: number, entries: string): [number, null, string] {
+  return [firstRow, null, `{"rows":[${entries}]}`];
 }
