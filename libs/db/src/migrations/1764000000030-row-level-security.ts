@@ -16,8 +16,18 @@ export const COPY_TARGETS: Readonly<Record<string, string>> = {
   run_rule_trace: 'every rule-changed item of a run is COPYed as it is found',
 };
 
-/** Tables creators read across brands: the published catalog (everyone may) and the commission that applies. */
-const PUBLIC_READ = ['catalog_product'];
+/**
+ * The published catalog, which anyone may read (the public search), is left out as well: with row-level security on
+ * a table PostgreSQL withholds its column statistics from the planner for operators that are not leakproof (full
+ * text, trigram, LIKE, numeric ranges), so faceted counts were planned blind: 30% slower at p95 with the policy
+ * `USING (true)` for reads (bench:search, README). Its rows are written only by CatalogProductStore, for one brand
+ * (test/table-ownership.spec.ts).
+ */
+export const PUBLIC_TABLES: Readonly<Record<string, string>> = {
+  catalog_product: 'the public catalog: RLS would withhold planner statistics from search',
+};
+
+/** Tables creators read across brands: the commission that applies. */
 const CREATOR_READ = ['commission_program', 'commission_offer', 'commission_rule'];
 
 const BRAND = `(SELECT nullif(current_setting('app.brand_id', true), '')::uuid)`;
@@ -58,16 +68,12 @@ export async function applyRowSecurity(q: QueryRunner): Promise<void> {
     ORDER BY c.table_name
   `)) as { name: string; brand: boolean; creator: boolean }[];
   for (const { name, brand, creator } of tables) {
-    if (name in COPY_TARGETS) continue;
+    if (name in COPY_TARGETS || name in PUBLIC_TABLES) continue;
     const owners = [brand ? `brand_id = ${BRAND}` : null, creator ? `creator_id = ${CREATOR}` : null, SYSTEM];
     await q.query(`ALTER TABLE ${name} ENABLE ROW LEVEL SECURITY`);
     await q.query(`ALTER TABLE ${name} FORCE ROW LEVEL SECURITY`);
     await q.query(`DROP POLICY IF EXISTS tenant ON ${name}`);
     await q.query(`CREATE POLICY tenant ON ${name} USING (${owners.filter(Boolean).join(' OR ')})`);
-    if (PUBLIC_READ.includes(name)) {
-      await q.query(`DROP POLICY IF EXISTS public_read ON ${name}`);
-      await q.query(`CREATE POLICY public_read ON ${name} FOR SELECT USING (true)`);
-    }
     if (CREATOR_READ.includes(name)) {
       await q.query(`DROP POLICY IF EXISTS creator_read ON ${name}`);
       await q.query(`CREATE POLICY creator_read ON ${name} FOR SELECT USING (${CREATOR} IS NOT NULL)`);
