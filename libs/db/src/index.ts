@@ -7,4 +7,9 @@ export * from './query-result.js';
 export * from './table-owners.js';
 export * from './pg-client.js';
 export * from './tenancy.js';
-export { APP_ROLE, COPY_TARGETS, PUBLIC_TABLES, applyRowSecurity } from './migrations/1764000000030-row-level-security.js';
+export {
+  APP_ROLE,
+  COPY_TARGETS,
+  PUBLIC_TABLES,
+  applyRowSecurity,
+} from './migrations/1764000000030-row-level-security.js';
