@@ -2,7 +2,9 @@
  * bench/ingest: an N-row feed through the whole pipeline (images off) beside the same rows loaded by
  * raw COPY into the same table, in the same run. Prints rows/s for both, their ratio and peak RSS. Then the same
  * file again on fresh feeds without and with 20 feed rules (bench/feed-rule-set.ts), alternating, and what the rules
- * cost; and previewFeedRules of those rules over the first FEED_RULES_PREVIEW_ITEMS (10,000) items.
+ * cost (rows/s, and the CPU this process took a row, which another session's load inflates less), with the peak RSS of
+ * those runs; and previewFeedRules of those rules over the first FEED_RULES_PREVIEW_ITEMS (10,000) items.
+ * INGEST_READER_YOUNG_GENERATION_MB and INGEST_WORKER_THREADS in the environment are passed on.
  *
  *   npm run bench:ingest -- --n 100000        (default)    npm run bench:ingest -- --n 1000000
  *
@@ -81,6 +83,10 @@ async function main(): Promise<void> {
       IMAGES_ENABLED: 'false',
       // INGEST_WORKER_THREADS=false reads on the main thread, to compare the two in the same session.
       ...(process.env.INGEST_WORKER_THREADS ? { INGEST_WORKER_THREADS: process.env.INGEST_WORKER_THREADS } : {}),
+      // The reader's young generation, to compare sizes in the same session.
+      ...(process.env.INGEST_READER_YOUNG_GENERATION_MB
+        ? { INGEST_READER_YOUNG_GENERATION_MB: process.env.INGEST_READER_YOUNG_GENERATION_MB }
+        : {}),
     });
     runtime = await prepareRuntime(config, new JsonLogger(config.logLevel));
     const app = await NestFactory.createApplicationContext(BenchModule.forRuntime(runtime), { logger: runtime.logger });
@@ -150,26 +156,40 @@ async function main(): Promise<void> {
     // Feed rules: the same file on fresh feeds (each a first import, like the run above), alternating without and
     // with the 20 rules, so the machine's load falls on both alike.
     const ruleSets = app.get(FeedRuleSetStore);
+    const peaks = { without: 0, with: 0 };
     const timed = async (name: string, rules: unknown[] | null) => {
+      global.gc?.();
+      const runRss = new PeakRss();
       const target = await app.get(FeedsService).create(ctx, { name });
       if (rules) await ruleSets.insertNext(brand.id, target.id, rules);
       const started = await app
         .get(RunsService)
         .create(ctx, target.id, { trigger: 'CLI', sourceKey: key, bytesTotal: size });
       const t = performance.now();
+      const cpu0 = process.cpuUsage();
       const ended = await app.get(IngestionPipeline).execute(started.id, brand.id, { lastAttempt: true });
       const seconds = (performance.now() - t) / 1000;
+      const cpu = process.cpuUsage(cpu0);
+      const runPeak = runRss.stop();
+      if (rules) peaks.with = Math.max(peaks.with, runPeak);
+      else peaks.without = Math.max(peaks.without, runPeak);
       if (!ended || ended.status !== 'SUCCEEDED')
         throw new Error(`rules run ended ${ended?.status}: ${ended?.errorMessage}`);
-      return { rate: n / seconds, run: ended, feedId: target.id };
+      // CPU of this process (all its threads: the event loop, the reader, the writer's side), per row.
+      return { rate: n / seconds, cpuUs: (cpu.user + cpu.system) / n, run: ended, feedId: target.id };
     };
     const without: number[] = [];
     const withRules: number[] = [];
+    const cpuWithout: number[] = [];
+    const cpuWith: number[] = [];
     let ruled: Awaited<ReturnType<typeof timed>> | null = null;
     for (let round = 1; round <= ruleRounds; round++) {
-      without.push((await timed(`No rules ${round}`, null)).rate);
+      const plain = await timed(`No rules ${round}`, null);
+      without.push(plain.rate);
+      cpuWithout.push(plain.cpuUs);
       ruled = await timed(`20 rules ${round}`, BENCH_RULES);
       withRules.push(ruled.rate);
+      cpuWith.push(ruled.cpuUs);
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
     const fmt = (xs: number[]) => xs.map((x) => Math.round(x).toLocaleString('en-US')).join(' / ');
@@ -181,6 +201,15 @@ async function main(): Promise<void> {
     const ratio = median(withRules) / median(without);
     console.log(
       `rules    : with / without = ${ratio.toFixed(2)} (medians; cost ${((1 - ratio) * 100).toFixed(0)}%, aim ≤ 20%)`,
+    );
+    const cpuRatio = median(cpuWithout) / median(cpuWith);
+    console.log(
+      `rules CPU: ${fmt(cpuWith)} µs a row with rules, ${fmt(cpuWithout)} without (this process, all threads; ` +
+        `without / with = ${cpuRatio.toFixed(2)})`,
+    );
+    console.log(
+      `rules RSS: peak ${mb(peaks.with)} with rules, ${mb(peaks.without)} without (reader young generation ` +
+        `${config.ingest.readerYoungGenerationMb} MB)`,
     );
 
     // previewFeedRules of the same 20 rules over the first 10,000 items of the stored source.

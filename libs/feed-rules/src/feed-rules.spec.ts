@@ -154,6 +154,31 @@ describe('actions', () => {
     ]);
   });
 
+  it('adds new attributes as plain own properties, last in key order, whatever characters their names hold', () => {
+    const names = ['custom:a"b\\c\u2028d`${x}', 'custom:__proto__', 'custom:0', 'custom:x\ny', '__proto__', '0'];
+    // In place, as the ingestion reader applies rules; twice, so the second item meets the stores made for the first.
+    const rules = compileFeedRules(
+      [
+        rule(
+          'r',
+          names.map((attribute, i) => ({ type: 'SET' as const, attribute, value: `v${i}` })),
+        ),
+      ],
+      { inPlace: true },
+    );
+    for (const title of ['one', 'two']) {
+      const item = rules.apply({ title }).item;
+      expect(Object.getPrototypeOf(item)).toBe(Object.prototype);
+      expect(Object.entries(item)).toEqual([
+        ['title', title],
+        ['custom:a"b\\c\u2028d`${x}', 'v0'],
+        ['custom:__proto__', 'v4'],
+        ['custom:0', 'v5'],
+        ['custom:x\ny', 'v3'],
+      ]);
+    }
+  });
+
   it('templates read other attributes: the Shopify handle, {{ }} for braces, empty for what is missing', () => {
     const shopify = { id: 'SKU-1', 'custom:Handle': 'trail-runner', item_group_id: 'trail-runner' };
     const link = applyOne(
