@@ -157,7 +157,8 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
       'The role every application connection takes (SET ROLE) once migrations are done: it owns no table, so ' +
       'row-level security applies to it and a query outside a brand, creator or system scope sees no owned row. ' +
       "Migration 30 creates it (NOLOGIN) and grants it the tables; DATABASE_URL's login must be a member. `none` " +
-      'keeps the login role (then RLS holds only if that role neither owns the tables nor is a superuser).',
+      'keeps the login role (then RLS holds only if that role neither owns the tables nor is a superuser). A login ' +
+      'that cannot take the role stops start-up with a message saying so.',
   },
   { name: 'DATABASE_POOL_SIZE', default: '10', meaning: 'Connections per process for the application pool.' },
   {

@@ -75,6 +75,10 @@ export async function prepareRuntime(config: AppConfig, logger = new JsonLogger(
     const applied = await migrate(config, dataSource);
     if (applied.length) logger.log({ msg: 'migrations applied', migrations: applied }, 'Runtime');
     tenancy.role = config.databaseAppRole;
+    await assertAppRoleTaken(dataSource, config.databaseAppRole).catch(async (error: unknown) => {
+      await dataSource.destroy().catch(() => undefined);
+      throw error;
+    });
     const secretKey = config.secretKey ?? (await localSecretKey(config.dataDir));
     return {
       config,
@@ -91,6 +95,25 @@ export async function prepareRuntime(config: AppConfig, logger = new JsonLogger(
   } catch (error) {
     if (embedded) await embedded.stop().catch(() => undefined);
     throw error;
+  }
+}
+
+/**
+ * The pool's connections must really take DATABASE_APP_ROLE: if the login may not (not a member, or no such role),
+ * setting it fails and queries would run as the login, so start-up stops here with what to do instead.
+ */
+async function assertAppRoleTaken(dataSource: DataSource, role: string | null): Promise<void> {
+  if (!role) return;
+  const [{ user, login }] = (await dataSource.query('SELECT current_user AS user, session_user AS login')) as {
+    user: string;
+    login: string;
+  }[];
+  if (user !== role) {
+    throw new Error(
+      `DATABASE_APP_ROLE: the database login "${login}" cannot take the role "${role}" (its connections run as ` +
+        `"${user}"). Run migrations first (migration 30 creates brandshelf_app), then GRANT ${role} TO ${login}; or set ` +
+        'DATABASE_APP_ROLE=none to run without row-level security as a second wall.',
+    );
   }
 }
 

@@ -25,6 +25,16 @@ describe('runtime', () => {
     );
   });
 
+  it('refuses to start when its connections cannot take DATABASE_APP_ROLE, saying what to do', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'bs-approle-'));
+    dirs.push(dataDir);
+    // A role that does not exist: setting it fails, and the connections would otherwise run as the login.
+    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'error', DATABASE_APP_ROLE: 'bs_no_such_role' });
+    await expect(prepareRuntime(config, quiet)).rejects.toThrow(
+      /^DATABASE_APP_ROLE: the database login "postgres" cannot take the role "bs_no_such_role".*GRANT bs_no_such_role TO postgres/,
+    );
+  });
+
   it('keeps data in the embedded database across a restart', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'bs-embedded-'));
     dirs.push(dataDir);
