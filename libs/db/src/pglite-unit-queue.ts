@@ -37,15 +37,26 @@ export function serializeByUnit(queue: QueueLike, db: PGlite): void {
   // PGlite has one session, so settings are shared by every connection. Those row-level security reads (the role
   // and the app.* scope, see tenancy.ts) are kept per connection: saved when the session turns to another
   // connection's unit and given back when it turns to that connection again, as separate sessions would keep them.
-  const scopes = new Map<number, string[]>();
+  // The session's current values are tracked, so a switch costs a query only when a unit may have changed them (it
+  // called set_config) or the next connection's differ: connections of one scope take turns for free.
+  const scopes = new Map<number, string>();
   let scopeHolder: number | null = null;
+  /** The session's values (joined), or null when a unit may have changed them since they were last read or set. */
+  let session: string | null = null;
   const switchScope = async (handlerId: number) => {
     if (scopeHolder === handlerId) return;
     if (scopeHolder !== null) {
-      const { rows } = await db.query<{ s: string[] }>(SCOPE_READ, [], { rowMode: 'object' });
-      scopes.set(scopeHolder, rows[0].s);
+      if (session === null) {
+        const { rows } = await db.query<{ s: string[] }>(SCOPE_READ, [], { rowMode: 'object' });
+        session = rows[0].s.join(SEPARATOR);
+      }
+      scopes.set(scopeHolder, session);
     }
-    await db.query(SCOPE_WRITE, scopes.get(handlerId) ?? DEFAULT_SCOPE);
+    const wanted = scopes.get(handlerId) ?? DEFAULT_SCOPE;
+    if (session !== wanted) {
+      await db.query(SCOPE_WRITE, wanted.split(SEPARATOR));
+      session = wanted;
+    }
     scopeHolder = handlerId;
   };
 
@@ -76,6 +87,7 @@ export function serializeByUnit(queue: QueueLike, db: PGlite): void {
         try {
           for (const item of unit.items) {
             const type = item.message[0];
+            if (session !== null && mentions(item.message, SET_CONFIG)) session = null;
             await db.runExclusive(() =>
               db.execProtocolRawStream(item.message, {
                 onRawData: (data: Uint8Array) => {
@@ -142,8 +154,21 @@ const SCOPE_READ =
 const SCOPE_WRITE =
   "SELECT set_config('role', $1, false), set_config('app.brand_id', $2, false), " +
   "set_config('app.creator_id', $3, false), set_config('app.system', $4, false)";
+const SEPARATOR = '\u0000';
 /** A new connection's: the login role, no scope. */
-const DEFAULT_SCOPE = ['none', '', '', ''];
+const DEFAULT_SCOPE = ['none', '', '', ''].join(SEPARATOR);
+/** What every change of those settings goes through (tenancy.ts's SET_SCOPE; nothing else sets them). */
+const SET_CONFIG = new TextEncoder().encode('set_config');
+
+/** Whether `bytes` contains `pattern`. */
+function mentions(bytes: Uint8Array, pattern: Uint8Array): boolean {
+  const last = bytes.length - pattern.length;
+  outer: for (let i = 0; i <= last; i++) {
+    for (let j = 0; j < pattern.length; j++) if (bytes[i + j] !== pattern[j]) continue outer;
+    return true;
+  }
+  return false;
+}
 
 /** The type reported for a message without a type byte (startup, SSL, GSSAPI and cancel requests). */
 export const UNTYPED = 0;
