@@ -19,7 +19,10 @@ export class ByteSource implements AsyncIterable<Buffer> {
     return this.finished;
   }
 
-  /** Up to `bytes` (more if a chunk overshoots) from the start, without consuming them. */
+  /**
+   * Up to `bytes` from the start, without consuming them. Never more, even when a chunk overshoots: what
+   * is decided from the head (encoding, format, delimiter) must not depend on how the input was chunked.
+   */
   async peek(bytes: number): Promise<Buffer> {
     let total = this.buffered.reduce((sum, chunk) => sum + chunk.length, 0);
     while (total < bytes && !this.finished) {
@@ -35,7 +38,7 @@ export class ByteSource implements AsyncIterable<Buffer> {
     }
     const head = this.buffered.length === 1 ? this.buffered[0] : Buffer.concat(this.buffered, total);
     this.buffered = head.length ? [head] : [];
-    return head;
+    return head.length > bytes ? head.subarray(0, bytes) : head;
   }
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {

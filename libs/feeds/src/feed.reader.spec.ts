@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { chunked, readAll, sample, SAMPLES_DIR } from './__fixtures__/read-feed.fixture.js';
 import { MAX_CSV_COLUMNS } from './csv.tokenizer.js';
 import { readFeed } from './feed.reader.js';
+import { SNIFF_BYTES } from './format.sniffer.js';
 
 const HEADER = 'id,title,price,link';
 
@@ -108,6 +109,29 @@ describe('readFeed: delimiters and encodings', () => {
         message: expect.stringContaining(`byte ${utf8.length + 4}`),
       }),
     ]);
+  });
+
+  it('decides the encoding from the same first 64 KB however the input is chunked', async () => {
+    // Invalid UTF-8 a few bytes past the sniffing window: a single whole-file chunk used to overshoot the
+    // window, see it and read everything as Windows-1252, while small chunks stopped at the window and
+    // fell back only from that byte on.
+    const rows = ['id,title'];
+    for (let i = 0; Buffer.byteLength(rows.join('\n')) < SNIFF_BYTES - 80; i++) rows.push(`U${i},Crème brûlée ${i}`);
+    let utf8 = Buffer.from(`${rows.join('\n')}\n`);
+    utf8 = Buffer.concat([
+      utf8,
+      Buffer.from('X1,'),
+      Buffer.alloc(SNIFF_BYTES - utf8.length + 2, 0x61),
+      Buffer.from('\n'),
+    ]);
+    const bytes = Buffer.concat([utf8, Buffer.from('L1,P'), Buffer.from([0xe2]), Buffer.from('te\n')]);
+    const whole = await readAll(Readable.from([bytes]));
+    const chunks = await readAll(bytes, {}, 5);
+    expect(whole.meta?.encoding).toBe('utf-8');
+    expect(whole.items.at(-1)?.fields.title).toBe('Pâte');
+    expect(whole.items[0].fields.title).toBe('Crème brûlée 0');
+    expect(whole.issues).toEqual([expect.objectContaining({ code: 'ENCODING_FALLBACK' })]);
+    expect(chunks.events).toEqual(whole.events);
   });
 });
 

@@ -91,9 +91,16 @@ async function* readFeedEvents(input: AsyncIterable<unknown>, options: FeedReadO
     const decoder = new FeedTextDecoder(encoding);
     for await (const chunk of source) {
       const text = decoder.write(chunk);
-      const fallbackAt = decoder.takeFallback();
-      if (fallbackAt !== null) queue.issue(encodingFallback(fallbackAt));
-      reader.write(text);
+      const fallback = decoder.takeFallback();
+      if (fallback !== null) {
+        // The text before the bad byte first, so the warning's place among the items does not depend on chunking.
+        reader.write(text.slice(0, fallback.index));
+        yield* queue.take();
+        queue.issue(encodingFallback(fallback.offset));
+        reader.write(text.slice(fallback.index));
+      } else {
+        reader.write(text);
+      }
       yield* queue.take();
     }
     reader.write(decoder.end());

@@ -14,6 +14,8 @@ export class FeedTextDecoder {
   private consumed = 0;
   private fellBackAt: number | null = null;
   private fallbackReported = false;
+  /** Where, in the text the last `write` returned, the Windows-1252 part begins (null: no fallback there). */
+  private fallbackIndex: number | null = null;
 
   constructor(private currentEncoding: string) {
     this.utf8 = currentEncoding === 'utf-8';
@@ -24,17 +26,24 @@ export class FeedTextDecoder {
     return this.currentEncoding;
   }
 
-  /** The byte offset where UTF-8 gave way to Windows-1252, reported once. */
-  takeFallback(): number | null {
-    if (this.fellBackAt === null || this.fallbackReported) return null;
+  /**
+   * Where UTF-8 gave way to Windows-1252, reported once, after the `write` that met it: `offset` in the
+   * file's bytes and `index` in the text that write returned, so the reader can take the text before it
+   * first and the warning lands at the same place among the events however the input is chunked.
+   */
+  takeFallback(): { offset: number; index: number } | null {
+    if (this.fellBackAt === null || this.fallbackReported || this.fallbackIndex === null) return null;
     this.fallbackReported = true;
-    return this.fellBackAt;
+    return { offset: this.fellBackAt, index: this.fallbackIndex };
   }
 
   write(chunk: Buffer): string {
+    this.fallbackIndex = null;
     const text = this.utf8 ? this.decodeUtf8(chunk) : this.decoder!.decode(chunk, { stream: true });
     this.consumed += chunk.length;
-    return this.stripBom(text);
+    const stripped = this.stripBom(text);
+    if (this.fallbackIndex !== null && stripped.length < text.length) this.fallbackIndex -= 1;
+    return stripped;
   }
 
   end(): string {
@@ -65,7 +74,9 @@ export class FeedTextDecoder {
     this.fellBackAt = start + bad;
     const rest = this.carry ? Buffer.concat([body.subarray(bad), this.carry]) : body.subarray(bad);
     this.carry = null;
-    return body.toString('utf8', 0, bad) + this.decoder.decode(rest, { stream: true });
+    const valid = body.toString('utf8', 0, bad);
+    this.fallbackIndex = valid.length;
+    return valid + this.decoder.decode(rest, { stream: true });
   }
 
   private stripBom(text: string): string {
