@@ -17,6 +17,20 @@ describe('Google product taxonomy', () => {
     expect(googleTaxonomy()).toBe(taxonomy);
     expect(findTaxonomyFile()).toMatch(/libs\/catalog-rules\/data\/google_product_taxonomy\.en-US\.txt$/);
   });
+
+  it('spells every path as Google does (the vendored copy had nine double-encoded, "BoutonniГЁre")', () => {
+    const { byId } = googleTaxonomy();
+    expect(byId.get(6100)).toBe(
+      'Arts & Entertainment > Party & Celebration > Gift Giving > Corsage & Boutonnière Pins',
+    );
+    expect(byId.get(3994)).toBe('Arts & Entertainment > Party & Celebration > Party Supplies > Piñatas');
+    expect(lookupCategory('Home & Garden > Kitchen & Dining > Cookware & Bakeware > Cookware > Sauté Pans')?.id).toBe(
+      4423,
+    );
+    // English paths need nothing past Latin-1; anything else is a decoding accident.
+    const foreign = [...byId.values()].filter((path) => /[^\x20-\xff]/.test(path));
+    expect(foreign).toEqual([]);
+  });
 });
 
 describe('lookupCategory', () => {
