@@ -249,6 +249,28 @@ describe('feed rules (e2e on a real database)', () => {
       [rawId(run.id)],
     );
     expect(n).toBe(3);
+    // Each batch keeps each distinct change list once; its items point to them.
+    const batches: { patterns: number; items: number }[] = await api.runtime.dataSource.query(
+      `SELECT jsonb_array_length(changes->'patterns') AS patterns, jsonb_array_length(changes->'rows') AS items
+         FROM run_rule_trace WHERE run_id = $1 ORDER BY "row"`,
+      [rawId(run.id)],
+    );
+    expect(batches).toEqual([
+      { patterns: 1, items: 128 },
+      { patterns: 1, items: 128 },
+      { patterns: 2, items: 44 },
+    ]);
+    // A batch with each item's list inline, as runs before patterns stored it, still reads.
+    await api.runtime.dataSource.query(
+      `INSERT INTO run_rule_trace (run_id, brand_id, "row", item_id, changes)
+       SELECT id, brand_id, 400, NULL,
+              '{"rows":[[400,"INLINE",[[0,"brand"]]],[401,"INLINE2",[[1,"price"]]]]}' FROM ingestion_run WHERE id = $1`,
+      [rawId(run.id)],
+    );
+    const inline = (await api.gqlOk(PAGE, { id: run.id, itemId: 'INLINE2' }, key)).ingestionRun.ruleTrace;
+    expect(inline.nodes).toEqual([
+      { row: 401, itemId: 'INLINE2', changes: [{ ruleId: 'free-late', ruleName: 'P260 is free', attribute: 'price' }] },
+    ]);
     // A row per item, as runs before batches stored it, still reads.
     await api.runtime.dataSource.query(
       `INSERT INTO run_rule_trace (run_id, brand_id, "row", item_id, changes)

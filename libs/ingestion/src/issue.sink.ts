@@ -28,10 +28,11 @@ export class IssueSink {
   stored = 0;
   /** Items whose rule trace was stored (capped like issues, at the same INGEST_MAX_STORED_ISSUES). */
   tracesStored = 0;
-  /** The traces not yet written: their JSON elements, how many, and the first one's row. */
+  /** The traces not yet written: their JSON elements, how many, the first one's row, and their distinct change lists. */
   private traceBatch = '';
   private traceBatchItems = 0;
   private traceBatchRow = 0;
+  private tracePatterns = new Map<string, number>();
 
   constructor(
     private readonly dataSource: DataSource,
@@ -49,7 +50,10 @@ export class IssueSink {
   async addTrace(row: number, itemId: string | null, changes: RuleChange[] | string): Promise<void> {
     if (this.tracesStored >= this.maxStored) return;
     this.tracesStored++;
-    const entry = traceBatchEntry(row, itemId, typeof changes === 'string' ? changes : JSON.stringify(changes));
+    const json = typeof changes === 'string' ? changes : JSON.stringify(changes);
+    let pattern = this.tracePatterns.get(json);
+    if (pattern === undefined) this.tracePatterns.set(json, (pattern = this.tracePatterns.size));
+    const entry = traceBatchEntry(row, itemId, pattern);
     if (this.traceBatchItems === 0) {
       this.traceBatchRow = row;
       this.traceBatch = entry;
@@ -65,9 +69,10 @@ export class IssueSink {
       this.traceClient = await acquireClient(this.dataSource);
       this.traceWriter = RunRuleTraceStore.openWriter(this.traceClient, this.brandId, this.runId, this.pglite);
     }
-    const batch = traceBatchRow(this.traceBatchRow, this.traceBatch);
+    const batch = traceBatchRow(this.traceBatchRow, this.traceBatch, [...this.tracePatterns.keys()]);
     this.traceBatch = '';
     this.traceBatchItems = 0;
+    this.tracePatterns.clear();
     await this.traceWriter.write(batch);
   }
 
