@@ -42,7 +42,9 @@ export class FeedTextDecoder {
     const text = this.utf8 ? this.decodeUtf8(chunk) : this.decoder!.decode(chunk, { stream: true });
     this.consumed += chunk.length;
     const stripped = this.stripBom(text);
-    if (this.fallbackIndex !== null && stripped.length < text.length) this.fallbackIndex -= 1;
+    // A stripped BOM moves the fallback's place in the text one to the left (decodeUtf8 set it, if it fell back).
+    const index = this.fallbackIndex as number | null;
+    if (index !== null && stripped.length < text.length) this.fallbackIndex = index - 1;
     return stripped;
   }
 
