@@ -2,8 +2,8 @@
  * bench/ingest: an N-row feed through the whole pipeline (images off) beside the same rows loaded by
  * raw COPY into the same table, in the same run. Prints rows/s for both, their ratio and peak RSS. Then the same
  * file again on fresh feeds without and with 20 feed rules (bench/feed-rule-set.ts), alternating, and what the rules
- * cost (rows/s, and the CPU this process took a row, which another session's load inflates less), with the peak RSS of
- * those runs; and previewFeedRules of those rules over the first FEED_RULES_PREVIEW_ITEMS (10,000) items.
+ * cost (rows/s, and the CPU this process took a row, which another session's load inflates less, split by thread with
+ * PostgreSQL's share beside it where /proc shows them, see thread-cpu.ts), with the peak RSS of those runs; and previewFeedRules of those rules over the first FEED_RULES_PREVIEW_ITEMS (10,000) items.
  * INGEST_READER_YOUNG_GENERATION_MB and INGEST_WORKER_THREADS in the environment are passed on.
  *
  *   npm run bench:ingest -- --n 100000        (default)    npm run bench:ingest -- --n 1000000
@@ -36,6 +36,7 @@ import { createBenchDatabase } from './bench-database.js';
 import { BENCH_HEADER, generateFeed } from './feed-generator.js';
 import { BENCH_RULES } from './feed-rule-set.js';
 import { enterScope } from '@brandshelf/db';
+import { cpuBetween, sampleCpu, type CpuSplit } from './thread-cpu.js';
 
 @Module({})
 class BenchModule {
@@ -167,29 +168,35 @@ async function main(): Promise<void> {
         .create(ctx, target.id, { trigger: 'CLI', sourceKey: key, bytesTotal: size });
       const t = performance.now();
       const cpu0 = process.cpuUsage();
+      const split0 = sampleCpu();
       const ended = await app.get(IngestionPipeline).execute(started.id, brand.id, { lastAttempt: true });
       const seconds = (performance.now() - t) / 1000;
       const cpu = process.cpuUsage(cpu0);
+      const split1 = sampleCpu();
       const runPeak = runRss.stop();
       if (rules) peaks.with = Math.max(peaks.with, runPeak);
       else peaks.without = Math.max(peaks.without, runPeak);
       if (!ended || ended.status !== 'SUCCEEDED')
         throw new Error(`rules run ended ${ended?.status}: ${ended?.errorMessage}`);
       // CPU of this process (all its threads: the event loop, the reader, the writer's side), per row.
-      return { rate: n / seconds, cpuUs: (cpu.user + cpu.system) / n, run: ended, feedId: target.id };
+      const split = split0 && split1 ? cpuBetween(split0, split1) : null;
+      return { rate: n / seconds, cpuUs: (cpu.user + cpu.system) / n, split, run: ended, feedId: target.id };
     };
     const without: number[] = [];
     const withRules: number[] = [];
     const cpuWithout: number[] = [];
     const cpuWith: number[] = [];
+    const splits: { without: CpuSplit[]; with: CpuSplit[] } = { without: [], with: [] };
     let ruled: Awaited<ReturnType<typeof timed>> | null = null;
     for (let round = 1; round <= ruleRounds; round++) {
       const plain = await timed(`No rules ${round}`, null);
       without.push(plain.rate);
       cpuWithout.push(plain.cpuUs);
+      if (plain.split) splits.without.push(plain.split);
       ruled = await timed(`20 rules ${round}`, BENCH_RULES);
       withRules.push(ruled.rate);
       cpuWith.push(ruled.cpuUs);
+      if (ruled.split) splits.with.push(ruled.split);
     }
     const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)];
     const fmt = (xs: number[]) => xs.map((x) => Math.round(x).toLocaleString('en-US')).join(' / ');
@@ -207,6 +214,19 @@ async function main(): Promise<void> {
       `rules CPU: ${fmt(cpuWith)} µs a row with rules, ${fmt(cpuWithout)} without (this process, all threads; ` +
         `without / with = ${cpuRatio.toFixed(2)})`,
     );
+    if (splits.with.length && splits.without.length) {
+      // Per thread, and PostgreSQL's share: which side of the run the rules' cost falls on (µs a row, medians).
+      const part = (runs: CpuSplit[], key: keyof CpuSplit) => median(runs.map((r) => (r[key] * 1e6) / n));
+      const total = (runs: CpuSplit[]) =>
+        median(runs.map((r) => ((r.main + r.reader + r.otherThreads + r.postgres) * 1e6) / n));
+      const both = (key: keyof CpuSplit) =>
+        `${part(splits.without, key).toFixed(0)} → ${part(splits.with, key).toFixed(0)}`;
+      console.log(
+        `rules CPU by part (µs a row without → with rules, medians): reader thread ${both('reader')}, main ${both('main')}, ` +
+          `other threads ${both('otherThreads')}, PostgreSQL ${both('postgres')}; all ${total(splits.without).toFixed(0)} → ` +
+          `${total(splits.with).toFixed(0)} (without / with = ${(total(splits.without) / total(splits.with)).toFixed(2)})`,
+      );
+    }
     console.log(
       `rules RSS: peak ${mb(peaks.with)} with rules, ${mb(peaks.without)} without (reader young generation ` +
         `${config.ingest.readerYoungGenerationMb} MB)`,
