@@ -371,10 +371,14 @@ function show(value: string | string[] | undefined): string | undefined {
   return value === undefined || typeof value === 'string' ? value : value.join(', ');
 }
 
+/** Whether writing `b` over `a` changes nothing: equal, or a one-value list and that value (as show() shows both). */
 function sameValue(a: string | string[] | undefined, b: string | string[] | undefined): boolean {
   if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
-  return false;
+  if (Array.isArray(a)) {
+    if (Array.isArray(b)) return a.length === b.length && a.every((v, i) => v === b[i]);
+    return a.length === 1 && a[0] === b;
+  }
+  return Array.isArray(b) && b.length === 1 && b[0] === a;
 }
 
 /** Writes one attribute (copying the item on its first change) and records the change; '' or [] removes it. */

@@ -373,6 +373,16 @@ describe('order, exclusion and tracing', () => {
   it('setting a value to what it already is is no change', () => {
     expect(applyOne({ type: 'SET', attribute: 'brand', value: 'Acme' }, { brand: 'Acme' }).changes).toEqual([]);
   });
+
+  it('setting a repeated attribute of one value to that value is no change either (the fuzz run found it)', () => {
+    const input = { id: '4', x: ['Infinity'] };
+    const out = compileFeedRules([
+      rule('map', [{ type: 'MAP', attribute: 'title', targetAttribute: 'x', table: {}, defaultValue: 'Infinity' }]),
+    ]).apply(input);
+    expect(out.changes).toEqual([]);
+    expect(out.item).toBe(input);
+    expect(out.item.x).toEqual(['Infinity']);
+  });
 });
 
 describe('the regular expression limit', () => {
