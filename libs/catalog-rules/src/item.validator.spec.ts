@@ -226,6 +226,15 @@ describe('ItemValidator: required attributes', () => {
     expect(found.message).toContain('HTML');
   });
 
+  it('keeps no tag that a control or zero-width character hid from the HTML reader (the fuzz run found "<\\u0000r")', () => {
+    for (const hidden of ['\u0000', '\u200B', '\u0001\u200B']) {
+      const result = withFields({ description: `Soft <${hidden}b>cotton</b> <${hidden}r` });
+      expect(result.product?.description).toBe('Soft cotton');
+    }
+    const removed = withFields({ description: 'Soft <\u0000b>cotton</b>' });
+    expect(removed.issues.map((i) => i.attribute)).toContain('description');
+  });
+
   it('sets itemId on issues once the id is known, and null without one', () => {
     expect(issue(withFields({ title: undefined }), 'MISSING_REQUIRED').itemId).toBe('SKU-1');
     expect(issue(withFields({ id: undefined }), 'MISSING_REQUIRED').itemId).toBeNull();

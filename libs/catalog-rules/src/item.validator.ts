@@ -10,7 +10,7 @@ import { formatPrice, parsePrice } from './price.parser.js';
 import { hasKeysInOrder } from './product.hash.js';
 import { lookupCategory, suggestCategory } from './taxonomy.lookup.js';
 import { suggestCategoryForItem } from './category.suggester.js';
-import { cleanText, isAllCaps, truncateAtWord } from './text.normalizer.js';
+import { cleanText, isAllCaps, removeInvalid, truncateAtWord } from './text.normalizer.js';
 import { checkUrl } from './url.rule.js';
 import { setOwn } from './own-property.js';
 
@@ -32,6 +32,8 @@ const MAY_LIST_SEVERAL = /[\s,;|]/;
 // What a spreadsheet writes for a long number in an identifier column: "3.65275E+11", "4,6347E+11", "7E+12". The
 // explicit "+" (which spreadsheets always write) keeps SKUs such as "12E40" from looking damaged.
 const SPREADSHEET_SCIENTIFIC = /^\d(?:[.,]\d+)?E\+\d{1,3}$/i;
+/** What would read as a tag: htmlToText leaves none in what it returns. */
+const TAG_LIKE = /<[a-zA-Z/!?]/;
 
 const MISSING_HINTS: Readonly<Record<string, string>> = {
   id: 'Give the item a unique id of at most 50 characters; your SKU works.',
@@ -236,7 +238,12 @@ export class ItemValidator {
   }
 
   private applyText(spec: AttributeSpec, raw: string, product: NormalizedProduct, run: ItemRun): boolean {
-    const cleaned = spec.html ? cleanText(htmlToText(raw), true, false) : cleanText(raw);
+    let cleaned = spec.html ? cleanText(htmlToText(raw), true, false) : cleanText(raw);
+    if (spec.html && TAG_LIKE.test(cleaned.text)) {
+      // A character cleanText removed sat inside a tag and hid it from the tokenizer: remove first, then read tags.
+      const removal = removeInvalid(raw);
+      cleaned = { text: cleanText(htmlToText(removal.text), true, false).text, removed: removal.removed };
+    }
     let text = cleaned.text;
     if (cleaned.removed) reportRemoved(spec, raw, cleaned.removed, run);
     if (!text) {

@@ -65,6 +65,24 @@ export function cleanText(raw: string, multiline = false, decodeEntities = true)
 }
 
 /**
+ * Only the removals of cleanText (invisible format characters, and the invalid characters it counts), nothing else.
+ * For markup, before its tags are read: removed after, a NUL or a zero-width space between "<" and a letter would
+ * leave a tag in the text ("<\u0000p>" is text to an HTML tokenizer, "<p>" once the NUL is gone).
+ */
+export function removeInvalid(raw: string): CleanedText {
+  let text = raw;
+  if (NON_ASCII.test(text) && INVISIBLE_TEST.test(text)) text = text.replace(INVISIBLE, '');
+  let removed = 0;
+  if (INVALID_TEST.test(text)) {
+    text = text.replace(INVALID, () => {
+      removed++;
+      return '';
+    });
+  }
+  return { text, removed };
+}
+
+/**
  * Cuts text to at most `max` UTF-16 units, at the last word boundary when one falls in the final 40%, so a cut
  * title still reads as words. Never splits a surrogate pair.
  */
