@@ -150,6 +150,12 @@ describe('CreativeRenderer', () => {
     // A title that is only control characters draws nothing, and fails nothing.
     const blank = await renderer.render(content('LANDSCAPE_1200x628', { title: '\u0000\u0001 \n\t' }), photo);
     expect((await Pixels.of(blank.buffer)).bright(CREATIVE_LAYOUTS.LANDSCAPE_1200x628.title)).toBe(0);
+    // Nor one of characters that draw nothing (a variation selector, a tag character, a zero-width joiner), found
+    // by the fuzz run: Pango lays out no glyph and libvips refused to draw it.
+    for (const invisible of ['\u{E01F0}', '\u{E0041}\u{E0042}', '\u200D']) {
+      const out = await renderer.render(content('SQUARE_1080', { title: invisible, brandName: '' }), photo);
+      expect((await Pixels.of(out.buffer)).bright(CREATIVE_LAYOUTS.SQUARE_1080.title)).toBe(0);
+    }
   });
 
   it('escapes the five XML characters and drops what XML forbids', () => {
