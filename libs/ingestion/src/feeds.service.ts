@@ -31,6 +31,14 @@ export interface FeedInput {
   acceptCategorySuggestionsAbove?: number | null;
 }
 
+/**
+ * A share or confidence as the feed's `real` columns keep it, to six decimals: a value too small for a real
+ * (5e-324) was a database error (an INTERNAL_SERVER_ERROR for createFeed), and no more precision means anything here.
+ */
+function asStoredShare(value: number): number {
+  return Math.round(value * 1e6) / 1e6;
+}
+
 @Injectable()
 export class FeedsService {
   private readonly feeds: BrandScopedRepository<FeedEntity>;
@@ -149,7 +157,7 @@ export class FeedsService {
       const share = input[field];
       if (share === undefined || share === null) continue;
       if (!(share >= 0 && share <= 1)) throw new BadInputError(`${field} must be between 0 and 1 (0.2 = 20%).`, field);
-      out[field] = share;
+      out[field] = asStoredShare(share);
     }
     if (input.suggestCategories !== undefined && input.suggestCategories !== null) {
       out.suggestCategories = input.suggestCategories;
@@ -162,7 +170,7 @@ export class FeedsService {
           'acceptCategorySuggestionsAbove',
         );
       }
-      out.acceptCategorySuggestionsAbove = above;
+      out.acceptCategorySuggestionsAbove = above === null ? null : asStoredShare(above);
     }
     if (input.columnMapping !== undefined) out.columnMapping = checkColumnMapping(input.columnMapping);
     if (input.xmlItemElement !== undefined) {
