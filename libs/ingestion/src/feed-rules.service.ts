@@ -216,9 +216,10 @@ export class FeedRulesService {
         if (validAfter && !validBefore) result.becameValid++;
         if (validBefore && !validAfter) result.becameInvalid++;
         if (!applied || (!applied.excluded && !applied.changes.length)) continue;
-        if (applied.changes.length) result.itemsChanged++;
+        // An excluded item counts as excluded only, as a run counts it: what rules did to it before is not published.
+        if (!applied.excluded) result.itemsChanged++;
         const touched = new Set<string>();
-        for (const change of applied.changes) {
+        for (const change of applied.excluded ? [] : applied.changes) {
           if (touched.has(change.ruleId)) continue;
           touched.add(change.ruleId);
           const count = counts.get(change.ruleId);

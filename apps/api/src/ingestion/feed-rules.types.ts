@@ -323,7 +323,7 @@ export class FeedRuleProblem {
 export class FeedRulePreviewCount {
   @Field({ description: 'The rule’s id.' }) ruleId: string;
   @Field({ description: 'The rule’s name.' }) ruleName: string;
-  @Field(() => Int, { description: 'Items it would change.' }) itemsChanged: number;
+  @Field(() => Int, { description: 'Items it would change that no rule excludes.' }) itemsChanged: number;
   @Field(() => Int, { description: 'Items it would exclude.' }) itemsExcluded: number;
 }
 
@@ -373,7 +373,10 @@ export class FeedRulesPreview {
   sourceRunId: string | null;
   @Field(() => Int, { description: 'Items read (at most FEED_RULES_PREVIEW_ITEMS).' }) itemsRead: number;
   @Field({ description: 'Whether the source has more items than were read.' }) truncated: boolean;
-  @Field(() => Int, { description: 'Items at least one rule would change.' }) itemsChanged: number;
+  @Field(() => Int, {
+    description: 'Items at least one rule would change and none exclude (an excluded item counts as excluded only).',
+  })
+  itemsChanged: number;
   @Field(() => Int, { description: 'Items a rule would exclude.' }) itemsExcluded: number;
   @Field(() => Int, { description: 'Items accepted without the rules.' }) validBefore: number;
   @Field(() => Int, { description: 'Items accepted with the rules.' }) validAfter: number;
