@@ -210,6 +210,7 @@ describe('feed rules through the API with any input (fuzzed, e2e)', () => {
         ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}),
       },
     );
+    if (process.env.FUZZ_LOG) console.log('stored', stored);
     expect(stored).toBeGreaterThan(0);
     expect(ran).toBeGreaterThanOrEqual(0);
   });

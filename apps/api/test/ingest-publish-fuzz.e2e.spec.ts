@@ -109,6 +109,7 @@ describe('whole runs on fuzzed files (e2e)', () => {
           ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}),
         },
       );
+      if (process.env.FUZZ_LOG) console.log('published', published);
       expect(published).toBeGreaterThan(0);
       // A run is a few hundred ms; FUZZ_RUNS makes many.
     },

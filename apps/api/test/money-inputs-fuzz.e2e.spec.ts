@@ -209,6 +209,7 @@ describe('money inputs from brands (fuzzed, e2e)', () => {
         ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}),
       },
     );
+    if (process.env.FUZZ_LOG) console.log('recorded', recorded);
     expect(recorded).toBeGreaterThan(0);
   });
 

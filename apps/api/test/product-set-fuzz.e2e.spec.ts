@@ -223,6 +223,7 @@ describe('product set rules with any input (fuzzed, e2e)', () => {
         ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}),
       },
     );
+    if (process.env.FUZZ_LOG) console.log('answered', answered);
     expect(answered).toBeGreaterThan(runs(150) / 4);
   });
 });
