@@ -215,7 +215,7 @@ describe('search with any input (fuzzed, e2e)', () => {
         ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}),
       },
     );
-    // Most inputs are answered with a page, not refused.
+    // Many inputs are answered with a page, not refused (the generator is not all mistakes).
     if (process.env.FUZZ_LOG) console.log('pages', pages);
     expect(pages).toBeGreaterThan(runs(120) / 6);
   });
