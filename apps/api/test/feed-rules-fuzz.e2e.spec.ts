@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { createFeed, ingest, registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
+import { createFeed, ingest, registerBrand, startTestApi, type TestApi, fuzzOptions } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
 /**
@@ -135,11 +135,6 @@ const SET = `mutation($input: SetFeedRulesInput!) { setFeedRules(input: $input) 
 const PREVIEW = `query($feedId: ID!, $rules: [FeedRuleInput!]!) { previewFeedRules(feedId: $feedId, rules: $rules, sample: 5) {
   itemsRead itemsChanged itemsExcluded validBefore validAfter sample { row } } }`;
 
-function runs(n: number): number {
-  const scale = Number(process.env.FUZZ_RUNS ?? '1');
-  return Math.max(1, Math.round(n * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
-}
-
 describe('feed rules through the API with any input (fuzzed, e2e)', () => {
   let api: TestApi;
   let key: string;
@@ -205,10 +200,7 @@ describe('feed rules through the API with any input (fuzzed, e2e)', () => {
         expect(['SUCCEEDED', 'FAILED']).toContain(run.status);
         if (run.status === 'FAILED') expect(run.error?.code).not.toBe('INTERNAL_ERROR');
       }),
-      {
-        numRuns: runs(40),
-        ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}),
-      },
+      fuzzOptions(40),
     );
     if (process.env.FUZZ_LOG) console.log('stored', stored);
     expect(stored).toBeGreaterThan(0);

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { ingest, registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
+import { ingest, registerBrand, startTestApi, type TestApi, fuzzOptions } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
 /**
@@ -87,11 +87,6 @@ const FILE = [
   'A-2,Rain Jacket,120.00 USD,https://shop.example/a-2,https://img.example/a-2.jpg,Dry,in stock,Acme',
 ].join('\n');
 
-function runs(n: number): number {
-  const scale = Number(process.env.FUZZ_RUNS ?? '1');
-  return Math.max(1, Math.round(n * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
-}
-
 describe('feed settings with any input (fuzzed, e2e)', () => {
   let api: TestApi;
   let apiKey: string;
@@ -151,10 +146,7 @@ describe('feed settings with any input (fuzzed, e2e)', () => {
         if (run.status === 'FAILED') expect(run.error?.code).not.toBe('INTERNAL_ERROR');
         for (const entry of run.issueSummary) expect(entry.code.length).toBeGreaterThan(0);
       }),
-      {
-        numRuns: runs(30),
-        ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}),
-      },
+      fuzzOptions(30),
     );
     if (process.env.FUZZ_LOG) console.log('created', created);
     expect(created).toBeGreaterThan(0);

@@ -1,6 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { createFeed, registerBrand, startTestApi, uploadFeed, waitForRun, type TestApi } from '@brandshelf/testing';
+import {
+  createFeed,
+  registerBrand,
+  startTestApi,
+  uploadFeed,
+  waitForRun,
+  type TestApi,
+  fuzzOptions,
+  fuzzRuns,
+} from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
 /**
@@ -49,11 +58,6 @@ const csvCell = (value: string) => (/[",\r\n]/.test(value) ? `"${value.replace(/
 
 const PUBLISH = `mutation($runId: ID!) { publishRun(input: { runId: $runId }) {
   publication { created updated removed } userErrors { code message } } }`;
-
-function runs(n: number): number {
-  const scale = Number(process.env.FUZZ_RUNS ?? '1');
-  return Math.max(1, Math.round(n * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
-}
 
 describe('whole runs on fuzzed files (e2e)', () => {
   let api: TestApi;
@@ -104,15 +108,12 @@ describe('whole runs on fuzzed files (e2e)', () => {
           const search = await api.gql<any>('{ products(first: 50) { totalCount nodes { id title } } }');
           expect(search.errors).toBeUndefined();
         }),
-        {
-          numRuns: runs(12),
-          ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}),
-        },
+        fuzzOptions(12),
       );
       if (process.env.FUZZ_LOG) console.log('published', published);
       expect(published).toBeGreaterThan(0);
       // A run is a few hundred ms; FUZZ_RUNS makes many.
     },
-    60_000 + runs(12) * 5_000,
+    60_000 + fuzzRuns(12) * 5_000,
   );
 });

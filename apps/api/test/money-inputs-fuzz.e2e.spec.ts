@@ -9,6 +9,7 @@ import {
   registerBrand,
   startTestApi,
   type TestApi,
+  fuzzOptions,
 } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 import { fromGlobalId, toGlobalId } from '../src/graphql/global-id.js';
@@ -61,11 +62,6 @@ const when = fc.oneof(
   { weight: 5, arbitrary: fc.integer({ min: -40, max: 2 }).map((days) => new Date(Date.now() + days * 86_400_000)) },
   { weight: 1, arbitrary: fc.date({ min: new Date('1970-01-01'), max: new Date('2999-12-31'), noInvalidDate: true }) },
 );
-
-function runs(n: number): number {
-  const scale = Number(process.env.FUZZ_RUNS ?? '1');
-  return Math.max(1, Math.round(n * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
-}
 
 const isInternal = (res: { errors?: { extensions?: Record<string, unknown> }[] }) =>
   (res.errors ?? []).some((error) => error.extensions?.code !== 'BAD_USER_INPUT');
@@ -204,10 +200,7 @@ describe('money inputs from brands (fuzzed, e2e)', () => {
           expect(again.data?.reportConversion.conversion.id).toBe(conversion.id);
         },
       ),
-      {
-        numRuns: runs(60),
-        ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}),
-      },
+      fuzzOptions(60),
     );
     if (process.env.FUZZ_LOG) console.log('recorded', recorded);
     expect(recorded).toBeGreaterThan(0);
@@ -248,10 +241,7 @@ describe('money inputs from brands (fuzzed, e2e)', () => {
           if (payload && !payload.campaign) expect(payload.userErrors.length).toBeGreaterThan(0);
         },
       ),
-      {
-        numRuns: runs(60),
-        ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}),
-      },
+      fuzzOptions(60),
     );
   });
 });

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { createFeed, ingest, registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
+import {
+  createFeed,
+  ingest,
+  registerBrand,
+  startTestApi,
+  type TestApi,
+  fuzzOptions,
+  fuzzRuns,
+} from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
 /**
@@ -162,11 +170,6 @@ const PREVIEW = `query($rules: ProductSetRuleInput!, $sample: Int) {
   previewProductSet(rules: $rules, sample: $sample) { count sample { id brand { id } } }
 }`;
 
-function runs(n: number): number {
-  const scale = Number(process.env.FUZZ_RUNS ?? '1');
-  return Math.max(1, Math.round(n * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
-}
-
 describe('product set rules with any input (fuzzed, e2e)', () => {
   let api: TestApi;
   let apiKey: string;
@@ -218,12 +221,9 @@ describe('product set rules with any input (fuzzed, e2e)', () => {
         expect(products.length).toBeLessThanOrEqual(Math.min(sample, count));
         for (const product of products) expect(product.brand.id).toBe(brandId);
       }),
-      {
-        numRuns: runs(150),
-        ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}),
-      },
+      fuzzOptions(150),
     );
     if (process.env.FUZZ_LOG) console.log('answered', answered);
-    expect(answered).toBeGreaterThan(runs(150) / 4);
+    expect(answered).toBeGreaterThan(fuzzRuns(150) / 4);
   });
 });

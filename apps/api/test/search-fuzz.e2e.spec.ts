@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
-import { createFeed, ingest, registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
+import {
+  createFeed,
+  ingest,
+  registerBrand,
+  startTestApi,
+  type TestApi,
+  fuzzOptions,
+  fuzzRuns,
+} from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
 /**
@@ -140,11 +148,6 @@ const filter = fc.record(
 
 const ALLOWED_ERRORS = new Set(['BAD_USER_INPUT']);
 
-function runs(n: number): number {
-  const scale = Number(process.env.FUZZ_RUNS ?? '1');
-  return Math.max(1, Math.round(n * (Number.isFinite(scale) && scale > 0 ? scale : 1)));
-}
-
 describe('search with any input (fuzzed, e2e)', () => {
   let api: TestApi;
   const cursors: string[] = [];
@@ -210,13 +213,10 @@ describe('search with any input (fuzzed, e2e)', () => {
           for (const entry of facets.brand) expect(entry.count).toBeGreaterThan(0);
         },
       ),
-      {
-        numRuns: runs(120),
-        ...(process.env.FUZZ_SEED ? { seed: Number(process.env.FUZZ_SEED) } : {}),
-      },
+      fuzzOptions(120),
     );
     // Many inputs are answered with a page, not refused (the generator is not all mistakes).
     if (process.env.FUZZ_LOG) console.log('pages', pages);
-    expect(pages).toBeGreaterThan(runs(120) / 6);
+    expect(pages).toBeGreaterThan(fuzzRuns(120) / 6);
   });
 });

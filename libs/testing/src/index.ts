@@ -10,3 +10,5 @@ export * from './app-processes.js';
 export * from './affiliate-fixture.js';
 export * from './global-ids.js';
 export * from './system-view.js';
+/** Run counts and seeds of the end-to-end fuzz suites (FUZZ_RUNS, FUZZ_SEED). */
+export * from './fuzz.js';
