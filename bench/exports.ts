@@ -17,25 +17,16 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import { NestFactory } from '@nestjs/core';
-import { Module, type DynamicModule } from '@nestjs/common';
-import { AccountsService } from '@brandshelf/accounts';
 import { ChannelExportsService, EXPORT_CHANNELS } from '@brandshelf/ads';
 import { PublishService } from '@brandshelf/catalog';
-import { FILE_STORAGE, JsonLogger, loadConfig, systemBrandContext } from '@brandshelf/core';
-import { enterScope } from '@brandshelf/db';
+import { FILE_STORAGE, JsonLogger, loadConfig } from '@brandshelf/core';
 import { FeedsService, IngestionPipeline, RunsService } from '@brandshelf/ingestion';
-import { PlatformModule, prepareRuntime, type Runtime } from '@brandshelf/runtime';
+import { prepareRuntime, type Runtime } from '@brandshelf/runtime';
 import type { ObjectStorage } from '@brandshelf/storage';
+import { enterScope } from '@brandshelf/db';
+import { startBenchApp } from './bench-app.js';
 import { createBenchDatabase } from './bench-database.js';
 import { generateFeed } from './feed-generator.js';
-
-@Module({})
-class BenchModule {
-  static forRuntime(runtime: Runtime): DynamicModule {
-    return { module: BenchModule, imports: [PlatformModule.forRuntime(runtime, { consumeJobs: false })] };
-  }
-}
 
 /** Counts what it is given and drops it; notes when the first byte came. */
 class CountingSink extends Writable {
@@ -65,29 +56,25 @@ async function main(): Promise<void> {
       IMAGES_ENABLED: 'false',
     });
     runtime = await prepareRuntime(config, new JsonLogger(config.logLevel));
-    const app = await NestFactory.createApplicationContext(BenchModule.forRuntime(runtime), { logger: runtime.logger });
-    const { brand } = await new AccountsService(runtime.dataSource).registerBrand({
-      name: 'Export bench',
-      email: `exports-${Date.now()}@example.test`,
-    });
-    const ctx = systemBrandContext(brand.id);
-    enterScope({ kind: 'brand', brandId: brand.id });
+    const { app, brandId, ctx } = await startBenchApp(runtime, { brandName: 'Export bench' });
+    // The rest runs as the brand, under row-level security, as a run's job does in production.
+    enterScope({ kind: 'brand', brandId });
 
     // The catalog: the generated feed ingested and published, as a brand's would be.
     const feed = await app.get(FeedsService).create(ctx, { name: 'Bench feed', defaultCurrency: 'USD' });
-    const key = `feeds/${brand.id}/bench/source`;
+    const key = `feeds/${brandId}/bench/source`;
     const size = (await stat(file)).size;
     await app
       .get<ObjectStorage>(FILE_STORAGE)
       .put(key, createReadStream(file), { contentType: 'text/csv', contentLength: size });
     const run = await app.get(RunsService).create(ctx, feed.id, { trigger: 'CLI', sourceKey: key, bytesTotal: size });
     const t0 = performance.now();
-    const ended = await app.get(IngestionPipeline).execute(run.id, brand.id, { lastAttempt: true });
+    const ended = await app.get(IngestionPipeline).execute(run.id, brandId, { lastAttempt: true });
     if (!ended || ended.status !== 'SUCCEEDED') throw new Error(`run ended ${ended?.status}: ${ended?.errorMessage}`);
     if (ended.publishStatus !== 'PUBLISHED') await app.get(PublishService).publishRun(ctx, run.id);
     const [{ live }] = await runtime.dataSource.query(
       'SELECT count(*)::int AS live FROM catalog_product WHERE brand_id = $1',
-      [brand.id],
+      [brandId],
     );
     console.log(
       `catalog : ${live.toLocaleString('en-US')} live products from ${n.toLocaleString('en-US')} rows ` +

@@ -13,24 +13,15 @@
 import 'reflect-metadata';
 import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { parseArgs } from 'node:util';
-import { NestFactory } from '@nestjs/core';
-import { Module, type DynamicModule } from '@nestjs/common';
-import { AccountsService } from '@brandshelf/accounts';
-import { FILE_STORAGE, JsonLogger, loadConfig, systemBrandContext } from '@brandshelf/core';
+import { FILE_STORAGE, JsonLogger, loadConfig } from '@brandshelf/core';
 import { FeedsService, IMAGE_FETCH, IngestionPipeline, RunsService } from '@brandshelf/ingestion';
 import { QueueService } from '@brandshelf/queue';
 import type { LookupAll } from '@brandshelf/net';
-import { enterScope } from '@brandshelf/db';
-import { PlatformModule, prepareRuntime, type Runtime } from '@brandshelf/runtime';
+import { prepareRuntime, type Runtime } from '@brandshelf/runtime';
 import type { ObjectStorage } from '@brandshelf/storage';
+import { enterScope } from '@brandshelf/db';
+import { startBenchApp } from './bench-app.js';
 import { createBenchDatabase } from './bench-database.js';
-
-@Module({})
-class BenchModule {
-  static forRuntime(runtime: Runtime): DynamicModule {
-    return { module: BenchModule, imports: [PlatformModule.forRuntime(runtime, { consumeJobs: true })] };
-  }
-}
 
 const HEADER = 'id,title,description,link,image_link,availability,price,brand,mpn';
 
@@ -92,15 +83,9 @@ async function main(): Promise<void> {
     });
     runtime = await prepareRuntime(config, new JsonLogger(config.logLevel));
     runtime.lookup = lookup;
-    const app = await NestFactory.createApplicationContext(BenchModule.forRuntime(runtime), { logger: runtime.logger });
-    await app.init();
-    const { brand } = await new AccountsService(runtime.dataSource).registerBrand({
-      name: 'Bench',
-      email: `bench-${Date.now()}@example.test`,
-    });
-    const ctx = systemBrandContext(brand.id);
-    // The rest runs as the brand, under row-level security, as its requests and a run's job do in production.
-    enterScope({ kind: 'brand', brandId: brand.id });
+    const { app, brandId, ctx } = await startBenchApp(runtime, { consumeJobs: true });
+    // The rest runs as the brand, under row-level security, as a run's job does in production.
+    enterScope({ kind: 'brand', brandId });
     const bases: Record<string, string> = {
       dns: 'http://images.dead.test',
       refused: `http://127.0.0.1:${refusedPort}`,
@@ -115,7 +100,7 @@ async function main(): Promise<void> {
       if (!base) throw new Error(`unknown scenario ${scenario}`);
       const feed = await app.get(FeedsService).create(ctx, { name: `Dead host (${scenario})` });
       const body = Buffer.from(feedCsv(n, base));
-      const key = `feeds/${brand.id}/bench-${scenario}/source`;
+      const key = `feeds/${brandId}/bench-${scenario}/source`;
       await app
         .get<ObjectStorage>(FILE_STORAGE)
         .put(key, body, { contentType: 'text/csv', contentLength: body.length });
@@ -128,7 +113,7 @@ async function main(): Promise<void> {
       const started = performance.now();
       let imagesFrom: number | null = null;
       let row: { status: string; phase: string; images_total: number; images_failed: number } | undefined;
-      const staging = app.get(IngestionPipeline).execute(run.id, brand.id, { lastAttempt: true });
+      const staging = app.get(IngestionPipeline).execute(run.id, brandId, { lastAttempt: true });
       for (;;) {
         [row] = await runtime.dataSource.query(
           'SELECT status, phase, images_total, images_failed FROM ingestion_run WHERE id = $1',

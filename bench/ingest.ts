@@ -17,11 +17,9 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { NestFactory } from '@nestjs/core';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { AccountsService } from '@brandshelf/accounts';
-import { FILE_STORAGE, JsonLogger, loadConfig, systemBrandContext } from '@brandshelf/core';
+import { FILE_STORAGE, JsonLogger, loadConfig } from '@brandshelf/core';
 import {
   FeedRuleSetStore,
   FeedRulesService,
@@ -29,24 +27,14 @@ import {
   IngestionPipeline,
   RunsService,
 } from '@brandshelf/ingestion';
-import { PlatformModule, prepareRuntime, type Runtime } from '@brandshelf/runtime';
+import { prepareRuntime, type Runtime } from '@brandshelf/runtime';
 import type { ObjectStorage } from '@brandshelf/storage';
-import { Module, type DynamicModule } from '@nestjs/common';
+import { enterScope } from '@brandshelf/db';
+import { startBenchApp } from './bench-app.js';
 import { createBenchDatabase } from './bench-database.js';
 import { BENCH_HEADER, generateFeed } from './feed-generator.js';
 import { BENCH_RULES } from './feed-rule-set.js';
-import { enterScope } from '@brandshelf/db';
 import { cpuBetween, sampleCpu, type CpuSplit } from './thread-cpu.js';
-
-@Module({})
-class BenchModule {
-  static forRuntime(runtime: Runtime): DynamicModule {
-    return {
-      module: BenchModule,
-      imports: [PlatformModule.forRuntime(runtime, { consumeJobs: false })],
-    };
-  }
-}
 
 class PeakRss {
   peak = 0;
@@ -90,16 +78,11 @@ async function main(): Promise<void> {
         : {}),
     });
     runtime = await prepareRuntime(config, new JsonLogger(config.logLevel));
-    const app = await NestFactory.createApplicationContext(BenchModule.forRuntime(runtime), { logger: runtime.logger });
-    const { brand } = await new AccountsService(runtime.dataSource).registerBrand({
-      name: 'Bench',
-      email: `bench-${Date.now()}@example.test`,
-    });
-    const ctx = systemBrandContext(brand.id);
+    const { app, brandId, ctx } = await startBenchApp(runtime);
     // The rest runs as the brand, under row-level security, as a run's job does in production.
-    enterScope({ kind: 'brand', brandId: brand.id });
+    enterScope({ kind: 'brand', brandId });
     const feed = await app.get(FeedsService).create(ctx, { name: 'Bench feed' });
-    const key = `feeds/${brand.id}/bench/source`;
+    const key = `feeds/${brandId}/bench/source`;
     const size = (await stat(file)).size;
     await app
       .get<ObjectStorage>(FILE_STORAGE)
@@ -110,7 +93,7 @@ async function main(): Promise<void> {
     const rss = new PeakRss();
     const run = await app.get(RunsService).create(ctx, feed.id, { trigger: 'CLI', sourceKey: key, bytesTotal: size });
     const t0 = performance.now();
-    const done = await app.get(IngestionPipeline).execute(run.id, brand.id, { lastAttempt: true });
+    const done = await app.get(IngestionPipeline).execute(run.id, brandId, { lastAttempt: true });
     const pipelineSeconds = (performance.now() - t0) / 1000;
     const peak = rss.stop();
     if (!done || done.status !== 'SUCCEEDED')
@@ -133,7 +116,7 @@ async function main(): Promise<void> {
       const data: Record<string, string> = {};
       for (let i = 0; i < BENCH_HEADER.length; i++) data[BENCH_HEADER[i]] = cells[i] ?? '';
       const json = JSON.stringify(data).replace(/\\/g, '\\\\');
-      buffer += `${copyFeed.id}\t${cells[0]}\t${line}\t${brand.id}\t${line}\t${json}\n`;
+      buffer += `${copyFeed.id}\t${cells[0]}\t${line}\t${brandId}\t${line}\t${json}\n`;
       if (buffer.length > 65536) {
         if (!copy.write(buffer)) await new Promise((resolve) => copy.once('drain', resolve));
         buffer = '';
@@ -162,14 +145,14 @@ async function main(): Promise<void> {
       global.gc?.();
       const runRss = new PeakRss();
       const target = await app.get(FeedsService).create(ctx, { name });
-      if (rules) await ruleSets.insertNext(brand.id, target.id, rules);
+      if (rules) await ruleSets.insertNext(brandId, target.id, rules);
       const started = await app
         .get(RunsService)
         .create(ctx, target.id, { trigger: 'CLI', sourceKey: key, bytesTotal: size });
       const t = performance.now();
       const cpu0 = process.cpuUsage();
       const split0 = sampleCpu();
-      const ended = await app.get(IngestionPipeline).execute(started.id, brand.id, { lastAttempt: true });
+      const ended = await app.get(IngestionPipeline).execute(started.id, brandId, { lastAttempt: true });
       const seconds = (performance.now() - t) / 1000;
       const cpu = process.cpuUsage(cpu0);
       const split1 = sampleCpu();

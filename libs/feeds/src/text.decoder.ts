@@ -14,7 +14,7 @@ export class FeedTextDecoder {
   private consumed = 0;
   private fellBackAt: number | null = null;
   private fallbackReported = false;
-  /** Where, in the text the last `write` returned, the Windows-1252 part begins (null: no fallback there). */
+  /** Where, in the text of the write that fell back, the Windows-1252 part begins (null: no fallback yet). */
   private fallbackIndex: number | null = null;
 
   constructor(private currentEncoding: string) {
@@ -38,13 +38,11 @@ export class FeedTextDecoder {
   }
 
   write(chunk: Buffer): string {
-    this.fallbackIndex = null;
     const text = this.utf8 ? this.decodeUtf8(chunk) : this.decoder!.decode(chunk, { stream: true });
     this.consumed += chunk.length;
     const stripped = this.stripBom(text);
-    // A stripped BOM moves the fallback's place in the text one to the left (decodeUtf8 set it, if it fell back).
-    const index = this.fallbackIndex as number | null;
-    if (index !== null && stripped.length < text.length) this.fallbackIndex = index - 1;
+    // The fallback happens once, in the write takeFallback follows; a BOM stripped from that same text moves it left.
+    if (stripped.length < text.length && this.fallbackIndex !== null) this.fallbackIndex -= 1;
     return stripped;
   }
 

@@ -334,16 +334,14 @@ export class CreativeRenderer {
   }
 
   private async draw(text: string, box: { font: string; width: number; color: string }): Promise<DrawnText> {
-    let drawn;
     try {
-      drawn = await this.layout(text, box);
+      return await this.layout(text, box);
     } catch (error) {
       // Text of characters that draw nothing (a lone variation selector, a tag character): Pango lays out no glyph
       // and libvips refuses it; nothing is drawn, as for an empty title (the fuzz run found "\u{E01F0}").
       if (/no text to render/.test((error as Error).message)) return { data: Buffer.alloc(0), width: 0, height: 0 };
       throw error;
     }
-    return drawn;
   }
 
   private async layout(text: string, box: { font: string; width: number; color: string }): Promise<DrawnText> {
