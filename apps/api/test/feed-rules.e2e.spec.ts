@@ -251,7 +251,7 @@ describe('feed rules (e2e on a real database)', () => {
     expect(n).toBe(3);
     // Each batch keeps each distinct change list once; its items point to them.
     const batches: { patterns: number; items: number }[] = await api.runtime.dataSource.query(
-      `SELECT jsonb_array_length(changes->'patterns') AS patterns, jsonb_array_length(changes->'rows') AS items
+      `SELECT jsonb_array_length(changes::jsonb->'patterns') AS patterns, jsonb_array_length(changes::jsonb->'rows') AS items
          FROM run_rule_trace WHERE run_id = $1 ORDER BY "row"`,
       [rawId(run.id)],
     );

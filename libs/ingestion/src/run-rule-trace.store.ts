@@ -30,7 +30,7 @@ export interface ItemRuleTrace {
  * The one writer of run_rule_trace (libs/db/src/table-owners.ts): per item a rule changed, which rules changed which
  * attributes, streamed while the run reads and capped like its issues. Items are stored in batches, one row per
  * batch of consecutive traced items (IssueSink.addTrace): `row` is the batch's first item row, `item_id` null and
- * `changes` {"patterns": [changes, …], "rows": [[row, item id, pattern index], …]}. Earlier runs stored
+ * `changes` the JSON text {"patterns": [changes, …], "rows": [[row, item id, pattern index], …]}. Earlier runs stored
  * {"rows": [[row, item id, changes], …]}, or a row per item (`changes` the list); all three are read.
  * A change is stored as [rule index, attribute] (StoredRuleChange; an exclusion, and runs before that form, as
  * { ruleId, ruleName, attribute }) and read back with the rule's id and name from the run's rule-set version.
@@ -124,16 +124,19 @@ export class RunRuleTraceStore {
 
 /**
  * The run's traces one row per item ($1 the run, $2 the brand), from rows of either form; `batchFilter` narrows the
- * batches read (alias b).
+ * batches read (alias b). `changes` is JSON text (see the migration RuleTraceText1764000000031): a batch is parsed
+ * once (the OFFSET 0 keeps PostgreSQL from parsing it again for each reference), a list (a row per item) as read.
  */
 function itemTraces(batchFilter = ''): string {
-  return `SELECT "row", item_id, changes FROM run_rule_trace
-           WHERE run_id = $1 AND brand_id = $2 AND jsonb_typeof(changes) = 'array'
+  return `SELECT "row", item_id, changes::jsonb AS changes FROM run_rule_trace
+           WHERE run_id = $1 AND brand_id = $2 AND left(changes, 1) = '['
           UNION ALL
           SELECT (e->>0)::int, e->>1,
-                 CASE WHEN jsonb_typeof(e->2) = 'number' THEN b.changes->'patterns'->((e->>2)::int) ELSE e->2 END
-            FROM run_rule_trace b CROSS JOIN LATERAL jsonb_array_elements(b.changes->'rows') e
-           WHERE b.run_id = $1 AND b.brand_id = $2 AND jsonb_typeof(b.changes) = 'object' ${batchFilter}`;
+                 CASE WHEN jsonb_typeof(e->2) = 'number' THEN d.doc->'patterns'->((e->>2)::int) ELSE e->2 END
+            FROM run_rule_trace b
+           CROSS JOIN LATERAL (SELECT b.changes::jsonb AS doc OFFSET 0) d
+           CROSS JOIN LATERAL jsonb_array_elements(d.doc->'rows') e
+           WHERE b.run_id = $1 AND b.brand_id = $2 AND left(b.changes, 1) = '{' ${batchFilter}`;
 }
 
 interface StoredTrace {

@@ -21,6 +21,7 @@ import { FeedRules1764000000020 } from './1764000000020-feed-rules.js';
 import { CategorySuggestions1764000000021 } from './1764000000021-category-suggestions.js';
 import { CreativeStorage1764000000022 } from './1764000000022-creative-storage.js';
 import { RowLevelSecurity1764000000030 } from './1764000000030-row-level-security.js';
+import { RuleTraceText1764000000031 } from './1764000000031-rule-trace-text.js';
 
 /** In the order they run. Each lib owns its tables; the schema's history lives here, in one place. */
 export const MIGRATIONS = [
@@ -47,4 +48,5 @@ export const MIGRATIONS = [
   CategorySuggestions1764000000021,
   CreativeStorage1764000000022,
   RowLevelSecurity1764000000030,
+  RuleTraceText1764000000031,
 ];
