@@ -43,12 +43,30 @@ class ApplyState {
   changes: RuleChange[] | null = null;
   limits: RuleLimit[] | null = null;
   rule: CompiledRule = null as unknown as CompiledRule;
+  /** With reuseOutcome: the list every apply() records its changes in. */
+  readonly reused: RuleChange[] | null;
+
+  constructor(reuse: boolean) {
+    this.reused = reuse ? [] : null;
+  }
 
   reset(item: FeedItemFields): void {
     this.item = item;
     this.copied = false;
     this.changes = null;
     this.limits = null;
+  }
+
+  /** The item's list of changes, made (or emptied, with reuseOutcome) on its first change. */
+  changeList(): RuleChange[] {
+    if (this.changes === null) {
+      if (this.reused === null) this.changes = [];
+      else {
+        this.reused.length = 0;
+        this.changes = this.reused;
+      }
+    }
+    return this.changes;
   }
 
   limit(attribute: string, code: RuleLimit['code']): void {
@@ -79,6 +97,7 @@ interface Settings {
   now: () => number;
   inPlace: boolean;
   recordValues: boolean;
+  reuseOutcome: boolean;
 }
 
 /**
@@ -95,6 +114,7 @@ export function compileFeedRules(rules: FeedRule[], options: CompileOptions = {}
     now: options.now ?? (() => performance.now()),
     inPlace: options.inPlace ?? false,
     recordValues: options.recordValues ?? true,
+    reuseOutcome: options.reuseOutcome ?? false,
   };
   const { result: compiled, refs: customRefs } = collectCustomRefs(() =>
     checked.rules
@@ -107,7 +127,9 @@ export function compileFeedRules(rules: FeedRule[], options: CompileOptions = {}
         changes: new Map(),
       })),
   );
-  const state = new ApplyState();
+  const state = new ApplyState(settings.reuseOutcome);
+  const none: RuleChange[] = [];
+  const reused: RuleOutcome<FeedItemFields> = { item: {}, changes: none };
   const applier = {
     size: compiled.length,
     apply(item: FeedItemFields): RuleOutcome<FeedItemFields> {
@@ -131,9 +153,18 @@ export function compileFeedRules(rules: FeedRule[], options: CompileOptions = {}
           }
         }
       }
-      const outcome: RuleOutcome<FeedItemFields> = { item: state.item, changes: state.changes ?? [] };
-      if (excludedBy) outcome.excludedBy = excludedBy;
-      if (state.limits) outcome.limits = state.limits;
+      let outcome: RuleOutcome<FeedItemFields>;
+      if (settings.reuseOutcome) {
+        outcome = reused;
+        outcome.item = state.item;
+        outcome.changes = state.changes ?? none;
+        outcome.excludedBy = excludedBy;
+        outcome.limits = state.limits ?? undefined;
+      } else {
+        outcome = { item: state.item, changes: state.changes ?? [] };
+        if (excludedBy) outcome.excludedBy = excludedBy;
+        if (state.limits) outcome.limits = state.limits;
+      }
       state.reset({});
       return outcome;
     },
@@ -419,7 +450,7 @@ function write(
       if (rule.changes.size < MAX_SHARED_CHANGES) rule.changes.set(key, change);
     }
   }
-  (state.changes ??= []).push(change);
+  state.changeList().push(change);
 }
 
 /** An action that rewrites each value of the attribute (every element of a list); absent attributes stay absent. */

@@ -370,6 +370,55 @@ describe('order, exclusion and tracing', () => {
     expect(out.limits).toBeUndefined();
   });
 
+  it('with reuseOutcome, each apply() says what it did to its own item, in the one outcome object and list', () => {
+    const source = [
+      rule('brand', [{ type: 'SET', attribute: 'brand', value: 'Acme' }]),
+      rule('drop', [{ type: 'EXCLUDE' }], { attribute: 'id', operator: 'EQUALS', value: 'x' }),
+      rule('slow', [{ type: 'REPLACE', attribute: 'title', pattern: 'a', replacement: 'b' }]),
+    ];
+    let clock = 0;
+    // Every REPLACE match takes 500 ms by this clock: the pattern is switched off on the first item.
+    const now = () => (clock += 250);
+    const reusing = compileFeedRules(source, { inPlace: true, recordValues: false, reuseOutcome: true, now });
+    const plain = compileFeedRules(source, { inPlace: true, recordValues: false, now: () => 0 });
+    const items = [
+      { id: '1', brand: 'Other', title: 'a' },
+      { id: '2', brand: 'Acme' },
+      { id: 'x', brand: 'Other' },
+      { id: '3', title: 'c' },
+    ];
+    const outcomes = items.map((item) => {
+      const out = reusing.apply({ ...item });
+      // Read at once, as the reader does: the next apply() refills the same object.
+      return {
+        out,
+        item: { ...out.item },
+        changes: out.changes.map((c) => `${c.ruleId}:${c.attribute}`),
+        excluded: out.excludedBy?.ruleId,
+        limits: out.limits?.map((l) => l.code),
+      };
+    });
+    expect(outcomes[1].out).toBe(outcomes[0].out);
+    expect(outcomes.map(({ out: _, ...rest }) => rest)).toEqual([
+      {
+        item: { id: '1', brand: 'Acme', title: 'b' },
+        changes: ['brand:brand', 'slow:title'],
+        excluded: undefined,
+        limits: undefined,
+      },
+      { item: { id: '2', brand: 'Acme' }, changes: [], excluded: undefined, limits: undefined },
+      { item: { id: 'x', brand: 'Acme' }, changes: ['brand:brand'], excluded: 'drop', limits: undefined },
+      {
+        item: { id: '3', brand: 'Acme', title: 'c' },
+        changes: ['brand:brand'],
+        excluded: undefined,
+        limits: ['RULE_TIMEOUT'],
+      },
+    ]);
+    // The same as without reuse, apart from the limit the fake clock made.
+    expect(plain.apply({ ...items[0] }).changes.map((c) => `${c.ruleId}:${c.attribute}`)).toEqual(outcomes[0].changes);
+  });
+
   it('setting a value to what it already is is no change', () => {
     expect(applyOne({ type: 'SET', attribute: 'brand', value: 'Acme' }, { brand: 'Acme' }).changes).toEqual([]);
   });

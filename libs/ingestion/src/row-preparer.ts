@@ -81,7 +81,7 @@ export type RuleApplication =
       changes: RuleChange[];
       /** For a run: `changes` as run_rule_trace stores them (StoredRuleChange[] as JSON); null when there are none. */
       trace: string | null;
-      /** Every change in order; with the values before and after, except for a run. */
+      /** Every change in order; with the values before and after, except for a run (whose list lasts until its next item). */
       detailed: {
         ruleId: string;
         ruleName: string;
@@ -111,6 +111,8 @@ export function itemRuleApplier(
     ...(regexTimeoutMs === undefined ? {} : { regexTimeoutMs }),
     inPlace: forRun,
     recordValues: !forRun,
+    // A run's outcome is read at once below: the trace tree keeps its own lists (fill), an exclusion a copy.
+    reuseOutcome: forRun,
   });
   if (!compiled.size) return null;
   const onceEach = (detailed: RuleOutcome['changes']): RuleChange[] => {
