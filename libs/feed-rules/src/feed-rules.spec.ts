@@ -381,7 +381,7 @@ describe('order, exclusion and tracing', () => {
     const now = () => (clock += 250);
     const reusing = compileFeedRules(source, { inPlace: true, recordValues: false, reuseOutcome: true, now });
     const plain = compileFeedRules(source, { inPlace: true, recordValues: false, now: () => 0 });
-    const items = [
+    const items: Record<string, string>[] = [
       { id: '1', brand: 'Other', title: 'a' },
       { id: '2', brand: 'Acme' },
       { id: 'x', brand: 'Other' },
