@@ -249,16 +249,17 @@ describe('feed rules (e2e on a real database)', () => {
       [rawId(run.id)],
     );
     expect(n).toBe(3);
-    // Each batch keeps each distinct change list once; its items point to them.
-    const batches: { patterns: number; items: number }[] = await api.runtime.dataSource.query(
-      `SELECT jsonb_array_length(changes::jsonb->'patterns') AS patterns, jsonb_array_length(changes::jsonb->'rows') AS items
+    // Each batch keeps each distinct change list once; its items point to them; `items` counts them.
+    const batches: { patterns: number; items: number; counted: number }[] = await api.runtime.dataSource.query(
+      `SELECT jsonb_array_length(changes::jsonb->'patterns') AS patterns, jsonb_array_length(changes::jsonb->'rows') AS items,
+              items AS counted
          FROM run_rule_trace WHERE run_id = $1 ORDER BY "row"`,
       [rawId(run.id)],
     );
     expect(batches).toEqual([
-      { patterns: 1, items: 128 },
-      { patterns: 1, items: 128 },
-      { patterns: 2, items: 44 },
+      { patterns: 1, items: 128, counted: 128 },
+      { patterns: 1, items: 128, counted: 128 },
+      { patterns: 2, items: 44, counted: 44 },
     ]);
     // A batch with each item's list inline, as runs before patterns stored it, still reads.
     await api.runtime.dataSource.query(
@@ -281,6 +282,20 @@ describe('feed rules (e2e on a real database)', () => {
     expect(old.nodes).toEqual([
       { row: 500, itemId: 'OLD', changes: [{ ruleId: 'gone', ruleName: 'Gone', attribute: 'title' }] },
     ]);
+    // Paged in small pages across all three forms (rows without `items` are counted by reading them).
+    const SMALL = `query($id: ID!, $after: String) { ingestionRun(id: $id) {
+      ruleTrace(first: 7, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { row itemId } } } }`;
+    const all: { row: number; itemId: string }[] = [];
+    after = null;
+    do {
+      const page: any = (await api.gqlOk(SMALL, { id: run.id, after }, key)).ingestionRun.ruleTrace;
+      expect(page.totalCount).toBe(303);
+      expect(page.nodes.length).toBeLessThanOrEqual(7);
+      all.push(...page.nodes);
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (after);
+    expect(all.map((t) => t.itemId)).toEqual([...ids, 'INLINE', 'INLINE2', 'OLD']);
+    expect(all.map((t) => t.row)).toEqual([...ids.map((_, i) => i + 2), 400, 401, 500]);
   });
 
   it('accepts an item a rule could not be applied to (a value too long for its pattern) with a FEED_RULE_LIMIT warning naming the rule', async () => {

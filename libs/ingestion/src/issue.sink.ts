@@ -69,7 +69,9 @@ export class IssueSink {
       this.traceClient = await acquireClient(this.dataSource);
       this.traceWriter = RunRuleTraceStore.openWriter(this.traceClient, this.brandId, this.runId, this.pglite);
     }
-    const batch = traceBatchRow(this.traceBatchRow, this.traceBatch, [...this.tracePatterns.keys()]);
+    const batch = traceBatchRow(this.traceBatchRow, this.traceBatch, this.traceBatchItems, [
+      ...this.tracePatterns.keys(),
+    ]);
     this.traceBatch = '';
     this.traceBatchItems = 0;
     this.tracePatterns.clear();

@@ -29,8 +29,8 @@ export interface ItemRuleTrace {
 /**
  * The one writer of run_rule_trace (libs/db/src/table-owners.ts): per item a rule changed, which rules changed which
  * attributes, streamed while the run reads and capped like its issues. Items are stored in batches, one row per
- * batch of consecutive traced items (IssueSink.addTrace): `row` is the batch's first item row, `item_id` null and
- * `changes` the JSON text {"patterns": [changes, …], "rows": [[row, item id, pattern index], …]}. Earlier runs stored
+ * batch of consecutive traced items (IssueSink.addTrace): `row` is the batch's first item row, `item_id` null, `items`
+ * how many it holds and `changes` the JSON text {"patterns": [changes, …], "rows": [[row, item id, pattern index], …]}. Earlier runs stored
  * {"rows": [[row, item id, changes], …]}, or a row per item (`changes` the list); all three are read.
  * A change is stored as [rule index, attribute] (StoredRuleChange; an exclusion, and runs before that form, as
  * { ruleId, ruleName, attribute }) and read back with the rule's id and name from the run's rule-set version.
@@ -42,7 +42,7 @@ export class RunRuleTraceStore {
     const writer = openRowWriter(
       client,
       'run_rule_trace',
-      ['run_id', 'brand_id', '"row"', 'item_id', 'changes'],
+      ['run_id', 'brand_id', '"row"', 'item_id', 'changes', 'items'],
       pglite,
     );
     return {
@@ -96,14 +96,32 @@ export class RunRuleTraceStore {
       where.push(`item_id = $${params.length}`);
     }
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    // Without an item filter, the count is the batches' own (a row per item counts one; a batch written before
+    // `items` is parsed); with one, every item has to be read.
     const [{ n }]: { n: number }[] = await db.query(
-      `SELECT count(*)::int AS n FROM (${itemTraces()}) t ${filter}`,
+      options.itemId === null
+        ? `SELECT coalesce(sum(CASE WHEN items IS NOT NULL THEN items WHEN left(changes, 1) = '[' THEN 1
+                                    ELSE jsonb_array_length(changes::jsonb->'rows') END), 0)::int AS n
+             FROM run_rule_trace WHERE run_id = $1 AND brand_id = $2`
+        : `SELECT count(*)::int AS n FROM (${itemTraces()}) t ${filter}`,
       params,
     );
     let batches = '';
+    const start = options.afterRow ?? 0;
     if (options.afterRow !== null) {
       params.push(options.afterRow);
       where.push(`"row" > $${params.length}`);
+    }
+    if (options.itemId === null) {
+      // The page lies in the batch holding the next row and the first+1 after it (each holds at least one item),
+      // so a page reads a few batches, not the rest of the run.
+      params.push(start, options.first + 1);
+      batches = `AND b."row" >= (SELECT coalesce(max("row"), 0) FROM run_rule_trace
+                                  WHERE run_id = $1 AND brand_id = $2 AND "row" <= $${params.length - 1})
+                 AND b."row" <= coalesce((SELECT max("row") FROM (SELECT "row" FROM run_rule_trace
+                                  WHERE run_id = $1 AND brand_id = $2 AND "row" > $${params.length - 1}
+                                  ORDER BY "row" LIMIT $${params.length}) n), $${params.length - 1})`;
+    } else if (options.afterRow !== null) {
       // The batch holding the next row and those after it.
       batches = `AND b."row" >= (SELECT coalesce(max("row"), 0) FROM run_rule_trace
                                   WHERE run_id = $1 AND brand_id = $2 AND "row" <= $${params.length})`;
@@ -178,6 +196,11 @@ export function traceBatchEntry(row: number, itemId: string | null, pattern: num
  * fall into a few patterns, so a batch stores each once (measured: 20 rules' lists were ~120 bytes an item, a
  * third of what the rules added to what a run sends PostgreSQL).
  */
-export function traceBatchRow(firstRow: number, entries: string, patterns: readonly string[]): [number, null, string] {
-  return [firstRow, null, `{"patterns":[${patterns.join(',')}],"rows":[${entries}]}`];
+export function traceBatchRow(
+  firstRow: number,
+  entries: string,
+  items: number,
+  patterns: readonly string[],
+): [number, null, string, number] {
+  return [firstRow, null, `{"patterns":[${patterns.join(',')}],"rows":[${entries}]}`, items];
 }
