@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { MIGRATIONS } from '@brandshelf/db';
 import { createFeed, ingest, rawId, registerBrand, startTestApi, type TestApi } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
@@ -296,6 +297,52 @@ describe('feed rules (e2e on a real database)', () => {
     } while (after);
     expect(all.map((t) => t.itemId)).toEqual([...ids, 'INLINE', 'INLINE2', 'OLD']);
     expect(all.map((t) => t.row)).toEqual([...ids.map((_, i) => i + 2), 400, 401, 500]);
+  });
+
+  it('reads the traces runs stored as jsonb before traces were kept as text, once the migration has converted them', async () => {
+    const feedId = await createFeed(api, key, { name: 'Upgraded traces' });
+    await setRules(feedId, [
+      { ruleId: 'brand-case', name: 'Brand in capitals', actions: [{ type: 'UPPERCASE', attribute: 'brand' }] },
+    ]);
+    const run = await ingest(api, key, feedId, csv(row('U1'), row('U2')));
+    const db = api.runtime.dataSource;
+    const Migration = MIGRATIONS.find((m) => m.name === 'RuleTraceText1764000000031')!;
+    const runner = db.createQueryRunner();
+    try {
+      // The schema before it (changes jsonb, no items), the run's batch as it was then, and rows of the two older forms.
+      await new Migration().down(runner);
+      const [{ type }] = await db.query(
+        `SELECT data_type AS type FROM information_schema.columns WHERE table_name = 'run_rule_trace' AND column_name = 'changes'`,
+      );
+      expect(type).toBe('jsonb');
+      await db.query(
+        `INSERT INTO run_rule_trace (run_id, brand_id, "row", item_id, changes)
+         SELECT id, brand_id, 400, NULL, '{"rows":[[400,"INLINE",[[0,"brand"]]]]}'::jsonb FROM ingestion_run WHERE id = $1
+         UNION ALL
+         SELECT id, brand_id, 500, 'OLD', '[{"ruleId":"gone","ruleName":"Gone","attribute":"title"}]'::jsonb
+           FROM ingestion_run WHERE id = $1`,
+        [rawId(run.id)],
+      );
+      await new Migration().up(runner);
+    } finally {
+      await runner.release();
+    }
+    const PAGE = `query($id: ID!, $after: String) { ingestionRun(id: $id) {
+      ruleTrace(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { row itemId changes { ruleId attribute } } } } }`;
+    const seen: { row: number; itemId: string; changes: unknown }[] = [];
+    let after: string | null = null;
+    do {
+      const page: any = (await api.gqlOk(PAGE, { id: run.id, after }, key)).ingestionRun.ruleTrace;
+      expect(page.totalCount).toBe(4);
+      seen.push(...page.nodes);
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (after);
+    expect(seen).toEqual([
+      { row: 2, itemId: 'U1', changes: [{ ruleId: 'brand-case', attribute: 'brand' }] },
+      { row: 3, itemId: 'U2', changes: [{ ruleId: 'brand-case', attribute: 'brand' }] },
+      { row: 400, itemId: 'INLINE', changes: [{ ruleId: 'brand-case', attribute: 'brand' }] },
+      { row: 500, itemId: 'OLD', changes: [{ ruleId: 'gone', attribute: 'title' }] },
+    ]);
   });
 
   it('accepts an item a rule could not be applied to (a value too long for its pattern) with a FEED_RULE_LIMIT warning naming the rule', async () => {

@@ -7,6 +7,8 @@ export * from './query-result.js';
 export * from './table-owners.js';
 export * from './pg-client.js';
 export * from './tenancy.js';
+/** The schema's history, in order (tests of an upgrade path run one migration down and up again). */
+export { MIGRATIONS } from './migrations/index.js';
 export {
   APP_ROLE,
   COPY_TARGETS,
