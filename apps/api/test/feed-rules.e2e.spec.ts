@@ -61,6 +61,19 @@ describe('feed rules (e2e on a real database)', () => {
   const count = async (table: string, brandId: string) =>
     (await api.runtime.dataSource.query(`SELECT count(*)::int AS n FROM ${table} WHERE brand_id = $1`, [brandId]))[0]
       .n as number;
+  /** Every node of the run's ruleTrace, page by page with `query` ($id, $after), each page saying `totalCount`. */
+  const tracePages = async (query: string, runId: string, totalCount: number, pageSize: number) => {
+    const nodes: any[] = [];
+    let after: string | null = null;
+    do {
+      const page: any = (await api.gqlOk(query, { id: runId, after }, key)).ingestionRun.ruleTrace;
+      expect(page.totalCount).toBe(totalCount);
+      expect(page.nodes.length).toBeLessThanOrEqual(pageSize);
+      nodes.push(...page.nodes);
+      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
+    } while (after);
+    return nodes;
+  };
 
   it('stores versions, reads the current one or any other, and refuses invalid rules with paths, storing nothing', async () => {
     const feedId = await createFeed(api, key, { name: 'Versions' });
@@ -222,14 +235,7 @@ describe('feed rules (e2e on a real database)', () => {
       ruleTrace(first: 100, after: $after, itemId: $itemId) { totalCount pageInfo { hasNextPage endCursor }
         nodes { row itemId changes { ruleId ruleName attribute } } }
       issues(filter: { severity: ERROR }, first: 10) { nodes { itemId ruleChanges { ruleId attribute } } } } }`;
-    const seen: { row: number; itemId: string; changes: unknown }[] = [];
-    let after: string | null = null;
-    do {
-      const page: any = (await api.gqlOk(PAGE, { id: run.id, after }, key)).ingestionRun.ruleTrace;
-      expect(page.totalCount).toBe(300);
-      seen.push(...page.nodes);
-      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-    } while (after);
+    const seen: { row: number; itemId: string; changes: unknown }[] = await tracePages(PAGE, run.id, 300, 100);
     expect(seen.map((t) => t.itemId)).toEqual(ids);
     expect(seen.map((t) => t.row)).toEqual(ids.map((_, i) => i + 2));
     expect(seen[150].changes).toEqual([{ ruleId: 'brand-case', ruleName: 'Brand in capitals', attribute: 'brand' }]);
@@ -286,15 +292,7 @@ describe('feed rules (e2e on a real database)', () => {
     // Paged in small pages across all three forms (rows without `items` are counted by reading them).
     const SMALL = `query($id: ID!, $after: String) { ingestionRun(id: $id) {
       ruleTrace(first: 7, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { row itemId } } } }`;
-    const all: { row: number; itemId: string }[] = [];
-    after = null;
-    do {
-      const page: any = (await api.gqlOk(SMALL, { id: run.id, after }, key)).ingestionRun.ruleTrace;
-      expect(page.totalCount).toBe(303);
-      expect(page.nodes.length).toBeLessThanOrEqual(7);
-      all.push(...page.nodes);
-      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-    } while (after);
+    const all: { row: number; itemId: string }[] = await tracePages(SMALL, run.id, 303, 7);
     expect(all.map((t) => t.itemId)).toEqual([...ids, 'INLINE', 'INLINE2', 'OLD']);
     expect(all.map((t) => t.row)).toEqual([...ids.map((_, i) => i + 2), 400, 401, 500]);
   });
@@ -329,15 +327,7 @@ describe('feed rules (e2e on a real database)', () => {
     }
     const PAGE = `query($id: ID!, $after: String) { ingestionRun(id: $id) {
       ruleTrace(first: 2, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { row itemId changes { ruleId attribute } } } } }`;
-    const seen: { row: number; itemId: string; changes: unknown }[] = [];
-    let after: string | null = null;
-    do {
-      const page: any = (await api.gqlOk(PAGE, { id: run.id, after }, key)).ingestionRun.ruleTrace;
-      expect(page.totalCount).toBe(4);
-      seen.push(...page.nodes);
-      after = page.pageInfo.hasNextPage ? page.pageInfo.endCursor : null;
-    } while (after);
-    expect(seen).toEqual([
+    expect(await tracePages(PAGE, run.id, 4, 2)).toEqual([
       { row: 2, itemId: 'U1', changes: [{ ruleId: 'brand-case', attribute: 'brand' }] },
       { row: 3, itemId: 'U2', changes: [{ ruleId: 'brand-case', attribute: 'brand' }] },
       { row: 400, itemId: 'INLINE', changes: [{ ruleId: 'brand-case', attribute: 'brand' }] },
