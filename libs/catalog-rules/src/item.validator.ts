@@ -5,7 +5,13 @@ import { validateGtin } from './gtin.rule.js';
 import { htmlToText } from './html.stripper.js';
 import { type IssueSeverity, type ItemIssue, truncateValue } from './issue.js';
 import { finding, type RuleCode, type RuleFinding } from './code.catalog.js';
-import type { NormalizedProduct, RawItem, ValidationResult, ValidatorOptions } from './normalized-product.model.js';
+import {
+  emptyProduct,
+  type NormalizedProduct,
+  type RawItem,
+  type ValidationResult,
+  type ValidatorOptions,
+} from './normalized-product.model.js';
 import { formatPrice, parsePrice } from './price.parser.js';
 import { hasKeysInOrder } from './product.hash.js';
 import { lookupCategory, suggestCategory } from './taxonomy.lookup.js';
@@ -390,44 +396,6 @@ export class ItemValidator {
     product.additionalImageLinks = kept;
     return kept.length > 0;
   }
-}
-
-function emptyProduct(): NormalizedProduct {
-  // Every property present from the start, so all products share one object shape; in key order, so that
-  // contentHash can serialize a product without re-sorting it.
-  return {
-    additionalImageLinks: [],
-    ageGroup: null,
-    availability: null,
-    availabilityDate: null,
-    brand: null,
-    color: null,
-    condition: null,
-    currency: null,
-    customAttributes: {},
-    customLabels: [],
-    description: null,
-    gender: null,
-    googleProductCategoryId: null,
-    googleProductCategoryPath: null,
-    gtin: null,
-    identifierExists: null,
-    imageLink: null,
-    itemGroupId: null,
-    link: null,
-    material: null,
-    mobileLink: null,
-    mpn: null,
-    offerId: '',
-    pattern: null,
-    presentAttributes: [],
-    priceMinor: null,
-    productType: null,
-    quantity: null,
-    salePriceMinor: null,
-    size: null,
-    title: null,
-  };
 }
 
 function setField(product: NormalizedProduct, spec: AttributeSpec, value: string | number | boolean): void {

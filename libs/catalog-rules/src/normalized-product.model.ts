@@ -83,3 +83,42 @@ export interface NormalizedProduct {
 export type ProductField = {
   [K in keyof NormalizedProduct]: NormalizedProduct[K] extends string | number | boolean | null ? K : never;
 }[keyof NormalizedProduct];
+
+/** A product with every field unset: the validator starts each item from one. */
+export function emptyProduct(): NormalizedProduct {
+  // Every property present from the start, so all products share one object shape; in key order, so that
+  // contentHash can serialize a product without re-sorting it. The model's one list of fields (product.hash.ts).
+  return {
+    additionalImageLinks: [],
+    ageGroup: null,
+    availability: null,
+    availabilityDate: null,
+    brand: null,
+    color: null,
+    condition: null,
+    currency: null,
+    customAttributes: {},
+    customLabels: [],
+    description: null,
+    gender: null,
+    googleProductCategoryId: null,
+    googleProductCategoryPath: null,
+    gtin: null,
+    identifierExists: null,
+    imageLink: null,
+    itemGroupId: null,
+    link: null,
+    material: null,
+    mobileLink: null,
+    mpn: null,
+    offerId: '',
+    pattern: null,
+    presentAttributes: [],
+    priceMinor: null,
+    productType: null,
+    quantity: null,
+    salePriceMinor: null,
+    size: null,
+    title: null,
+  };
+}

@@ -1,6 +1,6 @@
 import * as crypto from 'node:crypto';
 
-import type { NormalizedProduct } from './normalized-product.model.js';
+import { emptyProduct, type NormalizedProduct } from './normalized-product.model.js';
 import { setOwn } from './own-property.js';
 
 /**
@@ -78,43 +78,10 @@ function compactAnyJson(product: NormalizedProduct): string {
   return canonicalJson(out);
 }
 
-/**
- * Every field of NormalizedProduct but presentAttributes, each once: the compiler checks the list against the model
- * (a field added there and not here fails to compile).
- */
-const STORED: Record<Exclude<keyof NormalizedProduct, 'presentAttributes'>, true> = {
-  additionalImageLinks: true,
-  ageGroup: true,
-  availability: true,
-  availabilityDate: true,
-  brand: true,
-  color: true,
-  condition: true,
-  currency: true,
-  customAttributes: true,
-  customLabels: true,
-  description: true,
-  gender: true,
-  googleProductCategoryId: true,
-  googleProductCategoryPath: true,
-  gtin: true,
-  identifierExists: true,
-  imageLink: true,
-  itemGroupId: true,
-  link: true,
-  material: true,
-  mobileLink: true,
-  mpn: true,
-  offerId: true,
-  pattern: true,
-  priceMinor: true,
-  productType: true,
-  quantity: true,
-  salePriceMinor: true,
-  size: true,
-  title: true,
-};
-const STORED_FIELDS = Object.keys(STORED).sort();
+/** Every field of NormalizedProduct but presentAttributes, sorted: the fields of the model's empty product. */
+const STORED_FIELDS = Object.keys(emptyProduct())
+  .filter((field) => field !== 'presentAttributes')
+  .sort();
 
 type FieldCompactor = (
   product: NormalizedProduct,

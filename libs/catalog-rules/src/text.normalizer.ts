@@ -48,20 +48,11 @@ function collapseRun(run: string): string {
  */
 export function cleanText(raw: string, multiline = false, decodeEntities = true): CleanedText {
   if (!multiline && !NEEDS_WORK_LINE.test(raw)) return { text: raw, removed: 0 };
-  let text = decodeEntities ? decodeHtmlEntities(raw) : raw;
-  let removed = 0;
-  const nonAscii = NON_ASCII.test(text);
-  if (nonAscii && INVISIBLE_TEST.test(text)) text = text.replace(INVISIBLE, '');
-  // Testing first spares the common clean value a replace with a callback.
-  if (INVALID_TEST.test(text)) {
-    text = text.replace(INVALID, () => {
-      removed++;
-      return '';
-    });
-  }
+  const decoded = decodeEntities ? decodeHtmlEntities(raw) : raw;
+  const nonAscii = NON_ASCII.test(decoded);
+  const { text, removed } = removeChars(decoded, nonAscii);
   // Last, so a removed character cannot leave a letter and its accent uncomposed ("A\uFEFF\u0301").
-  if (nonAscii) text = text.normalize('NFC');
-  return { text: collapseWhitespace(text, multiline), removed };
+  return { text: collapseWhitespace(nonAscii ? text.normalize('NFC') : text, multiline), removed };
 }
 
 /**
@@ -70,9 +61,15 @@ export function cleanText(raw: string, multiline = false, decodeEntities = true)
  * leave a tag in the text ("<\u0000p>" is text to an HTML tokenizer, "<p>" once the NUL is gone).
  */
 export function removeInvalid(raw: string): CleanedText {
+  return removeChars(raw, NON_ASCII.test(raw));
+}
+
+/** Invisible format characters (only where there is non-ASCII text) and invalid characters out, the latter counted. */
+function removeChars(raw: string, nonAscii: boolean): CleanedText {
   let text = raw;
-  if (NON_ASCII.test(text) && INVISIBLE_TEST.test(text)) text = text.replace(INVISIBLE, '');
+  if (nonAscii && INVISIBLE_TEST.test(text)) text = text.replace(INVISIBLE, '');
   let removed = 0;
+  // Testing first spares the common clean value a replace with a callback.
   if (INVALID_TEST.test(text)) {
     text = text.replace(INVALID, () => {
       removed++;

@@ -216,14 +216,14 @@ export class FeedRulesService {
         if (validAfter && !validBefore) result.becameValid++;
         if (validBefore && !validAfter) result.becameInvalid++;
         if (!applied || (!applied.excluded && !applied.changes.length)) continue;
-        // An excluded item counts as excluded only, as a run counts it: what rules did to it before is not published.
-        if (!applied.excluded) result.itemsChanged++;
-        const touched = new Set<string>();
-        for (const change of applied.excluded ? [] : applied.changes) {
-          if (touched.has(change.ruleId)) continue;
-          touched.add(change.ruleId);
-          const count = counts.get(change.ruleId);
-          if (count) count.itemsChanged++;
+        // An excluded item counts as excluded only (above), as a run counts it: what rules did to it before is not
+        // published.
+        if (!applied.excluded) {
+          result.itemsChanged++;
+          for (const ruleId of new Set(applied.changes.map((change) => change.ruleId))) {
+            const count = counts.get(ruleId);
+            if (count) count.itemsChanged++;
+          }
         }
         if (result.sample.length < sampleSize) {
           const id = original.fields.id;
