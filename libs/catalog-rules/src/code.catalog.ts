@@ -646,6 +646,14 @@ export const CODES = {
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;
+
+/**
+ * Each code as a constant of its own literal type, for places the compiler cannot check a string: SQL text
+ * interpolates `CODE.IMAGE_FAILED`, so a renamed or removed code fails to compile there too.
+ */
+export const CODE = Object.freeze(Object.fromEntries(Object.keys(CODES).map((code) => [code, code]))) as {
+  readonly [C in Code]: C;
+};
 type CodesOf<K extends CodeKind> = { [C in Code]: (typeof CODES)[C]['kind'] extends K ? C : never }[Code];
 
 /** Codes the item validator raises. */
