@@ -686,16 +686,6 @@ export const RUN_ERROR_CODE_LIST: readonly RunErrorCode[] = codesOf<RunErrorCode
 /** Every reason a publish leaves an item out, in catalogue order (the GraphQL enum LeftOutReason). */
 export const LEFT_OUT_REASON_LIST: readonly LeftOutReason[] = codesOf<LeftOutReason>(LEFT_OUT_KINDS);
 
-/** The catalogue entry of a code. */
-export function codeInfo(code: Code): CodeInfo {
-  return CODES[code];
-}
-
-/** Whether a string is a code of the catalogue (for values read back from storage). */
-export function isCode(value: string): value is Code {
-  return Object.prototype.hasOwnProperty.call(CODES, value);
-}
-
 /** What a rule found, before the validator adds row, attribute, value and item id. */
 export interface RuleFinding {
   code: RuleCode;

@@ -86,11 +86,6 @@ export interface NormalizedProduct {
   presentAttributes: string[];
 }
 
-/** NormalizedProduct properties that hold one scalar value, which the attribute table can point at. */
-export type ProductField = {
-  [K in keyof NormalizedProduct]: NormalizedProduct[K] extends string | number | boolean | null ? K : never;
-}[keyof NormalizedProduct];
-
 /** A product with every field unset: the validator starts each item from one. */
 export function emptyProduct(): NormalizedProduct {
   // Every property present from the start, so all products share one object shape; in key order, so that
