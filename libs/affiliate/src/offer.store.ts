@@ -6,7 +6,8 @@ import { sqlPage } from './sql-page.js';
 
 type Row = Record<string, any>;
 
-export type OfferStatus = 'PENDING' | 'ACCEPTED' | 'DECLINED' | 'WITHDRAWN';
+export const OFFER_STATUSES = ['PENDING', 'ACCEPTED', 'DECLINED', 'WITHDRAWN'] as const;
+export type OfferStatus = (typeof OFFER_STATUSES)[number];
 
 export interface OfferRecord {
   id: string;

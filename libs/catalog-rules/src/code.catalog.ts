@@ -646,6 +646,14 @@ export const CODES = {
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof CODES;
+
+/**
+ * Each code as a constant of its own literal type, for places the compiler cannot check a string: SQL text
+ * interpolates `CODE.IMAGE_FAILED`, so a renamed or removed code fails to compile there too.
+ */
+export const CODE = Object.freeze(Object.fromEntries(Object.keys(CODES).map((code) => [code, code]))) as {
+  readonly [C in Code]: C;
+};
 type CodesOf<K extends CodeKind> = { [C in Code]: (typeof CODES)[C]['kind'] extends K ? C : never }[Code];
 
 /** Codes the item validator raises. */
@@ -677,16 +685,6 @@ export const ISSUE_CODE_LIST: readonly IssueCode[] = codesOf<IssueCode>(ISSUE_KI
 export const RUN_ERROR_CODE_LIST: readonly RunErrorCode[] = codesOf<RunErrorCode>(RUN_ERROR_KINDS);
 /** Every reason a publish leaves an item out, in catalogue order (the GraphQL enum LeftOutReason). */
 export const LEFT_OUT_REASON_LIST: readonly LeftOutReason[] = codesOf<LeftOutReason>(LEFT_OUT_KINDS);
-
-/** The catalogue entry of a code. */
-export function codeInfo(code: Code): CodeInfo {
-  return CODES[code];
-}
-
-/** Whether a string is a code of the catalogue (for values read back from storage). */
-export function isCode(value: string): value is Code {
-  return Object.prototype.hasOwnProperty.call(CODES, value);
-}
 
 /** What a rule found, before the validator adds row, attribute, value and item id. */
 export interface RuleFinding {

@@ -1,7 +1,8 @@
 import type { IssueCode } from './code.catalog.js';
 
 /** A problem with one item (or the file), stored with its run. A row problem is data, not an exception. */
-export type IssueSeverity = 'ERROR' | 'WARNING';
+export const ISSUE_SEVERITIES = ['ERROR', 'WARNING'] as const;
+export type IssueSeverity = (typeof ISSUE_SEVERITIES)[number];
 
 export interface ItemIssue {
   /** ERROR rejects the item; WARNING accepts it. */

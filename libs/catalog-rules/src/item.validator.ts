@@ -263,7 +263,6 @@ export class ItemValidator {
         'MPN_SPREADSHEET_DAMAGED',
         text,
         `mpn "${text}" is a number that a spreadsheet program turned into scientific notation; its digits are lost, so mpn was ignored.`,
-        'Format the MPN column as text in the spreadsheet, write the real part numbers back in, and re-export.',
       );
       return false;
     }

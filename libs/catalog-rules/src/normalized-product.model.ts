@@ -12,9 +12,16 @@ export interface RawItem {
   fields: Record<string, string | string[]>;
 }
 
+/**
+ * What a feed's publish does to the live catalog, defined here once (the validator is its lowest user): the feed
+ * stores it, ingestion passes it on, the GraphQL enum FeedMode derives from this list.
+ * REPLACE: the feed is the whole catalog, required attributes apply. UPDATE_ONLY: only `id` is required.
+ */
+export const FEED_MODES = ['REPLACE', 'UPDATE_ONLY'] as const;
+export type FeedMode = (typeof FEED_MODES)[number];
+
 export interface ValidatorOptions {
-  /** REPLACE: the feed is the whole catalog, required attributes apply. UPDATE_ONLY: only `id` is required. */
-  mode: 'REPLACE' | 'UPDATE_ONLY';
+  mode: FeedMode;
   /** ISO 4217 code for bare-number prices ("6900"). */
   defaultCurrency?: string | null;
   /**
@@ -78,11 +85,6 @@ export interface NormalizedProduct {
    */
   presentAttributes: string[];
 }
-
-/** NormalizedProduct properties that hold one scalar value, which the attribute table can point at. */
-export type ProductField = {
-  [K in keyof NormalizedProduct]: NormalizedProduct[K] extends string | number | boolean | null ? K : never;
-}[keyof NormalizedProduct];
 
 /** A product with every field unset: the validator starts each item from one. */
 export function emptyProduct(): NormalizedProduct {

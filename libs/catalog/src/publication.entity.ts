@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
-export type PublicationKind = 'PUBLISH' | 'ROLLBACK' | 'AUTO_PUBLISH';
+export const PUBLICATION_KINDS = ['PUBLISH', 'ROLLBACK', 'AUTO_PUBLISH'] as const;
+export type PublicationKind = (typeof PUBLICATION_KINDS)[number];
 
 @Entity('publication')
 export class PublicationEntity {

@@ -5,6 +5,7 @@
  * Parameters: $1 brand, $2 feed, $3 version, $4 offer-id filter (text[] or null for all),
  * $5 whether a processed main image is required (IMAGES_ENABLED).
  */
+import { CODE } from '@brandshelf/catalog-rules';
 
 /** The item's processed images, main first, as the Product type shows them; main_ok when the main one is usable. */
 export const IMAGES = `
@@ -75,7 +76,7 @@ export const COUNT_PUBLISHABLE = `
  * not been fetched (yet).
  */
 export const LEFT_OUT_BY_REASON = `
-  SELECT CASE WHEN s.status = 'FAILED' THEN coalesce(s.error_code, 'IMAGE_FAILED') ELSE 'IMAGE_NOT_PROCESSED' END
+  SELECT CASE WHEN s.status = 'FAILED' THEN coalesce(s.error_code, '${CODE.IMAGE_FAILED}') ELSE '${CODE.IMAGE_NOT_PROCESSED}' END
            AS reason,
          count(*)::int AS count
     FROM version_item vi

@@ -19,10 +19,6 @@ export interface BrandContext extends RequestContext {
   principal: Extract<Principal, { kind: 'brand' }>;
 }
 
-export function isBrandContext(ctx: RequestContext): ctx is BrandContext {
-  return ctx.principal.kind === 'brand';
-}
-
 /** A context for work not caused by a request (jobs, schedules), acting for one brand. */
 export function systemBrandContext(brandId: string, requestId = 'system'): BrandContext {
   return { requestId, principal: { kind: 'brand', brandId, apiKeyId: 'system' } };

@@ -5,10 +5,6 @@ export interface CreatorContext extends RequestContext {
   principal: Extract<Principal, { kind: 'creator' }>;
 }
 
-export function isCreatorContext(ctx: RequestContext): ctx is CreatorContext {
-  return ctx.principal.kind === 'creator';
-}
-
 /** Something that runs SQL: the DataSource, or a transaction's EntityManager. */
 export interface Sql {
   query(sql: string, parameters?: unknown[]): Promise<any>;

@@ -138,7 +138,6 @@ export class HeaderTable {
             'DUPLICATE_COLUMN',
             0,
             `Column "${header}" also names ${attribute}; an earlier column already fills it, so this one is kept as ${custom}.`,
-            `Rename or remove one of the columns, or map them explicitly in the feed's column mapping.`,
             { attribute, value: header },
           ),
         );

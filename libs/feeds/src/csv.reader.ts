@@ -58,28 +58,18 @@ export class CsvFeedReader implements FeedTextReader {
       throw new FeedReadError(
         'UNTERMINATED_QUOTE',
         `The quote opened on line ${open.quoteLine} is never closed, so the file from line ${open.recordLine} on could not be read.`,
-        `Close the quote on line ${open.quoteLine}, or write a quote inside a quoted cell as two quotes ("").`,
-        open.quoteLine,
+        {
+          hint: `Close the quote on line ${open.quoteLine}, or write a quote inside a quoted cell as two quotes ("").`,
+          row: open.quoteLine,
+        },
       );
     }
     if (!this.table) {
-      throw new FeedReadError(
-        'EMPTY_FEED',
-        'The file has no header row and no rows.',
-        'Upload a feed with a header row and at least one product row.',
-      );
+      throw new FeedReadError('EMPTY_FEED', 'The file has no header row and no rows.');
     }
     // Rows that all became skips or row errors are explained by those; this is for a file with no rows.
     if (this.queue.rowCount === 0) {
-      this.queue.issue(
-        readerIssue(
-          'WARNING',
-          'NO_ITEMS',
-          0,
-          'The file has a header row but no product rows.',
-          'Add product rows below the header row.',
-        ),
-      );
+      this.queue.issue(readerIssue('WARNING', 'NO_ITEMS', 0, 'The file has a header row but no product rows.'));
     }
   }
 
@@ -104,7 +94,6 @@ export class CsvFeedReader implements FeedTextReader {
           record.cellCount > MAX_CSV_COLUMNS
             ? `The row has ${record.cellCount} columns, more than the ${MAX_CSV_COLUMNS} a row may have, so it was not read.`
             : `The row is larger than ${this.setup.limits.maxRecordBytes} bytes, so it was not read.`,
-          'Shorten the row (long descriptions or image lists), or check for an unclosed quote that runs rows together.',
         ),
       );
       return;
@@ -117,7 +106,6 @@ export class CsvFeedReader implements FeedTextReader {
           'CELL_TOO_LARGE',
           record.line,
           `The cell in column ${record.oversizeCell + 1}${column ? ` ("${column.header}")` : ''} is larger than ${this.setup.limits.maxCellBytes} bytes, so the row was not read.`,
-          'Shorten that cell; a product attribute never needs that much text (embedded images or a runaway quote are common causes).',
           { attribute: column?.attribute || null, value: record.oversizePreview },
         ),
       );
@@ -132,8 +120,10 @@ export class CsvFeedReader implements FeedTextReader {
           'RAGGED_ROW',
           record.line,
           `The row has ${record.cellCount} columns but the header has ${expected}, so its values cannot be matched to columns.`,
-          `Make every row have ${expected} columns: check for a missing or extra delimiter ("${printable(this.setup.delimiter)}") or an unquoted cell that contains one.`,
-          { value: cells.join(this.setup.delimiter) },
+          {
+            value: cells.join(this.setup.delimiter),
+            hint: `Make every row have ${expected} columns: check for a missing or extra delimiter ("${printable(this.setup.delimiter)}") or an unquoted cell that contains one.`,
+          },
         ),
       );
       return;
@@ -148,15 +138,16 @@ export class CsvFeedReader implements FeedTextReader {
         throw new FeedReadError(
           'TOO_MANY_COLUMNS',
           `The header row (line ${record.line}) has ${record.cellCount} columns; a feed may have at most ${MAX_CSV_COLUMNS}.`,
-          `Keep one column per product attribute (a feed needs a few dozen), and check that the delimiter ("${printable(this.setup.delimiter)}") is the one the file uses.`,
-          record.line,
+          {
+            hint: `Keep one column per product attribute (a feed needs a few dozen), and check that the delimiter ("${printable(this.setup.delimiter)}") is the one the file uses.`,
+            row: record.line,
+          },
         );
       }
       throw new FeedReadError(
         'HEADER_TOO_LARGE',
         `The header row (line ${record.line}) is larger than ${this.setup.limits.maxRecordBytes} bytes.`,
-        'Check that the first line is a header of column names, and that no quote opened there runs on through the file.',
-        record.line,
+        { row: record.line },
       );
     }
     if (isBlankRecord(record.cells)) return;

@@ -53,7 +53,7 @@ async function* readFeedEvents(input: AsyncIterable<unknown>, options: FeedReadO
     const inspection = inspectHead(head, source.exhausted);
     // Refused even when a format is configured: a feed URL that returns a login page should say so.
     if (inspection.notAFeed)
-      throw new FeedReadError('NOT_A_FEED', inspection.notAFeed.reason, inspection.notAFeed.hint);
+      throw new FeedReadError('NOT_A_FEED', inspection.notAFeed.reason, { hint: inspection.notAFeed.hint });
     const declared = options.format && options.format !== 'AUTO' ? options.format : null;
     if (declared && inspection.format && (declared === 'XML') !== (inspection.format === 'XML')) {
       throw formatMismatch(declared, inspection.format, inspection.text);
@@ -120,11 +120,7 @@ function positive(value: number | undefined): number | undefined {
 }
 
 function emptyFeed(): FeedReadError {
-  return new FeedReadError(
-    'EMPTY_FEED',
-    'The file is empty.',
-    'Upload a feed with a header row and at least one product row.',
-  );
+  return new FeedReadError('EMPTY_FEED', 'The file is empty.');
 }
 
 /**
@@ -139,9 +135,12 @@ function formatMismatch(declared: FeedFormat, found: FeedFormat, head: string): 
   return new FeedReadError(
     'FORMAT_MISMATCH',
     `The feed's format is set to ${declared}, but the file is ${what}: it begins "${shown}".`,
-    found === 'XML'
-      ? `Set the feed's format to AUTO or XML (updateFeed), or upload the ${declared} file this feed expects.`
-      : `Set the feed's format to AUTO or ${found} (updateFeed), or upload the XML file this feed expects.`,
+    {
+      hint:
+        found === 'XML'
+          ? `Set the feed's format to AUTO or XML (updateFeed), or upload the ${declared} file this feed expects.`
+          : `Set the feed's format to AUTO or ${found} (updateFeed), or upload the XML file this feed expects.`,
+    },
   );
 }
 
@@ -151,7 +150,6 @@ function encodingFallback(offset: number) {
     'ENCODING_FALLBACK',
     0,
     `The file stops being valid UTF-8 at byte ${offset}; from there on it was read as Windows-1252, so some accented characters may be wrong.`,
-    'Save the feed as UTF-8 (in Excel: "CSV UTF-8") so every character is read as written.',
   );
 }
 
@@ -163,12 +161,7 @@ function asFeedError(error: unknown, compressed: boolean): unknown {
     return new FeedReadError(
       'TRUNCATED_GZIP',
       'The gzip file ends too early: it was cut off during upload or download, so the end of the feed is missing.',
-      'Upload the complete file again (compare its size with the original).',
     );
   }
-  return new FeedReadError(
-    'CORRUPT_GZIP',
-    `The gzip data is corrupt (${(error as Error).message}).`,
-    'Compress the feed again with gzip, or upload it uncompressed.',
-  );
+  return new FeedReadError('CORRUPT_GZIP', `The gzip data is corrupt (${(error as Error).message}).`);
 }

@@ -12,6 +12,9 @@ export interface RawItem {
 /** A file's format as read (a feed's format setting adds AUTO). */
 export const FEED_FORMATS = ['CSV', 'TSV', 'XML'] as const;
 export type FeedFormat = (typeof FEED_FORMATS)[number];
+/** A feed's format setting: a format, or AUTO to sniff it from the content. */
+export const FEED_FORMAT_SETTINGS = ['AUTO', ...FEED_FORMATS] as const;
+export type FeedFormatSetting = (typeof FEED_FORMAT_SETTINGS)[number];
 
 export const CSV_DIALECTS = ['GENERIC', 'SHOPIFY', 'META', 'WOOCOMMERCE', 'WIX', 'VENDURE', 'MEDUSA'] as const;
 export type CsvDialect = (typeof CSV_DIALECTS)[number];
@@ -21,7 +24,7 @@ export const FEED_DIALECTS = [...CSV_DIALECTS, ...XML_DIALECTS] as const;
 export type FeedDialect = CsvDialect | XmlDialect;
 
 export interface FeedReadOptions {
-  format?: 'AUTO' | FeedFormat;
+  format?: FeedFormatSetting;
   /** Source header (or XML element name / dotted path) → canonical attribute or `custom:x`; wins over everything. An empty target ignores the column. */
   columnMapping?: Record<string, string> | null;
   /** Element that wraps one item in a custom XML dialect, e.g. `product`; auto-detected when null. */
@@ -63,7 +66,8 @@ export interface FeedReadMeta {
  * VARIANT_PARENT — a product row whose variant rows are the items (WooCommerce variable, Wix product with variants);
  * GROUPED_PRODUCT — a page listing other products, each its own row (WooCommerce grouped).
  */
-export type RowSkipReason = 'INACTIVE' | 'IMAGE_ONLY_ROW' | 'VARIANT_PARENT' | 'GROUPED_PRODUCT';
+export const ROW_SKIP_REASONS = ['INACTIVE', 'IMAGE_ONLY_ROW', 'VARIANT_PARENT', 'GROUPED_PRODUCT'] as const;
+export type RowSkipReason = (typeof ROW_SKIP_REASONS)[number];
 
 /**
  * `rows` is the reader's own count of data rows (CSV records after the header, XML items) so far, sent

@@ -1,5 +1,6 @@
 import { gunzipSync, constants as zlibConstants } from 'node:zlib';
 import { isUtf8 } from 'node:buffer';
+import { CODES } from '@brandshelf/catalog-rules';
 import { incompleteUtf8Tail } from './text.decoder.js';
 import type { FeedFormat } from './feed.types.js';
 
@@ -277,7 +278,7 @@ export function sniffFormat(firstBytes: Buffer): FeedSniff {
         encoding: null,
         notAFeed: {
           reason: 'The gzip data is corrupt.',
-          hint: 'Compress the feed again with gzip, or upload it uncompressed.',
+          hint: CODES.CORRUPT_GZIP.hint,
         },
       };
     }

@@ -35,7 +35,6 @@ export function inactiveProductIssue(
     'INACTIVE_PRODUCT_SKIPPED',
     line,
     `${column.header} is "${value}": the product is not active in the shop, so this item was skipped.`,
-    'Set the product to active/published in your store if it should be sold, then export again.',
     { attribute: `${CUSTOM_PREFIX}${column.header}`, value, itemId },
   );
 }

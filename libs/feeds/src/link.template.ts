@@ -64,6 +64,3 @@ function caseless(name: string, fields: ItemFields): string | string[] | undefin
   }
   return undefined;
 }
-
-/** Placeholders a template may use besides item fields, for settings validation and docs. */
-export const LINK_TEMPLATE_PARTS = ['store', 'handle', 'product_id'] as const;

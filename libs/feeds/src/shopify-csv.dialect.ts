@@ -128,7 +128,7 @@ class ShopifyCsvReader implements CsvDialectReader {
           'ORPHAN_VARIANT',
           line,
           'The row has no Handle and no product row comes before it, so it cannot be placed.',
-          'Give every row the Handle of its product; the first row of a product carries its Title.',
+          { hint: 'Give every row the Handle of its product; the first row of a product carries its Title.' },
         ),
       );
       return;

@@ -162,7 +162,7 @@ class VendureCsvReader implements CsvDialectReader {
           'ORPHAN_VARIANT',
           line,
           'The variant row comes before any product row (a row with a name), so it cannot be placed.',
-          'Start each product with a row that has its name and slug, followed by its other variants.',
+          { hint: 'Start each product with a row that has its name and slug, followed by its other variants.' },
         ),
       );
       return;

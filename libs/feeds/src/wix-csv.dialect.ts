@@ -124,8 +124,11 @@ class WixCsvReader implements CsvDialectReader {
           'ORPHAN_VARIANT',
           line,
           `The Variant row's handleId "${handleId}" does not follow its Product row, so it cannot be placed.`,
-          'Keep each product’s Variant rows right after its Product row, with the same handleId.',
-          { attribute: 'item_group_id', value: handleId },
+          {
+            attribute: 'item_group_id',
+            value: handleId,
+            hint: 'Keep each product’s Variant rows right after its Product row, with the same handleId.',
+          },
         ),
       );
       return;

@@ -259,8 +259,12 @@ class WooCommerceCsvReader implements CsvDialectReader {
         'VARIABLE_WITHOUT_VARIATIONS',
         parent.line,
         `"${parent.title || parent.sku}" is a variable product, but no variation row in the file names it as its Parent, so there is nothing to sell: WooCommerce sells a variable product only through its variations, each with its own price.`,
-        'Export the product together with its variations (WooCommerce › Products › Export with "Variations" among the product types), or make it a simple product with a Regular price.',
-        { attribute: 'item_group_id', value: parent.sku, itemId: parent.sku || null },
+        {
+          attribute: 'item_group_id',
+          value: parent.sku,
+          itemId: parent.sku || null,
+          hint: 'Export the product together with its variations (WooCommerce › Products › Export with "Variations" among the product types), or make it a simple product with a Regular price.',
+        },
       ),
     );
   }

@@ -289,7 +289,6 @@ export function doctypeForbidden(): FeedReadError {
   return new FeedReadError(
     'XML_DOCTYPE_FORBIDDEN',
     'The XML declares a DOCTYPE or entities, which feeds are not allowed to do.',
-    'Remove the DOCTYPE (and any ENTITY declarations) from the feed: external entities and entity expansion are not allowed.',
   );
 }
 
@@ -297,6 +296,5 @@ function markupTooLarge(limit: number): FeedReadError {
   return new FeedReadError(
     'XML_MARKUP_TOO_LARGE',
     `A tag, comment or processing instruction is longer than ${limit} characters.`,
-    'Check the XML for an unclosed tag, attribute quote or comment.',
   );
 }

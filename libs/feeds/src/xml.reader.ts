@@ -146,7 +146,6 @@ export class XmlFeedReader implements FeedTextReader {
           'XML_UNESCAPED_AMPERSAND',
           0,
           'Outside the items, the XML has a raw "&" that starts no entity; it was read as a literal "&".',
-          'Write "&" as "&amp;" in XML (or wrap the text in <![CDATA[ … ]]>).',
         ),
       );
     }
@@ -157,7 +156,9 @@ export class XmlFeedReader implements FeedTextReader {
           'NO_ITEMS',
           0,
           `The XML has no items${this.itemName ? ` (<${this.itemName}> elements)` : ''}.`,
-          'Check that the feed lists its products, and set the item element name if the feed uses an unusual one.',
+          {
+            hint: 'Check that the feed lists its products, and set the item element name if the feed uses an unusual one.',
+          },
         ),
       );
     }
@@ -318,8 +319,11 @@ export class XmlFeedReader implements FeedTextReader {
             code,
             row,
             `The item nests elements more than ${MAX_XML_ITEM_DEPTH} levels deep, so it was not read.`,
-            `Flatten the item to at most ${MAX_XML_ITEM_DEPTH} levels below <${item.name}>: product attributes need two or three (<g:shipping><g:country>); the value shows the path where the limit was passed.`,
-            { attribute, value },
+            {
+              attribute,
+              value,
+              hint: `Flatten the item to at most ${MAX_XML_ITEM_DEPTH} levels below <${item.name}>: product attributes need two or three (<g:shipping><g:country>); the value shows the path where the limit was passed.`,
+            },
           ),
         );
         return;
@@ -333,8 +337,12 @@ export class XmlFeedReader implements FeedTextReader {
           code === 'CELL_TOO_LARGE'
             ? `An element of the item is larger than ${limit} bytes, so the item was not read.`
             : `The item is larger than ${limit} bytes, so it was not read.`,
-          'Shorten the value; a product attribute never needs that much text (embedded images are a common cause).',
-          { attribute, value },
+          {
+            attribute,
+            value,
+            // The catalogue's hints speak of CSV's runaway quotes, which XML has not.
+            hint: 'Shorten the value; a product attribute never needs that much text (embedded images are a common cause).',
+          },
         ),
       );
       return;
@@ -347,7 +355,6 @@ export class XmlFeedReader implements FeedTextReader {
           'XML_UNESCAPED_AMPERSAND',
           row,
           `${item.ampersands === 1 ? 'A raw "&"' : `${item.ampersands} raw "&" characters`} that start${item.ampersands === 1 ? 's' : ''} no entity ${item.ampersands === 1 ? 'was' : 'were'} read as a literal "&" (the XML is not well-formed there).`,
-          'Write "&" as "&amp;" in XML (URLs included), or wrap the text in <![CDATA[ … ]]>.',
           {
             attribute: item.ampersandAttribute,
             value: item.ampersandAttribute ? fields[item.ampersandAttribute] : null,
@@ -363,8 +370,12 @@ export class XmlFeedReader implements FeedTextReader {
           'DUPLICATE_ELEMENT',
           row,
           `The item gives ${duplicate.attribute} more than once; the first value is used.`,
-          `Give ${duplicate.attribute} once per item.`,
-          { attribute: duplicate.attribute, value: duplicate.value, itemId: id },
+          {
+            attribute: duplicate.attribute,
+            value: duplicate.value,
+            itemId: id,
+            hint: `Give ${duplicate.attribute} once per item.`,
+          },
         ),
       );
     }
@@ -483,8 +494,10 @@ export class XmlFeedReader implements FeedTextReader {
     return new FeedReadError(
       'XML_MALFORMED',
       `The XML is not well-formed at line ${line}, column ${this.parser.column}: ${detail}`,
-      `Fix the XML near line ${line} (an unclosed or mismatched tag, or a stray "<"); validate the file with an XML checker.`,
-      inItem ? this.items + 1 : undefined,
+      {
+        hint: `Fix the XML near line ${line} (an unclosed or mismatched tag, or a stray "<"); validate the file with an XML checker.`,
+        row: inItem ? this.items + 1 : undefined,
+      },
     );
   }
 }

@@ -1,8 +1,10 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export type FeedSource = 'UPLOAD' | 'URL' | 'SHOPIFY';
-export type FeedFormatSetting = 'AUTO' | 'CSV' | 'TSV' | 'XML';
-export type FeedMode = 'REPLACE' | 'UPDATE_ONLY';
+import type { FeedMode } from '@brandshelf/catalog-rules';
+import type { FeedFormatSetting } from '@brandshelf/feeds';
+
+export const FEED_SOURCES = ['UPLOAD', 'URL', 'SHOPIFY'] as const;
+export type FeedSource = (typeof FEED_SOURCES)[number];
 
 @Entity('feed')
 export class FeedEntity {

@@ -1,5 +1,5 @@
 import type { IssueCode, IssueSeverity, RunErrorCode } from '@brandshelf/catalog-rules';
-import type { FeedDialect, FeedFormat } from '@brandshelf/feeds';
+import { ROW_SKIP_REASONS, type FeedDialect, type FeedFormat } from '@brandshelf/feeds';
 import { Column, Entity, PrimaryGeneratedColumn } from 'typeorm';
 
 // Defined here once: the entity, the services and the GraphQL enums (apps/api) derive from these lists.
@@ -8,6 +8,12 @@ export type RunStatus = (typeof RUN_STATUSES)[number];
 /** Items are staged while READING, so there is no phase of its own for staging. */
 export const RUN_PHASES = ['QUEUED', 'FETCHING', 'READING', 'COMPARING', 'IMAGES', 'DONE'] as const;
 export type RunPhase = (typeof RUN_PHASES)[number];
+/** Whether a run's version was published: NOT_PUBLISHED, PUBLISHED, or WAITING (auto-publish held back). */
+export const PUBLISH_STATUSES = ['NOT_PUBLISHED', 'PUBLISHED', 'WAITING'] as const;
+export type PublishStatus = (typeof PUBLISH_STATUSES)[number];
+/** Why a read row is no item of its own: the readers' reasons, and a feed rule's exclusion. */
+export const RUN_SKIP_REASONS = [...ROW_SKIP_REASONS, 'EXCLUDED_BY_RULE'] as const;
+export type RunSkipReason = (typeof RUN_SKIP_REASONS)[number];
 export const RUN_TRIGGERS = ['UPLOAD', 'FETCH', 'SCHEDULE', 'CLI', 'SYNC'] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
@@ -64,7 +70,7 @@ export class IngestionRunEntity {
   @Column('text', { nullable: true }) errorMessage: string | null;
   @Column('text', { nullable: true }) errorHint: string | null;
   /** NOT_PUBLISHED, PUBLISHED, or WAITING (auto-publish held back by a safety limit; see the reason). */
-  @Column('text') publishStatus: 'NOT_PUBLISHED' | 'PUBLISHED' | 'WAITING';
+  @Column('text') publishStatus: PublishStatus;
   @Column('text', { nullable: true }) publishBlockedReason: string | null;
   @Column('timestamptz', { nullable: true }) publishedAt: Date | null;
   /** The feed's rule-set version this run applied (feed_rule_set.version); null when the feed had no rules. */

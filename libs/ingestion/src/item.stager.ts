@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { acquireClient, runAsOwner } from '@brandshelf/db';
 import { openRowWriter, type RowWriter } from './copy-writer.js';
-import type { FeedMode } from './feed.entity.js';
+import type { FeedMode } from '@brandshelf/catalog-rules';
 import { CatalogVersionStore } from './catalog-version.store.js';
 import { ItemRevisionStore } from './item-revision.store.js';
 import { VersionItemStore } from './version-item.store.js';

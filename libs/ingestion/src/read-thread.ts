@@ -214,7 +214,10 @@ export async function* readInThread(
           readThreadStats.lastThreadId = message.threadId;
           return { threadId: message.threadId, items: message.items };
         case 'fatal':
-          throw new FeedReadError(message.code as FeedReadErrorCode, message.message, message.hint, message.row);
+          throw new FeedReadError(message.code as FeedReadErrorCode, message.message, {
+            hint: message.hint,
+            row: message.row,
+          });
         case 'source-error':
           throw sourceError;
         case 'error': {

@@ -4,6 +4,7 @@ import {
   ItemValidator,
   compactProductJson,
   hashCanonicalJson,
+  type FeedMode,
   type ItemIssue,
   type NormalizedProduct,
 } from '@brandshelf/catalog-rules';
@@ -61,7 +62,7 @@ export type PreparedEvent =
   | { type: 'meta'; meta: FeedReadMeta };
 
 export interface PrepareOptions {
-  mode: 'REPLACE' | 'UPDATE_ONLY';
+  mode: FeedMode;
   defaultCurrency: string | null;
   /** See ValidatorOptions: suggest categories, and apply those more confident than the threshold. */
   suggestCategories?: boolean;

@@ -1,4 +1,5 @@
 import type { PoolClient } from 'pg';
+import { CODE } from '@brandshelf/catalog-rules';
 import type { EntityManager } from 'typeorm';
 import { openRowWriter, type RowWriter } from './copy-writer.js';
 import { ITEM_IMAGE_URLS } from './images/item-image-urls.js';
@@ -71,7 +72,7 @@ export class RunIssueStore {
        INSERT INTO run_issue (run_id, brand_id, severity, code, attribute, "row", item_id, value, message, hint)
        SELECT $1, $2,
               CASE WHEN u.ord = 0 AND s.status = 'FAILED' THEN 'ERROR' ELSE 'WARNING' END,
-              coalesce(s.error_code, 'IMAGE_TOO_SMALL'),
+              coalesce(s.error_code, '${CODE.IMAGE_TOO_SMALL}'),
               CASE WHEN u.ord = 0 THEN 'image_link' ELSE 'additional_image_link' END,
               ir."row", vi.offer_id, left(u.url, 200),
               CASE WHEN s.status = 'FAILED' THEN s.error_message ELSE s.size_warning END,
@@ -81,7 +82,7 @@ export class RunIssueStore {
          CROSS JOIN LATERAL (SELECT ir.data AS d) x
          CROSS JOIN LATERAL (${ITEM_IMAGE_URLS}) u
          JOIN image_source s ON s.brand_id = $2 AND s.url = u.url
-         LEFT JOIN hint h ON h.code = coalesce(s.error_code, 'IMAGE_TOO_SMALL')
+         LEFT JOIN hint h ON h.code = coalesce(s.error_code, '${CODE.IMAGE_TOO_SMALL}')
         WHERE vi.version_id = $4 AND (s.status = 'FAILED' OR s.size_warning IS NOT NULL)`,
       [run.runId, brandId, run.feedId, run.versionId, ...hints.flat()],
     );

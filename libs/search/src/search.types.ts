@@ -189,7 +189,3 @@ export interface ProductSearchResult {
   /** Sponsored results (SearchOptions.sponsored), shown above `edges`; none of their products is in `edges`. */
   sponsored: SponsoredPick[];
 }
-
-export interface CatalogBrandWithCount extends CatalogBrand {
-  productCount: number;
-}

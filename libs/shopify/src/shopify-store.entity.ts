@@ -1,6 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export type ShopifyIdStrategy = 'VARIANT_ID' | 'SKU';
+export const SHOPIFY_ID_STRATEGIES = ['VARIANT_ID', 'SKU'] as const;
+export type ShopifyIdStrategy = (typeof SHOPIFY_ID_STRATEGIES)[number];
 
 @Entity('shopify_store')
 export class ShopifyStoreEntity {

@@ -57,13 +57,7 @@ export class ShopifyItemSource implements ItemSource {
     const store = await this.stores.findOne({ where: { feedId: feed.id, brandId: feed.brandId } });
     if (!store) {
       return {
-        events: failWith(
-          new FeedReadError(
-            'SHOPIFY_NOT_CONNECTED',
-            'This Shopify feed has no connected store.',
-            'Connect the store again with connectShopifyStore.',
-          ),
-        ),
+        events: failWith(new FeedReadError('SHOPIFY_NOT_CONNECTED', 'This Shopify feed has no connected store.')),
       };
     }
     // The same base the pipeline patches: the live version, else the newest one.
@@ -100,7 +94,7 @@ export class ShopifyItemSource implements ItemSource {
     } catch (error) {
       if (error instanceof ShopifyApiError) {
         // FeedReadError is how a source stops a run with a code and a hint: SHOPIFY_<code>, a SYNC_ERROR of the catalogue.
-        throw new FeedReadError(`SHOPIFY_${error.code}`, `Shopify sync failed: ${error.message}`, error.hint);
+        throw new FeedReadError(`SHOPIFY_${error.code}`, `Shopify sync failed: ${error.message}`);
       }
       throw error;
     } finally {

@@ -1,13 +1,12 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { CAMPAIGN_STATUSES, type CampaignStatus as CampaignStatusValue } from '@brandshelf/ads';
 import { Money } from '../catalog/catalog.types.js';
+import { enumOf } from '../graphql/enum-of.js';
 import { connectionType } from '../graphql/connection.js';
 import { UserError } from '../graphql/user-error.js';
 
-export enum CampaignStatus {
-  ACTIVE = 'ACTIVE',
-  PAUSED = 'PAUSED',
-  ENDED = 'ENDED',
-}
+export const CampaignStatus = enumOf(CAMPAIGN_STATUSES);
+export type CampaignStatus = CampaignStatusValue;
 registerEnumType(CampaignStatus, {
   name: 'CampaignStatus',
   description: 'Where a campaign is in its life; it runs only while ACTIVE and between startsAt and endsAt.',

@@ -1,8 +1,10 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import {
   COMMISSION_RULE_KINDS,
+  OFFER_STATUSES,
   SHARE_CHANNELS,
   type CommissionRuleKind as Kind,
+  type OfferStatus,
   type ShareChannel as Channel,
 } from '@brandshelf/affiliate';
 import { Brand } from '../accounts/accounts.types.js';
@@ -16,12 +18,8 @@ export const CommissionRuleKind = enumOf(COMMISSION_RULE_KINDS);
 export type CommissionRuleKind = Kind;
 export const ShareChannel = enumOf(SHARE_CHANNELS);
 export type ShareChannel = Channel;
-export enum CommissionOfferStatus {
-  PENDING = 'PENDING',
-  ACCEPTED = 'ACCEPTED',
-  DECLINED = 'DECLINED',
-  WITHDRAWN = 'WITHDRAWN',
-}
+export const CommissionOfferStatus = enumOf(OFFER_STATUSES);
+export type CommissionOfferStatus = OfferStatus;
 export enum CommissionOfferDecision {
   ACCEPT = 'ACCEPT',
   DECLINE = 'DECLINE',

@@ -10,25 +10,19 @@ import { cost } from '../graphql/query-limits.js';
 const WHOLE = { complexity: cost.aggregate(1) };
 import { MutationPayload } from '../graphql/user-error.js';
 import type { FeedEntity } from '@brandshelf/ingestion';
-import { FEED_RULE_ERROR_CODES } from '@brandshelf/feed-rules';
+import {
+  ACTION_TYPES,
+  CONDITION_OPERATORS,
+  FEED_RULE_ERROR_CODES,
+  type ConditionOperator,
+  type FeedRuleActionType as ActionTypeValue,
+} from '@brandshelf/feed-rules';
 import { enumOf } from '../graphql/enum-of.js';
 import { IssueCode } from './codes.types.js';
 import { Feed } from './ingestion.types.js';
 
-export enum FeedRuleOperator {
-  EQUALS = 'EQUALS',
-  NOT_EQUALS = 'NOT_EQUALS',
-  CONTAINS = 'CONTAINS',
-  STARTS_WITH = 'STARTS_WITH',
-  ENDS_WITH = 'ENDS_WITH',
-  MATCHES = 'MATCHES',
-  IS_EMPTY = 'IS_EMPTY',
-  IS_NOT_EMPTY = 'IS_NOT_EMPTY',
-  LESS_THAN = 'LESS_THAN',
-  GREATER_THAN = 'GREATER_THAN',
-  LESS_OR_EQUAL = 'LESS_OR_EQUAL',
-  GREATER_OR_EQUAL = 'GREATER_OR_EQUAL',
-}
+export const FeedRuleOperator = enumOf(CONDITION_OPERATORS);
+export type FeedRuleOperator = ConditionOperator;
 registerEnumType(FeedRuleOperator, {
   name: 'FeedRuleOperator',
   description: "How a condition compares an item's attribute with `value` (or any of `values`).",
@@ -51,19 +45,8 @@ registerEnumType(FeedRuleOperator, {
   },
 });
 
-export enum FeedRuleActionType {
-  SET = 'SET',
-  APPEND = 'APPEND',
-  PREPEND = 'PREPEND',
-  REPLACE = 'REPLACE',
-  LOWERCASE = 'LOWERCASE',
-  UPPERCASE = 'UPPERCASE',
-  TITLECASE = 'TITLECASE',
-  TRUNCATE = 'TRUNCATE',
-  MAP = 'MAP',
-  SET_CUSTOM_LABEL = 'SET_CUSTOM_LABEL',
-  EXCLUDE = 'EXCLUDE',
-}
+export const FeedRuleActionType = enumOf(ACTION_TYPES);
+export type FeedRuleActionType = ActionTypeValue;
 registerEnumType(FeedRuleActionType, {
   name: 'FeedRuleActionType',
   description: 'What an action does to the item.',

@@ -1,15 +1,27 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { GlobalIdField, Node } from '../graphql/node.js';
 import {
+  FEED_MODES,
+  ISSUE_SEVERITIES,
+  type FeedMode as FeedModeValue,
+  type IssueSeverity as IssueSeverityValue,
+} from '@brandshelf/catalog-rules';
+import {
   FEED_DIALECTS,
+  FEED_FORMAT_SETTINGS,
   FEED_FORMATS,
   type FeedDialect as FeedDialectValue,
   type FeedFormat as FeedFormatValue,
+  type FeedFormatSetting,
 } from '@brandshelf/feeds';
 import {
+  FEED_SOURCES,
   RUN_PHASES,
+  RUN_SKIP_REASONS,
   RUN_STATUSES,
   RUN_TRIGGERS,
+  type FeedSource as FeedSourceValue,
+  type RunSkipReason,
   type RunPhase as RunPhaseValue,
   type RunStatus as RunStatusValue,
   type RunTrigger as RunTriggerValue,
@@ -23,21 +35,12 @@ import { cost } from '../graphql/query-limits.js';
 import { GraphQLBigInt } from '../graphql/scalars.js';
 import { IssueCode, RunErrorCode } from './codes.types.js';
 
-export enum FeedSource {
-  UPLOAD = 'UPLOAD',
-  URL = 'URL',
-  SHOPIFY = 'SHOPIFY',
-}
-export enum FeedFormat {
-  AUTO = 'AUTO',
-  CSV = 'CSV',
-  TSV = 'TSV',
-  XML = 'XML',
-}
-export enum FeedMode {
-  REPLACE = 'REPLACE',
-  UPDATE_ONLY = 'UPDATE_ONLY',
-}
+export const FeedSource = enumOf(FEED_SOURCES);
+export type FeedSource = FeedSourceValue;
+export const FeedFormat = enumOf(FEED_FORMAT_SETTINGS);
+export type FeedFormat = FeedFormatSetting;
+export const FeedMode = enumOf(FEED_MODES);
+export type FeedMode = FeedModeValue;
 export const RunStatus = enumOf(RUN_STATUSES);
 export type RunStatus = RunStatusValue;
 export const RunPhase = enumOf(RUN_PHASES);
@@ -48,10 +51,8 @@ export const DetectedFormat = enumOf(FEED_FORMATS);
 export type DetectedFormat = FeedFormatValue;
 export const FeedDialect = enumOf(FEED_DIALECTS);
 export type FeedDialect = FeedDialectValue;
-export enum IssueSeverity {
-  ERROR = 'ERROR',
-  WARNING = 'WARNING',
-}
+export const IssueSeverity = enumOf(ISSUE_SEVERITIES);
+export type IssueSeverity = IssueSeverityValue;
 registerEnumType(FeedSource, {
   name: 'FeedSource',
   description: 'Where a feed gets its files; a feed keeps its source for life.',
@@ -418,13 +419,8 @@ export class Feed {
   @Field({ description: 'When the feed last changed: its settings, live version or fetch state.' }) updatedAt: Date;
 }
 
-export enum RowSkipReason {
-  INACTIVE = 'INACTIVE',
-  IMAGE_ONLY_ROW = 'IMAGE_ONLY_ROW',
-  VARIANT_PARENT = 'VARIANT_PARENT',
-  GROUPED_PRODUCT = 'GROUPED_PRODUCT',
-  EXCLUDED_BY_RULE = 'EXCLUDED_BY_RULE',
-}
+export const RowSkipReason = enumOf(RUN_SKIP_REASONS);
+export type RowSkipReason = RunSkipReason;
 registerEnumType(RowSkipReason, {
   name: 'RowSkipReason',
   description: 'Why a row read from the feed is no item of its own.',

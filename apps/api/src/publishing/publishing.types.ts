@@ -1,15 +1,18 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import type { PublicationEntity } from '@brandshelf/catalog';
+import {
+  PUBLICATION_KINDS,
+  type PublicationEntity,
+  type PublicationKind as PublicationKindValue,
+} from '@brandshelf/catalog';
+import { PUBLISH_STATUSES, type PublishStatus as PublishStatusValue } from '@brandshelf/ingestion';
+import { enumOf } from '../graphql/enum-of.js';
 import { GlobalIdField, Node } from '../graphql/node.js';
 import { connectionType } from '../graphql/connection.js';
 import { MutationPayload } from '../graphql/user-error.js';
 import { LeftOutReason } from '../ingestion/codes.types.js';
 
-export enum PublicationKind {
-  PUBLISH = 'PUBLISH',
-  ROLLBACK = 'ROLLBACK',
-  AUTO_PUBLISH = 'AUTO_PUBLISH',
-}
+export const PublicationKind = enumOf(PUBLICATION_KINDS);
+export type PublicationKind = PublicationKindValue;
 registerEnumType(PublicationKind, {
   name: 'PublicationKind',
   description: 'What made a version live.',
@@ -20,11 +23,8 @@ registerEnumType(PublicationKind, {
   },
 });
 
-export enum PublishStatus {
-  NOT_PUBLISHED = 'NOT_PUBLISHED',
-  PUBLISHED = 'PUBLISHED',
-  WAITING = 'WAITING',
-}
+export const PublishStatus = enumOf(PUBLISH_STATUSES);
+export type PublishStatus = PublishStatusValue;
 registerEnumType(PublishStatus, {
   name: 'PublishStatus',
   description: "Whether a run's version was published.",

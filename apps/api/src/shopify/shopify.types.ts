@@ -1,15 +1,18 @@
 import { Field, ID, InputType, ObjectType, registerEnumType } from '@nestjs/graphql';
-import type { ShopifyStoreEntity } from '@brandshelf/shopify';
+import {
+  SHOPIFY_ID_STRATEGIES,
+  type ShopifyIdStrategy as StrategyValue,
+  type ShopifyStoreEntity,
+} from '@brandshelf/shopify';
+import { enumOf } from '../graphql/enum-of.js';
 import type { IngestionRunEntity } from '@brandshelf/ingestion';
 import { GlobalIdField, Node } from '../graphql/node.js';
 import { connectionType } from '../graphql/connection.js';
 import { MutationPayload } from '../graphql/user-error.js';
 import { IngestionRun } from '../ingestion/ingestion.types.js';
 
-export enum ShopifyIdStrategy {
-  VARIANT_ID = 'VARIANT_ID',
-  SKU = 'SKU',
-}
+export const ShopifyIdStrategy = enumOf(SHOPIFY_ID_STRATEGIES);
+export type ShopifyIdStrategy = StrategyValue;
 registerEnumType(ShopifyIdStrategy, {
   name: 'ShopifyIdStrategy',
   description: "What a variant's item id (the product's offerId) is.",

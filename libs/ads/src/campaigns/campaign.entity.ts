@@ -1,7 +1,7 @@
 import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
 
-export type CampaignStatus = 'ACTIVE' | 'PAUSED' | 'ENDED';
-export const CAMPAIGN_STATUSES: readonly CampaignStatus[] = ['ACTIVE', 'PAUSED', 'ENDED'];
+export const CAMPAIGN_STATUSES = ['ACTIVE', 'PAUSED', 'ENDED'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
 /** A brand's sponsored-products campaign over one of its product sets (migration 18). Money in minor units. */
 @Entity('campaign')

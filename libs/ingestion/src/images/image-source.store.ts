@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { CODE } from '@brandshelf/catalog-rules';
 import { returnedRows } from '@brandshelf/db';
 
 /** What a statement needs to run: the data source, or an EntityManager inside a transaction. */
@@ -45,7 +46,7 @@ export class ImageSourceStore {
    */
   static readonly FAIL_SETTLED_UNREACHABLE = `
        sources AS (
-         UPDATE image_source s SET status = 'FAILED', error_code = 'IMAGE_UNREACHABLE', error_message = $4,
+         UPDATE image_source s SET status = 'FAILED', error_code = '${CODE.IMAGE_UNREACHABLE}', error_message = $4,
                 size_warning = NULL, updated_at = now()
            FROM settled WHERE s.id = settled.image_id AND s.brand_id = $2)`;
 
