@@ -12,3 +12,5 @@ export * from './global-ids.js';
 export * from './system-view.js';
 /** Run counts and seeds of the end-to-end fuzz suites (FUZZ_RUNS, FUZZ_SEED). */
 export * from './fuzz.js';
+/** The Chromium of the browser tests; skip without one locally, fail without one in CI. */
+export * from './browser.js';
