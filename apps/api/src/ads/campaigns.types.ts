@@ -1,7 +1,9 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { Money } from '../catalog/catalog.types.js';
+import { Money, MoneyInput } from '../catalog/catalog.types.js';
 import { connectionType } from '../graphql/connection.js';
 import { UserError } from '../graphql/user-error.js';
+
+export { MoneyInput };
 
 export enum CampaignStatus {
   ACTIVE = 'ACTIVE',
@@ -17,13 +19,6 @@ registerEnumType(CampaignStatus, {
     ENDED: { description: 'Ended by the brand (endCampaign): never runs again; its stats stay readable.' },
   },
 });
-
-@InputType({ description: 'An amount of money: a decimal string in major units and its currency, as Money gives.' })
-export class MoneyInput {
-  @Field({ description: 'Decimal string in major units with at most the currency’s decimals, e.g. "0.45".' })
-  amount: string;
-  @Field({ description: 'ISO 4217 code; campaigns take ADS_CURRENCY (USD by default).' }) currency: string;
-}
 
 @ObjectType({ description: "A brand's sponsored-products campaign over one of its product sets." })
 export class Campaign {

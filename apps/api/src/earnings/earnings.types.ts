@@ -9,7 +9,7 @@ import {
   type LedgerEntryKind as LedgerEntryKindValue,
   type ReversalReason as ReversalReasonValue,
 } from '@brandshelf/earnings';
-import { Money } from '../catalog/catalog.types.js';
+import { Money, MoneyInput } from '../catalog/catalog.types.js';
 import { connectionType } from '../graphql/connection.js';
 import { enumOf } from '../graphql/enum-of.js';
 import { UserError } from '../graphql/user-error.js';
@@ -130,11 +130,12 @@ export class ConversionLineInput {
   offerId?: string | null;
   @Field(() => Int, { nullable: true, description: 'Units ordered, 1 by default.' })
   quantity?: number | null;
-  @Field({
+  @Field(() => MoneyInput, {
     description:
-      'What the customer paid for the line (all units, after discounts, without tax and shipping): a decimal string in major units of the order currency, e.g. "59.90".',
+      'What the customer paid for the line (all units, after discounts, without tax and shipping), in the order ' +
+      'currency, e.g. { amount: "59.90", currency: "USD" }; another currency is a BAD_USER_INPUT on its currency.',
   })
-  amount: string;
+  amount: MoneyInput;
 }
 
 @InputType({ description: 'An order a share link brought, as the brand reports it.' })
@@ -198,8 +199,10 @@ export class RefundLineInput {
   productId?: string | null;
   @Field(() => String, { nullable: true, description: "The brand's own item id; or give productId." })
   offerId?: string | null;
-  @Field({ description: 'The refunded amount, a decimal string in major units of the order currency.' })
-  amount: string;
+  @Field(() => MoneyInput, {
+    description: "The refunded amount, in the order's currency; another currency is a BAD_USER_INPUT on its currency.",
+  })
+  amount: MoneyInput;
 }
 
 @InputType({ description: 'A refund or cancellation of a reported order.' })
