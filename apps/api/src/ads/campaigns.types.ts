@@ -1,6 +1,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { Money, MoneyInput } from '../catalog/catalog.types.js';
 import { connectionType } from '../graphql/connection.js';
+import { Node } from '../graphql/node.js';
 import { UserError } from '../graphql/user-error.js';
 
 export { MoneyInput };
@@ -20,10 +21,16 @@ registerEnumType(CampaignStatus, {
   },
 });
 
-@ObjectType({ description: "A brand's sponsored-products campaign over one of its product sets." })
+@ObjectType({
+  description: "A brand's sponsored-products campaign over one of its product sets.",
+  implements: () => [Node],
+})
 export class Campaign {
   @Field(() => ID, { description: 'Global id of the campaign.' }) id: string;
-  @Field(() => ID, { description: 'ProductSet.id of the set whose live products it sponsors.' })
+  @Field(() => ID, {
+    description: 'ProductSet.id of the set whose live products it sponsors.',
+    deprecationReason: 'Use productSet { id }.',
+  })
   productSetId: string;
   @Field(() => CampaignStatus, { description: 'ACTIVE, PAUSED or ENDED.' }) status: CampaignStatus;
   @Field(() => Boolean, {

@@ -258,10 +258,19 @@ export class MarkAffiliatePayoutPayload {
 
 @ObjectType({ description: 'Commission in one currency, in each status.' })
 export class EarningsBalance {
-  @Field(() => ID, { description: 'Global id of this balance (its currency, and its brand or month).' })
+  @Field(() => ID, {
+    description:
+      'Key of this balance (its currency, and its brand or month), stable across reads for caching. A balance is ' +
+      'a sum computed on each read, not a stored object: it is not a Node and node(id:) does not take this key.',
+  })
   id: string;
   @Field({ description: 'ISO 4217 currency of the amounts.' }) currency: string;
-  @Field(() => ID, { nullable: true, description: 'The brand, in byBrand; null elsewhere.' }) brandId: string | null;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The brand, in byBrand; null elsewhere.',
+    deprecationReason: 'Use brand { id }.',
+  })
+  brandId: string | null;
   @Field(() => String, { nullable: true, description: "The brand's name, in byBrand; null elsewhere." })
   brandName: string | null;
   @Field(() => String, {
@@ -293,10 +302,15 @@ export class LedgerEntry {
     description: 'Positive for COMMISSION, APPROVAL and PAYOUT (the amount moved), zero or negative for a REVERSAL.',
   })
   amount: Money;
-  @Field(() => ID, { description: 'The brand whose order it is.' }) brandId: string;
+  @Field(() => ID, { description: 'The brand whose order it is.', deprecationReason: 'Use brand { id }.' })
+  brandId: string;
   @Field({ description: "The brand's name." }) brandName: string;
   @Field({ description: "The brand's order id." }) orderId: string;
-  @Field(() => ID, { description: 'The product of the order line.' }) productId: string;
+  @Field(() => ID, {
+    description: 'The product of the order line.',
+    deprecationReason: 'Use product { id } (null once the product is no longer live; this id stays).',
+  })
+  productId: string;
   @Field({ description: 'Commission rate of the line in percent, as snapshotted at click time, e.g. "12.50".' })
   ratePercent: string;
   @Field(() => Money, { description: 'The order line’s amount the commission is computed on.' }) lineAmount: Money;
@@ -339,10 +353,19 @@ export class AffiliateAmounts {
 
 @ObjectType({ description: "A row of the brand's affiliate report: one creator and one product." })
 export class AffiliateReportRow {
-  @Field(() => ID, { description: 'Stable id of the row (creator and product).' }) id: string;
+  @Field(() => ID, {
+    description:
+      'Key of the row (creator and product), stable across reads for caching. A row is an aggregate computed on ' +
+      'each read, not a stored object: it is not a Node and node(id:) does not take this key.',
+  })
+  id: string;
   @Field(() => ID, { description: 'The creator.' }) creatorId: string;
   @Field({ description: "The creator's handle." }) creatorHandle: string;
-  @Field(() => ID, { description: 'The product.' }) productId: string;
+  @Field(() => ID, {
+    description: 'The product.',
+    deprecationReason: 'Use product { id } (null once the product is no longer live; this id stays).',
+  })
+  productId: string;
   @Field(() => String, { nullable: true, description: "The brand's item id of the product." })
   offerId: string | null;
   @Field(() => String, { nullable: true, description: "The product's title, while it is live; null otherwise." })
