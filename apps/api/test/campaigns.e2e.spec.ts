@@ -416,7 +416,15 @@ describe('campaigns and sponsored products (e2e)', () => {
     const report = async (orderId: string, orderedAt: string, productId: string, amount: string) =>
       api.gqlOk(
         `mutation($input: ReportConversionInput!) { reportConversion(input: $input) { conversion { outcome } } }`,
-        { input: { orderId, clickId, orderedAt, currency: 'USD', lines: [{ productId, quantity: 1, amount }] } },
+        {
+          input: {
+            orderId,
+            clickId,
+            orderedAt,
+            currency: 'USD',
+            lines: [{ productId, quantity: 1, amount: { amount, currency: 'USD' } }],
+          },
+        },
         acme.apiKey,
       );
     // An order of the clicked product two hours later counts; one for a product never clicked does not.

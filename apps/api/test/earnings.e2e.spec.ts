@@ -129,6 +129,8 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
     return res.reportConversion;
   };
   const newOrder = () => `ORDER-${++orderSeq}`;
+  /** A line amount in USD, the MoneyInput shape every amount takes. */
+  const usd = (amount: string) => ({ amount, currency: 'USD' });
   const earnings = async (creator: Creator, vars: Record<string, unknown> = { first: 100 }) =>
     (await api.gqlOk(EARNINGS, vars, creator.apiKey)).earnings;
   const totalsOf = async (creator: Creator, currency = 'USD') => {
@@ -162,7 +164,7 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
       clickId: inside.clickId,
       orderId: newOrder(),
       orderedAt: new Date(t0.getTime() + 7 * DAY - 1000).toISOString(),
-      lines: [{ productId: toGlobalId('Product', productA1), amount: '50.00' }],
+      lines: [{ productId: toGlobalId('Product', productA1), amount: usd('50.00') }],
     });
     expect(ok.conversion).toMatchObject({ outcome: 'ATTRIBUTED', attributedLines: 1, commission: { amount: '5.00' } });
     expect(ok.conversion.creatorId).toBe(toGlobalId('Creator', creator2.id));
@@ -172,7 +174,7 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
       clickId: outside.clickId,
       orderId: newOrder(),
       orderedAt: new Date(t0.getTime() + 7 * DAY + 1000).toISOString(),
-      lines: [{ offerId: 'A1', amount: '50.00' }],
+      lines: [{ offerId: 'A1', amount: usd('50.00') }],
     });
     expect(late.conversion).toMatchObject({
       outcome: 'OUTSIDE_WINDOW',
@@ -186,7 +188,7 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
       linkCode: outside.link.code,
       orderId: newOrder(),
       orderedAt: new Date(t0.getTime() - 1000).toISOString(),
-      lines: [{ offerId: 'A1', amount: '50.00' }],
+      lines: [{ offerId: 'A1', amount: usd('50.00') }],
     });
     expect(before.conversion.outcome).toBe('UNKNOWN_CLICK');
     await insertTestClick(db(), outside.link, { clickedAt: new Date(t0.getTime() + 6 * DAY), ratePercent: '20.00' });
@@ -195,8 +197,8 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
       orderId: newOrder(),
       orderedAt: new Date(t0.getTime() + 7 * DAY + 1000).toISOString(),
       lines: [
-        { offerId: 'A1', amount: '50.00' },
-        { offerId: 'A2', amount: '20.00' },
+        { offerId: 'A1', amount: usd('50.00') },
+        { offerId: 'A2', amount: usd('20.00') },
       ],
     });
     // The later click (20%) is the last one, within the window; only the linked product's line earns.
@@ -222,7 +224,7 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
       clickId,
       orderId: newOrder(),
       orderedAt: new Date(t0.getTime() + 2 * DAY).toISOString(),
-      lines: [{ offerId: 'A1', amount: '1.00' }],
+      lines: [{ offerId: 'A1', amount: usd('1.00') }],
     });
     expect(out.conversion.outcome).toBe('OUTSIDE_WINDOW');
     await api.gqlOk(SETTINGS, { input: { attributionWindowDays: 7 } }, brandA.apiKey);
@@ -234,13 +236,13 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
       clickId,
       orderId: newOrder(),
       orderedAt: new Date().toISOString(),
-      lines: [{ offerId: 'A1', amount: '80.00' }],
+      lines: [{ offerId: 'A1', amount: usd('80.00') }],
     };
     const first = await report(brandA.apiKey, input);
     expect(first).toMatchObject({ duplicate: false, conversion: { commission: { amount: '8.00' } } });
     const entriesBefore = (await earnings(creator2)).entries.totalCount;
     const totalsBefore = await totalsOf(creator2);
-    const again = await report(brandA.apiKey, { ...input, lines: [{ offerId: 'A1', amount: '999.00' }] });
+    const again = await report(brandA.apiKey, { ...input, lines: [{ offerId: 'A1', amount: usd('999.00') }] });
     expect(again).toMatchObject({
       duplicate: true,
       conversion: { id: first.conversion.id, commission: { amount: '8.00' } },
@@ -273,7 +275,7 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
         currency,
         orderId: newOrder(),
         orderedAt: new Date().toISOString(),
-        lines: [{ offerId: 'A1', amount }],
+        lines: [{ offerId: 'A1', amount: { amount, currency } }],
       });
       expect([amount, rate, res.conversion.commission]).toEqual([amount, rate, { amount: commission, currency }]);
     }
@@ -285,15 +287,51 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
           currency: 'USD',
           orderId: newOrder(),
           orderedAt: new Date().toISOString(),
-          lines: [{ offerId: 'A1', amount: '1.005' }],
+          lines: [{ offerId: 'A1', amount: usd('1.005') }],
         },
       },
       brandA.apiKey,
     );
     expect(tooPrecise.data?.reportConversion.userErrors[0]).toMatchObject({
       code: 'BAD_USER_INPUT',
-      field: ['input', 'lines', '0', 'amount'],
+      field: ['input', 'lines', '0', 'amount', 'amount'],
     });
+    // A line in another currency than the order's is refused on that line's currency: amounts are never converted.
+    const otherCurrency = await api.gql(
+      REPORT,
+      {
+        input: {
+          clickId: 'whatever',
+          currency: 'USD',
+          orderId: newOrder(),
+          orderedAt: new Date().toISOString(),
+          lines: [usd('1.00'), { amount: '2.00', currency: 'EUR' }].map((amount) => ({ offerId: 'A1', amount })),
+        },
+      },
+      brandA.apiKey,
+    );
+    expect(otherCurrency.errors).toBeUndefined();
+    expect(otherCurrency.data?.reportConversion.conversion).toBeNull();
+    expect(otherCurrency.data?.reportConversion.userErrors[0]).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: ['input', 'lines', '1', 'amount', 'currency'],
+    });
+    expect(otherCurrency.data?.reportConversion.userErrors[0].message).toMatch(/EUR.*USD/);
+    // The old shape (a bare decimal string) is no longer a valid GraphQL line amount.
+    const oldShape = await api.gql(
+      REPORT,
+      {
+        input: {
+          clickId: 'whatever',
+          currency: 'USD',
+          orderId: newOrder(),
+          orderedAt: new Date().toISOString(),
+          lines: [{ offerId: 'A1', amount: '1.00' }],
+        },
+      },
+      brandA.apiKey,
+    );
+    expect(oldShape.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   });
 
   it("earns nothing on a self-referral or an order without the program's rate, with the reason", async () => {
@@ -303,7 +341,7 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
       orderId: newOrder(),
       orderedAt: new Date().toISOString(),
       selfReferral: true,
-      lines: [{ offerId: 'A1', amount: '100.00' }],
+      lines: [{ offerId: 'A1', amount: usd('100.00') }],
     });
     expect(self.conversion).toMatchObject({ outcome: 'SELF_REFERRAL', commission: { amount: '0.00' } });
     expect(self.conversion.reason).toMatch(/own purchase/);
@@ -312,7 +350,7 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
       clickId: noRate.clickId,
       orderId: newOrder(),
       orderedAt: new Date().toISOString(),
-      lines: [{ offerId: 'A1', amount: '100.00' }],
+      lines: [{ offerId: 'A1', amount: usd('100.00') }],
     });
     expect(none.conversion.outcome).toBe('NO_COMMISSION');
   });
@@ -326,29 +364,47 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
       orderId,
       orderedAt: new Date().toISOString(),
       lines: [
-        { offerId: 'A1', amount: '100.00' },
-        { offerId: 'A1', amount: '0.15' },
+        { offerId: 'A1', amount: usd('100.00') },
+        { offerId: 'A1', amount: usd('0.15') },
       ],
     });
     // 10.00 + 0.02 (1.5 cents, half-even)
     expect(await totalsOf(refunder)).toEqual({ pending: '10.02', approved: '0.00', paid: '0.00', reversed: '0.00' });
     const partial = await api.gqlOk(
       REFUND,
-      { input: { orderId, refundId: 'R1', reason: 'REFUND', lines: [{ offerId: 'A1', amount: '30.00' }] } },
+      { input: { orderId, refundId: 'R1', reason: 'REFUND', lines: [{ offerId: 'A1', amount: usd('30.00') }] } },
       brandA.apiKey,
     );
     expect(partial.refundConversion).toMatchObject({ duplicate: false, reversed: { amount: '3.00' } });
     expect(await totalsOf(refunder)).toEqual({ pending: '7.02', approved: '0.00', paid: '0.00', reversed: '3.00' });
+    // A refund line in another currency than the order's: refused on its currency, nothing reversed.
+    const otherCurrency = await api.gql<any>(
+      REFUND,
+      {
+        input: {
+          orderId,
+          refundId: 'R-EUR',
+          reason: 'REFUND',
+          lines: [{ offerId: 'A1', amount: { amount: '1.00', currency: 'EUR' } }],
+        },
+      },
+      brandA.apiKey,
+    );
+    expect(otherCurrency.data.refundConversion.userErrors[0]).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: ['input', 'lines', '0', 'amount', 'currency'],
+    });
+    expect(await totalsOf(refunder)).toEqual({ pending: '7.02', approved: '0.00', paid: '0.00', reversed: '3.00' });
     const again = await api.gqlOk(
       REFUND,
-      { input: { orderId, refundId: 'R1', reason: 'REFUND', lines: [{ offerId: 'A1', amount: '30.00' }] } },
+      { input: { orderId, refundId: 'R1', reason: 'REFUND', lines: [{ offerId: 'A1', amount: usd('30.00') }] } },
       brandA.apiKey,
     );
     expect(again.refundConversion).toMatchObject({ duplicate: true, reversed: { amount: '0.00' } });
     expect(await totalsOf(refunder)).toEqual({ pending: '7.02', approved: '0.00', paid: '0.00', reversed: '3.00' });
     const tooMuch = await gqlData(
       REFUND,
-      { input: { orderId, refundId: 'R2', reason: 'REFUND', lines: [{ offerId: 'A1', amount: '70.16' }] } },
+      { input: { orderId, refundId: 'R2', reason: 'REFUND', lines: [{ offerId: 'A1', amount: usd('70.16') }] } },
       brandA.apiKey,
     );
     expect(tooMuch.refundConversion.userErrors[0]).toMatchObject({ code: 'BAD_USER_INPUT' });
@@ -380,7 +436,7 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
       clickId,
       orderId,
       orderedAt: orderedAt.toISOString(),
-      lines: [{ offerId: 'A2', amount: '50.00' }],
+      lines: [{ offerId: 'A2', amount: usd('50.00') }],
     });
     try {
       clock.now = () => new Date(orderedAt.getTime() + 30 * DAY - 1000);
@@ -395,7 +451,7 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
     }
     const partial = await api.gqlOk(
       REFUND,
-      { input: { orderId, refundId: 'late-1', reason: 'REFUND', lines: [{ offerId: 'A2', amount: '12.50' }] } },
+      { input: { orderId, refundId: 'late-1', reason: 'REFUND', lines: [{ offerId: 'A2', amount: usd('12.50') }] } },
       brandA.apiKey,
     );
     expect(partial.refundConversion.reversed.amount).toBe('2.50');
@@ -437,7 +493,7 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
       clickId,
       orderId,
       orderedAt: orderedAt.toISOString(),
-      lines: [{ offerId: 'A1', amount: '33.33' }],
+      lines: [{ offerId: 'A1', amount: usd('33.33') }],
     });
     // The wall clock: ordered 31 days ago, past the 30-day return window. 15% of 33.33 = 4.9995 → 5.00.
     await api.app.get(ApprovalScheduler).tick();
@@ -471,7 +527,7 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
       orderId: newOrder(),
       currency: 'USD',
       orderedAt: new Date().toISOString(),
-      lines: [{ offerId: 'A1', quantity: 2, amount: '40.00' }],
+      lines: [{ offerId: 'A1', quantity: 2, amount: usd('40.00') }],
     };
     const body = JSON.stringify(payload);
     const post = (data: string, headers: Record<string, string>, path = '/conversions') =>
@@ -516,6 +572,29 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
     const repeat = await post(body, { ...brandHeader, 'x-brandshelf-signature': signConversionBody(secret, body) });
     expect(await repeat.json()).toMatchObject({ duplicate: true });
 
+    // The signed body shares the GraphQL parser: a line in another currency is a 400 naming it ...
+    const signed = (value: object, path = '/conversions') => {
+      const text = JSON.stringify(value);
+      return post(text, { ...brandHeader, 'x-brandshelf-signature': signConversionBody(secret, text) }, path);
+    };
+    const eur = await signed({
+      ...payload,
+      orderId: newOrder(),
+      lines: [
+        { offerId: 'A1', amount: usd('1.00') },
+        { offerId: 'A1', amount: { amount: '1.00', currency: 'EUR' } },
+      ],
+    });
+    expect(eur.status).toBe(400);
+    expect(await eur.json()).toMatchObject({ code: 'BAD_USER_INPUT', field: 'lines.1.amount.currency' });
+    // ... and the older bare decimal string is still read there, in the order's currency (a string is unambiguous
+    // in JSON; servers that sign their bodies are slow to change).
+    const older = await signed({ ...payload, orderId: newOrder(), lines: [{ offerId: 'A1', amount: '40.00' }] });
+    expect(older.status).toBe(200);
+    expect(await older.json()).toMatchObject({ conversion: { commission: { amount: '4.00', currency: 'USD' } } });
+    const notMoney = await signed({ ...payload, orderId: newOrder(), lines: [{ offerId: 'A1', amount: 40 }] });
+    expect([notMoney.status, ((await notMoney.json()) as { field?: string }).field]).toEqual([400, 'lines.0.amount']);
+
     const refundBody = JSON.stringify({ orderId: payload.orderId, refundId: 'web-1', reason: 'REFUND' });
     const refunded = await post(
       refundBody,
@@ -544,7 +623,7 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
       clickId,
       orderId: newOrder(),
       orderedAt: orderedAt.toISOString(),
-      lines: [{ offerId: 'A1', amount: '25.00' }],
+      lines: [{ offerId: 'A1', amount: usd('25.00') }],
     });
     await api.app.get(ApprovalScheduler).tick();
     const csv = async (key: string | undefined, status = 'APPROVED') => {
@@ -584,7 +663,7 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
       clickId,
       orderId,
       orderedAt: new Date().toISOString(),
-      lines: [{ offerId: 'A1', amount: '10.00' }],
+      lines: [{ offerId: 'A1', amount: usd('10.00') }],
     });
     const ops: [string, Record<string, unknown>][] = [
       [EARNINGS, {}],
@@ -600,7 +679,7 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
             orderId: 'X',
             currency: 'USD',
             orderedAt: new Date().toISOString(),
-            lines: [{ offerId: 'A1', amount: '1' }],
+            lines: [{ offerId: 'A1', amount: usd('1') }],
           },
         },
       ],
@@ -624,7 +703,7 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
       clickId,
       orderId,
       orderedAt: new Date().toISOString(),
-      lines: [{ productId: productB1, amount: '10.00' }],
+      lines: [{ productId: productB1, amount: usd('10.00') }],
     });
     expect(stolen.conversion).toMatchObject({ outcome: 'UNKNOWN_CLICK', creatorId: null });
     const before = await totalsOf(creator1);

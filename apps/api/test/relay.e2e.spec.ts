@@ -73,7 +73,33 @@ describe('Relay global ids, node(id:) and batched edges', () => {
       { feed: seed.feedId, run: seed.run.id },
       key,
     );
+    // The ads objects: a product set, an export of it and a campaign over it.
+    const { createProductSet: set } = await api.gqlOk(
+      `mutation($input: CreateProductSetInput!) { createProductSet(input: $input) { productSet { id } } }`,
+      { input: { name: 'Relay set', rules: { condition: { attribute: 'BRAND', operator: 'IS', values: ['Acme'] } } } },
+      key,
+    );
+    const { createChannelExport: exp } = await api.gqlOk(
+      `mutation($input: CreateChannelExportInput!) { createChannelExport(input: $input) { channelExport { id } } }`,
+      { input: { channel: 'GOOGLE', productSetId: set.productSet.id } },
+      key,
+    );
+    const { createCampaign: campaign } = await api.gqlOk(
+      `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } } }`,
+      {
+        input: {
+          productSetId: set.productSet.id,
+          dailyBudget: { amount: '20.00', currency: 'USD' },
+          maxCpc: { amount: '0.50', currency: 'USD' },
+          startsAt: new Date().toISOString(),
+        },
+      },
+      key,
+    );
     Object.assign(ids, {
+      Campaign: campaign.campaign.id,
+      ChannelExport: exp.channelExport.id,
+      ProductSet: set.productSet.id,
       ApiKey: data.apiKeys.nodes[0].id,
       Brand: seed.brand.id,
       CatalogVersion: data.feed.versions.nodes[0].id,
@@ -108,6 +134,9 @@ describe('Relay global ids, node(id:) and batched edges', () => {
     const tables: Record<string, string> = {
       ApiKey: 'api_key',
       Brand: 'brand',
+      Campaign: 'campaign',
+      ChannelExport: 'channel_export',
+      ProductSet: 'product_set',
       CatalogVersion: 'catalog_version',
       Creator: 'creator',
       Feed: 'feed',
@@ -133,7 +162,8 @@ describe('Relay global ids, node(id:) and batched edges', () => {
     for (const [type, id] of Object.entries(ids)) {
       const res = await api.gql(
         `query($id: ID!) { node(id: $id) { __typename id
-           ... on Feed { name } ... on Product { title } ... on IngestionRun { status } ... on Creator { handle } } }`,
+           ... on Feed { name } ... on Product { title } ... on IngestionRun { status } ... on Creator { handle }
+           ... on ProductSet { name } ... on ChannelExport { channel } ... on Campaign { campaignStatus: status maxCpc { amount } } } }`,
         { id },
         keyFor(type),
       );
@@ -159,7 +189,17 @@ describe('Relay global ids, node(id:) and batched edges', () => {
     expect(res.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
     expect(res.data?.node ?? null).toBeNull();
     expect(JSON.stringify(res)).not.toContain('Relay Outdoor');
-    for (const type of ['IngestionRun', 'CatalogVersion', 'Publication', 'ShopifyStore', 'RunIssue', 'ApiKey']) {
+    for (const type of [
+      'IngestionRun',
+      'CatalogVersion',
+      'Publication',
+      'ShopifyStore',
+      'RunIssue',
+      'ApiKey',
+      'ProductSet',
+      'ChannelExport',
+      'Campaign',
+    ]) {
       const answer = await api.gql('query($id: ID!) { node(id: $id) { id } }', { id: ids[type] }, other.apiKey);
       expect([type, answer.errors?.[0]?.extensions?.code]).toEqual([type, 'NOT_FOUND']);
     }
@@ -232,6 +272,88 @@ describe('Relay global ids, node(id:) and batched edges', () => {
     expect(csvRes.status).toBe(200);
     await csvRes.text();
   });
+
+  it('refetches the ads objects as their own queries answer them, and only for their brand', async () => {
+    const key = seed.brand.apiKey;
+    const res = await api.gqlOk(
+      `query($s: ID!, $e: ID!, $c: ID!) {
+        s: node(id: $s) { ... on ProductSet { id name } }
+        e: node(id: $e) { ... on ChannelExport { id channel productSet { id name } } }
+        c: node(id: $c) { ... on Campaign { id running dailyBudget { amount currency } productSet { id } } }
+        campaign(id: $c) { id running dailyBudget { amount currency } productSet { id } }
+      }`,
+      { s: ids.ProductSet, e: ids.ChannelExport, c: ids.Campaign },
+      key,
+    );
+    expect(res.s).toEqual({ id: ids.ProductSet, name: 'Relay set' });
+    expect(res.e).toEqual({ id: ids.ChannelExport, channel: 'GOOGLE', productSet: res.s });
+    expect(res.c).toEqual(res.campaign);
+    expect(res.c.productSet).toEqual({ id: ids.ProductSet });
+    // Another brand, a creator and no key: refused as the types' own queries refuse them.
+    for (const id of [ids.ProductSet, ids.ChannelExport, ids.Campaign]) {
+      const foreign = await api.gql('query($id: ID!) { node(id: $id) { id } }', { id }, other.apiKey);
+      expect([decodeGlobalId(id).type, foreign.errors?.[0]?.extensions?.code, foreign.data?.node ?? null]).toEqual([
+        decodeGlobalId(id).type,
+        'NOT_FOUND',
+        null,
+      ]);
+      const creator = await api.gql('query($id: ID!) { node(id: $id) { id } }', { id }, seed.creator.apiKey);
+      expect(creator.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+      const anonymous = await api.gql('query($id: ID!) { node(id: $id) { id } }', { id });
+      expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('resolves Campaign.productSet and ChannelExport.productSet for a page in one query per field', async () => {
+    const key = other.apiKey;
+    const { createProductSet: set } = await api.gqlOk(
+      `mutation($input: CreateProductSetInput!) { createProductSet(input: $input) { productSet { id } } }`,
+      { input: { name: 'Edges', rules: { condition: { attribute: 'BRAND', operator: 'IS', values: ['Acme'] } } } },
+      key,
+    );
+    for (let i = 0; i < 5; i++) {
+      await api.gqlOk(
+        `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } } }`,
+        {
+          input: {
+            productSetId: set.productSet.id,
+            dailyBudget: { amount: '20.00', currency: 'USD' },
+            maxCpc: { amount: '0.50', currency: 'USD' },
+            startsAt: new Date().toISOString(),
+          },
+        },
+        key,
+      );
+      await api.gqlOk(
+        `mutation($input: CreateChannelExportInput!) { createChannelExport(input: $input) { channelExport { id } } }`,
+        { input: { channel: 'GOOGLE', productSetId: set.productSet.id } },
+        key,
+      );
+    }
+    const logger = api.runtime.dataSource.logger;
+    const original = logger.logQuery;
+    const seen: string[] = [];
+    logger.logQuery = ((sql: string, ...rest: unknown[]) => {
+      seen.push(sql);
+      return (original as (...a: unknown[]) => unknown).call(logger, sql, ...rest);
+    }) as typeof logger.logQuery;
+    let data;
+    try {
+      data = await api.gqlOk(
+        `{ campaigns(first: 20) { nodes { productSetId productSet { id name } } }
+           channelExports(first: 20) { nodes { productSetId productSet { id name } } } }`,
+        {},
+        key,
+      );
+    } finally {
+      logger.logQuery = original;
+    }
+    const rows = [...data.campaigns.nodes, ...data.channelExports.nodes];
+    expect(rows).toHaveLength(10);
+    for (const row of rows) expect(row.productSet).toEqual({ id: row.productSetId, name: 'Edges' });
+    // One batched query per edge field at most (both may share one), never one per row (10 here).
+    expect(seen.filter((sql) => /FROM "product_set"/.test(sql)).length).toBeLessThanOrEqual(2);
+  }, 120_000);
 
   it('resolves Publication.feed, .version and .run for a page of 20 in one query per field', async () => {
     const key = other.apiKey;

@@ -51,6 +51,30 @@ const text = (value: unknown, field: string, max = MAX_ID): string => {
 const optionalText = (value: unknown, field: string): string | null =>
   value === null || value === undefined || value === '' ? null : text(value, field);
 
+/**
+ * A line's amount as a decimal string of the order's `currency`: from { amount, currency } (MoneyInput), whose
+ * currency must be the order's (BAD_USER_INPUT on `<field>.currency` otherwise: lines are never converted), or from
+ * a bare decimal string (the older form, which the signed REST body still sends).
+ */
+function lineAmount(value: unknown, currency: string, field: string): string {
+  if (typeof value === 'string') return parseDecimal(value, currency, field);
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new BadInputError(
+      `${field} must be an amount with its currency: { "amount": "59.90", "currency": "${currency}" }.`,
+      field,
+    );
+  }
+  const money = value as Record<string, unknown>;
+  const given = typeof money.currency === 'string' ? money.currency.trim().toUpperCase() : money.currency;
+  if (given !== currency) {
+    throw new BadInputError(
+      `${field}.currency is ${JSON.stringify(money.currency ?? null)}, but the order is in ${currency}: every line is in the order's currency.`,
+      `${field}.currency`,
+    );
+  }
+  return parseDecimal(money.amount as string, currency, `${field}.amount`);
+}
+
 function productRef(
   line: Record<string, unknown>,
   field: string,
@@ -323,7 +347,7 @@ export class ConversionsService {
       if (typeof quantity !== 'number' || !Number.isInteger(quantity) || quantity < 1 || quantity > 1_000_000) {
         throw new BadInputError(`${field}.quantity must be a whole number from 1 to 1000000.`, `${field}.quantity`);
       }
-      const amount = parseDecimal(line.amount as string, currency, `${field}.amount`);
+      const amount = lineAmount(line.amount, currency, `${field}.amount`);
       return { ...ref, quantity, amount, amountMinor: decimalToMinor(amount, currency, 'down') };
     });
     if (raw.selfReferral !== undefined && raw.selfReferral !== null && typeof raw.selfReferral !== 'boolean') {
@@ -391,7 +415,7 @@ export class ConversionsService {
       const field = `lines.${i}`;
       if (!value || typeof value !== 'object') throw new BadInputError(`${field} must be an object.`, field);
       const ref = productRef(value as unknown as Record<string, unknown>, field);
-      const amount = parseDecimal(value.amount, currency, `${field}.amount`);
+      const amount = lineAmount(value.amount, currency, `${field}.amount`);
       return { ...ref, field, amountMinor: decimalToMinor(amount, currency, 'down') };
     });
     const products = await this.resolveOffers(ctx, sql, refs);

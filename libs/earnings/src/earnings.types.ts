@@ -36,9 +36,16 @@ export interface ReportedLine {
   productId?: string | null;
   offerId?: string | null;
   quantity: number;
-  /** The line's total in major units, a decimal string ("59.90"). */
-  amount: string;
+  /**
+   * The line's total, in the order's currency: { amount: "59.90", currency: "USD" } (GraphQL's MoneyInput). A bare
+   * decimal string is the older form, still taken from the signed REST body (unambiguous in JSON: a string is in
+   * the order's currency).
+   */
+  amount: LineAmount;
 }
+
+/** A line amount: the MoneyInput shape, or (REST only, older form) a decimal string in the order's currency. */
+export type LineAmount = { amount: string; currency: string } | string;
 
 export interface ConversionReport {
   clickId?: string | null;
@@ -54,7 +61,8 @@ export interface ConversionReport {
 export interface RefundedLine {
   productId?: string | null;
   offerId?: string | null;
-  amount: string;
+  /** The refunded amount, in the order's currency (see ReportedLine.amount). */
+  amount: LineAmount;
 }
 
 export interface RefundReport {

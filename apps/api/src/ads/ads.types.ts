@@ -4,6 +4,7 @@ import { PRODUCT_ATTRIBUTES, SET_OPERATORS } from '@brandshelf/ads';
 import { Product } from '../catalog/catalog.types.js';
 import { connectionType } from '../graphql/connection.js';
 import { enumOf } from '../graphql/enum-of.js';
+import { Node } from '../graphql/node.js';
 import { UserError } from '../graphql/user-error.js';
 
 export const ProductAttribute = enumOf(PRODUCT_ATTRIBUTES);
@@ -96,7 +97,10 @@ export class ProductSetRule {
   condition?: ProductSetCondition | null;
 }
 
-@ObjectType({ description: "A brand's saved product set: a filter over its live catalog, for campaigns and exports." })
+@ObjectType({
+  description: "A brand's saved product set: a filter over its live catalog, for campaigns and exports.",
+  implements: () => [Node],
+})
 export class ProductSet {
   @Field(() => ID, { description: 'Global id of the set.' }) id: string;
   @Field({ description: 'Its name, unique within the brand (case-insensitive).' }) name: string;

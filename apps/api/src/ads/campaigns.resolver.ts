@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { AdsClock, CampaignsService, STATS_MAX_DAYS, type CampaignEntity } from '@brandshelf/ads';
 import type { BrandContext } from '@brandshelf/core';
 import { money } from '@brandshelf/search';
@@ -9,7 +9,10 @@ import { ConnectionArgs, toConnection } from '../graphql/connection.js';
 import { fromGlobalId, toGlobalId } from '../graphql/global-id.js';
 import { pageRequest } from '../graphql/page-size.js';
 import { AGGREGATE, STATEMENT, cost } from '../graphql/query-limits.js';
-import { Ctx } from '../graphql/request-context.decorator.js';
+import { RequestLoaders } from '../graphql/loaders.js';
+import { Ctx, type CallerContext } from '../graphql/request-context.decorator.js';
+import { ProductSet } from './ads.types.js';
+import { productSetView } from './product-sets.resolver.js';
 import { mutationPayload } from '../graphql/user-error.js';
 import {
   Campaign,
@@ -21,9 +24,26 @@ import {
   CreateCampaignInput,
 } from './campaigns.types.js';
 
+const cash = (minor: bigint | string | number, currency: string) => money(String(minor), currency) as Money;
+
 type ApiCampaign = Campaign & { entity: CampaignEntity };
 
-const cash = (minor: bigint | string | number, currency: string) => money(String(minor), currency) as Money;
+/** A stored campaign as the API answers it at `now` (also node(id:)). */
+export function campaignView(c: CampaignEntity, now: Date): ApiCampaign {
+  return {
+    id: toGlobalId('Campaign', c.id),
+    productSetId: toGlobalId('ProductSet', c.productSetId),
+    status: c.status as CampaignStatus,
+    running: c.status === 'ACTIVE' && c.startsAt <= now && (!c.endsAt || c.endsAt > now),
+    dailyBudget: cash(c.dailyBudgetMinor, c.currency),
+    maxCpc: cash(c.maxCpcMinor, c.currency),
+    startsAt: c.startsAt,
+    endsAt: c.endsAt,
+    createdAt: c.createdAt,
+    updatedAt: c.updatedAt,
+    entity: c,
+  };
+}
 
 @Auth('brand')
 @Resolver(() => Campaign)
@@ -31,24 +51,10 @@ export class CampaignsResolver {
   constructor(
     @Inject(CampaignsService) private readonly service: CampaignsService,
     @Inject(AdsClock) private readonly clock: AdsClock,
+    @Inject(RequestLoaders) private readonly loaders: RequestLoaders,
   ) {}
 
-  private toApi = (c: CampaignEntity): ApiCampaign => {
-    const now = this.clock.now();
-    return {
-      id: toGlobalId('Campaign', c.id),
-      productSetId: toGlobalId('ProductSet', c.productSetId),
-      status: c.status as CampaignStatus,
-      running: c.status === 'ACTIVE' && c.startsAt <= now && (!c.endsAt || c.endsAt > now),
-      dailyBudget: cash(c.dailyBudgetMinor, c.currency),
-      maxCpc: cash(c.maxCpcMinor, c.currency),
-      startsAt: c.startsAt,
-      endsAt: c.endsAt,
-      createdAt: c.createdAt,
-      updatedAt: c.updatedAt,
-      entity: c,
-    };
-  };
+  private toApi = (c: CampaignEntity): ApiCampaign => campaignView(c, this.clock.now());
 
   @Query(() => CampaignConnection, {
     description: "The brand's campaigns, oldest first, a page at a time.",
@@ -64,6 +70,17 @@ export class CampaignsResolver {
     @Args('id', { type: () => ID, description: 'Campaign.id of one of the brand’s campaigns.' }) id: string,
   ): Promise<ApiCampaign> {
     return this.toApi(await this.service.get(ctx, fromGlobalId(id, 'Campaign')));
+  }
+
+  @ResolveField(() => ProductSet, {
+    nullable: true,
+    description:
+      'The set whose live products it sponsors; null once the set is deleted. Read for a whole page at once.',
+    complexity: STATEMENT,
+  })
+  async productSet(@Context() caller: CallerContext, @Parent() campaign: ApiCampaign) {
+    const set = await this.loaders.of(caller, caller.context).productSet.load(campaign.entity.productSetId);
+    return set && productSetView(set);
   }
 
   @ResolveField(() => [CampaignDayStats], {

@@ -1,9 +1,12 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { CAMPAIGN_STATUSES, type CampaignStatus as CampaignStatusValue } from '@brandshelf/ads';
-import { Money } from '../catalog/catalog.types.js';
+import { Money, MoneyInput } from '../catalog/catalog.types.js';
 import { enumOf } from '../graphql/enum-of.js';
 import { connectionType } from '../graphql/connection.js';
+import { Node } from '../graphql/node.js';
 import { UserError } from '../graphql/user-error.js';
+
+export { MoneyInput };
 
 export const CampaignStatus = enumOf(CAMPAIGN_STATUSES);
 export type CampaignStatus = CampaignStatusValue;
@@ -17,17 +20,16 @@ registerEnumType(CampaignStatus, {
   },
 });
 
-@InputType({ description: 'An amount of money: a decimal string in major units and its currency, as Money gives.' })
-export class MoneyInput {
-  @Field({ description: 'Decimal string in major units with at most the currency’s decimals, e.g. "0.45".' })
-  amount: string;
-  @Field({ description: 'ISO 4217 code; campaigns take ADS_CURRENCY (USD by default).' }) currency: string;
-}
-
-@ObjectType({ description: "A brand's sponsored-products campaign over one of its product sets." })
+@ObjectType({
+  description: "A brand's sponsored-products campaign over one of its product sets.",
+  implements: () => [Node],
+})
 export class Campaign {
   @Field(() => ID, { description: 'Global id of the campaign.' }) id: string;
-  @Field(() => ID, { description: 'ProductSet.id of the set whose live products it sponsors.' })
+  @Field(() => ID, {
+    description: 'ProductSet.id of the set whose live products it sponsors.',
+    deprecationReason: 'Use productSet { id }.',
+  })
   productSetId: string;
   @Field(() => CampaignStatus, { description: 'ACTIVE, PAUSED or ENDED.' }) status: CampaignStatus;
   @Field(() => Boolean, {

@@ -1,5 +1,5 @@
 import { Inject } from '@nestjs/common';
-import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, Context, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { ChannelExportsService, type ChannelExportEntity, type ExportFindings } from '@brandshelf/ads';
 import { APP_CONFIG, type AppConfig, type BrandContext } from '@brandshelf/core';
 import { Auth } from '../graphql/auth.guard.js';
@@ -7,7 +7,10 @@ import { ConnectionArgs, pageOfList, toConnection } from '../graphql/connection.
 import { fromGlobalId, toGlobalId } from '../graphql/global-id.js';
 import { ISSUES_PAGE, pageRequest } from '../graphql/page-size.js';
 import { SEARCH, STATEMENT, cost } from '../graphql/query-limits.js';
-import { Ctx } from '../graphql/request-context.decorator.js';
+import { RequestLoaders } from '../graphql/loaders.js';
+import { Ctx, type CallerContext } from '../graphql/request-context.decorator.js';
+import { ProductSet } from './ads.types.js';
+import { productSetView } from './product-sets.resolver.js';
 import { mutationPayload } from '../graphql/user-error.js';
 import {
   ChannelExport,
@@ -23,7 +26,8 @@ import {
 
 type ApiChannelExport = ChannelExport & { entity: ChannelExportEntity; findings?: Promise<ExportFindings> };
 
-function toApi(e: ChannelExportEntity): ApiChannelExport {
+/** A stored export as the API answers it (also node(id:)). */
+export function channelExportView(e: ChannelExportEntity): ApiChannelExport {
   return {
     id: toGlobalId('ChannelExport', e.id),
     channel: e.channel,
@@ -40,6 +44,7 @@ export class ChannelExportsResolver {
   constructor(
     @Inject(ChannelExportsService) private readonly exports: ChannelExportsService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RequestLoaders) private readonly loaders: RequestLoaders,
   ) {}
 
   private url(e: ChannelExportEntity, token: string): string {
@@ -57,7 +62,7 @@ export class ChannelExportsResolver {
     complexity: cost.connection(),
   })
   async channelExports(@Ctx() ctx: BrandContext, @Args() page: ConnectionArgs) {
-    return toConnection(await this.exports.page(ctx, pageRequest(page)), toApi);
+    return toConnection(await this.exports.page(ctx, pageRequest(page)), channelExportView);
   }
 
   @Query(() => ChannelExport, {
@@ -68,7 +73,19 @@ export class ChannelExportsResolver {
     @Ctx() ctx: BrandContext,
     @Args('id', { type: () => ID, description: 'ChannelExport.id of one of the brand’s exports.' }) id: string,
   ): Promise<ApiChannelExport> {
-    return toApi(await this.exports.get(ctx, fromGlobalId(id, 'ChannelExport')));
+    return channelExportView(await this.exports.get(ctx, fromGlobalId(id, 'ChannelExport')));
+  }
+
+  @ResolveField(() => ProductSet, {
+    nullable: true,
+    description:
+      'The set exported; null for the whole catalog (or once the set is deleted). Read for a whole page at once.',
+    complexity: STATEMENT,
+  })
+  async productSet(@Context() caller: CallerContext, @Parent() parent: ApiChannelExport) {
+    if (!parent.entity.productSetId) return null;
+    const set = await this.loaders.of(caller, caller.context).productSet.load(parent.entity.productSetId);
+    return set && productSetView(set);
   }
 
   @ResolveField(() => Int, {
@@ -129,7 +146,7 @@ export class ChannelExportsResolver {
         channel: input.channel,
         productSetId: input.productSetId ? fromGlobalId(input.productSetId, 'ProductSet', 'productSetId') : null,
       });
-      return { channelExport: toApi(channelExport), url: this.url(channelExport, token) };
+      return { channelExport: channelExportView(channelExport), url: this.url(channelExport, token) };
     });
   }
 
@@ -146,7 +163,7 @@ export class ChannelExportsResolver {
         ctx,
         fromGlobalId(input.channelExportId, 'ChannelExport', 'channelExportId'),
       );
-      return { channelExport: toApi(channelExport), url: this.url(channelExport, token) };
+      return { channelExport: channelExportView(channelExport), url: this.url(channelExport, token) };
     });
   }
 

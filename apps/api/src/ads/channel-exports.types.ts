@@ -2,6 +2,7 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs
 import { EXPORT_CHANNELS, EXPORT_CHECKS, type ExportChannel as Channel, type ExportCheck } from '@brandshelf/ads';
 import { connectionType } from '../graphql/connection.js';
 import { enumOf } from '../graphql/enum-of.js';
+import { Node } from '../graphql/node.js';
 import { UserError } from '../graphql/user-error.js';
 
 export const ExportChannel = enumOf(EXPORT_CHANNELS);
@@ -42,8 +43,17 @@ export class ExportCheckCount {
 
 @ObjectType({ description: 'One check one product of an export failed.' })
 export class ChannelExportIssue {
-  @Field(() => ID, { description: 'Global id of this finding (the product and the check).' }) id: string;
-  @Field(() => ID, { description: 'Product.id of the product.' }) productId: string;
+  @Field(() => ID, {
+    description:
+      'Key of this finding (the product and the check), stable across reads for caching. Findings are computed on ' +
+      'each read from the live catalog, not stored: not a Node, and node(id:) does not take this key.',
+  })
+  id: string;
+  @Field(() => ID, {
+    description: 'Product.id of the product.',
+    deprecationReason: 'Use product { id } (null once the product is no longer live; this id stays).',
+  })
+  productId: string;
   @Field({ description: 'The feed’s id of the product (g:id).' }) offerId: string;
   @Field(() => ExportCheckEnum, { description: 'The check it failed.' }) check: ExportCheck;
   @Field({ description: 'Whether the check is required: then the product is left out of the export.' })
@@ -57,11 +67,18 @@ export const ChannelExportIssueConnection = connectionType(ChannelExportIssue, '
   description: 'A page of an export’s findings, in product order (at most the first 10,000 findings).',
 });
 
-@ObjectType({ description: "A brand's export of its live catalog, or one product set, to a channel." })
+@ObjectType({
+  description: "A brand's export of its live catalog, or one product set, to a channel.",
+  implements: () => [Node],
+})
 export class ChannelExport {
   @Field(() => ID, { description: 'Global id of the export.' }) id: string;
   @Field(() => ExportChannel, { description: 'The channel it is for.' }) channel: Channel;
-  @Field(() => ID, { nullable: true, description: 'ProductSet.id of the set exported; null for the whole catalog.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'ProductSet.id of the set exported; null for the whole catalog.',
+    deprecationReason: 'Use productSet { id }.',
+  })
   productSetId: string | null;
   @Field({ description: 'When it was created.' }) createdAt: Date;
   @Field({ description: 'When its token (and so its URL) was last made.' }) tokenRotatedAt: Date;

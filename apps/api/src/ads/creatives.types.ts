@@ -29,7 +29,11 @@ registerEnumType(CreativeTemplate, {
     '(the URL changes whenever what is drawn changes, and the file at a URL never does).',
 })
 export class Creative {
-  @Field(() => ID, { description: 'Product.id of the product drawn.' }) productId: string;
+  @Field(() => ID, {
+    description: 'Product.id of the product drawn.',
+    deprecationReason: 'Use product { id } (null once the product is no longer live; this id stays).',
+  })
+  productId: string;
   @Field(() => CreativeTemplate, { description: 'The template it was drawn on.' }) template: Template;
   @Field({ description: 'Public URL of the file (immutable: cache it as long as you like).' }) url: string;
   @Field(() => Int, { description: 'Width in pixels.' }) width: number;

@@ -23,7 +23,8 @@ import {
 
 type ApiProductSet = ProductSet & { rawId: string; storedRules: SetRule };
 
-function toApi(set: ProductSetEntity): ApiProductSet {
+/** A stored set as the API answers it (also node(id:) and the productSet edges). */
+export function productSetView(set: ProductSetEntity): ApiProductSet {
   return {
     id: toGlobalId('ProductSet', set.id),
     rawId: set.id,
@@ -52,7 +53,7 @@ export class ProductSetsResolver {
     complexity: cost.connection(),
   })
   async productSets(@Ctx() ctx: BrandContext, @Args() page: ConnectionArgs) {
-    return toConnection(await this.sets.page(ctx, pageRequest(page)), toApi);
+    return toConnection(await this.sets.page(ctx, pageRequest(page)), productSetView);
   }
 
   @Query(() => ProductSet, {
@@ -63,7 +64,7 @@ export class ProductSetsResolver {
     @Ctx() ctx: BrandContext,
     @Args('id', { type: () => ID, description: 'ProductSet.id of one of the brand’s sets.' }) id: string,
   ): Promise<ApiProductSet> {
-    return toApi(await this.sets.get(ctx, fromGlobalId(id, 'ProductSet')));
+    return productSetView(await this.sets.get(ctx, fromGlobalId(id, 'ProductSet')));
   }
 
   @Query(() => ProductSetMembers, {
@@ -94,7 +95,7 @@ export class ProductSetsResolver {
     @Args('input', { description: 'Its name and rules.' }) input: CreateProductSetInput,
   ) {
     return mutationPayload(async () => ({
-      productSet: toApi(await this.sets.create(ctx, { name: input.name, rules: input.rules as SetRule })),
+      productSet: productSetView(await this.sets.create(ctx, { name: input.name, rules: input.rules as SetRule })),
     }));
   }
 
@@ -104,7 +105,7 @@ export class ProductSetsResolver {
     @Args('input', { description: 'The set and what changes.' }) input: UpdateProductSetInput,
   ) {
     return mutationPayload(async () => ({
-      productSet: toApi(
+      productSet: productSetView(
         await this.sets.update(ctx, fromGlobalId(input.productSetId, 'ProductSet', 'productSetId'), {
           name: input.name,
           rules: (input.rules as SetRule | null | undefined) ?? null,

@@ -84,7 +84,11 @@ export class CommissionRule {
   @Field(() => CommissionRuleKind, { description: 'What the rule covers, and whether it is open or targeted.' })
   kind: CommissionRuleKind;
   @Field({ description: 'Decimal percentage of the sale, 1 to 80, e.g. "12.5".' }) ratePercent: string;
-  @Field(() => ID, { nullable: true, description: 'The product it covers (global Product id); null otherwise.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The product it covers (global Product id); null otherwise.',
+    deprecationReason: 'Use product { id } (null once the product is no longer live; this id stays).',
+  })
   productId: string | null;
   @Field(() => String, { nullable: true, description: "The item group it covers (the feed's item_group_id)." })
   itemGroupId: string | null;
@@ -141,7 +145,11 @@ export class CommissionCandidate {
 
 @ObjectType({ description: 'The commission on one product: the rate, the rule that chose it and why.' })
 export class CommissionQuote {
-  @Field(() => ID, { description: 'The product (global Product id).' }) productId: string;
+  @Field(() => ID, {
+    description: 'The product (global Product id).',
+    deprecationReason: 'Use product { id } (null once the product is no longer live; this id stays).',
+  })
+  productId: string;
   @Field(() => String, { nullable: true, description: 'The rate that applies now; null: no commission.' })
   ratePercent: string | null;
   @Field(() => CommissionRuleKind, { nullable: true, description: 'The rule that chose it; null when none applies.' })
@@ -165,7 +173,11 @@ export class ShareLink {
   @Field({ description: 'The public URL to share: PUBLIC_BASE_URL/l/<code>.' }) url: string;
   @Field(() => ShareChannel, { nullable: true, description: 'Where the creator posts it; null when not said.' })
   channel: ShareChannel | null;
-  @Field(() => ID, { description: 'The product it leads to (global Product id).' }) productId: string;
+  @Field(() => ID, {
+    description: 'The product it leads to (global Product id).',
+    deprecationReason: 'Use product { id } (null once the product is no longer live; this id stays).',
+  })
+  productId: string;
   @Field(() => Product, { nullable: true, description: 'The product, while live; null once it left the catalog.' })
   product: unknown;
   @Field({ description: 'When the creator made it.' }) createdAt: Date;
@@ -175,7 +187,11 @@ export class ShareLink {
 export class ShowcaseItem {
   @Field(() => ID, { description: 'Global id of the item.' }) id: string;
   @Field(() => Int, { description: 'Its place, 1 first.' }) position: number;
-  @Field(() => ID, { description: 'The product (global Product id).' }) productId: string;
+  @Field(() => ID, {
+    description: 'The product (global Product id).',
+    deprecationReason: 'Use product { id } (null once the product is no longer live; this id stays).',
+  })
+  productId: string;
   @Field(() => Product, { nullable: true, description: 'The product, while live; null once it left the catalog.' })
   product: unknown;
   @Field({ description: 'When it was added.' }) addedAt: Date;

@@ -139,6 +139,17 @@ export class Money {
   @Field({ description: 'For display, e.g. "$19.99".' }) formatted: string;
 }
 
+@InputType({ description: 'An amount of money: a decimal string in major units and its currency, as Money gives.' })
+export class MoneyInput {
+  @Field({ description: 'Decimal string in major units with at most the currency’s decimals, e.g. "0.45".' })
+  amount: string;
+  @Field({
+    description:
+      'ISO 4217 code. Campaigns take ADS_CURRENCY (USD by default); order and refund lines their order’s currency.',
+  })
+  currency: string;
+}
+
 @ObjectType({ description: 'Google product taxonomy category.' })
 export class ProductCategory {
   @Field(() => Int, { nullable: true, description: 'Google taxonomy id, e.g. 212; null when the path is not in it.' })

@@ -9,7 +9,7 @@ import {
   type LedgerEntryKind as LedgerEntryKindValue,
   type ReversalReason as ReversalReasonValue,
 } from '@brandshelf/earnings';
-import { Money } from '../catalog/catalog.types.js';
+import { Money, MoneyInput } from '../catalog/catalog.types.js';
 import { connectionType } from '../graphql/connection.js';
 import { enumOf } from '../graphql/enum-of.js';
 import { UserError } from '../graphql/user-error.js';
@@ -130,11 +130,12 @@ export class ConversionLineInput {
   offerId?: string | null;
   @Field(() => Int, { nullable: true, description: 'Units ordered, 1 by default.' })
   quantity?: number | null;
-  @Field({
+  @Field(() => MoneyInput, {
     description:
-      'What the customer paid for the line (all units, after discounts, without tax and shipping): a decimal string in major units of the order currency, e.g. "59.90".',
+      'What the customer paid for the line (all units, after discounts, without tax and shipping), in the order ' +
+      'currency, e.g. { amount: "59.90", currency: "USD" }; another currency is a BAD_USER_INPUT on its currency.',
   })
-  amount: string;
+  amount: MoneyInput;
 }
 
 @InputType({ description: 'An order a share link brought, as the brand reports it.' })
@@ -198,8 +199,10 @@ export class RefundLineInput {
   productId?: string | null;
   @Field(() => String, { nullable: true, description: "The brand's own item id; or give productId." })
   offerId?: string | null;
-  @Field({ description: 'The refunded amount, a decimal string in major units of the order currency.' })
-  amount: string;
+  @Field(() => MoneyInput, {
+    description: "The refunded amount, in the order's currency; another currency is a BAD_USER_INPUT on its currency.",
+  })
+  amount: MoneyInput;
 }
 
 @InputType({ description: 'A refund or cancellation of a reported order.' })
@@ -255,10 +258,19 @@ export class MarkAffiliatePayoutPayload {
 
 @ObjectType({ description: 'Commission in one currency, in each status.' })
 export class EarningsBalance {
-  @Field(() => ID, { description: 'Global id of this balance (its currency, and its brand or month).' })
+  @Field(() => ID, {
+    description:
+      'Key of this balance (its currency, and its brand or month), stable across reads for caching. A balance is ' +
+      'a sum computed on each read, not a stored object: it is not a Node and node(id:) does not take this key.',
+  })
   id: string;
   @Field({ description: 'ISO 4217 currency of the amounts.' }) currency: string;
-  @Field(() => ID, { nullable: true, description: 'The brand, in byBrand; null elsewhere.' }) brandId: string | null;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The brand, in byBrand; null elsewhere.',
+    deprecationReason: 'Use brand { id }.',
+  })
+  brandId: string | null;
   @Field(() => String, { nullable: true, description: "The brand's name, in byBrand; null elsewhere." })
   brandName: string | null;
   @Field(() => String, {
@@ -290,10 +302,15 @@ export class LedgerEntry {
     description: 'Positive for COMMISSION, APPROVAL and PAYOUT (the amount moved), zero or negative for a REVERSAL.',
   })
   amount: Money;
-  @Field(() => ID, { description: 'The brand whose order it is.' }) brandId: string;
+  @Field(() => ID, { description: 'The brand whose order it is.', deprecationReason: 'Use brand { id }.' })
+  brandId: string;
   @Field({ description: "The brand's name." }) brandName: string;
   @Field({ description: "The brand's order id." }) orderId: string;
-  @Field(() => ID, { description: 'The product of the order line.' }) productId: string;
+  @Field(() => ID, {
+    description: 'The product of the order line.',
+    deprecationReason: 'Use product { id } (null once the product is no longer live; this id stays).',
+  })
+  productId: string;
   @Field({ description: 'Commission rate of the line in percent, as snapshotted at click time, e.g. "12.50".' })
   ratePercent: string;
   @Field(() => Money, { description: 'The order line’s amount the commission is computed on.' }) lineAmount: Money;
@@ -336,10 +353,19 @@ export class AffiliateAmounts {
 
 @ObjectType({ description: "A row of the brand's affiliate report: one creator and one product." })
 export class AffiliateReportRow {
-  @Field(() => ID, { description: 'Stable id of the row (creator and product).' }) id: string;
+  @Field(() => ID, {
+    description:
+      'Key of the row (creator and product), stable across reads for caching. A row is an aggregate computed on ' +
+      'each read, not a stored object: it is not a Node and node(id:) does not take this key.',
+  })
+  id: string;
   @Field(() => ID, { description: 'The creator.' }) creatorId: string;
   @Field({ description: "The creator's handle." }) creatorHandle: string;
-  @Field(() => ID, { description: 'The product.' }) productId: string;
+  @Field(() => ID, {
+    description: 'The product.',
+    deprecationReason: 'Use product { id } (null once the product is no longer live; this id stays).',
+  })
+  productId: string;
   @Field(() => String, { nullable: true, description: "The brand's item id of the product." })
   offerId: string | null;
   @Field(() => String, { nullable: true, description: "The product's title, while it is live; null otherwise." })

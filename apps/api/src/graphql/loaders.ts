@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In, type FindOptionsWhere, type ObjectLiteral } from 'typeorm';
 import { ApiKeyEntity, CreatorEntity } from '@brandshelf/accounts';
+import { CampaignEntity, ChannelExportEntity, ProductSetEntity } from '@brandshelf/ads';
 import { PublicationEntity } from '@brandshelf/catalog';
 import { isUuid, type RequestContext } from '@brandshelf/core';
 import { CatalogVersionEntity, FeedEntity, IngestionRunEntity, type StoredIssue } from '@brandshelf/ingestion';
@@ -67,6 +68,9 @@ export interface Loaders {
   creator: BatchLoader<CreatorEntity>;
   brand: BatchLoader<CatalogBrand>;
   product: BatchLoader<CatalogProduct>;
+  campaign: BatchLoader<CampaignEntity>;
+  productSet: BatchLoader<ProductSetEntity>;
+  channelExport: BatchLoader<ChannelExportEntity>;
 }
 
 const byId = <V extends { id: string }>(rows: V[]): Map<string, V> => new Map(rows.map((r) => [r.id, r]));
@@ -112,6 +116,9 @@ export class RequestLoaders {
       publication: brandOwned(PublicationEntity),
       shopifyStore: brandOwned(ShopifyStoreEntity),
       shopifyStoreByFeed: brandOwned(ShopifyStoreEntity, 'feedId'),
+      campaign: brandOwned(CampaignEntity),
+      productSet: brandOwned(ProductSetEntity),
+      channelExport: brandOwned(ChannelExportEntity),
       runIssue: new BatchLoader(async (ids) => {
         const wanted = ids.filter((id) => /^\d{1,18}$/.test(id));
         if (!brandId || !wanted.length) return new Map();

@@ -1,6 +1,10 @@
 import { Inject } from '@nestjs/common';
 import { Args, Context, ID, Query, Resolver } from '@nestjs/graphql';
+import { AdsClock, type CampaignEntity, type ChannelExportEntity, type ProductSetEntity } from '@brandshelf/ads';
 import { BadInputError, ForbiddenError, NotFoundError, UnauthenticatedError } from '@brandshelf/core';
+import { campaignView } from '../ads/campaigns.resolver.js';
+import { channelExportView } from '../ads/channel-exports.resolver.js';
+import { productSetView } from '../ads/product-sets.resolver.js';
 import { decodeGlobalId } from './global-id.js';
 import { RequestLoaders, type Loaders } from './loaders.js';
 import { NODE_TYPES, Node, tagNode, type NodeType } from './node.js';
@@ -10,14 +14,32 @@ import type { CallerContext } from './request-context.decorator.js';
 /** How many ids one nodes(ids:) call takes. */
 export const MAX_NODES = 100;
 
-/** Who may refetch a type, mirroring the type's own query: its loader and who it is for. */
-const ACCESS: Record<NodeType, { loader: keyof Loaders; audience: 'brand' | 'account' | 'public' }> = {
+interface Access {
+  loader: keyof Loaders;
+  audience: 'brand' | 'account' | 'public';
+  /** The loaded row as the type's own query answers it, for types whose resolvers answer a view, not the row. */
+  present?: (row: never, now: Date) => object;
+}
+
+/** Who may refetch a type, mirroring the type's own query: its loader, who it is for, and its view. */
+const ACCESS: Record<NodeType, Access> = {
   Feed: { loader: 'feed', audience: 'brand' },
   IngestionRun: { loader: 'run', audience: 'brand' },
   CatalogVersion: { loader: 'version', audience: 'brand' },
   Publication: { loader: 'publication', audience: 'brand' },
   ShopifyStore: { loader: 'shopifyStore', audience: 'brand' },
   RunIssue: { loader: 'runIssue', audience: 'brand' },
+  Campaign: {
+    loader: 'campaign',
+    audience: 'brand',
+    present: (row: CampaignEntity, now) => campaignView(row, now),
+  },
+  ProductSet: { loader: 'productSet', audience: 'brand', present: (row: ProductSetEntity) => productSetView(row) },
+  ChannelExport: {
+    loader: 'channelExport',
+    audience: 'brand',
+    present: (row: ChannelExportEntity) => channelExportView(row),
+  },
   ApiKey: { loader: 'apiKey', audience: 'account' },
   Creator: { loader: 'creator', audience: 'account' },
   Brand: { loader: 'brand', audience: 'public' },
@@ -26,19 +48,23 @@ const ACCESS: Record<NodeType, { loader: keyof Loaders; audience: 'brand' | 'acc
 
 /**
  * Relay's root fields: any object with a global id, refetched by it. Access is the type's own: brand-owned objects
- * (feeds, runs, versions, publications, stores, issues) only for the brand's keys, NOT_FOUND for another brand's
+ * (feeds, runs, versions, publications, stores, issues, product sets, channel exports, campaigns) only for the brand's keys, NOT_FOUND for another brand's
  * id as feed(id:) answers; keys and creators for their own account; brands and products are public, null when
  * unknown as product(id:) answers.
  */
 @Resolver()
 export class NodeResolver {
-  constructor(@Inject(RequestLoaders) private readonly loaders: RequestLoaders) {}
+  constructor(
+    @Inject(RequestLoaders) private readonly loaders: RequestLoaders,
+    @Inject(AdsClock) private readonly clock: AdsClock,
+  ) {}
 
   @Query(() => Node, {
     nullable: true,
     description:
       'The object with this global id, whatever its type. Brand-owned objects (Feed, IngestionRun, ' +
-      "CatalogVersion, Publication, ShopifyStore, RunIssue) need the brand's key and are NOT_FOUND otherwise; " +
+      'CatalogVersion, Publication, ShopifyStore, RunIssue, ProductSet, ChannelExport, Campaign) need the ' +
+      "brand's key and are NOT_FOUND otherwise; " +
       "ApiKey and Creator only the account's own; Brand and Product are public, null when unknown.",
     complexity: STATEMENT,
   })
@@ -94,6 +120,6 @@ export class NodeResolver {
       if (access.audience === 'public') return null;
       throw new NotFoundError(type, id);
     }
-    return tagNode(type as NodeType, row);
+    return tagNode(type as NodeType, access.present ? access.present(row as never, this.clock.now()) : row);
   }
 }

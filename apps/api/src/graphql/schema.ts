@@ -19,6 +19,7 @@ import {
   PublishingResolver,
   RunPublishingResolver,
 } from '../publishing/publishing.resolver.js';
+import { EDGE_RESOLVERS } from './edges.resolver.js';
 import { NodeResolver } from './node.resolver.js';
 
 /** Every resolver of the API: the module provides them and the schema file is generated from them. */
@@ -42,6 +43,7 @@ export const RESOLVERS = [
   ProductCreativesResolver,
   ...EARNINGS_RESOLVERS,
   ...AFFILIATE_RESOLVERS,
+  ...EDGE_RESOLVERS,
   NodeResolver,
 ];
 

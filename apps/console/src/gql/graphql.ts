@@ -614,7 +614,7 @@ export type LeftOutReason =
 export type MoneyInput = {
   /** Decimal string in major units with at most the currency’s decimals, e.g. "0.45". */
   amount: string;
-  /** ISO 4217 code; campaigns take ADS_CURRENCY (USD by default). */
+  /** ISO 4217 code. Campaigns take ADS_CURRENCY (USD by default); order and refund lines their order’s currency. */
   currency: string;
 };
 
