@@ -3,8 +3,9 @@
  * loopback. Starts the API in-process on a throwaway database (TEST_DATABASE_URL, else embedded) with the small
  * seeded catalog of libs/testing (images processed: renditions and ThumbHash placeholders), signed in as its
  * creator (the key put in the tab's sessionStorage, as "remember me" does). Each round opens a fresh browser
- * context (empty cache) at /creator/search?q=<query> and measures from navigation start to the first product card
- * in the DOM (performance.now() in the page when it appears), and to the first card's image loaded. Prints the
+ * context (empty cache) at /creator/search?q=<query> and measures from navigation start to the frame that paints
+ * the first product card (by the page's clock), beside when the bench saw the card, and to the first card's image
+ * loaded. Prints the
  * median and worst of `--rounds` (10) cold loads, then of as many warm ones (cached assets), and the load average.
  *
  *   npm run bench:console-first-search -- [--rounds 10] [--query trail]
@@ -51,9 +52,25 @@ const browser = await chromium.launch({
   args: ['--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1'],
 });
 const url = `${api.url}/creator/search?q=${encodeURIComponent(args.query!)}`;
+/**
+ * Runs in the page before its scripts: when the first product card enters the DOM, the time of the next animation
+ * frame (the frame that paints it) goes to __firstCardFrame. Measured by the page's own clock, because the bench
+ * noticing the card (waitForSelector, then an evaluate) adds its own round trips to the browser: tens to hundreds of
+ * ms on a loaded machine, which no user waits for. Both are printed.
+ */
+const FIRST_CARD_OBSERVER = `(() => {
+  const observer = new MutationObserver(() => {
+    if (!document.querySelector('.product-grid li')) return;
+    observer.disconnect();
+    requestAnimationFrame(() => { globalThis.__firstCardFrame = performance.now(); });
+  });
+  observer.observe(document, { childList: true, subtree: true });
+})();`;
 // Signed in as the creator, as "remember me" leaves it in the tab.
-const withSession = (context: Awaited<ReturnType<typeof browser.newContext>>) =>
-  context.addInitScript((value: string) => sessionStorage.setItem('brandshelf.console.session', value), session);
+const withSession = async (context: Awaited<ReturnType<typeof browser.newContext>>) => {
+  await context.addInitScript((value: string) => sessionStorage.setItem('brandshelf.console.session', value), session);
+  await context.addInitScript(FIRST_CARD_OBSERVER);
+};
 
 async function once(context: Awaited<ReturnType<typeof browser.newContext>>) {
   const page = await context.newPage();
@@ -61,7 +78,10 @@ async function once(context: Awaited<ReturnType<typeof browser.newContext>>) {
   // Measured from the page's navigation start; includes the bench's own round trip to the browser (a few ms
   // on a quiet machine, more under load).
   await page.waitForSelector('.product-grid li', { timeout: 30_000 });
-  const results = (await page.evaluate(() => performance.now())) as number;
+  const seen = (await page.evaluate(() => performance.now())) as number;
+  // The page's own clock: the first card's frame (see FIRST_CARD_OBSERVER), free of the bench's round trips.
+  await page.waitForFunction(() => (globalThis as any).__firstCardFrame !== undefined);
+  const results = (await page.evaluate(() => (globalThis as any).__firstCardFrame)) as number;
   await page.waitForFunction(() => document.querySelector('.product-grid li img')?.naturalWidth > 0);
   const image = (await page.evaluate(() => performance.now())) as number;
   const cards = await page.locator('.product-grid li').count();
@@ -78,7 +98,7 @@ async function once(context: Awaited<ReturnType<typeof browser.newContext>>) {
     throw new Error(`the first image did not load: ${src}`);
   }
   await page.close();
-  return { results, image, cards, script, sent: search[0], answered: search[1] };
+  return { results, seen, image, cards, script, sent: search[0], answered: search[1] };
 }
 
 const stats = (values: number[]) => {
@@ -90,10 +110,7 @@ try {
   const cold: Awaited<ReturnType<typeof once>>[] = [];
   for (let i = 0; i < ROUNDS; i++) {
     const context = await browser.newContext();
-    await context.addInitScript(
-      (value: string) => sessionStorage.setItem('brandshelf.console.session', value),
-      session,
-    );
+    await withSession(context);
     cold.push(await once(context));
     await context.close();
   }
@@ -107,10 +124,12 @@ try {
     `query "${args.query}": ${cold[0].cards} product cards; ${ROUNDS} rounds each; target < 1000 ms to results`,
   );
   console.log(
-    `cold (empty cache): first results ${stats(cold.map((r) => r.results))}; first image ${stats(cold.map((r) => r.image))}`,
+    `cold (empty cache): first results ${stats(cold.map((r) => r.results))} (the page's frame; as the bench saw ` +
+      `them ${stats(cold.map((r) => r.seen))}); first image ${stats(cold.map((r) => r.image))}`,
   );
   console.log(
-    `warm (cached assets): first results ${stats(warm.map((r) => r.results))}; first image ${stats(warm.map((r) => r.image))}`,
+    `warm (cached assets): first results ${stats(warm.map((r) => r.results))} (as the bench saw them ` +
+      `${stats(warm.map((r) => r.seen))}); first image ${stats(warm.map((r) => r.image))}`,
   );
   const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)].toFixed(0);
   console.log(
