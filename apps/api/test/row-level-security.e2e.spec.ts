@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createClient } from 'graphql-ws';
 import { DataSource } from 'typeorm';
+import WebSocket from 'ws';
 import {
   APP_ROLE,
   COPY_TARGETS,
@@ -111,6 +113,47 @@ describe.each(DATABASES)('row-level security on %s', (_label, kind) => {
     expect(await runAsBrand(brands[1].id, () => db.query('SELECT id FROM ingestion_run'))).toEqual([]);
     expect(await runUnscoped(() => db.query('SELECT id FROM catalog_version'))).toEqual([]);
   }, 120_000);
+
+  it('resolves a subscription’s nested fields as its caller: every message under the connection’s principal', async () => {
+    // graphql-ws runs each event's resolvers outside the request that opened the subscription; the feed and version
+    // of a run come from batch loaders, which once ran with no scope and so found nothing (a null non-null feed).
+    const [, beta] = brands;
+    const csv =
+      'id,title,description,link,image_link,price,availability,condition,brand\n' +
+      'SUB-1,Blue Shirt,A shirt,https://shop.example.com/1,https://img.example.com/1.jpg,19.99 USD,in_stock,new,Beta\n';
+    const run = await ingest(api, beta.apiKey, beta.feeds[1], csv);
+    const client = createClient({
+      url: api.url.replace('http', 'ws') + '/graphql',
+      webSocketImpl: WebSocket,
+      connectionParams: { authorization: `Bearer ${beta.apiKey}` },
+    });
+    const messages: unknown[] = [];
+    try {
+      await new Promise<void>((resolve, reject) => {
+        client.subscribe(
+          {
+            query: `subscription($id: ID!) { ingestionRunProgress(runId: $id) {
+                      status feed { id name } version { id number } } }`,
+            variables: { id: run.id },
+          },
+          { next: (message) => messages.push(message), error: reject, complete: resolve },
+        );
+      });
+    } finally {
+      await client.dispose();
+    }
+    expect(messages.length).toBeGreaterThan(0);
+    expect(messages.at(-1)).toEqual({
+      data: {
+        ingestionRunProgress: {
+          status: 'SUCCEEDED',
+          feed: { id: expect.any(String), name: 'Beta 1' },
+          version: { id: expect.any(String), number: 1 },
+        },
+      },
+    });
+    for (const message of messages) expect(message).not.toHaveProperty('errors');
+  }, 60_000);
 
   it('puts every brand- or creator-owned table under FORCE ROW LEVEL SECURITY with the tenant policy', async () => {
     const tables = await ownedTables();
