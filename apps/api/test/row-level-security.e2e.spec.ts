@@ -7,6 +7,7 @@ import {
   BULK_TABLES,
   COPY_TARGETS,
   GUARDED_THROUGH_PARENT,
+  MIGRATIONS,
   PUBLIC_TABLES,
   runAsBrand,
   runAsCreator,
@@ -331,5 +332,41 @@ describe.each(DATABASES)('row-level security on %s', (_label, kind) => {
       db.query(`SELECT relrowsecurity AS rls FROM pg_class WHERE oid = 'catalog_product'::regclass`),
     );
     expect(rls).toBe(false);
+  });
+  it('runs migration 32 down to migration 30’s policies and up again', async () => {
+    const db = api.runtime.dataSource;
+    const policies = async () =>
+      (
+        await db.query(
+          `SELECT tablename || '.' || policyname AS name, qual FROM pg_policies
+            WHERE tablename IN ('run_image', 'shopify_sync_cursor', 'shopify_webhook_delivery', 'commission_offer',
+                                'commission_rule')
+            ORDER BY 1`,
+        )
+      ).map((p: { name: string; qual: string }) => `${p.name}: ${/EXISTS/.test(p.qual) ? 'EXISTS' : 'column'}`);
+    const up = await policies();
+    expect(up).toEqual([
+      'commission_offer.tenant: column',
+      'commission_rule.creator_read: EXISTS',
+      'commission_rule.tenant: column',
+      'run_image.tenant: EXISTS',
+      'shopify_sync_cursor.tenant: EXISTS',
+      'shopify_webhook_delivery.tenant: EXISTS',
+    ]);
+    const Migration = MIGRATIONS.find((m) => m.name === 'RowLevelSecurityParents1764000000032')!;
+    const runner = db.createQueryRunner();
+    try {
+      await new Migration().down(runner);
+      expect(await policies()).toEqual([
+        'commission_offer.creator_read: column',
+        'commission_offer.tenant: column',
+        'commission_rule.creator_read: column',
+        'commission_rule.tenant: column',
+      ]);
+      await new Migration().up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await policies()).toEqual(up);
   });
 });
