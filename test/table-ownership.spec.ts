@@ -252,6 +252,20 @@ describe('one owner per table', () => {
     expect(problems).toEqual([]);
   });
 
+  it('the README’s table of owners is this map', () => {
+    const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+    const table = readme.slice(readme.indexOf('| Library | Tables')).split('\n\n')[0];
+    const documented: Record<string, string[]> = {};
+    for (const row of table.split('\n').slice(2)) {
+      const [, lib, tables] = row.split('|');
+      documented[/`(\w+)`/.exec(lib)![1]] = [...tables.matchAll(/`(\w+)`/g)].map((m) => m[1]).sort();
+    }
+    const owned: Record<string, string[]> = {};
+    for (const [name, { lib }] of Object.entries(TABLE_OWNERS)) (owned[lib] ??= []).push(name);
+    for (const names of Object.values(owned)) names.sort();
+    expect(documented).toEqual(owned);
+  });
+
   it('finds a store method that takes no brand (the check itself)', () => {
     const text =
       'export class XStore {\n' +

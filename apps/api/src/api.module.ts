@@ -19,6 +19,7 @@ import { queryLimits } from './graphql/query-limits.js';
 import { introspectionRefusal, withoutSuggestion } from './graphql/schema-exposure.js';
 import type { CallerContext } from './graphql/request-context.decorator.js';
 import { RequestLoaders } from './graphql/loaders.js';
+import { scopedExecution } from './graphql/scoped-execution.js';
 import { RESOLVERS, describeRootTypes } from './graphql/schema.js';
 import { HEALTH_DATABASE_URL, HealthMonitor } from './overload/health-monitor.js';
 import { overloadPlugin } from './overload/overload.plugin.js';
@@ -98,6 +99,8 @@ export class ApiModule implements NestModule {
             formatError: formatGraphQLError,
             subscriptions: {
               'graphql-ws': {
+                // Every operation, and every event of a subscription, runs as the connection's caller.
+                ...scopedExecution,
                 onSubscribe: (ctx: unknown, id: string, payload: Parameters<typeof limits.onSubscribe>[2]) => {
                   const refused = limits.onSubscribe(ctx, id, payload);
                   if (refused) return config.graphql.fieldSuggestions ? refused : refused.map(withoutSuggestion);

@@ -11,7 +11,9 @@ export * from './tenancy.js';
 export { MIGRATIONS } from './migrations/index.js';
 export {
   APP_ROLE,
+  BULK_TABLES,
   COPY_TARGETS,
+  GUARDED_THROUGH_PARENT,
   PUBLIC_TABLES,
   applyRowSecurity,
 } from './migrations/1764000000030-row-level-security.js';

@@ -22,6 +22,7 @@ import { CategorySuggestions1764000000021 } from './1764000000021-category-sugge
 import { CreativeStorage1764000000022 } from './1764000000022-creative-storage.js';
 import { RowLevelSecurity1764000000030 } from './1764000000030-row-level-security.js';
 import { RuleTraceText1764000000031 } from './1764000000031-rule-trace-text.js';
+import { RowLevelSecurityParents1764000000032 } from './1764000000032-row-level-security-parents.js';
 
 /** In the order they run. Each lib owns its tables; the schema's history lives here, in one place. */
 export const MIGRATIONS = [
@@ -49,4 +50,5 @@ export const MIGRATIONS = [
   CreativeStorage1764000000022,
   RowLevelSecurity1764000000030,
   RuleTraceText1764000000031,
+  RowLevelSecurityParents1764000000032,
 ];
