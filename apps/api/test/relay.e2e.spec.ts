@@ -5,6 +5,7 @@ import {
   createFeed,
   fakeProduct,
   ingest,
+  insertTestClick,
   rawId,
   registerBrand,
   seedCatalog,
@@ -42,6 +43,10 @@ describe('Relay global ids, node(id:) and batched edges', () => {
   let api: TestApi;
   let seed: SeededCatalog;
   let other: { id: string; apiKey: string };
+  /** A second creator, to whom nothing of the first creator's is shown. */
+  let otherCreator: { id: string; apiKey: string };
+  /** The brand's open default rule (any creator may read an open rule). */
+  let openRule: string;
   const fake = new FakeShopifyAdmin({ accessToken: TOKEN });
   const savedEnv: Record<string, string | undefined> = {};
   /** One id of each Node type, all brand A's (or public), by type name. */
@@ -96,7 +101,85 @@ describe('Relay global ids, node(id:) and batched edges', () => {
       },
       key,
     );
+    // The affiliate objects: the brand's open rate, an offer to the creator (accepted), the creator's link and
+    // showcase item, an order the link brought (a Conversion) and a refund of part of it (a COMMISSION ledger entry
+    // and its REVERSAL).
+    const creatorKey = seed.creator.apiKey;
+    const product = Object.values(seed.products)[0];
+    const { me } = await api.gqlOk('{ me { ... on CreatorPrincipal { creator { handle } } } }', {}, creatorKey);
+    const { setCommissionRate: rate } = await api.gqlOk(
+      'mutation($input: SetCommissionRateInput!) { setCommissionRate(input: $input) { rule { id } } }',
+      { input: { ratePercent: '10' } },
+      key,
+    );
+    openRule = rate.rule.id;
+    const { createCommissionOffer: made } = await api.gqlOk(
+      `mutation($input: CreateCommissionOfferInput!) {
+        createCommissionOffer(input: $input) { offer { id rules { id } } } }`,
+      { input: { creatorHandle: me.creator.handle, ratePercent: '15' } },
+      key,
+    );
+    await api.gqlOk(
+      `mutation($input: RespondToCommissionOfferInput!) { respondToCommissionOffer(input: $input) { offer { id } } }`,
+      { input: { offerId: made.offer.id, decision: 'ACCEPT' } },
+      creatorKey,
+    );
+    const { createShareLink: link } = await api.gqlOk(
+      'mutation($input: CreateShareLinkInput!) { createShareLink(input: $input) { shareLink { id } } }',
+      { input: { productId: product } },
+      creatorKey,
+    );
+    const { placeShowcaseItem: placed } = await api.gqlOk(
+      'mutation($input: PlaceShowcaseItemInput!) { placeShowcaseItem(input: $input) { item { id } } }',
+      { input: { productId: product } },
+      creatorKey,
+    );
+    const clickId = await insertTestClick(
+      api.runtime.dataSource,
+      { id: rawId(link.shareLink.id) },
+      { clickedAt: new Date(Date.now() - 60_000), ratePercent: '15.00', rule: 'TARGETED_BRAND' },
+    );
+    const usd = (amount: string) => ({ amount, currency: 'USD' });
+    const { reportConversion: reported } = await api.gqlOk(
+      `mutation($input: ReportConversionInput!) { reportConversion(input: $input) { conversion { id outcome } } }`,
+      {
+        input: {
+          clickId,
+          orderId: 'RELAY-1',
+          currency: 'USD',
+          orderedAt: new Date().toISOString(),
+          lines: [{ productId: product, amount: usd('40.00') }],
+        },
+      },
+      key,
+    );
+    expect(reported.conversion.outcome).toBe('ATTRIBUTED');
+    await api.gqlOk(
+      `mutation($input: RefundConversionInput!) { refundConversion(input: $input) { reversed { amount } } }`,
+      {
+        input: {
+          orderId: 'RELAY-1',
+          refundId: 'R1',
+          reason: 'REFUND',
+          lines: [{ productId: product, amount: usd('10.00') }],
+        },
+      },
+      key,
+    );
+    const { earnings } = await api.gqlOk('{ earnings { entries(first: 10) { nodes { id kind } } } }', {}, creatorKey);
+    const reversal = earnings.entries.nodes.find((e: { kind: string }) => e.kind === 'REVERSAL');
+    const registered = await api.gqlOk(
+      'mutation($input: RegisterCreatorInput!) { registerCreator(input: $input) { creator { id } apiKey } }',
+      { input: { email: 'relay-other@example.test', handle: `relayother${Date.now()}` } },
+    );
+    otherCreator = { id: registered.registerCreator.creator.id, apiKey: registered.registerCreator.apiKey };
     Object.assign(ids, {
+      ShareLink: link.shareLink.id,
+      ShowcaseItem: placed.item.id,
+      CommissionOffer: made.offer.id,
+      CommissionRule: made.offer.rules[0].id,
+      Conversion: reported.conversion.id,
+      LedgerEntry: reversal.id,
       Campaign: campaign.campaign.id,
       ChannelExport: exp.channelExport.id,
       ProductSet: set.productSet.id,
@@ -145,20 +228,32 @@ describe('Relay global ids, node(id:) and batched edges', () => {
       Publication: 'publication',
       RunIssue: 'run_issue',
       ShopifyStore: 'shopify_store',
+      ShareLink: 'share_link',
+      CommissionOffer: 'commission_offer',
+      CommissionRule: 'commission_rule',
+      Conversion: 'conversion',
+      LedgerEntry: 'ledger_entry',
+      // A showcase item's key is its creator and product: its raw id is `<creatorId>:<productId>`.
+      ShowcaseItem: 'showcase_item',
     };
     for (const [type, id] of Object.entries(ids)) {
       expect(decodeGlobalId(id).type).toBe(type);
       // The testing helper agrees with the app's decoder.
       expect(rawId(id)).toBe(fromGlobalId(id, type));
-      const rows = await api.runtime.dataSource.query(`SELECT 1 FROM ${tables[type]} WHERE id = $1`, [
-        fromGlobalId(id, type),
-      ]);
+      const raw = fromGlobalId(id, type);
+      const rows = await api.runtime.dataSource.query(
+        type === 'ShowcaseItem'
+          ? `SELECT 1 FROM showcase_item WHERE creator_id::text || ':' || product_id::text = $1`
+          : `SELECT 1 FROM ${tables[type]} WHERE id = $1`,
+        [raw],
+      );
       expect([type, rows.length]).toEqual([type, 1]);
     }
   });
 
   it('refetches every Node type with node(id:), answering the same id and type', async () => {
-    const keyFor = (type: string) => (type === 'Creator' ? seed.creator.apiKey : seed.brand.apiKey);
+    const keyFor = (type: string) =>
+      ['Creator', 'ShowcaseItem', 'LedgerEntry'].includes(type) ? seed.creator.apiKey : seed.brand.apiKey;
     for (const [type, id] of Object.entries(ids)) {
       const res = await api.gql(
         `query($id: ID!) { node(id: $id) { __typename id
@@ -301,6 +396,158 @@ describe('Relay global ids, node(id:) and batched edges', () => {
       expect(creator.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
       const anonymous = await api.gql('query($id: ID!) { node(id: $id) { id } }', { id });
       expect(anonymous.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+  });
+
+  it('refetches the affiliate objects as their own lists answer them, to whom the lists show them', async () => {
+    const brand = seed.brand.apiKey;
+    const creator = seed.creator.apiKey;
+    const node = (id: string, key?: string) =>
+      api.gql(
+        `query($id: ID!) { node(id: $id) { __typename id
+          ... on ShareLink { code url channel createdAt product { id } }
+          ... on ShowcaseItem { position addedAt product { id } }
+          ... on CommissionOffer { status creatorHandle brand { id } rules { id kind ratePercent } }
+          ... on CommissionRule { ruleKind: kind ratePercent validFrom }
+          ... on Conversion { orderId outcome commission { amount currency } }
+          ... on LedgerEntry { kind amount { amount } orderId reverses { id kind } } } }`,
+        { id },
+        key,
+      );
+    const code = (res: { errors?: readonly { extensions?: Record<string, unknown> }[] }) =>
+      res.errors?.[0]?.extensions?.code ?? null;
+
+    // Each round trip answers what the type's own list answers.
+    const lists = await api.gqlOk(
+      `{ shareLinks(first: 5) { nodes { __typename id code url channel createdAt product { id } } }
+         showcase(first: 5) { nodes { __typename id position addedAt product { id } } }
+         commissionOffers(first: 5) { nodes { __typename id status creatorHandle brand { id } rules { id kind ratePercent } } }
+         earnings { entries(first: 10) { nodes { __typename id kind amount { amount } orderId reverses { id kind } } } } }`,
+      {},
+      creator,
+    );
+    const answer = async (id: string, key: string) => {
+      const res = await node(id, key);
+      expect([decodeGlobalId(id).type, res.errors]).toEqual([decodeGlobalId(id).type, undefined]);
+      return res.data!.node;
+    };
+    expect(await answer(ids.ShareLink, creator)).toEqual(lists.shareLinks.nodes[0]);
+    expect(await answer(ids.ShowcaseItem, creator)).toEqual(lists.showcase.nodes[0]);
+    expect(await answer(ids.CommissionOffer, creator)).toEqual(lists.commissionOffers.nodes[0]);
+    const entries = lists.earnings.entries.nodes;
+    expect(await answer(ids.LedgerEntry, creator)).toEqual(
+      entries.find((e: { id: string }) => e.id === ids.LedgerEntry),
+    );
+    const brandLists = await api.gqlOk(
+      `{ shareLinks(first: 5) { nodes { id code } }
+         commissionOffers(first: 5) { nodes { __typename id status creatorHandle brand { id } rules { id kind ratePercent } } }
+         commissionProgram { rules(first: 5) { nodes { __typename id ruleKind: kind ratePercent validFrom } } } }`,
+      {},
+      brand,
+    );
+    expect(await answer(ids.CommissionOffer, brand)).toEqual(brandLists.commissionOffers.nodes[0]);
+    expect((await answer(ids.ShareLink, brand)).code).toBe(brandLists.shareLinks.nodes[0].code);
+    expect(await answer(openRule, brand)).toEqual(brandLists.commissionProgram.rules.nodes[0]);
+    expect(await answer(ids.CommissionRule, brand)).toMatchObject({
+      id: ids.CommissionRule,
+      ruleKind: 'TARGETED_BRAND',
+    });
+    expect(await answer(ids.CommissionRule, creator)).toMatchObject({ id: ids.CommissionRule, ratePercent: '15' });
+    expect(await answer(ids.Conversion, brand)).toMatchObject({
+      __typename: 'Conversion',
+      orderId: 'RELAY-1',
+      outcome: 'ATTRIBUTED',
+    });
+    // The REVERSAL's edge is the COMMISSION entry it corrects, as node(id:) answers that one.
+    const reversal = await answer(ids.LedgerEntry, creator);
+    expect(reversal.kind).toBe('REVERSAL');
+    expect(reversal.reverses.kind).toBe('COMMISSION');
+    expect((await answer(reversal.reverses.id, creator)).kind).toBe('COMMISSION');
+    // An open rule is every creator's to read (commissionFor names it); the brand's offer rules are not.
+    expect((await answer(openRule, otherCreator.apiKey)).ruleKind).toBe('OPEN_DEFAULT');
+
+    // Refusals: another brand and another creator NOT_FOUND; the other kind of account FORBIDDEN where the type's
+    // list is for one kind only; no key UNAUTHENTICATED. Nothing of the object is answered.
+    const expected: Record<string, { otherBrand: string; otherCreator: string }> = {
+      ShareLink: { otherBrand: 'NOT_FOUND', otherCreator: 'NOT_FOUND' },
+      ShowcaseItem: { otherBrand: 'FORBIDDEN', otherCreator: 'NOT_FOUND' },
+      CommissionOffer: { otherBrand: 'NOT_FOUND', otherCreator: 'NOT_FOUND' },
+      CommissionRule: { otherBrand: 'NOT_FOUND', otherCreator: 'NOT_FOUND' },
+      Conversion: { otherBrand: 'NOT_FOUND', otherCreator: 'FORBIDDEN' },
+      LedgerEntry: { otherBrand: 'FORBIDDEN', otherCreator: 'NOT_FOUND' },
+    };
+    for (const [type, codes] of Object.entries(expected)) {
+      const byBrand = await node(ids[type], other.apiKey);
+      const byCreator = await node(ids[type], otherCreator.apiKey);
+      const anonymous = await node(ids[type]);
+      expect([type, code(byBrand), code(byCreator), code(anonymous)]).toEqual([
+        type,
+        codes.otherBrand,
+        codes.otherCreator,
+        'UNAUTHENTICATED',
+      ]);
+      for (const res of [byBrand, byCreator, anonymous]) expect(res.data?.node ?? null).toBeNull();
+    }
+    // The owner's other kind of account: the brand cannot read the creator's showcase or ledger, the creator the
+    // brand's conversions.
+    expect(code(await node(ids.ShowcaseItem, brand))).toBe('FORBIDDEN');
+    expect(code(await node(ids.LedgerEntry, brand))).toBe('FORBIDDEN');
+    expect(code(await node(ids.Conversion, creator))).toBe('FORBIDDEN');
+    // A showcase id naming another creator is not read for the caller, even for a product in its own showcase.
+    const [, productOfItem] = rawId(ids.ShowcaseItem).split(':');
+    const forged = toGlobalId('ShowcaseItem', `${rawId(otherCreator.id)}:${productOfItem}`);
+    expect(code(await node(forged, creator))).toBe('NOT_FOUND');
+  });
+
+  it('answers edges beside the ids of keys, preview runs, quotes and offers, read as node(id:) reads them', async () => {
+    const brand = seed.brand.apiKey;
+    const creator = seed.creator.apiKey;
+    const ME = `{ me { ... on BrandPrincipal { apiKeyId apiKey { id name } }
+                        ... on CreatorPrincipal { apiKeyId apiKey { id name } } } }`;
+    for (const key of [brand, creator]) {
+      const { me } = await api.gqlOk(ME, {}, key);
+      expect(me.apiKey.id).toBe(me.apiKeyId);
+      expect(decodeGlobalId(me.apiKey.id).type).toBe('ApiKey');
+    }
+    const { previewFeedRules: preview } = await api.gqlOk(
+      `query($feedId: ID!, $rules: [FeedRuleInput!]!) { previewFeedRules(feedId: $feedId, rules: $rules, sample: 0) {
+        sourceRunId sourceRun { id status } } }`,
+      {
+        feedId: seed.feedId,
+        rules: [
+          {
+            ruleId: 'r1',
+            name: 'Keep',
+            when: { attribute: 'id', operator: 'EQUALS', value: 'none' },
+            actions: [{ type: 'EXCLUDE' }],
+          },
+        ],
+      },
+      brand,
+    );
+    expect(preview.sourceRun).toEqual({ id: preview.sourceRunId, status: 'SUCCEEDED' });
+
+    const QUOTE = `query($p: ID!, $h: String) { commissionFor(productId: $p, creatorHandle: $h) {
+      rule ruleId appliedRule { id kind } offerId offer { id status }
+      candidates { kind ruleId rule { id kind } offerId offer { id } } } }`;
+    const product = Object.values(seed.products)[0];
+    const { me } = await api.gqlOk('{ me { ... on CreatorPrincipal { creator { handle } } } }', {}, creator);
+    for (const [key, handle] of [
+      [brand, me.creator.handle],
+      [creator, null],
+    ] as const) {
+      const { commissionFor: quote } = await api.gqlOk(QUOTE, { p: product, h: handle }, key);
+      expect(quote.rule).toBe('TARGETED_BRAND');
+      expect(quote.appliedRule).toEqual({ id: quote.ruleId, kind: 'TARGETED_BRAND' });
+      expect(quote.offer).toEqual({ id: ids.CommissionOffer, status: 'ACCEPTED' });
+      expect(quote.offerId).toBe(ids.CommissionOffer);
+      // Every candidate's rule is readable by whoever was quoted it: the brand's own, the creator's offer and the
+      // open program.
+      for (const c of quote.candidates) {
+        expect(c.rule).toEqual({ id: c.ruleId, kind: c.kind });
+        expect(c.offer?.id ?? null).toBe(c.offerId);
+      }
+      expect(quote.candidates.map((c: { kind: string }) => c.kind)).toEqual(['TARGETED_BRAND', 'OPEN_DEFAULT']);
     }
   });
 

@@ -79,15 +79,9 @@ const NOT_NODES: Record<string, string> = {
   ChannelExportIssue: 'a finding computed on each read from the live catalog; its id is a cache key',
   EarningsBalance: 'a sum computed on each read; its id is a cache key, not a global id',
   BrandFacet: "a facet value; its id is the Brand's global id (Brand is the Node)",
-  // Stored, stable identities that are not Nodes yet (issue 11, left for a follow-up): their services have no
-  // read by id, and their tenancy spans a brand and a creator. node(id:) refuses their ids until then.
-  AffiliatePayout: 'follow-up: no read of a payout by id (its ledger entries carry it)',
-  CommissionOffer: 'follow-up: no read of one offer by id for both its brand and its creator',
-  CommissionRule: 'follow-up: no read of one rule by id (a rule version)',
-  Conversion: "follow-up: no read of one conversion by id (read by the brand's orderId)",
-  LedgerEntry: "follow-up: no read of one entry by id (the creator's ledger is read a page at a time)",
-  ShareLink: 'follow-up: no read of one link by id for both its creator and the brand of its product',
-  ShowcaseItem: 'follow-up: its id is the creator and product; no read of one item by id',
+  // A payout is a marker on its ledger entries (ledger_entry.payout_id), not a row of its own: there is no table to
+  // read one from, so node(id:) could only recompute it.
+  AffiliatePayout: 'no table: a payout is the payout_id its ledger entries carry, not a stored row of its own',
 };
 
 /**
@@ -102,14 +96,6 @@ const BARE_IDS: Record<string, string> = {
   'DeleteChannelExportPayload.deletedChannelExportId': 'the object is deleted: there is nothing for an edge to load',
   'DeleteFeedPayload.deletedFeedId': 'the object is deleted: there is nothing for an edge to load',
   'DeleteProductSetPayload.deletedProductSetId': 'the object is deleted: there is nothing for an edge to load',
-  'CommissionCandidate.offerId': 'CommissionOffer is not a Node yet (NOT_NODES)',
-  'CommissionCandidate.ruleId': 'CommissionRule is not a Node yet (NOT_NODES)',
-  'CommissionQuote.offerId': 'CommissionOffer is not a Node yet (NOT_NODES)',
-  'CommissionQuote.ruleId': 'CommissionRule is not a Node yet (NOT_NODES)',
-  'LedgerEntry.reversesId': 'LedgerEntry is not a Node yet (NOT_NODES)',
-  'BrandPrincipal.apiKeyId': 'follow-up: an apiKey edge (the ApiKey loader exists)',
-  'CreatorPrincipal.apiKeyId': 'follow-up: an apiKey edge (the ApiKey loader exists)',
-  'FeedRulesPreview.sourceRunId': 'follow-up: a sourceRun edge (the run loader exists)',
 };
 
 const MONEY = /amount|price|money|minor|balance|revenue|commission|earning|payout|budget|spend|cost|fee|total/i;

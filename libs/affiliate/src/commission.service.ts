@@ -187,6 +187,16 @@ export class CommissionService {
     return this.rules.ofOffers(ownerOf(ctx), offerIds);
   }
 
+  /** The offers among `ids` the caller may read: a brand the ones it made, a creator those made to it. */
+  offersByIds(ctx: RequestContext, ids: readonly string[]): Promise<OfferRecord[]> {
+    return this.offers.findManyForOwner(ownerOf(ctx), ids);
+  }
+
+  /** The rule versions among `ids` the caller may read (RuleStore.findManyForOwner says which). */
+  rulesByIds(ctx: RequestContext, ids: readonly string[]): Promise<RuleRecord[]> {
+    return this.rules.findManyForOwner(ownerOf(ctx), ids);
+  }
+
   /** Brands' public fields (id, name, createdAt: what the catalog shows of a brand), for offers. */
   async brands(brandIds: readonly string[]): Promise<Map<string, { id: string; name: string; createdAt: Date }>> {
     const ids = [...new Set(brandIds)];

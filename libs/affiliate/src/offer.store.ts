@@ -3,6 +3,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { isUuid } from '@brandshelf/core';
 import { returnedRows, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
 import { sqlPage } from './sql-page.js';
+import type { Owner } from './tenancy.js';
 
 type Row = Record<string, any>;
 
@@ -79,6 +80,18 @@ export class OfferStore {
       creatorId,
     ]);
     return rows[0] ? toOffer(rows[0]) : null;
+  }
+
+  /** The offers among `ids` the owner may read (a brand the ones it made, a creator those made to it). */
+  async findManyForOwner(owner: Owner, ids: readonly string[]): Promise<OfferRecord[]> {
+    const wanted = ids.filter(isUuid);
+    if (!wanted.length) return [];
+    const mine = owner.kind === 'brand' ? 'o.brand_id = $2' : 'o.creator_id = $2';
+    const rows: Row[] = await this.db.query(`SELECT ${SELECT} FROM ${FROM} WHERE o.id = ANY($1::uuid[]) AND ${mine}`, [
+      wanted,
+      owner.kind === 'brand' ? owner.brandId : owner.creatorId,
+    ]);
+    return rows.map(toOffer);
   }
 
   /** The creator's answer to a pending offer; false when it was no longer pending (raced). */

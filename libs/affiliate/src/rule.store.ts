@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { googleTaxonomy } from '@brandshelf/catalog-rules';
+import { isUuid } from '@brandshelf/core';
 import type { KeysetPage, KeysetRequest } from '@brandshelf/db';
 import type { RuleRecord, RuleScope } from './precedence.js';
 import { rateFromSql, rateToSql } from './rate.js';
@@ -138,6 +139,21 @@ export class RuleStore {
       `SELECT ${SELECT} FROM ${FROM} WHERE r.offer_id = ANY($1::uuid[]) AND ${mine} ORDER BY r.scope, r.target`,
       [offerIds, owner.kind === 'brand' ? owner.brandId : owner.creatorId],
     );
+    return rows.map(toRuleRecord);
+  }
+
+  /**
+   * The rule versions among `ids` the owner may read: a brand its own; a creator the open rules (the open program is
+   * every creator's, and commissionFor already names them) and the rules of offers made to it. One statement.
+   */
+  async findManyForOwner(owner: Owner, ids: readonly string[]): Promise<RuleRecord[]> {
+    const wanted = ids.filter(isUuid);
+    if (!wanted.length) return [];
+    const mine = owner.kind === 'brand' ? 'r.brand_id = $2' : '(r.offer_id IS NULL OR o.creator_id = $2)';
+    const rows: Row[] = await this.db.query(`SELECT ${SELECT} FROM ${FROM} WHERE r.id = ANY($1::uuid[]) AND ${mine}`, [
+      wanted,
+      owner.kind === 'brand' ? owner.brandId : owner.creatorId,
+    ]);
     return rows.map(toRuleRecord);
   }
 

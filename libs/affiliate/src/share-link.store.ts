@@ -4,6 +4,7 @@ import { isUuid } from '@brandshelf/core';
 import type { KeysetPage, KeysetRequest } from '@brandshelf/db';
 import { randomBase62, SHARE_CODE_LENGTH } from './codes.js';
 import { sqlPage } from './sql-page.js';
+import type { Owner } from './tenancy.js';
 import { SystemPath } from '@brandshelf/db';
 
 type Row = Record<string, any>;
@@ -78,6 +79,18 @@ export class ShareLinkStore {
       [id, creatorId],
     );
     return rows[0] ? toShareLink(rows[0]) : null;
+  }
+
+  /** The links among `ids` the owner may read (a creator its own, a brand those to its products), in one statement. */
+  async findManyForOwner(owner: Owner, ids: readonly string[]): Promise<ShareLinkRecord[]> {
+    const wanted = ids.filter(isUuid);
+    if (!wanted.length) return [];
+    const mine = owner.kind === 'brand' ? 'l.brand_id = $2' : 'l.creator_id = $2';
+    const rows: Row[] = await this.db.query(
+      `SELECT ${SELECT} FROM share_link l WHERE l.id = ANY($1::uuid[]) AND ${mine}`,
+      [wanted, owner.kind === 'brand' ? owner.brandId : owner.creatorId],
+    );
+    return rows.map(toShareLink);
   }
 
   pageForCreator(creatorId: string, request: KeysetRequest): Promise<KeysetPage<Row>> {

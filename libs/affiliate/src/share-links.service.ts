@@ -54,6 +54,17 @@ export class ShareLinksService {
     return new URL(`/l/${code}`, `${this.config.publicBaseUrl}/`).toString();
   }
 
+  /** The links among `ids` the caller may read (a creator its own, a brand those to its products). */
+  linksByIds(ctx: RequestContext, ids: readonly string[]): Promise<ShareLinkRecord[]> {
+    return this.links.findManyForOwner(ownerOf(ctx), ids);
+  }
+
+  /** The calling creator's showcase entries for these products (its own showcase only). */
+  async showcaseEntries(ctx: RequestContext, productIds: readonly string[]): Promise<ShowcaseEntry[]> {
+    const rows = await this.showcases.findMany(creatorOf(ctx), productIds);
+    return rows.map((r) => ({ productId: r.product_id, position: r.position, addedAt: r.added_at }));
+  }
+
   /** A new link of the creator to a live product (any brand's). */
   async create(
     ctx: RequestContext,

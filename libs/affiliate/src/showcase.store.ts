@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { isUuid } from '@brandshelf/core';
 import { returnedRows, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
 import { sqlPage } from './sql-page.js';
 
@@ -26,6 +27,16 @@ export class ShowcaseStore {
         direction: 'ASC',
       },
       request,
+    );
+  }
+
+  /** The creator's items among these products (its showcase only), in one statement. */
+  async findMany(creatorId: string, productIds: readonly string[]): Promise<Row[]> {
+    const wanted = productIds.filter(isUuid);
+    if (!wanted.length) return [];
+    return this.db.query(
+      'SELECT s.product_id, s.position, s.added_at FROM showcase_item s WHERE s.creator_id = $1 AND s.product_id = ANY($2::uuid[])',
+      [creatorId, wanted],
     );
   }
 

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { NotFoundError, type BrandContext } from '@brandshelf/core';
+import { NotFoundError, isUuid, type BrandContext } from '@brandshelf/core';
 import type { ConversionOutcome, ConversionSource, ConversionView, Sql } from './earnings.types.js';
 
 export interface NewConversion {
@@ -92,6 +92,17 @@ export class ConversionStore {
     ]);
     if (!rows[0]) throw new NotFoundError('Conversion for order', orderId);
     return view(rows[0]);
+  }
+
+  /** The brand's conversions among `ids` (another brand's are not read), in one statement. */
+  async byIds(ctx: BrandContext, ids: readonly string[]): Promise<ConversionView[]> {
+    const wanted = ids.filter(isUuid);
+    if (!wanted.length) return [];
+    const rows: Row[] = await this.db.query(`${SELECT} WHERE c.brand_id = $1 AND c.id = ANY($2::uuid[])`, [
+      ctx.principal.brandId,
+      wanted,
+    ]);
+    return rows.map(view);
   }
 
   /** Locks the order's conversion for the transaction (refunds of one order apply one at a time). */

@@ -105,6 +105,11 @@ export class ConversionsService {
     @Inject(LedgerPoster) private readonly poster: LedgerPoster,
   ) {}
 
+  /** The brand's own conversions among `ids` (node(id:)), in one statement. */
+  byIds(ctx: BrandContext, ids: readonly string[]): Promise<ConversionView[]> {
+    return this.conversions.byIds(ctx, ids);
+  }
+
   /**
    * Records an order once per (brand, order id): a repeated report changes nothing and answers duplicate: true with
    * the conversion as first recorded. The lines for the clicked product earn the rate the click snapshotted.

@@ -81,6 +81,11 @@ export class EarningsService {
     return this.entries.pageForCreator(ctx, request, totalCount);
   }
 
+  /** The creator's own ledger entries among `ids` (node(id:) and LedgerEntry.reverses), in one statement. */
+  entriesByIds(ctx: CreatorContext, ids: readonly string[]): Promise<LedgerEntryView[]> {
+    return this.entries.byIdsForCreator(ctx, ids);
+  }
+
   /** Per creator and product: clicks, attributed orders, revenue and commission (net of refunds). */
   report(ctx: BrandContext, request: KeysetRequest): Promise<KeysetPage<ReportRow>> {
     return this.lines.report(ctx, request);

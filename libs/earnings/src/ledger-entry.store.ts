@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import type { BrandContext } from '@brandshelf/core';
+import { isUuid, type BrandContext } from '@brandshelf/core';
 import { decodeKeysetCursor, encodeKeysetCursor, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
 import type {
   CreatorContext,
@@ -74,6 +74,15 @@ const view = (r: EntryRow): LedgerEntryView => ({
   createdAt: r.created_at,
 });
 
+const SELECT_ENTRY = `SELECT e.id, e.seq::text AS seq, e.kind, e.from_status, e.to_status, e.amount_minor, e.currency,
+              e.brand_id, b.name AS brand_name, c.order_id, l.product_id, l.rate_percent::text AS rate_percent,
+              l.base_minor, e.refunded_base_minor, e.reverses_id, e.reason, e.note,
+              to_char(e.earned_month, 'YYYY-MM') AS earned_month, c.ordered_at, e.created_at
+         FROM ledger_entry e
+         JOIN commission_line l ON l.id = e.line_id
+         JOIN conversion c ON c.id = e.conversion_id
+         JOIN brand b ON b.id = e.brand_id`;
+
 /** ledger_entry: append-only (the database refuses updates); read by creators, written by the poster. */
 @Injectable()
 export class LedgerEntryStore {
@@ -129,6 +138,17 @@ export class LedgerEntryStore {
     return new Map(rows.map((r) => [r.line_id, r.id]));
   }
 
+  /** The creator's entries among `ids` (another creator's are not read), in one statement. */
+  async byIdsForCreator(ctx: CreatorContext, ids: readonly string[]): Promise<LedgerEntryView[]> {
+    const wanted = ids.filter(isUuid);
+    if (!wanted.length) return [];
+    const rows: EntryRow[] = await this.db.query(`${SELECT_ENTRY} WHERE e.creator_id = $1 AND e.id = ANY($2::uuid[])`, [
+      ctx.principal.creatorId,
+      wanted,
+    ]);
+    return rows.map(view);
+  }
+
   /** The creator's entries, newest first, a keyset page at a time (on seq: reads only the page's rows). */
   async pageForCreator(
     ctx: CreatorContext,
@@ -145,14 +165,7 @@ export class LedgerEntryStore {
     const direction = request.fromEnd ? 'ASC' : 'DESC';
     params.push(request.limit + 1);
     const rows: EntryRow[] = await this.db.query(
-      `SELECT e.id, e.seq::text AS seq, e.kind, e.from_status, e.to_status, e.amount_minor, e.currency, e.brand_id,
-              b.name AS brand_name, c.order_id, l.product_id, l.rate_percent::text AS rate_percent, l.base_minor,
-              e.refunded_base_minor, e.reverses_id, e.reason, e.note,
-              to_char(e.earned_month, 'YYYY-MM') AS earned_month, c.ordered_at, e.created_at
-         FROM ledger_entry e
-         JOIN commission_line l ON l.id = e.line_id
-         JOIN conversion c ON c.id = e.conversion_id
-         JOIN brand b ON b.id = e.brand_id
+      `${SELECT_ENTRY}
         WHERE ${conditions.join(' AND ')}
         ORDER BY e.seq ${direction} LIMIT $${params.length}`,
       params,

@@ -112,13 +112,21 @@ export class RevokeApiKeyPayload extends MutationPayload {
 
 @ObjectType({ description: 'A brand API key: what me answers for one.' })
 export class BrandPrincipal {
-  @GlobalIdField('ApiKey', { description: 'Global id of the key this request used.' }) apiKeyId: string;
+  @GlobalIdField('ApiKey', {
+    description: 'Global id of the key this request used.',
+    deprecationReason: 'Use apiKey { id }.',
+  })
+  apiKeyId: string;
   @Field(() => BrandAccount, { description: 'The brand the key belongs to.' }) brand: BrandAccount;
 }
 
 @ObjectType({ description: 'A creator API key: what me answers for one.' })
 export class CreatorPrincipal {
-  @GlobalIdField('ApiKey', { description: 'Global id of the key this request used.' }) apiKeyId: string;
+  @GlobalIdField('ApiKey', {
+    description: 'Global id of the key this request used.',
+    deprecationReason: 'Use apiKey { id }.',
+  })
+  apiKeyId: string;
   @Field(() => Creator, { description: 'The creator the key belongs to.' }) creator: Creator;
 }
 

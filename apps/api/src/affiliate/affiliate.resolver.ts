@@ -73,7 +73,7 @@ export function ruleView(rule: RuleRecord): CommissionRule {
   };
 }
 
-function offerView(
+export function offerView(
   offer: OfferRecord,
   rules: RuleRecord[],
   brand: CommissionOffer['brand'] | undefined,
@@ -119,6 +119,29 @@ function targetIn(target: CommissionTargetInput | null | undefined, field: strin
     productId: target.productId ? fromGlobalId(target.productId, 'Product', `${field}.productId`) : null,
     itemGroupId: target.itemGroupId ?? null,
     categoryId: target.categoryId ?? null,
+  };
+}
+
+export function shareLinkView(link: ShareLinkRecord, url: string): ShareLink {
+  return {
+    id: toGlobalId('ShareLink', link.id),
+    code: link.code,
+    url,
+    channel: link.channel as ShareLink['channel'],
+    productId: productGid(link.productId),
+    product: link.productId,
+    createdAt: link.createdAt,
+  };
+}
+
+/** A showcase item's raw id is its creator and product, `<creatorId>:<productId>` (the table's key). */
+export function showcaseItemView(creatorId: string, item: ShowcaseEntry): ShowcaseItem {
+  return {
+    id: toGlobalId('ShowcaseItem', `${creatorId}:${item.productId}`),
+    position: item.position,
+    productId: productGid(item.productId),
+    product: item.productId,
+    addedAt: item.addedAt,
   };
 }
 
@@ -338,26 +361,11 @@ export class AffiliateResolver {
   }
 
   private linkView(link: ShareLinkRecord): ShareLink {
-    return {
-      id: toGlobalId('ShareLink', link.id),
-      code: link.code,
-      url: this.links.publicUrl(link.code),
-      channel: link.channel as ShareLink['channel'],
-      productId: productGid(link.productId),
-      product: link.productId,
-      createdAt: link.createdAt,
-    };
+    return shareLinkView(link, this.links.publicUrl(link.code));
   }
 
   private itemView(ctx: RequestContext, item: ShowcaseEntry): ShowcaseItem {
-    const owner = ctx.principal.kind === 'creator' ? ctx.principal.creatorId : '';
-    return {
-      id: toGlobalId('ShowcaseItem', `${owner}:${item.productId}`),
-      position: item.position,
-      productId: productGid(item.productId),
-      product: item.productId,
-      addedAt: item.addedAt,
-    };
+    return showcaseItemView(ctx.principal.kind === 'creator' ? ctx.principal.creatorId : '', item);
   }
 
   private async offerWithRules(ctx: RequestContext, offer: OfferRecord): Promise<CommissionOffer> {

@@ -11,6 +11,7 @@ import { Brand } from '../accounts/accounts.types.js';
 import { Product, ProductCategory } from '../catalog/catalog.types.js';
 import { connectionType } from '../graphql/connection.js';
 import { enumOf } from '../graphql/enum-of.js';
+import { Node } from '../graphql/node.js';
 import { cost } from '../graphql/query-limits.js';
 import { UserError } from '../graphql/user-error.js';
 
@@ -77,7 +78,10 @@ registerEnumType(CommissionOfferDecision, {
   },
 });
 
-@ObjectType({ description: 'One commission rate of a brand: its open default, an open override, or part of an offer.' })
+@ObjectType({
+  description: 'One commission rate of a brand: its open default, an open override, or part of an offer.',
+  implements: () => [Node],
+})
 export class CommissionRule {
   @Field(() => ID, { description: 'Global id of this version of the rule (a change of rate makes a new one).' })
   id: string;
@@ -101,7 +105,7 @@ export class CommissionRule {
   validFrom: Date;
 }
 
-@ObjectType({ description: "A brand's invitation to one creator, with rates of its own." })
+@ObjectType({ description: "A brand's invitation to one creator, with rates of its own.", implements: () => [Node] })
 export class CommissionOffer {
   @Field(() => ID, { description: 'Global id of the offer.' }) id: string;
   @Field(() => Brand, { description: 'The brand making the offer.' }) brand: Brand;
@@ -138,8 +142,12 @@ export class CommissionProgram {
 export class CommissionCandidate {
   @Field(() => CommissionRuleKind, { description: 'The kind of rule.' }) kind: CommissionRuleKind;
   @Field({ description: 'Its rate, a decimal percentage.' }) ratePercent: string;
-  @Field(() => ID, { description: 'Global id of the rule.' }) ruleId: string;
-  @Field(() => ID, { nullable: true, description: 'Global id of its offer, for targeted rules.' })
+  @Field(() => ID, { description: 'Global id of the rule.', deprecationReason: 'Use rule { id }.' }) ruleId: string;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Global id of its offer, for targeted rules.',
+    deprecationReason: 'Use offer { id }.',
+  })
   offerId: string | null;
 }
 
@@ -154,8 +162,17 @@ export class CommissionQuote {
   ratePercent: string | null;
   @Field(() => CommissionRuleKind, { nullable: true, description: 'The rule that chose it; null when none applies.' })
   rule: CommissionRuleKind | null;
-  @Field(() => ID, { nullable: true, description: 'Global id of that rule.' }) ruleId: string | null;
-  @Field(() => ID, { nullable: true, description: 'Global id of its offer, for a targeted rule.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Global id of that rule.',
+    deprecationReason: 'Use appliedRule { id } (rule is the kind of rule, kept as it was).',
+  })
+  ruleId: string | null;
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Global id of its offer, for a targeted rule.',
+    deprecationReason: 'Use offer { id }.',
+  })
   offerId: string | null;
   @Field({ description: 'Why, in a sentence: the rule and what it took precedence over.' }) reason: string;
   @Field(() => [CommissionCandidate], {
@@ -166,7 +183,7 @@ export class CommissionQuote {
   @Field({ description: 'The instant the quote is for (now).' }) at: Date;
 }
 
-@ObjectType({ description: "A creator's short link to one product, public at /l/<code>." })
+@ObjectType({ description: "A creator's short link to one product, public at /l/<code>.", implements: () => [Node] })
 export class ShareLink {
   @Field(() => ID, { description: 'Global id of the link.' }) id: string;
   @Field({ description: 'The short code: 12 random letters and digits, unguessable.' }) code: string;
@@ -183,7 +200,7 @@ export class ShareLink {
   @Field({ description: 'When the creator made it.' }) createdAt: Date;
 }
 
-@ObjectType({ description: "A product in a creator's showcase, at its place." })
+@ObjectType({ description: "A product in a creator's showcase, at its place.", implements: () => [Node] })
 export class ShowcaseItem {
   @Field(() => ID, { description: 'Global id of the item.' }) id: string;
   @Field(() => Int, { description: 'Its place, 1 first.' }) position: number;

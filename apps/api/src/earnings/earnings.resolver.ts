@@ -79,7 +79,7 @@ const balanceView = (b: BalanceValue): EarningsBalance => ({
   reversed: moneyOf(b.byStatus.REVERSED, b.currency),
 });
 
-const entryView = (e: LedgerEntryView): LedgerEntry => ({
+export const entryView = (e: LedgerEntryView): LedgerEntry => ({
   id: toGlobalId('LedgerEntry', e.id),
   kind: e.kind,
   fromStatus: e.fromStatus,

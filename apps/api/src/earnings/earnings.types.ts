@@ -12,6 +12,7 @@ import {
 import { Money, MoneyInput } from '../catalog/catalog.types.js';
 import { connectionType } from '../graphql/connection.js';
 import { enumOf } from '../graphql/enum-of.js';
+import { Node } from '../graphql/node.js';
 import { UserError } from '../graphql/user-error.js';
 
 export const EarningStatus = enumOf(EARNING_STATUSES);
@@ -164,7 +165,10 @@ export class ReportConversionInput {
   selfReferral?: boolean | null;
 }
 
-@ObjectType({ description: 'A reported order and what attribution made of it. Only its brand sees it.' })
+@ObjectType({
+  description: 'A reported order and what attribution made of it. Only its brand sees it.',
+  implements: () => [Node],
+})
 export class Conversion {
   @Field(() => ID, { description: 'Global id of the conversion.' }) id: string;
   @Field({ description: "The brand's order id." }) orderId: string;
@@ -291,7 +295,10 @@ export const EarningsBalanceConnection = connectionType(EarningsBalance, 'Earnin
 });
 export type EarningsBalanceConnection = InstanceType<typeof EarningsBalanceConnection>;
 
-@ObjectType({ description: "One entry of the creator's commission ledger. Entries are never changed." })
+@ObjectType({
+  description: "One entry of the creator's commission ledger. Entries are never changed.",
+  implements: () => [Node],
+})
 export class LedgerEntry {
   @Field(() => ID, { description: 'Global id of the entry.' }) id: string;
   @Field(() => LedgerEntryKind, { description: 'What the entry records.' }) kind: LedgerEntryKindValue;
@@ -316,7 +323,11 @@ export class LedgerEntry {
   @Field(() => Money, { description: 'The order line’s amount the commission is computed on.' }) lineAmount: Money;
   @Field(() => Money, { nullable: true, description: 'For a REVERSAL: the refunded part of the line amount.' })
   refundedAmount: Money | null;
-  @Field(() => ID, { nullable: true, description: 'For a REVERSAL: the COMMISSION entry it corrects.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'For a REVERSAL: the COMMISSION entry it corrects.',
+    deprecationReason: 'Use reverses { id }.',
+  })
   reversesId: string | null;
   @Field(() => ReversalReason, { nullable: true, description: 'For a REVERSAL: why.' })
   reason: ReversalReasonValue | null;

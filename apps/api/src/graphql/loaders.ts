@@ -1,12 +1,18 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In, type FindOptionsWhere, type ObjectLiteral } from 'typeorm';
 import { ApiKeyEntity, CreatorEntity } from '@brandshelf/accounts';
+import { CommissionService, ShareLinksService } from '@brandshelf/affiliate';
 import { CampaignEntity, ChannelExportEntity, ProductSetEntity } from '@brandshelf/ads';
 import { PublicationEntity } from '@brandshelf/catalog';
-import { isUuid, type RequestContext } from '@brandshelf/core';
+import { isUuid, type BrandContext, type RequestContext } from '@brandshelf/core';
+import { ConversionsService, EarningsService, type CreatorContext } from '@brandshelf/earnings';
 import { CatalogVersionEntity, FeedEntity, IngestionRunEntity, type StoredIssue } from '@brandshelf/ingestion';
 import { SearchService, type CatalogBrand, type CatalogProduct } from '@brandshelf/search';
 import { ShopifyStoreEntity } from '@brandshelf/shopify';
+import { offerView, ruleView, shareLinkView, showcaseItemView } from '../affiliate/affiliate.resolver.js';
+import type { CommissionOffer, CommissionRule, ShareLink, ShowcaseItem } from '../affiliate/affiliate.types.js';
+import { conversionView, entryView } from '../earnings/earnings.resolver.js';
+import type { Conversion, LedgerEntry } from '../earnings/earnings.types.js';
 
 /**
  * Gathers the loads asked for within one turn of the event loop into one call: the `feed` of twenty publications
@@ -71,6 +77,13 @@ export interface Loaders {
   campaign: BatchLoader<CampaignEntity>;
   productSet: BatchLoader<ProductSetEntity>;
   channelExport: BatchLoader<ChannelExportEntity>;
+  // The affiliate objects, answered as their own queries answer them (their views, not rows).
+  shareLink: BatchLoader<ShareLink>;
+  showcaseItem: BatchLoader<ShowcaseItem>;
+  commissionOffer: BatchLoader<CommissionOffer>;
+  commissionRule: BatchLoader<CommissionRule>;
+  conversion: BatchLoader<Conversion>;
+  ledgerEntry: BatchLoader<LedgerEntry>;
 }
 
 const byId = <V extends { id: string }>(rows: V[]): Map<string, V> => new Map(rows.map((r) => [r.id, r]));
@@ -84,6 +97,10 @@ export class RequestLoaders {
   constructor(
     @Inject(DataSource) private readonly db: DataSource,
     @Inject(SearchService) private readonly search: SearchService,
+    @Inject(CommissionService) private readonly commissions: CommissionService,
+    @Inject(ShareLinksService) private readonly links: ShareLinksService,
+    @Inject(ConversionsService) private readonly conversions: ConversionsService,
+    @Inject(EarningsService) private readonly earnings: EarningsService,
   ) {}
 
   /** The loaders of the operation whose GraphQL context is `request`, acting as `ctx`'s caller. */
@@ -129,6 +146,56 @@ export class RequestLoaders {
           [wanted, brandId],
         );
         return byId(rows);
+      }),
+      // A creator's own links; a brand's, the links to its products (as shareLinks lists them).
+      shareLink: new BatchLoader(async (ids) => {
+        if (p.kind === 'anonymous') return new Map();
+        const found = await this.links.linksByIds(ctx, uuids(ids));
+        return new Map(found.map((l) => [l.id, shareLinkView(l, this.links.publicUrl(l.code))]));
+      }),
+      // The calling creator's own showcase only: the raw id is `<creatorId>:<productId>`.
+      showcaseItem: new BatchLoader(async (ids) => {
+        if (p.kind !== 'creator') return new Map();
+        const products = new Map<string, string>();
+        for (const id of ids) {
+          const [creator, product, extra] = id.split(':');
+          if (extra === undefined && creator?.toLowerCase() === p.creatorId && product && isUuid(product)) {
+            products.set(product.toLowerCase(), id);
+          }
+        }
+        if (!products.size) return new Map();
+        const found = await this.links.showcaseEntries(ctx, [...products.keys()]);
+        return new Map(found.map((item) => [products.get(item.productId)!, showcaseItemView(p.creatorId, item)]));
+      }),
+      // A brand's own offers; a creator's, the offers made to it (as commissionOffers lists them), with their rules.
+      commissionOffer: new BatchLoader(async (ids) => {
+        if (p.kind === 'anonymous') return new Map();
+        const offers = await this.commissions.offersByIds(ctx, uuids(ids));
+        if (!offers.length) return new Map();
+        const rules = await this.commissions.offerRules(
+          ctx,
+          offers.map((o) => o.id),
+        );
+        const brands = await this.commissions.brands(offers.map((o) => o.brandId));
+        return new Map(offers.map((o) => [o.id, offerView(o, rules, brands.get(o.brandId))]));
+      }),
+      // A brand's own rule versions; a creator's, the open rules and the rules of offers made to it.
+      commissionRule: new BatchLoader(async (ids) => {
+        if (p.kind === 'anonymous') return new Map();
+        const rules = await this.commissions.rulesByIds(ctx, uuids(ids));
+        return new Map(rules.map((r) => [r.id, ruleView(r)]));
+      }),
+      // Only the brand that reported it (a creator never reads conversions).
+      conversion: new BatchLoader(async (ids) => {
+        if (p.kind !== 'brand') return new Map();
+        const found = await this.conversions.byIds(ctx as BrandContext, uuids(ids));
+        return new Map(found.map((c) => [c.id, conversionView(c)]));
+      }),
+      // Only the creator whose ledger it is (as earnings.entries lists them).
+      ledgerEntry: new BatchLoader(async (ids) => {
+        if (p.kind !== 'creator') return new Map();
+        const found = await this.earnings.entriesByIds(ctx as CreatorContext, uuids(ids));
+        return new Map(found.map((e) => [e.id, entryView(e)]));
       }),
       // An account's own keys and (for a creator) its own record only.
       apiKey: new BatchLoader(async (ids) => {

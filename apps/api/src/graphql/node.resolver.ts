@@ -16,7 +16,11 @@ export const MAX_NODES = 100;
 
 interface Access {
   loader: keyof Loaders;
-  audience: 'brand' | 'account' | 'public';
+  /**
+   * brand: brand keys only (a creator FORBIDDEN); creator: creator keys only (a brand FORBIDDEN); account: any key,
+   * the loader keeping each to what it may read; public: anyone.
+   */
+  audience: 'brand' | 'creator' | 'account' | 'public';
   /** The loaded row as the type's own query answers it, for types whose resolvers answer a view, not the row. */
   present?: (row: never, now: Date) => object;
 }
@@ -40,6 +44,13 @@ const ACCESS: Record<NodeType, Access> = {
     audience: 'brand',
     present: (row: ChannelExportEntity) => channelExportView(row),
   },
+  Conversion: { loader: 'conversion', audience: 'brand' },
+  // The affiliate program: the loaders answer the views, scoped as the types' own lists are.
+  ShareLink: { loader: 'shareLink', audience: 'account' },
+  CommissionOffer: { loader: 'commissionOffer', audience: 'account' },
+  CommissionRule: { loader: 'commissionRule', audience: 'account' },
+  ShowcaseItem: { loader: 'showcaseItem', audience: 'creator' },
+  LedgerEntry: { loader: 'ledgerEntry', audience: 'creator' },
   ApiKey: { loader: 'apiKey', audience: 'account' },
   Creator: { loader: 'creator', audience: 'account' },
   Brand: { loader: 'brand', audience: 'public' },
@@ -64,8 +75,12 @@ export class NodeResolver {
     description:
       'The object with this global id, whatever its type. Brand-owned objects (Feed, IngestionRun, ' +
       'CatalogVersion, Publication, ShopifyStore, RunIssue, ProductSet, ChannelExport, Campaign) need the ' +
-      "brand's key and are NOT_FOUND otherwise; " +
-      "ApiKey and Creator only the account's own; Brand and Product are public, null when unknown.",
+      "brand's key and are NOT_FOUND otherwise, as is a Conversion (its brand's only); " +
+      "ShowcaseItem and LedgerEntry are the creator's own (a brand key is FORBIDDEN); ShareLink, CommissionOffer " +
+      'and CommissionRule are read as their lists show them (a link by its creator and the brand of its product, an ' +
+      'offer by its brand and its creator, a rule by its brand, and by creators when open or in an offer to them), ' +
+      "NOT_FOUND otherwise; ApiKey and Creator only the account's own; Brand and Product are public, null when " +
+      'unknown.',
     complexity: STATEMENT,
   })
   node(
@@ -111,6 +126,9 @@ export class NodeResolver {
       if (kind === 'anonymous') throw caller.authError ?? new UnauthenticatedError();
       if (access.audience === 'brand' && kind !== 'brand') {
         throw new ForbiddenError(`A ${type} is for brand accounts; the API key belongs to a ${kind}.`);
+      }
+      if (access.audience === 'creator' && kind !== 'creator') {
+        throw new ForbiddenError(`A ${type} is for creator accounts; the API key belongs to a ${kind}.`);
       }
     }
     const row = await (

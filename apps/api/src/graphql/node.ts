@@ -8,14 +8,20 @@ export const NODE_TYPES = [
   'Campaign',
   'CatalogVersion',
   'ChannelExport',
+  'CommissionOffer',
+  'CommissionRule',
+  'Conversion',
   'Creator',
   'Feed',
   'IngestionRun',
+  'LedgerEntry',
   'Product',
   'ProductSet',
   'Publication',
   'RunIssue',
+  'ShareLink',
   'ShopifyStore',
+  'ShowcaseItem',
 ] as const;
 export type NodeType = (typeof NODE_TYPES)[number];
 

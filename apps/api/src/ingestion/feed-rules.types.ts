@@ -352,7 +352,11 @@ export class FeedRulePreviewItem {
 export class FeedRulesPreview {
   @Field(() => [FeedRuleProblem], { description: 'Problems in the rules; when any, nothing was read.' })
   problems: FeedRuleProblem[];
-  @GlobalIdField('IngestionRun', { nullable: true, description: 'The run whose source was read.' })
+  @GlobalIdField('IngestionRun', {
+    nullable: true,
+    description: 'The run whose source was read.',
+    deprecationReason: 'Use sourceRun { id }.',
+  })
   sourceRunId: string | null;
   @Field(() => Int, { description: 'Items read (at most FEED_RULES_PREVIEW_ITEMS).' }) itemsRead: number;
   @Field({ description: 'Whether the source has more items than were read.' }) truncated: boolean;
