@@ -30,6 +30,21 @@ const SHOPIFY_ENV: Record<string, string> = {
   SHOPIFY_WEBHOOK_DELAY_SECONDS: '0',
 };
 
+/** A running campaign on a product set (its id in `createCampaign.campaign.id`). */
+const createCampaign = (api: TestApi, key: string, productSetId: string) =>
+  api.gqlOk(
+    `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } } }`,
+    {
+      input: {
+        productSetId,
+        dailyBudget: { amount: '20.00', currency: 'USD' },
+        maxCpc: { amount: '0.50', currency: 'USD' },
+        startsAt: new Date().toISOString(),
+      },
+    },
+    key,
+  );
+
 const CSV_HEADER = 'id,title,description,link,image_link,availability,price,brand';
 const csv = (ids: string[], image: string) =>
   [
@@ -89,18 +104,7 @@ describe('Relay global ids, node(id:) and batched edges', () => {
       { input: { channel: 'GOOGLE', productSetId: set.productSet.id } },
       key,
     );
-    const { createCampaign: campaign } = await api.gqlOk(
-      `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } } }`,
-      {
-        input: {
-          productSetId: set.productSet.id,
-          dailyBudget: { amount: '20.00', currency: 'USD' },
-          maxCpc: { amount: '0.50', currency: 'USD' },
-          startsAt: new Date().toISOString(),
-        },
-      },
-      key,
-    );
+    const { createCampaign: campaign } = await createCampaign(api, key, set.productSet.id);
     // The affiliate objects: the brand's open rate, an offer to the creator (accepted), the creator's link and
     // showcase item, an order the link brought (a Conversion) and a refund of part of it (a COMMISSION ledger entry
     // and its REVERSAL).
@@ -559,18 +563,7 @@ describe('Relay global ids, node(id:) and batched edges', () => {
       key,
     );
     for (let i = 0; i < 5; i++) {
-      await api.gqlOk(
-        `mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } } }`,
-        {
-          input: {
-            productSetId: set.productSet.id,
-            dailyBudget: { amount: '20.00', currency: 'USD' },
-            maxCpc: { amount: '0.50', currency: 'USD' },
-            startsAt: new Date().toISOString(),
-          },
-        },
-        key,
-      );
+      await createCampaign(api, key, set.productSet.id);
       await api.gqlOk(
         `mutation($input: CreateChannelExportInput!) { createChannelExport(input: $input) { channelExport { id } } }`,
         { input: { channel: 'GOOGLE', productSetId: set.productSet.id } },
