@@ -26,6 +26,14 @@ const axeSource = (createRequire(import.meta.url)('axe-core') as { source: strin
 const suite = skip ? describe.skip : describe;
 if (skip) console.warn(`console browser tests skipped: ${missing}`);
 
+/** Signs in on the console's sign-in page with a pasted API key (what a returning brand or creator does). */
+async function signInWithKey(page: Page, base: string, key: string): Promise<void> {
+  await page.goto(`${base}/signin`);
+  await page.getByLabel('Sign in with an API key').check();
+  await page.getByLabel('API key', { exact: true }).fill(key);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
 /** axe-core's serious and critical violations on the page as it is now (rule id, impact and the first targets). */
 async function accessibilityViolations(page: Page): Promise<{ id: string; impact: string; targets: string[] }[]> {
   if (!(await page.evaluate(() => 'axe' in window))) await page.addScriptTag({ content: axeSource });
@@ -295,10 +303,7 @@ suite('the web console in a browser', () => {
     expect(brandKey).not.toBe(''); // the brand's journey made the feed (with a stored source) used here
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${api.url}/signin`);
-    await page.getByLabel('Sign in with an API key').check();
-    await page.getByLabel('API key', { exact: true }).fill(brandKey);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithKey(page, api.url, brandKey);
     await page.getByRole('heading', { name: 'Feeds' }).waitFor();
     await page.getByRole('link', { name: 'WooCommerce export' }).click();
     await page.getByRole('heading', { name: 'Category suggestions' }).waitFor();
@@ -480,10 +485,7 @@ suite('the web console in a browser', () => {
     expect(brandKey).not.toBe(''); // the brand's journey made the feed, the product set and the catalog used here
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${api.url}/signin`);
-    await page.getByLabel('Sign in with an API key').check();
-    await page.getByLabel('API key', { exact: true }).fill(brandKey);
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithKey(page, api.url, brandKey);
     await page.getByRole('heading', { name: 'Feeds' }).waitFor();
     const nav = page.getByRole('navigation', { name: 'Main' });
     const pages = [
@@ -580,10 +582,7 @@ suite('the web console in a browser', () => {
   it('shows readable errors with the code and its hint', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
-    await page.goto(`${api.url}/signin`);
-    await page.getByLabel('Sign in with an API key').check();
-    await page.getByLabel('API key', { exact: true }).fill('bsk_not_a_real_key');
-    await page.getByRole('button', { name: 'Sign in' }).click();
+    await signInWithKey(page, api.url, 'bsk_not_a_real_key');
     const alert = page.getByRole('alert');
     await alert.waitFor();
     expect(await alert.textContent()).toMatch(/UNAUTHENTICATED.*sign in again with a valid key/);

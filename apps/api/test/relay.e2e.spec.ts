@@ -30,6 +30,22 @@ const SHOPIFY_ENV: Record<string, string> = {
   SHOPIFY_WEBHOOK_DELAY_SECONDS: '0',
 };
 
+/** The SQL the API's data source logs while `run` runs (its batching: one query per field and level, not per row). */
+async function queriesDuring<T>(api: TestApi, run: () => Promise<T>): Promise<{ result: T; seen: string[] }> {
+  const logger = api.runtime.dataSource.logger;
+  const original = logger.logQuery;
+  const seen: string[] = [];
+  logger.logQuery = ((sql: string, ...rest: unknown[]) => {
+    seen.push(sql);
+    return (original as (...a: unknown[]) => unknown).call(logger, sql, ...rest);
+  }) as typeof logger.logQuery;
+  try {
+    return { result: await run(), seen };
+  } finally {
+    logger.logQuery = original;
+  }
+}
+
 /** A running campaign on a product set (its id in `createCampaign.campaign.id`). */
 const createCampaign = (api: TestApi, key: string, productSetId: string) =>
   api.gqlOk(
@@ -570,24 +586,14 @@ describe('Relay global ids, node(id:) and batched edges', () => {
         key,
       );
     }
-    const logger = api.runtime.dataSource.logger;
-    const original = logger.logQuery;
-    const seen: string[] = [];
-    logger.logQuery = ((sql: string, ...rest: unknown[]) => {
-      seen.push(sql);
-      return (original as (...a: unknown[]) => unknown).call(logger, sql, ...rest);
-    }) as typeof logger.logQuery;
-    let data;
-    try {
-      data = await api.gqlOk(
+    const { result: data, seen } = await queriesDuring(api, () =>
+      api.gqlOk(
         `{ campaigns(first: 20) { nodes { productSetId productSet { id name } } }
            channelExports(first: 20) { nodes { productSetId productSet { id name } } } }`,
         {},
         key,
-      );
-    } finally {
-      logger.logQuery = original;
-    }
+      ),
+    );
     const rows = [...data.campaigns.nodes, ...data.channelExports.nodes];
     expect(rows).toHaveLength(10);
     for (const row of rows) expect(row.productSet).toEqual({ id: row.productSetId, name: 'Edges' });
@@ -620,19 +626,7 @@ describe('Relay global ids, node(id:) and batched edges', () => {
       publications(first: 20) { nodes { id feed { id name } version { id number isLive } run { id status } feedId versionId runId } }
     } }`;
 
-    const logger = api.runtime.dataSource.logger;
-    const original = logger.logQuery;
-    const seen: string[] = [];
-    logger.logQuery = ((sql: string, ...rest: unknown[]) => {
-      seen.push(sql);
-      return (original as (...a: unknown[]) => unknown).call(logger, sql, ...rest);
-    }) as typeof logger.logQuery;
-    let data;
-    try {
-      data = await api.gqlOk(query, { id: feedId }, key);
-    } finally {
-      logger.logQuery = original;
-    }
+    const { result: data, seen } = await queriesDuring(api, () => api.gqlOk(query, { id: feedId }, key));
     const nodes = data.feed.publications.nodes;
     expect(nodes).toHaveLength(20);
     for (const p of nodes) {
