@@ -132,6 +132,8 @@ export class LocalPipeline {
 function toReport(run: IngestionRunEntity): RunReport {
   return {
     ...run,
+    // The id the API gives out (as client mode prints it), not the row's key.
+    id: toGlobalId('IngestionRun', run.id),
     bytesTotal: run.bytesTotal === null ? null : Number(run.bytesTotal),
     bytesRead: Number(run.bytesRead),
     diff:

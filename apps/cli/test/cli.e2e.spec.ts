@@ -56,7 +56,7 @@ const HEADER = 'id,title,description,link,image_link,availability,price,brand,mp
 const rows = (ids: string[], image: string) =>
   ids.map((id) => `${id},Product ${id},A product.,https://shop.example/${id},${image},in stock,10.00 USD,Acme,M-${id}`);
 
-const RUN = `query($id: ID!) { ingestionRun(id: $id) { status phase imagesDone imagesTotal itemsAccepted publishStatus
+const RUN = `query($id: ID!) { ingestionRun(id: $id) { id status phase imagesDone imagesTotal itemsAccepted publishStatus
   error { code } } }`;
 const runIdOf = (stdout: string) => /^Run (\S+):/m.exec(stdout)?.[1];
 
@@ -232,5 +232,7 @@ describe('CLI local mode (built, as a child process, on a database no worker ser
     expect(out.stdout).toContain('publish: PUBLISHED');
     const run = (await api.gqlOk(RUN, { id: runIdOf(out.stdout) }, key)).ingestionRun;
     expect(run).toMatchObject({ status: 'SUCCEEDED', imagesDone: 1, itemsAccepted: 2, publishStatus: 'PUBLISHED' });
+    // The run is named by the id the API gives out, as in client mode, not by its row's key.
+    expect(runIdOf(out.stdout)).toBe(run.id);
   });
 });
