@@ -223,7 +223,8 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
   {
     name: 'STORAGE_DRIVER',
     default: 'local (s3 when S3_BUCKET is set)',
-    meaning: 'local disk under DATA_DIR/media, or s3.',
+    meaning:
+      'local disk (media under DATA_DIR/media, served at /media; uploaded and fetched feed files under DATA_DIR/files, never served), or s3 (both in S3_BUCKET).',
   },
   { name: 'S3_BUCKET', default: '', meaning: 'Bucket for uploads and media with the s3 driver.' },
   { name: 'S3_REGION', default: 'us-east-1', meaning: 'S3 region.' },
