@@ -10,7 +10,9 @@ try {
   logger.setLevel(config.logLevel);
   const runtime = await prepareRuntime(config, logger);
   const app = await createApi(runtime);
-  await app.listen(config.port, config.host);
+  await app.listen(config.port, config.host).catch((error: unknown) => {
+    throw listenError(error, config.host, config.port);
+  });
   logger.log(
     {
       msg: `Brandshelf API listening: GraphQL at http://localhost:${config.port}/graphql`,
@@ -34,4 +36,23 @@ try {
     logger.error(error as Error, 'Main');
   }
   process.exit(1);
+}
+
+/** A listen that fails for want of a free port or a local address is a setting to change: say which. */
+function listenError(error: unknown, host: string, port: number): unknown {
+  switch ((error as NodeJS.ErrnoException).code) {
+    case 'EADDRINUSE':
+      return new ConfigError(
+        'PORT',
+        `${port} is already in use on ${host} by another process (another Brandshelf?): stop it, or set PORT to a free port.`,
+      );
+    case 'EACCES':
+      return new ConfigError('PORT', `${port} needs privileges this process does not have; use a port above 1023.`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new ConfigError('HOST', `"${host}" is not an address of this machine; use 0.0.0.0 (all) or 127.0.0.1.`);
+    default:
+      return error;
+  }
 }

@@ -282,7 +282,13 @@ describe('channel exports (e2e)', () => {
       acme.apiKey,
     );
     expect(rotated.rotateChannelExportToken.url).not.toBe(made.url);
-    expect((await fetch(local(made.url!))).status).toBe(404);
+    const gone = await fetch(local(made.url!));
+    expect(gone.status).toBe(404);
+    // The body is every REST endpoint's { code, message } (README: Errors).
+    expect(await gone.json()).toEqual({
+      code: 'NOT_FOUND',
+      message: 'No export at this address (a rotated token is gone).',
+    });
     expect((await fetch(local(rotated.rotateChannelExportToken.url))).status).toBe(200);
     // The wrong extension, or a made-up token, is a 404 too.
     expect((await fetch(local(rotated.rotateChannelExportToken.url).replace(/\.xml$/, '.csv'))).status).toBe(404);

@@ -101,6 +101,24 @@ describe('feed ingestion (e2e on a real database)', () => {
     expect(summaryCodes(dry)).toContain('INVALID_PRICE');
   });
 
+  it('refuses a validateOnly it cannot read instead of running for real', async () => {
+    const feedId = await createFeed(api, key, { name: 'Dry run, spelt otherwise', autoPublish: true });
+    for (const query of ['?validateOnly=yes', '?validateOnly', '?validateOnly=true&validateOnly=false']) {
+      const refused = await uploadFeed(api, key, feedId, csv(row('V1')), query);
+      expect({ query, status: refused.status, json: refused.json }).toMatchObject({
+        query,
+        status: 400,
+        json: { code: 'BAD_USER_INPUT', field: 'validateOnly', message: expect.stringContaining('validateOnly') },
+      });
+    }
+    expect(await count('ingestion_run', feedId)).toBe(0);
+    expect(await count('catalog_version', feedId)).toBe(0);
+    // Its spellings that are read: 1 and TRUE a dry run, 0 a real one.
+    expect(await ingest(api, key, feedId, csv(row('V1')), '?validateOnly=1')).toMatchObject({ validateOnly: true });
+    expect(await ingest(api, key, feedId, csv(row('V1')), '?validateOnly=TRUE')).toMatchObject({ validateOnly: true });
+    expect(await ingest(api, key, feedId, csv(row('V1')), '?validateOnly=0')).toMatchObject({ validateOnly: false });
+  });
+
   it('diagnoses bad rows precisely and serves them filtered, paged and as CSV', async () => {
     const feedId = await createFeed(api, key, { name: 'Messy' });
     const body = csv(

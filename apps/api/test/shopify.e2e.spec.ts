@@ -16,7 +16,7 @@ import { createApi } from '../src/create-api.js';
 
 const TOKEN = 'shpat_e2e_9f8e7d6c5b4a39281706f5e4d3c2b1a0';
 const SECRET = 'e2e-webhook-secret-0a1b2c3d4e5f60718293a4b5c6d7e8f9';
-/** Shopify settings come from the environment (see SHOPIFY_SETTINGS_DOC); fast ones for the test. */
+/** Shopify settings come from the environment (README: Settings); fast ones for the test. */
 const SHOPIFY_ENV: Record<string, string> = {
   SHOPIFY_PAGE_SIZE: '8',
   SHOPIFY_RETRY_BASE_MS: '20',

@@ -13,7 +13,8 @@ import {
   RunsService,
   type IngestionRunEntity,
 } from '@brandshelf/ingestion';
-import { SafeHttpClient } from '@brandshelf/net';
+import { CODES } from '@brandshelf/catalog-rules';
+import { NetError, SafeHttpClient } from '@brandshelf/net';
 import { prepareRuntime, type Runtime } from '@brandshelf/runtime';
 // The API's id codec: the CLI takes and prints the same global ids as the API, in either mode.
 import { fromGlobalId, toGlobalId } from '../../api/src/graphql/global-id.js';
@@ -107,6 +108,8 @@ export class LocalPipeline {
       );
     } catch (error) {
       if (error instanceof AppError) throw new CliError(`${error.code}: ${error.message}`);
+      // A URL the CLI could not fetch: the code and hint a server's run would carry, not a stack.
+      if (error instanceof NetError && 'url' in target) throw fetchFailed(error, target.url);
       throw error;
     }
     const staged = await this.app.get(IngestionPipeline).execute(runId, feed.brandId, {
@@ -132,6 +135,8 @@ export class LocalPipeline {
 function toReport(run: IngestionRunEntity): RunReport {
   return {
     ...run,
+    // The id the API gives out (as client mode prints it), not the row's key.
+    id: toGlobalId('IngestionRun', run.id),
     bytesTotal: run.bytesTotal === null ? null : Number(run.bytesTotal),
     bytesRead: Number(run.bytesRead),
     diff:
@@ -146,4 +151,14 @@ function toReport(run: IngestionRunEntity): RunReport {
     error: run.errorCode ? { code: run.errorCode, message: run.errorMessage ?? '', hint: run.errorHint ?? '' } : null,
     issueSummary: run.issueSummary as RunReport['issueSummary'],
   };
+}
+
+function fetchFailed(error: NetError, url: string): CliError {
+  const code = `FETCH_${error.code}` as const;
+  const hint =
+    error.code === 'BLOCKED_ADDRESS'
+      ? `The CLI fetches through the same SSRF guard as the server. To fetch from a private or loopback host on ` +
+        `purpose, name it in SSRF_ALLOW_HOSTS (SSRF_ALLOW_HOSTS=${new URL(url).hostname.replace(/^\[|\]$/g, '')}).`
+      : CODES[code].hint;
+  return new CliError(`${code}: Fetching the feed failed: ${error.message}\nhint: ${hint}`);
 }

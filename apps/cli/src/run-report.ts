@@ -8,6 +8,9 @@ export interface RunReport {
   dialect: string | null;
   encoding: string | null;
   rowsRead: number;
+  /** Rows that are no item of their own (rowsRead = itemsAccepted + itemsRejected + rowsSkipped), by reason. */
+  rowsSkipped: number;
+  rowsSkippedByReason: { reason: string; count: number }[];
   itemsAccepted: number;
   itemsRejected: number;
   warnings: number;
@@ -25,8 +28,8 @@ export interface RunReport {
 }
 
 /** The GraphQL selection that fills a RunReport. */
-export const RUN_REPORT_FIELDS = `id status phase validateOnly detectedFormat dialect encoding rowsRead itemsAccepted
-  itemsRejected warnings bytesRead bytesTotal imagesTotal imagesDone imagesFailed imagesSkipped publishStatus
+export const RUN_REPORT_FIELDS = `id status phase validateOnly detectedFormat dialect encoding rowsRead rowsSkipped
+  rowsSkippedByReason { reason count } itemsAccepted itemsRejected warnings bytesRead bytesTotal imagesTotal imagesDone imagesFailed imagesSkipped publishStatus
   publishBlockedReason diff { created updated unchanged removed } error { code message hint }
   issueSummary { code severity attribute count sampleRows }`;
 
@@ -54,8 +57,14 @@ export function summaryLines(run: RunReport, seconds: number): string[] {
   const lines = [
     `Run ${run.id}: ${run.status}${run.validateOnly ? ' (validate only)' : ''} in ${seconds.toFixed(1)} s`,
     `  format ${run.detectedFormat ?? '?'} ${run.dialect ?? ''} ${run.encoding ?? ''}`.trimEnd(),
-    `  rows ${run.rowsRead}  accepted ${run.itemsAccepted}  rejected ${run.itemsRejected}  warnings ${run.warnings}`,
+    `  rows ${run.rowsRead}  accepted ${run.itemsAccepted}  rejected ${run.itemsRejected}` +
+      (run.rowsSkipped ? `  skipped ${run.rowsSkipped}` : '') +
+      `  warnings ${run.warnings}`,
   ];
+  // Every row is accounted for: say why the skipped ones are no item, or the counts do not add up to the rows.
+  if (run.rowsSkipped) {
+    lines.push(`  skipped: ${run.rowsSkippedByReason.map((r) => `${r.count} ${r.reason}`).join(', ')}`);
+  }
   if (run.diff) {
     const d = run.diff;
     lines.push(

@@ -56,7 +56,7 @@ const HEADER = 'id,title,description,link,image_link,availability,price,brand,mp
 const rows = (ids: string[], image: string) =>
   ids.map((id) => `${id},Product ${id},A product.,https://shop.example/${id},${image},in stock,10.00 USD,Acme,M-${id}`);
 
-const RUN = `query($id: ID!) { ingestionRun(id: $id) { status phase imagesDone imagesTotal itemsAccepted publishStatus
+const RUN = `query($id: ID!) { ingestionRun(id: $id) { id status phase imagesDone imagesTotal itemsAccepted publishStatus
   error { code } } }`;
 const runIdOf = (stdout: string) => /^Run (\S+):/m.exec(stdout)?.[1];
 
@@ -232,5 +232,26 @@ describe('CLI local mode (built, as a child process, on a database no worker ser
     expect(out.stdout).toContain('publish: PUBLISHED');
     const run = (await api.gqlOk(RUN, { id: runIdOf(out.stdout) }, key)).ingestionRun;
     expect(run).toMatchObject({ status: 'SUCCEEDED', imagesDone: 1, itemsAccepted: 2, publishStatus: 'PUBLISHED' });
+    // The run is named by the id the API gives out, as in client mode, not by its row's key.
+    expect(runIdOf(out.stdout)).toBe(run.id);
+  });
+
+  it('says why a URL could not be fetched, with the code and what to do, not a stack', async () => {
+    const feedId = await createFeed(api, key, { name: 'Local URL' });
+    const host = `http://127.0.0.1:${(imageHost.address() as AddressInfo).port}`;
+    const env = { DATABASE_URL: api.database.url, DATA_DIR: api.dataDir };
+    const blocked = await cli(['ingest', `${host}/feed.csv`, '--feed', feedId], env);
+    expect(blocked.code).toBe(1);
+    expect(blocked.stderr).toContain(
+      'FETCH_BLOCKED_ADDRESS: Fetching the feed failed: Refused to connect to 127.0.0.1',
+    );
+    expect(blocked.stderr).toContain('SSRF_ALLOW_HOSTS=127.0.0.1');
+    expect(blocked.stderr).not.toMatch(/^\s+at /m);
+    // Named in SSRF_ALLOW_HOSTS, the same URL gets past the guard (the host answers an image, read as a feed).
+    const allowed = await cli(['ingest', `${host}/feed.csv`, '--feed', feedId], {
+      ...env,
+      SSRF_ALLOW_HOSTS: '127.0.0.1',
+    });
+    expect(allowed.stderr).not.toContain('FETCH_BLOCKED_ADDRESS');
   });
 });

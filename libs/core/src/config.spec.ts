@@ -29,6 +29,30 @@ describe('loadConfig', () => {
     expect(loadConfig({ HEAP_GROWING_PERCENT: '100' }).heapGrowingPercent).toBe(100);
   });
 
+  it('reads SSRF_ALLOW_HOSTS as host names, IPs and CIDRs, and stops boot on an entry the guard could never match', () => {
+    expect(loadConfig({}).http.allowHosts).toEqual([]);
+    expect(
+      loadConfig({ SSRF_ALLOW_HOSTS: ' 127.0.0.1, 10.0.0.0/8 ,::1,fd00::/8,localhost,feeds.example.com,*.cdn.example' })
+        .http.allowHosts,
+    ).toEqual(['127.0.0.1', '10.0.0.0/8', '::1', 'fd00::/8', 'localhost', 'feeds.example.com', '*.cdn.example']);
+    // A port, a scheme or a path never matches a fetched host, so every fetch would be refused as before.
+    expect(() => loadConfig({ SSRF_ALLOW_HOSTS: '127.0.0.1:8080' })).toThrow(
+      /SSRF_ALLOW_HOSTS .*got "127\.0\.0\.1:8080" \(name the host alone: "127\.0\.0\.1"\)/,
+    );
+    for (const bad of [
+      'http://127.0.0.1',
+      'localhost:3000',
+      '10.0.0.0/33',
+      'fd00::/129',
+      '127.0.0.1/8/1',
+      '[::1]',
+      'a b',
+    ]) {
+      expect(() => loadConfig({ SSRF_ALLOW_HOSTS: `example.com,${bad}` })).toThrow(ConfigError);
+      expect(() => loadConfig({ SSRF_ALLOW_HOSTS: bad })).toThrow(`got "${bad}"`);
+    }
+  });
+
   it('sizes the search limit from the pool, and reads rate limits and trusted proxies', () => {
     const defaults = loadConfig({});
     expect(defaults.overload.search).toEqual({ concurrency: 4, queue: 32, queueTimeoutMs: 500 });

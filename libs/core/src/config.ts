@@ -223,7 +223,8 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
   {
     name: 'STORAGE_DRIVER',
     default: 'local (s3 when S3_BUCKET is set)',
-    meaning: 'local disk under DATA_DIR/media, or s3.',
+    meaning:
+      'local disk (media under DATA_DIR/media, served at /media; uploaded and fetched feed files under DATA_DIR/files, never served), or s3 (both in S3_BUCKET).',
   },
   { name: 'S3_BUCKET', default: '', meaning: 'Bucket for uploads and media with the s3 driver.' },
   { name: 'S3_REGION', default: 'us-east-1', meaning: 'S3 region.' },
@@ -305,7 +306,8 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
   {
     name: 'SSRF_ALLOW_HOSTS',
     default: '',
-    meaning: 'Comma-separated hosts, IPs or CIDRs that feed and image fetching may reach even if private or loopback.',
+    meaning:
+      'Comma-separated host names (`*.example.com`: its subdomains), IPs or CIDRs that feed, image and Shopify fetching may reach even if private or loopback. No port, scheme or path (`127.0.0.1`, not `127.0.0.1:8080`): such an entry stops boot.',
   },
   { name: 'HTTP_CONNECT_TIMEOUT_MS', default: '10000', meaning: 'Connect timeout for feed and image fetches.' },
   { name: 'HTTP_READ_TIMEOUT_MS', default: '30000', meaning: 'Idle read timeout for feed and image fetches.' },
@@ -598,6 +600,37 @@ function trustProxy(env: Env): boolean | number | string[] {
   return items;
 }
 
+const HOST_NAME = /^(\*\.)?[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?(\.[a-z0-9_]([a-z0-9_-]*[a-z0-9_])?)*\.?$/i;
+
+/**
+ * SSRF_ALLOW_HOSTS: host names (`*.example.com` for its subdomains), IP addresses and CIDRs. An entry the guard
+ * could never match (a port, a scheme, a path, a CIDR's bits out of range) stops boot instead of leaving every
+ * fetch to it refused with no word about why.
+ */
+function allowHosts(env: Env): string[] {
+  const items = (str(env, 'SSRF_ALLOW_HOSTS') ?? '')
+    .split(',')
+    .map((h) => h.trim())
+    .filter(Boolean);
+  for (const item of items) {
+    const [address, bits, extra] = item.split('/');
+    const family = isIP(address);
+    const validCidr =
+      family !== 0 &&
+      extra === undefined &&
+      (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= (family === 6 ? 128 : 32)));
+    if (!validCidr && !HOST_NAME.test(item)) {
+      throw new ConfigError(
+        'SSRF_ALLOW_HOSTS',
+        `must list host names (*.example.com for subdomains), IP addresses or CIDRs, comma-separated, with no ` +
+          `scheme, port or path; got "${item}"` +
+          (/^[^/]*:\d+$/.test(item) && !isIP(item) ? ` (name the host alone: "${item.replace(/:\d+$/, '')}")` : ''),
+      );
+    }
+  }
+  return items;
+}
+
 export function loadConfig(env: Env = process.env): AppConfig {
   const port = int(env, 'PORT', 3000, 0, 65535);
   const databaseUrl = url(env, 'DATABASE_URL', ['postgres:', 'postgresql:']);
@@ -669,10 +702,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     catalog: { versionRetention: int(env, 'CATALOG_VERSION_RETENTION', 10, 1, 1000) },
     http: {
-      allowHosts: (str(env, 'SSRF_ALLOW_HOSTS') ?? '')
-        .split(',')
-        .map((h) => h.trim())
-        .filter(Boolean),
+      allowHosts: allowHosts(env),
       connectTimeoutMs: int(env, 'HTTP_CONNECT_TIMEOUT_MS', 10_000, 1),
       readTimeoutMs: int(env, 'HTTP_READ_TIMEOUT_MS', 30_000, 1),
     },

@@ -2,7 +2,8 @@ import { ConfigError } from '@brandshelf/core';
 
 /**
  * Shopify settings. They are read from the environment by this lib (the app's AppConfig does not know
- * them yet); every one has a default, so nothing needs setting in production.
+ * them yet); every one has a default, so nothing needs setting in production. They are documented in
+ * @brandshelf/core's SETTINGS, which the README's table is checked against (libs/core/src/settings-doc.spec.ts).
  */
 export interface ShopifySettings {
   /** The Admin API version every request names (and the shapes this lib reads are those of). */
@@ -22,42 +23,6 @@ export const SHOPIFY_SETTINGS = Symbol('SHOPIFY_SETTINGS');
 
 /** The version this lib is written against (see the README's Shopify section). */
 export const SHOPIFY_API_VERSION = '2025-01';
-
-/** For the README's settings table. */
-export const SHOPIFY_SETTINGS_DOC: ReadonlyArray<{ name: string; default: string; meaning: string }> = [
-  {
-    name: 'SHOPIFY_API_VERSION',
-    default: SHOPIFY_API_VERSION,
-    meaning:
-      'Admin API version of every Shopify request; stores connected earlier keep the version they were connected with.',
-  },
-  {
-    name: 'SHOPIFY_SYNC_INTERVAL_MINUTES',
-    default: '15',
-    meaning:
-      'How often each connected store gets an incremental sync; 0 turns scheduled syncs off (webhooks and syncShopifyStore still sync).',
-  },
-  {
-    name: 'SHOPIFY_PAGE_SIZE',
-    default: '8',
-    meaning: 'Products per Admin API page (1–250); halved automatically when Shopify answers MAX_COST_EXCEEDED.',
-  },
-  {
-    name: 'SHOPIFY_MAX_RETRIES',
-    default: '5',
-    meaning: 'Retries of one Admin API request after a 5xx or a network failure.',
-  },
-  {
-    name: 'SHOPIFY_RETRY_BASE_MS',
-    default: '1000',
-    meaning: 'First backoff of those retries; it doubles each time (capped at 30 s).',
-  },
-  {
-    name: 'SHOPIFY_WEBHOOK_DELAY_SECONDS',
-    default: '10',
-    meaning: 'A product webhook queues an incremental sync this many seconds later, so a burst of updates is one run.',
-  },
-];
 
 type Env = Record<string, string | undefined>;
 

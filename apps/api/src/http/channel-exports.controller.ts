@@ -17,7 +17,7 @@ export class ChannelExportsController {
     const found = match ? await this.exports.open(match[1]) : null;
     const format = found ? this.exports.format(found.channelExport) : null;
     if (!found || !format || format.extension !== match![2]) {
-      res.status(404).json({ error: 'NOT_FOUND', message: 'No export at this address (a rotated token is gone).' });
+      res.status(404).json({ code: 'NOT_FOUND', message: 'No export at this address (a rotated token is gone).' });
       return;
     }
     // The token named the export (a system lookup); the rest reads its brand's rows, as that brand.

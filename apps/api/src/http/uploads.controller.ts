@@ -1,7 +1,7 @@
 import { Controller, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import busboy from 'busboy';
 import type { Readable } from 'node:stream';
-import { APP_CONFIG, AppError, type AppConfig, type BrandContext } from '@brandshelf/core';
+import { APP_CONFIG, AppError, BadInputError, type AppConfig, type BrandContext } from '@brandshelf/core';
 import { FeedsService, RunSourceService, RunsService } from '@brandshelf/ingestion';
 import { Auth } from '../graphql/auth.guard.js';
 import { fromGlobalId, toGlobalId } from '../graphql/global-id.js';
@@ -47,6 +47,7 @@ export class UploadsController {
 
   private async receive(req: ContextualRequest, feedId: string, validateOnly?: string, filename?: string) {
     const ctx = req.context as BrandContext;
+    const dryRun = validateOnlyOf(validateOnly);
     // PostgreSQL refuses NUL in text: the run could not be recorded, after the file was stored.
     if (filename?.includes('\u0000')) {
       req.resume();
@@ -79,7 +80,7 @@ export class UploadsController {
           sourceKey: source.key,
           sourceName: name,
           bytesTotal: source.bytes,
-          validateOnly: validateOnly === 'true' || validateOnly === '1',
+          validateOnly: dryRun,
         });
       });
     } catch (error) {
@@ -117,4 +118,19 @@ export class UploadsController {
       req.pipe(parser);
     });
   }
+}
+
+/**
+ * `?validateOnly=`: true or 1 asks for a dry run, false or 0 (or no parameter) for a real one. Anything else
+ * (`yes`, an empty value, the parameter twice) is refused before anything is stored: read as false, a brand that
+ * meant a dry run would get a real run, on an auto-publish feed a publish.
+ */
+function validateOnlyOf(value: unknown): boolean {
+  if (value === undefined) return false;
+  if (typeof value === 'string' && /^(true|1)$/i.test(value)) return true;
+  if (typeof value === 'string' && /^(false|0)$/i.test(value)) return false;
+  throw new BadInputError(
+    `validateOnly must be true or false (1 or 0), got ${JSON.stringify(value)}; nothing was stored.`,
+    'validateOnly',
+  );
 }
