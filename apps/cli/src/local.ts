@@ -22,6 +22,14 @@ import { CliModule } from './cli.module.js';
 import type { ProgressBar } from './progress-bar.js';
 import { CliError, type RunReport } from './run-report.js';
 
+/** What to do when local mode cannot open the database: the server on it is at this machine's PORT. */
+export function clientModeHint(config: Pick<AppConfig, 'port'>): string {
+  return (
+    'If the Brandshelf server is running on this database, use client mode: ' +
+    `--server http://localhost:${config.port} --key <apiKey> (or BRANDSHELF_SERVER and BRANDSHELF_API_KEY).`
+  );
+}
+
 /**
  * Local mode: the pipeline in this process, on the database the settings name. The process also works
  * the queue's image and auto-publish jobs (only those), so a real ingest ends as the run does
@@ -43,10 +51,7 @@ export class LocalPipeline {
         new JsonLogger(config.logLevel, (line) => process.stderr.write(line + '\n')),
       );
     } catch (error) {
-      throw new CliError(
-        `${(error as Error).message}\nIf the Brandshelf server is running on this database, use client mode: ` +
-          '--server http://localhost:3000 --key <apiKey> (or BRANDSHELF_SERVER and BRANDSHELF_API_KEY).',
-      );
+      throw new CliError(`${(error as Error).message}\n${clientModeHint(config)}`);
     }
     const app = await NestFactory.createApplicationContext(
       CliModule.forRuntime(runtime, [IMAGE_FETCH.name, RUN_STAGED.name]),
