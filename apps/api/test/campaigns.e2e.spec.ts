@@ -222,6 +222,23 @@ describe('campaigns and sponsored products (e2e)', () => {
       code: 'BAD_USER_INPUT',
       field: ['input', 'endsAt'],
     });
+    // A start JavaScript reads but PostgreSQL cannot store (before 4713 BC) was a 500 from the INSERT.
+    const ancient = await data(
+      CREATE,
+      {
+        input: {
+          productSetId: sets.runners,
+          dailyBudget: usd('10.00'),
+          maxCpc: usd('1.00'),
+          startsAt: '-271821-04-20T00:00:00Z',
+        },
+      },
+      acme.apiKey,
+    );
+    expect(ancient.createCampaign.userErrors[0]).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: ['input', 'startsAt'],
+    });
     // Another brand's set is not found.
     const foreign = await api.gql(
       CREATE,

@@ -1,5 +1,12 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { APP_CONFIG, BadInputError, ConflictError, type AppConfig, type BrandContext } from '@brandshelf/core';
+import {
+  APP_CONFIG,
+  BadInputError,
+  ConflictError,
+  checkInputTime,
+  type AppConfig,
+  type BrandContext,
+} from '@brandshelf/core';
 import type { KeysetPage, KeysetRequest } from '@brandshelf/db';
 import { decimalToMinor, parseDecimal } from '@brandshelf/search';
 import { ProductSetStore } from '../product-set.store.js';
@@ -169,7 +176,8 @@ export class CampaignsService {
 
 function checkDate(value: Date, field: string): Date {
   if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new BadInputError(`${field} is a date.`, field);
-  return value;
+  // A date PostgreSQL cannot store (JavaScript reaches further back) is the client's error, not a 500.
+  return checkInputTime(value, field);
 }
 
 /** A numeric sum from SQL ("12.5000") as a decimal with at most the digits it needs. */
