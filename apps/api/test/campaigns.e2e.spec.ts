@@ -463,6 +463,20 @@ describe('campaigns and sponsored products (e2e)', () => {
     // Bad ranges are refused.
     const wide = await api.gql(STATS, { id: acmeRunners, from: '2026-01-01', to: '2026-12-31' }, acme.apiKey);
     expect(wide.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    // Days JavaScript rolls over or takes but PostgreSQL's date refuses were a 500.
+    for (const [from, to] of [
+      ['2026-02-29', '2026-03-01'],
+      ['2026-02-31', '2026-03-05'],
+      ['0000-01-01', '0000-01-02'],
+    ]) {
+      const odd = await api.gql(STATS, { id: acmeRunners, from, to }, acme.apiKey);
+      expect(odd.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'from' });
+    }
+    // Each line fits in 14 digits, a day's sum of them need not: still read, exactly.
+    await report('ORDER-4', '2026-06-16T10:00:00Z', top.node.id, '99999999999999.99');
+    await report('ORDER-5', '2026-06-16T11:00:00Z', top.node.id, '99999999999999.99');
+    const [big] = await stats(acmeRunners, '2026-06-16', '2026-06-16');
+    expect(big).toMatchObject({ attributedOrders: 3, attributedRevenue: { amount: '200000000000040.48' } });
     now = at('12:00:00');
   });
 
