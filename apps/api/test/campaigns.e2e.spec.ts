@@ -365,6 +365,16 @@ describe('campaigns and sponsored products (e2e)', () => {
     expect(new URL(again.headers.get('location')!).searchParams.get('bsclid')).toBe(clickId);
     const withCookie = await click(top.sponsored!.clickUrl, { cookie, 'x-forwarded-for': '198.51.100.1' });
     expect(new URL(withCookie.headers.get('location')!).searchParams.get('bsclid')).toBe(clickId);
+    // A cookie we did not issue names no one: from the same address and agent it is the same click, not a new
+    // visitor (each made-up cookie was one, so one machine could be charged for every click).
+    for (const forged of ['bs_v=AAAAAAAAAAAAAAAAAAAA', `${cookie.slice(0, -1)}${cookie.endsWith('A') ? 'B' : 'A'}`]) {
+      const res = await click(top.sponsored!.clickUrl, { cookie: forged, 'x-forwarded-for': '203.0.113.7' });
+      expect(new URL(res.headers.get('location')!).searchParams.get('bsclid')).toBe(clickId);
+      // The cookie that repeat was given names the same visitor too, from anywhere.
+      const issued = res.headers.get('set-cookie')!.split(';')[0];
+      const next = await click(top.sponsored!.clickUrl, { cookie: issued, 'x-forwarded-for': '192.0.2.99' });
+      expect(new URL(next.headers.get('location')!).searchParams.get('bsclid')).toBe(clickId);
+    }
     // HEAD (link previews) counts nothing; a forged token is a 404.
     expect(
       (await fetch(`${api.url}${new URL(top.sponsored!.clickUrl).pathname}`, { method: 'HEAD', redirect: 'manual' }))
