@@ -12,6 +12,7 @@ import {
   type RefundReport,
 } from '@brandshelf/earnings';
 import { Auth } from '../graphql/auth.guard.js';
+import { OverloadService } from '../overload/overload.service.js';
 import { fromGlobalId } from '../graphql/global-id.js';
 import type { ContextualRequest } from '../http/request-context.middleware.js';
 import { conversionView, moneyOf } from './earnings.resolver.js';
@@ -99,9 +100,22 @@ export class ConversionsController {
     @Inject(AffiliateSettingsService) private readonly settings: AffiliateSettingsService,
     @Inject(ConversionsService) private readonly conversions: ConversionsService,
     @Inject(EarningsService) private readonly earnings: EarningsService,
+    @Inject(OverloadService) private readonly overload: OverloadService,
   ) {}
 
   private async signedBrand(req: Request, brand: string | undefined, signature: string | undefined) {
+    // An address whose signatures keep failing is refused before its body is read or any secret looked up.
+    const failures = this.overload.signatureFailures;
+    const client = `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+    const wait = failures?.waitSeconds(client) ?? 0;
+    if (wait > 0) {
+      req.resume();
+      throw new AppError(
+        'RATE_LIMITED',
+        `Too many requests with a missing or wrong signature from this address; retry in ${wait} s.`,
+        { retryAfterSeconds: wait },
+      );
+    }
     const raw = await readRaw(req, MAX_CONVERSION_BYTES);
     let brandId: string | undefined;
     try {
@@ -109,7 +123,13 @@ export class ConversionsController {
     } catch {
       brandId = undefined; // answered as a mismatch, like an unknown brand
     }
-    const verified = await this.settings.verifySigned(brandId, raw, signature);
+    let verified: string;
+    try {
+      verified = await this.settings.verifySigned(brandId, raw, signature);
+    } catch (error) {
+      failures?.take(client);
+      throw error;
+    }
     return { ctx: systemBrandContext(verified, 'signed-conversion'), body: parseJson(raw) };
   }
 
