@@ -1,7 +1,7 @@
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
-import { AffiliateClock, ClickRecorder, LinkCache } from '@brandshelf/affiliate';
+import { AffiliateClock, ClickRecorder, LINK_LOOKUPS_IN_FLIGHT, LinkCache } from '@brandshelf/affiliate';
 import { SEED_ENV, seedCatalog, startTestApi, type SeededCatalog, type TestApi } from '@brandshelf/testing';
 import { rawId as rawIdOf } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
@@ -188,6 +188,31 @@ describe('share links and clicks', () => {
     // Making a link to a product that is not live: NOT_FOUND.
     const res = await api.gql<any>(CREATE, { input: { productId: seed.products['TRS-BLUE-43'] } }, seed.creator.apiKey);
     expect(res.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  });
+
+  it('answers a flood of codes it does not remember with 503 at once beyond the lookups in flight, not a queue', async () => {
+    const known = await create(seed.products['TRS-RED-42']);
+    expect((await follow(known.code, 'flood-1', 'HEAD')).status).toBe(302); // remembered now
+    const cache = api.app.get(LinkCache);
+    // Hold the lookups: the share_link table locked by another connection (as the owner).
+    const holder = new pg.Client({ connectionString: api.database.url });
+    await holder.connect();
+    try {
+      await holder.query('BEGIN');
+      await holder.query('LOCK TABLE share_link IN ACCESS EXCLUSIVE MODE');
+      const made = (i: number) => `Flood${String(i).padStart(7, '0')}`;
+      const waiting = Array.from({ length: LINK_LOOKUPS_IN_FLIGHT }, (_, i) => follow(made(i), 'flood', 'HEAD'));
+      while (cache.stats().inFlight < LINK_LOOKUPS_IN_FLIGHT) await new Promise((r) => setTimeout(r, 10));
+      // One more made-up code: answered now, 503 with Retry-After; a remembered code still redirects.
+      const refused = await follow(made(LINK_LOOKUPS_IN_FLIGHT), 'flood', 'HEAD');
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('1');
+      expect((await follow(known.code, 'flood-1', 'HEAD')).status).toBe(302);
+      await holder.query('COMMIT');
+      expect((await Promise.all(waiting)).map((r) => r.status)).toEqual(Array(LINK_LOOKUPS_IN_FLIGHT).fill(404));
+    } finally {
+      await holder.end();
+    }
   });
 
   it('keeps a showcase in order: add, move, remove', async () => {

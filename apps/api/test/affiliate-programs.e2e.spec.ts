@@ -223,6 +223,11 @@ describe('commission programs', () => {
       endsAt: new Date(now + 1000).toISOString(),
     });
     expect(badDates.userErrors[0]).toMatchObject({ code: 'BAD_USER_INPUT', field: ['input', 'endsAt'] });
+    // Times JavaScript reads but PostgreSQL cannot store (before 4713 BC) were a 500 from the INSERT.
+    const ancient = await offer({ creatorHandle, ratePercent: '10', startsAt: '-271821-04-20T00:00:00Z' });
+    expect(ancient.userErrors[0]).toMatchObject({ code: 'BAD_USER_INPUT', field: ['input', 'startsAt'] });
+    const farEnd = await offer({ creatorHandle, ratePercent: '10', endsAt: '+275760-09-13T00:00:00Z' });
+    expect(farEnd.userErrors[0]).toMatchObject({ code: 'BAD_USER_INPUT', field: ['input', 'endsAt'] });
   });
 
   it('tenancy: a brand sees and changes only its own program; a creator only its offers; the public nothing', async () => {

@@ -222,6 +222,23 @@ describe('campaigns and sponsored products (e2e)', () => {
       code: 'BAD_USER_INPUT',
       field: ['input', 'endsAt'],
     });
+    // A start JavaScript reads but PostgreSQL cannot store (before 4713 BC) was a 500 from the INSERT.
+    const ancient = await data(
+      CREATE,
+      {
+        input: {
+          productSetId: sets.runners,
+          dailyBudget: usd('10.00'),
+          maxCpc: usd('1.00'),
+          startsAt: '-271821-04-20T00:00:00Z',
+        },
+      },
+      acme.apiKey,
+    );
+    expect(ancient.createCampaign.userErrors[0]).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: ['input', 'startsAt'],
+    });
     // Another brand's set is not found.
     const foreign = await api.gql(
       CREATE,
@@ -348,6 +365,16 @@ describe('campaigns and sponsored products (e2e)', () => {
     expect(new URL(again.headers.get('location')!).searchParams.get('bsclid')).toBe(clickId);
     const withCookie = await click(top.sponsored!.clickUrl, { cookie, 'x-forwarded-for': '198.51.100.1' });
     expect(new URL(withCookie.headers.get('location')!).searchParams.get('bsclid')).toBe(clickId);
+    // A cookie we did not issue names no one: from the same address and agent it is the same click, not a new
+    // visitor (each made-up cookie was one, so one machine could be charged for every click).
+    for (const forged of ['bs_v=AAAAAAAAAAAAAAAAAAAA', `${cookie.slice(0, -1)}${cookie.endsWith('A') ? 'B' : 'A'}`]) {
+      const res = await click(top.sponsored!.clickUrl, { cookie: forged, 'x-forwarded-for': '203.0.113.7' });
+      expect(new URL(res.headers.get('location')!).searchParams.get('bsclid')).toBe(clickId);
+      // The cookie that repeat was given names the same visitor too, from anywhere.
+      const issued = res.headers.get('set-cookie')!.split(';')[0];
+      const next = await click(top.sponsored!.clickUrl, { cookie: issued, 'x-forwarded-for': '192.0.2.99' });
+      expect(new URL(next.headers.get('location')!).searchParams.get('bsclid')).toBe(clickId);
+    }
     // HEAD (link previews) counts nothing; a forged token is a 404.
     expect(
       (await fetch(`${api.url}${new URL(top.sponsored!.clickUrl).pathname}`, { method: 'HEAD', redirect: 'manual' }))
@@ -446,6 +473,20 @@ describe('campaigns and sponsored products (e2e)', () => {
     // Bad ranges are refused.
     const wide = await api.gql(STATS, { id: acmeRunners, from: '2026-01-01', to: '2026-12-31' }, acme.apiKey);
     expect(wide.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    // Days JavaScript rolls over or takes but PostgreSQL's date refuses were a 500.
+    for (const [from, to] of [
+      ['2026-02-29', '2026-03-01'],
+      ['2026-02-31', '2026-03-05'],
+      ['0000-01-01', '0000-01-02'],
+    ]) {
+      const odd = await api.gql(STATS, { id: acmeRunners, from, to }, acme.apiKey);
+      expect(odd.errors?.[0].extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'from' });
+    }
+    // Each line fits in 14 digits, a day's sum of them need not: still read, exactly.
+    await report('ORDER-4', '2026-06-16T10:00:00Z', top.node.id, '99999999999999.99');
+    await report('ORDER-5', '2026-06-16T11:00:00Z', top.node.id, '99999999999999.99');
+    const [big] = await stats(acmeRunners, '2026-06-16', '2026-06-16');
+    expect(big).toMatchObject({ attributedOrders: 3, attributedRevenue: { amount: '200000000000040.48' } });
     now = at('12:00:00');
   });
 

@@ -614,6 +614,94 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
     expect(stale.status).toBe(401);
   });
 
+  it('answers hostile signed bodies with a coded 400, never a 500, and books nothing', async () => {
+    const secret: string = (await api.gqlOk(ROTATE, {}, brandA.apiKey)).rotateConversionSecret.secret;
+    const { clickId } = await clicked(brandA, creator2, productA1, new Date(Date.now() - DAY));
+    const signed = async (value: object, path = '/conversions') => {
+      const text = JSON.stringify(value);
+      const res = await fetch(`${api.url}${path}`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-brandshelf-brand': toGlobalId('Brand', brandA.id),
+          'x-brandshelf-signature': signConversionBody(secret, text),
+        },
+        body: text,
+      });
+      return { status: res.status, json: (await res.json()) as { code?: string; field?: string } };
+    };
+    const orderId = newOrder();
+    const payload = {
+      clickId,
+      orderId,
+      currency: 'USD',
+      orderedAt: new Date().toISOString(),
+      lines: [{ offerId: 'A1', amount: '40.00' }],
+    };
+    const before = await totalsOf(creator2);
+    const conversionsBefore = await db().query('SELECT count(*)::int AS n FROM conversion');
+
+    // NUL in any string (PostgreSQL refuses it in text): named, before anything is written.
+    expect(await signed({ ...payload, orderId: 'A\u0000B' })).toEqual({
+      status: 400,
+      json: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'orderId' }),
+    });
+    const nulOffer = await signed({ ...payload, lines: [{ offerId: 'A1\u0000', amount: '1.00' }] });
+    expect([nulOffer.status, nulOffer.json.code, nulOffer.json.field]).toEqual([
+      400,
+      'BAD_USER_INPUT',
+      'lines.0.offerId',
+    ]);
+
+    // A time JavaScript reads but PostgreSQL cannot store, on the signed body and on the mutation.
+    for (const orderedAt of ['-271821-04-20T00:00:00Z', '+275760-09-13T00:00:00Z']) {
+      const far = await signed({ ...payload, orderedAt });
+      expect([far.status, far.json.code, far.json.field]).toEqual([400, 'BAD_USER_INPUT', 'orderedAt']);
+    }
+    const viaKey = await api.gql(
+      REPORT,
+      { input: { ...payload, orderedAt: '-271821-04-20T00:00:00Z', lines: [{ offerId: 'A1', amount: usd('1.00') }] } },
+      brandA.apiKey,
+    );
+    expect(viaKey.errors).toBeUndefined();
+    expect((viaKey.data as any).reportConversion.userErrors).toEqual([
+      expect.objectContaining({ code: 'BAD_USER_INPUT', field: ['input', 'orderedAt'] }),
+    ]);
+
+    // Amounts that each fit but whose commission passes PostgreSQL's bigint (CLF has 4 decimals).
+    const huge = await signed({
+      ...payload,
+      currency: 'CLF',
+      lines: Array.from({ length: 500 }, () => ({ offerId: 'A1', amount: '99999999999999.9999' })),
+    });
+    expect([huge.status, huge.json.code, huge.json.field]).toEqual([400, 'BAD_USER_INPUT', 'lines']);
+
+    // A real order, then refunds whose lines are not a list, or carry NUL.
+    expect((await signed(payload)).status).toBe(200);
+    const afterOrder = await totalsOf(creator2);
+    for (const lines of ['all', { 0: { offerId: 'A1', amount: '1.00' } }, 5]) {
+      const bad = await signed({ orderId, refundId: 'R-bad', reason: 'REFUND', lines }, '/conversions/refunds');
+      expect([bad.status, bad.json.code, bad.json.field]).toEqual([400, 'BAD_USER_INPUT', 'lines']);
+    }
+    const nulRefund = await signed({ orderId, refundId: 'R\u0000', reason: 'REFUND' }, '/conversions/refunds');
+    expect([nulRefund.status, nulRefund.json.field]).toEqual([400, 'refundId']);
+    const nulNote = await signed(
+      { orderId, refundId: 'R-2', reason: 'REFUND', note: 'x\u0000' },
+      '/conversions/refunds',
+    );
+    expect([nulNote.status, nulNote.json.field]).toEqual([400, 'note']);
+    // None of them reversed anything; only the one good order was booked.
+    expect(await totalsOf(creator2)).toEqual(afterOrder);
+    expect(afterOrder!.pending).not.toBe(before?.pending);
+    expect(await db().query('SELECT count(*)::int AS n FROM conversion')).toEqual([{ n: conversionsBefore[0].n + 1 }]);
+
+    // ?status given twice reaches the CSV endpoint as an array.
+    const twice = await fetch(`${api.url}/affiliate/payouts.csv?status=PAID&status=APPROVED`, {
+      headers: { authorization: `Bearer ${brandA.apiKey}` },
+    });
+    expect([twice.status, ((await twice.json()) as { code: string }).code]).toEqual([400, 'BAD_USER_INPUT']);
+  });
+
   it('shows each brand its own report and payouts CSV, with formula-safe cells', async () => {
     const hostile = await registerCreator('csv_creator');
     await db().query(`UPDATE creator SET handle = '=HYPERLINK("x")' WHERE id = $1`, [rawIdOf(hostile.id)]);

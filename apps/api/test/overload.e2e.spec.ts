@@ -3,7 +3,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { AccountsService } from '@brandshelf/accounts';
 import { createFeed, registerBrand, startTestApi, testServerUrl, type TestApi, rawId } from '@brandshelf/testing';
+import { signConversionBody } from '@brandshelf/earnings';
 import { createApi } from '../src/create-api.js';
+import { toGlobalId } from '../src/graphql/global-id.js';
 import { OverloadService } from '../src/overload/overload.service.js';
 
 /**
@@ -296,5 +298,47 @@ describe('per-client rate limits', () => {
       expect(health.status).toBe(200);
       expect(health.headers.get('ratelimit-limit')).toBeNull();
     }
+  });
+
+  it('refuses an address whose conversion signatures keep failing, never a brand server that signs right', async () => {
+    const { brand, apiKey } = await api.app
+      .get(AccountsService)
+      .registerBrand({ name: 'Rate Signed', email: 'rate-signed@example.test' });
+    const rotated = await post(api, 'mutation { rotateConversionSecret(input: {}) { secret } }', {
+      authorization: `Bearer ${apiKey.plain}`,
+    });
+    const secret: string = rotated.json.data.rotateConversionSecret.secret;
+    const body = JSON.stringify({
+      clickId: 'nope',
+      orderId: 'RATE-1',
+      currency: 'USD',
+      orderedAt: '2026-12-01T10:00:00Z',
+      lines: [{ offerId: 'X', amount: '1.00' }],
+    });
+    const send = (ip: string, signature: string) =>
+      fetch(`${api.url}/conversions`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'x-brandshelf-brand': toGlobalId('Brand', brand.id),
+          'x-brandshelf-signature': signature,
+          ...from(ip),
+        },
+        body,
+      });
+    const good = signConversionBody(secret, body);
+    // Right signatures are never counted: more than the burst (3) from one address all pass.
+    for (let i = 0; i < 5; i++) expect((await send('203.0.113.51', good)).status).toBe(200);
+    // Wrong ones are, per address: three 401s, then 429 with Retry-After, the right signature included.
+    for (let i = 0; i < 3; i++) {
+      expect((await send('203.0.113.50', signConversionBody('guess', body))).status).toBe(401);
+    }
+    for (const signature of [signConversionBody('guess', body), good]) {
+      const refused = await send('203.0.113.50', signature);
+      expect(refused.status).toBe(429);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+      expect(await refused.json()).toMatchObject({ code: 'RATE_LIMITED' });
+    }
+    expect((await send('203.0.113.51', good)).status).toBe(200);
   });
 });

@@ -1,7 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { googleTaxonomy } from '@brandshelf/catalog-rules';
-import { BadInputError, ConflictError, NotFoundError, isUuid, type RequestContext } from '@brandshelf/core';
+import {
+  BadInputError,
+  ConflictError,
+  NotFoundError,
+  checkInputTime,
+  isUuid,
+  type RequestContext,
+} from '@brandshelf/core';
 import type { KeysetPage, KeysetRequest } from '@brandshelf/db';
 import { AffiliateClock } from './clock.js';
 import { OfferStore, type OfferRecord, type OfferStatus } from './offer.store.js';
@@ -126,7 +133,8 @@ export class CommissionService {
     const at = this.clock.now();
     const startsAt = input.startsAt ?? at;
     const endsAt = input.endsAt ?? null;
-    if (Number.isNaN(startsAt.getTime())) throw new BadInputError('startsAt is not a valid time.', 'startsAt');
+    checkInputTime(startsAt, 'startsAt');
+    if (endsAt) checkInputTime(endsAt, 'endsAt');
     if (endsAt && !(endsAt.getTime() > startsAt.getTime())) {
       throw new BadInputError('endsAt must be after startsAt.', 'endsAt');
     }

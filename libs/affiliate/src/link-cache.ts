@@ -5,6 +5,12 @@ import { SystemPath } from '@brandshelf/db';
 
 /** Codes remembered per process (least recently used forgotten first). */
 export const LINK_CACHE_ENTRIES = 10_000;
+/**
+ * Lookups of codes not remembered that may wait for the database at once, per process. The redirect takes no key and
+ * no rate limit, so a flood of made-up codes (each a lookup) would otherwise queue without bound for the pool the
+ * API shares; beyond this a code not remembered is answered 503 with Retry-After at once (LinkLookupsBusy).
+ */
+export const LINK_LOOKUPS_IN_FLIGHT = 32;
 /** How often the catalog generation is read; a change forgets every remembered target. */
 export const LINK_CACHE_POLL_MS = 1_000;
 
@@ -15,6 +21,13 @@ export const LINK_CACHE_POLL_MS = 1_000;
  * whose product changed is thus served stale for at most about a second. Unknown codes are remembered too (as
  * unknown), so a flood of made-up codes costs one query per code per generation.
  */
+/** Thrown by LinkCache.target when LINK_LOOKUPS_IN_FLIGHT lookups already wait: answered 503, not logged. */
+export class LinkLookupsBusy extends Error {
+  constructor() {
+    super('too many share-link lookups in flight');
+  }
+}
+
 @Injectable()
 export class LinkCache implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('LinkCache');
@@ -62,6 +75,7 @@ export class LinkCache implements OnModuleInit, OnApplicationShutdown {
     this.misses++;
     let pending = this.inflight.get(code);
     if (!pending) {
+      if (this.inflight.size >= LINK_LOOKUPS_IN_FLIGHT) throw new LinkLookupsBusy();
       const generation = this.generation;
       pending = this.links.systemTargetByCode(code).then(
         (target) => {
@@ -86,8 +100,8 @@ export class LinkCache implements OnModuleInit, OnApplicationShutdown {
     this.touched.clear();
   }
 
-  stats(): { hits: number; misses: number; size: number } {
-    return { hits: this.hits, misses: this.misses, size: this.entries.size };
+  stats(): { hits: number; misses: number; size: number; inFlight: number } {
+    return { hits: this.hits, misses: this.misses, size: this.entries.size, inFlight: this.inflight.size };
   }
 
   /** Reads the catalog generation; forgets every target when it moved. */

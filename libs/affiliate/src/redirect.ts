@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { ClickRecorder } from './click-recorder.js';
 import { SHARE_CODE_PATTERN } from './codes.js';
-import { LinkCache } from './link-cache.js';
+import { LinkCache, LinkLookupsBusy } from './link-cache.js';
 import type { LinkTarget } from './share-link.store.js';
 
 /** The attribution parameter carrying the click id to the brand's landing page (what conversions report back). */
@@ -26,7 +26,13 @@ export function landingUrl(
 const escapeHtml = (text: string) =>
   text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
-function page(res: ServerResponse, status: number, title: string, text: string): void {
+function page(
+  res: ServerResponse,
+  status: number,
+  title: string,
+  text: string,
+  headers: Record<string, string> = {},
+): void {
   const body =
     `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">` +
     `<meta name="robots" content="noindex"><title>${escapeHtml(title)}</title></head>` +
@@ -37,6 +43,7 @@ function page(res: ServerResponse, status: number, title: string, text: string):
     'content-length': Buffer.byteLength(body),
     'cache-control': 'no-store',
     'x-content-type-options': 'nosniff',
+    ...headers,
   });
   res.end(body);
 }
@@ -94,7 +101,18 @@ export class RedirectHandler {
       return;
     }
     const code = codeOf(req);
-    this.respond(req, res, SHARE_CODE_PATTERN.test(code) ? await this.cache.target(code) : null);
+    let target: LinkTarget | null = null;
+    if (SHARE_CODE_PATTERN.test(code)) {
+      try {
+        target = await this.cache.target(code);
+      } catch (error) {
+        if (!(error instanceof LinkLookupsBusy)) throw error;
+        // Many codes not remembered at once (a flood of made-up ones): answered now, not queued, not logged.
+        page(res, 503, 'Try again in a moment', 'This link cannot be followed right now.', { 'retry-after': '1' });
+        return;
+      }
+    }
+    this.respond(req, res, target);
   }
 
   private respond(req: IncomingMessage & { ip?: string }, res: ServerResponse, target: LinkTarget | null): void {

@@ -5,3 +5,4 @@ export * from './ids.js';
 export * from './logger.js';
 export * from './secret-box.js';
 export * from './tokens.js';
+export * from './time.js';

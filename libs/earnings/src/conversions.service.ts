@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { BadInputError, isUuid, type BrandContext } from '@brandshelf/core';
+import { BadInputError, checkInputTime, isUuid, type BrandContext } from '@brandshelf/core';
 import { currencyExponent } from '@brandshelf/catalog-rules';
 import { decimalToMinor, parseDecimal } from '@brandshelf/search';
 import { AffiliateSettingsStore } from './affiliate-settings.store.js';
@@ -91,6 +91,28 @@ function productRef(
 }
 
 /**
+ * Runs a write whose sums may pass PostgreSQL's bigint: each line's amount fits, but a creator's balances add up the
+ * lines of every order (500 lines of 14-digit amounts in a 4-decimal currency, or many such orders). PostgreSQL
+ * refuses the sum (22003, numeric_value_out_of_range) and the transaction rolls back, nothing written: that is the
+ * report's amounts being too large, BAD_USER_INPUT, not a 500.
+ */
+async function tooLargeAsBadInput<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const e = error as { code?: unknown; driverError?: { code?: unknown } };
+    if (e?.code === '22003' || e?.driverError?.code === '22003') {
+      throw new BadInputError(
+        'The amounts are too large to record: the commission they earn would pass the largest balance a creator can ' +
+          'hold. Check that amounts are in major units of the currency (e.g. "129.00").',
+        'lines',
+      );
+    }
+    throw error;
+  }
+}
+
+/**
  * Conversions: orders reported by brands, attributed to the last click within the brand's window, and refunds
  * that reverse what they must. Every write happens in one transaction with its ledger entries.
  */
@@ -120,99 +142,101 @@ export class ConversionsService {
     source: ConversionSource,
   ): Promise<{ conversion: ConversionView; duplicate: boolean }> {
     const report = this.validateReport(input);
-    const created = await this.db.transaction(async (manager) => {
-      const settings = await this.settings.get(ctx, manager);
-      const click = await this.findClick(ctx, manager, report, settings.attributionWindowDays);
-      const products = await this.resolveOffers(ctx, manager, report.lines);
-      const productOf = (line: ValidLine) => line.productId ?? products.get(line.offerId!) ?? null;
-      let outcome: ConversionOutcome;
-      let reason: string;
-      const linked = click ? report.lines.filter((l) => productOf(l) === click.product_id) : [];
-      if (!click) {
-        outcome = 'UNKNOWN_CLICK';
-        reason = report.clickId
-          ? `No click ${report.clickId} of this brand's share links.`
-          : `No click on share link ${report.linkCode} at or before the order time.`;
-      } else if (report.selfReferral) {
-        outcome = 'SELF_REFERRAL';
-        reason = "The brand marked the order as the creator's own purchase: it earns nothing.";
-      } else if (click.after_order) {
-        outcome = 'OUTSIDE_WINDOW';
-        reason = `The click (${click.clicked_at.toISOString()}) came after the order (${report.orderedAt.toISOString()}).`;
-      } else if (!click.in_window) {
-        outcome = 'OUTSIDE_WINDOW';
-        reason =
-          `The click (${click.clicked_at.toISOString()}) is more than ${settings.attributionWindowDays} days ` +
-          `before the order (${report.orderedAt.toISOString()}).`;
-      } else if (click.rate_percent === null) {
-        outcome = 'NO_COMMISSION';
-        reason = 'No commission program applied to the product when it was clicked.';
-      } else if (linked.length === 0) {
-        outcome = 'NO_LINKED_PRODUCT';
-        reason = 'No line of the order is for the product the creator linked.';
-      } else {
-        outcome = 'ATTRIBUTED';
-        reason =
-          `Last click ${click.clicked_at.toISOString()}, within the ${settings.attributionWindowDays}-day window; ` +
-          `${linked.length} line${linked.length === 1 ? '' : 's'} at ${click.rate_percent}%.`;
-      }
-      const conversionId = await this.conversions.insert(ctx, manager, {
-        orderId: report.orderId,
-        outcome,
-        reason,
-        source,
-        clickRowId: click?.id ?? null,
-        creatorId: click?.creator_id ?? null,
-        currency: report.currency,
-        orderedAt: report.orderedAt,
-        clickedAt: click?.clicked_at ?? null,
-        lines: report.lines.map((l) => ({
-          productId: productOf(l),
-          offerId: l.offerId,
-          quantity: l.quantity,
-          amount: l.amount,
-        })),
-      });
-      if (conversionId === null) return false;
-      if (outcome !== 'ATTRIBUTED' || !click) return true;
-      const newLines: NewLine[] = [];
-      report.lines.forEach((line, index) => {
-        if (productOf(line) !== click.product_id) return;
-        newLines.push({
-          productId: click.product_id,
-          lineNo: index + 1,
-          quantity: line.quantity,
-          baseMinor: line.amountMinor,
-          ratePercent: click.rate_percent!,
-          commissionMinor: commissionMinor(line.amountMinor, click.rate_percent!),
-        });
-      });
-      const approveAfter = new Date(report.orderedAt.getTime() + settings.returnWindowDays * 86_400_000);
-      const inserted = await this.lines.insert(
-        ctx,
-        manager,
-        {
-          id: conversionId,
-          creatorId: click.creator_id,
+    const created = await tooLargeAsBadInput(() =>
+      this.db.transaction(async (manager) => {
+        const settings = await this.settings.get(ctx, manager);
+        const click = await this.findClick(ctx, manager, report, settings.attributionWindowDays);
+        const products = await this.resolveOffers(ctx, manager, report.lines);
+        const productOf = (line: ValidLine) => line.productId ?? products.get(line.offerId!) ?? null;
+        let outcome: ConversionOutcome;
+        let reason: string;
+        const linked = click ? report.lines.filter((l) => productOf(l) === click.product_id) : [];
+        if (!click) {
+          outcome = 'UNKNOWN_CLICK';
+          reason = report.clickId
+            ? `No click ${report.clickId} of this brand's share links.`
+            : `No click on share link ${report.linkCode} at or before the order time.`;
+        } else if (report.selfReferral) {
+          outcome = 'SELF_REFERRAL';
+          reason = "The brand marked the order as the creator's own purchase: it earns nothing.";
+        } else if (click.after_order) {
+          outcome = 'OUTSIDE_WINDOW';
+          reason = `The click (${click.clicked_at.toISOString()}) came after the order (${report.orderedAt.toISOString()}).`;
+        } else if (!click.in_window) {
+          outcome = 'OUTSIDE_WINDOW';
+          reason =
+            `The click (${click.clicked_at.toISOString()}) is more than ${settings.attributionWindowDays} days ` +
+            `before the order (${report.orderedAt.toISOString()}).`;
+        } else if (click.rate_percent === null) {
+          outcome = 'NO_COMMISSION';
+          reason = 'No commission program applied to the product when it was clicked.';
+        } else if (linked.length === 0) {
+          outcome = 'NO_LINKED_PRODUCT';
+          reason = 'No line of the order is for the product the creator linked.';
+        } else {
+          outcome = 'ATTRIBUTED';
+          reason =
+            `Last click ${click.clicked_at.toISOString()}, within the ${settings.attributionWindowDays}-day window; ` +
+            `${linked.length} line${linked.length === 1 ? '' : 's'} at ${click.rate_percent}%.`;
+        }
+        const conversionId = await this.conversions.insert(ctx, manager, {
+          orderId: report.orderId,
+          outcome,
+          reason,
+          source,
+          clickRowId: click?.id ?? null,
+          creatorId: click?.creator_id ?? null,
           currency: report.currency,
           orderedAt: report.orderedAt,
-          approveAfter,
-        },
-        newLines,
-      );
-      await this.poster.post(
-        ctx,
-        manager,
-        inserted.map((line) => ({
-          line,
-          kind: 'COMMISSION',
-          from: null,
-          to: 'PENDING',
-          amountMinor: BigInt(line.commission_minor),
-        })),
-      );
-      return true;
-    });
+          clickedAt: click?.clicked_at ?? null,
+          lines: report.lines.map((l) => ({
+            productId: productOf(l),
+            offerId: l.offerId,
+            quantity: l.quantity,
+            amount: l.amount,
+          })),
+        });
+        if (conversionId === null) return false;
+        if (outcome !== 'ATTRIBUTED' || !click) return true;
+        const newLines: NewLine[] = [];
+        report.lines.forEach((line, index) => {
+          if (productOf(line) !== click.product_id) return;
+          newLines.push({
+            productId: click.product_id,
+            lineNo: index + 1,
+            quantity: line.quantity,
+            baseMinor: line.amountMinor,
+            ratePercent: click.rate_percent!,
+            commissionMinor: commissionMinor(line.amountMinor, click.rate_percent!),
+          });
+        });
+        const approveAfter = new Date(report.orderedAt.getTime() + settings.returnWindowDays * 86_400_000);
+        const inserted = await this.lines.insert(
+          ctx,
+          manager,
+          {
+            id: conversionId,
+            creatorId: click.creator_id,
+            currency: report.currency,
+            orderedAt: report.orderedAt,
+            approveAfter,
+          },
+          newLines,
+        );
+        await this.poster.post(
+          ctx,
+          manager,
+          inserted.map((line) => ({
+            line,
+            kind: 'COMMISSION',
+            from: null,
+            to: 'PENDING',
+            amountMinor: BigInt(line.commission_minor),
+          })),
+        );
+        return true;
+      }),
+    );
     return { conversion: await this.conversions.byOrder(ctx, report.orderId), duplicate: !created };
   }
 
@@ -231,58 +255,63 @@ export class ConversionsService {
       throw new BadInputError(`reason must be one of ${REVERSAL_REASONS.join(', ')}.`, 'reason');
     }
     const note = input.note ? text(input.note, 'note', 500) : null;
+    if (input.lines !== undefined && input.lines !== null && !Array.isArray(input.lines)) {
+      throw new BadInputError('lines must be a list of refunded lines (or left out for the whole order).', 'lines');
+    }
     let reversed = 0n;
-    const applied = await this.db.transaction(async (manager) => {
-      const conversion = await this.conversions.lockByOrder(ctx, manager, orderId);
-      if (conversion.refundIds.includes(refundId)) return false;
-      const view = await this.conversions.byOrder(ctx, orderId, manager);
-      const lines = await this.lines.lockForConversion(ctx, manager, conversion.id);
-      const steps = await this.refundSteps(ctx, manager, input, view.currency, lines);
-      const commissionIds = await this.entries.commissionEntryIds(
-        ctx,
-        manager,
-        lines.map((l) => l.id),
-      );
-      const entries: NewEntry[] = [];
-      for (const [line, refundMinor] of steps) {
-        const base = BigInt(line.base_minor);
-        const refunded = BigInt(line.refunded_base_minor);
-        const amount = reversalMinor(base, refunded, refundMinor, line.rate_percent);
-        reversed += amount;
-        const buckets = [
-          ['PENDING', BigInt(line.pending_minor)],
-          ['APPROVED', BigInt(line.approved_minor)],
-          ['PAID', BigInt(line.paid_minor)],
-        ] as const;
-        // From wherever the line's money is (it never exceeds the line's net commission).
-        const parts: ['PENDING' | 'APPROVED' | 'PAID', bigint][] = [];
-        let rest = amount;
-        for (const [status, balance] of buckets) {
-          const take = rest < balance ? rest : balance;
-          if (take > 0n) parts.push([status, take]);
-          rest -= take;
-        }
-        // A refund whose commission rounds to nothing still records the refunded amount.
-        if (parts.length === 0) parts.push([buckets.find(([, b]) => b > 0n)?.[0] ?? 'PENDING', 0n]);
-        parts.forEach(([status, take], i) =>
-          entries.push({
-            line,
-            kind: 'REVERSAL',
-            from: status,
-            to: 'REVERSED',
-            amountMinor: -take,
-            reversesId: commissionIds.get(line.id) ?? null,
-            refundedBaseMinor: i === 0 ? refundMinor : 0n,
-            reason: input.reason,
-            note,
-            refundId,
-          }),
+    const applied = await tooLargeAsBadInput(() =>
+      this.db.transaction(async (manager) => {
+        const conversion = await this.conversions.lockByOrder(ctx, manager, orderId);
+        if (conversion.refundIds.includes(refundId)) return false;
+        const view = await this.conversions.byOrder(ctx, orderId, manager);
+        const lines = await this.lines.lockForConversion(ctx, manager, conversion.id);
+        const steps = await this.refundSteps(ctx, manager, input, view.currency, lines);
+        const commissionIds = await this.entries.commissionEntryIds(
+          ctx,
+          manager,
+          lines.map((l) => l.id),
         );
-      }
-      await this.poster.post(ctx, manager, entries);
-      await this.conversions.recordRefund(ctx, manager, conversion.id, refundId);
-      return true;
-    });
+        const entries: NewEntry[] = [];
+        for (const [line, refundMinor] of steps) {
+          const base = BigInt(line.base_minor);
+          const refunded = BigInt(line.refunded_base_minor);
+          const amount = reversalMinor(base, refunded, refundMinor, line.rate_percent);
+          reversed += amount;
+          const buckets = [
+            ['PENDING', BigInt(line.pending_minor)],
+            ['APPROVED', BigInt(line.approved_minor)],
+            ['PAID', BigInt(line.paid_minor)],
+          ] as const;
+          // From wherever the line's money is (it never exceeds the line's net commission).
+          const parts: ['PENDING' | 'APPROVED' | 'PAID', bigint][] = [];
+          let rest = amount;
+          for (const [status, balance] of buckets) {
+            const take = rest < balance ? rest : balance;
+            if (take > 0n) parts.push([status, take]);
+            rest -= take;
+          }
+          // A refund whose commission rounds to nothing still records the refunded amount.
+          if (parts.length === 0) parts.push([buckets.find(([, b]) => b > 0n)?.[0] ?? 'PENDING', 0n]);
+          parts.forEach(([status, take], i) =>
+            entries.push({
+              line,
+              kind: 'REVERSAL',
+              from: status,
+              to: 'REVERSED',
+              amountMinor: -take,
+              reversesId: commissionIds.get(line.id) ?? null,
+              refundedBaseMinor: i === 0 ? refundMinor : 0n,
+              reason: input.reason,
+              note,
+              refundId,
+            }),
+          );
+        }
+        await this.poster.post(ctx, manager, entries);
+        await this.conversions.recordRefund(ctx, manager, conversion.id, refundId);
+        return true;
+      }),
+    );
     return {
       conversion: await this.conversions.byOrder(ctx, orderId),
       duplicate: !applied,
@@ -340,6 +369,7 @@ export class ConversionsService {
         'orderedAt',
       );
     }
+    checkInputTime(orderedAt, 'orderedAt');
     if (!Array.isArray(raw.lines) || raw.lines.length === 0 || raw.lines.length > MAX_LINES) {
       throw new BadInputError(`lines must hold 1 to ${MAX_LINES} order lines.`, 'lines');
     }

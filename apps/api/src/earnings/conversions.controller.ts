@@ -12,6 +12,7 @@ import {
   type RefundReport,
 } from '@brandshelf/earnings';
 import { Auth } from '../graphql/auth.guard.js';
+import { OverloadService } from '../overload/overload.service.js';
 import { fromGlobalId } from '../graphql/global-id.js';
 import type { ContextualRequest } from '../http/request-context.middleware.js';
 import { conversionView, moneyOf } from './earnings.resolver.js';
@@ -42,14 +43,36 @@ async function readRaw(req: Request & { rawBody?: Buffer }, limit: number): Prom
   return Buffer.concat(chunks);
 }
 
-function parseJson(raw: Buffer): Record<string, unknown> {
-  try {
-    const value: unknown = JSON.parse(raw.toString('utf8'));
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
-  } catch {
-    // answered below
+/** The path of the first string in `value` holding NUL (PostgreSQL refuses it in text), or null. */
+function nulAt(value: unknown, path: string, depth = 0): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path : null;
+  // The body is at most MAX_CONVERSION_BYTES; the depth guard only keeps the stack small.
+  if (value === null || typeof value !== 'object' || depth > 64) return null;
+  for (const [key, v] of Object.entries(value)) {
+    const found = nulAt(v, path ? `${path}.${key}` : key, depth + 1);
+    if (found) return found;
   }
-  throw new BadInputError('The body must be a JSON object.');
+  return null;
+}
+
+function parseJson(raw: Buffer): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(raw.toString('utf8'));
+  } catch {
+    value = undefined; // answered below
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new BadInputError('The body must be a JSON object.');
+  }
+  const nul = nulAt(value, '');
+  if (nul) {
+    throw new BadInputError(
+      `${nul} contains a NUL character (\\u0000), which no text field accepts; remove it and send the report again.`,
+      nul,
+    );
+  }
+  return value as Record<string, unknown>;
 }
 
 const productIds = (body: Record<string, unknown>) => {
@@ -77,9 +100,22 @@ export class ConversionsController {
     @Inject(AffiliateSettingsService) private readonly settings: AffiliateSettingsService,
     @Inject(ConversionsService) private readonly conversions: ConversionsService,
     @Inject(EarningsService) private readonly earnings: EarningsService,
+    @Inject(OverloadService) private readonly overload: OverloadService,
   ) {}
 
   private async signedBrand(req: Request, brand: string | undefined, signature: string | undefined) {
+    // An address whose signatures keep failing is refused before its body is read or any secret looked up.
+    const failures = this.overload.signatureFailures;
+    const client = `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
+    const wait = failures?.waitSeconds(client) ?? 0;
+    if (wait > 0) {
+      req.resume();
+      throw new AppError(
+        'RATE_LIMITED',
+        `Too many requests with a missing or wrong signature from this address; retry in ${wait} s.`,
+        { retryAfterSeconds: wait },
+      );
+    }
     const raw = await readRaw(req, MAX_CONVERSION_BYTES);
     let brandId: string | undefined;
     try {
@@ -87,7 +123,13 @@ export class ConversionsController {
     } catch {
       brandId = undefined; // answered as a mismatch, like an unknown brand
     }
-    const verified = await this.settings.verifySigned(brandId, raw, signature);
+    let verified: string;
+    try {
+      verified = await this.settings.verifySigned(brandId, raw, signature);
+    } catch (error) {
+      failures?.take(client);
+      throw error;
+    }
     return { ctx: systemBrandContext(verified, 'signed-conversion'), body: parseJson(raw) };
   }
 
@@ -132,10 +174,15 @@ export class ConversionsController {
     @Query('status') status: string | undefined,
     @Res() res: Response,
   ): Promise<void> {
-    const csv = await this.earnings.payoutsCsv(req.context as BrandContext, (status ?? 'APPROVED').toUpperCase());
+    // ?status=A&status=B (or status[x]=…) reaches here as an array or object, not a string.
+    if (status !== undefined && typeof status !== 'string') {
+      throw new BadInputError('status must be one of PENDING, APPROVED, PAID, REVERSED, given once.', 'status');
+    }
+    const wanted = (status ?? 'APPROVED').toUpperCase();
+    const csv = await this.earnings.payoutsCsv(req.context as BrandContext, wanted);
     res.status(200);
     res.setHeader('Content-Type', 'text/csv; charset=utf-8');
-    res.setHeader('Content-Disposition', `attachment; filename="payouts-${(status ?? 'APPROVED').toLowerCase()}.csv"`);
+    res.setHeader('Content-Disposition', `attachment; filename="payouts-${wanted.toLowerCase()}.csv"`);
     await pipeline(csv, res).catch(() => undefined);
   }
 }

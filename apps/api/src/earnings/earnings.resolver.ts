@@ -116,6 +116,13 @@ const reportView = (r: ReportRow): AffiliateReportRow => ({
 });
 
 /** Product ids in report and refund lines: global Product ids (raw UUIDs accepted). */
+/**
+ * The order time as the service reads it: an ISO string, or, for a time JavaScript cannot write as one (the
+ * scalar's Invalid Date), the text "invalid", which the service refuses as BAD_USER_INPUT on orderedAt.
+ */
+const isoTime = (time: Date | null | undefined): string | undefined =>
+  time instanceof Date ? (Number.isNaN(time.getTime()) ? 'invalid' : time.toISOString()) : undefined;
+
 const decodeLines = <L extends { productId?: string | null }>(lines: L[] | null | undefined, field: string) =>
   lines?.map((line, i) => ({
     ...line,
@@ -230,7 +237,7 @@ export class AffiliateBrandResolver {
     return mutationPayload(async () => {
       const { conversion, duplicate } = await this.conversions.report(
         ctx,
-        { ...input, orderedAt: input.orderedAt?.toISOString(), lines: decodeLines(input.lines, 'lines')! } as never,
+        { ...input, orderedAt: isoTime(input.orderedAt), lines: decodeLines(input.lines, 'lines')! } as never,
         'API_KEY',
       );
       return { conversion: conversionView(conversion), duplicate };

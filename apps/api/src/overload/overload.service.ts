@@ -10,11 +10,18 @@ export class OverloadService {
   readonly upload: Gate;
   /** Null when RATE_LIMIT_PER_MINUTE is 0. */
   readonly rateLimiter: RateLimiter | null;
+  /**
+   * Failed signatures on POST /conversions per client address, at the same rate (null when it is 0): the signed
+   * endpoint takes no API key, so only failures are counted (a brand's server that signs right is never held back)
+   * and an address out of them is refused before its body is read or its brand's secret is looked up.
+   */
+  readonly signatureFailures: RateLimiter | null;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.search = new Gate('search', config.overload.search);
     this.upload = new Gate('upload', config.overload.upload);
     const { perMinute, burst } = config.rateLimit;
     this.rateLimiter = perMinute > 0 ? new RateLimiter(perMinute, burst) : null;
+    this.signatureFailures = perMinute > 0 ? new RateLimiter(perMinute, burst) : null;
   }
 }

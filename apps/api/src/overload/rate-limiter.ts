@@ -58,6 +58,14 @@ export class RateLimiter {
     };
   }
 
+  /** Seconds until the client may make one request again, or 0 when it may now; takes nothing from its bucket. */
+  waitSeconds(client: string): number {
+    const bucket = this.buckets.get(client);
+    if (!bucket) return 0;
+    const tokens = Math.min(this.burst, bucket.tokens + (this.now() - bucket.at) * this.perMs);
+    return tokens >= 1 ? 0 : Math.max(1, Math.ceil((1 - tokens) / this.perMs / 1000));
+  }
+
   /** Clients tracked now. */
   get size(): number {
     return this.buckets.size;

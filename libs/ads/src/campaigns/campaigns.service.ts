@@ -1,6 +1,14 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { APP_CONFIG, BadInputError, ConflictError, type AppConfig, type BrandContext } from '@brandshelf/core';
+import {
+  APP_CONFIG,
+  BadInputError,
+  ConflictError,
+  checkInputTime,
+  type AppConfig,
+  type BrandContext,
+} from '@brandshelf/core';
 import type { KeysetPage, KeysetRequest } from '@brandshelf/db';
+import { currencyExponent } from '@brandshelf/catalog-rules';
 import { decimalToMinor, parseDecimal } from '@brandshelf/search';
 import { ProductSetStore } from '../product-set.store.js';
 import type { CampaignEntity, CampaignStatus } from './campaign.entity.js';
@@ -115,10 +123,8 @@ export class CampaignsService {
 
   /** The campaign's results per UTC day from `from` to `to` (YYYY-MM-DD, inclusive, at most 93 days). */
   async stats(ctx: BrandContext, campaign: CampaignEntity, from: string, to: string): Promise<CampaignDayStats[]> {
-    if (!DAY.test(from) || Number.isNaN(Date.parse(`${from}T00:00:00Z`)))
-      throw new BadInputError('from is a day, YYYY-MM-DD.', 'from');
-    if (!DAY.test(to) || Number.isNaN(Date.parse(`${to}T00:00:00Z`)))
-      throw new BadInputError('to is a day, YYYY-MM-DD.', 'to');
+    if (!isCalendarDay(from)) throw new BadInputError('from is a day, YYYY-MM-DD.', 'from');
+    if (!isCalendarDay(to)) throw new BadInputError('to is a day, YYYY-MM-DD.', 'to');
     const span = (Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000 + 1;
     if (span < 1) throw new BadInputError('to is on or after from.', 'to');
     if (span > STATS_MAX_DAYS) throw new BadInputError(`At most ${STATS_MAX_DAYS} days at a time.`, 'to');
@@ -132,7 +138,7 @@ export class CampaignsService {
       return {
         ...d,
         attributedOrders: a?.orders ?? 0,
-        attributedRevenueMinor: a ? decimalToMinor(normalize(a.revenue), campaign.currency, 'down') : 0n,
+        attributedRevenueMinor: a ? sumToMinor(a.revenue, campaign.currency) : 0n,
       };
     });
   }
@@ -167,12 +173,29 @@ export class CampaignsService {
   }
 }
 
-function checkDate(value: Date, field: string): Date {
-  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new BadInputError(`${field} is a date.`, field);
-  return value;
+/**
+ * A real day of the years 0001–9999, as PostgreSQL's date reads it: JavaScript rolls 2026-02-29 over to March 1st
+ * and takes year 0000, which PostgreSQL refuses (a 500 from the stats query).
+ */
+function isCalendarDay(text: string): boolean {
+  if (!DAY.test(text) || text.startsWith('0000')) return false;
+  const time = Date.parse(`${text}T00:00:00Z`);
+  return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === text;
 }
 
-/** A numeric sum from SQL ("12.5000") as a decimal with at most the digits it needs. */
-function normalize(text: string): string {
-  return text.includes('.') ? text.replace(/0+$/, '').replace(/\.$/, '') : text;
+function checkDate(value: Date, field: string): Date {
+  if (!(value instanceof Date) || Number.isNaN(value.getTime())) throw new BadInputError(`${field} is a date.`, field);
+  // A date PostgreSQL cannot store (JavaScript reaches further back) is the client's error, not a 500.
+  return checkInputTime(value, field);
+}
+
+/**
+ * A numeric sum from SQL ("199999999999999.9800") in minor units of the currency, exactly and with no bound on its
+ * digits: each order line is at most 14 digits before the point, but a day's sum of them is not (decimalToMinor,
+ * which reads inputs, refused it, and the stats of that day could not be read).
+ */
+function sumToMinor(text: string, currency: string): bigint {
+  const exponent = currencyExponent(currency) ?? 2;
+  const [whole, fraction = ''] = text.trim().split('.');
+  return BigInt(whole + fraction.slice(0, exponent).padEnd(exponent, '0'));
 }

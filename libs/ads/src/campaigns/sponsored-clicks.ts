@@ -96,6 +96,9 @@ export class SponsoredClickRecorder implements OnModuleInit, OnApplicationShutdo
     const seen = this.recent.get(key);
     if (seen && at - seen.at < SPONSORED_DEDUPE_MS && at >= seen.at) {
       this.counts.deduped++;
+      // The response sets a new cookie (the request had none of ours): it names this same visitor, or a client
+      // could collect a fresh cookie with each repeat and be a new visitor on its next click.
+      if (visitor.cookieHash) this.recent.set(`${click.campaignId}|${visitor.cookieHash}`, seen);
       return seen.clickId;
     }
     const clickId = randomBase62(CLICK_ID_LENGTH);

@@ -1,3 +1,4 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@brandshelf/core';
@@ -8,14 +9,34 @@ import { CLICK_TOKEN_TTL_SECONDS, verifyClaim } from './click-token.js';
 import { SponsoredClickRecorder } from './sponsored-clicks.js';
 import { SponsoredSearch } from './sponsored-search.js';
 
-/** The visitor cookie of sponsored clicks: 20 random base62 characters, for a year, on /s only. */
+/**
+ * The visitor cookie of sponsored clicks: 20 random base62 characters and a MAC of them (`<random>.<mac>`), for a
+ * year, on /s only. Only a cookie we issued names a visitor: an unsigned or forged one is ignored (the visitor is then
+ * the address and agent, and a new cookie is set). Before the MAC, a client could send a fresh made-up cookie with
+ * each request and be a new visitor every time, charging a campaign for every click from one machine.
+ */
 export const VISITOR_COOKIE = 'bs_v';
-const COOKIE_VALUE = /^[0-9A-Za-z]{20}$/;
+const COOKIE_VALUE = /^([0-9A-Za-z]{20})\.([A-Za-z0-9_-]{16})$/;
 
-function cookieOf(req: IncomingMessage): string | null {
+const cookieMac = (key: Buffer, random: string) =>
+  createHmac('sha256', key).update(`bs_v\n${random}`).digest().subarray(0, 12).toString('base64url');
+
+/** A new visitor cookie value, signed with `key`. */
+export function issueVisitorCookie(key: Buffer): string {
+  const random = randomBase62(20);
+  return `${random}.${cookieMac(key, random)}`;
+}
+
+/** The request's visitor cookie when we issued it (its MAC verifies under `key`), else null. */
+export function visitorCookieOf(req: IncomingMessage, key: Buffer): string | null {
   for (const part of String(req.headers.cookie ?? '').split(';')) {
     const [name, value] = part.trim().split('=');
-    if (name === VISITOR_COOKIE && value && COOKIE_VALUE.test(value)) return value;
+    if (name !== VISITOR_COOKIE || !value) continue;
+    const match = COOKIE_VALUE.exec(value);
+    if (!match) continue;
+    const expected = Buffer.from(cookieMac(key, match[1]));
+    const given = Buffer.from(match[2]);
+    if (expected.length === given.length && timingSafeEqual(expected, given)) return value;
   }
   return null;
 }
@@ -79,8 +100,8 @@ export class SponsoredRedirect {
     let clickId = 'preview';
     const age = Math.floor(this.clock.now().getTime() / 1000) - claim.shownAt;
     if (req.method === 'GET' && age <= CLICK_TOKEN_TTL_SECONDS && age >= -300) {
-      const cookie = cookieOf(req);
-      const newCookie = cookie ? null : randomBase62(20);
+      const cookie = visitorCookieOf(req, this.sponsored.clickKey());
+      const newCookie = cookie ? null : issueVisitorCookie(this.sponsored.clickKey());
       const visitor = this.recorder.visitor(
         cookie,
         req.ip ?? req.socket.remoteAddress ?? '',
