@@ -69,6 +69,8 @@ describe('one active run per feed (concurrent triggers)', () => {
       expect(answer.status).toBe(409);
       expect(answer.json.code).toBe('CONFLICT');
       expect(answer.json.message).toContain(runs[0].id);
+      // The run it names by the id the API gives out everywhere else (the accepted upload's 202, node(id:)).
+      expect(answer.json.runId).toBe(answers.find((a) => a.status === 202)!.json.runId);
     }
     expect(await jobsFor(runs[0].id)).toBe(1);
     // Only the accepted upload's source is kept.

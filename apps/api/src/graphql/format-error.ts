@@ -2,6 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { Logger } from '@nestjs/common';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError } from '@brandshelf/core';
+import { publicDetails } from './global-id.js';
 
 const logger = new Logger('GraphQL');
 
@@ -34,7 +35,7 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
       message: original.message,
       locations: formatted.locations,
       path: formatted.path,
-      extensions: { code: original.code, ...details },
+      extensions: { code: original.code, ...publicDetails(details) },
     };
   }
   const code = formatted.extensions?.code;

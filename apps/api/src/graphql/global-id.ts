@@ -50,3 +50,19 @@ export function fromGlobalId(id: string, expected: string | readonly string[], a
   }
   return decoded.rawId;
 }
+
+/** Ids an error's details carry (set by the libs, which know raw ids only), by the type that gives them out. */
+const DETAIL_ID_TYPES: Readonly<Record<string, string>> = { runId: 'IngestionRun', feedId: 'Feed' };
+
+/**
+ * An error's details as the API answers them (REST bodies, GraphQL `extensions`): the ids in them global, like every
+ * other id the API answers (a CONFLICT's `runId` is the id the accepted upload's 202 and `node(id:)` use).
+ */
+export function publicDetails(details: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(details)) {
+    const type = DETAIL_ID_TYPES[key];
+    out[key] = type && typeof value === 'string' && isUuid(value) ? toGlobalId(type, value) : value;
+  }
+  return out;
+}

@@ -1,6 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { AppError, HTTP_STATUS } from '@brandshelf/core';
+import { publicDetails } from '../graphql/global-id.js';
 
 /** REST endpoints answer errors as `{ code, message }` with the matching status, like GraphQL's codes. */
 @Catch()
@@ -17,7 +18,7 @@ export class HttpErrorFilter implements ExceptionFilter {
       }
       // userErrorCode only picks a GraphQL mutation's userError code (graphql/user-error.ts); REST has its own code.
       const { userErrorCode: _userErrorCode, ...details } = error.details;
-      res.status(HTTP_STATUS[error.code]).json({ code: error.code, message: error.message, ...details });
+      res.status(HTTP_STATUS[error.code]).json({ code: error.code, message: error.message, ...publicDetails(details) });
       return;
     }
     if (error instanceof HttpException) {
