@@ -549,4 +549,27 @@ describe('feed rules (e2e on a real database)', () => {
     );
     expect(cleared.feed.feedRules).toEqual({ version: 4, restoredFromVersion: 0, rules: [] });
   });
+
+  it('refuses half a surrogate pair in a rule as a userError with its path, storing nothing (jsonb cannot hold it)', async () => {
+    const feedId = await createFeed(api, key, { name: 'Lone surrogate' });
+    const bad = await setRulesRaw(feedId, [
+      {
+        ruleId: 'label',
+        name: 'Label',
+        actions: [{ type: 'MAP', attribute: 'color', table: [{ from: 'red', to: 'Rot \ud83d' }] }],
+      },
+      { ruleId: 'tag', name: 'Tag', actions: [{ type: 'SET', attribute: 'title', value: 'Boots \udc00' }] },
+    ]);
+    expect(bad.feedRules).toBeNull();
+    expect(bad.userErrors).toEqual([
+      expect.objectContaining({
+        code: 'BAD_USER_INPUT',
+        field: ['input', 'rules', '0', 'actions', '0', 'table', 'red'],
+      }),
+      expect.objectContaining({ code: 'BAD_USER_INPUT', field: ['input', 'rules', '1', 'actions', '0', 'value'] }),
+    ]);
+    for (const error of bad.userErrors) expect(error.message).toMatch(/^INVALID_VALUE: .*surrogate pair/);
+    const read = await api.gqlOk('query($id: ID!) { feed(id: $id) { feedRules { version } } }', { id: feedId }, key);
+    expect(read.feed.feedRules).toBeNull();
+  });
 });

@@ -634,6 +634,34 @@ describe('validateFeedRules', () => {
     ]);
   });
 
+  it('refuses half a surrogate pair in any text, by path (PostgreSQL jsonb cannot store it)', () => {
+    const lone = 'Boots \ud800';
+    const errors = errorsOf([
+      rule(lone, [{ type: 'SET', attribute: 'title', value: lone }], {
+        any: [
+          { attribute: 'title', operator: 'EQUALS', values: ['a', lone] },
+          { attribute: '\udc00', operator: 'IS_EMPTY' },
+        ],
+      }),
+      rule('m', [{ type: 'MAP', attribute: 'color', table: { red: 'rot', [lone]: 'x' } }]),
+      rule('n', [{ type: 'REPLACE', attribute: 'title', pattern: 'a', replacement: '\udfff' }]),
+    ]);
+    expect(errors.map((e) => `${e.path} ${e.code}`)).toEqual([
+      'rules[0].id INVALID_VALUE',
+      'rules[0].name INVALID_VALUE',
+      'rules[0].when.any[0].values INVALID_VALUE',
+      'rules[0].when.any[1].attribute INVALID_VALUE',
+      'rules[0].actions[0].value INVALID_VALUE',
+      `rules[1].actions[0].table.${lone} INVALID_VALUE`,
+      'rules[2].actions[0].replacement INVALID_VALUE',
+    ]);
+    for (const error of errors) expect(error.message).toMatch(/surrogate pair/);
+    // A whole pair (an emoji) is text.
+    expect(
+      validateFeedRules([rule('e', [{ type: 'SET', attribute: 'title', value: 'Boots \u{1F97E}' }])]),
+    ).toHaveProperty('rules');
+  });
+
   it('compileFeedRules refuses what does not validate', () => {
     expect(() =>
       compileFeedRules([rule('r', [{ type: 'EXCLUDE' }], { attribute: 'x', operator: 'MATCHES', value: '(a)\\1' })]),
