@@ -572,4 +572,24 @@ describe('feed rules (e2e on a real database)', () => {
     const read = await api.gqlOk('query($id: ID!) { feed(id: $id) { feedRules { version } } }', { id: feedId }, key);
     expect(read.feed.feedRules).toBeNull();
   });
+
+  it('answers a preview over a latest file that cannot be read (its run failed) BAD_USER_INPUT, changing nothing', async () => {
+    const { id: brandId, apiKey } = await registerBrand(api, 'Unreadable');
+    const feedId = await createFeed(api, apiKey, { name: 'Binary upload' });
+    const run = await ingest(api, apiKey, feedId, Buffer.from([0x00, 0x01, 0x67, 0x61, 0x72, 0x62, 0x61, 0x67, 0x65]));
+    expect(run.status).toBe('FAILED');
+    const tables = ['ingestion_run', 'run_issue', 'feed_rule_set', 'catalog_version', 'run_rule_trace'];
+    const counts = async () => Promise.all(tables.map((t) => count(t, rawId(brandId))));
+    const before = await counts();
+    const rules = [{ ruleId: 'all', name: 'Everything out', actions: [{ type: 'EXCLUDE' }] }];
+    const res = await api.gql(PREVIEW, { feedId, rules }, apiKey);
+    expect(res.data).toBeNull();
+    expect(res.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('cannot be read'),
+        extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'feedId' }),
+      }),
+    ]);
+    expect(await counts()).toEqual(before);
+  });
 });

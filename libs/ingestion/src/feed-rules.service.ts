@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ItemValidator, type ItemIssue } from '@brandshelf/catalog-rules';
 import { APP_CONFIG, BadInputError, FILE_STORAGE, type AppConfig, type BrandContext } from '@brandshelf/core';
 import { validateFeedRules, type FeedRule, type FeedRuleErrorCode } from '@brandshelf/feed-rules';
-import { readFeed, type FeedReadOptions, type RawItem } from '@brandshelf/feeds';
+import { FeedReadError, readFeed, type FeedReadOptions, type RawItem } from '@brandshelf/feeds';
 import type { ObjectStorage } from '@brandshelf/storage';
 import type { FeedEntity } from './feed.entity.js';
 import { FeedRuleSetStore, type FeedRuleSetRow } from './feed-rule-set.store.js';
@@ -246,6 +246,14 @@ export class FeedRulesService {
           });
         }
       }
+    } catch (error) {
+      // The file itself cannot be read (binary data, an unclosed quote, broken XML…): its run failed for it, and
+      // rules cannot change that. Said as the run said it, not as a server error.
+      if (!(error instanceof FeedReadError)) throw error;
+      throw new BadInputError(
+        `The feed's latest stored file cannot be read, so rules cannot be previewed on it: ${error.message} ${error.hint} Upload or fetch a readable file first.`,
+        'feedId',
+      );
     } finally {
       source.body.destroy();
     }
