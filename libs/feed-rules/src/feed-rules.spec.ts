@@ -446,6 +446,23 @@ describe('the regular expression limit', () => {
     expect(nested.item.title).toMatch(/!$/);
   });
 
+  it('CONTAINS with many or long values searches in time linear in the value (as one pattern it took 19 s an item)', async () => {
+    // With V8's fallback to the linear engine on, an alternation of 1,000 needles sharing a long prefix backtracked
+    // past the limit and was redone by the interpreter. On a worker, so that the test's timeout can stop it.
+    const worker = new Worker(new URL('./__fixtures__/many-needles.worker.ts', import.meta.url), {
+      execArgv: ['--import', new URL('../../../scripts/register-ts.mjs', import.meta.url).href],
+    });
+    try {
+      const message = await new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      expect(message).toEqual({ linear: true, results: [false, true, false, true] });
+    } finally {
+      await worker.terminate();
+    }
+  });
+
   it('does so on a worker thread too, where the ingestion reader applies rules', async () => {
     const worker = new Worker(new URL('./__fixtures__/pathological.worker.ts', import.meta.url), {
       execArgv: ['--import', new URL('../../../scripts/register-ts.mjs', import.meta.url).href],
