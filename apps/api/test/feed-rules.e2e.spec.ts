@@ -592,4 +592,20 @@ describe('feed rules (e2e on a real database)', () => {
     ]);
     expect(await counts()).toEqual(before);
   });
+
+  it('stops a preview at FEED_RULES_PREVIEW_BUDGET_MS and says it read only part, however much the rules cost', async () => {
+    const feedId = await createFeed(api, key, { name: 'Preview budget' });
+    await ingest(api, key, feedId, csv(row('A'), row('B'), row('C')));
+    const rules = [{ ruleId: 'brand', name: 'Brand', actions: [{ type: 'UPPERCASE', attribute: 'brand' }] }];
+    const saved = api.config.feedRules.previewBudgetMs;
+    api.config.feedRules.previewBudgetMs = 0;
+    try {
+      const cut = (await api.gqlOk(PREVIEW, { feedId, rules }, key)).previewFeedRules;
+      expect(cut).toMatchObject({ problems: [], itemsRead: 1, truncated: true, itemsChanged: 1 });
+    } finally {
+      api.config.feedRules.previewBudgetMs = saved;
+    }
+    const whole = (await api.gqlOk(PREVIEW, { feedId, rules }, key)).previewFeedRules;
+    expect(whole).toMatchObject({ itemsRead: 3, truncated: false, itemsChanged: 3 });
+  });
 });

@@ -187,10 +187,13 @@ export class FeedRulesService {
     if (!before || !after)
       throw new BadInputError("The feed's defaultCurrency is not a current ISO 4217 code.", 'feedId');
     const limit = this.config.feedRules.previewItems;
+    // The rules run on the API's event loop: whatever they cost an item (a rule set may hold 100,000 CONTAINS
+    // values), the preview stops reading once it has taken its budget, and says it read only part.
+    const budget = this.config.feedRules.previewBudgetMs;
     try {
       for await (const event of readFeed(source.body, readOptions(feed))) {
         if (event.type !== 'item') continue;
-        if (result.itemsRead >= limit) {
+        if (result.itemsRead >= limit || (result.itemsRead > 0 && performance.now() - started >= budget)) {
           result.truncated = true;
           break;
         }
