@@ -564,7 +564,7 @@ describe('feed rules (e2e on a real database)', () => {
     expect(bad.userErrors).toEqual([
       expect.objectContaining({
         code: 'BAD_USER_INPUT',
-        field: ['input', 'rules', '0', 'actions', '0', 'table', 'red'],
+        field: ['input', 'rules', '0', 'actions', '0', 'table', '0'],
       }),
       expect.objectContaining({ code: 'BAD_USER_INPUT', field: ['input', 'rules', '1', 'actions', '0', 'value'] }),
     ]);
@@ -607,5 +607,30 @@ describe('feed rules (e2e on a real database)', () => {
     }
     const whole = (await api.gqlOk(PREVIEW, { feedId, rules }, key)).previewFeedRules;
     expect(whole).toMatchObject({ itemsRead: 3, truncated: false, itemsChanged: 3 });
+  });
+
+  it('names a MAP table entry at fault by its position in the list, whatever its key holds', async () => {
+    const feedId = await createFeed(api, key, { name: 'Table paths' });
+    const table = [
+      { from: 'Boots', to: '187' },
+      { from: `size[4].eu ${'x'.repeat(10_000)}`, to: '1' },
+      { from: 'Bags', to: 'y'.repeat(10_001) },
+    ];
+    const rules = [{ ruleId: 'map', name: 'Map', actions: [{ type: 'MAP', attribute: 'product_type', table }] }];
+    const bad = await setRulesRaw(feedId, rules);
+    expect(bad.userErrors).toEqual([
+      expect.objectContaining({ field: ['input', 'rules', '0', 'actions', '0', 'table', '1'] }),
+    ]);
+    expect(bad.userErrors[0].message).toMatch(/^TOO_LONG: /);
+    const preview = (
+      await api.gqlOk(
+        PREVIEW,
+        { feedId, rules: [{ ...rules[0], actions: [{ ...rules[0].actions[0], table: [table[0], table[2]] }] }] },
+        key,
+      )
+    ).previewFeedRules;
+    expect(preview.problems).toEqual([
+      expect.objectContaining({ field: ['rules', '0', 'actions', '0', 'table', '1'], code: 'TOO_LONG' }),
+    ]);
   });
 });
