@@ -549,4 +549,88 @@ describe('feed rules (e2e on a real database)', () => {
     );
     expect(cleared.feed.feedRules).toEqual({ version: 4, restoredFromVersion: 0, rules: [] });
   });
+
+  it('refuses half a surrogate pair in a rule as a userError with its path, storing nothing (jsonb cannot hold it)', async () => {
+    const feedId = await createFeed(api, key, { name: 'Lone surrogate' });
+    const bad = await setRulesRaw(feedId, [
+      {
+        ruleId: 'label',
+        name: 'Label',
+        actions: [{ type: 'MAP', attribute: 'color', table: [{ from: 'red', to: 'Rot \ud83d' }] }],
+      },
+      { ruleId: 'tag', name: 'Tag', actions: [{ type: 'SET', attribute: 'title', value: 'Boots \udc00' }] },
+    ]);
+    expect(bad.feedRules).toBeNull();
+    expect(bad.userErrors).toEqual([
+      expect.objectContaining({
+        code: 'BAD_USER_INPUT',
+        field: ['input', 'rules', '0', 'actions', '0', 'table', '0'],
+      }),
+      expect.objectContaining({ code: 'BAD_USER_INPUT', field: ['input', 'rules', '1', 'actions', '0', 'value'] }),
+    ]);
+    for (const error of bad.userErrors) expect(error.message).toMatch(/^INVALID_VALUE: .*surrogate pair/);
+    const read = await api.gqlOk('query($id: ID!) { feed(id: $id) { feedRules { version } } }', { id: feedId }, key);
+    expect(read.feed.feedRules).toBeNull();
+  });
+
+  it('answers a preview over a latest file that cannot be read (its run failed) BAD_USER_INPUT, changing nothing', async () => {
+    const { id: brandId, apiKey } = await registerBrand(api, 'Unreadable');
+    const feedId = await createFeed(api, apiKey, { name: 'Binary upload' });
+    const run = await ingest(api, apiKey, feedId, Buffer.from([0x00, 0x01, 0x67, 0x61, 0x72, 0x62, 0x61, 0x67, 0x65]));
+    expect(run.status).toBe('FAILED');
+    const tables = ['ingestion_run', 'run_issue', 'feed_rule_set', 'catalog_version', 'run_rule_trace'];
+    const counts = async () => Promise.all(tables.map((t) => count(t, rawId(brandId))));
+    const before = await counts();
+    const rules = [{ ruleId: 'all', name: 'Everything out', actions: [{ type: 'EXCLUDE' }] }];
+    const res = await api.gql(PREVIEW, { feedId, rules }, apiKey);
+    expect(res.data).toBeNull();
+    expect(res.errors).toEqual([
+      expect.objectContaining({
+        message: expect.stringContaining('cannot be read'),
+        extensions: expect.objectContaining({ code: 'BAD_USER_INPUT', field: 'feedId' }),
+      }),
+    ]);
+    expect(await counts()).toEqual(before);
+  });
+
+  it('stops a preview at FEED_RULES_PREVIEW_BUDGET_MS and says it read only part, however much the rules cost', async () => {
+    const feedId = await createFeed(api, key, { name: 'Preview budget' });
+    await ingest(api, key, feedId, csv(row('A'), row('B'), row('C')));
+    const rules = [{ ruleId: 'brand', name: 'Brand', actions: [{ type: 'UPPERCASE', attribute: 'brand' }] }];
+    const saved = api.config.feedRules.previewBudgetMs;
+    api.config.feedRules.previewBudgetMs = 0;
+    try {
+      const cut = (await api.gqlOk(PREVIEW, { feedId, rules }, key)).previewFeedRules;
+      expect(cut).toMatchObject({ problems: [], itemsRead: 1, truncated: true, itemsChanged: 1 });
+    } finally {
+      api.config.feedRules.previewBudgetMs = saved;
+    }
+    const whole = (await api.gqlOk(PREVIEW, { feedId, rules }, key)).previewFeedRules;
+    expect(whole).toMatchObject({ itemsRead: 3, truncated: false, itemsChanged: 3 });
+  });
+
+  it('names a MAP table entry at fault by its position in the list, whatever its key holds', async () => {
+    const feedId = await createFeed(api, key, { name: 'Table paths' });
+    const table = [
+      { from: 'Boots', to: '187' },
+      { from: `size[4].eu ${'x'.repeat(10_000)}`, to: '1' },
+      { from: 'Bags', to: 'y'.repeat(10_001) },
+    ];
+    const rules = [{ ruleId: 'map', name: 'Map', actions: [{ type: 'MAP', attribute: 'product_type', table }] }];
+    const bad = await setRulesRaw(feedId, rules);
+    expect(bad.userErrors).toEqual([
+      expect.objectContaining({ field: ['input', 'rules', '0', 'actions', '0', 'table', '1'] }),
+    ]);
+    expect(bad.userErrors[0].message).toMatch(/^TOO_LONG: /);
+    const preview = (
+      await api.gqlOk(
+        PREVIEW,
+        { feedId, rules: [{ ...rules[0], actions: [{ ...rules[0].actions[0], table: [table[0], table[2]] }] }] },
+        key,
+      )
+    ).previewFeedRules;
+    expect(preview.problems).toEqual([
+      expect.objectContaining({ field: ['rules', '0', 'actions', '0', 'table', '1'], code: 'TOO_LONG' }),
+    ]);
+  });
 });

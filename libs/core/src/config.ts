@@ -78,6 +78,8 @@ export interface AppConfig {
     regexTimeoutMs: number;
     /** FEED_RULES_PREVIEW_ITEMS: items of the latest run's source that previewFeedRules reads. */
     previewItems: number;
+    /** FEED_RULES_PREVIEW_BUDGET_MS: previewFeedRules reads no further item once it has taken this long. */
+    previewBudgetMs: number;
   };
   catalog: { versionRetention: number };
   http: { allowHosts: string[]; connectTimeoutMs: number; readTimeoutMs: number };
@@ -302,6 +304,12 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     name: 'FEED_RULES_PREVIEW_ITEMS',
     default: '10000',
     meaning: "Items of the feed's latest stored source that previewFeedRules reads (the first N).",
+  },
+  {
+    name: 'FEED_RULES_PREVIEW_BUDGET_MS',
+    default: '10000',
+    meaning:
+      "previewFeedRules reads no further item once it has taken this long (it runs on the API's event loop): it answers what it read, truncated.",
   },
   {
     name: 'SSRF_ALLOW_HOSTS',
@@ -699,6 +707,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     feedRules: {
       regexTimeoutMs: int(env, 'FEED_RULES_REGEX_TIMEOUT_MS', 100, 1, 10_000),
       previewItems: int(env, 'FEED_RULES_PREVIEW_ITEMS', 10_000, 1, 1_000_000),
+      previewBudgetMs: int(env, 'FEED_RULES_PREVIEW_BUDGET_MS', 10_000, 0, 600_000),
     },
     catalog: { versionRetention: int(env, 'CATALOG_VERSION_RETENTION', 10, 1, 1000) },
     http: {

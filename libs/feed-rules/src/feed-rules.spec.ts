@@ -446,6 +446,23 @@ describe('the regular expression limit', () => {
     expect(nested.item.title).toMatch(/!$/);
   });
 
+  it('CONTAINS with many or long values searches in time linear in the value (as one pattern it took 19 s an item)', async () => {
+    // With V8's fallback to the linear engine on, an alternation of 1,000 needles sharing a long prefix backtracked
+    // past the limit and was redone by the interpreter. On a worker, so that the test's timeout can stop it.
+    const worker = new Worker(new URL('./__fixtures__/many-needles.worker.ts', import.meta.url), {
+      execArgv: ['--import', new URL('../../../scripts/register-ts.mjs', import.meta.url).href],
+    });
+    try {
+      const message = await new Promise((resolve, reject) => {
+        worker.once('message', resolve);
+        worker.once('error', reject);
+      });
+      expect(message).toEqual({ linear: true, results: [false, true, false, true] });
+    } finally {
+      await worker.terminate();
+    }
+  });
+
   it('does so on a worker thread too, where the ingestion reader applies rules', async () => {
     const worker = new Worker(new URL('./__fixtures__/pathological.worker.ts', import.meta.url), {
       execArgv: ['--import', new URL('../../../scripts/register-ts.mjs', import.meta.url).href],
@@ -632,6 +649,34 @@ describe('validateFeedRules', () => {
     expect(errorsOf([rule('r', [{ type: 'EXCLUDE' }], { any: [] })])).toEqual([
       expect.objectContaining({ path: 'rules[0].when.any', code: 'REQUIRED' }),
     ]);
+  });
+
+  it('refuses half a surrogate pair in any text, by path (PostgreSQL jsonb cannot store it)', () => {
+    const lone = 'Boots \ud800';
+    const errors = errorsOf([
+      rule(lone, [{ type: 'SET', attribute: 'title', value: lone }], {
+        any: [
+          { attribute: 'title', operator: 'EQUALS', values: ['a', lone] },
+          { attribute: '\udc00', operator: 'IS_EMPTY' },
+        ],
+      }),
+      rule('m', [{ type: 'MAP', attribute: 'color', table: { red: 'rot', [lone]: 'x' } }]),
+      rule('n', [{ type: 'REPLACE', attribute: 'title', pattern: 'a', replacement: '\udfff' }]),
+    ]);
+    expect(errors.map((e) => `${e.path} ${e.code}`)).toEqual([
+      'rules[0].id INVALID_VALUE',
+      'rules[0].name INVALID_VALUE',
+      'rules[0].when.any[0].values INVALID_VALUE',
+      'rules[0].when.any[1].attribute INVALID_VALUE',
+      'rules[0].actions[0].value INVALID_VALUE',
+      `rules[1].actions[0].table.${lone} INVALID_VALUE`,
+      'rules[2].actions[0].replacement INVALID_VALUE',
+    ]);
+    for (const error of errors) expect(error.message).toMatch(/surrogate pair/);
+    // A whole pair (an emoji) is text.
+    expect(
+      validateFeedRules([rule('e', [{ type: 'SET', attribute: 'title', value: 'Boots \u{1F97E}' }])]),
+    ).toHaveProperty('rules');
   });
 
   it('compileFeedRules refuses what does not validate', () => {

@@ -40,6 +40,14 @@ const LIST_OK = new Set<ConditionOperator>(['EQUALS', 'NOT_EQUALS', 'CONTAINS', 
 
 type Obj = Record<string, unknown>;
 
+/**
+ * Half of a surrogate pair with no other half: not Unicode text. Rules are stored as PostgreSQL jsonb, which refuses
+ * it (`\ud800` escaped alone), so such a string would fail the write instead of being answered as a problem.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+const NOT_TEXT =
+  'is not valid Unicode text: it holds half of a surrogate pair (\\ud800–\\udfff) without the other half';
+
 class Errors {
   readonly list: FeedRuleValidationError[] = [];
   add(path: string, code: FeedRuleErrorCode, message: string): void {
@@ -108,6 +116,10 @@ function string(
   }
   if (value.length > options.max) {
     errors.add(`${path}.${key}`, 'TOO_LONG', `"${key}" is at most ${options.max} characters`);
+    return undefined;
+  }
+  if (LONE_SURROGATE.test(value)) {
+    errors.add(`${path}.${key}`, 'INVALID_VALUE', `"${key}" ${NOT_TEXT}`);
     return undefined;
   }
   if (options.nonEmpty && value.trim() === '') {
@@ -237,6 +249,8 @@ function checkCondition(
       errors.add(`${path}.values`, 'TOO_MANY', `At most ${FEED_RULE_LIMITS.values} values`);
     } else if (raw.values.some((v: string) => v.length > FEED_RULE_LIMITS.textChars)) {
       errors.add(`${path}.values`, 'TOO_LONG', `Each value is at most ${FEED_RULE_LIMITS.textChars} characters`);
+    } else if (raw.values.some((v: string) => LONE_SURROGATE.test(v))) {
+      errors.add(`${path}.values`, 'INVALID_VALUE', `A value ${NOT_TEXT}`);
     } else if (!LIST_OK.has(op)) {
       errors.add(`${path}.values`, 'INVALID_VALUE', `${op} takes one "value", not "values"`);
     } else if (raw.values.length === 0) {
@@ -407,6 +421,11 @@ function checkAction(raw: unknown, path: string, errors: Errors): FeedRuleAction
                 'TOO_LONG',
                 `Table keys and values are at most ${FEED_RULE_LIMITS.textChars} characters`,
               );
+              checked = null;
+              break;
+            }
+            if (LONE_SURROGATE.test(key) || LONE_SURROGATE.test(value)) {
+              errors.add(`${path}.table.${key.slice(0, 50)}`, 'INVALID_VALUE', `A table key or value ${NOT_TEXT}`);
               checked = null;
               break;
             }

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ItemValidator, type ItemIssue } from '@brandshelf/catalog-rules';
 import { APP_CONFIG, BadInputError, FILE_STORAGE, type AppConfig, type BrandContext } from '@brandshelf/core';
 import { validateFeedRules, type FeedRule, type FeedRuleErrorCode } from '@brandshelf/feed-rules';
-import { readFeed, type FeedReadOptions, type RawItem } from '@brandshelf/feeds';
+import { FeedReadError, readFeed, type FeedReadOptions, type RawItem } from '@brandshelf/feeds';
 import type { ObjectStorage } from '@brandshelf/storage';
 import type { FeedEntity } from './feed.entity.js';
 import { FeedRuleSetStore, type FeedRuleSetRow } from './feed-rule-set.store.js';
@@ -187,10 +187,13 @@ export class FeedRulesService {
     if (!before || !after)
       throw new BadInputError("The feed's defaultCurrency is not a current ISO 4217 code.", 'feedId');
     const limit = this.config.feedRules.previewItems;
+    // The rules run on the API's event loop: whatever they cost an item (a rule set may hold 100,000 CONTAINS
+    // values), the preview stops reading once it has taken its budget, and says it read only part.
+    const budget = this.config.feedRules.previewBudgetMs;
     try {
       for await (const event of readFeed(source.body, readOptions(feed))) {
         if (event.type !== 'item') continue;
-        if (result.itemsRead >= limit) {
+        if (result.itemsRead >= limit || (result.itemsRead > 0 && performance.now() - started >= budget)) {
           result.truncated = true;
           break;
         }
@@ -246,6 +249,14 @@ export class FeedRulesService {
           });
         }
       }
+    } catch (error) {
+      // The file itself cannot be read (binary data, an unclosed quote, broken XML…): its run failed for it, and
+      // rules cannot change that. Said as the run said it, not as a server error.
+      if (!(error instanceof FeedReadError)) throw error;
+      throw new BadInputError(
+        `The feed's latest stored file cannot be read, so rules cannot be previewed on it: ${error.message} ${error.hint} Upload or fetch a readable file first.`,
+        'feedId',
+      );
     } finally {
       source.body.destroy();
     }

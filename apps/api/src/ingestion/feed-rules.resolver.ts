@@ -66,7 +66,7 @@ export class FeedRulesResolver {
         userErrors: problems.map((p) => ({
           code: UserErrorCode.BAD_USER_INPUT,
           message: `${p.code}: ${p.message}`,
-          field: ['input', ...problemPath(p.path)],
+          field: ['input', ...problemPath(p.path, input.rules)],
         })),
       };
     }
@@ -99,7 +99,7 @@ export class FeedRulesResolver {
     );
     return {
       ...preview,
-      problems: preview.problems.map(toApiProblem),
+      problems: preview.problems.map((p) => toApiProblem(p, rules)),
       sample: preview.sample.map((item) => ({
         ...item,
         excludedBy: item.excludedBy ? { ...item.excludedBy, attribute: 'excluded' } : null,
@@ -330,12 +330,31 @@ function toApiRuleSet(row: FeedRuleSetRow): FeedRuleSet {
   };
 }
 
-/** The engine's path ("[0].actions[1].pattern", "0.when.all.2") as field segments under `rules`. */
-function problemPath(path: string): string[] {
+/** A MAP table's entry as the engine names it: the entry's key (its first 50 characters when the key is too long). */
+const TABLE_ENTRY_PATH = /^rules\[(\d+)\]\.actions\[(\d+)\]\.table\.([\s\S]*)$/;
+
+/**
+ * The engine's path ("[0].actions[1].pattern", "0.when.all.2") as field segments under `rules`. The engine reads a
+ * MAP table as an object and names an entry by its key, which may hold dots and brackets; the API's table is a list
+ * of { from, to }, so such a path names the entry by its position in `rules` as given (the last with that key, the
+ * one the table kept).
+ */
+function problemPath(path: string, rules?: FeedRuleInput[]): string[] {
+  const entry = rules ? TABLE_ENTRY_PATH.exec(path) : null;
+  if (entry) {
+    const [, rule, action, key] = entry;
+    const table = rules?.[Number(rule)]?.actions[Number(action)]?.table ?? [];
+    for (let index = table.length - 1; index >= 0; index--) {
+      const from = table[index].from;
+      if (from === key || (from.length > 50 && from.slice(0, 50) === key)) {
+        return ['rules', rule, 'actions', action, 'table', String(index)];
+      }
+    }
+  }
   const parts = path.split(/[.[\]]+/).filter(Boolean);
   return (parts[0] === 'rules' ? parts : ['rules', ...parts]).map((p) => (p === 'id' ? 'ruleId' : p));
 }
 
-function toApiProblem(p: Problem): FeedRuleProblem {
-  return { field: problemPath(p.path), code: p.code, message: p.message };
+function toApiProblem(p: Problem, rules: FeedRuleInput[]): FeedRuleProblem {
+  return { field: problemPath(p.path, rules), code: p.code, message: p.message };
 }
