@@ -14,13 +14,6 @@ export const LINK_LOOKUPS_IN_FLIGHT = 32;
 /** How often the catalog generation is read; a change forgets every remembered target. */
 export const LINK_CACHE_POLL_MS = 1_000;
 
-/**
- * Where codes lead, remembered so a hot link does not cost a query per click. A target holds the product's landing
- * link, which changes only with the live catalog: every committed change of catalog_product bumps the catalog
- * generation (migration 13), read here once a second; when it moved, everything remembered is forgotten. A link
- * whose product changed is thus served stale for at most about a second. Unknown codes are remembered too (as
- * unknown), so a flood of made-up codes costs one query per code per generation.
- */
 /** Thrown by LinkCache.target when LINK_LOOKUPS_IN_FLIGHT lookups already wait: answered 503, not logged. */
 export class LinkLookupsBusy extends Error {
   constructor() {
@@ -28,6 +21,13 @@ export class LinkLookupsBusy extends Error {
   }
 }
 
+/**
+ * Where codes lead, remembered so a hot link does not cost a query per click. A target holds the product's landing
+ * link, which changes only with the live catalog: every committed change of catalog_product bumps the catalog
+ * generation (migration 13), read here once a second; when it moved, everything remembered is forgotten. A link
+ * whose product changed is thus served stale for at most about a second. Unknown codes are remembered too (as
+ * unknown), so a flood of made-up codes costs one query per code per generation.
+ */
 @Injectable()
 export class LinkCache implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('LinkCache');
