@@ -21,6 +21,7 @@ import type {
 } from './feed-rule.types.js';
 import { validateFeedRules } from './feed-rules.validator.js';
 import { compileLinearRegex } from './linear-regex.js';
+import { NeedleSet } from './needle-set.js';
 import { compareNumbers, readNumber } from './rule-number.js';
 import { groupsOf, parseReplacement, replacer, ValueTooLong } from './replacement.js';
 import { parseTemplate } from './template.js';
@@ -262,8 +263,11 @@ function compileCondition(condition: FeedRuleCondition, settings: Settings): Con
       return condition.operator === 'EQUALS' ? equals : (state) => !equals(state);
     }
     case 'CONTAINS': {
+      // Many values: one walk of the value for all of them (NeedleSet); a few: a search per value.
+      const many = lower.length > CONTAINS_PATTERN_MAX_NEEDLES ? new NeedleSet(lower) : null;
       const contains = (value: string) => {
         const lowered = value.toLowerCase();
+        if (many !== null) return many.has(lowered);
         for (const w of lower) if (lowered.includes(w)) return true;
         return false;
       };
