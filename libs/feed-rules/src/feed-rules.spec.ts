@@ -28,6 +28,21 @@ const errorsOf = (rules: unknown): FeedRuleValidationError[] => {
   return result.errors;
 };
 
+/** The one message a fixture worker (`__fixtures__/<name>`) posts, on a thread of its own as the ingestion reader runs rules. */
+async function messageOf(fixture: string): Promise<unknown> {
+  const worker = new Worker(new URL(`./__fixtures__/${fixture}`, import.meta.url), {
+    execArgv: ['--import', new URL('../../../scripts/register-ts.mjs', import.meta.url).href],
+  });
+  try {
+    return await new Promise((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+  } finally {
+    await worker.terminate();
+  }
+}
+
 describe('conditions', () => {
   const item = { title: '  Leather Boots ', brand: 'Acme', price: '12.50 USD', 'custom:Season': 'Winter' };
 
@@ -449,33 +464,11 @@ describe('the regular expression limit', () => {
   it('CONTAINS with many or long values searches in time linear in the value (as one pattern it took 19 s an item)', async () => {
     // With V8's fallback to the linear engine on, an alternation of 1,000 needles sharing a long prefix backtracked
     // past the limit and was redone by the interpreter. On a worker, so that the test's timeout can stop it.
-    const worker = new Worker(new URL('./__fixtures__/many-needles.worker.ts', import.meta.url), {
-      execArgv: ['--import', new URL('../../../scripts/register-ts.mjs', import.meta.url).href],
-    });
-    try {
-      const message = await new Promise((resolve, reject) => {
-        worker.once('message', resolve);
-        worker.once('error', reject);
-      });
-      expect(message).toEqual({ linear: true, results: [false, true, false, true] });
-    } finally {
-      await worker.terminate();
-    }
+    expect(await messageOf('many-needles.worker.ts')).toEqual({ linear: true, results: [false, true, false, true] });
   });
 
   it('does so on a worker thread too, where the ingestion reader applies rules', async () => {
-    const worker = new Worker(new URL('./__fixtures__/pathological.worker.ts', import.meta.url), {
-      execArgv: ['--import', new URL('../../../scripts/register-ts.mjs', import.meta.url).href],
-    });
-    try {
-      const message = await new Promise((resolve, reject) => {
-        worker.once('message', resolve);
-        worker.once('error', reject);
-      });
-      expect(message).toEqual({ excluded: false });
-    } finally {
-      await worker.terminate();
-    }
+    expect(await messageOf('pathological.worker.ts')).toEqual({ excluded: false });
   });
 
   it('refuses at validation what only a backtracking engine runs: backreferences, lookaround, big counted repeats', () => {

@@ -68,10 +68,16 @@ function brandEdge(type: new () => object, of: string) {
  * refuse). `id` is the parent's field holding the id: a global id, or a raw one (`raw`) where the view keeps the raw
  * id and a GlobalIdField encodes it on output.
  */
-function loaderEdge(
-  type: new () => object,
-  edge: { name: string; returns: () => object; loader: keyof Loaders; id: string; raw?: boolean; description: string },
-) {
+interface LoaderEdge {
+  name: string;
+  returns: () => object;
+  loader: keyof Loaders;
+  id: string;
+  raw?: boolean;
+  description: string;
+}
+
+function loaderEdge(type: new () => object, edge: LoaderEdge) {
   @Resolver(() => type)
   class LoaderEdgeResolver {
     constructor(@Inject(RequestLoaders) readonly loaders: RequestLoaders) {}
@@ -88,23 +94,19 @@ function loaderEdge(
   return LoaderEdgeResolver;
 }
 
+/** Either kind of principal's key, read alike. */
+const API_KEY_EDGE: LoaderEdge = {
+  name: 'apiKey',
+  returns: () => ApiKey,
+  loader: 'apiKey',
+  id: 'apiKeyId',
+  raw: true,
+  description: 'The key this request used.',
+};
+
 export const EDGE_RESOLVERS = [
-  loaderEdge(BrandPrincipal, {
-    name: 'apiKey',
-    returns: () => ApiKey,
-    loader: 'apiKey',
-    id: 'apiKeyId',
-    raw: true,
-    description: 'The key this request used.',
-  }),
-  loaderEdge(CreatorPrincipal, {
-    name: 'apiKey',
-    returns: () => ApiKey,
-    loader: 'apiKey',
-    id: 'apiKeyId',
-    raw: true,
-    description: 'The key this request used.',
-  }),
+  loaderEdge(BrandPrincipal, API_KEY_EDGE),
+  loaderEdge(CreatorPrincipal, API_KEY_EDGE),
   loaderEdge(FeedRulesPreview, {
     name: 'sourceRun',
     returns: () => IngestionRun,
