@@ -23,6 +23,7 @@ export enum UserErrorCode {
   ALREADY_REGISTERED = 'ALREADY_REGISTERED',
   ALREADY_CONNECTED = 'ALREADY_CONNECTED',
   NO_PROCESSED_IMAGE = 'NO_PROCESSED_IMAGE',
+  REFUND_LINE_NOT_IN_ORDER = 'REFUND_LINE_NOT_IN_ORDER',
 }
 
 const DESCRIPTIONS: Record<UserErrorCode, string> = {
@@ -42,6 +43,9 @@ const DESCRIPTIONS: Record<UserErrorCode, string> = {
   NO_PROCESSED_IMAGE:
     'The product has no processed main image to draw a creative from; `message` says how to get one (fix the ' +
     'image_link, run the feed with images on, publish). Nothing was rendered.',
+  REFUND_LINE_NOT_IN_ORDER:
+    'A refund line names a product (productId or offerId) that no line of the reported order has; `field` gives ' +
+    'its position (["input", "lines", "<i>"]) and `message` lists the order\'s offer ids. Nothing was refunded.',
 };
 
 registerEnumType(UserErrorCode, {

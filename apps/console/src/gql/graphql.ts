@@ -1046,6 +1046,8 @@ export type UserErrorCode =
   | 'PUBLISH_IN_PROGRESS'
   /** The brand's storage or row quota would be exceeded; free space or ask for a larger quota. */
   | 'QUOTA_EXCEEDED'
+  /** A refund line names a product (productId or offerId) that no line of the reported order has; `field` gives its position (["input", "lines", "<i>"]) and `message` lists the order's offer ids. Nothing was refunded. */
+  | 'REFUND_LINE_NOT_IN_ORDER'
   /** The feed already has a run queued or running (one at a time per feed); `message` names it. Nothing was started. */
   | 'RUN_ALREADY_ACTIVE'
   /** The run has already finished, so there is nothing to cancel; it is left as it was. */
