@@ -1,5 +1,6 @@
 import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { AppError } from '@brandshelf/core';
+import { publicMessage } from './global-id.js';
 
 /**
  * Expected failures of a mutation, the ones a client must handle (bad input, a publish already in progress, a run
@@ -85,7 +86,7 @@ export function toUserError(error: unknown): UserError | null {
         : null;
   if (!code) return null;
   const field = typeof error.details.field === 'string' ? ['input', ...error.details.field.split('.')] : null;
-  return { code, message: error.message, field };
+  return { code, message: publicMessage(error.message, error.details), field };
 }
 
 /** A payload type's common part: every mutation payload has `userErrors`, empty on success. */
