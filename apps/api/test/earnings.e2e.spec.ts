@@ -425,6 +425,115 @@ describe('creators earn: conversions, attribution and the ledger (e2e on a real 
     for (const r of reversals) expect(commissions.map((c: { id: string }) => c.id)).toContain(r.reversesId);
   });
 
+  it('refuses a refund line that names no line of the order, with its position, and refunds nothing', async () => {
+    const refunder = await registerCreator('refund_unknown_line');
+    const { clickId } = await clicked(brandA, refunder, productA1, new Date(Date.now() - DAY));
+    const orderId = newOrder();
+    await report(brandA.apiKey, {
+      clickId,
+      orderId,
+      orderedAt: new Date().toISOString(),
+      lines: [
+        { offerId: 'A1', amount: usd('100.00') },
+        { offerId: 'A2', amount: usd('50.00') },
+      ],
+    });
+    const before = await totalsOf(refunder);
+    expect(before).toEqual({ pending: '10.00', approved: '0.00', paid: '0.00', reversed: '0.00' });
+    // Before, B9 (no line of the order) was skipped in silence: the refund applied (alone, it answered reversed 0)
+    // and its refundId was used up.
+    const unknown = await gqlData(
+      REFUND,
+      {
+        input: {
+          orderId,
+          refundId: 'R-mixed',
+          reason: 'REFUND',
+          lines: [
+            { offerId: 'A1', amount: usd('10.00') },
+            { offerId: 'B9', amount: usd('5.00') },
+          ],
+        },
+      },
+      brandA.apiKey,
+    );
+    expect(unknown.refundConversion.userErrors).toEqual([
+      {
+        code: 'REFUND_LINE_NOT_IN_ORDER',
+        field: ['input', 'lines', '1'],
+        message: `lines.1 names offer "B9" that is not in order "${orderId}": a refund line must name a product of the order. Its lines name "A1", "A2". Nothing was refunded.`,
+      },
+    ]);
+    // By product id too (another brand product the order never had).
+    const byProduct = await gqlData(
+      REFUND,
+      { input: { orderId, refundId: 'R-p', reason: 'REFUND', lines: [{ productId: productB1, amount: usd('1.00') }] } },
+      brandA.apiKey,
+    );
+    expect(byProduct.refundConversion.userErrors[0]).toMatchObject({
+      code: 'REFUND_LINE_NOT_IN_ORDER',
+      field: ['input', 'lines', '0'],
+    });
+    expect(await totalsOf(refunder)).toEqual(before);
+
+    // The signed REST body: a 400 with the same position and the code as `reason`.
+    const secret: string = (await api.gqlOk(ROTATE, {}, brandA.apiKey)).rotateConversionSecret.secret;
+    const text = JSON.stringify({
+      orderId,
+      refundId: 'R-mixed',
+      reason: 'REFUND',
+      lines: [
+        { offerId: 'A2', amount: '5.00' },
+        { offerId: 'B9', amount: '5.00' },
+      ],
+    });
+    const res = await fetch(`${api.url}/conversions/refunds`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'x-brandshelf-brand': toGlobalId('Brand', brandA.id),
+        'x-brandshelf-signature': signConversionBody(secret, text),
+      },
+      body: text,
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'REFUND_LINE_NOT_IN_ORDER',
+      field: 'lines.1',
+    });
+    expect(await totalsOf(refunder)).toEqual(before);
+
+    // A line of the order that earned nothing (A2) is accepted and reverses nothing, up to what the order paid for it.
+    const overUnearned = await gqlData(
+      REFUND,
+      { input: { orderId, refundId: 'R-a2', reason: 'REFUND', lines: [{ offerId: 'A2', amount: usd('50.01') }] } },
+      brandA.apiKey,
+    );
+    expect(overUnearned.refundConversion.userErrors[0]).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      field: ['input', 'lines', '0', 'amount'],
+    });
+    // The refund id the refused attempts named is not used up: sent again with the right lines, it applies.
+    const fixed = await api.gqlOk(
+      REFUND,
+      {
+        input: {
+          orderId,
+          refundId: 'R-mixed',
+          reason: 'REFUND',
+          lines: [
+            { offerId: 'A1', amount: usd('10.00') },
+            { offerId: 'A2', amount: usd('50.00') },
+          ],
+        },
+      },
+      brandA.apiKey,
+    );
+    expect(fixed.refundConversion).toMatchObject({ duplicate: false, reversed: { amount: '1.00' } });
+    expect(await totalsOf(refunder)).toEqual({ pending: '9.00', approved: '0.00', paid: '0.00', reversed: '1.00' });
+  });
+
   it('approves by the scheduled job once the return window passed, then refunds, pays and reverses after approval', async () => {
     const approver = await registerCreator('approved_one');
     const scheduler = api.app.get(ApprovalScheduler);

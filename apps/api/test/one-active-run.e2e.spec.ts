@@ -14,6 +14,7 @@ import {
 } from '@brandshelf/testing';
 import { OneActiveRun1764000000015 } from '../../../libs/db/src/migrations/1764000000015-one-active-run.js';
 import { createApi } from '../src/create-api.js';
+import { toGlobalId } from '../src/graphql/global-id.js';
 
 const TOKEN = 'shpat_one_active_0a1b2c3d4e5f60718293a4b5c6d7e8f9';
 const SECRET = 'one-active-webhook-secret-9f8e7d6c5b4a3928';
@@ -68,7 +69,10 @@ describe('one active run per feed (concurrent triggers)', () => {
     for (const answer of refused) {
       expect(answer.status).toBe(409);
       expect(answer.json.code).toBe('CONFLICT');
-      expect(answer.json.message).toContain(runs[0].id);
+      // The message names the run by the same global id (it quoted the raw UUID before).
+      expect(answer.json.message).toContain(toGlobalId('IngestionRun', runs[0].id));
+      expect(answer.json.message).toContain(feedId);
+      expect(answer.json.message).not.toContain(runs[0].id);
       // The run it names by the id the API gives out everywhere else (the accepted upload's 202, node(id:)).
       expect(answer.json.runId).toBe(answers.find((a) => a.status === 202)!.json.runId);
     }
@@ -116,7 +120,7 @@ describe('one active run per feed (concurrent triggers)', () => {
     // The others are told, as a userError, which run is already fetching the feed.
     for (const answer of answers.filter((a) => !a.data!.fetchFeedNow.run)) {
       expect(answer.data!.fetchFeedNow.userErrors).toEqual([
-        { code: 'RUN_ALREADY_ACTIVE', message: expect.stringContaining(runs[0].id) },
+        { code: 'RUN_ALREADY_ACTIVE', message: expect.stringContaining(toGlobalId('IngestionRun', runs[0].id)) },
       ]);
     }
     expect(await jobsFor(runs[0].id)).toBe(1);

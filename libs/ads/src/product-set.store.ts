@@ -34,7 +34,7 @@ export class ProductSetStore {
 
   async get(ctx: BrandContext, id: string): Promise<ProductSetEntity> {
     const found = isUuid(id) ? await this.sets.findOneBy({ id, brandId: ctx.principal.brandId }) : null;
-    if (!found) throw new NotFoundError('Product set', id);
+    if (!found) throw new NotFoundError('Product set', id, { idType: 'ProductSet' });
     return found;
   }
 
@@ -60,7 +60,7 @@ export class ProductSetStore {
       }
       throw error;
     }
-    if (!affected) throw new NotFoundError('Product set', id);
+    if (!affected) throw new NotFoundError('Product set', id, { idType: 'ProductSet' });
   }
 
   page(ctx: BrandContext, request: KeysetRequest): Promise<KeysetPage<ProductSetEntity>> {

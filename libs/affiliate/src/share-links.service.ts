@@ -114,7 +114,7 @@ export class ShareLinksService {
       'SELECT 1 FROM showcase_item WHERE creator_id = $1 AND product_id = $2',
       [creatorId, isUuid(productId) ? productId : '00000000-0000-0000-0000-000000000000'],
     );
-    if (mustExist && !existing.length) throw new NotFoundError('ShowcaseItem', productId);
+    if (mustExist && !existing.length) throw new NotFoundError('ShowcaseItem', productId, { idType: 'Product' });
     if (!existing.length) {
       await this.liveBrandOf(productId);
       if ((await this.showcases.count(creatorId)) >= MAX_SHOWCASE_ITEMS) {
@@ -128,7 +128,7 @@ export class ShareLinksService {
   async removeFromShowcase(ctx: RequestContext, productId: string): Promise<void> {
     const creatorId = creatorOf(ctx);
     if (!isUuid(productId) || !(await this.showcases.remove(creatorId, productId))) {
-      throw new NotFoundError('ShowcaseItem', productId);
+      throw new NotFoundError('ShowcaseItem', productId, { idType: 'Product' });
     }
   }
 

@@ -71,6 +71,15 @@ export const CODES = {
     severity: 'WARNING',
     summary: 'Control or replacement characters were removed from a value.',
     hint: 'Remove invisible control characters from the source data, and export the file as UTF-8 so letters are not replaced by "�".',
+    note: 'The message names the characters (U+0007, …) and the position of the first in the value as sent.',
+  },
+  BIDI_CONTROL_CHARACTERS: {
+    kind: 'RULE',
+    severity: 'WARNING',
+    summary:
+      'Bidirectional embedding, override or isolate controls (U+202A–U+202E, U+2066–U+2069) were removed from a value; they reorder the text around them wherever it is shown, and Merchant Center refuses them.',
+    hint: 'Remove the invisible direction controls from the source data (they often come with text copied from a web page or a word processor); Arabic and Hebrew text needs none of them.',
+    note: 'The message names the characters and the position of the first in the value as sent. Letters, emoji sequences (ZWJ) and the marks U+200E, U+200F and U+061C are kept.',
   },
   DUPLICATE_ID: {
     kind: 'RULE',

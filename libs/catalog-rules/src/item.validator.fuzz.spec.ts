@@ -140,6 +140,7 @@ describe('ItemValidator (fuzzed)', () => {
               ...Object.values(product.customAttributes),
             ]) {
               if (text !== null) expect(text).not.toMatch(INVALID);
+              if (text !== null) expect(text).not.toMatch(/[\u202A-\u202E\u2066-\u2069]/);
             }
             // Unknown columns are kept, never dropped: each non-blank one is a custom attribute of its own name.
             for (const name of Object.keys(item.fields)) {
@@ -148,7 +149,9 @@ describe('ItemValidator (fuzzed)', () => {
               const joined = (Array.isArray(raw) ? raw.filter((v) => v.trim() !== '').join(', ') : raw).trim();
               if (
                 !joined ||
-                joined.replace(new RegExp(INVALID.source, 'g'), '').replace(/[\u200B\u2060\uFEFF\u00AD\s]/g, '') === ''
+                joined
+                  .replace(new RegExp(INVALID.source, 'g'), '')
+                  .replace(/[\u200B\u2060\uFEFF\u00AD\u202A-\u202E\u2066-\u2069\s]/g, '') === ''
               )
                 continue;
               const own = name.startsWith(CUSTOM_PREFIX) ? name.slice(CUSTOM_PREFIX.length) : name;

@@ -363,6 +363,63 @@ describe('ItemValidator: lengths and characters', () => {
       ['WARNING', 'title'],
       ['WARNING', 'custom:Note'],
     ]);
+    expect(found[0].message).toBe(
+      '2 control or invalid characters were removed from title: U+0007, U+0000, the first at character 8.',
+    );
+  });
+
+  it('removes bidirectional controls from every free-text attribute with a BIDI_CONTROL_CHARACTERS warning each', () => {
+    const result = withFields({
+      title: 'Trail shoe \u202Ederf\u202C',
+      description: '<p>Soft \u2067cotton\u2069</p>',
+      brand: '\u202DAcme',
+      product_type: 'Shoes > \u202BTrail',
+      custom_label_0: 'sale\u202E',
+      color: '🏳\uFE0F\u200D🌈 \u202Erainbow',
+      'custom:Note': 'a\u2066b',
+    });
+    const product = result.product!;
+    expect([product.title, product.description, product.brand, product.productType]).toEqual([
+      'Trail shoe derf',
+      'Soft cotton',
+      'Acme',
+      'Shoes > Trail',
+    ]);
+    expect(product.customLabels).toEqual(['sale']);
+    // The emoji ZWJ sequence is text and stays whole.
+    expect(product.color).toBe('🏳\uFE0F\u200D🌈 rainbow');
+    expect(product.customAttributes.Note).toBe('ab');
+    const found = result.issues.filter((i) => i.code === 'BIDI_CONTROL_CHARACTERS');
+    expect(found.map((i) => [i.severity, i.attribute])).toEqual([
+      ['WARNING', 'title'],
+      ['WARNING', 'description'],
+      ['WARNING', 'brand'],
+      ['WARNING', 'product_type'],
+      ['WARNING', 'color'],
+      ['WARNING', 'custom_label_0'],
+      ['WARNING', 'custom:Note'],
+    ]);
+    expect(found[0].message).toBe(
+      '2 bidirectional control characters were removed from title: U+202E (right-to-left override), U+202C (pop directional formatting), the first at character 12.',
+    );
+    expect(found[0].value).toBe('Trail shoe \u202Ederf\u202C');
+    // The position is in the value as sent (the description's HTML), an emoji counting one character.
+    expect(found[1].message).toContain(
+      'U+2067 (right-to-left isolate), U+2069 (pop directional isolate), the first at character 9.',
+    );
+    expect(found[4].message).toContain('the first at character 6.');
+    expect(result.issues.filter((i) => i.code === 'INVALID_CHARACTERS')).toEqual([]);
+  });
+
+  it('removes bidirectional controls from ids, and says so when they were written as character references', () => {
+    const result = withFields({ id: 'SKU-\u202E1', title: 'Tee &#x202E;red' });
+    expect(result.product?.offerId).toBe('SKU-1');
+    expect(result.product?.title).toBe('Tee red');
+    const found = result.issues.filter((i) => i.code === 'BIDI_CONTROL_CHARACTERS');
+    expect(found.map((i) => i.message)).toEqual([
+      '1 bidirectional control character was removed from id: U+202E (right-to-left override), the first at character 5.',
+      '1 bidirectional control character was removed from title: U+202E (right-to-left override), written as HTML character references.',
+    ]);
   });
 
   it('normalizes text to NFC', () => {

@@ -16,7 +16,16 @@ import { formatPrice, parsePrice } from './price.parser.js';
 import { hasKeysInOrder } from './product.hash.js';
 import { lookupCategory, suggestCategory } from './taxonomy.lookup.js';
 import { suggestCategoryForItem } from './category.suggester.js';
-import { cleanText, isAllCaps, removeInvalid, truncateAtWord } from './text.normalizer.js';
+import {
+  cleanText,
+  describeCodePoint,
+  isAllCaps,
+  removedCharacters,
+  removeInvalid,
+  truncateAtWord,
+  type CleanedText,
+  type RemovedKind,
+} from './text.normalizer.js';
 import { checkUrl } from './url.rule.js';
 import { setOwn } from './own-property.js';
 
@@ -209,10 +218,11 @@ export class ItemValidator {
   }
 
   private applyId(spec: AttributeSpec, raw: string, product: NormalizedProduct, run: ItemRun): boolean {
-    const { text, removed } = cleanText(raw);
+    const cleaned = cleanText(raw);
+    const text = cleaned.text;
     const isOfferId = spec.name === 'id';
     if (isOfferId) run.itemId = text || null;
-    if (removed) reportRemoved(spec, raw, removed, run);
+    reportRemoved(spec, raw, cleaned, run);
     if (!text) {
       if (isOfferId) this.missing(spec, run, raw, 'has only invisible characters');
       return false;
@@ -248,10 +258,10 @@ export class ItemValidator {
     if (spec.html && TAG_LIKE.test(cleaned.text)) {
       // A character cleanText removed sat inside a tag and hid it from the tokenizer: remove first, then read tags.
       const removal = removeInvalid(raw);
-      cleaned = { text: cleanText(htmlToText(removal.text), true, false).text, removed: removal.removed };
+      cleaned = { ...removal, text: cleanText(htmlToText(removal.text), true, false).text };
     }
     let text = cleaned.text;
-    if (cleaned.removed) reportRemoved(spec, raw, cleaned.removed, run);
+    reportRemoved(spec, raw, cleaned, run);
     if (!text) {
       if (spec.required && this.replace)
         this.missing(spec, run, raw, spec.html ? 'has no text once its HTML is removed' : 'is blank');
@@ -450,14 +460,43 @@ function tooLong(spec: AttributeSpec, raw: string, length: number, run: ItemRun)
   return false;
 }
 
-function reportRemoved(spec: AttributeSpec | string, raw: string, removed: number, run: ItemRun): void {
+/**
+ * What cleaning removed from a value, as warnings the brand can act on: INVALID_CHARACTERS for control and invalid
+ * characters, BIDI_CONTROL_CHARACTERS for bidirectional controls, each naming the attribute, the characters and
+ * where the first one is in the value as sent.
+ */
+function reportRemoved(spec: AttributeSpec | string, raw: string, cleaned: CleanedText, run: ItemRun): void {
+  if (!cleaned.removed && !cleaned.bidi) return;
   const name = typeof spec === 'string' ? spec : spec.name;
-  run.raise(
-    name,
-    'INVALID_CHARACTERS',
-    raw,
-    `${removed} control or invalid character${removed === 1 ? ' was' : 's were'} removed from ${name}.`,
-  );
+  if (cleaned.removed) {
+    const what = removedDescription(raw, 'invalid');
+    run.raise(
+      name,
+      'INVALID_CHARACTERS',
+      raw,
+      `${cleaned.removed} control or invalid character${cleaned.removed === 1 ? ' was' : 's were'} removed from ${name}${what}.`,
+    );
+  }
+  if (cleaned.bidi) {
+    const what = removedDescription(raw, 'bidi');
+    run.raise(
+      name,
+      'BIDI_CONTROL_CHARACTERS',
+      raw,
+      `${cleaned.bidi} bidirectional control character${cleaned.bidi === 1 ? ' was' : 's were'} removed from ${name}${what}.`,
+    );
+  }
+}
+
+/** ": U+202E (right-to-left override), the first at character 12", or "" when they cannot be found again. */
+function removedDescription(raw: string, kind: RemovedKind): string {
+  const found = removedCharacters(raw, kind);
+  if (!found.codePoints.length) return '';
+  const list = found.codePoints.map(describeCodePoint).join(', ');
+  const where = found.asEntities
+    ? ', written as HTML character references'
+    : `, the first at character ${found.position}`;
+  return `: ${list}${where}`;
 }
 
 function applyUrl(spec: AttributeSpec, raw: string, product: NormalizedProduct, run: ItemRun): boolean {
@@ -552,9 +591,9 @@ function collectCustomAttributes(fields: RawItem['fields'], product: NormalizedP
     const raw = Array.isArray(value) ? value.filter((v) => v.trim() !== '').join(', ') : value;
     if (typeof raw !== 'string' || raw.trim() === '') continue;
     const name = key.startsWith(CUSTOM_PREFIX) ? key.slice(CUSTOM_PREFIX.length) : key;
-    const { text, removed } = cleanText(raw);
-    if (removed) reportRemoved(`${CUSTOM_PREFIX}${name}`, raw, removed, run);
-    if (text) setOwn(product.customAttributes, name, text);
+    const cleaned = cleanText(raw);
+    reportRemoved(`${CUSTOM_PREFIX}${name}`, raw, cleaned, run);
+    if (cleaned.text) setOwn(product.customAttributes, name, cleaned.text);
   }
 }
 

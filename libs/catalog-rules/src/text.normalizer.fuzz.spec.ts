@@ -5,6 +5,8 @@ import { cleanText, collapseWhitespace, isAllCaps, truncateAtWord } from './text
 const INVALID =
   /[\x00-\x08\x0E-\x1F\x7F-\x9F\uFFFD\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+const BIDI = /[\u202A-\u202E\u2066-\u2069]/;
+
 describe('cleanText (fuzzed)', () => {
   // Found by the idempotence property: NFC ran before the removals, so a letter and its accent split by a removed
   // character stayed uncomposed, and cleaning the result again changed it.
@@ -21,6 +23,7 @@ describe('cleanText (fuzzed)', () => {
       fc.property(feedText(40), fc.boolean(), (raw, multiline) => {
         const { text, removed } = cleanText(raw, multiline, false);
         expect(text).not.toMatch(INVALID);
+        expect(text).not.toMatch(BIDI);
         expect(text).toBe(text.normalize('NFC'));
         expect(text).toBe(text.trim());
         expect(removed).toBeGreaterThanOrEqual(0);

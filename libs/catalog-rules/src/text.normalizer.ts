@@ -4,6 +4,8 @@ export interface CleanedText {
   text: string;
   /** How many control, non-character or broken-surrogate characters were removed. */
   removed: number;
+  /** How many bidirectional embedding, override or isolate controls were removed; absent when none. */
+  bidi?: number;
 }
 
 // Anything outside printable ASCII, an entity, or spaces to collapse sends a value down the slow path; most
@@ -12,10 +14,19 @@ const NEEDS_WORK_LINE = /[^\x20-\x7E]|^ | $| {2}|&[#a-zA-Z]/;
 const NON_ASCII = /[^\x00-\x7F]/;
 // Invisible format characters that only get in the way: zero-width space, word joiner, BOM, soft hyphen.
 const INVISIBLE = /[\u200B\u2060\uFEFF\u00AD]/g;
-// C0/C1 controls other than whitespace, U+FFFD (an earlier decode failed), non-characters, lone surrogates.
+// C0/C1 controls other than whitespace, the deprecated format controls U+206A–U+206F and the interlinear annotation
+// controls U+FFF9–U+FFFB (no text shown to people uses them), U+FFFD (an earlier decode failed), non-characters, lone
+// surrogates.
 const INVALID =
-  /[\x00-\x08\x0E-\x1F\x7F-\x9F\uFFFD\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+  /[\x00-\x08\x0E-\x1F\x7F-\x9F\u206A-\u206F\uFFF9-\uFFFB\uFFFD\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 const INVALID_TEST = new RegExp(INVALID.source);
+// Bidirectional embeddings, overrides and isolates (LRE RLE PDF LRO RLO, LRI RLI FSI PDI). They reorder the text
+// around them wherever it is shown (a title "Trail shoe \u202Ederf" reads "Trail shoe fred", and an unclosed override
+// runs on into what a page prints after it), Merchant Center refuses them as invalid characters, and a product value
+// never needs them: a browser lays out Arabic or Hebrew by itself. The marks U+200E, U+200F and U+061C, which change
+// no order beyond the neutral characters beside them, are kept.
+const BIDI = /[\u202A-\u202E\u2066-\u2069]/g;
+const BIDI_TEST = new RegExp(BIDI.source);
 const INVISIBLE_TEST = new RegExp(INVISIBLE.source);
 // Only whitespace that needs changing: runs of 2+, or any whitespace other than a plain space (tab, NBSP, …).
 const LINE_WHITESPACE = /\s*[^\S ]\s*|\s{2,}/g;
@@ -50,9 +61,9 @@ export function cleanText(raw: string, multiline = false, decodeEntities = true)
   if (!multiline && !NEEDS_WORK_LINE.test(raw)) return { text: raw, removed: 0 };
   const decoded = decodeEntities ? decodeHtmlEntities(raw) : raw;
   const nonAscii = NON_ASCII.test(decoded);
-  const { text, removed } = removeChars(decoded, nonAscii);
+  const removal = removeChars(decoded, nonAscii);
   // Last, so a removed character cannot leave a letter and its accent uncomposed ("A\uFEFF\u0301").
-  return { text: collapseWhitespace(nonAscii ? text.normalize('NFC') : text, multiline), removed };
+  return { ...removal, text: collapseWhitespace(nonAscii ? removal.text.normalize('NFC') : removal.text, multiline) };
 }
 
 /**
@@ -64,10 +75,23 @@ export function removeInvalid(raw: string): CleanedText {
   return removeChars(raw, NON_ASCII.test(raw));
 }
 
-/** Invisible format characters (only where there is non-ASCII text) and invalid characters out, the latter counted. */
+/**
+ * Invisible format characters (only where there is non-ASCII text), bidirectional controls and invalid characters
+ * out, the last two counted. Emoji (surrogate pairs), ZWJ and ZWNJ (emoji sequences, Persian and Indic scripts),
+ * variation selectors and tag characters (flag sequences) are text and stay.
+ */
 function removeChars(raw: string, nonAscii: boolean): CleanedText {
   let text = raw;
-  if (nonAscii && INVISIBLE_TEST.test(text)) text = text.replace(INVISIBLE, '');
+  let bidi = 0;
+  if (nonAscii) {
+    if (INVISIBLE_TEST.test(text)) text = text.replace(INVISIBLE, '');
+    if (BIDI_TEST.test(text)) {
+      text = text.replace(BIDI, () => {
+        bidi++;
+        return '';
+      });
+    }
+  }
   let removed = 0;
   // Testing first spares the common clean value a replace with a callback.
   if (INVALID_TEST.test(text)) {
@@ -76,7 +100,65 @@ function removeChars(raw: string, nonAscii: boolean): CleanedText {
       return '';
     });
   }
-  return { text, removed };
+  return bidi ? { text, removed, bidi } : { text, removed };
+}
+
+/** Which characters cleanText removes and counts: `invalid` ones (CleanedText.removed) or `bidi` controls. */
+export type RemovedKind = 'invalid' | 'bidi';
+
+export interface RemovedCharacters {
+  /** The distinct characters removed, in order of first appearance, as "U+202E" (at most 5). */
+  codePoints: string[];
+  /** 1-based position, in characters (an emoji counts one), of the first of them in the value as given. */
+  position: number | null;
+  /** True when the value wrote them only as HTML character references (`&#x202E;`), so position is null. */
+  asEntities: boolean;
+}
+
+const BIDI_NAMES: Readonly<Record<number, string>> = {
+  0x202a: 'left-to-right embedding',
+  0x202b: 'right-to-left embedding',
+  0x202c: 'pop directional formatting',
+  0x202d: 'left-to-right override',
+  0x202e: 'right-to-left override',
+  0x2066: 'left-to-right isolate',
+  0x2067: 'right-to-left isolate',
+  0x2068: 'first strong isolate',
+  0x2069: 'pop directional isolate',
+};
+
+/** "U+202E", and for a bidirectional control its name: "U+202E (right-to-left override)". */
+export function describeCodePoint(codePoint: string): string {
+  const name = BIDI_NAMES[Number.parseInt(codePoint.slice(2), 16)];
+  return name ? `${codePoint} (${name})` : codePoint;
+}
+
+/**
+ * What cleanText removed of one kind from `raw`, for a diagnostic the brand can act on: the characters and where the
+ * first one is in the value it sent. Only for reporting (it scans the value again), so a clean value costs nothing.
+ */
+export function removedCharacters(raw: string, kind: RemovedKind): RemovedCharacters {
+  const pattern = new RegExp((kind === 'bidi' ? BIDI : INVALID).source, 'g');
+  let found = scan(raw, pattern);
+  let asEntities = false;
+  if (found.codePoints.length === 0) {
+    found = scan(decodeHtmlEntities(raw), pattern);
+    asEntities = found.codePoints.length > 0;
+  }
+  return { codePoints: found.codePoints, position: asEntities ? null : found.position, asEntities };
+}
+
+function scan(text: string, pattern: RegExp): { codePoints: string[]; position: number | null } {
+  const codePoints: string[] = [];
+  let position: number | null = null;
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    // Characters before it, a surrogate pair counted once.
+    position ??= [...text.slice(0, match.index)].length + 1;
+    const name = `U+${match[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+    if (!codePoints.includes(name)) codePoints.push(name);
+    if (codePoints.length === 5) break;
+  }
+  return { codePoints, position };
 }
 
 /**

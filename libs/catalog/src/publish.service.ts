@@ -65,6 +65,7 @@ class PublishClaims {
     const ended = this.ended.get(key);
     if (this.active.has(key) || (ended !== undefined && ended >= since)) {
       throw new ConflictError(`Another publish of feed ${feedId} is in progress; try again when it has finished.`, {
+        feedId,
         userErrorCode: 'PUBLISH_IN_PROGRESS',
       });
     }
@@ -122,10 +123,10 @@ export class PublishService {
     const since = ctx.receivedAt ?? performance.now();
     const run = await this.runs.get(ctx, runId);
     if (run.status !== 'SUCCEEDED') {
-      throw notPublishable(`Run ${runId} is ${run.status}; only a SUCCEEDED run can be published.`);
+      throw notPublishable(`Run ${runId} is ${run.status}; only a SUCCEEDED run can be published.`, runId);
     }
     if (run.validateOnly) throw notPublishable('A validate-only run stages nothing to publish.');
-    if (!run.versionId) throw notPublishable(`Run ${runId} has no catalog version (it staged no items).`);
+    if (!run.versionId) throw notPublishable(`Run ${runId} has no catalog version (it staged no items).`, runId);
     const publication = await this.publishVersion(ctx, run.feedId, run.versionId, { kind, runId: run.id, since });
     await this.runStore.markPublished(ctx, run.id);
     return publication;
@@ -141,7 +142,7 @@ export class PublishService {
     const feed = await this.feeds.get(ctx, feedId);
     const [version] = await this.versions.find(ctx, { feedId: feed.id, number: toVersion });
     if (!version) {
-      throw new NotFoundError('CatalogVersion', `${toVersion} of feed ${feedId} (it may have been pruned)`);
+      throw new NotFoundError('CatalogVersion', `${toVersion} of feed ${feedId} (it may have been pruned)`, { feedId });
     }
     // The run that made the version says under which rules; when it is no longer kept the rules stay as they are.
     const [made] = await this.runs.find(ctx, { id: version.runId });
@@ -255,6 +256,7 @@ export class PublishService {
     } catch (error) {
       if ((error as { code?: string }).code === '55P03') {
         throw new ConflictError(`Another publish of feed ${feedId} is in progress; try again when it has finished.`, {
+          feedId,
           userErrorCode: 'PUBLISH_IN_PROGRESS',
         });
       }
@@ -440,6 +442,10 @@ export class PublishService {
 const pct = (share: number) => `${Math.round(share * 1000) / 10}%`;
 
 /** BAD_USER_INPUT on runId, answered to GraphQL clients as the userError RUN_NOT_PUBLISHABLE. */
-function notPublishable(message: string): AppError {
-  return new AppError('BAD_USER_INPUT', message, { field: 'runId', userErrorCode: 'RUN_NOT_PUBLISHABLE' });
+function notPublishable(message: string, runId?: string): AppError {
+  return new AppError('BAD_USER_INPUT', message, {
+    field: 'runId',
+    ...(runId ? { runId } : {}),
+    userErrorCode: 'RUN_NOT_PUBLISHABLE',
+  });
 }

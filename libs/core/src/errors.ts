@@ -39,9 +39,14 @@ export class AppError extends Error {
 }
 
 export class NotFoundError extends AppError {
-  /** The same answer for a missing id and for another brand's id, so ids leak nothing. */
-  constructor(entity: string, id: string) {
-    super('NOT_FOUND', `${entity} ${id} was not found.`, { entity, id });
+  /**
+   * The same answer for a missing id and for another brand's id, so ids leak nothing. The API answers the ids the
+   * message names as global ids (apps/api graphql/global-id.ts publicMessage): `id` as one of `entity`, or of
+   * `details.idType` when the id is another type's (a Shopify store looked up by its feed's id); other ids the message
+   * names go in `details` by their key (`feedId`, `runId`, `productId`).
+   */
+  constructor(entity: string, id: string, details: Record<string, unknown> = {}) {
+    super('NOT_FOUND', `${entity} ${id} was not found.`, { entity, id, ...details });
   }
 }
 

@@ -16,6 +16,15 @@ export interface NewConversion {
   lines: unknown;
 }
 
+/** A line of a reported order as stored on its conversion: the product it resolved to, the offer id it named. */
+export interface OrderLine {
+  productId: string | null;
+  offerId: string | null;
+  quantity: number;
+  /** Decimal string in major units of the order's currency. */
+  amount: string;
+}
+
 interface Row {
   id: string;
   brand_id: string;
@@ -105,14 +114,21 @@ export class ConversionStore {
     return rows.map(view);
   }
 
-  /** Locks the order's conversion for the transaction (refunds of one order apply one at a time). */
-  async lockByOrder(ctx: BrandContext, sql: Sql, orderId: string): Promise<{ id: string; refundIds: string[] }> {
-    const rows: { id: string; refund_ids: string[] }[] = await sql.query(
-      'SELECT id, refund_ids FROM conversion WHERE brand_id = $1 AND order_id = $2 FOR UPDATE',
+  /**
+   * Locks the order's conversion for the transaction (refunds of one order apply one at a time), with the order's
+   * lines as reported (every line, whether it earned commission or not).
+   */
+  async lockByOrder(
+    ctx: BrandContext,
+    sql: Sql,
+    orderId: string,
+  ): Promise<{ id: string; refundIds: string[]; lines: OrderLine[] }> {
+    const rows: { id: string; refund_ids: string[]; lines: OrderLine[] }[] = await sql.query(
+      'SELECT id, refund_ids, lines FROM conversion WHERE brand_id = $1 AND order_id = $2 FOR UPDATE',
       [ctx.principal.brandId, orderId],
     );
     if (!rows[0]) throw new NotFoundError('Conversion for order', orderId);
-    return { id: rows[0].id, refundIds: rows[0].refund_ids };
+    return { id: rows[0].id, refundIds: rows[0].refund_ids, lines: Array.isArray(rows[0].lines) ? rows[0].lines : [] };
   }
 
   async recordRefund(ctx: BrandContext, sql: Sql, id: string, refundId: string): Promise<void> {

@@ -1,13 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { BadInputError, checkInputTime, isUuid, type BrandContext } from '@brandshelf/core';
+import { AppError, BadInputError, checkInputTime, isUuid, type BrandContext } from '@brandshelf/core';
 import { currencyExponent } from '@brandshelf/catalog-rules';
 import { decimalToMinor, parseDecimal } from '@brandshelf/search';
 import { AffiliateSettingsStore } from './affiliate-settings.store.js';
 import { commissionMinor, reversalMinor } from './commission.js';
 import { CommissionLineStore, type LineRow, type NewLine } from './commission-line.store.js';
-import { ConversionStore } from './conversion.store.js';
+import { ConversionStore, type OrderLine } from './conversion.store.js';
 import {
   REVERSAL_REASONS,
   type ConversionOutcome,
@@ -265,7 +265,7 @@ export class ConversionsService {
         if (conversion.refundIds.includes(refundId)) return false;
         const view = await this.conversions.byOrder(ctx, orderId, manager);
         const lines = await this.lines.lockForConversion(ctx, manager, conversion.id);
-        const steps = await this.refundSteps(ctx, manager, input, view.currency, lines);
+        const steps = await this.refundSteps(ctx, manager, input, view.currency, lines, conversion.lines, orderId);
         const commissionIds = await this.entries.commissionEntryIds(
           ctx,
           manager,
@@ -433,13 +433,20 @@ export class ConversionsService {
     return new Map(rows.map((r) => [r.offer_id, r.id]));
   }
 
-  /** How much of each line's amount this refund takes back (whole order: all that is left). */
+  /**
+   * How much of each line's amount this refund takes back (whole order: all that is left). Every refund line must
+   * name a product of the order (REFUND_LINE_NOT_IN_ORDER on `lines.<i>` otherwise: a refund for something the order
+   * never had is a mistake in the brand's report, not a refund of nothing) and take back at most what the order paid
+   * for it: for lines that earned commission, at most what is left of them after earlier refunds.
+   */
   private async refundSteps(
     ctx: BrandContext,
     sql: Sql,
     input: RefundReport,
     currency: string,
     lines: LineRow[],
+    orderLines: OrderLine[],
+    orderId: string,
   ): Promise<[LineRow, bigint][]> {
     const left = (line: LineRow) => BigInt(line.base_minor) - BigInt(line.refunded_base_minor);
     if (!input.lines || input.lines.length === 0) {
@@ -455,20 +462,33 @@ export class ConversionsService {
     });
     const products = await this.resolveOffers(ctx, sql, refs);
     const taken = new Map<string, bigint>();
+    // What this refund takes back of order lines that earned nothing, by order line: bounded by what they paid.
+    const takenUnearned = new Map<OrderLine, bigint>();
     const steps: [LineRow, bigint][] = [];
     for (const ref of refs) {
       const productId = ref.productId ?? products.get(ref.offerId!) ?? null;
-      const candidates = lines.filter((l) => l.product_id === productId);
-      // A line of the order that earned nothing (another product than the linked one): nothing to reverse.
-      if (candidates.length === 0) continue;
+      // The order's lines for this product: by the product the order's line resolved to, or by the offer id it named
+      // (an offer id no product has, or one whose product came after the order, still matches the line that named it).
+      const inOrder = orderLines.filter(
+        (l) => (productId !== null && l.productId === productId) || (ref.offerId !== null && l.offerId === ref.offerId),
+      );
+      if (inOrder.length === 0) throw notInOrder(ref, orderId, orderLines);
+      const candidates = lines.filter((l) => inOrder.some((o) => o.productId !== null && o.productId === l.product_id));
       let remaining = ref.amountMinor;
-      const available = candidates.reduce((sum, l) => sum + left(l) - (taken.get(l.id) ?? 0n), 0n);
-      if (remaining > available) {
-        throw new BadInputError(
-          `${ref.field}.amount is more than what is left of that product's lines in the order.`,
-          `${ref.field}.amount`,
-        );
+      if (candidates.length === 0) {
+        // Lines of the order that earned nothing (another product than the linked one): nothing to reverse, but the
+        // amount is still checked against what the order paid for them.
+        const paid = (l: OrderLine) => decimalToMinor(l.amount, currency, 'down') - (takenUnearned.get(l) ?? 0n);
+        if (remaining > inOrder.reduce((sum, l) => sum + paid(l), 0n)) throw tooMuch(ref.field);
+        for (const line of inOrder) {
+          const take = remaining < paid(line) ? remaining : paid(line);
+          takenUnearned.set(line, (takenUnearned.get(line) ?? 0n) + take);
+          remaining -= take;
+        }
+        continue;
       }
+      const available = candidates.reduce((sum, l) => sum + left(l) - (taken.get(l.id) ?? 0n), 0n);
+      if (remaining > available) throw tooMuch(ref.field);
       for (const line of candidates) {
         if (remaining === 0n) break;
         const room = left(line) - (taken.get(line.id) ?? 0n);
@@ -484,4 +504,32 @@ export class ConversionsService {
     }
     return steps;
   }
+}
+
+const tooMuch = (field: string) =>
+  new BadInputError(
+    `${field}.amount is more than what is left of that product's lines in the order.`,
+    `${field}.amount`,
+  );
+
+/** A refund line that names no line of the order: 400 with its position (`lines.<i>`) and a code to branch on. */
+function notInOrder(
+  ref: { productId: string | null; offerId: string | null; field: string },
+  orderId: string,
+  orderLines: OrderLine[],
+): AppError {
+  const named = ref.offerId !== null ? `offer "${ref.offerId}"` : 'a product';
+  const offers = [...new Set(orderLines.map((l) => l.offerId).filter((o): o is string => o !== null))];
+  const listed =
+    offers.length === 0
+      ? ''
+      : ` Its lines name ${offers
+          .slice(0, 5)
+          .map((o) => `"${o}"`)
+          .join(', ')}${offers.length > 5 ? `, and ${offers.length - 5} more` : ''}.`;
+  return new AppError(
+    'BAD_USER_INPUT',
+    `${ref.field} names ${named} that is not in order "${orderId}": a refund line must name a product of the order.${listed} Nothing was refunded.`,
+    { field: ref.field, reason: 'REFUND_LINE_NOT_IN_ORDER', userErrorCode: 'REFUND_LINE_NOT_IN_ORDER' },
+  );
 }

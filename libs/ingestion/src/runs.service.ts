@@ -117,6 +117,7 @@ export class RunsService {
     if (outcome.active)
       throw new ConflictError(conflictMessage(feedId, outcome.active, options), {
         runId: outcome.active.id,
+        feedId,
         userErrorCode: 'RUN_ALREADY_ACTIVE',
       });
     return outcome.created;
@@ -161,6 +162,7 @@ export class RunsService {
     if (active)
       throw new ConflictError(conflictMessage(feedId, active), {
         runId: active.id,
+        feedId,
         userErrorCode: 'RUN_ALREADY_ACTIVE',
       });
   }
@@ -175,6 +177,7 @@ export class RunsService {
     if (outcome.active)
       throw new ConflictError(conflictMessage(feedId, outcome.active), {
         runId: outcome.active.id,
+        feedId,
         userErrorCode: 'RUN_ALREADY_ACTIVE',
       });
     return outcome.created;
@@ -261,6 +264,7 @@ export class RunsService {
     const run = await this.runs.get(ctx, id);
     if (TERMINAL_STATUSES.includes(run.status)) {
       throw new ConflictError(`Run ${id} already finished with status ${run.status}; there is nothing to cancel.`, {
+        runId: run.id,
         status: run.status,
         userErrorCode: 'RUN_ALREADY_FINISHED',
       });

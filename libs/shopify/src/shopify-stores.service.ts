@@ -136,7 +136,7 @@ export class ShopifyStoresService {
 
   async getByFeed(ctx: BrandContext, feedId: string): Promise<ShopifyStoreEntity> {
     const [store] = await this.stores.find(ctx, { feedId }, { take: 1 });
-    if (!store) throw new NotFoundError('ShopifyStore', feedId);
+    if (!store) throw new NotFoundError('ShopifyStore', feedId, { idType: 'Feed' });
     return store;
   }
 

@@ -2,7 +2,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import { Logger } from '@nestjs/common';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { AppError } from '@brandshelf/core';
-import { publicDetails } from './global-id.js';
+import { publicDetails, publicMessage } from './global-id.js';
 
 const logger = new Logger('GraphQL');
 
@@ -32,7 +32,7 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     // userErrorCode is for a mutation's userErrors (user-error.ts); an error that reaches `errors` keeps its own code.
     const { userErrorCode: _userErrorCode, ...details } = original.details;
     return {
-      message: original.message,
+      message: publicMessage(original.message, details),
       locations: formatted.locations,
       path: formatted.path,
       extensions: { code: original.code, ...publicDetails(details) },

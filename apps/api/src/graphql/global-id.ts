@@ -52,17 +52,71 @@ export function fromGlobalId(id: string, expected: string | readonly string[], a
 }
 
 /** Ids an error's details carry (set by the libs, which know raw ids only), by the type that gives them out. */
-const DETAIL_ID_TYPES: Readonly<Record<string, string>> = { runId: 'IngestionRun', feedId: 'Feed' };
+const DETAIL_ID_TYPES: Readonly<Record<string, string>> = {
+  runId: 'IngestionRun',
+  feedId: 'Feed',
+  productId: 'Product',
+};
+
+/**
+ * The types a NotFoundError's `id` can be read as: its `idType` detail when the lib sets one (the id of another type
+ * than the entity missing: a Shopify store looked up by its feed's id), else its entity when that is one of these.
+ */
+const ENTITY_ID_TYPES = new Set([
+  'ApiKey',
+  'Campaign',
+  'CatalogVersion',
+  'ChannelExport',
+  'CommissionOffer',
+  'Feed',
+  'IngestionRun',
+  'Product',
+  'ProductSet',
+  'Publication',
+  'ShopifyStore',
+]);
+
+/** [raw UUID, its global id] for every id an error's details name whose type is known. */
+function detailIds(details: Record<string, unknown>): [string, string][] {
+  const ids: [string, string][] = [];
+  for (const [key, value] of Object.entries(details)) {
+    const type = key === 'id' ? notFoundIdType(details) : DETAIL_ID_TYPES[key];
+    if (type && typeof value === 'string' && isUuid(value)) ids.push([value, toGlobalId(type, value.toLowerCase())]);
+  }
+  return ids;
+}
+
+function notFoundIdType(details: Record<string, unknown>): string | null {
+  const type = typeof details.idType === 'string' ? details.idType : details.entity;
+  return typeof type === 'string' && ENTITY_ID_TYPES.has(type) ? type : null;
+}
 
 /**
  * An error's details as the API answers them (REST bodies, GraphQL `extensions`): the ids in them global, like every
- * other id the API answers (a CONFLICT's `runId` is the id the accepted upload's 202 and `node(id:)` use).
+ * other id the API answers (a CONFLICT's `runId` is the id the accepted upload's 202 and `node(id:)` use). `idType`,
+ * a hint from the libs, is not answered.
  */
 export function publicDetails(details: Record<string, unknown>): Record<string, unknown> {
+  const global = new Map(detailIds(details));
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(details)) {
-    const type = DETAIL_ID_TYPES[key];
-    out[key] = type && typeof value === 'string' && isUuid(value) ? toGlobalId(type, value) : value;
+    if (key === 'idType') continue;
+    out[key] = typeof value === 'string' && global.has(value) ? global.get(value) : value;
+  }
+  return out;
+}
+
+/**
+ * An error's message as the API answers it (GraphQL `errors` and `userErrors`, REST bodies): the libs write the raw
+ * ids they know ("Feed 3f2a… was not found", "Feed … already has run …"), and every id its details name is answered
+ * as the global id the client uses everywhere else, in any case the raw id was written. The one place messages get
+ * their ids: the libs add the ids a message names to the error's details (runId, feedId, productId, a NotFoundError's
+ * id), and this rewrites them.
+ */
+export function publicMessage(message: string, details: Record<string, unknown>): string {
+  let out = message;
+  for (const [raw, global] of detailIds(details)) {
+    out = out.replace(new RegExp(raw.replace(/-/g, '\\-'), 'gi'), global);
   }
   return out;
 }

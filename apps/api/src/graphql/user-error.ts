@@ -1,5 +1,6 @@
 import { Field, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { AppError } from '@brandshelf/core';
+import { publicMessage } from './global-id.js';
 
 /**
  * Expected failures of a mutation, the ones a client must handle (bad input, a publish already in progress, a run
@@ -23,6 +24,7 @@ export enum UserErrorCode {
   ALREADY_REGISTERED = 'ALREADY_REGISTERED',
   ALREADY_CONNECTED = 'ALREADY_CONNECTED',
   NO_PROCESSED_IMAGE = 'NO_PROCESSED_IMAGE',
+  REFUND_LINE_NOT_IN_ORDER = 'REFUND_LINE_NOT_IN_ORDER',
 }
 
 const DESCRIPTIONS: Record<UserErrorCode, string> = {
@@ -42,6 +44,9 @@ const DESCRIPTIONS: Record<UserErrorCode, string> = {
   NO_PROCESSED_IMAGE:
     'The product has no processed main image to draw a creative from; `message` says how to get one (fix the ' +
     'image_link, run the feed with images on, publish). Nothing was rendered.',
+  REFUND_LINE_NOT_IN_ORDER:
+    'A refund line names a product (productId or offerId) that no line of the reported order has; `field` gives ' +
+    'its position (["input", "lines", "<i>"]) and `message` lists the order\'s offer ids. Nothing was refunded.',
 };
 
 registerEnumType(UserErrorCode, {
@@ -81,7 +86,7 @@ export function toUserError(error: unknown): UserError | null {
         : null;
   if (!code) return null;
   const field = typeof error.details.field === 'string' ? ['input', ...error.details.field.split('.')] : null;
-  return { code, message: error.message, field };
+  return { code, message: publicMessage(error.message, error.details), field };
 }
 
 /** A payload type's common part: every mutation payload has `userErrors`, empty on success. */

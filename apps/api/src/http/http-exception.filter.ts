@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
 import type { Response } from 'express';
 import { AppError, HTTP_STATUS } from '@brandshelf/core';
-import { publicDetails } from '../graphql/global-id.js';
+import { publicDetails, publicMessage } from '../graphql/global-id.js';
 
 /** REST endpoints answer errors as `{ code, message }` with the matching status, like GraphQL's codes. */
 @Catch()
@@ -18,7 +18,9 @@ export class HttpErrorFilter implements ExceptionFilter {
       }
       // userErrorCode only picks a GraphQL mutation's userError code (graphql/user-error.ts); REST has its own code.
       const { userErrorCode: _userErrorCode, ...details } = error.details;
-      res.status(HTTP_STATUS[error.code]).json({ code: error.code, message: error.message, ...publicDetails(details) });
+      res
+        .status(HTTP_STATUS[error.code])
+        .json({ code: error.code, message: publicMessage(error.message, details), ...publicDetails(details) });
       return;
     }
     if (error instanceof HttpException) {

@@ -400,6 +400,8 @@ export type ImageRole =
 export type IssueCode =
   /** A price uses a symbol several currencies share ($, £) and the feed has no defaultCurrency naming one of them; the usual one (USD, GBP) was assumed. Raised as WARNING. Symbols with no safe default (kr, ¥, Rs) are INVALID_CURRENCY errors instead. */
   | 'AMBIGUOUS_CURRENCY'
+  /** Bidirectional embedding, override or isolate controls (U+202A–U+202E, U+2066–U+2069) were removed from a value; they reorder the text around them wherever it is shown, and Merchant Center refuses them. Raised as WARNING. The message names the characters and the position of the first in the value as sent. Letters, emoji sequences (ZWJ) and the marks U+200E, U+200F and U+061C are kept. */
+  | 'BIDI_CONTROL_CHARACTERS'
   /** A cell (or XML element) is larger than the reader accepts, so its row was not read. Raised as ERROR. */
   | 'CELL_TOO_LARGE'
   /** The gzip data is corrupt. Raised as ERROR. */
@@ -452,7 +454,7 @@ export type IssueCode =
   | 'INVALID_AGE_GROUP'
   /** availability is not one of in_stock, out_of_stock, preorder, backorder. Raised as ERROR. */
   | 'INVALID_AVAILABILITY'
-  /** Control or replacement characters were removed from a value. Raised as WARNING. */
+  /** Control or replacement characters were removed from a value. Raised as WARNING. The message names the characters (U+0007, …) and the position of the first in the value as sent. */
   | 'INVALID_CHARACTERS'
   /** condition is not new, refurbished or used; it is ignored. Raised as WARNING. */
   | 'INVALID_CONDITION'
@@ -1044,6 +1046,8 @@ export type UserErrorCode =
   | 'PUBLISH_IN_PROGRESS'
   /** The brand's storage or row quota would be exceeded; free space or ask for a larger quota. */
   | 'QUOTA_EXCEEDED'
+  /** A refund line names a product (productId or offerId) that no line of the reported order has; `field` gives its position (["input", "lines", "<i>"]) and `message` lists the order's offer ids. Nothing was refunded. */
+  | 'REFUND_LINE_NOT_IN_ORDER'
   /** The feed already has a run queued or running (one at a time per feed); `message` names it. Nothing was started. */
   | 'RUN_ALREADY_ACTIVE'
   /** The run has already finished, so there is nothing to cancel; it is left as it was. */

@@ -22,7 +22,7 @@ export class ChannelExportStore {
 
   async get(ctx: BrandContext, id: string): Promise<ChannelExportEntity> {
     const found = isUuid(id) ? await this.exports.findOneBy({ id, brandId: ctx.principal.brandId }) : null;
-    if (!found) throw new NotFoundError('Channel export', id);
+    if (!found) throw new NotFoundError('Channel export', id, { idType: 'ChannelExport' });
     return found;
   }
 
@@ -37,7 +37,7 @@ export class ChannelExportStore {
 
   async delete(ctx: BrandContext, id: string): Promise<void> {
     const result = await this.exports.delete({ id: (await this.get(ctx, id)).id, brandId: ctx.principal.brandId });
-    if (!result.affected) throw new NotFoundError('Channel export', id);
+    if (!result.affected) throw new NotFoundError('Channel export', id, { idType: 'ChannelExport' });
   }
 
   page(ctx: BrandContext, request: KeysetRequest): Promise<KeysetPage<ChannelExportEntity>> {
