@@ -594,6 +594,93 @@ suite('the web console in a browser', () => {
     await context.close();
   }, 300_000);
 
+  it('brand: a file with mistakes read by its name, fixed and published as a whole; a refused value marks its field; commission by feed id, and a category that is not a number changes nothing', async () => {
+    expect(brandKey).not.toBe(''); // the brand's journey made the account
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signInWithKey(page, api.url, brandKey);
+    await page.getByRole('heading', { name: 'Feeds' }).waitFor();
+
+    // A value the API refuses: the alert names the field by its label, the field is marked, nothing typed is lost.
+    await page.getByRole('button', { name: 'New feed' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Mistakes feed');
+    await page.getByLabel('Store URL').fill('not a url');
+    await page.getByRole('button', { name: 'Create feed' }).click();
+    const refused = page.getByRole('alert');
+    await refused.waitFor();
+    expect(await refused.textContent()).toMatch(/not a valid URL.*BAD_USER_INPUT on Store URL/);
+    expect(await page.getByLabel('Store URL').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Name', { exact: true }).getAttribute('aria-invalid')).toBeNull();
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Mistakes feed');
+    await shot(page, 'brand-create-feed-refused');
+    await accessible(page, 'feeds (a field refused)');
+    await page.getByLabel('Store URL').fill('https://boots.example.com');
+    await page.getByRole('button', { name: 'Create feed' }).click();
+    await page.getByRole('heading', { name: 'Mistakes feed' }).waitFor();
+
+    // The first file has a row without a title: the run and the feed's runs say which file it was.
+    const header = 'id,title,description,link,image_link,availability,price,brand,mpn';
+    const row = (id: string, title: string) =>
+      `${id},${title},Leather boot.,https://boots.example.com/${id},https://img.example/${id}.jpg,in stock,120.00 USD,Acme,B-${id}`;
+    const uploadAndOpen = async (name: string, rows: string[]) => {
+      await page
+        .getByLabel(/Drop a CSV, TSV or XML file here/)
+        .setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from([header, ...rows].join('\n')) });
+      await page.getByRole('button', { name: 'Upload and ingest' }).click();
+      await page.locator('progress[data-status="SUCCEEDED"]').waitFor({ timeout: 120_000 });
+      await page.getByRole('table').filter({ hasText: name }).waitFor();
+      await page.getByRole('link', { name: /Open the run/ }).click();
+      await page.getByRole('heading', { name: 'Diagnostics' }).waitFor();
+      expect(await page.locator('dl.facts dd').first().textContent()).toBe(name);
+    };
+    await uploadAndOpen('mistakes.csv', [row('M1', 'Mistake-free boot'), row('M2', '')]);
+    await page.getByRole('table').filter({ hasText: 'MISSING_REQUIRED' }).waitFor();
+
+    // Fixed and uploaded again, never having published the first: publishing puts both items live, and the panel
+    // says so (not the comparison with the unpublished first upload).
+    await page.getByRole('link', { name: /Mistakes feed/ }).click();
+    await uploadAndOpen('fixed.csv', [row('M1', 'Mistake-free boot'), row('M2', 'Second boot')]);
+    const publish = page.getByRole('region', { name: 'Publish' });
+    expect(await publish.getByRole('list', { name: 'Changes this publish makes' }).textContent()).toBe(
+      '2 created0 updated0 unchanged0 removed',
+    );
+    expect(await publish.textContent()).toMatch(/previous upload \(never published\): 1 new, 0 changed, 1 unchanged/);
+    await shot(page, 'brand-publish-after-unpublished-upload');
+    await publish.getByRole('button', { name: 'Publish…' }).click();
+    await publish.getByRole('button', { name: /Confirm: publish v2/ }).click();
+    await page.getByText('Published v2: 2 created, 0 updated, 0 removed.').waitFor();
+
+    // Commission: a category must be its number; a word is refused and the default rate stays as it was.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Commission' }).click();
+    await page.getByLabel('Rate (%)').fill('10');
+    await page.getByRole('button', { name: 'Save rate' }).click();
+    await page.getByText('Default open rate: 10%').waitFor();
+    await page.getByLabel('For').selectOption('categoryId');
+    await page.getByLabel('Which').fill('Apparel');
+    await page.getByLabel('Rate (%)').fill('20');
+    await page.getByRole('button', { name: 'Save rate' }).click();
+    await page.getByRole('alert').or(page.getByText('Default open rate: 20%')).waitFor();
+    const program = await api.gqlOk<{ commissionProgram: { openRatePercent: string } }>(
+      '{ commissionProgram { openRatePercent } }',
+      {},
+      brandKey,
+    );
+    expect(program.commissionProgram.openRatePercent).toBe('10');
+    expect(await page.getByRole('alert').textContent()).toMatch(/"Apparel" is not a Google category id/);
+    expect(await page.getByLabel('Which').getAttribute('aria-invalid')).toBe('true');
+    // A product by the id the brand knows (its feed's id column); the rates in force name it by its title.
+    await page.getByLabel('For').selectOption('productId');
+    await page.getByLabel('Which').fill('M1');
+    await page.getByLabel('Rate (%)').fill('25');
+    await page.getByRole('button', { name: 'Save rate' }).click();
+    const rates = page.getByRole('table', { name: 'Rates in force' });
+    await rates.getByText('Mistake-free boot').or(page.getByRole('alert')).waitFor();
+    expect(await rates.getByRole('row', { name: /Mistake-free boot/ }).textContent()).toMatch(/25%/);
+    await shot(page, 'brand-commission-product-rate');
+    await accessible(page, 'commission (a product rate)');
+    await context.close();
+  }, 300_000);
+
   it('shows readable errors with the code and its hint', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();
