@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { findChromium, startTestApi, type TestApi } from '@brandshelf/testing';
+import { createFeed, findChromium, ingest, startTestApi, type TestApi } from '@brandshelf/testing';
 import { createApi } from '../../apps/api/src/create-api.js';
 
 /**
@@ -678,6 +678,75 @@ suite('the web console in a browser', () => {
     expect(await rates.getByRole('row', { name: /Mistake-free boot/ }).textContent()).toMatch(/25%/);
     await shot(page, 'brand-commission-product-rate');
     await accessible(page, 'commission (a product rate)');
+    await context.close();
+  }, 300_000);
+
+  it('creator: the handle rules the API has, non-Latin colour facets, and the page of results kept after a product', async () => {
+    expect(brandKey).not.toBe('');
+    // 30 kimonos, 18 black (黒) and 12 white (白): two pages of 24, two colours that differ only outside \w.
+    const feedId = await createFeed(api, brandKey, { name: 'Kimono feed' });
+    const rows = Array.from({ length: 30 }, (_, i) => {
+      const colour = i < 18 ? '黒' : '白';
+      return `K${i},Kimono ${i},A cotton kimono.,https://kimono.example.com/k${i},https://img.example/k${i}.jpg,in stock,80.00 USD,Acme,KM-${i},${colour}`;
+    });
+    const run = await ingest(
+      api,
+      brandKey,
+      feedId,
+      ['id,title,description,link,image_link,availability,price,brand,mpn,color', ...rows].join('\n'),
+    );
+    await api.gqlOk(
+      'mutation ($input: PublishRunInput!) { publishRun(input: $input) { userErrors { code message field } } }',
+      { input: { runId: run.id } },
+      brandKey,
+    );
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${api.url}/signin`);
+    await page.getByLabel('Sign up as a creator').check();
+    // The help says what the API accepts (it refuses a hyphen).
+    expect(await page.getByText(/Your public name in share links/).textContent()).toMatch(
+      /2 to 30 letters, digits, dots \(\.\) or underscores \(_\)/,
+    );
+    await page.getByLabel('Handle').fill(`kimono.${Date.now().toString(36)}`);
+    await page.getByLabel('Email').fill(`kimono-${Date.now()}@example.test`);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByLabel('I have saved my key').check();
+    await page.getByRole('button', { name: 'Continue to the console' }).click();
+    await page.getByRole('heading', { name: 'Find products to promote' }).waitFor();
+
+    const cards = (count: number) =>
+      page.waitForFunction((count) => document.querySelectorAll('.product-grid li').length === count, count);
+    await page.getByLabel('Search products').fill('kimono');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await cards(24);
+    // Clicking the word 白 ticks 白 (not 黒, whose box had the same id).
+    await page.getByRole('group', { name: 'Colour' }).getByText('白').click();
+    await page.waitForFunction(() => location.search.includes('color='));
+    expect(new URL(page.url()).searchParams.getAll('color')).toEqual(['白']);
+    await cards(12);
+    await page.getByRole('group', { name: 'Colour' }).getByText('白').click();
+    await page.waitForFunction(() => !location.search.includes('color='));
+    await cards(24);
+
+    // The second page is in the URL, and a product's "← Search" comes back to it.
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await cards(6);
+    const second = new URL(page.url());
+    expect(second.searchParams.get('q')).toBe('kimono');
+    expect(second.searchParams.get('after')).toBeTruthy();
+    await shot(page, 'creator-search-second-page');
+    await page.locator('.product-grid li a').first().click();
+    await page.getByRole('heading', { name: 'Share it' }).waitFor();
+    await page.getByRole('link', { name: '← Search' }).click();
+    await page.waitForFunction(() => location.pathname === '/creator/search');
+    expect(page.url()).toBe(second.href);
+    await cards(6);
+    await page.getByRole('button', { name: 'First page' }).click();
+    await cards(24);
+    expect(new URL(page.url()).searchParams.get('after')).toBeNull();
+    await accessible(page, 'search (non-Latin facets, paged)');
     await context.close();
   }, 300_000);
 
