@@ -634,7 +634,7 @@ suite('the web console in a browser', () => {
       expect(await page.locator('dl.facts dd').first().textContent()).toBe(name);
     };
     await uploadAndOpen('mistakes.csv', [row('M1', 'Mistake-free boot'), row('M2', '')]);
-    await page.getByRole('table').filter({ hasText: 'MISSING_REQUIRED' }).waitFor();
+    await page.locator('table.issues').filter({ hasText: 'MISSING_REQUIRED' }).waitFor();
 
     // Fixed and uploaded again, never having published the first: publishing puts both items live, and the panel
     // says so (not the comparison with the unpublished first upload).
