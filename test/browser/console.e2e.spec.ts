@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { findChromium, startTestApi, type TestApi } from '@brandshelf/testing';
+import { createFeed, findChromium, ingest, startTestApi, type TestApi } from '@brandshelf/testing';
 import { createApi } from '../../apps/api/src/create-api.js';
 
 /**
@@ -74,8 +74,14 @@ suite('the web console in a browser', () => {
 
   beforeAll(async () => {
     if (!executablePath) throw new Error(`CI is set and the browser tests cannot run: ${missing}`);
-    // The console as `npm run build` makes it (codegen when stale, then Vite), into dist/console.
-    await promisify(execFile)(process.execPath, [join(root, 'scripts', 'build-console.mjs')], { cwd: root });
+    // The console as `npm run build` makes it (codegen when stale, then Vite), into dist/console. NODE_ENV is
+    // production as it is there: jest sets it to test, and Vite then bundles React's development build (about 545 KB
+    // raw instead of 310, StrictMode running each page's effects twice), which made the first page of a fresh
+    // context slow to appear on a loaded machine.
+    await promisify(execFile)(process.execPath, [join(root, 'scripts', 'build-console.mjs')], {
+      cwd: root,
+      env: { ...process.env, NODE_ENV: 'production' },
+    });
     // This run's screenshots only (numbered by step).
     await rm(SHOTS, { recursive: true, force: true });
     await mkdir(SHOTS, { recursive: true });
@@ -98,7 +104,13 @@ suite('the web console in a browser', () => {
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     const page = await context.newPage();
     const requests: string[] = [];
-    page.on('request', (request) => requests.push(request.url()));
+    const operations: string[] = [];
+    page.on('request', (request) => {
+      requests.push(request.url());
+      if (request.method() !== 'POST' || !request.url().endsWith('/graphql')) return;
+      const operation = /^\s*(?:query|mutation)\s+(\w+)/.exec(request.postDataJSON()?.query ?? '');
+      if (operation) operations.push(operation[1]);
+    });
     page.on('websocket', (socket) => requests.push(socket.url()));
 
     await page.goto(`${api.url}/`);
@@ -124,6 +136,9 @@ suite('the web console in a browser', () => {
     expect(await page.evaluate(() => JSON.stringify(sessionStorage) + JSON.stringify(localStorage))).not.toContain(
       brandKey,
     );
+    // The page asked for its data once (the production build: no StrictMode double effects, as users get it).
+    await page.getByText('No feed yet.', { exact: false }).waitFor();
+    expect(operations.filter((name) => name === 'ConsoleFeeds')).toEqual(['ConsoleFeeds']);
 
     await page.getByRole('button', { name: 'New feed' }).click();
     await page.getByLabel('Name', { exact: true }).fill('WooCommerce export');
@@ -576,6 +591,162 @@ suite('the web console in a browser', () => {
     await publish.getByRole('button', { name: 'Publish…' }).click();
     await publish.getByRole('button', { name: /Confirm: publish v2/ }).click();
     await page.getByText(/Published v2: 0 created, 0 updated, 8 removed/).waitFor();
+    await context.close();
+  }, 300_000);
+
+  it('brand: a file with mistakes read by its name, fixed and published as a whole; a refused value marks its field; commission by feed id, and a category that is not a number changes nothing', async () => {
+    expect(brandKey).not.toBe(''); // the brand's journey made the account
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signInWithKey(page, api.url, brandKey);
+    await page.getByRole('heading', { name: 'Feeds' }).waitFor();
+
+    // A value the API refuses: the alert names the field by its label, the field is marked, nothing typed is lost.
+    await page.getByRole('button', { name: 'New feed' }).click();
+    await page.getByLabel('Name', { exact: true }).fill('Mistakes feed');
+    await page.getByLabel('Store URL').fill('not a url');
+    await page.getByRole('button', { name: 'Create feed' }).click();
+    const refused = page.getByRole('alert');
+    await refused.waitFor();
+    expect(await refused.textContent()).toMatch(/not a valid URL.*BAD_USER_INPUT on Store URL/);
+    expect(await page.getByLabel('Store URL').getAttribute('aria-invalid')).toBe('true');
+    expect(await page.getByLabel('Name', { exact: true }).getAttribute('aria-invalid')).toBeNull();
+    expect(await page.getByLabel('Name', { exact: true }).inputValue()).toBe('Mistakes feed');
+    await shot(page, 'brand-create-feed-refused');
+    await accessible(page, 'feeds (a field refused)');
+    await page.getByLabel('Store URL').fill('https://boots.example.com');
+    await page.getByRole('button', { name: 'Create feed' }).click();
+    await page.getByRole('heading', { name: 'Mistakes feed' }).waitFor();
+
+    // The first file has a row without a title: the run and the feed's runs say which file it was.
+    const header = 'id,title,description,link,image_link,availability,price,brand,mpn';
+    const row = (id: string, title: string) =>
+      `${id},${title},Leather boot.,https://boots.example.com/${id},https://img.example/${id}.jpg,in stock,120.00 USD,Acme,B-${id}`;
+    const uploadAndOpen = async (name: string, rows: string[]) => {
+      await page
+        .getByLabel(/Drop a CSV, TSV or XML file here/)
+        .setInputFiles({ name, mimeType: 'text/csv', buffer: Buffer.from([header, ...rows].join('\n')) });
+      await page.getByRole('button', { name: 'Upload and ingest' }).click();
+      await page.locator('progress[data-status="SUCCEEDED"]').waitFor({ timeout: 120_000 });
+      await page.getByRole('table').filter({ hasText: name }).waitFor();
+      await page.getByRole('link', { name: /Open the run/ }).click();
+      await page.getByRole('heading', { name: 'Diagnostics' }).waitFor();
+      expect(await page.locator('dl.facts dd').first().textContent()).toBe(name);
+    };
+    await uploadAndOpen('mistakes.csv', [row('M1', 'Mistake-free boot'), row('M2', '')]);
+    await page.locator('table.issues').filter({ hasText: 'MISSING_REQUIRED' }).waitFor();
+
+    // Fixed and uploaded again, never having published the first: publishing puts both items live, and the panel
+    // says so (not the comparison with the unpublished first upload).
+    await page.getByRole('link', { name: /Mistakes feed/ }).click();
+    await uploadAndOpen('fixed.csv', [row('M1', 'Mistake-free boot'), row('M2', 'Second boot')]);
+    const publish = page.getByRole('region', { name: 'Publish' });
+    expect(await publish.getByRole('list', { name: 'Changes this publish makes' }).textContent()).toBe(
+      '2 created0 updated0 unchanged0 removed',
+    );
+    expect(await publish.textContent()).toMatch(/previous upload \(never published\): 1 new, 0 changed, 1 unchanged/);
+    await shot(page, 'brand-publish-after-unpublished-upload');
+    await publish.getByRole('button', { name: 'Publish…' }).click();
+    await publish.getByRole('button', { name: /Confirm: publish v2/ }).click();
+    await page.getByText('Published v2: 2 created, 0 updated, 0 removed.').waitFor();
+
+    // Commission: a category must be its number; a word is refused and the default rate stays as it was.
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Commission' }).click();
+    await page.getByLabel('Rate (%)').fill('10');
+    await page.getByRole('button', { name: 'Save rate' }).click();
+    await page.getByText('Default open rate: 10%').waitFor();
+    await page.getByLabel('For').selectOption('categoryId');
+    await page.getByLabel('Which').fill('Apparel');
+    await page.getByLabel('Rate (%)').fill('20');
+    await page.getByRole('button', { name: 'Save rate' }).click();
+    await page.getByRole('alert').or(page.getByText('Default open rate: 20%')).waitFor();
+    const program = await api.gqlOk<{ commissionProgram: { openRatePercent: string } }>(
+      '{ commissionProgram { openRatePercent } }',
+      {},
+      brandKey,
+    );
+    expect(program.commissionProgram.openRatePercent).toBe('10');
+    expect(await page.getByRole('alert').textContent()).toMatch(/"Apparel" is not a Google category id/);
+    expect(await page.getByLabel('Which').getAttribute('aria-invalid')).toBe('true');
+    // A product by the id the brand knows (its feed's id column); the rates in force name it by its title.
+    await page.getByLabel('For').selectOption('productId');
+    await page.getByLabel('Which').fill('M1');
+    await page.getByLabel('Rate (%)').fill('25');
+    await page.getByRole('button', { name: 'Save rate' }).click();
+    const rates = page.getByRole('table', { name: 'Rates in force' });
+    await rates.getByText('Mistake-free boot').or(page.getByRole('alert')).waitFor();
+    expect(await rates.getByRole('row', { name: /Mistake-free boot/ }).textContent()).toMatch(/25%/);
+    await shot(page, 'brand-commission-product-rate');
+    await accessible(page, 'commission (a product rate)');
+    await context.close();
+  }, 300_000);
+
+  it('creator: the handle rules the API has, non-Latin colour facets, and the page of results kept after a product', async () => {
+    expect(brandKey).not.toBe('');
+    // 30 kimonos, 18 black (黒) and 12 white (白): two pages of 24, two colours that differ only outside \w.
+    const feedId = await createFeed(api, brandKey, { name: 'Kimono feed' });
+    const rows = Array.from({ length: 30 }, (_, i) => {
+      const colour = i < 18 ? '黒' : '白';
+      return `K${i},Kimono ${i},A cotton kimono.,https://kimono.example.com/k${i},https://img.example/k${i}.jpg,in stock,80.00 USD,Acme,KM-${i},${colour}`;
+    });
+    const run = await ingest(
+      api,
+      brandKey,
+      feedId,
+      ['id,title,description,link,image_link,availability,price,brand,mpn,color', ...rows].join('\n'),
+    );
+    await api.gqlOk(
+      'mutation ($input: PublishRunInput!) { publishRun(input: $input) { userErrors { code message field } } }',
+      { input: { runId: run.id } },
+      brandKey,
+    );
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${api.url}/signin`);
+    await page.getByLabel('Sign up as a creator').check();
+    // The help says what the API accepts (it refuses a hyphen).
+    expect(await page.getByText(/Your public name in share links/).textContent()).toMatch(
+      /2 to 30 letters, digits, dots \(\.\) or underscores \(_\)/,
+    );
+    await page.getByLabel('Handle').fill(`kimono.${Date.now().toString(36)}`);
+    await page.getByLabel('Email').fill(`kimono-${Date.now()}@example.test`);
+    await page.getByRole('button', { name: 'Create account' }).click();
+    await page.getByLabel('I have saved my key').check();
+    await page.getByRole('button', { name: 'Continue to the console' }).click();
+    await page.getByRole('heading', { name: 'Find products to promote' }).waitFor();
+
+    const cards = (count: number) =>
+      page.waitForFunction((count) => document.querySelectorAll('.product-grid li').length === count, count);
+    await page.getByLabel('Search products').fill('kimono');
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    await cards(24);
+    // Clicking the word 白 ticks 白 (not 黒, whose box had the same id).
+    await page.getByRole('group', { name: 'Colour' }).getByText('白').click();
+    await page.waitForFunction(() => location.search.includes('color='));
+    expect(new URL(page.url()).searchParams.getAll('color')).toEqual(['白']);
+    await cards(12);
+    await page.getByRole('group', { name: 'Colour' }).getByText('白').click();
+    await page.waitForFunction(() => !location.search.includes('color='));
+    await cards(24);
+
+    // The second page is in the URL, and a product's "← Search" comes back to it.
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await cards(6);
+    const second = new URL(page.url());
+    expect(second.searchParams.get('q')).toBe('kimono');
+    expect(second.searchParams.get('after')).toBeTruthy();
+    await shot(page, 'creator-search-second-page');
+    await page.locator('.product-grid li a').first().click();
+    await page.getByRole('heading', { name: 'Share it' }).waitFor();
+    await page.getByRole('link', { name: '← Search' }).click();
+    await page.waitForFunction(() => location.pathname === '/creator/search');
+    expect(page.url()).toBe(second.href);
+    await cards(6);
+    await page.getByRole('button', { name: 'First page' }).click();
+    await cards(24);
+    expect(new URL(page.url()).searchParams.get('after')).toBeNull();
+    await accessible(page, 'search (non-Latin facets, paged)');
     await context.close();
   }, 300_000);
 

@@ -163,7 +163,8 @@ export function SignIn() {
             label="Handle"
             name="handle"
             required
-            help="Your public name in share links (letters, digits, _ and -)."
+            maxLength={30}
+            help="Your public name in share links: 2 to 30 letters, digits, dots (.) or underscores (_)."
           />
         ) : null}
         {mode !== 'key' ? <Field label="Email" name="email" type="email" required autoComplete="email" /> : null}

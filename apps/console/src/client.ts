@@ -28,7 +28,7 @@ const HINTS: Record<string, string> = {
   UNAUTHENTICATED: 'The API key is missing, revoked or mistyped: sign in again with a valid key.',
   FORBIDDEN: 'This key cannot do that: brand pages need a brand key, creator pages a creator key.',
   NOT_FOUND: 'It does not exist, or belongs to another account. Check the link or go back to the list.',
-  BAD_USER_INPUT: 'A value is not accepted: correct the highlighted field and try again.',
+  BAD_USER_INPUT: 'A value is not accepted: correct it as the message says and try again.',
   CONFLICT: 'It clashes with the current state (a run already active, an offer already answered): reload and retry.',
   QUOTA_EXCEEDED: "The brand's storage quota is used up: delete feeds or old versions, or ask for a larger quota.",
   PAYLOAD_TOO_LARGE:
@@ -174,9 +174,13 @@ export async function uploadFeedFile(
   apiKey: string,
   validateOnly: boolean,
 ): Promise<{ runId: string; status: string }> {
+  // The file's name goes with it (?filename=), so the run and the feed's list of runs say which file it was.
+  const query = new URLSearchParams(validateOnly ? { validateOnly: 'true' } : {});
+  if (file instanceof File && file.name) query.set('filename', file.name);
+  const search = query.toString();
   let response: Response;
   try {
-    response = await fetch(`/feeds/${encodeURIComponent(feedId)}/uploads${validateOnly ? '?validateOnly=true' : ''}`, {
+    response = await fetch(`/feeds/${encodeURIComponent(feedId)}/uploads${search ? `?${search}` : ''}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/octet-stream' },
       body: file,

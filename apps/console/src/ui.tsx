@@ -69,22 +69,45 @@ export function useAction<TArgs extends unknown[], TResult>(action: (...args: TA
   return { run, pending, error, clearError: () => setError(undefined) };
 }
 
-/** An error as a person reads it: what happened, the code, and what to do. */
+/**
+ * The control of `form` an error's field path names (`["input", "storeUrl"]` is the control named storeUrl): the
+ * path's last segment that names one, so `["input", "dailyBudget", "currency"]` finds the currency field.
+ */
+function controlFor(form: HTMLFormElement | null, field: readonly string[]): HTMLElement | null {
+  if (!form) return null;
+  for (const name of [...field].reverse()) {
+    const control = form.elements.namedItem(name);
+    if (control instanceof HTMLInputElement || control instanceof HTMLSelectElement) return control;
+    if (control instanceof HTMLTextAreaElement) return control;
+  }
+  return null;
+}
+
+/**
+ * An error as a person reads it: what happened, the code, and what to do. When the error names a field of the form
+ * it is shown in, that control is marked invalid (highlighted, and `aria-invalid` for screen readers) until the
+ * error goes, and the field is named by its label rather than the API's path.
+ */
 export function ErrorMessage({ error }: { error: ApiError | undefined }) {
+  const box = useRef<HTMLDivElement>(null);
+  const [label, setLabel] = useState<string | null>(null);
+  useEffect(() => {
+    const control = error?.field ? controlFor(box.current?.closest('form') ?? null, error.field) : null;
+    const labels = (control as HTMLInputElement | null)?.labels;
+    setLabel(labels?.[0]?.textContent ?? null);
+    if (!control) return;
+    control.setAttribute('aria-invalid', 'true');
+    return () => control.removeAttribute('aria-invalid');
+  }, [error]);
   if (!error) return null;
   return (
-    <div className="error" role="alert">
+    <div className="error" role="alert" ref={box}>
       <p>
         <strong>{error.message}</strong>
       </p>
       <p className="muted">
         <code>{error.code}</code>
-        {error.field ? (
-          <>
-            {' '}
-            on <code>{error.field.join('.')}</code>
-          </>
-        ) : null}
+        {error.field ? <> on {label ? <strong>{label}</strong> : <code>{error.field.join('.')}</code>}</> : null}
         {' · '}
         {error.hint}
       </p>

@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { payload, request } from '../client';
+import { ApiError, payload, request } from '../client';
 import { graphql } from '../gql';
-import type { SetCommissionRateInput } from '../gql/graphql';
+import type { CommissionTargetInput, SetCommissionRateInput } from '../gql/graphql';
 import { useApiKey } from '../session';
 import { ErrorMessage, Field, Loading, Select, formatDate, useAction, useQuery } from '../ui';
+import { Preview as PreviewProductSet } from './ProductSets';
 
 const ProgramQuery = graphql(`
   query ConsoleCommissionProgram {
@@ -15,7 +16,10 @@ const ProgramQuery = graphql(`
           id
           kind
           ratePercent
-          productId
+          product {
+            id
+            title
+          }
           itemGroupId
           validFrom
           category {
@@ -76,24 +80,45 @@ export function Commission() {
   const [after, setAfter] = useState<string | null>(null);
   const report = useQuery(ReportQuery, { after }, apiKey);
   const [target, setTarget] = useState<'default' | 'productId' | 'itemGroupId' | 'categoryId'>('default');
-  const setRate = useAction(async (input: SetCommissionRateInput) => {
+  /**
+   * What the rate covers. A category must be a whole number (else it would be sent as null, which the API reads as
+   * no target: the default rate of every product). A product is named by its id in the brand's feed (what the brand
+   * knows), found among its live products; an id the API gave out is passed on as it is.
+   */
+  const targetOf = async (value: string): Promise<CommissionTargetInput | undefined> => {
+    if (target === 'default') return undefined;
+    if (target === 'categoryId') {
+      if (!/^\d+$/.test(value)) {
+        throw new ApiError(
+          'BAD_USER_INPUT',
+          `"${value}" is not a Google category id: write its number (e.g. 187 for Shoes); nothing was changed.`,
+          ['target'],
+        );
+      }
+      return { categoryId: Number(value) };
+    }
+    if (target === 'productId') {
+      const { previewProductSet } = await request(
+        PreviewProductSet,
+        { rules: { condition: { attribute: 'ID', operator: 'IS', values: [value] } } },
+        apiKey,
+      );
+      return { productId: previewProductSet.sample[0]?.id ?? value };
+    }
+    return { itemGroupId: value };
+  };
+  const setRate = useAction(async (form: FormData) => {
+    const rate = String(form.get('rate') ?? '').trim();
+    const input: SetCommissionRateInput = {
+      ratePercent: rate || null,
+      target: await targetOf(String(form.get('target') ?? '').trim()),
+    };
     payload((await request(SetRate, { input }, apiKey)).setCommissionRate);
     program.reload();
   });
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    const form = new FormData(event.currentTarget);
-    const rate = String(form.get('rate') ?? '').trim();
-    const value = String(form.get('target') ?? '').trim();
-    void setRate.run({
-      ratePercent: rate || null,
-      target:
-        target === 'default'
-          ? undefined
-          : target === 'categoryId'
-            ? { categoryId: Number(value) }
-            : { [target]: value },
-    });
+    void setRate.run(new FormData(event.currentTarget));
   };
   const p = program.data?.commissionProgram;
   return (
@@ -125,7 +150,11 @@ export function Commission() {
                     <tr key={rule.id}>
                       <td>{rule.kind}</td>
                       <td className="break">
-                        {rule.category?.path ?? rule.itemGroupId ?? rule.productId ?? 'every product'}
+                        {rule.category?.path ??
+                          (rule.itemGroupId ? `item group ${rule.itemGroupId}` : null) ??
+                          (rule.kind.endsWith('_PRODUCT')
+                            ? (rule.product?.title ?? 'a product no longer in the catalog')
+                            : 'every product')}
                       </td>
                       <td>{rule.ratePercent}%</td>
                       <td>{formatDate(rule.validFrom)}</td>
@@ -146,12 +175,26 @@ export function Commission() {
             onChange={(e) => setTarget(e.target.value as typeof target)}
             options={[
               ['default', 'Every product (the default open rate)'],
-              ['productId', 'One product (its id)'],
-              ['itemGroupId', 'An item group'],
-              ['categoryId', 'A Google category (its id)'],
+              ['productId', 'One product (its id in your feed)'],
+              ['itemGroupId', 'An item group (item_group_id in your feed)'],
+              ['categoryId', 'A Google category (its number)'],
             ]}
           />
-          {target !== 'default' ? <Field label="Which" name="target" required /> : null}
+          {target !== 'default' ? (
+            <Field
+              label="Which"
+              name="target"
+              required
+              inputMode={target === 'categoryId' ? 'numeric' : undefined}
+              help={
+                target === 'productId'
+                  ? 'The id column of your feed, e.g. SKU-123.'
+                  : target === 'categoryId'
+                    ? 'The Google product taxonomy number, e.g. 187 for Shoes.'
+                    : 'The item_group_id column of your feed.'
+              }
+            />
+          ) : null}
           <Field
             label="Rate (%)"
             name="rate"

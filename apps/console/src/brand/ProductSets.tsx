@@ -25,7 +25,7 @@ const SetsQuery = graphql(`
   }
 `);
 
-const Preview = graphql(`
+export const Preview = graphql(`
   query ConsolePreviewProductSet($rules: ProductSetRuleInput!) {
     previewProductSet(rules: $rules, sample: 8) {
       count

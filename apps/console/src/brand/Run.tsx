@@ -226,6 +226,11 @@ function PublishPanel({ run, onPublished }: { run: RunData; onPublished(): void 
   const live = run.feed.liveVersion;
   const removalShare = live && live.itemCount && run.diff ? run.diff.removed / live.itemCount : 0;
   const publishable = run.status === 'SUCCEEDED' && !run.validateOnly && run.version;
+  // With nothing live, a run compares with the feed's latest staged version (an upload never published): those
+  // counts are not what publishing does, which puts every item of this version live.
+  const diff = run.diff;
+  const items = diff ? diff.created + diff.updated + diff.unchanged : 0;
+  const againstStaged = !live && !!diff && diff.updated + diff.unchanged + diff.removed > 0;
   return (
     <section aria-labelledby="publish-title" className="card">
       <h2 id="publish-title">Publish</h2>
@@ -240,7 +245,7 @@ function PublishPanel({ run, onPublished }: { run: RunData; onPublished(): void 
           {run.publishBlockedReason ?? 'automatic publishing stopped at a safety limit.'}
         </div>
       ) : null}
-      {run.diff ? (
+      {diff && !run.version?.isLive ? (
         <>
           <p>
             Against the live catalog{live ? ` (v${live.number}, ${live.itemCount} items)` : ' (nothing live yet)'}, this
@@ -248,21 +253,27 @@ function PublishPanel({ run, onPublished }: { run: RunData; onPublished(): void 
           </p>
           <ul className="diff" aria-label="Changes this publish makes">
             <li>
-              <strong>{run.diff.created}</strong> created
+              <strong>{againstStaged ? items : diff.created}</strong> created
             </li>
             <li>
-              <strong>{run.diff.updated}</strong> updated
+              <strong>{againstStaged ? 0 : diff.updated}</strong> updated
             </li>
             <li>
-              <strong>{run.diff.unchanged}</strong> unchanged
+              <strong>{againstStaged ? 0 : diff.unchanged}</strong> unchanged
             </li>
             <li className={removalShare > run.feed.maxRemovalShare ? 'danger' : ''}>
-              <strong>{run.diff.removed}</strong> removed
+              <strong>{againstStaged ? 0 : diff.removed}</strong> removed
               {removalShare > run.feed.maxRemovalShare
                 ? ` (${Math.round(removalShare * 100)}% of the live products, over the ${Math.round(run.feed.maxRemovalShare * 100)}% safety limit)`
                 : ''}
             </li>
           </ul>
+          {againstStaged ? (
+            <p className="muted small">
+              Compared with the previous upload (never published): {diff.created} new, {diff.updated} changed,{' '}
+              {diff.unchanged} unchanged, {diff.removed} dropped.
+            </p>
+          ) : null}
         </>
       ) : null}
       {run.version?.isLive ? (

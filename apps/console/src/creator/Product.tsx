@@ -6,6 +6,7 @@ import { Link } from '../router';
 import { useApiKey } from '../session';
 import { CopyButton, ErrorMessage, Loading, Select, useAction, useQuery } from '../ui';
 import { ProductImage } from './ProductImage';
+import { lastSearchHref } from './Search';
 
 const ProductQuery = graphql(`
   query ConsoleProduct($id: ID!) {
@@ -147,7 +148,7 @@ export function Product({ id }: { id: string }) {
   return (
     <>
       <p>
-        <Link href="/creator/search">← Search</Link>
+        <Link href={lastSearchHref()}>← Search</Link>
       </p>
       <div className="product-page">
         <ProductImage image={main} alt={p.title} sizes="(max-width: 700px) 100vw, 420px" eager />

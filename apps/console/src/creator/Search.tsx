@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useId, useState, type FormEvent } from 'react';
 import { graphql } from '../gql';
 import type { Availability, ProductFilter, ProductSort } from '../gql/graphql';
 import { Link, navigate, useLocation } from '../router';
@@ -95,12 +95,18 @@ function filterFrom(query: URLSearchParams): ProductFilter {
   };
 }
 
+/** The search last shown (its path and query, the page included): a product's "← Search" goes back to it. */
+let lastSearch = '/creator/search';
+export const lastSearchHref = (): string => lastSearch;
+
 export function Search() {
   const apiKey = useApiKey();
   const { query } = useLocation();
   const text = query.get('q') ?? '';
   const sort = (query.get('sort') as ProductSort) || undefined;
-  const [after, setAfter] = useState<string | null>(null);
+  // The page is in the URL (after=), like the query and filters: a reload, Back, or a product's "← Search" keep it.
+  const after = query.get('after');
+  lastSearch = `/creator/search${query.toString() ? `?${query}` : ''}`;
   const [draft, setDraft] = useState(text);
   useEffect(() => setDraft(text), [text]);
   const filter = filterFrom(query);
@@ -109,7 +115,7 @@ export function Search() {
   const update = (change: (next: URLSearchParams) => void) => {
     const next = new URLSearchParams(query);
     change(next);
-    setAfter(null);
+    next.delete('after');
     navigate(`/creator/search${next.toString() ? `?${next}` : ''}`, true);
   };
   const toggle = (name: string, value: string) =>
@@ -276,11 +282,25 @@ export function Search() {
               );
             })}
           </ul>
-          {data?.pageInfo.hasNextPage ? (
-            <button type="button" onClick={() => setAfter(data.pageInfo.endCursor ?? null)}>
-              Next page
-            </button>
-          ) : null}
+          <div className="actions">
+            {after ? (
+              <button type="button" onClick={() => update(() => undefined)}>
+                First page
+              </button>
+            ) : null}
+            {data?.pageInfo.hasNextPage ? (
+              <button
+                type="button"
+                onClick={() => {
+                  const next = new URLSearchParams(query);
+                  next.set('after', data.pageInfo.endCursor ?? '');
+                  navigate(`/creator/search?${next}`);
+                }}
+              >
+                Next page
+              </button>
+            ) : null}
+          </div>
         </section>
       </div>
     </>
@@ -298,12 +318,15 @@ function FacetGroup({
   isActive(value: string): boolean;
   onToggle(value: string): void;
 }) {
+  // Ids by position, not by value: values that differ only in letters outside \w (白 and 黒, Grün and Grän) would
+  // otherwise share one id, and a label would tick another value's box.
+  const prefix = useId();
   if (!values.length) return null;
   return (
     <fieldset className="facet">
       <legend>{title}</legend>
-      {values.slice(0, 12).map((v) => {
-        const id = `facet-${title}-${v.value}`.replace(/[^\w-]/g, '_');
+      {values.slice(0, 12).map((v, index) => {
+        const id = `${prefix}-${index}`;
         return (
           <div key={v.value} className="field-inline">
             <input id={id} type="checkbox" checked={isActive(v.value)} onChange={() => onToggle(v.value)} />

@@ -1133,7 +1133,7 @@ export type ConsoleEndCampaignMutation = { endCampaign: { campaign: { id: string
 export type ConsoleCommissionProgramQueryVariables = Exact<{ [key: string]: never; }>;
 
 
-export type ConsoleCommissionProgramQuery = { commissionProgram: { openRatePercent: string | null, rules: { totalCount: number, nodes: Array<{ id: string, kind: CommissionRuleKind, ratePercent: string, productId: string | null, itemGroupId: string | null, validFrom: string, category: { id: number | null, path: string | null } | null }> } } };
+export type ConsoleCommissionProgramQuery = { commissionProgram: { openRatePercent: string | null, rules: { totalCount: number, nodes: Array<{ id: string, kind: CommissionRuleKind, ratePercent: string, itemGroupId: string | null, validFrom: string, product: { id: string, title: string } | null, category: { id: number | null, path: string | null } | null }> } } };
 
 export type ConsoleSetCommissionRateMutationVariables = Exact<{
   input: SetCommissionRateInput;
@@ -1778,7 +1778,10 @@ export const ConsoleCommissionProgramDocument = new TypedDocumentString(`
         id
         kind
         ratePercent
-        productId
+        product {
+          id
+          title
+        }
         itemGroupId
         validFrom
         category {
