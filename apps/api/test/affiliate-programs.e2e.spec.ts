@@ -78,6 +78,27 @@ describe('commission programs', () => {
     expect((await quote(seed.products['TRS-RED-42'])).ratePercent).toBeNull();
   });
 
+  it('refuses a target that names nothing instead of reading it as the default rate', async () => {
+    // A form that sent its category field empty ({ categoryId: null }) replaced the rate of every product.
+    const made = await set({ ratePercent: '10' });
+    expect(made.userErrors).toEqual([]);
+    for (const target of [{}, { categoryId: null }, { productId: null, itemGroupId: null, categoryId: null }]) {
+      const res = await set({ target, ratePercent: '20' });
+      expect(res.userErrors).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field: ['input', 'target'] })]);
+      expect(res.userErrors[0].message).toMatch(/omit target for the default/);
+      expect(res.rule).toBeNull();
+    }
+    const rule = await offer({ creatorHandle, rules: [{ target: {}, ratePercent: '30' }] });
+    expect(rule.userErrors).toEqual([
+      expect.objectContaining({ code: 'BAD_USER_INPUT', field: ['input', 'rules', '0', 'target'] }),
+    ]);
+    expect((await data(SET, { input: { ratePercent: '10' } }, seed.brand.apiKey)).setCommissionRate.program).toEqual({
+      openRatePercent: '10',
+    });
+    const removed = await set({ ratePercent: null });
+    expect(removed.userErrors).toEqual([]);
+  });
+
   it('applies the most specific rule: each level beats the next, whatever the rates', async () => {
     const red = seed.products['TRS-RED-42'];
     const steps: Array<[string, () => Promise<unknown>, string]> = [

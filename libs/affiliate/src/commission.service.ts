@@ -334,7 +334,15 @@ export class CommissionService {
     const given = [input?.productId, input?.itemGroupId, input?.categoryId].filter(
       (v) => v !== null && v !== undefined,
     ).length;
-    if (!input || given === 0) return { scope: 'BRAND', target: '' };
+    if (!input) return { scope: 'BRAND', target: '' };
+    // A target that names nothing is a mistake (a form that sent an empty field), not a request for the default:
+    // read as the default it silently replaced the rate of every product.
+    if (given === 0) {
+      throw new BadInputError(
+        'The target names nothing: give one of productId, itemGroupId or categoryId, or omit target for the default rate.',
+        field,
+      );
+    }
     if (given > 1) throw new BadInputError('Name one of productId, itemGroupId or categoryId.', field);
     if (input.productId) {
       const [row] = isUuid(input.productId)
