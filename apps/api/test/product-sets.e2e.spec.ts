@@ -315,6 +315,23 @@ describe('product sets (e2e)', () => {
     }
   });
 
+  it('answers a member count that passes its 15 s statement timeout as BAD_USER_INPUT, not INTERNAL_SERVER_ERROR', async () => {
+    // Another transaction holds the catalog: the count waits on its lock until the statement timeout cancels it,
+    // as a count over a very large catalog with heavy rules would be.
+    const holder = api.runtime.dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    try {
+      await holder.query('LOCK TABLE catalog_product IN ACCESS EXCLUSIVE MODE');
+      const res = await api.gql(PREVIEW, { rules: cond('COLOR', 'IS', ['red']) }, acme.apiKey);
+      expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(res.errors?.[0].message).toMatch(/took longer than 15 s.*narrow its rules/);
+    } finally {
+      await holder.rollbackTransaction();
+      await holder.release();
+    }
+  }, 60_000);
+
   it('saves a set whose members follow every publish and rollback', async () => {
     const created = await api.gqlOk<{ createProductSet: { productSet: { id: string; rules: unknown } } }>(
       CREATE,
