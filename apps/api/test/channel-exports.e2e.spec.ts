@@ -211,6 +211,33 @@ describe('channel exports (e2e)', () => {
     ]);
   });
 
+  it('checks an export once per request, however many aliases ask for its findings', async () => {
+    // Each computation reads up to 200,000 products: under 90 aliases (within the complexity limit) one request
+    // read the catalog 90 times.
+    const made = await create({ channel: 'GOOGLE' });
+    const service = api.app.get(ChannelExportsService);
+    const before = service.findingsComputed;
+    const aliases = Array.from(
+      { length: 5 },
+      (_, i) => `a${i}: channelExport(id: $id) { checked leftOut byCheck { check } }`,
+    );
+    const data = await api.gqlOk<Record<string, unknown>>(
+      `query($id: ID!) { ${aliases.join(' ')} }`,
+      { id: made.channelExport!.id },
+      acme.apiKey,
+    );
+    expect(service.findingsComputed - before).toBe(1);
+    expect(Object.keys(data)).toHaveLength(5);
+    expect(new Set(Object.values(data).map((v) => JSON.stringify(v))).size).toBe(1);
+    // Another request computes them again (they follow the catalog).
+    await api.gqlOk(
+      `query($id: ID!) { channelExport(id: $id) { checked } }`,
+      { id: made.channelExport!.id },
+      acme.apiKey,
+    );
+    expect(service.findingsComputed - before).toBe(2);
+  });
+
   it('a product set export holds only the set’s members', async () => {
     const set = await api.gqlOk<{ createProductSet: { productSet: { id: string } } }>(
       `mutation($input: CreateProductSetInput!) { createProductSet(input: $input) { productSet { id } } }`,

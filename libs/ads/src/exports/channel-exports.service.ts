@@ -43,6 +43,8 @@ export class ChannelExportsService {
   batchSize = EXPORT_BATCH;
   /** How long a full response may wait for its reader before it is cut (EXPORT_STALL_MS). */
   stallMs = EXPORT_STALL_MS;
+  /** Findings computations started by this process (tests read it). */
+  findingsComputed = 0;
   /** Downloads running now, by export id. */
   private readonly downloads = new Map<string, number>();
 
@@ -149,6 +151,7 @@ export class ChannelExportsService {
    * most EXPORT_FINDINGS_SCAN products.
    */
   async findings(ctx: BrandContext, e: ChannelExportEntity): Promise<ExportFindings> {
+    this.findingsComputed++;
     const out: ExportFindings = { checked: 0, checkedAll: true, leftOut: 0, byCheck: [], issues: [] };
     const counts = new Map<ExportCheck, number>();
     for await (const p of this.members(ctx, e)) {
