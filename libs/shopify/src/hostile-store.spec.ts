@@ -197,6 +197,37 @@ describe('a store that answers badly', () => {
     expect((await failure(reader.full())).code).toBe('BAD_RESPONSE');
   });
 
+  it('variant pages without end (a new cursor each time) stop past the 2048 variants Shopify allows', async () => {
+    const { reader, counts } = await store((op, _v, count) => {
+      if (op === 'shop') return SHOP;
+      if (op === 'products') {
+        return {
+          products: {
+            pageInfo: { hasNextPage: false, endCursor: 'p1' },
+            nodes: [productNode(1, { hasNextPage: true, endCursor: 'v0' })],
+          },
+        };
+      }
+      const variant = productNode(1).variants.nodes[0];
+      return {
+        product: {
+          variants: {
+            // 100 a page, a fresh cursor every time; after 60 pages (6,000 variants) it would end.
+            pageInfo: { hasNextPage: count < 60, endCursor: `v${count}` },
+            nodes: Array.from({ length: 100 }, (_, k) => ({
+              ...variant,
+              id: `gid://shopify/ProductVariant/${count * 100 + k}`,
+            })),
+          },
+        },
+      };
+    });
+    const error = await failure(reader.full());
+    expect(error.code).toBe('BAD_RESPONSE');
+    expect(error.message).toMatch(/more than 2048 variants/);
+    expect(counts.get('productVariants')).toBe(21);
+  });
+
   it('a product id cursor given twice (the deletion pass of an incremental sync) is BAD_RESPONSE', async () => {
     const { reader } = await store((op, _v, count) => {
       if (op === 'shop') return SHOP;

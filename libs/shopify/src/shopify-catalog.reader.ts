@@ -15,6 +15,9 @@ import { nextCursor, productIdsPageOf, productsPageOf, productVariantsOf, shopOf
 import { isPublishable, mapProduct, numericId } from './product.mapper.js';
 import type { ShopifyIdStrategy } from './shopify-store.entity.js';
 
+/** Shopify allows a product at most this many variants (API 2024-04 and later). */
+export const MAX_VARIANTS_PER_PRODUCT = 2048;
+
 export interface CatalogReadOptions {
   idStrategy: ShopifyIdStrategy;
   pageSize: number;
@@ -95,6 +98,13 @@ export class ShopifyCatalogReader {
       );
       if (!page) break; // deleted meanwhile: the next sync removes it
       variants.push(...page.nodes);
+      if (variants.length > MAX_VARIANTS_PER_PRODUCT) {
+        // Pages of new cursors without end: every one would be held in memory (a page loop in disguise).
+        throw new ShopifyApiError(
+          'BAD_RESPONSE',
+          `The Admin API answered more than ${MAX_VARIANTS_PER_PRODUCT} variants for ${product.id}, more than Shopify allows a product.`,
+        );
+      }
       after = nextCursor(page.pageInfo, seen, `the variants of ${product.id}`);
     }
     return variants;
