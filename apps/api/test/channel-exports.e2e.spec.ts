@@ -211,6 +211,33 @@ describe('channel exports (e2e)', () => {
     ]);
   });
 
+  it('checks an export once per request, however many aliases ask for its findings', async () => {
+    // Each computation reads up to 200,000 products: under 90 aliases (within the complexity limit) one request
+    // read the catalog 90 times.
+    const made = await create({ channel: 'GOOGLE' });
+    const service = api.app.get(ChannelExportsService);
+    const before = service.findingsComputed;
+    const aliases = Array.from(
+      { length: 5 },
+      (_, i) => `a${i}: channelExport(id: $id) { checked leftOut byCheck { check } }`,
+    );
+    const data = await api.gqlOk<Record<string, unknown>>(
+      `query($id: ID!) { ${aliases.join(' ')} }`,
+      { id: made.channelExport!.id },
+      acme.apiKey,
+    );
+    expect(service.findingsComputed - before).toBe(1);
+    expect(Object.keys(data)).toHaveLength(5);
+    expect(new Set(Object.values(data).map((v) => JSON.stringify(v))).size).toBe(1);
+    // Another request computes them again (they follow the catalog).
+    await api.gqlOk(
+      `query($id: ID!) { channelExport(id: $id) { checked } }`,
+      { id: made.channelExport!.id },
+      acme.apiKey,
+    );
+    expect(service.findingsComputed - before).toBe(2);
+  });
+
   it('a product set export holds only the set’s members', async () => {
     const set = await api.gqlOk<{ createProductSet: { productSet: { id: string } } }>(
       `mutation($input: CreateProductSetInput!) { createProductSet(input: $input) { productSet { id } } }`,
@@ -294,4 +321,50 @@ describe('channel exports (e2e)', () => {
     expect((await fetch(local(rotated.rotateChannelExportToken.url).replace(/\.xml$/, '.csv'))).status).toBe(404);
     expect((await fetch(`${api.url}/exports/bsx_${'A'.repeat(43)}.xml`)).status).toBe(404);
   });
+
+  it('downloads one export at most twice at once: a third is 429 OVERLOADED, a conditional GET still 304', async () => {
+    // Each download reads the whole set or catalog: a leaked URL fetched many times at once put one full catalog
+    // read per request on the database, with nothing to bound them.
+    const made = await create({ channel: 'META' });
+    const url = local(made.url!);
+    const first = await fetch(url);
+    const whole = await first.text();
+    const etag = first.headers.get('etag')!;
+    await settleRuns(api); // no run of an earlier test may be left waiting on the lock below
+    // Another transaction holds the brand table, which each download's batches join: two downloads wait there.
+    const holder = api.runtime.dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    const running: Promise<{ status: number; body: string }>[] = [];
+    try {
+      await holder.query('LOCK TABLE brand IN ACCESS EXCLUSIVE MODE');
+      running.push(...[1, 2].map(() => fetch(url).then(async (r) => ({ status: r.status, body: await r.text() }))));
+      for (;;) {
+        // (Outside the holder's transaction, whose view of pg_stat_activity is a snapshot taken once.)
+        const [{ n }] = await api.runtime.dataSource.query(
+          `SELECT count(*)::int AS n FROM pg_stat_activity
+            WHERE datname = current_database() AND wait_event_type = 'Lock' AND query LIKE '%k_at%'`,
+        );
+        if (n === 2) break;
+
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      const third = await fetch(url);
+      expect(third.status).toBe(429);
+      expect(third.headers.get('retry-after')).toBe('30');
+      expect(await third.json()).toEqual(
+        expect.objectContaining({ code: 'OVERLOADED', retryAfterSeconds: 30, message: expect.any(String) }),
+      );
+      expect((await fetch(url, { headers: { 'If-None-Match': etag } })).status).toBe(304);
+    } finally {
+      await holder.rollbackTransaction();
+      await holder.release();
+    }
+    expect(await Promise.all(running)).toEqual([
+      { status: 200, body: whole },
+      { status: 200, body: whole },
+    ]);
+    // The slots are given back when a download ends.
+    expect((await fetch(url)).status).toBe(200);
+  }, 60_000);
 });

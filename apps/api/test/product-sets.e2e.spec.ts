@@ -278,6 +278,60 @@ describe('product sets (e2e)', () => {
     expect((await preview(nest(5))).count).toBe(1);
   });
 
+  it('refuses half a surrogate pair in a value with a userError (jsonb would refuse it: no INTERNAL_SERVER_ERROR)', async () => {
+    const fine = await data<{ createProductSet: { productSet: { id: string } } }>(
+      CREATE,
+      { input: { name: 'Emoji', rules: cond('TITLE', 'CONTAINS', ['\ud83d\ude00']) } },
+      acme.apiKey,
+    );
+    for (const value of ['\ud800x', 'x\udc00', '\ud83d']) {
+      const rules = { any: [cond('COLOR', 'IS', ['red']), cond('TITLE', 'CONTAINS', [value])] };
+      const created = await api.gql(CREATE, { input: { name: `Broken ${value.length}`, rules } }, acme.apiKey);
+      expect(created.errors).toBeUndefined();
+      expect(created.data!.createProductSet).toEqual({
+        productSet: null,
+        userErrors: [
+          expect.objectContaining({
+            code: 'BAD_USER_INPUT',
+            field: ['input', 'rules', 'any', '1', 'condition', 'values'],
+            message: expect.stringMatching(/surrogate/),
+          }),
+        ],
+      });
+      const updated = await api.gql(
+        'mutation($input: UpdateProductSetInput!) { updateProductSet(input: $input) { userErrors { code field } } }',
+        { input: { productSetId: fine.createProductSet.productSet.id, rules } },
+        acme.apiKey,
+      );
+      expect(updated.errors).toBeUndefined();
+      expect(updated.data!.updateProductSet.userErrors).toEqual([
+        expect.objectContaining({
+          code: 'BAD_USER_INPUT',
+          field: ['input', 'rules', 'any', '1', 'condition', 'values'],
+        }),
+      ]);
+      const previewed = await api.gql(PREVIEW, { rules }, acme.apiKey);
+      expect(previewed.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    }
+  });
+
+  it('answers a member count that passes its 15 s statement timeout as BAD_USER_INPUT, not INTERNAL_SERVER_ERROR', async () => {
+    // Another transaction holds the catalog: the count waits on its lock until the statement timeout cancels it,
+    // as a count over a very large catalog with heavy rules would be.
+    const holder = api.runtime.dataSource.createQueryRunner();
+    await holder.connect();
+    await holder.startTransaction();
+    try {
+      await holder.query('LOCK TABLE catalog_product IN ACCESS EXCLUSIVE MODE');
+      const res = await api.gql(PREVIEW, { rules: cond('COLOR', 'IS', ['red']) }, acme.apiKey);
+      expect(res.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(res.errors?.[0].message).toMatch(/took longer than 15 s.*narrow its rules/);
+    } finally {
+      await holder.rollbackTransaction();
+      await holder.release();
+    }
+  }, 60_000);
+
   it('saves a set whose members follow every publish and rollback', async () => {
     const created = await api.gqlOk<{ createProductSet: { productSet: { id: string; rules: unknown } } }>(
       CREATE,

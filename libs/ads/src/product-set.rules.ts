@@ -56,6 +56,12 @@ export interface SetRule {
 /** Nesting depth of all/any nodes, conditions in one set, values in one condition, characters in one value. */
 export const RULE_LIMITS = { depth: 5, conditions: 50, values: 500, valueLength: 500 };
 
+/**
+ * Half of a surrogate pair with no other half: not Unicode text. Rules are stored as PostgreSQL jsonb, which refuses
+ * it (`\ud800` escaped alone), so the write would fail (INTERNAL_SERVER_ERROR) instead of naming the value.
+ */
+const LONE_SURROGATE = /\p{Cs}/u;
+
 type Kind = 'text' | 'path' | 'price' | 'enum' | 'boolean' | 'label';
 
 const KINDS: Record<ProductAttribute, Kind> = {
@@ -160,6 +166,12 @@ function validateCondition(c: SetCondition, path: string): SetCondition {
     if (typeof v !== 'string' || v === '' || v.length > RULE_LIMITS.valueLength) {
       throw new BadInputError(
         `Each value is a non-empty text of at most ${RULE_LIMITS.valueLength} characters.`,
+        `${path}.values`,
+      );
+    }
+    if (LONE_SURROGATE.test(v)) {
+      throw new BadInputError(
+        `${path}.values: a value is not valid Unicode text: it holds half of a surrogate pair (\\ud800–\\udfff) without the other half.`,
         `${path}.values`,
       );
     }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { DataSource, type Repository } from 'typeorm';
-import { ConflictError, NotFoundError, isUuid, type BrandContext } from '@brandshelf/core';
+import { AppError, ConflictError, NotFoundError, isUuid, type BrandContext } from '@brandshelf/core';
 import { keysetPage, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
 import { PRODUCT_COLUMNS, toProduct, type CatalogProduct } from '@brandshelf/search';
 import { ProductSetEntity } from './product-set.entity.js';
@@ -13,8 +13,11 @@ export interface MembersCursor {
   id: string;
 }
 
-/** The longest a member count may take; beyond it the read fails (INTERNAL) instead of holding a connection. */
-const MEMBERS_TIMEOUT = '15s';
+/**
+ * The longest a member count may take; beyond it the read fails (BAD_USER_INPUT: narrow the rules) instead of
+ * holding a connection.
+ */
+const MEMBERS_TIMEOUT_SECONDS = 15;
 
 /** The only code that reads or writes `product_set`; every method takes the brand. */
 @Injectable()
@@ -78,24 +81,28 @@ export class ProductSetStore {
   ): Promise<{ count: number; sample: CatalogProduct[] }> {
     const params = new SqlParams(1);
     const where = `p.brand_id = $1 AND ${compileRules(rules, params)}`;
-    return this.db.transaction('REPEATABLE READ', async (m) => {
-      // Short statements over one brand's rows: JIT compilation costs more than it saves (250 ms at 1M), and a
-      // set over a very large catalog fails fast rather than holding a connection.
-      await m.query(`SET LOCAL jit = off; SET LOCAL statement_timeout = '${MEMBERS_TIMEOUT}'`);
-      const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM catalog_product p WHERE ${where}`, [
-        ctx.principal.brandId,
-        ...params.values,
-      ]);
-      const rows =
-        sample > 0 && n > 0
-          ? await m.query(
-              `SELECT ${PRODUCT_COLUMNS} FROM catalog_product p JOIN brand b ON b.id = p.brand_id
+    return this.db
+      .transaction('REPEATABLE READ', async (m) => {
+        // Short statements over one brand's rows: JIT compilation costs more than it saves (250 ms at 1M), and a
+        // set over a very large catalog fails fast rather than holding a connection.
+        await m.query(`SET LOCAL jit = off; SET LOCAL statement_timeout = '${MEMBERS_TIMEOUT_SECONDS}s'`);
+        const [{ n }] = await m.query(`SELECT count(*)::int AS n FROM catalog_product p WHERE ${where}`, [
+          ctx.principal.brandId,
+          ...params.values,
+        ]);
+        const rows =
+          sample > 0 && n > 0
+            ? await m.query(
+                `SELECT ${PRODUCT_COLUMNS} FROM catalog_product p JOIN brand b ON b.id = p.brand_id
                 WHERE ${where} ORDER BY p.published_at DESC, p.id LIMIT ${Math.floor(sample)}`,
-              [ctx.principal.brandId, ...params.values],
-            )
-          : [];
-      return { count: n, sample: rows.map(toProduct) };
-    });
+                [ctx.principal.brandId, ...params.values],
+              )
+            : [];
+        return { count: n, sample: rows.map(toProduct) };
+      })
+      .catch((error: unknown) => {
+        throw membersTimeout(error);
+      });
   }
   /**
    * One batch of the brand's live products the rules select (all of them for null rules), newest first, after the
@@ -162,6 +169,19 @@ export class ProductSetStore {
       setUpdatedAt: row.set_updated_at ? new Date(row.set_updated_at) : null,
     };
   }
+}
+
+/** A statement timeout (57014) as what the caller can do about it; anything else as it is. */
+function membersTimeout(error: unknown): unknown {
+  const e = error as { driverError?: { code?: string }; code?: string };
+  if (e.driverError?.code !== '57014' && e.code !== '57014') return error;
+  return new AppError(
+    'BAD_USER_INPUT',
+    `Counting this product set's members took longer than ${MEMBERS_TIMEOUT_SECONDS} s over the brand's live ` +
+      'catalog; narrow its rules (fewer IS_ANY_OF values and CONTAINS conditions, or a CATEGORY, BRAND or PRICE ' +
+      'condition that selects fewer products first) and try again.',
+    { field: 'rules' },
+  );
 }
 
 function nameTaken(error: unknown, name: string): unknown {

@@ -197,6 +197,13 @@ function splitGraphemes(text: string): string[] {
   return Array.from(segmenter.segment(text), (s) => s.segment);
 }
 
+/**
+ * Characters with no ink of their own: format characters (zero-width space and joiner, bidi marks, tag
+ * characters), separators, combining and enclosing marks (variation selectors among them), controls and the other
+ * default-ignorable code points (Hangul fillers, the combining grapheme joiner). Text of these only draws nothing.
+ */
+const DRAWS_NOTHING = /[\p{Cf}\p{Z}\p{Mn}\p{Me}\p{Cc}\p{Default_Ignorable_Code_Point}]/gu;
+
 interface DrawnText {
   data: Buffer;
   width: number;
@@ -334,11 +341,16 @@ export class CreativeRenderer {
   }
 
   private async draw(text: string, box: { font: string; width: number; color: string }): Promise<DrawnText> {
+    // Text of characters that draw nothing (a variation selector, tag characters, zero-width spaces and joiners):
+    // Pango lays out no glyph and libvips fails with "no text to render". That failure must not happen at all:
+    // libvips reports it through its process-wide error buffer, so a text drawn at the same time on another thread
+    // could take the message (that draw then failed, "Warning treated as error due to failOn setting") and leave
+    // this one "Unknown error". Nothing is drawn, as for an empty title.
+    if (!text.replace(DRAWS_NOTHING, '')) return { data: Buffer.alloc(0), width: 0, height: 0 };
     try {
       return await this.layout(text, box);
     } catch (error) {
-      // Text of characters that draw nothing (a lone variation selector, a tag character): Pango lays out no glyph
-      // and libvips refuses it; nothing is drawn, as for an empty title (the fuzz run found "\u{E01F0}").
+      // Anything else Pango finds no ink in (the fuzz run found "\u{E01F0}" before the check above).
       if (/no text to render/.test((error as Error).message)) return { data: Buffer.alloc(0), width: 0, height: 0 };
       throw error;
     }

@@ -27,6 +27,12 @@ export interface GuardedTransportOptions {
   readTimeoutMs: number;
   /** A products page is a few hundred KB; anything near this is not the Admin API. */
   maxBytes?: number;
+  /**
+   * Longest one request may take in all, from connecting to the last byte (default twice the read timeout, at
+   * least 60 s). The read timeout only bounds the wait for the next chunk: a store trickling a byte at a time
+   * would otherwise hold a sync (kept alive by its heartbeat) or a connectShopifyStore for as long as it likes.
+   */
+  deadlineMs?: number;
 }
 
 /**
@@ -43,9 +49,11 @@ export class GuardedAdminApiTransport implements AdminApiTransport {
     'https:': new https.Agent({ keepAlive: true, maxSockets: 4 }),
   };
   private readonly maxBytes: number;
+  private readonly deadlineMs: number;
 
   constructor(private readonly options: GuardedTransportOptions) {
     this.maxBytes = options.maxBytes ?? 64 * 1024 * 1024;
+    this.deadlineMs = options.deadlineMs ?? Math.max(60_000, options.readTimeoutMs * 2);
   }
 
   async post(
@@ -59,6 +67,14 @@ export class GuardedAdminApiTransport implements AdminApiTransport {
     const payload = Buffer.from(body, 'utf8');
     return new Promise<TransportResponse>((resolve, reject) => {
       let timer: NodeJS.Timeout | undefined;
+      const deadline = setTimeout(
+        () => req.destroy(new TimeoutError('deadline', this.deadlineMs, target.url.href)),
+        this.deadlineMs,
+      );
+      const stop = () => {
+        clearTimeout(timer);
+        clearTimeout(deadline);
+      };
       const arm = (phase: 'connect' | 'read', ms: number) => {
         clearTimeout(timer);
         timer = setTimeout(() => req.destroy(new TimeoutError(phase, ms, target.url.href)), ms);
@@ -94,11 +110,11 @@ export class GuardedAdminApiTransport implements AdminApiTransport {
           chunks.push(chunk);
         });
         res.on('end', () => {
-          clearTimeout(timer);
+          stop();
           resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) });
         });
         res.on('error', (error: NodeJS.ErrnoException) => {
-          clearTimeout(timer);
+          stop();
           reject(
             error instanceof NetError
               ? error
@@ -107,7 +123,7 @@ export class GuardedAdminApiTransport implements AdminApiTransport {
         });
       });
       req.on('error', (error: NodeJS.ErrnoException) => {
-        clearTimeout(timer);
+        stop();
         if (error instanceof NetError || error.name === 'AbortError') return reject(error);
         reject(new ConnectFailedError(error.code ?? 'EUNKNOWN', target.url.href, error));
       });

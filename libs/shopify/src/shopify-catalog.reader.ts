@@ -7,15 +7,16 @@ import {
   SHOP_QUERY,
   type AdminProduct,
   type AdminVariant,
-  type ProductIdsAnswer,
-  type ProductVariantsAnswer,
   type ProductsAnswer,
-  type ShopAnswer,
   type ShopInfo,
 } from './admin-api.queries.js';
 import { ShopifyApiError, type ShopifyAdminClient } from './admin-api.client.js';
+import { nextCursor, productIdsPageOf, productsPageOf, productVariantsOf, shopOf } from './admin-api.shapes.js';
 import { isPublishable, mapProduct, numericId } from './product.mapper.js';
 import type { ShopifyIdStrategy } from './shopify-store.entity.js';
+
+/** Shopify allows a product at most this many variants (API 2024-04 and later). */
+export const MAX_VARIANTS_PER_PRODUCT = 2048;
 
 export interface CatalogReadOptions {
   idStrategy: ShopifyIdStrategy;
@@ -75,7 +76,7 @@ export class ShopifyCatalogReader {
   }
 
   private async readShop(): Promise<ShopInfo> {
-    this.shop = (await this.client.query<ShopAnswer>(SHOP_QUERY)).shop;
+    this.shop = shopOf(await this.client.query<unknown>(SHOP_QUERY));
     return this.shop;
   }
 
@@ -89,15 +90,22 @@ export class ShopifyCatalogReader {
 
   private async allVariants(product: AdminProduct): Promise<AdminVariant[]> {
     const variants = [...product.variants.nodes];
-    let page = product.variants.pageInfo;
-    while (page.hasNextPage) {
-      const answer = await this.client.query<ProductVariantsAnswer>(PRODUCT_VARIANTS_QUERY, {
-        id: product.id,
-        after: page.endCursor,
-      });
-      if (!answer.product) break; // deleted meanwhile: the next sync removes it
-      variants.push(...answer.product.variants.nodes);
-      page = answer.product.variants.pageInfo;
+    const seen = new Set<string>();
+    let after = nextCursor(product.variants.pageInfo, seen, `the variants of ${product.id}`);
+    while (after !== null) {
+      const page = productVariantsOf(
+        await this.client.query<unknown>(PRODUCT_VARIANTS_QUERY, { id: product.id, after }),
+      );
+      if (!page) break; // deleted meanwhile: the next sync removes it
+      variants.push(...page.nodes);
+      if (variants.length > MAX_VARIANTS_PER_PRODUCT) {
+        // Pages of new cursors without end: every one would be held in memory (a page loop in disguise).
+        throw new ShopifyApiError(
+          'BAD_RESPONSE',
+          `The Admin API answered more than ${MAX_VARIANTS_PER_PRODUCT} variants for ${product.id}, more than Shopify allows a product.`,
+        );
+      }
+      after = nextCursor(page.pageInfo, seen, `the variants of ${product.id}`);
     }
     return variants;
   }
@@ -105,14 +113,13 @@ export class ShopifyCatalogReader {
   /** Every product matching `search`, page by page; a page Shopify finds too costly is halved. */
   private async *products(search: string): AsyncGenerator<AdminProduct> {
     let after: string | null = null;
+    const seen = new Set<string>();
     for (;;) {
-      let answer: ProductsAnswer;
+      let page: ProductsAnswer['products'];
       try {
-        answer = await this.client.query<ProductsAnswer>(PRODUCTS_QUERY, {
-          first: this.pageSize,
-          after,
-          query: search,
-        });
+        page = productsPageOf(
+          await this.client.query<unknown>(PRODUCTS_QUERY, { first: this.pageSize, after, query: search }),
+        );
       } catch (error) {
         if (error instanceof ShopifyApiError && error.code === 'MAX_COST_EXCEEDED' && this.pageSize > 1) {
           this.pageSize = Math.max(1, Math.floor(this.pageSize / 2));
@@ -120,24 +127,23 @@ export class ShopifyCatalogReader {
         }
         throw error;
       }
-      this.productsRead += answer.products.nodes.length;
-      yield* answer.products.nodes;
-      if (!answer.products.pageInfo.hasNextPage) return;
-      after = answer.products.pageInfo.endCursor;
+      this.productsRead += page.nodes.length;
+      yield* page.nodes;
+      after = nextCursor(page.pageInfo, seen, 'the products');
+      if (after === null) return;
     }
   }
 
   private async *productIds(search: string): AsyncGenerator<string> {
     let after: string | null = null;
+    const seen = new Set<string>();
     for (;;) {
-      const answer: ProductIdsAnswer = await this.client.query<ProductIdsAnswer>(PRODUCT_IDS_QUERY, {
-        first: IDS_PER_PAGE,
-        after,
-        query: search,
-      });
-      for (const node of answer.products.nodes) yield numericId(node.id);
-      if (!answer.products.pageInfo.hasNextPage) return;
-      after = answer.products.pageInfo.endCursor;
+      const page = productIdsPageOf(
+        await this.client.query<unknown>(PRODUCT_IDS_QUERY, { first: IDS_PER_PAGE, after, query: search }),
+      );
+      for (const node of page.nodes) yield numericId(node.id);
+      after = nextCursor(page.pageInfo, seen, 'the product ids');
+      if (after === null) return;
     }
   }
 }

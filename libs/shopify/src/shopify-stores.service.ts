@@ -14,7 +14,8 @@ import {
 import { BrandScopedRepository, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
 import { FeedStore, RunsService, type IngestionRunEntity } from '@brandshelf/ingestion';
 import { ShopifyApiError } from './admin-api.client.js';
-import { SHOP_QUERY, type ShopAnswer, type ShopInfo } from './admin-api.queries.js';
+import { SHOP_QUERY, type ShopInfo } from './admin-api.queries.js';
+import { shopOf } from './admin-api.shapes.js';
 import { ShopifyClients } from './shopify-clients.js';
 import { SHOPIFY_SETTINGS, type ShopifySettings } from './shopify.settings.js';
 import { ShopifyStoreEntity, type ShopifyIdStrategy } from './shopify-store.entity.js';
@@ -143,7 +144,7 @@ export class ShopifyStoresService {
   private async checkToken(shopDomain: string, accessToken: string): Promise<ShopInfo> {
     try {
       const client = this.clients.forCredentials(shopDomain, accessToken, this.settings.apiVersion);
-      return (await client.query<ShopAnswer>(SHOP_QUERY)).shop;
+      return shopOf(await client.query<unknown>(SHOP_QUERY));
     } catch (error) {
       if (!(error instanceof ShopifyApiError)) throw error;
       if (error.code === 'UNAUTHORIZED') {

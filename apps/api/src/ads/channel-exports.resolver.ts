@@ -51,9 +51,20 @@ export class ChannelExportsResolver {
     return `${this.config.publicBaseUrl}/exports/${token}.${this.exports.format(e).extension}`;
   }
 
-  /** One computation of the findings per export and request, whichever fields ask. */
-  private findings(ctx: BrandContext, parent: ApiChannelExport): Promise<ExportFindings> {
-    parent.findings ??= this.exports.findings(ctx, parent.entity);
+  /** Findings computed in each request, by export id (the request's GraphQL context is the key). */
+  private readonly findingsByRequest = new WeakMap<object, Map<string, Promise<ExportFindings>>>();
+
+  /**
+   * One computation of the findings per export and request, whichever fields ask and under however many aliases:
+   * each reads up to EXPORT_FINDINGS_SCAN products, so `{ a: channelExport(id: $x) { checked } b: … }` must not
+   * read them once per alias.
+   */
+  private findings(caller: CallerContext, ctx: BrandContext, parent: ApiChannelExport): Promise<ExportFindings> {
+    let byId = this.findingsByRequest.get(caller);
+    if (!byId) this.findingsByRequest.set(caller, (byId = new Map()));
+    let found = byId.get(parent.entity.id);
+    if (!found) byId.set(parent.entity.id, (found = this.exports.findings(ctx, parent.entity)));
+    parent.findings ??= found;
     return parent.findings;
   }
 
@@ -92,40 +103,45 @@ export class ChannelExportsResolver {
     description: 'Products of the export now (the set’s members or the live catalog), checked or not.',
     complexity: SEARCH,
   })
-  async checked(@Ctx() ctx: BrandContext, @Parent() parent: ApiChannelExport) {
-    return (await this.findings(ctx, parent)).checked;
+  async checked(@Context() caller: CallerContext, @Ctx() ctx: BrandContext, @Parent() parent: ApiChannelExport) {
+    return (await this.findings(caller, ctx, parent)).checked;
   }
 
   @ResolveField(() => Boolean, {
     description: 'Whether every product of the export was checked: false past the newest 200,000 (counts cover those).',
     complexity: SEARCH,
   })
-  async checkedAll(@Ctx() ctx: BrandContext, @Parent() parent: ApiChannelExport) {
-    return (await this.findings(ctx, parent)).checkedAll;
+  async checkedAll(@Context() caller: CallerContext, @Ctx() ctx: BrandContext, @Parent() parent: ApiChannelExport) {
+    return (await this.findings(caller, ctx, parent)).checkedAll;
   }
 
   @ResolveField(() => Int, {
     description: 'Products a required check of the channel leaves out of the export now.',
     complexity: SEARCH,
   })
-  async leftOut(@Ctx() ctx: BrandContext, @Parent() parent: ApiChannelExport) {
-    return (await this.findings(ctx, parent)).leftOut;
+  async leftOut(@Context() caller: CallerContext, @Ctx() ctx: BrandContext, @Parent() parent: ApiChannelExport) {
+    return (await this.findings(caller, ctx, parent)).leftOut;
   }
 
   @ResolveField(() => [ExportCheckCount], {
     description: 'Products each check found, one entry per check that found any.',
     complexity: SEARCH,
   })
-  async byCheck(@Ctx() ctx: BrandContext, @Parent() parent: ApiChannelExport) {
-    return (await this.findings(ctx, parent)).byCheck;
+  async byCheck(@Context() caller: CallerContext, @Ctx() ctx: BrandContext, @Parent() parent: ApiChannelExport) {
+    return (await this.findings(caller, ctx, parent)).byCheck;
   }
 
   @ResolveField(() => ChannelExportIssueConnection, {
     description: 'What the checks found, per product, a page at a time (50 by default, up to 500).',
     complexity: cost.connection(ISSUES_PAGE, SEARCH),
   })
-  async issues(@Ctx() ctx: BrandContext, @Parent() parent: ApiChannelExport, @Args() page: ConnectionArgs) {
-    const { issues } = await this.findings(ctx, parent);
+  async issues(
+    @Context() caller: CallerContext,
+    @Ctx() ctx: BrandContext,
+    @Parent() parent: ApiChannelExport,
+    @Args() page: ConnectionArgs,
+  ) {
+    const { issues } = await this.findings(caller, ctx, parent);
     return toConnection(pageOfList(issues, pageRequest(page, ISSUES_PAGE)), (i) => ({
       ...i,
       id: toGlobalId('ChannelExportIssue', i.id),

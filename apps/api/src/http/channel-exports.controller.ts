@@ -1,6 +1,10 @@
 import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { ChannelExportsService } from '@brandshelf/ads';
+import { ChannelExportsService, EXPORT_DOWNLOADS_AT_ONCE, type ChannelExportEntity } from '@brandshelf/ads';
+import type { BrandContext } from '@brandshelf/core';
+
+/** Retry-After of a download refused because the export's slots are taken. */
+const BUSY_RETRY_SECONDS = 30;
 import { runAsBrand } from '@brandshelf/db';
 
 /**
@@ -49,6 +53,35 @@ export class ChannelExportsController {
       res.status(304).end();
       return;
     }
+    // Each download reads the whole set or catalog: a few at once per export, the rest asked to come back.
+    const release = this.exports.beginDownload(channelExport);
+    if (!release) {
+      res.removeHeader('ETag');
+      res.removeHeader('Last-Modified');
+      res.setHeader('Retry-After', String(BUSY_RETRY_SECONDS));
+      res.status(429).json({
+        code: 'OVERLOADED',
+        message:
+          `This export is being downloaded ${EXPORT_DOWNLOADS_AT_ONCE} times at once already; retry in ` +
+          `${BUSY_RETRY_SECONDS} s (a conditional GET with If-None-Match answers 304 at once while nothing changed).`,
+        retryAfterSeconds: BUSY_RETRY_SECONDS,
+      });
+      return;
+    }
+    try {
+      await this.body(ctx, channelExport, format, req, res);
+    } finally {
+      release();
+    }
+  }
+
+  private async body(
+    ctx: BrandContext,
+    channelExport: ChannelExportEntity,
+    format: ReturnType<ChannelExportsService['format']>,
+    req: Request,
+    res: Response,
+  ): Promise<void> {
     res.status(200);
     res.setHeader('Content-Type', format.contentType);
     res.setHeader('X-Content-Type-Options', 'nosniff');

@@ -10,7 +10,7 @@ import type { MembersCursor } from '../product-set.store.js';
 import { ChannelExportEntity } from './channel-export.entity.js';
 import { ChannelExportStore } from './channel-export.store.js';
 import { CHANNELS, EXPORT_CHANNELS, checkProduct, type ExportChannel, type ExportCheck } from './channels.js';
-import { writeChannelCsv, writeGoogleRss } from './channel-writers.js';
+import { EXPORT_STALL_MS, writeChannelCsv, writeGoogleRss } from './channel-writers.js';
 import { hashExportToken, isExportToken, mintExportToken } from './export-token.js';
 
 /** Live rows read per statement while exporting. */
@@ -19,6 +19,8 @@ export const EXPORT_BATCH = 500;
 export const EXPORT_FINDINGS_SCAN = 200_000;
 /** Findings kept per request (the counts cover every product; the list stops here). */
 export const EXPORT_ISSUES_CAP = 10_000;
+/** Downloads of one export running at once in a process; more are answered 429 OVERLOADED. */
+export const EXPORT_DOWNLOADS_AT_ONCE = 2;
 
 export interface ExportVersion {
   etag: string;
@@ -39,6 +41,12 @@ export interface ExportFindings {
 export class ChannelExportsService {
   /** Live rows read per statement (tests make it small to cross many batch boundaries). */
   batchSize = EXPORT_BATCH;
+  /** How long a full response may wait for its reader before it is cut (EXPORT_STALL_MS). */
+  stallMs = EXPORT_STALL_MS;
+  /** Findings computations started by this process (tests read it). */
+  findingsComputed = 0;
+  /** Downloads running now, by export id. */
+  private readonly downloads = new Map<string, number>();
 
   constructor(
     @Inject(ChannelExportStore) private readonly store: ChannelExportStore,
@@ -108,13 +116,32 @@ export class ChannelExportsService {
       : { extension: 'csv', contentType: 'text/csv; charset=utf-8' };
   }
 
+  /**
+   * A slot for one download of the export, or null when EXPORT_DOWNLOADS_AT_ONCE run already: each reads the whole
+   * set or catalog, so a leaked URL fetched in a loop (or many at once) must not put a full catalog read on the
+   * database per request. The caller releases the slot when the download ends, however it ends.
+   */
+  beginDownload(e: ChannelExportEntity): (() => void) | null {
+    const running = this.downloads.get(e.id) ?? 0;
+    if (running >= EXPORT_DOWNLOADS_AT_ONCE) return null;
+    this.downloads.set(e.id, running + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      const left = (this.downloads.get(e.id) ?? 1) - 1;
+      if (left > 0) this.downloads.set(e.id, left);
+      else this.downloads.delete(e.id);
+    };
+  }
+
   /** Writes the export to `out`, a batch of live rows at a time; products failing a required check are left out. */
   async write(ctx: BrandContext, e: ChannelExportEntity, out: Writable, link: string): Promise<void> {
     const products = this.passing(ctx, e);
     if (e.channel === 'GOOGLE') {
-      await writeGoogleRss(products, out, { title: `Brandshelf export ${e.id}`, link });
+      await writeGoogleRss(products, out, { title: `Brandshelf export ${e.id}`, link }, this.stallMs);
     } else {
-      await writeChannelCsv(e.channel, products, out);
+      await writeChannelCsv(e.channel, products, out, this.stallMs);
     }
   }
 
@@ -124,6 +151,7 @@ export class ChannelExportsService {
    * most EXPORT_FINDINGS_SCAN products.
    */
   async findings(ctx: BrandContext, e: ChannelExportEntity): Promise<ExportFindings> {
+    this.findingsComputed++;
     const out: ExportFindings = { checked: 0, checkedAll: true, leftOut: 0, byCheck: [], issues: [] };
     const counts = new Map<ExportCheck, number>();
     for await (const p of this.members(ctx, e)) {

@@ -2,7 +2,7 @@ import { PassThrough, Readable } from 'node:stream';
 import { readFeed } from '@brandshelf/feeds';
 import type { CatalogProduct } from '@brandshelf/search';
 import { checkProduct } from './channels.js';
-import { writeChannelCsv, writeGoogleRss } from './channel-writers.js';
+import { ExportStalledError, writeChannelCsv, writeGoogleRss } from './channel-writers.js';
 
 const product = (over: Partial<CatalogProduct>): CatalogProduct =>
   ({
@@ -115,6 +115,24 @@ describe('channel writers: hostile values', () => {
       const done = write(out);
       setImmediate(() => out.destroy());
       await expect(done).rejects.toThrow(/closed before the end/);
+    }
+  });
+
+  it('cuts a reader that keeps the connection open but takes nothing, instead of waiting for it forever', async () => {
+    // A client that connects and never reads held the download (a catalog read in progress, and one of the
+    // export's download slots) for as long as it kept the socket open.
+    const many = Array.from({ length: 2000 }, (_, i) => product({ offerId: `A-${i}`, description: 'x'.repeat(500) }));
+    for (const write of [
+      (out: PassThrough) => writeGoogleRss(each(many), out, { title: 't', link: 'https://x' }, 50),
+      (out: PassThrough) => writeChannelCsv('META', each(many), out, 50),
+    ]) {
+      const out = new PassThrough({ highWaterMark: 1024 });
+      const error = await write(out).then(
+        () => new Error('wrote everything to a reader that read nothing'),
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ExportStalledError);
+      expect(out.destroyed).toBe(true);
     }
   });
 });

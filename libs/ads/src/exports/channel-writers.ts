@@ -13,13 +13,35 @@ export class ExportAbortedError extends Error {
   }
 }
 
-/** Resolves when `out` drains or closes (a client gone mid-download must not leave the export waiting forever). */
-function drained(out: Writable): Promise<void> {
+/** The reader took nothing for `ms`: the download is cut (its slot freed), as a client gone would be. */
+export class ExportStalledError extends ExportAbortedError {
+  constructor(readonly ms: number) {
+    super();
+    this.message = `The reader took nothing for ${ms / 1000} s: the export stream was cut.`;
+  }
+}
+
+/** How long a writer waits at most for a full response to drain before cutting it. */
+export const EXPORT_STALL_MS = 60_000;
+
+/**
+ * Resolves when `out` drains or closes (a client gone mid-download must not leave the export waiting forever),
+ * true when it was cut: a reader that keeps the connection open but takes nothing for `stallMs` gets `out`
+ * destroyed, so it cannot hold the download (and its slot) forever.
+ */
+function drained(out: Writable, stallMs: number, onStall: () => void = () => undefined): Promise<boolean> {
   return new Promise((resolve) => {
+    let stalled = false;
+    const timer = setTimeout(() => {
+      stalled = true;
+      onStall();
+      out.destroy();
+    }, stallMs);
     const done = () => {
+      clearTimeout(timer);
       out.off('drain', done);
       out.off('close', done);
-      resolve();
+      resolve(stalled);
     };
     out.on('drain', done);
     out.on('close', done);
@@ -27,9 +49,9 @@ function drained(out: Writable): Promise<void> {
 }
 
 /** Writes one chunk, waiting for the stream to drain when its buffer is full (a slow channel slows the reads). */
-async function write(out: Writable, chunk: string): Promise<void> {
+async function write(out: Writable, chunk: string, stallMs: number): Promise<void> {
   if (out.destroyed || out.writableEnded) throw new ExportAbortedError();
-  if (!out.write(chunk)) await drained(out);
+  if (!out.write(chunk) && (await drained(out, stallMs))) throw new ExportStalledError(stallMs);
   if (out.destroyed) throw new ExportAbortedError();
 }
 
@@ -63,6 +85,7 @@ export async function writeGoogleRss(
   products: AsyncIterable<CatalogProduct>,
   out: Writable,
   head: { title: string; link: string },
+  stallMs = EXPORT_STALL_MS,
 ): Promise<void> {
   const builder = new XMLBuilder({ ignoreAttributes: true, processEntities: true, format: false });
   await write(
@@ -70,6 +93,7 @@ export async function writeGoogleRss(
     '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0"><channel>' +
       builder.build({ title: xmlText(head.title), link: xmlText(head.link), description: xmlText(head.title) }) +
       '\n',
+    stallMs,
   );
   for await (const p of products) {
     const fields = channelFields('GOOGLE', p);
@@ -77,9 +101,9 @@ export async function writeGoogleRss(
     for (const name of GOOGLE_FIELDS) if (fields[name]) item[`g:${name}`] = fields[name];
     const extra = p.additionalImageLinks.slice(0, 10).map(xmlText).filter(Boolean);
     if (extra.length) item['g:additional_image_link'] = extra;
-    await write(out, builder.build({ item }) + '\n');
+    await write(out, builder.build({ item }) + '\n', stallMs);
   }
-  await write(out, '</channel></rss>\n');
+  await write(out, '</channel></rss>\n', stallMs);
 }
 
 /** Meta or TikTok CSV: csv-stringify in streaming mode, the channel's columns, every cell defused against formulas. */
@@ -87,6 +111,7 @@ export async function writeChannelCsv(
   channel: ExportChannel,
   products: AsyncIterable<CatalogProduct>,
   out: Writable,
+  stallMs = EXPORT_STALL_MS,
 ): Promise<void> {
   const columns = [...CHANNELS[channel].columns];
   const csv = stringify({ header: true, columns, quoted_match: /[\r\n",]/ });
@@ -98,15 +123,22 @@ export async function writeChannelCsv(
   piped.catch(() => undefined);
   const abort = () => csv.destroy(new ExportAbortedError());
   out.once('close', abort);
+  let stalled: ExportStalledError | null = null;
+  const stall = () => {
+    stalled = new ExportStalledError(stallMs);
+    csv.destroy(stalled);
+  };
   csv.on('data', (chunk: Buffer) => {
     if (out.destroyed) return;
     if (!out.write(chunk)) {
       csv.pause();
-      out.once('drain', () => csv.resume());
+      void drained(out, stallMs, stall).then((cut) => {
+        if (!cut) csv.resume();
+      });
     }
   });
   for await (const p of products) {
-    if (out.destroyed) throw new ExportAbortedError();
+    if (out.destroyed) throw stalled ?? new ExportAbortedError();
     const fields = channelFields(channel, p);
     const row = columns.map((c) => spreadsheetSafeText(fields[c] ?? ''));
     if (!csv.write(row)) await once(csv, 'drain');
