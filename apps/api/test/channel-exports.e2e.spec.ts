@@ -322,7 +322,7 @@ describe('channel exports (e2e)', () => {
     expect((await fetch(`${api.url}/exports/bsx_${'A'.repeat(43)}.xml`)).status).toBe(404);
   });
 
-  it('downloads one export at most twice at once: a third is 429 OVERLOADED, a conditional GET still 304', async () => {
+  it('downloads one export at most twice at once: a third is 429 OVERLOADED, a conditional GET still 304, a HEAD 200', async () => {
     // Each download reads the whole set or catalog: a leaked URL fetched many times at once put one full catalog
     // read per request on the database, with nothing to bound them.
     const made = await create({ channel: 'META' });
@@ -356,6 +356,12 @@ describe('channel exports (e2e)', () => {
         expect.objectContaining({ code: 'OVERLOADED', retryAfterSeconds: 30, message: expect.any(String) }),
       );
       expect((await fetch(url, { headers: { 'If-None-Match': etag } })).status).toBe(304);
+      // A HEAD answers its headers without a download: no slot, no catalog read (it would wait on the lock too).
+      const head = await fetch(url, { method: 'HEAD' });
+      expect(head.status).toBe(200);
+      expect(head.headers.get('etag')).toBe(etag);
+      expect(head.headers.get('content-type')).toBe(first.headers.get('content-type'));
+      expect(await head.text()).toBe('');
     } finally {
       await holder.rollbackTransaction();
       await holder.release();

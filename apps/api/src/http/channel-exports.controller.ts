@@ -2,14 +2,15 @@ import { Controller, Get, Inject, Param, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { ChannelExportsService, EXPORT_DOWNLOADS_AT_ONCE, type ChannelExportEntity } from '@brandshelf/ads';
 import type { BrandContext } from '@brandshelf/core';
+import { runAsBrand } from '@brandshelf/db';
 
 /** Retry-After of a download refused because the export's slots are taken. */
 const BUSY_RETRY_SECONDS = 30;
-import { runAsBrand } from '@brandshelf/db';
 
 /**
  * GET /exports/:token.xml (Google Merchant RSS) and GET /exports/:token.csv (Meta, TikTok): no API key, the
- * token is the secret. Conditional GETs (If-None-Match, If-Modified-Since) answer 304 until the brand publishes.
+ * token is the secret. Conditional GETs (If-None-Match, If-Modified-Since) answer 304 until the brand publishes; a HEAD
+ * answers the headers without reading the catalog.
  */
 @Controller('exports')
 export class ChannelExportsController {
@@ -51,6 +52,14 @@ export class ChannelExportsController {
         Date.parse(ifModifiedSince) >= version.lastModified.getTime();
     if (notModified) {
       res.status(304).end();
+      return;
+    }
+    // Express answers HEAD with the GET handler: without this, a channel's or monitor's HEAD read the whole catalog
+    // (and took a download slot) for headers alone.
+    if (req.method === 'HEAD') {
+      res.status(200).setHeader('Content-Type', format.contentType);
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      res.end();
       return;
     }
     // Each download reads the whole set or catalog: a few at once per export, the rest asked to come back.
