@@ -5,7 +5,17 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createFeed, findChromium, ingest, startTestApi, type TestApi } from '@brandshelf/testing';
+import {
+  createFeed,
+  findChromium,
+  ingest,
+  insertTestClick,
+  insertTestShareLink,
+  rawId,
+  registerBrand,
+  startTestApi,
+  type TestApi,
+} from '@brandshelf/testing';
 import { createApi } from '../../apps/api/src/create-api.js';
 
 /**
@@ -749,6 +759,197 @@ suite('the web console in a browser', () => {
     await accessible(page, 'search (non-Latin facets, paged)');
     await context.close();
   }, 300_000);
+
+  describe('a brand with more than a page of everything, its catalog in EUR', () => {
+    // Made through the API: 51 feeds (one with a 60-row file in EUR, published: over 50 issues), 21 campaigns, 51
+    // affiliate report rows (one creator's clicks on 51 products), a product set to delete.
+    let key = '';
+    let catalogFeedId = '';
+    let runId = '';
+    beforeAll(async () => {
+      const brand = await registerBrand(api, 'Paging Outfitters');
+      key = brand.apiKey;
+      catalogFeedId = await createFeed(api, key, { name: 'Catalog 00' });
+      // No brand and no identifier on any row: warnings on every row, over two pages of 50.
+      const rows = Array.from(
+        { length: 60 },
+        (_, i) =>
+          `P${i},Parka ${i},A warm parka.,https://parkas.example.com/p${i},https://img.example/p${i}.jpg,in stock,${100 + i}.00 EUR`,
+      );
+      const run = await ingest(
+        api,
+        key,
+        catalogFeedId,
+        ['id,title,description,link,image_link,availability,price', ...rows].join('\n'),
+      );
+      runId = run.id;
+      await api.gqlOk(
+        'mutation ($input: PublishRunInput!) { publishRun(input: $input) { userErrors { code message field } } }',
+        { input: { runId } },
+        key,
+      );
+      for (let i = 1; i <= 50; i++) await createFeed(api, key, { name: `Catalog ${String(i).padStart(2, '0')}` });
+      const set = await api.gqlOk<{ createProductSet: { productSet: { id: string } } }>(
+        'mutation ($input: CreateProductSetInput!) { createProductSet(input: $input) { productSet { id } userErrors { code message field } } }',
+        {
+          input: {
+            name: 'Parkas',
+            rules: { condition: { attribute: 'TITLE', operator: 'CONTAINS', values: ['parka'] } },
+          },
+        },
+        key,
+      );
+      for (let i = 0; i < 21; i++) {
+        await api.gqlOk(
+          'mutation ($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } userErrors { code message field } } }',
+          {
+            input: {
+              productSetId: set.createProductSet.productSet.id,
+              maxCpc: { amount: '0.50', currency: 'USD' },
+              dailyBudget: { amount: '5.00', currency: 'USD' },
+              startsAt: new Date().toISOString(),
+            },
+          },
+          key,
+        );
+      }
+      const creator = await api.gqlOk<{ registerCreator: { creator: { id: string } } }>(
+        'mutation ($input: RegisterCreatorInput!) { registerCreator(input: $input) { creator { id } apiKey } }',
+        { input: { email: `paging-${Date.now()}@example.test`, handle: `paging${Date.now().toString(36)}` } },
+      );
+      const products: { id: string }[] = await api.runtime.dataSource.query(
+        'SELECT id FROM catalog_product WHERE feed_id = $1 ORDER BY offer_id LIMIT 51',
+        [rawId(catalogFeedId)],
+      );
+      expect(products).toHaveLength(51);
+      for (const product of products) {
+        const link = await insertTestShareLink(api.runtime.dataSource, {
+          brandId: rawId(brand.id),
+          creatorId: rawId(creator.registerCreator.creator.id),
+          productId: product.id,
+        });
+        await insertTestClick(api.runtime.dataSource, link, { clickedAt: new Date(), ratePercent: null });
+      }
+    }, 300_000);
+
+    /** Signs the paging brand in, in a new context at desktop width. */
+    const open = async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      // Remembered in the tab, so a reload keeps the session (the place in the list is what is checked).
+      await page.goto(`${api.url}/signin`);
+      await page.getByLabel('Sign in with an API key').check();
+      await page.getByLabel('API key', { exact: true }).fill(key);
+      await page.getByLabel('Remember me in this browser tab').check();
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Feeds' }).waitFor();
+      return { context, page };
+    };
+    /** The text of the rows in `rows`, once there are `count` of them. */
+    const rowsOf = async (page: Page, rows: string, count: number) => {
+      await page.waitForFunction(([rows, count]) => document.querySelectorAll(rows).length === count, [
+        rows,
+        count,
+      ] as const);
+      return page.locator(rows).allTextContents();
+    };
+    /** Waits until the rows in `rows` are `expected` (both pages may have as many rows). */
+    const showing = (page: Page, rows: string, expected: string[]) =>
+      page.waitForFunction(
+        ([rows, expected]) =>
+          JSON.stringify([...document.querySelectorAll(rows)].map((row: any) => row.textContent)) === expected,
+        [rows, JSON.stringify(expected)] as const,
+      );
+    /**
+     * The list's next page is in the URL (after=): a reload and Back keep the place, and "First page" comes back.
+     * `rows` selects the list's rows; `first` and `second` are how many each page has.
+     */
+    const pagesInTheUrl = async (page: Page, rows: string, first: number, second: number, next = 'Next page') => {
+      const firstRows = await rowsOf(page, rows, first);
+      expect(new URL(page.url()).searchParams.get('after')).toBeNull();
+      await page.getByRole('button', { name: next }).click();
+      await page.waitForFunction(
+        ([rows, before]) =>
+          JSON.stringify([...document.querySelectorAll(rows)].map((row: any) => row.textContent)) !== before,
+        [rows, JSON.stringify(firstRows)] as const,
+      );
+      const secondRows = await rowsOf(page, rows, second);
+      const secondUrl = new URL(page.url());
+      expect(secondUrl.searchParams.get('after')).toBeTruthy();
+      await page.reload();
+      await showing(page, rows, secondRows);
+      await page.goBack();
+      await showing(page, rows, firstRows);
+      expect(new URL(page.url()).searchParams.get('after')).toBeNull();
+      await page.goForward();
+      await showing(page, rows, secondRows);
+      expect(page.url()).toBe(secondUrl.href);
+      return { firstRows, secondRows, secondUrl };
+    };
+    const firstPage = async (page: Page, rows: string, first: number) => {
+      await page.getByRole('button', { name: 'First page' }).click();
+      await rowsOf(page, rows, first);
+      expect(new URL(page.url()).searchParams.get('after')).toBeNull();
+    };
+
+    it('feeds: the next page is in the URL, kept by a reload, Back and a feed\'s "← Feeds"', async () => {
+      const { context, page } = await open();
+      const rows = 'table tbody tr';
+      const { secondRows, secondUrl } = await pagesInTheUrl(page, rows, 50, 1);
+      const name = (await page.locator('table tbody tr a').first().textContent())!;
+      await page.getByRole('link', { name, exact: true }).click();
+      await page.getByRole('heading', { name }).waitFor();
+      await page.getByRole('link', { name: '← Feeds' }).click();
+      await page.waitForFunction(() => location.pathname === '/brand/feeds');
+      expect(page.url()).toBe(secondUrl.href);
+      expect(await rowsOf(page, rows, 1)).toEqual(secondRows);
+      await firstPage(page, rows, 50);
+      await accessible(page, 'feeds (first page again)');
+      await context.close();
+    }, 300_000);
+
+    it("a run's issues: the next 50 are in the URL, and a filter starts from the first page again", async () => {
+      const { context, page } = await open();
+      await page.goto(`${api.url}/brand/runs/${encodeURIComponent(runId)}`);
+      await page.getByRole('heading', { name: 'Diagnostics' }).waitFor();
+      const total = Number(/(\d+) matching issues/.exec((await page.getByText(/matching issues/).textContent())!)![1]);
+      expect(total).toBeGreaterThan(50);
+      const rows = 'table.issues tbody tr';
+      await pagesInTheUrl(page, rows, 50, Math.min(50, total - 50), 'Next 50 issues');
+      await shot(page, 'brand-run-issues-second-page');
+      await page.getByLabel('Severity').selectOption('WARNING');
+      await page.waitForFunction(() => location.search.includes('severity=WARNING'));
+      expect(new URL(page.url()).searchParams.get('after')).toBeNull();
+      await rowsOf(page, rows, 50);
+      await context.close();
+    }, 300_000);
+
+    it('campaigns: the next page is in the URL, and a campaign\'s "← Campaigns" comes back to it', async () => {
+      const { context, page } = await open();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Campaigns' }).click();
+      const rows = 'table tbody tr';
+      const { secondUrl } = await pagesInTheUrl(page, rows, 20, 1);
+      await page.getByRole('link', { name: 'Parkas' }).click();
+      await page.getByRole('heading', { name: 'Campaign: Parkas' }).waitFor();
+      await page.getByRole('link', { name: '← Campaigns' }).click();
+      await page.waitForFunction(() => location.pathname === '/brand/campaigns');
+      expect(page.url()).toBe(secondUrl.href);
+      await rowsOf(page, rows, 1);
+      await firstPage(page, rows, 20);
+      await context.close();
+    }, 300_000);
+
+    it('the affiliate report: the next page is in the URL, kept by a reload and Back', async () => {
+      const { context, page } = await open();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Commission' }).click();
+      await page.getByRole('heading', { name: 'Affiliate report' }).waitFor();
+      const rows = 'section[aria-labelledby=report-title] tbody tr';
+      await pagesInTheUrl(page, rows, 50, 1);
+      await firstPage(page, rows, 50);
+      await context.close();
+    }, 300_000);
+
+  });
 
   it('shows readable errors with the code and its hint', async () => {
     const context = await browser.newContext();

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { payload, request } from '../client';
 import { graphql } from '../gql';
 import type { CampaignStatus, CreateCampaignInput } from '../gql/graphql';
+import { Pager, useUrlPage } from '../paging';
 import { Link, navigate } from '../router';
 import { useApiKey } from '../session';
 import { ErrorMessage, Field, Loading, Select, formatDate, useAction, useQuery } from '../ui';
@@ -196,11 +197,11 @@ export function CampaignActions({
 
 export function Campaigns() {
   const apiKey = useApiKey();
-  const [after, setAfter] = useState<string | null>(null);
+  const page = useUrlPage();
   const [creating, setCreating] = useState(false);
   const today = utcDay();
   // 20 a page: each campaign costs one stats aggregate (the API prices it at 100 of its 10,000 per query).
-  const campaigns = useQuery(CampaignsQuery, { after, from: utcDay(-29), to: today }, apiKey);
+  const campaigns = useQuery(CampaignsQuery, { after: page.after, from: utcDay(-29), to: today }, apiKey);
   const sets = new Map(campaigns.data?.productSets.nodes.map((s) => [s.id, s.name]) ?? []);
   return (
     <>
@@ -270,11 +271,7 @@ export function Campaigns() {
           </div>
         )
       ) : null}
-      {campaigns.data?.campaigns.pageInfo.hasNextPage ? (
-        <button type="button" onClick={() => setAfter(campaigns.data!.campaigns.pageInfo.endCursor ?? null)}>
-          Next page
-        </button>
-      ) : null}
+      <Pager page={page} pageInfo={campaigns.data?.campaigns.pageInfo} />
     </>
   );
 }

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { ApiError, payload, request } from '../client';
 import { graphql } from '../gql';
 import type { CommissionTargetInput, SetCommissionRateInput } from '../gql/graphql';
+import { Pager, useUrlPage } from '../paging';
 import { useApiKey } from '../session';
 import { ErrorMessage, Field, Loading, Select, formatDate, useAction, useQuery } from '../ui';
 import { Preview as PreviewProductSet } from './ProductSets';
@@ -77,8 +78,9 @@ const ReportQuery = graphql(`
 export function Commission() {
   const apiKey = useApiKey();
   const program = useQuery(ProgramQuery, {}, apiKey);
-  const [after, setAfter] = useState<string | null>(null);
-  const report = useQuery(ReportQuery, { after }, apiKey);
+  // The affiliate report's page is in the URL (after=): a reload or Back keeps it.
+  const page = useUrlPage();
+  const report = useQuery(ReportQuery, { after: page.after }, apiKey);
   const [target, setTarget] = useState<'default' | 'productId' | 'itemGroupId' | 'categoryId'>('default');
   /**
    * What the rate covers. A category must be a whole number (else it would be sent as null, which the API reads as
@@ -244,11 +246,7 @@ export function Commission() {
             </table>
           </div>
         )}
-        {report.data?.affiliateReport.pageInfo.hasNextPage ? (
-          <button type="button" onClick={() => setAfter(report.data!.affiliateReport.pageInfo.endCursor ?? null)}>
-            Next page
-          </button>
-        ) : null}
+        <Pager page={page} pageInfo={report.data?.affiliateReport.pageInfo} />
       </section>
     </>
   );

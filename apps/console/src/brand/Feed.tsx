@@ -1,6 +1,7 @@
 import { useRef, useState, type DragEvent, type FormEvent } from 'react';
 import { payload, request, uploadFeedFile } from '../client';
 import { graphql } from '../gql';
+import { lastListHref } from '../paging';
 import { Link } from '../router';
 import { useApiKey } from '../session';
 import { ErrorMessage, Loading, formatDate, useAction, useQuery } from '../ui';
@@ -185,7 +186,7 @@ export function Feed({ id }: { id: string }) {
   return (
     <>
       <p>
-        <Link href="/brand/feeds">← Feeds</Link>
+        <Link href={lastListHref('/brand/feeds')}>← Feeds</Link>
       </p>
       <h1>{f.name}</h1>
       <dl className="facts">
