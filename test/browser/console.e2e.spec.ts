@@ -949,6 +949,38 @@ suite('the web console in a browser', () => {
       await context.close();
     }, 300_000);
 
+    it('an upload clears the chosen file once sent (no second upload of it by mistake), and keeps it when sending failed', async () => {
+      const { context, page } = await open();
+      await page.getByRole('link', { name: 'Catalog 00', exact: true }).click();
+      await page.getByRole('heading', { name: 'Catalog 00' }).waitFor();
+      const chooser = page.getByLabel(/Drop a CSV, TSV or XML file here/);
+      const button = page.getByRole('button', { name: 'Upload and ingest' });
+      const body = Buffer.from(
+        'id,title,description,link,image_link,availability,price\nP0,Parka 0,A warm parka.,https://parkas.example.com/p0,https://img.example/p0.jpg,in stock,100.00 EUR',
+      );
+      await chooser.setInputFiles({ name: 'one-parka.csv', mimeType: 'text/csv', buffer: body });
+      // Sending fails (the connection drops): the file stays chosen, for a retry.
+      await page.route('**/uploads*', (route) => route.abort('connectionreset'));
+      await button.click();
+      await page.getByRole('alert').waitFor();
+      expect(await button.isEnabled()).toBe(true);
+      await page.getByText(/one-parka\.csv ·/).waitFor();
+      await page.unroute('**/uploads*');
+      // Retried and sent: the choice is cleared and the button waits for a new file.
+      await button.click();
+      await page.locator('progress[data-status="SUCCEEDED"]').waitFor({ timeout: 120_000 });
+      expect(await button.isDisabled()).toBe(true);
+      expect(await chooser.inputValue()).toBe('');
+      expect(await page.getByText(/one-parka\.csv ·/).count()).toBe(0);
+      const runs = await api.gqlOk<{ feed: { runs: { totalCount: number } } }>(
+        'query ($id: ID!) { feed(id: $id) { runs(first: 1) { totalCount } } }',
+        { id: catalogFeedId },
+        key,
+      );
+      expect(runs.feed.runs.totalCount).toBe(2); // the setup's and this one: the failed attempt stored nothing
+      await context.close();
+    }, 300_000);
+
   });
 
   it('shows readable errors with the code and its hint', async () => {

@@ -470,6 +470,10 @@ function UploadBox({ feedId, onStarted }: { feedId: string; onStarted(runId: str
   const [validateOnly, setValidateOnly] = useState(false);
   const upload = useAction(async (chosen: File) => {
     const { runId } = await uploadFeedFile(feedId, chosen, apiKey, validateOnly);
+    // Uploaded: the selection is cleared (unless another file was chosen meanwhile), so a second click cannot send the
+    // same file twice. On a failure this is not reached and the file stays selected, for a retry.
+    setFile((current) => (current === chosen ? null : current));
+    if (input.current?.files?.[0] === chosen) input.current.value = '';
     onStarted(runId);
   });
   const drop = (event: DragEvent<HTMLDivElement>) => {
