@@ -981,6 +981,51 @@ suite('the web console in a browser', () => {
       await context.close();
     }, 300_000);
 
+    it('product sets: deleting a set asks first, in the page; "Keep it" keeps it', async () => {
+      await api.gqlOk(
+        'mutation ($input: CreateProductSetInput!) { createProductSet(input: $input) { productSet { id } userErrors { code message field } } }',
+        {
+          input: {
+            name: 'Doomed',
+            rules: { condition: { attribute: 'TITLE', operator: 'CONTAINS', values: ['parka 1'] } },
+          },
+        },
+        key,
+      );
+      const setNames = async () =>
+        (
+          await api.gqlOk<{ productSets: { nodes: { name: string }[] } }>(
+            '{ productSets(first: 50) { nodes { name } } }',
+            {},
+            key,
+          )
+        ).productSets.nodes.map((s) => s.name);
+      const { context, page } = await open();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Product sets' }).click();
+      await page.getByRole('heading', { name: 'New product set' }).waitFor();
+      await page.getByText(/^Doomed$/).waitFor();
+
+      // Delete asks first, in the page: "Keep it" keeps the set; the confirm step deletes it.
+      await page.getByRole('button', { name: /^Delete.* Doomed$/ }).click();
+      await page.waitForFunction(
+        () =>
+          [...document.querySelectorAll('button')].some((b: any) => b.textContent === 'Confirm: delete Doomed') ||
+          ![...document.querySelectorAll('li strong')].some((s: any) => s.textContent === 'Doomed'),
+      );
+      expect(await setNames()).toContain('Doomed');
+      const confirm = page.getByRole('button', { name: 'Confirm: delete Doomed' });
+      expect(await confirm.evaluate((button: any) => button === document.activeElement)).toBe(true);
+      await accessible(page, 'product sets (confirm a delete)');
+      await page.getByRole('button', { name: 'Keep it' }).click();
+      await page.getByRole('button', { name: /^Delete… Doomed$/ }).click();
+      await confirm.click();
+      await page.waitForFunction(
+        () => ![...document.querySelectorAll('li strong')].some((s: any) => s.textContent === 'Doomed'),
+      );
+      expect(await setNames()).not.toContain('Doomed');
+      await context.close();
+    }, 300_000);
+
   });
 
   it('shows readable errors with the code and its hint', async () => {

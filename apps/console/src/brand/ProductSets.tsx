@@ -121,8 +121,11 @@ function rulesOf(join: 'all' | 'any', conditions: Condition[]): ProductSetRuleIn
 export function ProductSets() {
   const apiKey = useApiKey();
   const sets = useQuery(SetsQuery, {}, apiKey);
+  // Deleting asks first, in the page (as ending a campaign or publishing do): the set whose confirm step is open.
+  const [confirming, setConfirming] = useState<string | null>(null);
   const remove = useAction(async (id: string) => {
     payload((await request(Delete, { input: { productSetId: id } }, apiKey)).deleteProductSet);
+    setConfirming(null);
     sets.reload();
   });
   return (
@@ -144,9 +147,27 @@ export function ProductSets() {
                 {set.members.sample.length ? `: ${set.members.sample.map((p) => p.title).join(', ')}…` : ''}
               </span>
               <div className="actions">
-                <button type="button" onClick={() => void remove.run(set.id)} disabled={remove.pending}>
-                  Delete<span className="visually-hidden"> {set.name}</span>
-                </button>
+                {confirming === set.id ? (
+                  <>
+                    <button
+                      type="button"
+                      className="primary"
+                      // The button clicked is gone: focus goes to the step that replaced it, for keyboard users.
+                      autoFocus
+                      onClick={() => void remove.run(set.id)}
+                      disabled={remove.pending}
+                    >
+                      Confirm: delete {set.name}
+                    </button>
+                    <button type="button" onClick={() => setConfirming(null)}>
+                      Keep it
+                    </button>
+                  </>
+                ) : (
+                  <button type="button" onClick={() => setConfirming(set.id)}>
+                    Delete…<span className="visually-hidden"> {set.name}</span>
+                  </button>
+                )}
               </div>
             </li>
           ))}
