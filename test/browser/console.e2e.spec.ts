@@ -981,6 +981,29 @@ suite('the web console in a browser', () => {
       await context.close();
     }, 300_000);
 
+    it("product sets: a new price condition is in the catalog's currency (EUR here, not USD)", async () => {
+      const { context, page } = await open();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Product sets' }).click();
+      await page.getByRole('heading', { name: 'New product set' }).waitFor();
+      // The catalog's prices are in EUR: a new PRICE condition says EUR, and so does one switched to PRICE.
+      await page.getByRole('button', { name: 'Add a condition' }).click();
+      const second = page.getByRole('group', { name: 'Condition 2' }).getByLabel('Currency');
+      const valueOf = async (field: typeof second) => {
+        for (let tries = 0; tries < 50 && !(await field.inputValue()); tries++) await page.waitForTimeout(100);
+        return field.inputValue();
+      };
+      expect(await valueOf(second)).toBe('EUR');
+      const first = page.getByRole('group', { name: 'Condition 1' });
+      await first.getByLabel('Attribute').selectOption('PRICE');
+      expect(await valueOf(first.getByLabel('Currency'))).toBe('EUR');
+      await first.getByLabel('Operator').selectOption('GREATER_THAN');
+      await first.getByLabel('Values (comma-separated)').fill('150');
+      await page.getByRole('group', { name: 'Condition 2' }).getByLabel('Values (comma-separated)').fill('155');
+      await page.getByText('4 live products match').waitFor(); // 151.00 to 154.00 EUR
+      await shot(page, 'brand-product-set-eur');
+      await context.close();
+    }, 300_000);
+
     it('product sets: deleting a set asks first, in the page; "Keep it" keeps it', async () => {
       await api.gqlOk(
         'mutation ($input: CreateProductSetInput!) { createProductSet(input: $input) { productSet { id } userErrors { code message field } } }',

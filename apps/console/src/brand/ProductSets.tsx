@@ -34,6 +34,7 @@ export const Preview = graphql(`
         title
         price {
           formatted
+          currency
         }
       }
     }
@@ -101,6 +102,25 @@ interface Condition {
   operator: ProductSetOperator;
   values: string;
   currency: string;
+}
+
+/** Every live product of the brand, whatever its availability: the sample says which currency the catalog is in. */
+const EVERY_LIVE_PRODUCT: ProductSetRuleInput = {
+  condition: {
+    attribute: 'AVAILABILITY',
+    operator: 'IS_ANY_OF',
+    values: ['IN_STOCK', 'OUT_OF_STOCK', 'PREORDER', 'BACKORDER'],
+  },
+};
+
+/** The currency most of the newest live products are priced in ('' with nothing live: the person writes it). */
+function useCatalogCurrency(apiKey: string): string {
+  const catalog = useQuery(Preview, { rules: EVERY_LIVE_PRODUCT }, apiKey);
+  const counts = new Map<string, number>();
+  for (const product of catalog.data?.previewProductSet.sample ?? []) {
+    if (product.price) counts.set(product.price.currency, (counts.get(product.price.currency) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
 }
 
 function rulesOf(join: 'all' | 'any', conditions: Condition[]): ProductSetRuleInput {
@@ -180,10 +200,19 @@ export function ProductSets() {
 
 function SetBuilder({ onSaved }: { onSaved(): void }) {
   const apiKey = useApiKey();
+  // A new PRICE condition is in the catalog's currency (a EUR catalog gets EUR, not USD).
+  const catalogCurrency = useCatalogCurrency(apiKey);
   const [join, setJoin] = useState<'all' | 'any'>('all');
   const [conditions, setConditions] = useState<Condition[]>([
     { attribute: 'CATEGORY', operator: 'IS', values: '', currency: '' },
   ]);
+  // A PRICE condition added before the catalog's currency was known gets it when it arrives.
+  useEffect(() => {
+    if (!catalogCurrency) return;
+    setConditions((current) =>
+      current.map((c) => (c.attribute === 'PRICE' && !c.currency ? { ...c, currency: catalogCurrency } : c)),
+    );
+  }, [catalogCurrency]);
   const [preview, setPreview] = useState<{
     count: number;
     sample: { id: string; title: string; price?: { formatted: string } | null }[];
@@ -236,7 +265,10 @@ function SetBuilder({ onSaved }: { onSaved(): void }) {
             <Select
               label="Attribute"
               value={c.attribute}
-              onChange={(e) => change(index, { attribute: e.target.value as ProductAttribute })}
+              onChange={(e) => {
+                const attribute = e.target.value as ProductAttribute;
+                change(index, { attribute, currency: c.currency || (attribute === 'PRICE' ? catalogCurrency : '') });
+              }}
               options={ATTRIBUTES.map((a) => [a, a.replace(/_/g, ' ').toLowerCase()] as const)}
             />
             <Select
@@ -269,7 +301,10 @@ function SetBuilder({ onSaved }: { onSaved(): void }) {
       <button
         type="button"
         onClick={() =>
-          setConditions([...conditions, { attribute: 'PRICE', operator: 'LESS_THAN', values: '', currency: 'USD' }])
+          setConditions([
+            ...conditions,
+            { attribute: 'PRICE', operator: 'LESS_THAN', values: '', currency: catalogCurrency },
+          ])
         }
       >
         Add a condition

@@ -1262,7 +1262,7 @@ export type ConsolePreviewProductSetQueryVariables = Exact<{
 }>;
 
 
-export type ConsolePreviewProductSetQuery = { previewProductSet: { count: number, sample: Array<{ id: string, title: string, price: { formatted: string } | null }> } };
+export type ConsolePreviewProductSetQuery = { previewProductSet: { count: number, sample: Array<{ id: string, title: string, price: { formatted: string, currency: string } | null }> } };
 
 export type ConsoleCreateProductSetMutationVariables = Exact<{
   input: CreateProductSetInput;
@@ -2298,6 +2298,7 @@ export const ConsolePreviewProductSetDocument = new TypedDocumentString(`
       title
       price {
         formatted
+        currency
       }
     }
   }
