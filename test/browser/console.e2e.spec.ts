@@ -1049,6 +1049,28 @@ suite('the web console in a browser', () => {
       await context.close();
     }, 300_000);
 
+    it('campaigns: the currency offered is only the one the API takes (adsTerms)', async () => {
+      const { context, page } = await open();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Campaigns' }).click();
+      await page.getByRole('button', { name: 'New campaign' }).click();
+      const currency = page.getByLabel('Currency');
+      await currency.waitFor();
+      expect(await currency.evaluate((el: any) => el.tagName)).toBe('SELECT');
+      expect(await currency.evaluate((el: any) => [...el.options].map((o: any) => o.value))).toEqual([
+        api.config.ads.currency,
+      ]);
+      const terms = await api.gqlOk<{ adsTerms: { reserveCpc: { formatted: string } } }>(
+        '{ adsTerms { reserveCpc { formatted } } }',
+        {},
+        key,
+      );
+      expect(await page.getByText(`at least the reserve price, ${terms.adsTerms.reserveCpc.formatted})`).count()).toBe(
+        1,
+      );
+      await accessible(page, 'campaigns (the ads currency only)');
+      await context.close();
+    }, 300_000);
+
   });
 
   it('shows readable errors with the code and its hint', async () => {

@@ -45,6 +45,12 @@ const CampaignsQuery = graphql(`
         name
       }
     }
+    adsTerms {
+      currency
+      reserveCpc {
+        formatted
+      }
+    }
   }
 `);
 
@@ -214,7 +220,9 @@ export function Campaigns() {
       <p className="muted">
         Sponsored products in creator search: a product set's live products bid for the sponsored slots.
       </p>
-      {creating && campaigns.data ? <CreateCampaignForm sets={campaigns.data.productSets.nodes} /> : null}
+      {creating && campaigns.data ? (
+        <CreateCampaignForm sets={campaigns.data.productSets.nodes} terms={campaigns.data.adsTerms} />
+      ) : null}
       <ErrorMessage error={campaigns.error} />
       {campaigns.loading && !campaigns.data ? <Loading what="Loading campaigns" /> : null}
       {campaigns.data ? (
@@ -282,7 +290,14 @@ function localNow(): string {
   return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 }
 
-function CreateCampaignForm({ sets }: { sets: readonly { id: string; name: string }[] }) {
+function CreateCampaignForm({
+  sets,
+  terms,
+}: {
+  sets: readonly { id: string; name: string }[];
+  /** What createCampaign accepts here: the one ads currency and the least bid. */
+  terms: { currency: string; reserveCpc: { formatted: string } };
+}) {
   const apiKey = useApiKey();
   const create = useAction(async (input: CreateCampaignInput) => {
     const { createCampaign } = await request(CreateCampaign, { input }, apiKey);
@@ -299,7 +314,7 @@ function CreateCampaignForm({ sets }: { sets: readonly { id: string; name: strin
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const text = (name: string) => String(form.get(name) ?? '').trim();
-    const currency = text('currency').toUpperCase() || 'USD';
+    const currency = text('currency') || terms.currency;
     const endsAt = text('endsAt');
     void create.run({
       productSetId: text('productSetId'),
@@ -321,7 +336,7 @@ function CreateCampaignForm({ sets }: { sets: readonly { id: string; name: strin
           inputMode="decimal"
           pattern="\d+(\.\d+)?"
           placeholder="0.45"
-          help="The most one click may cost: your bid (at least the reserve price, 0.10 by default)."
+          help={`The most one click may cost: your bid (at least the reserve price, ${terms.reserveCpc.formatted}).`}
         />
         <Field
           label="Daily budget"
@@ -332,12 +347,12 @@ function CreateCampaignForm({ sets }: { sets: readonly { id: string; name: strin
           placeholder="20.00"
           help="The most it spends per UTC day; at least the max CPC."
         />
-        <Field
+        <Select
           label="Currency"
           name="currency"
-          defaultValue="USD"
-          maxLength={3}
-          help="The ads currency (ADS_CURRENCY, USD by default)."
+          defaultValue={terms.currency}
+          options={[[terms.currency, terms.currency]]}
+          help={`The only currency campaigns take here: one auction compares every bid, so all are in ${terms.currency}.`}
         />
         <Field label="Starts" name="startsAt" type="datetime-local" defaultValue={localNow()} required />
         <Field label="Ends (optional)" name="endsAt" type="datetime-local" help="Empty: runs until you end it." />
