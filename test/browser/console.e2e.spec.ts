@@ -1071,6 +1071,21 @@ suite('the web console in a browser', () => {
       await context.close();
     }, 300_000);
 
+    it('commission: the rules in force say in words which rule they are, the code kept as a title', async () => {
+      await api.gqlOk(
+        'mutation ($input: SetCommissionRateInput!) { setCommissionRate(input: $input) { userErrors { code message field } } }',
+        { input: { ratePercent: '12' } },
+        key,
+      );
+      const { context, page } = await open();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Commission' }).click();
+      const rates = page.getByRole('table', { name: 'Rates in force' });
+      const rule = rates.locator('tbody tr td').first();
+      await rule.waitFor();
+      expect(await rule.textContent()).toBe('Default open rate');
+      expect(await rule.locator('[title]').getAttribute('title')).toBe('OPEN_DEFAULT');
+      await context.close();
+    }, 300_000);
   });
 
   it('shows readable errors with the code and its hint', async () => {

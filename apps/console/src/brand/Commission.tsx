@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, payload, request } from '../client';
 import { graphql } from '../gql';
-import type { CommissionTargetInput, SetCommissionRateInput } from '../gql/graphql';
+import type { CommissionRuleKind, CommissionTargetInput, SetCommissionRateInput } from '../gql/graphql';
 import { Pager, useUrlPage } from '../paging';
 import { useApiKey } from '../session';
 import { ErrorMessage, Field, Loading, Select, formatDate, useAction, useQuery } from '../ui';
@@ -74,6 +74,21 @@ const ReportQuery = graphql(`
     }
   }
 `);
+
+/**
+ * The rule kinds in words (as libs/affiliate/src/precedence.ts describes them; the API has no description field): the
+ * Rule column shows these, the code stays in its title.
+ */
+const RULE_KIND_WORDS: Record<CommissionRuleKind, string> = {
+  OPEN_DEFAULT: 'Default open rate',
+  OPEN_PRODUCT: 'Open rate for a product',
+  OPEN_ITEM_GROUP: 'Open rate for an item group',
+  OPEN_CATEGORY: 'Open rate for a category',
+  TARGETED_BRAND: "An offer's brand-wide rate",
+  TARGETED_PRODUCT: "An offer's rate for a product",
+  TARGETED_ITEM_GROUP: "An offer's rate for an item group",
+  TARGETED_CATEGORY: "An offer's rate for a category",
+};
 
 export function Commission() {
   const apiKey = useApiKey();
@@ -150,7 +165,9 @@ export function Commission() {
                 <tbody>
                   {p.rules.nodes.map((rule) => (
                     <tr key={rule.id}>
-                      <td>{rule.kind}</td>
+                      <td>
+                        <span title={rule.kind}>{RULE_KIND_WORDS[rule.kind] ?? rule.kind}</span>
+                      </td>
                       <td className="break">
                         {rule.category?.path ??
                           (rule.itemGroupId ? `item group ${rule.itemGroupId}` : null) ??
