@@ -1088,6 +1088,21 @@ suite('the web console in a browser', () => {
     }, 300_000);
   });
 
+  it('sign-up: the brand name field holds at most the 120 characters the API takes, and says so', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${api.url}/signin`);
+    const name = page.getByLabel('Brand name');
+    await name.waitFor();
+    expect(await name.getAttribute('maxlength')).toBe('120');
+    await name.fill('');
+    await name.pressSequentially('x'.repeat(130));
+    expect((await name.inputValue()).length).toBe(120);
+    expect(await page.getByText(/up to 120 characters/).count()).toBe(1);
+    await accessible(page, 'sign up (brand name limit)');
+    await context.close();
+  }, 120_000);
+
   it('shows readable errors with the code and its hint', async () => {
     const context = await browser.newContext();
     const page = await context.newPage();

@@ -162,7 +162,7 @@ function CreateFeedForm() {
     <form className="card" onSubmit={submit} aria-labelledby="create-feed-title">
       <h2 id="create-feed-title">New feed</h2>
       <div className="grid-2">
-        <Field label="Name" name="name" required placeholder="Main catalog" />
+        <Field label="Name" name="name" required maxLength={120} placeholder="Main catalog" />
         <Select
           label="Source"
           name="source"
