@@ -71,6 +71,7 @@ const NOT_BRAND_SCOPED: Record<string, string> = {
   'Mutation.markAffiliatePayout':
     "pays the caller's own approved lines for a creator; a creator id names no brand-owned row (earnings e2e: other brands' lines untouched)",
   'Query.earnings': "creator keys only: the caller's own earnings (brands: FORBIDDEN; earnings e2e)",
+  'Query.adsTerms': "the deployment's ads currency and reserve price (ADS_CURRENCY, ADS_RESERVE_CPC): settings, no row",
   'Mutation.respondToCommissionOffer':
     "creator keys only (brands: FORBIDDEN); another creator's offer is NOT_FOUND (affiliate-programs)",
 };

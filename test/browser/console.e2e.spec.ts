@@ -5,7 +5,17 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { createFeed, findChromium, ingest, startTestApi, type TestApi } from '@brandshelf/testing';
+import {
+  createFeed,
+  findChromium,
+  ingest,
+  insertTestClick,
+  insertTestShareLink,
+  rawId,
+  registerBrand,
+  startTestApi,
+  type TestApi,
+} from '@brandshelf/testing';
 import { createApi } from '../../apps/api/src/create-api.js';
 
 /**
@@ -749,6 +759,349 @@ suite('the web console in a browser', () => {
     await accessible(page, 'search (non-Latin facets, paged)');
     await context.close();
   }, 300_000);
+
+  describe('a brand with more than a page of everything, its catalog in EUR', () => {
+    // Made through the API: 51 feeds (one with a 60-row file in EUR, published: over 50 issues), 21 campaigns, 51
+    // affiliate report rows (one creator's clicks on 51 products), a product set to delete.
+    let key = '';
+    let catalogFeedId = '';
+    let runId = '';
+    beforeAll(async () => {
+      const brand = await registerBrand(api, 'Paging Outfitters');
+      key = brand.apiKey;
+      catalogFeedId = await createFeed(api, key, { name: 'Catalog 00' });
+      // No brand and no identifier on any row: warnings on every row, over two pages of 50.
+      const rows = Array.from(
+        { length: 60 },
+        (_, i) =>
+          `P${i},Parka ${i},A warm parka.,https://parkas.example.com/p${i},https://img.example/p${i}.jpg,in stock,${100 + i}.00 EUR`,
+      );
+      const run = await ingest(
+        api,
+        key,
+        catalogFeedId,
+        ['id,title,description,link,image_link,availability,price', ...rows].join('\n'),
+      );
+      runId = run.id;
+      await api.gqlOk(
+        'mutation ($input: PublishRunInput!) { publishRun(input: $input) { userErrors { code message field } } }',
+        { input: { runId } },
+        key,
+      );
+      for (let i = 1; i <= 50; i++) await createFeed(api, key, { name: `Catalog ${String(i).padStart(2, '0')}` });
+      const set = await api.gqlOk<{ createProductSet: { productSet: { id: string } } }>(
+        'mutation ($input: CreateProductSetInput!) { createProductSet(input: $input) { productSet { id } userErrors { code message field } } }',
+        {
+          input: {
+            name: 'Parkas',
+            rules: { condition: { attribute: 'TITLE', operator: 'CONTAINS', values: ['parka'] } },
+          },
+        },
+        key,
+      );
+      for (let i = 0; i < 21; i++) {
+        await api.gqlOk(
+          'mutation ($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } userErrors { code message field } } }',
+          {
+            input: {
+              productSetId: set.createProductSet.productSet.id,
+              maxCpc: { amount: '0.50', currency: 'USD' },
+              dailyBudget: { amount: '5.00', currency: 'USD' },
+              startsAt: new Date().toISOString(),
+            },
+          },
+          key,
+        );
+      }
+      const creator = await api.gqlOk<{ registerCreator: { creator: { id: string } } }>(
+        'mutation ($input: RegisterCreatorInput!) { registerCreator(input: $input) { creator { id } apiKey } }',
+        { input: { email: `paging-${Date.now()}@example.test`, handle: `paging${Date.now().toString(36)}` } },
+      );
+      const products: { id: string }[] = await api.runtime.dataSource.query(
+        'SELECT id FROM catalog_product WHERE feed_id = $1 ORDER BY offer_id LIMIT 51',
+        [rawId(catalogFeedId)],
+      );
+      expect(products).toHaveLength(51);
+      for (const product of products) {
+        const link = await insertTestShareLink(api.runtime.dataSource, {
+          brandId: rawId(brand.id),
+          creatorId: rawId(creator.registerCreator.creator.id),
+          productId: product.id,
+        });
+        await insertTestClick(api.runtime.dataSource, link, { clickedAt: new Date(), ratePercent: null });
+      }
+    }, 300_000);
+
+    /** Signs the paging brand in, in a new context at desktop width. */
+    const open = async () => {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      // Remembered in the tab, so a reload keeps the session (the place in the list is what is checked).
+      await page.goto(`${api.url}/signin`);
+      await page.getByLabel('Sign in with an API key').check();
+      await page.getByLabel('API key', { exact: true }).fill(key);
+      await page.getByLabel('Remember me in this browser tab').check();
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Feeds' }).waitFor();
+      return { context, page };
+    };
+    /** The text of the rows in `rows`, once there are `count` of them. */
+    const rowsOf = async (page: Page, rows: string, count: number) => {
+      await page.waitForFunction(([rows, count]) => document.querySelectorAll(rows).length === count, [
+        rows,
+        count,
+      ] as const);
+      return page.locator(rows).allTextContents();
+    };
+    /** Waits until the rows in `rows` are `expected` (both pages may have as many rows). */
+    const showing = (page: Page, rows: string, expected: string[]) =>
+      page.waitForFunction(
+        ([rows, expected]) =>
+          JSON.stringify([...document.querySelectorAll(rows)].map((row: any) => row.textContent)) === expected,
+        [rows, JSON.stringify(expected)] as const,
+      );
+    /**
+     * The list's next page is in the URL (after=): a reload and Back keep the place, and "First page" comes back.
+     * `rows` selects the list's rows; `first` and `second` are how many each page has.
+     */
+    const pagesInTheUrl = async (page: Page, rows: string, first: number, second: number, next = 'Next page') => {
+      const firstRows = await rowsOf(page, rows, first);
+      expect(new URL(page.url()).searchParams.get('after')).toBeNull();
+      await page.getByRole('button', { name: next }).click();
+      await page.waitForFunction(
+        ([rows, before]) =>
+          JSON.stringify([...document.querySelectorAll(rows)].map((row: any) => row.textContent)) !== before,
+        [rows, JSON.stringify(firstRows)] as const,
+      );
+      const secondRows = await rowsOf(page, rows, second);
+      const secondUrl = new URL(page.url());
+      expect(secondUrl.searchParams.get('after')).toBeTruthy();
+      await page.reload();
+      await showing(page, rows, secondRows);
+      await page.goBack();
+      await showing(page, rows, firstRows);
+      expect(new URL(page.url()).searchParams.get('after')).toBeNull();
+      await page.goForward();
+      await showing(page, rows, secondRows);
+      expect(page.url()).toBe(secondUrl.href);
+      return { firstRows, secondRows, secondUrl };
+    };
+    const firstPage = async (page: Page, rows: string, first: number) => {
+      await page.getByRole('button', { name: 'First page' }).click();
+      await rowsOf(page, rows, first);
+      expect(new URL(page.url()).searchParams.get('after')).toBeNull();
+    };
+
+    it('feeds: the next page is in the URL, kept by a reload, Back and a feed\'s "← Feeds"', async () => {
+      const { context, page } = await open();
+      const rows = 'table tbody tr';
+      const { secondRows, secondUrl } = await pagesInTheUrl(page, rows, 50, 1);
+      const name = (await page.locator('table tbody tr a').first().textContent())!;
+      await page.getByRole('link', { name, exact: true }).click();
+      await page.getByRole('heading', { name }).waitFor();
+      await page.getByRole('link', { name: '← Feeds' }).click();
+      await page.waitForFunction(() => location.pathname === '/brand/feeds');
+      expect(page.url()).toBe(secondUrl.href);
+      expect(await rowsOf(page, rows, 1)).toEqual(secondRows);
+      await firstPage(page, rows, 50);
+      await accessible(page, 'feeds (first page again)');
+      await context.close();
+    }, 300_000);
+
+    it("a run's issues: the next 50 are in the URL, and a filter starts from the first page again", async () => {
+      const { context, page } = await open();
+      await page.goto(`${api.url}/brand/runs/${encodeURIComponent(runId)}`);
+      await page.getByRole('heading', { name: 'Diagnostics' }).waitFor();
+      const total = Number(/(\d+) matching issues/.exec((await page.getByText(/matching issues/).textContent())!)![1]);
+      expect(total).toBeGreaterThan(50);
+      const rows = 'table.issues tbody tr';
+      await pagesInTheUrl(page, rows, 50, Math.min(50, total - 50), 'Next 50 issues');
+      await shot(page, 'brand-run-issues-second-page');
+      await page.getByLabel('Severity').selectOption('WARNING');
+      await page.waitForFunction(() => location.search.includes('severity=WARNING'));
+      expect(new URL(page.url()).searchParams.get('after')).toBeNull();
+      await rowsOf(page, rows, 50);
+      await context.close();
+    }, 300_000);
+
+    it('campaigns: the next page is in the URL, and a campaign\'s "← Campaigns" comes back to it', async () => {
+      const { context, page } = await open();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Campaigns' }).click();
+      const rows = 'table tbody tr';
+      const { secondUrl } = await pagesInTheUrl(page, rows, 20, 1);
+      await page.getByRole('link', { name: 'Parkas' }).click();
+      await page.getByRole('heading', { name: 'Campaign: Parkas' }).waitFor();
+      await page.getByRole('link', { name: '← Campaigns' }).click();
+      await page.waitForFunction(() => location.pathname === '/brand/campaigns');
+      expect(page.url()).toBe(secondUrl.href);
+      await rowsOf(page, rows, 1);
+      await firstPage(page, rows, 20);
+      await context.close();
+    }, 300_000);
+
+    it('the affiliate report: the next page is in the URL, kept by a reload and Back', async () => {
+      const { context, page } = await open();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Commission' }).click();
+      await page.getByRole('heading', { name: 'Affiliate report' }).waitFor();
+      const rows = 'section[aria-labelledby=report-title] tbody tr';
+      await pagesInTheUrl(page, rows, 50, 1);
+      await firstPage(page, rows, 50);
+      await context.close();
+    }, 300_000);
+
+    it('an upload clears the chosen file once sent (no second upload of it by mistake), and keeps it when sending failed', async () => {
+      const { context, page } = await open();
+      await page.getByRole('link', { name: 'Catalog 00', exact: true }).click();
+      await page.getByRole('heading', { name: 'Catalog 00' }).waitFor();
+      const chooser = page.getByLabel(/Drop a CSV, TSV or XML file here/);
+      const button = page.getByRole('button', { name: 'Upload and ingest' });
+      const body = Buffer.from(
+        'id,title,description,link,image_link,availability,price\nP0,Parka 0,A warm parka.,https://parkas.example.com/p0,https://img.example/p0.jpg,in stock,100.00 EUR',
+      );
+      await chooser.setInputFiles({ name: 'one-parka.csv', mimeType: 'text/csv', buffer: body });
+      // Sending fails (the connection drops): the file stays chosen, for a retry.
+      await page.route('**/uploads*', (route) => route.abort('connectionreset'));
+      await button.click();
+      await page.getByRole('alert').waitFor();
+      expect(await button.isEnabled()).toBe(true);
+      await page.getByText(/one-parka\.csv ·/).waitFor();
+      await page.unroute('**/uploads*');
+      // Retried and sent: the choice is cleared and the button waits for a new file.
+      await button.click();
+      await page.locator('progress[data-status="SUCCEEDED"]').waitFor({ timeout: 120_000 });
+      expect(await button.isDisabled()).toBe(true);
+      expect(await chooser.inputValue()).toBe('');
+      expect(await page.getByText(/one-parka\.csv ·/).count()).toBe(0);
+      const runs = await api.gqlOk<{ feed: { runs: { totalCount: number } } }>(
+        'query ($id: ID!) { feed(id: $id) { runs(first: 1) { totalCount } } }',
+        { id: catalogFeedId },
+        key,
+      );
+      expect(runs.feed.runs.totalCount).toBe(2); // the setup's and this one: the failed attempt stored nothing
+      await context.close();
+    }, 300_000);
+
+    it("product sets: a new price condition is in the catalog's currency (EUR here, not USD)", async () => {
+      const { context, page } = await open();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Product sets' }).click();
+      await page.getByRole('heading', { name: 'New product set' }).waitFor();
+      // The catalog's prices are in EUR: a new PRICE condition says EUR, and so does one switched to PRICE.
+      await page.getByRole('button', { name: 'Add a condition' }).click();
+      const second = page.getByRole('group', { name: 'Condition 2' }).getByLabel('Currency');
+      const valueOf = async (field: typeof second) => {
+        for (let tries = 0; tries < 50 && !(await field.inputValue()); tries++) await page.waitForTimeout(100);
+        return field.inputValue();
+      };
+      expect(await valueOf(second)).toBe('EUR');
+      const first = page.getByRole('group', { name: 'Condition 1' });
+      await first.getByLabel('Attribute').selectOption('PRICE');
+      expect(await valueOf(first.getByLabel('Currency'))).toBe('EUR');
+      await first.getByLabel('Operator').selectOption('GREATER_THAN');
+      await first.getByLabel('Values (comma-separated)').fill('150');
+      await page.getByRole('group', { name: 'Condition 2' }).getByLabel('Values (comma-separated)').fill('155');
+      await page.getByText('4 live products match').waitFor(); // 151.00 to 154.00 EUR
+      await shot(page, 'brand-product-set-eur');
+      await context.close();
+    }, 300_000);
+
+    it('product sets: deleting a set asks first, in the page; "Keep it" keeps it', async () => {
+      await api.gqlOk(
+        'mutation ($input: CreateProductSetInput!) { createProductSet(input: $input) { productSet { id } userErrors { code message field } } }',
+        {
+          input: {
+            name: 'Doomed',
+            rules: { condition: { attribute: 'TITLE', operator: 'CONTAINS', values: ['parka 1'] } },
+          },
+        },
+        key,
+      );
+      const setNames = async () =>
+        (
+          await api.gqlOk<{ productSets: { nodes: { name: string }[] } }>(
+            '{ productSets(first: 50) { nodes { name } } }',
+            {},
+            key,
+          )
+        ).productSets.nodes.map((s) => s.name);
+      const { context, page } = await open();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Product sets' }).click();
+      await page.getByRole('heading', { name: 'New product set' }).waitFor();
+      await page.getByText(/^Doomed$/).waitFor();
+
+      // Delete asks first, in the page: "Keep it" keeps the set; the confirm step deletes it.
+      await page.getByRole('button', { name: /^Delete.* Doomed$/ }).click();
+      await page.waitForFunction(
+        () =>
+          [...document.querySelectorAll('button')].some((b: any) => b.textContent === 'Confirm: delete Doomed') ||
+          ![...document.querySelectorAll('li strong')].some((s: any) => s.textContent === 'Doomed'),
+      );
+      expect(await setNames()).toContain('Doomed');
+      const confirm = page.getByRole('button', { name: 'Confirm: delete Doomed' });
+      expect(await confirm.evaluate((button: any) => button === document.activeElement)).toBe(true);
+      await accessible(page, 'product sets (confirm a delete)');
+      await page.getByRole('button', { name: 'Keep it' }).click();
+      await page.getByRole('button', { name: /^Delete… Doomed$/ }).click();
+      await confirm.click();
+      await page.waitForFunction(
+        () => ![...document.querySelectorAll('li strong')].some((s: any) => s.textContent === 'Doomed'),
+      );
+      expect(await setNames()).not.toContain('Doomed');
+      await context.close();
+    }, 300_000);
+
+    it('campaigns: the currency offered is only the one the API takes (adsTerms)', async () => {
+      const { context, page } = await open();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Campaigns' }).click();
+      await page.getByRole('button', { name: 'New campaign' }).click();
+      const currency = page.getByLabel('Currency');
+      await currency.waitFor();
+      expect(await currency.evaluate((el: any) => el.tagName)).toBe('SELECT');
+      expect(await currency.evaluate((el: any) => [...el.options].map((o: any) => o.value))).toEqual([
+        api.config.ads.currency,
+      ]);
+      const terms = await api.gqlOk<{ adsTerms: { reserveCpc: { formatted: string } } }>(
+        '{ adsTerms { reserveCpc { formatted } } }',
+        {},
+        key,
+      );
+      expect(await page.getByText(`at least the reserve price, ${terms.adsTerms.reserveCpc.formatted})`).count()).toBe(
+        1,
+      );
+      await accessible(page, 'campaigns (the ads currency only)');
+      await context.close();
+    }, 300_000);
+
+    it('commission: the rules in force say in words which rule they are, the code kept as a title', async () => {
+      await api.gqlOk(
+        'mutation ($input: SetCommissionRateInput!) { setCommissionRate(input: $input) { userErrors { code message field } } }',
+        { input: { ratePercent: '12' } },
+        key,
+      );
+      const { context, page } = await open();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Commission' }).click();
+      const rates = page.getByRole('table', { name: 'Rates in force' });
+      const rule = rates.locator('tbody tr td').first();
+      await rule.waitFor();
+      expect(await rule.textContent()).toBe('Default open rate');
+      expect(await rule.locator('[title]').getAttribute('title')).toBe('OPEN_DEFAULT');
+      await context.close();
+    }, 300_000);
+  });
+
+  it('sign-up: the brand name field holds at most the 120 characters the API takes, and says so', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.goto(`${api.url}/signin`);
+    const name = page.getByLabel('Brand name');
+    await name.waitFor();
+    expect(await name.getAttribute('maxlength')).toBe('120');
+    await name.fill('');
+    await name.pressSequentially('x'.repeat(130));
+    expect((await name.inputValue()).length).toBe(120);
+    expect(await page.getByText(/up to 120 characters/).count()).toBe(1);
+    await accessible(page, 'sign up (brand name limit)');
+    await context.close();
+  }, 120_000);
 
   it('shows readable errors with the code and its hint', async () => {
     const context = await browser.newContext();

@@ -189,6 +189,12 @@ describe('campaigns and sponsored products (e2e)', () => {
       code: 'BAD_USER_INPUT',
       field: ['input', 'maxCpc', 'currency'],
     });
+    // What a form may offer: the one currency and the least bid createCampaign takes (the console reads it).
+    const terms = await data('{ adsTerms { currency reserveCpc { amount currency } } }', {}, acme.apiKey);
+    expect(terms.adsTerms).toEqual({
+      currency: api.config.ads.currency,
+      reserveCpc: { amount: api.config.ads.reserveCpc, currency: api.config.ads.currency },
+    });
     const low = await data(
       CREATE,
       {

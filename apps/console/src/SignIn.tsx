@@ -157,7 +157,16 @@ export function SignIn() {
         ))}
       </fieldset>
       <form onSubmit={submit} key={mode}>
-        {mode === 'brand' ? <Field label="Brand name" name="name" required autoComplete="organization" /> : null}
+        {mode === 'brand' ? (
+          <Field
+            label="Brand name"
+            name="name"
+            required
+            maxLength={120}
+            autoComplete="organization"
+            help="As creators will see it: up to 120 characters."
+          />
+        ) : null}
         {mode === 'creator' ? (
           <Field
             label="Handle"

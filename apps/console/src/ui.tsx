@@ -145,21 +145,28 @@ export function Field({ label, help, id, ...input }: FieldProps) {
 type SelectProps = SelectHTMLAttributes<HTMLSelectElement> & {
   label: string;
   options: readonly (readonly [value: string, label: string])[];
+  help?: ReactNode;
 };
 
-export function Select({ label, options, id, ...select }: SelectProps) {
+export function Select({ label, options, help, id, ...select }: SelectProps) {
   const generated = useId();
   const selectId = id ?? generated;
+  const helpId = help ? `${selectId}-help` : undefined;
   return (
     <div className="field">
       <label htmlFor={selectId}>{label}</label>
-      <select id={selectId} {...select}>
+      <select id={selectId} aria-describedby={helpId} {...select}>
         {options.map(([value, text]) => (
           <option key={value} value={value}>
             {text}
           </option>
         ))}
       </select>
+      {help ? (
+        <small id={helpId} className="muted">
+          {help}
+        </small>
+      ) : null}
     </div>
   );
 }

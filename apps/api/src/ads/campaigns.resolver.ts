@@ -15,6 +15,7 @@ import { ProductSet } from './ads.types.js';
 import { productSetView } from './product-sets.resolver.js';
 import { mutationPayload } from '../graphql/user-error.js';
 import {
+  AdsTerms,
   Campaign,
   CampaignConnection,
   CampaignDayStats,
@@ -62,6 +63,16 @@ export class CampaignsResolver {
   })
   async campaigns(@Ctx() ctx: BrandContext, @Args() page: ConnectionArgs) {
     return toConnection(await this.service.page(ctx, pageRequest(page)), this.toApi);
+  }
+
+  @Query(() => AdsTerms, {
+    description:
+      'What campaigns bid and budget in here (ADS_CURRENCY and ADS_RESERVE_CPC), for a form to offer only what ' +
+      'createCampaign accepts.',
+  })
+  adsTerms(): AdsTerms {
+    const currency = this.service.currency();
+    return { currency, reserveCpc: cash(this.service.reserveMinor(), currency) };
   }
 
   @Query(() => Campaign, { description: "One of the brand's campaigns; NOT_FOUND otherwise.", complexity: STATEMENT })

@@ -21,6 +21,21 @@ registerEnumType(CampaignStatus, {
 });
 
 @ObjectType({
+  description:
+    'What a campaign’s money must be on this deployment: createCampaign refuses another currency or a lower bid.',
+})
+export class AdsTerms {
+  @Field({
+    description:
+      'ISO 4217 code every campaign bids and budgets in (ADS_CURRENCY): the one currency createCampaign accepts; ' +
+      'another is a BAD_USER_INPUT on its currency.',
+  })
+  currency: string;
+  @Field(() => Money, { description: 'The reserve price (ADS_RESERVE_CPC): the least maxCpc a campaign may bid.' })
+  reserveCpc: Money;
+}
+
+@ObjectType({
   description: "A brand's sponsored-products campaign over one of its product sets.",
   implements: () => [Node],
 })

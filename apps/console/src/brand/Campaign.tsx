@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { graphql } from '../gql';
+import { lastListHref } from '../paging';
 import { Link } from '../router';
 import { useApiKey } from '../session';
 import { ErrorMessage, Field, Loading, formatDate, useQuery } from '../ui';
@@ -84,7 +85,7 @@ export function Campaign({ id }: { id: string }) {
     return (
       <>
         <p>
-          <Link href="/brand/campaigns">← Campaigns</Link>
+          <Link href={lastListHref('/brand/campaigns')}>← Campaigns</Link>
         </p>
         <ErrorMessage error={campaign.error} />
       </>
@@ -98,7 +99,7 @@ export function Campaign({ id }: { id: string }) {
   return (
     <>
       <p>
-        <Link href="/brand/campaigns">← Campaigns</Link>
+        <Link href={lastListHref('/brand/campaigns')}>← Campaigns</Link>
       </p>
       <h1>Campaign: {name}</h1>
       <dl className="facts">

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import { payload, request } from '../client';
 import { graphql } from '../gql';
 import type { CampaignStatus, CreateCampaignInput } from '../gql/graphql';
+import { Pager, useUrlPage } from '../paging';
 import { Link, navigate } from '../router';
 import { useApiKey } from '../session';
 import { ErrorMessage, Field, Loading, Select, formatDate, useAction, useQuery } from '../ui';
@@ -42,6 +43,12 @@ const CampaignsQuery = graphql(`
       nodes {
         id
         name
+      }
+    }
+    adsTerms {
+      currency
+      reserveCpc {
+        formatted
       }
     }
   }
@@ -196,11 +203,11 @@ export function CampaignActions({
 
 export function Campaigns() {
   const apiKey = useApiKey();
-  const [after, setAfter] = useState<string | null>(null);
+  const page = useUrlPage();
   const [creating, setCreating] = useState(false);
   const today = utcDay();
   // 20 a page: each campaign costs one stats aggregate (the API prices it at 100 of its 10,000 per query).
-  const campaigns = useQuery(CampaignsQuery, { after, from: utcDay(-29), to: today }, apiKey);
+  const campaigns = useQuery(CampaignsQuery, { after: page.after, from: utcDay(-29), to: today }, apiKey);
   const sets = new Map(campaigns.data?.productSets.nodes.map((s) => [s.id, s.name]) ?? []);
   return (
     <>
@@ -213,7 +220,9 @@ export function Campaigns() {
       <p className="muted">
         Sponsored products in creator search: a product set's live products bid for the sponsored slots.
       </p>
-      {creating && campaigns.data ? <CreateCampaignForm sets={campaigns.data.productSets.nodes} /> : null}
+      {creating && campaigns.data ? (
+        <CreateCampaignForm sets={campaigns.data.productSets.nodes} terms={campaigns.data.adsTerms} />
+      ) : null}
       <ErrorMessage error={campaigns.error} />
       {campaigns.loading && !campaigns.data ? <Loading what="Loading campaigns" /> : null}
       {campaigns.data ? (
@@ -270,11 +279,7 @@ export function Campaigns() {
           </div>
         )
       ) : null}
-      {campaigns.data?.campaigns.pageInfo.hasNextPage ? (
-        <button type="button" onClick={() => setAfter(campaigns.data!.campaigns.pageInfo.endCursor ?? null)}>
-          Next page
-        </button>
-      ) : null}
+      <Pager page={page} pageInfo={campaigns.data?.campaigns.pageInfo} />
     </>
   );
 }
@@ -285,7 +290,14 @@ function localNow(): string {
   return new Date(now.getTime() - now.getTimezoneOffset() * 60_000).toISOString().slice(0, 16);
 }
 
-function CreateCampaignForm({ sets }: { sets: readonly { id: string; name: string }[] }) {
+function CreateCampaignForm({
+  sets,
+  terms,
+}: {
+  sets: readonly { id: string; name: string }[];
+  /** What createCampaign accepts here: the one ads currency and the least bid. */
+  terms: { currency: string; reserveCpc: { formatted: string } };
+}) {
   const apiKey = useApiKey();
   const create = useAction(async (input: CreateCampaignInput) => {
     const { createCampaign } = await request(CreateCampaign, { input }, apiKey);
@@ -302,7 +314,7 @@ function CreateCampaignForm({ sets }: { sets: readonly { id: string; name: strin
     event.preventDefault();
     const form = new FormData(event.currentTarget);
     const text = (name: string) => String(form.get(name) ?? '').trim();
-    const currency = text('currency').toUpperCase() || 'USD';
+    const currency = text('currency') || terms.currency;
     const endsAt = text('endsAt');
     void create.run({
       productSetId: text('productSetId'),
@@ -324,7 +336,7 @@ function CreateCampaignForm({ sets }: { sets: readonly { id: string; name: strin
           inputMode="decimal"
           pattern="\d+(\.\d+)?"
           placeholder="0.45"
-          help="The most one click may cost: your bid (at least the reserve price, 0.10 by default)."
+          help={`The most one click may cost: your bid (at least the reserve price, ${terms.reserveCpc.formatted}).`}
         />
         <Field
           label="Daily budget"
@@ -335,12 +347,12 @@ function CreateCampaignForm({ sets }: { sets: readonly { id: string; name: strin
           placeholder="20.00"
           help="The most it spends per UTC day; at least the max CPC."
         />
-        <Field
+        <Select
           label="Currency"
           name="currency"
-          defaultValue="USD"
-          maxLength={3}
-          help="The ads currency (ADS_CURRENCY, USD by default)."
+          defaultValue={terms.currency}
+          options={[[terms.currency, terms.currency]]}
+          help={`The only currency campaigns take here: one auction compares every bid, so all are in ${terms.currency}.`}
         />
         <Field label="Starts" name="startsAt" type="datetime-local" defaultValue={localNow()} required />
         <Field label="Ends (optional)" name="endsAt" type="datetime-local" help="Empty: runs until you end it." />

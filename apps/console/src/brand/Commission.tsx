@@ -1,7 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import { ApiError, payload, request } from '../client';
 import { graphql } from '../gql';
-import type { CommissionTargetInput, SetCommissionRateInput } from '../gql/graphql';
+import type { CommissionRuleKind, CommissionTargetInput, SetCommissionRateInput } from '../gql/graphql';
+import { Pager, useUrlPage } from '../paging';
 import { useApiKey } from '../session';
 import { ErrorMessage, Field, Loading, Select, formatDate, useAction, useQuery } from '../ui';
 import { Preview as PreviewProductSet } from './ProductSets';
@@ -74,11 +75,27 @@ const ReportQuery = graphql(`
   }
 `);
 
+/**
+ * The rule kinds in words (as libs/affiliate/src/precedence.ts describes them; the API has no description field): the
+ * Rule column shows these, the code stays in its title.
+ */
+const RULE_KIND_WORDS: Record<CommissionRuleKind, string> = {
+  OPEN_DEFAULT: 'Default open rate',
+  OPEN_PRODUCT: 'Open rate for a product',
+  OPEN_ITEM_GROUP: 'Open rate for an item group',
+  OPEN_CATEGORY: 'Open rate for a category',
+  TARGETED_BRAND: "An offer's brand-wide rate",
+  TARGETED_PRODUCT: "An offer's rate for a product",
+  TARGETED_ITEM_GROUP: "An offer's rate for an item group",
+  TARGETED_CATEGORY: "An offer's rate for a category",
+};
+
 export function Commission() {
   const apiKey = useApiKey();
   const program = useQuery(ProgramQuery, {}, apiKey);
-  const [after, setAfter] = useState<string | null>(null);
-  const report = useQuery(ReportQuery, { after }, apiKey);
+  // The affiliate report's page is in the URL (after=): a reload or Back keeps it.
+  const page = useUrlPage();
+  const report = useQuery(ReportQuery, { after: page.after }, apiKey);
   const [target, setTarget] = useState<'default' | 'productId' | 'itemGroupId' | 'categoryId'>('default');
   /**
    * What the rate covers. A category must be a whole number (else it would be sent as null, which the API reads as
@@ -148,7 +165,9 @@ export function Commission() {
                 <tbody>
                   {p.rules.nodes.map((rule) => (
                     <tr key={rule.id}>
-                      <td>{rule.kind}</td>
+                      <td>
+                        <span title={rule.kind}>{RULE_KIND_WORDS[rule.kind] ?? rule.kind}</span>
+                      </td>
                       <td className="break">
                         {rule.category?.path ??
                           (rule.itemGroupId ? `item group ${rule.itemGroupId}` : null) ??
@@ -244,11 +263,7 @@ export function Commission() {
             </table>
           </div>
         )}
-        {report.data?.affiliateReport.pageInfo.hasNextPage ? (
-          <button type="button" onClick={() => setAfter(report.data!.affiliateReport.pageInfo.endCursor ?? null)}>
-            Next page
-          </button>
-        ) : null}
+        <Pager page={page} pageInfo={report.data?.affiliateReport.pageInfo} />
       </section>
     </>
   );

@@ -1,6 +1,7 @@
 import { useRef, useState, type DragEvent, type FormEvent } from 'react';
 import { payload, request, uploadFeedFile } from '../client';
 import { graphql } from '../gql';
+import { lastListHref } from '../paging';
 import { Link } from '../router';
 import { useApiKey } from '../session';
 import { ErrorMessage, Loading, formatDate, useAction, useQuery } from '../ui';
@@ -185,7 +186,7 @@ export function Feed({ id }: { id: string }) {
   return (
     <>
       <p>
-        <Link href="/brand/feeds">← Feeds</Link>
+        <Link href={lastListHref('/brand/feeds')}>← Feeds</Link>
       </p>
       <h1>{f.name}</h1>
       <dl className="facts">
@@ -469,6 +470,10 @@ function UploadBox({ feedId, onStarted }: { feedId: string; onStarted(runId: str
   const [validateOnly, setValidateOnly] = useState(false);
   const upload = useAction(async (chosen: File) => {
     const { runId } = await uploadFeedFile(feedId, chosen, apiKey, validateOnly);
+    // Uploaded: the selection is cleared (unless another file was chosen meanwhile), so a second click cannot send the
+    // same file twice. On a failure this is not reached and the file stays selected, for a retry.
+    setFile((current) => (current === chosen ? null : current));
+    if (input.current?.files?.[0] === chosen) input.current.value = '';
     onStarted(runId);
   });
   const drop = (event: DragEvent<HTMLDivElement>) => {

@@ -2,6 +2,7 @@ import { useId, useState, type FormEvent } from 'react';
 import { payload, request } from '../client';
 import { graphql } from '../gql';
 import type { CreateFeedInput, FeedFormat, FeedMode, FeedSource } from '../gql/graphql';
+import { Pager, useUrlPage } from '../paging';
 import { Link, navigate } from '../router';
 import { useApiKey } from '../session';
 import { ErrorMessage, Field, Loading, Select, formatDate, useAction, useQuery } from '../ui';
@@ -68,8 +69,8 @@ function parseMapping(text: string): { column: string; attribute: string }[] {
 
 export function Feeds() {
   const apiKey = useApiKey();
-  const [after, setAfter] = useState<string | null>(null);
-  const feeds = useQuery(FeedsQuery, { after }, apiKey);
+  const page = useUrlPage();
+  const feeds = useQuery(FeedsQuery, { after: page.after }, apiKey);
   const [creating, setCreating] = useState(false);
   return (
     <>
@@ -124,11 +125,7 @@ export function Feeds() {
           </div>
         )
       ) : null}
-      {feeds.data?.feeds.pageInfo.hasNextPage ? (
-        <button type="button" onClick={() => setAfter(feeds.data!.feeds.pageInfo.endCursor ?? null)}>
-          Next page
-        </button>
-      ) : null}
+      <Pager page={page} pageInfo={feeds.data?.feeds.pageInfo} />
     </>
   );
 }
@@ -165,7 +162,7 @@ function CreateFeedForm() {
     <form className="card" onSubmit={submit} aria-labelledby="create-feed-title">
       <h2 id="create-feed-title">New feed</h2>
       <div className="grid-2">
-        <Field label="Name" name="name" required placeholder="Main catalog" />
+        <Field label="Name" name="name" required maxLength={120} placeholder="Main catalog" />
         <Select
           label="Source"
           name="source"

@@ -34,6 +34,7 @@ export const Preview = graphql(`
         title
         price {
           formatted
+          currency
         }
       }
     }
@@ -103,6 +104,25 @@ interface Condition {
   currency: string;
 }
 
+/** Every live product of the brand, whatever its availability: the sample says which currency the catalog is in. */
+const EVERY_LIVE_PRODUCT: ProductSetRuleInput = {
+  condition: {
+    attribute: 'AVAILABILITY',
+    operator: 'IS_ANY_OF',
+    values: ['IN_STOCK', 'OUT_OF_STOCK', 'PREORDER', 'BACKORDER'],
+  },
+};
+
+/** The currency most of the newest live products are priced in ('' with nothing live: the person writes it). */
+function useCatalogCurrency(apiKey: string): string {
+  const catalog = useQuery(Preview, { rules: EVERY_LIVE_PRODUCT }, apiKey);
+  const counts = new Map<string, number>();
+  for (const product of catalog.data?.previewProductSet.sample ?? []) {
+    if (product.price) counts.set(product.price.currency, (counts.get(product.price.currency) ?? 0) + 1);
+  }
+  return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0] ?? '';
+}
+
 function rulesOf(join: 'all' | 'any', conditions: Condition[]): ProductSetRuleInput {
   const leaves = conditions.map((c) => ({
     condition: {
@@ -121,8 +141,11 @@ function rulesOf(join: 'all' | 'any', conditions: Condition[]): ProductSetRuleIn
 export function ProductSets() {
   const apiKey = useApiKey();
   const sets = useQuery(SetsQuery, {}, apiKey);
+  // Deleting asks first, in the page (as ending a campaign or publishing do): the set whose confirm step is open.
+  const [confirming, setConfirming] = useState<string | null>(null);
   const remove = useAction(async (id: string) => {
     payload((await request(Delete, { input: { productSetId: id } }, apiKey)).deleteProductSet);
+    setConfirming(null);
     sets.reload();
   });
   return (
@@ -144,9 +167,27 @@ export function ProductSets() {
                 {set.members.sample.length ? `: ${set.members.sample.map((p) => p.title).join(', ')}…` : ''}
               </span>
               <div className="actions">
-                <button type="button" onClick={() => void remove.run(set.id)} disabled={remove.pending}>
-                  Delete<span className="visually-hidden"> {set.name}</span>
-                </button>
+                {confirming === set.id ? (
+                  <>
+                    <button
+                      type="button"
+                      className="primary"
+                      // The button clicked is gone: focus goes to the step that replaced it, for keyboard users.
+                      autoFocus
+                      onClick={() => void remove.run(set.id)}
+                      disabled={remove.pending}
+                    >
+                      Confirm: delete {set.name}
+                    </button>
+                    <button type="button" onClick={() => setConfirming(null)}>
+                      Keep it
+                    </button>
+                  </>
+                ) : (
+                  <button type="button" onClick={() => setConfirming(set.id)}>
+                    Delete…<span className="visually-hidden"> {set.name}</span>
+                  </button>
+                )}
               </div>
             </li>
           ))}
@@ -159,10 +200,19 @@ export function ProductSets() {
 
 function SetBuilder({ onSaved }: { onSaved(): void }) {
   const apiKey = useApiKey();
+  // A new PRICE condition is in the catalog's currency (a EUR catalog gets EUR, not USD).
+  const catalogCurrency = useCatalogCurrency(apiKey);
   const [join, setJoin] = useState<'all' | 'any'>('all');
   const [conditions, setConditions] = useState<Condition[]>([
     { attribute: 'CATEGORY', operator: 'IS', values: '', currency: '' },
   ]);
+  // A PRICE condition added before the catalog's currency was known gets it when it arrives.
+  useEffect(() => {
+    if (!catalogCurrency) return;
+    setConditions((current) =>
+      current.map((c) => (c.attribute === 'PRICE' && !c.currency ? { ...c, currency: catalogCurrency } : c)),
+    );
+  }, [catalogCurrency]);
   const [preview, setPreview] = useState<{
     count: number;
     sample: { id: string; title: string; price?: { formatted: string } | null }[];
@@ -215,7 +265,10 @@ function SetBuilder({ onSaved }: { onSaved(): void }) {
             <Select
               label="Attribute"
               value={c.attribute}
-              onChange={(e) => change(index, { attribute: e.target.value as ProductAttribute })}
+              onChange={(e) => {
+                const attribute = e.target.value as ProductAttribute;
+                change(index, { attribute, currency: c.currency || (attribute === 'PRICE' ? catalogCurrency : '') });
+              }}
               options={ATTRIBUTES.map((a) => [a, a.replace(/_/g, ' ').toLowerCase()] as const)}
             />
             <Select
@@ -248,7 +301,10 @@ function SetBuilder({ onSaved }: { onSaved(): void }) {
       <button
         type="button"
         onClick={() =>
-          setConditions([...conditions, { attribute: 'PRICE', operator: 'LESS_THAN', values: '', currency: 'USD' }])
+          setConditions([
+            ...conditions,
+            { attribute: 'PRICE', operator: 'LESS_THAN', values: '', currency: catalogCurrency },
+          ])
         }
       >
         Add a condition

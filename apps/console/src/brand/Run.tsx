@@ -2,7 +2,8 @@ import { useState } from 'react';
 import { download, payload, request } from '../client';
 import { graphql } from '../gql';
 import type { ConsoleRunQuery, IssueCode, IssueFilterInput, IssueSeverity } from '../gql/graphql';
-import { Link, navigate, useLocation } from '../router';
+import { Pager, useUrlPage } from '../paging';
+import { Link, navigate } from '../router';
 import { useApiKey } from '../session';
 import { ErrorMessage, Field, Loading, Select, formatDate, useAction, useQuery } from '../ui';
 import { ProgressBar, useRunProgress } from './progress';
@@ -311,24 +312,23 @@ function PublishPanel({ run, onPublished }: { run: RunData; onPublished(): void 
 
 function Diagnostics({ run }: { run: RunData }) {
   const apiKey = useApiKey();
-  const { query } = useLocation();
+  // The filters and the page (after=) are in the URL: a filtered view can be shared, a reload or Back keeps the page.
+  const page = useUrlPage();
+  const { query, after } = page;
   const filter: IssueFilterInput = {
     severity: (query.get('severity') as IssueSeverity) || undefined,
     code: (query.get('code') as IssueCode) || undefined,
     attribute: query.get('attribute') || undefined,
     row: query.get('row') ? Number(query.get('row')) : undefined,
   };
-  const [after, setAfter] = useState<string | null>(null);
   const issues = useQuery(IssuesQuery, { id: run.id, filter, after }, apiKey);
   const csv = useAction(() => download(run.issuesCsvUrl, apiKey, `issues-${run.id.slice(0, 12)}.csv`));
-  const setFilter = (name: string, value: string) => {
-    const next = new URLSearchParams(query);
-    if (value) next.set(name, value);
-    else next.delete(name);
-    if (name !== 'row') next.delete('row');
-    setAfter(null);
-    navigate(`${location.pathname}${next.toString() ? `?${next}` : ''}`, true);
-  };
+  const setFilter = (name: string, value: string) =>
+    page.update((next) => {
+      if (value) next.set(name, value);
+      else next.delete(name);
+      if (name !== 'row') next.delete('row');
+    });
   const codes = [...new Set(run.issueSummary.map((s) => s.code))].sort();
   const attributes = [...new Set(run.issueSummary.map((s) => s.attribute).filter((a): a is string => !!a))].sort();
   if (!run.issueSummary.length) {
@@ -438,7 +438,6 @@ function Diagnostics({ run }: { run: RunData }) {
                         <Link
                           href={`${location.pathname}?row=${node.row}`}
                           aria-label={`All issues of row ${node.row}`}
-                          onClick={() => setAfter(null)}
                         >
                           {node.row}
                         </Link>
@@ -464,11 +463,7 @@ function Diagnostics({ run }: { run: RunData }) {
               </tbody>
             </table>
           </div>
-          {issues.data.ingestionRun.issues.pageInfo.hasNextPage ? (
-            <button type="button" onClick={() => setAfter(issues.data!.ingestionRun.issues.pageInfo.endCursor ?? null)}>
-              Next 50 issues
-            </button>
-          ) : null}
+          <Pager page={page} pageInfo={issues.data.ingestionRun.issues.pageInfo} nextLabel="Next 50 issues" />
         </>
       ) : (
         <Loading what="Loading issues" />

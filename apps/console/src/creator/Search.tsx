@@ -1,7 +1,8 @@
 import { useEffect, useId, useState, type FormEvent } from 'react';
 import { graphql } from '../gql';
 import type { Availability, ProductFilter, ProductSort } from '../gql/graphql';
-import { Link, navigate, useLocation } from '../router';
+import { Pager, lastListHref, useUrlPage } from '../paging';
+import { Link, navigate } from '../router';
 import { useApiKey } from '../session';
 import { ErrorMessage, Loading, Select, useQuery } from '../ui';
 import { ProductImage } from './ProductImage';
@@ -96,28 +97,20 @@ function filterFrom(query: URLSearchParams): ProductFilter {
 }
 
 /** The search last shown (its path and query, the page included): a product's "← Search" goes back to it. */
-let lastSearch = '/creator/search';
-export const lastSearchHref = (): string => lastSearch;
+export const lastSearchHref = (): string => lastListHref('/creator/search');
 
 export function Search() {
   const apiKey = useApiKey();
-  const { query } = useLocation();
+  // The page is in the URL (after=), like the query and filters: a reload, Back, or a product's "← Search" keep it.
+  const page = useUrlPage();
+  const { query, after, update } = page;
   const text = query.get('q') ?? '';
   const sort = (query.get('sort') as ProductSort) || undefined;
-  // The page is in the URL (after=), like the query and filters: a reload, Back, or a product's "← Search" keep it.
-  const after = query.get('after');
-  lastSearch = `/creator/search${query.toString() ? `?${query}` : ''}`;
   const [draft, setDraft] = useState(text);
   useEffect(() => setDraft(text), [text]);
   const filter = filterFrom(query);
   const results = useQuery(SearchQuery, { query: text || undefined, filter, sort, after }, apiKey);
 
-  const update = (change: (next: URLSearchParams) => void) => {
-    const next = new URLSearchParams(query);
-    change(next);
-    next.delete('after');
-    navigate(`/creator/search${next.toString() ? `?${next}` : ''}`, true);
-  };
   const toggle = (name: string, value: string) =>
     update((next) => {
       const values = next.getAll(name);
@@ -282,25 +275,7 @@ export function Search() {
               );
             })}
           </ul>
-          <div className="actions">
-            {after ? (
-              <button type="button" onClick={() => update(() => undefined)}>
-                First page
-              </button>
-            ) : null}
-            {data?.pageInfo.hasNextPage ? (
-              <button
-                type="button"
-                onClick={() => {
-                  const next = new URLSearchParams(query);
-                  next.set('after', data.pageInfo.endCursor ?? '');
-                  navigate(`/creator/search?${next}`);
-                }}
-              >
-                Next page
-              </button>
-            ) : null}
-          </div>
+          <Pager page={page} pageInfo={data?.pageInfo} />
         </section>
       </div>
     </>

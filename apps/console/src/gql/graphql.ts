@@ -1100,7 +1100,7 @@ export type ConsoleCampaignsQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleCampaignsQuery = { campaigns: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, status: CampaignStatus, running: boolean, productSetId: string, startsAt: string, endsAt: string | null, dailyBudget: { amount: string, currency: string, formatted: string }, maxCpc: { formatted: string }, stats: Array<{ day: string, spend: { amount: string, currency: string } }> }> }, productSets: { nodes: Array<{ id: string, name: string }> } };
+export type ConsoleCampaignsQuery = { campaigns: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, status: CampaignStatus, running: boolean, productSetId: string, startsAt: string, endsAt: string | null, dailyBudget: { amount: string, currency: string, formatted: string }, maxCpc: { formatted: string }, stats: Array<{ day: string, spend: { amount: string, currency: string } }> }> }, productSets: { nodes: Array<{ id: string, name: string }> }, adsTerms: { currency: string, reserveCpc: { formatted: string } } };
 
 export type ConsoleCreateCampaignMutationVariables = Exact<{
   input: CreateCampaignInput;
@@ -1262,7 +1262,7 @@ export type ConsolePreviewProductSetQueryVariables = Exact<{
 }>;
 
 
-export type ConsolePreviewProductSetQuery = { previewProductSet: { count: number, sample: Array<{ id: string, title: string, price: { formatted: string } | null }> } };
+export type ConsolePreviewProductSetQuery = { previewProductSet: { count: number, sample: Array<{ id: string, title: string, price: { formatted: string, currency: string } | null }> } };
 
 export type ConsoleCreateProductSetMutationVariables = Exact<{
   input: CreateProductSetInput;
@@ -1705,6 +1705,12 @@ export const ConsoleCampaignsDocument = new TypedDocumentString(`
     nodes {
       id
       name
+    }
+  }
+  adsTerms {
+    currency
+    reserveCpc {
+      formatted
     }
   }
 }
@@ -2298,6 +2304,7 @@ export const ConsolePreviewProductSetDocument = new TypedDocumentString(`
       title
       price {
         formatted
+        currency
       }
     }
   }

@@ -143,6 +143,11 @@ export class CampaignsService {
     });
   }
 
+  /** The one currency campaigns bid and budget in (ADS_CURRENCY). */
+  currency(): string {
+    return this.config.ads.currency;
+  }
+
   /** The reserve price in minor units of the ads currency. */
   reserveMinor(): bigint {
     return decimalToMinor(this.config.ads.reserveCpc, this.config.ads.currency, 'up');
