@@ -61,8 +61,11 @@ describe('Shopify: a store that answers badly (e2e)', () => {
   /** What the store answers to the shop query, and how many products pages it loops for. */
   let shopAnswer: unknown = { shop: SHOP };
   let productPages = 0;
+  /** How many shop queries the store has seen, and whether it answers them 503. */
+  let shopQueries = 0;
+  let shopDown = false;
   const savedEnv: Record<string, string | undefined> = {};
-  const ENV = { SHOPIFY_RETRY_BASE_MS: '5', SHOPIFY_MAX_RETRIES: '1', SHOPIFY_SYNC_INTERVAL_MINUTES: '0' };
+  const ENV = { SHOPIFY_RETRY_BASE_MS: '5', SHOPIFY_MAX_RETRIES: '5', SHOPIFY_SYNC_INTERVAL_MINUTES: '0' };
 
   beforeAll(async () => {
     for (const [name, value] of Object.entries(ENV)) {
@@ -74,8 +77,11 @@ describe('Shopify: a store that answers badly (e2e)', () => {
       for await (const c of req) chunks.push(c as Buffer);
       const { query } = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { query: string };
       let data: unknown;
-      if (/\bshop\s*\{/.test(query)) data = shopAnswer;
-      else {
+      if (/\bshop\s*\{/.test(query)) {
+        shopQueries++;
+        if (shopDown) return void res.writeHead(503).end('down for maintenance');
+        data = shopAnswer;
+      } else {
         // The same cursor every time; after 200 pages (a reader without the check) it says there is no next page.
         productPages++;
         data = {
@@ -116,6 +122,24 @@ describe('Shopify: a store that answers badly (e2e)', () => {
       expect(userErrors).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field: ['input', 'shopDomain'] })]);
       expect(userErrors[0].message).toMatch(/not the Admin API/);
       expect(JSON.stringify(result)).not.toContain(TOKEN);
+    }
+  });
+
+  it("gives up connecting to a failing store after one retry, not a sync's SHOPIFY_MAX_RETRIES", async () => {
+    // Six attempts of up to a minute each held connectShopifyStore for about six minutes against a stalling store.
+    shopAnswer = { shop: SHOP };
+    shopDown = true;
+    shopQueries = 0;
+    try {
+      const result = await connect();
+      expect(result.errors).toBeUndefined();
+      const { shopifyStore, userErrors } = result.data!.connectShopifyStore;
+      expect(shopifyStore).toBeNull();
+      expect(userErrors).toEqual([expect.objectContaining({ code: 'BAD_USER_INPUT', field: ['input', 'shopDomain'] })]);
+      expect(userErrors[0].message).toMatch(/503/);
+      expect(shopQueries).toBe(2);
+    } finally {
+      shopDown = false;
     }
   });
 

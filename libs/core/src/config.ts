@@ -426,7 +426,7 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
   {
     name: 'SHOPIFY_MAX_RETRIES',
     default: '5',
-    meaning: 'Retries of one Admin API request after a 5xx or network failure.',
+    meaning: 'Retries of one Admin API request of a sync after a 5xx or network failure (connecting retries once).',
   },
   {
     name: 'SHOPIFY_RETRY_BASE_MS',

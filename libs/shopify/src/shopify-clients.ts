@@ -7,6 +7,10 @@ import { SHOPIFY_SETTINGS, type ShopifySettings } from './shopify.settings.js';
 import type { ShopifyStoreEntity } from './shopify-store.entity.js';
 import { adminApiEndpoint } from './shop-domain.js';
 
+/** Retries and throttle waits of a request a person waits on (see forCredentials). */
+const INTERACTIVE_MAX_RETRIES = 1;
+const INTERACTIVE_MAX_THROTTLE_WAITS = 2;
+
 /** Admin API clients for stores, over one guarded transport (the SSRF allowlist is SSRF_ALLOW_HOSTS). */
 @Injectable()
 export class ShopifyClients implements OnApplicationShutdown {
@@ -24,12 +28,23 @@ export class ShopifyClients implements OnApplicationShutdown {
     });
   }
 
-  forCredentials(shopDomain: string, accessToken: string, apiVersion: string): ShopifyAdminClient {
+  /**
+   * `interactive`: for a request a person waits on (connectShopifyStore's token check), one retry and two throttle
+   * waits at most, not a sync's SHOPIFY_MAX_RETRIES: against a store that keeps failing or stalling, six attempts of
+   * up to a minute each held the mutation for about six minutes before it could say what was wrong.
+   */
+  forCredentials(
+    shopDomain: string,
+    accessToken: string,
+    apiVersion: string,
+    { interactive = false }: { interactive?: boolean } = {},
+  ): ShopifyAdminClient {
     return new ShopifyAdminClient({
       endpoint: adminApiEndpoint(shopDomain, apiVersion),
       accessToken,
       transport: this.transport,
-      maxRetries: this.settings.maxRetries,
+      maxRetries: interactive ? Math.min(INTERACTIVE_MAX_RETRIES, this.settings.maxRetries) : this.settings.maxRetries,
+      maxThrottleWaits: interactive ? INTERACTIVE_MAX_THROTTLE_WAITS : undefined,
       retryBaseMs: this.settings.retryBaseMs,
     });
   }

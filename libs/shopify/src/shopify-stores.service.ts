@@ -143,7 +143,9 @@ export class ShopifyStoresService {
 
   private async checkToken(shopDomain: string, accessToken: string): Promise<ShopInfo> {
     try {
-      const client = this.clients.forCredentials(shopDomain, accessToken, this.settings.apiVersion);
+      const client = this.clients.forCredentials(shopDomain, accessToken, this.settings.apiVersion, {
+        interactive: true,
+      });
       return shopOf(await client.query<unknown>(SHOP_QUERY));
     } catch (error) {
       if (!(error instanceof ShopifyApiError)) throw error;
