@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { fakeProduct, registerBrand, startTestApi, waitForRun, type TestApi } from '@brandshelf/testing';
+import { fakeProduct, productNodeOf, registerBrand, startTestApi, waitForRun, type TestApi } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
 
 /**
@@ -17,41 +17,6 @@ const SYNC = `mutation($feedId: ID!) { syncShopifyStore(input: { feedId: $feedId
   run { id } userErrors { code message } } }`;
 
 const SHOP = { name: 'Hostile', currencyCode: 'USD', myshopifyDomain: 'h.myshopify.com', primaryDomain: null };
-
-function productNode(n: number) {
-  const p = fakeProduct(n, 1);
-  const v = p.variants[0];
-  return {
-    id: `gid://shopify/Product/${p.id}`,
-    handle: p.handle,
-    title: p.title,
-    descriptionHtml: p.descriptionHtml,
-    vendor: p.vendor,
-    productType: p.productType,
-    status: 'ACTIVE',
-    tags: p.tags,
-    onlineStoreUrl: p.onlineStoreUrl,
-    updatedAt: p.updatedAt,
-    media: { nodes: [] },
-    variants: {
-      pageInfo: { hasNextPage: false, endCursor: null },
-      nodes: [
-        {
-          id: `gid://shopify/ProductVariant/${v.id}`,
-          sku: v.sku,
-          barcode: null,
-          price: v.price,
-          compareAtPrice: null,
-          inventoryQuantity: 1,
-          inventoryPolicy: 'DENY',
-          selectedOptions: [],
-          image: null,
-          inventoryItem: { tracked: true },
-        },
-      ],
-    },
-  };
-}
 
 describe('Shopify: a store that answers badly (e2e)', () => {
   let api: TestApi;
@@ -87,7 +52,7 @@ describe('Shopify: a store that answers badly (e2e)', () => {
         data = {
           products: {
             pageInfo: { hasNextPage: productPages < 200, endCursor: 'the-same-cursor' },
-            nodes: [productNode(productPages)],
+            nodes: [productNodeOf(fakeProduct(productPages, 1), { mediaFirst: 0 })],
           },
         };
       }

@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { FeedEvent } from '@brandshelf/feeds';
 import { SsrfGuard } from '@brandshelf/net';
-import { fakeProduct } from '@brandshelf/testing';
+import { fakeProduct, productNodeOf } from '@brandshelf/testing';
 import { ShopifyAdminClient, ShopifyApiError } from './admin-api.client.js';
 import { GuardedAdminApiTransport } from './admin-api.transport.js';
 import { ShopifyCatalogReader } from './shopify-catalog.reader.js';
@@ -24,39 +24,9 @@ const SHOP = {
 };
 const gid = (type: string, id: number) => `gid://shopify/${type}/${id}`;
 
-function productNode(n: number, variantsPage = { hasNextPage: false, endCursor: null as string | null }) {
-  const p = fakeProduct(n, 1);
-  return {
-    id: gid('Product', p.id),
-    handle: p.handle,
-    title: p.title,
-    descriptionHtml: p.descriptionHtml,
-    vendor: p.vendor,
-    productType: p.productType,
-    status: 'ACTIVE',
-    tags: p.tags,
-    onlineStoreUrl: p.onlineStoreUrl,
-    updatedAt: p.updatedAt,
-    media: { nodes: [{ image: { url: p.images[0] } }] },
-    variants: {
-      pageInfo: variantsPage,
-      nodes: [
-        {
-          id: gid('ProductVariant', p.variants[0].id),
-          sku: 'S',
-          barcode: null,
-          price: '10.00',
-          compareAtPrice: null,
-          inventoryQuantity: 3,
-          inventoryPolicy: 'DENY',
-          selectedOptions: [{ name: 'Title', value: 'Default Title' }],
-          image: null,
-          inventoryItem: { tracked: true },
-        },
-      ],
-    },
-  };
-}
+/** One product of one variant and one image, as the products query answers it (its variants' page overridable). */
+const productNode = (n: number, variantsPage?: { hasNextPage: boolean; endCursor: string | null }) =>
+  productNodeOf(fakeProduct(n, 1), { mediaFirst: 1, variantsPage });
 
 const operationOf = (query: string): Operation =>
   /\bshop\s*\{/.test(query)

@@ -268,29 +268,9 @@ export class FakeShopifyAdmin {
         record.productsReturned = page.length;
         let actual = 2;
         const nodes = page.map((p) => {
-          const variants = p.variants.slice(0, variantsFirst);
-          const media = p.images.slice(0, mediaFirst);
-          actual += 1 + 2 + media.length * 2 + 2 + variants.length * 4;
-          return {
-            id: gid('Product', p.id),
-            handle: p.handle,
-            title: p.title,
-            descriptionHtml: p.descriptionHtml,
-            vendor: p.vendor,
-            productType: p.productType,
-            status: p.status,
-            tags: p.tags,
-            onlineStoreUrl: p.onlineStoreUrl,
-            updatedAt: p.updatedAt,
-            media: { nodes: media.map((url) => ({ image: { url } })) },
-            variants: {
-              pageInfo: {
-                hasNextPage: p.variants.length > variantsFirst,
-                endCursor: variants.length ? cursorOf(variants.length) : null,
-              },
-              nodes: variants.map(variantNode),
-            },
-          };
+          const node = productNodeOf(p, { variantsFirst, mediaFirst });
+          actual += 1 + 2 + node.media.nodes.length * 2 + 2 + node.variants.nodes.length * 4;
+          return node;
         });
         return { data: { products: { pageInfo, nodes } }, actual };
       }
@@ -391,6 +371,45 @@ function searchFilter(search: string): (product: FakeProduct) => boolean {
       if (id) return product.id === Number(id[1]);
       throw new Error(`The fake Admin API does not understand the search term "${term}".`);
     });
+}
+
+/**
+ * A product as the Admin API's products query answers it, with its first `variantsFirst` variants and `mediaFirst`
+ * images; `variantsPage` overrides the variants' page info (a hostile store's next page).
+ */
+export function productNodeOf(
+  p: FakeProduct,
+  {
+    variantsFirst = 100,
+    mediaFirst = 10,
+    variantsPage,
+  }: {
+    variantsFirst?: number;
+    mediaFirst?: number;
+    variantsPage?: { hasNextPage: boolean; endCursor: string | null };
+  } = {},
+) {
+  const variants = p.variants.slice(0, variantsFirst);
+  return {
+    id: gid('Product', p.id),
+    handle: p.handle,
+    title: p.title,
+    descriptionHtml: p.descriptionHtml,
+    vendor: p.vendor,
+    productType: p.productType,
+    status: p.status,
+    tags: p.tags,
+    onlineStoreUrl: p.onlineStoreUrl,
+    updatedAt: p.updatedAt,
+    media: { nodes: p.images.slice(0, mediaFirst).map((url) => ({ image: { url } })) },
+    variants: {
+      pageInfo: variantsPage ?? {
+        hasNextPage: p.variants.length > variantsFirst,
+        endCursor: variants.length ? cursorOf(variants.length) : null,
+      },
+      nodes: variants.map(variantNode),
+    },
+  };
 }
 
 function variantNode(v: FakeVariant) {
