@@ -633,4 +633,88 @@ describe('feed rules (e2e on a real database)', () => {
       expect.objectContaining({ field: ['rules', '0', 'actions', '0', 'table', '1'], code: 'TOO_LONG' }),
     ]);
   });
+
+  it('refuses conditions nested past 8 groups as TOO_DEEP at the group past the limit, and a thousand levels with a clear error, not a stack overflow', async () => {
+    const feedId = await createFeed(api, key, { name: 'Deep conditions' });
+    /** JSON text, built as text: JSON.stringify itself recurses. */
+    const nestedJson = (groups: number) =>
+      '{"all":['.repeat(groups) + '{"attribute":"a","operator":"IS_EMPTY"}' + ']}'.repeat(groups);
+    const rulesJson = (groups: number) =>
+      `[{"ruleId":"deep","name":"Deep","when":${nestedJson(groups)},"actions":[{"type":"EXCLUDE"}]}]`;
+    const post = async (body: string) => {
+      const res = await fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body,
+      });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const setQuery = JSON.stringify(SET_RULES);
+    const previewQuery = JSON.stringify(PREVIEW);
+    const tooDeepAt = ['when', ...Array.from({ length: 8 }, () => ['all', '0']).flat()];
+    // 9 and 40 groups: the engine's limit, a userError / preview problem at the ninth group.
+    for (const groups of [9, 40]) {
+      const set = await post(
+        `{"query":${setQuery},"variables":{"input":{"feedId":"${feedId}","rules":${rulesJson(groups)}}}}`,
+      );
+      expect(set.body.data.setFeedRules.feedRules).toBeNull();
+      expect(set.body.data.setFeedRules.userErrors).toEqual([
+        {
+          code: 'BAD_USER_INPUT',
+          message: 'TOO_DEEP: Conditions nest at most 8 groups deep',
+          field: ['input', 'rules', '0', ...tooDeepAt],
+        },
+      ]);
+      const preview = await post(
+        `{"query":${previewQuery},"variables":{"feedId":"${feedId}","rules":${rulesJson(groups)}}}`,
+      );
+      expect(preview.body.data.previewFeedRules.problems).toEqual([
+        { field: ['rules', '0', ...tooDeepAt], code: 'TOO_DEEP', message: 'Conditions nest at most 8 groups deep' },
+      ]);
+    }
+    // A literal 100 groups deep reads as far as the engine too.
+    const literal = (groups: number) =>
+      `mutation { setFeedRules(input: { feedId: "${feedId}", rules: [{ ruleId: "deep", name: "Deep", when: ${
+        '{ any: ['.repeat(groups) + '{ attribute: "a", operator: IS_EMPTY }' + '] }'.repeat(groups)
+      }, actions: [{ type: EXCLUDE }] }] }) { feedRules { version } userErrors { code message field } } }`;
+    const literal100 = await post(JSON.stringify({ query: literal(100) }));
+    expect(literal100.body.data.setFeedRules.userErrors).toEqual([
+      expect.objectContaining({ message: 'TOO_DEEP: Conditions nest at most 8 groups deep' }),
+    ]);
+    // A thousand groups (and fifty thousand): refused before GraphQL reads them, saying where and why.
+    for (const groups of [1000, 50_000]) {
+      const set = await post(
+        `{"query":${setQuery},"variables":{"input":{"feedId":"${feedId}","rules":${rulesJson(groups)}}}}`,
+      );
+      expect(set.status).toBe(400);
+      expect(set.body.errors).toEqual([
+        {
+          message: expect.stringMatching(
+            /^Variable "\$input" nests lists and objects more than 100 levels deep \(at \$input\.rules\[0\]\.when\.all\[0\]\.all\[0\]/,
+          ),
+          extensions: { code: 'BAD_USER_INPUT' },
+        },
+      ]);
+      const preview = await post(
+        `{"query":${previewQuery},"variables":{"feedId":"${feedId}","rules":${rulesJson(groups)}}}`,
+      );
+      expect(preview.status).toBe(400);
+      expect(preview.body.errors[0].message).toMatch(
+        /^Variable "\$rules" nests lists and objects more than 100 levels/,
+      );
+      expect(preview.body.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT' });
+      const inline = await post(JSON.stringify({ query: literal(groups) }));
+      expect(inline.status).toBe(400);
+      expect(inline.body.errors).toEqual([
+        {
+          message: expect.stringMatching(
+            /^Syntax Error: the document opens more than 256 brackets .*\(at line 1, column \d+\)/,
+          ),
+          extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+        },
+      ]);
+    }
+    const read = await api.gqlOk('query($id: ID!) { feed(id: $id) { feedRules { version } } }', { id: feedId }, key);
+    expect(read.feed.feedRules).toBeNull();
+  });
 });

@@ -14,6 +14,7 @@ import {
   ACTION_TYPES,
   CONDITION_OPERATORS,
   FEED_RULE_ERROR_CODES,
+  FEED_RULE_LIMITS,
   type ConditionOperator,
   type FeedRuleActionType as ActionTypeValue,
 } from '@brandshelf/feed-rules';
@@ -71,8 +72,7 @@ registerEnumType(FeedRuleActionType, {
 });
 
 @InputType({
-  description:
-    'A condition: either one comparison (attribute, operator, value or values) or a group (all: every one holds; any: at least one holds), nested as deep as needed.',
+  description: `A condition: either one comparison (attribute, operator, value or values) or a group (all: every one holds; any: at least one holds), groups nested at most ${FEED_RULE_LIMITS.conditionDepth} deep (deeper: TOO_DEEP).`,
 })
 export class FeedRuleConditionInput {
   @Field(() => String, {

@@ -269,7 +269,7 @@ export type FeedRuleActionType =
   /** Upper-cases `attribute`. */
   | 'UPPERCASE';
 
-/** A condition: either one comparison (attribute, operator, value or values) or a group (all: every one holds; any: at least one holds), nested as deep as needed. */
+/** A condition: either one comparison (attribute, operator, value or values) or a group (all: every one holds; any: at least one holds), groups nested at most 8 deep (deeper: TOO_DEEP). */
 export type FeedRuleConditionInput = {
   /** A group that holds when all of these hold. */
   all?: Array<FeedRuleConditionInput> | null | undefined;
