@@ -717,4 +717,60 @@ describe('feed rules (e2e on a real database)', () => {
     const read = await api.gqlOk('query($id: ID!) { feed(id: $id) { feedRules { version } } }', { id: feedId }, key);
     expect(read.feed.feedRules).toBeNull();
   });
+
+  it('refuses two MAP entries that are one key to the lookup but map to different values, naming both, and keeps agreeing ones once', async () => {
+    const feedId = await createFeed(api, key, { name: 'Map duplicates' });
+    const map = (table: { from: string; to: string }[]) => [
+      { ruleId: 'colors', name: 'Colors', actions: [{ type: 'MAP', attribute: 'color', table }] },
+    ];
+    const cases: [{ from: string; to: string }[], string][] = [
+      // One `from` twice: the table kept the last one, silently.
+      [
+        [
+          { from: 'Black', to: 'dark' },
+          { from: 'Red', to: 'rot' },
+          { from: 'Black', to: 'light' },
+        ],
+        '2',
+      ],
+      // Keys differing in case: "BLACK" took the first one's value, silently.
+      [
+        [
+          { from: 'Black', to: 'dark' },
+          { from: 'black', to: 'light' },
+        ],
+        '1',
+      ],
+    ];
+    for (const [table, position] of cases) {
+      const bad = await setRulesRaw(feedId, map(table));
+      expect(bad.feedRules).toBeNull();
+      expect(bad.userErrors).toEqual([
+        {
+          code: 'BAD_USER_INPUT',
+          field: ['input', 'rules', '0', 'actions', '0', 'table', position],
+          message: expect.stringMatching(/^CONFLICT: Table keys "Black" \(→ "dark"\) and "[Bb]lack" \(→ "light"\)/),
+        },
+      ]);
+      const preview = (await api.gqlOk(PREVIEW, { feedId, rules: map(table) }, key)).previewFeedRules;
+      expect(preview.problems).toEqual([
+        expect.objectContaining({ field: ['rules', '0', 'actions', '0', 'table', position], code: 'CONFLICT' }),
+      ]);
+    }
+    const read = await api.gqlOk('query($id: ID!) { feed(id: $id) { feedRules { version } } }', { id: feedId }, key);
+    expect(read.feed.feedRules).toBeNull();
+    const agreeing = await setRules(
+      feedId,
+      map([
+        { from: 'Black', to: 'dark' },
+        { from: 'black', to: 'dark' },
+        { from: 'Black', to: 'dark' },
+      ]),
+    );
+    expect(agreeing.userErrors).toEqual([]);
+    expect(agreeing.feedRules.rules[0].actions[0].table).toEqual([
+      { from: 'Black', to: 'dark' },
+      { from: 'black', to: 'dark' },
+    ]);
+  });
 });

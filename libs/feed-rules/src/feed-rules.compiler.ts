@@ -106,7 +106,8 @@ interface Settings {
  * every template a list of parts, so apply() does no parsing and allocates only for what it changes.
  */
 export function compileFeedRules(rules: FeedRule[], options: CompileOptions = {}): CompiledFeedRules {
-  const checked = validateFeedRules(rules);
+  // As stored: a version written before a check was added still compiles (validate new rules without `stored`).
+  const checked = validateFeedRules(rules, { stored: true });
   if ('errors' in checked) throw new FeedRulesCompileError(checked.errors);
   const settings: Settings = {
     regexTimeoutMs: options.regexTimeoutMs ?? DEFAULTS.regexTimeoutMs,

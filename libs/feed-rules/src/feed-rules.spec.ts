@@ -302,6 +302,64 @@ describe('actions', () => {
     expect(applyOne({ type: 'MAP', attribute: 'color', table }, { color: 'toString' }).item.color).toBe('toString');
   });
 
+  it('MAP refuses two keys that are one to its lookup (case, surrounding spaces) but map to different values, naming both', () => {
+    const map = (table: unknown) => [rule('m', [{ type: 'MAP', attribute: 'color', table } as FeedRuleAction])];
+    // Differing in case: "BLACK" would silently take the first one's value.
+    expect(errorsOf(map({ Black: 'dark', black: 'light' }))).toEqual([
+      {
+        path: 'rules[0].actions[0].table.black',
+        code: 'CONFLICT',
+        message:
+          'Table keys "Black" (→ "dark") and "black" (→ "light") are one key to MAP, which ignores case and surrounding spaces: give them the same value, or keep one',
+      },
+    ]);
+    // Differing in surrounding spaces: the later one silently won every lookup.
+    expect(errorsOf(map({ Black: 'dark', ' Black ': 'light' }))).toEqual([
+      expect.objectContaining({ path: 'rules[0].actions[0].table. Black ', code: 'CONFLICT' }),
+    ]);
+    // The API's list of { from, to }: entries by position, and one `from` twice is caught too.
+    expect(
+      errorsOf(
+        map([
+          { from: 'Red', to: 'rot' },
+          { from: 'Black', to: 'dark' },
+          { from: 'Black', to: 'light' },
+        ]),
+      ),
+    ).toEqual([
+      expect.objectContaining({
+        path: 'rules[0].actions[0].table[2]',
+        code: 'CONFLICT',
+        message: expect.stringContaining('"Black" (→ "dark") and "Black" (→ "light")'),
+      }),
+    ]);
+    // Keys that agree are fine, as is a list that repeats an entry; the list is stored as the object.
+    expect(validateFeedRules(map({ Black: 'dark', black: 'dark', ' BLACK': 'dark' }))).toHaveProperty('rules');
+    const listed = validateFeedRules(
+      map([
+        { from: 'Black', to: 'dark' },
+        { from: 'Black', to: 'dark' },
+        { from: 'Red', to: 'rot' },
+      ]),
+    );
+    expect(listed).toEqual({
+      rules: [
+        expect.objectContaining({
+          actions: [{ type: 'MAP', attribute: 'color', table: { Black: 'dark', Red: 'rot' } }],
+        }),
+      ],
+    });
+    expect(errorsOf(map([{ from: 'Black' }]))).toEqual([
+      expect.objectContaining({ path: 'rules[0].actions[0].table[0]', code: 'INVALID_TYPE' }),
+    ]);
+    // A version stored before the check still validates as stored and compiles as it did: exact first, else the first.
+    const stored = map({ Black: 'dark', black: 'light' });
+    expect(validateFeedRules(stored, { stored: true })).toHaveProperty('rules');
+    const compiled = compileFeedRules(stored as FeedRule[]);
+    expect(compiled.apply({ color: 'black' }).item.color).toBe('light');
+    expect(compiled.apply({ color: 'BLACK' }).item.color).toBe('dark');
+  });
+
   it('SET_CUSTOM_LABEL 0 to 4, by value or template', () => {
     const rules = compileFeedRules([
       rule('labels', [

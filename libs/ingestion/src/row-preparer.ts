@@ -124,7 +124,7 @@ export function itemRuleApplier(
     }
     return changes;
   };
-  const checked = validateFeedRules(rules);
+  const checked = validateFeedRules(rules, { stored: true });
   const indexOf = new Map('rules' in checked ? checked.rules.map((rule, index) => [rule.id, index]) : []);
   // An item's trace depends only on which rules changed which attributes, in order: a feed's items fall into a few
   // such patterns, so each pattern's list and JSON are built once, found again by walking a tree whose steps are

@@ -95,7 +95,11 @@ export class FeedRuleConditionInput {
 
 @InputType({ description: 'One entry of a MAP action’s lookup table.' })
 export class FeedRuleMapEntryInput {
-  @Field({ description: 'The value looked up (exact match).' }) from: string;
+  @Field({
+    description:
+      'The value looked up: exactly (surrounding spaces aside), else ignoring case. Two entries equal that way must have the same `to` (else CONFLICT).',
+  })
+  from: string;
   @Field({ description: 'What it becomes.' }) to: string;
 }
 

@@ -332,7 +332,7 @@ export type FeedRuleInput = {
 
 /** One entry of a MAP action’s lookup table. */
 export type FeedRuleMapEntryInput = {
-  /** The value looked up (exact match). */
+  /** The value looked up: exactly (surrounding spaces aside), else ignoring case. Two entries equal that way must have the same `to` (else CONFLICT). */
   from: string;
   /** What it becomes. */
   to: string;
