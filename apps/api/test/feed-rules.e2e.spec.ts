@@ -773,4 +773,42 @@ describe('feed rules (e2e on a real database)', () => {
       { from: 'black', to: 'dark' },
     ]);
   });
+
+  it('previews with the feed’s category-suggestion settings, agreeing with the run on items whose category a suggestion set', async () => {
+    const feedId = await createFeed(api, key, { name: 'Suggested categories', acceptCategorySuggestionsAbove: 0 });
+    const file = csv(
+      row('W1', { title: "Men's leather wallet" }),
+      row('W2', { title: 'Leather belt', price: 'free' }),
+      row('W3', { title: 'Sample wallet' }),
+    );
+    const first = await ingest(api, key, feedId, file);
+    expect(first).toMatchObject({ itemsAccepted: 2, itemsRejected: 1 });
+    const rules = [
+      {
+        ruleId: 'price',
+        name: 'A price for free ones',
+        when: { attribute: 'price', operator: 'EQUALS', value: 'free' },
+        actions: [{ type: 'SET', attribute: 'price', value: '9.99 USD' }],
+      },
+      {
+        ruleId: 'samples',
+        name: 'No samples',
+        when: { attribute: 'title', operator: 'CONTAINS', value: 'sample' },
+        actions: [{ type: 'EXCLUDE' }],
+      },
+    ];
+    const preview = (await api.gqlOk(PREVIEW, { feedId, rules, sample: 10 }, key)).previewFeedRules;
+    expect(preview).toMatchObject({ problems: [], itemsRead: 3, itemsExcluded: 1, validBefore: 2, validAfter: 2 });
+    expect((await setRules(feedId, rules)).userErrors).toEqual([]);
+    const second = await ingest(api, key, feedId, file);
+    const run = await runRules(second.id);
+    // Each item's category came from an accepted suggestion, in the run as the preview validated it.
+    const suggested = run.issues.nodes.filter((i: { code: string }) => i.code === 'GOOGLE_PRODUCT_CATEGORY_SUGGESTED');
+    expect(suggested.map((i: { itemId: string }) => i.itemId).sort()).toEqual(['W1', 'W2']);
+    expect(run).toMatchObject({
+      itemsAccepted: preview.validAfter,
+      itemsRejected: preview.itemsRead - preview.validAfter - preview.itemsExcluded,
+      itemsExcluded: preview.itemsExcluded,
+    });
+  });
 });

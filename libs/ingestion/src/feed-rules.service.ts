@@ -4,12 +4,12 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ItemValidator, type ItemIssue } from '@brandshelf/catalog-rules';
 import { APP_CONFIG, BadInputError, FILE_STORAGE, type AppConfig, type BrandContext } from '@brandshelf/core';
 import { validateFeedRules, type FeedRule, type FeedRuleErrorCode } from '@brandshelf/feed-rules';
-import { FeedReadError, readFeed, type FeedReadOptions, type RawItem } from '@brandshelf/feeds';
+import { FeedReadError, readFeed, type RawItem } from '@brandshelf/feeds';
 import type { ObjectStorage } from '@brandshelf/storage';
 import type { FeedEntity } from './feed.entity.js';
 import { FeedRuleSetStore, type FeedRuleSetRow } from './feed-rule-set.store.js';
 import { FeedsService } from './feeds.service.js';
-import { itemRuleApplier } from './row-preparer.js';
+import { feedPrepareOptions, feedReadOptions, itemRuleApplier, itemValidatorFor } from './row-preparer.js';
 
 /** A problem the rule engine found in proposed rules: where (a path into the rules list), a code and a message. */
 export interface FeedRuleProblem {
@@ -175,9 +175,10 @@ export class FeedRulesService {
       ]),
     );
     const applyRules = itemRuleApplier(checked.rules, this.config.feedRules.regexTimeoutMs);
+    // Validated as the run will (the feed's currency, mode and category-suggestion settings).
     const validator = (): ItemValidator | null => {
       try {
-        return new ItemValidator({ mode: feed.mode, defaultCurrency: feed.defaultCurrency });
+        return itemValidatorFor(feedPrepareOptions(feed));
       } catch {
         return null;
       }
@@ -191,7 +192,7 @@ export class FeedRulesService {
     // values), the preview stops reading once it has taken its budget, and says it read only part.
     const budget = this.config.feedRules.previewBudgetMs;
     try {
-      for await (const event of readFeed(source.body, readOptions(feed))) {
+      for await (const event of readFeed(source.body, feedReadOptions(feed))) {
         if (event.type !== 'item') continue;
         if (result.itemsRead >= limit || (result.itemsRead > 0 && performance.now() - started >= budget)) {
           result.truncated = true;
@@ -285,18 +286,6 @@ function validate(rules: unknown[]): { rules: FeedRule[] } | { problems: FeedRul
   const result = validateFeedRules(rules);
   if ('errors' in result) return { problems: result.errors };
   return { rules: result.rules };
-}
-
-function readOptions(feed: FeedEntity): FeedReadOptions {
-  return {
-    format: feed.format,
-    columnMapping: feed.columnMapping,
-    xmlItemElement: feed.xmlItemElement,
-    language: feed.language,
-    defaultCurrency: feed.defaultCurrency,
-    storeUrl: feed.storeUrl,
-    linkTemplate: feed.linkTemplate,
-  };
 }
 
 const elapsed = (started: number) => Math.round(performance.now() - started);

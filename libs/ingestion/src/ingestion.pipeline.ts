@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { DataSource, type Repository } from 'typeorm';
 import { CODES, type ItemIssue, type RunErrorCode } from '@brandshelf/catalog-rules';
 import { APP_CONFIG, FILE_STORAGE, type AppConfig } from '@brandshelf/core';
-import { FeedReadError, readFeed, type FeedReadOptions } from '@brandshelf/feeds';
+import { FeedReadError, readFeed } from '@brandshelf/feeds';
 import { NetError, SafeHttpClient } from '@brandshelf/net';
 import { JobHandler, QueueService, type JobContext } from '@brandshelf/queue';
 import type { ObjectStorage } from '@brandshelf/storage';
@@ -25,7 +25,13 @@ import type { FeedRule } from '@brandshelf/feed-rules';
 import { ITEM_SOURCES, type ItemSource, type ItemSourceResult } from './item-source.js';
 import { ItemStager } from './item.stager.js';
 import { readInThread } from './read-thread.js';
-import { prepareEvents, type PreparedEvent, type PrepareOptions } from './row-preparer.js';
+import {
+  feedPrepareOptions,
+  feedReadOptions,
+  prepareEvents,
+  type PreparedEvent,
+  type PrepareOptions,
+} from './row-preparer.js';
 import { RunCancelledError, RunProgress, skipCounts, type RunCounters } from './run-progress.js';
 import { runAsBrand } from '@brandshelf/db';
 
@@ -169,7 +175,7 @@ export class IngestionPipeline {
       const rules = ruleSet?.rules.length ? (ruleSet.rules as FeedRule[]) : null;
       await this.store.record(brandId, run.id, { ruleSetVersion: ruleSet?.version ?? null });
       const prepare: PrepareOptions = {
-        ...prepareOptions(feed),
+        ...feedPrepareOptions(feed),
         rules,
         regexTimeoutMs: this.config.feedRules.regexTimeoutMs,
       };
@@ -384,15 +390,7 @@ export class IngestionPipeline {
     progress.counters.bytesRead = 0;
     const counted = body.pipe(progress.counter());
     body.on('error', (error) => counted.destroy(error));
-    const read: FeedReadOptions = {
-      format: feed.format,
-      columnMapping: feed.columnMapping,
-      xmlItemElement: feed.xmlItemElement,
-      language: feed.language,
-      defaultCurrency: feed.defaultCurrency,
-      storeUrl: feed.storeUrl,
-      linkTemplate: feed.linkTemplate,
-    };
+    const read = feedReadOptions(feed);
     try {
       if (this.config.ingest.workerThreads)
         yield* readInThread(counted, { read, prepare }, this.config.ingest.readerYoungGenerationMb);
@@ -599,13 +597,3 @@ export class IngestionPipeline {
 }
 
 export { supplementalFields } from './row-preparer.js';
-
-/** What the validator needs of a feed's settings. */
-function prepareOptions(feed: FeedEntity): PrepareOptions {
-  return {
-    mode: feed.mode,
-    defaultCurrency: feed.defaultCurrency,
-    suggestCategories: feed.suggestCategories,
-    acceptCategorySuggestionsAbove: feed.acceptCategorySuggestionsAbove,
-  };
-}

@@ -15,7 +15,8 @@ import {
   type RuleLimit,
   type RuleOutcome,
 } from '@brandshelf/feed-rules';
-import type { FeedEvent, FeedReadMeta, RawItem, RowSkipReason } from '@brandshelf/feeds';
+import type { FeedEvent, FeedReadMeta, FeedReadOptions, RawItem, RowSkipReason } from '@brandshelf/feeds';
+import type { FeedEntity } from './feed.entity.js';
 
 /**
  * A feed event after the CPU-heavy part of a run: an item validated, normalized, serialized and hashed,
@@ -71,6 +72,43 @@ export interface PrepareOptions {
   rules?: FeedRule[] | null;
   /** FEED_RULES_REGEX_TIMEOUT_MS: a pattern slower than this on one value is off for the rest of the run. */
   regexTimeoutMs?: number;
+}
+
+/**
+ * How a run reads a feed's file and validates its items, from the feed's settings: the run and previewFeedRules
+ * both take them from here, so a preview validates as the run will (it once left out the category-suggestion
+ * settings).
+ */
+export function feedReadOptions(feed: FeedEntity): FeedReadOptions {
+  return {
+    format: feed.format,
+    columnMapping: feed.columnMapping,
+    xmlItemElement: feed.xmlItemElement,
+    language: feed.language,
+    defaultCurrency: feed.defaultCurrency,
+    storeUrl: feed.storeUrl,
+    linkTemplate: feed.linkTemplate,
+  };
+}
+
+/** See feedReadOptions: the validator's part of PrepareOptions (the run adds its rules). */
+export function feedPrepareOptions(feed: FeedEntity): PrepareOptions {
+  return {
+    mode: feed.mode,
+    defaultCurrency: feed.defaultCurrency,
+    suggestCategories: feed.suggestCategories,
+    acceptCategorySuggestionsAbove: feed.acceptCategorySuggestionsAbove,
+  };
+}
+
+/** The item validator of a run (or a preview) with these options. */
+export function itemValidatorFor(options: PrepareOptions): ItemValidator {
+  return new ItemValidator({
+    mode: options.mode,
+    defaultCurrency: options.defaultCurrency,
+    suggestCategories: options.suggestCategories,
+    acceptCategorySuggestionsAbove: options.acceptCategorySuggestionsAbove,
+  });
 }
 
 /** What applying a feed's rules to one item did. */
@@ -229,12 +267,7 @@ export async function* prepareEvents(
   events: AsyncIterable<FeedEvent>,
   options: PrepareOptions,
 ): AsyncGenerator<PreparedEvent> {
-  const validator = new ItemValidator({
-    mode: options.mode,
-    defaultCurrency: options.defaultCurrency,
-    suggestCategories: options.suggestCategories,
-    acceptCategorySuggestionsAbove: options.acceptCategorySuggestionsAbove,
-  });
+  const validator = itemValidatorFor(options);
   const applyRules = itemRuleApplier(options.rules, options.regexTimeoutMs, { forRun: true });
   for await (const event of events) {
     if (event.type === 'item') {
