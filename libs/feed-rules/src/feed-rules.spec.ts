@@ -273,6 +273,15 @@ describe('actions', () => {
     expect(truncate(5, 'Supercalifragilistic')).toBe('Super');
     expect(truncate(50, 'Short')).toBe('Short');
     expect(truncate(3, 'ab😀cd')).toBe('ab');
+    // Inside a word, whole graphemes only: an accent written as a combining mark stays on its letter, a flag whole.
+    expect(truncate(3, 'e\u0301e\u0301e\u0301e\u0301')).toBe('e\u0301');
+    expect(truncate(4, 'e\u0301e\u0301e\u0301e\u0301')).toBe('e\u0301e\u0301');
+    expect(truncate(6, '🇫🇷🇫🇷🇫🇷')).toBe('🇫🇷');
+    expect(truncate(16, '👩‍👩‍👧‍👦👩‍👩‍👧‍👦')).toBe('👩‍👩‍👧‍👦');
+    expect(truncate(300, 'a'.repeat(298) + 'e\u0301\u0301z')).toBe('a'.repeat(298));
+    expect(truncate(301, 'a'.repeat(298) + 'e\u0301\u0301z')).toBe('a'.repeat(298) + 'e\u0301\u0301');
+    // Not even one grapheme fits: cut by code point, as before.
+    expect(truncate(3, '🇫🇷🇫🇷')).toBe('🇫');
     for (let max = 1; max < 40; max++)
       expect(truncate(max, 'The quick brown fox jumps over the lazy dog').length).toBeLessThanOrEqual(max);
   });
