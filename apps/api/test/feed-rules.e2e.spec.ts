@@ -811,4 +811,65 @@ describe('feed rules (e2e on a real database)', () => {
       itemsExcluded: preview.itemsExcluded,
     });
   });
+
+  it('bounds what a preview answers per item: its first 50 changes, each value cut to 5,000 characters, and how many there were', async () => {
+    const feedId = await createFeed(api, key, { name: 'Preview size' });
+    await ingest(api, key, feedId, csv(row('A')));
+    // The description doubled 10 times (38 characters to 38,912), then rewritten 60 times: before, a 21 KB request
+    // of such rules answered 500 MB for one item, and enough of them ran the API out of memory.
+    const rules = [
+      {
+        ruleId: 'grow',
+        name: 'Grow',
+        actions: Array.from({ length: 10 }, () => ({
+          type: 'SET',
+          attribute: 'description',
+          template: '{description}{description}',
+        })),
+      },
+      ...Array.from({ length: 3 }, (_, r) => ({
+        ruleId: `case-${r}`,
+        name: `Case ${r}`,
+        actions: Array.from({ length: 20 }, (_, a) => ({
+          type: a % 2 ? 'LOWERCASE' : 'UPPERCASE',
+          attribute: 'description',
+        })),
+      })),
+    ];
+    const res = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({
+        query: `query($feedId: ID!, $rules: [FeedRuleInput!]!) { previewFeedRules(feedId: $feedId, rules: $rules, sample: 100) {
+          itemsChanged sample { itemId changes { ruleId attribute before after } } } }`,
+        variables: { feedId, rules },
+      }),
+    });
+    const text = await res.text();
+    expect(text.length).toBeLessThan(1_000_000);
+    const preview = (JSON.parse(text) as { data: { previewFeedRules: any } }).data.previewFeedRules;
+    expect(preview.itemsChanged).toBe(1);
+    const [item] = preview.sample;
+    expect(item.changes).toHaveLength(50);
+    const counted = await api.gqlOk(
+      'query($feedId: ID!, $rules: [FeedRuleInput!]!) { previewFeedRules(feedId: $feedId, rules: $rules) { sample { changeCount } } }',
+      { feedId, rules },
+      key,
+    );
+    expect(counted.previewFeedRules.sample).toEqual([{ changeCount: 70 }]);
+    expect(item.changes[0]).toEqual({
+      ruleId: 'grow',
+      attribute: 'description',
+      before: 'A light trail shoe with a grippy sole.',
+      after: 'A light trail shoe with a grippy sole.A light trail shoe with a grippy sole.',
+    });
+    const last = item.changes[49];
+    expect(last.ruleId).toBe('case-1');
+    expect(last.before).toHaveLength(5_001);
+    expect(last.before.endsWith('…')).toBe(true);
+    // case-1's last action lower-cases what its previous one upper-cased.
+    expect(last.before.startsWith('A LIGHT TRAIL SHOE')).toBe(true);
+    expect(last.after.startsWith('a light trail shoe')).toBe(true);
+    expect(last.after).toHaveLength(5_001);
+  });
 });

@@ -98,6 +98,7 @@ interface Settings {
   now: () => number;
   inPlace: boolean;
   recordValues: boolean;
+  recordValueChars: number;
   reuseOutcome: boolean;
 }
 
@@ -116,6 +117,7 @@ export function compileFeedRules(rules: FeedRule[], options: CompileOptions = {}
     now: options.now ?? (() => performance.now()),
     inPlace: options.inPlace ?? false,
     recordValues: options.recordValues ?? true,
+    recordValueChars: options.recordValueChars ?? Infinity,
     reuseOutcome: options.reuseOutcome ?? false,
   };
   const { result: compiled, refs: customRefs } = collectCustomRefs(() =>
@@ -423,6 +425,17 @@ function show(value: string | string[] | undefined): string | undefined {
   return value === undefined || typeof value === 'string' ? value : value.join(', ');
 }
 
+/** A value as a change records it: whole, or its first `max` characters and "…" as a string of its own. */
+function recorded(value: string | string[] | undefined, max: number): string | undefined {
+  const shown = show(value);
+  if (shown === undefined || shown.length <= max) return shown;
+  let end = max;
+  const last = shown.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  // A slice of a string keeps the whole string alive in V8: a copy through a buffer does not.
+  return Buffer.from(shown.slice(0, end) + '…', 'utf16le').toString('utf16le');
+}
+
 /** Whether writing `b` over `a` changes nothing: equal, or a one-value list and that value (as show() shows both). */
 function sameValue(a: string | string[] | undefined, b: string | string[] | undefined): boolean {
   if (a === b) return true;
@@ -463,7 +476,14 @@ function write(
   const rule = state.rule;
   let change: RuleChange | undefined;
   if (settings.recordValues) {
-    change = { ruleId: rule.id, ruleName: rule.name, attribute: key, before: show(before), after: show(next) };
+    const max = settings.recordValueChars;
+    change = {
+      ruleId: rule.id,
+      ruleName: rule.name,
+      attribute: key,
+      before: recorded(before, max),
+      after: recorded(next, max),
+    };
   } else {
     change = rule.changes.get(key);
     if (!change) {

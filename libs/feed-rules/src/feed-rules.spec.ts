@@ -369,6 +369,17 @@ describe('actions', () => {
     expect(compiled.apply({ color: 'BLACK' }).item.color).toBe('dark');
   });
 
+  it('records a long value before and after as its first recordValueChars characters and "…"', () => {
+    const rules = [rule('r', [{ type: 'UPPERCASE', attribute: 'description' }])];
+    const long = `${'ab'.repeat(10)}😀rest`;
+    const [change] = compileFeedRules(rules, { recordValueChars: 21 }).apply({ description: long }).changes;
+    // Never half a surrogate pair: 21 would split the emoji, so 20 characters are kept.
+    expect(change).toMatchObject({ before: `${'ab'.repeat(10)}…`, after: `${'AB'.repeat(10)}…` });
+    expect(compileFeedRules(rules, { recordValueChars: 100 }).apply({ description: long }).changes[0].before).toBe(
+      long,
+    );
+  });
+
   it('SET_CUSTOM_LABEL 0 to 4, by value or template', () => {
     const rules = compileFeedRules([
       rule('labels', [

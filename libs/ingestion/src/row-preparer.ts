@@ -142,12 +142,13 @@ export type RuleApplication =
 export function itemRuleApplier(
   rules: FeedRule[] | null | undefined,
   regexTimeoutMs: number | undefined,
-  options: { forRun?: boolean } = {},
+  options: { forRun?: boolean; recordValueChars?: number } = {},
 ): ((item: RawItem) => RuleApplication) | null {
   if (!rules?.length) return null;
   const forRun = options.forRun ?? false;
   const compiled = compileFeedRules(rules, {
     ...(regexTimeoutMs === undefined ? {} : { regexTimeoutMs }),
+    ...(options.recordValueChars === undefined ? {} : { recordValueChars: options.recordValueChars }),
     inPlace: forRun,
     recordValues: !forRun,
     // A run's outcome is read at once below: the trace tree keeps its own lists (fill), an exclusion a copy.
