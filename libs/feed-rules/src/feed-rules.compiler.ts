@@ -384,7 +384,11 @@ function guardedRegex(
  */
 function copyOf(item: FeedItemFields): FeedItemFields {
   const copy: FeedItemFields = {};
-  for (const key in item) copy[key] = item[key];
+  for (const key in item) {
+    // An own "__proto__" (a plain map's, not a reader's: readers prefix custom columns) would be dropped by `=`.
+    if (key === '__proto__') Object.defineProperty(copy, key, { ...NEW_KEY, value: item[key] });
+    else copy[key] = item[key];
+  }
   return copy;
 }
 
