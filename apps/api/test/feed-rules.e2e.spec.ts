@@ -593,15 +593,25 @@ describe('feed rules (e2e on a real database)', () => {
     expect(await counts()).toEqual(before);
   });
 
-  it('stops a preview at FEED_RULES_PREVIEW_BUDGET_MS and says it read only part, however much the rules cost', async () => {
+  it('stops a preview at FEED_RULES_PREVIEW_BUDGET_MS, part-way through an item if need be, and says it read only part', async () => {
     const feedId = await createFeed(api, key, { name: 'Preview budget' });
     await ingest(api, key, feedId, csv(row('A'), row('B'), row('C')));
     const rules = [{ ruleId: 'brand', name: 'Brand', actions: [{ type: 'UPPERCASE', attribute: 'brand' }] }];
     const saved = api.config.feedRules.previewBudgetMs;
     api.config.feedRules.previewBudgetMs = 0;
     try {
+      // The budget is spent before the first rule: one item can cost minutes (2,000 patterns of 130 ms each on a
+      // long description), so the rules stop part-way and that item is not counted.
       const cut = (await api.gqlOk(PREVIEW, { feedId, rules }, key)).previewFeedRules;
-      expect(cut).toMatchObject({ problems: [], itemsRead: 1, truncated: true, itemsChanged: 1 });
+      expect(cut).toMatchObject({
+        problems: [],
+        itemsRead: 0,
+        truncated: true,
+        itemsChanged: 0,
+        validBefore: 0,
+        validAfter: 0,
+        sample: [],
+      });
     } finally {
       api.config.feedRules.previewBudgetMs = saved;
     }

@@ -380,6 +380,37 @@ describe('actions', () => {
     );
   });
 
+  it('stops part-way at the deadline of stopAt when compiled interruptible, and says so', () => {
+    let clock = 0;
+    const now = () => clock++;
+    const rules = [
+      rule('a', [{ type: 'SET', attribute: 'custom_label_0', value: 'a' }]),
+      rule('b', [{ type: 'SET', attribute: 'custom_label_1', value: 'b' }], {
+        any: [
+          { attribute: 'title', operator: 'MATCHES', value: 'x' },
+          { attribute: 'title', operator: 'CONTAINS', value: 'boot' },
+        ],
+      }),
+      rule('c', [{ type: 'SET', attribute: 'custom_label_2', value: 'c' }]),
+    ];
+    const compiled = compileFeedRules(rules, { interruptible: true, now });
+    // No deadline: everything applies.
+    expect(compiled.apply({ title: 'boots' })).toMatchObject({
+      item: { custom_label_0: 'a', custom_label_1: 'b', custom_label_2: 'c' },
+    });
+    expect(compiled.apply({ title: 'boots' }).stopped).toBeUndefined();
+    // The clock passes the deadline inside rule b's condition: b and c are not applied, and the outcome says so.
+    clock = 0;
+    compiled.stopAt(3);
+    const stopped = compiled.apply({ title: 'boots' });
+    expect(stopped.stopped).toBe(true);
+    expect(stopped.item).toEqual({ title: 'boots', custom_label_0: 'a' });
+    compiled.stopAt(null);
+    expect(compiled.apply({ title: 'boots' }).stopped).toBeUndefined();
+    // Rules not compiled interruptible cannot be given a deadline.
+    expect(() => compileFeedRules(rules).stopAt(1)).toThrow(/interruptible/);
+  });
+
   it('SET_CUSTOM_LABEL 0 to 4, by value or template', () => {
     const rules = compileFeedRules([
       rule('labels', [

@@ -130,6 +130,8 @@ export type RuleApplication =
       }[];
       /** Rule parts not applied because a limit was hit (a FEED_RULE_LIMIT warning each). */
       limits?: RuleLimit[];
+      /** The rules stopped part-way at `stopAt` (a preview's budget): the item is partly changed, not to be used. */
+      stopped?: true;
     };
 
 /**
@@ -142,7 +144,7 @@ export type RuleApplication =
 export function itemRuleApplier(
   rules: FeedRule[] | null | undefined,
   regexTimeoutMs: number | undefined,
-  options: { forRun?: boolean; recordValueChars?: number } = {},
+  options: { forRun?: boolean; recordValueChars?: number; stopAt?: number } = {},
 ): ((item: RawItem) => RuleApplication) | null {
   if (!rules?.length) return null;
   const forRun = options.forRun ?? false;
@@ -150,11 +152,13 @@ export function itemRuleApplier(
     ...(regexTimeoutMs === undefined ? {} : { regexTimeoutMs }),
     ...(options.recordValueChars === undefined ? {} : { recordValueChars: options.recordValueChars }),
     inPlace: forRun,
+    interruptible: options.stopAt !== undefined,
     recordValues: !forRun,
     // A run's outcome is read at once below: the trace tree keeps its own lists (fill), an exclusion a copy.
     reuseOutcome: forRun,
   });
   if (!compiled.size) return null;
+  if (options.stopAt !== undefined) compiled.stopAt(options.stopAt);
   const onceEach = (detailed: RuleOutcome['changes']): RuleChange[] => {
     const changes: RuleChange[] = [];
     for (const change of detailed) {
@@ -199,6 +203,7 @@ export function itemRuleApplier(
       const { ruleId, ruleName } = outcome.excludedBy;
       return { excluded: { ruleId, ruleName }, changes: onceEach(outcome.changes) };
     }
+    if (outcome.stopped) return { excluded: null, changes: [], trace: null, detailed: [], stopped: true };
     item.fields = outcome.item;
     const detailed = outcome.changes;
     const limits = outcome.limits;
