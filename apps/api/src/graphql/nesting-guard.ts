@@ -14,43 +14,46 @@ export const MAX_VARIABLE_NESTING = 100;
 /** Brackets ({, [, () open at once in a document: selection sets (GRAPHQL_MAX_DEPTH ≤ 100), literals, arguments. */
 export const MAX_DOCUMENT_NESTING = 256;
 
+/** A list or object met in the variables: where it is (its key under its parent) and how deep. */
 interface Frame {
-  value: unknown;
+  value: object;
   depth: number;
-  key: string;
+  key: string | number;
   parent: Frame | null;
 }
 
 function pathOf(frame: Frame): string {
   const keys: string[] = [];
-  for (let f: Frame | null = frame; f; f = f.parent) keys.push(f.key);
+  for (let f: Frame | null = frame; f; f = f.parent) {
+    const { key } = f;
+    if (f.parent === null) keys.push(`$${key}`);
+    else if (typeof key === 'number') keys.push(`[${key}]`);
+    else keys.push(/^[A-Za-z_]\w*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`);
+  }
   return keys.reverse().join('');
 }
 
-/** Where the variables first nest past MAX_VARIABLE_NESTING lists and objects (`$input.rules[0].when.all[0]…`). */
+/**
+ * Where the variables first nest past MAX_VARIABLE_NESTING lists and objects (`$input.rules[0].when.all[0]…`).
+ * Only lists and objects are stacked: the strings and numbers that make up most of a 1 MB body cost nothing.
+ */
 export function tooDeepVariable(variables: Record<string, unknown> | null | undefined): string | null {
   if (!variables || typeof variables !== 'object') return null;
   const stack: Frame[] = [];
-  for (const [name, value] of Object.entries(variables)) stack.push({ value, depth: 0, key: `$${name}`, parent: null });
+  const push = (value: unknown, depth: number, key: string | number, parent: Frame | null) => {
+    if (value !== null && typeof value === 'object') stack.push({ value, depth, key, parent });
+  };
+  for (const name of Object.keys(variables)) push(variables[name], 1, name, null);
   while (stack.length) {
     const frame = stack.pop()!;
-    const { value } = frame;
-    if (value === null || typeof value !== 'object') continue;
-    const depth = frame.depth + 1;
-    if (depth > MAX_VARIABLE_NESTING) return pathOf(frame);
+    if (frame.depth > MAX_VARIABLE_NESTING) return pathOf(frame);
+    const { value, depth } = frame;
     if (Array.isArray(value)) {
-      for (let i = value.length - 1; i >= 0; i--) stack.push({ value: value[i], depth, key: `[${i}]`, parent: frame });
+      for (let i = value.length - 1; i >= 0; i--) push(value[i], depth + 1, i, frame);
     } else {
-      const entries = Object.entries(value);
-      for (let i = entries.length - 1; i >= 0; i--) {
-        const [key, child] = entries[i];
-        stack.push({
-          value: child,
-          depth,
-          key: /^[A-Za-z_]\w*$/.test(key) ? `.${key}` : `[${JSON.stringify(key)}]`,
-          parent: frame,
-        });
-      }
+      const record = value as Record<string, unknown>;
+      const keys = Object.keys(record);
+      for (let i = keys.length - 1; i >= 0; i--) push(record[keys[i]], depth + 1, keys[i], frame);
     }
   }
   return null;
