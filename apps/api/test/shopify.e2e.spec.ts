@@ -352,6 +352,38 @@ describe('Shopify stores (e2e against a loopback Admin API)', () => {
     expect(await labelled()).toBe(0);
   });
 
+  it('reads every product again on the first sync after a setting that changes items (category suggestions) changed', async () => {
+    const expected = activeOffers(fake);
+    const UPDATE = `mutation($input: UpdateFeedInput!) { updateFeed(input: $input) { userErrors { code message } } }`;
+    const categorized = async (): Promise<number> =>
+      (
+        await api.runtime.dataSource.query(
+          `SELECT count(*)::int AS n FROM catalog_product WHERE feed_id = $1 AND google_category_id IS NOT NULL`,
+          [rawId(feedId)],
+        )
+      )[0].n;
+    expect(await categorized()).toBe(0);
+    const update = async (above: number | null) =>
+      expect(
+        (await api.gqlOk(UPDATE, { input: { feedId, acceptCategorySuggestionsAbove: above } }, key)).updateFeed
+          .userErrors,
+      ).toEqual([]);
+    await update(0);
+    const applied = await sync();
+    expect(applied).toMatchObject({ status: 'SUCCEEDED', rowsRead: expected.length });
+    await publish(applied.id);
+    expect(await categorized()).toBe(expected.length);
+    // Unchanged settings: incremental again.
+    await update(0);
+    const next = await sync();
+    expect(next.rowsRead).toBeLessThan(20);
+    await update(null);
+    const cleared = await sync();
+    expect(cleared).toMatchObject({ rowsRead: expected.length });
+    await publish(cleared.id);
+    expect(await categorized()).toBe(0);
+  });
+
   it('fails a sync whose token was revoked with a code and a hint, changing nothing', async () => {
     fake.faults = [{ kind: 'status', status: 401 }];
     const liveBefore = await live();
