@@ -199,11 +199,11 @@ export function itemRuleApplier(
   };
   return (item) => {
     const outcome = compiled.apply(item.fields);
+    if (outcome.stopped) return { excluded: null, changes: [], trace: null, detailed: [], stopped: true };
     if (outcome.excludedBy) {
       const { ruleId, ruleName } = outcome.excludedBy;
       return { excluded: { ruleId, ruleName }, changes: onceEach(outcome.changes) };
     }
-    if (outcome.stopped) return { excluded: null, changes: [], trace: null, detailed: [], stopped: true };
     item.fields = outcome.item;
     const detailed = outcome.changes;
     const limits = outcome.limits;
