@@ -14,6 +14,7 @@ import { ConversionsController } from './earnings/conversions.controller.js';
 import { AuthGuard } from './graphql/auth.guard.js';
 import { formatGraphQLError, formatSubscriptionError } from './graphql/format-error.js';
 import { graphiqlLandingPage } from './graphql/graphiql.js';
+import { NestingGuardMiddleware, nestingErrors } from './graphql/nesting-guard.js';
 import { nulError, nulGuardPlugin, nulInOperation } from './graphql/nul-guard.js';
 import { queryLimits } from './graphql/query-limits.js';
 import { introspectionRefusal, withoutSuggestion } from './graphql/schema-exposure.js';
@@ -102,6 +103,8 @@ export class ApiModule implements NestModule {
                 // Every operation, and every event of a subscription, runs as the connection's caller.
                 ...scopedExecution,
                 onSubscribe: (ctx: unknown, id: string, payload: Parameters<typeof limits.onSubscribe>[2]) => {
+                  const tooDeep = nestingErrors(payload.query, payload.variables);
+                  if (tooDeep) return tooDeep;
                   const refused = limits.onSubscribe(ctx, id, payload);
                   if (refused) return config.graphql.fieldSuggestions ? refused : refused.map(withoutSuggestion);
                   const document = parse(payload.query);
@@ -149,5 +152,7 @@ export class ApiModule implements NestModule {
     // Rate limits count callers by account, so they come after authentication; catalog queries are refused
     // before GraphQL reads them while the search gate is full (a public search is anonymous: no key to look up).
     consumer.apply(RequestContextMiddleware, RateLimitMiddleware, SearchDoorMiddleware).forRoutes('*path');
+    // Before Apollo: graphql-js parses documents and coerces variables recursively (nesting-guard.ts).
+    consumer.apply(NestingGuardMiddleware).forRoutes('graphql');
   }
 }

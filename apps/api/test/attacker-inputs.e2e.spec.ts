@@ -91,6 +91,52 @@ describe('inputs a careful attacker sends (e2e)', () => {
     });
   });
 
+  describe('input nested a thousand levels deep is refused saying where, not a stack overflow inside graphql-js', () => {
+    const deepJson = (levels: number) => '['.repeat(levels) + '"x"' + ']'.repeat(levels);
+
+    it('as a variable of a GET request, and as a literal in one', async () => {
+      const query = 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }';
+      const asVariable = await fetch(
+        `${api.url}/graphql?query=${encodeURIComponent(query)}&variables=${encodeURIComponent(`{"ids":${deepJson(1500)}}`)}`,
+        { headers: { authorization: `Bearer ${key}`, 'apollo-require-preflight': 'true' } },
+      );
+      expect(asVariable.status).toBe(400);
+      const variableErrors = ((await asVariable.json()) as { errors: { message: string; extensions: unknown }[] })
+        .errors;
+      expect(variableErrors).toEqual([
+        {
+          message: expect.stringMatching(
+            /^Variable "\$ids" nests lists and objects more than 100 levels deep \(at \$ids\[0\]\[0\]/,
+          ),
+          extensions: { code: 'BAD_USER_INPUT' },
+        },
+      ]);
+      const literal = `{ nodes(ids: ${'['.repeat(1500)}"x"${']'.repeat(1500)}) { id } }`;
+      const asLiteral = await fetch(`${api.url}/graphql?query=${encodeURIComponent(literal)}`, {
+        headers: { authorization: `Bearer ${key}`, 'apollo-require-preflight': 'true' },
+      });
+      expect(asLiteral.status).toBe(400);
+      expect(await asLiteral.json()).toEqual({
+        errors: [
+          {
+            message: expect.stringContaining('more than 256 brackets ({, [, () at once (at line 1, column 268)'),
+            extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+          },
+        ],
+      });
+    });
+
+    it('in a subscription', async () => {
+      const errors = await subscriptionErrors(api, key, PROGRESS, { id: JSON.parse(deepJson(1500)) });
+      expect(errors.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
+      expect(errors[0].message).toMatch(/^Variable "\$id" nests lists and objects more than 100 levels deep/);
+      const literal = `subscription { ingestionRunProgress(runId: ${'['.repeat(1500)}"x"${']'.repeat(1500)}) { status } }`;
+      const literalErrors = await subscriptionErrors(api, key, literal, {});
+      expect(literalErrors.map((e) => e.extensions?.code)).toEqual(['GRAPHQL_PARSE_FAILED']);
+      expect(literalErrors[0].message).toContain('more than 256 brackets');
+    });
+  });
+
   describe('issues.csv defuses every formula a spreadsheet would run', () => {
     const LOOK_ALIKES = [
       '\uff1dHYPERLINK("https://evil.example")', // full-width =

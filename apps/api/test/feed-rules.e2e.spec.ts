@@ -593,15 +593,25 @@ describe('feed rules (e2e on a real database)', () => {
     expect(await counts()).toEqual(before);
   });
 
-  it('stops a preview at FEED_RULES_PREVIEW_BUDGET_MS and says it read only part, however much the rules cost', async () => {
+  it('stops a preview at FEED_RULES_PREVIEW_BUDGET_MS, part-way through an item if need be, and says it read only part', async () => {
     const feedId = await createFeed(api, key, { name: 'Preview budget' });
     await ingest(api, key, feedId, csv(row('A'), row('B'), row('C')));
     const rules = [{ ruleId: 'brand', name: 'Brand', actions: [{ type: 'UPPERCASE', attribute: 'brand' }] }];
     const saved = api.config.feedRules.previewBudgetMs;
     api.config.feedRules.previewBudgetMs = 0;
     try {
+      // The budget is spent before the first rule: one item can cost minutes (2,000 patterns of 130 ms each on a
+      // long description), so the rules stop part-way and that item is not counted.
       const cut = (await api.gqlOk(PREVIEW, { feedId, rules }, key)).previewFeedRules;
-      expect(cut).toMatchObject({ problems: [], itemsRead: 1, truncated: true, itemsChanged: 1 });
+      expect(cut).toMatchObject({
+        problems: [],
+        itemsRead: 0,
+        truncated: true,
+        itemsChanged: 0,
+        validBefore: 0,
+        validAfter: 0,
+        sample: [],
+      });
     } finally {
       api.config.feedRules.previewBudgetMs = saved;
     }
@@ -632,5 +642,244 @@ describe('feed rules (e2e on a real database)', () => {
     expect(preview.problems).toEqual([
       expect.objectContaining({ field: ['rules', '0', 'actions', '0', 'table', '1'], code: 'TOO_LONG' }),
     ]);
+  });
+
+  it('refuses conditions nested past 8 groups as TOO_DEEP at the group past the limit, and a thousand levels with a clear error, not a stack overflow', async () => {
+    const feedId = await createFeed(api, key, { name: 'Deep conditions' });
+    /** JSON text, built as text: JSON.stringify itself recurses. */
+    const nestedJson = (groups: number) =>
+      '{"all":['.repeat(groups) + '{"attribute":"a","operator":"IS_EMPTY"}' + ']}'.repeat(groups);
+    const rulesJson = (groups: number) =>
+      `[{"ruleId":"deep","name":"Deep","when":${nestedJson(groups)},"actions":[{"type":"EXCLUDE"}]}]`;
+    const post = async (body: string) => {
+      const res = await fetch(`${api.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body,
+      });
+      return { status: res.status, body: (await res.json()) as any };
+    };
+    const setQuery = JSON.stringify(SET_RULES);
+    const previewQuery = JSON.stringify(PREVIEW);
+    const tooDeepAt = ['when', ...Array.from({ length: 8 }, () => ['all', '0']).flat()];
+    // 9 and 40 groups: the engine's limit, a userError / preview problem at the ninth group.
+    for (const groups of [9, 40]) {
+      const set = await post(
+        `{"query":${setQuery},"variables":{"input":{"feedId":"${feedId}","rules":${rulesJson(groups)}}}}`,
+      );
+      expect(set.body.data.setFeedRules.feedRules).toBeNull();
+      expect(set.body.data.setFeedRules.userErrors).toEqual([
+        {
+          code: 'BAD_USER_INPUT',
+          message: 'TOO_DEEP: Conditions nest at most 8 groups deep',
+          field: ['input', 'rules', '0', ...tooDeepAt],
+        },
+      ]);
+      const preview = await post(
+        `{"query":${previewQuery},"variables":{"feedId":"${feedId}","rules":${rulesJson(groups)}}}`,
+      );
+      expect(preview.body.data.previewFeedRules.problems).toEqual([
+        { field: ['rules', '0', ...tooDeepAt], code: 'TOO_DEEP', message: 'Conditions nest at most 8 groups deep' },
+      ]);
+    }
+    // A literal 100 groups deep reads as far as the engine too.
+    const literal = (groups: number) =>
+      `mutation { setFeedRules(input: { feedId: "${feedId}", rules: [{ ruleId: "deep", name: "Deep", when: ${
+        '{ any: ['.repeat(groups) + '{ attribute: "a", operator: IS_EMPTY }' + '] }'.repeat(groups)
+      }, actions: [{ type: EXCLUDE }] }] }) { feedRules { version } userErrors { code message field } } }`;
+    const literal100 = await post(JSON.stringify({ query: literal(100) }));
+    expect(literal100.body.data.setFeedRules.userErrors).toEqual([
+      expect.objectContaining({ message: 'TOO_DEEP: Conditions nest at most 8 groups deep' }),
+    ]);
+    // A thousand groups (and fifty thousand): refused before GraphQL reads them, saying where and why.
+    for (const groups of [1000, 50_000]) {
+      const set = await post(
+        `{"query":${setQuery},"variables":{"input":{"feedId":"${feedId}","rules":${rulesJson(groups)}}}}`,
+      );
+      expect(set.status).toBe(400);
+      expect(set.body.errors).toEqual([
+        {
+          message: expect.stringMatching(
+            /^Variable "\$input" nests lists and objects more than 100 levels deep \(at \$input\.rules\[0\]\.when\.all\[0\]\.all\[0\]/,
+          ),
+          extensions: { code: 'BAD_USER_INPUT' },
+        },
+      ]);
+      const preview = await post(
+        `{"query":${previewQuery},"variables":{"feedId":"${feedId}","rules":${rulesJson(groups)}}}`,
+      );
+      expect(preview.status).toBe(400);
+      expect(preview.body.errors[0].message).toMatch(
+        /^Variable "\$rules" nests lists and objects more than 100 levels/,
+      );
+      expect(preview.body.errors[0].extensions).toEqual({ code: 'BAD_USER_INPUT' });
+      const inline = await post(JSON.stringify({ query: literal(groups) }));
+      expect(inline.status).toBe(400);
+      expect(inline.body.errors).toEqual([
+        {
+          message: expect.stringMatching(
+            /^Syntax Error: the document opens more than 256 brackets .*\(at line 1, column \d+\)/,
+          ),
+          extensions: { code: 'GRAPHQL_PARSE_FAILED' },
+        },
+      ]);
+    }
+    const read = await api.gqlOk('query($id: ID!) { feed(id: $id) { feedRules { version } } }', { id: feedId }, key);
+    expect(read.feed.feedRules).toBeNull();
+  });
+
+  it('refuses two MAP entries that are one key to the lookup but map to different values, naming both, and keeps agreeing ones once', async () => {
+    const feedId = await createFeed(api, key, { name: 'Map duplicates' });
+    const map = (table: { from: string; to: string }[]) => [
+      { ruleId: 'colors', name: 'Colors', actions: [{ type: 'MAP', attribute: 'color', table }] },
+    ];
+    const cases: [{ from: string; to: string }[], string][] = [
+      // One `from` twice: the table kept the last one, silently.
+      [
+        [
+          { from: 'Black', to: 'dark' },
+          { from: 'Red', to: 'rot' },
+          { from: 'Black', to: 'light' },
+        ],
+        '2',
+      ],
+      // Keys differing in case: "BLACK" took the first one's value, silently.
+      [
+        [
+          { from: 'Black', to: 'dark' },
+          { from: 'black', to: 'light' },
+        ],
+        '1',
+      ],
+    ];
+    for (const [table, position] of cases) {
+      const bad = await setRulesRaw(feedId, map(table));
+      expect(bad.feedRules).toBeNull();
+      expect(bad.userErrors).toEqual([
+        {
+          code: 'BAD_USER_INPUT',
+          field: ['input', 'rules', '0', 'actions', '0', 'table', position],
+          message: expect.stringMatching(/^CONFLICT: Table keys "Black" \(→ "dark"\) and "[Bb]lack" \(→ "light"\)/),
+        },
+      ]);
+      const preview = (await api.gqlOk(PREVIEW, { feedId, rules: map(table) }, key)).previewFeedRules;
+      expect(preview.problems).toEqual([
+        expect.objectContaining({ field: ['rules', '0', 'actions', '0', 'table', position], code: 'CONFLICT' }),
+      ]);
+    }
+    const read = await api.gqlOk('query($id: ID!) { feed(id: $id) { feedRules { version } } }', { id: feedId }, key);
+    expect(read.feed.feedRules).toBeNull();
+    const agreeing = await setRules(
+      feedId,
+      map([
+        { from: 'Black', to: 'dark' },
+        { from: 'black', to: 'dark' },
+        { from: 'Black', to: 'dark' },
+      ]),
+    );
+    expect(agreeing.userErrors).toEqual([]);
+    expect(agreeing.feedRules.rules[0].actions[0].table).toEqual([
+      { from: 'Black', to: 'dark' },
+      { from: 'black', to: 'dark' },
+    ]);
+  });
+
+  it('previews with the feed’s category-suggestion settings, agreeing with the run on items whose category a suggestion set', async () => {
+    const feedId = await createFeed(api, key, { name: 'Suggested categories', acceptCategorySuggestionsAbove: 0 });
+    const file = csv(
+      row('W1', { title: "Men's leather wallet" }),
+      row('W2', { title: 'Leather belt', price: 'free' }),
+      row('W3', { title: 'Sample wallet' }),
+    );
+    const first = await ingest(api, key, feedId, file);
+    expect(first).toMatchObject({ itemsAccepted: 2, itemsRejected: 1 });
+    const rules = [
+      {
+        ruleId: 'price',
+        name: 'A price for free ones',
+        when: { attribute: 'price', operator: 'EQUALS', value: 'free' },
+        actions: [{ type: 'SET', attribute: 'price', value: '9.99 USD' }],
+      },
+      {
+        ruleId: 'samples',
+        name: 'No samples',
+        when: { attribute: 'title', operator: 'CONTAINS', value: 'sample' },
+        actions: [{ type: 'EXCLUDE' }],
+      },
+    ];
+    const preview = (await api.gqlOk(PREVIEW, { feedId, rules, sample: 10 }, key)).previewFeedRules;
+    expect(preview).toMatchObject({ problems: [], itemsRead: 3, itemsExcluded: 1, validBefore: 2, validAfter: 2 });
+    expect((await setRules(feedId, rules)).userErrors).toEqual([]);
+    const second = await ingest(api, key, feedId, file);
+    const run = await runRules(second.id);
+    // Each item's category came from an accepted suggestion, in the run as the preview validated it.
+    const suggested = run.issues.nodes.filter((i: { code: string }) => i.code === 'GOOGLE_PRODUCT_CATEGORY_SUGGESTED');
+    expect(suggested.map((i: { itemId: string }) => i.itemId).sort()).toEqual(['W1', 'W2']);
+    expect(run).toMatchObject({
+      itemsAccepted: preview.validAfter,
+      itemsRejected: preview.itemsRead - preview.validAfter - preview.itemsExcluded,
+      itemsExcluded: preview.itemsExcluded,
+    });
+  });
+
+  it('bounds what a preview answers per item: its first 50 changes, each value cut to 5,000 characters, and how many there were', async () => {
+    const feedId = await createFeed(api, key, { name: 'Preview size' });
+    await ingest(api, key, feedId, csv(row('A')));
+    // The description doubled 10 times (38 characters to 38,912), then rewritten 60 times: before, a 21 KB request
+    // of such rules answered 500 MB for one item, and enough of them ran the API out of memory.
+    const rules = [
+      {
+        ruleId: 'grow',
+        name: 'Grow',
+        actions: Array.from({ length: 10 }, () => ({
+          type: 'SET',
+          attribute: 'description',
+          template: '{description}{description}',
+        })),
+      },
+      ...Array.from({ length: 3 }, (_, r) => ({
+        ruleId: `case-${r}`,
+        name: `Case ${r}`,
+        actions: Array.from({ length: 20 }, (_, a) => ({
+          type: a % 2 ? 'LOWERCASE' : 'UPPERCASE',
+          attribute: 'description',
+        })),
+      })),
+    ];
+    const res = await fetch(`${api.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({
+        query: `query($feedId: ID!, $rules: [FeedRuleInput!]!) { previewFeedRules(feedId: $feedId, rules: $rules, sample: 100) {
+          itemsChanged sample { itemId changes { ruleId attribute before after } } } }`,
+        variables: { feedId, rules },
+      }),
+    });
+    const text = await res.text();
+    expect(text.length).toBeLessThan(1_000_000);
+    const preview = (JSON.parse(text) as { data: { previewFeedRules: any } }).data.previewFeedRules;
+    expect(preview.itemsChanged).toBe(1);
+    const [item] = preview.sample;
+    expect(item.changes).toHaveLength(50);
+    const counted = await api.gqlOk(
+      'query($feedId: ID!, $rules: [FeedRuleInput!]!) { previewFeedRules(feedId: $feedId, rules: $rules) { sample { changeCount } } }',
+      { feedId, rules },
+      key,
+    );
+    expect(counted.previewFeedRules.sample).toEqual([{ changeCount: 70 }]);
+    expect(item.changes[0]).toEqual({
+      ruleId: 'grow',
+      attribute: 'description',
+      before: 'A light trail shoe with a grippy sole.',
+      after: 'A light trail shoe with a grippy sole.A light trail shoe with a grippy sole.',
+    });
+    const last = item.changes[49];
+    expect(last.ruleId).toBe('case-1');
+    expect(last.before).toHaveLength(5_001);
+    expect(last.before.endsWith('…')).toBe(true);
+    // case-1's last action lower-cases what its previous one upper-cased.
+    expect(last.before.startsWith('A LIGHT TRAIL SHOE')).toBe(true);
+    expect(last.after.startsWith('a light trail shoe')).toBe(true);
+    expect(last.after).toHaveLength(5_001);
   });
 });

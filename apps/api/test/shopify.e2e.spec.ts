@@ -313,6 +313,77 @@ describe('Shopify stores (e2e against a loopback Admin API)', () => {
     expect(await api.app.get(ShopifyScheduler).runDueStores(new Date(Date.now() + 86_400_000))).toBe(0);
   });
 
+  it('reads every product again on the first sync after the feed rules changed, then only what changed', async () => {
+    const SET_RULES = `mutation($input: SetFeedRulesInput!) { setFeedRules(input: $input) { userErrors { code message } } }`;
+    const setRules = async (rules: unknown[]) =>
+      expect((await api.gqlOk(SET_RULES, { input: { feedId, rules } }, key)).setFeedRules.userErrors).toEqual([]);
+    const labelled = async (): Promise<number> =>
+      (
+        await api.runtime.dataSource.query(
+          `SELECT count(*)::int AS n FROM catalog_product WHERE feed_id = $1 AND 'ruled' = ANY(custom_labels)`,
+          [rawId(feedId)],
+        )
+      )[0].n;
+    const expected = activeOffers(fake);
+    await setRules([
+      { ruleId: 'label', name: 'Label', actions: [{ type: 'SET_CUSTOM_LABEL', index: 0, value: 'ruled' }] },
+    ]);
+    // Nothing changed upstream, but the rules did: an incremental sync would leave every product as the old rules made it.
+    const ruled = await sync();
+    expect(ruled).toMatchObject({
+      status: 'SUCCEEDED',
+      rowsRead: expected.length,
+      diff: { created: 0, updated: expected.length, removed: 0, unchanged: 0 },
+    });
+    await publish(ruled.id);
+    expect(await labelled()).toBe(expected.length);
+    // Under the same rules the next sync is incremental again.
+    fake.update(10_030, (p) => (p.title = 'Renamed thirty'));
+    const next = await sync();
+    expect(next).toMatchObject({ status: 'SUCCEEDED', diff: { created: 0, updated: 1, removed: 0 } });
+    // (products changed within the cursor's overlap are read again too)
+    expect(next.rowsRead).toBeLessThan(20);
+    await publish(next.id);
+    // Rules removed: every product again, without the label.
+    await setRules([]);
+    const cleared = await sync();
+    expect(cleared).toMatchObject({ rowsRead: expected.length, diff: { updated: expected.length } });
+    await publish(cleared.id);
+    expect(await labelled()).toBe(0);
+  });
+
+  it('reads every product again on the first sync after a setting that changes items (category suggestions) changed', async () => {
+    const expected = activeOffers(fake);
+    const UPDATE = `mutation($input: UpdateFeedInput!) { updateFeed(input: $input) { userErrors { code message } } }`;
+    const categorized = async (): Promise<number> =>
+      (
+        await api.runtime.dataSource.query(
+          `SELECT count(*)::int AS n FROM catalog_product WHERE feed_id = $1 AND google_category_id IS NOT NULL`,
+          [rawId(feedId)],
+        )
+      )[0].n;
+    expect(await categorized()).toBe(0);
+    const update = async (above: number | null) =>
+      expect(
+        (await api.gqlOk(UPDATE, { input: { feedId, acceptCategorySuggestionsAbove: above } }, key)).updateFeed
+          .userErrors,
+      ).toEqual([]);
+    await update(0);
+    const applied = await sync();
+    expect(applied).toMatchObject({ status: 'SUCCEEDED', rowsRead: expected.length });
+    await publish(applied.id);
+    expect(await categorized()).toBe(expected.length);
+    // Unchanged settings: incremental again.
+    await update(0);
+    const next = await sync();
+    expect(next.rowsRead).toBeLessThan(20);
+    await update(null);
+    const cleared = await sync();
+    expect(cleared).toMatchObject({ rowsRead: expected.length });
+    await publish(cleared.id);
+    expect(await categorized()).toBe(0);
+  });
+
   it('fails a sync whose token was revoked with a code and a hint, changing nothing', async () => {
     fake.faults = [{ kind: 'status', status: 401 }];
     const liveBefore = await live();

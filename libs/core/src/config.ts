@@ -78,7 +78,7 @@ export interface AppConfig {
     regexTimeoutMs: number;
     /** FEED_RULES_PREVIEW_ITEMS: items of the latest run's source that previewFeedRules reads. */
     previewItems: number;
-    /** FEED_RULES_PREVIEW_BUDGET_MS: previewFeedRules reads no further item once it has taken this long. */
+    /** FEED_RULES_PREVIEW_BUDGET_MS: previewFeedRules stops once it has taken this long (part-way through an item if need be). */
     previewBudgetMs: number;
   };
   catalog: { versionRetention: number };
@@ -309,7 +309,7 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     name: 'FEED_RULES_PREVIEW_BUDGET_MS',
     default: '10000',
     meaning:
-      "previewFeedRules reads no further item once it has taken this long (it runs on the API's event loop): it answers what it read, truncated.",
+      "previewFeedRules stops once it has taken this long, part-way through an item if need be (it runs on the API's event loop): it answers the items it read whole, truncated.",
   },
   {
     name: 'SSRF_ALLOW_HOSTS',

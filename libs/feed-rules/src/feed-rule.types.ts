@@ -125,6 +125,11 @@ export interface RuleOutcome<T extends FeedItemFields = Record<string, string>> 
   changes: RuleChange[];
   /** Present only when a limit was hit. */
   limits?: RuleLimit[];
+  /**
+   * Set when apply() reached the deadline of `stopAt` (rules compiled `interruptible`) and stopped part-way: the item
+   * is partly changed and the outcome must not be used.
+   */
+  stopped?: true;
 }
 
 export interface CompiledFeedRules {
@@ -134,6 +139,11 @@ export interface CompiledFeedRules {
   apply(item: FeedItemFields): RuleOutcome<FeedItemFields>;
   /** How many enabled rules are applied. */
   readonly size: number;
+  /**
+   * With `interruptible`: apply() stops once the clock (`now`) reads `time` or later, checked before each rule,
+   * action, condition and pattern match, and its outcome says `stopped`; null: no deadline (the default).
+   */
+  stopAt(time: number | null): void;
 }
 
 export interface CompileOptions {
@@ -156,12 +166,24 @@ export interface CompileOptions {
    */
   recordValues?: boolean;
   /**
+   * With recordValues: the most characters of a value a change records (default: whole values). A longer value is
+   * recorded as its first characters and "…", copied, so the changes of an item never keep its long intermediate
+   * values alive: 4,000 actions each rewriting a 650,000-character description kept 2.6 GB for one item.
+   */
+  recordValueChars?: number;
+  /**
    * apply() hands back the same outcome object, and the same `changes` list, every time (default false): they hold
    * until the next apply(). For the ingestion reader, which reads an outcome at once and keeps nothing of it; an
    * outcome and a list per item were a tenth of what the rules allocate, which the reader's garbage collection pays
    * for on every run.
    */
   reuseOutcome?: boolean;
+  /**
+   * apply() can be stopped part-way at a deadline (stopAt), for a caller on a thread that must not be held (the
+   * preview, on the API's event loop): one item can cost minutes (2,000 slow patterns of 130 ms each), so a budget
+   * checked between items does not bound it. It costs a clock read per rule, action, condition and match.
+   */
+  interruptible?: boolean;
   /** For tests: the clock regexTimeoutMs is measured with (default performance.now). */
   now?: () => number;
 }

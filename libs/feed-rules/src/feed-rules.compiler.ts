@@ -44,6 +44,9 @@ class ApplyState {
   changes: RuleChange[] | null = null;
   limits: RuleLimit[] | null = null;
   rule: CompiledRule = null as unknown as CompiledRule;
+  /** With `interruptible`: the clock reading at which apply() stops, and whether it did. */
+  deadline = Infinity;
+  stopped = false;
   /** With reuseOutcome: the list every apply() records its changes in. */
   readonly reused: RuleChange[] | null;
 
@@ -68,6 +71,12 @@ class ApplyState {
       }
     }
     return this.changes;
+  }
+
+  /** Whether the deadline has passed (it then stays passed for this apply()). */
+  pastDeadline(now: () => number): boolean {
+    if (!this.stopped && this.deadline !== Infinity && now() >= this.deadline) this.stopped = true;
+    return this.stopped;
   }
 
   limit(attribute: string, code: RuleLimit['code']): void {
@@ -97,7 +106,9 @@ interface Settings {
   maxValueChars: number;
   now: () => number;
   inPlace: boolean;
+  interruptible: boolean;
   recordValues: boolean;
+  recordValueChars: number;
   reuseOutcome: boolean;
 }
 
@@ -106,7 +117,8 @@ interface Settings {
  * every template a list of parts, so apply() does no parsing and allocates only for what it changes.
  */
 export function compileFeedRules(rules: FeedRule[], options: CompileOptions = {}): CompiledFeedRules {
-  const checked = validateFeedRules(rules);
+  // As stored: a version written before a check was added still compiles (validate new rules without `stored`).
+  const checked = validateFeedRules(rules, { stored: true });
   if ('errors' in checked) throw new FeedRulesCompileError(checked.errors);
   const settings: Settings = {
     regexTimeoutMs: options.regexTimeoutMs ?? DEFAULTS.regexTimeoutMs,
@@ -114,7 +126,9 @@ export function compileFeedRules(rules: FeedRule[], options: CompileOptions = {}
     maxValueChars: options.maxValueChars ?? DEFAULTS.maxValueChars,
     now: options.now ?? (() => performance.now()),
     inPlace: options.inPlace ?? false,
+    interruptible: options.interruptible ?? false,
     recordValues: options.recordValues ?? true,
+    recordValueChars: options.recordValueChars ?? Infinity,
     reuseOutcome: options.reuseOutcome ?? false,
   };
   const { result: compiled, refs: customRefs } = collectCustomRefs(() =>
@@ -131,10 +145,19 @@ export function compileFeedRules(rules: FeedRule[], options: CompileOptions = {}
   const state = new ApplyState(settings.reuseOutcome);
   const none: RuleChange[] = [];
   const reused: RuleOutcome<FeedItemFields> = { item: {}, changes: none };
+  const interruptible = settings.interruptible;
+  const now = settings.now;
+  let deadline = Infinity;
   const applier = {
     size: compiled.length,
+    stopAt(time: number | null): void {
+      if (time !== null && !interruptible) throw new Error('stopAt needs rules compiled with `interruptible`');
+      deadline = time ?? Infinity;
+    },
     apply(item: FeedItemFields): RuleOutcome<FeedItemFields> {
       state.reset(item);
+      state.deadline = deadline;
+      state.stopped = false;
       forgetKeys();
       // A custom name that had to be looked for will be again: its keys are indexed before any rule adds one.
       for (const ref of customRefs) {
@@ -146,8 +169,10 @@ export function compileFeedRules(rules: FeedRule[], options: CompileOptions = {}
       let excludedBy: RuleOutcome['excludedBy'];
       rules: for (const rule of compiled) {
         state.rule = rule;
+        if (interruptible && state.pastDeadline(now)) break;
         if (rule.when !== null && !rule.when(state)) continue;
         for (const action of rule.actions) {
+          if (interruptible && state.pastDeadline(now)) break rules;
           if (action(state)) {
             excludedBy = { ruleId: rule.id, ruleName: rule.name };
             break rules;
@@ -161,10 +186,12 @@ export function compileFeedRules(rules: FeedRule[], options: CompileOptions = {}
         outcome.changes = state.changes ?? none;
         outcome.excludedBy = excludedBy;
         outcome.limits = state.limits ?? undefined;
+        outcome.stopped = state.stopped ? true : undefined;
       } else {
         outcome = { item: state.item, changes: state.changes ?? [] };
         if (excludedBy) outcome.excludedBy = excludedBy;
         if (state.limits) outcome.limits = state.limits;
+        if (state.stopped) outcome.stopped = true;
       }
       state.reset({});
       return outcome;
@@ -216,6 +243,14 @@ const CONTAINS_PATTERN_MAX_NEEDLES = 16;
 const CONTAINS_PATTERN_MAX_NEEDLE_CHARS = 64;
 
 function compileCondition(condition: FeedRuleCondition, settings: Settings): Condition {
+  if (!settings.interruptible || 'all' in condition || 'any' in condition) return compileOne(condition, settings);
+  // A leaf past the deadline is false without being read (the outcome says it stopped).
+  const leaf = compileOne(condition, settings);
+  const now = settings.now;
+  return (state) => !state.pastDeadline(now) && leaf(state);
+}
+
+function compileOne(condition: FeedRuleCondition, settings: Settings): Condition {
   if ('all' in condition) {
     const parts = condition.all.map((c) => compileCondition(c, settings));
     if (parts.length === 1) return parts[0];
@@ -350,6 +385,7 @@ function guardedRegex(
   const regex = compiled.regex;
   let timedOut = false;
   return (state, input, run) => {
+    if (settings.interruptible && state.pastDeadline(settings.now)) return undefined;
     if (timedOut) {
       state.limit(ref.name, 'RULE_TIMEOUT');
       return undefined;
@@ -381,7 +417,11 @@ function guardedRegex(
  */
 function copyOf(item: FeedItemFields): FeedItemFields {
   const copy: FeedItemFields = {};
-  for (const key in item) copy[key] = item[key];
+  for (const key in item) {
+    // An own "__proto__" (a plain map's, not a reader's: readers prefix custom columns) would be dropped by `=`.
+    if (key === '__proto__') Object.defineProperty(copy, key, { ...NEW_KEY, value: item[key] });
+    else copy[key] = item[key];
+  }
   return copy;
 }
 
@@ -420,6 +460,17 @@ function addKey(item: FeedItemFields, key: string, value: string | string[]): vo
 
 function show(value: string | string[] | undefined): string | undefined {
   return value === undefined || typeof value === 'string' ? value : value.join(', ');
+}
+
+/** A value as a change records it: whole, or its first `max` characters and "…" as a string of its own. */
+function recorded(value: string | string[] | undefined, max: number): string | undefined {
+  const shown = show(value);
+  if (shown === undefined || shown.length <= max) return shown;
+  let end = max;
+  const last = shown.charCodeAt(end - 1);
+  if (last >= 0xd800 && last <= 0xdbff) end--;
+  // A slice of a string keeps the whole string alive in V8: a copy through a buffer does not.
+  return Buffer.from(shown.slice(0, end) + '…', 'utf16le').toString('utf16le');
 }
 
 /** Whether writing `b` over `a` changes nothing: equal, or a one-value list and that value (as show() shows both). */
@@ -462,7 +513,14 @@ function write(
   const rule = state.rule;
   let change: RuleChange | undefined;
   if (settings.recordValues) {
-    change = { ruleId: rule.id, ruleName: rule.name, attribute: key, before: show(before), after: show(next) };
+    const max = settings.recordValueChars;
+    change = {
+      ruleId: rule.id,
+      ruleName: rule.name,
+      attribute: key,
+      before: recorded(before, max),
+      after: recorded(next, max),
+    };
   } else {
     change = rule.changes.get(key);
     if (!change) {

@@ -31,6 +31,8 @@ const KEYS = [
   'x',
   'custom:__proto__',
   'custom:toString',
+  'custom:HANDLE',
+  'custom:handle',
   'description',
   '__proto__',
   'constructor',
@@ -223,5 +225,43 @@ describe('feed rules fuzz', () => {
     );
     // About half the generated rule sets validate: the runs do exercise apply().
     expect(applied).toBeGreaterThan(50);
+  });
+
+  it('a run (in place, no values, one reused outcome) and a preview (copies, values) make the same items, changes and limits', () => {
+    fc.assert(
+      fc.property(fc.array(rule, { maxLength: 4 }), fc.array(item, { minLength: 1, maxLength: 5 }), (rules, items) => {
+        const checked = validateFeedRules(rules);
+        if ('errors' in checked) return;
+        const run = compileFeedRules(checked.rules, {
+          maxValueChars: 200,
+          inPlace: true,
+          recordValues: false,
+          reuseOutcome: true,
+        });
+        const preview = compileFeedRules(checked.rules, { maxValueChars: 200, recordValueChars: 50 });
+        for (const input of items) {
+          const previewed = preview.apply(input);
+          const expected = {
+            item: structuredClone(previewed.item),
+            excludedBy: previewed.excludedBy,
+            changes: previewed.changes.map((c) => [c.ruleId, c.attribute]),
+            limits: previewed.limits,
+          };
+          const outcome = run.apply(structuredClone(input));
+          const actual = {
+            item: structuredClone(outcome.item),
+            excludedBy: outcome.excludedBy,
+            changes: outcome.changes.map((c) => [c.ruleId, c.attribute]),
+            limits: outcome.limits,
+          };
+          if (expected.excludedBy) {
+            expect(actual.excludedBy).toEqual(expected.excludedBy);
+            continue;
+          }
+          expect(actual).toEqual(expected);
+        }
+      }),
+      fuzzParameters(500),
+    );
   });
 });

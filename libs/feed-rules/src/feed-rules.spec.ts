@@ -273,6 +273,15 @@ describe('actions', () => {
     expect(truncate(5, 'Supercalifragilistic')).toBe('Super');
     expect(truncate(50, 'Short')).toBe('Short');
     expect(truncate(3, 'ab😀cd')).toBe('ab');
+    // Inside a word, whole graphemes only: an accent written as a combining mark stays on its letter, a flag whole.
+    expect(truncate(3, 'e\u0301e\u0301e\u0301e\u0301')).toBe('e\u0301');
+    expect(truncate(4, 'e\u0301e\u0301e\u0301e\u0301')).toBe('e\u0301e\u0301');
+    expect(truncate(6, '🇫🇷🇫🇷🇫🇷')).toBe('🇫🇷');
+    expect(truncate(16, '👩‍👩‍👧‍👦👩‍👩‍👧‍👦')).toBe('👩‍👩‍👧‍👦');
+    expect(truncate(300, 'a'.repeat(298) + 'e\u0301\u0301z')).toBe('a'.repeat(298));
+    expect(truncate(301, 'a'.repeat(298) + 'e\u0301\u0301z')).toBe('a'.repeat(298) + 'e\u0301\u0301');
+    // Not even one grapheme fits: cut by code point, as before.
+    expect(truncate(3, '🇫🇷🇫🇷')).toBe('🇫');
     for (let max = 1; max < 40; max++)
       expect(truncate(max, 'The quick brown fox jumps over the lazy dog').length).toBeLessThanOrEqual(max);
   });
@@ -300,6 +309,106 @@ describe('actions', () => {
     const table = JSON.parse('{"__proto__":"odd","constructor":"ctor"}') as Record<string, string>;
     expect(applyOne({ type: 'MAP', attribute: 'color', table }, { color: '__proto__' }).item.color).toBe('odd');
     expect(applyOne({ type: 'MAP', attribute: 'color', table }, { color: 'toString' }).item.color).toBe('toString');
+  });
+
+  it('MAP refuses two keys that are one to its lookup (case, surrounding spaces) but map to different values, naming both', () => {
+    const map = (table: unknown) => [rule('m', [{ type: 'MAP', attribute: 'color', table } as FeedRuleAction])];
+    // Differing in case: "BLACK" would silently take the first one's value.
+    expect(errorsOf(map({ Black: 'dark', black: 'light' }))).toEqual([
+      {
+        path: 'rules[0].actions[0].table.black',
+        code: 'CONFLICT',
+        message:
+          'Table keys "Black" (→ "dark") and "black" (→ "light") are one key to MAP, which ignores case and surrounding spaces: give them the same value, or keep one',
+      },
+    ]);
+    // Differing in surrounding spaces: the later one silently won every lookup.
+    expect(errorsOf(map({ Black: 'dark', ' Black ': 'light' }))).toEqual([
+      expect.objectContaining({ path: 'rules[0].actions[0].table. Black ', code: 'CONFLICT' }),
+    ]);
+    // The API's list of { from, to }: entries by position, and one `from` twice is caught too.
+    expect(
+      errorsOf(
+        map([
+          { from: 'Red', to: 'rot' },
+          { from: 'Black', to: 'dark' },
+          { from: 'Black', to: 'light' },
+        ]),
+      ),
+    ).toEqual([
+      expect.objectContaining({
+        path: 'rules[0].actions[0].table[2]',
+        code: 'CONFLICT',
+        message: expect.stringContaining('"Black" (→ "dark") and "Black" (→ "light")'),
+      }),
+    ]);
+    // Keys that agree are fine, as is a list that repeats an entry; the list is stored as the object.
+    expect(validateFeedRules(map({ Black: 'dark', black: 'dark', ' BLACK': 'dark' }))).toHaveProperty('rules');
+    const listed = validateFeedRules(
+      map([
+        { from: 'Black', to: 'dark' },
+        { from: 'Black', to: 'dark' },
+        { from: 'Red', to: 'rot' },
+      ]),
+    );
+    expect(listed).toEqual({
+      rules: [
+        expect.objectContaining({
+          actions: [{ type: 'MAP', attribute: 'color', table: { Black: 'dark', Red: 'rot' } }],
+        }),
+      ],
+    });
+    expect(errorsOf(map([{ from: 'Black' }]))).toEqual([
+      expect.objectContaining({ path: 'rules[0].actions[0].table[0]', code: 'INVALID_TYPE' }),
+    ]);
+    // A version stored before the check still validates as stored and compiles as it did: exact first, else the first.
+    const stored = map({ Black: 'dark', black: 'light' });
+    expect(validateFeedRules(stored, { stored: true })).toHaveProperty('rules');
+    const compiled = compileFeedRules(stored as FeedRule[]);
+    expect(compiled.apply({ color: 'black' }).item.color).toBe('light');
+    expect(compiled.apply({ color: 'BLACK' }).item.color).toBe('dark');
+  });
+
+  it('records a long value before and after as its first recordValueChars characters and "…"', () => {
+    const rules = [rule('r', [{ type: 'UPPERCASE', attribute: 'description' }])];
+    const long = `${'ab'.repeat(10)}😀rest`;
+    const [change] = compileFeedRules(rules, { recordValueChars: 21 }).apply({ description: long }).changes;
+    // Never half a surrogate pair: 21 would split the emoji, so 20 characters are kept.
+    expect(change).toMatchObject({ before: `${'ab'.repeat(10)}…`, after: `${'AB'.repeat(10)}…` });
+    expect(compileFeedRules(rules, { recordValueChars: 100 }).apply({ description: long }).changes[0].before).toBe(
+      long,
+    );
+  });
+
+  it('stops part-way at the deadline of stopAt when compiled interruptible, and says so', () => {
+    let clock = 0;
+    const now = () => clock++;
+    const rules = [
+      rule('a', [{ type: 'SET', attribute: 'custom_label_0', value: 'a' }]),
+      rule('b', [{ type: 'SET', attribute: 'custom_label_1', value: 'b' }], {
+        any: [
+          { attribute: 'title', operator: 'MATCHES', value: 'x' },
+          { attribute: 'title', operator: 'CONTAINS', value: 'boot' },
+        ],
+      }),
+      rule('c', [{ type: 'SET', attribute: 'custom_label_2', value: 'c' }]),
+    ];
+    const compiled = compileFeedRules(rules, { interruptible: true, now });
+    // No deadline: everything applies.
+    expect(compiled.apply({ title: 'boots' })).toMatchObject({
+      item: { custom_label_0: 'a', custom_label_1: 'b', custom_label_2: 'c' },
+    });
+    expect(compiled.apply({ title: 'boots' }).stopped).toBeUndefined();
+    // The clock passes the deadline inside rule b's condition: b and c are not applied, and the outcome says so.
+    clock = 0;
+    compiled.stopAt(3);
+    const stopped = compiled.apply({ title: 'boots' });
+    expect(stopped.stopped).toBe(true);
+    expect(stopped.item).toEqual({ title: 'boots', custom_label_0: 'a' });
+    compiled.stopAt(null);
+    expect(compiled.apply({ title: 'boots' }).stopped).toBeUndefined();
+    // Rules not compiled interruptible cannot be given a deadline.
+    expect(() => compileFeedRules(rules).stopAt(1)).toThrow(/interruptible/);
   });
 
   it('SET_CUSTOM_LABEL 0 to 4, by value or template', () => {

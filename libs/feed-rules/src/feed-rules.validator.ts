@@ -50,9 +50,21 @@ const NOT_TEXT =
 
 class Errors {
   readonly list: FeedRuleValidationError[] = [];
+  /** See ValidateOptions.stored. */
+  stored = false;
   add(path: string, code: FeedRuleErrorCode, message: string): void {
     this.list.push({ path, code, message });
   }
+}
+
+export interface ValidateOptions {
+  /**
+   * The rules were stored before (a version a run compiles, or whose trace names it reads): checks added after
+   * versions could be stored without them are skipped, so such a version still compiles as it did. Today: MAP
+   * entries whose keys differ only in case or surrounding spaces but map to different values (the first one wins
+   * for a third spelling, see compileAction).
+   */
+  stored?: boolean;
 }
 
 /**
@@ -60,8 +72,12 @@ class Errors {
  * shapes, or every error with its path (`rules[1].when.all[0].operator`). Patterns are compiled here, so a rule
  * set that validates also compiles.
  */
-export function validateFeedRules(rules: unknown): { rules: FeedRule[] } | { errors: FeedRuleValidationError[] } {
+export function validateFeedRules(
+  rules: unknown,
+  options: ValidateOptions = {},
+): { rules: FeedRule[] } | { errors: FeedRuleValidationError[] } {
   const errors = new Errors();
+  errors.stored = options.stored ?? false;
   if (!Array.isArray(rules)) {
     errors.add('rules', 'INVALID_TYPE', 'Rules are a list');
     return { errors: errors.list };
@@ -398,41 +414,7 @@ function checkAction(raw: unknown, path: string, errors: Errors): FeedRuleAction
       const attribute = attr();
       const target = attr('targetAttribute', false);
       const defaultValue = text('defaultValue', false);
-      const table = raw.table;
-      let checked: Record<string, string> | null = null;
-      if (table === undefined || table === null)
-        errors.add(`${path}.table`, 'REQUIRED', 'MAP needs a "table" of value → value');
-      else if (!isObject(table)) errors.add(`${path}.table`, 'INVALID_TYPE', '"table" is an object of value → value');
-      else {
-        const entries = Object.entries(table);
-        if (entries.length > FEED_RULE_LIMITS.mapEntries) {
-          errors.add(`${path}.table`, 'TOO_MANY', `At most ${FEED_RULE_LIMITS.mapEntries} entries`);
-        } else {
-          checked = Object.create(null) as Record<string, string>;
-          for (const [key, value] of entries) {
-            if (typeof value !== 'string') {
-              errors.add(`${path}.table.${key}`, 'INVALID_TYPE', 'Table values are strings');
-              checked = null;
-              break;
-            }
-            if (key.length > FEED_RULE_LIMITS.textChars || value.length > FEED_RULE_LIMITS.textChars) {
-              errors.add(
-                `${path}.table.${key.slice(0, 50)}`,
-                'TOO_LONG',
-                `Table keys and values are at most ${FEED_RULE_LIMITS.textChars} characters`,
-              );
-              checked = null;
-              break;
-            }
-            if (LONE_SURROGATE.test(key) || LONE_SURROGATE.test(value)) {
-              errors.add(`${path}.table.${key.slice(0, 50)}`, 'INVALID_VALUE', `A table key or value ${NOT_TEXT}`);
-              checked = null;
-              break;
-            }
-            checked[key] = value;
-          }
-        }
-      }
+      const checked = checkTable(raw.table, `${path}.table`, errors);
       if (attribute !== undefined && checked) {
         action = { type: t, attribute, table: { ...checked } };
         if (target !== undefined) action.targetAttribute = target;
@@ -455,4 +437,79 @@ function checkAction(raw: unknown, path: string, errors: Errors): FeedRuleAction
       break;
   }
   return errors.list.length > before ? null : action;
+}
+
+/**
+ * A MAP table: an object of value → value (as stored), or a list of `{ from, to }` (as the API takes it, whose
+ * entries are then named by position: `table[3]`). A value is looked up exactly (ignoring surrounding spaces), then
+ * ignoring case too, so two entries whose keys are equal that way but map to different values are a CONFLICT
+ * naming both: one of them would win silently (the later for keys differing only in spaces, the earlier for any
+ * other spelling of keys differing in case). Entries that agree are kept once.
+ */
+function checkTable(table: unknown, path: string, errors: Errors): Record<string, string> | null {
+  if (table === undefined || table === null) {
+    errors.add(path, 'REQUIRED', 'MAP needs a "table" of value → value');
+    return null;
+  }
+  let entries: { key: unknown; value: unknown; path: string }[];
+  if (Array.isArray(table)) {
+    if (table.length > FEED_RULE_LIMITS.mapEntries) {
+      errors.add(path, 'TOO_MANY', `At most ${FEED_RULE_LIMITS.mapEntries} entries`);
+      return null;
+    }
+    entries = [];
+    for (let index = 0; index < table.length; index++) {
+      const entry: unknown = table[index];
+      const entryPath = `${path}[${index}]`;
+      if (!isObject(entry) || typeof entry.from !== 'string') {
+        errors.add(entryPath, 'INVALID_TYPE', 'A table entry is { from, to }, both strings');
+        return null;
+      }
+      entries.push({ key: entry.from, value: entry.to, path: entryPath });
+    }
+  } else if (isObject(table)) {
+    const own = Object.entries(table);
+    if (own.length > FEED_RULE_LIMITS.mapEntries) {
+      errors.add(path, 'TOO_MANY', `At most ${FEED_RULE_LIMITS.mapEntries} entries`);
+      return null;
+    }
+    entries = own.map(([key, value]) => ({ key, value, path: `${path}.${key.slice(0, 50)}` }));
+  } else {
+    errors.add(path, 'INVALID_TYPE', '"table" is an object of value → value');
+    return null;
+  }
+  const checked = Object.create(null) as Record<string, string>;
+  /** Each key as MAP matches it without case (trimmed, lower-cased): the first entry that had it. */
+  const seen = new Map<string, { key: string; value: string; path: string }>();
+  for (const entry of entries) {
+    const key = entry.key as string;
+    const { value } = entry;
+    if (typeof value !== 'string') {
+      errors.add(entry.path, 'INVALID_TYPE', 'Table values are strings');
+      return null;
+    }
+    if (key.length > FEED_RULE_LIMITS.textChars || value.length > FEED_RULE_LIMITS.textChars) {
+      errors.add(entry.path, 'TOO_LONG', `Table keys and values are at most ${FEED_RULE_LIMITS.textChars} characters`);
+      return null;
+    }
+    if (LONE_SURROGATE.test(key) || LONE_SURROGATE.test(value)) {
+      errors.add(entry.path, 'INVALID_VALUE', `A table key or value ${NOT_TEXT}`);
+      return null;
+    }
+    const folded = key.trim().toLowerCase();
+    const earlier = seen.get(folded);
+    if (earlier === undefined) seen.set(folded, { key, value, path: entry.path });
+    else if (earlier.value !== value && !errors.stored) {
+      errors.add(
+        entry.path,
+        'CONFLICT',
+        `Table keys ${JSON.stringify(earlier.key)} (→ ${JSON.stringify(earlier.value)}) and ${JSON.stringify(key)} ` +
+          `(→ ${JSON.stringify(value)}) are one key to MAP, which ignores case and surrounding spaces: give them ` +
+          'the same value, or keep one',
+      );
+      return null;
+    }
+    checked[key] = value;
+  }
+  return checked;
 }

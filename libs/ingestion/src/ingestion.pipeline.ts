@@ -4,7 +4,7 @@ import type { Readable } from 'node:stream';
 import { DataSource, type Repository } from 'typeorm';
 import { CODES, type ItemIssue, type RunErrorCode } from '@brandshelf/catalog-rules';
 import { APP_CONFIG, FILE_STORAGE, type AppConfig } from '@brandshelf/core';
-import { FeedReadError, readFeed, type FeedReadOptions } from '@brandshelf/feeds';
+import { FeedReadError, readFeed } from '@brandshelf/feeds';
 import { NetError, SafeHttpClient } from '@brandshelf/net';
 import { JobHandler, QueueService, type JobContext } from '@brandshelf/queue';
 import type { ObjectStorage } from '@brandshelf/storage';
@@ -15,7 +15,7 @@ import { FeedsService } from './feeds.service.js';
 import { IngestionRunEntity, TERMINAL_STATUSES } from './ingestion-run.entity.js';
 import { IngestionRunStore } from './ingestion-run.store.js';
 import { FeedStore } from './feed.store.js';
-import { FeedRuleSetStore } from './feed-rule-set.store.js';
+import { FeedRuleSetStore, type FeedRuleSetRow } from './feed-rule-set.store.js';
 import { RunRuleTraceStore } from './run-rule-trace.store.js';
 import { INGEST_RUN, RUN_STAGED } from './ingestion.jobs.js';
 import { RunImagesService } from './images/run-images.service.js';
@@ -25,7 +25,13 @@ import type { FeedRule } from '@brandshelf/feed-rules';
 import { ITEM_SOURCES, type ItemSource, type ItemSourceResult } from './item-source.js';
 import { ItemStager } from './item.stager.js';
 import { readInThread } from './read-thread.js';
-import { prepareEvents, type PreparedEvent, type PrepareOptions } from './row-preparer.js';
+import {
+  feedPrepareOptions,
+  feedReadOptions,
+  prepareEvents,
+  type PreparedEvent,
+  type PrepareOptions,
+} from './row-preparer.js';
 import { RunCancelledError, RunProgress, skipCounts, type RunCounters } from './run-progress.js';
 import { runAsBrand } from '@brandshelf/db';
 
@@ -145,9 +151,15 @@ export class IngestionPipeline {
       const itemSource = this.itemSources?.find((s) => s.supports(feed)) ?? null;
       let fromApi: ItemSourceResult | null = null;
       let source: Awaited<ReturnType<IngestionPipeline['openSource']>> = null;
+      const baseVersionId = feed.liveVersionId ?? (await this.latestVersionId(feed.id));
+      // The feed's current rules, read once: the whole run applies this version, which the run records.
+      const ruleSet = await this.ruleSets.current(brandId, feed.id);
       if (itemSource) {
         await progress.setPhase('FETCHING');
-        fromApi = await itemSource.open(feed, run);
+        // A store sync that reads only what changed upstream carries the rest over from the base version, as the
+        // rules then made it: under other rules it reads every product again, so the new rules apply to all.
+        const full = await this.rulesChangedSince(brandId, feed.id, baseVersionId, ruleSet);
+        fromApi = await itemSource.open(feed, run, { full });
       } else {
         source = await this.openSource(run, feed, progress);
         if (!source) {
@@ -156,7 +168,6 @@ export class IngestionPipeline {
       }
       await progress.setPhase('READING');
       const startedAt = Date.now();
-      const baseVersionId = feed.liveVersionId ?? (await this.latestVersionId(feed.id));
       stager = await ItemStager.open(this.db, {
         runId: run.id,
         feedId: feed.id,
@@ -164,12 +175,10 @@ export class IngestionPipeline {
         firstImport: !baseVersionId && !run.validateOnly && feed.mode === 'REPLACE',
         pglite: this.config.databaseIsPglite,
       });
-      // The feed's current rules, read once: the whole run applies this version, which the run records.
-      const ruleSet = await this.ruleSets.current(brandId, feed.id);
       const rules = ruleSet?.rules.length ? (ruleSet.rules as FeedRule[]) : null;
       await this.store.record(brandId, run.id, { ruleSetVersion: ruleSet?.version ?? null });
       const prepare: PrepareOptions = {
-        ...prepareOptions(feed),
+        ...feedPrepareOptions(feed),
         rules,
         regexTimeoutMs: this.config.feedRules.regexTimeoutMs,
       };
@@ -384,15 +393,7 @@ export class IngestionPipeline {
     progress.counters.bytesRead = 0;
     const counted = body.pipe(progress.counter());
     body.on('error', (error) => counted.destroy(error));
-    const read: FeedReadOptions = {
-      format: feed.format,
-      columnMapping: feed.columnMapping,
-      xmlItemElement: feed.xmlItemElement,
-      language: feed.language,
-      defaultCurrency: feed.defaultCurrency,
-      storeUrl: feed.storeUrl,
-      linkTemplate: feed.linkTemplate,
-    };
+    const read = feedReadOptions(feed);
     try {
       if (this.config.ingest.workerThreads)
         yield* readInThread(counted, { read, prepare }, this.config.ingest.readerYoungGenerationMb);
@@ -508,6 +509,31 @@ export class IngestionPipeline {
     }
   }
 
+  /**
+   * Whether `current` (the feed's rules now; null: none) differs from the rules the base version's run applied: a
+   * version number that differs counts only when the rules do (a rollback's copy, [] against none, are the same).
+   */
+  private async rulesChangedSince(
+    brandId: string,
+    feedId: string,
+    baseVersionId: string | null,
+    current: FeedRuleSetRow | null,
+  ): Promise<boolean> {
+    if (!baseVersionId) return false;
+    const rows: { rule_set_version: number | null }[] = await this.db.query(
+      `SELECT r.rule_set_version FROM catalog_version v
+         JOIN ingestion_run r ON r.id = v.run_id AND r.brand_id = v.brand_id
+        WHERE v.id = $1 AND v.brand_id = $2`,
+      [baseVersionId, brandId],
+    );
+    if (!rows.length) return false;
+    const baseVersion = rows[0].rule_set_version;
+    if (baseVersion === (current?.version ?? null)) return false;
+    const base = baseVersion === null ? null : await this.ruleSets.version(brandId, feedId, baseVersion);
+    // Both as PostgreSQL gave them back from jsonb (keys in its order), so equal rules serialize alike.
+    return JSON.stringify(base?.rules ?? []) !== JSON.stringify(current?.rules ?? []);
+  }
+
   private async latestVersionId(feedId: string): Promise<string | null> {
     const rows: { id: string }[] = await this.db.query(
       'SELECT id FROM catalog_version WHERE feed_id = $1 ORDER BY number DESC LIMIT 1',
@@ -599,13 +625,3 @@ export class IngestionPipeline {
 }
 
 export { supplementalFields } from './row-preparer.js';
-
-/** What the validator needs of a feed's settings. */
-function prepareOptions(feed: FeedEntity): PrepareOptions {
-  return {
-    mode: feed.mode,
-    defaultCurrency: feed.defaultCurrency,
-    suggestCategories: feed.suggestCategories,
-    acceptCategorySuggestionsAbove: feed.acceptCategorySuggestionsAbove,
-  };
-}

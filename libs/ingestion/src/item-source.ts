@@ -18,9 +18,17 @@ export interface ItemSourceResult {
   onSucceeded?: () => Promise<void>;
 }
 
+export interface ItemSourceOptions {
+  /**
+   * Read every item, not only what changed since the base version: what the run does to items changed since that
+   * version was made (the feed's rules), so the items it would carry over are not what this run makes of them.
+   */
+  full?: boolean;
+}
+
 export interface ItemSource {
   supports(feed: FeedEntity): boolean;
-  open(feed: FeedEntity, run: IngestionRunEntity): Promise<ItemSourceResult>;
+  open(feed: FeedEntity, run: IngestionRunEntity, options?: ItemSourceOptions): Promise<ItemSourceResult>;
 }
 
 /** Multi-provider token: libs that own a feed source register an ItemSource under it. */

@@ -15,7 +15,8 @@ import {
   type RuleLimit,
   type RuleOutcome,
 } from '@brandshelf/feed-rules';
-import type { FeedEvent, FeedReadMeta, RawItem, RowSkipReason } from '@brandshelf/feeds';
+import type { FeedEvent, FeedReadMeta, FeedReadOptions, RawItem, RowSkipReason } from '@brandshelf/feeds';
+import type { FeedEntity } from './feed.entity.js';
 
 /**
  * A feed event after the CPU-heavy part of a run: an item validated, normalized, serialized and hashed,
@@ -73,6 +74,43 @@ export interface PrepareOptions {
   regexTimeoutMs?: number;
 }
 
+/**
+ * How a run reads a feed's file and validates its items, from the feed's settings: the run and previewFeedRules
+ * both take them from here, so a preview validates as the run will (it once left out the category-suggestion
+ * settings).
+ */
+export function feedReadOptions(feed: FeedEntity): FeedReadOptions {
+  return {
+    format: feed.format,
+    columnMapping: feed.columnMapping,
+    xmlItemElement: feed.xmlItemElement,
+    language: feed.language,
+    defaultCurrency: feed.defaultCurrency,
+    storeUrl: feed.storeUrl,
+    linkTemplate: feed.linkTemplate,
+  };
+}
+
+/** See feedReadOptions: the validator's part of PrepareOptions (the run adds its rules). */
+export function feedPrepareOptions(feed: FeedEntity): PrepareOptions {
+  return {
+    mode: feed.mode,
+    defaultCurrency: feed.defaultCurrency,
+    suggestCategories: feed.suggestCategories,
+    acceptCategorySuggestionsAbove: feed.acceptCategorySuggestionsAbove,
+  };
+}
+
+/** The item validator of a run (or a preview) with these options. */
+export function itemValidatorFor(options: PrepareOptions): ItemValidator {
+  return new ItemValidator({
+    mode: options.mode,
+    defaultCurrency: options.defaultCurrency,
+    suggestCategories: options.suggestCategories,
+    acceptCategorySuggestionsAbove: options.acceptCategorySuggestionsAbove,
+  });
+}
+
 /** What applying a feed's rules to one item did. */
 export type RuleApplication =
   | { excluded: { ruleId: string; ruleName: string }; changes: RuleChange[] }
@@ -92,6 +130,8 @@ export type RuleApplication =
       }[];
       /** Rule parts not applied because a limit was hit (a FEED_RULE_LIMIT warning each). */
       limits?: RuleLimit[];
+      /** The rules stopped part-way at `stopAt` (a preview's budget): the item is partly changed, not to be used. */
+      stopped?: true;
     };
 
 /**
@@ -104,18 +144,21 @@ export type RuleApplication =
 export function itemRuleApplier(
   rules: FeedRule[] | null | undefined,
   regexTimeoutMs: number | undefined,
-  options: { forRun?: boolean } = {},
+  options: { forRun?: boolean; recordValueChars?: number; stopAt?: number } = {},
 ): ((item: RawItem) => RuleApplication) | null {
   if (!rules?.length) return null;
   const forRun = options.forRun ?? false;
   const compiled = compileFeedRules(rules, {
     ...(regexTimeoutMs === undefined ? {} : { regexTimeoutMs }),
+    ...(options.recordValueChars === undefined ? {} : { recordValueChars: options.recordValueChars }),
     inPlace: forRun,
+    interruptible: options.stopAt !== undefined,
     recordValues: !forRun,
     // A run's outcome is read at once below: the trace tree keeps its own lists (fill), an exclusion a copy.
     reuseOutcome: forRun,
   });
   if (!compiled.size) return null;
+  if (options.stopAt !== undefined) compiled.stopAt(options.stopAt);
   const onceEach = (detailed: RuleOutcome['changes']): RuleChange[] => {
     const changes: RuleChange[] = [];
     for (const change of detailed) {
@@ -124,7 +167,7 @@ export function itemRuleApplier(
     }
     return changes;
   };
-  const checked = validateFeedRules(rules);
+  const checked = validateFeedRules(rules, { stored: true });
   const indexOf = new Map('rules' in checked ? checked.rules.map((rule, index) => [rule.id, index]) : []);
   // An item's trace depends only on which rules changed which attributes, in order: a feed's items fall into a few
   // such patterns, so each pattern's list and JSON are built once, found again by walking a tree whose steps are
@@ -156,6 +199,7 @@ export function itemRuleApplier(
   };
   return (item) => {
     const outcome = compiled.apply(item.fields);
+    if (outcome.stopped) return { excluded: null, changes: [], trace: null, detailed: [], stopped: true };
     if (outcome.excludedBy) {
       const { ruleId, ruleName } = outcome.excludedBy;
       return { excluded: { ruleId, ruleName }, changes: onceEach(outcome.changes) };
@@ -229,12 +273,7 @@ export async function* prepareEvents(
   events: AsyncIterable<FeedEvent>,
   options: PrepareOptions,
 ): AsyncGenerator<PreparedEvent> {
-  const validator = new ItemValidator({
-    mode: options.mode,
-    defaultCurrency: options.defaultCurrency,
-    suggestCategories: options.suggestCategories,
-    acceptCategorySuggestionsAbove: options.acceptCategorySuggestionsAbove,
-  });
+  const validator = itemValidatorFor(options);
   const applyRules = itemRuleApplier(options.rules, options.regexTimeoutMs, { forRun: true });
   for await (const event of events) {
     if (event.type === 'item') {

@@ -383,7 +383,7 @@ export class RunsService {
       if (!names) {
         const set = await this.ruleSets.version(brandId, run.feedId, run.ruleSetVersion);
         // As the run compiled them (validated: ids and names trimmed).
-        const checked = set ? validateFeedRules(set.rules) : null;
+        const checked = set ? validateFeedRules(set.rules, { stored: true }) : null;
         names =
           checked && 'rules' in checked
             ? checked.rules.map((rule) => ({ id: rule.id, name: rule.name }))

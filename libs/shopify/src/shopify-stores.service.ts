@@ -135,6 +135,17 @@ export class ShopifyStoresService {
     );
   }
 
+  /**
+   * The next sync of the feed's store reads every product: a feed setting that changes what items become
+   * (updateFeed) changed, and an incremental sync would carry the unchanged products over as the old settings made
+   * them. Nothing for a feed without a store.
+   */
+  async requestFullSyncOfFeed(ctx: BrandContext, feedId: string): Promise<void> {
+    const [store] = await this.stores.find(ctx, { feedId }, { take: 1 });
+    if (!store) return;
+    await this.db.transaction((manager) => this.storeRows.requestFullSync(ctx, store.id, manager));
+  }
+
   async getByFeed(ctx: BrandContext, feedId: string): Promise<ShopifyStoreEntity> {
     const [store] = await this.stores.find(ctx, { feedId }, { take: 1 });
     if (!store) throw new NotFoundError('ShopifyStore', feedId, { idType: 'Feed' });

@@ -7,6 +7,7 @@ import {
   type FeedEntity,
   type IngestionRunEntity,
   type ItemSource,
+  type ItemSourceOptions,
   type ItemSourceResult,
 } from '@brandshelf/ingestion';
 import { ShopifyApiError } from './admin-api.client.js';
@@ -53,7 +54,7 @@ export class ShopifyItemSource implements ItemSource {
     return feed.source === 'SHOPIFY';
   }
 
-  async open(feed: FeedEntity, run: IngestionRunEntity): Promise<ItemSourceResult> {
+  async open(feed: FeedEntity, run: IngestionRunEntity, options: ItemSourceOptions = {}): Promise<ItemSourceResult> {
     const store = await this.stores.findOne({ where: { feedId: feed.id, brandId: feed.brandId } });
     if (!store) {
       return {
@@ -62,7 +63,8 @@ export class ShopifyItemSource implements ItemSource {
     }
     // The same base the pipeline patches: the live version, else the newest one.
     const baseVersionId = feed.liveVersionId ?? (await this.latestVersionId(feed.id));
-    const cursor = baseVersionId && !store.fullSyncRequested ? await this.cursorOf(baseVersionId) : null;
+    const cursor =
+      baseVersionId && !store.fullSyncRequested && !options.full ? await this.cursorOf(baseVersionId) : null;
     const client = this.clients.forStore(store);
     const reader = new ShopifyCatalogReader(client, { idStrategy: store.idStrategy, pageSize: this.settings.pageSize });
     const onSucceeded = async () => {

@@ -1,5 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, Kind, visit, type ArgumentNode, type ASTNode, type DocumentNode } from 'graphql';
+import { MAX_VARIABLE_NESTING } from './nesting-guard.js';
 
 /**
  * PostgreSQL refuses NUL in text, so a string argument holding one would fail deep in a query as a 500 with an
@@ -26,8 +27,8 @@ export function nulInOperation(document: DocumentNode, variables?: Record<string
 
 function holdsNul(value: unknown, depth: number): boolean {
   if (typeof value === 'string') return value.includes('\u0000');
-  // Variables are parsed JSON, bounded by the body size; the depth guard only keeps the stack small.
-  if (value === null || typeof value !== 'object' || depth > 64) return false;
+  // Variables nested deeper are refused before this runs (nesting-guard.ts); the bound only keeps the stack small.
+  if (value === null || typeof value !== 'object' || depth > MAX_VARIABLE_NESTING) return false;
   const values: unknown[] = Array.isArray(value) ? value : Object.values(value);
   return values.some((v) => holdsNul(v, depth + 1));
 }

@@ -66,7 +66,7 @@ export class FeedRulesResolver {
         userErrors: problems.map((p) => ({
           code: UserErrorCode.BAD_USER_INPUT,
           message: `${p.code}: ${p.message}`,
-          field: ['input', ...problemPath(p.path, input.rules)],
+          field: ['input', ...problemPath(p.path)],
         })),
       };
     }
@@ -99,7 +99,7 @@ export class FeedRulesResolver {
     );
     return {
       ...preview,
-      problems: preview.problems.map((p) => toApiProblem(p, rules)),
+      problems: preview.problems.map(toApiProblem),
       sample: preview.sample.map((item) => ({
         ...item,
         excludedBy: item.excludedBy ? { ...item.excludedBy, attribute: 'excluded' } : null,
@@ -280,9 +280,9 @@ function toEngineRule(input: FeedRuleInput): Json {
     ...(when ? { when: toEngineCondition(when) } : {}),
     actions: actions.map((action) => {
       const a = present(action);
-      if (Array.isArray(a.table)) {
-        a.table = Object.fromEntries((a.table as { from: string; to: string }[]).map((e) => [e.from, e.to]));
-      }
+      // As a list: the engine names an entry by its position and sees every entry, also two with one `from`.
+      if (Array.isArray(a.table))
+        a.table = (a.table as { from: string; to: string }[]).map(({ from, to }) => ({ from, to }));
       return a;
     }),
   };
@@ -330,31 +330,15 @@ function toApiRuleSet(row: FeedRuleSetRow): FeedRuleSet {
   };
 }
 
-/** A MAP table's entry as the engine names it: the entry's key (its first 50 characters when the key is too long). */
-const TABLE_ENTRY_PATH = /^rules\[(\d+)\]\.actions\[(\d+)\]\.table\.([\s\S]*)$/;
-
 /**
- * The engine's path ("[0].actions[1].pattern", "0.when.all.2") as field segments under `rules`. The engine reads a
- * MAP table as an object and names an entry by its key, which may hold dots and brackets; the API's table is a list
- * of { from, to }, so such a path names the entry by its position in `rules` as given (the last with that key, the
- * one the table kept).
+ * The engine's path ("rules[0].actions[1].pattern", "rules[0].when.all[2]") as field segments under `rules`. A MAP
+ * table reaches the engine as the API's list of { from, to }, so an entry is named by its position ("table[3]").
  */
-function problemPath(path: string, rules?: FeedRuleInput[]): string[] {
-  const entry = rules ? TABLE_ENTRY_PATH.exec(path) : null;
-  if (entry) {
-    const [, rule, action, key] = entry;
-    const table = rules?.[Number(rule)]?.actions[Number(action)]?.table ?? [];
-    for (let index = table.length - 1; index >= 0; index--) {
-      const from = table[index].from;
-      if (from === key || (from.length > 50 && from.slice(0, 50) === key)) {
-        return ['rules', rule, 'actions', action, 'table', String(index)];
-      }
-    }
-  }
+function problemPath(path: string): string[] {
   const parts = path.split(/[.[\]]+/).filter(Boolean);
   return (parts[0] === 'rules' ? parts : ['rules', ...parts]).map((p) => (p === 'id' ? 'ruleId' : p));
 }
 
-function toApiProblem(p: Problem, rules: FeedRuleInput[]): FeedRuleProblem {
-  return { field: problemPath(p.path, rules), code: p.code, message: p.message };
+function toApiProblem(p: Problem): FeedRuleProblem {
+  return { field: problemPath(p.path), code: p.code, message: p.message };
 }

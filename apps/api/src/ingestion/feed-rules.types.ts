@@ -9,11 +9,12 @@ import { cost } from '../graphql/query-limits.js';
  */
 const WHOLE = { complexity: cost.aggregate(1) };
 import { MutationPayload } from '../graphql/user-error.js';
-import type { FeedEntity } from '@brandshelf/ingestion';
+import { PREVIEW_SAMPLE_CHANGES, PREVIEW_VALUE_CHARS, type FeedEntity } from '@brandshelf/ingestion';
 import {
   ACTION_TYPES,
   CONDITION_OPERATORS,
   FEED_RULE_ERROR_CODES,
+  FEED_RULE_LIMITS,
   type ConditionOperator,
   type FeedRuleActionType as ActionTypeValue,
 } from '@brandshelf/feed-rules';
@@ -71,8 +72,7 @@ registerEnumType(FeedRuleActionType, {
 });
 
 @InputType({
-  description:
-    'A condition: either one comparison (attribute, operator, value or values) or a group (all: every one holds; any: at least one holds), nested as deep as needed.',
+  description: `A condition: either one comparison (attribute, operator, value or values) or a group (all: every one holds; any: at least one holds), groups nested at most ${FEED_RULE_LIMITS.conditionDepth} deep (deeper: TOO_DEEP).`,
 })
 export class FeedRuleConditionInput {
   @Field(() => String, {
@@ -95,7 +95,11 @@ export class FeedRuleConditionInput {
 
 @InputType({ description: 'One entry of a MAP action’s lookup table.' })
 export class FeedRuleMapEntryInput {
-  @Field({ description: 'The value looked up (exact match).' }) from: string;
+  @Field({
+    description:
+      'The value looked up: exactly (surrounding spaces aside), else ignoring case. Two entries equal that way must have the same `to` (else CONFLICT).',
+  })
+  from: string;
   @Field({ description: 'What it becomes.' }) to: string;
 }
 
@@ -315,9 +319,15 @@ export class FeedRuleAttributeDiff {
   @Field({ description: 'The rule that changed it.' }) ruleId: string;
   @Field({ description: 'The rule’s name.' }) ruleName: string;
   @Field({ description: 'The attribute.' }) attribute: string;
-  @Field(() => String, { nullable: true, description: 'Its value before this rule; null when absent.' })
+  @Field(() => String, {
+    nullable: true,
+    description: `Its value before this rule; null when absent. A value over ${PREVIEW_VALUE_CHARS} characters is cut there and ends with "…".`,
+  })
   before: string | null;
-  @Field(() => String, { nullable: true, description: 'Its value after this rule; null when removed.' })
+  @Field(() => String, {
+    nullable: true,
+    description: `Its value after this rule; null when removed. A value over ${PREVIEW_VALUE_CHARS} characters is cut there and ends with "…".`,
+  })
   after: string | null;
 }
 
@@ -339,8 +349,12 @@ export class FeedRulePreviewItem {
   excludedBy: FeedRuleChange | null;
   @Field({ description: 'Whether it is accepted without the rules.' }) validBefore: boolean;
   @Field({ description: 'Whether it would be accepted with them (false when excluded).' }) validAfter: boolean;
-  @Field(() => [FeedRuleAttributeDiff], { description: 'Each change, in the order the rules made them.' })
+  @Field(() => [FeedRuleAttributeDiff], {
+    description: `Each change, in the order the rules made them: the first ${PREVIEW_SAMPLE_CHANGES} (changeCount says how many there were).`,
+  })
   changes: FeedRuleAttributeDiff[];
+  @Field(() => Int, { description: 'How many changes the rules made to the item (changes lists the first ones).' })
+  changeCount: number;
   @Field(() => [FeedRulePreviewIssue], { description: 'Its ERROR issues after the rules.' })
   errorsAfter: FeedRulePreviewIssue[];
 }

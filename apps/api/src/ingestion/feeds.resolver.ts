@@ -1,7 +1,9 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import type { BrandContext } from '@brandshelf/core';
+import { isDeepStrictEqual } from 'node:util';
 import { FeedsService, RunsService, type FeedEntity } from '@brandshelf/ingestion';
+import { ShopifyStoresService } from '@brandshelf/shopify';
 import { Auth } from '../graphql/auth.guard.js';
 import { fromGlobalId } from '../graphql/global-id.js';
 import { ConnectionArgs, toConnection } from '../graphql/connection.js';
@@ -24,12 +26,27 @@ import {
   UpdateFeedPayload,
 } from './ingestion.types.js';
 
+/** Feed settings that change what a feed's items become (how they are read and validated). */
+const ITEM_SETTINGS = [
+  'mode',
+  'defaultCurrency',
+  'language',
+  'storeUrl',
+  'linkTemplate',
+  'columnMapping',
+  'xmlItemElement',
+  'format',
+  'suggestCategories',
+  'acceptCategorySuggestionsAbove',
+] as const satisfies readonly (keyof FeedEntity)[];
+
 @Auth('brand')
 @Resolver(() => Feed)
 export class FeedsResolver {
   constructor(
     @Inject(FeedsService) private readonly feedsService: FeedsService,
     @Inject(RunsService) private readonly runsService: RunsService,
+    @Inject(ShopifyStoresService) private readonly shopifyStores: ShopifyStoresService,
   ) {}
 
   @Query(() => FeedConnection, {
@@ -66,9 +83,17 @@ export class FeedsResolver {
     input: UpdateFeedInput,
   ): Promise<Payload<UpdateFeedPayload>> {
     const { feedId, ...changes } = input;
-    return mutationPayload(async () => ({
-      feed: await this.feedsService.update(ctx, fromGlobalId(feedId, 'Feed', 'feedId'), stripNulls(changes)),
-    }));
+    return mutationPayload(async () => {
+      const id = fromGlobalId(feedId, 'Feed', 'feedId');
+      const before = await this.feedsService.get(ctx, id);
+      const feed = await this.feedsService.update(ctx, id, stripNulls(changes));
+      // A Shopify feed's next sync reads only what changed upstream and carries the rest over: after a setting that
+      // changes what items become, it reads every product, so all of them get the new setting.
+      if (feed.source === 'SHOPIFY' && ITEM_SETTINGS.some((key) => !isDeepStrictEqual(before[key], feed[key]))) {
+        await this.shopifyStores.requestFullSyncOfFeed(ctx, feed.id);
+      }
+      return { feed };
+    });
   }
 
   @Mutation(() => DeleteFeedPayload, { description: 'Deletes the feed with its runs, versions and diagnostics.' })

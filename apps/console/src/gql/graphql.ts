@@ -269,7 +269,7 @@ export type FeedRuleActionType =
   /** Upper-cases `attribute`. */
   | 'UPPERCASE';
 
-/** A condition: either one comparison (attribute, operator, value or values) or a group (all: every one holds; any: at least one holds), nested as deep as needed. */
+/** A condition: either one comparison (attribute, operator, value or values) or a group (all: every one holds; any: at least one holds), groups nested at most 8 deep (deeper: TOO_DEEP). */
 export type FeedRuleConditionInput = {
   /** A group that holds when all of these hold. */
   all?: Array<FeedRuleConditionInput> | null | undefined;
@@ -332,7 +332,7 @@ export type FeedRuleInput = {
 
 /** One entry of a MAP action’s lookup table. */
 export type FeedRuleMapEntryInput = {
-  /** The value looked up (exact match). */
+  /** The value looked up: exactly (surrounding spaces aside), else ignoring case. Two entries equal that way must have the same `to` (else CONFLICT). */
   from: string;
   /** What it becomes. */
   to: string;
