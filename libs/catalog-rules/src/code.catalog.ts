@@ -292,6 +292,14 @@ export const CODES = {
     hint: "Simplify the rule's pattern, or make it apply to shorter values; the message names the rule and the limit.",
   },
 
+  FEED_RULES_TOO_SLOW: {
+    kind: 'STAGE',
+    severity: 'ERROR',
+    summary:
+      "The feed's rules took longer than FEED_RULES_ITEM_BUDGET_MS on this item and were stopped part-way, so it was not imported.",
+    hint: 'Make the named rule (and those after it) do less on long values: fewer actions on the same attribute, conditions that skip long descriptions, or a shorter TRUNCATE first; previewFeedRules shows what each rule changes.',
+  },
+
   // Raised by the readers (libs/feeds); the run goes on.
   ENCODING_FALLBACK: {
     kind: 'READER',
@@ -452,6 +460,13 @@ export const CODES = {
     severity: 'ERROR',
     summary: 'The header row has more columns than a feed may have.',
     hint: 'Keep one column per product attribute, and check that the delimiter is the one the file uses.',
+  },
+  FEED_RULES_RUN_TOO_SLOW: {
+    kind: 'READ_ERROR',
+    severity: 'ERROR',
+    summary:
+      "The feed's rules were stopped at FEED_RULES_ITEM_BUDGET_MS on more than 100 items, so the run was stopped rather than hold a worker for hours.",
+    hint: 'Make the rule the message names do less on long values (see FEED_RULES_TOO_SLOW on the items), check it with previewFeedRules, and run the feed again.',
   },
   HEADER_TOO_LARGE: {
     kind: 'READ_ERROR',

@@ -76,6 +76,8 @@ export interface AppConfig {
   feedRules: {
     /** FEED_RULES_REGEX_TIMEOUT_MS: a pattern slower than this on one value is off for the rest of the run. */
     regexTimeoutMs: number;
+    /** FEED_RULES_ITEM_BUDGET_MS: the rules' time on one item of a run; past it items are stopped and rejected. */
+    itemBudgetMs: number;
     /** FEED_RULES_PREVIEW_ITEMS: items of the latest run's source that previewFeedRules reads. */
     previewItems: number;
     /** FEED_RULES_PREVIEW_BUDGET_MS: previewFeedRules stops once it has taken this long (part-way through an item if need be). */
@@ -299,6 +301,12 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     default: '100',
     meaning:
       "A feed rule's MATCHES or REPLACE pattern that takes longer than this on one value is switched off for the rest of the run (the rule engine's limit; see README: Feed rules).",
+  },
+  {
+    name: 'FEED_RULES_ITEM_BUDGET_MS',
+    default: '100',
+    meaning:
+      "How long a feed's rules may take on one item of a run. Once an item has taken longer, each later item is stopped at this and rejected (FEED_RULES_TOO_SLOW), and past 100 such items the run fails (FEED_RULES_RUN_TOO_SLOW), so rules cannot hold a worker for hours.",
   },
   {
     name: 'FEED_RULES_PREVIEW_ITEMS',
@@ -706,6 +714,7 @@ export function loadConfig(env: Env = process.env): AppConfig {
     },
     feedRules: {
       regexTimeoutMs: int(env, 'FEED_RULES_REGEX_TIMEOUT_MS', 100, 1, 10_000),
+      itemBudgetMs: int(env, 'FEED_RULES_ITEM_BUDGET_MS', 100, 1, 600_000),
       previewItems: int(env, 'FEED_RULES_PREVIEW_ITEMS', 10_000, 1, 1_000_000),
       previewBudgetMs: int(env, 'FEED_RULES_PREVIEW_BUDGET_MS', 10_000, 0, 600_000),
     },

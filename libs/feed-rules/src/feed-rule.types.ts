@@ -130,6 +130,8 @@ export interface RuleOutcome<T extends FeedItemFields = Record<string, string>> 
    * is partly changed and the outcome must not be used.
    */
   stopped?: true;
+  /** With `stopped`: the rule apply() was in when it stopped. */
+  stoppedIn?: { ruleId: string; ruleName: string };
 }
 
 export interface CompiledFeedRules {

@@ -187,11 +187,15 @@ export function compileFeedRules(rules: FeedRule[], options: CompileOptions = {}
         outcome.excludedBy = excludedBy;
         outcome.limits = state.limits ?? undefined;
         outcome.stopped = state.stopped ? true : undefined;
+        outcome.stoppedIn = state.stopped ? { ruleId: state.rule.id, ruleName: state.rule.name } : undefined;
       } else {
         outcome = { item: state.item, changes: state.changes ?? [] };
         if (excludedBy) outcome.excludedBy = excludedBy;
         if (state.limits) outcome.limits = state.limits;
-        if (state.stopped) outcome.stopped = true;
+        if (state.stopped) {
+          outcome.stopped = true;
+          outcome.stoppedIn = { ruleId: state.rule.id, ruleName: state.rule.name };
+        }
       }
       state.reset({});
       return outcome;

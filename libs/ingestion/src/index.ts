@@ -9,6 +9,7 @@ export * from './feed-rule-set.store.js';
 export * from './feed-rules.service.js';
 export * from './run-rule-trace.store.js';
 export type { PreparedIssue, RuleChange } from './row-preparer.js';
+export { RULES_STOPPED_ITEMS_LIMIT } from './row-preparer.js';
 export * from './feed.scheduler.js';
 export * from './feeds.service.js';
 export * from './images/image.jobs.js';

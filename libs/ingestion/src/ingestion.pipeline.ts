@@ -181,6 +181,7 @@ export class IngestionPipeline {
         ...feedPrepareOptions(feed),
         rules,
         regexTimeoutMs: this.config.feedRules.regexTimeoutMs,
+        ruleItemBudgetMs: this.config.feedRules.itemBudgetMs,
       };
       // A store API's items arrive a page at a time over the network and are validated here; a file is
       // read and validated on a worker thread (see readFile).

@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import type { FeedRule } from '@brandshelf/feed-rules';
-import type { FeedEvent } from '@brandshelf/feeds';
-import { prepareEvents, type PreparedEvent } from './row-preparer.js';
+import { FeedReadError, type FeedEvent } from '@brandshelf/feeds';
+import { RULES_STOPPED_ITEMS_LIMIT, prepareEvents, type PreparedEvent } from './row-preparer.js';
 
 const fields = (id: string, extra: Record<string, string | string[]> = {}) => ({
   id,
@@ -127,5 +127,82 @@ describe('prepareEvents with feed rules', () => {
     const [without] = await prepare([fields('A')], []);
     expect(withRules).toEqual(without);
     expect(withRules).not.toHaveProperty('ruleTrace');
+  });
+});
+
+describe('prepareEvents: the rules’ time on one item of a run (ruleItemBudgetMs)', () => {
+  // 200 rules of 20 case changes each on the description, only on items marked slow: 4,000 passes over a
+  // 200,000-character description take far longer than the budget; an unmarked item is 200 false conditions.
+  const SLOW_RULES: FeedRule[] = Array.from({ length: 200 }, (_, r) => ({
+    id: `case-${r}`,
+    name: `Case ${r}`,
+    when: { attribute: 'custom:slow', operator: 'IS_NOT_EMPTY' },
+    actions: Array.from({ length: 20 }, (_, a) => ({
+      type: a % 2 ? ('LOWERCASE' as const) : ('UPPERCASE' as const),
+      attribute: 'description',
+    })),
+  }));
+  const BUDGET_MS = 20;
+  const slow = (id: string) => fields(id, { description: 'Ab'.repeat(100_000), 'custom:slow': 'yes' });
+
+  async function run(items: Record<string, string | string[]>[]) {
+    async function* events(): AsyncGenerator<FeedEvent> {
+      let row = 2;
+      for (const item of items) yield { type: 'item', item: { row: row++, fields: item } };
+    }
+    const out: PreparedEvent[] = [];
+    const options = { mode: 'REPLACE' as const, defaultCurrency: null, rules: SLOW_RULES, ruleItemBudgetMs: BUDGET_MS };
+    try {
+      for await (const event of prepareEvents(events(), options)) out.push(event);
+      return { out, error: null };
+    } catch (error) {
+      return { out, error: error as FeedReadError };
+    }
+  }
+
+  it('keeps the item that first took longer, then stops each later slow item at the budget and rejects it', async () => {
+    const { out, error } = await run([slow('S1'), fields('F1'), slow('S2'), fields('F2')]);
+    expect(error).toBeNull();
+    const [s1, f1, s2, f2] = out as Extract<PreparedEvent, { type: 'item' }>[];
+    // The first slow item ran to the end (20 case changes: lower case last), and was imported.
+    expect(s1.staged).not.toBeNull();
+    expect(JSON.parse(s1.staged!.data).description).toBe('ab'.repeat(100_000).slice(0, 5000));
+    expect(f1.staged).not.toBeNull();
+    expect(f2.staged).not.toBeNull();
+    // The next slow one was stopped part-way: not imported, with an ERROR naming the rule it was in.
+    expect(s2.staged).toBeNull();
+    expect(s2.issues).toEqual([
+      expect.objectContaining({
+        severity: 'ERROR',
+        code: 'FEED_RULES_TOO_SLOW',
+        row: 4,
+        itemId: 'S2',
+        ruleId: expect.stringMatching(/^case-\d+$/),
+        message: expect.stringMatching(
+          /^The feed's rules took longer than 20 ms on this item and were stopped in rule "Case \d+" \(case-\d+\)/,
+        ),
+      }),
+    ]);
+  });
+
+  it('fails the run once more than RULES_STOPPED_ITEMS_LIMIT items were stopped, naming the first', async () => {
+    const items = [slow('S0'), ...Array.from({ length: RULES_STOPPED_ITEMS_LIMIT + 5 }, (_, i) => slow(`S${i + 1}`))];
+    const { out, error } = await run(items);
+    expect(error).toBeInstanceOf(FeedReadError);
+    expect(error!.code).toBe('FEED_RULES_RUN_TOO_SLOW');
+    expect(error!.message).toMatch(
+      new RegExp(`on each of ${RULES_STOPPED_ITEMS_LIMIT + 1} items \\(the first at row 3, in rule "Case \\d+"`),
+    );
+    // Everything before was handed on: the first item imported, the stopped ones as rejected items.
+    expect(out).toHaveLength(1 + RULES_STOPPED_ITEMS_LIMIT);
+    expect(out.filter((e) => e.type === 'item' && e.issues[0]?.code === 'FEED_RULES_TOO_SLOW')).toHaveLength(
+      RULES_STOPPED_ITEMS_LIMIT,
+    );
+  });
+
+  it('has no budget unless one is given (a preview has its own)', async () => {
+    const [a, b] = await prepare([slow('S1'), slow('S2')], SLOW_RULES.slice(0, 2));
+    expect(a.type === 'item' && a.staged).toBeTruthy();
+    expect(b.type === 'item' && b.staged).toBeTruthy();
   });
 });

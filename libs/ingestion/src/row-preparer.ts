@@ -15,7 +15,14 @@ import {
   type RuleLimit,
   type RuleOutcome,
 } from '@brandshelf/feed-rules';
-import type { FeedEvent, FeedReadMeta, FeedReadOptions, RawItem, RowSkipReason } from '@brandshelf/feeds';
+import {
+  FeedReadError,
+  type FeedEvent,
+  type FeedReadMeta,
+  type FeedReadOptions,
+  type RawItem,
+  type RowSkipReason,
+} from '@brandshelf/feeds';
 import type { FeedEntity } from './feed.entity.js';
 
 /**
@@ -72,7 +79,16 @@ export interface PrepareOptions {
   rules?: FeedRule[] | null;
   /** FEED_RULES_REGEX_TIMEOUT_MS: a pattern slower than this on one value is off for the rest of the run. */
   regexTimeoutMs?: number;
+  /**
+   * FEED_RULES_ITEM_BUDGET_MS: how long the rules may take on one item of a run. Past it (once an item has taken
+   * longer) each item is stopped at the budget and rejected (FEED_RULES_TOO_SLOW), and the run fails after
+   * RULES_STOPPED_ITEMS_LIMIT such items (FEED_RULES_RUN_TOO_SLOW). None: no budget.
+   */
+  ruleItemBudgetMs?: number;
 }
+
+/** Items of a run whose rules were stopped at FEED_RULES_ITEM_BUDGET_MS before the run fails (see PrepareOptions). */
+export const RULES_STOPPED_ITEMS_LIMIT = 100;
 
 /**
  * How a run reads a feed's file and validates its items, from the feed's settings: the run and previewFeedRules
@@ -130,8 +146,12 @@ export type RuleApplication =
       }[];
       /** Rule parts not applied because a limit was hit (a FEED_RULE_LIMIT warning each). */
       limits?: RuleLimit[];
-      /** The rules stopped part-way at `stopAt` (a preview's budget): the item is partly changed, not to be used. */
+      /**
+       * The rules stopped part-way (at a preview's `stopAt`, or a run item's `itemBudgetMs`): the item is partly
+       * changed, not to be used; `stoppedIn` is the rule they were in.
+       */
       stopped?: true;
+      stoppedIn?: { ruleId: string; ruleName: string };
     };
 
 /**
@@ -144,21 +164,29 @@ export type RuleApplication =
 export function itemRuleApplier(
   rules: FeedRule[] | null | undefined,
   regexTimeoutMs: number | undefined,
-  options: { forRun?: boolean; recordValueChars?: number; stopAt?: number } = {},
+  options: { forRun?: boolean; recordValueChars?: number; stopAt?: number; itemBudgetMs?: number } = {},
 ): ((item: RawItem) => RuleApplication) | null {
   if (!rules?.length) return null;
   const forRun = options.forRun ?? false;
-  const compiled = compileFeedRules(rules, {
-    ...(regexTimeoutMs === undefined ? {} : { regexTimeoutMs }),
-    ...(options.recordValueChars === undefined ? {} : { recordValueChars: options.recordValueChars }),
-    inPlace: forRun,
-    interruptible: options.stopAt !== undefined,
-    recordValues: !forRun,
-    // A run's outcome is read at once below: the trace tree keeps its own lists (fill), an exclusion a copy.
-    reuseOutcome: forRun,
-  });
+  const compile = (interruptible: boolean) =>
+    compileFeedRules(rules, {
+      ...(regexTimeoutMs === undefined ? {} : { regexTimeoutMs }),
+      ...(options.recordValueChars === undefined ? {} : { recordValueChars: options.recordValueChars }),
+      inPlace: forRun,
+      interruptible,
+      recordValues: !forRun,
+      // A run's outcome is read at once below: the trace tree keeps its own lists (fill), an exclusion a copy.
+      reuseOutcome: forRun,
+    });
+  let compiled = compile(options.stopAt !== undefined);
   if (!compiled.size) return null;
   if (options.stopAt !== undefined) compiled.stopAt(options.stopAt);
+  // A run's budget per item. Rules compiled to be stopped read the clock before every rule, action, condition and
+  // match, which would cost the ordinary run a fifth of the rules' time: so an ordinary item is only timed as a whole
+  // (two clock reads), and only after one took longer than the budget are the rules compiled again to stop each
+  // later item at it. That first item is kept: it finished.
+  const budget = options.itemBudgetMs;
+  let stopping = false;
   const onceEach = (detailed: RuleOutcome['changes']): RuleChange[] => {
     const changes: RuleChange[] = [];
     for (const change of detailed) {
@@ -197,9 +225,22 @@ export function itemRuleApplier(
     }
     return node.trace === null ? fill(node, detailed) : node;
   };
+  const applyOne = (fields: RawItem['fields']): RuleOutcome<RawItem['fields']> => {
+    if (budget === undefined) return compiled.apply(fields);
+    const started = performance.now();
+    if (stopping) compiled.stopAt(started + budget);
+    const outcome = compiled.apply(fields);
+    if (!stopping && performance.now() - started > budget) {
+      stopping = true;
+      compiled = compile(true);
+    }
+    return outcome;
+  };
   return (item) => {
-    const outcome = compiled.apply(item.fields);
-    if (outcome.stopped) return { excluded: null, changes: [], trace: null, detailed: [], stopped: true };
+    const outcome = applyOne(item.fields);
+    if (outcome.stopped) {
+      return { excluded: null, changes: [], trace: null, detailed: [], stopped: true, stoppedIn: outcome.stoppedIn };
+    }
     if (outcome.excludedBy) {
       const { ruleId, ruleName } = outcome.excludedBy;
       return { excluded: { ruleId, ruleName }, changes: onceEach(outcome.changes) };
@@ -264,6 +305,27 @@ function limitIssues(item: RawItem, limits: RuleLimit[]): PreparedIssue[] {
   }));
 }
 
+/** The ERROR of an item whose rules were stopped at FEED_RULES_ITEM_BUDGET_MS: it is not imported. */
+function tooSlowIssue(
+  item: RawItem,
+  idAsRead: string | string[] | undefined,
+  rule: { ruleId: string; ruleName: string },
+  budgetMs: number,
+): PreparedIssue {
+  return {
+    severity: 'ERROR',
+    code: 'FEED_RULES_TOO_SLOW',
+    attribute: null,
+    row: item.row,
+    value: null,
+    itemId: idOf(idAsRead),
+    message: `The feed's rules took longer than ${budgetMs} ms on this item and were stopped in rule "${rule.ruleName}" (${rule.ruleId}), so the item was not imported.`,
+    hint: CODES.FEED_RULES_TOO_SLOW.hint,
+    ruleId: rule.ruleId,
+    ruleName: rule.ruleName,
+  };
+}
+
 const idOf = (id: string | string[] | undefined): string | null =>
   (typeof id === 'string' ? id : id?.[0])?.trim() || null;
 const itemIdOf = (item: RawItem): string | null => idOf(item.fields.id);
@@ -274,7 +336,10 @@ export async function* prepareEvents(
   options: PrepareOptions,
 ): AsyncGenerator<PreparedEvent> {
   const validator = itemValidatorFor(options);
-  const applyRules = itemRuleApplier(options.rules, options.regexTimeoutMs, { forRun: true });
+  const budget = options.ruleItemBudgetMs;
+  const applyRules = itemRuleApplier(options.rules, options.regexTimeoutMs, { forRun: true, itemBudgetMs: budget });
+  let stoppedItems = 0;
+  let firstStopped: { row: number; ruleId: string; ruleName: string } | null = null;
   for await (const event of events) {
     if (event.type === 'item') {
       let ruleChanges: RuleChange[] | undefined;
@@ -284,6 +349,27 @@ export async function* prepareEvents(
         // The id as read: the rules change the item in place, and an excluded item is named by its id in the file.
         const idAsRead = event.item.fields.id;
         const applied = applyRules(event.item);
+        if (applied.excluded === null && applied.stopped) {
+          // Stopped at the budget: partly changed, so not imported; past the limit the run would take hours.
+          const rule = applied.stoppedIn ?? { ruleId: '', ruleName: '' };
+          firstStopped ??= { row: event.item.row, ...rule };
+          if (++stoppedItems > RULES_STOPPED_ITEMS_LIMIT) {
+            throw new FeedReadError(
+              'FEED_RULES_RUN_TOO_SLOW',
+              `The feed's rules took longer than ${budget} ms on each of ${stoppedItems} items (the first at row ` +
+                `${firstStopped.row}, in rule "${firstStopped.ruleName}" (${firstStopped.ruleId})), so the run was ` +
+                'stopped: at that pace it would hold a worker for hours.',
+              { row: event.item.row },
+            );
+          }
+          yield {
+            type: 'item',
+            row: event.item.row,
+            issues: [tooSlowIssue(event.item, idAsRead, rule, budget!)],
+            staged: null,
+          };
+          continue;
+        }
         if (applied.excluded) {
           const { ruleId, ruleName } = applied.excluded;
           yield { type: 'excluded', row: event.item.row, itemId: idOf(idAsRead), ruleId, ruleName };

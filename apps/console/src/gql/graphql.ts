@@ -420,6 +420,10 @@ export type IssueCode =
   | 'EMPTY_FEED'
   /** The file is not valid UTF-8 throughout; the rest was read as Windows-1252. Raised as WARNING. */
   | 'ENCODING_FALLBACK'
+  /** The feed's rules were stopped at FEED_RULES_ITEM_BUDGET_MS on more than 100 items, so the run was stopped rather than hold a worker for hours. Raised as ERROR. */
+  | 'FEED_RULES_RUN_TOO_SLOW'
+  /** The feed's rules took longer than FEED_RULES_ITEM_BUDGET_MS on this item and were stopped part-way, so it was not imported. Raised as ERROR. */
+  | 'FEED_RULES_TOO_SLOW'
   /** A feed rule's condition or action was not applied to this item because a limit was hit: a value too long for its regular expression, a pattern switched off after taking longer than FEED_RULES_REGEX_TIMEOUT_MS, or a result too long. Raised as WARNING. */
   | 'FEED_RULE_LIMIT'
   /** The feed's declared format contradicts the file (XML declared for a CSV, or the other way round). Raised as ERROR. */
@@ -822,6 +826,8 @@ export type RunErrorCode =
   | 'CORRUPT_GZIP'
   /** The file is empty, or has no header row and no rows. */
   | 'EMPTY_FEED'
+  /** The feed's rules were stopped at FEED_RULES_ITEM_BUDGET_MS on more than 100 items, so the run was stopped rather than hold a worker for hours. */
+  | 'FEED_RULES_RUN_TOO_SLOW'
   /** The feed URL resolves to a private, loopback or metadata address, which the fetcher refuses. */
   | 'FETCH_BLOCKED_ADDRESS'
   /** The connection to the feed server failed (refused, reset, TLS error). */
