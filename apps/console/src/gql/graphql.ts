@@ -1130,10 +1130,12 @@ export type ConsoleEndCampaignMutationVariables = Exact<{
 
 export type ConsoleEndCampaignMutation = { endCampaign: { campaign: { id: string, status: CampaignStatus } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
 
-export type ConsoleCommissionProgramQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsoleCommissionProgramQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type ConsoleCommissionProgramQuery = { commissionProgram: { openRatePercent: string | null, rules: { totalCount: number, nodes: Array<{ id: string, kind: CommissionRuleKind, ratePercent: string, itemGroupId: string | null, validFrom: string, product: { id: string, title: string } | null, category: { id: number | null, path: string | null } | null }> } } };
+export type ConsoleCommissionProgramQuery = { commissionProgram: { openRatePercent: string | null, rules: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: CommissionRuleKind, ratePercent: string, itemGroupId: string | null, validFrom: string, product: { id: string, title: string } | null, category: { id: number | null, path: string | null } | null }> } } };
 
 export type ConsoleSetCommissionRateMutationVariables = Exact<{
   input: SetCommissionRateInput;
@@ -1252,10 +1254,12 @@ export type ConsoleCreateFeedMutationVariables = Exact<{
 
 export type ConsoleCreateFeedMutation = { createFeed: { feed: { id: string } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
 
-export type ConsoleProductSetsQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsoleProductSetsQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type ConsoleProductSetsQuery = { productSets: { totalCount: number, nodes: Array<{ id: string, name: string, updatedAt: string, members: { count: number, sample: Array<{ id: string, title: string }> } }> } };
+export type ConsoleProductSetsQuery = { productSets: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, updatedAt: string, members: { count: number, sample: Array<{ id: string, title: string }> } }> } };
 
 export type ConsolePreviewProductSetQueryVariables = Exact<{
   rules: ProductSetRuleInput;
@@ -1775,11 +1779,15 @@ export const ConsoleEndCampaignDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleEndCampaignMutation, ConsoleEndCampaignMutationVariables>;
 export const ConsoleCommissionProgramDocument = new TypedDocumentString(`
-    query ConsoleCommissionProgram {
+    query ConsoleCommissionProgram($after: String) {
   commissionProgram {
     openRatePercent
-    rules(first: 50) {
+    rules(first: 50, after: $after) {
       totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       nodes {
         id
         kind
@@ -2277,9 +2285,13 @@ export const ConsoleCreateFeedDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleCreateFeedMutation, ConsoleCreateFeedMutationVariables>;
 export const ConsoleProductSetsDocument = new TypedDocumentString(`
-    query ConsoleProductSets {
-  productSets(first: 50) {
+    query ConsoleProductSets($after: String) {
+  productSets(first: 50, after: $after) {
     totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     nodes {
       id
       name
