@@ -1131,6 +1131,39 @@ suite('the web console in a browser', () => {
       await context.close();
     }, 300_000);
 
+    it('campaigns: the set picker finds any set by name, the 101st included, and the list names its campaign', async () => {
+      await seedManySets();
+      const { context, page } = await open();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Campaigns' }).click();
+      await page.getByRole('button', { name: 'New campaign' }).click();
+      const picker = page.getByLabel('Product set', { exact: true });
+      const options = () => picker.evaluate((el: any) => [...el.options].map((o: any) => o.textContent));
+      await page.getByText('50 of 101 sets listed: type part of a name to find the others.').waitFor();
+      expect(await options()).not.toContain('Set 100');
+      // Typing part of a name asks the API for the sets whose name holds it: the 101st set is there to pick.
+      await page.getByLabel('Find a set by name').fill('10');
+      await page.getByText('2 sets match.').waitFor();
+      expect(await options()).toEqual(['Set 010', 'Set 100']);
+      await picker.selectOption({ label: 'Set 100' });
+      await accessible(page, 'campaigns (the set picker narrowed)');
+      await page.getByLabel('Max CPC').fill('0.50');
+      await page.getByLabel('Daily budget').fill('5.00');
+      await page.getByRole('button', { name: 'Start campaign' }).click();
+      await page.getByRole('heading', { name: 'Campaign: Set 100' }).waitFor();
+      // Nothing matches: the form says so and cannot be sent without a set.
+      await page.getByRole('link', { name: '← Campaigns' }).click();
+      await page.getByRole('button', { name: 'New campaign' }).click();
+      await page.getByLabel('Find a set by name').fill('no such set');
+      await page.getByText('0 sets match.').waitFor();
+      expect(await options()).toEqual(['No set\'s name contains "no such set"']);
+      expect(await page.getByRole('button', { name: 'Start campaign' }).isDisabled()).toBe(true);
+      // The campaigns list names the campaign by its own set, however many sets come before it (22nd: page 2).
+      await page.getByRole('button', { name: 'Next page' }).click();
+      await page.getByRole('link', { name: 'Set 100', exact: true }).waitFor();
+      expect(await page.getByText('Deleted set').count()).toBe(0);
+      await context.close();
+    }, 300_000);
+
     it('commission: the rates in force page on their own (rulesAfter=), the affiliate report keeping its page', async () => {
       for (let i = 1; i <= 51; i++) {
         await api.gqlOk(

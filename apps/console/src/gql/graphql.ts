@@ -1100,7 +1100,14 @@ export type ConsoleCampaignsQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleCampaignsQuery = { campaigns: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, status: CampaignStatus, running: boolean, productSetId: string, startsAt: string, endsAt: string | null, dailyBudget: { amount: string, currency: string, formatted: string }, maxCpc: { formatted: string }, stats: Array<{ day: string, spend: { amount: string, currency: string } }> }> }, productSets: { nodes: Array<{ id: string, name: string }> }, adsTerms: { currency: string, reserveCpc: { formatted: string } } };
+export type ConsoleCampaignsQuery = { campaigns: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, status: CampaignStatus, running: boolean, startsAt: string, endsAt: string | null, productSet: { id: string, name: string } | null, dailyBudget: { amount: string, currency: string, formatted: string }, maxCpc: { formatted: string }, stats: Array<{ day: string, spend: { amount: string, currency: string } }> }> }, adsTerms: { currency: string, reserveCpc: { formatted: string } } };
+
+export type ConsoleCampaignSetChoicesQueryVariables = Exact<{
+  name?: string | null | undefined;
+}>;
+
+
+export type ConsoleCampaignSetChoicesQuery = { productSets: { totalCount: number, nodes: Array<{ id: string, name: string }> } };
 
 export type ConsoleCreateCampaignMutationVariables = Exact<{
   input: CreateCampaignInput;
@@ -1685,7 +1692,10 @@ export const ConsoleCampaignsDocument = new TypedDocumentString(`
       id
       status
       running
-      productSetId
+      productSet {
+        id
+        name
+      }
       startsAt
       endsAt
       dailyBudget {
@@ -1705,12 +1715,6 @@ export const ConsoleCampaignsDocument = new TypedDocumentString(`
       }
     }
   }
-  productSets(first: 100) {
-    nodes {
-      id
-      name
-    }
-  }
   adsTerms {
     currency
     reserveCpc {
@@ -1719,6 +1723,17 @@ export const ConsoleCampaignsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleCampaignsQuery, ConsoleCampaignsQueryVariables>;
+export const ConsoleCampaignSetChoicesDocument = new TypedDocumentString(`
+    query ConsoleCampaignSetChoices($name: String) {
+  productSets(first: 50, nameContains: $name) {
+    totalCount
+    nodes {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCampaignSetChoicesQuery, ConsoleCampaignSetChoicesQueryVariables>;
 export const ConsoleCreateCampaignDocument = new TypedDocumentString(`
     mutation ConsoleCreateCampaign($input: CreateCampaignInput!) {
   createCampaign(input: $input) {
