@@ -864,9 +864,16 @@ suite('the web console in a browser', () => {
      * The list's next page is in the URL (after=): a reload and Back keep the place, and "First page" comes back.
      * `rows` selects the list's rows; `first` and `second` are how many each page has.
      */
-    const pagesInTheUrl = async (page: Page, rows: string, first: number, second: number, next = 'Next page') => {
+    const pagesInTheUrl = async (
+      page: Page,
+      rows: string,
+      first: number,
+      second: number,
+      next = 'Next page',
+      param = 'after',
+    ) => {
       const firstRows = await rowsOf(page, rows, first);
-      expect(new URL(page.url()).searchParams.get('after')).toBeNull();
+      expect(new URL(page.url()).searchParams.get(param)).toBeNull();
       await page.getByRole('button', { name: next }).click();
       await page.waitForFunction(
         ([rows, before]) =>
@@ -875,22 +882,42 @@ suite('the web console in a browser', () => {
       );
       const secondRows = await rowsOf(page, rows, second);
       const secondUrl = new URL(page.url());
-      expect(secondUrl.searchParams.get('after')).toBeTruthy();
+      expect(secondUrl.searchParams.get(param)).toBeTruthy();
       await page.reload();
       await showing(page, rows, secondRows);
       await page.goBack();
       await showing(page, rows, firstRows);
-      expect(new URL(page.url()).searchParams.get('after')).toBeNull();
+      expect(new URL(page.url()).searchParams.get(param)).toBeNull();
       await page.goForward();
       await showing(page, rows, secondRows);
       expect(page.url()).toBe(secondUrl.href);
       return { firstRows, secondRows, secondUrl };
     };
-    const firstPage = async (page: Page, rows: string, first: number) => {
-      await page.getByRole('button', { name: 'First page' }).click();
+    const firstPage = async (page: Page, rows: string, first: number, button = 'First page', param = 'after') => {
+      await page.getByRole('button', { name: button }).click();
       await rowsOf(page, rows, first);
-      expect(new URL(page.url()).searchParams.get('after')).toBeNull();
+      expect(new URL(page.url()).searchParams.get(param)).toBeNull();
     };
+    /**
+     * 100 more product sets ("Set 001" to "Set 100", made through the API once, after "Parkas"): 101 in all, more than
+     * two pages of 50 and more than the API's largest page (100).
+     */
+    let manySets: Promise<void> | undefined;
+    const seedManySets = () =>
+      (manySets ??= (async () => {
+        for (let i = 1; i <= 100; i++) {
+          await api.gqlOk(
+            'mutation ($input: CreateProductSetInput!) { createProductSet(input: $input) { productSet { id } userErrors { code message field } } }',
+            {
+              input: {
+                name: `Set ${String(i).padStart(3, '0')}`,
+                rules: { condition: { attribute: 'TITLE', operator: 'CONTAINS', values: [`parka ${i}`] } },
+              },
+            },
+            key,
+          );
+        }
+      })());
 
     it('feeds: the next page is in the URL, kept by a reload, Back and a feed\'s "← Feeds"', async () => {
       const { context, page } = await open();
@@ -1084,6 +1111,98 @@ suite('the web console in a browser', () => {
       await rule.waitFor();
       expect(await rule.textContent()).toBe('Default open rate');
       expect(await rule.locator('[title]').getAttribute('title')).toBe('OPEN_DEFAULT');
+      await context.close();
+    }, 300_000);
+
+    it('product sets: past the first 50, the next pages are in the URL and the 101st set is on the last', async () => {
+      await seedManySets();
+      const { context, page } = await open();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Product sets' }).click();
+      const rows = 'main ul.link-list > li';
+      const { firstRows, secondRows } = await pagesInTheUrl(page, rows, 50, 50);
+      expect(firstRows[0]).toMatch(/^Parkas/);
+      expect(secondRows[0]).toMatch(/^Set 050/);
+      await page.getByRole('button', { name: 'Next page' }).click();
+      const third = await rowsOf(page, rows, 1);
+      expect(third[0]).toMatch(/^Set 100/);
+      expect(await page.getByRole('button', { name: 'Next page' }).count()).toBe(0);
+      await accessible(page, 'product sets (last page)');
+      await firstPage(page, rows, 50);
+      await context.close();
+    }, 300_000);
+
+    it('campaigns: the set picker finds any set by name, the 101st included, and the list names its campaign', async () => {
+      await seedManySets();
+      const { context, page } = await open();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Campaigns' }).click();
+      await page.getByRole('button', { name: 'New campaign' }).click();
+      const picker = page.getByLabel('Product set', { exact: true });
+      const options = () => picker.evaluate((el: any) => [...el.options].map((o: any) => o.textContent));
+      await page.getByText('50 of 101 sets listed: type part of a name to find the others.').waitFor();
+      expect(await options()).not.toContain('Set 100');
+      // Typing part of a name asks the API for the sets whose name holds it: the 101st set is there to pick.
+      await page.getByLabel('Find a set by name').fill('10');
+      await page.getByText('2 sets match.').waitFor();
+      expect(await options()).toEqual(['Set 010', 'Set 100']);
+      await picker.selectOption({ label: 'Set 100' });
+      await accessible(page, 'campaigns (the set picker narrowed)');
+      await page.getByLabel('Max CPC').fill('0.50');
+      await page.getByLabel('Daily budget').fill('5.00');
+      await page.getByRole('button', { name: 'Start campaign' }).click();
+      await page.getByRole('heading', { name: 'Campaign: Set 100' }).waitFor();
+      // Nothing matches: the form says so and cannot be sent without a set.
+      await page.getByRole('link', { name: '← Campaigns' }).click();
+      await page.getByRole('button', { name: 'New campaign' }).click();
+      await page.getByLabel('Find a set by name').fill('no such set');
+      await page.getByText('0 sets match.').waitFor();
+      expect(await options()).toEqual(['No set\'s name contains "no such set"']);
+      expect(await page.getByRole('button', { name: 'Start campaign' }).isDisabled()).toBe(true);
+      // The campaigns list names the campaign by its own set, however many sets come before it (22nd: page 2).
+      await page.getByRole('button', { name: 'Next page' }).click();
+      await page.getByRole('link', { name: 'Set 100', exact: true }).waitFor();
+      expect(await page.getByText('Deleted set').count()).toBe(0);
+      await context.close();
+    }, 300_000);
+
+    it('commission: the rates in force page on their own (rulesAfter=), the affiliate report keeping its page', async () => {
+      for (let i = 1; i <= 51; i++) {
+        await api.gqlOk(
+          'mutation ($input: SetCommissionRateInput!) { setCommissionRate(input: $input) { userErrors { code message field } } }',
+          { input: { ratePercent: '15', target: { itemGroupId: `GROUP-${String(i).padStart(2, '0')}` } } },
+          key,
+        );
+      }
+      const total = (
+        await api.gqlOk<{ commissionProgram: { rules: { totalCount: number } } }>(
+          '{ commissionProgram { rules(first: 1) { totalCount } } }',
+          {},
+          key,
+        )
+      ).commissionProgram.rules.totalCount;
+      expect(total).toBeGreaterThan(50);
+      const { context, page } = await open();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Commission' }).click();
+      const rows = 'table:has(> caption) tbody tr';
+      const { secondRows } = await pagesInTheUrl(page, rows, 50, total - 50, 'Next 50 rates', 'rulesAfter');
+      // Newest first: the oldest item group rate (and the default, when set before them) is on the second page.
+      expect(secondRows.some((row) => row.includes('item group GROUP-01'))).toBe(true);
+      // The affiliate report stays on its own first page, with its own "Next page".
+      expect(new URL(page.url()).searchParams.get('after')).toBeNull();
+      await rowsOf(page, 'section[aria-labelledby=report-title] tbody tr', 50);
+      await accessible(page, 'commission (second page of rates)');
+      await firstPage(page, rows, 50, 'Back to the newest rates', 'rulesAfter');
+      await context.close();
+    }, 300_000);
+
+    it('product sets: the name field holds at most the 200 characters the API takes, and says so', async () => {
+      const { context, page } = await open();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Product sets' }).click();
+      const name = page.getByLabel('Name', { exact: true });
+      await name.waitFor();
+      expect(await name.getAttribute('maxlength')).toBe('200');
+      await name.pressSequentially('x'.repeat(210));
+      expect((await name.inputValue()).length).toBe(200);
+      expect(await page.getByText(/Up to 200 characters/).count()).toBe(1);
       await context.close();
     }, 300_000);
   });

@@ -401,6 +401,58 @@ describe('product sets (e2e)', () => {
     expect(deleted.deleteProductSet.deletedProductSetId).toBe(id);
   });
 
+  it("productSets(nameContains:) finds the sets whose name holds the text, in any case, paged, and only the brand's", async () => {
+    const brand = await registerBrand(api, 'Many Sets');
+    const names = ['Red shoes', 'Blue shoes', 'Shoe laces', 'Hats 100%', 'Hats 1000', 'Socks_A', 'SocksXA'];
+    for (const name of names) {
+      await api.gqlOk(CREATE, { input: { name, rules: cond('COLOR', 'IS', ['red']) } }, brand.apiKey);
+    }
+    // Another brand's set of the same kind of name is never among them.
+    await api.gqlOk(CREATE, { input: { name: 'Green shoes', rules: cond('COLOR', 'IS', ['green']) } }, other.apiKey);
+    const LIST =
+      'query($name: String, $first: Int, $after: String) { productSets(nameContains: $name, first: $first, after: $after) { totalCount pageInfo { hasNextPage endCursor } nodes { name } } }';
+    type List = {
+      productSets: {
+        totalCount: number;
+        pageInfo: { hasNextPage: boolean; endCursor: string };
+        nodes: { name: string }[];
+      };
+    };
+    const list = async (variables: Record<string, unknown>) =>
+      (await api.gqlOk<List>(LIST, variables, brand.apiKey)).productSets;
+    const named = async (name: string | null) => (await list({ name, first: 100 })).nodes.map((n) => n.name);
+
+    expect(await named('SHOE')).toEqual(['Red shoes', 'Blue shoes', 'Shoe laces']);
+    expect(await named('  blue ')).toEqual(['Blue shoes']); // trimmed, as a name is
+    // LIKE's wildcards are the characters themselves: "100%" is not "100 then anything", "s_A" not "s, any, A".
+    expect(await named('100%')).toEqual(['Hats 100%']);
+    expect(await named('s_A')).toEqual(['Socks_A']);
+    expect(await named('\\')).toEqual([]);
+    expect(await named('nothing like it')).toEqual([]);
+    // Empty or omitted: every set of the brand.
+    expect(await named('')).toEqual(names);
+    expect(await named(null)).toEqual(names);
+
+    // Paged with the same filter: the cursor continues the filtered list.
+    const first = await list({ name: 'shoe', first: 2 });
+    expect({
+      total: first.totalCount,
+      names: first.nodes.map((n) => n.name),
+      more: first.pageInfo.hasNextPage,
+    }).toEqual({ total: 3, names: ['Red shoes', 'Blue shoes'], more: true });
+    const second = await list({ name: 'shoe', first: 2, after: first.pageInfo.endCursor });
+    expect({ names: second.nodes.map((n) => n.name), more: second.pageInfo.hasNextPage }).toEqual({
+      names: ['Shoe laces'],
+      more: false,
+    });
+
+    // Longer than a name can be: BAD_USER_INPUT naming the argument.
+    const long = await api.gql(LIST, { name: 'x'.repeat(201) }, brand.apiKey);
+    expect(long.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+    expect(long.errors?.[0].message).toMatch(/nameContains is at most 200 characters/);
+    expect((await list({ name: 'x'.repeat(200) })).totalCount).toBe(0);
+  });
+
   it('is for brands only', async () => {
     const anonymous = await api.gql(PREVIEW, { rules: cond('COLOR', 'IS', ['red']) });
     expect(anonymous.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');

@@ -22,46 +22,52 @@ export interface UrlPage {
 
 /**
  * A list's page in the URL (`after=`), like its filters: a reload, Back, a shared link and a detail page's back link
- * (lastListHref) keep the place. Every paged list of the console reads its page through this.
+ * (lastListHref) keep the place. Every paged list of the console reads its page through this. A second list on the
+ * same page keeps its own page under another name (`param`, e.g. `rulesAfter=`), so each pages on its own.
  */
-export function useUrlPage(): UrlPage {
+export function useUrlPage(param = 'after'): UrlPage {
   const { path, query } = useLocation();
   lastShown.set(path, href(path, query));
   const update = (change: (next: URLSearchParams) => void) => {
     const next = new URLSearchParams(query);
     change(next);
-    next.delete('after');
+    next.delete(param);
     navigate(href(path, next), true);
   };
   return {
-    after: query.get('after'),
+    after: query.get(param),
     query,
     update,
     next(cursor) {
       const next = new URLSearchParams(query);
-      next.set('after', cursor);
+      next.set(param, cursor);
       navigate(href(path, next));
     },
     first: () => update(() => undefined),
   };
 }
 
-/** "First page" (when not on it) and "Next page" (when there is one) for a list paged with useUrlPage. */
+/**
+ * "First page" (when not on it) and "Next page" (when there is one) for a list paged with useUrlPage. A second list
+ * on the same page names its buttons apart (`nextLabel`, `firstLabel`), so each button says which list it pages.
+ */
 export function Pager({
   page,
   pageInfo,
   nextLabel = 'Next page',
+  firstLabel = 'First page',
 }: {
   page: UrlPage;
   pageInfo: { hasNextPage: boolean; endCursor?: string | null } | undefined;
   nextLabel?: string;
+  firstLabel?: string;
 }) {
   if (!page.after && !pageInfo?.hasNextPage) return null;
   return (
     <div className="actions">
       {page.after ? (
         <button type="button" onClick={page.first}>
-          First page
+          {firstLabel}
         </button>
       ) : null}
       {pageInfo?.hasNextPage && pageInfo.endCursor ? (

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import { DataSource, type Repository } from 'typeorm';
+import { DataSource, ILike, type FindOptionsWhere, type Repository } from 'typeorm';
 import { AppError, ConflictError, NotFoundError, isUuid, type BrandContext } from '@brandshelf/core';
 import { keysetPage, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
 import { PRODUCT_COLUMNS, toProduct, type CatalogProduct } from '@brandshelf/search';
@@ -66,8 +66,12 @@ export class ProductSetStore {
     if (!affected) throw new NotFoundError('Product set', id, { idType: 'ProductSet' });
   }
 
-  page(ctx: BrandContext, request: KeysetRequest): Promise<KeysetPage<ProductSetEntity>> {
-    return keysetPage(this.sets, { brandId: ctx.principal.brandId }, { by: 'createdAt', direction: 'ASC' }, request);
+  /** A page of the brand's sets, oldest first; with `nameContains`, only those whose name holds it, in any case. */
+  page(ctx: BrandContext, request: KeysetRequest, nameContains?: string | null): Promise<KeysetPage<ProductSetEntity>> {
+    const where: FindOptionsWhere<ProductSetEntity> = { brandId: ctx.principal.brandId };
+    // LIKE's wildcards and its escape character are matched as themselves.
+    if (nameContains) where.name = ILike(`%${nameContains.replace(/[\\%_]/g, '\\$&')}%`);
+    return keysetPage(this.sets, where, { by: 'createdAt', direction: 'ASC' }, request);
   }
 
   /**

@@ -9,6 +9,10 @@ import { ProductSetStore, type MembersCursor } from './product-set.store.js';
 /** Products shown with a preview, at most. */
 export const PREVIEW_SAMPLE_MAX = 50;
 
+/** A set's name, at most (trimmed); the console's name field holds no more. */
+export const PRODUCT_SET_NAME_MAX = 200;
+const NAME_MAX = PRODUCT_SET_NAME_MAX;
+
 /** Product sets: a brand's saved filters over its live catalog, the base of campaigns and channel exports. */
 @Injectable()
 export class ProductSetsService {
@@ -33,8 +37,15 @@ export class ProductSetsService {
     return this.store.get(ctx, id);
   }
 
-  page(ctx: BrandContext, request: KeysetRequest): Promise<KeysetPage<ProductSetEntity>> {
-    return this.store.page(ctx, request);
+  /** A page of the brand's sets; `nameContains` (at most 200 characters, a name's limit) narrows them by name. */
+  page(ctx: BrandContext, request: KeysetRequest, nameContains?: string | null): Promise<KeysetPage<ProductSetEntity>> {
+    if (nameContains != null && nameContains.length > NAME_MAX) {
+      throw new BadInputError(
+        `nameContains is at most ${NAME_MAX} characters (a set's name is no longer).`,
+        'nameContains',
+      );
+    }
+    return this.store.page(ctx, request, nameContains?.trim() || null);
   }
 
   /** Count and a sample of the live products rules select, without saving anything. */
@@ -60,7 +71,7 @@ export class ProductSetsService {
 
 function checkName(name: string): string {
   const trimmed = (name ?? '').trim();
-  if (!trimmed || trimmed.length > 200) throw new BadInputError('name is 1 to 200 characters.', 'name');
+  if (!trimmed || trimmed.length > NAME_MAX) throw new BadInputError(`name is 1 to ${NAME_MAX} characters.`, 'name');
   return trimmed;
 }
 

@@ -1,6 +1,6 @@
 import { Inject } from '@nestjs/common';
 import { Args, ID, Int, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { ProductSetsService, type ProductSetEntity, type SetRule } from '@brandshelf/ads';
+import { PRODUCT_SET_NAME_MAX, ProductSetsService, type ProductSetEntity, type SetRule } from '@brandshelf/ads';
 import type { BrandContext } from '@brandshelf/core';
 import { Auth } from '../graphql/auth.guard.js';
 import { ConnectionArgs, toConnection } from '../graphql/connection.js';
@@ -52,8 +52,19 @@ export class ProductSetsResolver {
     description: "The brand's product sets, oldest first, a page at a time.",
     complexity: cost.connection(),
   })
-  async productSets(@Ctx() ctx: BrandContext, @Args() page: ConnectionArgs) {
-    return toConnection(await this.sets.page(ctx, pageRequest(page)), productSetView);
+  async productSets(
+    @Ctx() ctx: BrandContext,
+    @Args() page: ConnectionArgs,
+    @Args('nameContains', {
+      type: () => String,
+      nullable: true,
+      description:
+        'Only the sets whose name contains this, in any case (% and _ match themselves), e.g. to find one as a ' +
+        `person types; at most ${PRODUCT_SET_NAME_MAX} characters; empty or omitted: every set. Pass the same value with \`after\`.`,
+    })
+    nameContains: string | null,
+  ) {
+    return toConnection(await this.sets.page(ctx, pageRequest(page), nameContains), productSetView);
   }
 
   @Query(() => ProductSet, {

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import { payload, request } from '../client';
 import { graphql } from '../gql';
 import type { CampaignStatus, CreateCampaignInput } from '../gql/graphql';
@@ -6,6 +6,7 @@ import { Pager, useUrlPage } from '../paging';
 import { Link, navigate } from '../router';
 import { useApiKey } from '../session';
 import { ErrorMessage, Field, Loading, Select, formatDate, useAction, useQuery } from '../ui';
+import { SET_NAME_MAX } from './ProductSets';
 
 const CampaignsQuery = graphql(`
   query ConsoleCampaigns($after: String, $from: String!, $to: String!) {
@@ -19,7 +20,10 @@ const CampaignsQuery = graphql(`
         id
         status
         running
-        productSetId
+        productSet {
+          id
+          name
+        }
         startsAt
         endsAt
         dailyBudget {
@@ -39,16 +43,23 @@ const CampaignsQuery = graphql(`
         }
       }
     }
-    productSets(first: 100) {
-      nodes {
-        id
-        name
-      }
-    }
     adsTerms {
       currency
       reserveCpc {
         formatted
+      }
+    }
+  }
+`);
+
+/** The sets whose name holds what was typed (every set when nothing was): the form's picker reaches any of them. */
+const SetChoices = graphql(`
+  query ConsoleCampaignSetChoices($name: String) {
+    productSets(first: 50, nameContains: $name) {
+      totalCount
+      nodes {
+        id
+        name
       }
     }
   }
@@ -208,7 +219,6 @@ export function Campaigns() {
   const today = utcDay();
   // 20 a page: each campaign costs one stats aggregate (the API prices it at 100 of its 10,000 per query).
   const campaigns = useQuery(CampaignsQuery, { after: page.after, from: utcDay(-29), to: today }, apiKey);
-  const sets = new Map(campaigns.data?.productSets.nodes.map((s) => [s.id, s.name]) ?? []);
   return (
     <>
       <div className="title-row">
@@ -220,9 +230,7 @@ export function Campaigns() {
       <p className="muted">
         Sponsored products in creator search: a product set's live products bid for the sponsored slots.
       </p>
-      {creating && campaigns.data ? (
-        <CreateCampaignForm sets={campaigns.data.productSets.nodes} terms={campaigns.data.adsTerms} />
-      ) : null}
+      {creating && campaigns.data ? <CreateCampaignForm terms={campaigns.data.adsTerms} /> : null}
       <ErrorMessage error={campaigns.error} />
       {campaigns.loading && !campaigns.data ? <Loading what="Loading campaigns" /> : null}
       {campaigns.data ? (
@@ -246,7 +254,8 @@ export function Campaigns() {
               </thead>
               <tbody>
                 {campaigns.data.campaigns.nodes.map((c) => {
-                  const name = sets.get(c.productSetId) ?? 'Deleted set';
+                  // Each campaign names its own set (not looked up among the first sets: a brand may have hundreds).
+                  const name = c.productSet?.name ?? 'Deleted set';
                   const currency = c.dailyBudget.currency;
                   const todaySpend = c.stats.find((s) => s.day === today)?.spend.amount ?? '0';
                   const monthSpend = sumAmounts(c.stats.map((s) => s.spend.amount));
@@ -291,10 +300,8 @@ function localNow(): string {
 }
 
 function CreateCampaignForm({
-  sets,
   terms,
 }: {
-  sets: readonly { id: string; name: string }[];
   /** What createCampaign accepts here: the one ads currency and the least bid. */
   terms: { currency: string; reserveCpc: { formatted: string } };
 }) {
@@ -303,7 +310,21 @@ function CreateCampaignForm({
     const { createCampaign } = await request(CreateCampaign, { input }, apiKey);
     navigate(`/brand/campaigns/${encodeURIComponent(payload(createCampaign).campaign!.id)}`);
   });
-  if (sets.length === 0) {
+  // The set picker: the first 50 sets, or those whose name holds what is typed (asked 250 ms after the last key), so
+  // any set is reachable however many the brand has.
+  const [typed, setTyped] = useState('');
+  const [search, setSearch] = useState('');
+  useEffect(() => {
+    const timer = setTimeout(() => setSearch(typed.trim()), 250);
+    return () => clearTimeout(timer);
+  }, [typed]);
+  const choices = useQuery(SetChoices, { name: search || null }, apiKey);
+  const [chosen, setChosen] = useState('');
+  const found = choices.data?.productSets;
+  const options = found?.nodes ?? [];
+  // The set chosen while it is among the matches, else the first match.
+  const productSetId = options.some((s) => s.id === chosen) ? chosen : (options[0]?.id ?? '');
+  if (found && !search && !typed && found.totalCount === 0) {
     return (
       <p className="warning">
         A campaign sponsors a product set: <Link href="/brand/product-sets">make a product set</Link> first.
@@ -328,7 +349,34 @@ function CreateCampaignForm({
     <form className="card" onSubmit={submit} aria-labelledby="create-campaign-title">
       <h2 id="create-campaign-title">New campaign</h2>
       <div className="grid-2">
-        <Select label="Product set" name="productSetId" options={sets.map((s) => [s.id, s.name] as const)} />
+        <Field
+          label="Find a set by name"
+          type="search"
+          value={typed}
+          maxLength={SET_NAME_MAX}
+          onChange={(e) => setTyped(e.target.value)}
+          help={
+            !found
+              ? 'Loading your sets…'
+              : found.totalCount > options.length
+                ? `${options.length} of ${found.totalCount} ${search ? 'matching sets' : 'sets'} listed: type part of a name to find the others.`
+                : search
+                  ? `${found.totalCount} ${found.totalCount === 1 ? 'set matches' : 'sets match'}.`
+                  : 'Type part of a name to narrow the list.'
+          }
+        />
+        <Select
+          label="Product set"
+          name="productSetId"
+          value={productSetId}
+          onChange={(e) => setChosen(e.target.value)}
+          required
+          options={
+            options.length
+              ? options.map((s) => [s.id, s.name] as const)
+              : [['', found ? `No set's name contains "${search}"` : 'Loading…'] as const]
+          }
+        />
         <Field
           label="Max CPC"
           name="maxCpc"
@@ -358,7 +406,7 @@ function CreateCampaignForm({
         <Field label="Ends (optional)" name="endsAt" type="datetime-local" help="Empty: runs until you end it." />
       </div>
       <ErrorMessage error={create.error} />
-      <button type="submit" className="primary" disabled={create.pending}>
+      <button type="submit" className="primary" disabled={create.pending || !productSetId}>
         Start campaign
       </button>
     </form>

@@ -8,11 +8,15 @@ import { ErrorMessage, Field, Loading, Select, formatDate, useAction, useQuery }
 import { Preview as PreviewProductSet } from './ProductSets';
 
 const ProgramQuery = graphql(`
-  query ConsoleCommissionProgram {
+  query ConsoleCommissionProgram($after: String) {
     commissionProgram {
       openRatePercent
-      rules(first: 50) {
+      rules(first: 50, after: $after) {
         totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
         nodes {
           id
           kind
@@ -92,8 +96,10 @@ const RULE_KIND_WORDS: Record<CommissionRuleKind, string> = {
 
 export function Commission() {
   const apiKey = useApiKey();
-  const program = useQuery(ProgramQuery, {}, apiKey);
-  // The affiliate report's page is in the URL (after=): a reload or Back keeps it.
+  // The rates' page and the affiliate report's are each in the URL (rulesAfter= and after=): a reload or Back keeps
+  // both, and each list pages on its own.
+  const rulesPage = useUrlPage('rulesAfter');
+  const program = useQuery(ProgramQuery, { after: rulesPage.after }, apiKey);
   const page = useUrlPage();
   const report = useQuery(ReportQuery, { after: page.after }, apiKey);
   const [target, setTarget] = useState<'default' | 'productId' | 'itemGroupId' | 'categoryId'>('default');
@@ -182,7 +188,15 @@ export function Commission() {
                 </tbody>
               </table>
             </div>
+          ) : rulesPage.after ? (
+            <p className="muted">No more rates on this page.</p>
           ) : null}
+          <Pager
+            page={rulesPage}
+            pageInfo={p.rules.pageInfo}
+            nextLabel="Next 50 rates"
+            firstLabel="Back to the newest rates"
+          />
         </>
       )}
       <form className="card" onSubmit={submit} aria-labelledby="rate-title">

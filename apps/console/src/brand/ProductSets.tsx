@@ -3,12 +3,20 @@ import { ApiError, payload, request } from '../client';
 import { graphql } from '../gql';
 import type { ProductAttribute, ProductSetOperator, ProductSetRuleInput } from '../gql/graphql';
 import { useApiKey } from '../session';
+import { Pager, useUrlPage } from '../paging';
 import { ErrorMessage, Field, Loading, Select, asApiError, useAction, useQuery } from '../ui';
 
+/** A set's name, at most: the API's limit (libs/ads PRODUCT_SET_NAME_MAX). */
+export const SET_NAME_MAX = 200;
+
 const SetsQuery = graphql(`
-  query ConsoleProductSets {
-    productSets(first: 50) {
+  query ConsoleProductSets($after: String) {
+    productSets(first: 50, after: $after) {
       totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       nodes {
         id
         name
@@ -140,7 +148,9 @@ function rulesOf(join: 'all' | 'any', conditions: Condition[]): ProductSetRuleIn
 
 export function ProductSets() {
   const apiKey = useApiKey();
-  const sets = useQuery(SetsQuery, {}, apiKey);
+  // 50 a page, the page in the URL (after=): a reload or Back keeps it.
+  const page = useUrlPage();
+  const sets = useQuery(SetsQuery, { after: page.after }, apiKey);
   // Deleting asks first, in the page (as ending a campaign or publishing do): the set whose confirm step is open.
   const [confirming, setConfirming] = useState<string | null>(null);
   const remove = useAction(async (id: string) => {
@@ -156,7 +166,8 @@ export function ProductSets() {
       {!sets.data ? (
         <Loading />
       ) : sets.data.productSets.nodes.length === 0 ? (
-        <p>No product set yet.</p>
+        // A later page emptied by deletes says so (its Pager leads back to the first page).
+        <p>{page.after ? 'No more product sets on this page.' : 'No product set yet.'}</p>
       ) : (
         <ul className="link-list">
           {sets.data.productSets.nodes.map((set) => (
@@ -193,6 +204,7 @@ export function ProductSets() {
           ))}
         </ul>
       )}
+      <Pager page={page} pageInfo={sets.data?.productSets.pageInfo} />
       <SetBuilder onSaved={sets.reload} />
     </>
   );
@@ -248,7 +260,14 @@ function SetBuilder({ onSaved }: { onSaved(): void }) {
   return (
     <form className="card" onSubmit={submit} aria-labelledby="new-set-title">
       <h2 id="new-set-title">New product set</h2>
-      <Field label="Name" name="name" required placeholder="Shoes under 100 USD" />
+      <Field
+        label="Name"
+        name="name"
+        required
+        maxLength={SET_NAME_MAX}
+        placeholder="Shoes under 100 USD"
+        help={`Up to ${SET_NAME_MAX} characters, not the name of another of your sets.`}
+      />
       <Select
         label="Products that match"
         value={join}

@@ -1106,7 +1106,14 @@ export type ConsoleCampaignsQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleCampaignsQuery = { campaigns: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, status: CampaignStatus, running: boolean, productSetId: string, startsAt: string, endsAt: string | null, dailyBudget: { amount: string, currency: string, formatted: string }, maxCpc: { formatted: string }, stats: Array<{ day: string, spend: { amount: string, currency: string } }> }> }, productSets: { nodes: Array<{ id: string, name: string }> }, adsTerms: { currency: string, reserveCpc: { formatted: string } } };
+export type ConsoleCampaignsQuery = { campaigns: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, status: CampaignStatus, running: boolean, startsAt: string, endsAt: string | null, productSet: { id: string, name: string } | null, dailyBudget: { amount: string, currency: string, formatted: string }, maxCpc: { formatted: string }, stats: Array<{ day: string, spend: { amount: string, currency: string } }> }> }, adsTerms: { currency: string, reserveCpc: { formatted: string } } };
+
+export type ConsoleCampaignSetChoicesQueryVariables = Exact<{
+  name?: string | null | undefined;
+}>;
+
+
+export type ConsoleCampaignSetChoicesQuery = { productSets: { totalCount: number, nodes: Array<{ id: string, name: string }> } };
 
 export type ConsoleCreateCampaignMutationVariables = Exact<{
   input: CreateCampaignInput;
@@ -1136,10 +1143,12 @@ export type ConsoleEndCampaignMutationVariables = Exact<{
 
 export type ConsoleEndCampaignMutation = { endCampaign: { campaign: { id: string, status: CampaignStatus } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
 
-export type ConsoleCommissionProgramQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsoleCommissionProgramQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type ConsoleCommissionProgramQuery = { commissionProgram: { openRatePercent: string | null, rules: { totalCount: number, nodes: Array<{ id: string, kind: CommissionRuleKind, ratePercent: string, itemGroupId: string | null, validFrom: string, product: { id: string, title: string } | null, category: { id: number | null, path: string | null } | null }> } } };
+export type ConsoleCommissionProgramQuery = { commissionProgram: { openRatePercent: string | null, rules: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: CommissionRuleKind, ratePercent: string, itemGroupId: string | null, validFrom: string, product: { id: string, title: string } | null, category: { id: number | null, path: string | null } | null }> } } };
 
 export type ConsoleSetCommissionRateMutationVariables = Exact<{
   input: SetCommissionRateInput;
@@ -1258,10 +1267,12 @@ export type ConsoleCreateFeedMutationVariables = Exact<{
 
 export type ConsoleCreateFeedMutation = { createFeed: { feed: { id: string } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
 
-export type ConsoleProductSetsQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsoleProductSetsQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type ConsoleProductSetsQuery = { productSets: { totalCount: number, nodes: Array<{ id: string, name: string, updatedAt: string, members: { count: number, sample: Array<{ id: string, title: string }> } }> } };
+export type ConsoleProductSetsQuery = { productSets: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, name: string, updatedAt: string, members: { count: number, sample: Array<{ id: string, title: string }> } }> } };
 
 export type ConsolePreviewProductSetQueryVariables = Exact<{
   rules: ProductSetRuleInput;
@@ -1687,7 +1698,10 @@ export const ConsoleCampaignsDocument = new TypedDocumentString(`
       id
       status
       running
-      productSetId
+      productSet {
+        id
+        name
+      }
       startsAt
       endsAt
       dailyBudget {
@@ -1707,12 +1721,6 @@ export const ConsoleCampaignsDocument = new TypedDocumentString(`
       }
     }
   }
-  productSets(first: 100) {
-    nodes {
-      id
-      name
-    }
-  }
   adsTerms {
     currency
     reserveCpc {
@@ -1721,6 +1729,17 @@ export const ConsoleCampaignsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleCampaignsQuery, ConsoleCampaignsQueryVariables>;
+export const ConsoleCampaignSetChoicesDocument = new TypedDocumentString(`
+    query ConsoleCampaignSetChoices($name: String) {
+  productSets(first: 50, nameContains: $name) {
+    totalCount
+    nodes {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCampaignSetChoicesQuery, ConsoleCampaignSetChoicesQueryVariables>;
 export const ConsoleCreateCampaignDocument = new TypedDocumentString(`
     mutation ConsoleCreateCampaign($input: CreateCampaignInput!) {
   createCampaign(input: $input) {
@@ -1781,11 +1800,15 @@ export const ConsoleEndCampaignDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleEndCampaignMutation, ConsoleEndCampaignMutationVariables>;
 export const ConsoleCommissionProgramDocument = new TypedDocumentString(`
-    query ConsoleCommissionProgram {
+    query ConsoleCommissionProgram($after: String) {
   commissionProgram {
     openRatePercent
-    rules(first: 50) {
+    rules(first: 50, after: $after) {
       totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       nodes {
         id
         kind
@@ -2283,9 +2306,13 @@ export const ConsoleCreateFeedDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleCreateFeedMutation, ConsoleCreateFeedMutationVariables>;
 export const ConsoleProductSetsDocument = new TypedDocumentString(`
-    query ConsoleProductSets {
-  productSets(first: 50) {
+    query ConsoleProductSets($after: String) {
+  productSets(first: 50, after: $after) {
     totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     nodes {
       id
       name
