@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createFeed, ingest, registerBrand, startTestApi, type TestApi, rawId } from '@brandshelf/testing';
 import { createApi } from '../src/create-api.js';
+import { toGlobalId } from '../src/graphql/global-id.js';
 
 const ME_QUERY = `{ me { __typename
   ... on BrandPrincipal { apiKeyId brand { id name email } }
@@ -128,8 +129,9 @@ describe('accounts and API keys (e2e on a real database)', () => {
     const missing = await api.gql(revoke, { id: missingId }, a.apiKey);
     expect(foreign.errors?.[0].extensions?.code).toBe('NOT_FOUND');
     expect(missing.errors?.[0].extensions?.code).toBe('NOT_FOUND');
-    expect(foreign.errors?.[0].message.replace(rawId(foreignId), 'ID')).toBe(
-      missing.errors?.[0].message.replace(missingId, 'ID'),
+    // Each message names its id as the global id the API gives out (the raw one given is answered globally too).
+    expect(foreign.errors?.[0].message.replace(foreignId, 'ID')).toBe(
+      missing.errors?.[0].message.replace(toGlobalId('ApiKey', missingId), 'ID'),
     );
     // B's key was not revoked by A's attempt.
     expect((await api.gql('{ me { __typename } }', {}, b.apiKey)).data?.me.__typename).toBe('BrandPrincipal');
