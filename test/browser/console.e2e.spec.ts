@@ -11,6 +11,7 @@ import {
   ingest,
   insertTestClick,
   insertTestShareLink,
+  productId,
   rawId,
   registerBrand,
   startTestApi,
@@ -766,6 +767,8 @@ suite('the web console in a browser', () => {
     let key = '';
     let catalogFeedId = '';
     let runId = '';
+    let creatorKey = '';
+    let otherFeedId = '';
     beforeAll(async () => {
       const brand = await registerBrand(api, 'Paging Outfitters');
       key = brand.apiKey;
@@ -788,7 +791,10 @@ suite('the web console in a browser', () => {
         { input: { runId } },
         key,
       );
-      for (let i = 1; i <= 50; i++) await createFeed(api, key, { name: `Catalog ${String(i).padStart(2, '0')}` });
+      for (let i = 1; i <= 50; i++) {
+        const id = await createFeed(api, key, { name: `Catalog ${String(i).padStart(2, '0')}` });
+        if (i === 1) otherFeedId = id;
+      }
       const set = await api.gqlOk<{ createProductSet: { productSet: { id: string } } }>(
         'mutation ($input: CreateProductSetInput!) { createProductSet(input: $input) { productSet { id } userErrors { code message field } } }',
         {
@@ -813,7 +819,7 @@ suite('the web console in a browser', () => {
           key,
         );
       }
-      const creator = await api.gqlOk<{ registerCreator: { creator: { id: string } } }>(
+      const creator = await api.gqlOk<{ registerCreator: { creator: { id: string }; apiKey: string } }>(
         'mutation ($input: RegisterCreatorInput!) { registerCreator(input: $input) { creator { id } apiKey } }',
         { input: { email: `paging-${Date.now()}@example.test`, handle: `paging${Date.now().toString(36)}` } },
       );
@@ -822,27 +828,52 @@ suite('the web console in a browser', () => {
         [rawId(catalogFeedId)],
       );
       expect(products).toHaveLength(51);
+      const links: { id: string }[] = [];
       for (const product of products) {
         const link = await insertTestShareLink(api.runtime.dataSource, {
           brandId: rawId(brand.id),
           creatorId: rawId(creator.registerCreator.creator.id),
           productId: product.id,
         });
+        links.push(link);
         await insertTestClick(api.runtime.dataSource, link, { clickedAt: new Date(), ratePercent: null });
       }
+      creatorKey = creator.registerCreator.apiKey;
+      // One order of 51 lines for a product clicked at 10%: 51 ledger entries, more than the ledger's page of 50.
+      const clickId = await insertTestClick(api.runtime.dataSource, links[0], {
+        clickedAt: new Date(Date.now() - 60_000),
+        ratePercent: '10',
+      });
+      const order = await api.gqlOk<{ reportConversion: { conversion: { outcome: string } | null } }>(
+        'mutation ($input: ReportConversionInput!) { reportConversion(input: $input) { conversion { outcome } userErrors { code message field } } }',
+        {
+          input: {
+            clickId,
+            orderId: 'paging-order-1',
+            orderedAt: new Date().toISOString(),
+            currency: 'EUR',
+            lines: Array.from({ length: 51 }, (_, i) => ({
+              productId: productId(products[0].id),
+              amount: { amount: `${i + 1}.00`, currency: 'EUR' },
+            })),
+          },
+        },
+        key,
+      );
+      expect(order.reportConversion.conversion?.outcome).toBe('ATTRIBUTED');
     }, 300_000);
 
-    /** Signs the paging brand in, in a new context at desktop width. */
-    const open = async () => {
+    /** Signs the paging brand (or with `as`, its creator) in, in a new context at desktop width. */
+    const open = async (as: 'brand' | 'creator' = 'brand') => {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       // Remembered in the tab, so a reload keeps the session (the place in the list is what is checked).
       await page.goto(`${api.url}/signin`);
       await page.getByLabel('Sign in with an API key').check();
-      await page.getByLabel('API key', { exact: true }).fill(key);
+      await page.getByLabel('API key', { exact: true }).fill(as === 'brand' ? key : creatorKey);
       await page.getByLabel('Remember me in this browser tab').check();
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Feeds' }).waitFor();
+      await page.getByRole('heading', { name: as === 'brand' ? 'Feeds' : 'Find products to promote' }).waitFor();
       return { context, page };
     };
     /** The text of the rows in `rows`, once there are `count` of them. */
@@ -973,6 +1004,60 @@ suite('the web console in a browser', () => {
       const rows = 'section[aria-labelledby=report-title] tbody tr';
       await pagesInTheUrl(page, rows, 50, 1);
       await firstPage(page, rows, 50);
+      await context.close();
+    }, 300_000);
+
+    it("a feed's runs and publications page on their own (runsAfter=, publicationsAfter=), each kept in the URL", async () => {
+      // 21 runs of a one-row file, each published: 21 runs (a page of 20 and 1) and 21 publications (10, 10 and 1).
+      for (let i = 0; i < 21; i++) {
+        const run = await ingest(
+          api,
+          key,
+          otherFeedId,
+          `id,title,description,link,image_link,availability,price\nQ1,Quilt ${i},A quilt.,https://quilts.example.com/q1,https://img.example/q1.jpg,in stock,${10 + i}.00 EUR`,
+        );
+        await api.gqlOk(
+          'mutation ($input: PublishRunInput!) { publishRun(input: $input) { userErrors { code message field } } }',
+          { input: { runId: run.id } },
+          key,
+        );
+      }
+      const { context, page } = await open();
+      await page.goto(`${api.url}/brand/feeds/${encodeURIComponent(otherFeedId)}`);
+      await page.getByRole('heading', { name: 'Catalog 01' }).waitFor();
+      const runs = 'section[aria-labelledby=runs-title] tbody tr';
+      const publications = 'section[aria-labelledby=publications-title] li';
+      const { secondRows: olderRuns } = await pagesInTheUrl(page, runs, 20, 1, 'Older runs', 'runsAfter');
+      await pagesInTheUrl(page, publications, 10, 10, 'Older publications', 'publicationsAfter');
+      // The runs kept their page while the publications paged.
+      expect(await rowsOf(page, runs, 1)).toEqual(olderRuns);
+      await page.getByRole('button', { name: 'Older publications' }).click();
+      await rowsOf(page, publications, 1);
+      await firstPage(page, publications, 10, 'Newest publications', 'publicationsAfter');
+      expect(new URL(page.url()).searchParams.get('runsAfter')).toBeTruthy();
+      await firstPage(page, runs, 20, 'Newest runs', 'runsAfter');
+      await accessible(page, 'feed (runs and publications paged)');
+      await context.close();
+    }, 300_000);
+
+    it("a creator's share links: the next page of 50 is in the URL, kept by a reload and Back", async () => {
+      const { context, page } = await open('creator');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Share links' }).click();
+      await page.getByRole('heading', { name: 'Share links' }).waitFor();
+      const rows = 'ul.link-list > li';
+      await pagesInTheUrl(page, rows, 50, 1);
+      await firstPage(page, rows, 50);
+      await context.close();
+    }, 300_000);
+
+    it("a creator's ledger: the older entries past 50 are in the URL (entriesAfter=)", async () => {
+      const { context, page } = await open('creator');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Earnings' }).click();
+      await page.getByRole('heading', { name: 'Ledger' }).waitFor();
+      const rows = 'section[aria-labelledby=ledger-title] tbody tr';
+      await pagesInTheUrl(page, rows, 50, 1, 'Older entries', 'entriesAfter');
+      await firstPage(page, rows, 50, 'Newest entries', 'entriesAfter');
+      await accessible(page, 'earnings (ledger paged)');
       await context.close();
     }, 300_000);
 

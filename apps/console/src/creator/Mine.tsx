@@ -1,13 +1,18 @@
 import { payload, request } from '../client';
 import { graphql } from '../gql';
+import { Pager, useUrlPage } from '../paging';
 import { Link } from '../router';
 import { useApiKey } from '../session';
 import { CopyButton, ErrorMessage, Loading, formatDate, useAction, useQuery } from '../ui';
 
 const LinksQuery = graphql(`
-  query ConsoleShareLinks {
-    shareLinks(first: 50) {
+  query ConsoleShareLinks($after: String) {
+    shareLinks(first: 50, after: $after) {
       totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       nodes {
         id
         code
@@ -72,7 +77,7 @@ const Move = graphql(`
 `);
 
 const EarningsQuery = graphql(`
-  query ConsoleEarnings {
+  query ConsoleEarnings($brandsAfter: String, $entriesAfter: String) {
     earnings {
       totals {
         id
@@ -90,7 +95,11 @@ const EarningsQuery = graphql(`
           formatted
         }
       }
-      byBrand(first: 20) {
+      byBrand(first: 20, after: $brandsAfter) {
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
         nodes {
           id
           brandName
@@ -106,7 +115,11 @@ const EarningsQuery = graphql(`
           }
         }
       }
-      entries(first: 50) {
+      entries(first: 50, after: $entriesAfter) {
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
         nodes {
           id
           kind
@@ -126,7 +139,8 @@ const EarningsQuery = graphql(`
 
 export function ShareLinks() {
   const apiKey = useApiKey();
-  const links = useQuery(LinksQuery, {}, apiKey);
+  const page = useUrlPage();
+  const links = useQuery(LinksQuery, { after: page.after }, apiKey);
   return (
     <>
       <h1>Share links</h1>
@@ -134,9 +148,13 @@ export function ShareLinks() {
       {!links.data ? (
         <Loading />
       ) : links.data.shareLinks.nodes.length === 0 ? (
-        <p>
-          No link yet. <Link href="/creator/search">Find a product</Link> and create one from its page.
-        </p>
+        page.after ? (
+          <p className="muted">No more links on this page.</p>
+        ) : (
+          <p>
+            No link yet. <Link href="/creator/search">Find a product</Link> and create one from its page.
+          </p>
+        )
       ) : (
         <ul className="link-list">
           {links.data.shareLinks.nodes.map((link) => (
@@ -156,6 +174,7 @@ export function ShareLinks() {
           ))}
         </ul>
       )}
+      <Pager page={page} pageInfo={links.data?.shareLinks.pageInfo} />
     </>
   );
 }
@@ -225,7 +244,11 @@ export function Showcase() {
 
 export function Earnings() {
   const apiKey = useApiKey();
-  const earnings = useQuery(EarningsQuery, {}, apiKey);
+  // The brands' page and the ledger's are each in the URL (brandsAfter= and entriesAfter=): a reload or Back keeps
+  // both, and each list pages on its own.
+  const brandsPage = useUrlPage('brandsAfter');
+  const entriesPage = useUrlPage('entriesAfter');
+  const earnings = useQuery(EarningsQuery, { brandsAfter: brandsPage.after, entriesAfter: entriesPage.after }, apiKey);
   const e = earnings.data?.earnings;
   return (
     <>
@@ -252,7 +275,7 @@ export function Earnings() {
               </dl>
             ))}
           </div>
-          {e.byBrand.nodes.length ? (
+          {e.byBrand.nodes.length || brandsPage.after ? (
             <section aria-labelledby="by-brand-title">
               <h2 id="by-brand-title">By brand</h2>
               <div className="table-wrap" tabIndex={0}>
@@ -277,9 +300,15 @@ export function Earnings() {
                   </tbody>
                 </table>
               </div>
+              <Pager
+                page={brandsPage}
+                pageInfo={e.byBrand.pageInfo}
+                nextLabel="Next 20 brands"
+                firstLabel="First brands"
+              />
             </section>
           ) : null}
-          {e.entries.nodes.length ? (
+          {e.entries.nodes.length || entriesPage.after ? (
             <section aria-labelledby="ledger-title">
               <h2 id="ledger-title">Ledger</h2>
               <div className="table-wrap" tabIndex={0}>
@@ -308,6 +337,12 @@ export function Earnings() {
                   </tbody>
                 </table>
               </div>
+              <Pager
+                page={entriesPage}
+                pageInfo={e.entries.pageInfo}
+                nextLabel="Older entries"
+                firstLabel="Newest entries"
+              />
             </section>
           ) : null}
         </>
