@@ -29,9 +29,13 @@ const LinksQuery = graphql(`
 `);
 
 const ShowcaseQuery = graphql(`
-  query ConsoleShowcase {
-    showcase(first: 50) {
+  query ConsoleShowcase($after: String) {
+    showcase(first: 50, after: $after) {
       totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       nodes {
         id
         position
@@ -181,7 +185,8 @@ export function ShareLinks() {
 
 export function Showcase() {
   const apiKey = useApiKey();
-  const items = useQuery(ShowcaseQuery, {}, apiKey);
+  const page = useUrlPage();
+  const items = useQuery(ShowcaseQuery, { after: page.after }, apiKey);
   const remove = useAction(async (productId: string) => {
     payload((await request(Remove, { input: { productId } }, apiKey)).removeShowcaseItem);
     items.reload();
@@ -191,6 +196,8 @@ export function Showcase() {
     items.reload();
   });
   const nodes = items.data?.showcase.nodes ?? [];
+  // The ends are the whole showcase's (its first item on the first page, its last on the last), not this page's.
+  const lastPage = !items.data?.showcase.pageInfo.hasNextPage;
   return (
     <>
       <h1>Showcase</h1>
@@ -199,9 +206,13 @@ export function Showcase() {
       {!items.data ? (
         <Loading />
       ) : nodes.length === 0 ? (
-        <p>
-          Empty. Add products from their page in <Link href="/creator/search">search</Link>.
-        </p>
+        page.after ? (
+          <p className="muted">No more products on this page.</p>
+        ) : (
+          <p>
+            Empty. Add products from their page in <Link href="/creator/search">search</Link>.
+          </p>
+        )
       ) : (
         <ol className="showcase">
           {nodes.map((item, index) => (
@@ -218,14 +229,14 @@ export function Showcase() {
               <div className="actions">
                 <button
                   type="button"
-                  disabled={index === 0 || move.pending}
+                  disabled={(index === 0 && !page.after) || move.pending}
                   onClick={() => void move.run(item.productId, item.position - 1)}
                 >
                   Move up<span className="visually-hidden"> {item.product?.title}</span>
                 </button>
                 <button
                   type="button"
-                  disabled={index === nodes.length - 1 || move.pending}
+                  disabled={(index === nodes.length - 1 && lastPage) || move.pending}
                   onClick={() => void move.run(item.productId, item.position + 1)}
                 >
                   Move down<span className="visually-hidden"> {item.product?.title}</span>
@@ -238,6 +249,7 @@ export function Showcase() {
           ))}
         </ol>
       )}
+      <Pager page={page} pageInfo={items.data?.showcase.pageInfo} />
     </>
   );
 }

@@ -1353,10 +1353,12 @@ export type ConsoleShareLinksQueryVariables = Exact<{
 
 export type ConsoleShareLinksQuery = { shareLinks: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, code: string, url: string, channel: ShareChannel | null, createdAt: string, product: { id: string, title: string } | null }> } };
 
-export type ConsoleShowcaseQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsoleShowcaseQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type ConsoleShowcaseQuery = { showcase: { totalCount: number, nodes: Array<{ id: string, position: number, productId: string, product: { id: string, title: string, commissionRate: string | null, price: { formatted: string } | null } | null }> } };
+export type ConsoleShowcaseQuery = { showcase: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, position: number, productId: string, product: { id: string, title: string, commissionRate: string | null, price: { formatted: string } | null } | null }> } };
 
 export type ConsoleRemoveShowcaseItemMutationVariables = Exact<{
   input: RemoveShowcaseItemInput;
@@ -2594,9 +2596,13 @@ export const ConsoleShareLinksDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleShareLinksQuery, ConsoleShareLinksQueryVariables>;
 export const ConsoleShowcaseDocument = new TypedDocumentString(`
-    query ConsoleShowcase {
-  showcase(first: 50) {
+    query ConsoleShowcase($after: String) {
+  showcase(first: 50, after: $after) {
     totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     nodes {
       id
       position
@@ -2737,7 +2743,7 @@ export const ConsoleProductDocument = new TypedDocumentString(`
         url
       }
     }
-    variants(first: 50) {
+    variants(first: 100) {
       totalCount
       nodes {
         id
