@@ -1180,6 +1180,36 @@ suite('the web console in a browser', () => {
       await context.close();
     }, 300_000);
 
+    it('Shopify stores: past 50, the next page is in the URL, kept by a reload and Back', async () => {
+      // 51 stores of another brand, written straight into shopify_store (no fixture connects one without a Shopify
+      // admin answering for each domain), each on its own feed; never synced (next_sync_at null).
+      const brand = await registerBrand(api, 'Many Stores');
+      for (let i = 1; i <= 51; i++) {
+        const feedId = await createFeed(api, brand.apiKey, { name: `Store feed ${String(i).padStart(2, '0')}` });
+        await api.runtime.dataSource.query("UPDATE feed SET source = 'SHOPIFY' WHERE id = $1", [rawId(feedId)]);
+        await api.runtime.dataSource.query(
+          `INSERT INTO shopify_store (brand_id, feed_id, shop_domain, access_token_sealed, webhook_secret_sealed, api_version)
+           VALUES ($1, $2, $3, 'unused', 'unused', '2025-01')`,
+          [rawId(brand.id), rawId(feedId), `store-${String(i).padStart(2, '0')}.myshopify.com`],
+        );
+      }
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(`${api.url}/signin`);
+      await page.getByLabel('Sign in with an API key').check();
+      await page.getByLabel('API key', { exact: true }).fill(brand.apiKey);
+      await page.getByLabel('Remember me in this browser tab').check();
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Feeds' }).waitFor();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Shopify', exact: true }).click();
+      await page.getByRole('heading', { name: 'Shopify stores', exact: true }).waitFor();
+      const rows = 'table tbody tr';
+      const { secondRows } = await pagesInTheUrl(page, rows, 50, 1);
+      expect(secondRows[0]).toContain('store-51.myshopify.com');
+      await firstPage(page, rows, 50);
+      await context.close();
+    }, 300_000);
+
     it('an upload clears the chosen file once sent (no second upload of it by mistake), and keeps it when sending failed', async () => {
       const { context, page } = await open();
       await page.getByRole('link', { name: 'Catalog 00', exact: true }).click();

@@ -1327,10 +1327,12 @@ export type ConsoleCancelRunMutationVariables = Exact<{
 
 export type ConsoleCancelRunMutation = { cancelRun: { run: { id: string, status: RunStatus } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
 
-export type ConsoleShopifyStoresQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsoleShopifyStoresQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type ConsoleShopifyStoresQuery = { shopifyStores: { nodes: Array<{ id: string, shopDomain: string, apiVersion: string, lastSyncedAt: string | null, feed: { id: string, name: string } }> } };
+export type ConsoleShopifyStoresQuery = { shopifyStores: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, shopDomain: string, apiVersion: string, lastSyncedAt: string | null, feed: { id: string, name: string } }> } };
 
 export type ConsoleConnectShopifyMutationVariables = Exact<{
   input: ConnectShopifyStoreInput;
@@ -2516,8 +2518,12 @@ export const ConsoleCancelRunDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleCancelRunMutation, ConsoleCancelRunMutationVariables>;
 export const ConsoleShopifyStoresDocument = new TypedDocumentString(`
-    query ConsoleShopifyStores {
-  shopifyStores(first: 50) {
+    query ConsoleShopifyStores($after: String) {
+  shopifyStores(first: 50, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     nodes {
       id
       shopDomain
