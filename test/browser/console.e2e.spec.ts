@@ -11,6 +11,7 @@ import {
   ingest,
   insertTestClick,
   insertTestShareLink,
+  productId,
   rawId,
   registerBrand,
   startTestApi,
@@ -766,6 +767,13 @@ suite('the web console in a browser', () => {
     let key = '';
     let catalogFeedId = '';
     let runId = '';
+    let creatorKey = '';
+    let creatorId = '';
+    let otherFeedId = '';
+    /** Raw ids of the first 51 live products (by offer id), the first one clicked at 10% and ordered 51 times. */
+    let products: { id: string }[] = [];
+    /** The creator's ledger entries: 51 from beforeAll, and one for each brand seedBrands adds. */
+    let ledgerEntries = 51;
     beforeAll(async () => {
       const brand = await registerBrand(api, 'Paging Outfitters');
       key = brand.apiKey;
@@ -788,7 +796,10 @@ suite('the web console in a browser', () => {
         { input: { runId } },
         key,
       );
-      for (let i = 1; i <= 50; i++) await createFeed(api, key, { name: `Catalog ${String(i).padStart(2, '0')}` });
+      for (let i = 1; i <= 50; i++) {
+        const id = await createFeed(api, key, { name: `Catalog ${String(i).padStart(2, '0')}` });
+        if (i === 1) otherFeedId = id;
+      }
       const set = await api.gqlOk<{ createProductSet: { productSet: { id: string } } }>(
         'mutation ($input: CreateProductSetInput!) { createProductSet(input: $input) { productSet { id } userErrors { code message field } } }',
         {
@@ -813,36 +824,69 @@ suite('the web console in a browser', () => {
           key,
         );
       }
-      const creator = await api.gqlOk<{ registerCreator: { creator: { id: string } } }>(
+      const creator = await api.gqlOk<{ registerCreator: { creator: { id: string }; apiKey: string } }>(
         'mutation ($input: RegisterCreatorInput!) { registerCreator(input: $input) { creator { id } apiKey } }',
         { input: { email: `paging-${Date.now()}@example.test`, handle: `paging${Date.now().toString(36)}` } },
       );
-      const products: { id: string }[] = await api.runtime.dataSource.query(
+      products = await api.runtime.dataSource.query(
         'SELECT id FROM catalog_product WHERE feed_id = $1 ORDER BY offer_id LIMIT 51',
         [rawId(catalogFeedId)],
       );
       expect(products).toHaveLength(51);
+      const links: { id: string }[] = [];
       for (const product of products) {
         const link = await insertTestShareLink(api.runtime.dataSource, {
           brandId: rawId(brand.id),
           creatorId: rawId(creator.registerCreator.creator.id),
           productId: product.id,
         });
+        links.push(link);
         await insertTestClick(api.runtime.dataSource, link, { clickedAt: new Date(), ratePercent: null });
       }
+      creatorKey = creator.registerCreator.apiKey;
+      creatorId = rawId(creator.registerCreator.creator.id);
+      // One order of 51 lines for a product clicked at 10%: 51 ledger entries, more than the ledger's page of 50.
+      const clickId = await insertTestClick(api.runtime.dataSource, links[0], {
+        clickedAt: new Date(Date.now() - 60_000),
+        ratePercent: '10',
+      });
+      const order = await api.gqlOk<{ reportConversion: { conversion: { outcome: string } | null } }>(
+        'mutation ($input: ReportConversionInput!) { reportConversion(input: $input) { conversion { outcome } userErrors { code message field } } }',
+        {
+          input: {
+            clickId,
+            orderId: 'paging-order-1',
+            orderedAt: new Date().toISOString(),
+            currency: 'EUR',
+            lines: Array.from({ length: 51 }, (_, i) => ({
+              productId: productId(products[0].id),
+              amount: { amount: `${i + 1}.00`, currency: 'EUR' },
+            })),
+          },
+        },
+        key,
+      );
+      expect(order.reportConversion.conversion?.outcome).toBe('ATTRIBUTED');
     }, 300_000);
 
-    /** Signs the paging brand in, in a new context at desktop width. */
-    const open = async () => {
+    /** Publishes a run (the staged version goes live). */
+    const publish = (runId: string, apiKey: string) =>
+      api.gqlOk(
+        'mutation ($input: PublishRunInput!) { publishRun(input: $input) { userErrors { code message field } } }',
+        { input: { runId } },
+        apiKey,
+      );
+    /** Signs the paging brand (or with `as`, its creator) in, in a new context at desktop width. */
+    const open = async (as: 'brand' | 'creator' = 'brand') => {
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
       // Remembered in the tab, so a reload keeps the session (the place in the list is what is checked).
       await page.goto(`${api.url}/signin`);
       await page.getByLabel('Sign in with an API key').check();
-      await page.getByLabel('API key', { exact: true }).fill(key);
+      await page.getByLabel('API key', { exact: true }).fill(as === 'brand' ? key : creatorKey);
       await page.getByLabel('Remember me in this browser tab').check();
       await page.getByRole('button', { name: 'Sign in' }).click();
-      await page.getByRole('heading', { name: 'Feeds' }).waitFor();
+      await page.getByRole('heading', { name: as === 'brand' ? 'Feeds' : 'Find products to promote' }).waitFor();
       return { context, page };
     };
     /** The text of the rows in `rows`, once there are `count` of them. */
@@ -972,6 +1016,196 @@ suite('the web console in a browser', () => {
       await page.getByRole('heading', { name: 'Affiliate report' }).waitFor();
       const rows = 'section[aria-labelledby=report-title] tbody tr';
       await pagesInTheUrl(page, rows, 50, 1);
+      await firstPage(page, rows, 50);
+      await context.close();
+    }, 300_000);
+
+    it("a feed's runs and publications page on their own (runsAfter=, publicationsAfter=), each kept in the URL", async () => {
+      // 21 runs of a one-row file, each published: 21 runs (a page of 20 and 1) and 21 publications (10, 10 and 1).
+      for (let i = 0; i < 21; i++) {
+        const run = await ingest(
+          api,
+          key,
+          otherFeedId,
+          `id,title,description,link,image_link,availability,price\nQ1,Quilt ${i},A quilt.,https://quilts.example.com/q1,https://img.example/q1.jpg,in stock,${10 + i}.00 EUR`,
+        );
+        await publish(run.id, key);
+      }
+      const { context, page } = await open();
+      await page.goto(`${api.url}/brand/feeds/${encodeURIComponent(otherFeedId)}`);
+      await page.getByRole('heading', { name: 'Catalog 01' }).waitFor();
+      const runs = 'section[aria-labelledby=runs-title] tbody tr';
+      const publications = 'section[aria-labelledby=publications-title] li';
+      const { secondRows: olderRuns } = await pagesInTheUrl(page, runs, 20, 1, 'Older runs', 'runsAfter');
+      await pagesInTheUrl(page, publications, 10, 10, 'Older publications', 'publicationsAfter');
+      // The runs kept their page while the publications paged.
+      expect(await rowsOf(page, runs, 1)).toEqual(olderRuns);
+      await page.getByRole('button', { name: 'Older publications' }).click();
+      await rowsOf(page, publications, 1);
+      await firstPage(page, publications, 10, 'Newest publications', 'publicationsAfter');
+      expect(new URL(page.url()).searchParams.get('runsAfter')).toBeTruthy();
+      await firstPage(page, runs, 20, 'Newest runs', 'runsAfter');
+      await accessible(page, 'feed (runs and publications paged)');
+      await context.close();
+    }, 300_000);
+
+    it("a creator's share links: the next page of 50 is in the URL, kept by a reload and Back", async () => {
+      const { context, page } = await open('creator');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Share links' }).click();
+      await page.getByRole('heading', { name: 'Share links' }).waitFor();
+      const rows = 'ul.link-list > li';
+      await pagesInTheUrl(page, rows, 50, 1);
+      await firstPage(page, rows, 50);
+      await context.close();
+    }, 300_000);
+
+    it("a creator's ledger: the older entries past 50 are in the URL (entriesAfter=)", async () => {
+      const { context, page } = await open('creator');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Earnings' }).click();
+      await page.getByRole('heading', { name: 'Ledger' }).waitFor();
+      const rows = 'section[aria-labelledby=ledger-title] tbody tr';
+      await pagesInTheUrl(page, rows, 50, ledgerEntries - 50, 'Older entries', 'entriesAfter');
+      await firstPage(page, rows, 50, 'Newest entries', 'entriesAfter');
+      await accessible(page, 'earnings (ledger paged)');
+      await context.close();
+    }, 300_000);
+
+    it("a creator's earnings by brand: past the first 20 brands, the next page is in the URL (brandsAfter=)", async () => {
+      // 20 more brands, each with a one-row catalog, a link the creator made, a click at 10% and an order: with
+      // "Paging Outfitters", 21 brands (by name: 20 and 1).
+      for (let i = 1; i <= 20; i++) {
+        const other = await registerBrand(api, `Paging Brand ${String(i).padStart(2, '0')}`);
+        const feedId = await createFeed(api, other.apiKey, { name: 'Shop' });
+        const run = await ingest(
+          api,
+          other.apiKey,
+          feedId,
+          `id,title,description,link,image_link,availability,price\nB${i},Beanie ${i},A beanie.,https://beanies.example.com/b${i},https://img.example/b${i}.jpg,in stock,20.00 EUR`,
+        );
+        await publish(run.id, other.apiKey);
+        const [product]: { id: string }[] = await api.runtime.dataSource.query(
+          'SELECT id FROM catalog_product WHERE feed_id = $1',
+          [rawId(feedId)],
+        );
+        const link = await insertTestShareLink(api.runtime.dataSource, {
+          brandId: rawId(other.id),
+          creatorId,
+          productId: product.id,
+        });
+        const clickId = await insertTestClick(api.runtime.dataSource, link, {
+          clickedAt: new Date(Date.now() - 60_000),
+          ratePercent: '10',
+        });
+        const order = await api.gqlOk<{ reportConversion: { conversion: { outcome: string } | null } }>(
+          'mutation ($input: ReportConversionInput!) { reportConversion(input: $input) { conversion { outcome } userErrors { code message field } } }',
+          {
+            input: {
+              clickId,
+              orderId: `brand-order-${i}`,
+              orderedAt: new Date().toISOString(),
+              currency: 'EUR',
+              lines: [{ productId: productId(product.id), amount: { amount: '20.00', currency: 'EUR' } }],
+            },
+          },
+          other.apiKey,
+        );
+        expect(order.reportConversion.conversion?.outcome).toBe('ATTRIBUTED');
+        ledgerEntries += 1;
+      }
+      const { context, page } = await open('creator');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Earnings' }).click();
+      await page.getByRole('heading', { name: 'By brand' }).waitFor();
+      const rows = 'section[aria-labelledby=by-brand-title] tbody tr';
+      const { secondRows } = await pagesInTheUrl(page, rows, 20, 1, 'Next 20 brands', 'brandsAfter');
+      expect(secondRows[0]).toContain('Paging Outfitters');
+      await firstPage(page, rows, 20, 'First brands', 'brandsAfter');
+      await context.close();
+    }, 300_000);
+
+    it("a creator's showcase: past 50 products, the next page is in the URL, and an item's moves are the whole showcase's", async () => {
+      for (const product of products) {
+        await api.gqlOk(
+          'mutation ($input: PlaceShowcaseItemInput!) { placeShowcaseItem(input: $input) { userErrors { code message field } } }',
+          { input: { productId: productId(product.id) } },
+          creatorKey,
+        );
+      }
+      const { context, page } = await open('creator');
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Showcase' }).click();
+      await page.getByRole('heading', { name: 'Showcase' }).waitFor();
+      const rows = 'ol.showcase > li';
+      await pagesInTheUrl(page, rows, 50, 1);
+      // The 51st, alone on its page, is the last (no moving down) but not the first (it can move up).
+      const last = page.locator(rows).first();
+      expect(await last.getByRole('button', { name: /^Move up/ }).isEnabled()).toBe(true);
+      expect(await last.getByRole('button', { name: /^Move down/ }).isDisabled()).toBe(true);
+      await firstPage(page, rows, 50);
+      // The 50th can move down, to the next page.
+      const fiftieth = page.locator(rows).last();
+      expect(await fiftieth.getByRole('button', { name: /^Move down/ }).isEnabled()).toBe(true);
+      expect(
+        await page
+          .locator(rows)
+          .first()
+          .getByRole('button', { name: /^Move up/ })
+          .isDisabled(),
+      ).toBe(true);
+      await context.close();
+    }, 300_000);
+
+    it("a product's variants: all of an item group's, past 50 (the API's at most 100)", async () => {
+      const brand = await registerBrand(api, 'Variant Works');
+      const feedId = await createFeed(api, brand.apiKey, { name: 'Vests' });
+      const rows = Array.from(
+        { length: 51 },
+        (_, i) =>
+          `V${i},Vest ${String(i).padStart(2, '0')},A vest.,https://vests.example.com/v${i},https://img.example/v${i}.jpg,in stock,30.00 EUR,VESTS`,
+      );
+      const run = await ingest(
+        api,
+        brand.apiKey,
+        feedId,
+        ['id,title,description,link,image_link,availability,price,item_group_id', ...rows].join('\n'),
+      );
+      await publish(run.id, brand.apiKey);
+      const [product]: { id: string }[] = await api.runtime.dataSource.query(
+        "SELECT id FROM catalog_product WHERE feed_id = $1 AND offer_id = 'V0'",
+        [rawId(feedId)],
+      );
+      const { context, page } = await open('creator');
+      await page.goto(`${api.url}/creator/products/${encodeURIComponent(productId(product.id))}`);
+      await page.getByRole('heading', { name: 'Variants (51)' }).waitFor();
+      const variants = await rowsOf(page, 'section[aria-labelledby=variants-title] tbody tr', 51);
+      expect(variants.some((row) => row.includes('Vest 50'))).toBe(true);
+      await context.close();
+    }, 300_000);
+
+    it('Shopify stores: past 50, the next page is in the URL, kept by a reload and Back', async () => {
+      // 51 stores of another brand, written straight into shopify_store (no fixture connects one without a Shopify
+      // admin answering for each domain), each on its own feed; never synced (next_sync_at null).
+      const brand = await registerBrand(api, 'Many Stores');
+      for (let i = 1; i <= 51; i++) {
+        const feedId = await createFeed(api, brand.apiKey, { name: `Store feed ${String(i).padStart(2, '0')}` });
+        await api.runtime.dataSource.query("UPDATE feed SET source = 'SHOPIFY' WHERE id = $1", [rawId(feedId)]);
+        await api.runtime.dataSource.query(
+          `INSERT INTO shopify_store (brand_id, feed_id, shop_domain, access_token_sealed, webhook_secret_sealed, api_version)
+           VALUES ($1, $2, $3, 'unused', 'unused', '2025-01')`,
+          [rawId(brand.id), rawId(feedId), `store-${String(i).padStart(2, '0')}.myshopify.com`],
+        );
+      }
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await page.goto(`${api.url}/signin`);
+      await page.getByLabel('Sign in with an API key').check();
+      await page.getByLabel('API key', { exact: true }).fill(brand.apiKey);
+      await page.getByLabel('Remember me in this browser tab').check();
+      await page.getByRole('button', { name: 'Sign in' }).click();
+      await page.getByRole('heading', { name: 'Feeds' }).waitFor();
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Shopify', exact: true }).click();
+      await page.getByRole('heading', { name: 'Shopify stores', exact: true }).waitFor();
+      const rows = 'table tbody tr';
+      const { secondRows } = await pagesInTheUrl(page, rows, 50, 1);
+      expect(secondRows[0]).toContain('store-51.myshopify.com');
       await firstPage(page, rows, 50);
       await context.close();
     }, 300_000);

@@ -1,7 +1,7 @@
 import { useRef, useState, type DragEvent, type FormEvent } from 'react';
 import { payload, request, uploadFeedFile } from '../client';
 import { graphql } from '../gql';
-import { lastListHref } from '../paging';
+import { Pager, lastListHref, useUrlPage } from '../paging';
 import { Link } from '../router';
 import { useApiKey } from '../session';
 import { ErrorMessage, Loading, formatDate, useAction, useQuery } from '../ui';
@@ -9,7 +9,7 @@ import { CategoryFields } from './Feeds';
 import { ProgressBar, useRunProgress } from './progress';
 
 const FeedQuery = graphql(`
-  query ConsoleFeed($id: ID!) {
+  query ConsoleFeed($id: ID!, $runsAfter: String, $publicationsAfter: String) {
     feed(id: $id) {
       id
       name
@@ -39,8 +39,12 @@ const FeedQuery = graphql(`
       liveVersion {
         number
       }
-      runs(first: 20) {
+      runs(first: 20, after: $runsAfter) {
         totalCount
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
         nodes {
           id
           status
@@ -69,7 +73,11 @@ const FeedQuery = graphql(`
           }
         }
       }
-      publications(first: 10) {
+      publications(first: 10, after: $publicationsAfter) {
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
         nodes {
           id
           kind
@@ -157,7 +165,15 @@ const SyncStore = graphql(`
 
 export function Feed({ id }: { id: string }) {
   const apiKey = useApiKey();
-  const feed = useQuery(FeedQuery, { id }, apiKey);
+  // The runs' page and the publications' are each in the URL (runsAfter= and publicationsAfter=): a reload, Back or a
+  // run's back link keeps both, and each list pages on its own.
+  const runsPage = useUrlPage('runsAfter');
+  const publicationsPage = useUrlPage('publicationsAfter');
+  const feed = useQuery(
+    FeedQuery,
+    { id, runsAfter: runsPage.after, publicationsAfter: publicationsPage.after },
+    apiKey,
+  );
   const [activeRun, setActiveRun] = useState<string | null>(null);
   const progress = useRunProgress(activeRun, apiKey, () => feed.reload());
   const [rolledBack, setRolledBack] = useState<string | null>(null);
@@ -292,7 +308,7 @@ export function Feed({ id }: { id: string }) {
       <section aria-labelledby="runs-title">
         <h2 id="runs-title">Runs ({f.runs.totalCount})</h2>
         {f.runs.nodes.length === 0 ? (
-          <p className="muted">No run yet.</p>
+          <p className="muted">{runsPage.after ? 'No more runs on this page.' : 'No run yet.'}</p>
         ) : (
           <div className="table-wrap" tabIndex={0}>
             <table>
@@ -333,6 +349,7 @@ export function Feed({ id }: { id: string }) {
             </table>
           </div>
         )}
+        <Pager page={runsPage} pageInfo={f.runs.pageInfo} nextLabel="Older runs" firstLabel="Newest runs" />
       </section>
 
       <section aria-labelledby="versions-title">
@@ -390,7 +407,9 @@ export function Feed({ id }: { id: string }) {
       <section aria-labelledby="publications-title">
         <h2 id="publications-title">Publications</h2>
         {f.publications.nodes.length === 0 ? (
-          <p className="muted">Nothing published yet.</p>
+          <p className="muted">
+            {publicationsPage.after ? 'No more publications on this page.' : 'Nothing published yet.'}
+          </p>
         ) : (
           <ul className="plain">
             {f.publications.nodes.map((p) => (
@@ -401,6 +420,12 @@ export function Feed({ id }: { id: string }) {
             ))}
           </ul>
         )}
+        <Pager
+          page={publicationsPage}
+          pageInfo={f.publications.pageInfo}
+          nextLabel="Older publications"
+          firstLabel="Newest publications"
+        />
       </section>
     </>
   );

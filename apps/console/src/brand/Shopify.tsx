@@ -1,13 +1,18 @@
 import type { FormEvent } from 'react';
 import { payload, request } from '../client';
 import { graphql } from '../gql';
+import { Pager, useUrlPage } from '../paging';
 import { Link } from '../router';
 import { useApiKey } from '../session';
 import { ErrorMessage, Field, Loading, formatDate, useAction, useQuery } from '../ui';
 
 const StoresQuery = graphql(`
-  query ConsoleShopifyStores {
-    shopifyStores(first: 50) {
+  query ConsoleShopifyStores($after: String) {
+    shopifyStores(first: 50, after: $after) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       nodes {
         id
         shopDomain
@@ -42,7 +47,8 @@ const Connect = graphql(`
 
 export function Shopify() {
   const apiKey = useApiKey();
-  const stores = useQuery(StoresQuery, {}, apiKey);
+  const page = useUrlPage();
+  const stores = useQuery(StoresQuery, { after: page.after }, apiKey);
   const connect = useAction(async (form: FormData) => {
     const text = (name: string) => String(form.get(name) ?? '').trim();
     const { connectShopifyStore } = await request(
@@ -72,7 +78,7 @@ export function Shopify() {
       {!stores.data ? (
         <Loading />
       ) : stores.data.shopifyStores.nodes.length === 0 ? (
-        <p>No store connected yet.</p>
+        <p>{page.after ? 'No more stores on this page.' : 'No store connected yet.'}</p>
       ) : (
         <div className="table-wrap" tabIndex={0}>
           <table>
@@ -99,6 +105,7 @@ export function Shopify() {
           </table>
         </div>
       )}
+      <Pager page={page} pageInfo={stores.data?.shopifyStores.pageInfo} />
       <form className="card" onSubmit={submit} aria-labelledby="connect-title">
         <h2 id="connect-title">Connect a store</h2>
         <p className="muted">

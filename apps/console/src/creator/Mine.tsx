@@ -1,13 +1,18 @@
 import { payload, request } from '../client';
 import { graphql } from '../gql';
+import { Pager, useUrlPage } from '../paging';
 import { Link } from '../router';
 import { useApiKey } from '../session';
 import { CopyButton, ErrorMessage, Loading, formatDate, useAction, useQuery } from '../ui';
 
 const LinksQuery = graphql(`
-  query ConsoleShareLinks {
-    shareLinks(first: 50) {
+  query ConsoleShareLinks($after: String) {
+    shareLinks(first: 50, after: $after) {
       totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       nodes {
         id
         code
@@ -24,9 +29,13 @@ const LinksQuery = graphql(`
 `);
 
 const ShowcaseQuery = graphql(`
-  query ConsoleShowcase {
-    showcase(first: 50) {
+  query ConsoleShowcase($after: String) {
+    showcase(first: 50, after: $after) {
       totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       nodes {
         id
         position
@@ -72,7 +81,7 @@ const Move = graphql(`
 `);
 
 const EarningsQuery = graphql(`
-  query ConsoleEarnings {
+  query ConsoleEarnings($brandsAfter: String, $entriesAfter: String) {
     earnings {
       totals {
         id
@@ -90,7 +99,11 @@ const EarningsQuery = graphql(`
           formatted
         }
       }
-      byBrand(first: 20) {
+      byBrand(first: 20, after: $brandsAfter) {
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
         nodes {
           id
           brandName
@@ -106,7 +119,11 @@ const EarningsQuery = graphql(`
           }
         }
       }
-      entries(first: 50) {
+      entries(first: 50, after: $entriesAfter) {
+        pageInfo {
+          hasNextPage
+          endCursor
+        }
         nodes {
           id
           kind
@@ -126,7 +143,8 @@ const EarningsQuery = graphql(`
 
 export function ShareLinks() {
   const apiKey = useApiKey();
-  const links = useQuery(LinksQuery, {}, apiKey);
+  const page = useUrlPage();
+  const links = useQuery(LinksQuery, { after: page.after }, apiKey);
   return (
     <>
       <h1>Share links</h1>
@@ -134,9 +152,13 @@ export function ShareLinks() {
       {!links.data ? (
         <Loading />
       ) : links.data.shareLinks.nodes.length === 0 ? (
-        <p>
-          No link yet. <Link href="/creator/search">Find a product</Link> and create one from its page.
-        </p>
+        page.after ? (
+          <p className="muted">No more links on this page.</p>
+        ) : (
+          <p>
+            No link yet. <Link href="/creator/search">Find a product</Link> and create one from its page.
+          </p>
+        )
       ) : (
         <ul className="link-list">
           {links.data.shareLinks.nodes.map((link) => (
@@ -156,13 +178,15 @@ export function ShareLinks() {
           ))}
         </ul>
       )}
+      <Pager page={page} pageInfo={links.data?.shareLinks.pageInfo} />
     </>
   );
 }
 
 export function Showcase() {
   const apiKey = useApiKey();
-  const items = useQuery(ShowcaseQuery, {}, apiKey);
+  const page = useUrlPage();
+  const items = useQuery(ShowcaseQuery, { after: page.after }, apiKey);
   const remove = useAction(async (productId: string) => {
     payload((await request(Remove, { input: { productId } }, apiKey)).removeShowcaseItem);
     items.reload();
@@ -172,6 +196,8 @@ export function Showcase() {
     items.reload();
   });
   const nodes = items.data?.showcase.nodes ?? [];
+  // The ends are the whole showcase's (its first item on the first page, its last on the last), not this page's.
+  const lastPage = !items.data?.showcase.pageInfo.hasNextPage;
   return (
     <>
       <h1>Showcase</h1>
@@ -180,9 +206,13 @@ export function Showcase() {
       {!items.data ? (
         <Loading />
       ) : nodes.length === 0 ? (
-        <p>
-          Empty. Add products from their page in <Link href="/creator/search">search</Link>.
-        </p>
+        page.after ? (
+          <p className="muted">No more products on this page.</p>
+        ) : (
+          <p>
+            Empty. Add products from their page in <Link href="/creator/search">search</Link>.
+          </p>
+        )
       ) : (
         <ol className="showcase">
           {nodes.map((item, index) => (
@@ -199,14 +229,14 @@ export function Showcase() {
               <div className="actions">
                 <button
                   type="button"
-                  disabled={index === 0 || move.pending}
+                  disabled={(index === 0 && !page.after) || move.pending}
                   onClick={() => void move.run(item.productId, item.position - 1)}
                 >
                   Move up<span className="visually-hidden"> {item.product?.title}</span>
                 </button>
                 <button
                   type="button"
-                  disabled={index === nodes.length - 1 || move.pending}
+                  disabled={(index === nodes.length - 1 && lastPage) || move.pending}
                   onClick={() => void move.run(item.productId, item.position + 1)}
                 >
                   Move down<span className="visually-hidden"> {item.product?.title}</span>
@@ -219,13 +249,18 @@ export function Showcase() {
           ))}
         </ol>
       )}
+      <Pager page={page} pageInfo={items.data?.showcase.pageInfo} />
     </>
   );
 }
 
 export function Earnings() {
   const apiKey = useApiKey();
-  const earnings = useQuery(EarningsQuery, {}, apiKey);
+  // The brands' page and the ledger's are each in the URL (brandsAfter= and entriesAfter=): a reload or Back keeps
+  // both, and each list pages on its own.
+  const brandsPage = useUrlPage('brandsAfter');
+  const entriesPage = useUrlPage('entriesAfter');
+  const earnings = useQuery(EarningsQuery, { brandsAfter: brandsPage.after, entriesAfter: entriesPage.after }, apiKey);
   const e = earnings.data?.earnings;
   return (
     <>
@@ -252,7 +287,7 @@ export function Earnings() {
               </dl>
             ))}
           </div>
-          {e.byBrand.nodes.length ? (
+          {e.byBrand.nodes.length || brandsPage.after ? (
             <section aria-labelledby="by-brand-title">
               <h2 id="by-brand-title">By brand</h2>
               <div className="table-wrap" tabIndex={0}>
@@ -277,9 +312,15 @@ export function Earnings() {
                   </tbody>
                 </table>
               </div>
+              <Pager
+                page={brandsPage}
+                pageInfo={e.byBrand.pageInfo}
+                nextLabel="Next 20 brands"
+                firstLabel="First brands"
+              />
             </section>
           ) : null}
-          {e.entries.nodes.length ? (
+          {e.entries.nodes.length || entriesPage.after ? (
             <section aria-labelledby="ledger-title">
               <h2 id="ledger-title">Ledger</h2>
               <div className="table-wrap" tabIndex={0}>
@@ -308,6 +349,12 @@ export function Earnings() {
                   </tbody>
                 </table>
               </div>
+              <Pager
+                page={entriesPage}
+                pageInfo={e.entries.pageInfo}
+                nextLabel="Older entries"
+                firstLabel="Newest entries"
+              />
             </section>
           ) : null}
         </>

@@ -8,6 +8,7 @@ import { CopyButton, ErrorMessage, Loading, Select, useAction, useQuery } from '
 import { ProductImage } from './ProductImage';
 import { lastSearchHref } from './Search';
 
+// variants: the API gives at most 100 in all, so a page of 100 is every one (no pager needed).
 const ProductQuery = graphql(`
   query ConsoleProduct($id: ID!) {
     product(id: $id) {
@@ -47,7 +48,7 @@ const ProductQuery = graphql(`
           url
         }
       }
-      variants(first: 50) {
+      variants(first: 100) {
         totalCount
         nodes {
           id

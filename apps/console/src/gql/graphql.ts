@@ -1180,10 +1180,12 @@ export type ConsoleRenderCreativeMutation = { renderCreative: { creative: { key:
 
 export type ConsoleFeedQueryVariables = Exact<{
   id: string | number;
+  runsAfter?: string | null | undefined;
+  publicationsAfter?: string | null | undefined;
 }>;
 
 
-export type ConsoleFeedQuery = { feed: { id: string, name: string, source: FeedSource, format: FeedFormat, mode: FeedMode, url: string | null, schedule: string | null, nextFetchAt: string | null, defaultCurrency: string | null, storeUrl: string | null, language: string, autoPublish: boolean, maxRemovalShare: number, maxRejectedShare: number, suggestCategories: boolean, acceptCategorySuggestionsAbove: number | null, feedRules: { version: number, createdAt: string, rules: Array<{ ruleId: string, name: string, enabled: boolean }> } | null, liveVersion: { number: number } | null, runs: { totalCount: number, nodes: Array<{ id: string, status: RunStatus, phase: RunPhase, trigger: RunTrigger, validateOnly: boolean, queuedAt: string, rowsRead: number, itemsAccepted: number, itemsRejected: number, errors: number, warnings: number, publishStatus: PublishStatus, sourceName: string | null }> }, versions: { nodes: Array<{ id: string, number: number, itemCount: number, isLive: boolean, createdAt: string, run: { id: string } | null }> }, publications: { nodes: Array<{ id: string, kind: PublicationKind, created: number, updated: number, unchanged: number, removed: number, publishedAt: string, version: { number: number } | null }> } } };
+export type ConsoleFeedQuery = { feed: { id: string, name: string, source: FeedSource, format: FeedFormat, mode: FeedMode, url: string | null, schedule: string | null, nextFetchAt: string | null, defaultCurrency: string | null, storeUrl: string | null, language: string, autoPublish: boolean, maxRemovalShare: number, maxRejectedShare: number, suggestCategories: boolean, acceptCategorySuggestionsAbove: number | null, feedRules: { version: number, createdAt: string, rules: Array<{ ruleId: string, name: string, enabled: boolean }> } | null, liveVersion: { number: number } | null, runs: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, status: RunStatus, phase: RunPhase, trigger: RunTrigger, validateOnly: boolean, queuedAt: string, rowsRead: number, itemsAccepted: number, itemsRejected: number, errors: number, warnings: number, publishStatus: PublishStatus, sourceName: string | null }> }, versions: { nodes: Array<{ id: string, number: number, itemCount: number, isLive: boolean, createdAt: string, run: { id: string } | null }> }, publications: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: PublicationKind, created: number, updated: number, unchanged: number, removed: number, publishedAt: string, version: { number: number } | null }> } } };
 
 export type ConsoleRollbackMutationVariables = Exact<{
   input: RollbackFeedInput;
@@ -1325,10 +1327,12 @@ export type ConsoleCancelRunMutationVariables = Exact<{
 
 export type ConsoleCancelRunMutation = { cancelRun: { run: { id: string, status: RunStatus } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
 
-export type ConsoleShopifyStoresQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsoleShopifyStoresQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type ConsoleShopifyStoresQuery = { shopifyStores: { nodes: Array<{ id: string, shopDomain: string, apiVersion: string, lastSyncedAt: string | null, feed: { id: string, name: string } }> } };
+export type ConsoleShopifyStoresQuery = { shopifyStores: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, shopDomain: string, apiVersion: string, lastSyncedAt: string | null, feed: { id: string, name: string } }> } };
 
 export type ConsoleConnectShopifyMutationVariables = Exact<{
   input: ConnectShopifyStoreInput;
@@ -1344,15 +1348,19 @@ export type ConsoleRunProgressSubscriptionVariables = Exact<{
 
 export type ConsoleRunProgressSubscription = { ingestionRunProgress: { id: string, status: RunStatus, phase: RunPhase, progress: number | null, rowsRead: number, itemsAccepted: number, itemsRejected: number, rowsSkipped: number, errors: number, warnings: number, imagesDone: number, imagesTotal: number, publishStatus: PublishStatus, publishBlockedReason: string | null, error: { code: RunErrorCode, message: string, hint: string } | null } };
 
-export type ConsoleShareLinksQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsoleShareLinksQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type ConsoleShareLinksQuery = { shareLinks: { totalCount: number, nodes: Array<{ id: string, code: string, url: string, channel: ShareChannel | null, createdAt: string, product: { id: string, title: string } | null }> } };
+export type ConsoleShareLinksQuery = { shareLinks: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, code: string, url: string, channel: ShareChannel | null, createdAt: string, product: { id: string, title: string } | null }> } };
 
-export type ConsoleShowcaseQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsoleShowcaseQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
 
 
-export type ConsoleShowcaseQuery = { showcase: { totalCount: number, nodes: Array<{ id: string, position: number, productId: string, product: { id: string, title: string, commissionRate: string | null, price: { formatted: string } | null } | null }> } };
+export type ConsoleShowcaseQuery = { showcase: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, position: number, productId: string, product: { id: string, title: string, commissionRate: string | null, price: { formatted: string } | null } | null }> } };
 
 export type ConsoleRemoveShowcaseItemMutationVariables = Exact<{
   input: RemoveShowcaseItemInput;
@@ -1368,10 +1376,13 @@ export type ConsoleMoveShowcaseItemMutationVariables = Exact<{
 
 export type ConsoleMoveShowcaseItemMutation = { placeShowcaseItem: { item: { position: number } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
 
-export type ConsoleEarningsQueryVariables = Exact<{ [key: string]: never; }>;
+export type ConsoleEarningsQueryVariables = Exact<{
+  brandsAfter?: string | null | undefined;
+  entriesAfter?: string | null | undefined;
+}>;
 
 
-export type ConsoleEarningsQuery = { earnings: { totals: Array<{ id: string, currency: string, pending: { formatted: string }, approved: { formatted: string }, paid: { formatted: string }, reversed: { formatted: string } }>, byBrand: { nodes: Array<{ id: string, brandName: string | null, currency: string, pending: { formatted: string }, approved: { formatted: string }, paid: { formatted: string } }> }, entries: { nodes: Array<{ id: string, kind: LedgerEntryKind, createdAt: string, brandName: string, orderId: string, ratePercent: string, toStatus: EarningStatus, amount: { formatted: string } }> } } };
+export type ConsoleEarningsQuery = { earnings: { totals: Array<{ id: string, currency: string, pending: { formatted: string }, approved: { formatted: string }, paid: { formatted: string }, reversed: { formatted: string } }>, byBrand: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, brandName: string | null, currency: string, pending: { formatted: string }, approved: { formatted: string }, paid: { formatted: string } }> }, entries: { pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, kind: LedgerEntryKind, createdAt: string, brandName: string, orderId: string, ratePercent: string, toStatus: EarningStatus, amount: { formatted: string } }> } } };
 
 export type ConsoleProductQueryVariables = Exact<{
   id: string | number;
@@ -1903,7 +1914,7 @@ export const ConsoleRenderCreativeDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleRenderCreativeMutation, ConsoleRenderCreativeMutationVariables>;
 export const ConsoleFeedDocument = new TypedDocumentString(`
-    query ConsoleFeed($id: ID!) {
+    query ConsoleFeed($id: ID!, $runsAfter: String, $publicationsAfter: String) {
   feed(id: $id) {
     id
     name
@@ -1933,8 +1944,12 @@ export const ConsoleFeedDocument = new TypedDocumentString(`
     liveVersion {
       number
     }
-    runs(first: 20) {
+    runs(first: 20, after: $runsAfter) {
       totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       nodes {
         id
         status
@@ -1963,7 +1978,11 @@ export const ConsoleFeedDocument = new TypedDocumentString(`
         }
       }
     }
-    publications(first: 10) {
+    publications(first: 10, after: $publicationsAfter) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       nodes {
         id
         kind
@@ -2499,8 +2518,12 @@ export const ConsoleCancelRunDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleCancelRunMutation, ConsoleCancelRunMutationVariables>;
 export const ConsoleShopifyStoresDocument = new TypedDocumentString(`
-    query ConsoleShopifyStores {
-  shopifyStores(first: 50) {
+    query ConsoleShopifyStores($after: String) {
+  shopifyStores(first: 50, after: $after) {
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     nodes {
       id
       shopDomain
@@ -2557,9 +2580,13 @@ export const ConsoleRunProgressDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleRunProgressSubscription, ConsoleRunProgressSubscriptionVariables>;
 export const ConsoleShareLinksDocument = new TypedDocumentString(`
-    query ConsoleShareLinks {
-  shareLinks(first: 50) {
+    query ConsoleShareLinks($after: String) {
+  shareLinks(first: 50, after: $after) {
     totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     nodes {
       id
       code
@@ -2575,9 +2602,13 @@ export const ConsoleShareLinksDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleShareLinksQuery, ConsoleShareLinksQueryVariables>;
 export const ConsoleShowcaseDocument = new TypedDocumentString(`
-    query ConsoleShowcase {
-  showcase(first: 50) {
+    query ConsoleShowcase($after: String) {
+  showcase(first: 50, after: $after) {
     totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
     nodes {
       id
       position
@@ -2620,7 +2651,7 @@ export const ConsoleMoveShowcaseItemDocument = new TypedDocumentString(`
 }
     `) as unknown as TypedDocumentString<ConsoleMoveShowcaseItemMutation, ConsoleMoveShowcaseItemMutationVariables>;
 export const ConsoleEarningsDocument = new TypedDocumentString(`
-    query ConsoleEarnings {
+    query ConsoleEarnings($brandsAfter: String, $entriesAfter: String) {
   earnings {
     totals {
       id
@@ -2638,7 +2669,11 @@ export const ConsoleEarningsDocument = new TypedDocumentString(`
         formatted
       }
     }
-    byBrand(first: 20) {
+    byBrand(first: 20, after: $brandsAfter) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       nodes {
         id
         brandName
@@ -2654,7 +2689,11 @@ export const ConsoleEarningsDocument = new TypedDocumentString(`
         }
       }
     }
-    entries(first: 50) {
+    entries(first: 50, after: $entriesAfter) {
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
       nodes {
         id
         kind
@@ -2710,7 +2749,7 @@ export const ConsoleProductDocument = new TypedDocumentString(`
         url
       }
     }
-    variants(first: 50) {
+    variants(first: 100) {
       totalCount
       nodes {
         id
