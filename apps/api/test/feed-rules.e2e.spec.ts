@@ -784,6 +784,37 @@ describe('feed rules (e2e on a real database)', () => {
     ]);
   });
 
+  it('keeps a MAP table in the order it was given, in the version set, a run of it and a read of it later', async () => {
+    const feedId = await createFeed(api, key, { name: 'Map order' });
+    // Orders a jsonb column would not keep (it sorts keys by length, then bytes) and a JavaScript object would not
+    // either (keys that read as whole numbers come first, ascending): a brand's own order, as it typed it.
+    const table = [
+      { from: 'Womens > Dresses > Evening', to: '2271' },
+      { from: 'acme', to: 'Acme Outdoor' },
+      { from: '42', to: 'size 42' },
+      { from: 'Bags', to: '6551' },
+      { from: '7', to: 'size 7' },
+      { from: 'Accessories > Belts', to: '169' },
+      { from: 'ACME', to: 'Acme Outdoor' },
+    ];
+    const set = await setRules(feedId, [
+      { ruleId: 'map', name: 'Map', actions: [{ type: 'MAP', attribute: 'brand', table }] },
+    ]);
+    expect(set.userErrors).toEqual([]);
+    expect(set.feedRules.rules[0].actions[0].table).toEqual(table);
+    // A run compiles the stored version: the lookup still finds its entry.
+    const run = await ingest(api, key, feedId, csv(row('M1'), row('M2', { brand: 'other' })));
+    expect(run.status).toBe('SUCCEEDED');
+    expect((await runRules(run.id)).itemsChangedByRules).toBe(1);
+    await setRules(feedId, [{ ruleId: 'other', name: 'Other', actions: [{ type: 'UPPERCASE', attribute: 'title' }] }]);
+    const read = await api.gqlOk(
+      'query($id: ID!) { feed(id: $id) { feedRules(version: 1) { rules { actions { table { from to } } } } } }',
+      { id: feedId },
+      key,
+    );
+    expect(read.feed.feedRules.rules[0].actions[0].table).toEqual(table);
+  });
+
   it('previews with the feed’s category-suggestion settings, agreeing with the run on items whose category a suggestion set', async () => {
     const feedId = await createFeed(api, key, { name: 'Suggested categories', acceptCategorySuggestionsAbove: 0 });
     const file = csv(

@@ -440,6 +440,36 @@ function checkAction(raw: unknown, path: string, errors: Errors): FeedRuleAction
 }
 
 /**
+ * The form to store validated rules in: as validated, except that a MAP table given as a list of `{ from, to }` (as
+ * the API takes it) stays a list in the order given, each key once (the value it validated to). A table as an object
+ * loses its order twice over: a jsonb column sorts keys by length and bytes, and JavaScript puts keys that read as
+ * whole numbers first; a brand reading its rules back, or editing them in the console, would find its own order
+ * shuffled. `rules` is what validateFeedRules answered for `input` (rule by rule and action by action).
+ */
+export function feedRulesToStore(rules: FeedRule[], input: unknown[]): unknown[] {
+  return rules.map((rule, r) => {
+    const raw = input[r];
+    if (!rule.actions.some((a) => a.type === 'MAP') || !isObject(raw) || !Array.isArray(raw.actions)) return rule;
+    const rawActions: unknown[] = raw.actions;
+    return {
+      ...rule,
+      actions: rule.actions.map((action, a) => {
+        const given = rawActions[a];
+        if (action.type !== 'MAP' || !isObject(given) || !Array.isArray(given.table)) return action;
+        const entries: { from: string; to: string }[] = [];
+        const listed = new Set<string>();
+        for (const entry of given.table as { from: string }[]) {
+          if (listed.has(entry.from) || !Object.prototype.hasOwnProperty.call(action.table, entry.from)) continue;
+          listed.add(entry.from);
+          entries.push({ from: entry.from, to: action.table[entry.from] });
+        }
+        return { ...action, table: entries };
+      }),
+    };
+  });
+}
+
+/**
  * A MAP table: an object of value → value (as stored), or a list of `{ from, to }` (as the API takes it, whose
  * entries are then named by position: `table[3]`). A value is looked up exactly (ignoring surrounding spaces), then
  * ignoring case too, so two entries whose keys are equal that way but map to different values are a CONFLICT

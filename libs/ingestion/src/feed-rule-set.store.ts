@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 /** What a statement needs to run: the data source, or an EntityManager inside a transaction. */
 type Queryable = Pick<EntityManager, 'query'>;
 
-/** One stored version of a feed's rules (the rules as validated, in the engine's shape). */
+/** One stored version of a feed's rules (as validated, MAP tables as lists in the brand's order: feedRulesToStore). */
 export interface FeedRuleSetRow {
   id: string;
   brandId: string;

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ItemValidator, type ItemIssue } from '@brandshelf/catalog-rules';
 import { APP_CONFIG, BadInputError, FILE_STORAGE, type AppConfig, type BrandContext } from '@brandshelf/core';
-import { validateFeedRules, type FeedRule, type FeedRuleErrorCode } from '@brandshelf/feed-rules';
+import { feedRulesToStore, validateFeedRules, type FeedRule, type FeedRuleErrorCode } from '@brandshelf/feed-rules';
 import { FeedReadError, readFeed, type RawItem } from '@brandshelf/feeds';
 import type { ObjectStorage } from '@brandshelf/storage';
 import type { FeedEntity } from './feed.entity.js';
@@ -115,7 +115,8 @@ export class FeedRulesService {
     const feed = await this.feeds.get(ctx, feedId);
     const checked = validate(rules);
     if ('problems' in checked) return { ruleSet: null, problems: checked.problems };
-    return { ruleSet: await this.store.insertNext(ctx.principal.brandId, feed.id, checked.rules), problems: [] };
+    const stored = feedRulesToStore(checked.rules, rules);
+    return { ruleSet: await this.store.insertNext(ctx.principal.brandId, feed.id, stored), problems: [] };
   }
 
   /**

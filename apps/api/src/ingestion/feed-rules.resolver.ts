@@ -27,6 +27,7 @@ import {
   FeedRuleExclusionCount,
   FeedRuleInput,
   FeedRuleProblem,
+  FeedRuleMapEntry,
   FeedRuleSet,
   FeedRulesPreview,
   FeedRuleTraceConnection,
@@ -308,11 +309,17 @@ function toApiAction(a: Json): FeedRuleAction {
     pattern: (a.pattern as string) ?? null,
     replacement: (a.replacement as string) ?? null,
     maxLength: (a.maxLength as number) ?? null,
-    table: a.table ? Object.entries(a.table as Record<string, string>).map(([from, to]) => ({ from, to })) : null,
+    table: toApiTable(a.table),
     targetAttribute: (a.targetAttribute as string) ?? null,
     defaultValue: (a.defaultValue as string) ?? null,
     index: (a.index as number) ?? null,
   };
+}
+
+/** A stored MAP table: a list in the brand's order (feedRulesToStore), or an object as versions stored it before. */
+function toApiTable(table: unknown): FeedRuleMapEntry[] | null {
+  if (Array.isArray(table)) return (table as FeedRuleMapEntry[]).map(({ from, to }) => ({ from, to }));
+  return table ? Object.entries(table as Record<string, string>).map(([from, to]) => ({ from, to })) : null;
 }
 
 function toApiRuleSet(row: FeedRuleSetRow): FeedRuleSet {
