@@ -815,6 +815,49 @@ describe('feed rules (e2e on a real database)', () => {
     expect(read.feed.feedRules.rules[0].actions[0].table).toEqual(table);
   });
 
+  it('previews a supplemental feed as its run counts it: ids no primary product has are invalid, before and after the rules', async () => {
+    // A brand's own ids are upper case; its price feed writes them in lower case, so its run rejects every item
+    // (UNKNOWN_ITEM_ID), and a rule upper-casing the id fixes that: the preview must say so, as the run will.
+    const brand = await registerBrand(api, 'Rules supplemental');
+    const primary = await createFeed(api, brand.apiKey, { name: 'Primary' });
+    expect((await ingest(api, brand.apiKey, primary, csv(row('SKU-1'), row('SKU-2')))).itemsAccepted).toBe(2);
+    const prices = await createFeed(api, brand.apiKey, { name: 'Prices', mode: 'UPDATE_ONLY' });
+    const file = 'id,price\nsku-1,10.00 USD\nsku-2,12.00 USD\nsku-3,5.00 USD\n';
+    const before = await ingest(api, brand.apiKey, prices, file);
+    expect([before.itemsAccepted, before.itemsRejected]).toEqual([0, 3]);
+    const rules = [{ ruleId: 'ids', name: 'Ids in capitals', actions: [{ type: 'UPPERCASE', attribute: 'id' }] }];
+    const preview = (await api.gqlOk(PREVIEW, { feedId: prices, rules, sample: 10 }, brand.apiKey)).previewFeedRules;
+    expect(preview).toMatchObject({
+      itemsRead: 3,
+      itemsChanged: 3,
+      validBefore: 0,
+      validAfter: 2,
+      becameValid: 2,
+      becameInvalid: 0,
+    });
+    expect(preview.sample.map((s: any) => [s.itemId, s.validBefore, s.validAfter, s.errorsAfter])).toEqual([
+      ['sku-1', false, true, []],
+      ['sku-2', false, true, []],
+      ['sku-3', false, false, [{ code: 'UNKNOWN_ITEM_ID', attribute: 'id' }]],
+    ]);
+    // The run agrees with the preview.
+    const set = await api.gqlOk(SET_RULES, { input: { feedId: prices, rules } }, brand.apiKey);
+    expect(set.setFeedRules.userErrors).toEqual([]);
+    const after = await ingest(api, brand.apiKey, prices, file);
+    expect([after.itemsAccepted, after.itemsRejected]).toEqual([preview.validAfter, 1]);
+    // A rule that breaks the ids of a file whose ids were right makes valid items invalid, said before it runs.
+    await ingest(api, brand.apiKey, prices, 'id,price\nSKU-1,11.00 USD\nSKU-2,13.00 USD\n');
+    const breaking = [
+      { ruleId: 'prefix', name: 'Prefix', actions: [{ type: 'PREPEND', attribute: 'id', value: 'x-' }] },
+    ];
+    const broken = (await api.gqlOk(PREVIEW, { feedId: prices, rules: breaking }, brand.apiKey)).previewFeedRules;
+    expect(broken).toMatchObject({ itemsRead: 2, validBefore: 2, validAfter: 0, becameValid: 0, becameInvalid: 2 });
+    expect(broken.sample.map((s: any) => s.errorsAfter)).toEqual([
+      [{ code: 'UNKNOWN_ITEM_ID', attribute: 'id' }],
+      [{ code: 'UNKNOWN_ITEM_ID', attribute: 'id' }],
+    ]);
+  });
+
   it('previews with the feed’s category-suggestion settings, agreeing with the run on items whose category a suggestion set', async () => {
     const feedId = await createFeed(api, key, { name: 'Suggested categories', acceptCategorySuggestionsAbove: 0 });
     const file = csv(

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { DataSource, type EntityManager } from 'typeorm';
-import { ItemValidator, type ItemIssue } from '@brandshelf/catalog-rules';
+import { CODES, ItemValidator, truncateValue, type ItemIssue } from '@brandshelf/catalog-rules';
 import { APP_CONFIG, BadInputError, FILE_STORAGE, type AppConfig, type BrandContext } from '@brandshelf/core';
 import { feedRulesToStore, validateFeedRules, type FeedRule, type FeedRuleErrorCode } from '@brandshelf/feed-rules';
 import { FeedReadError, readFeed, type RawItem } from '@brandshelf/feeds';
@@ -207,6 +207,9 @@ export class FeedRulesService {
     if (!before || !after)
       throw new BadInputError("The feed's defaultCurrency is not a current ISO 4217 code.", 'feedId');
     const limit = this.config.feedRules.previewItems;
+    // A supplemental feed's items are counted valid only once their ids are looked up, after reading (bounded by
+    // `limit`); a primary feed's as they are read.
+    const verdicts: PreviewVerdict[] | null = feed.mode === 'UPDATE_ONLY' ? [] : null;
     try {
       for await (const event of readFeed(source.body, feedReadOptions(feed))) {
         if (event.type !== 'item') continue;
@@ -214,21 +217,18 @@ export class FeedRulesService {
           result.truncated = true;
           break;
         }
-        result.itemsRead++;
         const original = event.item;
-        const validBefore = before.validate(original).product !== null;
-        if (validBefore) result.validBefore++;
+        const idBefore = before.validate(original).product?.offerId ?? null;
         // The engine never mutates what it is given: a changed item is a copy, which replaces `copy.fields`.
         const copy: RawItem = { row: original.row, fields: original.fields };
         const applied = applyRules ? applyRules(copy) : null;
         if (applied && !applied.excluded && applied.stopped) {
           // Stopped part-way at the budget: this item is not counted (it was only partly ruled).
-          result.itemsRead--;
-          if (validBefore) result.validBefore--;
           result.truncated = true;
           break;
         }
-        let validAfter = false;
+        result.itemsRead++;
+        let idAfter: string | null = null;
         let errorsAfter: ItemIssue[] = [];
         if (applied?.excluded) {
           result.itemsExcluded++;
@@ -236,12 +236,14 @@ export class FeedRulesService {
           if (count) count.itemsExcluded++;
         } else {
           const validated = after.validate(copy);
-          validAfter = validated.product !== null;
-          if (!validAfter) errorsAfter = validated.issues.filter((issue) => issue.severity === 'ERROR');
-          if (validAfter) result.validAfter++;
+          idAfter = validated.product?.offerId ?? null;
+          if (!validated.product) errorsAfter = validated.issues.filter((issue) => issue.severity === 'ERROR');
         }
-        if (validAfter && !validBefore) result.becameValid++;
-        if (validBefore && !validAfter) result.becameInvalid++;
+        const verdict: PreviewVerdict = { row: original.row, idBefore, idAfter, sample: null };
+        if (verdicts) verdicts.push(verdict);
+        else countVerdict(result, verdict, null);
+        const validBefore = idBefore !== null;
+        const validAfter = idAfter !== null;
         if (!applied || (!applied.excluded && !applied.changes.length)) continue;
         // An excluded item counts as excluded only (above), as a run counts it: what rules did to it before is not
         // published.
@@ -254,6 +256,7 @@ export class FeedRulesService {
         }
         if (result.sample.length < sampleSize) {
           const id = original.fields.id;
+          verdict.sample = result.sample.length;
           result.sample.push({
             row: original.row,
             itemId: (typeof id === 'string' ? id : id?.[0]) ?? null,
@@ -285,9 +288,35 @@ export class FeedRulesService {
     } finally {
       source.body.destroy();
     }
+    if (verdicts) {
+      // As the run will: a supplemental feed's valid item whose id no product of the brand's primary feeds has is
+      // rejected (UNKNOWN_ITEM_ID), before the rules and after them (a rule may fix the ids, or break them).
+      const known = await this.knownOfferIds(
+        ctx.principal.brandId,
+        verdicts.flatMap((v) => [v.idBefore, v.idAfter]),
+      );
+      for (const verdict of verdicts) countVerdict(result, verdict, known);
+    }
     result.rules = [...counts.values()];
     result.elapsedMs = elapsed(started);
     return result;
+  }
+
+  /**
+   * Which of `ids` a product of the brand's primary (REPLACE) feeds has, in each feed's live version (else its
+   * newest): what a supplemental feed's run checks its items against (ItemStager.rejectUnknownForUpdateOnly).
+   */
+  private async knownOfferIds(brandId: string, ids: (string | null)[]): Promise<Set<string>> {
+    const distinct = [...new Set(ids.filter((id): id is string => id !== null))];
+    if (!distinct.length) return new Set();
+    const rows: { offer_id: string }[] = await this.db.query(
+      `SELECT DISTINCT vi.offer_id FROM feed f
+         JOIN version_item vi ON vi.version_id = coalesce(f.live_version_id, (
+           SELECT v.id FROM catalog_version v WHERE v.feed_id = f.id ORDER BY v.number DESC LIMIT 1))
+        WHERE f.brand_id = $1 AND f.mode = 'REPLACE' AND vi.offer_id = ANY($2::text[])`,
+      [brandId, distinct],
+    );
+    return new Set(rows.map((r) => r.offer_id));
   }
 
   /** The newest run of the feed whose source file is still in storage, opened for reading. */
@@ -303,6 +332,45 @@ export class FeedRulesService {
       if (object) return { runId: run.id, body: object.body };
     }
     return null;
+  }
+}
+
+/** One item of a preview: its id when valid before and after the rules (null: invalid or excluded), its sample entry. */
+interface PreviewVerdict {
+  row: number;
+  idBefore: string | null;
+  idAfter: string | null;
+  sample: number | null;
+}
+
+/**
+ * Counts an item valid before and after the rules; `known` (a supplemental feed's: the ids its primary feeds have)
+ * makes a valid item with an unknown id invalid, as its run will, and says so in its sample entry.
+ */
+function countVerdict(result: FeedRulesPreview, verdict: PreviewVerdict, known: Set<string> | null): void {
+  const validBefore = verdict.idBefore !== null && (!known || known.has(verdict.idBefore));
+  const validAfter = verdict.idAfter !== null && (!known || known.has(verdict.idAfter));
+  if (validBefore) result.validBefore++;
+  if (validAfter) result.validAfter++;
+  if (validAfter && !validBefore) result.becameValid++;
+  if (validBefore && !validAfter) result.becameInvalid++;
+  if (!known || verdict.sample === null) return;
+  const entry = result.sample[verdict.sample];
+  entry.validBefore = validBefore;
+  entry.validAfter = validAfter;
+  if (verdict.idAfter !== null && !validAfter) {
+    entry.errorsAfter = [
+      {
+        severity: 'ERROR',
+        code: 'UNKNOWN_ITEM_ID',
+        attribute: 'id',
+        row: verdict.row,
+        value: truncateValue(verdict.idAfter),
+        itemId: verdict.idAfter,
+        message: `No product with id "${verdict.idAfter}" exists in this brand's primary feeds.`,
+        hint: CODES.UNKNOWN_ITEM_ID.hint,
+      },
+    ];
   }
 }
 
