@@ -1,4 +1,5 @@
-import { execute, subscribe, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { GraphQLError, execute, subscribe, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { UnauthenticatedError } from '@brandshelf/core';
 import { runAsPrincipal } from '@brandshelf/db';
 import type { CallerContext } from './request-context.decorator.js';
 
@@ -9,17 +10,58 @@ function principalOf(args: ExecutionArgs): Principal {
   return (args.contextValue as CallerContext | undefined)?.context?.principal ?? { kind: 'anonymous' };
 }
 
+/** How often, at most, an open subscription checks that its connection's key still authenticates. */
+export const SUBSCRIPTION_RECHECK_MS = 1_000;
+
+/** Whether `fresh` is still the caller `principal` was (the same key of the same account). */
+function samePrincipal(principal: Principal, fresh: Principal): boolean {
+  if (principal.kind === 'anonymous' || fresh.kind === 'anonymous') return principal.kind === fresh.kind;
+  return (principal as { apiKeyId?: string }).apiKeyId === (fresh as { apiKeyId?: string }).apiKeyId;
+}
+
 /**
  * An async iterator whose every step runs as `principal`. A subscription's events are resolved (the root field's
  * `resolve` and every nested field, batch loaders included) inside `next()`, which graphql-ws calls from its own
  * message loop, outside the request that opened the subscription: without this they would run with no database scope
  * and row-level security would show them nothing.
+ *
+ * With `reauthenticate` (a graphql-ws connection's key), an event is delivered only while the key still authenticates
+ * (checked at most every SUBSCRIPTION_RECHECK_MS): once it is revoked, the next event is replaced by its
+ * UNAUTHENTICATED error and the subscription ends, so a revoked key stops reading a brand's runs on a socket it
+ * opened before.
  */
-function scopedIterator<T>(principal: Principal, source: AsyncGenerator<T>): AsyncGenerator<T> {
+function scopedIterator<T>(
+  principal: Principal,
+  source: AsyncGenerator<T>,
+  reauthenticate?: () => Promise<CallerContext>,
+): AsyncGenerator<T> {
   const inScope = <R>(fn: () => R): R => runAsPrincipal(principal, fn);
+  let checkedAt = Date.now();
+  let ended = false;
+  /** The error that ends the subscription, or null while the key still authenticates. */
+  const refusal = async (): Promise<Error | null> => {
+    if (!reauthenticate || Date.now() - checkedAt < SUBSCRIPTION_RECHECK_MS) return null;
+    const fresh = await reauthenticate();
+    checkedAt = Date.now();
+    if (samePrincipal(principal, fresh.context.principal)) return null;
+    return fresh.authError ?? new UnauthenticatedError('The API key is invalid or has been revoked.');
+  };
   const iterator: AsyncGenerator<T> = {
-    next: (...args) => inScope(() => source.next(...args)),
-    return: (value) => inScope(() => source.return(value)),
+    next: async (...args) => {
+      if (ended) return { value: undefined, done: true };
+      const step = await inScope(() => source.next(...args));
+      if (step.done) return step;
+      const refused = await refusal();
+      if (!refused) return step;
+      ended = true;
+      await inScope(() => source.return(undefined));
+      const error = new GraphQLError(refused.message, { originalError: refused });
+      return { value: { errors: [error] } as T, done: false };
+    },
+    return: (value) => {
+      ended = true;
+      return inScope(() => source.return(value));
+    },
     throw: (error) => inScope(() => source.throw(error)),
     [Symbol.asyncIterator]: () => iterator,
     [Symbol.asyncDispose]: async () => {
@@ -39,6 +81,7 @@ export const scopedExecution = {
   subscribe: async (args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> => {
     const principal = principalOf(args);
     const result = await runAsPrincipal(principal, () => subscribe(args));
-    return Symbol.asyncIterator in result ? scopedIterator(principal, result) : result;
+    const reauthenticate = (args.contextValue as CallerContext | undefined)?.reauthenticate;
+    return Symbol.asyncIterator in result ? scopedIterator(principal, result, reauthenticate) : result;
   },
 };
