@@ -104,7 +104,7 @@ export class ApiModule implements NestModule {
             subscriptions: {
               'graphql-ws': {
                 // Every operation, and every event of a subscription, runs as the connection's caller.
-                ...scopedExecution,
+                ...scopedExecution(overload),
                 onSubscribe: (ctx: unknown, id: string, payload: Parameters<typeof limits.onSubscribe>[2]) => {
                   const tooDeep = nestingErrors(payload.query, payload.variables);
                   if (tooDeep) return tooDeep;

@@ -1,5 +1,7 @@
-import { GraphQLError, execute, subscribe, type ExecutionArgs, type ExecutionResult } from 'graphql';
-import { UnauthenticatedError } from '@brandshelf/core';
+import { GraphQLError, execute, getOperationAST, subscribe, type ExecutionArgs, type ExecutionResult } from 'graphql';
+import { AppError, UnauthenticatedError } from '@brandshelf/core';
+import { admitOperation } from '../overload/overload.plugin.js';
+import type { OverloadService } from '../overload/overload.service.js';
 import { runAsPrincipal } from '@brandshelf/db';
 import type { CallerContext } from './request-context.decorator.js';
 
@@ -72,16 +74,71 @@ function scopedIterator<T>(
 }
 
 /**
+ * What an HTTP operation meets before it runs, for a graphql-ws query or mutation: the per-client rate limit (an
+ * account's bucket; RateLimitMiddleware counts a POST the same way) and the search and upload gates (admitOperation).
+ * Without it a socket ran any number of searches and run-starting mutations at once, past both. Refusals are the
+ * same errors (`RATE_LIMITED`, `OVERLOADED`, with retryAfterSeconds), as the operation's result.
+ */
+async function admitted(
+  overload: OverloadService,
+  args: ExecutionArgs,
+): Promise<{ release: () => void } | { refused: ExecutionResult }> {
+  const principal = principalOf(args);
+  const limiter = overload.rateLimiter;
+  const account =
+    principal.kind === 'brand'
+      ? `brand:${(principal as { brandId: string }).brandId}`
+      : principal.kind === 'creator'
+        ? `creator:${(principal as { creatorId: string }).creatorId}`
+        : null;
+  const refusal = (error: AppError) => ({
+    refused: { errors: [new GraphQLError(error.message, { originalError: error })] },
+  });
+  if (limiter && account) {
+    const verdict = limiter.take(account);
+    if (!verdict.allowed) {
+      return refusal(
+        new AppError(
+          'RATE_LIMITED',
+          `Too many requests from this account: ${limiter.perMinute} a minute (bursts of ${limiter.burst}); ` +
+            `retry in ${verdict.retryAfterSeconds} s.`,
+          { retryAfterSeconds: verdict.retryAfterSeconds },
+        ),
+      );
+    }
+  }
+  const operation = getOperationAST(args.document, args.operationName);
+  if (!operation) return { release: () => undefined };
+  try {
+    return { release: await admitOperation(overload, args.document, operation) };
+  } catch (error) {
+    if (error instanceof AppError) return refusal(error);
+    throw error;
+  }
+}
+
+/**
  * graphql-ws's `execute` and `subscribe` (HTTP requests get their scope from RequestContextMiddleware): each runs
  * as the connection's principal (libs/db tenancy.ts), and so does the resolution of every event of a subscription,
- * so each nested field of each subscription reads under the caller's row-level security scope.
+ * so each nested field of each subscription reads under the caller's row-level security scope. A query or mutation
+ * is admitted first as over HTTP (`admitted`).
  */
-export const scopedExecution = {
-  execute: (args: ExecutionArgs) => runAsPrincipal(principalOf(args), () => execute(args)),
-  subscribe: async (args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> => {
-    const principal = principalOf(args);
-    const result = await runAsPrincipal(principal, () => subscribe(args));
-    const reauthenticate = (args.contextValue as CallerContext | undefined)?.reauthenticate;
-    return Symbol.asyncIterator in result ? scopedIterator(principal, result, reauthenticate) : result;
-  },
-};
+export function scopedExecution(overload: OverloadService) {
+  return {
+    execute: async (args: ExecutionArgs): Promise<ExecutionResult> => {
+      const admission = await admitted(overload, args);
+      if ('refused' in admission) return admission.refused;
+      try {
+        return await runAsPrincipal(principalOf(args), () => execute(args));
+      } finally {
+        admission.release();
+      }
+    },
+    subscribe: async (args: ExecutionArgs): Promise<AsyncGenerator<ExecutionResult> | ExecutionResult> => {
+      const principal = principalOf(args);
+      const result = await runAsPrincipal(principal, () => subscribe(args));
+      const reauthenticate = (args.contextValue as CallerContext | undefined)?.reauthenticate;
+      return Symbol.asyncIterator in result ? scopedIterator(principal, result, reauthenticate) : result;
+    },
+  };
+}
