@@ -46,11 +46,14 @@ async function wsCaller(
   const auth = params?.authorization ?? params?.Authorization;
   if (typeof auth !== 'string') return { context };
   const key = auth.replace(/^Bearer\s+/i, '');
+  // A key revoked while the socket stays open must stop working on it as it does over HTTP, at once: every operation
+  // (and every event of a subscription, scoped-execution.ts) authenticates it again through this.
+  const reauthenticate = () => wsCaller(accounts, params);
   try {
     context.principal = await accounts.authenticate(key);
-    return { context };
+    return { context, reauthenticate };
   } catch (error) {
-    return { context, authError: error instanceof AppError ? error : undefined };
+    return { context, authError: error instanceof AppError ? error : undefined, reauthenticate };
   }
 }
 
@@ -101,7 +104,7 @@ export class ApiModule implements NestModule {
             subscriptions: {
               'graphql-ws': {
                 // Every operation, and every event of a subscription, runs as the connection's caller.
-                ...scopedExecution,
+                ...scopedExecution(overload),
                 onSubscribe: (ctx: unknown, id: string, payload: Parameters<typeof limits.onSubscribe>[2]) => {
                   const tooDeep = nestingErrors(payload.query, payload.variables);
                   if (tooDeep) return tooDeep;
@@ -123,10 +126,14 @@ export class ApiModule implements NestModule {
                 ...SUBSCRIPTION_ERRORS,
               },
             },
-            context: ({ req, extra }: { req?: ContextualRequest; extra?: WsExtra }): CallerContext =>
-              req
-                ? { context: req.context, authError: req.authError }
-                : (extra?.caller ?? { context: { requestId: newId(), principal: { kind: 'anonymous' } } }),
+            context: async ({ req, extra }: { req?: ContextualRequest; extra?: WsExtra }): Promise<CallerContext> => {
+              if (req) return { context: req.context, authError: req.authError };
+              const caller = extra?.caller;
+              if (!caller) return { context: { requestId: newId(), principal: { kind: 'anonymous' } } };
+              // graphql-ws: the key the connection opened with is checked again for each operation, as an HTTP
+              // request's is; a key revoked since then answers UNAUTHENTICATED.
+              return caller.reauthenticate ? caller.reauthenticate() : caller;
+            },
           }),
         }),
       ],

@@ -7,6 +7,12 @@ export interface CallerContext {
   context: RequestContext;
   /** A presented key that was refused; operations that need a caller answer with it. */
   authError?: Error;
+  /**
+   * graphql-ws only: authenticates the connection's key again, answering the caller it is now (anonymous with its
+   * `authError` once the key is revoked). A connection outlives any one operation, so each operation and each
+   * subscription's events ask again rather than trust the answer of when the socket opened.
+   */
+  reauthenticate?: () => Promise<CallerContext>;
 }
 
 export function contextOf(execution: ExecutionContext): CallerContext {

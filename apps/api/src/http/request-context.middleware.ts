@@ -11,6 +11,19 @@ export interface ContextualRequest extends Request {
 }
 
 /**
+ * The path a request line logs: without its query, and without the secret a path can carry. A channel export's URL
+ * (`/exports/<token>.xml`) is its only credential and only its hash is stored, so the log must not keep it either;
+ * Express routes paths case-insensitively, so `/EXPORTS/…` is redacted too, and so is anything shaped like an API key
+ * or export token elsewhere in a path.
+ */
+export function loggedPath(url: string): string {
+  const path = url.split('?')[0];
+  const exportFile = /^\/exports\/(.*?)(\.[A-Za-z0-9]{1,8})?$/i.exec(path);
+  if (exportFile) return `${path.slice(0, '/exports/'.length)}[token]${exportFile[2] ?? ''}`;
+  return path.replace(/bs[kx]_[A-Za-z0-9_%-]+/g, '[token]');
+}
+
+/**
  * Gives every request an id (echoed as X-Request-Id and on every log line) and a principal from
  * its `Authorization: Bearer <key>` header, then logs one line when the response is finished.
  */
@@ -32,7 +45,7 @@ export class RequestContextMiddleware implements NestMiddleware {
         this.logger.log({
           msg: 'request',
           method: req.method,
-          path: req.originalUrl.split('?')[0],
+          path: loggedPath(req.originalUrl),
           status: res.statusCode,
           ms: Math.round(ms * 10) / 10,
           principal: req.context.principal.kind,
