@@ -1,4 +1,5 @@
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import type { IncomingMessage } from 'node:http';
 import { Module, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { GraphQLModule } from '@nestjs/graphql';
 import { parse, type ExecutionResult, type GraphQLError } from 'graphql';
@@ -35,25 +36,28 @@ import { ChannelExportsController } from './http/channel-exports.controller.js';
 
 interface WsExtra {
   caller?: CallerContext;
+  /** graphql-ws's: the HTTP request that opened the connection. */
+  request?: IncomingMessage;
 }
 
 /** Subscriptions (graphql-ws) authenticate once per connection, from `connectionParams.authorization`. */
 async function wsCaller(
   accounts: AccountsService,
   params: Record<string, unknown> | undefined,
+  clientAddress: string,
 ): Promise<CallerContext> {
   const context: RequestContext = { requestId: newId(), principal: { kind: 'anonymous' } };
   const auth = params?.authorization ?? params?.Authorization;
-  if (typeof auth !== 'string') return { context };
+  if (typeof auth !== 'string') return { context, clientAddress };
   const key = auth.replace(/^Bearer\s+/i, '');
   // A key revoked while the socket stays open must stop working on it as it does over HTTP, at once: every operation
   // (and every event of a subscription, scoped-execution.ts) authenticates it again through this.
-  const reauthenticate = () => wsCaller(accounts, params);
+  const reauthenticate = () => wsCaller(accounts, params, clientAddress);
   try {
     context.principal = await accounts.authenticate(key);
-    return { context, reauthenticate };
+    return { context, reauthenticate, clientAddress };
   } catch (error) {
-    return { context, authError: error instanceof AppError ? error : undefined, reauthenticate };
+    return { context, authError: error instanceof AppError ? error : undefined, reauthenticate, clientAddress };
   }
 }
 
@@ -117,7 +121,9 @@ export class ApiModule implements NestModule {
                   return where ? [nulError(where)] : undefined;
                 },
                 onConnect: async (ctx: { connectionParams?: Record<string, unknown>; extra: unknown }) => {
-                  (ctx.extra as WsExtra).caller = await wsCaller(accounts, ctx.connectionParams);
+                  const extra = ctx.extra as WsExtra;
+                  const address = extra.request ? overload.clientAddressOf(extra.request) : 'unknown';
+                  extra.caller = await wsCaller(accounts, ctx.connectionParams, address);
                   return true;
                 },
                 // Subscription results and errors bypass Apollo's formatError; give them the same codes.

@@ -11,6 +11,7 @@ import { RAW_BODY_PATHS } from './earnings/conversions.controller.js';
 import { GRAPHIQL_ASSET_PREFIX, serveGraphiqlAssets } from './graphql/graphiql.js';
 import { consoleDistDir, serveConsole } from './http/console.js';
 import { HttpErrorFilter } from './http/http-exception.filter.js';
+import { OverloadService } from './overload/overload.service.js';
 import { runAsSystem, runUnscoped } from '@brandshelf/db';
 
 /** The API as a Nest application on a prepared runtime; main.ts and the tests both start it this way. */
@@ -42,6 +43,10 @@ export async function createApi(runtime: Runtime): Promise<NestExpressApplicatio
   app.use(serveConsole(runtime.config.consoleDir ?? consoleDistDir()));
   // Which hops' X-Forwarded-For names the client (rate limits count anonymous callers by IP).
   app.set('trust proxy', runtime.config.trustProxy);
+  // The same reading for graphql-ws connections, whose operations are rate-limited by address when anonymous.
+  const express = app.getHttpAdapter().getInstance() as { get(setting: string): unknown };
+  app.get(OverloadService).clientAddressOf = (req) =>
+    clientAddress(req, express.get('trust proxy fn') as (address: string, hop: number) => boolean);
   serveShareLinks(app);
   return app;
 }

@@ -13,6 +13,8 @@ export interface CallerContext {
    * subscription's events ask again rather than trust the answer of when the socket opened.
    */
   reauthenticate?: () => Promise<CallerContext>;
+  /** graphql-ws only: the connection's client address (as TRUST_PROXY reads it), which counts its anonymous operations. */
+  clientAddress?: string;
 }
 
 export function contextOf(execution: ExecutionContext): CallerContext {

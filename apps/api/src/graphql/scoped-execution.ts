@@ -85,12 +85,16 @@ async function admitted(
 ): Promise<{ release: () => void } | { refused: ExecutionResult }> {
   const principal = principalOf(args);
   const limiter = overload.rateLimiter;
+  // Anonymous operations (registerBrand, registerCreator…) by the connection's address, as HTTP counts them.
+  const address = (args.contextValue as CallerContext | undefined)?.clientAddress;
   const account =
     principal.kind === 'brand'
       ? `brand:${(principal as { brandId: string }).brandId}`
       : principal.kind === 'creator'
         ? `creator:${(principal as { creatorId: string }).creatorId}`
-        : null;
+        : address
+          ? `ip:${address}`
+          : null;
   const refusal = (error: AppError) => ({
     refused: { errors: [new GraphQLError(error.message, { originalError: error })] },
   });
@@ -100,7 +104,8 @@ async function admitted(
       return refusal(
         new AppError(
           'RATE_LIMITED',
-          `Too many requests from this account: ${limiter.perMinute} a minute (bursts of ${limiter.burst}); ` +
+          `Too many requests from this ${principal.kind === 'anonymous' ? 'address' : 'account'}: ` +
+            `${limiter.perMinute} a minute (bursts of ${limiter.burst}); ` +
             `retry in ${verdict.retryAfterSeconds} s.`,
           { retryAfterSeconds: verdict.retryAfterSeconds },
         ),

@@ -1,3 +1,4 @@
+import type { IncomingMessage } from 'node:http';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, type AppConfig } from '@brandshelf/core';
 import { Gate } from './gate.js';
@@ -16,6 +17,12 @@ export class OverloadService {
    * and an address out of them is refused before its body is read or its brand's secret is looked up.
    */
   readonly signatureFailures: RateLimiter | null;
+  /**
+   * The client address of a request the HTTP server got outside Express (a graphql-ws connection's upgrade), read as
+   * Express reads req.ip under TRUST_PROXY: createApi sets it once Express's `trust proxy` is set. Until then (and
+   * without createApi) the socket's own address.
+   */
+  clientAddressOf: (req: IncomingMessage) => string = (req) => req.socket.remoteAddress ?? 'unknown';
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.search = new Gate('search', config.overload.search);
