@@ -219,7 +219,7 @@ async function main(): Promise<void> {
     const fromFile: number[] = [];
     let editedAccepted = 0;
     const cpuFromFile: number[] = [];
-    const splits: { without: CpuSplit[]; with: CpuSplit[] } = { without: [], with: [] };
+    const splits: { without: CpuSplit[]; with: CpuSplit[]; file: CpuSplit[] } = { without: [], with: [], file: [] };
     let ruled: Awaited<ReturnType<typeof timed>> | null = null;
     for (let round = 1; round <= ruleRounds; round++) {
       const plain = await timed(`No rules ${round}`, null);
@@ -233,6 +233,7 @@ async function main(): Promise<void> {
       // Rates per source row, as the others: the one item the rules exclude is not in this file.
       const edited = await timed(`Rules' products in the file ${round}`, null, premade);
       fromFile.push((edited.rate * premadeRows) / n);
+      if (edited.split) splits.file.push(edited.split);
       editedAccepted = edited.run.itemsAccepted;
       cpuFromFile.push((edited.cpuUs * n) / premadeRows);
     }
@@ -270,12 +271,16 @@ async function main(): Promise<void> {
       const part = (runs: CpuSplit[], key: keyof CpuSplit) => median(runs.map((r) => (r[key] * 1e6) / n));
       const total = (runs: CpuSplit[]) =>
         median(runs.map((r) => ((r.main + r.reader + r.otherThreads + r.postgres) * 1e6) / n));
+      // Between the two, the run of the rules' products from the file: what the richer products cost, by part.
+      const file = (key: keyof CpuSplit) => (splits.file.length ? ` (${part(splits.file, key).toFixed(0)})` : '');
       const both = (key: keyof CpuSplit) =>
-        `${part(splits.without, key).toFixed(0)} → ${part(splits.with, key).toFixed(0)}`;
+        `${part(splits.without, key).toFixed(0)} →${file(key)} ${part(splits.with, key).toFixed(0)}`;
+      const fileTotal = splits.file.length ? ` (${total(splits.file).toFixed(0)})` : '';
       console.log(
-        `rules CPU by part (µs a row without → with rules, medians): reader thread ${both('reader')}, main ${both('main')}, ` +
-          `other threads ${both('otherThreads')}, PostgreSQL ${both('postgres')}; all ${total(splits.without).toFixed(0)} → ` +
-          `${total(splits.with).toFixed(0)} (without / with = ${(total(splits.without) / total(splits.with)).toFixed(2)})`,
+        `rules CPU by part (µs a row without → (their products from the file) → with rules, medians): reader thread ` +
+          `${both('reader')}, main ${both('main')}, other threads ${both('otherThreads')}, PostgreSQL ` +
+          `${both('postgres')}; all ${total(splits.without).toFixed(0)} →${fileTotal} ${total(splits.with).toFixed(0)} ` +
+          `(without / with = ${(total(splits.without) / total(splits.with)).toFixed(2)})`,
       );
     }
     console.log(
