@@ -213,6 +213,52 @@ describe('feed ingestion (e2e on a real database)', () => {
     expect(run).toMatchObject({ status: 'SUCCEEDED', itemsAccepted: 1 });
   });
 
+  it('stores a sale price only inside its sale_price_effective_date window', async () => {
+    const feedId = await createFeed(api, key, { name: 'Sales' });
+    const header = `${HEADER},sale_price,sale_price_effective_date`;
+    const body = [
+      header,
+      `${row('W1')},39.99 USD,2020-01-01T00:00-0800/2020-01-31T23:59-0800`,
+      `${row('W2')},39.99 USD,2020-01-01/2099-12-31`,
+      `${row('W3')},39.99 USD,2099-01-01/2099-01-31`,
+      `${row('W4')},39.99 USD,from Monday`,
+      `${row('W5')},39.99 USD,`,
+    ].join('\n');
+    const run = await ingest(api, key, feedId, body);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', itemsAccepted: 5, itemsRejected: 0 });
+    expect(run.issueSummary).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          code: 'SALE_PRICE_NOT_IN_EFFECT',
+          severity: 'WARNING',
+          attribute: 'sale_price',
+          count: 2,
+          sampleRows: [2, 4],
+        }),
+        expect.objectContaining({
+          code: 'INVALID_DATE',
+          severity: 'WARNING',
+          attribute: 'sale_price_effective_date',
+          count: 1,
+          sampleRows: [5],
+        }),
+      ]),
+    );
+    const stored: { offer_id: string; sale: string | null; price: string }[] = await api.runtime.dataSource.query(
+      `SELECT offer_id, data->>'salePriceMinor' AS sale, data->>'priceMinor' AS price
+         FROM item_revision WHERE feed_id = $1 ORDER BY offer_id`,
+      [rawId(feedId)],
+    );
+    // The ended (W1) and future (W3) sales are stored at the regular price; an unreadable window is ignored (W4).
+    expect(stored.map((r) => [r.offer_id, r.price, r.sale])).toEqual([
+      ['W1', '5999', null],
+      ['W2', '5999', '3999'],
+      ['W3', '5999', null],
+      ['W4', '5999', '3999'],
+      ['W5', '5999', '3999'],
+    ]);
+  });
+
   describe('bad input gives a clear run result and never crashes the worker', () => {
     let feedId: string;
     beforeAll(async () => {

@@ -512,6 +512,8 @@ export type IssueCode =
   | 'RESTRICTED_GTIN'
   /** sale_price is higher than price. Raised as ERROR. */
   | 'SALE_PRICE_ABOVE_PRICE'
+  /** The sale's sale_price_effective_date window has ended or not begun when the run read the item: sale_price was ignored and the item is shown at its price. Raised as WARNING. */
+  | 'SALE_PRICE_NOT_IN_EFFECT'
   /** Shopify answered with something that is not an Admin API response. Raised as ERROR. */
   | 'SHOPIFY_BAD_RESPONSE'
   /** The store domain resolves to an address the SSRF guard refuses. Raised as ERROR. */
