@@ -155,6 +155,27 @@ describe('readFeed: CSV records', () => {
     expect(result.items[0].fields).toEqual({ id: 'A1', title: 'Padded, quoted', size: '9" x 12"' });
   });
 
+  it('keeps the blanks between a quoted start of a cell and the text after it, as spreadsheets do', async () => {
+    // A cell such as `"Deluxe" Pizza Pan` (a naive exporter's quoted word, not an RFC 4180 quoted cell): Excel,
+    // LibreOffice and Python's csv read it as `Deluxe Pizza Pan`; the space must not go with the quotes.
+    for (const delimiter of [',', '\t']) {
+      const csv = [
+        ['id', 'title', 'description', 'size'],
+        ['A1', '"Deluxe" Pizza Pan', '"Non-stick"   coating', '"L" '],
+        ['A2', '  "Padded, quoted"   ', 'Plain', 'M'],
+      ]
+        .map((row) => row.join(delimiter))
+        .join('\n');
+      for (const chunkSize of [undefined, 1, 2, 3]) {
+        const result = await readAll(csv, {}, chunkSize);
+        expect(result.items.map((item) => item.fields)).toEqual([
+          { id: 'A1', title: 'Deluxe Pizza Pan', description: 'Non-stick   coating', size: 'L' },
+          { id: 'A2', title: 'Padded, quoted', description: 'Plain', size: 'M' },
+        ]);
+      }
+    }
+  });
+
   it('rejects a ragged row with an issue naming both column counts, and reads on', async () => {
     const csv = `${HEADER}\nA,Lamp,1,https://x.test/a\nB,Desk,2\nC,Chair,3,https://x.test/c,extra\nD,Sofa,4,https://x.test/d,,\n`;
     const result = await readAll(csv);
