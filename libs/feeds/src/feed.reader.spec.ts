@@ -395,6 +395,18 @@ describe('readFeed: input', () => {
     expect(result.items.map((item) => item.fields.id)).toEqual(['A']);
   });
 
+  it('inflates gzip inside gzip (a .gz file a client gzipped again), up to three layers', async () => {
+    const feed = `${HEADER}\nA,Lamp,1,https://x.test/a\n`;
+    for (const chunkSize of [undefined, 5]) {
+      const result = await readAll(gzipSync(gzipSync(feed)), {}, chunkSize);
+      expect(result.error).toBeNull();
+      expect(result.meta).toMatchObject({ compression: 'gzip', format: 'CSV' });
+      expect(result.items.map((item) => item.fields.id)).toEqual(['A']);
+    }
+    expect((await readAll(gzipSync(gzipSync(gzipSync(feed))))).items).toHaveLength(1);
+    expect((await readAll(gzipSync(gzipSync(gzipSync(gzipSync(feed)))))).error?.code).toBe('NOT_A_FEED');
+  });
+
   it('fails on a truncated gzip after the items it could read', async () => {
     const rows = [HEADER];
     for (let i = 0; i < 20000; i++)
