@@ -311,7 +311,7 @@ export const CODES = {
   ENCODING_FALLBACK: {
     kind: 'READER',
     severity: 'WARNING',
-    summary: 'The file is not valid UTF-8 throughout; the rest was read as Windows-1252.',
+    summary: 'The file is not valid UTF-8 throughout; the bytes that are not UTF-8 were read as Windows-1252.',
     hint: 'Save the feed as UTF-8 (in Excel: "CSV UTF-8") so every character is read as written.',
   },
   RAGGED_ROW: {

@@ -153,7 +153,7 @@ function encodingFallback(offset: number) {
     'WARNING',
     'ENCODING_FALLBACK',
     0,
-    `The file stops being valid UTF-8 at byte ${offset}; from there on it was read as Windows-1252, so some accented characters may be wrong.`,
+    `The file is not valid UTF-8 at byte ${offset}: that byte, and any other that is not UTF-8, was read as Windows-1252 (the rest as UTF-8), so a few characters may be wrong.`,
   );
 }
 

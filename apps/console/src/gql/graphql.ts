@@ -418,7 +418,7 @@ export type IssueCode =
   | 'DUPLICATE_ID'
   /** The file is empty, or has no header row and no rows. Raised as ERROR. */
   | 'EMPTY_FEED'
-  /** The file is not valid UTF-8 throughout; the rest was read as Windows-1252. Raised as WARNING. */
+  /** The file is not valid UTF-8 throughout; the bytes that are not UTF-8 were read as Windows-1252. Raised as WARNING. */
   | 'ENCODING_FALLBACK'
   /** The feed's rules were stopped at FEED_RULES_ITEM_BUDGET_MS on more than 100 items, so the run was stopped rather than hold a worker for hours. Raised as ERROR. */
   | 'FEED_RULES_RUN_TOO_SLOW'
