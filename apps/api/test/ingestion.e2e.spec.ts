@@ -1,4 +1,4 @@
-import { gzipSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import {
   createFeed,
@@ -211,6 +211,109 @@ describe('feed ingestion (e2e on a real database)', () => {
     expect(res.status).toBe(202);
     const run = await waitForRun(api, key, ((await res.json()) as { runId: string }).runId);
     expect(run).toMatchObject({ status: 'SUCCEEDED', itemsAccepted: 1 });
+  });
+
+  it('undoes a request Content-Encoding before storing, and refuses one it cannot', async () => {
+    const feedId = await createFeed(api, key, { name: 'Encoded' });
+    const body = csv(row('E1'), row('E2'));
+    const upload = (data: Buffer, encoding: string, contentType = 'application/octet-stream') =>
+      fetch(`${api.url}/feeds/${feedId}/uploads`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${key}`, 'content-type': contentType, 'content-encoding': encoding },
+        body: data,
+      });
+    // httpie --compress sends deflate; other clients br; a .gz file sent by a client that gzips requests is gzip twice.
+    for (const [encoding, data] of [
+      ['deflate', deflateSync(body)],
+      ['br', brotliCompressSync(body)],
+      ['gzip', gzipSync(body)],
+      ['gzip', gzipSync(gzipSync(body))],
+      ['gzip, br', brotliCompressSync(gzipSync(body))],
+      ['identity', Buffer.from(body)],
+    ] as const) {
+      const res = await upload(data, encoding);
+      expect([encoding, res.status]).toEqual([encoding, 202]);
+      const run = await waitForRun(api, key, ((await res.json()) as { runId: string }).runId);
+      expect([encoding, run.status, run.itemsAccepted]).toEqual([encoding, 'SUCCEEDED', 2]);
+    }
+    // A multipart form compressed as a whole.
+    const form = new Response(
+      (() => {
+        const f = new FormData();
+        f.append('file', new Blob([body]), 'catalog.csv');
+        return f;
+      })(),
+    );
+    const formBytes = Buffer.from(await form.arrayBuffer());
+    const multipart = await upload(deflateSync(formBytes), 'deflate', form.headers.get('content-type')!);
+    expect(multipart.status).toBe(202);
+    const multipartRun = await waitForRun(api, key, ((await multipart.json()) as { runId: string }).runId);
+    expect(multipartRun).toMatchObject({ status: 'SUCCEEDED', itemsAccepted: 2 });
+
+    const zstd = await upload(Buffer.from(body), 'zstd');
+    expect(zstd.status).toBe(400);
+    expect(await zstd.json()).toMatchObject({ code: 'BAD_USER_INPUT', message: expect.stringContaining('"zstd"') });
+    const notDeflate = await upload(Buffer.from(body), 'deflate');
+    expect(notDeflate.status).toBe(400);
+    expect(await notDeflate.json()).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      message: expect.stringContaining('not valid deflate data'),
+    });
+    const notDeflateForm = await upload(formBytes, 'deflate', form.headers.get('content-type')!);
+    expect(notDeflateForm.status).toBe(400);
+    // Nothing of the refused uploads was kept: one run for each accepted upload.
+    const runs = await api.gqlOk<{ feed: { runs: { totalCount: number } } }>(
+      'query($id: ID!) { feed(id: $id) { runs(first: 1) { totalCount } } }',
+      { id: feedId },
+      key,
+    );
+    expect(runs.feed.runs.totalCount).toBe(7);
+  });
+
+  it('stores a sale price only inside its sale_price_effective_date window', async () => {
+    const feedId = await createFeed(api, key, { name: 'Sales' });
+    const header = `${HEADER},sale_price,sale_price_effective_date`;
+    const body = [
+      header,
+      `${row('W1')},39.99 USD,2020-01-01T00:00-0800/2020-01-31T23:59-0800`,
+      `${row('W2')},39.99 USD,2020-01-01/2099-12-31`,
+      `${row('W3')},39.99 USD,2099-01-01/2099-01-31`,
+      `${row('W4')},39.99 USD,from Monday`,
+      `${row('W5')},39.99 USD,`,
+    ].join('\n');
+    const run = await ingest(api, key, feedId, body);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', itemsAccepted: 5, itemsRejected: 0 });
+    expect(run.issueSummary).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          code: 'SALE_PRICE_NOT_IN_EFFECT',
+          severity: 'WARNING',
+          attribute: 'sale_price',
+          count: 2,
+          sampleRows: [2, 4],
+        }),
+        expect.objectContaining({
+          code: 'INVALID_DATE',
+          severity: 'WARNING',
+          attribute: 'sale_price_effective_date',
+          count: 1,
+          sampleRows: [5],
+        }),
+      ]),
+    );
+    const stored: { offer_id: string; sale: string | null; price: string }[] = await api.runtime.dataSource.query(
+      `SELECT offer_id, data->>'salePriceMinor' AS sale, data->>'priceMinor' AS price
+         FROM item_revision WHERE feed_id = $1 ORDER BY offer_id`,
+      [rawId(feedId)],
+    );
+    // The ended (W1) and future (W3) sales are stored at the regular price; an unreadable window is ignored (W4).
+    expect(stored.map((r) => [r.offer_id, r.price, r.sale])).toEqual([
+      ['W1', '5999', null],
+      ['W2', '5999', '3999'],
+      ['W3', '5999', null],
+      ['W4', '5999', '3999'],
+      ['W5', '5999', '3999'],
+    ]);
   });
 
   describe('bad input gives a clear run result and never crashes the worker', () => {

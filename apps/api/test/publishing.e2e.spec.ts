@@ -142,6 +142,51 @@ describe('publishing (e2e on a real database)', () => {
     ]);
   });
 
+  it("overlays a supplemental feed's custom labels and attributes one by one, keeping the primary's others", async () => {
+    const primary = await createFeed(api, key, { name: 'Labelled' });
+    const body = [
+      `${HEADER},custom_label_0,custom_label_1,custom_label_2,season,shipping_weight`,
+      `${item('L1')},summer,bestseller,outlet,SS26,1 kg`,
+      `${item('L2')},winter,,,AW26,2 kg`,
+      `${item('L3')},spring,,,SS27,3 kg`,
+    ].join('\n');
+    await publish((await ingest(api, key, primary, body)).id);
+    // A promotions feed: one label and a sale window (kept with the product's other attributes, such as its weight).
+    const promotions = await createFeed(api, key, { name: 'Promotions', mode: 'UPDATE_ONLY' });
+    const run = await ingest(
+      api,
+      key,
+      promotions,
+      'id,custom_label_1,sale_price,sale_price_effective_date\nL1,clearance,5.00 USD,2020-01-01/2099-12-31\nL2,,5.00 USD,2020-01-01/2099-12-31\n',
+    );
+    expect(run).toMatchObject({ status: 'SUCCEEDED', itemsAccepted: 2 });
+    await publish(run.id);
+    // A second supplemental feed, published later, sets another label of L1.
+    const labels = await createFeed(api, key, { name: 'Labels', mode: 'UPDATE_ONLY' });
+    await publish((await ingest(api, key, labels, 'id,custom_label_3\nL1,new-in\n')).id);
+    const rows: {
+      offer_id: string;
+      custom_labels: string[];
+      custom_attributes: Record<string, string>;
+      sale_price_minor: string | null;
+    }[] = await api.runtime.dataSource.query(
+      `SELECT offer_id, custom_labels, custom_attributes, sale_price_minor
+         FROM catalog_product WHERE feed_id = $1 ORDER BY offer_id`,
+      [rawId(primary)],
+    );
+    const window = '2020-01-01/2099-12-31';
+    expect(rows.map((r) => [r.offer_id, r.custom_labels, r.custom_attributes, r.sale_price_minor])).toEqual([
+      [
+        'L1',
+        ['summer', 'clearance', 'outlet', 'new-in'],
+        { season: 'SS26', shipping_weight: '1 kg', sale_price_effective_date: window },
+        '500',
+      ],
+      ['L2', ['winter'], { season: 'AW26', shipping_weight: '2 kg', sale_price_effective_date: window }, '500'],
+      ['L3', ['spring'], { season: 'SS27', shipping_weight: '3 kg' }, null],
+    ]);
+  });
+
   it('auto-publishes within the safety limits and waits, saying why, beyond them', async () => {
     const feedId = await createFeed(api, key, { name: 'Auto', autoPublish: true });
     const waitPublished = async (run: RunView, status: string) => {

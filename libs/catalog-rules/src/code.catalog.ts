@@ -146,6 +146,13 @@ export const CODES = {
     summary: 'sale_price is higher than price.',
     hint: 'Put the regular price in price and the lower, discounted price in sale_price; remove sale_price when there is no sale.',
   },
+  SALE_PRICE_NOT_IN_EFFECT: {
+    kind: 'RULE',
+    severity: 'WARNING',
+    summary:
+      "The sale's sale_price_effective_date window has ended or not begun when the run read the item: sale_price was ignored and the item is shown at its price.",
+    hint: 'Remove sale_price (and its window) once the sale is over; a sale that starts later is shown from the first run of the feed after it starts.',
+  },
   INVALID_AVAILABILITY: {
     kind: 'RULE',
     severity: 'ERROR',
@@ -304,7 +311,7 @@ export const CODES = {
   ENCODING_FALLBACK: {
     kind: 'READER',
     severity: 'WARNING',
-    summary: 'The file is not valid UTF-8 throughout; the rest was read as Windows-1252.',
+    summary: 'The file is not valid UTF-8 throughout; the bytes that are not UTF-8 were read as Windows-1252.',
     hint: 'Save the feed as UTF-8 (in Excel: "CSV UTF-8") so every character is read as written.',
   },
   RAGGED_ROW: {

@@ -695,6 +695,98 @@ describe('ItemValidator: enumerations', () => {
     expect(codes(withFields({ availability_date: '2025-13-01' }))).toEqual(['INVALID_DATE']);
   });
 
+  describe('sale_price_effective_date', () => {
+    // The run's instant: 2026-03-15 12:00 UTC.
+    const at = { mode: 'REPLACE', now: Date.UTC(2026, 2, 15, 12) } as const;
+    const onSale = (window: string | undefined) =>
+      withFields({ price: '24.90 EUR', sale_price: '19.90 EUR', sale_price_effective_date: window }, at);
+
+    it('keeps the sale price inside its window, whole days and times with offsets alike', () => {
+      for (const window of [
+        '2026-03-01/2026-03-31',
+        '2026-03-15/2026-03-15',
+        '2026-03-15T12:00Z/2026-03-15T12:01Z',
+        '2026-03-15T12:30+0100/2026-03-15T13:01+01:00',
+        '2026-03-15T07:00-05:00/2026-03-20',
+        '2026-03-15 11:59:59/2026-04-01 00:00:00',
+      ]) {
+        const result = onSale(window);
+        expect([window, codes(result)]).toEqual([window, []]);
+        expect(result.product).toMatchObject({ priceMinor: 2490, salePriceMinor: 1990, currency: 'EUR' });
+        expect(result.product!.customAttributes.sale_price_effective_date).toBe(window);
+        expect(result.product!.presentAttributes).toContain('sale_price');
+      }
+    });
+
+    it('ignores the sale price of a sale that has ended, with a warning naming the end and the price shown', () => {
+      const result = onSale('2026-02-01T00:00-0800/2026-02-28T23:59-0800');
+      expect(result.issues).toEqual([
+        expect.objectContaining({
+          severity: 'WARNING',
+          code: 'SALE_PRICE_NOT_IN_EFFECT',
+          attribute: 'sale_price',
+          row: 7,
+          itemId: 'SKU-1',
+          value: '2026-02-01T00:00-0800/2026-02-28T23:59-0800',
+          message:
+            'The sale ended at 2026-02-28T23:59-0800 (sale_price_effective_date "2026-02-01T00:00-0800/2026-02-28T23:59-0800"), so sale_price 19.90 EUR was ignored and the item is shown at its price 24.90 EUR.',
+        }),
+      ]);
+      expect(result.product).toMatchObject({ priceMinor: 2490, salePriceMinor: null, currency: 'EUR' });
+      expect(result.product!.presentAttributes).not.toContain('sale_price');
+      // The window is kept as the feed gave it.
+      expect(result.product!.customAttributes.sale_price_effective_date).toBe(
+        '2026-02-01T00:00-0800/2026-02-28T23:59-0800',
+      );
+      // The end is exclusive, and a date alone ends at the next midnight UTC.
+      expect(codes(onSale('2026-03-01/2026-03-14'))).toEqual(['SALE_PRICE_NOT_IN_EFFECT']);
+      expect(codes(onSale('2026-03-01T00:00Z/2026-03-15T12:00Z'))).toEqual(['SALE_PRICE_NOT_IN_EFFECT']);
+      expect(codes(onSale('2026-03-01T00:00Z/2026-03-15T13:00+01:00'))).toEqual(['SALE_PRICE_NOT_IN_EFFECT']);
+    });
+
+    it('ignores the sale price of a sale that has not begun, saying when it starts', () => {
+      const result = onSale('2026-03-16/2026-03-31');
+      expect(issue(result, 'SALE_PRICE_NOT_IN_EFFECT').message).toBe(
+        'The sale starts at 2026-03-16 (sale_price_effective_date "2026-03-16/2026-03-31"), so sale_price 19.90 EUR was ignored for now and the item is shown at its price 24.90 EUR; the first run of the feed after the start shows the sale.',
+      );
+      expect(result.product).toMatchObject({ priceMinor: 2490, salePriceMinor: null });
+      expect(codes(onSale('2026-03-15T12:00:01Z/2026-03-31'))).toEqual(['SALE_PRICE_NOT_IN_EFFECT']);
+      expect(codes(onSale('2026-03-15T12:30+00:30/2026-03-31'))).toEqual([]);
+    });
+
+    it('warns INVALID_DATE for a window it cannot read and keeps the sale price, as Merchant Center does', () => {
+      for (const [window, why] of [
+        ['2026-03-01', 'is not a start and an end date'],
+        ['next week', 'is not a start and an end date'],
+        ['2026-03-01/2026-02-30', 'is not a start and an end date'],
+        ['03/01/2026/03/31/2026', 'is not a start and an end date'],
+        ['2026-03-31/2026-03-01', 'ends before it starts'],
+      ]) {
+        const result = onSale(window);
+        expect(result.issues).toEqual([
+          expect.objectContaining({
+            severity: 'WARNING',
+            code: 'INVALID_DATE',
+            attribute: 'sale_price_effective_date',
+            value: window,
+          }),
+        ]);
+        expect(result.issues[0].message).toContain(why);
+        expect(result.product).toMatchObject({ salePriceMinor: 1990 });
+        expect(result.product!.customAttributes.sale_price_effective_date).toBeUndefined();
+        expect(result.product!.presentAttributes).not.toContain('sale_price_effective_date');
+      }
+    });
+
+    it('changes nothing without a sale price or without a window', () => {
+      const noSale = withFields({ sale_price_effective_date: '2020-01-01/2020-01-31' }, at);
+      expect(codes(noSale)).toEqual([]);
+      expect(noSale.product).toMatchObject({ priceMinor: 2490, salePriceMinor: null });
+      expect(codes(onSale(undefined))).toEqual([]);
+      expect(onSale(undefined).product).toMatchObject({ salePriceMinor: 1990 });
+    });
+  });
+
   it('warns INVALID_CONDITION and stores null', () => {
     const result = withFields({ condition: 'mint-ish' });
     expect(issue(result, 'INVALID_CONDITION').severity).toBe('WARNING');

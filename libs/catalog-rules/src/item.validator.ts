@@ -106,6 +106,7 @@ export class ItemValidator {
   private readonly defaultCurrency: string | null;
   private readonly suggestCategories: boolean;
   private readonly acceptSuggestionsAbove: number | null;
+  private readonly now: number;
   /** Id → row of its first item, compact (see FirstRowIndex): the one per-item state a run keeps. */
   private readonly firstRowById = new FirstRowIndex();
   /** GTIN → row of the first item that carried it. */
@@ -125,6 +126,7 @@ export class ItemValidator {
     }
     this.acceptSuggestionsAbove = above;
     this.suggestCategories = above !== null || opts.suggestCategories === true;
+    this.now = opts.now ?? Date.now();
   }
 
   validate(item: RawItem): ValidationResult {
@@ -140,6 +142,7 @@ export class ItemValidator {
           : this.applyOne(spec, fields, product, run);
       if (accepted) present.push(spec.name);
     }
+    if (present.includes('sale_price_effective_date')) applySaleWindow(product, present, this.now, run);
     collectCustomAttributes(fields, product, run);
     if (this.replace) checkCompleteness(fields, product, run);
     if (this.suggestCategories && product.googleProductCategoryId === null) {
@@ -581,6 +584,80 @@ function applyDate(spec: AttributeSpec, raw: string, product: NormalizedProduct,
   }
   setField(product, spec, text);
   return true;
+}
+
+/** Milliseconds in a day: a date without a time ends at the next midnight. */
+const DAY_MS = 86_400_000;
+
+/**
+ * A sale_price_effective_date bound as an instant (ms), Merchant Center's way: a date alone is midnight UTC at its
+ * start (`end`: the next midnight, so the day is included), a time without an offset is UTC. Null when it is no
+ * ISO 8601 date or names a day its month does not have (2025-02-30).
+ */
+function saleBound(text: string, end: boolean): number | null {
+  const match = ISO_DATE_PARTS.exec(text);
+  if (!match) return null;
+  const [, y, mo, d, h, mi, s, frac, zone] = match;
+  const local = Date.UTC(Number(y), Number(mo) - 1, Number(d), Number(h ?? 0), Number(mi ?? 0), Number(s ?? 0));
+  const day = new Date(local);
+  // Date.UTC takes year 0-99 as 1900-1999; years before 100 are far enough in the past to be equal here.
+  if (day.getUTCDate() !== Number(d) || day.getUTCMonth() !== Number(mo) - 1) return null;
+  let instant = local + (frac ? Math.floor(Number(`0.${frac}`) * 1000) : 0);
+  if (h === undefined) return end ? instant + DAY_MS : instant;
+  if (zone && zone !== 'Z') {
+    const sign = zone[0] === '-' ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    instant -= sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2) || 0)) * 60_000;
+  }
+  return instant;
+}
+
+const ISO_DATE_PARTS =
+  /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[T ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d+))?)?(Z|[+-](?:0\d|1[0-4])(?::?[0-5]\d)?)?)?$/;
+
+/**
+ * sale_price_effective_date: `start/end`, two ISO 8601 dates. A window Merchant Center cannot read is ignored there
+ * (the sale price applies with no end), and so here, with an INVALID_DATE warning. A sale price outside its window
+ * when the run reads the item is not the price a shopper pays: it is dropped with SALE_PRICE_NOT_IN_EFFECT, so
+ * the catalog, search and channel exports show the regular price instead of a sale that ended (or has not begun).
+ */
+function applySaleWindow(product: NormalizedProduct, present: string[], now: number, run: ItemRun): void {
+  const raw = product.customAttributes.sale_price_effective_date;
+  const parts = raw.split('/');
+  const start = parts.length === 2 ? saleBound(parts[0].trim(), false) : null;
+  const end = parts.length === 2 ? saleBound(parts[1].trim(), true) : null;
+  const unreadable = start === null || end === null;
+  if (unreadable || end <= start) {
+    run.raise(
+      'sale_price_effective_date',
+      'INVALID_DATE',
+      raw,
+      unreadable
+        ? `"${raw}" is not a start and an end date separated by "/" (ISO 8601); sale_price_effective_date was ignored, so sale_price applies with no start or end.`
+        : `"${raw}" ends before it starts; sale_price_effective_date was ignored, so sale_price applies with no start or end.`,
+      'Write the sale\'s first and last moment separated by "/": 2025-03-01T00:00+01:00/2025-03-31T23:59+01:00, or 2025-03-01/2025-03-31 for whole days (UTC).',
+    );
+    delete product.customAttributes.sale_price_effective_date;
+    present.splice(present.indexOf('sale_price_effective_date'), 1);
+    return;
+  }
+  if (product.salePriceMinor === null || (now >= start && now < end)) return;
+  const sale = formatPrice(product.salePriceMinor, product.currency!);
+  const shown =
+    product.priceMinor !== null
+      ? `the item is shown at its price ${formatPrice(product.priceMinor, product.currency!)}`
+      : 'the item has no sale price';
+  run.raise(
+    'sale_price',
+    'SALE_PRICE_NOT_IN_EFFECT',
+    raw,
+    now >= end
+      ? `The sale ended at ${parts[1].trim()} (sale_price_effective_date "${raw}"), so sale_price ${sale} was ignored and ${shown}.`
+      : `The sale starts at ${parts[0].trim()} (sale_price_effective_date "${raw}"), so sale_price ${sale} was ignored for now and ${shown}; the first run of the feed after the start shows the sale.`,
+  );
+  product.salePriceMinor = null;
+  if (product.priceMinor === null) product.currency = null;
+  present.splice(present.indexOf('sale_price'), 1);
 }
 
 /** Unknown columns are kept, never dropped. */

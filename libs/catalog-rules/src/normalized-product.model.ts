@@ -31,6 +31,11 @@ export interface ValidatorOptions {
   suggestCategories?: boolean;
   /** 0–1: a suggestion more confident than this becomes the item's google_product_category. Null: none is applied. */
   acceptCategorySuggestionsAbove?: number | null;
+  /**
+   * The time a sale_price_effective_date window is judged at (ms since the epoch); default: when the validator is
+   * made, so one run judges all its items at the same instant.
+   */
+  now?: number;
 }
 
 export interface ValidationResult {

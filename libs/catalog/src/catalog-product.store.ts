@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
 import { returnedRows } from '@brandshelf/db';
-import { COLUMNS, IMAGES, OVERLAY, UPDATES, VALUES } from './publish.sql.js';
+import { COLUMNS, IMAGES, MERGED, OVERLAY, UPDATES, VALUES } from './publish.sql.js';
 
 /** What a statement needs to run: an EntityManager inside the publish's transaction. */
 type Queryable = Pick<EntityManager, 'query'>;
@@ -13,7 +13,7 @@ const UPSERT_LIVE_PRODUCTS = `
     JOIN item_revision ir ON ir.feed_id = $2 AND ir.offer_id = vi.offer_id AND ir.content_hash = vi.content_hash
     JOIN product_identity pi ON pi.feed_id = $2 AND pi.offer_id = vi.offer_id
     ${OVERLAY}
-    CROSS JOIN LATERAL (SELECT ir.data || coalesce(ov.data, '{}'::jsonb) AS d) x
+    ${MERGED}
     ${IMAGES}
    WHERE vi.version_id = $3 AND ($4::text[] IS NULL OR vi.offer_id = ANY($4)) AND (NOT $5::boolean OR img.main_ok)
   ON CONFLICT (feed_id, offer_id) DO UPDATE SET ${UPDATES}

@@ -24,12 +24,36 @@ export const IMAGES = `
 export const OVERLAY = `
   LEFT JOIN LATERAL (
     SELECT jsonb_merge_agg(sir.data ORDER BY sf.created_at, sf.id) AS data,
+           jsonb_merge_agg(coalesce(sir.data->'customAttributes', '{}'::jsonb) ORDER BY sf.created_at, sf.id) AS attrs,
+           jsonb_agg(sir.data->'customLabels' ORDER BY sf.created_at, sf.id)
+             FILTER (WHERE jsonb_typeof(sir.data->'customLabels') = 'array') AS labels,
            string_agg(sir.content_hash, ',' ORDER BY sf.created_at, sf.id) AS hash
       FROM feed sf
       JOIN version_item svi ON svi.version_id = sf.live_version_id AND svi.offer_id = vi.offer_id
       JOIN item_revision sir ON sir.feed_id = sf.id AND sir.offer_id = svi.offer_id AND sir.content_hash = svi.content_hash
      WHERE sf.brand_id = $1 AND sf.mode = 'UPDATE_ONLY'
   ) ov ON true`;
+
+/**
+ * The product as published: the primary item's data with the supplemental data over it, attribute by attribute. A
+ * supplemental item carries only what its feed gave, but customAttributes and customLabels are one key each, so a
+ * plain `||` let a promotions feed's sale window replace all of the product's custom attributes, and its one
+ * custom_label_1 blank labels 0 and 2: those two are merged key by key and label by label (a label '' is one the
+ * supplemental feed did not give; the latest feed giving a label wins; trailing blank labels are left out).
+ */
+export const MERGED = `
+  CROSS JOIN LATERAL (SELECT ir.data || coalesce(ov.data, '{}'::jsonb)
+    || CASE WHEN ov.data ? 'customAttributes'
+         THEN jsonb_build_object('customAttributes', coalesce(ir.data->'customAttributes', '{}'::jsonb) || ov.attrs)
+         ELSE '{}'::jsonb END
+    || CASE WHEN ov.labels IS NULL THEN '{}'::jsonb ELSE jsonb_build_object('customLabels', (
+         SELECT coalesce(jsonb_agg(to_jsonb(m.v) ORDER BY m.i) FILTER (WHERE m.i <= m.last), '[]'::jsonb)
+           FROM (SELECT s.i, s.v, max(CASE WHEN s.v <> '' THEN s.i END) OVER () AS last
+                   FROM (SELECT g.i, coalesce(
+                                  (SELECT e.l->>g.i FROM jsonb_array_elements(ov.labels) WITH ORDINALITY AS e(l, o)
+                                    WHERE coalesce(e.l->>g.i, '') <> '' ORDER BY e.o DESC LIMIT 1),
+                                  ir.data->'customLabels'->>g.i, '') AS v
+                           FROM generate_series(0, 4) AS g(i)) s) m)) END AS d) x`;
 
 /**
  * The text-search configuration of the feed's language (search_language), unaccent_simple (accent-folded words,

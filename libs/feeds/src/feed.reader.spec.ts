@@ -111,6 +111,43 @@ describe('readFeed: delimiters and encodings', () => {
     ]);
   });
 
+  it('reads a UTF-8 file with a stray Windows-1252 byte as UTF-8, repairing only that byte', async () => {
+    // A UTF-8 export where one cell was pasted from a Windows program: its en dash is the single byte 0x96. The
+    // file used to be read whole as Windows-1252, every accented letter of every item garbled (CafÃ© crÃ¨me)
+    // without a word; now only the stray byte is read as Windows-1252, with one warning naming where it is.
+    const rows = ['id,title,brand'];
+    for (let i = 0; i < 40; i++) rows.push(`M${i},Café crème ${i} – größe,Bräu`);
+    const head = Buffer.from(`${rows.slice(0, 4).join('\n')}\nS1,Mug `);
+    const bytes = Buffer.concat([
+      head,
+      Buffer.from([0x96]),
+      Buffer.from(` blue,Bräu\n${rows.slice(4).join('\n')}\n`),
+      // Past the first stray byte, more: a lone é (0xE9) and another en dash.
+      Buffer.from('S2,Pur'),
+      Buffer.from([0xe9, 0x20, 0x96]),
+      Buffer.from(' x,Bräu\n'),
+    ]);
+    for (const chunkSize of [undefined, 1, 7, 4096]) {
+      const result = await readAll(bytes, {}, chunkSize);
+      expect(result.meta?.encoding).toBe('utf-8');
+      const titles = result.items.map((item) => item.fields.title);
+      expect(titles).toHaveLength(42);
+      expect(titles[0]).toBe('Café crème 0 – größe');
+      expect(titles[3]).toBe('Mug – blue');
+      expect(titles[40]).toBe('Café crème 39 – größe');
+      expect(titles[41]).toBe('Puré – x');
+      expect(result.items.every((item) => item.fields.brand === 'Bräu')).toBe(true);
+      expect(result.issues).toEqual([
+        expect.objectContaining({
+          code: 'ENCODING_FALLBACK',
+          severity: 'WARNING',
+          row: 0,
+          message: expect.stringContaining(`byte ${head.length}`),
+        }),
+      ]);
+    }
+  });
+
   it('decides the encoding from the same first 64 KB however the input is chunked', async () => {
     // Invalid UTF-8 a few bytes past the sniffing window: a single whole-file chunk used to overshoot the
     // window, see it and read everything as Windows-1252, while small chunks stopped at the window and
@@ -153,6 +190,27 @@ describe('readFeed: CSV records', () => {
     const result = await readAll(csv);
     expect(result.meta?.headers).toEqual(['id', 'title', 'size']);
     expect(result.items[0].fields).toEqual({ id: 'A1', title: 'Padded, quoted', size: '9" x 12"' });
+  });
+
+  it('keeps the blanks between a quoted start of a cell and the text after it, as spreadsheets do', async () => {
+    // A cell such as `"Deluxe" Pizza Pan` (a naive exporter's quoted word, not an RFC 4180 quoted cell): Excel,
+    // LibreOffice and Python's csv read it as `Deluxe Pizza Pan`; the space must not go with the quotes.
+    for (const delimiter of [',', '\t']) {
+      const csv = [
+        ['id', 'title', 'description', 'size'],
+        ['A1', '"Deluxe" Pizza Pan', '"Non-stick"   coating', '"L" '],
+        ['A2', '  "Padded, quoted"   ', 'Plain', 'M'],
+      ]
+        .map((row) => row.join(delimiter))
+        .join('\n');
+      for (const chunkSize of [undefined, 1, 2, 3]) {
+        const result = await readAll(csv, {}, chunkSize);
+        expect(result.items.map((item) => item.fields)).toEqual([
+          { id: 'A1', title: 'Deluxe Pizza Pan', description: 'Non-stick   coating', size: 'L' },
+          { id: 'A2', title: 'Padded, quoted', description: 'Plain', size: 'M' },
+        ]);
+      }
+    }
   });
 
   it('rejects a ragged row with an issue naming both column counts, and reads on', async () => {
@@ -372,6 +430,18 @@ describe('readFeed: input', () => {
     const result = await readAll(gzipSync(`${HEADER}\nA,Lamp,1,https://x.test/a\n`), {}, 5);
     expect(result.meta).toMatchObject({ compression: 'gzip', format: 'CSV' });
     expect(result.items.map((item) => item.fields.id)).toEqual(['A']);
+  });
+
+  it('inflates gzip inside gzip (a .gz file a client gzipped again), up to three layers', async () => {
+    const feed = `${HEADER}\nA,Lamp,1,https://x.test/a\n`;
+    for (const chunkSize of [undefined, 5]) {
+      const result = await readAll(gzipSync(gzipSync(feed)), {}, chunkSize);
+      expect(result.error).toBeNull();
+      expect(result.meta).toMatchObject({ compression: 'gzip', format: 'CSV' });
+      expect(result.items.map((item) => item.fields.id)).toEqual(['A']);
+    }
+    expect((await readAll(gzipSync(gzipSync(gzipSync(feed))))).items).toHaveLength(1);
+    expect((await readAll(gzipSync(gzipSync(gzipSync(gzipSync(feed)))))).error?.code).toBe('NOT_A_FEED');
   });
 
   it('fails on a truncated gzip after the items it could read', async () => {

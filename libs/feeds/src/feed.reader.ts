@@ -43,9 +43,10 @@ async function* readFeedEvents(input: AsyncIterable<unknown>, options: FeedReadO
   try {
     let source = raw;
     let head = await raw.peek(SNIFF_BYTES);
-    if (isGzip(head)) {
+    // A .gz file sent by a client that gzips its requests (Content-Encoding: gzip, stored as sent) is gzip twice.
+    for (let layers = 0; isGzip(head) && layers < MAX_GZIP_LAYERS; layers++) {
       compressed = true;
-      source = new ByteSource(gunzipBytes(raw));
+      source = new ByteSource(gunzipBytes(source));
       head = await source.peek(SNIFF_BYTES);
     }
     if (head.length === 0) throw emptyFeed();
@@ -115,6 +116,9 @@ async function* readFeedEvents(input: AsyncIterable<unknown>, options: FeedReadO
   }
 }
 
+/** gzip inside gzip is read through; past this many layers the bytes are judged as they are (NOT_A_FEED). */
+const MAX_GZIP_LAYERS = 3;
+
 function positive(value: number | undefined): number | undefined {
   return value !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
 }
@@ -149,7 +153,7 @@ function encodingFallback(offset: number) {
     'WARNING',
     'ENCODING_FALLBACK',
     0,
-    `The file stops being valid UTF-8 at byte ${offset}; from there on it was read as Windows-1252, so some accented characters may be wrong.`,
+    `The file is not valid UTF-8 at byte ${offset}: that byte, and any other that is not UTF-8, was read as Windows-1252 (the rest as UTF-8), so a few characters may be wrong.`,
   );
 }
 

@@ -1,7 +1,7 @@
 import { gunzipSync, constants as zlibConstants } from 'node:zlib';
 import { isUtf8 } from 'node:buffer';
 import { CODES } from '@brandshelf/catalog-rules';
-import { incompleteUtf8Tail } from './text.decoder.js';
+import { countUtf8, incompleteUtf8Tail } from './text.decoder.js';
 import type { FeedFormat } from './feed.types.js';
 
 /** Bytes looked at to tell binary from text (the rest of the sniff window only decides encoding and delimiter). */
@@ -79,7 +79,11 @@ export interface EncodingGuess {
   bom: boolean;
 }
 
-/** BOM first; then UTF-16 without BOM by its zero bytes; then UTF-8 if valid, else Windows-1252. */
+/**
+ * BOM first; then UTF-16 without BOM by its zero bytes; then UTF-8 if valid, or if its multi-byte characters outnumber
+ * the bytes that are not UTF-8 (a UTF-8 export with a few stray Windows-1252 bytes pasted in: those alone are read as
+ * Windows-1252), else Windows-1252.
+ */
 export function detectEncoding(head: Uint8Array): EncodingGuess {
   if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf-8', bom: true };
   if (head[0] === 0xff && head[1] === 0xfe) return { encoding: 'utf-16le', bom: true };
@@ -98,7 +102,9 @@ export function detectEncoding(head: Uint8Array): EncodingGuess {
   }
   const tail = incompleteUtf8Tail(head);
   const body = Buffer.from(head.buffer, head.byteOffset, head.length - tail);
-  return { encoding: isUtf8(body) ? 'utf-8' : 'windows-1252', bom: false };
+  if (isUtf8(body)) return { encoding: 'utf-8', bom: false };
+  const { multiByte, invalid } = countUtf8(body);
+  return { encoding: multiByte > invalid ? 'utf-8' : 'windows-1252', bom: false };
 }
 
 /** Known binary formats, NUL bytes or mostly control characters in the first 8 KB. */

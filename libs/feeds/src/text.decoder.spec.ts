@@ -23,4 +23,19 @@ describe('FeedTextDecoder', () => {
     expect(decoder.takeFallback()).toEqual({ offset: 18 + 3, index: 3 });
     expect(decoder.encoding).toBe('windows-1252');
   });
+
+  it('reads only the bytes that are not UTF-8 as Windows-1252, the UTF-8 after them still as UTF-8', () => {
+    const decoder = new FeedTextDecoder('utf-8');
+    const parts = [Buffer.from('A,Mug '), Buffer.from([0x96]), Buffer.from(' blue,Crème\nB,Caf'), Buffer.from([0xe9])];
+    const text = decoder.write(Buffer.concat([...parts, Buffer.from(' \u20ac5,Brûlée\n')]));
+    expect(text).toBe('A,Mug – blue,Crème\nB,Café €5,Brûlée\n');
+    expect(decoder.takeFallback()).toEqual({ offset: 6, index: 6 });
+    // A later chunk: valid UTF-8 around a stray byte, and a character split across the chunks.
+    const euro = Buffer.from('\u20ac');
+    expect(decoder.write(Buffer.concat([Buffer.from('C,'), Buffer.from([0x80, 0x20]), euro.subarray(0, 1)]))).toBe(
+      'C,€ ',
+    );
+    expect(decoder.write(Buffer.concat([euro.subarray(1), Buffer.from('ü\n')]))).toBe('€ü\n');
+    expect(decoder.takeFallback()).toBeNull();
+  });
 });

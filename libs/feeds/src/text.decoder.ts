@@ -2,9 +2,24 @@ import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 
 /**
- * Bytes → text for one feed. UTF-8 is checked chunk by chunk; when bytes that are not UTF-8 show up
- * after the sniffed start, the rest of the file is read as Windows-1252 (what spreadsheets on Windows
- * write) and `fallbackOffset` says where, so the reader can warn once.
+ * Each byte as Windows-1252 reads it (its five undefined bytes as the C1 controls of the same number). Decoded in
+ * stream mode: Node 20's one-shot windows-1252 decode takes a Latin-1 shortcut and gives U+0096 for 0x96, not "–".
+ */
+const WINDOWS_1252: readonly string[] = (() => {
+  const all = new TextDecoder('windows-1252').decode(
+    Uint8Array.from({ length: 256 }, (_, byte) => byte),
+    {
+      stream: true,
+    },
+  );
+  return Array.from(all);
+})();
+
+/**
+ * Bytes → text for one feed. UTF-8 is checked chunk by chunk; a byte that is not part of a valid UTF-8
+ * character is read as Windows-1252 (what spreadsheets and editors on Windows write, pasted into a UTF-8 export),
+ * every valid character around it still as UTF-8, and `takeFallback` says where the first one was, so the reader
+ * can warn once.
  */
 export class FeedTextDecoder {
   private utf8: boolean;
@@ -66,17 +81,22 @@ export class FeedTextDecoder {
     const body = tail ? buf.subarray(0, buf.length - tail) : buf;
     if (tail) this.carry = Buffer.from(buf.subarray(buf.length - tail));
     if (isUtf8(body)) return body.toString('utf8');
-    const bad = firstInvalidUtf8(body);
+    let bad = firstInvalidUtf8(body, 0);
     if (bad >= body.length) return body.toString('utf8');
-    this.utf8 = false;
-    this.currentEncoding = 'windows-1252';
-    this.decoder = new TextDecoder('windows-1252');
-    this.fellBackAt = start + bad;
-    const rest = this.carry ? Buffer.concat([body.subarray(bad), this.carry]) : body.subarray(bad);
-    this.carry = null;
-    const valid = body.toString('utf8', 0, bad);
-    this.fallbackIndex = valid.length;
-    return valid + this.decoder.decode(rest, { stream: true });
+    let text = body.toString('utf8', 0, bad);
+    if (this.fellBackAt === null) {
+      this.fellBackAt = start + bad;
+      this.fallbackIndex = text.length;
+      this.currentEncoding = 'windows-1252';
+    }
+    // Only the bytes that are not UTF-8 are read as Windows-1252: a stray one does not garble the rest of the file.
+    while (bad < body.length) {
+      text += WINDOWS_1252[body[bad]];
+      const next = firstInvalidUtf8(body, bad + 1);
+      if (next > bad + 1) text += body.toString('utf8', bad + 1, next);
+      bad = next;
+    }
+    return text;
   }
 
   private stripBom(text: string): string {
@@ -98,10 +118,10 @@ export function incompleteUtf8Tail(buf: Uint8Array): number {
   return 0;
 }
 
-/** Index of the first byte that does not start a valid UTF-8 sequence (buf.length when all are valid). */
-function firstInvalidUtf8(b: Uint8Array): number {
+/** Index of the first byte from `from` on that does not start a valid UTF-8 sequence (buf.length when all are valid). */
+function firstInvalidUtf8(b: Uint8Array, from: number): number {
   const n = b.length;
-  let i = 0;
+  let i = from;
   while (i < n) {
     const c = b[i];
     if (c < 0x80) {
@@ -128,4 +148,19 @@ function firstInvalidUtf8(b: Uint8Array): number {
     i += need + 1;
   }
   return n;
+}
+
+/** Valid multi-byte UTF-8 characters and bytes that are not UTF-8, for telling UTF-8 with stray bytes from Windows-1252. */
+export function countUtf8(b: Uint8Array): { multiByte: number; invalid: number } {
+  let multiByte = 0;
+  let invalid = 0;
+  let i = 0;
+  while (i < b.length) {
+    const bad = firstInvalidUtf8(b, i);
+    for (let k = i; k < bad; k++) if (b[k] >= 0xc0) multiByte++;
+    if (bad >= b.length) break;
+    invalid++;
+    i = bad + 1;
+  }
+  return { multiByte, invalid };
 }

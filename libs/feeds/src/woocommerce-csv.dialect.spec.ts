@@ -1,3 +1,4 @@
+import { ItemValidator } from '@brandshelf/catalog-rules';
 import { itemById, readAll, sample } from './__fixtures__/read-feed.fixture.js';
 
 describe('WooCommerce product CSV', () => {
@@ -95,6 +96,56 @@ describe('WooCommerce product CSV', () => {
     });
     expect(itemById(result, 'woo-album').fields['custom:Type']).toBe('simple, downloadable, virtual');
     expect(itemById(result, 'woo-beanie').fields).toMatchObject({ price: '20', sale_price: '18' });
+  });
+
+  it("reads a scheduled sale's dates as sale_price_effective_date, so a sale that ended is not shown", async () => {
+    // The core sample with schedules set on its own sale rows, as WooCommerce exports them (the date columns follow
+    // the Description cell): the Beanie's sale ran through January 2026, the Belt's runs all of 2026 (to the end of
+    // its last day), and the Hoodie variation's sale has a start only.
+    const schedules: Record<string, [string, string]> = {
+      '48': ['2026-01-01', '2026-01-31'],
+      '58': ['2026-01-01 00:00:00', '2026-12-31'],
+      '79': ['2026-03-20', ''],
+    };
+    const csv = sample('csv/woocommerce_sample_products.csv')
+      .toString('utf8')
+      .split('\n')
+      .map((line) => {
+        const dates = schedules[line.slice(0, line.indexOf(','))];
+        return dates ? line.replace('",,,taxable,', `","${dates[0]}","${dates[1]}",taxable,`) : line;
+      })
+      .join('\n');
+    const result = await readAll(csv, { storeUrl: 'https://shop.example.com' });
+    expect(result.error).toBeNull();
+    expect(result.issues).toEqual([]);
+    expect(itemById(result, 'woo-beanie').fields).toMatchObject({
+      price: '20',
+      sale_price: '18',
+      sale_price_effective_date: '2026-01-01/2026-01-31',
+    });
+    expect(itemById(result, 'woo-belt').fields.sale_price_effective_date).toBe('2026-01-01 00:00:00/2026-12-31');
+    expect(itemById(result, 'woo-hoodie-red').fields.sale_price_effective_date).toBe('2026-03-20/9999-12-31');
+    // The date columns are read, not kept as custom attributes too; rows without dates have no window.
+    expect(Object.keys(itemById(result, 'woo-beanie').fields).filter((key) => /date/i.test(key))).toEqual([
+      'sale_price_effective_date',
+    ]);
+    expect(itemById(result, 'woo-hoodie-blue-logo').fields.sale_price_effective_date).toBeUndefined();
+
+    // Validated on 2026-03-15: the Beanie's sale is over and the Hoodie's has not begun, the Belt is on sale.
+    const validator = new ItemValidator({ mode: 'REPLACE', defaultCurrency: 'USD', now: Date.UTC(2026, 2, 15) });
+    const validated = new Map(result.items.map((item) => [item.fields.id, validator.validate(item)]));
+    const sale = (id: string) => {
+      const { product, issues } = validated.get(id)!;
+      return [
+        product?.priceMinor,
+        product?.salePriceMinor,
+        issues.filter((i) => i.code === 'SALE_PRICE_NOT_IN_EFFECT').length,
+      ];
+    };
+    expect(sale('woo-beanie')).toEqual([2000, null, 1]);
+    expect(sale('woo-belt')).toEqual([6500, 5500, 0]);
+    expect(sale('woo-hoodie-red')).toEqual([4500, null, 1]);
+    expect(sale('woo-cap')).toEqual([1800, 1600, 0]);
   });
 
   it('resolves `id:` parent references and inherits from a variable parent read earlier', async () => {

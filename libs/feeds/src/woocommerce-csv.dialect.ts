@@ -15,6 +15,8 @@ const CONSUMED: Record<string, string> = {
   'short description': 'description',
   'regular price': 'price',
   'sale price': 'sale_price',
+  'date sale price starts': 'sale_price_effective_date',
+  'date sale price ends': 'sale_price_effective_date',
   'in stock?': 'availability',
   stock: 'quantity',
   categories: 'product_type',
@@ -54,8 +56,8 @@ const UNPUBLISHED = /^(0|-1)$/;
 /**
  * WooCommerce product CSV (core exporter/importer columns). One row is one product or variation:
  * SKU → id (else the WooCommerce ID), Name → title, Description (else Short description) →
- * description, Regular/Sale price, `In stock?` 1/0/backorder → availability, Stock → quantity,
- * Categories → product_type, Images (comma-space list) → image_link + additional, `Weight (unit)` →
+ * description, Regular/Sale price, a scheduled sale's dates → sale_price_effective_date, `In stock?`
+ * 1/0/backorder → availability, Stock → quantity, Categories → product_type, Images (comma-space list) → image_link + additional, `Weight (unit)` →
  * shipping_weight (`0.5 lb`), Attribute N name/value(s) → colour/size/… or custom, External URL → link.
  * Variations name their parent by SKU or `id:<ID>` → item_group_id (the parent's SKU when known).
  * Variable parents are not sellable themselves: they are skipped as VARIANT_PARENT once a variation
@@ -83,6 +85,7 @@ export const WOOCOMMERCE_CSV_DIALECT: CsvDialectDefinition = {
       'description',
       'price',
       'sale_price',
+      'sale_price_effective_date',
       'availability',
       'quantity',
       'product_type',
@@ -201,6 +204,11 @@ class WooCommerceCsvReader implements CsvDialectReader {
     addImages(fields, images.length ? images : (parent?.images ?? []));
     addField(fields, 'price', t.get(cells, 'regular price'));
     addField(fields, 'sale_price', t.get(cells, 'sale price'));
+    addField(
+      fields,
+      'sale_price_effective_date',
+      saleWindow(t.get(cells, 'date sale price starts'), t.get(cells, 'date sale price ends')),
+    );
     addField(fields, 'availability', availability(t.get(cells, 'in stock?')));
     addField(fields, 'quantity', t.get(cells, 'stock'));
     addField(fields, 'gtin', t.get(cells, 'gtin, upc, ean, or isbn'));
@@ -268,6 +276,16 @@ class WooCommerceCsvReader implements CsvDialectReader {
       ),
     );
   }
+}
+
+/**
+ * A scheduled sale (`Date sale price starts` / `ends`, `2025-03-01` or `2025-03-01 00:00:00` in the shop's time zone,
+ * either may be empty) as Merchant Center's `start/end`: WooCommerce applies the sale price only between them, the
+ * end day included. An open side becomes a date far enough away; no dates, no window.
+ */
+function saleWindow(starts: string, ends: string): string {
+  if (!starts && !ends) return '';
+  return `${starts || '1970-01-01'}/${ends || '9999-12-31'}`;
 }
 
 /** WooCommerce writes image lists as `url, url`; commas inside a URL are not followed by a space. */

@@ -1,6 +1,7 @@
 import { Controller, HttpCode, Inject, Param, Post, Query, Req } from '@nestjs/common';
 import busboy from 'busboy';
-import type { Readable } from 'node:stream';
+import type { Readable, Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { APP_CONFIG, AppError, BadInputError, type AppConfig, type BrandContext } from '@brandshelf/core';
 import { FeedsService, RunSourceService, RunsService } from '@brandshelf/ingestion';
 import { Auth } from '../graphql/auth.guard.js';
@@ -10,7 +11,8 @@ import type { ContextualRequest } from './request-context.middleware.js';
 
 /**
  * POST /feeds/:feedId/uploads — the feed file as the raw body (any content type; gzip welcome) or
- * as the first file of a multipart form. Streamed to storage, never buffered whole; answered with
+ * as the first file of a multipart form. A request Content-Encoding (deflate, br, gzip) is undone before storing,
+ * except a lone gzip, which is stored as sent and inflated by the reader. Streamed to storage, never buffered whole; answered with
  * the run that will read it. feedId is the feed's global id (a raw id is still taken); the ids answered are global.
  */
 @Controller('feeds')
@@ -60,14 +62,16 @@ export class UploadsController {
     // Refused before anything is stored: while the feed has a run queued or running (CONFLICT), a declared length
     // over the limit or what is left at once; a stream once it crosses it (its partial object removed).
     let room;
+    let codings;
     try {
+      codings = decodedCodings(req);
       await this.runs.refuseIfActive(ctx, feed.id);
       room = await this.sources.room(ctx.principal.brandId, Number(req.headers['content-length']));
     } catch (error) {
       req.resume();
       throw error;
     }
-    const { body, name } = await this.fileOf(req, filename);
+    const { body, name } = await this.fileOf(req, codings, filename);
     req.on('aborted', () => body.destroy(new AppError('BAD_USER_INPUT', 'The upload was interrupted.')));
     let bytes = 0;
     let run;
@@ -86,7 +90,7 @@ export class UploadsController {
     } catch (error) {
       req.unpipe?.();
       req.resume();
-      throw error;
+      throw undecodable(error, req) ?? error;
     }
     return {
       runId: toGlobalId('IngestionRun', run.id),
@@ -97,14 +101,22 @@ export class UploadsController {
     };
   }
 
-  private fileOf(req: ContextualRequest, filename?: string): Promise<{ body: Readable; name: string | null }> {
+  private fileOf(
+    req: ContextualRequest,
+    codings: string[],
+    filename?: string,
+  ): Promise<{ body: Readable; name: string | null }> {
+    // Built only now, as the body is read: a decoding error is then always heard by whoever reads it.
+    const decoded = decode(req, codings);
     const type = req.headers['content-type'] ?? '';
-    if (!type.startsWith('multipart/form-data')) return Promise.resolve({ body: req, name: filename ?? null });
+    if (!type.startsWith('multipart/form-data')) return Promise.resolve({ body: decoded, name: filename ?? null });
     return new Promise((resolve, reject) => {
       let found = false;
+      let file: Readable | null = null;
       const parser = busboy({ headers: req.headers, limits: { files: 1, fileSize: this.config.uploads.maxBytes + 1 } });
       parser.on('file', (_field, stream, info) => {
         found = true;
+        file = stream;
         // The part's file name is only recorded on the run; NUL (which PostgreSQL refuses) is dropped.
         resolve({ body: stream, name: filename ?? info.filename?.replaceAll('\u0000', '') ?? null });
       });
@@ -115,9 +127,81 @@ export class UploadsController {
         if (!found)
           reject(new AppError('BAD_USER_INPUT', 'The multipart body has no file; send the feed as a file field.'));
       });
-      req.pipe(parser);
+      if (decoded !== req) {
+        // A body that is not what its Content-Encoding says fails the file being stored, or the form before it.
+        decoded.on('error', (error) => {
+          const failure = undecodable(error, req) ?? error;
+          if (file) file.destroy(failure);
+          else reject(failure);
+          parser.destroy();
+        });
+      }
+      decoded.pipe(parser);
     });
   }
+}
+
+const DECODERS: Record<string, () => Transform> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
+
+/** The request's Content-Encoding codings in the order they were applied, `identity` left out. */
+function contentCodings(req: ContextualRequest): string[] {
+  const header = req.headers['content-encoding'];
+  if (!header) return [];
+  return header
+    .split(',')
+    .map((coding) => coding.trim().toLowerCase())
+    .filter((coding) => coding !== '' && coding !== 'identity');
+}
+
+/**
+ * The codings to undo for the body as the client sent the file: a client that compresses its request (httpie
+ * --compress sends deflate, others br) says so in Content-Encoding, and stored as sent that body was read as binary
+ * data (NOT_A_FEED) after a 202. A lone gzip stays compressed in storage (the reader inflates gzip by its magic bytes,
+ * as for a .gz file); other codings are undone, in reverse order. An unknown coding is refused before anything is
+ * stored.
+ */
+function decodedCodings(req: ContextualRequest): string[] {
+  const codings = contentCodings(req);
+  if (codings.length === 0 || (codings.length === 1 && (codings[0] === 'gzip' || codings[0] === 'x-gzip'))) return [];
+  const unknown = codings.find((coding) => !Object.hasOwn(DECODERS, coding));
+  if (unknown !== undefined) {
+    throw new AppError(
+      'BAD_USER_INPUT',
+      `Content-Encoding "${unknown}" is not accepted; send the file as it is, or compressed with gzip, deflate or br (say which in Content-Encoding). Nothing was stored.`,
+    );
+  }
+  return codings.reverse();
+}
+
+/** The request body through a decoder per coding, in the order given. */
+function decode(req: ContextualRequest, codings: string[]): Readable {
+  let body: Readable = req;
+  for (const coding of codings) {
+    const decoder = DECODERS[coding]();
+    body.on('error', (error) => decoder.destroy(error));
+    body = body.pipe(decoder);
+  }
+  return body;
+}
+
+/** A body that is not what its Content-Encoding says (zlib's Z_* errors), as the client's mistake. */
+function undecodable(error: unknown, req: ContextualRequest): AppError | null {
+  if (error instanceof AppError) return null;
+  const code =
+    (error as { code?: unknown } | null)?.code ?? (error as { cause?: { code?: unknown } } | null)?.cause?.code;
+  if (typeof code !== 'string' || !code.startsWith('Z_')) return null;
+  const cause = (error as { cause?: unknown }).cause;
+  const message =
+    code === (error as { code?: unknown }).code || !(cause instanceof Error) ? (error as Error).message : cause.message;
+  return new AppError(
+    'BAD_USER_INPUT',
+    `The upload is not valid ${contentCodings(req).join(', ')} data, as its Content-Encoding says (${message}); nothing was stored.`,
+  );
 }
 
 /**

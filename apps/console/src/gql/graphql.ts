@@ -418,7 +418,7 @@ export type IssueCode =
   | 'DUPLICATE_ID'
   /** The file is empty, or has no header row and no rows. Raised as ERROR. */
   | 'EMPTY_FEED'
-  /** The file is not valid UTF-8 throughout; the rest was read as Windows-1252. Raised as WARNING. */
+  /** The file is not valid UTF-8 throughout; the bytes that are not UTF-8 were read as Windows-1252. Raised as WARNING. */
   | 'ENCODING_FALLBACK'
   /** The feed's rules were stopped at FEED_RULES_ITEM_BUDGET_MS on more than 100 items, so the run was stopped rather than hold a worker for hours. Raised as ERROR. */
   | 'FEED_RULES_RUN_TOO_SLOW'
@@ -512,6 +512,8 @@ export type IssueCode =
   | 'RESTRICTED_GTIN'
   /** sale_price is higher than price. Raised as ERROR. */
   | 'SALE_PRICE_ABOVE_PRICE'
+  /** The sale's sale_price_effective_date window has ended or not begun when the run read the item: sale_price was ignored and the item is shown at its price. Raised as WARNING. */
+  | 'SALE_PRICE_NOT_IN_EFFECT'
   /** Shopify answered with something that is not an Admin API response. Raised as ERROR. */
   | 'SHOPIFY_BAD_RESPONSE'
   /** The store domain resolves to an address the SSRF guard refuses. Raised as ERROR. */
