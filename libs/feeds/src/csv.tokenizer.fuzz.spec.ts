@@ -90,6 +90,25 @@ describe('CsvTokenizer (fuzzed)', () => {
     expect(previews[0]).toEqual([cell.slice(0, 65)]);
   });
 
+  // Blanks after a closing quote are held until it is known whether text follows (`"Deluxe" Pizza Pan`): held
+  // without a bound, a quote followed by endless blanks grew one string with the input, past the cell limit.
+  it('holds no more blanks after a closing quote than the cell limit, and reads the cell the same', () => {
+    const found: { cells: string[]; oversize: number }[] = [];
+    const tokenizer = new CsvTokenizer(',', 64, 1 << 20, (record) =>
+      found.push({ cells: record.cells, oversize: record.oversizeCell }),
+    );
+    tokenizer.write('"Deluxe"');
+    for (let i = 0; i < 100; i++) tokenizer.write(' '.repeat(1000));
+    expect((tokenizer as unknown as { blanksAfterQuote: string }).blanksAfterQuote.length).toBeLessThanOrEqual(65);
+    tokenizer.write('Pizza Pan,b\n"Short"   ,c\n"Deluxe" Pan,d\n');
+    tokenizer.end();
+    expect(found.map((r) => r.oversize)).toEqual([0, -1, -1]);
+    expect(found.slice(1).map((r) => r.cells)).toEqual([
+      ['Short', 'c'],
+      ['Deluxe Pan', 'd'],
+    ]);
+  });
+
   it('gives the same records as csv-parse on well-formed CSV, whatever the chunking', () => {
     fc.assert(
       fc.property(

@@ -185,7 +185,9 @@ export class CsvTokenizer {
             i = this.endRecordAtNewline(s, i + 1, c);
             this.state = FIELD_START;
           } else if (c === SPACE || c === TAB) {
-            this.blanksAfterQuote += s[i];
+            // Kept up to the cell limit: past it, text after them makes the cell oversized anyway (append), and a
+            // cell ending here drops them as padding; a quote followed by endless blanks holds no more than that.
+            if (this.blanksAfterQuote.length <= this.maxCellChars) this.blanksAfterQuote += s[i];
             i++;
           } else {
             // `"Deluxe" Pizza Pan` is `Deluxe Pizza Pan`, as spreadsheets read it: the blanks are text here.
