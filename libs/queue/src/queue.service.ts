@@ -111,6 +111,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
       connectionString: this.settings.connectionString,
       application_name: `brandshelf-queue-setup:${process.pid}`,
     });
+    lock.on('error', () => undefined); // a dropped connection fails the query below, and ends the lock with it
     await lock.connect();
     try {
       await lock.query('SELECT pg_advisory_lock($1)', [QUEUE_SETUP_LOCK]);
