@@ -197,6 +197,31 @@ describe('URL feeds with 127.0.0.1 allowlisted', () => {
     expect((await waitForRun(api, key, runs.feed.runs.nodes[0].id)).status).toBe('SUCCEEDED');
   });
 
+  it('fetches an "every 1m" feed at every minute tick, however late in its minute each tick runs', async () => {
+    const feedId = await createFeed(api, key, { source: 'URL', url: `${base}/feed.csv`, schedule: 'every 1m' });
+    const scheduler = api.app.get(FeedScheduler);
+    const [feed] = await api.runtime.dataSource.query('SELECT next_fetch_at FROM feed WHERE id = $1', [rawId(feedId)]);
+    // The minute tick is sent once a minute for the cluster and runs when a worker takes it: some seconds into its
+    // minute, a few more or fewer each time. Six ticks, one a minute, alternately 22 and 19 seconds in.
+    const firstMinute = Math.floor((feed.next_fetch_at as Date).getTime() / 60_000) * 60_000 + 60_000;
+    const ticks = Array.from({ length: 6 }, (_, i) => new Date(firstMinute + i * 60_000 + (i % 2 ? 19_000 : 22_000)));
+    const runsOfFeed = async () =>
+      (
+        await api.gqlOk<{ feed: { runs: { nodes: { id: string; trigger: string }[] } } }>(
+          'query($id: ID!) { feed(id: $id) { runs(first: 50) { nodes { id trigger } } } }',
+          { id: feedId },
+          key,
+        )
+      ).feed.runs.nodes;
+    for (const tick of ticks) {
+      await scheduler.runDueFeeds(tick);
+      // Each fetch ends before the next tick, as a small feed's does: a fetch still running skips its slot.
+      for (const run of await runsOfFeed()) await waitForRun(api, key, run.id);
+    }
+    const runs = await runsOfFeed();
+    expect(runs.map((r) => r.trigger)).toEqual(ticks.map(() => 'SCHEDULE'));
+  });
+
   it('streams progress over a graphql-ws subscription until the run finishes', async () => {
     const feedId = await createFeed(api, key, { source: 'URL', url: `${base}/slow.csv` });
     const started = await api.gqlOk(FETCH_NOW, { id: feedId }, key);

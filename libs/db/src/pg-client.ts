@@ -3,10 +3,25 @@ import type { Pool, PoolClient } from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { DataSource } from 'typeorm';
 
-/** A connection of its own from TypeORM's pool, for COPY and session-local temp tables. */
-export function acquireClient(dataSource: DataSource): Promise<PoolClient> {
+/**
+ * A connection of its own from TypeORM's pool, for COPY and session-local temp tables. pg-pool listens for a
+ * connection's 'error' only while it is idle: a checked-out one whose server connection drops (a server restart,
+ * a failover, pg_terminate_backend, a proxy's idle cut) emitted it to no listener, and the process died with
+ * "Unhandled 'error' event ... Connection terminated unexpectedly", taking every job it ran with it. Here the
+ * error is left to what was running on the connection (its query or COPY fails with it, and the caller's retry
+ * takes over); the broken connection is dropped by the pool when released.
+ */
+export async function acquireClient(dataSource: DataSource): Promise<PoolClient> {
   const pool = (dataSource.driver as unknown as { master: Pool }).master;
-  return pool.connect();
+  const client = await pool.connect();
+  const ignore = () => undefined;
+  client.on('error', ignore);
+  const release = client.release;
+  client.release = (error?: Error | boolean) => {
+    client.removeListener('error', ignore);
+    return release.call(client, error);
+  };
+  return client;
 }
 
 /**

@@ -90,7 +90,12 @@ export class FeedStore {
     );
   }
 
-  /** Moves a claimed feed's next fetch on by its interval from `now`. */
+  /**
+   * Moves a claimed feed's next fetch on by its interval from the minute of `now` (the tick's). Counted from `now`
+   * itself, the next slot fell a few seconds after the tick one interval later, which runs a few seconds earlier
+   * or later in its minute: an "every 1m" feed was fetched about every other minute and an hourly one at 61
+   * minutes about half the time. Schedules are in minutes and the tick comes every minute.
+   */
   async advanceSchedule(
     manager: Queryable,
     brandId: string,
@@ -99,7 +104,8 @@ export class FeedStore {
     intervalMinutes: number,
   ): Promise<void> {
     await manager.query(
-      `UPDATE feed SET next_fetch_at = $2::timestamptz + make_interval(mins => $3) WHERE id = $1 AND brand_id = $4`,
+      `UPDATE feed SET next_fetch_at = date_trunc('minute', $2::timestamptz) + make_interval(mins => $3)
+        WHERE id = $1 AND brand_id = $4`,
       [feedId, now, intervalMinutes, brandId],
     );
   }

@@ -79,16 +79,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     boss.on('error', (error) => this.logger.error({ msg: 'queue error', err: String(error) }));
     await boss.start();
     this.boss = boss;
-    if (this.settings.appRole) await grantQueue(boss, this.settings.appRole);
-    for (const def of this.settings.definitions) {
-      await boss.createQueue(def.name, {
-        name: def.name,
-        retryLimit: def.options.retryLimit,
-        retryDelay: def.options.retryDelaySeconds,
-        retryBackoff: true,
-        expireInSeconds: def.options.expireInSeconds,
-      });
-    }
+    await this.createQueues(boss);
     if (this.settings.consume === true) await this.registerSchedules(boss);
     if (this.settings.consume !== false) {
       await this.startConsumers(boss);
@@ -104,6 +95,43 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
         this.leaseTimer = setInterval(() => void this.renewLeases(), Math.max(500, (lease * 1000) / 3));
         this.leaseTimer.unref();
       }
+    }
+  }
+
+  /**
+   * Creates the queues of the defined jobs and grants them to the application role, one process at a time.
+   * pg-boss's createQueue makes a partition of pgboss.job (CREATE TABLE, ATTACH PARTITION, a foreign key to
+   * pgboss.queue) without a lock of its own: two processes creating queues at once on a new database (an API and
+   * its workers started together, as a deployment does) lock pgboss.queue in opposite orders and all but one
+   * stop at boot with "deadlock detected". A session advisory lock on a connection of its own makes the others
+   * wait, then find the queues made (createQueue does nothing for a queue that exists).
+   */
+  private async createQueues(boss: PgBoss): Promise<void> {
+    const lock = new pg.Client({
+      connectionString: this.settings.connectionString,
+      application_name: `brandshelf-queue-setup:${process.pid}`,
+    });
+    lock.on('error', () => undefined); // a dropped connection fails the query below, and ends the lock with it
+    await lock.connect();
+    try {
+      await lock.query('SELECT pg_advisory_lock($1)', [QUEUE_SETUP_LOCK]);
+      const existing = new Set((await boss.getQueues()).map((q) => q.name));
+      for (const def of this.settings.definitions) {
+        if (existing.has(def.name)) continue;
+        await boss.createQueue(def.name, {
+          name: def.name,
+          retryLimit: def.options.retryLimit,
+          retryDelay: def.options.retryDelaySeconds,
+          retryBackoff: true,
+          expireInSeconds: def.options.expireInSeconds,
+        });
+      }
+      // After the queues, so the grant covers the tables they made.
+      if (this.settings.appRole) await grantQueue(boss, this.settings.appRole);
+      // Said, not left to the session's end: the embedded database has one session for every connection.
+      await lock.query('SELECT pg_advisory_unlock($1)', [QUEUE_SETUP_LOCK]);
+    } finally {
+      await lock.end().catch(() => undefined); // a session that ends (an error above) releases its lock
     }
   }
 
@@ -374,6 +402,9 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     this.boss = null;
   }
 }
+
+/** Held while a process creates the queues and grants them (see createQueues). */
+const QUEUE_SETUP_LOCK = 7254190331;
 
 /** Grants the application role the queue's tables (from pg-boss's connection, whose login made them). */
 async function grantQueue(boss: PgBoss, role: string): Promise<void> {

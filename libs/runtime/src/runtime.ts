@@ -121,7 +121,10 @@ async function assertAppRoleTaken(dataSource: DataSource, role: string | null): 
 async function migrate(config: AppConfig, dataSource: DataSource): Promise<string[]> {
   if (!config.databaseMigrationUrl) return runMigrations(dataSource);
   await assertDatabaseReachable(config.databaseMigrationUrl);
-  const owner = createDataSource({ url: config.databaseMigrationUrl, poolSize: 1, entities: [] });
+  // Two connections: runMigrations holds one for its advisory lock while TypeORM migrates on another. With one,
+  // TypeORM waited for the connection the lock held, and every start with DATABASE_MIGRATION_URL set failed after
+  // 10 s with "timeout exceeded when trying to connect".
+  const owner = createDataSource({ url: config.databaseMigrationUrl, poolSize: 2, entities: [] });
   await owner.initialize();
   try {
     return await runMigrations(owner);

@@ -4,8 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from '@jest/globals';
 import { AccountsService } from '@brandshelf/accounts';
 import { loadConfig, JsonLogger } from '@brandshelf/core';
-import { DatabaseUnavailableError } from '@brandshelf/db';
+import { DatabaseUnavailableError, MIGRATIONS } from '@brandshelf/db';
 import { prepareRuntime } from '@brandshelf/runtime';
+import { createTestDatabase } from '@brandshelf/testing';
 
 const quiet = new JsonLogger('error');
 
@@ -53,6 +54,32 @@ describe('runtime', () => {
       expect(second.secretKey).toBe(first.secretKey);
     } finally {
       await second.close();
+    }
+  }, 120_000);
+
+  it('migrates through DATABASE_MIGRATION_URL when it is set, then serves on DATABASE_URL', async () => {
+    const database = await createTestDatabase();
+    const dataDir = await mkdtemp(join(tmpdir(), 'bs-migration-url-'));
+    dirs.push(dataDir);
+    try {
+      // The tables' owner migrates (README: Running at scale); here the same login as the application's.
+      const config = loadConfig({
+        DATA_DIR: dataDir,
+        LOG_LEVEL: 'error',
+        DATABASE_URL: database.url,
+        DATABASE_MIGRATION_URL: database.url,
+      });
+      const runtime = await prepareRuntime(config, quiet);
+      try {
+        const applied = await runtime.dataSource.query('SELECT count(*)::int AS n FROM schema_migration');
+        expect(applied).toEqual([{ n: MIGRATIONS.length }]);
+        const [{ user }] = await runtime.dataSource.query('SELECT current_user AS user');
+        expect(user).toBe('brandshelf_app');
+      } finally {
+        await runtime.close();
+      }
+    } finally {
+      await database.drop();
     }
   }, 120_000);
 });
