@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { ShopifyScheduler } from '@brandshelf/shopify';
+import { runAsSystem } from '@brandshelf/db';
+import { ShopifyScheduler, ShopifyStoreStore } from '@brandshelf/shopify';
 import {
   FakeShopifyAdmin,
   fakeProduct,
@@ -311,6 +312,25 @@ describe('Shopify stores (e2e against a loopback Admin API)', () => {
     });
     // With SHOPIFY_SYNC_INTERVAL_MINUTES=0 nothing is due again.
     expect(await api.app.get(ShopifyScheduler).runDueStores(new Date(Date.now() + 86_400_000))).toBe(0);
+  });
+
+  it('counts the next sync from the minute of the tick, so a tick a few seconds earlier in a later minute finds it due', async () => {
+    // The minute tick runs when a worker takes it, some seconds into its minute. A store synced by a tick 22 s into
+    // a minute, every minute, was not due for the next tick 19 s into the next minute: every other minute.
+    const [store] = await api.runtime.dataSource.query('SELECT id, brand_id FROM shopify_store');
+    const minute = Math.ceil(Date.now() / 60_000) * 60_000;
+    await runAsSystem('test', () =>
+      api.app
+        .get(ShopifyStoreStore)
+        .advanceSchedule(api.runtime.dataSource.manager, store.brand_id, store.id, new Date(minute + 22_000), 1),
+    );
+    const [next] = await api.runtime.dataSource.query('SELECT next_sync_at FROM shopify_store WHERE id = $1', [
+      store.id,
+    ]);
+    expect((next.next_sync_at as Date).toISOString()).toBe(new Date(minute + 60_000).toISOString());
+    expect(await api.app.get(ShopifyScheduler).runDueStores(new Date(minute + 60_000 + 19_000))).toBe(1);
+    const scheduled = (await runs()).filter((r) => r.trigger === 'SCHEDULE');
+    for (const run of scheduled) await waitForRun(api, key, run.id);
   });
 
   it('reads every product again on the first sync after the feed rules changed, then only what changed', async () => {

@@ -78,7 +78,11 @@ export class ShopifyStoreStore {
     );
   }
 
-  /** Moves a claimed store's next sync on by `intervalMinutes` from `now` (none when the interval is 0). */
+  /**
+   * Moves a claimed store's next sync on by `intervalMinutes` from the minute of `now`, the tick's (none when the
+   * interval is 0): counted from `now` itself, the next tick, a few seconds earlier in its minute, found the store
+   * not yet due, as URL feeds did (FeedStore.advanceSchedule).
+   */
   async advanceSchedule(
     manager: Queryable,
     brandId: string,
@@ -88,7 +92,7 @@ export class ShopifyStoreStore {
   ): Promise<void> {
     await manager.query(
       `UPDATE shopify_store
-              SET next_sync_at = CASE WHEN $3 > 0 THEN $2::timestamptz + make_interval(mins => $3) END
+              SET next_sync_at = CASE WHEN $3 > 0 THEN date_trunc('minute', $2::timestamptz) + make_interval(mins => $3) END
             WHERE id = $1 AND brand_id = $4`,
       [storeId, now, intervalMinutes, brandId],
     );
