@@ -244,7 +244,8 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
   {
     name: 'UPLOAD_MAX_BYTES',
     default: '2147483648',
-    meaning: 'Largest feed upload or fetched feed accepted (413 above).',
+    meaning:
+      'Largest feed upload or fetched feed accepted (413 above), and the most a gzip feed may inflate to (the run fails with GZIP_TOO_LARGE past it).',
   },
   {
     name: 'STORAGE_QUOTA_BYTES',

@@ -45,7 +45,7 @@ async function* readFeedEvents(input: AsyncIterable<unknown>, options: FeedReadO
     let head = await raw.peek(SNIFF_BYTES);
     if (isGzip(head)) {
       compressed = true;
-      source = new ByteSource(gunzipBytes(raw));
+      source = new ByteSource(gunzipBytes(raw, positive(options.maxDecompressedBytes)));
       head = await source.peek(SNIFF_BYTES);
     }
     if (head.length === 0) throw emptyFeed();
