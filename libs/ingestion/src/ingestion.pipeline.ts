@@ -349,6 +349,8 @@ export class IngestionPipeline {
           ifNoneMatch: feed.lastEtag,
           ifModifiedSince: feed.lastModified,
           maxBytes: room.maxBytes,
+          // The read timeout bounds each wait, not the whole: a byte every few seconds would never end.
+          deadlineMs: this.config.uploads.fetchDeadlineSeconds * 1000,
         });
       } catch (error) {
         throw quotaFailure(error) ?? this.fetchFailure(error);
