@@ -6,6 +6,9 @@ import WebSocket from 'ws';
 import type { ProgressBar } from './progress-bar.js';
 import { CliError, fromWire, RUN_REPORT_FIELDS, type RunReport, type WireRunReport } from './run-report.js';
 
+/** Most bytes of the server's answer to an upload the CLI reads (the answer is a JSON object of a few hundred). */
+export const MAX_ANSWER_BYTES = 64 * 1024;
+
 /** Client mode: a running Brandshelf server at `server`, spoken to with a brand's API key. */
 export class ServerClient {
   constructor(
@@ -60,10 +63,22 @@ export class ServerClient {
         body.unpipe(counter);
         counter.unpipe(req);
         body.destroy();
+        // The answer is a short JSON object: at most MAX_ANSWER_BYTES of it are kept, and a longer one (a proxy's
+        // page, or a server that never ends its body) is cut there rather than held whole or waited on for ever.
         const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-        res.on('error', reject);
+        let kept = 0;
+        const done = () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+        res.on('data', (chunk: Buffer) => {
+          if (kept >= MAX_ANSWER_BYTES) return;
+          chunks.push(chunk.subarray(0, MAX_ANSWER_BYTES - kept));
+          kept += Math.min(chunk.length, MAX_ANSWER_BYTES - kept);
+          if (kept >= MAX_ANSWER_BYTES) {
+            res.destroy();
+            done();
+          }
+        });
+        res.on('end', done);
+        res.on('error', (error) => (kept >= MAX_ANSWER_BYTES ? undefined : reject(error)));
       });
       req.on('error', (error) => {
         if (!answered) reject(this.unreachable(error));

@@ -450,6 +450,12 @@ export const CODES = {
     summary: 'The gzip file ends too early: the end of the feed is missing.',
     hint: 'Upload the complete file again (compare its size with the original).',
   },
+  GZIP_TOO_LARGE: {
+    kind: 'READ_ERROR',
+    severity: 'ERROR',
+    summary: 'The gzip file inflates to more than the largest feed accepted (UPLOAD_MAX_BYTES, uncompressed).',
+    hint: 'Split the feed into smaller files (several feeds), or remove what it repeats; a feed inflates to at most UPLOAD_MAX_BYTES.',
+  },
   CORRUPT_GZIP: {
     kind: 'READ_ERROR',
     severity: 'ERROR',

@@ -64,7 +64,8 @@ export interface AppConfig {
       publicBaseUrl: string | null;
     };
   };
-  uploads: { maxBytes: number };
+  /** fetchDeadlineSeconds: longest a URL feed's download may take in total (HTTP_READ_TIMEOUT_MS bounds each wait). */
+  uploads: { maxBytes: number; fetchDeadlineSeconds: number };
   /** What a brand may keep in storage, and how long run sources are kept (README: Storage). */
   retention: { quotaBytes: number; diagnosticSources: number; sourceDays: number };
   ingest: {
@@ -244,7 +245,14 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
   {
     name: 'UPLOAD_MAX_BYTES',
     default: '2147483648',
-    meaning: 'Largest feed upload or fetched feed accepted (413 above).',
+    meaning:
+      'Largest feed upload or fetched feed accepted (413 above), and the most a gzip feed may inflate to (the run fails with GZIP_TOO_LARGE past it).',
+  },
+  {
+    name: 'FEED_FETCH_DEADLINE_SECONDS',
+    default: '3600',
+    meaning:
+      "Longest a URL feed's download may take in total, redirects included (the run fails with FETCH_TIMEOUT past it); HTTP_READ_TIMEOUT_MS only bounds the wait for each next chunk, so without it a server sending a byte now and then held the run and a worker slot for ever.",
   },
   {
     name: 'STORAGE_QUOTA_BYTES',
@@ -700,7 +708,10 @@ export function loadConfig(env: Env = process.env): AppConfig {
         publicBaseUrl: url(env, 'S3_PUBLIC_BASE_URL', ['http:', 'https:']),
       },
     },
-    uploads: { maxBytes: int(env, 'UPLOAD_MAX_BYTES', 2 * 1024 ** 3, 1) },
+    uploads: {
+      maxBytes: int(env, 'UPLOAD_MAX_BYTES', 2 * 1024 ** 3, 1),
+      fetchDeadlineSeconds: int(env, 'FEED_FETCH_DEADLINE_SECONDS', 3600, 1),
+    },
     retention: {
       quotaBytes: int(env, 'STORAGE_QUOTA_BYTES', 10 * 1024 ** 3, 0),
       diagnosticSources: int(env, 'SOURCE_RETENTION_DIAGNOSTIC_RUNS', 5, 0, 1000),

@@ -1,5 +1,6 @@
 import { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
+import { FeedReadError } from './feed-read.error.js';
 
 /**
  * The input as Buffers, pulled one chunk at a time (so the producer is paused while we work), with
@@ -69,14 +70,28 @@ function toBuffer(value: unknown): Buffer {
   throw new TypeError(`A feed stream must yield bytes or strings, got ${typeof value}.`);
 }
 
-/** Inflates gzip as it streams; a stream cut short fails with zlib's Z_BUF_ERROR at its end. */
-export async function* gunzipBytes(source: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+/**
+ * Inflates gzip as it streams; a stream cut short fails with zlib's Z_BUF_ERROR at its end. Past `maxBytes` inflated
+ * it stops with GZIP_TOO_LARGE: a gzip of one repeated byte is about a thousandth of its content, so without a
+ * bound an upload within UPLOAD_MAX_BYTES could keep a reader inflating and tokenizing for hours.
+ */
+export async function* gunzipBytes(source: AsyncIterable<Buffer>, maxBytes?: number): AsyncGenerator<Buffer> {
   const gunzip = createGunzip();
   const compressed = Readable.from(source);
   compressed.on('error', (error) => gunzip.destroy(error));
   compressed.pipe(gunzip);
+  let inflated = 0;
   try {
-    for await (const chunk of gunzip) yield chunk as Buffer;
+    for await (const chunk of gunzip) {
+      inflated += (chunk as Buffer).length;
+      if (maxBytes !== undefined && inflated > maxBytes) {
+        throw new FeedReadError(
+          'GZIP_TOO_LARGE',
+          `The gzip file inflates to more than ${maxBytes} bytes, the most a feed may have uncompressed; reading stopped there.`,
+        );
+      }
+      yield chunk as Buffer;
+    }
   } finally {
     compressed.destroy();
     gunzip.destroy();

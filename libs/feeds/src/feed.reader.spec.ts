@@ -456,6 +456,22 @@ describe('readFeed: input', () => {
     expect(result.error).toMatchObject({ code: 'TRUNCATED_GZIP' });
   });
 
+  it('stops a gzip that inflates past maxDecompressedBytes with GZIP_TOO_LARGE, after the items before it', async () => {
+    // 1,000 items, then one 4 MB line of a repeated byte: a few KB compressed, a gzip bomb in small.
+    const rows = [HEADER];
+    for (let i = 0; i < 1000; i++) rows.push(`ID-${i},Product ${i},${i}.99,https://x.test/${i}`);
+    const text = `${rows.join('\n')}\n${'a'.repeat(4 * 1024 * 1024)}\nLAST,Lamp,1,https://x.test/z\n`;
+    const gz = gzipSync(text, { level: 9 });
+    expect(gz.length).toBeLessThan(64 * 1024);
+    const capped = await readAll(gz, { maxDecompressedBytes: 1024 * 1024 }, 16 * 1024);
+    expect(capped.error).toMatchObject({ code: 'GZIP_TOO_LARGE' });
+    expect(capped.items.map((item) => item.fields.id)).toEqual(rows.slice(1).map((row) => row.split(',')[0]));
+    // Within the limit (exactly its inflated size), the same file reads to its end.
+    const whole = await readAll(gz, { maxDecompressedBytes: Buffer.byteLength(text) }, 16 * 1024);
+    expect(whole.error).toBeNull();
+    expect(whole.items.at(-1)?.fields.id).toBe('LAST');
+  });
+
   it('gives the same events whatever the chunking, for every sample feed', async () => {
     for (const dir of ['csv', 'shopify', 'xml']) {
       for (const name of readdirSync(`${SAMPLES_DIR}${dir}`)) {

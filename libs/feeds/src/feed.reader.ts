@@ -46,7 +46,7 @@ async function* readFeedEvents(input: AsyncIterable<unknown>, options: FeedReadO
     // A .gz file sent by a client that gzips its requests (Content-Encoding: gzip, stored as sent) is gzip twice.
     for (let layers = 0; isGzip(head) && layers < MAX_GZIP_LAYERS; layers++) {
       compressed = true;
-      source = new ByteSource(gunzipBytes(source));
+      source = new ByteSource(gunzipBytes(source, positive(options.maxDecompressedBytes)));
       head = await source.peek(SNIFF_BYTES);
     }
     if (head.length === 0) throw emptyFeed();

@@ -41,6 +41,11 @@ export interface FeedReadOptions {
   maxCellBytes?: number;
   /** Default 16 MiB. A bigger record rejects its row with `RECORD_TOO_LARGE`; reading goes on. */
   maxRecordBytes?: number;
+  /**
+   * Most bytes a gzip feed may inflate to (UPLOAD_MAX_BYTES in the app: what an uncompressed file may have). Past it
+   * reading stops with `GZIP_TOO_LARGE`, so a small upload cannot make a reader inflate terabytes. Unset: no limit.
+   */
+  maxDecompressedBytes?: number;
 }
 
 export interface FeedColumn {

@@ -13,6 +13,11 @@ const PI = 4;
 
 /** Longest reference kept whole across chunks: `&#x10FFFF;` and friends, with room for leading zeros. */
 const MAX_REFERENCE = 16;
+/**
+ * Most attributes one tag may have. The parser builds every attribute of a tag before handing it over, so a tag of a
+ * million short attributes (12 MB, within the markup limit) cost hundreds of MB and half a minute on its own.
+ */
+export const MAX_XML_TAG_ATTRIBUTES = 1_000;
 const NAMED = new Set(['amp', 'lt', 'gt', 'quot', 'apos']);
 
 export interface XmlFilterSink {
@@ -41,6 +46,8 @@ export class XmlInputFilter {
   private carry = '';
   private run = 0;
   private dropping = false;
+  /** Attribute values opened in the current tag. */
+  private attributes = 0;
 
   constructor(
     private readonly sink: XmlFilterSink,
@@ -149,6 +156,7 @@ export class XmlInputFilter {
           } else {
             // A quote opens an attribute value, or closes the one it opened.
             this.quote = this.quote ? 0 : c;
+            if (this.quote && ++this.attributes > MAX_XML_TAG_ATTRIBUTES) throw tooManyAttributes();
           }
           i++;
           continue;
@@ -164,6 +172,7 @@ export class XmlInputFilter {
           this.state = TAG;
           this.quote = 0;
           this.run = 0;
+          this.attributes = 0;
           i++;
         } else if (startsWithAt(s, i, '<!--')) {
           this.state = COMMENT;
@@ -193,6 +202,7 @@ export class XmlInputFilter {
           this.state = TAG;
           this.quote = 0;
           this.run = 0;
+          this.attributes = 0;
           i += 2;
         }
         continue;
@@ -290,6 +300,12 @@ export function doctypeForbidden(): FeedReadError {
     'XML_DOCTYPE_FORBIDDEN',
     'The XML declares a DOCTYPE or entities, which feeds are not allowed to do.',
   );
+}
+
+function tooManyAttributes(): FeedReadError {
+  return new FeedReadError('XML_MARKUP_TOO_LARGE', `A tag has more than ${MAX_XML_TAG_ATTRIBUTES} attributes.`, {
+    hint: 'Give each element only the attributes it needs (a product element has a handful); check for a generated or repeated attribute list.',
+  });
 }
 
 function markupTooLarge(limit: number): FeedReadError {

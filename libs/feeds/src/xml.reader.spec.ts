@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { itemById, readAll, sample } from './__fixtures__/read-feed.fixture.js';
-import { MAX_XML_ITEM_DEPTH } from './xml.reader.js';
+import { MAX_XML_TAG_ATTRIBUTES } from './xml-input.filter.js';
+import { MAX_XML_ITEM_DEPTH, MAX_XML_ITEM_VALUES } from './xml.reader.js';
 
 const RSS_HEAD =
   '<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" xmlns:g="http://base.google.com/ns/1.0">\n<channel>\n<title>Shop</title>\n';
@@ -85,6 +86,57 @@ describe('XML feeds: samples', () => {
 });
 
 describe('XML feeds: hand-made', () => {
+  it('rejects an item of more values than MAX_XML_ITEM_VALUES (elements or attributes), and reads on', async () => {
+    // Well within the record's bytes, but each value was a field: a million of them cost hundreds of MB.
+    const manyElements = Array.from({ length: MAX_XML_ITEM_VALUES + 1 }, (_, i) => `<e${i}>x</e${i}>`).join('');
+    const manyAttributes = Array.from(
+      { length: 20 },
+      (_, i) => `<f${i} ${Array.from({ length: 600 }, (_, j) => `a${j}="v"`).join(' ')}>x</f${i}>`,
+    ).join('');
+    const repeated = '<title>x</title>'.repeat(MAX_XML_ITEM_VALUES + 1);
+    const xml = rss([
+      `<g:id>A</g:id>${manyElements}`,
+      `<g:id>B</g:id>${manyAttributes}`,
+      `<g:id>C</g:id>${repeated}`,
+      '<g:id>D</g:id><g:title>Fine</g:title>',
+    ]);
+    const result = await readAll(xml, {}, 4096);
+    expect(result.error).toBeNull();
+    expect(result.items.map((item) => item.fields.id)).toEqual(['D']);
+    expect(result.issues.map((issue) => [issue.row, issue.code, issue.message])).toEqual(
+      [1, 2, 3].map((row) => [
+        row,
+        'RECORD_TOO_LARGE',
+        `The item has more than ${MAX_XML_ITEM_VALUES} values (elements and attributes), so it was not read.`,
+      ]),
+    );
+  });
+
+  it('counts attributes into the record limit', async () => {
+    // Two tags of about 4.3 KB each (each within the markup limit, which is the record limit): 8.6 KB of attributes.
+    const attributes = Array.from({ length: 40 }, (_, i) => `a${i}="${'v'.repeat(100)}"`).join(' ');
+    const xml = rss([`<g:id>A</g:id><t ${attributes}>x</t><u ${attributes}>y</u>`, '<g:id>B</g:id>']);
+    const result = await readAll(xml, { maxRecordBytes: 5000 });
+    expect(result.items.map((item) => item.fields.id)).toEqual(['B']);
+    expect(result.issues.map((issue) => [issue.row, issue.code])).toEqual([[1, 'RECORD_TOO_LARGE']]);
+  });
+
+  it(`stops at a tag of more than ${MAX_XML_TAG_ATTRIBUTES} attributes with XML_MARKUP_TOO_LARGE`, async () => {
+    const attributes = Array.from({ length: MAX_XML_TAG_ATTRIBUTES + 1 }, (_, i) => `a${i}="v"`).join(' ');
+    const xml = rss([`<g:id>B</g:id><t ${attributes}>x</t>`]);
+    const result = await readAll(xml, {}, 1000);
+    expect(result.items).toEqual([]);
+    expect(result.error).toMatchObject({
+      code: 'XML_MARKUP_TOO_LARGE',
+      message: `A tag has more than ${MAX_XML_TAG_ATTRIBUTES} attributes.`,
+    });
+    // At the limit the tag is read (its attributes are custom fields).
+    const atLimit = Array.from({ length: MAX_XML_TAG_ATTRIBUTES }, (_, i) => `a${i}="v"`).join(' ');
+    const fine = await readAll(rss([`<g:id>C</g:id><t ${atLimit}>x</t>`]));
+    expect(fine.error).toBeNull();
+    expect(fine.items.map((item) => item.fields.id)).toEqual(['C']);
+  });
+
   it('reads RSS: namespaced and plain names, entities, CDATA, nested and repeated elements', async () => {
     const xml = rss([
       '<!-- first --><g:id>A1</g:id><title>Caf&#233; &quot;Mug&quot; &amp; co &#x263A;</title>' +

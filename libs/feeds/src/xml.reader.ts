@@ -24,6 +24,13 @@ const PLAIN_PRIORITY = 0;
  */
 export const MAX_XML_ITEM_DEPTH = 32;
 
+/**
+ * Most values (elements with text, and attributes) one item may have, as a CSV record may have MAX_CSV_COLUMNS
+ * cells: each becomes a field, so an item of a million one-character elements or attributes, well within the
+ * record's bytes, cost hundreds of MB. A larger item is rejected with RECORD_TOO_LARGE and reading goes on.
+ */
+export const MAX_XML_ITEM_VALUES = 10_000;
+
 interface FieldTarget {
   attribute: string;
   priority: number;
@@ -62,7 +69,11 @@ interface ItemState {
     code: 'CELL_TOO_LARGE' | 'RECORD_TOO_LARGE' | 'XML_TOO_DEEP';
     attribute: string | null;
     value: string;
+    /** RECORD_TOO_LARGE for its number of values (MAX_XML_ITEM_VALUES), not its bytes. */
+    tooManyValues?: boolean;
   } | null;
+  /** Values offered to the item so far (addValue calls), kept or not. */
+  values: number;
   ampersands: number;
   ampersandAttribute: string | null;
   duplicates: { attribute: string; value: string }[];
@@ -189,6 +200,7 @@ export class XmlFeedReader implements FeedTextReader {
         this.stack.push(this.frame(name, null, null));
         return;
       }
+      this.countAttributes(item, attributes);
       const google = this.isGoogle(name);
       const part = google ? local : name;
       const frame = this.frame(name, parent.path === null ? part : `${parent.path}.${part}`, attributes);
@@ -206,11 +218,22 @@ export class XmlFeedReader implements FeedTextReader {
       return;
     }
     item = this.item = newItem(depth, name, starts === 'tentative');
+    this.countAttributes(item, attributes);
     this.takeAmpersands(frame);
     for (const [attribute, value] of Object.entries(attributes)) {
       if (isNamespaceDeclaration(attribute)) continue;
       const target = this.topAttribute(attribute);
       this.addValue(item, target.attribute, value, target.priority, target.mode);
+    }
+  }
+
+  /** Attributes are the item's bytes as its text is: without this they passed the record limit uncounted. */
+  private countAttributes(item: ItemState, attributes: Record<string, string>): void {
+    if (item.rejection) return;
+    for (const key in attributes) item.size += key.length + attributes[key].length;
+    if (item.size > this.setup.limits.maxRecordBytes) {
+      item.rejection = { code: 'RECORD_TOO_LARGE', attribute: null, value: '' };
+      item.fields = {};
     }
   }
 
@@ -311,7 +334,7 @@ export class XmlFeedReader implements FeedTextReader {
     const fields = item.fields;
     const id = typeof fields.id === 'string' ? fields.id : null;
     if (item.rejection) {
-      const { code, attribute, value } = item.rejection;
+      const { code, attribute, value, tooManyValues } = item.rejection;
       if (code === 'XML_TOO_DEEP') {
         this.queue.issue(
           readerIssue(
@@ -336,12 +359,16 @@ export class XmlFeedReader implements FeedTextReader {
           row,
           code === 'CELL_TOO_LARGE'
             ? `An element of the item is larger than ${limit} bytes, so the item was not read.`
-            : `The item is larger than ${limit} bytes, so it was not read.`,
+            : tooManyValues
+              ? `The item has more than ${MAX_XML_ITEM_VALUES} values (elements and attributes), so it was not read.`
+              : `The item is larger than ${limit} bytes, so it was not read.`,
           {
             attribute,
             value,
             // The catalogue's hints speak of CSV's runaway quotes, which XML has not.
-            hint: 'Shorten the value; a product attribute never needs that much text (embedded images are a common cause).',
+            hint: tooManyValues
+              ? 'Give the item only its product attributes: no product needs that many elements or attributes (a repeated element or a generated attribute list is the usual cause).'
+              : 'Shorten the value; a product attribute never needs that much text (embedded images are a common cause).',
           },
         ),
       );
@@ -390,6 +417,13 @@ export class XmlFeedReader implements FeedTextReader {
   ): void {
     // An empty attribute is a column mapping that ignores the element.
     if (item.rejection || !attribute || !value.trim()) return;
+    if (++item.values > MAX_XML_ITEM_VALUES) {
+      item.rejection = { code: 'RECORD_TOO_LARGE', attribute: null, value: '', tooManyValues: true };
+      item.fields = {};
+      item.priorities.clear();
+      item.duplicates = [];
+      return;
+    }
     const previous = item.priorities.get(attribute);
     if (previous !== undefined && priority > previous && typeof item.fields[attribute] === 'string') {
       delete item.fields[attribute];
@@ -511,6 +545,7 @@ function newItem(depth: number, name: string, tentative: boolean): ItemState {
     fields: {},
     priorities: new Map(),
     size: 0,
+    values: 0,
     rejection: null,
     ampersands: 0,
     ampersandAttribute: null,

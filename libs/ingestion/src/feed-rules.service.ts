@@ -211,7 +211,10 @@ export class FeedRulesService {
     // `limit`); a primary feed's as they are read.
     const verdicts: PreviewVerdict[] | null = feed.mode === 'UPDATE_ONLY' ? [] : null;
     try {
-      for await (const event of readFeed(source.body, feedReadOptions(feed))) {
+      for await (const event of readFeed(source.body, {
+        ...feedReadOptions(feed),
+        maxDecompressedBytes: this.config.uploads.maxBytes,
+      })) {
         if (event.type !== 'item') continue;
         if (result.itemsRead >= limit || (result.itemsRead > 0 && performance.now() - started >= budget)) {
           result.truncated = true;

@@ -349,6 +349,8 @@ export class IngestionPipeline {
           ifNoneMatch: feed.lastEtag,
           ifModifiedSince: feed.lastModified,
           maxBytes: room.maxBytes,
+          // The read timeout bounds each wait, not the whole: a byte every few seconds would never end.
+          deadlineMs: this.config.uploads.fetchDeadlineSeconds * 1000,
         });
       } catch (error) {
         throw quotaFailure(error) ?? this.fetchFailure(error);
@@ -394,7 +396,8 @@ export class IngestionPipeline {
     progress.counters.bytesRead = 0;
     const counted = body.pipe(progress.counter());
     body.on('error', (error) => counted.destroy(error));
-    const read = feedReadOptions(feed);
+    // A gzip feed inflates to at most what an uncompressed upload may have (GZIP_TOO_LARGE past it).
+    const read = { ...feedReadOptions(feed), maxDecompressedBytes: this.config.uploads.maxBytes };
     try {
       if (this.config.ingest.workerThreads)
         yield* readInThread(counted, { read, prepare }, this.config.ingest.readerYoungGenerationMb);

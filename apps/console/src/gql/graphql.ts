@@ -436,6 +436,8 @@ export type IssueCode =
   | 'GTIN_SPREADSHEET_APOSTROPHE'
   /** A spreadsheet turned the barcode into scientific notation; its last digits are lost. Raised as ERROR. */
   | 'GTIN_SPREADSHEET_DAMAGED'
+  /** The gzip file inflates to more than the largest feed accepted (UPLOAD_MAX_BYTES, uncompressed). Raised as ERROR. */
+  | 'GZIP_TOO_LARGE'
   /** The header row is larger than the reader accepts. Raised as ERROR. */
   | 'HEADER_TOO_LARGE'
   /** A spreadsheet turned the id (or item_group_id) into scientific notation; its digits are lost. Raised as WARNING. */
@@ -850,6 +852,8 @@ export type RunErrorCode =
   | 'FETCH_UNSUPPORTED_SCHEME'
   /** The feed's declared format contradicts the file (XML declared for a CSV, or the other way round). */
   | 'FORMAT_MISMATCH'
+  /** The gzip file inflates to more than the largest feed accepted (UPLOAD_MAX_BYTES, uncompressed). */
+  | 'GZIP_TOO_LARGE'
   /** The header row is larger than the reader accepts. */
   | 'HEADER_TOO_LARGE'
   /** Some of the run's images were never processed and no image job of the run is left. */
