@@ -1,23 +1,12 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { MIGRATIONS } from '@brandshelf/db';
 import {
-  buildDist,
-  createTestDatabase,
-  freePort,
   gqlHttp,
-  spawnApp,
-  startS3,
-  stopApp,
+  startProcessCluster,
   testServerUrl,
   waitForHealth,
   waitForWorker,
-  type AppProcess,
-  type S3Server,
-  type TestDatabase,
+  type ProcessCluster,
 } from '@brandshelf/testing';
 
 /**
@@ -26,6 +15,7 @@ import {
  * queues made once, by whichever process gets there first), and the result must be whole: every migration
  * applied once, every queue made, and a feed uploaded to one API published by the workers.
  */
+
 const server = testServerUrl();
 if (!server) {
   console.warn('test/operator: skipped; set TEST_DATABASE_URL (real PostgreSQL) to run the multi-process boot test');
@@ -33,49 +23,22 @@ if (!server) {
 const suite = server ? describe : describe.skip;
 
 suite('operator: an API pair and three workers started at once on an empty database', () => {
-  let db: TestDatabase;
-  let s3: S3Server;
-  let dataDir: string;
-  let sql: pg.Client;
-  const apps: AppProcess[] = [];
-  const apiUrls: string[] = [];
+  let cluster: ProcessCluster;
 
   beforeAll(async () => {
-    buildDist();
-    db = await createTestDatabase();
-    s3 = await startS3();
-    dataDir = await mkdtemp(join(tmpdir(), 'bs-boot-'));
-    sql = new pg.Client({ connectionString: db.url });
-    await sql.connect();
+    cluster = await startProcessCluster('boot');
   }, 120_000);
 
   afterAll(async () => {
-    for (const app of apps) await stopApp(app).catch(() => undefined);
-    await sql?.end().catch(() => undefined);
-    await s3?.close();
-    await db?.drop();
-    if (dataDir) await rm(dataDir, { recursive: true, force: true });
+    await cluster?.close();
   }, 120_000);
 
   it('all five come up, the schema and queues are whole, and a feed is published', async () => {
-    const env = {
-      NODE_ENV: 'test',
-      DATABASE_URL: db.url,
-      DATA_DIR: dataDir,
-      HOST: '127.0.0.1',
-      RUN_WORKERS: 'false',
-      SECRET_KEY: 'boot-test-secret-key-of-32-characters-or-more',
-      LOG_LEVEL: 'info', // the workers' "consuming jobs" line says when they are ready
-      IMAGES_ENABLED: 'false',
-      ...s3.env,
-    };
-    const ports = [await freePort(), await freePort()];
+    const { sql, apps } = cluster;
     // All at once: no process waits for another to be ready.
-    for (const port of ports) {
-      apps.push(spawnApp('api', { ...env, PORT: String(port) }));
-      apiUrls.push(`http://127.0.0.1:${port}`);
-    }
-    for (let i = 0; i < 3; i++) apps.push(spawnApp('worker', env));
+    const apis = [await cluster.startApi({ wait: false }), await cluster.startApi({ wait: false })];
+    const apiUrls = apis.map((api) => api.url);
+    for (let i = 0; i < 3; i++) await cluster.startWorker({ wait: false });
     await Promise.all(
       apps.map((app, i) => (app.role === 'api' ? waitForHealth(`${apiUrls[i]}/health`, app) : waitForWorker(app))),
     );

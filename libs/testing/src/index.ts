@@ -14,3 +14,4 @@ export * from './system-view.js';
 export * from './fuzz.js';
 /** The Chromium of the browser tests; skip without one locally, fail without one in CI. */
 export * from './browser.js';
+export * from './process-cluster.js';
