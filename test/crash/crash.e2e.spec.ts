@@ -10,6 +10,7 @@ import {
   freePort,
   gqlHttp,
   pidOwningLocalPort,
+  pollUntil,
   spawnApp,
   startSlowImageHost,
   startS3,
@@ -91,15 +92,8 @@ suite(
     const run = async (id: string): Promise<Run> => (await gql<{ ingestionRun: Run }>(RUN, { id })).ingestionRun;
     const logs = () => [api, ...workers].map((p) => `--- ${p.role} ${p.pid}\n${p.output().slice(-3000)}`).join('\n');
 
-    async function until<T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs = 240_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const value = await probe();
-        if (value) return value;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${logs()}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    }
+    const until = <T>(what: string, probe: () => Promise<T | null | undefined | false>, timeoutMs?: number) =>
+      pollUntil(what, probe, logs, timeoutMs);
 
     async function startWorker(): Promise<AppProcess> {
       const worker = spawnApp('worker', env);

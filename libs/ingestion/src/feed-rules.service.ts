@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Readable } from 'node:stream';
 import { DataSource, type EntityManager } from 'typeorm';
-import { CODES, ItemValidator, truncateValue, type ItemIssue } from '@brandshelf/catalog-rules';
+import { ItemValidator, type ItemIssue } from '@brandshelf/catalog-rules';
 import { APP_CONFIG, BadInputError, FILE_STORAGE, type AppConfig, type BrandContext } from '@brandshelf/core';
 import { feedRulesToStore, validateFeedRules, type FeedRule, type FeedRuleErrorCode } from '@brandshelf/feed-rules';
 import { FeedReadError, readFeed, type RawItem } from '@brandshelf/feeds';
@@ -9,6 +9,7 @@ import type { ObjectStorage } from '@brandshelf/storage';
 import type { FeedEntity } from './feed.entity.js';
 import { FeedRuleSetStore, type FeedRuleSetRow } from './feed-rule-set.store.js';
 import { FeedsService } from './feeds.service.js';
+import { PRIMARY_FEED_ITEMS, unknownItemIssue } from './item.stager.js';
 import { feedPrepareOptions, feedReadOptions, itemRuleApplier, itemValidatorFor } from './row-preparer.js';
 
 /** A problem the rule engine found in proposed rules: where (a path into the rules list), a code and a message. */
@@ -313,10 +314,7 @@ export class FeedRulesService {
     const distinct = [...new Set(ids.filter((id): id is string => id !== null))];
     if (!distinct.length) return new Set();
     const rows: { offer_id: string }[] = await this.db.query(
-      `SELECT DISTINCT vi.offer_id FROM feed f
-         JOIN version_item vi ON vi.version_id = coalesce(f.live_version_id, (
-           SELECT v.id FROM catalog_version v WHERE v.feed_id = f.id ORDER BY v.number DESC LIMIT 1))
-        WHERE f.brand_id = $1 AND f.mode = 'REPLACE' AND vi.offer_id = ANY($2::text[])`,
+      `SELECT DISTINCT vi.offer_id FROM ${PRIMARY_FEED_ITEMS} AND vi.offer_id = ANY($2::text[])`,
       [brandId, distinct],
     );
     return new Set(rows.map((r) => r.offer_id));
@@ -362,18 +360,7 @@ function countVerdict(result: FeedRulesPreview, verdict: PreviewVerdict, known: 
   entry.validBefore = validBefore;
   entry.validAfter = validAfter;
   if (verdict.idAfter !== null && !validAfter) {
-    entry.errorsAfter = [
-      {
-        severity: 'ERROR',
-        code: 'UNKNOWN_ITEM_ID',
-        attribute: 'id',
-        row: verdict.row,
-        value: truncateValue(verdict.idAfter),
-        itemId: verdict.idAfter,
-        message: `No product with id "${verdict.idAfter}" exists in this brand's primary feeds.`,
-        hint: CODES.UNKNOWN_ITEM_ID.hint,
-      },
-    ];
+    entry.errorsAfter = [unknownItemIssue(verdict.row, verdict.idAfter)];
   }
 }
 

@@ -23,7 +23,7 @@ import { IssueSink, mergeSummaries } from './issue.sink.js';
 import { RunIssueStore } from './run-issue.store.js';
 import type { FeedRule } from '@brandshelf/feed-rules';
 import { ITEM_SOURCES, type ItemSource, type ItemSourceResult } from './item-source.js';
-import { ItemStager } from './item.stager.js';
+import { ItemStager, unknownItemIssue } from './item.stager.js';
 import { readInThread } from './read-thread.js';
 import {
   feedPrepareOptions,
@@ -215,16 +215,7 @@ export class IngestionPipeline {
         for (const unknown of await stager.rejectUnknownForUpdateOnly()) {
           progress.counters.itemsAccepted--;
           progress.counters.itemsRejected++;
-          await sink.add({
-            severity: 'ERROR',
-            code: 'UNKNOWN_ITEM_ID',
-            attribute: 'id',
-            row: unknown.row,
-            value: unknown.offerId,
-            itemId: unknown.offerId,
-            message: `No product with id "${unknown.offerId}" exists in this brand's primary feeds.`,
-            hint: CODES.UNKNOWN_ITEM_ID.hint,
-          });
+          await sink.add(unknownItemIssue(unknown.row, unknown.offerId));
         }
       }
       await sink.close();

@@ -2,7 +2,7 @@ import type { PoolClient } from 'pg';
 import type { DataSource } from 'typeorm';
 import { acquireClient, runAsOwner } from '@brandshelf/db';
 import { openRowWriter, type RowWriter } from './copy-writer.js';
-import type { FeedMode } from '@brandshelf/catalog-rules';
+import { CODES, truncateValue, type FeedMode, type ItemIssue } from '@brandshelf/catalog-rules';
 import { CatalogVersionStore } from './catalog-version.store.js';
 import { ItemRevisionStore } from './item-revision.store.js';
 import { VersionItemStore } from './version-item.store.js';
@@ -37,6 +37,29 @@ export interface StagerTarget {
  * stage's blocks), so other connections' statements are served in between.
  */
 export const PGLITE_CHUNK_ROWS = 1000;
+
+/**
+ * The version items ("vi") of the brand's ($1) primary (REPLACE) feeds, each feed's live version, else its newest:
+ * the products a supplemental (UPDATE_ONLY) feed's ids must name. Ends in a WHERE that callers extend with AND.
+ */
+export const PRIMARY_FEED_ITEMS = `feed f
+  JOIN version_item vi ON vi.version_id = coalesce(f.live_version_id, (
+    SELECT v.id FROM catalog_version v WHERE v.feed_id = f.id ORDER BY v.number DESC LIMIT 1))
+ WHERE f.brand_id = $1 AND f.mode = 'REPLACE'`;
+
+/** The ERROR of a supplemental feed's item whose id no primary product has (a run's, and its preview's). */
+export function unknownItemIssue(row: number, offerId: string): ItemIssue {
+  return {
+    severity: 'ERROR',
+    code: 'UNKNOWN_ITEM_ID',
+    attribute: 'id',
+    row,
+    value: truncateValue(offerId),
+    itemId: offerId,
+    message: `No product with id "${offerId}" exists in this brand's primary feeds.`,
+    hint: CODES.UNKNOWN_ITEM_ID.hint,
+  };
+}
 
 /**
  * Stages a run's accepted items while the file is read, then compares them with the feed's base version
@@ -153,11 +176,7 @@ export class ItemStager {
     await this.ensureIndexed();
     const { rows } = await this.client.query(
       `DELETE FROM ${this.table} s
-        WHERE NOT EXISTS (
-          SELECT 1 FROM feed f
-            JOIN version_item vi ON vi.version_id = coalesce(f.live_version_id, (
-              SELECT v.id FROM catalog_version v WHERE v.feed_id = f.id ORDER BY v.number DESC LIMIT 1))
-           WHERE f.brand_id = $1 AND f.mode = 'REPLACE' AND vi.offer_id = s.offer_id)
+        WHERE NOT EXISTS (SELECT 1 FROM ${PRIMARY_FEED_ITEMS} AND vi.offer_id = s.offer_id)
         RETURNING s.offer_id AS "offerId", s."row"`,
       [this.target.brandId],
     );

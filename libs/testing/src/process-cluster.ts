@@ -71,15 +71,7 @@ export async function startProcessCluster(name: string, env: Record<string, stri
     env: baseEnv,
     apps,
     logs,
-    async until(what, probe, timeoutMs = 240_000) {
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const value = await probe();
-        if (value) return value;
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${logs()}`);
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    },
+    until: (what, probe, timeoutMs) => pollUntil(what, probe, logs, timeoutMs),
     async startApi({ wait = true } = {}) {
       const port = await freePort();
       const url = `http://127.0.0.1:${port}`;
@@ -102,6 +94,25 @@ export async function startProcessCluster(name: string, env: Record<string, stri
       await rm(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Polls `probe` every 50 ms until it answers something truthy, and answers that; past `timeoutMs`, fails naming
+ * `what` with `logs()` (the processes' output). How multi-process tests find their moments, never by sleeping.
+ */
+export async function pollUntil<T>(
+  what: string,
+  probe: () => Promise<T | null | undefined | false>,
+  logs: () => string,
+  timeoutMs = 240_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\n${logs()}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
 }
 
 /** A Merchant Center CSV of `count` valid products with ids `<prefix>-1` … (images on a host never fetched). */

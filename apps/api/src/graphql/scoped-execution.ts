@@ -1,6 +1,7 @@
 import { GraphQLError, execute, getOperationAST, subscribe, type ExecutionArgs, type ExecutionResult } from 'graphql';
 import { AppError, UnauthenticatedError } from '@brandshelf/core';
 import { admitOperation } from '../overload/overload.plugin.js';
+import { rateLimitClient, rateLimitedMessage } from '../overload/rate-limit.middleware.js';
 import type { OverloadService } from '../overload/overload.service.js';
 import { runAsPrincipal } from '@brandshelf/db';
 import type { CallerContext } from './request-context.decorator.js';
@@ -87,28 +88,15 @@ async function admitted(
   const limiter = overload.rateLimiter;
   // Anonymous operations (registerBrand, registerCreator…) by the connection's address, as HTTP counts them.
   const address = (args.contextValue as CallerContext | undefined)?.clientAddress;
-  const account =
-    principal.kind === 'brand'
-      ? `brand:${(principal as { brandId: string }).brandId}`
-      : principal.kind === 'creator'
-        ? `creator:${(principal as { creatorId: string }).creatorId}`
-        : address
-          ? `ip:${address}`
-          : null;
   const refusal = (error: AppError) => ({
     refused: { errors: [new GraphQLError(error.message, { originalError: error })] },
   });
-  if (limiter && account) {
-    const verdict = limiter.take(account);
+  if (limiter && (principal.kind !== 'anonymous' || address)) {
+    const verdict = limiter.take(rateLimitClient(principal, address ?? 'unknown'));
     if (!verdict.allowed) {
+      const { retryAfterSeconds } = verdict;
       return refusal(
-        new AppError(
-          'RATE_LIMITED',
-          `Too many requests from this ${principal.kind === 'anonymous' ? 'address' : 'account'}: ` +
-            `${limiter.perMinute} a minute (bursts of ${limiter.burst}); ` +
-            `retry in ${verdict.retryAfterSeconds} s.`,
-          { retryAfterSeconds: verdict.retryAfterSeconds },
-        ),
+        new AppError('RATE_LIMITED', rateLimitedMessage(limiter, principal, retryAfterSeconds), { retryAfterSeconds }),
       );
     }
   }

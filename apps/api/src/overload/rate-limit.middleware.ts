@@ -2,6 +2,28 @@ import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Response } from 'express';
 import type { ContextualRequest } from '../http/request-context.middleware.js';
 import { OverloadService } from './overload.service.js';
+import type { RateLimiter } from './rate-limiter.js';
+
+/** A caller as both request paths know it (RequestContext's principal, a graphql-ws connection's). */
+type Caller = { kind: string; brandId?: string; creatorId?: string };
+
+/**
+ * The bucket a caller's requests are counted in, over HTTP and graphql-ws alike: its account when its key is valid,
+ * else its client address (as TRUST_PROXY reads it).
+ */
+export function rateLimitClient(principal: Caller, address: string): string {
+  if (principal.kind === 'brand') return `brand:${principal.brandId}`;
+  if (principal.kind === 'creator') return `creator:${principal.creatorId}`;
+  return `ip:${address}`;
+}
+
+/** What a caller over its limit is told (HTTP 429 or a graphql-ws operation's RATE_LIMITED error). */
+export function rateLimitedMessage(limiter: RateLimiter, principal: Caller, retryAfterSeconds: number): string {
+  return (
+    `Too many requests from this ${principal.kind === 'anonymous' ? 'address' : 'account'}: ` +
+    `${limiter.perMinute} a minute (bursts of ${limiter.burst}); retry in ${retryAfterSeconds} s.`
+  );
+}
 
 /** The API proper; /health, /media, the IDE's assets and Shopify's webhooks are not limited. */
 const LIMITED = /^\/(graphql|feeds|runs)(\/|$)/;
@@ -21,21 +43,13 @@ export class RateLimitMiddleware implements NestMiddleware {
     const path = req.originalUrl.split('?')[0];
     if (!limiter || !LIMITED.test(path)) return next();
     const principal = req.context.principal;
-    const client =
-      principal.kind === 'brand'
-        ? `brand:${principal.brandId}`
-        : principal.kind === 'creator'
-          ? `creator:${principal.creatorId}`
-          : `ip:${req.ip ?? req.socket.remoteAddress ?? 'unknown'}`;
-    const verdict = limiter.take(client);
+    const verdict = limiter.take(rateLimitClient(principal, req.ip ?? req.socket.remoteAddress ?? 'unknown'));
     res.setHeader('RateLimit-Limit', String(verdict.limit));
     res.setHeader('RateLimit-Remaining', String(verdict.remaining));
     res.setHeader('RateLimit-Reset', String(verdict.resetSeconds));
     res.setHeader('RateLimit-Policy', `${limiter.burst};w=${limiter.windowSeconds}`);
     if (verdict.allowed) return next();
-    const message =
-      `Too many requests from this ${principal.kind === 'anonymous' ? 'address' : 'account'}: ` +
-      `${limiter.perMinute} a minute (bursts of ${limiter.burst}); retry in ${verdict.retryAfterSeconds} s.`;
+    const message = rateLimitedMessage(limiter, principal, verdict.retryAfterSeconds);
     const details = { retryAfterSeconds: verdict.retryAfterSeconds };
     req.resume(); // an upload's body is drained, not read
     res.setHeader('Retry-After', String(verdict.retryAfterSeconds));
