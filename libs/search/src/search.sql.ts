@@ -299,6 +299,14 @@ function correctionsOf(plan: SearchPlan, word: string): string[] | null {
   return i < 0 ? null : (plan.corrections[i] ?? []);
 }
 
+/**
+ * A tsquery matching words that start with `prefix`, quoted: a prefix is cut from the folded word, and folding can
+ * make punctuation (unaccent reads ⑴ as "(1)"), which unquoted is tsquery syntax ("(1:*" answered a 500).
+ */
+export function prefixQuery(prefix: string): string {
+  return `'${prefix.replace(/\\/g, '\\\\').replace(/'/g, "''")}':*`;
+}
+
 /** A tsquery matching any of these lexemes as stored (quoted: no parsing, no stemming, no stop words). */
 export function lexemeQuery(lexemes: string[]): string {
   return lexemes.map((l) => `'${l.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(' | ');
@@ -319,7 +327,7 @@ export function correctionsQuery(plan: SearchPlan, words: string[]): { sql: stri
       const prefix = Array.from(folded).slice(0, 3).join('');
       return `(SELECT ${params.add(w, 'text')} AS w, lex, count(*)::int AS n
                  FROM (SELECT p.search FROM catalog_product p
-                        WHERE p.search @@ to_tsquery('unaccent_simple', ${params.add(`${prefix}:*`)})
+                        WHERE p.search @@ to_tsquery('unaccent_simple', ${params.add(prefixQuery(prefix))})
                         LIMIT ${CORRECTION_SAMPLE_ROWS}) s,
                       unnest(tsvector_to_array(s.search)) lex
                 WHERE lex LIKE ${params.add(`${likeEscape(prefix)}%`)}
@@ -513,7 +521,7 @@ export function textCondition(plan: SearchPlan, mode: MatchMode, params: Params,
       }
       // No correction found in the sample (its prefix may be crowded by another word, "wal" by walnut when
       // wallet was meant): the titles sharing the prefix are compared with the word, as before corrections.
-      const prefix = params.add(`${Array.from(w).slice(0, 3).join('')}:*`);
+      const prefix = params.add(prefixQuery(Array.from(w).slice(0, 3).join('')));
       const folded = params.add(lexicon.folded[i] ?? w);
       return (
         `(${exact} OR (p.search @@ to_tsquery('unaccent_simple', ${prefix}) ` +
