@@ -88,16 +88,13 @@ export function forgetKeys(): void {
   index = null;
 }
 
-/** Keeps the index true when a rule adds (`present`) or removes `key` on `item`. */
-export function noteKey(item: FeedItemFields, key: string, present: boolean): void {
-  if (indexed !== item || !key.startsWith(CUSTOM_PREFIX)) return;
-  const header = key.slice(CUSTOM_PREFIX.length).toLowerCase();
-  if (present) {
-    index ??= new Map();
-    if (!index.has(header)) index.set(header, key);
-  } else if (index?.get(header) === key) {
-    forgetKeys(); // another key with the same header in another case may remain: rebuild when asked
-  }
+/**
+ * Keeps the index true when a rule adds or removes `key` on `item`: a custom key drops it, to be built again if a
+ * later rule looks for a custom name on the item. Not updated in place: most rule sets that add a custom attribute
+ * look for none after it, and the update made a Map and two strings an item.
+ */
+export function noteKey(item: FeedItemFields, key: string): void {
+  if (indexed === item && key.startsWith(CUSTOM_PREFIX)) forgetKeys();
 }
 
 /**

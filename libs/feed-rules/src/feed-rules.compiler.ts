@@ -346,7 +346,7 @@ function compileOne(condition: FeedRuleCondition, settings: Settings): Condition
       const guarded = guardedRegex(condition.value ?? '', false, ref, settings);
       return (state) => {
         const value = read(ref, state.item) ?? '';
-        return guarded(state, value, (regex) => regex.test(value)) ?? false;
+        return guarded(state, value, testRegex) ?? false;
       };
     }
     case 'LESS_THAN':
@@ -373,22 +373,32 @@ function compileOne(condition: FeedRuleCondition, settings: Settings): Condition
   }
 }
 
+const testRegex = (regex: RegExp, input: string): boolean => regex.test(input);
+const replaceRegex = (regex: RegExp, input: string, replacement: string | ((...args: unknown[]) => string)): string =>
+  typeof replacement === 'string' ? input.replace(regex, replacement) : input.replace(regex, replacement);
+
 /**
  * Runs a rule's pattern under the limits: values longer than regexMaxInputChars are not matched
  * (REGEX_INPUT_TOO_LONG), and a pattern whose one match took longer than regexTimeoutMs is off for the rest of the
- * run (RULE_TIMEOUT on every later item). Undefined when a limit stopped it.
+ * run (RULE_TIMEOUT on every later item). Undefined when a limit stopped it. `run` gets the input (and `extra`) as
+ * arguments, so a caller passes one function made at compile time, not a closure made per item.
  */
 function guardedRegex(
   pattern: string,
   global: boolean,
   ref: AttributeRef,
   settings: Settings,
-): <R>(state: ApplyState, input: string, run: (regex: RegExp) => R) => R | undefined {
+): <R, E = undefined>(
+  state: ApplyState,
+  input: string,
+  run: (regex: RegExp, input: string, extra: E) => R,
+  extra?: E,
+) => R | undefined {
   const compiled = compileLinearRegex(pattern, global);
   if (!compiled.ok) throw new Error(compiled.message); // validated before, so unreachable
   const regex = compiled.regex;
   let timedOut = false;
-  return (state, input, run) => {
+  return (state, input, run, extra) => {
     if (settings.interruptible && state.pastDeadline(settings.now)) return undefined;
     if (timedOut) {
       state.limit(ref.name, 'RULE_TIMEOUT');
@@ -400,13 +410,13 @@ function guardedRegex(
     }
     // Every match is timed: a clock read costs tens of nanoseconds, a short value on the linear fallback milliseconds.
     let started = settings.now();
-    const result = run(regex);
+    const result = run(regex, input, extra!);
     if (settings.now() - started > settings.regexTimeoutMs) {
       // A garbage collection or a busy machine can stall any one match: only a match slow twice in a row on the
       // same value is the pattern's doing (measured: without this check, a loaded machine switched off ordinary
       // patterns part-way through bench:feed-rules).
       started = settings.now();
-      run(regex);
+      run(regex, input, extra!);
       if (settings.now() - started > settings.regexTimeoutMs) timedOut = true;
     }
     return result;
@@ -513,7 +523,7 @@ function write(
   if (next === undefined) delete state.item[key];
   else if (before === undefined) addKey(state.item, key, next);
   else state.item[key] = next;
-  if (before === undefined || next === undefined) noteKey(state.item, key, next !== undefined);
+  if (before === undefined || next === undefined) noteKey(state.item, key);
   const rule = state.rule;
   let change: RuleChange | undefined;
   if (settings.recordValues) {
@@ -583,20 +593,22 @@ function compileAction(action: FeedRuleAction, settings: Settings): Action {
     case 'APPEND': {
       const ref = resolveAttribute(action.attribute);
       const suffix = action.value;
+      const append = (v: string) => v + suffix;
       return (state) => {
         const key = ref.keyIn(state.item);
         if (key === undefined) write(state, ref.key, suffix, settings, ref.name);
-        else transformValue(state, key, (v) => v + suffix, settings, ref.name);
+        else transformValue(state, key, append, settings, ref.name);
         return false;
       };
     }
     case 'PREPEND': {
       const ref = resolveAttribute(action.attribute);
       const prefix = action.value;
+      const prepend = (v: string) => prefix + v;
       return (state) => {
         const key = ref.keyIn(state.item);
         if (key === undefined) write(state, ref.key, prefix, settings, ref.name);
-        else transformValue(state, key, (v) => prefix + v, settings, ref.name);
+        else transformValue(state, key, prepend, settings, ref.name);
         return false;
       };
     }
@@ -615,10 +627,10 @@ function compileAction(action: FeedRuleAction, settings: Settings): Action {
       return transform(ref, settings, (value, state) => {
         const n = value.length;
         if (n + (n + 1) * (literal + references * n) <= max) {
-          return guarded(state, value, (regex) => value.replace(regex, replacement)) ?? value;
+          return guarded(state, value, replaceRegex, replacement) ?? value;
         }
         try {
-          return guarded(state, value, (regex) => value.replace(regex, replacer(parts, value.length, max))) ?? value;
+          return guarded(state, value, replaceRegex, replacer(parts, value.length, max)) ?? value;
         } catch (error) {
           if (!(error instanceof ValueTooLong)) throw error;
           state.limit(ref.name, 'VALUE_TOO_LONG');

@@ -428,9 +428,11 @@ export class IngestionPipeline {
           account();
           // Validated, serialized and hashed already (prepareEvents, on the reader thread for a file).
           for (const issue of event.issues) await record(issue);
-          if (event.ruleTrace) {
+          if (event.ruleTrace !== undefined) {
             counters.itemsChangedByRules = (counters.itemsChangedByRules ?? 0) + 1;
-            await sink.addTrace(event.row, event.itemId ?? null, event.ruleTrace);
+            const itemId = event.staged?.offerId ?? event.itemId ?? null;
+            const writing = sink.addPatternTrace(event.row, itemId, event.ruleTrace, event.ruleTraceJson);
+            if (writing) await writing;
           }
           if (event.staged) {
             counters.itemsAccepted++;

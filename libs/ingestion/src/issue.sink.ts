@@ -28,11 +28,17 @@ export class IssueSink {
   stored = 0;
   /** Items whose rule trace was stored (capped like issues, at the same INGEST_MAX_STORED_ISSUES). */
   tracesStored = 0;
-  /** The traces not yet written: their JSON elements, how many, the first one's row, and their distinct change lists. */
+  /**
+   * The traces not yet written: their JSON elements, how many, the first one's row, and their distinct change lists
+   * (batchPatterns), found by the reader's pattern number or by the JSON (tracePatterns).
+   */
   private traceBatch = '';
   private traceBatchItems = 0;
   private traceBatchRow = 0;
-  private tracePatterns = new Map<string, number>();
+  private tracePatterns = new Map<number | string, number>();
+  private batchPatterns: string[] = [];
+  /** The JSON of the reader's trace patterns, by number (see addPatternTrace). */
+  private readonly patternJson: string[] = [];
 
   constructor(
     private readonly dataSource: DataSource,
@@ -45,22 +51,47 @@ export class IssueSink {
   /**
    * Keeps which rules changed which attributes of the item at `row` (run_rule_trace); a string is that list as JSON.
    * Items come in row order; TRACE_BATCH_ITEMS of them are written as one row (measured: a row per item cost
-   * PostgreSQL 10–14 µs an item of a run with 20 rules, as much as the rules themselves).
+   * PostgreSQL 10–14 µs an item of a run with 20 rules, as much as the rules themselves). Returns a promise only
+   * when it writes a batch: the items between cost no await.
    */
-  async addTrace(row: number, itemId: string | null, changes: RuleChange[] | string): Promise<void> {
-    if (this.tracesStored >= this.maxStored) return;
-    this.tracesStored++;
+  addTrace(row: number, itemId: string | null, changes: RuleChange[] | string): Promise<void> | undefined {
     const json = typeof changes === 'string' ? changes : JSON.stringify(changes);
-    let pattern = this.tracePatterns.get(json);
-    if (pattern === undefined) this.tracePatterns.set(json, (pattern = this.tracePatterns.size));
-    const entry = traceBatchEntry(row, itemId, pattern);
+    return this.addBatchEntry(row, itemId, json, json);
+  }
+
+  /**
+   * addTrace for an item of the reader's trace pattern `pattern` (PreparedEvent.ruleTrace); `json` comes with the
+   * pattern's first item (ruleTraceJson) and is kept for the others. Pattern -1 is sent with its JSON every time.
+   */
+  addPatternTrace(row: number, itemId: string | null, pattern: number, json?: string): Promise<void> | undefined {
+    if (json !== undefined && pattern >= 0) this.patternJson[pattern] = json;
+    const known = json ?? this.patternJson[pattern];
+    if (known === undefined) throw new Error(`rule trace pattern ${pattern} arrived before its JSON`);
+    return this.addBatchEntry(row, itemId, pattern >= 0 ? pattern : known, known);
+  }
+
+  private addBatchEntry(
+    row: number,
+    itemId: string | null,
+    key: number | string,
+    json: string,
+  ): Promise<void> | undefined {
+    if (this.tracesStored >= this.maxStored) return undefined;
+    this.tracesStored++;
+    let position = this.tracePatterns.get(key);
+    if (position === undefined) {
+      position = this.batchPatterns.length;
+      this.tracePatterns.set(key, position);
+      this.batchPatterns.push(json);
+    }
+    const entry = traceBatchEntry(row, itemId, position);
     if (this.traceBatchItems === 0) {
       this.traceBatchRow = row;
       this.traceBatch = entry;
     } else {
       this.traceBatch += `,${entry}`;
     }
-    if (++this.traceBatchItems >= TRACE_BATCH_ITEMS) await this.flushTraces();
+    return ++this.traceBatchItems >= TRACE_BATCH_ITEMS ? this.flushTraces() : undefined;
   }
 
   private async flushTraces(): Promise<void> {
@@ -69,12 +100,11 @@ export class IssueSink {
       this.traceClient = await acquireClient(this.dataSource);
       this.traceWriter = RunRuleTraceStore.openWriter(this.traceClient, this.brandId, this.runId, this.pglite);
     }
-    const batch = traceBatchRow(this.traceBatchRow, this.traceBatch, this.traceBatchItems, [
-      ...this.tracePatterns.keys(),
-    ]);
+    const batch = traceBatchRow(this.traceBatchRow, this.traceBatch, this.traceBatchItems, this.batchPatterns);
     this.traceBatch = '';
     this.traceBatchItems = 0;
     this.tracePatterns.clear();
+    this.batchPatterns = [];
     await this.traceWriter.write(batch);
   }
 

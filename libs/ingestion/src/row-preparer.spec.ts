@@ -27,6 +27,21 @@ async function prepare(items: Record<string, string | string[]>[], rules: FeedRu
   return out;
 }
 
+/**
+ * Each item's trace as the writer reads it: a pattern's JSON comes with its first item (since the reader's patterns
+ * last started over), later items carry only its number. Fails on an item whose pattern's JSON never came.
+ */
+function tracesOf(events: PreparedEvent[]): unknown[] {
+  const json: string[] = [];
+  return events.map((e) => {
+    if (e.type !== 'item' || e.ruleTrace === undefined) return null;
+    if (e.ruleTraceJson !== undefined) json[e.ruleTrace] = e.ruleTraceJson;
+    const known = e.ruleTraceJson ?? json[e.ruleTrace];
+    if (known === undefined) throw new Error(`pattern ${e.ruleTrace} before its JSON`);
+    return JSON.parse(known);
+  });
+}
+
 describe('prepareEvents with feed rules', () => {
   it('applies the rules before validation, traces each (rule, attribute) once and excludes without an issue', async () => {
     const [a, b, c] = await prepare(
@@ -52,9 +67,10 @@ describe('prepareEvents with feed rules', () => {
         },
       ],
     );
-    expect(a).toMatchObject({ type: 'item', itemId: 'A' });
+    // Accepted: the trace's item id is its offer id.
+    expect(a).toMatchObject({ type: 'item', staged: { offerId: 'A' } });
     // Stored compactly: the rule's position in the rule set (rules[1]) and the attribute, once for both actions.
-    expect(a.type === 'item' && JSON.parse(a.ruleTrace!)).toEqual([[1, 'brand']]);
+    expect(tracesOf([a])).toEqual([[[1, 'brand']]]);
     expect(a.type === 'item' && JSON.parse(a.staged!.data).brand).toBe('ACME!');
     expect(b).toEqual({ type: 'excluded', row: 3, itemId: 'B', ruleId: 'samples', ruleName: 'No samples' });
     // A repeated attribute no rule touched keeps all its values.
@@ -75,8 +91,7 @@ describe('prepareEvents with feed rules', () => {
       [fields('A'), fields('B', { brand: 'other' }), fields('C'), fields('D', { brand: 'ACME' })],
       rules,
     );
-    const traces = events.map((e) => (e.type === 'item' && e.ruleTrace ? JSON.parse(e.ruleTrace) : null));
-    expect(traces).toEqual([
+    expect(tracesOf(events)).toEqual([
       [[0, 'brand']],
       [
         [0, 'brand'],
@@ -85,6 +100,36 @@ describe('prepareEvents with feed rules', () => {
       [[0, 'brand']],
       null,
     ]);
+    // A and C share a pattern: its JSON crosses to the writer once, with A.
+    const [a, b, c] = events.map((e) => (e.type === 'item' ? e : null));
+    expect(a!.ruleTrace).toBe(c!.ruleTrace);
+    expect(b!.ruleTrace).not.toBe(a!.ruleTrace);
+    expect(a).toHaveProperty('ruleTraceJson');
+    expect(c).not.toHaveProperty('ruleTraceJson');
+  });
+
+  it('sends a pattern again after the trace tree started over, so every item reads its own list', async () => {
+    // 15 rules, each changing the item when its bit of the item's number is set: 2^15 patterns of changes, more
+    // than the tree keeps (it starts over), and items of an early pattern come again after the start-over.
+    const rules: FeedRule[] = Array.from({ length: 15 }, (_, bit) => ({
+      id: `bit${bit}`,
+      name: `Bit ${bit}`,
+      when: { attribute: 'custom:bits', operator: 'CONTAINS', value: `[${bit}]` },
+      actions: [{ type: 'SET', attribute: `custom:b${bit}`, value: 'x' }],
+    }));
+    const numbers = [...Array.from({ length: 20_000 }, (_, i) => (i * 7919) % 32_768), 3, 5, 3];
+    const items = numbers.map((n) =>
+      fields(`N${n}`, {
+        'custom:bits': Array.from({ length: 15 }, (_, bit) => ((n >> bit) & 1 ? `[${bit}]` : '')).join('') || '-',
+      }),
+    );
+    const traces = tracesOf(await prepare(items, rules));
+    numbers.forEach((n, i) => {
+      const expected = Array.from({ length: 15 }, (_, bit) => bit)
+        .filter((bit) => (n >> bit) & 1)
+        .map((bit) => [bit, `custom:b${bit}`]);
+      expect(traces[i]).toEqual(expected.length ? expected : null);
+    });
   });
 
   it('names an excluded item by its id as read, whatever a rule before the exclusion did to it', async () => {

@@ -55,12 +55,16 @@ export type PreparedEvent =
       /** Set when the item is accepted: what goes into the stage. */
       staged: { offerId: string; contentHash: string; data: string } | null;
       /**
-       * Which rules changed which attributes, once per (rule, attribute), as the JSON list run_rule_trace stores
-       * (StoredRuleChange; serialized here, on the reader thread: one short string crosses to the writer instead of
-       * a list of objects); absent when no rule changed the item.
+       * Which rules changed which attributes, once per (rule, attribute): the number of the run's trace pattern,
+       * whose JSON list (StoredRuleChange, as run_rule_trace stores it) came as `ruleTraceJson` with the first item of
+       * that pattern (TracePatterns keeps them). Items fall into a few patterns: a small number crosses from the
+       * reader thread for each, not the list (measured: the string cost the reader, the writer and their collectors
+       * about a fifth of what 20 rules cost a run). Absent when no rule changed the item.
        */
-      ruleTrace?: string;
-      /** The item's id as read (after rules), for the trace. */
+      ruleTrace?: number;
+      /** With the first item of a trace pattern since the reader's patterns started over: its JSON. */
+      ruleTraceJson?: string;
+      /** The item's id as read (after rules), for the trace of an item not accepted (an accepted one's is its offerId). */
       itemId?: string | null;
     }
   | { type: 'excluded'; row: number; itemId: string | null; ruleId: string; ruleName: string }
@@ -136,6 +140,9 @@ export type RuleApplication =
       changes: RuleChange[];
       /** For a run: `changes` as run_rule_trace stores them (StoredRuleChange[] as JSON); null when there are none. */
       trace: string | null;
+      /** For a run with a trace: its pattern's number (see PreparedEvent), and whether this item is its first. */
+      tracePattern?: number;
+      firstOfPattern?: boolean;
       /** Every change in order; with the values before and after, except for a run (whose list lasts until its next item). */
       detailed: {
         ruleId: string;
@@ -203,13 +210,24 @@ export function itemRuleApplier(
   // item's list was an eighth of what 20 rules cost the reader. Bounded: a run with more patterns starts over.
   let root = new TraceNode();
   let nodes = 0;
+  // Patterns are numbered from 0 again when the tree starts over: every pattern is then new, so each number's JSON
+  // is sent again before it is used, and the writer's table stays as small as the tree.
+  let patterns = 0;
+  let filled = false;
   const fill = (node: TraceNode, detailed: RuleOutcome['changes']): TraceNode => {
     node.changes = onceEach(detailed);
     node.trace = JSON.stringify(node.changes.map((c): StoredRuleChange => [indexOf.get(c.ruleId) ?? -1, c.attribute]));
+    node.pattern = patterns++;
+    filled = true;
     return node;
   };
   const traceOf = (detailed: RuleOutcome['changes']): TraceNode => {
-    if (detailed.length > MAX_TRACE_NODES) return fill(new TraceNode(), detailed); // unreachable with 200 rules
+    if (detailed.length > MAX_TRACE_NODES) {
+      // Unreachable with 200 rules: a pattern of its own, whose number is never reused by the tree.
+      const node = fill(new TraceNode(), detailed);
+      node.pattern = -1;
+      return node;
+    }
     let node = root;
     for (const change of detailed) {
       let child = node.next.get(change);
@@ -217,6 +235,7 @@ export function itemRuleApplier(
         if (++nodes > MAX_TRACE_NODES) {
           root = new TraceNode();
           nodes = 0;
+          patterns = 0;
           return traceOf(detailed);
         }
         node.next.set(change, (child = new TraceNode()));
@@ -250,8 +269,9 @@ export function itemRuleApplier(
     const limits = outcome.limits;
     if (!detailed.length) return { excluded: null, changes: [], trace: null, detailed, limits };
     if (!forRun) return { excluded: null, changes: onceEach(detailed), trace: null, detailed, limits };
-    const { changes, trace } = traceOf(detailed);
-    return { excluded: null, changes, trace, detailed, limits };
+    filled = false;
+    const { changes, trace, pattern } = traceOf(detailed);
+    return { excluded: null, changes, trace, tracePattern: pattern, firstOfPattern: filled, detailed, limits };
   };
 }
 
@@ -260,6 +280,8 @@ class TraceNode {
   readonly next = new Map<RuleChange | RuleOutcome['changes'][number], TraceNode>();
   changes: RuleChange[] = [];
   trace: string | null = null;
+  /** The trace's number among the run's patterns; -1 for one outside the tree (sent with each of its items). */
+  pattern = -1;
 }
 
 /** Trace tree nodes kept per run (a node is a few hundred bytes with its trace). */
@@ -343,7 +365,8 @@ export async function* prepareEvents(
   for await (const event of events) {
     if (event.type === 'item') {
       let ruleChanges: RuleChange[] | undefined;
-      let ruleTrace: string | undefined;
+      let ruleTrace: number | undefined;
+      let ruleTraceJson: string | undefined;
       let limits: RuleLimit[] | undefined;
       if (applyRules) {
         // The id as read: the rules change the item in place, and an excluded item is named by its id in the file.
@@ -377,7 +400,8 @@ export async function* prepareEvents(
         }
         if (applied.trace !== null) {
           ruleChanges = applied.changes;
-          ruleTrace = applied.trace;
+          ruleTrace = applied.tracePattern;
+          if (applied.firstOfPattern || applied.tracePattern === -1) ruleTraceJson = applied.trace;
         }
         if (applied.limits?.length) limits = applied.limits;
       }
@@ -391,14 +415,16 @@ export async function* prepareEvents(
         staged = { offerId: result.product.offerId, contentHash: hashCanonicalJson(json), data };
       }
       if (ruleChanges) {
-        yield {
+        const traced: PreparedEvent = {
           type: 'item',
           row: event.item.row,
           issues: attributeIssuesToRules(result.issues, ruleChanges),
           staged,
           ruleTrace,
-          itemId: result.product?.offerId ?? itemIdOf(event.item),
         };
+        if (ruleTraceJson !== undefined) traced.ruleTraceJson = ruleTraceJson;
+        if (staged === null) traced.itemId = itemIdOf(event.item);
+        yield traced;
       } else {
         yield { type: 'item', row: event.item.row, issues: result.issues, staged };
       }
