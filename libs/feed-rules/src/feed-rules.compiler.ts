@@ -1,5 +1,6 @@
 import {
   collectCustomRefs,
+  fieldAccess,
   firstOf,
   forgetKeys,
   indexKeys,
@@ -207,8 +208,7 @@ export function compileFeedRules(rules: FeedRule[], options: CompileOptions = {}
 // ---- conditions
 
 function read(ref: AttributeRef, item: FeedItemFields): string | undefined {
-  const key = ref.keyIn(item);
-  return key === undefined ? undefined : firstOf(item[key]);
+  return firstOf(ref.valueIn(item));
 }
 
 /** Printable ASCII without a space at either end: trim() and toLowerCase() keep its length. */
@@ -277,15 +277,9 @@ function compileOne(condition: FeedRuleCondition, settings: Settings): Condition
   const lowerTrimmed = lower.map((w) => w.trim());
   switch (condition.operator) {
     case 'IS_EMPTY':
-      return (state) => {
-        const key = ref.keyIn(state.item);
-        return key === undefined || isBlank(state.item[key]);
-      };
+      return (state) => isBlank(ref.valueIn(state.item));
     case 'IS_NOT_EMPTY':
-      return (state) => {
-        const key = ref.keyIn(state.item);
-        return key !== undefined && !isBlank(state.item[key]);
-      };
+      return (state) => !isBlank(ref.valueIn(state.item));
     case 'EQUALS':
     case 'NOT_EQUALS': {
       const set = new Set(lowerTrimmed);
@@ -433,43 +427,10 @@ function copyOf(item: FeedItemFields): FeedItemFields {
   const copy: FeedItemFields = {};
   for (const key in item) {
     // An own "__proto__" (a plain map's, not a reader's: readers prefix custom columns) would be dropped by `=`.
-    if (key === '__proto__') Object.defineProperty(copy, key, { ...NEW_KEY, value: item[key] });
+    if (key === '__proto__') fieldAccess(key).set(copy, item[key]);
     else copy[key] = item[key];
   }
   return copy;
-}
-
-const NEW_KEY: PropertyDescriptor = { value: undefined, writable: true, enumerable: true, configurable: true };
-
-type KeyAdder = (item: FeedItemFields, value: string | string[]) => void;
-/** A store of one named property, per key a rule adds (a few per rule set). */
-const adders = new Map<string, KeyAdder>();
-/** Keys a named store would not add as a plain own property: the prototype setter, array indices. */
-const NOT_NAMED = /^(?:__proto__|0|[1-9]\d*)$/;
-
-/**
- * Adds an attribute the item did not have, as `item[key] = value` would (an own, enumerable, writable property,
- * last in key order; also for a key such as "__proto__"). Not by assignment under a computed name: V8 turns an
- * object that gets new keys that way into a dictionary once it has a dozen keys, and the reader's items keep their
- * fast layout (measured with bench:feed-rules: 2 µs an item less between the rules and the validator, which reads
- * every attribute). A store under the key's literal name, compiled once per key, is a named store (whose shape
- * transitions V8 caches) and is several times cheaper than Object.defineProperty; "__proto__" and array indices,
- * which a named store would not add as a plain property, are defined.
- */
-function addKey(item: FeedItemFields, key: string, value: string | string[]): void {
-  let adder = adders.get(key);
-  if (!adder) {
-    if (NOT_NAMED.test(key) || adders.size >= 1000) {
-      NEW_KEY.value = value;
-      Object.defineProperty(item, key, NEW_KEY);
-      NEW_KEY.value = undefined;
-      return;
-    }
-    // The key is a JSON string literal: data, never code.
-    adder = new Function('item', 'value', `item[${JSON.stringify(key)}] = value;`) as KeyAdder;
-    adders.set(key, adder);
-  }
-  adder(item, value);
 }
 
 function show(value: string | string[] | undefined): string | undefined {
@@ -500,14 +461,16 @@ function sameValue(a: string | string[] | undefined, b: string | string[] | unde
 /** Writes one attribute (copying the item on its first change) and records the change; '' or [] removes it. */
 function write(
   state: ApplyState,
+  ref: AttributeRef,
   key: string,
   value: string | string[] | undefined,
   settings: Settings,
-  name: string,
 ): void {
+  const name = ref.name;
+  const field = key === ref.key ? ref.field : fieldAccess(key);
   let next = value;
   if (next !== undefined && (typeof next === 'string' ? next === '' : next.length === 0)) next = undefined;
-  const before = state.item[key];
+  const before = field.get(state.item);
   if (sameValue(before, next)) return;
   if (next !== undefined) {
     const length = typeof next === 'string' ? next.length : next.reduce((sum, v) => sum + v.length, 0);
@@ -521,8 +484,7 @@ function write(
     state.copied = true;
   }
   if (next === undefined) delete state.item[key];
-  else if (before === undefined) addKey(state.item, key, next);
-  else state.item[key] = next;
+  else field.set(state.item, next);
   if (before === undefined || next === undefined) noteKey(state.item, key);
   const rule = state.rule;
   let change: RuleChange | undefined;
@@ -548,12 +510,11 @@ function write(
 /** An action that rewrites each value of the attribute (every element of a list); absent attributes stay absent. */
 function transform(ref: AttributeRef, settings: Settings, fn: (value: string, state: ApplyState) => string): Action {
   return (state) => {
-    const key = ref.keyIn(state.item);
-    if (key === undefined) return false;
-    const current = state.item[key];
+    const current = ref.valueIn(state.item);
+    if (current === undefined) return false;
     const next =
       typeof current === 'string' ? fn(current, state) : current.map((v) => fn(v, state)).filter((v) => v !== '');
-    write(state, key, next, settings, ref.name);
+    write(state, ref, ref.keyIn(state.item)!, next, settings);
     return false;
   };
 }
@@ -562,7 +523,7 @@ function setter(ref: AttributeRef, settings: Settings, produce: (state: ApplySta
   return (state) => {
     const value = produce(state);
     if (value === null) state.limit(ref.name, 'VALUE_TOO_LONG');
-    else write(state, ref.keyIn(state.item) ?? ref.key, value, settings, ref.name);
+    else write(state, ref, ref.keyIn(state.item) ?? ref.key, value, settings);
     return false;
   };
 }
@@ -593,24 +554,12 @@ function compileAction(action: FeedRuleAction, settings: Settings): Action {
     case 'APPEND': {
       const ref = resolveAttribute(action.attribute);
       const suffix = action.value;
-      const append = (v: string) => v + suffix;
-      return (state) => {
-        const key = ref.keyIn(state.item);
-        if (key === undefined) write(state, ref.key, suffix, settings, ref.name);
-        else transformValue(state, key, append, settings, ref.name);
-        return false;
-      };
+      return extender(ref, settings, suffix, (v) => v + suffix);
     }
     case 'PREPEND': {
       const ref = resolveAttribute(action.attribute);
       const prefix = action.value;
-      const prepend = (v: string) => prefix + v;
-      return (state) => {
-        const key = ref.keyIn(state.item);
-        if (key === undefined) write(state, ref.key, prefix, settings, ref.name);
-        else transformValue(state, key, prepend, settings, ref.name);
-        return false;
-      };
+      return extender(ref, settings, prefix, (v) => prefix + v);
     }
     case 'REPLACE': {
       const ref = resolveAttribute(action.attribute);
@@ -664,20 +613,22 @@ function compileAction(action: FeedRuleAction, settings: Settings): Action {
           value === undefined || value === ''
             ? fallback
             : (exact.get(value) ?? caseless.get(value.toLowerCase()) ?? fallback);
-        if (mapped !== undefined) write(state, target.keyIn(state.item) ?? target.key, mapped, settings, target.name);
+        if (mapped !== undefined) write(state, target, target.keyIn(state.item) ?? target.key, mapped, settings);
         return false;
       };
     }
   }
 }
 
-function transformValue(
-  state: ApplyState,
-  key: string,
-  fn: (value: string) => string,
-  settings: Settings,
-  name: string,
-): void {
-  const current = state.item[key];
-  write(state, key, typeof current === 'string' ? fn(current) : current.map(fn), settings, name);
+/** APPEND or PREPEND: `extend` each value of the attribute, or set it to `text` when the item has none. */
+function extender(ref: AttributeRef, settings: Settings, text: string, extend: (value: string) => string): Action {
+  return (state) => {
+    const current = ref.valueIn(state.item);
+    if (current === undefined) write(state, ref, ref.key, text, settings);
+    else {
+      const next = typeof current === 'string' ? extend(current) : current.map(extend);
+      write(state, ref, ref.keyIn(state.item)!, next, settings);
+    }
+    return false;
+  };
 }

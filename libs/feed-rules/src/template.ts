@@ -62,8 +62,7 @@ export function parseTemplate(text: string): TemplateParse {
       render(item, max) {
         let out = literals[0];
         for (let k = 0; k < refs.length; k++) {
-          const key = refs[k].keyIn(item);
-          if (key !== undefined) out += firstOf(item[key]) ?? '';
+          out += firstOf(refs[k].valueIn(item)) ?? '';
           out += literals[k + 1];
           if (out.length > max) return null;
         }
