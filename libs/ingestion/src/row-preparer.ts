@@ -62,6 +62,8 @@ export type PreparedEvent =
       ruleTrace?: string;
       /** The item's id as read (after rules), for the trace. */
       itemId?: string | null;
+      /** Set when the item is accepted and its sale starts or ends later (ValidationResult.saleChangeAt). */
+      saleChangeAt?: number;
     }
   | { type: 'excluded'; row: number; itemId: string | null; ruleId: string; ruleName: string }
   | { type: 'issue'; issue: ItemIssue }
@@ -85,6 +87,8 @@ export interface PrepareOptions {
    * RULES_STOPPED_ITEMS_LIMIT such items (FEED_RULES_RUN_TOO_SLOW). None: no budget.
    */
   ruleItemBudgetMs?: number;
+  /** The instant sale_price_effective_date windows are judged at (ms since the epoch); default: when reading starts. */
+  now?: number;
 }
 
 /** Items of a run whose rules were stopped at FEED_RULES_ITEM_BUDGET_MS before the run fails (see PrepareOptions). */
@@ -124,6 +128,7 @@ export function itemValidatorFor(options: PrepareOptions): ItemValidator {
     defaultCurrency: options.defaultCurrency,
     suggestCategories: options.suggestCategories,
     acceptCategorySuggestionsAbove: options.acceptCategorySuggestionsAbove,
+    now: options.now,
   });
 }
 
@@ -384,6 +389,7 @@ export async function* prepareEvents(
       const result = validator.validate(event.item);
       if (limits) result.issues.push(...limitIssues(event.item, limits));
       let staged: { offerId: string; contentHash: string; data: string } | null = null;
+      const saleChangeAt = result.saleChangeAt;
       if (result.product) {
         // Serialized once: the compact canonical JSON is both what is hashed and what is stored.
         const json = compactProductJson(result.product);
@@ -398,7 +404,10 @@ export async function* prepareEvents(
           staged,
           ruleTrace,
           itemId: result.product?.offerId ?? itemIdOf(event.item),
+          ...(saleChangeAt === undefined ? {} : { saleChangeAt }),
         };
+      } else if (saleChangeAt !== undefined) {
+        yield { type: 'item', row: event.item.row, issues: result.issues, staged, saleChangeAt };
       } else {
         yield { type: 'item', row: event.item.row, issues: result.issues, staged };
       }
