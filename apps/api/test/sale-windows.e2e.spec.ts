@@ -19,7 +19,7 @@ import { createApi } from '../src/create-api.js';
 
 const HEADER =
   'id,title,description,link,image_link,availability,price,brand,mpn,condition,sale_price,sale_price_effective_date';
-const IDS = ['S1', 'N1', 'P1', 'P2', 'G1'];
+const IDS = ['S1', 'N1', 'P1', 'P2', 'G1', 'U1', 'U2', 'H1', 'B1'];
 let images: ImageHost;
 const row = (id: string, sale = '', window = '') =>
   [
@@ -188,6 +188,99 @@ describe('sale windows applied between runs (e2e on a real database)', () => {
     ]);
     expect(await tickAt(new Date(end + 365 * DAY))).toEqual([]);
     expect((await runsOf(feedId)).length).toBe(3);
+  });
+
+  it("applies a supplemental feed's sale window to the primary feed's products when it starts and ends", async () => {
+    const primary = await createFeed(api, key, { name: 'Primary', autoPublish: true });
+    const base = await ingest(api, key, primary, csv(row('U1'), row('U2')));
+    expect(await waitPublished(base)).toBe('PUBLISHED');
+    const promotions = await createFeed(api, key, { name: 'Promotions', mode: 'UPDATE_ONLY', autoPublish: true });
+    const start = Math.ceil((Date.now() + 3 * DAY) / MINUTE) * MINUTE;
+    const end = start + DAY;
+    const promo = await ingest(
+      api,
+      key,
+      promotions,
+      `id,sale_price,sale_price_effective_date\nU1,44.99 USD,${iso(start)}/${iso(end)}\n`,
+    );
+    expect(promo).toMatchObject({ status: 'SUCCEEDED', itemsAccepted: 1 });
+    expect(await waitPublished(promo)).toBe('PUBLISHED');
+    expect(await liveSales(primary)).toEqual([
+      ['U1', '5999', null],
+      ['U2', '5999', null],
+    ]);
+
+    const started = await tickAt(new Date(start + MINUTE));
+    expect(started.map((r) => r.status)).toEqual(['SUCCEEDED']);
+    expect(await waitPublished(started[0])).toBe('PUBLISHED');
+    expect((await runsOf(promotions)).map((r) => r.trigger)).toEqual(['UPLOAD', 'SALE_WINDOW']);
+    expect((await runsOf(primary)).map((r) => r.trigger)).toEqual(['UPLOAD']);
+    expect(await liveSales(primary)).toEqual([
+      ['U1', '5999', '4499'],
+      ['U2', '5999', null],
+    ]);
+
+    const ended = await tickAt(new Date(end + MINUTE));
+    expect(ended.map((r) => r.status)).toEqual(['SUCCEEDED']);
+    expect(await waitPublished(ended[0])).toBe('PUBLISHED');
+    expect(await liveSales(primary)).toEqual([
+      ['U1', '5999', null],
+      ['U2', '5999', null],
+    ]);
+  });
+
+  it('on a feed published by hand, stages the sale for a person to publish, once', async () => {
+    const feedId = await createFeed(api, key, { name: 'By hand' });
+    const start = Math.ceil((Date.now() + 5 * DAY) / MINUTE) * MINUTE;
+    const upload = await ingest(api, key, feedId, csv(row('H1', '29.99 USD', `${iso(start)}/${iso(start + DAY)}`)));
+    const published = await api.gqlOk<{ publishRun: { publication: { created: number } } }>(
+      'mutation($id: ID!) { publishRun(input: { runId: $id }) { publication { created } userErrors { code } } }',
+      { id: upload.id },
+      key,
+    );
+    expect(published.publishRun.publication.created).toBe(1);
+
+    const staged = await tickAt(new Date(start + MINUTE), 3);
+    expect(staged).toHaveLength(1);
+    expect(staged[0]).toMatchObject({
+      status: 'SUCCEEDED',
+      diff: { created: 0, updated: 1, unchanged: 0, removed: 0 },
+    });
+    const run = await api.gqlOk<{
+      ingestionRun: { trigger: string; publishStatus: string; version: { isLive: boolean } };
+    }>(
+      'query($id: ID!) { ingestionRun(id: $id) { trigger publishStatus version { isLive } } }',
+      { id: staged[0].id },
+      key,
+    );
+    expect(run.ingestionRun).toEqual({
+      trigger: 'SALE_WINDOW',
+      publishStatus: 'NOT_PUBLISHED',
+      version: { isLive: false },
+    });
+    // The live catalog waits for the person; the boundary was acted on, so later ticks start nothing more.
+    expect(await liveSales(feedId)).toEqual([['H1', '5999', null]]);
+    expect(await tickAt(new Date(start + 2 * MINUTE))).toEqual([]);
+    expect((await runsOf(feedId)).map((r) => r.trigger)).toEqual(['UPLOAD', 'SALE_WINDOW']);
+  });
+
+  it('leaves a boundary of a feed that has a run going to the next tick', async () => {
+    const feedId = await createFeed(api, key, { name: 'Busy', autoPublish: true });
+    const start = Math.ceil((Date.now() + 7 * DAY) / MINUTE) * MINUTE;
+    const upload = await ingest(api, key, feedId, csv(row('B1', '29.99 USD', `${iso(start)}/${iso(start + DAY)}`)));
+    expect(await waitPublished(upload)).toBe('PUBLISHED');
+    // A run of the feed holds its one active slot (as a long upload would).
+    const [busy]: { id: string }[] = await db().query(
+      `INSERT INTO ingestion_run (brand_id, feed_id, trigger, status, phase) SELECT brand_id, id, 'UPLOAD', 'RUNNING', 'READING'
+         FROM feed WHERE id = $1 RETURNING id`,
+      [rawId(feedId)],
+    );
+    expect(await tickAt(new Date(start + MINUTE))).toEqual([]);
+    await db().query(`UPDATE ingestion_run SET status = 'CANCELLED', phase = 'DONE' WHERE id = $1`, [busy.id]);
+    const later = await tickAt(new Date(start + 2 * MINUTE));
+    expect(later.map((r) => r.status)).toEqual(['SUCCEEDED']);
+    expect(await waitPublished(later[0])).toBe('PUBLISHED');
+    expect(await liveSales(feedId)).toEqual([['B1', '5999', '2999']]);
   });
 
   it('never reads a feed without sale windows again, nor one whose live file is gone', async () => {
