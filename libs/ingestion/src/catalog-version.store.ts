@@ -121,6 +121,20 @@ export class CatalogVersionStore {
     ]);
   }
 
+  /**
+   * rollbackFeed made the version live again: its sales are as its run judged them, and the boundary that run kept
+   * may have been acted on (cleared) while the version was live before. Restored, so the scheduler reads the file
+   * again once it has passed (at once when it has), the earlier of the two when the version still has one.
+   */
+  static async restoreNextSaleChange(manager: Queryable, brandId: string, versionId: string): Promise<void> {
+    await manager.query(
+      `UPDATE catalog_version v SET next_sale_change_at = LEAST(v.next_sale_change_at, r.next_sale_change_at)
+         FROM ingestion_run r
+        WHERE v.id = $1 AND v.brand_id = $2 AND r.id = v.run_id AND r.brand_id = v.brand_id`,
+      [versionId, brandId],
+    );
+  }
+
   /** Retention: the brand's versions `ids` (their items go by cascade). */
   static async deleteMany(manager: Queryable, brandId: string, ids: string[]): Promise<void> {
     await manager.query('DELETE FROM catalog_version WHERE id = ANY($1::uuid[]) AND brand_id = $2', [ids, brandId]);
