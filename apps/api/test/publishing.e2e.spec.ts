@@ -5,11 +5,13 @@ import {
   ingest,
   registerBrand,
   startTestApi,
+  waitForRun,
   type RunView,
   type TestApi,
   rawId,
 } from '@brandshelf/testing';
 import { PublishService } from '@brandshelf/catalog';
+import { FeedScheduler } from '@brandshelf/ingestion';
 import { createApi } from '../src/create-api.js';
 
 const HEADER = 'id,title,description,link,image_link,availability,price,brand,mpn';
@@ -25,7 +27,7 @@ const item = (id: string, title = `Product ${id}`, price = '10.00 USD') =>
     'Acme',
     `M-${id}`,
   ].join(',');
-const csv = (rows: string[]) => [HEADER, ...rows].join('\n');
+const csv = (rows: string[], extraHeader = '') => [HEADER + extraHeader, ...rows].join('\n');
 
 /**
  * A publish in another process (a second session holding the feed's row lock) needs a PostgreSQL server: embedded
@@ -325,6 +327,55 @@ describe('publishing (e2e on a real database)', () => {
       key,
     );
     expect(feed.feed.publications.nodes).toHaveLength(1);
+  });
+
+  it('a version rolled back to applies the sale windows that passed since it was made', async () => {
+    const feedId = await createFeed(api, key, { name: 'Sale rollback' });
+    const start = Math.ceil((Date.now() + 86_400_000) / 60_000) * 60_000;
+    const window = `${new Date(start).toISOString().slice(0, 16)}Z/${new Date(start + 86_400_000).toISOString().slice(0, 16)}Z`;
+    const sale = async () =>
+      (
+        await api.runtime.dataSource.query('SELECT sale_price_minor FROM catalog_product WHERE feed_id = $1', [
+          rawId(feedId),
+        ])
+      ).map((p: { sale_price_minor: string | null }) => p.sale_price_minor);
+    const saleWindowRun = async (at: number) => {
+      expect(await api.app.get(FeedScheduler).runSaleWindows(new Date(at))).toBe(1);
+      const runs = await api.gqlOk(
+        'query($id: ID!) { feed(id: $id) { runs(first: 1) { nodes { id trigger } } } }',
+        { id: feedId },
+        key,
+      );
+      expect(runs.feed.runs.nodes[0].trigger).toBe('SALE_WINDOW');
+      return waitForRun(api, key, runs.feed.runs.nodes[0].id);
+    };
+    await publish(
+      (
+        await ingest(
+          api,
+          key,
+          feedId,
+          csv([`${item('SR1')},8.00 USD,${window}`], ',sale_price,sale_price_effective_date'),
+        )
+      ).id,
+    );
+    expect(await sale()).toEqual([null]);
+    // The sale starts: the scheduler reads version 1's file again (version 2), which is published by hand.
+    await publish((await saleWindowRun(start + 60_000)).id);
+    expect(await sale()).toEqual(['800']);
+    // Back to version 1, judged before the start: its boundary, acted on before, holds again, so the next tick
+    // applies the sale to it rather than leaving the rolled-back catalog without it until the next upload.
+    const rollback = await api.gqlOk(
+      `mutation($f: ID!) { rollbackFeed(input: { feedId: $f, toVersion: 1 }) { publication { kind } userErrors { code } } }`,
+      { f: feedId },
+      key,
+    );
+    expect(rollback.rollbackFeed.userErrors).toEqual([]);
+    expect(await sale()).toEqual([null]);
+    const again = await saleWindowRun(start + 120_000);
+    expect(again).toMatchObject({ status: 'SUCCEEDED', diff: { created: 0, updated: 1, unchanged: 0, removed: 0 } });
+    await publish(again.id);
+    expect(await sale()).toEqual(['800']);
   });
 
   it('prunes versions beyond the retention setting, never the live one', async () => {

@@ -151,7 +151,7 @@ export const CODES = {
     severity: 'WARNING',
     summary:
       "The sale's sale_price_effective_date window has ended or not begun when the run read the item: sale_price was ignored and the item is shown at its price.",
-    hint: 'Remove sale_price (and its window) once the sale is over; a sale that starts later is shown from the first run of the feed after it starts.',
+    hint: "A sale that starts later is applied when it starts: the scheduler reads the live version's file again then (a SALE_WINDOW run; publish it by hand on a feed without autoPublish). Remove sale_price (and its window) once the sale is over.",
   },
   INVALID_AVAILABILITY: {
     kind: 'RULE',

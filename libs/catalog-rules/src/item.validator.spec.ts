@@ -778,6 +778,24 @@ describe('ItemValidator: enumerations', () => {
       }
     });
 
+    it('says when the sale next starts or ends, so the run can be done again then', () => {
+      // Not begun: its start; in effect: its end (a date alone ends at the next midnight UTC); over: never.
+      expect(onSale('2026-03-16/2026-03-31').saleChangeAt).toBe(Date.UTC(2026, 2, 16));
+      expect(onSale('2026-03-01/2026-03-31').saleChangeAt).toBe(Date.UTC(2026, 3, 1));
+      expect(onSale('2026-03-15T12:30+01:00/2026-03-15T13:01+01:00').saleChangeAt).toBe(Date.UTC(2026, 2, 15, 12, 1));
+      expect(onSale('2026-03-01/2026-03-14').saleChangeAt).toBeUndefined();
+      // Nothing to change: no window, an unreadable one, no sale price, or an item that is rejected.
+      expect(onSale(undefined).saleChangeAt).toBeUndefined();
+      expect(onSale('next week').saleChangeAt).toBeUndefined();
+      expect(withFields({ sale_price_effective_date: '2026-03-16/2026-03-31' }, at).saleChangeAt).toBeUndefined();
+      const rejected = withFields(
+        { price: 'free', sale_price: '19.90 EUR', sale_price_effective_date: '2026-03-16/2026-03-31' },
+        at,
+      );
+      expect(rejected.product).toBeNull();
+      expect(rejected.saleChangeAt).toBeUndefined();
+    });
+
     it('changes nothing without a sale price or without a window', () => {
       const noSale = withFields({ sale_price_effective_date: '2020-01-01/2020-01-31' }, at);
       expect(codes(noSale)).toEqual([]);

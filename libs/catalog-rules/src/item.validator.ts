@@ -142,7 +142,9 @@ export class ItemValidator {
           : this.applyOne(spec, fields, product, run);
       if (accepted) present.push(spec.name);
     }
-    if (present.includes('sale_price_effective_date')) applySaleWindow(product, present, this.now, run);
+    const saleChangeAt = present.includes('sale_price_effective_date')
+      ? applySaleWindow(product, present, this.now, run)
+      : null;
     collectCustomAttributes(fields, product, run);
     if (this.replace) checkCompleteness(fields, product, run);
     if (this.suggestCategories && product.googleProductCategoryId === null) {
@@ -158,7 +160,9 @@ export class ItemValidator {
     product.presentAttributes = present;
     if (product.customLabels.length) product.customLabels = denseLabels(product.customLabels);
     if (!hasKeysInOrder(product.customAttributes)) product.customAttributes = sortedRecord(product.customAttributes);
-    return { product: run.hasError ? null : product, issues: run.issues };
+    const result: ValidationResult = { product: run.hasError ? null : product, issues: run.issues };
+    if (saleChangeAt !== null && result.product) result.saleChangeAt = saleChangeAt;
+    return result;
   }
 
   /** Validates one single-valued attribute into `product`; true when the item provided a usable value. */
@@ -620,8 +624,10 @@ const ISO_DATE_PARTS =
  * (the sale price applies with no end), and so here, with an INVALID_DATE warning. A sale price outside its window
  * when the run reads the item is not the price a shopper pays: it is dropped with SALE_PRICE_NOT_IN_EFFECT, so
  * the catalog, search and channel exports show the regular price instead of a sale that ended (or has not begun).
+ * Answers when the item's sale next changes after `now` (its start when it has not begun, its end while it holds),
+ * or null when it never will (no sale price, an unreadable window, a sale that has ended).
  */
-function applySaleWindow(product: NormalizedProduct, present: string[], now: number, run: ItemRun): void {
+function applySaleWindow(product: NormalizedProduct, present: string[], now: number, run: ItemRun): number | null {
   const raw = product.customAttributes.sale_price_effective_date;
   const parts = raw.split('/');
   const start = parts.length === 2 ? saleBound(parts[0].trim(), false) : null;
@@ -639,9 +645,10 @@ function applySaleWindow(product: NormalizedProduct, present: string[], now: num
     );
     delete product.customAttributes.sale_price_effective_date;
     present.splice(present.indexOf('sale_price_effective_date'), 1);
-    return;
+    return null;
   }
-  if (product.salePriceMinor === null || (now >= start && now < end)) return;
+  if (product.salePriceMinor === null) return null;
+  if (now >= start && now < end) return end;
   const sale = formatPrice(product.salePriceMinor, product.currency!);
   const shown =
     product.priceMinor !== null
@@ -658,6 +665,7 @@ function applySaleWindow(product: NormalizedProduct, present: string[], now: num
   product.salePriceMinor = null;
   if (product.priceMinor === null) product.currency = null;
   present.splice(present.indexOf('sale_price'), 1);
+  return now < start ? start : null;
 }
 
 /** Unknown columns are kept, never dropped. */

@@ -42,6 +42,12 @@ export interface ValidationResult {
   /** Null when any issue is an ERROR. */
   product: NormalizedProduct | null;
   issues: ItemIssue[];
+  /**
+   * When the item's sale next starts or ends after the validator's `now` (ms since the epoch): the start of a sale
+   * not begun yet, the end of one in effect. Absent when the item has no sale window that will change (and for a
+   * rejected item). The run that read the item is done again then (see the feed scheduler's sale windows).
+   */
+  saleChangeAt?: number;
 }
 
 export interface NormalizedProduct {

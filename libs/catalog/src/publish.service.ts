@@ -150,11 +150,11 @@ export class PublishService {
       kind: 'ROLLBACK',
       runId: version.runId,
       since,
-      alsoInTransaction: made
-        ? async (manager) => {
-            await this.feedRules.restoreForRollback(ctx.principal.brandId, feed.id, made.ruleSetVersion, manager);
-          }
-        : undefined,
+      alsoInTransaction: async (manager) => {
+        if (made) await this.feedRules.restoreForRollback(ctx.principal.brandId, feed.id, made.ruleSetVersion, manager);
+        // Its sales as judged when it was made: a start or end since then is applied by the scheduler's next tick.
+        await CatalogVersionStore.restoreNextSaleChange(manager, ctx.principal.brandId, version.id);
+      },
     });
   }
 

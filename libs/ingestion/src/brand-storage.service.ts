@@ -10,6 +10,21 @@ import { FeedStore } from './feed.store.js';
 import { ImageSourceStore } from './images/image-source.store.js';
 import { runAsSystem, SystemPath } from '@brandshelf/db';
 
+/** A run whose source is no longer kept; `held` when another run of its feed, not let go of, has the same file. */
+interface DoomedSource {
+  id: string;
+  source_key: string;
+  held: boolean;
+}
+
+/**
+ * Whether another run of the feed ($1 brand, $2 feed) than those in `doomed` still holds `d`'s file (a SALE_WINDOW
+ * run and the run whose file it read again share one key).
+ */
+const STILL_HELD = `EXISTS (SELECT 1 FROM ingestion_run o
+   WHERE o.brand_id = $1 AND o.feed_id = $2 AND o.source_key = d.source_key
+     AND o.id NOT IN (SELECT id FROM doomed))`;
+
 /** What one brand keeps in storage (README: Storage). */
 export interface StorageUsage {
   /** Feed files of runs that still keep their source. */
@@ -32,6 +47,10 @@ export interface StorageUsage {
  * kept catalog version (for as long as the version is kept). Of the failed, cancelled and validate-only runs,
  * the newest SOURCE_RETENTION_DIAGNOSTIC_RUNS keep theirs for at most SOURCE_RETENTION_DAYS after they
  * finished. Every other finished run's source is deleted.
+ *
+ * Runs of one feed may share a file: a SALE_WINDOW run reads the file of the run that made the live version again,
+ * under that run's key. A run that no longer keeps its source lets go of the key, and the file is deleted only when
+ * no other run of the feed still holds it; usage counts each file once.
  */
 @Injectable()
 export class BrandStorageService {
@@ -51,8 +70,9 @@ export class BrandStorageService {
     // creative is the ads library's table (its CreativeStore writes it); usage only reads it, so that every quota
     // check (uploads, fetches, renders) sees the same total. A row is one key of the brand (its primary key).
     const [row]: { sources: string; renditions: string; creatives: string }[] = await this.db.query(
-      `SELECT (SELECT coalesce(sum(bytes_total), 0) FROM ingestion_run
-                WHERE brand_id = $1 AND source_key IS NOT NULL) AS sources,
+      `SELECT (SELECT coalesce(sum(bytes), 0) FROM (
+                 SELECT max(bytes_total) AS bytes FROM ingestion_run
+                  WHERE brand_id = $1 AND source_key IS NOT NULL GROUP BY source_key) k) AS sources,
               (SELECT coalesce(sum(stored_bytes), 0) FROM (
                  SELECT DISTINCT ON (sha256) stored_bytes FROM image_source
                   WHERE brand_id = $1 AND sha256 IS NOT NULL) d) AS renditions,
@@ -96,7 +116,7 @@ export class BrandStorageService {
 
   /** Applies the retention to one feed's runs: deletes the source files no longer kept. Returns how many. */
   async sweepFeed(brandId: string, feedId: string): Promise<number> {
-    const doomed: { id: string; source_key: string }[] = await this.db.query(
+    const doomed: DoomedSource[] = await this.db.query(
       `WITH runs AS (
          SELECT r.id, r.source_key, r.status, r.finished_at,
                 (r.status IN ('FAILED', 'CANCELLED') OR r.validate_only) AS diagnostic,
@@ -105,10 +125,12 @@ export class BrandStorageService {
                   PARTITION BY (r.status IN ('FAILED', 'CANCELLED') OR r.validate_only)
                   ORDER BY r.queued_at DESC, r.id DESC) AS newest
            FROM ingestion_run r
-          WHERE r.brand_id = $1 AND r.feed_id = $2 AND r.status IN ('SUCCEEDED', 'FAILED', 'CANCELLED'))
-       SELECT id, source_key FROM runs
-        WHERE source_key IS NOT NULL AND NOT versioned
-          AND NOT (diagnostic AND newest <= $3 AND finished_at > now() - make_interval(days => $4))`,
+          WHERE r.brand_id = $1 AND r.feed_id = $2 AND r.status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')),
+       doomed AS (
+         SELECT id, source_key FROM runs
+          WHERE source_key IS NOT NULL AND NOT versioned
+            AND NOT (diagnostic AND newest <= $3 AND finished_at > now() - make_interval(days => $4)))
+       SELECT d.id, d.source_key, ${STILL_HELD} AS held FROM doomed d`,
       [brandId, feedId, this.config.retention.diagnosticSources, this.config.retention.sourceDays],
     );
     await this.dropSources(doomed);
@@ -118,12 +140,15 @@ export class BrandStorageService {
   /** Sources of diagnostic runs past SOURCE_RETENTION_DAYS, any brand (the scheduler's tick). */
   @SystemPath('brand-storage.sweepExpired')
   async sweepExpired(limit = 1000): Promise<number> {
-    const doomed: { id: string; source_key: string }[] = await this.db.query(
-      `SELECT r.id, r.source_key FROM ingestion_run r
-        WHERE r.source_key IS NOT NULL AND r.status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')
-          AND r.finished_at <= now() - make_interval(days => $1)
-          AND NOT EXISTS (SELECT 1 FROM catalog_version v WHERE v.feed_id = r.feed_id AND v.run_id = r.id)
-        LIMIT $2`,
+    const doomed: DoomedSource[] = await this.db.query(
+      `WITH doomed AS (
+         SELECT r.id, r.brand_id, r.feed_id, r.source_key FROM ingestion_run r
+          WHERE r.source_key IS NOT NULL AND r.status IN ('SUCCEEDED', 'FAILED', 'CANCELLED')
+            AND r.finished_at <= now() - make_interval(days => $1)
+            AND NOT EXISTS (SELECT 1 FROM catalog_version v WHERE v.feed_id = r.feed_id AND v.run_id = r.id)
+          LIMIT $2)
+       SELECT d.id, d.source_key, ${STILL_HELD.replace('$1', 'd.brand_id').replace('$2', 'd.feed_id')} AS held
+         FROM doomed d`,
       [this.config.retention.sourceDays, limit],
     );
     await this.dropSources(doomed);
@@ -152,10 +177,8 @@ export class BrandStorageService {
     // The rows are gone first: a file without a row is only space, a row without its file would be an error.
     // So the feed is deleted whatever storage answers next; a failure is logged with what it left behind.
     try {
-      await this.deleteObjects(
-        this.files,
-        sources.map((s) => s.source_key),
-      );
+      // Runs may share a file (a SALE_WINDOW run reads its live version's again): each is deleted once.
+      await this.deleteObjects(this.files, [...new Set(sources.map((s) => s.source_key))]);
       await this.collectImages(
         brandId,
         images.map((i) => i.image_id),
@@ -209,14 +232,12 @@ export class BrandStorageService {
     return orphans.length;
   }
 
-  private async dropSources(doomed: { id: string; source_key: string }[]): Promise<void> {
+  private async dropSources(doomed: DoomedSource[]): Promise<void> {
     if (!doomed.length) return;
-    // Files first: if clearing the keys then fails, the next sweep finds the same runs and deletes again.
-    await this.deleteObjects(
-      this.files,
-      doomed.map((d) => d.source_key),
-    );
-    await this.runs.systemClearSourceKeys(doomed);
+    // Files first: if clearing the keys then fails, the next sweep finds the same runs and deletes again. A file
+    // another run still holds stays; this run only lets go of its key.
+    await this.deleteObjects(this.files, [...new Set(doomed.filter((d) => !d.held).map((d) => d.source_key))]);
+    await this.runs.systemClearSourceKeys(doomed.map(({ id, source_key }) => ({ id, source_key })));
   }
 
   /** The manifest goes first, so the image pipeline never takes a half-deleted image for a stored one. */

@@ -8,12 +8,14 @@ import { BrandStorageService } from './brand-storage.service.js';
 import { RunImagesService } from './images/run-images.service.js';
 import { IngestionRunStore } from './ingestion-run.store.js';
 import { FeedStore } from './feed.store.js';
+import { CatalogVersionStore } from './catalog-version.store.js';
 import { SystemPath } from '@brandshelf/db';
 
 /**
  * URL feeds with a schedule are fetched when due. The tick job is a pg-boss schedule (every minute, sent once
  * for the whole cluster); it claims due feeds with SKIP LOCKED, so ticks that overlap never fetch a feed twice,
- * and creates one run per feed. Tests call tick() or runDueFeeds() directly.
+ * and creates one run per feed. It also reads a live version's file again when a sale in it starts or ends
+ * (runSaleWindows). Tests call tick(), runDueFeeds() or runSaleWindows() directly.
  */
 @Injectable()
 export class FeedScheduler {
@@ -35,7 +37,12 @@ export class FeedScheduler {
     await this.storage
       .sweepExpired()
       .catch((error: unknown) => this.logger.warn({ msg: 'expired sources could not be deleted', err: String(error) }));
-    return this.runDueFeeds(new Date());
+    const now = new Date();
+    const due = await this.runDueFeeds(now);
+    await this.runSaleWindows(now).catch((error: unknown) =>
+      this.logger.warn({ msg: 'sale window runs could not be started', err: String(error) }),
+    );
+    return due;
   }
 
   /**
@@ -70,6 +77,57 @@ export class FeedScheduler {
       return runs;
     });
     if (created.length) this.logger.log({ msg: 'scheduled fetches queued', count: created.length });
+    return created.length;
+  }
+
+  /**
+   * A sale_price_effective_date window is judged when a run reads the item, so a sale that starts or ends between
+   * two runs would change only at the next run that reads the file, never for an upload that is not sent again. For
+   * every live version whose next sale start or end (catalog_version.next_sale_change_at) is at or before `now`, this
+   * starts a SALE_WINDOW run that reads the file of the run that made the version again, judging the windows at
+   * `now`, and clears the version's mark in the same transaction as the run and its job: overlapping ticks start one
+   * run per boundary, and a boundary is acted on once (the new run marks its own version with the next one). A feed
+   * already running keeps its mark and is tried at the next tick. A version whose file retention deleted (it should
+   * not, while live) cannot be read again: its mark is cleared with a warning. Answers how many runs it started.
+   */
+  @SystemPath('feeds.sale-windows')
+  async runSaleWindows(now: Date): Promise<number> {
+    const created: string[] = await this.db.transaction(async (manager) => {
+      const due = await CatalogVersionStore.systemClaimSaleChanges(manager, now);
+      const runs: string[] = [];
+      for (const version of due) {
+        if (!version.source_key) {
+          this.logger.warn({
+            msg: "a sale window of a live version passed, but its run's file is gone: not read again",
+            feedId: version.feed_id,
+            versionId: version.version_id,
+            saleChangeAt: version.next_sale_change_at,
+          });
+          await CatalogVersionStore.clearNextSaleChange(manager, version.brand_id, version.version_id);
+          continue;
+        }
+        const ctx = systemBrandContext(version.brand_id, 'sale-window');
+        const started = await this.store.startIfIdle(
+          ctx,
+          version.feed_id,
+          {
+            trigger: 'SALE_WINDOW',
+            sourceKey: version.source_key,
+            sourceName: version.source_name,
+            bytesTotal: version.bytes_total === null ? null : Number(version.bytes_total),
+            salesJudgedAt: now,
+          },
+          manager,
+        );
+        // A run of the feed is queued or running: the mark stays, and the next tick tries again.
+        if (!started.created) continue;
+        await CatalogVersionStore.clearNextSaleChange(manager, version.brand_id, version.version_id);
+        await this.queue.send(INGEST_RUN, { runId: started.created.id, brandId: version.brand_id }, { db: manager });
+        runs.push(started.created.id);
+      }
+      return runs;
+    });
+    if (created.length) this.logger.log({ msg: 'sale window runs queued', count: created.length });
     return created.length;
   }
 }

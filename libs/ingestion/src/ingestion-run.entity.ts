@@ -14,7 +14,7 @@ export type PublishStatus = (typeof PUBLISH_STATUSES)[number];
 /** Why a read row is no item of its own: the readers' reasons, and a feed rule's exclusion. */
 export const RUN_SKIP_REASONS = [...ROW_SKIP_REASONS, 'EXCLUDED_BY_RULE'] as const;
 export type RunSkipReason = (typeof RUN_SKIP_REASONS)[number];
-export const RUN_TRIGGERS = ['UPLOAD', 'FETCH', 'SCHEDULE', 'CLI', 'SYNC'] as const;
+export const RUN_TRIGGERS = ['UPLOAD', 'FETCH', 'SCHEDULE', 'CLI', 'SYNC', 'SALE_WINDOW'] as const;
 export type RunTrigger = (typeof RUN_TRIGGERS)[number];
 
 export interface IssueSummaryEntry {
@@ -80,6 +80,13 @@ export class IngestionRunEntity {
   /** Items at least one feed rule changed. */
   @Column('integer') itemsChangedByRules: number;
   @Column('jsonb') excludedByRule: { ruleId: string; ruleName: string; count: number }[];
+  /**
+   * The instant the run judged sale_price_effective_date windows at: when it read, or (SALE_WINDOW) the scheduler's
+   * tick that started it, set when the run is created. Null until it reads.
+   */
+  @Column('timestamptz', { nullable: true }) salesJudgedAt: Date | null;
+  /** When a sale of the items it read next starts or ends (after salesJudgedAt); null when none will. */
+  @Column('timestamptz', { nullable: true }) nextSaleChangeAt: Date | null;
   @Column('timestamptz') queuedAt: Date;
   @Column('timestamptz', { nullable: true }) startedAt: Date | null;
   @Column('timestamptz', { nullable: true }) finishedAt: Date | null;

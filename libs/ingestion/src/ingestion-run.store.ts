@@ -31,6 +31,8 @@ export interface NewRun {
   sourceName?: string | null;
   bytesTotal?: number | null;
   validateOnly?: boolean;
+  /** SALE_WINDOW: the instant the run judges sale windows at (the scheduler's tick), instead of when it reads. */
+  salesJudgedAt?: Date | null;
 }
 
 /** The run that already holds a feed's one active slot. */
@@ -65,8 +67,9 @@ export class IngestionRunStore {
     // Between a refused insert and the read of the active run, that run may finish: then try again.
     for (let attempt = 0; ; attempt++) {
       const inserted: { id: string }[] = await db.query(
-        `INSERT INTO ingestion_run (id, brand_id, feed_id, trigger, validate_only, source_key, source_name, bytes_total)
-         VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8)
+        `INSERT INTO ingestion_run (id, brand_id, feed_id, trigger, validate_only, source_key, source_name, bytes_total,
+                                    sales_judged_at)
+         VALUES (COALESCE($1::uuid, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9)
          ON CONFLICT (feed_id) WHERE status IN ('QUEUED', 'RUNNING') DO NOTHING
          RETURNING id`,
         [
@@ -78,6 +81,7 @@ export class IngestionRunStore {
           run.sourceKey ?? null,
           run.sourceName ?? null,
           run.bytesTotal ?? null,
+          run.salesJudgedAt ?? null,
         ],
       );
       if (inserted.length) {

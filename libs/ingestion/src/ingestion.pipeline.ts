@@ -21,6 +21,7 @@ import { INGEST_RUN, RUN_STAGED } from './ingestion.jobs.js';
 import { RunImagesService } from './images/run-images.service.js';
 import { IssueSink, mergeSummaries } from './issue.sink.js';
 import { RunIssueStore } from './run-issue.store.js';
+import { CatalogVersionStore } from './catalog-version.store.js';
 import type { FeedRule } from '@brandshelf/feed-rules';
 import { ITEM_SOURCES, type ItemSource, type ItemSourceResult } from './item-source.js';
 import { ItemStager, unknownItemIssue } from './item.stager.js';
@@ -176,12 +177,16 @@ export class IngestionPipeline {
         pglite: this.config.databaseIsPglite,
       });
       const rules = ruleSet?.rules.length ? (ruleSet.rules as FeedRule[]) : null;
-      await this.store.record(brandId, run.id, { ruleSetVersion: ruleSet?.version ?? null });
+      // Sale windows are judged at one instant for the whole run: when it reads, or for a run the scheduler started
+      // at a sale's start or end, the tick's instant it was created for (which is past that boundary).
+      const salesJudgedAt = run.trigger === 'SALE_WINDOW' && run.salesJudgedAt ? run.salesJudgedAt : new Date();
+      await this.store.record(brandId, run.id, { ruleSetVersion: ruleSet?.version ?? null, salesJudgedAt });
       const prepare: PrepareOptions = {
         ...feedPrepareOptions(feed),
         rules,
         regexTimeoutMs: this.config.feedRules.regexTimeoutMs,
         ruleItemBudgetMs: this.config.feedRules.itemBudgetMs,
+        now: salesJudgedAt.getTime(),
       };
       // A store API's items arrive a page at a time over the network and are validated here; a file is
       // read and validated on a worker thread (see readFile).
@@ -232,6 +237,14 @@ export class IngestionPipeline {
       }
       await stager.close();
       stager = null;
+      // When a sale of the items read next starts or ends: the scheduler reads the file again then, once the
+      // version is live (FeedScheduler.runSaleWindows). A store sync's items are not read from a file, so none.
+      const nextSaleChangeAt = source && meta.saleChangeAt !== null ? new Date(meta.saleChangeAt) : null;
+      await this.store.record(brandId, run.id, { nextSaleChangeAt });
+      if (source && versionId && !run.validateOnly) {
+        // A run that found its base version unchanged judged the same items later: its next change is the version's.
+        await CatalogVersionStore.setNextSaleChange(this.db, brandId, versionId, nextSaleChangeAt);
+      }
       this.logger.log({
         msg: 'run staged',
         runId: run.id,
@@ -270,7 +283,15 @@ export class IngestionPipeline {
         announceTo: !withImages && newVersion && feed.autoPublish ? brandId : null,
       });
       if (withImages) {
-        await this.images.plan({ runId: run.id, brandId, feedId: feed.id, versionId: versionId!, baseVersionId });
+        await this.images.plan({
+          runId: run.id,
+          brandId,
+          feedId: feed.id,
+          versionId: versionId!,
+          baseVersionId,
+          // The live version's own file read again: only sale prices changed, so its processed images stand.
+          sameFile: run.trigger === 'SALE_WINDOW',
+        });
         await this.images.completeIfDone(run.id, brandId);
         return (await this.runs.findOne({ where: { id: run.id } }))!;
       }
@@ -406,9 +427,15 @@ export class IngestionPipeline {
     stager: ItemStager,
     sink: IssueSink,
     progress: RunProgress,
-  ): Promise<{ fatal: (ItemIssue & { code: RunErrorCode }) | null; readMeta: Record<string, unknown> | null }> {
+  ): Promise<{
+    fatal: (ItemIssue & { code: RunErrorCode }) | null;
+    readMeta: Record<string, unknown> | null;
+    /** The earliest sale start or end of the accepted items (ms), null when none. */
+    saleChangeAt: number | null;
+  }> {
     const counters = progress.counters;
     let readMeta: Record<string, unknown> | null = null;
+    let saleChangeAt: number | null = null;
     // Rows that ended as an item, a rejected row or a skip; a file reader also counts the rows it read
     // (`rows` events), which is what rowsRead shows, so a row dropped in silence would show as a gap.
     let accounted = 0;
@@ -436,6 +463,9 @@ export class IngestionPipeline {
           }
           if (event.staged) {
             counters.itemsAccepted++;
+            if (event.saleChangeAt !== undefined && (saleChangeAt === null || event.saleChangeAt < saleChangeAt)) {
+              saleChangeAt = event.saleChangeAt;
+            }
             await stager.add(event.staged.offerId, event.staged.contentHash, event.row, event.staged.data);
           } else {
             counters.itemsRejected++;
@@ -486,7 +516,7 @@ export class IngestionPipeline {
         this.logger.warn({ msg: 'rows not accounted for', runId, rowsRead: readerRows, accounted });
       }
       await progress.flush();
-      return { fatal: null, readMeta };
+      return { fatal: null, readMeta, saleChangeAt };
     } catch (error) {
       if (error instanceof FeedReadError) {
         return {
@@ -500,6 +530,7 @@ export class IngestionPipeline {
             hint: error.hint,
           },
           readMeta,
+          saleChangeAt: null,
         };
       }
       throw error;

@@ -66,6 +66,8 @@ export type PreparedEvent =
       ruleTraceJson?: string;
       /** The item's id as read (after rules), for the trace of an item not accepted (an accepted one's is its offerId). */
       itemId?: string | null;
+      /** Set when the item is accepted and its sale starts or ends later (ValidationResult.saleChangeAt). */
+      saleChangeAt?: number;
     }
   | { type: 'excluded'; row: number; itemId: string | null; ruleId: string; ruleName: string }
   | { type: 'issue'; issue: ItemIssue }
@@ -89,6 +91,8 @@ export interface PrepareOptions {
    * RULES_STOPPED_ITEMS_LIMIT such items (FEED_RULES_RUN_TOO_SLOW). None: no budget.
    */
   ruleItemBudgetMs?: number;
+  /** The instant sale_price_effective_date windows are judged at (ms since the epoch); default: when reading starts. */
+  now?: number;
 }
 
 /** Items of a run whose rules were stopped at FEED_RULES_ITEM_BUDGET_MS before the run fails (see PrepareOptions). */
@@ -128,6 +132,7 @@ export function itemValidatorFor(options: PrepareOptions): ItemValidator {
     defaultCurrency: options.defaultCurrency,
     suggestCategories: options.suggestCategories,
     acceptCategorySuggestionsAbove: options.acceptCategorySuggestionsAbove,
+    now: options.now,
   });
 }
 
@@ -408,6 +413,7 @@ export async function* prepareEvents(
       const result = validator.validate(event.item);
       if (limits) result.issues.push(...limitIssues(event.item, limits));
       let staged: { offerId: string; contentHash: string; data: string } | null = null;
+      const saleChangeAt = result.saleChangeAt;
       if (result.product) {
         // Serialized once: the compact canonical JSON is both what is hashed and what is stored.
         const json = compactProductJson(result.product);
@@ -424,7 +430,10 @@ export async function* prepareEvents(
         };
         if (ruleTraceJson !== undefined) traced.ruleTraceJson = ruleTraceJson;
         if (staged === null) traced.itemId = itemIdOf(event.item);
+        if (saleChangeAt !== undefined) traced.saleChangeAt = saleChangeAt;
         yield traced;
+      } else if (saleChangeAt !== undefined) {
+        yield { type: 'item', row: event.item.row, issues: result.issues, staged, saleChangeAt };
       } else {
         yield { type: 'item', row: event.item.row, issues: result.issues, staged };
       }

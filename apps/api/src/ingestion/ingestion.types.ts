@@ -117,6 +117,10 @@ registerEnumType(RunTrigger, {
     SCHEDULE: { description: "The feed's schedule fetched its URL, or synced its Shopify store." },
     CLI: { description: 'The CLI in local mode (no server), reading a file from disk.' },
     SYNC: { description: 'A Shopify store sync started by syncShopifyStore or a webhook.' },
+    SALE_WINDOW: {
+      description:
+        "A sale of the feed's live version started or ended (its sale_price_effective_date): the scheduler read that version's file again to apply it.",
+    },
   },
 });
 registerEnumType(DetectedFormat, {
@@ -542,7 +546,8 @@ export class IngestionRun {
   })
   feedId: string;
   @Field(() => RunTrigger, {
-    description: 'What started it: UPLOAD, FETCH (fetchFeedNow), SCHEDULE, CLI (local-mode CLI) or SYNC (Shopify).',
+    description:
+      'What started it: UPLOAD, FETCH (fetchFeedNow), SCHEDULE, CLI (local-mode CLI), SYNC (Shopify) or SALE_WINDOW (a sale of the live version started or ended).',
   })
   trigger: RunTrigger;
   @Field(() => RunStatus, { description: 'QUEUED, RUNNING, or how it ended.' }) status: RunStatus;
@@ -633,6 +638,18 @@ export class IngestionRun {
     description: 'When it ended (SUCCEEDED, FAILED or CANCELLED); null until then.',
   })
   finishedAt: Date | null;
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'The instant sale_price_effective_date windows were judged at: when it read, or for SALE_WINDOW the start or end it was run for (the scheduler tick after it). Null until it reads.',
+  })
+  salesJudgedAt: Date | null;
+  @Field(() => Date, {
+    nullable: true,
+    description:
+      'When a sale of the items it accepted next starts or ends; if its version is live then, the scheduler reads the file again within a minute (a SALE_WINDOW run). Null when none will, or for a store sync.',
+  })
+  nextSaleChangeAt: Date | null;
 }
 
 @InputType({ description: 'Which feed deleteFeed deletes.' })

@@ -939,6 +939,8 @@ export type RunTrigger =
   | 'CLI'
   /** fetchFeedNow fetched a URL feed's file. */
   | 'FETCH'
+  /** A sale of the feed's live version started or ended (its sale_price_effective_date): the scheduler read that version's file again to apply it. */
+  | 'SALE_WINDOW'
   /** The feed's schedule fetched its URL, or synced its Shopify store. */
   | 'SCHEDULE'
   /** A Shopify store sync started by syncShopifyStore or a webhook. */

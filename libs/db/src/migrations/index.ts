@@ -23,6 +23,7 @@ import { CreativeStorage1764000000022 } from './1764000000022-creative-storage.j
 import { RowLevelSecurity1764000000030 } from './1764000000030-row-level-security.js';
 import { RuleTraceText1764000000031 } from './1764000000031-rule-trace-text.js';
 import { RowLevelSecurityParents1764000000032 } from './1764000000032-row-level-security-parents.js';
+import { SaleWindows1764000000033 } from './1764000000033-sale-windows.js';
 
 /** In the order they run. Each lib owns its tables; the schema's history lives here, in one place. */
 export const MIGRATIONS = [
@@ -51,4 +52,5 @@ export const MIGRATIONS = [
   RowLevelSecurity1764000000030,
   RuleTraceText1764000000031,
   RowLevelSecurityParents1764000000032,
+  SaleWindows1764000000033,
 ];

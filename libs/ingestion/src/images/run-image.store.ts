@@ -16,12 +16,12 @@ export class RunImageStore {
   /**
    * Records the images version `versionId` needs for run `runId` (replacing any the run had): every image URL of
    * its items gets its image_source row, and a run_image row PENDING unless it was processed and its items did
-   * not change since `baseVersionId` (SKIPPED).
+   * not change since `baseVersionId`, or the run read its base's file again (`sameFile`: SALE_WINDOW) (SKIPPED).
    */
   static async plan(
     db: Queryable,
     brandId: string,
-    run: { runId: string; feedId: string; versionId: string; baseVersionId: string | null },
+    run: { runId: string; feedId: string; versionId: string; baseVersionId: string | null; sameFile?: boolean },
   ): Promise<void> {
     await db.query(
       `DELETE FROM run_image WHERE run_id = $1 AND EXISTS (SELECT 1 FROM ingestion_run WHERE id = $1 AND brand_id = $2)`,
@@ -39,9 +39,9 @@ export class RunImageStore {
            FROM items CROSS JOIN LATERAL (${ITEM_IMAGE_URLS}) u
           GROUP BY u.url),${ImageSourceStore.UPSERT_URLS}
        INSERT INTO run_image (run_id, image_id, state)
-       SELECT $1, s.id, CASE WHEN s.status = 'PROCESSED' AND NOT u.changed THEN 'SKIPPED' ELSE 'PENDING' END
+       SELECT $1, s.id, CASE WHEN s.status = 'PROCESSED' AND (NOT u.changed OR $6) THEN 'SKIPPED' ELSE 'PENDING' END
          FROM sources s JOIN urls u ON u.url = s.url`,
-      [run.runId, brandId, run.feedId, run.versionId, run.baseVersionId],
+      [run.runId, brandId, run.feedId, run.versionId, run.baseVersionId, run.sameFile ?? false],
     );
   }
 

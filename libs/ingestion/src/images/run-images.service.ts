@@ -91,9 +91,20 @@ export class RunImagesService implements OnModuleInit {
     feedId: string;
     versionId: string;
     baseVersionId: string | null;
+    /**
+     * The run read the same file as its base version's run (a SALE_WINDOW run): an item changed only in what the
+     * windows decide, so an image already processed is not fetched again even for a changed item.
+     */
+    sameFile?: boolean;
   }): Promise<number> {
     const { runId, brandId, feedId, versionId, baseVersionId } = input;
-    await RunImageStore.plan(this.db, brandId, { runId, feedId, versionId, baseVersionId });
+    await RunImageStore.plan(this.db, brandId, {
+      runId,
+      feedId,
+      versionId,
+      baseVersionId,
+      sameFile: input.sameFile ?? false,
+    });
     const pending: { image_id: string }[] = await this.db.query(
       `SELECT image_id FROM run_image WHERE run_id = $1 AND state = 'PENDING' ORDER BY image_id`,
       [runId],
