@@ -353,16 +353,22 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Jobs of a kind whose payload contains `match` (JSON containment) that are still waiting, retrying or
-   * running: what a stall sweep asks before it decides that no job will ever come for something.
+   * running: what a stall sweep asks before it decides that no job will ever come for something. With `db`, asked
+   * inside the caller's transaction (which may then send the missing job in it, see send()).
    */
-  async liveJobs(definition: JobDefinition<object>, match: Record<string, unknown>): Promise<number> {
+  async liveJobs(
+    definition: JobDefinition<object>,
+    match: Record<string, unknown>,
+    options: { db?: SqlExecutor } = {},
+  ): Promise<number> {
     if (!this.boss) throw new Error('Queue is not started');
-    const result = (await this.boss
-      .getDb()
-      .executeSql(
-        `SELECT count(*)::int AS count FROM pgboss.job WHERE name = $1 AND state < 'completed' AND data @> $2::jsonb`,
-        [definition.name, JSON.stringify(match)],
-      )) as { rows: { count: number }[] };
+    const sql = `SELECT count(*)::int AS count FROM pgboss.job WHERE name = $1 AND state < 'completed' AND data @> $2::jsonb`;
+    const params = [definition.name, JSON.stringify(match)];
+    if (options.db) {
+      const rows = (await options.db.query(sql, params)) as { count: number }[];
+      return rows[0]?.count ?? 0;
+    }
+    const result = (await this.boss.getDb().executeSql(sql, params)) as { rows: { count: number }[] };
     return result.rows[0]?.count ?? 0;
   }
 
