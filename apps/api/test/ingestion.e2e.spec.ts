@@ -481,7 +481,8 @@ describe('feed ingestion (e2e on a real database)', () => {
     expect(await api.app.get(FeedScheduler).recoverStalledRuns()).toBe(1);
     const run = await waitForRun(api, key, id);
     expect(run).toMatchObject({ status: 'SUCCEEDED', rowsRead: 2, itemsAccepted: 2 });
-    expect(await jobs()).toEqual([{ state: 'completed' }]);
+    // One job was sent for it (the worker may not have marked it completed yet).
+    expect(await jobs()).toHaveLength(1);
     // Recovered once: the next sweep finds nothing.
     expect(await api.app.get(FeedScheduler).recoverStalledRuns()).toBe(0);
   });
