@@ -31,7 +31,8 @@ suite('operator: SIGTERM to a worker whose run outlasts SHUTDOWN_TIMEOUT_MS (bui
 
   beforeAll(async () => {
     // Far shorter than the run: the worker cannot finish it, so it must hand it back.
-    cluster = await startProcessCluster('handback', { SHUTDOWN_TIMEOUT_MS: '500' });
+    // Progress every 100 ms: the run notices the hand-back well within the shutdown's last second.
+    cluster = await startProcessCluster('handback', { SHUTDOWN_TIMEOUT_MS: '500', INGEST_PROGRESS_INTERVAL_MS: '100' });
     apiUrl = (await cluster.startApi()).url;
   }, 300_000);
 

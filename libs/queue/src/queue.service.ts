@@ -386,10 +386,10 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   /**
    * Stops fetching and gives running jobs SHUTDOWN_TIMEOUT_MS less the hand-back time (shutdownWindows) to finish.
    * Then it aborts what still runs (JobContext.signal: an ingestion run goes back to the queue with a new job) and
-   * fails back what has not ended by the deadline (retried by the next worker). Nothing here waits past the deadline
-   * for the database (a saturated one answers late or never): a job whose failure was not answered stays active
-   * until its lease runs out (JOB_LEASE_SECONDS) and is retried then, and a run left RUNNING is taken over by that
-   * retry or queued again by the stall sweep. Closing the queue's connections then takes at most about 3 s more.
+   * fails back what has not ended by the deadline (retried by the next worker). Past the deadline nothing waits more
+   * than QUEUE_CLOSE_MS for the database (a saturated one answers late or never): a job whose failure was not
+   * answered stays active until its lease runs out (JOB_LEASE_SECONDS) and is retried then, and a run left RUNNING is
+   * taken over by that retry or queued again by the stall sweep.
    */
   async onApplicationShutdown(): Promise<void> {
     if (!this.boss || this.stopping) return;
@@ -411,29 +411,29 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
       this.logger.warn({ msg: 'releasing unfinished job to the queue', job: job.name, jobId: id });
       return boss.fail(job.name, id, { reason: 'worker shut down before the job finished' }).catch(() => undefined);
     });
-    if (!(await within(Promise.all(unfinished), deadline))) {
-      this.logger.warn({ msg: 'the database did not answer the hand-back in time; the jobs expire with their lease' });
-    }
     // offWork leaves pg-boss polling (once a second) until its workers report stopped; give that loop time
     // to see them stopped and end, or it would outlive the process's teardown.
     if (this.settings.consume !== false) {
       await new Promise((resolve) => setTimeout(resolve, Math.max(0, offWorkAt + 1500 - Date.now())));
     }
-    // pg-boss's stop and the pools' end wait for their statements, however long the database takes: bounded.
+    // The failures sent above, pg-boss's stop (after them) and the pools' end wait for their statements, however
+    // long the database takes: bounded. A job whose failure was not answered stays active until its lease runs out.
     const closed = await within(
       Promise.all([
-        boss.stop({ graceful: true, wait: true, timeout: 1000 }).catch(() => undefined),
-        this.leaseDb?.end().catch(() => undefined),
+        Promise.all(unfinished).then(() => boss.stop({ graceful: true, wait: true, timeout: 1000 })),
+        this.leaseDb?.end(),
       ]),
       Date.now() + QUEUE_CLOSE_MS,
     );
-    if (!closed) this.logger.warn({ msg: 'the queue did not close its connections in time; leaving them' });
+    if (!closed) {
+      this.logger.warn({ msg: "the database did not answer the hand-back or the queue's close in time; leaving them" });
+    }
     this.leaseDb = null;
     this.boss = null;
   }
 }
 
-/** How long closing the queue's connections may take at shutdown, after the jobs' deadline. */
+/** How long failing back unfinished jobs and closing the queue's connections may take at shutdown, after the jobs' deadline. */
 const QUEUE_CLOSE_MS = 3000;
 
 /**
