@@ -48,12 +48,16 @@ suite('operator: SIGTERM to a worker whose run outlasts SHUTDOWN_TIMEOUT_MS (bui
     });
 
   /** The run done once by a later attempt and published once, with every row. */
-  const expectDoneOnce = async (runId: string, feedId: string) => {
+  const expectDoneOnce = async (runId: string, feedId: string, timeoutMs?: number) => {
     const { sql, until } = cluster;
-    await until('the run published', async () => {
-      const { rows } = await sql.query('SELECT publish_status FROM ingestion_run WHERE id = $1', [runId]);
-      return rows[0].publish_status === 'PUBLISHED';
-    });
+    await until(
+      'the run published',
+      async () => {
+        const { rows } = await sql.query('SELECT publish_status FROM ingestion_run WHERE id = $1', [runId]);
+        return rows[0].publish_status === 'PUBLISHED';
+      },
+      timeoutMs,
+    );
     const { rows: done } = await sql.query(
       'SELECT status, attempt, rows_read, items_accepted, error_code FROM ingestion_run WHERE id = $1',
       [runId],
@@ -131,7 +135,38 @@ suite('operator: SIGTERM to a worker whose run outlasts SHUTDOWN_TIMEOUT_MS (bui
       await lock.query('ROLLBACK').catch(() => undefined);
       await lock.end();
     }
-    await cluster.startWorker();
+    const next = await cluster.startWorker();
     await expectDoneOnce(runId, feedId);
+    next.child.kill('SIGTERM');
+    expect(await next.exited).toBe(0);
+  }, 600_000);
+
+  it('exits even when its run cannot stop, and the run it could not hand back is recovered by the stall sweep', async () => {
+    const { until } = cluster;
+    const worker = await cluster.startWorker();
+    const { feedId, runId } = await uploadToNewBrand(apiUrl, 'Stuck Outdoor', productsCsv('st', ROWS));
+    await readingEarly(runId);
+    // The run's own row locked: its progress writes wait, so it can neither go on nor hand itself back.
+    const lock = new pg.Client({ connectionString: cluster.db.url });
+    await lock.connect();
+    try {
+      await lock.query('BEGIN');
+      await lock.query('SELECT 1 FROM ingestion_run WHERE id = $1 FOR UPDATE', [runId]);
+      worker.child.kill('SIGTERM');
+      let exit: number | string | null | undefined;
+      void worker.exited.then((code) => (exit = code));
+      await until('the worker exited while its run row is locked', async () => exit !== undefined, 60_000);
+      // 0 when its pools close without the waiting statement, 1 when the close waited past its limit.
+      expect([0, 1]).toContain(exit);
+      expect(worker.output()).toContain('releasing unfinished job to the queue');
+      expect(worker.output()).not.toContain('run handed back to the queue');
+    } finally {
+      await lock.query('ROLLBACK').catch(() => undefined);
+      await lock.end();
+    }
+    // What the dead worker's connection had waiting ran once the lock went: the run looks alive for a while, so
+    // the failed-back job's retry leaves it alone; the stall sweep (a run silent for two minutes) queues it again.
+    await cluster.startWorker();
+    await expectDoneOnce(runId, feedId, 420_000);
   }, 600_000);
 });
