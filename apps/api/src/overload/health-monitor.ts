@@ -91,11 +91,9 @@ export class HealthMonitor implements OnModuleInit, OnModuleDestroy {
   private probeStorage(): Promise<void> {
     const started = performance.now();
     let timer: NodeJS.Timeout | undefined;
+    const timedOut = new Error(`no answer for ${STORAGE_PROBE_TIMEOUT_MS} ms`);
     const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(new Error(`no answer for ${STORAGE_PROBE_TIMEOUT_MS} ms`)),
-        STORAGE_PROBE_TIMEOUT_MS,
-      );
+      timer = setTimeout(() => reject(timedOut), STORAGE_PROBE_TIMEOUT_MS);
       timer.unref();
     });
     this.storageProbe = Promise.race([this.media.head(STORAGE_PROBE_KEY), timeout])
@@ -104,13 +102,19 @@ export class HealthMonitor implements OnModuleInit, OnModuleDestroy {
           this.storageLast = { ok: true, at: performance.now(), latencyMs: Math.round(performance.now() - started) };
         },
         (error: unknown) => {
-          const message = String((error as Error)?.message ?? error) || String((error as Error)?.name ?? 'error');
-          if (this.storageLast?.ok !== false) this.logger.warn({ msg: 'storage health check failed', error: message });
+          // /health is public: it names the failure (ECONNREFUSED, AccessDenied, timeout), the log says the rest
+          // (the endpoint, the bucket).
+          const failure = error as { code?: unknown; name?: unknown; message?: unknown } | null;
+          const code = typeof failure?.code === 'string' ? failure.code : null;
+          const name = typeof failure?.name === 'string' && failure.name !== 'Error' ? failure.name : null;
+          if (this.storageLast?.ok !== false) {
+            this.logger.warn({ msg: 'storage health check failed', error: String(failure?.message ?? error) });
+          }
           this.storageLast = {
             ok: false,
             at: performance.now(),
             latencyMs: Math.round(performance.now() - started),
-            error: message,
+            error: code ?? name ?? (error === timedOut ? 'timeout' : 'error'),
           };
         },
       )
