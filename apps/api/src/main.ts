@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, JsonLogger, loadConfig } from '@brandshelf/core';
 import { DatabaseUnavailableError } from '@brandshelf/db';
-import { prepareRuntime } from '@brandshelf/runtime';
+import { exitOnShutdownSignals, prepareRuntime } from '@brandshelf/runtime';
 import { createApi } from './create-api.js';
 
 const logger = new JsonLogger();
@@ -22,13 +22,10 @@ try {
     'Main',
   );
   // Nest closes the HTTP server (in-flight requests finish) and the queue (jobs finish or return).
-  const closeRuntime = async () => {
+  exitOnShutdownSignals(config, logger, async () => {
     await app.close();
     await runtime.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void closeRuntime());
-  process.once('SIGINT', () => void closeRuntime());
+  });
 } catch (error) {
   if (error instanceof ConfigError || error instanceof DatabaseUnavailableError) {
     logger.error({ msg: error.message }, 'Main');

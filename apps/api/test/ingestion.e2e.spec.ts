@@ -11,7 +11,8 @@ import {
   type TestApi,
   rawId,
 } from '@brandshelf/testing';
-import { FeedScheduler, spreadsheetSafe } from '@brandshelf/ingestion';
+import { FeedScheduler, INGEST_RUN, spreadsheetSafe } from '@brandshelf/ingestion';
+import { QueueService } from '@brandshelf/queue';
 import { createApi } from '../src/create-api.js';
 
 const HEADER = 'id,title,description,link,image_link,availability,price,brand,mpn,condition';
@@ -461,6 +462,49 @@ describe('feed ingestion (e2e on a real database)', () => {
     expect(leftovers).toEqual([]);
     const [{ attempt }] = await db.query('SELECT attempt FROM ingestion_run WHERE id = $1', [rawId(id)]);
     expect(attempt).toBe(2);
+  });
+
+  it('queues again a run left QUEUED with no job (a crash between requeueing it and sending its job)', async () => {
+    const feedId = await createFeed(api, key, { name: 'Orphaned run' });
+    const done = await ingest(api, key, feedId, csv(row('O1'), row('O2')));
+    const db = api.runtime.dataSource;
+    // What a sweep that crashed after its UPDATE and before its send left: QUEUED for ten minutes, and no job.
+    const [{ id }] = await db.query(
+      `INSERT INTO ingestion_run (brand_id, feed_id, trigger, status, phase, attempt, source_key, updated_at)
+       SELECT brand_id, feed_id, 'UPLOAD', 'QUEUED', 'QUEUED', 1, source_key, now() - interval '10 minutes'
+         FROM ingestion_run WHERE id = $1 RETURNING id`,
+      [rawId(done.id)],
+    );
+    const jobs = () =>
+      db.query(`SELECT state FROM pgboss.job WHERE name = 'ingestion.run' AND data->>'runId' = $1`, [rawId(id)]);
+    expect(await jobs()).toEqual([]);
+    expect(await api.app.get(FeedScheduler).recoverStalledRuns()).toBe(1);
+    const run = await waitForRun(api, key, id);
+    expect(run).toMatchObject({ status: 'SUCCEEDED', rowsRead: 2, itemsAccepted: 2 });
+    // One job was sent for it (the worker may not have marked it completed yet).
+    expect(await jobs()).toHaveLength(1);
+    // Recovered once: the next sweep finds nothing.
+    expect(await api.app.get(FeedScheduler).recoverStalledRuns()).toBe(0);
+  });
+
+  it('leaves a long-QUEUED run alone while its job is still waiting (a retry not yet due)', async () => {
+    const feedId = await createFeed(api, key, { name: 'Waiting run' });
+    const done = await ingest(api, key, feedId, csv(row('Q1')));
+    const db = api.runtime.dataSource;
+    const [{ id, brand_id }] = await db.query(
+      `INSERT INTO ingestion_run (brand_id, feed_id, trigger, status, phase, attempt, source_key, updated_at)
+       SELECT brand_id, feed_id, 'UPLOAD', 'QUEUED', 'QUEUED', 1, source_key, now() - interval '10 minutes'
+         FROM ingestion_run WHERE id = $1 RETURNING id, brand_id`,
+      [rawId(done.id)],
+    );
+    const queue = api.app.get(QueueService);
+    const jobId = await queue.send(INGEST_RUN, { runId: id, brandId: brand_id }, { startAfterSeconds: 3600 });
+    expect(await api.app.get(FeedScheduler).recoverStalledRuns()).toBe(0);
+    const jobs = await db.query(`SELECT count(*)::int AS n FROM pgboss.job WHERE data->>'runId' = $1`, [id]);
+    expect(jobs[0].n).toBe(1);
+    // Not left behind for the other tests: the run ends, and its job with it.
+    await db.query(`UPDATE ingestion_run SET status = 'CANCELLED', phase = 'DONE' WHERE id = $1`, [id]);
+    await queue.cancel(INGEST_RUN, jobId!);
   });
 
   it('refuses uploads without a brand key', async () => {

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { ConfigError, JsonLogger, loadConfig } from '@brandshelf/core';
 import { DatabaseUnavailableError } from '@brandshelf/db';
-import { prepareRuntime } from '@brandshelf/runtime';
+import { exitOnShutdownSignals, prepareRuntime } from '@brandshelf/runtime';
 import { WorkerModule } from './worker.module.js';
 
 const logger = new JsonLogger();
@@ -20,13 +20,10 @@ try {
   const app = await NestFactory.createApplicationContext(WorkerModule.forRuntime(runtime), { logger });
   await app.init();
   logger.log({ msg: 'Brandshelf worker consuming jobs', concurrency: config.workerConcurrency }, 'Main');
-  const shutdown = async () => {
+  exitOnShutdownSignals(config, logger, async () => {
     await app.close();
     await runtime.close();
-    process.exit(0);
-  };
-  process.once('SIGTERM', () => void shutdown());
-  process.once('SIGINT', () => void shutdown());
+  });
 } catch (error) {
   logger.error(
     error instanceof ConfigError || error instanceof DatabaseUnavailableError

@@ -48,14 +48,32 @@ export class FeedScheduler {
   /**
    * Runs whose worker died (no progress written for twice the stall time) are queued again at once,
    * rather than waiting for the queue's job expiry; the pipeline starts them over. Runs in phase IMAGES
-   * have a sweep of their own (RunImagesService.sweepStalled).
+   * have a sweep of their own (RunImagesService.sweepStalled). And runs QUEUED that long with no job left
+   * in the queue (waiting, retrying or running) get one: nothing else would ever take them, and the feed's one
+   * active run would refuse every later upload and fetch. Each run goes back with its job in one transaction,
+   * so a crash leaves either both or neither.
    */
   @SystemPath('feeds.recover-stalled-runs')
   async recoverStalledRuns(): Promise<number> {
-    const stalled = await this.store.systemRequeueStalled(STALL_SECONDS * 2);
-    for (const run of stalled) await this.queue.send(INGEST_RUN, { runId: run.id, brandId: run.brand_id });
+    const silentSeconds = STALL_SECONDS * 2;
+    const { stalled, orphaned } = await this.db.transaction(async (manager) => {
+      const stalled = await this.store.systemRequeueStalled(silentSeconds, manager);
+      const orphaned: { id: string; brand_id: string }[] = [];
+      // The runs just requeued were touched now, so only runs queued long ago are asked about.
+      for (const run of await this.store.systemLockQueuedSilent(manager, silentSeconds)) {
+        if ((await this.queue.liveJobs(INGEST_RUN, { runId: run.id }, { db: manager })) > 0) continue;
+        await this.store.systemTouchQueued(manager, run.id);
+        orphaned.push(run);
+      }
+      for (const run of [...stalled, ...orphaned]) {
+        await this.queue.send(INGEST_RUN, { runId: run.id, brandId: run.brand_id }, { db: manager });
+      }
+      return { stalled, orphaned };
+    });
     if (stalled.length) this.logger.warn({ msg: 'stalled runs queued again', runs: stalled.map((r) => r.id) });
-    return stalled.length;
+    if (orphaned.length)
+      this.logger.warn({ msg: 'queued runs without a job queued again', runs: orphaned.map((r) => r.id) });
+    return stalled.length + orphaned.length;
   }
 
   /** Creates a run for every URL feed due at `now` and moves its next fetch on by its interval. */

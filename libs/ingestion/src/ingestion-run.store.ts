@@ -149,10 +149,13 @@ export class IngestionRunStore {
     );
   }
 
-  /** Hands a run back to the queue's retry, which claims it and starts over. */
-  async requeue(brandId: string, runId: string): Promise<void> {
-    await this.db.query(
-      `UPDATE ingestion_run SET status = 'QUEUED', phase = 'QUEUED' WHERE id = $1 AND brand_id = $2`,
+  /**
+   * Hands a run back to the queue (its job's retry, or a job the caller sends in the same transaction, `manager`),
+   * which claims it and starts over. Its updated_at says since when it waits (the stall sweep's measure).
+   */
+  async requeue(brandId: string, runId: string, manager: Queryable = this.db): Promise<void> {
+    await manager.query(
+      `UPDATE ingestion_run SET status = 'QUEUED', phase = 'QUEUED', updated_at = now() WHERE id = $1 AND brand_id = $2`,
       [runId, brandId],
     );
   }
@@ -321,18 +324,42 @@ export class IngestionRunStore {
 
   /**
    * Every brand's runs whose worker died (RUNNING before IMAGES, silent for `silentSeconds`) back to QUEUED; the
-   * caller queues their jobs again.
+   * caller queues their jobs again, in the same transaction (`manager`).
    */
   @SystemPath('ingestion-run.store.systemRequeueStalled')
-  async systemRequeueStalled(silentSeconds: number): Promise<{ id: string; brand_id: string }[]> {
+  async systemRequeueStalled(
+    silentSeconds: number,
+    manager: Queryable = this.db,
+  ): Promise<{ id: string; brand_id: string }[]> {
     return returnedRows<{ id: string; brand_id: string }>(
-      await this.db.query(
+      await manager.query(
         `UPDATE ingestion_run SET status = 'QUEUED', phase = 'QUEUED', updated_at = now()
         WHERE status = 'RUNNING' AND phase <> 'IMAGES' AND updated_at < now() - make_interval(secs => $1)
         RETURNING id, brand_id`,
         [silentSeconds],
       ),
     );
+  }
+
+  /**
+   * Every brand's runs QUEUED and untouched for `silentSeconds`, locked for the caller's transaction (`manager`)
+   * and skipped when another sweep holds them: the caller asks the queue whether a job will still come for each.
+   */
+  @SystemPath('ingestion-run.store.systemLockQueuedSilent')
+  async systemLockQueuedSilent(manager: Queryable, silentSeconds: number): Promise<{ id: string; brand_id: string }[]> {
+    return manager.query(
+      `SELECT id, brand_id FROM ingestion_run
+        WHERE status = 'QUEUED' AND updated_at < now() - make_interval(secs => $1)
+        ORDER BY updated_at LIMIT 100
+        FOR UPDATE SKIP LOCKED`,
+      [silentSeconds],
+    );
+  }
+
+  /** A QUEUED run's job was sent again (any brand's, the stall sweep): it is not silent any more. */
+  @SystemPath('ingestion-run.store.systemTouchQueued')
+  async systemTouchQueued(manager: Queryable, runId: string): Promise<void> {
+    await manager.query(`UPDATE ingestion_run SET updated_at = now() WHERE id = $1 AND status = 'QUEUED'`, [runId]);
   }
 
   /** Retention (any brand's runs): the source keys whose files were deleted, unless a run's key changed since. */

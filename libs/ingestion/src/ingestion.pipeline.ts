@@ -33,7 +33,7 @@ import {
   type PreparedEvent,
   type PrepareOptions,
 } from './row-preparer.js';
-import { RunCancelledError, RunProgress, skipCounts, type RunCounters } from './run-progress.js';
+import { RunCancelledError, RunHandBackError, RunProgress, skipCounts, type RunCounters } from './run-progress.js';
 import { runAsBrand } from '@brandshelf/db';
 
 /** A running ingestion writes progress at least this often; a run silent for longer lost its worker. */
@@ -55,6 +55,11 @@ export interface ExecuteOptions {
   onProgress?: (counters: RunCounters) => void;
   /** The queue will not try again after this attempt: an unexpected error fails the run. */
   lastAttempt?: boolean;
+  /**
+   * The job's signal: aborted when this process shuts down and stops waiting for the run. The run then stops at its
+   * next progress write (or step), before its version is committed, and goes back to the queue with a new job.
+   */
+  signal?: AbortSignal;
 }
 
 /**
@@ -88,6 +93,7 @@ export class IngestionPipeline {
   async handleIngestRun(payload: { runId: string; brandId: string }, job: JobContext): Promise<void> {
     await this.execute(payload.runId, payload.brandId, {
       lastAttempt: job.retryCount >= INGEST_RUN.options.retryLimit,
+      signal: job.signal,
     });
   }
 
@@ -139,6 +145,7 @@ export class IngestionPipeline {
       run.id,
       this.config.ingest.progressIntervalMs,
       options.onProgress,
+      options.signal,
     );
     const sink = new IssueSink(
       this.db,
@@ -213,6 +220,7 @@ export class IngestionPipeline {
       const readMs = Date.now() - startedAt;
       await progress.setPhase('COMPARING');
       await stager.finishLoading();
+      progress.checkHandBack();
       if (fromApi?.patch && baseVersionId && !stager.direct) {
         await stager.carryOverBase(baseVersionId, fromApi.patch.removedOfferIds());
       }
@@ -228,6 +236,8 @@ export class IngestionPipeline {
       progress.counters.warnings = sink.warnings;
 
       const diff = await stager.compare(baseVersionId, feed.mode);
+      // The last moment the run may go back: from its version on it finishes here.
+      progress.checkHandBack();
       let versionId = baseVersionId;
       let newVersion = false;
       const changed = diff.created + diff.updated + diff.removed > 0 || (!baseVersionId && stager.staged > 0);
@@ -307,6 +317,7 @@ export class IngestionPipeline {
           issuesStored: sink.stored,
         });
       }
+      if (error instanceof RunHandBackError) return this.handBack(brandId, run);
       if (error instanceof RunFailure) {
         return this.finish(brandId, run.id, {
           status: 'FAILED',
@@ -332,6 +343,21 @@ export class IngestionPipeline {
     } finally {
       clearInterval(heartbeat);
     }
+  }
+
+  /**
+   * The run goes back to the queue (this process is shutting down, and what the run staged is dropped): QUEUED with
+   * a new job, in one transaction, so another worker takes it at once and starts it over; nothing of it was
+   * committed (the last check is before its version). The job this attempt ran as then completes; the new one
+   * counts no failed attempt, as the run did not fail.
+   */
+  private async handBack(brandId: string, run: IngestionRunEntity): Promise<IngestionRunEntity> {
+    await this.db.transaction(async (manager) => {
+      await this.store.requeue(brandId, run.id, manager);
+      await this.queue.send(INGEST_RUN, { runId: run.id, brandId }, { db: manager });
+    });
+    this.logger.warn({ msg: 'run handed back to the queue: this worker is shutting down', runId: run.id });
+    return run;
   }
 
   /** The bytes to read: an uploaded file, or the feed URL fetched (conditionally) into storage first. */
@@ -388,7 +414,9 @@ export class IngestionPipeline {
 
   private fetchFailure(error: unknown): Error {
     const cause = (error as { cause?: unknown })?.cause;
-    if (cause instanceof RunCancelledError || cause instanceof NetError) error = cause;
+    if (cause instanceof RunCancelledError || cause instanceof RunHandBackError || cause instanceof NetError) {
+      error = cause;
+    }
     if (error instanceof NetError) {
       return new RunFailure(`FETCH_${error.code}`, `Fetching the feed failed: ${error.message}`);
     }

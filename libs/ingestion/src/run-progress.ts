@@ -30,9 +30,20 @@ export class RunCancelledError extends Error {
 }
 
 /**
+ * This process is shutting down and stopped waiting for the run (its job's signal, SHUTDOWN_TIMEOUT_MS): the run
+ * stops where it is and goes back to the queue, to be started over by another worker.
+ */
+export class RunHandBackError extends Error {
+  constructor() {
+    super('The worker is shutting down; the run goes back to the queue.');
+  }
+}
+
+/**
  * Counters of a running ingestion, written to its row at most every `intervalMs` (the GraphQL
  * subscription reads them from there, whichever process runs the job). Each write also reads the
- * cancel flag, so cancelling takes effect within one interval.
+ * cancel flag, so cancelling takes effect within one interval, and `signal` (the job's: its process is shutting
+ * down and will not wait for the run), which hands the run back within one interval.
  */
 export class RunProgress {
   readonly counters: RunCounters = {
@@ -55,7 +66,13 @@ export class RunProgress {
     private readonly runId: string,
     private readonly intervalMs: number,
     private readonly onProgress?: (counters: RunCounters) => void,
+    private readonly signal?: AbortSignal,
   ) {}
+
+  /** Throws RunHandBackError once the job's process stopped waiting for the run (see `signal`). */
+  checkHandBack(): void {
+    if (this.signal?.aborted) throw new RunHandBackError();
+  }
 
   /** Cheap enough to check per item; when true, `flush()`. */
   due(): boolean {
@@ -79,6 +96,7 @@ export class RunProgress {
   }
 
   async flush(): Promise<void> {
+    this.checkHandBack();
     this.lastFlush = Date.now();
     const c = this.counters;
     const cancelRequested = await this.store.writeProgress(this.brandId, this.runId, {

@@ -89,4 +89,10 @@ export interface JobContext {
   id: string;
   name: string;
   retryCount: number;
+  /**
+   * Aborted when the process shuts down and stops waiting for the job (SHUTDOWN_TIMEOUT_MS less the time kept for
+   * handing jobs back). A handler that can put its work back (an ingestion run) does so and returns; one that
+   * ignores it is failed back to the queue if it has not ended by the shutdown's deadline.
+   */
+  signal?: AbortSignal;
 }

@@ -49,7 +49,7 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Queue');
   private boss: PgBoss | null = null;
   private readonly handlers = new Map<string, Handler>();
-  private readonly inFlight = new Map<string, { name: string; done: Promise<unknown> }>();
+  private readonly inFlight = new Map<string, { name: string; done: Promise<unknown>; stop: AbortController }>();
   private stopping = false;
   private leaseTimer: NodeJS.Timeout | null = null;
   /** A connection of its own for lease renewals, so they never wait behind the queue's polling. */
@@ -221,10 +221,11 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
           },
           async ([job]) => {
             await this.renewLeases({ id: job.id, name: def.name });
+            const stop = new AbortController();
             const run = logContext.run({ jobId: job.id, job: def.name }, () =>
-              handler(job.data, { id: job.id, name: job.name, retryCount: job.retryCount }),
+              handler(job.data, { id: job.id, name: job.name, retryCount: job.retryCount, signal: stop.signal }),
             );
-            this.inFlight.set(job.id, { name: def.name, done: run.catch(() => undefined) });
+            this.inFlight.set(job.id, { name: def.name, done: run.catch(() => undefined), stop });
             try {
               return await run;
             } catch (error) {
@@ -324,10 +325,11 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
     const [job] = claimed.rows;
     if (!job) return false;
     await this.renewLeases({ id: job.id, name: definition.name });
+    const stop = new AbortController();
     const run = logContext.run({ jobId: job.id, job: definition.name }, () =>
-      handler(job.data, { id: job.id, name: definition.name, retryCount: job.retry_count }),
+      handler(job.data, { id: job.id, name: definition.name, retryCount: job.retry_count, signal: stop.signal }),
     );
-    this.inFlight.set(job.id, { name: definition.name, done: run.catch(() => undefined) });
+    this.inFlight.set(job.id, { name: definition.name, done: run.catch(() => undefined), stop });
     try {
       await run;
       await boss.complete(definition.name, job.id);
@@ -353,16 +355,22 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
 
   /**
    * Jobs of a kind whose payload contains `match` (JSON containment) that are still waiting, retrying or
-   * running: what a stall sweep asks before it decides that no job will ever come for something.
+   * running: what a stall sweep asks before it decides that no job will ever come for something. With `db`, asked
+   * inside the caller's transaction (which may then send the missing job in it, see send()).
    */
-  async liveJobs(definition: JobDefinition<object>, match: Record<string, unknown>): Promise<number> {
+  async liveJobs(
+    definition: JobDefinition<object>,
+    match: Record<string, unknown>,
+    options: { db?: SqlExecutor } = {},
+  ): Promise<number> {
     if (!this.boss) throw new Error('Queue is not started');
-    const result = (await this.boss
-      .getDb()
-      .executeSql(
-        `SELECT count(*)::int AS count FROM pgboss.job WHERE name = $1 AND state < 'completed' AND data @> $2::jsonb`,
-        [definition.name, JSON.stringify(match)],
-      )) as { rows: { count: number }[] };
+    const sql = `SELECT count(*)::int AS count FROM pgboss.job WHERE name = $1 AND state < 'completed' AND data @> $2::jsonb`;
+    const params = [definition.name, JSON.stringify(match)];
+    if (options.db) {
+      const rows = (await options.db.query(sql, params)) as { count: number }[];
+      return rows[0]?.count ?? 0;
+    }
+    const result = (await this.boss.getDb().executeSql(sql, params)) as { rows: { count: number }[] };
     return result.rows[0]?.count ?? 0;
   }
 
@@ -376,30 +384,83 @@ export class QueueService implements OnModuleInit, OnApplicationShutdown {
   }
 
   /**
-   * Stops fetching, lets running jobs finish within the shutdown timeout, and hands any that
-   * did not back to the queue (failed → retried by the next worker) instead of leaving them active.
+   * Stops fetching and gives running jobs SHUTDOWN_TIMEOUT_MS less the hand-back time (shutdownWindows) to finish.
+   * Then it aborts what still runs (JobContext.signal: an ingestion run goes back to the queue with a new job) and
+   * fails back what has not ended by the deadline (retried by the next worker). Past the deadline nothing waits more
+   * than QUEUE_CLOSE_MS for the database (a saturated one answers late or never): a job whose failure was not
+   * answered stays active until its lease runs out (JOB_LEASE_SECONDS) and is retried then, and a run left RUNNING is
+   * taken over by that retry or queued again by the stall sweep.
    */
   async onApplicationShutdown(): Promise<void> {
     if (!this.boss || this.stopping) return;
     this.stopping = true;
     const boss = this.boss;
-    for (const def of this.settings.definitions) await boss.offWork(def.name).catch(() => undefined);
-    const pending = [...this.inFlight.values()].map((j) => j.done);
-    const timeout = new Promise((resolve) => setTimeout(resolve, this.settings.shutdownTimeoutMs).unref());
-    await Promise.race([Promise.all(pending), timeout]);
+    const { finishMs, handBackMs } = shutdownWindows(this.settings.shutdownTimeoutMs);
+    const deadline = Date.now() + finishMs + handBackMs;
+    const offWorkAt = Date.now();
+    for (const def of this.settings.definitions) await within(boss.offWork(def.name), deadline);
+    await within(Promise.all([...this.inFlight.values()].map((j) => j.done)), Date.now() + finishMs);
+    if (this.inFlight.size) {
+      this.logger.warn({ msg: 'shutting down: handing unfinished jobs back', jobs: this.inFlight.size, handBackMs });
+      for (const job of this.inFlight.values()) job.stop.abort();
+      await within(Promise.all([...this.inFlight.values()].map((j) => j.done)), deadline);
+    }
     // Leases are renewed while jobs may still finish; the unfinished ones are handed back just below.
     if (this.leaseTimer) clearInterval(this.leaseTimer);
-    for (const [id, job] of this.inFlight) {
+    const unfinished = [...this.inFlight].map(([id, job]) => {
       this.logger.warn({ msg: 'releasing unfinished job to the queue', job: job.name, jobId: id });
-      await boss.fail(job.name, id, { reason: 'worker shut down before the job finished' }).catch(() => undefined);
-    }
+      return boss.fail(job.name, id, { reason: 'worker shut down before the job finished' }).catch(() => undefined);
+    });
     // offWork leaves pg-boss polling (once a second) until its workers report stopped; give that loop time
     // to see them stopped and end, or it would outlive the process's teardown.
-    if (this.settings.consume !== false) await new Promise((resolve) => setTimeout(resolve, 1500));
-    await boss.stop({ graceful: true, wait: true, timeout: 2000 }).catch(() => undefined);
-    await this.leaseDb?.end().catch(() => undefined);
+    if (this.settings.consume !== false) {
+      await new Promise((resolve) => setTimeout(resolve, Math.max(0, offWorkAt + 1500 - Date.now())));
+    }
+    // The failures sent above, pg-boss's stop (after them) and the pools' end wait for their statements, however
+    // long the database takes: bounded. A job whose failure was not answered stays active until its lease runs out.
+    const closed = await within(
+      Promise.all([
+        Promise.all(unfinished).then(() => boss.stop({ graceful: true, wait: true, timeout: 1000 })),
+        this.leaseDb?.end(),
+      ]),
+      Date.now() + QUEUE_CLOSE_MS,
+    );
+    if (!closed) {
+      this.logger.warn({ msg: "the database did not answer the hand-back or the queue's close in time; leaving them" });
+    }
     this.leaseDb = null;
     this.boss = null;
+  }
+}
+
+/** How long failing back unfinished jobs and closing the queue's connections may take at shutdown, after the jobs' deadline. */
+const QUEUE_CLOSE_MS = 3000;
+
+/**
+ * SHUTDOWN_TIMEOUT_MS split: running jobs get `finishMs` to finish; what still runs then gets `handBackMs` (a
+ * fifth of it, at least 1 s) to hand its work back (an ingestion run) or be failed back to the queue.
+ */
+export function shutdownWindows(shutdownTimeoutMs: number): { finishMs: number; handBackMs: number } {
+  const handBackMs = Math.max(1000, Math.round(shutdownTimeoutMs / 5));
+  return { finishMs: Math.max(0, shutdownTimeoutMs - handBackMs), handBackMs };
+}
+
+/** Whether `promise` settled (either way) by `deadline` (epoch ms); it is not waited for past it. */
+async function within(promise: Promise<unknown>, deadline: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), Math.max(0, deadline - Date.now()));
+  });
+  try {
+    return await Promise.race([
+      promise.then(
+        () => true,
+        () => true,
+      ),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

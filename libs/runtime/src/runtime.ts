@@ -98,6 +98,32 @@ export async function prepareRuntime(config: AppConfig, logger = new JsonLogger(
   }
 }
 
+/** What closing may take past SHUTDOWN_TIMEOUT_MS (the queue's connections, the pools, the embedded database). */
+export const SHUTDOWN_CLOSE_MARGIN_MS = 10_000;
+
+/**
+ * On SIGTERM or SIGINT: `close` (the application, then the runtime) and exit 0. A close that has not ended
+ * SHUTDOWN_TIMEOUT_MS (at least 1 s) plus SHUTDOWN_CLOSE_MARGIN_MS after the signal (a pool's end waits for a
+ * statement the database never answers) is not waited for: the process says so and exits 1, so it always ends.
+ */
+export function exitOnShutdownSignals(
+  config: Pick<AppConfig, 'shutdownTimeoutMs'>,
+  logger: JsonLogger,
+  close: () => Promise<void>,
+): void {
+  const shutdown = async () => {
+    const limitMs = Math.max(1000, config.shutdownTimeoutMs) + SHUTDOWN_CLOSE_MARGIN_MS;
+    setTimeout(() => {
+      logger.error({ msg: 'shutdown did not finish in time; exiting without it', limitMs }, 'Main');
+      process.exit(1);
+    }, limitMs).unref();
+    await close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void shutdown());
+  process.once('SIGINT', () => void shutdown());
+}
+
 /**
  * The pool's connections must really take DATABASE_APP_ROLE: if the login may not (not a member, or no such role),
  * setting it fails and queries would run as the login, so start-up stops here with what to do instead.
