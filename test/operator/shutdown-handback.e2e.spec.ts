@@ -32,7 +32,13 @@ suite('operator: SIGTERM to a worker whose run outlasts SHUTDOWN_TIMEOUT_MS (bui
   beforeAll(async () => {
     // Far shorter than the run: the worker cannot finish it, so it must hand it back.
     // Progress every 100 ms: the run notices the hand-back well within the shutdown's last second.
-    cluster = await startProcessCluster('handback', { SHUTDOWN_TIMEOUT_MS: '500', INGEST_PROGRESS_INTERVAL_MS: '100' });
+    // A short lease: the third test's run is queued again by the stall sweep after twice that much silence (at the
+    // next minute's tick), not after the default two minutes.
+    cluster = await startProcessCluster('handback', {
+      SHUTDOWN_TIMEOUT_MS: '500',
+      INGEST_PROGRESS_INTERVAL_MS: '100',
+      JOB_LEASE_SECONDS: '8',
+    });
     apiUrl = (await cluster.startApi()).url;
   }, 300_000);
 
@@ -165,7 +171,8 @@ suite('operator: SIGTERM to a worker whose run outlasts SHUTDOWN_TIMEOUT_MS (bui
       await lock.end();
     }
     // What the dead worker's connection had waiting ran once the lock went: the run looks alive for a while, so
-    // the failed-back job's retry leaves it alone; the stall sweep (a run silent for two minutes) queues it again.
+    // the failed-back job's retry may leave it alone; then the stall sweep (a run silent for twice the lease) queues
+    // it again.
     await cluster.startWorker();
     await expectDoneOnce(runId, feedId, 420_000);
   }, 600_000);

@@ -185,7 +185,8 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
     meaning:
       'A running job is leased to its process, which renews the lease while it lives; the job of a process that ' +
       'died (kill -9, lost machine) is handed to another worker within about 1.5 times this, instead of waiting ' +
-      "for the job kind's full expiry. An ingestion run silent that long is taken over by that retry.",
+      "for the job kind's full expiry. An ingestion run silent that long (at most 60 s) is taken over by that retry, " +
+      "and one silent twice that long is queued again by the scheduler's stall sweep.",
   },
   { name: 'LOG_LEVEL', default: 'info', meaning: 'debug, info, warn or error. Logs are JSON lines on stdout.' },
   {
@@ -498,7 +499,12 @@ export const SETTINGS: ReadonlyArray<{ name: string; default: string; meaning: s
   {
     name: 'SHUTDOWN_TIMEOUT_MS',
     default: '25000',
-    meaning: 'How long shutdown waits for in-flight requests and jobs.',
+    meaning:
+      'How long shutdown waits for in-flight requests and jobs. Running jobs get this less a fifth of it (at least 1 s) ' +
+      'to finish; in that last fifth an ingestion run still going is handed back to the queue (QUEUED, with a job ' +
+      'another worker takes at once), and any job still running at its end is failed back for a retry. Past it nothing ' +
+      'waits more than 3 s for the database; the process exits 1 if closing has not ended 10 s after it (see Shutdown ' +
+      'under Architecture).',
   },
   {
     name: 'HEAP_GROWING_PERCENT',

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { systemBrandContext } from '@brandshelf/core';
+import { APP_CONFIG, systemBrandContext, type AppConfig } from '@brandshelf/core';
 import { JobHandler, QueueService } from '@brandshelf/queue';
-import { STALL_SECONDS } from './ingestion.pipeline.js';
+import { stallSeconds } from './ingestion.pipeline.js';
 import { FEED_SCHEDULE_TICK, INGEST_RUN } from './ingestion.jobs.js';
 import { BrandStorageService } from './brand-storage.service.js';
 import { RunImagesService } from './images/run-images.service.js';
@@ -28,6 +28,7 @@ export class FeedScheduler {
     @Inject(BrandStorageService) private readonly storage: BrandStorageService,
     @Inject(IngestionRunStore) private readonly store: IngestionRunStore,
     @Inject(FeedStore) private readonly feeds: FeedStore,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
   @JobHandler(FEED_SCHEDULE_TICK)
@@ -46,7 +47,7 @@ export class FeedScheduler {
   }
 
   /**
-   * Runs whose worker died (no progress written for twice the stall time) are queued again at once,
+   * Runs whose worker died (no progress written for twice the stall time, stallSeconds) are queued again at once,
    * rather than waiting for the queue's job expiry; the pipeline starts them over. Runs in phase IMAGES
    * have a sweep of their own (RunImagesService.sweepStalled). And runs QUEUED that long with no job left
    * in the queue (waiting, retrying or running) get one: nothing else would ever take them, and the feed's one
@@ -55,7 +56,7 @@ export class FeedScheduler {
    */
   @SystemPath('feeds.recover-stalled-runs')
   async recoverStalledRuns(): Promise<number> {
-    const silentSeconds = STALL_SECONDS * 2;
+    const silentSeconds = stallSeconds(this.config.jobLeaseSeconds) * 2;
     const { stalled, orphaned } = await this.db.transaction(async (manager) => {
       const stalled = await this.store.systemRequeueStalled(silentSeconds, manager);
       const orphaned: { id: string; brand_id: string }[] = [];

@@ -39,6 +39,16 @@ import { runAsBrand } from '@brandshelf/db';
 /** A running ingestion writes progress at least this often; a run silent for longer lost its worker. */
 export const STALL_SECONDS = 60;
 
+/**
+ * How long a running run may be silent before it counts as stalled: STALL_SECONDS, or a job lease when that is
+ * shorter (JOB_LEASE_SECONDS), since a live worker touches its run every quarter of this (the heartbeat in execute()).
+ * A second delivery of its job takes over a run silent this long, and the stall sweep queues again one silent twice
+ * this long.
+ */
+export function stallSeconds(jobLeaseSeconds: number): number {
+  return Math.max(1, Math.min(STALL_SECONDS, jobLeaseSeconds));
+}
+
 /** A failure of the run itself (not of one row): stored on the run with a code and a hint. */
 class RunFailure extends Error {
   constructor(
@@ -106,7 +116,7 @@ export class IngestionPipeline {
    * heartbeat in execute()).
    */
   private get takeoverSeconds(): number {
-    return Math.max(1, Math.min(STALL_SECONDS, this.config.jobLeaseSeconds));
+    return stallSeconds(this.config.jobLeaseSeconds);
   }
 
   execute(runId: string, brandId: string, options: ExecuteOptions = {}): Promise<IngestionRunEntity | null> {
