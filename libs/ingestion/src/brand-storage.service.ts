@@ -18,11 +18,11 @@ interface DoomedSource {
 }
 
 /**
- * Whether another run of the feed ($1 brand, $2 feed) than those in `doomed` still holds `d`'s file (a SALE_WINDOW
- * run and the run whose file it read again share one key).
+ * Whether a run of the feed (the SQL expressions `brand` and `feed`) other than those in `doomed` still holds `d`'s
+ * file (a SALE_WINDOW run and the run whose file it read again share one key).
  */
-const STILL_HELD = `EXISTS (SELECT 1 FROM ingestion_run o
-   WHERE o.brand_id = $1 AND o.feed_id = $2 AND o.source_key = d.source_key
+const stillHeld = (brand: string, feed: string) => `EXISTS (SELECT 1 FROM ingestion_run o
+   WHERE o.brand_id = ${brand} AND o.feed_id = ${feed} AND o.source_key = d.source_key
      AND o.id NOT IN (SELECT id FROM doomed))`;
 
 /** What one brand keeps in storage (README: Storage). */
@@ -130,7 +130,7 @@ export class BrandStorageService {
          SELECT id, source_key FROM runs
           WHERE source_key IS NOT NULL AND NOT versioned
             AND NOT (diagnostic AND newest <= $3 AND finished_at > now() - make_interval(days => $4)))
-       SELECT d.id, d.source_key, ${STILL_HELD} AS held FROM doomed d`,
+       SELECT d.id, d.source_key, ${stillHeld('$1', '$2')} AS held FROM doomed d`,
       [brandId, feedId, this.config.retention.diagnosticSources, this.config.retention.sourceDays],
     );
     await this.dropSources(doomed);
@@ -147,7 +147,7 @@ export class BrandStorageService {
             AND r.finished_at <= now() - make_interval(days => $1)
             AND NOT EXISTS (SELECT 1 FROM catalog_version v WHERE v.feed_id = r.feed_id AND v.run_id = r.id)
           LIMIT $2)
-       SELECT d.id, d.source_key, ${STILL_HELD.replace('$1', 'd.brand_id').replace('$2', 'd.feed_id')} AS held
+       SELECT d.id, d.source_key, ${stillHeld('d.brand_id', 'd.feed_id')} AS held
          FROM doomed d`,
       [this.config.retention.sourceDays, limit],
     );

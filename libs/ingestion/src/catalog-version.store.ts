@@ -114,11 +114,8 @@ export class CatalogVersionStore {
   }
 
   /** The version's sale change was acted on (a run was started for it, or it cannot be): none is pending. */
-  static async clearNextSaleChange(manager: Queryable, brandId: string, versionId: string): Promise<void> {
-    await manager.query('UPDATE catalog_version SET next_sale_change_at = NULL WHERE id = $1 AND brand_id = $2', [
-      versionId,
-      brandId,
-    ]);
+  static clearNextSaleChange(manager: Queryable, brandId: string, versionId: string): Promise<void> {
+    return CatalogVersionStore.setNextSaleChange(manager, brandId, versionId, null);
   }
 
   /**
