@@ -14,12 +14,13 @@ import {
   type RunView,
   type TestApi,
 } from '@brandshelf/testing';
+import { ItemValidator } from '@brandshelf/catalog-rules';
 import { FeedScheduler } from '@brandshelf/ingestion';
 import { createApi } from '../src/create-api.js';
 
 const HEADER =
   'id,title,description,link,image_link,availability,price,brand,mpn,condition,sale_price,sale_price_effective_date';
-const IDS = ['S1', 'N1', 'P1', 'P2', 'G1', 'U1', 'U2', 'H1', 'B1'];
+const IDS = ['S1', 'N1', 'P1', 'P2', 'G1', 'U1', 'U2', 'H1', 'B1', 'W1', 'W2', 'R1', 'R2'];
 let images: ImageHost;
 const row = (id: string, sale = '', window = '') =>
   [
@@ -227,6 +228,141 @@ describe('sale windows applied between runs (e2e on a real database)', () => {
       ['U1', '5999', null],
       ['U2', '5999', null],
     ]);
+  });
+
+  /** The feed's catalog generation: bumped once by every statement that changes its live products. */
+  const generationOf = async (feedId: string) =>
+    Number(
+      (
+        (await db().query('SELECT generation FROM catalog_generation WHERE feed_id = $1', [rawId(feedId)])) as {
+          generation: string;
+        }[]
+      )[0]?.generation ?? 0,
+    );
+
+  it("judges the primary feed's sale price by a promotions feed's window, and the tick applies its start and end", async () => {
+    const primary = await createFeed(api, key, { name: 'Primary with sale prices', autoPublish: true });
+    const base = await ingest(api, key, primary, csv(row('W1', '39.99 USD'), row('W2')));
+    expect(await waitPublished(base)).toBe('PUBLISHED');
+    // No window anywhere yet: the sale holds with no start or end.
+    expect(await liveSales(primary)).toEqual([
+      ['W1', '5999', '3999'],
+      ['W2', '5999', null],
+    ]);
+
+    // A promotions feed gives only the window, which has not begun: the live product shows its regular price, as the
+    // same window in the primary's item would.
+    const promotions = await createFeed(api, key, { name: 'Windows only', mode: 'UPDATE_ONLY', autoPublish: true });
+    const start = Math.ceil((Date.now() + 9 * DAY) / MINUTE) * MINUTE;
+    const end = start + DAY;
+    const promo = await ingest(api, key, promotions, `id,sale_price_effective_date\nW1,${iso(start)}/${iso(end)}\n`);
+    expect(promo).toMatchObject({ status: 'SUCCEEDED', itemsAccepted: 1 });
+    expect(await waitPublished(promo)).toBe('PUBLISHED');
+    expect(await liveSales(primary)).toEqual([
+      ['W1', '5999', null],
+      ['W2', '5999', null],
+    ]);
+
+    expect(await tickAt(new Date(start - MINUTE))).toEqual([]);
+    expect((await liveSales(primary))[0]).toEqual(['W1', '5999', null]);
+
+    // The tick after the start shows the sale, with no upload and no run: neither feed's file changed. Overlapping
+    // ticks change the product once.
+    const generation = await generationOf(primary);
+    expect(await tickAt(new Date(start + MINUTE), 4)).toEqual([]);
+    expect(await liveSales(primary)).toEqual([
+      ['W1', '5999', '3999'],
+      ['W2', '5999', null],
+    ]);
+    expect(await generationOf(primary)).toBe(generation + 1);
+    expect(await tickAt(new Date(start + 2 * MINUTE), 2)).toEqual([]);
+    expect(await generationOf(primary)).toBe(generation + 1);
+
+    // After the end the sale goes, and nothing is left to act on.
+    expect(await tickAt(new Date(end + MINUTE), 2)).toEqual([]);
+    expect(await liveSales(primary)).toEqual([
+      ['W1', '5999', null],
+      ['W2', '5999', null],
+    ]);
+    expect(await generationOf(primary)).toBe(generation + 2);
+    expect(await tickAt(new Date(end + 365 * DAY))).toEqual([]);
+    expect(await generationOf(primary)).toBe(generation + 2);
+    expect((await runsOf(primary)).map((r) => r.trigger)).toEqual(['UPLOAD']);
+    expect((await runsOf(promotions)).map((r) => r.trigger)).toEqual(['UPLOAD']);
+  });
+
+  it("judges a promotions feed's sale price by the primary feed's window, and the tick applies its start and end", async () => {
+    const primary = await createFeed(api, key, { name: 'Primary with windows', autoPublish: true });
+    const start = Math.ceil((Date.now() + 11 * DAY) / MINUTE) * MINUTE;
+    const end = start + DAY;
+    const base = await ingest(api, key, primary, csv(row('R1', '', `${iso(start)}/${iso(end)}`), row('R2')));
+    expect(base).toMatchObject({ status: 'SUCCEEDED', itemsAccepted: 2 });
+    expect(await waitPublished(base)).toBe('PUBLISHED');
+    const promotions = await createFeed(api, key, { name: 'Prices only', mode: 'UPDATE_ONLY', autoPublish: true });
+    const promo = await ingest(api, key, promotions, 'id,sale_price\nR1,34.99 USD\nR2,44.99 USD\n');
+    expect(promo).toMatchObject({ status: 'SUCCEEDED', itemsAccepted: 2 });
+    expect(await waitPublished(promo)).toBe('PUBLISHED');
+    // R1's sale waits for its window; R2 has none, so its sale holds.
+    expect(await liveSales(primary)).toEqual([
+      ['R1', '5999', null],
+      ['R2', '5999', '4499'],
+    ]);
+
+    expect(await tickAt(new Date(start + MINUTE), 3)).toEqual([]);
+    expect(await liveSales(primary)).toEqual([
+      ['R1', '5999', '3499'],
+      ['R2', '5999', '4499'],
+    ]);
+    expect(await tickAt(new Date(end + MINUTE))).toEqual([]);
+    expect(await liveSales(primary)).toEqual([
+      ['R1', '5999', null],
+      ['R2', '5999', '4499'],
+    ]);
+    expect((await runsOf(primary)).map((r) => r.trigger)).toEqual(['UPLOAD']);
+    expect((await runsOf(promotions)).map((r) => r.trigger)).toEqual(['UPLOAD']);
+  });
+
+  it('reads a window when publishing (SQL) exactly as a run reads it (the validator)', async () => {
+    /** The validator's bounds, through what it answers: the start before the sale, the end during it. */
+    const validatorBounds = (window: string) => {
+      const judge = (now: number) =>
+        new ItemValidator({ mode: 'UPDATE_ONLY', now }).validate({
+          row: 1,
+          fields: { id: 'X', sale_price: '10.00 EUR', sale_price_effective_date: window },
+        });
+      const before = judge(-8e15);
+      // Unreadable (INVALID_DATE), or none at all (an empty value): the sale price applies with no start or end.
+      if (before.saleChangeAt === undefined) return null;
+      return [before.saleChangeAt, judge(before.saleChangeAt!).saleChangeAt];
+    };
+    for (const window of [
+      '2026-03-01/2026-03-31',
+      '2026-03-15/2026-03-15',
+      '2026-03-15T12:00Z/2026-03-15T12:01Z',
+      '2026-03-15T12:30+0100/2026-03-15T13:01+01:00',
+      '2026-03-15T07:00-05:00/2026-03-20',
+      '2026-03-15T07:00-05/2026-03-20T01:02:03.4567+14:00',
+      '2026-03-15 11:59:59/2026-04-01 00:00:00',
+      ' 2024-02-29 / 2024-03-01T00:00:00.999Z ',
+      '0099-01-01/0099-12-31',
+      '2026-03-01',
+      'next week',
+      '2026-03-01/2026-02-30',
+      '2025-02-29/2025-03-01',
+      '2026-03-31/2026-03-01',
+      '2026-03-15T12:00Z/2026-03-15T12:00Z',
+      '2026-03-15T24:00Z/2026-03-16',
+      '2026-03-15T12:00+15:00/2026-03-16',
+      '03/01/2026/03/31/2026',
+      '',
+    ]) {
+      const [sql]: { lower: Date | null; upper: Date | null }[] = await db().query(
+        'SELECT lower(w), upper(w) FROM (SELECT sale_price_window($1) AS w) x',
+        [window],
+      );
+      const fromSql = sql.lower === null ? null : [sql.lower.getTime(), sql.upper!.getTime()];
+      expect([window, fromSql]).toEqual([window, validatorBounds(window)]);
+    }
   });
 
   it('on a feed published by hand, stages the sale for a person to publish, once', async () => {

@@ -1,6 +1,6 @@
 import type { EntityManager } from 'typeorm';
-import { returnedRows } from '@brandshelf/db';
-import { COLUMNS, IMAGES, MERGED, OVERLAY, UPDATES, VALUES } from './publish.sql.js';
+import { returnedRows, SystemPath } from '@brandshelf/db';
+import { COLUMNS, IMAGES, MERGED, OVERLAY, SALE, UPDATES, VALUES } from './publish.sql.js';
 
 /** What a statement needs to run: an EntityManager inside the publish's transaction. */
 type Queryable = Pick<EntityManager, 'query'>;
@@ -14,6 +14,7 @@ const UPSERT_LIVE_PRODUCTS = `
     JOIN product_identity pi ON pi.feed_id = $2 AND pi.offer_id = vi.offer_id
     ${OVERLAY}
     ${MERGED}
+    ${SALE}
     ${IMAGES}
    WHERE vi.version_id = $3 AND ($4::text[] IS NULL OR vi.offer_id = ANY($4)) AND (NOT $5::boolean OR img.main_ok)
   ON CONFLICT (feed_id, offer_id) DO UPDATE SET ${UPDATES}
@@ -21,6 +22,8 @@ const UPSERT_LIVE_PRODUCTS = `
       OR catalog_product.overlay_hash IS DISTINCT FROM EXCLUDED.overlay_hash
       OR catalog_product.images IS DISTINCT FROM EXCLUDED.images
       OR catalog_product.search_config IS DISTINCT FROM EXCLUDED.search_config
+      OR catalog_product.sale_price_minor IS DISTINCT FROM EXCLUDED.sale_price_minor
+      OR catalog_product.sale_change_at IS DISTINCT FROM EXCLUDED.sale_change_at
   RETURNING (xmax = 0) AS inserted`;
 
 /** Products of the feed that the version no longer has, or whose main image is no longer usable. */
@@ -37,13 +40,26 @@ const DELETE_REMOVED_PRODUCTS = `
   RETURNING cp.offer_id`;
 
 /**
+ * Every brand's live products whose sale, judged where a primary and a supplemental feed meet, starts or ends at or
+ * before $1 (at most 1000, earliest first), by feed, locked for the caller's transaction: overlapping ticks never take
+ * one twice. NO KEY UPDATE: what references a product by its key goes on meanwhile.
+ */
+const CLAIM_SALE_CHANGES = `
+  WITH due AS (
+    SELECT brand_id, feed_id, offer_id FROM catalog_product WHERE sale_change_at <= $1
+     ORDER BY sale_change_at LIMIT 1000
+       FOR NO KEY UPDATE SKIP LOCKED)
+  SELECT brand_id, feed_id, array_agg(offer_id) AS offer_ids FROM due GROUP BY brand_id, feed_id`;
+
+/**
  * The one writer of catalog_product (libs/db/src/table-owners.ts), the live catalog: publishing writes a version's
  * items into it inside its transaction (which holds the feed's row lock). Every method takes the brand.
  */
 export class CatalogProductStore {
   /**
    * Inserts the version's new products and rewrites its changed ones (all of them, or those in `onlyOffers`; with
-   * `imagesRequired`, only those with a processed main image); one row per product written.
+   * `imagesRequired`, only those with a processed main image), their sales judged at `salesJudgedAt` (publish.sql.ts
+   * SALE); one row per product written.
    */
   static upsertFromVersion(
     manager: Queryable,
@@ -52,8 +68,36 @@ export class CatalogProductStore {
     versionId: string,
     onlyOffers: string[] | null,
     imagesRequired: boolean,
+    salesJudgedAt: Date,
   ): Promise<{ inserted: boolean }[]> {
-    return manager.query(UPSERT_LIVE_PRODUCTS, [brandId, feedId, versionId, onlyOffers, imagesRequired]);
+    return manager.query(UPSERT_LIVE_PRODUCTS, [brandId, feedId, versionId, onlyOffers, imagesRequired, salesJudgedAt]);
+  }
+
+  /** Live products whose overlaid sale starts or ends at or before `now`, by brand and feed (CLAIM_SALE_CHANGES). */
+  @SystemPath('catalog-product.store.systemClaimSaleChanges')
+  static systemClaimSaleChanges(
+    manager: Queryable,
+    now: Date,
+  ): Promise<{ brand_id: string; feed_id: string; offer_ids: string[] }[]> {
+    return manager.query(CLAIM_SALE_CHANGES, [now]);
+  }
+
+  /**
+   * The products' sale changes at or before `now` were acted on: any still marked (a product its upsert did not
+   * write, such as one whose main image is no longer usable) is cleared, so no boundary is acted on twice.
+   */
+  static async clearSaleChanges(
+    manager: Queryable,
+    brandId: string,
+    feedId: string,
+    offerIds: string[],
+    now: Date,
+  ): Promise<void> {
+    await manager.query(
+      `UPDATE catalog_product SET sale_change_at = NULL
+        WHERE brand_id = $1 AND feed_id = $2 AND offer_id = ANY($3) AND sale_change_at <= $4`,
+      [brandId, feedId, offerIds, now],
+    );
   }
 
   /** Deletes the feed's products the version no longer has (or whose main image is no longer usable); their ids. */

@@ -1,5 +1,6 @@
 export * from './catalog.module.js';
 export * from './catalog-product.store.js';
+export * from './overlaid-sale-windows.js';
 export * from './product-identity.store.js';
 export * from './publication.store.js';
 export * from './publication.entity.js';

@@ -127,7 +127,12 @@ export class PublishService {
     }
     if (run.validateOnly) throw notPublishable('A validate-only run stages nothing to publish.');
     if (!run.versionId) throw notPublishable(`Run ${runId} has no catalog version (it staged no items).`, runId);
-    const publication = await this.publishVersion(ctx, run.feedId, run.versionId, { kind, runId: run.id, since });
+    const publication = await this.publishVersion(ctx, run.feedId, run.versionId, {
+      kind,
+      runId: run.id,
+      since,
+      salesJudgedAt: run.salesJudgedAt,
+    });
     await this.runStore.markPublished(ctx, run.id);
     return publication;
   }
@@ -202,6 +207,8 @@ export class PublishService {
       since?: number;
       /** More work that commits or rolls back with the publish (a rollback restores the feed's rules). */
       alsoInTransaction?: (manager: EntityManager) => Promise<void>;
+      /** When the run judged its items' sale windows: the publish judges the products' no earlier (see judgingAt). */
+      salesJudgedAt?: Date | null;
     },
   ): Promise<PublicationEntity> {
     const brandId = ctx.principal.brandId;
@@ -209,10 +216,11 @@ export class PublishService {
     const publication = await this.db
       .transaction(async (manager) => {
         const [feed] = await this.lockFeed(manager, brandId, feedId);
+        const judgedAt = judgingAt(options.salesJudgedAt);
         const diff =
           feed.mode === 'REPLACE'
-            ? await this.applyPrimary(manager, brandId, feed.id, versionId, null)
-            : await this.applySupplemental(manager, brandId, feed, versionId);
+            ? await this.applyPrimary(manager, brandId, feed.id, versionId, null, judgedAt)
+            : await this.applySupplemental(manager, brandId, feed, versionId, judgedAt);
         await this.feedStore.setLiveVersion(manager, brandId, feed.id, versionId, true);
         await options.alsoInTransaction?.(manager);
         // Creatives of the content this replaces are pruned (ads handles CATALOG_CHANGED), once this commits.
@@ -270,6 +278,7 @@ export class PublishService {
     feedId: string,
     versionId: string,
     onlyOffers: string[] | null,
+    salesJudgedAt: Date,
   ): Promise<PublishOutcome> {
     await ProductIdentityStore.ensureForVersion(manager, brandId, feedId, versionId);
     const images = this.config.images.enabled;
@@ -283,6 +292,7 @@ export class PublishService {
       versionId,
       onlyOffers,
       images,
+      salesJudgedAt,
     );
     const [{ total }] = await manager.query(COUNT_PUBLISHABLE, [brandId, feedId, versionId, onlyOffers, images]);
     const leftOutByReason: { reason: LeftOutReason; count: number }[] = await manager.query(LEFT_OUT_BY_REASON, [
@@ -314,6 +324,7 @@ export class PublishService {
     brandId: string,
     feed: { id: string; live_version_id: string | null },
     versionId: string,
+    salesJudgedAt: Date,
   ): Promise<PublishOutcome> {
     await this.feedStore.setLiveVersion(manager, brandId, feed.id, versionId, false);
     const [{ offers }] = await manager.query(
@@ -333,6 +344,7 @@ export class PublishService {
         primary.live_version_id,
         offers,
         this.config.images.enabled,
+        salesJudgedAt,
       );
       updated += written.length;
     }
@@ -437,6 +449,16 @@ export class PublishService {
     await this.storage.afterPrune(brandId, feedId, runIds);
     return runIds.length;
   }
+}
+
+/**
+ * The instant a publish judges its products' sale windows at (publish.sql.ts SALE): now, or the instant its run judged
+ * its items when that is later (a SALE_WINDOW run judges at the tick it was started for, whose clock may be ahead of
+ * this process's), so publishing never undoes a sale its run found started or ended.
+ */
+function judgingAt(runJudgedAt: Date | null | undefined): Date {
+  const now = Date.now();
+  return new Date(runJudgedAt && runJudgedAt.getTime() > now ? runJudgedAt.getTime() : now);
 }
 
 const pct = (share: number) => `${Math.round(share * 1000) / 10}%`;

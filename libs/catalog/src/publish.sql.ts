@@ -3,7 +3,7 @@
  * product_identity are their stores': CatalogProductStore, ProductIdentityStore). Product data is the primary item's
  * normalized JSON overlaid with the live supplemental (UPDATE_ONLY) data for the same offer id.
  * Parameters: $1 brand, $2 feed, $3 version, $4 offer-id filter (text[] or null for all),
- * $5 whether a processed main image is required (IMAGES_ENABLED).
+ * $5 whether a processed main image is required (IMAGES_ENABLED), $6 the instant sale windows are judged at (SALE).
  */
 import { CODE } from '@brandshelf/catalog-rules';
 
@@ -27,7 +27,12 @@ export const OVERLAY = `
            jsonb_merge_agg(coalesce(sir.data->'customAttributes', '{}'::jsonb) ORDER BY sf.created_at, sf.id) AS attrs,
            jsonb_agg(sir.data->'customLabels' ORDER BY sf.created_at, sf.id)
              FILTER (WHERE jsonb_typeof(sir.data->'customLabels') = 'array') AS labels,
-           string_agg(sir.content_hash, ',' ORDER BY sf.created_at, sf.id) AS hash
+           string_agg(sir.content_hash, ',' ORDER BY sf.created_at, sf.id) AS hash,
+           -- The supplemental feeds whose sale price and sale window the product shows (the latest giving each).
+           (array_agg(sf.id ORDER BY sf.created_at DESC, sf.id DESC) FILTER (WHERE sir.data ? 'salePriceMinor'))[1]
+             AS sale_from,
+           (array_agg(sf.id ORDER BY sf.created_at DESC, sf.id DESC)
+             FILTER (WHERE sir.data->'customAttributes' ? 'sale_price_effective_date'))[1] AS window_from
       FROM feed sf
       JOIN version_item svi ON svi.version_id = sf.live_version_id AND svi.offer_id = vi.offer_id
       JOIN item_revision sir ON sir.feed_id = sf.id AND sir.offer_id = svi.offer_id AND sir.content_hash = svi.content_hash
@@ -56,6 +61,24 @@ export const MERGED = `
                            FROM generate_series(0, 4) AS g(i)) s) m)) END AS d) x`;
 
 /**
+ * The product's sale as judged at $6: a sale price outside the sale_price_effective_date window the product shows is
+ * not shown (as the validator drops it from an item that carries both), whichever feeds gave the two. A run judges an
+ * item that carries both when it reads it, and keeps when that changes (catalog_version.next_sale_change_at); when
+ * the price and the window come from different feeds (the primary's sale_price and a promotions feed's window, or the
+ * other way round) no run sees both, so the next start or end is kept here (catalog_product.sale_change_at), for the
+ * scheduler's tick to judge the product again then (OverlaidSaleWindows).
+ */
+export const SALE = `
+  CROSS JOIN LATERAL (
+    SELECT CASE WHEN w.win IS NULL OR w.win @> $6::timestamptz THEN (d->>'salePriceMinor')::bigint END AS minor,
+           CASE WHEN w.split THEN CASE WHEN $6::timestamptz < lower(w.win) THEN lower(w.win)
+                                       WHEN $6::timestamptz < upper(w.win) THEN upper(w.win) END END AS change_at
+      FROM (SELECT CASE WHEN d->>'salePriceMinor' IS NOT NULL
+                        THEN sale_price_window(d->'customAttributes'->>'sale_price_effective_date') END AS win,
+                   coalesce(ov.sale_from, $2::uuid) IS DISTINCT FROM coalesce(ov.window_from, $2::uuid) AS split) w
+  ) sale`;
+
+/**
  * The text-search configuration of the feed's language (search_language), unaccent_simple (accent-folded words,
  * no stemming) for a language PostgreSQL has no stemmer for. Uncorrelated: evaluated once per statement.
  */
@@ -64,15 +87,14 @@ const SEARCH_CONFIG = `coalesce((SELECT sl.config FROM feed lf JOIN search_langu
 
 export const COLUMNS = `id, brand_id, feed_id, version_id, offer_id, content_hash, overlay_hash, title, description, brand_name, link,
   image_link, additional_image_links, price_minor, sale_price_minor, effective_price_minor, currency, on_sale,
-  availability, condition, gtin, mpn, google_category_id, google_category_path, product_type, item_group_id, color,
+  sale_change_at, availability, condition, gtin, mpn, google_category_id, google_category_path, product_type, item_group_id, color,
   size, gender, age_group, quantity, custom_attributes, custom_labels, images, search_config, published_at, updated_at`;
 
 export const VALUES = `pi.id, $1::uuid, $2::uuid, $3::uuid, vi.offer_id, vi.content_hash, ov.hash,
   coalesce(d->>'title', vi.offer_id), coalesce(d->>'description', ''), d->>'brand', d->>'link', d->>'imageLink',
   ARRAY(SELECT jsonb_array_elements_text(coalesce(d->'additionalImageLinks', '[]'::jsonb))),
-  (d->>'priceMinor')::bigint, (d->>'salePriceMinor')::bigint,
-  coalesce((d->>'salePriceMinor')::bigint, (d->>'priceMinor')::bigint), d->>'currency',
-  coalesce((d->>'salePriceMinor')::bigint < (d->>'priceMinor')::bigint, false),
+  (d->>'priceMinor')::bigint, sale.minor, coalesce(sale.minor, (d->>'priceMinor')::bigint), d->>'currency',
+  coalesce(sale.minor < (d->>'priceMinor')::bigint, false), sale.change_at,
   d->>'availability', d->>'condition', d->>'gtin', d->>'mpn', (d->>'googleProductCategoryId')::integer,
   d->>'googleProductCategoryPath', d->>'productType', d->>'itemGroupId', d->>'color', d->>'size', d->>'gender',
   d->>'ageGroup', (d->>'quantity')::integer, coalesce(d->'customAttributes', '{}'::jsonb),

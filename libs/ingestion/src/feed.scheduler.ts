@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, systemBrandContext, type AppConfig } from '@brandshelf/core';
 import { JobHandler, QueueService } from '@brandshelf/queue';
@@ -9,6 +9,7 @@ import { RunImagesService } from './images/run-images.service.js';
 import { IngestionRunStore } from './ingestion-run.store.js';
 import { FeedStore } from './feed.store.js';
 import { CatalogVersionStore } from './catalog-version.store.js';
+import { LIVE_SALE_WINDOWS, type LiveSaleWindows } from './live-sale-windows.js';
 import { SystemPath } from '@brandshelf/db';
 
 /**
@@ -29,6 +30,7 @@ export class FeedScheduler {
     @Inject(IngestionRunStore) private readonly store: IngestionRunStore,
     @Inject(FeedStore) private readonly feeds: FeedStore,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Optional() @Inject(LIVE_SALE_WINDOWS) private readonly liveSales: LiveSaleWindows | null = null,
   ) {}
 
   @JobHandler(FEED_SCHEDULE_TICK)
@@ -107,7 +109,9 @@ export class FeedScheduler {
    * `now`, and clears the version's mark in the same transaction as the run and its job: overlapping ticks start one
    * run per boundary, and a boundary is acted on once (the new run marks its own version with the next one). A feed
    * already running keeps its mark and is tried at the next tick. A version whose file retention deleted (it should
-   * not, while live) cannot be read again: its mark is cleared with a warning. Answers how many runs it started.
+   * not, while live) cannot be read again: its mark is cleared with a warning. Then the live products whose sale
+   * price and window come from different feeds, and whose sale started or ended by `now`, are judged again at `now`
+   * (LIVE_SALE_WINDOWS, libs/catalog): no file has changed, so no run is needed. Answers how many runs it started.
    */
   @SystemPath('feeds.sale-windows')
   async runSaleWindows(now: Date): Promise<number> {
@@ -147,6 +151,7 @@ export class FeedScheduler {
       return runs;
     });
     if (created.length) this.logger.log({ msg: 'sale window runs queued', count: created.length });
+    await this.liveSales?.applyDue(now);
     return created.length;
   }
 }

@@ -32,4 +32,5 @@ import { CATALOG_CHANGED, FEED_SCHEDULE_TICK, INGEST_RUN, RUN_STAGED } from './i
 export const INGESTION_ENTITIES = [FeedEntity, IngestionRunEntity, CatalogVersionEntity];
 export const INGESTION_JOBS = [INGEST_RUN, FEED_SCHEDULE_TICK, RUN_STAGED, IMAGE_FETCH, CATALOG_CHANGED];
 export * from './item-source.js';
+export * from './live-sale-windows.js';
 export { readThreadStats, type ReadThreadReport } from './read-thread.js';
