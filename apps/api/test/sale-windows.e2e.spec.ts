@@ -15,12 +15,13 @@ import {
   type TestApi,
 } from '@brandshelf/testing';
 import { ItemValidator } from '@brandshelf/catalog-rules';
+import { MIGRATIONS } from '@brandshelf/db';
 import { FeedScheduler } from '@brandshelf/ingestion';
 import { createApi } from '../src/create-api.js';
 
 const HEADER =
   'id,title,description,link,image_link,availability,price,brand,mpn,condition,sale_price,sale_price_effective_date';
-const IDS = ['S1', 'N1', 'P1', 'P2', 'G1', 'U1', 'U2', 'H1', 'B1', 'W1', 'W2', 'R1', 'R2'];
+const IDS = ['S1', 'N1', 'P1', 'P2', 'G1', 'U1', 'U2', 'H1', 'B1', 'W1', 'W2', 'R1', 'R2', 'M1'];
 let images: ImageHost;
 const row = (id: string, sale = '', window = '') =>
   [
@@ -320,6 +321,40 @@ describe('sale windows applied between runs (e2e on a real database)', () => {
     ]);
     expect((await runsOf(primary)).map((r) => r.trigger)).toEqual(['UPLOAD']);
     expect((await runsOf(promotions)).map((r) => r.trigger)).toEqual(['UPLOAD']);
+  });
+
+  it('judges at the first tick after the upgrade a product published before it with its sale outside its window', async () => {
+    const primary = await createFeed(api, key, { name: 'Published before the upgrade', autoPublish: true });
+    expect(await waitPublished(await ingest(api, key, primary, csv(row('M1', '39.99 USD'))))).toBe('PUBLISHED');
+    const promotions = await createFeed(api, key, { name: 'Old windows', mode: 'UPDATE_ONLY', autoPublish: true });
+    const start = Math.ceil((Date.now() + 13 * DAY) / MINUTE) * MINUTE;
+    const promo = await ingest(
+      api,
+      key,
+      promotions,
+      `id,sale_price_effective_date\nM1,${iso(start)}/${iso(start + DAY)}\n`,
+    );
+    expect(await waitPublished(promo)).toBe('PUBLISHED');
+    // The product as publishing wrote it before migration 34: the sale shown outside its window, no boundary kept.
+    const Migration = MIGRATIONS.find((m) => m.name === 'OverlaidSaleWindows1764000000034')!;
+    const runner = api.runtime.dataSource.createQueryRunner();
+    try {
+      await new Migration().down(runner);
+      await runner.query(
+        'UPDATE catalog_product SET sale_price_minor = 3999, effective_price_minor = 3999, on_sale = true WHERE feed_id = $1',
+        [rawId(primary)],
+      );
+      await new Migration().up(runner);
+    } finally {
+      await runner.release();
+    }
+    expect(await liveSales(primary)).toEqual([['M1', '5999', '3999']]);
+
+    expect(await tickAt(new Date(Date.now() + MINUTE))).toEqual([]);
+    expect(await liveSales(primary)).toEqual([['M1', '5999', null]]);
+    // And it now keeps its boundary.
+    expect(await tickAt(new Date(start + MINUTE))).toEqual([]);
+    expect(await liveSales(primary)).toEqual([['M1', '5999', '3999']]);
   });
 
   it('reads a window when publishing (SQL) exactly as a run reads it (the validator)', async () => {

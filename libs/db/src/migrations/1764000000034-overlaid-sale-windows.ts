@@ -62,6 +62,11 @@ export class OverlaidSaleWindows1764000000034 implements MigrationInterface {
 
       ALTER TABLE catalog_product ADD COLUMN sale_change_at timestamptz;
       CREATE INDEX catalog_product_sale_change_idx ON catalog_product (sale_change_at) WHERE sale_change_at IS NOT NULL;
+
+      -- A product published before this may show a sale outside the window another feed gave it: each live product
+      -- with a sale price and a window is judged again at the scheduler's first tick.
+      UPDATE catalog_product SET sale_change_at = now()
+       WHERE sale_price_minor IS NOT NULL AND custom_attributes ? 'sale_price_effective_date';
     `);
   }
 
