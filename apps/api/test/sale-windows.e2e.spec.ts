@@ -16,12 +16,13 @@ import {
 } from '@brandshelf/testing';
 import { ItemValidator } from '@brandshelf/catalog-rules';
 import { MIGRATIONS } from '@brandshelf/db';
+import { OverlaidSaleWindows } from '@brandshelf/catalog';
 import { FeedScheduler } from '@brandshelf/ingestion';
 import { createApi } from '../src/create-api.js';
 
 const HEADER =
   'id,title,description,link,image_link,availability,price,brand,mpn,condition,sale_price,sale_price_effective_date';
-const IDS = ['S1', 'N1', 'P1', 'P2', 'G1', 'U1', 'U2', 'H1', 'B1', 'W1', 'W2', 'R1', 'R2', 'M1'];
+const IDS = ['S1', 'N1', 'P1', 'P2', 'G1', 'U1', 'U2', 'H1', 'B1', 'W1', 'W2', 'R1', 'R2', 'M1', 'M2'];
 let images: ImageHost;
 const row = (id: string, sale = '', window = '') =>
   [
@@ -309,7 +310,19 @@ describe('sale windows applied between runs (e2e on a real database)', () => {
       ['R2', '5999', '4499'],
     ]);
 
-    expect(await tickAt(new Date(start + MINUTE), 3)).toEqual([]);
+    // While the feed is being published (its row lock held, as publishing holds it), its products wait for a tick.
+    const publishing = api.runtime.dataSource.createQueryRunner();
+    try {
+      await publishing.startTransaction();
+      const locked = await publishing.query('SELECT id FROM feed WHERE id = $1 FOR UPDATE', [rawId(primary)]);
+      expect(locked).toHaveLength(1);
+      expect(await tickAt(new Date(start + MINUTE))).toEqual([]);
+      expect((await liveSales(primary))[0]).toEqual(['R1', '5999', null]);
+    } finally {
+      await publishing.rollbackTransaction();
+      await publishing.release();
+    }
+    expect(await tickAt(new Date(start + 2 * MINUTE), 3)).toEqual([]);
     expect(await liveSales(primary)).toEqual([
       ['R1', '5999', '3499'],
       ['R2', '5999', '4499'],
@@ -323,38 +336,52 @@ describe('sale windows applied between runs (e2e on a real database)', () => {
     expect((await runsOf(promotions)).map((r) => r.trigger)).toEqual(['UPLOAD']);
   });
 
-  it('judges at the first tick after the upgrade a product published before it with its sale outside its window', async () => {
+  it('judges at the first tick after the upgrade the products published before it, in as many batches as it takes', async () => {
     const primary = await createFeed(api, key, { name: 'Published before the upgrade', autoPublish: true });
-    expect(await waitPublished(await ingest(api, key, primary, csv(row('M1', '39.99 USD'))))).toBe('PUBLISHED');
+    const base = await ingest(api, key, primary, csv(row('M1', '39.99 USD'), row('M2', '29.99 USD')));
+    expect(await waitPublished(base)).toBe('PUBLISHED');
     const promotions = await createFeed(api, key, { name: 'Old windows', mode: 'UPDATE_ONLY', autoPublish: true });
     const start = Math.ceil((Date.now() + 13 * DAY) / MINUTE) * MINUTE;
-    const promo = await ingest(
-      api,
-      key,
-      promotions,
-      `id,sale_price_effective_date\nM1,${iso(start)}/${iso(start + DAY)}\n`,
-    );
+    const window = `${iso(start)}/${iso(start + DAY)}`;
+    const promo = await ingest(api, key, promotions, `id,sale_price_effective_date\nM1,${window}\nM2,${window}\n`);
     expect(await waitPublished(promo)).toBe('PUBLISHED');
-    // The product as publishing wrote it before migration 34: the sale shown outside its window, no boundary kept.
+    // The products as publishing wrote them before migration 34: the sale shown outside its window, no boundary kept.
     const Migration = MIGRATIONS.find((m) => m.name === 'OverlaidSaleWindows1764000000034')!;
     const runner = api.runtime.dataSource.createQueryRunner();
     try {
       await new Migration().down(runner);
       await runner.query(
-        'UPDATE catalog_product SET sale_price_minor = 3999, effective_price_minor = 3999, on_sale = true WHERE feed_id = $1',
+        `UPDATE catalog_product SET effective_price_minor = CASE offer_id WHEN 'M1' THEN 3999 ELSE 2999 END, on_sale = true,
+                sale_price_minor = CASE offer_id WHEN 'M1' THEN 3999 ELSE 2999 END WHERE feed_id = $1`,
         [rawId(primary)],
       );
       await new Migration().up(runner);
     } finally {
       await runner.release();
     }
-    expect(await liveSales(primary)).toEqual([['M1', '5999', '3999']]);
+    expect(await liveSales(primary)).toEqual([
+      ['M1', '5999', '3999'],
+      ['M2', '5999', '2999'],
+    ]);
 
-    expect(await tickAt(new Date(Date.now() + MINUTE))).toEqual([]);
-    expect(await liveSales(primary)).toEqual([['M1', '5999', null]]);
-    // And it now keeps its boundary.
+    // One product a transaction: the tick goes on while batches come full.
+    const judge = api.app.get(OverlaidSaleWindows);
+    judge.batchSize = 1;
+    try {
+      expect(await tickAt(new Date(Date.now() + MINUTE))).toEqual([]);
+    } finally {
+      judge.batchSize = 1000;
+    }
+    expect(await liveSales(primary)).toEqual([
+      ['M1', '5999', null],
+      ['M2', '5999', null],
+    ]);
+    // And they now keep their boundary.
     expect(await tickAt(new Date(start + MINUTE))).toEqual([]);
-    expect(await liveSales(primary)).toEqual([['M1', '5999', '3999']]);
+    expect(await liveSales(primary)).toEqual([
+      ['M1', '5999', '3999'],
+      ['M2', '5999', '2999'],
+    ]);
   });
 
   it('reads a window when publishing (SQL) exactly as a run reads it (the validator)', async () => {

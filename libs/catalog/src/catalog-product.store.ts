@@ -41,13 +41,13 @@ const DELETE_REMOVED_PRODUCTS = `
 
 /**
  * Every brand's live products whose sale, judged where a primary and a supplemental feed meet, starts or ends at or
- * before $1 (at most 1000, earliest first), by feed, locked for the caller's transaction: overlapping ticks never take
+ * before $1 (at most $2, earliest first), by feed, locked for the caller's transaction: overlapping ticks never take
  * one twice. NO KEY UPDATE: what references a product by its key goes on meanwhile.
  */
 const CLAIM_SALE_CHANGES = `
   WITH due AS (
     SELECT brand_id, feed_id, offer_id FROM catalog_product WHERE sale_change_at <= $1
-     ORDER BY sale_change_at LIMIT 1000
+     ORDER BY sale_change_at LIMIT $2
        FOR NO KEY UPDATE SKIP LOCKED)
   SELECT brand_id, feed_id, array_agg(offer_id) AS offer_ids FROM due GROUP BY brand_id, feed_id`;
 
@@ -78,8 +78,9 @@ export class CatalogProductStore {
   static systemClaimSaleChanges(
     manager: Queryable,
     now: Date,
+    limit: number,
   ): Promise<{ brand_id: string; feed_id: string; offer_ids: string[] }[]> {
-    return manager.query(CLAIM_SALE_CHANGES, [now]);
+    return manager.query(CLAIM_SALE_CHANGES, [now, limit]);
   }
 
   /**
