@@ -27,6 +27,7 @@ import {
   type RemovedKind,
 } from './text.normalizer.js';
 import { checkUrl } from './url.rule.js';
+import { parseShipping, parseTax } from './shipping-tax.rule.js';
 import { setOwn } from './own-property.js';
 
 export const MAX_ADDITIONAL_IMAGES = 10;
@@ -139,7 +140,9 @@ export class ItemValidator {
       const accepted =
         spec.kind === 'url-list'
           ? this.applyUrlList(spec, fields[spec.name], product, run)
-          : this.applyOne(spec, fields, product, run);
+          : spec.kind === 'group'
+            ? this.applyGroup(spec, fields[spec.name], product, run)
+            : this.applyOne(spec, fields, product, run);
       if (accepted) present.push(spec.name);
     }
     const saleChangeAt = present.includes('sale_price_effective_date')
@@ -192,7 +195,8 @@ export class ItemValidator {
       case 'date':
         return applyDate(spec, raw, product, run);
       case 'url-list':
-        return false; // handled by applyUrlList
+      case 'group':
+        return false; // handled by applyUrlList and applyGroup
     }
   }
 
@@ -382,6 +386,20 @@ export class ItemValidator {
         `gtin ${gtin} was already used by the item at row ${firstRow}; one GTIN cannot identify two products.`,
       );
     }
+    return true;
+  }
+
+  /**
+   * shipping and tax: each entry read on its own, a bad one left out with a WARNING naming it and its bad part, so
+   * one typo does not cost the item its other entries. Read only when the item has the attribute.
+   */
+  private applyGroup(spec: AttributeSpec, value: unknown, product: NormalizedProduct, run: ItemRun): boolean {
+    if (value === undefined) return false;
+    const check =
+      spec.name === 'tax' ? parseTax(value) : parseShipping(value, product.currency ?? this.defaultCurrency);
+    for (const found of check.findings) run.add(spec.name, found.finding, found.value);
+    if (check.entries.length === 0) return false;
+    (product as unknown as Record<string, unknown>)[spec.field!] = check.entries;
     return true;
   }
 
