@@ -233,4 +233,24 @@ describe('shipping and tax (e2e)', () => {
     const xmlMeta = await exported(xmlBrand.apiKey, 'META');
     expect(xmlMeta.split('\n').find((l) => l.startsWith('CHAIR-1,'))).toMatch(/,DE::Spedition:29\.00 EUR$/);
   });
+
+  // Last: it changes CHAIR-1's shipping.
+  it("a supplemental (UPDATE_ONLY) feed's shipping replaces the primary's entries; a product it does not name keeps its own", async () => {
+    const feedId = await createFeed(api, xmlBrand.apiKey, { name: 'Freight', mode: 'UPDATE_ONLY' });
+    const result = await ingest(api, xmlBrand.apiKey, feedId, 'id,shipping\nCHAIR-1,DE::Express:59 EUR\n');
+    expect(result.status).toBe('SUCCEEDED');
+    await api.gqlOk(
+      'mutation($runId: ID!) { publishRun(input: { runId: $runId }) { publication { updated } } }',
+      { runId: result.id },
+      xmlBrand.apiKey,
+    );
+    const data = await api.gqlOk<{ products: { edges: { node: Record<string, unknown> }[] } }>(PRODUCTS);
+    const chair = data.products.edges.map((e) => e.node).find((n) => n.offerId === 'CHAIR-1');
+    expect(chair).toMatchObject({
+      shipping: [{ country: 'DE', service: 'Express', price: { amount: '59.00', currency: 'EUR' } }],
+      tax: [],
+    });
+    const table = data.products.edges.map((e) => e.node).find((n) => n.offerId === 'TABLE-1');
+    expect(table).toMatchObject({ shipping: [{ country: 'DE', price: { amount: '49.00', currency: 'EUR' } }] });
+  });
 });
