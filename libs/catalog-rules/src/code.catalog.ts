@@ -283,6 +283,12 @@ export const CODES = {
     hint: 'Write the stock count as a whole number, e.g. 12; use 0 when sold out.',
     note: 'A negative count is stored as 0; anything else unreadable is ignored.',
   },
+  INVALID_SHIPPING_WEIGHT: {
+    kind: 'RULE',
+    severity: 'WARNING',
+    summary: 'shipping_weight is not a number followed by a unit Merchant Center knows (lb, oz, g, kg); it is ignored.',
+    hint: 'Write the weight as a number with a dot for decimals and a unit, e.g. 0.5 kg, 500 g, 1.2 lb or 12 oz.',
+  },
   INVALID_SHIPPING: {
     kind: 'RULE',
     severity: 'WARNING',

@@ -954,3 +954,32 @@ describe('ItemValidator: shipping and tax', () => {
     ]);
   });
 });
+
+describe('ItemValidator: shipping_weight', () => {
+  it('keeps a number followed by lb, oz, g or kg as written', () => {
+    for (const weight of ['0.5 kg', '145 g', '226.796185 g', '2 lb', '12 oz', '1KG']) {
+      const result = withFields({ shipping_weight: weight });
+      expect(result.issues).toEqual([]);
+      expect(result.product?.customAttributes.shipping_weight).toBe(weight);
+    }
+  });
+
+  it('warns INVALID_SHIPPING_WEIGHT and ignores a weight Merchant Center cannot read', () => {
+    for (const weight of ['2', 'heavy', '0,5 kg', '3 stone', '-1 kg']) {
+      const result = withFields({ shipping_weight: weight });
+      expect(result.issues).toEqual([
+        expect.objectContaining({
+          severity: 'WARNING',
+          code: 'INVALID_SHIPPING_WEIGHT',
+          attribute: 'shipping_weight',
+          row: 7,
+          value: weight,
+          message: `shipping_weight "${weight}" is not a number followed by lb, oz, g or kg; it was ignored.`,
+          hint: 'Write the weight as a number with a dot for decimals and a unit, e.g. 0.5 kg, 500 g, 1.2 lb or 12 oz.',
+        }),
+      ]);
+      expect(result.product?.customAttributes).not.toHaveProperty('shipping_weight');
+      expect(result.product?.presentAttributes).not.toContain('shipping_weight');
+    }
+  });
+});

@@ -48,6 +48,8 @@ const MAY_LIST_SEVERAL = /[\s,;|]/;
 // What a spreadsheet writes for a long number in an identifier column: "3.65275E+11", "4,6347E+11", "7E+12". The
 // explicit "+" (which spreadsheets always write) keeps SKUs such as "12E40" from looking damaged.
 const SPREADSHEET_SCIENTIFIC = /^\d(?:[.,]\d+)?E\+\d{1,3}$/i;
+// Merchant Center's shipping_weight: a number and one of its units ("0.5 kg", "145 g", "2 lb", "12 oz").
+const SHIPPING_WEIGHT = /^\d+(?:\.\d+)?\s*(?:lb|oz|g|kg)$/i;
 /** What would read as a tag: htmlToText leaves none in what it returns. */
 const TAG_LIKE = /<[a-zA-Z/!?]/;
 
@@ -284,6 +286,15 @@ export class ItemValidator {
         'MPN_SPREADSHEET_DAMAGED',
         text,
         `mpn "${text}" is a number that a spreadsheet program turned into scientific notation; its digits are lost, so mpn was ignored.`,
+      );
+      return false;
+    }
+    if (spec.name === 'shipping_weight' && !SHIPPING_WEIGHT.test(text)) {
+      run.raise(
+        spec.name,
+        'INVALID_SHIPPING_WEIGHT',
+        raw,
+        `shipping_weight "${text}" is not a number followed by lb, oz, g or kg; it was ignored.`,
       );
       return false;
     }
