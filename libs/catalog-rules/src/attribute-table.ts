@@ -11,10 +11,11 @@ import type { NormalizedProduct } from './normalized-product.model.js';
 
 /**
  * The one attribute table. Reading (header → attribute), validating, normalizing and exporting
- * are all driven from here, so a new attribute is one entry.
+ * are all driven from here, so a new attribute is one entry. A `group` value has named parts (shipping, tax):
+ * `part:part:…` in text feeds, child elements in XML, which the XML reader keeps together (encodeAttributeGroup).
  */
 export type AttributeKind =
-  'text' | 'id' | 'url' | 'url-list' | 'price' | 'enum' | 'gtin' | 'category' | 'integer' | 'date';
+  'text' | 'id' | 'url' | 'url-list' | 'price' | 'enum' | 'gtin' | 'category' | 'integer' | 'date' | 'group';
 
 export interface AttributeSpec {
   /** Canonical Merchant Center name, e.g. `image_link`. */
@@ -72,6 +73,8 @@ export const ATTRIBUTES: readonly AttributeSpec[] = [
   { name: 'material', kind: 'text', maxLength: 200, overflow: 'truncate', field: 'material' },
   { name: 'pattern', kind: 'text', maxLength: 100, overflow: 'truncate', field: 'pattern' },
   { name: 'shipping_weight', kind: 'text', aliases: ['weight'] },
+  { name: 'shipping', kind: 'group', repeated: true, field: 'shipping' },
+  { name: 'tax', kind: 'group', repeated: true, field: 'tax' },
   { name: 'quantity', kind: 'integer', field: 'quantity', aliases: ['inventory', 'stock_quantity', 'inventory_quantity', 'qty', 'variant_inventory_qty'] },
   { name: 'custom_label_0', kind: 'text', maxLength: 100, overflow: 'truncate', field: 'customLabels' },
   { name: 'custom_label_1', kind: 'text', maxLength: 100, overflow: 'truncate', field: 'customLabels' },

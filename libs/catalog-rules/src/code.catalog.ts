@@ -283,6 +283,28 @@ export const CODES = {
     hint: 'Write the stock count as a whole number, e.g. 12; use 0 when sold out.',
     note: 'A negative count is stored as 0; anything else unreadable is ignored.',
   },
+  INVALID_SHIPPING_WEIGHT: {
+    kind: 'RULE',
+    severity: 'WARNING',
+    summary: 'shipping_weight is not a number followed by a unit Merchant Center knows (lb, oz, g, kg); it is ignored.',
+    hint: 'Write the weight as a number with a dot for decimals and a unit, e.g. 0.5 kg, 500 g, 1.2 lb or 12 oz.',
+  },
+  INVALID_SHIPPING: {
+    kind: 'RULE',
+    severity: 'WARNING',
+    summary:
+      'A shipping entry is unreadable: a country that is no ISO 3166-1 alpha-2 code, a missing or unreadable price, a handling or transit time that is no whole number of days, or the wrong number of colon-separated parts. That entry is ignored; the item and its other entries are kept.',
+    hint: 'Write each entry as country:region:service:price, keeping the colons of empty parts, e.g. US:CA:Overnight:16.00 USD or US::Standard:4.95 USD; separate several with commas.',
+    note: "The message names the entry (its position, and its text or XML parts) and the part that is wrong. A price written without a currency takes the item price's currency (or defaultCurrency).",
+  },
+  INVALID_TAX: {
+    kind: 'RULE',
+    severity: 'WARNING',
+    summary:
+      'A tax entry is unreadable: a country that is no ISO 3166-1 alpha-2 code, a rate that is not a percentage from 0 to 100, a tax_ship that is not yes or no, or the wrong number of colon-separated parts. That entry is ignored; the item and its other entries are kept.',
+    hint: 'Write each entry as country:region:rate:tax_ship, e.g. US:CA:8.25:y (rate in percent, tax_ship y or n); separate several with commas.',
+    note: 'The message names the entry and the part that is wrong.',
+  },
 
   // Raised by the pipeline while staging.
   UNKNOWN_ITEM_ID: {

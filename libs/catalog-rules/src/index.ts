@@ -19,6 +19,16 @@ export { decodeHtmlEntities } from './html-entity.decoder.js';
 export { cleanText, collapseWhitespace, truncateAtWord, isAllCaps, type CleanedText } from './text.normalizer.js';
 export { checkUrl, MAX_URL_LENGTH, type UrlCheck } from './url.rule.js';
 export {
+  encodeAttributeGroup,
+  parseShipping,
+  parseTax,
+  SHIPPING_PARTS,
+  TAX_PARTS,
+  type ShippingEntry,
+  type TaxEntry,
+} from './shipping-tax.rule.js';
+export { countryCode, COUNTRY_CODES } from './country.table.js';
+export {
   lookupCategory,
   suggestCategory,
   googleTaxonomy,

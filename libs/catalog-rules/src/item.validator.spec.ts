@@ -95,6 +95,8 @@ describe('ItemValidator: whole items', () => {
       material: 'Cotton',
       pattern: 'Solid',
       quantity: 12,
+      shipping: [],
+      tax: [],
       customLabels: ['summer', '', 'bestseller'],
       customAttributes: { Care: 'Wash cold', shipping_weight: '0.2 kg' },
       presentAttributes: [
@@ -898,5 +900,86 @@ describe('ItemValidator: quantity, labels and custom attributes', () => {
 
   it('takes the first non-blank value when a single attribute comes as a list', () => {
     expect(withFields({ title: ['', 'Second title', 'Third'] }).product?.title).toBe('Second title');
+  });
+});
+
+describe('ItemValidator: shipping and tax', () => {
+  it('keeps the valid entries on the product and lists the attributes as present', () => {
+    const result = withFields({ shipping: 'DE::Standard:4.95 EUR, AT:::0', tax: 'US:CA:8.25:y' });
+    expect(result.issues).toEqual([]);
+    // A bare shipping price is in the item price's currency.
+    expect(result.product?.shipping).toEqual([
+      { country: 'DE', currency: 'EUR', priceMinor: 495, service: 'Standard' },
+      { country: 'AT', currency: 'EUR', priceMinor: 0 },
+    ]);
+    expect(result.product?.tax).toEqual([{ country: 'US', rate: 8.25, region: 'CA', taxShip: true }]);
+    expect(result.product?.presentAttributes).toEqual(expect.arrayContaining(['shipping', 'tax']));
+  });
+
+  it('warns INVALID_SHIPPING and INVALID_TAX with row, attribute, value and hint, and keeps the item', () => {
+    const result = withFields({ shipping: 'USA::Standard:4.95 EUR, DE::Standard:4.95 EUR', tax: 'US:CA:8,25:y' });
+    expect(result.product).not.toBeNull();
+    expect(result.product?.shipping.map((entry) => entry.country)).toEqual(['DE']);
+    expect(result.product?.tax).toEqual([]);
+    expect(result.product?.presentAttributes).not.toContain('tax');
+    expect(result.issues).toEqual([
+      {
+        severity: 'WARNING',
+        code: 'INVALID_SHIPPING',
+        attribute: 'shipping',
+        row: 7,
+        value: 'USA::Standard:4.95 EUR',
+        message:
+          'shipping group 1 "USA::Standard:4.95 EUR": country "USA" is not an ISO 3166-1 alpha-2 country code. That shipping entry was ignored.',
+        hint: 'Write the two-letter ISO 3166-1 code of the country, e.g. US, DE or SE: US::Standard:4.95 USD.',
+        itemId: 'SKU-1',
+      },
+      expect.objectContaining({
+        code: 'INVALID_TAX',
+        attribute: 'tax',
+        row: 7,
+        value: 'US:CA:8,25:y',
+        message:
+          'tax group 1 "US:CA:8,25:y": rate "8,25" is not a percentage from 0 to 100. That tax entry was ignored.',
+      }),
+    ]);
+  });
+
+  it('carries shipping on an UPDATE_ONLY item that gives only it', () => {
+    const result = validate({ id: 'SKU-1', shipping: 'US::Express:12 USD' }, { mode: 'UPDATE_ONLY' });
+    expect(result.issues).toEqual([]);
+    expect(result.product?.presentAttributes).toEqual(['id', 'shipping']);
+    expect(result.product?.shipping).toEqual([
+      { country: 'US', currency: 'USD', priceMinor: 1200, service: 'Express' },
+    ]);
+  });
+});
+
+describe('ItemValidator: shipping_weight', () => {
+  it('keeps a number followed by lb, oz, g or kg as written', () => {
+    for (const weight of ['0.5 kg', '145 g', '226.796185 g', '2 lb', '12 oz', '1KG']) {
+      const result = withFields({ shipping_weight: weight });
+      expect(result.issues).toEqual([]);
+      expect(result.product?.customAttributes.shipping_weight).toBe(weight);
+    }
+  });
+
+  it('warns INVALID_SHIPPING_WEIGHT and ignores a weight Merchant Center cannot read', () => {
+    for (const weight of ['2', 'heavy', '0,5 kg', '3 stone', '-1 kg']) {
+      const result = withFields({ shipping_weight: weight });
+      expect(result.issues).toEqual([
+        expect.objectContaining({
+          severity: 'WARNING',
+          code: 'INVALID_SHIPPING_WEIGHT',
+          attribute: 'shipping_weight',
+          row: 7,
+          value: weight,
+          message: `shipping_weight "${weight}" is not a number followed by lb, oz, g or kg; it was ignored.`,
+          hint: 'Write the weight as a number with a dot for decimals and a unit, e.g. 0.5 kg, 500 g, 1.2 lb or 12 oz.',
+        }),
+      ]);
+      expect(result.product?.customAttributes).not.toHaveProperty('shipping_weight');
+      expect(result.product?.presentAttributes).not.toContain('shipping_weight');
+    }
   });
 });

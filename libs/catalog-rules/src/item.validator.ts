@@ -27,6 +27,7 @@ import {
   type RemovedKind,
 } from './text.normalizer.js';
 import { checkUrl } from './url.rule.js';
+import { parseShipping, parseTax } from './shipping-tax.rule.js';
 import { setOwn } from './own-property.js';
 
 export const MAX_ADDITIONAL_IMAGES = 10;
@@ -47,6 +48,8 @@ const MAY_LIST_SEVERAL = /[\s,;|]/;
 // What a spreadsheet writes for a long number in an identifier column: "3.65275E+11", "4,6347E+11", "7E+12". The
 // explicit "+" (which spreadsheets always write) keeps SKUs such as "12E40" from looking damaged.
 const SPREADSHEET_SCIENTIFIC = /^\d(?:[.,]\d+)?E\+\d{1,3}$/i;
+// Merchant Center's shipping_weight: a number and one of its units ("0.5 kg", "145 g", "2 lb", "12 oz").
+const SHIPPING_WEIGHT = /^\d+(?:\.\d+)?\s*(?:lb|oz|g|kg)$/i;
 /** What would read as a tag: htmlToText leaves none in what it returns. */
 const TAG_LIKE = /<[a-zA-Z/!?]/;
 
@@ -139,7 +142,9 @@ export class ItemValidator {
       const accepted =
         spec.kind === 'url-list'
           ? this.applyUrlList(spec, fields[spec.name], product, run)
-          : this.applyOne(spec, fields, product, run);
+          : spec.kind === 'group'
+            ? this.applyGroup(spec, fields[spec.name], product, run)
+            : this.applyOne(spec, fields, product, run);
       if (accepted) present.push(spec.name);
     }
     const saleChangeAt = present.includes('sale_price_effective_date')
@@ -192,7 +197,8 @@ export class ItemValidator {
       case 'date':
         return applyDate(spec, raw, product, run);
       case 'url-list':
-        return false; // handled by applyUrlList
+      case 'group':
+        return false; // handled by applyUrlList and applyGroup
     }
   }
 
@@ -280,6 +286,15 @@ export class ItemValidator {
         'MPN_SPREADSHEET_DAMAGED',
         text,
         `mpn "${text}" is a number that a spreadsheet program turned into scientific notation; its digits are lost, so mpn was ignored.`,
+      );
+      return false;
+    }
+    if (spec.name === 'shipping_weight' && !SHIPPING_WEIGHT.test(text)) {
+      run.raise(
+        spec.name,
+        'INVALID_SHIPPING_WEIGHT',
+        raw,
+        `shipping_weight "${text}" is not a number followed by lb, oz, g or kg; it was ignored.`,
       );
       return false;
     }
@@ -382,6 +397,20 @@ export class ItemValidator {
         `gtin ${gtin} was already used by the item at row ${firstRow}; one GTIN cannot identify two products.`,
       );
     }
+    return true;
+  }
+
+  /**
+   * shipping and tax: each entry read on its own, a bad one left out with a WARNING naming it and its bad part, so
+   * one typo does not cost the item its other entries. Read only when the item has the attribute.
+   */
+  private applyGroup(spec: AttributeSpec, value: unknown, product: NormalizedProduct, run: ItemRun): boolean {
+    if (value === undefined) return false;
+    const check =
+      spec.name === 'tax' ? parseTax(value) : parseShipping(value, product.currency ?? this.defaultCurrency);
+    for (const found of check.findings) run.add(spec.name, found.finding, found.value);
+    if (check.entries.length === 0) return false;
+    (product as unknown as Record<string, unknown>)[spec.field!] = check.entries;
     return true;
   }
 

@@ -1,5 +1,6 @@
 import type { AgeGroup, Availability, Condition, Gender } from './enum.normalizer.js';
 import type { ItemIssue } from './issue.js';
+import type { ShippingEntry, TaxEntry } from './shipping-tax.rule.js';
 
 /** One item as a reader hands it over, before validation. */
 export interface RawItem {
@@ -83,6 +84,10 @@ export interface NormalizedProduct {
   material: string | null;
   pattern: string | null;
   quantity: number | null;
+  /** The valid `shipping` entries, in feed order (an unreadable one is left out with INVALID_SHIPPING). */
+  shipping: ShippingEntry[];
+  /** The valid `tax` entries, in feed order (an unreadable one is left out with INVALID_TAX). */
+  tax: TaxEntry[];
   /** custom_label_0 … custom_label_4 by position; '' for a label not given, trailing empty labels left out. */
   customLabels: string[];
   /**
@@ -131,7 +136,9 @@ export function emptyProduct(): NormalizedProduct {
     productType: null,
     quantity: null,
     salePriceMinor: null,
+    shipping: [],
     size: null,
+    tax: [],
     title: null,
   };
 }

@@ -87,8 +87,9 @@ const SEARCH_CONFIG = `coalesce((SELECT sl.config FROM feed lf JOIN search_langu
 
 export const COLUMNS = `id, brand_id, feed_id, version_id, offer_id, content_hash, overlay_hash, title, description, brand_name, link,
   image_link, additional_image_links, price_minor, sale_price_minor, effective_price_minor, currency, on_sale,
-  sale_change_at, availability, condition, gtin, mpn, google_category_id, google_category_path, product_type, item_group_id, color,
-  size, gender, age_group, quantity, custom_attributes, custom_labels, images, search_config, published_at, updated_at`;
+  sale_change_at, availability, condition, gtin, mpn, google_category_id, google_category_path, product_type,
+  item_group_id, color, size, gender, age_group, quantity, custom_attributes, custom_labels, shipping, tax, images,
+  search_config, published_at, updated_at`;
 
 export const VALUES = `pi.id, $1::uuid, $2::uuid, $3::uuid, vi.offer_id, vi.content_hash, ov.hash,
   coalesce(d->>'title', vi.offer_id), coalesce(d->>'description', ''), d->>'brand', d->>'link', d->>'imageLink',
@@ -98,7 +99,8 @@ export const VALUES = `pi.id, $1::uuid, $2::uuid, $3::uuid, vi.offer_id, vi.cont
   d->>'availability', d->>'condition', d->>'gtin', d->>'mpn', (d->>'googleProductCategoryId')::integer,
   d->>'googleProductCategoryPath', d->>'productType', d->>'itemGroupId', d->>'color', d->>'size', d->>'gender',
   d->>'ageGroup', (d->>'quantity')::integer, coalesce(d->'customAttributes', '{}'::jsonb),
-  ARRAY(SELECT jsonb_array_elements_text(coalesce(d->'customLabels', '[]'::jsonb))), img.images,
+  ARRAY(SELECT jsonb_array_elements_text(coalesce(d->'customLabels', '[]'::jsonb))),
+  coalesce(d->'shipping', '[]'::jsonb), coalesce(d->'tax', '[]'::jsonb), img.images,
   ${SEARCH_CONFIG}, now(), now()`;
 
 export const UPDATES = COLUMNS.split(',')

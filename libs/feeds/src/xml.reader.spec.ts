@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import { encodeAttributeGroup, parseShipping, parseTax } from '@brandshelf/catalog-rules';
 import { itemById, readAll, sample } from './__fixtures__/read-feed.fixture.js';
 import { MAX_XML_TAG_ATTRIBUTES } from './xml-input.filter.js';
 import { MAX_XML_ITEM_DEPTH, MAX_XML_ITEM_VALUES } from './xml.reader.js';
@@ -162,14 +163,48 @@ describe('XML feeds: hand-made', () => {
         link: 'https://x.test/a',
         image_link: 'https://x.test/a.jpg',
         additional_image_link: ['https://x.test/b.jpg', 'https://x.test/c.jpg'],
-        'custom:shipping.country': ['US', 'CA'],
-        'custom:shipping.price': ['4.99 USD', '6.99 USD'],
+        shipping: [
+          encodeAttributeGroup([
+            ['country', 'US'],
+            ['price', '4.99 USD'],
+          ]),
+          encodeAttributeGroup([
+            ['country', 'CA'],
+            ['price', '6.99 USD'],
+          ]),
+        ],
         price: '10.00 USD',
         'custom:price@currency': 'USD',
         'custom:product_highlight': 'Durable',
       },
     });
     expect(result.items[1]).toEqual({ row: 2, fields: { id: 'A2', title: 'Second' } });
+  });
+
+  it('keeps the parts of each <g:shipping> and <g:tax> together, whichever optional parts a group leaves out', async () => {
+    const result = await readAll(
+      rss([
+        '<g:id>S1</g:id>' +
+          '<g:shipping><g:country>US</g:country><g:region>CA</g:region><g:service>Overnight</g:service>' +
+          '<g:price>16.00 USD</g:price><g:min_handling_time>1</g:min_handling_time></g:shipping>' +
+          '<g:shipping><g:country>US</g:country><g:service>Standard</g:service><g:price>4.95 USD</g:price></g:shipping>' +
+          '<shipping><country>CA</country><region>QC</region><price>9 CAD</price></shipping>' +
+          '<g:tax><g:country>US</g:country><g:region>NY</g:region><g:rate>4</g:rate><g:tax_ship>n</g:tax_ship></g:tax>' +
+          '<g:shipping>DE::Standard:4.95 EUR</g:shipping>',
+      ]),
+    );
+    expect(result.error).toBeNull();
+    const fields = result.items[0].fields;
+    expect(Object.keys(fields).sort()).toEqual(['id', 'shipping', 'tax']);
+    // Before, the parts were flattened into lists per part (custom:shipping.region: ['CA', 'QC']), so QC seemed
+    // to be the second group's region.
+    expect(parseShipping(fields.shipping, null).entries).toEqual([
+      { country: 'US', currency: 'USD', minHandlingTime: 1, priceMinor: 1600, region: 'CA', service: 'Overnight' },
+      { country: 'US', currency: 'USD', priceMinor: 495, service: 'Standard' },
+      { country: 'CA', currency: 'CAD', priceMinor: 900, region: 'QC' },
+      { country: 'DE', currency: 'EUR', priceMinor: 495, service: 'Standard' },
+    ]);
+    expect(parseTax(fields.tax).entries).toEqual([{ country: 'US', rate: 4, region: 'NY', taxShip: false }]);
   });
 
   it('is not tripped by a feed full of &quot; (no expansion cap on predefined entities)', async () => {

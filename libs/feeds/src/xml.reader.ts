@@ -1,4 +1,4 @@
-import { CUSTOM_PREFIX, resolveHeader } from '@brandshelf/catalog-rules';
+import { ATTRIBUTE_BY_NAME, CUSTOM_PREFIX, encodeAttributeGroup, resolveHeader } from '@brandshelf/catalog-rules';
 import { SaxesParser } from 'saxes';
 import type { FeedEventQueue } from './feed-event.queue.js';
 import { readerIssue } from './feed.issues.js';
@@ -35,6 +35,8 @@ interface FieldTarget {
   attribute: string;
   priority: number;
   mode: FieldMode;
+  /** A `group` attribute (shipping, tax): its child elements are the parts of one value. */
+  group?: boolean;
 }
 
 export interface XmlReaderSetup {
@@ -53,6 +55,12 @@ interface Frame {
   attributes: Record<string, string> | null;
   oversize: boolean;
   ampersands: number;
+  /**
+   * A direct child of the item that is a `group` attribute (`<g:shipping>`): its children's names and texts, kept
+   * together as one value so that an optional part left out of one group cannot shift the parts of the next (the
+   * flattened lists `custom:shipping.region` did). Undefined until a child opens; null when the element is no group.
+   */
+  group?: Array<[string, string]> | null;
 }
 
 interface ItemState {
@@ -83,7 +91,8 @@ interface ItemState {
  * XML feed text → items, one item in memory at a time. Items are `rss/channel/item` (Google RSS),
  * `feed/entry` (Atom), `xmlItemElement`, another known wrapper (product, offer, …) or, failing those,
  * the repeated child of the root. Direct children map through the column mapping and the attribute
- * table (Google-namespace and plain names alike, `g:` taking precedence); nested elements flatten to
+ * table (Google-namespace and plain names alike, `g:` taking precedence); the children of a group attribute
+ * (`<g:shipping>`, `<g:tax>`) become one value of it (encodeAttributeGroup); other nested elements flatten to
  * `custom:<parent>.<child>`; element attributes to `custom:<path>@<name>`; Atom `<link href>` is the link.
  */
 export class XmlFeedReader implements FeedTextReader {
@@ -201,6 +210,10 @@ export class XmlFeedReader implements FeedTextReader {
         return;
       }
       this.countAttributes(item, attributes);
+      // Decided when the first child opens, so a feed without nested elements pays nothing for it.
+      if (depth - item.depth === 2 && parent.group === undefined) {
+        parent.group = this.topAttribute(parent.name).group ? [] : null;
+      }
       const google = this.isGoogle(name);
       const part = google ? local : name;
       const frame = this.frame(name, parent.path === null ? part : `${parent.path}.${part}`, attributes);
@@ -301,7 +314,13 @@ export class XmlFeedReader implements FeedTextReader {
         item.fields = {};
         return;
       }
-      if (value) this.addValue(item, attribute, value, target.priority, target.mode);
+      const group = top ? null : this.stack[this.stack.length - 1].group;
+      if (group && this.stack.length === item.depth + 2 && !mappingFor(this.setup.columnMapping, frame.path)) {
+        if (++item.values > MAX_XML_ITEM_VALUES) return this.tooManyValues(item);
+        group.push([localName(frame.name).toLowerCase(), value]);
+      } else if (value) this.addValue(item, attribute, value, target.priority, target.mode);
+    } else if (frame.group?.length) {
+      this.addValue(item, attribute, encodeAttributeGroup(frame.group), target.priority, target.mode);
     }
     if (frame.attributes) {
       for (const [key, value] of Object.entries(frame.attributes)) {
@@ -417,13 +436,7 @@ export class XmlFeedReader implements FeedTextReader {
   ): void {
     // An empty attribute is a column mapping that ignores the element.
     if (item.rejection || !attribute || !value.trim()) return;
-    if (++item.values > MAX_XML_ITEM_VALUES) {
-      item.rejection = { code: 'RECORD_TOO_LARGE', attribute: null, value: '', tooManyValues: true };
-      item.fields = {};
-      item.priorities.clear();
-      item.duplicates = [];
-      return;
-    }
+    if (++item.values > MAX_XML_ITEM_VALUES) return this.tooManyValues(item);
     const previous = item.priorities.get(attribute);
     if (previous !== undefined && priority > previous && typeof item.fields[attribute] === 'string') {
       delete item.fields[attribute];
@@ -433,6 +446,13 @@ export class XmlFeedReader implements FeedTextReader {
     } else if (priority >= (previous ?? 0)) {
       item.duplicates.push({ attribute, value: value.trim() });
     }
+  }
+
+  private tooManyValues(item: ItemState): void {
+    item.rejection = { code: 'RECORD_TOO_LARGE', attribute: null, value: '', tooManyValues: true };
+    item.fields = {};
+    item.priorities.clear();
+    item.duplicates = [];
   }
 
   private startDocument(root: string): void {
@@ -486,6 +506,7 @@ export class XmlFeedReader implements FeedTextReader {
     else if (google || !prefixed) attribute = resolveHeader(local)?.name ?? `${CUSTOM_PREFIX}${google ? local : name}`;
     else attribute = `${CUSTOM_PREFIX}${name}`;
     target = { attribute, priority: google || mapped ? GOOGLE_PRIORITY : PLAIN_PRIORITY, mode: fieldMode(attribute) };
+    if (ATTRIBUTE_BY_NAME.get(attribute)?.kind === 'group') target.group = true;
     this.topAttributes.set(name, target);
     return target;
   }
@@ -510,6 +531,7 @@ export class XmlFeedReader implements FeedTextReader {
       attributes: hasAttributes ? attributes : null,
       oversize: false,
       ampersands: 0,
+      group: undefined,
     };
   }
 

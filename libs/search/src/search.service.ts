@@ -6,6 +6,8 @@ import {
   type Availability,
   type Condition,
   type Gender,
+  type ShippingEntry,
+  type TaxEntry,
 } from '@brandshelf/catalog-rules';
 import { APP_CONFIG, AppError, isUuid, type AppConfig } from '@brandshelf/core';
 import { decodeKeysetCursor, encodeKeysetCursor, type KeysetPage, type KeysetRequest } from '@brandshelf/db';
@@ -37,6 +39,8 @@ import type {
   ProductSearchInput,
   ProductSearchResult,
   SearchOptions,
+  ShippingOptionData,
+  TaxRuleData,
 } from './search.types.js';
 
 /** Fewer full-text matches than this and the query is matched again, typo-tolerantly. */
@@ -660,6 +664,33 @@ function images(row: Row): ProductImageData[] {
   }));
 }
 
+function shippingOption(entry: ShippingEntry): ShippingOptionData {
+  return {
+    country: entry.country,
+    region: entry.region ?? null,
+    postalCode: entry.postalCode ?? null,
+    locationId: entry.locationId ?? null,
+    locationGroupName: entry.locationGroupName ?? null,
+    service: entry.service ?? null,
+    price: money(entry.priceMinor, entry.currency)!,
+    minHandlingTime: entry.minHandlingTime ?? null,
+    maxHandlingTime: entry.maxHandlingTime ?? null,
+    minTransitTime: entry.minTransitTime ?? null,
+    maxTransitTime: entry.maxTransitTime ?? null,
+  };
+}
+
+function taxRule(entry: TaxEntry): TaxRuleData {
+  return {
+    country: entry.country,
+    region: entry.region ?? null,
+    postalCode: entry.postalCode ?? null,
+    locationId: entry.locationId ?? null,
+    rate: entry.rate,
+    taxShip: entry.taxShip,
+  };
+}
+
 export function toProduct(row: Row): CatalogProduct {
   const hasCategory = row.google_category_id !== null || row.google_category_path !== null;
   return {
@@ -688,6 +719,8 @@ export function toProduct(row: Row): CatalogProduct {
     gender: row.gender as Gender | null,
     ageGroup: row.age_group as AgeGroup | null,
     quantity: row.quantity,
+    shipping: ((row.shipping ?? []) as ShippingEntry[]).map(shippingOption),
+    tax: ((row.tax ?? []) as TaxEntry[]).map(taxRule),
     images: images(row),
     publishedAt: row.published_at,
     updatedAt: row.updated_at,

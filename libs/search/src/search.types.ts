@@ -94,6 +94,33 @@ export interface MoneyValue {
   formatted: string;
 }
 
+/** One of a product's Merchant Center shipping entries (feed `shipping`); a part the feed left out is null. */
+export interface ShippingOptionData {
+  country: string;
+  region: string | null;
+  postalCode: string | null;
+  locationId: string | null;
+  locationGroupName: string | null;
+  service: string | null;
+  price: MoneyValue;
+  minHandlingTime: number | null;
+  maxHandlingTime: number | null;
+  minTransitTime: number | null;
+  maxTransitTime: number | null;
+}
+
+/** One of a product's Merchant Center tax entries (feed `tax`). */
+export interface TaxRuleData {
+  country: string;
+  region: string | null;
+  postalCode: string | null;
+  locationId: string | null;
+  /** Percent of the price (8.25). */
+  rate: number;
+  /** Whether shipping is taxed too. */
+  taxShip: boolean;
+}
+
 export interface CatalogBrand {
   id: string;
   name: string;
@@ -128,6 +155,8 @@ export interface CatalogProduct {
   gender: Gender | null;
   ageGroup: AgeGroup | null;
   quantity: number | null;
+  shipping: ShippingOptionData[];
+  tax: TaxRuleData[];
   images: ProductImageData[];
   publishedAt: Date;
   updatedAt: Date;

@@ -1,4 +1,4 @@
-import { Field, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { GlobalIdField, Node } from '../graphql/node.js';
 import {
   AGE_GROUPS,
@@ -14,7 +14,7 @@ import {
 import { RENDITION_FORMATS, type RenditionFormat as RenditionFormatValue } from '@brandshelf/media';
 import { Brand } from '../accounts/accounts.types.js';
 import { enumOf } from '../graphql/enum-of.js';
-import { AGGREGATE, cost } from '../graphql/query-limits.js';
+import { AGGREGATE, DEFAULT_LIST, cost } from '../graphql/query-limits.js';
 import { PageInfo, connectionType } from '../graphql/connection.js';
 
 /** Renditions of one image at most: four WebP sizes, the source's own size when smaller, and the JPEG. */
@@ -195,6 +195,58 @@ export class ProductImage {
   renditions: ImageRendition[];
 }
 
+@ObjectType({
+  description:
+    "A shipping option of the product, from its feed's `shipping` attribute (Merchant Center's sub-attributes).",
+})
+export class ShippingOption {
+  @Field({ description: 'ISO 3166-1 alpha-2 code of the country shipped to, e.g. "US".' }) country: string;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Region, state or postal area within it, e.g. "CA"; null for the whole country.',
+  })
+  region: string | null;
+  @Field(() => String, { nullable: true, description: 'Postal code or range (XML `postal_code`); null if none.' })
+  postalCode: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Merchant Center location id (XML `location_id`); null if none.',
+  })
+  locationId: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Merchant Center location group (XML `location_group_name`); null if none.',
+  })
+  locationGroupName: string | null;
+  @Field(() => String, { nullable: true, description: 'Service or speed class, e.g. "Overnight"; null if none.' })
+  service: string | null;
+  @Field(() => Money, { description: 'What shipping costs; 0 is free shipping.' }) price: Money;
+  @Field(() => Int, { nullable: true, description: 'Fewest business days before the order ships; null if not given.' })
+  minHandlingTime: number | null;
+  @Field(() => Int, { nullable: true, description: 'Most business days before the order ships; null if not given.' })
+  maxHandlingTime: number | null;
+  @Field(() => Int, { nullable: true, description: 'Fewest business days in transit; null if not given.' })
+  minTransitTime: number | null;
+  @Field(() => Int, { nullable: true, description: 'Most business days in transit; null if not given.' })
+  maxTransitTime: number | null;
+}
+
+@ObjectType({ description: "A tax rule of the product, from its feed's `tax` attribute." })
+export class TaxRule {
+  @Field({ description: 'ISO 3166-1 alpha-2 code of the country, e.g. "US".' }) country: string;
+  @Field(() => String, { nullable: true, description: 'Region or state, e.g. "CA"; null for the whole country.' })
+  region: string | null;
+  @Field(() => String, { nullable: true, description: 'Postal code or range (XML `postal_code`); null if none.' })
+  postalCode: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Merchant Center location id (XML `location_id`); null if none.',
+  })
+  locationId: string | null;
+  @Field(() => Float, { description: 'Tax rate in percent of the price, e.g. 8.25.' }) rate: number;
+  @Field({ description: 'Whether shipping is taxed too (`tax_ship`).' }) taxShip: boolean;
+}
+
 @ObjectType({ description: 'A live product of the public catalog.', implements: () => [Node] })
 export class Product {
   @GlobalIdField('Product', {
@@ -244,6 +296,18 @@ export class Product {
   gender: Gender | null;
   @Field(() => AgeGroup, { nullable: true, description: 'Age it is made for; null if the feed does not say.' })
   ageGroup: AgeGroup | null;
+  @Field(() => [ShippingOption], {
+    description:
+      "Shipping options the feed gives for the product (`shipping`), in feed order; empty when it gives none (the brand's Merchant Center account settings apply then). Entries the validator could not read are left out (INVALID_SHIPPING).",
+    complexity: cost.list(DEFAULT_LIST),
+  })
+  shipping: ShippingOption[];
+  @Field(() => [TaxRule], {
+    description:
+      'Tax rules the feed gives for the product (`tax`), in feed order; empty when it gives none. Entries the validator could not read are left out (INVALID_TAX).',
+    complexity: cost.list(DEFAULT_LIST),
+  })
+  tax: TaxRule[];
   /** Read with the product row: the main image and at most MAX_ADDITIONAL_IMAGES more. */
   @Field(() => [ProductImage], {
     description:

@@ -482,6 +482,12 @@ export type IssueCode =
   | 'INVALID_PRICE'
   /** quantity is not a whole number of 0 or more. Raised as WARNING. A negative count is stored as 0; anything else unreadable is ignored. */
   | 'INVALID_QUANTITY'
+  /** A shipping entry is unreadable: a country that is no ISO 3166-1 alpha-2 code, a missing or unreadable price, a handling or transit time that is no whole number of days, or the wrong number of colon-separated parts. That entry is ignored; the item and its other entries are kept. Raised as WARNING. The message names the entry (its position, and its text or XML parts) and the part that is wrong. A price written without a currency takes the item price's currency (or defaultCurrency). */
+  | 'INVALID_SHIPPING'
+  /** shipping_weight is not a number followed by a unit Merchant Center knows (lb, oz, g, kg); it is ignored. Raised as WARNING. */
+  | 'INVALID_SHIPPING_WEIGHT'
+  /** A tax entry is unreadable: a country that is no ISO 3166-1 alpha-2 code, a rate that is not a percentage from 0 to 100, a tax_ship that is not yes or no, or the wrong number of colon-separated parts. That entry is ignored; the item and its other entries are kept. Raised as WARNING. The message names the entry and the part that is wrong. */
+  | 'INVALID_TAX'
   /** A URL is not an absolute http(s) address. Raised as ERROR. ERROR for link and image_link; WARNING for mobile_link and additional_image_link, whose bad URLs are dropped. */
   | 'INVALID_URL'
   /** A preorder or backorder item has no availability_date. Raised as WARNING. */

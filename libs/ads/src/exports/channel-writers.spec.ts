@@ -1,6 +1,7 @@
 import { PassThrough, Readable } from 'node:stream';
 import { readFeed } from '@brandshelf/feeds';
-import type { CatalogProduct } from '@brandshelf/search';
+import { parseShipping, parseTax } from '@brandshelf/catalog-rules';
+import type { CatalogProduct, ShippingOptionData } from '@brandshelf/search';
 import { checkProduct } from './channels.js';
 import { ExportStalledError, writeChannelCsv, writeGoogleRss } from './channel-writers.js';
 
@@ -31,6 +32,8 @@ const product = (over: Partial<CatalogProduct>): CatalogProduct =>
     gender: null,
     ageGroup: null,
     quantity: null,
+    shipping: [],
+    tax: [],
     images: [],
     publishedAt: new Date(),
     updatedAt: new Date(),
@@ -57,6 +60,55 @@ async function readBack(body: string): Promise<Record<string, string>[]> {
   }
   return items;
 }
+
+describe('channel writers: shipping and tax', () => {
+  const option = (over: Partial<ShippingOptionData>): ShippingOptionData => ({
+    country: 'US',
+    region: null,
+    postalCode: null,
+    locationId: null,
+    locationGroupName: null,
+    service: null,
+    price: { amount: '4.95', currency: 'USD', formatted: '$4.95' },
+    minHandlingTime: null,
+    maxHandlingTime: null,
+    minTransitTime: null,
+    maxTransitTime: null,
+    ...over,
+  });
+  const shipped = product({
+    shipping: [
+      option({ region: 'CA', service: 'Overnight', price: { amount: '16.00', currency: 'USD', formatted: '' } }),
+      option({ service: 'Standard', minTransitTime: 2, maxTransitTime: 5 }),
+      option({ postalCode: '80302-80310', price: { amount: '0.00', currency: 'USD', formatted: '' } }),
+    ],
+    tax: [{ country: 'US', region: 'CA', postalCode: null, locationId: null, rate: 8.25, taxShip: true }],
+  });
+
+  it('Google RSS: one <g:shipping> and <g:tax> per entry, with the sub-elements Merchant Center reads', async () => {
+    const body = await capture((out) => writeGoogleRss(each([shipped]), out, { title: 't', link: 'https://x' }));
+    expect(body).toContain(
+      '<g:shipping><g:country>US</g:country><g:region>CA</g:region><g:service>Overnight</g:service><g:price>16.00 USD</g:price></g:shipping>' +
+        '<g:shipping><g:country>US</g:country><g:service>Standard</g:service><g:price>4.95 USD</g:price><g:min_transit_time>2</g:min_transit_time><g:max_transit_time>5</g:max_transit_time></g:shipping>' +
+        '<g:shipping><g:country>US</g:country><g:postal_code>80302-80310</g:postal_code><g:price>0.00 USD</g:price></g:shipping>' +
+        '<g:tax><g:country>US</g:country><g:region>CA</g:region><g:rate>8.25</g:rate><g:tax_ship>yes</g:tax_ship></g:tax>',
+    );
+    // What Brandshelf writes it reads back to the same entries.
+    const [item] = await readBack(body);
+    expect(parseShipping(item.shipping, null).entries).toHaveLength(3);
+    expect(parseTax(item.tax).entries).toEqual([{ country: 'US', rate: 8.25, region: 'CA', taxShip: true }]);
+    const bare = await capture((out) => writeGoogleRss(each([product({})]), out, { title: 't', link: 'https://x' }));
+    expect(bare).not.toContain('g:shipping');
+  });
+
+  it("Meta CSV: the shipping column as COUNTRY:REGION:SERVICE:PRICE, leaving out what Meta's form cannot say", async () => {
+    const [meta] = await readBack(await capture((out) => writeChannelCsv('META', each([shipped]), out)));
+    // The postal-code entry would read as the whole of the US: it is left out.
+    expect(meta.shipping).toEqual(['US:CA:Overnight:16.00 USD,US::Standard:4.95 USD']);
+    const [tiktok] = await readBack(await capture((out) => writeChannelCsv('TIKTOK', each([shipped]), out)));
+    expect(tiktok.shipping).toBeUndefined();
+  });
+});
 
 describe('channel writers: hostile values', () => {
   const hostile = product({

@@ -3,7 +3,7 @@ import type { Writable } from 'node:stream';
 import { stringify } from 'csv-stringify';
 import { XMLBuilder } from 'fast-xml-parser';
 import { spreadsheetSafeText } from '@brandshelf/ingestion';
-import type { CatalogProduct } from '@brandshelf/search';
+import type { CatalogProduct, ShippingOptionData, TaxRuleData } from '@brandshelf/search';
 import { CHANNELS, channelFields, xmlText, type ExportChannel } from './channels.js';
 
 /** The reader went away: the export stops reading the catalog. */
@@ -77,6 +77,32 @@ const GOOGLE_FIELDS = [
   'age_group',
 ];
 
+/** Sub-elements of one <g:shipping>, in Merchant Center's order, the parts the feed gave. */
+function googleShipping(o: ShippingOptionData): Record<string, string> {
+  const group: Record<string, string> = { 'g:country': o.country };
+  if (o.region !== null) group['g:region'] = xmlText(o.region);
+  if (o.postalCode !== null) group['g:postal_code'] = xmlText(o.postalCode);
+  if (o.locationId !== null) group['g:location_id'] = xmlText(o.locationId);
+  if (o.locationGroupName !== null) group['g:location_group_name'] = xmlText(o.locationGroupName);
+  if (o.service !== null) group['g:service'] = xmlText(o.service);
+  group['g:price'] = `${o.price.amount} ${o.price.currency}`;
+  if (o.minHandlingTime !== null) group['g:min_handling_time'] = String(o.minHandlingTime);
+  if (o.maxHandlingTime !== null) group['g:max_handling_time'] = String(o.maxHandlingTime);
+  if (o.minTransitTime !== null) group['g:min_transit_time'] = String(o.minTransitTime);
+  if (o.maxTransitTime !== null) group['g:max_transit_time'] = String(o.maxTransitTime);
+  return group;
+}
+
+function googleTax(t: TaxRuleData): Record<string, string> {
+  const group: Record<string, string> = { 'g:country': t.country };
+  if (t.region !== null) group['g:region'] = xmlText(t.region);
+  if (t.postalCode !== null) group['g:postal_code'] = xmlText(t.postalCode);
+  if (t.locationId !== null) group['g:location_id'] = xmlText(t.locationId);
+  group['g:rate'] = String(t.rate);
+  group['g:tax_ship'] = t.taxShip ? 'yes' : 'no';
+  return group;
+}
+
 /**
  * Google Merchant RSS 2.0: the rss/channel head, then each <item> built by XMLBuilder (which escapes &, <, >
  * and quotes; text is cleaned of characters XML 1.0 forbids first), then the tail. Nothing is held but one item.
@@ -101,7 +127,10 @@ export async function writeGoogleRss(
     for (const name of GOOGLE_FIELDS) if (fields[name]) item[`g:${name}`] = fields[name];
     const extra = p.additionalImageLinks.slice(0, 10).map(xmlText).filter(Boolean);
     if (extra.length) item['g:additional_image_link'] = extra;
-    await write(out, builder.build({ item }) + '\n', stallMs);
+    const groups: Record<string, Array<Record<string, string>>> = {};
+    if (p.shipping.length) groups['g:shipping'] = p.shipping.map(googleShipping);
+    if (p.tax.length) groups['g:tax'] = p.tax.map(googleTax);
+    await write(out, builder.build({ item: { ...item, ...groups } }) + '\n', stallMs);
   }
   await write(out, '</channel></rss>\n', stallMs);
 }

@@ -108,6 +108,7 @@ export const CHANNELS: Record<ExportChannel, ChannelSpec> = {
       'age_group',
       'gtin',
       'mpn',
+      'shipping',
     ],
     availability: META_AVAILABILITY,
   },
@@ -229,6 +230,21 @@ const clip = (s: string, max: number) => {
 const money = (m: { amount: string; currency: string } | null) => (m ? `${m.amount} ${m.currency}` : '');
 const lower = (s: string | null | undefined) => (s ? s.toLowerCase() : '');
 
+/**
+ * Meta's `shipping` column: `COUNTRY:REGION:SERVICE:PRICE` entries separated by commas. Meta's form has no place for a
+ * postal code or a Merchant Center location, so an entry limited to one is left out rather than widened to its
+ * whole country.
+ */
+// A colon or comma in a region or service name would split the entry where Meta reads it.
+const metaPart = (text: string | null) => (text ? text.replace(/[:,]/g, ' ').trim() : '');
+
+function metaShipping(p: CatalogProduct): string {
+  return p.shipping
+    .filter((o) => o.postalCode === null && o.locationId === null && o.locationGroupName === null)
+    .map((o) => `${o.country}:${metaPart(o.region)}:${metaPart(o.service)}:${o.price.amount} ${o.price.currency}`)
+    .join(',');
+}
+
 /** One product as the channel's fields, in its value formats (text cleaned of characters XML 1.0 forbids). */
 export function channelFields(channel: ExportChannel, p: CatalogProduct): Record<string, string> {
   const spec = CHANNELS[channel];
@@ -254,6 +270,7 @@ export function channelFields(channel: ExportChannel, p: CatalogProduct): Record
     size: p.size ?? '',
     gender: lower(p.gender),
     age_group: lower(p.ageGroup),
+    shipping: channel === 'META' ? metaShipping(p) : '',
   };
   if (channel === 'TIKTOK') {
     fields.sku_id = fields.id;

@@ -25,6 +25,7 @@ import { RuleTraceText1764000000031 } from './1764000000031-rule-trace-text.js';
 import { RowLevelSecurityParents1764000000032 } from './1764000000032-row-level-security-parents.js';
 import { SaleWindows1764000000033 } from './1764000000033-sale-windows.js';
 import { OverlaidSaleWindows1764000000034 } from './1764000000034-overlaid-sale-windows.js';
+import { ShippingTax1764000000035 } from './1764000000035-shipping-tax.js';
 
 /** In the order they run. Each lib owns its tables; the schema's history lives here, in one place. */
 export const MIGRATIONS = [
@@ -55,4 +56,5 @@ export const MIGRATIONS = [
   RowLevelSecurityParents1764000000032,
   SaleWindows1764000000033,
   OverlaidSaleWindows1764000000034,
+  ShippingTax1764000000035,
 ];

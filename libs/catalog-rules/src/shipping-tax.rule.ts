@@ -1,0 +1,342 @@
+import { finding, type RuleCode, type RuleFinding } from './code.catalog.js';
+import { COUNTRY_CODE_FIXES, countryCode } from './country.table.js';
+import { formatPrice, parsePrice } from './price.parser.js';
+
+/**
+ * Merchant Center's `shipping` and `tax` groups. A text feed writes each as colon-separated parts in a fixed order,
+ * several groups separated by commas (`US:CA:Overnight:16.00 USD, US::Standard:4.95 USD`), empty parts keeping their
+ * colons; an XML feed writes each group as an element with one child per part (`<g:shipping><g:country>US</g:country>
+ * …</g:shipping>`), repeated. A bad group is left out with a warning naming the part; the others are kept.
+ */
+
+/** One shipping option of an item. Keys are in sorted order (canonical JSON); parts not given are absent. */
+export interface ShippingEntry {
+  /** ISO 3166-1 alpha-2, upper case. */
+  country: string;
+  currency: string;
+  locationGroupName?: string;
+  locationId?: string;
+  maxHandlingTime?: number;
+  maxTransitTime?: number;
+  minHandlingTime?: number;
+  minTransitTime?: number;
+  postalCode?: string;
+  /** Integer in the currency's minor unit; 0 is free shipping. */
+  priceMinor: number;
+  region?: string;
+  service?: string;
+}
+
+/** One tax rule of an item. Keys in sorted order. */
+export interface TaxEntry {
+  country: string;
+  locationId?: string;
+  postalCode?: string;
+  /** Percent of the price, 0–100 (8.25 is 8.25 %). */
+  rate: number;
+  region?: string;
+  /** Whether shipping is taxed too (tax_ship; no when not given). */
+  taxShip: boolean;
+}
+
+/** Parts in text-form order; the XML form may also give the others named here. */
+export const SHIPPING_TEXT_PARTS = [
+  'country',
+  'region',
+  'service',
+  'price',
+  'min_handling_time',
+  'max_handling_time',
+  'min_transit_time',
+  'max_transit_time',
+] as const;
+export const SHIPPING_PARTS = [...SHIPPING_TEXT_PARTS, 'postal_code', 'location_id', 'location_group_name'] as const;
+export const TAX_TEXT_PARTS = ['country', 'region', 'rate', 'tax_ship'] as const;
+export const TAX_PARTS = [...TAX_TEXT_PARTS, 'postal_code', 'location_id'] as const;
+
+/**
+ * An XML group as one field value: a reader hands it over in this form so that its parts stay together and none
+ * is taken for a text-form separator. U+001F and U+001E cannot occur in XML 1.0 text, so no element's text looks
+ * like this.
+ */
+const GROUP_START = '\u001F';
+const PART_VALUE = '\u001E';
+
+export function encodeAttributeGroup(parts: ReadonlyArray<readonly [string, string]>): string {
+  let out = '';
+  for (const [name, value] of parts) out += `${GROUP_START}${name}${PART_VALUE}${value}`;
+  return out;
+}
+
+function decodeAttributeGroup(encoded: string): Array<[string, string]> {
+  const parts: Array<[string, string]> = [];
+  for (const piece of encoded.split(GROUP_START)) {
+    if (!piece) continue;
+    const at = piece.indexOf(PART_VALUE);
+    parts.push(at < 0 ? [piece, ''] : [piece.slice(0, at), piece.slice(at + 1)]);
+  }
+  return parts;
+}
+
+/** A finding on one group, with the group as the issue's value (as written, or its XML parts as name=value). */
+export interface GroupFinding {
+  finding: RuleFinding;
+  value: string;
+}
+
+export interface GroupCheck<T> {
+  entries: T[];
+  findings: GroupFinding[];
+}
+
+/** One group: its parts by name, how to show it, and where it is among the item's groups (1-based). */
+interface Group {
+  parts: Map<string, string>;
+  shown: string;
+  number: number;
+  xml: boolean;
+  /** Text form: how many colon-separated parts it had. */
+  count: number;
+}
+
+const WHOLE_DAYS = /^\d{1,3}$/;
+const RATE = /^\d{1,3}(?:\.\d+)?$/;
+const YES_NO: ReadonlyMap<string, boolean> = new Map([
+  ['y', true],
+  ['yes', true],
+  ['true', true],
+  ['n', false],
+  ['no', false],
+  ['false', false],
+]);
+
+/** The groups of a field value (a list when the attribute was repeated), in order. */
+function groupsOf(value: unknown, textParts: readonly string[]): Group[] {
+  const groups: Group[] = [];
+  const add = (text: string): void => {
+    if (text.charCodeAt(0) === 31) {
+      const parts = decodeAttributeGroup(text);
+      const map = new Map<string, string>();
+      for (const [name, part] of parts) if (!map.has(name)) map.set(name, part.trim());
+      const shown = parts.map(([name, part]) => `${name}=${part.trim()}`).join(', ');
+      groups.push({ parts: map, shown, number: groups.length + 1, xml: true, count: parts.length });
+      return;
+    }
+    for (const piece of splitGroups(text)) {
+      const split = piece.split(':');
+      const map = new Map<string, string>();
+      for (let i = 0; i < split.length && i < textParts.length; i++) map.set(textParts[i], split[i].trim());
+      groups.push({ parts: map, shown: piece, number: groups.length + 1, xml: false, count: split.length });
+    }
+  };
+  if (typeof value === 'string') add(value);
+  else if (Array.isArray(value)) for (const element of value) if (typeof element === 'string') add(element);
+  return groups;
+}
+
+/**
+ * Groups separated by commas. A piece with fewer than three colons is no group of its own but the rest of the one
+ * before, cut at a decimal comma ("DE::Standard:4,95 EUR"), so it is joined back.
+ */
+function splitGroups(text: string): string[] {
+  if (!text.includes(',')) return text.trim() ? [text.trim()] : [];
+  const out: string[] = [];
+  for (const piece of text.split(',')) {
+    let colons = 0;
+    for (let i = piece.indexOf(':'); i >= 0; i = piece.indexOf(':', i + 1)) colons++;
+    if (colons < 3 && out.length) out[out.length - 1] += `,${piece}`;
+    else out.push(piece);
+  }
+  return out.map((piece) => piece.trim()).filter((piece) => piece.length > 0);
+}
+
+/** The part's value, or null when it was not given or left empty. */
+function part(group: Group, name: string): string | null {
+  const value = group.parts.get(name);
+  return value === undefined || value === '' ? null : value;
+}
+
+class GroupProblem {
+  constructor(
+    readonly message: string,
+    readonly hint: string,
+  ) {}
+}
+
+function where(attribute: string, group: Group): string {
+  return group.xml ? `<g:${attribute}> element ${group.number}` : `${attribute} group ${group.number} "${group.shown}"`;
+}
+
+function problem(code: RuleCode, attribute: string, group: Group, issue: GroupProblem): GroupFinding {
+  return {
+    finding: finding(
+      code,
+      `${where(attribute, group)}: ${issue.message} That ${attribute} entry was ignored.`,
+      issue.hint,
+    ),
+    value: group.shown,
+  };
+}
+
+function readCountry(group: Group, example: string): string | GroupProblem {
+  const raw = part(group, 'country');
+  if (raw === null) {
+    return new GroupProblem('country is missing.', `Start the entry with the two-letter country code: ${example}.`);
+  }
+  const code = countryCode(raw);
+  if (code !== null) return code;
+  const fix = COUNTRY_CODE_FIXES[raw.trim().toUpperCase()];
+  return new GroupProblem(
+    `country "${raw}" is not an ISO 3166-1 alpha-2 country code.`,
+    fix
+      ? `Write ${fix} instead of ${raw.trim()}: ${example.replace(/^[A-Z]{2}/, fix)}.`
+      : `Write the two-letter ISO 3166-1 code of the country, e.g. US, DE or SE: ${example}.`,
+  );
+}
+
+function wrongCount(attribute: string, group: Group, textParts: readonly string[], min: number): GroupProblem | null {
+  if (group.xml || (group.count >= min && group.count <= textParts.length)) return null;
+  const order = textParts.slice(0, Math.max(min, Math.min(group.count, textParts.length))).join(':');
+  return new GroupProblem(
+    `it has ${group.count} colon-separated part${group.count === 1 ? '' : 's'}; ${attribute} takes ${min === textParts.length ? min : `${min} to ${textParts.length}`} (${order}).`,
+    attribute === 'shipping'
+      ? 'Write country:region:service:price and keep the colons of parts you leave empty, e.g. US::Standard:4.95 USD; separate several entries with commas.'
+      : 'Write country:region:rate:tax_ship and keep the colons of parts you leave empty, e.g. US:CA:8.25:y; separate several entries with commas.',
+  );
+}
+
+/**
+ * `shipping` of one item: the valid entries and a finding per bad one. A bare-number price takes `currency` (the
+ * item's price currency, else the feed's default), as sale_price does.
+ */
+export function parseShipping(value: unknown, currency: string | null): GroupCheck<ShippingEntry> {
+  const entries: ShippingEntry[] = [];
+  const findings: GroupFinding[] = [];
+  for (const group of groupsOf(value, SHIPPING_TEXT_PARTS)) {
+    const result = readShipping(group, currency);
+    if (result instanceof GroupProblem) findings.push(problem('INVALID_SHIPPING', 'shipping', group, result));
+    else {
+      entries.push(result.entry);
+      if (result.assumed) findings.push({ finding: result.assumed, value: group.shown });
+    }
+  }
+  return { entries, findings };
+}
+
+function readShipping(
+  group: Group,
+  defaultCurrency: string | null,
+): { entry: ShippingEntry; assumed?: RuleFinding } | GroupProblem {
+  const count = wrongCount('shipping', group, SHIPPING_TEXT_PARTS, 4);
+  if (count) return count;
+  const country = readCountry(group, 'US::Standard:4.95 USD');
+  if (country instanceof GroupProblem) return country;
+  const rawPrice = part(group, 'price');
+  if (rawPrice === null) {
+    return new GroupProblem(
+      'price is missing.',
+      `Give the shipping cost with its currency, e.g. ${country}::Standard:4.95 USD; write 0 for free shipping.`,
+    );
+  }
+  const parsed = parsePrice(rawPrice, defaultCurrency);
+  if (!parsed.ok) {
+    return new GroupProblem(
+      `price "${rawPrice}" cannot be read: ${parsed.issue.message}`,
+      `Write the shipping cost as an amount with a dot for decimals and its ISO currency code, e.g. 4.95 USD (0 USD for free shipping). ${parsed.issue.hint}`,
+    );
+  }
+  if (parsed.minor < 0) {
+    return new GroupProblem(
+      `price ${formatPrice(parsed.minor, parsed.currency)} is negative.`,
+      `Write the shipping cost as 0 or more, e.g. 0 ${parsed.currency} for free shipping.`,
+    );
+  }
+  const times: Record<string, number> = {};
+  for (const name of SHIPPING_TEXT_PARTS.slice(4)) {
+    const raw = part(group, name);
+    if (raw === null) continue;
+    if (!WHOLE_DAYS.test(raw)) {
+      return new GroupProblem(
+        `${name} "${raw}" is not a whole number of days.`,
+        `Write ${name} as a whole number of business days, 0 or more (e.g. 1), or leave it empty.`,
+      );
+    }
+    times[name] = Number(raw);
+  }
+  for (const kind of ['handling', 'transit']) {
+    const min = times[`min_${kind}_time`];
+    const max = times[`max_${kind}_time`];
+    if (min !== undefined && max !== undefined && min > max) {
+      return new GroupProblem(
+        `min_${kind}_time ${min} is more than max_${kind}_time ${max}.`,
+        `Make min_${kind}_time at most max_${kind}_time (e.g. 1 and 3 days).`,
+      );
+    }
+  }
+  // Built in sorted key order, so the product stays canonical JSON without a sorted copy.
+  const entry: ShippingEntry = { country, currency: parsed.currency } as ShippingEntry;
+  const groupName = part(group, 'location_group_name');
+  if (groupName !== null) entry.locationGroupName = groupName;
+  const locationId = part(group, 'location_id');
+  if (locationId !== null) entry.locationId = locationId;
+  if (times.max_handling_time !== undefined) entry.maxHandlingTime = times.max_handling_time;
+  if (times.max_transit_time !== undefined) entry.maxTransitTime = times.max_transit_time;
+  if (times.min_handling_time !== undefined) entry.minHandlingTime = times.min_handling_time;
+  if (times.min_transit_time !== undefined) entry.minTransitTime = times.min_transit_time;
+  const postalCode = part(group, 'postal_code');
+  if (postalCode !== null) entry.postalCode = postalCode;
+  entry.priceMinor = parsed.minor;
+  const region = part(group, 'region');
+  if (region !== null) entry.region = region;
+  const service = part(group, 'service');
+  if (service !== null) entry.service = service;
+  return parsed.assumed ? { entry, assumed: parsed.assumed } : { entry };
+}
+
+/** `tax` of one item: the valid rules and a finding per bad one. */
+export function parseTax(value: unknown): GroupCheck<TaxEntry> {
+  const entries: TaxEntry[] = [];
+  const findings: GroupFinding[] = [];
+  for (const group of groupsOf(value, TAX_TEXT_PARTS)) {
+    const result = readTax(group);
+    if (result instanceof GroupProblem) findings.push(problem('INVALID_TAX', 'tax', group, result));
+    else entries.push(result);
+  }
+  return { entries, findings };
+}
+
+function readTax(group: Group): TaxEntry | GroupProblem {
+  const count = wrongCount('tax', group, TAX_TEXT_PARTS, 4);
+  if (count) return count;
+  const country = readCountry(group, 'US:CA:8.25:y');
+  if (country instanceof GroupProblem) return country;
+  const rawRate = part(group, 'rate');
+  if (rawRate === null) {
+    return new GroupProblem('rate is missing.', `Give the tax rate in percent, e.g. ${country}:CA:8.25:y.`);
+  }
+  const rate = RATE.test(rawRate) ? Number(rawRate) : NaN;
+  if (!(rate >= 0 && rate <= 100)) {
+    return new GroupProblem(
+      `rate "${rawRate}" is not a percentage from 0 to 100.`,
+      'Write the rate as a number of percent with a dot for decimals and no % sign, e.g. 8.25 for 8.25 %.',
+    );
+  }
+  const rawShip = part(group, 'tax_ship');
+  const taxShip = rawShip === null ? false : YES_NO.get(rawShip.toLowerCase());
+  if (taxShip === undefined) {
+    return new GroupProblem(
+      `tax_ship "${rawShip}" is not yes or no.`,
+      'Write y if shipping is taxed too, n if not (yes/no and true/false are read too), or leave it empty for no.',
+    );
+  }
+  const entry = { country } as TaxEntry;
+  const locationId = part(group, 'location_id');
+  if (locationId !== null) entry.locationId = locationId;
+  const postalCode = part(group, 'postal_code');
+  if (postalCode !== null) entry.postalCode = postalCode;
+  entry.rate = rate;
+  const region = part(group, 'region');
+  if (region !== null) entry.region = region;
+  entry.taxShip = taxShip;
+  return entry;
+}
