@@ -202,7 +202,34 @@ export function compileFeedRules(rules: FeedRule[], options: CompileOptions = {}
       return outcome;
     },
   };
+  keepWarm(applier as CompiledFeedRules, rules);
   return applier as CompiledFeedRules;
+}
+
+/** Compiled rule sets kept after their run (see keepWarm). */
+const WARM_SETS = 2;
+/** Rule sets larger than this, as JSON, are not kept (their tables would be held for nothing but speed). */
+const WARM_MAX_JSON_CHARS = 256 * 1024;
+const warm: CompiledFeedRules[] = [];
+
+/**
+ * Keeps the last WARM_SETS compiled rule sets alive. Each compile makes new closures of the same functions, which
+ * share V8's feedback and its optimized code; but that code is held weakly, so once a run's closures are garbage a
+ * major collection drops it, and the next run's rules start in the interpreter and are optimized again, on the
+ * compiler's threads, while the run reads. Measured (20 rules, 30,000 bench items read and validated on one thread,
+ * runs with and without rules alternating): 65 ms of CPU a run with rules, a fifth of what the rules cost. A set kept
+ * here holds its optimized code for the next compile of any rules, whatever they are; nothing else of it is used.
+ */
+function keepWarm(compiled: CompiledFeedRules, rules: FeedRule[]): void {
+  let chars: number;
+  try {
+    chars = JSON.stringify(rules).length;
+  } catch {
+    return; // validated rules are plain data; anything else is simply not kept
+  }
+  if (chars > WARM_MAX_JSON_CHARS) return;
+  warm.push(compiled);
+  if (warm.length > WARM_SETS) warm.shift();
 }
 
 // ---- conditions

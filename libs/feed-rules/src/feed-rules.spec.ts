@@ -1,4 +1,6 @@
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from '@jest/globals';
 import {
   compileFeedRules,
@@ -785,5 +787,36 @@ describe('validateFeedRules', () => {
     expect(() =>
       compileFeedRules([rule('r', [{ type: 'EXCLUDE' }], { attribute: 'x', operator: 'MATCHES', value: '(a)\\1' })]),
     ).toThrow(FeedRulesCompileError);
+  });
+});
+
+describe('compiled rule sets kept for their optimized code', () => {
+  /** V8's full collection, without starting jest with --expose-gc. */
+  const collectGarbage = async (): Promise<void> => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    // A WeakRef's target lives until the current job ends.
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+  };
+  const labelRule = (i: number) => rule(`r${i}`, [{ type: 'SET_CUSTOM_LABEL', index: 0, value: `v${i}` }]);
+
+  it('keeps the last two sets alive and lets older ones and large ones be collected', async () => {
+    const kept: WeakRef<object>[] = [];
+    for (let i = 0; i < 4; i++) {
+      const compiled = compileFeedRules([labelRule(i)]);
+      expect(compiled.apply({ id: 'a' }).item.custom_label_0).toBe(`v${i}`);
+      kept.push(new WeakRef(compiled));
+    }
+    // A MAP table of 10,000 entries, about 400 KB as JSON: past what is kept.
+    const table = Object.fromEntries(Array.from({ length: 10_000 }, (_, i) => [`brand category ${i}`, `${i}`]));
+    const large = new WeakRef(
+      compileFeedRules([
+        rule('map', [{ type: 'MAP', attribute: 'product_type', targetAttribute: 'google_product_category', table }]),
+      ]),
+    );
+    await collectGarbage();
+    expect(kept.map((ref) => ref.deref() !== undefined)).toEqual([false, false, true, true]);
+    expect(large.deref()).toBeUndefined();
   });
 });

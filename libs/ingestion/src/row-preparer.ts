@@ -10,6 +10,7 @@ import {
 } from '@brandshelf/catalog-rules';
 import {
   compileFeedRules,
+  type CompiledFeedRules,
   validateFeedRules,
   type FeedRule,
   type RuleLimit,
@@ -179,9 +180,55 @@ export function itemRuleApplier(
   options: { forRun?: boolean; recordValueChars?: number; stopAt?: number; itemBudgetMs?: number } = {},
 ): ((item: RawItem) => RuleApplication) | null {
   if (!rules?.length) return null;
-  const forRun = options.forRun ?? false;
-  const compile = (interruptible: boolean) =>
-    compileFeedRules(rules, {
+  const applier = new RuleApplier(rules, regexTimeoutMs, options);
+  if (!applier.size) return null;
+  // A bound method, not a closure: its code is the class's, optimized once for every run (see keepWarm in the
+  // feed-rules compiler for what a closure made per run costs).
+  return applier.apply.bind(applier);
+}
+
+/** itemRuleApplier's state for one run or preview. */
+class RuleApplier {
+  private readonly forRun: boolean;
+  private readonly budget: number | undefined;
+  private readonly indexOf: Map<string, number>;
+  private compiled: CompiledFeedRules;
+  // A run's budget per item. Rules compiled to be stopped read the clock before every rule, action, condition and
+  // match, which would cost the ordinary run a fifth of the rules' time: so an ordinary item is only timed as a whole
+  // (two clock reads), and only after one took longer than the budget are the rules compiled again to stop each
+  // later item at it. That first item is kept: it finished.
+  private stopping = false;
+  // An item's trace depends only on which rules changed which attributes, in order: a feed's items fall into a few
+  // such patterns, so each pattern's list and JSON are built once, found again by walking a tree whose steps are
+  // the engine's changes (without values, one object per rule and attribute). Measured: JSON.stringify of every
+  // item's list was an eighth of what 20 rules cost the reader. Bounded: a run with more patterns starts over.
+  private root = new TraceNode();
+  private nodes = 0;
+  // Patterns are numbered from 0 again when the tree starts over: every pattern is then new, so each number's JSON
+  // is sent again before it is used, and the writer's table stays as small as the tree.
+  private patterns = 0;
+  private filled = false;
+
+  constructor(
+    private readonly rules: FeedRule[],
+    private readonly regexTimeoutMs: number | undefined,
+    private readonly options: { forRun?: boolean; recordValueChars?: number; stopAt?: number; itemBudgetMs?: number },
+  ) {
+    this.forRun = options.forRun ?? false;
+    this.budget = options.itemBudgetMs;
+    this.compiled = this.compile(options.stopAt !== undefined);
+    if (options.stopAt !== undefined) this.compiled.stopAt(options.stopAt);
+    const checked = validateFeedRules(rules, { stored: true });
+    this.indexOf = new Map('rules' in checked ? checked.rules.map((rule, index) => [rule.id, index]) : []);
+  }
+
+  get size(): number {
+    return this.compiled.size;
+  }
+
+  private compile(interruptible: boolean): CompiledFeedRules {
+    const { regexTimeoutMs, options, forRun } = this;
+    return compileFeedRules(this.rules, {
       ...(regexTimeoutMs === undefined ? {} : { regexTimeoutMs }),
       ...(options.recordValueChars === undefined ? {} : { recordValueChars: options.recordValueChars }),
       inPlace: forRun,
@@ -190,78 +237,10 @@ export function itemRuleApplier(
       // A run's outcome is read at once below: the trace tree keeps its own lists (fill), an exclusion a copy.
       reuseOutcome: forRun,
     });
-  let compiled = compile(options.stopAt !== undefined);
-  if (!compiled.size) return null;
-  if (options.stopAt !== undefined) compiled.stopAt(options.stopAt);
-  // A run's budget per item. Rules compiled to be stopped read the clock before every rule, action, condition and
-  // match, which would cost the ordinary run a fifth of the rules' time: so an ordinary item is only timed as a whole
-  // (two clock reads), and only after one took longer than the budget are the rules compiled again to stop each
-  // later item at it. That first item is kept: it finished.
-  const budget = options.itemBudgetMs;
-  let stopping = false;
-  const onceEach = (detailed: RuleOutcome['changes']): RuleChange[] => {
-    const changes: RuleChange[] = [];
-    for (const change of detailed) {
-      if (!changes.some((c) => c.ruleId === change.ruleId && c.attribute === change.attribute))
-        changes.push({ ruleId: change.ruleId, ruleName: change.ruleName, attribute: change.attribute });
-    }
-    return changes;
-  };
-  const checked = validateFeedRules(rules, { stored: true });
-  const indexOf = new Map('rules' in checked ? checked.rules.map((rule, index) => [rule.id, index]) : []);
-  // An item's trace depends only on which rules changed which attributes, in order: a feed's items fall into a few
-  // such patterns, so each pattern's list and JSON are built once, found again by walking a tree whose steps are
-  // the engine's changes (without values, one object per rule and attribute). Measured: JSON.stringify of every
-  // item's list was an eighth of what 20 rules cost the reader. Bounded: a run with more patterns starts over.
-  let root = new TraceNode();
-  let nodes = 0;
-  // Patterns are numbered from 0 again when the tree starts over: every pattern is then new, so each number's JSON
-  // is sent again before it is used, and the writer's table stays as small as the tree.
-  let patterns = 0;
-  let filled = false;
-  const fill = (node: TraceNode, detailed: RuleOutcome['changes']): TraceNode => {
-    node.changes = onceEach(detailed);
-    node.trace = JSON.stringify(node.changes.map((c): StoredRuleChange => [indexOf.get(c.ruleId) ?? -1, c.attribute]));
-    node.pattern = patterns++;
-    filled = true;
-    return node;
-  };
-  const traceOf = (detailed: RuleOutcome['changes']): TraceNode => {
-    if (detailed.length > MAX_TRACE_NODES) {
-      // Unreachable with 200 rules: a pattern of its own, whose number is never reused by the tree.
-      const node = fill(new TraceNode(), detailed);
-      node.pattern = -1;
-      return node;
-    }
-    let node = root;
-    for (const change of detailed) {
-      let child = node.next.get(change);
-      if (!child) {
-        if (++nodes > MAX_TRACE_NODES) {
-          root = new TraceNode();
-          nodes = 0;
-          patterns = 0;
-          return traceOf(detailed);
-        }
-        node.next.set(change, (child = new TraceNode()));
-      }
-      node = child;
-    }
-    return node.trace === null ? fill(node, detailed) : node;
-  };
-  const applyOne = (fields: RawItem['fields']): RuleOutcome<RawItem['fields']> => {
-    if (budget === undefined) return compiled.apply(fields);
-    const started = performance.now();
-    if (stopping) compiled.stopAt(started + budget);
-    const outcome = compiled.apply(fields);
-    if (!stopping && performance.now() - started > budget) {
-      stopping = true;
-      compiled = compile(true);
-    }
-    return outcome;
-  };
-  return (item) => {
-    const outcome = applyOne(item.fields);
+  }
+
+  apply(item: RawItem): RuleApplication {
+    const outcome = this.applyOne(item.fields);
     if (outcome.stopped) {
       return { excluded: null, changes: [], trace: null, detailed: [], stopped: true, stoppedIn: outcome.stoppedIn };
     }
@@ -273,11 +252,68 @@ export function itemRuleApplier(
     const detailed = outcome.changes;
     const limits = outcome.limits;
     if (!detailed.length) return { excluded: null, changes: [], trace: null, detailed, limits };
-    if (!forRun) return { excluded: null, changes: onceEach(detailed), trace: null, detailed, limits };
-    filled = false;
-    const { changes, trace, pattern } = traceOf(detailed);
-    return { excluded: null, changes, trace, tracePattern: pattern, firstOfPattern: filled, detailed, limits };
-  };
+    if (!this.forRun) return { excluded: null, changes: onceEach(detailed), trace: null, detailed, limits };
+    this.filled = false;
+    const { changes, trace, pattern } = this.traceOf(detailed);
+    return { excluded: null, changes, trace, tracePattern: pattern, firstOfPattern: this.filled, detailed, limits };
+  }
+
+  private applyOne(fields: RawItem['fields']): RuleOutcome<RawItem['fields']> {
+    const budget = this.budget;
+    if (budget === undefined) return this.compiled.apply(fields);
+    const started = performance.now();
+    if (this.stopping) this.compiled.stopAt(started + budget);
+    const outcome = this.compiled.apply(fields);
+    if (!this.stopping && performance.now() - started > budget) {
+      this.stopping = true;
+      this.compiled = this.compile(true);
+    }
+    return outcome;
+  }
+
+  private fill(node: TraceNode, detailed: RuleOutcome['changes']): TraceNode {
+    node.changes = onceEach(detailed);
+    node.trace = JSON.stringify(
+      node.changes.map((c): StoredRuleChange => [this.indexOf.get(c.ruleId) ?? -1, c.attribute]),
+    );
+    node.pattern = this.patterns++;
+    this.filled = true;
+    return node;
+  }
+
+  private traceOf(detailed: RuleOutcome['changes']): TraceNode {
+    if (detailed.length > MAX_TRACE_NODES) {
+      // Unreachable with 200 rules: a pattern of its own, whose number is never reused by the tree.
+      const node = this.fill(new TraceNode(), detailed);
+      node.pattern = -1;
+      return node;
+    }
+    let node = this.root;
+    for (const change of detailed) {
+      let child = node.next.get(change);
+      if (!child) {
+        if (++this.nodes > MAX_TRACE_NODES) {
+          this.root = new TraceNode();
+          this.nodes = 0;
+          this.patterns = 0;
+          return this.traceOf(detailed);
+        }
+        node.next.set(change, (child = new TraceNode()));
+      }
+      node = child;
+    }
+    return node.trace === null ? this.fill(node, detailed) : node;
+  }
+}
+
+/** Each (rule, attribute) of an item's changes once, in order of first change. */
+function onceEach(detailed: RuleOutcome['changes']): RuleChange[] {
+  const changes: RuleChange[] = [];
+  for (const change of detailed) {
+    if (!changes.some((c) => c.ruleId === change.ruleId && c.attribute === change.attribute))
+      changes.push({ ruleId: change.ruleId, ruleName: change.ruleName, attribute: change.attribute });
+  }
+  return changes;
 }
 
 /** A step of the trace tree (keyed by the engine's shared change objects), and its trace once an item ended here. */
