@@ -31,6 +31,8 @@ const BOUNDED_LISTS: Record<string, string> = {
   'IngestionRun.rowsSkippedByReason': 'one per skip reason',
   'IssueSummary.sampleRows': 'a fixed-size sample',
   'Product.images': 'at most 11 per product',
+  'Product.shipping': 'at most MAX_SHIPPING_ENTRIES (20) per product, the rest left out with a warning',
+  'Product.tax': 'at most MAX_TAX_ENTRIES (20) per product, the rest left out with a warning',
   'ProductFacets.availability': 'one per availability value',
   'ProductFacets.brand': 'the top facet values',
   'ProductFacets.category': 'the top facet values',
@@ -68,6 +70,8 @@ const BOUNDED_LISTS: Record<string, string> = {
 const STRING_CODES: Record<string, string> = {
   'ShareLink.code': 'the share link’s own 12-character URL code, not a catalogue code',
   'ReportConversionInput.linkCode': 'a share link’s URL code, as ShareLink.code',
+  'ShippingOption.postalCode': 'a postal code or range as the feed writes it (94002-94110, 80*), not a catalogue code',
+  'TaxRule.postalCode': 'a postal code or range as the feed writes it, as ShippingOption.postalCode',
 };
 
 /**

@@ -20,6 +20,8 @@ export { cleanText, collapseWhitespace, truncateAtWord, isAllCaps, type CleanedT
 export { checkUrl, MAX_URL_LENGTH, type UrlCheck } from './url.rule.js';
 export {
   encodeAttributeGroup,
+  MAX_SHIPPING_ENTRIES,
+  MAX_TAX_ENTRIES,
   parseShipping,
   parseTax,
   SHIPPING_PARTS,

@@ -1,7 +1,13 @@
 import { describe, expect, it } from '@jest/globals';
 
 import { COUNTRY_CODES, countryCode } from './country.table.js';
-import { encodeAttributeGroup, parseShipping, parseTax } from './shipping-tax.rule.js';
+import {
+  encodeAttributeGroup,
+  MAX_SHIPPING_ENTRIES,
+  MAX_TAX_ENTRIES,
+  parseShipping,
+  parseTax,
+} from './shipping-tax.rule.js';
 
 const xml = (...parts: Array<[string, string]>) => encodeAttributeGroup(parts);
 const messages = (check: { findings: { finding: { message: string } }[] }) =>
@@ -153,5 +159,28 @@ describe('parseTax', () => {
       ['INVALID_TAX', 'WARNING', text],
     ]);
     expect(check.findings[0].finding.message).toBe(`tax group 1 "${text}": ${message} That tax entry was ignored.`);
+  });
+});
+
+describe('entries a product keeps', () => {
+  it('keeps the first MAX_SHIPPING_ENTRIES shipping entries and says once, at the first left out, that the rest were ignored', () => {
+    const groups = Array.from({ length: MAX_SHIPPING_ENTRIES + 5 }, (_, i) => `US::Service ${i + 1}:${i}.00 USD`);
+    const check = parseShipping(groups.join(','), null);
+    expect(check.entries).toHaveLength(MAX_SHIPPING_ENTRIES);
+    expect(check.entries.at(-1)).toMatchObject({ service: `Service ${MAX_SHIPPING_ENTRIES}` });
+    expect(check.findings.map((f) => [f.finding.code, f.finding.severity, f.value])).toEqual([
+      ['INVALID_SHIPPING', 'WARNING', groups[MAX_SHIPPING_ENTRIES]],
+    ]);
+    expect(check.findings[0].finding.message).toBe(
+      `shipping group ${MAX_SHIPPING_ENTRIES + 1} "${groups[MAX_SHIPPING_ENTRIES]}": the product already has ${MAX_SHIPPING_ENTRIES} shipping entries, the most kept; it and the entries after it were ignored.`,
+    );
+    expect(check.findings[0].finding.hint).toContain(`at most ${MAX_SHIPPING_ENTRIES} shipping entries`);
+  });
+
+  it('keeps the first MAX_TAX_ENTRIES tax entries, a bad entry among them not counting', () => {
+    const groups = ['XX:CA:5:y', ...Array.from({ length: MAX_TAX_ENTRIES + 1 }, (_, i) => `US:R${i}:5:y`)];
+    const check = parseTax(groups.join(','));
+    expect(check.entries).toHaveLength(MAX_TAX_ENTRIES);
+    expect(check.findings.map((f) => f.value)).toEqual(['XX:CA:5:y', groups.at(-1)]);
   });
 });

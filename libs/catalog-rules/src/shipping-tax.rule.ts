@@ -82,6 +82,8 @@ function decodeAttributeGroup(encoded: string): Array<[string, string]> {
 export interface GroupFinding {
   finding: RuleFinding;
   value: string;
+  /** The finding that the product's entries were full (given once an attribute). */
+  tooMany?: true;
 }
 
 export interface GroupCheck<T> {
@@ -206,6 +208,42 @@ function wrongCount(attribute: string, group: Group, textParts: readonly string[
 }
 
 /**
+ * The most shipping or tax entries a product keeps: the API prices a product's lists by what they can hold, and a
+ * product's own shipping overrides a few countries and services (the account's settings give the rest). Entries
+ * after these are left out with an INVALID_SHIPPING / INVALID_TAX warning naming the first one left out.
+ */
+export const MAX_SHIPPING_ENTRIES = 20;
+export const MAX_TAX_ENTRIES = 20;
+
+/** `entry` kept unless `entries` is full; a full list's first refusal is a finding (later ones add nothing to say). */
+function keep<T>(
+  entries: T[],
+  entry: T,
+  max: number,
+  code: RuleCode,
+  attribute: string,
+  group: Group,
+  findings: GroupFinding[],
+): boolean {
+  if (entries.length < max) {
+    entries.push(entry);
+    return true;
+  }
+  if (!findings.some((f) => f.tooMany)) {
+    findings.push({
+      finding: finding(
+        code,
+        `${where(attribute, group)}: the product already has ${max} ${attribute} entries, the most kept; it and the entries after it were ignored.`,
+        `Give at most ${max} ${attribute} entries a product (the countries and services that differ from your account's ${attribute} settings in Merchant Center); set the rest there.`,
+      ),
+      value: group.shown,
+      tooMany: true,
+    });
+  }
+  return false;
+}
+
+/**
  * `shipping` of one item: the valid entries and a finding per bad one. A bare-number price takes `currency` (the
  * item's price currency, else the feed's default), as sale_price does.
  */
@@ -215,8 +253,7 @@ export function parseShipping(value: unknown, currency: string | null): GroupChe
   for (const group of groupsOf(value, SHIPPING_TEXT_PARTS)) {
     const result = readShipping(group, currency);
     if (result instanceof GroupProblem) findings.push(problem('INVALID_SHIPPING', 'shipping', group, result));
-    else {
-      entries.push(result.entry);
+    else if (keep(entries, result.entry, MAX_SHIPPING_ENTRIES, 'INVALID_SHIPPING', 'shipping', group, findings)) {
       if (result.assumed) findings.push({ finding: result.assumed, value: group.shown });
     }
   }
@@ -300,7 +337,7 @@ export function parseTax(value: unknown): GroupCheck<TaxEntry> {
   for (const group of groupsOf(value, TAX_TEXT_PARTS)) {
     const result = readTax(group);
     if (result instanceof GroupProblem) findings.push(problem('INVALID_TAX', 'tax', group, result));
-    else entries.push(result);
+    else keep(entries, result, MAX_TAX_ENTRIES, 'INVALID_TAX', 'tax', group, findings);
   }
   return { entries, findings };
 }

@@ -6,6 +6,8 @@ import {
   CONDITIONS,
   GENDERS,
   MAX_ADDITIONAL_IMAGES,
+  MAX_SHIPPING_ENTRIES,
+  MAX_TAX_ENTRIES,
   type AgeGroup as AgeGroupValue,
   type Availability as AvailabilityValue,
   type Condition as ConditionValue,
@@ -14,7 +16,7 @@ import {
 import { RENDITION_FORMATS, type RenditionFormat as RenditionFormatValue } from '@brandshelf/media';
 import { Brand } from '../accounts/accounts.types.js';
 import { enumOf } from '../graphql/enum-of.js';
-import { AGGREGATE, DEFAULT_LIST, cost } from '../graphql/query-limits.js';
+import { AGGREGATE, cost } from '../graphql/query-limits.js';
 import { PageInfo, connectionType } from '../graphql/connection.js';
 
 /** Renditions of one image at most: four WebP sizes, the source's own size when smaller, and the JPEG. */
@@ -298,14 +300,14 @@ export class Product {
   ageGroup: AgeGroup | null;
   @Field(() => [ShippingOption], {
     description:
-      "Shipping options the feed gives for the product (`shipping`), in feed order; empty when it gives none (the brand's Merchant Center account settings apply then). Entries the validator could not read are left out (INVALID_SHIPPING).",
-    complexity: cost.list(DEFAULT_LIST),
+      "Shipping options the feed gives for the product (`shipping`), in feed order, at most 20; empty when it gives none (the brand's Merchant Center account settings apply then). Entries the validator could not read, and any past the 20th, are left out (INVALID_SHIPPING).",
+    complexity: cost.list(MAX_SHIPPING_ENTRIES),
   })
   shipping: ShippingOption[];
   @Field(() => [TaxRule], {
     description:
-      'Tax rules the feed gives for the product (`tax`), in feed order; empty when it gives none. Entries the validator could not read are left out (INVALID_TAX).',
-    complexity: cost.list(DEFAULT_LIST),
+      'Tax rules the feed gives for the product (`tax`), in feed order, at most 20; empty when it gives none. Entries the validator could not read, and any past the 20th, are left out (INVALID_TAX).',
+    complexity: cost.list(MAX_TAX_ENTRIES),
   })
   tax: TaxRule[];
   /** Read with the product row: the main image and at most MAX_ADDITIONAL_IMAGES more. */
