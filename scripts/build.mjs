@@ -1,6 +1,6 @@
 // Compiles apps/, libs/ and bench/ to dist/ with swc: about a second for the whole tree,
 // where tsc takes tens of seconds. Type checking is `npm run typecheck` (tsc --noEmit).
-// Then builds the web console (apps/console) with Vite into dist/console.
+// Then builds the web console (apps/console) with Vite into dist/console, unless given --no-console.
 import { transformFile } from '@swc/core';
 import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
@@ -47,7 +47,11 @@ for (const top of ['apps', 'libs', 'bench']) {
       (async () => {
         const rel = relative(root, file);
         const out = join(root, 'dist', rel.replace(/\.ts$/, '.js'));
-        const result = await transformFile(file, { ...options, filename: file, sourceFileName: relative(dirname(out), file) });
+        const result = await transformFile(file, {
+          ...options,
+          filename: file,
+          sourceFileName: relative(dirname(out), file),
+        });
         await mkdir(dirname(out), { recursive: true });
         const code = withRelativeLibs(result.code, out);
         await writeFile(out, `${code}\n//# sourceMappingURL=${out.split('/').pop()}.map\n`);
@@ -59,5 +63,11 @@ for (const top of ['apps', 'libs', 'bench']) {
 await Promise.all(jobs);
 
 // The web console (apps/console): typed documents from schema.graphql, then Vite, into dist/console (README: Console).
-const { buildConsole } = await import('./build-console.mjs');
-await buildConsole({ quiet: true });
+// `--no-console` compiles the server only, for tests that start its processes (libs/testing buildDist, the CLI's
+// e2e): a console rebuilt from a test replaced dist/console while the browser test was using it, emptied (its
+// index.html pointing at assets gone: the sign-in page never rendered) or as React's development build (jest's
+// NODE_ENV=test: StrictMode ran each page's effects twice, so the console asked for its data twice).
+if (!process.argv.includes('--no-console')) {
+  const { buildConsole } = await import('./build-console.mjs');
+  await buildConsole({ quiet: true });
+}

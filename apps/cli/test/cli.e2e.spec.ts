@@ -69,7 +69,7 @@ describe('CLI (built, as a child process, against a loopback server)', () => {
   let good: string;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
+    execFileSync(process.execPath, ['scripts/build.mjs', '--no-console'], { cwd: ROOT });
     const jpeg = await sharp({ create: { width: 600, height: 600, channels: 3, background: '#246' } })
       .jpeg()
       .toBuffer();
@@ -197,7 +197,7 @@ describe('CLI local mode (built, as a child process, on a database no worker ser
   let dir: string;
 
   beforeAll(async () => {
-    execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: ROOT });
+    execFileSync(process.execPath, ['scripts/build.mjs', '--no-console'], { cwd: ROOT });
     const jpeg = await sharp({ create: { width: 600, height: 600, channels: 3, background: '#642' } })
       .jpeg()
       .toBuffer();

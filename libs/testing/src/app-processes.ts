@@ -13,9 +13,12 @@ import S3rver from 's3rver';
  * everything on loopback.
  */
 
-/** Compiles apps/ and libs/ to dist/ (about a second with swc), so a clean clone runs the current code. */
+/**
+ * Compiles apps/ and libs/ to dist/ (about a second with swc), so a clean clone runs the current code. Not the web
+ * console: dist/console is the browser test's (test/browser/console.e2e), which builds it itself.
+ */
 export function buildDist(root = process.cwd()): void {
-  execFileSync(process.execPath, ['scripts/build.mjs'], { cwd: root });
+  execFileSync(process.execPath, ['scripts/build.mjs', '--no-console'], { cwd: root });
   if (!existsSync(join(root, 'dist/apps/worker/src/main.js'))) throw new Error('the build did not write dist/');
 }
 
