@@ -82,8 +82,6 @@ function decodeAttributeGroup(encoded: string): Array<[string, string]> {
 export interface GroupFinding {
   finding: RuleFinding;
   value: string;
-  /** The finding that the product's entries were full (given once an attribute). */
-  tooMany?: true;
 }
 
 export interface GroupCheck<T> {
@@ -215,32 +213,16 @@ function wrongCount(attribute: string, group: Group, textParts: readonly string[
 export const MAX_SHIPPING_ENTRIES = 20;
 export const MAX_TAX_ENTRIES = 20;
 
-/** `entry` kept unless `entries` is full; a full list's first refusal is a finding (later ones add nothing to say). */
-function keep<T>(
-  entries: T[],
-  entry: T,
-  max: number,
-  code: RuleCode,
-  attribute: string,
-  group: Group,
-  findings: GroupFinding[],
-): boolean {
-  if (entries.length < max) {
-    entries.push(entry);
-    return true;
-  }
-  if (!findings.some((f) => f.tooMany)) {
-    findings.push({
-      finding: finding(
-        code,
-        `${where(attribute, group)}: the product already has ${max} ${attribute} entries, the most kept; it and the entries after it were ignored.`,
-        `Give at most ${max} ${attribute} entries a product (the countries and services that differ from your account's ${attribute} settings in Merchant Center); set the rest there.`,
-      ),
-      value: group.shown,
-      tooMany: true,
-    });
-  }
-  return false;
+/** The finding for the first entry past a product's `max` (the later ones add nothing to say). */
+function tooMany(code: RuleCode, attribute: string, group: Group, max: number): GroupFinding {
+  return {
+    finding: finding(
+      code,
+      `${where(attribute, group)}: the product already has ${max} ${attribute} entries, the most kept; it and the entries after it were ignored.`,
+      `Give at most ${max} ${attribute} entries a product (the countries and services that differ from your account's ${attribute} settings in Merchant Center); set the rest there.`,
+    ),
+    value: group.shown,
+  };
 }
 
 /**
@@ -250,11 +232,15 @@ function keep<T>(
 export function parseShipping(value: unknown, currency: string | null): GroupCheck<ShippingEntry> {
   const entries: ShippingEntry[] = [];
   const findings: GroupFinding[] = [];
+  let valid = 0;
   for (const group of groupsOf(value, SHIPPING_TEXT_PARTS)) {
     const result = readShipping(group, currency);
     if (result instanceof GroupProblem) findings.push(problem('INVALID_SHIPPING', 'shipping', group, result));
-    else if (keep(entries, result.entry, MAX_SHIPPING_ENTRIES, 'INVALID_SHIPPING', 'shipping', group, findings)) {
+    else if (++valid <= MAX_SHIPPING_ENTRIES) {
+      entries.push(result.entry);
       if (result.assumed) findings.push({ finding: result.assumed, value: group.shown });
+    } else if (valid === MAX_SHIPPING_ENTRIES + 1) {
+      findings.push(tooMany('INVALID_SHIPPING', 'shipping', group, MAX_SHIPPING_ENTRIES));
     }
   }
   return { entries, findings };
@@ -334,10 +320,12 @@ function readShipping(
 export function parseTax(value: unknown): GroupCheck<TaxEntry> {
   const entries: TaxEntry[] = [];
   const findings: GroupFinding[] = [];
+  let valid = 0;
   for (const group of groupsOf(value, TAX_TEXT_PARTS)) {
     const result = readTax(group);
     if (result instanceof GroupProblem) findings.push(problem('INVALID_TAX', 'tax', group, result));
-    else keep(entries, result, MAX_TAX_ENTRIES, 'INVALID_TAX', 'tax', group, findings);
+    else if (++valid <= MAX_TAX_ENTRIES) entries.push(result);
+    else if (valid === MAX_TAX_ENTRIES + 1) findings.push(tooMany('INVALID_TAX', 'tax', group, MAX_TAX_ENTRIES));
   }
   return { entries, findings };
 }
