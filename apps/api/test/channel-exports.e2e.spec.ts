@@ -32,7 +32,14 @@ interface Row {
   image: string;
   price: string;
   gtin?: string;
+  labels?: [string, string];
+  sale?: { price: string; window: string };
 }
+
+/** A minute in ISO 8601 as feeds write it (`2026-12-05T14:30Z`) and as the exports write it (`…+0000`). */
+const minute = (ms: number) => new Date(Math.floor(ms / 60_000) * 60_000).toISOString().slice(0, 16);
+const SALE_START = minute(Date.now() - 86_400_000);
+const SALE_END = minute(Date.now() + 30 * 86_400_000);
 
 const ROWS: Row[] = [
   {
@@ -42,6 +49,9 @@ const ROWS: Row[] = [
     image: '/p.jpg',
     price: '89.99 USD',
     gtin: '4006381333931',
+    // Labels 0 and 2 (campaigns group products by them), and a sale in effect through a window.
+    labels: ['summer', 'best seller'],
+    sale: { price: '69.99 USD', window: `${SALE_START}Z/${SALE_END}Z` },
   },
   { id: 'HOST-1', title: HOSTILE_TITLE, description: HOSTILE_DESCRIPTION, image: '/p.jpg', price: '10.00 USD' },
   { id: 'SMALL-1', title: 'Tiny Picture Mug', description: 'Small image.', image: '/small.jpg', price: '12.50 USD' },
@@ -50,7 +60,22 @@ const ROWS: Row[] = [
 
 function feedCsv(rows: Row[], base: string): string {
   return stringify([
-    ['id', 'title', 'description', 'link', 'image_link', 'availability', 'price', 'brand', 'condition', 'gtin'],
+    [
+      'id',
+      'title',
+      'description',
+      'link',
+      'image_link',
+      'availability',
+      'price',
+      'brand',
+      'condition',
+      'gtin',
+      'custom_label_0',
+      'custom_label_2',
+      'sale_price',
+      'sale_price_effective_date',
+    ],
     ...rows.map((r) => [
       r.id,
       r.title,
@@ -62,6 +87,10 @@ function feedCsv(rows: Row[], base: string): string {
       'Acme',
       'new',
       r.gtin ?? '',
+      r.labels?.[0] ?? '',
+      r.labels?.[1] ?? '',
+      r.sale?.price ?? '',
+      r.sale?.window ?? '',
     ]),
   ]);
 }
@@ -151,7 +180,13 @@ describe('channel exports (e2e)', () => {
       link: 'https://shop.example/p/SHOE-1?a=1&b=2',
       availability: 'in_stock',
       gtin: '4006381333931',
+      sale_price: '69.99 USD',
+      sale_price_effective_date: `${SALE_START}+0000/${SALE_END}+0000`,
+      custom_label_0: 'summer',
+      custom_label_2: 'best seller',
     });
+    expect(byId.get('SHOE-1')!.custom_label_1).toBeUndefined();
+    expect(byId.get('HOST-1')!.sale_price_effective_date).toBeUndefined();
     expect(byId.get('HOST-1')!.title).toBe(HOSTILE_TITLE);
     expect(byId.get('HOST-1')!.description).toBe(HOSTILE_DESCRIPTION);
   });
@@ -178,7 +213,14 @@ describe('channel exports (e2e)', () => {
         price: '89.99 USD',
         link: 'https://shop.example/p/SHOE-1?a=1&b=2',
         availability: 'in stock',
+        sale_price: '69.99 USD',
+        custom_label_0: 'summer',
+        custom_label_2: 'best seller',
       });
+      // Meta takes the sale's window; TikTok's export carries the sale price alone.
+      expect(byId.get('SHOE-1')!.sale_price_effective_date).toBe(
+        channel === 'META' ? `${SALE_START}+0000/${SALE_END}+0000` : undefined,
+      );
       // A formula comes out as text (an apostrophe first); quotes and newlines survive the round trip.
       expect(byId.get('HOST-1')!.title).toBe(`'${HOSTILE_TITLE}`);
       expect(byId.get('HOST-1')!.description).toBe(HOSTILE_DESCRIPTION);

@@ -645,6 +645,18 @@ function saleBound(text: string, end: boolean): number | null {
   return instant;
 }
 
+/**
+ * A sale_price_effective_date window as the validator reads it: its start and its end (exclusive; a date alone
+ * ends at the next midnight) in ms since the epoch. Null when it is unreadable or ends before it starts.
+ */
+export function saleWindowBounds(raw: string): { start: number; end: number } | null {
+  const parts = raw.split('/');
+  if (parts.length !== 2) return null;
+  const start = saleBound(parts[0].trim(), false);
+  const end = saleBound(parts[1].trim(), true);
+  return start === null || end === null || end <= start ? null : { start, end };
+}
+
 const ISO_DATE_PARTS =
   /^(\d{4})-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[T ]([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d+))?)?(Z|[+-](?:0\d|1[0-4])(?::?[0-5]\d)?)?)?$/;
 

@@ -721,6 +721,8 @@ export function toProduct(row: Row): CatalogProduct {
     quantity: row.quantity,
     shipping: ((row.shipping ?? []) as ShippingEntry[]).map(shippingOption),
     tax: ((row.tax ?? []) as TaxEntry[]).map(taxRule),
+    customLabels: row.custom_labels ?? [],
+    salePriceEffectiveDate: row.sale_price_effective_date ?? null,
     images: images(row),
     publishedAt: row.published_at,
     updatedAt: row.updated_at,

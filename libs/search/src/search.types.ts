@@ -157,6 +157,10 @@ export interface CatalogProduct {
   quantity: number | null;
   shipping: ShippingOptionData[];
   tax: TaxRuleData[];
+  /** custom_label_0 … custom_label_4 by position ('' for a label not given; trailing empty ones left out). */
+  customLabels: string[];
+  /** The sale's window (sale_price_effective_date as the feed wrote it), read only while the product is on sale. */
+  salePriceEffectiveDate: string | null;
   images: ProductImageData[];
   publishedAt: Date;
   updatedAt: Date;

@@ -34,6 +34,8 @@ const product = (over: Partial<CatalogProduct>): CatalogProduct =>
     quantity: null,
     shipping: [],
     tax: [],
+    customLabels: [],
+    salePriceEffectiveDate: null,
     images: [],
     publishedAt: new Date(),
     updatedAt: new Date(),
@@ -107,6 +109,69 @@ describe('channel writers: shipping and tax', () => {
     expect(meta.shipping).toEqual(['US:CA:Overnight:16.00 USD,US::Standard:4.95 USD']);
     const [tiktok] = await readBack(await capture((out) => writeChannelCsv('TIKTOK', each([shipped]), out)));
     expect(tiktok.shipping).toBeUndefined();
+  });
+});
+
+describe('channel writers: custom labels and the sale window', () => {
+  // Labels 0 and 2 given (1 empty, 3 and 4 absent); on sale now, through a window of whole days (UTC) as the feed wrote it.
+  const labelled = product({
+    customLabels: ['summer', '', 'best seller'],
+    price: { amount: '20.00', currency: 'USD', formatted: '$20.00' },
+    salePrice: { amount: '15.00', currency: 'USD', formatted: '$15.00' },
+    onSale: true,
+    salePriceEffectiveDate: '2026-12-01/2026-12-24',
+  });
+  const WINDOW = '2026-12-01T00:00+0000/2026-12-25T00:00+0000';
+
+  it('Google RSS: <g:custom_label_N> for each label given and the window with its times in UTC, read back alike', async () => {
+    const body = await capture((out) => writeGoogleRss(each([labelled]), out, { title: 't', link: 'https://x' }));
+    expect(body).toContain('<g:custom_label_0>summer</g:custom_label_0>');
+    expect(body).toContain('<g:custom_label_2>best seller</g:custom_label_2>');
+    expect(body).not.toContain('custom_label_1');
+    expect(body).toContain(`<g:sale_price_effective_date>${WINDOW}</g:sale_price_effective_date>`);
+    const [item] = await readBack(body);
+    expect(item).toMatchObject({
+      custom_label_0: 'summer',
+      custom_label_2: 'best seller',
+      sale_price: '15.00 USD',
+      sale_price_effective_date: WINDOW,
+    });
+  });
+
+  it('Meta CSV takes the labels and the window; TikTok the labels', async () => {
+    const meta = await capture((out) => writeChannelCsv('META', each([labelled]), out));
+    expect(meta.split('\n')[0]).toContain(
+      'sale_price,sale_price_effective_date,link,image_link,additional_image_link,brand,google_product_category,product_type,' +
+        'item_group_id,color,size,gender,age_group,gtin,mpn,shipping,custom_label_0,custom_label_1,custom_label_2,custom_label_3,custom_label_4',
+    );
+    const [m] = await readBack(meta);
+    expect(m).toMatchObject({
+      custom_label_0: 'summer',
+      custom_label_2: 'best seller',
+      sale_price_effective_date: WINDOW,
+    });
+    expect(m.custom_label_1).toBeUndefined();
+    const [t] = await readBack(await capture((out) => writeChannelCsv('TIKTOK', each([labelled]), out)));
+    expect(t).toMatchObject({ custom_label_0: 'summer', custom_label_2: 'best seller', sale_price: '15.00 USD' });
+    expect(t.sale_price_effective_date).toBeUndefined();
+  });
+
+  it('the window goes out only with a sale price in effect, and as the validator reads it', async () => {
+    const windowOf = async (over: Partial<CatalogProduct>) => {
+      const body = await capture((out) =>
+        writeGoogleRss(each([product({ ...labelled, ...over })]), out, { title: 't', link: 'https://x' }),
+      );
+      return /<g:sale_price_effective_date>([^<]*)</.exec(body)?.[1] ?? null;
+    };
+    // Not on sale (the window ended or has not begun): neither the sale price nor its window.
+    expect(await windowOf({ onSale: false, salePrice: null })).toBeNull();
+    expect(await windowOf({ salePriceEffectiveDate: null })).toBeNull();
+    // Offsets become UTC; seconds are kept when there are any.
+    expect(await windowOf({ salePriceEffectiveDate: '2026-12-01T09:30+01:00/2026-12-02T10:00:15-0500' })).toBe(
+      '2026-12-01T08:30+0000/2026-12-02T15:00:15+0000',
+    );
+    // A window the validator cannot read (it would have been dropped with a warning) is not passed on.
+    expect(await windowOf({ salePriceEffectiveDate: '2026-12-24/2026-12-01' })).toBeNull();
   });
 });
 

@@ -4,7 +4,7 @@ import { stringify } from 'csv-stringify';
 import { XMLBuilder } from 'fast-xml-parser';
 import { spreadsheetSafeText } from '@brandshelf/ingestion';
 import type { CatalogProduct, ShippingOptionData, TaxRuleData } from '@brandshelf/search';
-import { CHANNELS, channelFields, xmlText, type ExportChannel } from './channels.js';
+import { CHANNELS, CUSTOM_LABELS, channelFields, xmlText, type ExportChannel } from './channels.js';
 
 /** The reader went away: the export stops reading the catalog. */
 export class ExportAbortedError extends Error {
@@ -75,6 +75,8 @@ const GOOGLE_FIELDS = [
   'size',
   'gender',
   'age_group',
+  'sale_price_effective_date',
+  ...CUSTOM_LABELS,
 ];
 
 /** Sub-elements of one <g:shipping>, in Merchant Center's order, the parts the feed gave. */

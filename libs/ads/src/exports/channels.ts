@@ -1,3 +1,4 @@
+import { saleWindowBounds } from '@brandshelf/catalog-rules';
 import type { CatalogProduct } from '@brandshelf/search';
 
 /**
@@ -62,6 +63,9 @@ interface ChannelSpec {
   availability: Record<string, string>;
 }
 
+/** custom_label_0 … custom_label_4: all three channels take them, for campaigns to group products by. */
+export const CUSTOM_LABELS = ['custom_label_0', 'custom_label_1', 'custom_label_2', 'custom_label_3', 'custom_label_4'];
+
 const META_AVAILABILITY = {
   IN_STOCK: 'in stock',
   OUT_OF_STOCK: 'out of stock',
@@ -95,6 +99,7 @@ export const CHANNELS: Record<ExportChannel, ChannelSpec> = {
       'condition',
       'price',
       'sale_price',
+      'sale_price_effective_date',
       'link',
       'image_link',
       'additional_image_link',
@@ -109,6 +114,7 @@ export const CHANNELS: Record<ExportChannel, ChannelSpec> = {
       'gtin',
       'mpn',
       'shipping',
+      ...CUSTOM_LABELS,
     ],
     availability: META_AVAILABILITY,
   },
@@ -140,6 +146,7 @@ export const CHANNELS: Record<ExportChannel, ChannelSpec> = {
       'age_group',
       'gtin',
       'mpn',
+      ...CUSTOM_LABELS,
     ],
     availability: META_AVAILABILITY,
   },
@@ -245,6 +252,24 @@ function metaShipping(p: CatalogProduct): string {
     .join(',');
 }
 
+/** An instant as Merchant Center's example writes one, in UTC: 2026-12-01T08:00+0000 (seconds only when not 0). */
+function isoInstant(ms: number): string {
+  const iso = new Date(ms).toISOString();
+  return `${iso.slice(0, iso.slice(16, 23) === ':00.000' ? 16 : 19)}+0000`;
+}
+
+/**
+ * The sale's window for a product on sale: the stored sale_price_effective_date read as the validator reads it and
+ * written with explicit UTC times, so a date alone (which the validator reads as UTC days) means the same to the
+ * channel, and the channel ends the sale on time even when it fetches the export only once a day. Empty when the
+ * product is not on sale (its sale price is not exported then either) or has no window.
+ */
+function saleWindow(p: CatalogProduct): string {
+  if (!p.onSale || !p.salePrice || !p.salePriceEffectiveDate) return '';
+  const bounds = saleWindowBounds(p.salePriceEffectiveDate);
+  return bounds ? `${isoInstant(bounds.start)}/${isoInstant(bounds.end)}` : '';
+}
+
 /** One product as the channel's fields, in its value formats (text cleaned of characters XML 1.0 forbids). */
 export function channelFields(channel: ExportChannel, p: CatalogProduct): Record<string, string> {
   const spec = CHANNELS[channel];
@@ -271,7 +296,10 @@ export function channelFields(channel: ExportChannel, p: CatalogProduct): Record
     gender: lower(p.gender),
     age_group: lower(p.ageGroup),
     shipping: channel === 'META' ? metaShipping(p) : '',
+    // Google and Meta take the window; TikTok's export carries the sale price while the sale holds, as before.
+    sale_price_effective_date: channel === 'TIKTOK' ? '' : saleWindow(p),
   };
+  CUSTOM_LABELS.forEach((name, i) => (fields[name] = p.customLabels[i] ?? ''));
   if (channel === 'TIKTOK') {
     fields.sku_id = fields.id;
     delete fields.id;
