@@ -34,6 +34,8 @@ interface Row {
   gtin?: string;
   labels?: [string, string];
   sale?: { price: string; window: string };
+  /** A preorder with its ship date, no identifiers (custom made), material, pattern and a mobile page. */
+  preorder?: boolean;
 }
 
 /** A minute in ISO 8601 as feeds write it (`2026-12-05T14:30Z`) and as the exports write it (`…+0000`). */
@@ -54,7 +56,14 @@ const ROWS: Row[] = [
     sale: { price: '69.99 USD', window: `${SALE_START}Z/${SALE_END}Z` },
   },
   { id: 'HOST-1', title: HOSTILE_TITLE, description: HOSTILE_DESCRIPTION, image: '/p.jpg', price: '10.00 USD' },
-  { id: 'SMALL-1', title: 'Tiny Picture Mug', description: 'Small image.', image: '/small.jpg', price: '12.50 USD' },
+  {
+    id: 'SMALL-1',
+    title: 'Tiny Picture Mug',
+    description: 'Small image.',
+    image: '/small.jpg',
+    price: '12.50 USD',
+    preorder: true,
+  },
   { id: 'PROMO-1', title: 'Runner Shoe FREE SHIPPING', description: 'Promo.', image: '/p.jpg', price: '50.00 USD' },
 ];
 
@@ -75,6 +84,11 @@ function feedCsv(rows: Row[], base: string): string {
       'custom_label_2',
       'sale_price',
       'sale_price_effective_date',
+      'availability_date',
+      'identifier_exists',
+      'material',
+      'pattern',
+      'mobile_link',
     ],
     ...rows.map((r) => [
       r.id,
@@ -82,7 +96,7 @@ function feedCsv(rows: Row[], base: string): string {
       r.description,
       `https://shop.example/p/${r.id}?a=1&b=2`,
       `${base}${r.image}`,
-      'in stock',
+      r.preorder ? 'preorder' : 'in stock',
       r.price,
       'Acme',
       'new',
@@ -91,6 +105,11 @@ function feedCsv(rows: Row[], base: string): string {
       r.labels?.[1] ?? '',
       r.sale?.price ?? '',
       r.sale?.window ?? '',
+      r.preorder ? '2027-03-01' : '',
+      r.preorder ? 'no' : '',
+      r.preorder ? 'ceramic' : '',
+      r.preorder ? 'striped' : '',
+      r.preorder ? `https://m.shop.example/p/${r.id}` : '',
     ]),
   ]);
 }
@@ -187,6 +206,17 @@ describe('channel exports (e2e)', () => {
     });
     expect(byId.get('SHOE-1')!.custom_label_1).toBeUndefined();
     expect(byId.get('HOST-1')!.sale_price_effective_date).toBeUndefined();
+    // A preorder goes out with the date it ships (Google disapproves one without), and a product without
+    // identifiers says so (identifier_exists no) instead of being limited for its missing GTIN.
+    expect(byId.get('SMALL-1')).toMatchObject({
+      availability: 'preorder',
+      availability_date: '2027-03-01T00:00+0000',
+      identifier_exists: 'no',
+      material: 'ceramic',
+      pattern: 'striped',
+      mobile_link: 'https://m.shop.example/p/SMALL-1',
+    });
+    expect(byId.get('SHOE-1')!.identifier_exists).toBeUndefined();
     expect(byId.get('HOST-1')!.title).toBe(HOSTILE_TITLE);
     expect(byId.get('HOST-1')!.description).toBe(HOSTILE_DESCRIPTION);
   });

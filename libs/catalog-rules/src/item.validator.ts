@@ -645,6 +645,11 @@ function saleBound(text: string, end: boolean): number | null {
   return instant;
 }
 
+/** An ISO 8601 date or date and time as the validator reads one (a date alone: its midnight UTC), in ms; null if none. */
+export function dateInstant(text: string): number | null {
+  return saleBound(text.trim(), false);
+}
+
 /**
  * A sale_price_effective_date window as the validator reads it: its start and its end (exclusive; a date alone
  * ends at the next midnight) in ms since the epoch. Null when it is unreadable or ends before it starts.

@@ -89,7 +89,7 @@ export const COLUMNS = `id, brand_id, feed_id, version_id, offer_id, content_has
   image_link, additional_image_links, price_minor, sale_price_minor, effective_price_minor, currency, on_sale,
   sale_change_at, availability, condition, gtin, mpn, google_category_id, google_category_path, product_type,
   item_group_id, color, size, gender, age_group, quantity, custom_attributes, custom_labels, shipping, tax, images,
-  search_config, published_at, updated_at`;
+  identifier_exists, availability_date, material, pattern, mobile_link, search_config, published_at, updated_at`;
 
 export const VALUES = `pi.id, $1::uuid, $2::uuid, $3::uuid, vi.offer_id, vi.content_hash, ov.hash,
   coalesce(d->>'title', vi.offer_id), coalesce(d->>'description', ''), d->>'brand', d->>'link', d->>'imageLink',
@@ -101,6 +101,7 @@ export const VALUES = `pi.id, $1::uuid, $2::uuid, $3::uuid, vi.offer_id, vi.cont
   d->>'ageGroup', (d->>'quantity')::integer, coalesce(d->'customAttributes', '{}'::jsonb),
   ARRAY(SELECT jsonb_array_elements_text(coalesce(d->'customLabels', '[]'::jsonb))),
   coalesce(d->'shipping', '[]'::jsonb), coalesce(d->'tax', '[]'::jsonb), img.images,
+  (d->>'identifierExists')::boolean, d->>'availabilityDate', d->>'material', d->>'pattern', d->>'mobileLink',
   ${SEARCH_CONFIG}, now(), now()`;
 
 export const UPDATES = COLUMNS.split(',')

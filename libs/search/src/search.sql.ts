@@ -571,6 +571,7 @@ export const PRODUCT_COLUMNS = `p.id, p.brand_id, p.offer_id, p.title, p.descrip
   p.gtin, p.mpn, p.google_category_id, p.google_category_path, p.product_type, p.item_group_id, p.color, p.size,
   p.gender, p.age_group, p.quantity, p.shipping, p.tax, p.images, p.published_at, p.updated_at, p.custom_labels,
   CASE WHEN p.on_sale THEN p.custom_attributes->>'sale_price_effective_date' END AS sale_price_effective_date,
+  p.identifier_exists, p.availability_date, p.material, p.pattern, p.mobile_link,
   b.name AS b_name, b.created_at AS b_created_at`;
 
 /** Candidates ranked per relevance query: the first K matches found through the index, never all of them. */

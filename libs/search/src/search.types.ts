@@ -161,6 +161,13 @@ export interface CatalogProduct {
   customLabels: string[];
   /** The sale's window (sale_price_effective_date as the feed wrote it), read only while the product is on sale. */
   salePriceEffectiveDate: string | null;
+  /** identifier_exists as the feed gave it (false: the product has no GTIN or MPN, e.g. custom made); null if not. */
+  identifierExists: boolean | null;
+  /** availability_date as the feed wrote it (when a preorder or backorder ships); null if not given. */
+  availabilityDate: string | null;
+  material: string | null;
+  pattern: string | null;
+  mobileLink: string | null;
   images: ProductImageData[];
   publishedAt: Date;
   updatedAt: Date;

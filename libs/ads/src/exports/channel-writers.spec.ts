@@ -36,6 +36,11 @@ const product = (over: Partial<CatalogProduct>): CatalogProduct =>
     tax: [],
     customLabels: [],
     salePriceEffectiveDate: null,
+    identifierExists: null,
+    availabilityDate: null,
+    material: null,
+    pattern: null,
+    mobileLink: null,
     images: [],
     publishedAt: new Date(),
     updatedAt: new Date(),
@@ -141,8 +146,8 @@ describe('channel writers: custom labels and the sale window', () => {
   it('Meta CSV takes the labels and the window; TikTok the labels', async () => {
     const meta = await capture((out) => writeChannelCsv('META', each([labelled]), out));
     expect(meta.split('\n')[0]).toContain(
-      'sale_price,sale_price_effective_date,link,image_link,additional_image_link,brand,google_product_category,product_type,' +
-        'item_group_id,color,size,gender,age_group,gtin,mpn,shipping,custom_label_0,custom_label_1,custom_label_2,custom_label_3,custom_label_4',
+      'sale_price,sale_price_effective_date,availability_date,link,image_link,additional_image_link,brand,google_product_category,product_type,' +
+        'item_group_id,color,size,gender,age_group,gtin,mpn,material,pattern,shipping,custom_label_0,custom_label_1,custom_label_2,custom_label_3,custom_label_4',
     );
     const [m] = await readBack(meta);
     expect(m).toMatchObject({
@@ -172,6 +177,59 @@ describe('channel writers: custom labels and the sale window', () => {
     );
     // A window the validator cannot read (it would have been dropped with a warning) is not passed on.
     expect(await windowOf({ salePriceEffectiveDate: '2026-12-24/2026-12-01' })).toBeNull();
+  });
+});
+
+describe('channel writers: preorders, identifiers, material and pattern', () => {
+  const preorder = product({
+    availability: 'PREORDER',
+    availabilityDate: '2027-03-01T10:00+01:00',
+    identifierExists: false,
+    material: 'ceramic',
+    pattern: 'striped',
+    mobileLink: 'https://m.shop.example/a',
+  });
+
+  it('Google RSS: the ship date in UTC, identifier_exists no, material, pattern and mobile_link, read back alike', async () => {
+    const [item] = await readBack(
+      await capture((out) => writeGoogleRss(each([preorder]), out, { title: 't', link: 'https://x' })),
+    );
+    expect(item).toMatchObject({
+      availability: 'preorder',
+      availability_date: '2027-03-01T09:00+0000',
+      identifier_exists: 'no',
+      material: 'ceramic',
+      pattern: 'striped',
+      mobile_link: 'https://m.shop.example/a',
+    });
+    // No GTIN to advise for a product that says it has none.
+    expect(checkProduct('GOOGLE', preorder).map((f) => f.check)).not.toContain('MISSING_GTIN');
+    expect(checkProduct('GOOGLE', product({})).map((f) => f.check)).toContain('MISSING_GTIN');
+    // In stock, a leftover date is not passed on; nor is identifier_exists when the feed did not say "no".
+    const [inStock] = await readBack(
+      await capture((out) =>
+        writeGoogleRss(each([product({ availabilityDate: '2027-03-01', identifierExists: true })]), out, {
+          title: 't',
+          link: 'https://x',
+        }),
+      ),
+    );
+    expect(inStock.availability_date).toBeUndefined();
+    expect(inStock.identifier_exists).toBeUndefined();
+  });
+
+  it('Meta CSV takes the ship date, material and pattern; TikTok none of them', async () => {
+    const [meta] = await readBack(await capture((out) => writeChannelCsv('META', each([preorder]), out)));
+    expect(meta).toMatchObject({
+      availability: 'preorder',
+      availability_date: '2027-03-01T09:00+0000',
+      material: 'ceramic',
+      pattern: 'striped',
+    });
+    expect(meta.identifier_exists).toBeUndefined();
+    const [tiktok] = await readBack(await capture((out) => writeChannelCsv('TIKTOK', each([preorder]), out)));
+    expect(tiktok.availability_date).toBeUndefined();
+    expect(tiktok.material).toBeUndefined();
   });
 });
 

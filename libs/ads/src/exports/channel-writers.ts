@@ -76,6 +76,11 @@ const GOOGLE_FIELDS = [
   'gender',
   'age_group',
   'sale_price_effective_date',
+  'availability_date',
+  'identifier_exists',
+  'material',
+  'pattern',
+  'mobile_link',
   ...CUSTOM_LABELS,
 ];
 

@@ -1,4 +1,4 @@
-import { saleWindowBounds } from '@brandshelf/catalog-rules';
+import { dateInstant, saleWindowBounds } from '@brandshelf/catalog-rules';
 import type { CatalogProduct } from '@brandshelf/search';
 
 /**
@@ -100,6 +100,7 @@ export const CHANNELS: Record<ExportChannel, ChannelSpec> = {
       'price',
       'sale_price',
       'sale_price_effective_date',
+      'availability_date',
       'link',
       'image_link',
       'additional_image_link',
@@ -113,6 +114,8 @@ export const CHANNELS: Record<ExportChannel, ChannelSpec> = {
       'age_group',
       'gtin',
       'mpn',
+      'material',
+      'pattern',
       'shipping',
       ...CUSTOM_LABELS,
     ],
@@ -220,7 +223,8 @@ export function checkProduct(channel: ExportChannel, p: CatalogProduct): ExportF
       });
     }
   }
-  if (spec.gtinAdvised && !p.gtin) {
+  // identifier_exists "no" says the product has none (custom made, vintage): nothing to advise.
+  if (spec.gtinAdvised && !p.gtin && p.identifierExists !== false) {
     out.push({
       check: 'MISSING_GTIN',
       required: false,
@@ -270,6 +274,13 @@ function saleWindow(p: CatalogProduct): string {
   return bounds ? `${isoInstant(bounds.start)}/${isoInstant(bounds.end)}` : '';
 }
 
+/** availability_date in explicit UTC (as the validator reads it), for a product not in stock; empty otherwise. */
+function availabilityDate(p: CatalogProduct): string {
+  if (!p.availabilityDate || (p.availability !== 'PREORDER' && p.availability !== 'BACKORDER')) return '';
+  const instant = dateInstant(p.availabilityDate);
+  return instant === null ? '' : isoInstant(instant);
+}
+
 /** One product as the channel's fields, in its value formats (text cleaned of characters XML 1.0 forbids). */
 export function channelFields(channel: ExportChannel, p: CatalogProduct): Record<string, string> {
   const spec = CHANNELS[channel];
@@ -298,6 +309,13 @@ export function channelFields(channel: ExportChannel, p: CatalogProduct): Record
     shipping: channel === 'META' ? metaShipping(p) : '',
     // Google and Meta take the window; TikTok's export carries the sale price while the sale holds, as before.
     sale_price_effective_date: channel === 'TIKTOK' ? '' : saleWindow(p),
+    // When a preorder or backorder ships: Google disapproves either without it.
+    availability_date: channel === 'TIKTOK' ? '' : availabilityDate(p),
+    material: channel === 'TIKTOK' ? '' : (p.material ?? ''),
+    pattern: channel === 'TIKTOK' ? '' : (p.pattern ?? ''),
+    // Google only: the others read no such fields.
+    identifier_exists: channel === 'GOOGLE' && p.identifierExists === false ? 'no' : '',
+    mobile_link: channel === 'GOOGLE' ? (p.mobileLink ?? '') : '',
   };
   CUSTOM_LABELS.forEach((name, i) => (fields[name] = p.customLabels[i] ?? ''));
   if (channel === 'TIKTOK') {

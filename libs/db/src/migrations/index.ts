@@ -26,6 +26,7 @@ import { RowLevelSecurityParents1764000000032 } from './1764000000032-row-level-
 import { SaleWindows1764000000033 } from './1764000000033-sale-windows.js';
 import { OverlaidSaleWindows1764000000034 } from './1764000000034-overlaid-sale-windows.js';
 import { ShippingTax1764000000035 } from './1764000000035-shipping-tax.js';
+import { ChannelAttributes1764000000036 } from './1764000000036-channel-attributes.js';
 
 /** In the order they run. Each lib owns its tables; the schema's history lives here, in one place. */
 export const MIGRATIONS = [
@@ -57,4 +58,5 @@ export const MIGRATIONS = [
   SaleWindows1764000000033,
   OverlaidSaleWindows1764000000034,
   ShippingTax1764000000035,
+  ChannelAttributes1764000000036,
 ];
