@@ -761,6 +761,69 @@ suite('the web console in a browser', () => {
     await context.close();
   }, 300_000);
 
+  it("creator: a product's shipping options and tax rules from its feed, and none for a product without (at 375 px)", async () => {
+    const brand = await registerBrand(api, 'Shipping Supplies');
+    const feedId = await createFeed(api, brand.apiKey, { name: 'Boxes' });
+    // Text-form groups (country:region:service:price:min/max handling:min/max transit), quoted for their commas.
+    const run = await ingest(
+      api,
+      brand.apiKey,
+      feedId,
+      [
+        'id,title,description,link,image_link,availability,price,brand,mpn,shipping,tax',
+        'S1,Shipped crate,A crate.,https://crates.example.com/s1,https://img.example/s1.jpg,in stock,40.00 USD,Acme,S-1,' +
+          '"US:CA:Standard:4.95 USD:1:2:3:5, DE::Express:0 EUR:1:1",US:CA:8.25:y',
+        'S2,Plain crate,A crate.,https://crates.example.com/s2,https://img.example/s2.jpg,in stock,40.00 USD,Acme,S-2,,',
+      ].join('\n'),
+    );
+    await api.gqlOk(
+      'mutation ($input: PublishRunInput!) { publishRun(input: $input) { userErrors { code message field } } }',
+      { input: { runId: run.id } },
+      brand.apiKey,
+    );
+    const ids: { id: string; offer_id: string }[] = await api.runtime.dataSource.query(
+      'SELECT id, offer_id FROM catalog_product WHERE feed_id = $1 ORDER BY offer_id',
+      [rawId(feedId)],
+    );
+    expect(ids.map((row) => row.offer_id)).toEqual(['S1', 'S2']);
+    const creator = await api.gqlOk<{ registerCreator: { apiKey: string } }>(
+      'mutation ($input: RegisterCreatorInput!) { registerCreator(input: $input) { apiKey } }',
+      { input: { email: `ship-${Date.now()}@example.test`, handle: `ship${Date.now().toString(36)}` } },
+    );
+
+    const context = await browser.newContext({ viewport: { width: 375, height: 812 }, isMobile: true, hasTouch: true });
+    const page = await context.newPage();
+    await page.goto(`${api.url}/signin`);
+    await page.getByLabel('Sign in with an API key').check();
+    await page.getByLabel('API key', { exact: true }).fill(creator.registerCreator.apiKey);
+    await page.getByLabel('Remember me in this browser tab').check(); // kept across the page.goto below
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Find products to promote' }).waitFor();
+
+    await page.goto(`${api.url}/creator/products/${encodeURIComponent(productId(ids[0].id))}`);
+    await page.getByRole('heading', { name: 'Shipping', exact: true }).waitFor();
+    const options = await page.locator('section[aria-labelledby=shipping-title] li').allTextContents();
+    expect(options).toEqual([
+      'United States, CA · Standard · $4.95 · ships in 1–2 days, 3–5 days in transit',
+      'Germany · Express · Free · ships in 1 day',
+    ]);
+    expect(await page.locator('section[aria-labelledby=tax-title] li').allTextContents()).toEqual([
+      'United States, CA: 8.25% · shipping taxed',
+    ]);
+    await expect(page.getByText(/not in this product's catalog entry/).count()).resolves.toBe(0);
+    await shot(page, 'creator-product-shipping');
+    await accessible(page, 'product with shipping and tax (375 px)');
+    await fitsNarrow(page, 'product with shipping and tax');
+
+    // Neither in the feed: no Shipping or Tax section, only the note that the brand's store settings apply.
+    await page.goto(`${api.url}/creator/products/${encodeURIComponent(productId(ids[1].id))}`);
+    await page.getByRole('heading', { name: 'Plain crate' }).waitFor();
+    await page.getByText("Shipping and tax are not in this product's catalog entry").waitFor();
+    expect(await page.getByRole('heading', { name: 'Shipping' }).count()).toBe(0);
+    expect(await page.getByRole('heading', { name: 'Tax' }).count()).toBe(0);
+    await context.close();
+  }, 300_000);
+
   describe('a brand with more than a page of everything, its catalog in EUR', () => {
     // Made through the API: 51 feeds (one with a 60-row file in EUR, published: over 50 issues), 21 campaigns, 51
     // affiliate report rows (one creator's clicks on 51 products), a product set to delete.

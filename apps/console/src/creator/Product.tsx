@@ -6,6 +6,7 @@ import { Link } from '../router';
 import { useApiKey } from '../session';
 import { CopyButton, ErrorMessage, Loading, Select, useAction, useQuery } from '../ui';
 import { ProductImage } from './ProductImage';
+import { ShippingAndTax } from './ShippingAndTax';
 import { lastSearchHref } from './Search';
 
 // variants: the API gives at most 100 in all, so a page of 100 is every one (no pager needed).
@@ -33,6 +34,28 @@ const ProductQuery = graphql(`
       }
       category {
         path
+      }
+      shipping {
+        country
+        region
+        postalCode
+        locationGroupName
+        service
+        price {
+          amount
+          formatted
+        }
+        minHandlingTime
+        maxHandlingTime
+        minTransitTime
+        maxTransitTime
+      }
+      tax {
+        country
+        region
+        postalCode
+        rate
+        taxShip
       }
       images {
         role
@@ -210,6 +233,7 @@ export function Product({ id }: { id: string }) {
           </section>
         </div>
       </div>
+      <ShippingAndTax shipping={p.shipping} tax={p.tax} />
       <section aria-labelledby="variants-title">
         <h2 id="variants-title">Variants ({p.variants.totalCount})</h2>
         <div className="table-wrap" tabIndex={0}>
