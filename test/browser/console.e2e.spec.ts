@@ -761,7 +761,7 @@ suite('the web console in a browser', () => {
     await context.close();
   }, 300_000);
 
-  it("creator: a product's shipping options and tax rules from its feed, and none for a product without (at 375 px)", async () => {
+  it("creator: a product's shipping options and tax rules from its feed, when a preorder ships, its material and pattern, and none for a product without (at 375 px)", async () => {
     const brand = await registerBrand(api, 'Shipping Supplies');
     const feedId = await createFeed(api, brand.apiKey, { name: 'Boxes' });
     // Text-form groups (country:region:service:price:min/max handling:min/max transit), quoted for their commas.
@@ -770,10 +770,10 @@ suite('the web console in a browser', () => {
       brand.apiKey,
       feedId,
       [
-        'id,title,description,link,image_link,availability,price,brand,mpn,shipping,tax',
-        'S1,Shipped crate,A crate.,https://crates.example.com/s1,https://img.example/s1.jpg,in stock,40.00 USD,Acme,S-1,' +
-          '"US:CA:Standard:4.95 USD:1:2:3:5, DE::Express:0 EUR:1:1",US:CA:8.25:y',
-        'S2,Plain crate,A crate.,https://crates.example.com/s2,https://img.example/s2.jpg,in stock,40.00 USD,Acme,S-2,,',
+        'id,title,description,link,image_link,availability,price,brand,mpn,shipping,tax,availability_date,material,pattern',
+        'S1,Shipped crate,A crate.,https://crates.example.com/s1,https://img.example/s1.jpg,preorder,40.00 USD,Acme,S-1,' +
+          '"US:CA:Standard:4.95 USD:1:2:3:5, DE::Express:0 EUR:1:1",US:CA:8.25:y,2027-03-01,pine,slatted',
+        'S2,Plain crate,A crate.,https://crates.example.com/s2,https://img.example/s2.jpg,in stock,40.00 USD,Acme,S-2,,,,,',
       ].join('\n'),
     );
     await api.gqlOk(
@@ -811,6 +811,9 @@ suite('the web console in a browser', () => {
       'United States, CA: 8.25% · shipping taxed',
     ]);
     await expect(page.getByText(/not in this product's catalog entry/).count()).resolves.toBe(0);
+    // A preorder says when it ships; material and pattern as the feed gives them.
+    await page.getByText('preorder · ships 1 March 2027').waitFor();
+    await page.getByText('Material: pine · Pattern: slatted').waitFor();
     await shot(page, 'creator-product-shipping');
     await accessible(page, 'product with shipping and tax (375 px)');
     await fitsNarrow(page, 'product with shipping and tax');
@@ -821,6 +824,8 @@ suite('the web console in a browser', () => {
     await page.getByText("Shipping and tax are not in this product's catalog entry").waitFor();
     expect(await page.getByRole('heading', { name: 'Shipping' }).count()).toBe(0);
     expect(await page.getByRole('heading', { name: 'Tax' }).count()).toBe(0);
+    expect(await page.getByText(/ships \d/).count()).toBe(0);
+    expect(await page.getByText(/^Material:/).count()).toBe(0);
     await context.close();
   }, 300_000);
 

@@ -2,6 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, ID, Info, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { SponsoredSearch } from '@brandshelf/ads';
+import { dateInstant } from '@brandshelf/catalog-rules';
 import { MAX_VARIANTS, SearchService, type CatalogBrand, type CatalogProduct } from '@brandshelf/search';
 import { BrandAccount, BrandConnection, Brand } from '../accounts/accounts.types.js';
 import { ConnectionArgs, pageOfList, toConnection } from '../graphql/connection.js';
@@ -159,6 +160,20 @@ export class ProductResolver {
   async variants(@Parent() product: CatalogProduct, @Args() page: ConnectionArgs): Promise<ProductVariantConnection> {
     const request = pageRequest(page);
     return toConnection(pageOfList(await this.search.variants(product), request));
+  }
+
+  @ResolveField(() => Date, {
+    nullable: true,
+    description:
+      'When a PREORDER or BACKORDER product ships (`availability_date`; a date alone is its midnight UTC); null for ' +
+      'any other availability, or when the feed gives none.',
+  })
+  availabilityDate(@Parent() product: CatalogProduct): Date | null {
+    if (!product.availabilityDate || (product.availability !== 'PREORDER' && product.availability !== 'BACKORDER')) {
+      return null;
+    }
+    const instant = dateInstant(product.availabilityDate);
+    return instant === null ? null : new Date(instant);
   }
 }
 

@@ -298,6 +298,13 @@ export class Product {
   gender: Gender | null;
   @Field(() => AgeGroup, { nullable: true, description: 'Age it is made for; null if the feed does not say.' })
   ageGroup: AgeGroup | null;
+  @Field(() => String, { nullable: true, description: 'Material as the feed writes it (`material`); null if none.' })
+  material: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Pattern or print as the feed writes it (`pattern`); null if none.',
+  })
+  pattern: string | null;
   @Field(() => [ShippingOption], {
     description:
       "Shipping options the feed gives for the product (`shipping`), in feed order, at most 20; empty when it gives none (the brand's Merchant Center account settings apply then). Entries the validator could not read, and any past the 20th, are left out (INVALID_SHIPPING).",

@@ -18,9 +18,12 @@ const ProductQuery = graphql(`
       description
       link
       availability
+      availabilityDate
       condition
       color
       size
+      material
+      pattern
       commissionRate
       price {
         formatted
@@ -143,6 +146,11 @@ const CHANNELS: ShareChannel[] = [
   'OTHER',
 ];
 
+/** "1 March 2027": the day a preorder or backorder ships, in UTC (a feed's date alone is a UTC day). */
+function shipDate(iso: string): string {
+  return new Date(iso).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' });
+}
+
 export function Product({ id }: { id: string }) {
   const apiKey = useApiKey();
   const product = useQuery(ProductQuery, { id }, apiKey);
@@ -191,7 +199,17 @@ export function Product({ id }: { id: string }) {
               p.price?.formatted
             )}
           </p>
-          <p>{p.availability?.replace(/_/g, ' ').toLowerCase()}</p>
+          <p>
+            {p.availability?.replace(/_/g, ' ').toLowerCase()}
+            {p.availabilityDate ? ` · ships ${shipDate(p.availabilityDate)}` : ''}
+          </p>
+          {p.material || p.pattern ? (
+            <p className="muted">
+              {[p.material && `Material: ${p.material}`, p.pattern && `Pattern: ${p.pattern}`]
+                .filter(Boolean)
+                .join(' · ')}
+            </p>
+          ) : null}
           {commission.data?.commissionFor.ratePercent ? (
             <p className="commission">
               You earn {commission.data.commissionFor.ratePercent}% commission.{' '}

@@ -1403,7 +1403,7 @@ export type ConsoleProductQueryVariables = Exact<{
 }>;
 
 
-export type ConsoleProductQuery = { product: { id: string, title: string, description: string, link: string | null, availability: Availability | null, condition: Condition | null, color: string | null, size: string | null, commissionRate: string | null, price: { formatted: string } | null, salePrice: { formatted: string } | null, brand: { id: string, name: string }, category: { path: string | null } | null, shipping: Array<{ country: string, region: string | null, postalCode: string | null, locationGroupName: string | null, service: string | null, minHandlingTime: number | null, maxHandlingTime: number | null, minTransitTime: number | null, maxTransitTime: number | null, price: { amount: string, formatted: string } }>, tax: Array<{ country: string, region: string | null, postalCode: string | null, rate: number, taxShip: boolean }>, images: Array<{ role: ImageRole, url: string, width: number | null, height: number | null, placeholder: string | null, dominantColor: string | null, renditions: Array<{ size: number, width: number, format: RenditionFormat, url: string }> }>, variants: { totalCount: number, nodes: Array<{ id: string, title: string, color: string | null, size: string | null, availability: Availability | null, price: { formatted: string } | null }> } } | null };
+export type ConsoleProductQuery = { product: { id: string, title: string, description: string, link: string | null, availability: Availability | null, availabilityDate: string | null, condition: Condition | null, color: string | null, size: string | null, material: string | null, pattern: string | null, commissionRate: string | null, price: { formatted: string } | null, salePrice: { formatted: string } | null, brand: { id: string, name: string }, category: { path: string | null } | null, shipping: Array<{ country: string, region: string | null, postalCode: string | null, locationGroupName: string | null, service: string | null, minHandlingTime: number | null, maxHandlingTime: number | null, minTransitTime: number | null, maxTransitTime: number | null, price: { amount: string, formatted: string } }>, tax: Array<{ country: string, region: string | null, postalCode: string | null, rate: number, taxShip: boolean }>, images: Array<{ role: ImageRole, url: string, width: number | null, height: number | null, placeholder: string | null, dominantColor: string | null, renditions: Array<{ size: number, width: number, format: RenditionFormat, url: string }> }>, variants: { totalCount: number, nodes: Array<{ id: string, title: string, color: string | null, size: string | null, availability: Availability | null, price: { formatted: string } | null }> } } | null };
 
 export type ConsoleCommissionForQueryVariables = Exact<{
   productId: string | number;
@@ -2732,9 +2732,12 @@ export const ConsoleProductDocument = new TypedDocumentString(`
     description
     link
     availability
+    availabilityDate
     condition
     color
     size
+    material
+    pattern
     commissionRate
     price {
       formatted
