@@ -721,6 +721,7 @@ export function toProduct(row: Row): CatalogProduct {
     quantity: row.quantity,
     shipping: ((row.shipping ?? []) as ShippingEntry[]).map(shippingOption),
     tax: ((row.tax ?? []) as TaxEntry[]).map(taxRule),
+    shippingWeight: row.shipping_weight ?? null,
     images: images(row),
     publishedAt: row.published_at,
     updatedAt: row.updated_at,

@@ -157,6 +157,8 @@ export interface CatalogProduct {
   quantity: number | null;
   shipping: ShippingOptionData[];
   tax: TaxRuleData[];
+  /** `shipping_weight` as the feed wrote it (`0.5 kg`; the validator keeps only a number and lb, oz, g or kg). */
+  shippingWeight: string | null;
   images: ProductImageData[];
   publishedAt: Date;
   updatedAt: Date;

@@ -34,6 +34,7 @@ const product = (over: Partial<CatalogProduct>): CatalogProduct =>
     quantity: null,
     shipping: [],
     tax: [],
+    shippingWeight: null,
     images: [],
     publishedAt: new Date(),
     updatedAt: new Date(),
@@ -99,6 +100,19 @@ describe('channel writers: shipping and tax', () => {
     expect(parseTax(item.tax).entries).toEqual([{ country: 'US', rate: 8.25, region: 'CA', taxShip: true }]);
     const bare = await capture((out) => writeGoogleRss(each([product({})]), out, { title: 't', link: 'https://x' }));
     expect(bare).not.toContain('g:shipping');
+  });
+
+  it('Google RSS: <g:shipping_weight> as the feed wrote it, none when the product has none', async () => {
+    const heavy = product({ shippingWeight: '0.5 kg' });
+    const body = await capture((out) => writeGoogleRss(each([heavy]), out, { title: 't', link: 'https://x' }));
+    expect(body).toContain('<g:shipping_weight>0.5 kg</g:shipping_weight>');
+    const [item] = await readBack(body);
+    expect(item.shipping_weight).toBe('0.5 kg');
+    const bare = await capture((out) => writeGoogleRss(each([product({})]), out, { title: 't', link: 'https://x' }));
+    expect(bare).not.toContain('shipping_weight');
+    // Meta's and TikTok's columns are unchanged.
+    const [meta] = await readBack(await capture((out) => writeChannelCsv('META', each([heavy]), out)));
+    expect(meta.shipping_weight).toBeUndefined();
   });
 
   it("Meta CSV: the shipping column as COUNTRY:REGION:SERVICE:PRICE, leaving out what Meta's form cannot say", async () => {
