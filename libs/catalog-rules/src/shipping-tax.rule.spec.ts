@@ -175,6 +175,13 @@ describe('readGroupHeader', () => {
       expect(readGroupHeader(other)).toBeNull();
     }
   });
+
+  it('reads a long header in linear time (a header is feed input)', () => {
+    const started = performance.now();
+    expect(readGroupHeader(`a${' '.repeat(200_000)}x(`)).toBeNull();
+    expect(readGroupHeader(`shipping${' '.repeat(200_000)}(country:price)`)).toMatchObject({ attribute: 'shipping' });
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
 });
 
 describe('parseShipping and parseTax: header form (encodeHeaderGroups)', () => {

@@ -214,7 +214,6 @@ export function encodeHeaderGroups(parts: readonly string[], cell: string): stri
 export type GroupHeader =
   { attribute: 'shipping' | 'tax'; parts: string[] } | { attribute: 'shipping' | 'tax'; problem: string; hint: string };
 
-const GROUP_HEADER = /^(?:g\s*:)?\s*([a-z][a-z\s_.-]*?)\s*\(([^()]*)\)$/i;
 const SPELLINGS: Record<'shipping' | 'tax', ReadonlyMap<string, string>> = {
   shipping: new Map(SHIPPING_PARTS.map((name) => [name.replace(/_/g, ''), name])),
   tax: new Map(TAX_PARTS.map((name) => [name.replace(/_/g, ''), name])),
@@ -227,9 +226,17 @@ const SPELLINGS: Record<'shipping' | 'tax', ReadonlyMap<string, string>> = {
  * could never be read); null when the header is not of that form.
  */
 export function readGroupHeader(header: string): GroupHeader | null {
-  const match = GROUP_HEADER.exec(header.replace(/^\uFEFF/, '').trim());
-  if (!match) return null;
-  const name = match[1].toLowerCase().replace(/[\s_.-]+/g, '');
+  // Cut by hand, not by one regular expression: a header is feed input, up to a cell's size.
+  const text = header.replace(/^\uFEFF/, '').trim();
+  const open = text.indexOf('(');
+  if (open < 0 || !text.endsWith(')')) return null;
+  const inner = text.slice(open + 1, -1);
+  if (inner.includes('(') || inner.includes(')')) return null;
+  const name = text
+    .slice(0, open)
+    .replace(/^g\s*:/i, '')
+    .toLowerCase()
+    .replace(/[\s_.-]+/g, '');
   if (name !== 'shipping' && name !== 'tax') return null;
   const attribute = name;
   const known = attribute === 'shipping' ? SHIPPING_PARTS : TAX_PARTS;
@@ -237,7 +244,7 @@ export function readGroupHeader(header: string): GroupHeader | null {
     attribute === 'shipping' ? 'shipping(country:region:service:price)' : 'tax(country:region:rate:tax_ship)';
   const spelled = SPELLINGS[attribute];
   const parts: string[] = [];
-  for (const raw of match[2].split(':')) {
+  for (const raw of inner.split(':')) {
     const written = raw.trim();
     const part = spelled.get(written.toLowerCase().replace(/[\s_.-]+/g, ''));
     if (part === undefined) {
