@@ -4,9 +4,10 @@ import { createFeed, ingest, registerBrand, settleRuns, startTestApi, type TestA
 import { createApi } from '../src/create-api.js';
 
 /**
- * Merchant Center shipping and tax through real runs (CSV and Google RSS) on PostgreSQL: each bad entry is an
- * issue on its row naming the attribute, the entry and what to write, the good entries beside it are published
- * (Product.shipping, Product.tax) and written into the Google and Meta exports.
+ * Merchant Center shipping and tax through real runs (CSV, CSV with sub-attribute headers such as
+ * `shipping(country:postal_code:price)`, and Google RSS) on PostgreSQL: each bad entry is an issue on its row naming
+ * the attribute, the entry and what to write, the good entries beside it are published (Product.shipping,
+ * Product.tax) and written into the Google and Meta exports, shipping_weight into Google's.
  */
 const ISSUES = `query($id: ID!) { ingestionRun(id: $id) {
   issues(first: 50) { edges { node { severity code attribute row value message hint itemId } } }
@@ -62,6 +63,59 @@ const CSV = stringify([
   ],
 ]);
 
+// Merchant Center's sub-attribute column headers: the parts named in the header, several columns adding up.
+const HEADER_CSV = stringify([
+  [
+    'id',
+    'title',
+    'description',
+    'link',
+    'image_link',
+    'availability',
+    'price',
+    'brand',
+    'mpn',
+    'g:Shipping(Country:Region:Service:Price)',
+    'shipping(country:postal_code:price)',
+    'tax(country:region:rate:tax_ship)',
+    'shipping(country:zip:price)',
+    'shipping_weight',
+  ],
+  [
+    'LAMP-2',
+    'Floor Lamp',
+    'A lamp.',
+    'https://shop.example/lamp2',
+    'https://shop.example/lamp2.jpg',
+    'in stock',
+    '89.00 USD',
+    'Acme',
+    'L2',
+    'US:MA:Ground:6.49 USD,US:NY:Express:12.00 USD',
+    // The second group has one part too few: it alone is left out.
+    'US:024*:7.99 USD,US:8.99 USD',
+    'US:CA:8.25:y',
+    'US:1:2 USD',
+    '0.5 kg',
+  ],
+  [
+    'MUG-2',
+    'Big Mug',
+    'A mug.',
+    'https://shop.example/mug2',
+    'https://shop.example/mug2.jpg',
+    'in stock',
+    '12.00 USD',
+    'Acme',
+    'M2',
+    '',
+    'US:94002-95460:1,234.00 USD',
+    'US:NY:4:n',
+    '',
+    '',
+  ],
+]);
+
 const XML = `<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:g="http://base.google.com/ns/1.0"><channel><title>Shop</title>
 <item><g:id>CHAIR-1</g:id><g:title>Chair</g:title><g:description>A chair.</g:description>
@@ -85,8 +139,10 @@ describe('shipping and tax (e2e)', () => {
   let api: TestApi;
   let csvBrand: { id: string; apiKey: string };
   let xmlBrand: { id: string; apiKey: string };
+  let headerBrand: { id: string; apiKey: string };
   let csvIssues: Issue[];
   let xmlIssues: Issue[];
+  let headerIssues: Issue[];
 
   const run = async (apiKey: string, body: string) => {
     const feedId = await createFeed(api, apiKey, { name: 'Catalog' });
@@ -122,8 +178,10 @@ describe('shipping and tax (e2e)', () => {
     api = await startTestApi(createApi);
     csvBrand = await registerBrand(api, 'Csv Shop');
     xmlBrand = await registerBrand(api, 'Xml Shop');
+    headerBrand = await registerBrand(api, 'Header Shop');
     csvIssues = await run(csvBrand.apiKey, CSV);
     xmlIssues = await run(xmlBrand.apiKey, XML);
+    headerIssues = await run(headerBrand.apiKey, HEADER_CSV);
   }, 180_000);
   afterAll(async () => {
     await settleRuns(api);
@@ -171,6 +229,36 @@ describe('shipping and tax (e2e)', () => {
     expect(mine[1].hint).toMatch(/^Write y if shipping is taxed too, n if not/);
   });
 
+  it('CSV, sub-attribute headers: a warning on a header naming an unknown part, an issue per group with the wrong part count', () => {
+    const mine = headerIssues.filter((i) =>
+      ['INVALID_SHIPPING', 'INVALID_TAX', 'INVALID_SUB_ATTRIBUTE_HEADER'].includes(i.code),
+    );
+    expect(mine).toEqual([
+      {
+        severity: 'WARNING',
+        code: 'INVALID_SUB_ATTRIBUTE_HEADER',
+        attribute: 'shipping',
+        row: 0,
+        value: 'shipping(country:zip:price)',
+        message:
+          'Column "shipping(country:zip:price)" names "zip", which is no part of shipping, so it is not read as shipping: it is kept as custom:shipping(country:zip:price).',
+        hint: expect.stringContaining('postal_code'),
+        itemId: null,
+      },
+      {
+        severity: 'WARNING',
+        code: 'INVALID_SHIPPING',
+        attribute: 'shipping',
+        row: 2,
+        value: 'US:8.99 USD',
+        message:
+          'shipping(country:postal_code:price) group 4 "US:8.99 USD": it has 2 colon-separated parts; its column names 3 (country:postal_code:price). That shipping entry was ignored.',
+        hint: 'Write the parts the column header names, in its order, e.g. US:94043:4.95 USD; keep the colons of parts you leave empty, and separate several entries with commas.',
+        itemId: 'LAMP-2',
+      },
+    ]);
+  });
+
   it('publishes the valid entries on the product', async () => {
     const data = await api.gqlOk<{ products: { edges: { node: Record<string, unknown> }[] } }>(PRODUCTS);
     const byId = new Map(data.products.edges.map((e) => [e.node.offerId, e.node]));
@@ -208,6 +296,21 @@ describe('shipping and tax (e2e)', () => {
       shipping: [ship({ country: 'DE', price: { amount: '49.00', currency: 'EUR' } })],
       tax: [],
     });
+    // Read from the sub-attribute columns, in column and cell order.
+    expect(byId.get('LAMP-2')).toEqual({
+      offerId: 'LAMP-2',
+      shipping: [
+        ship({ country: 'US', region: 'MA', service: 'Ground', price: usd('6.49') }),
+        ship({ country: 'US', region: 'NY', service: 'Express', price: usd('12.00') }),
+        ship({ country: 'US', postalCode: '024*', price: usd('7.99') }),
+      ],
+      tax: [{ country: 'US', region: 'CA', rate: 8.25, taxShip: true }],
+    });
+    expect(byId.get('MUG-2')).toEqual({
+      offerId: 'MUG-2',
+      shipping: [ship({ country: 'US', postalCode: '94002-95460', price: usd('1234.00') })],
+      tax: [{ country: 'US', region: 'NY', rate: 4, taxShip: false }],
+    });
   });
 
   it('writes them into the Google RSS and Meta CSV exports', async () => {
@@ -223,6 +326,14 @@ describe('shipping and tax (e2e)', () => {
       '<g:shipping><g:country>AT</g:country><g:postal_code>1010</g:postal_code><g:price>39.00 EUR</g:price></g:shipping>',
     );
     expect(xmlGoogle).not.toContain('<g:tax>');
+
+    const headerGoogle = await exported(headerBrand.apiKey, 'GOOGLE');
+    expect(headerGoogle).toContain(
+      '<g:shipping><g:country>US</g:country><g:postal_code>024*</g:postal_code><g:price>7.99 USD</g:price></g:shipping>',
+    );
+    expect(headerGoogle).toContain('<g:shipping_weight>0.5 kg</g:shipping_weight>');
+    expect(headerGoogle.match(/<g:shipping_weight>/g)).toHaveLength(1);
+    expect(google).not.toContain('<g:shipping_weight>');
 
     const meta = await exported(csvBrand.apiKey, 'META');
     const [header, ...lines] = meta.trim().split('\n');

@@ -372,6 +372,13 @@ export const CODES = {
     summary: 'Two columns name the same attribute; the first fills it, the other is kept as a custom attribute.',
     hint: "Rename or remove one of the columns, or map them explicitly in the feed's column mapping.",
   },
+  INVALID_SUB_ATTRIBUTE_HEADER: {
+    kind: 'READER',
+    severity: 'WARNING',
+    summary:
+      'A shipping(…) or tax(…) column header names a part the attribute does not have, names one twice, or leaves out one every entry needs; the column is kept as a custom attribute.',
+    hint: "Name the parts with Merchant Center's names, each once, country and price (shipping) or rate (tax) among them, e.g. shipping(country:postal_code:price) or tax(country:region:rate:tax_ship).",
+  },
   DUPLICATE_ELEMENT: {
     kind: 'READER',
     severity: 'WARNING',

@@ -20,12 +20,15 @@ export { cleanText, collapseWhitespace, truncateAtWord, isAllCaps, type CleanedT
 export { checkUrl, MAX_URL_LENGTH, type UrlCheck } from './url.rule.js';
 export {
   encodeAttributeGroup,
+  encodeHeaderGroups,
   MAX_SHIPPING_ENTRIES,
   MAX_TAX_ENTRIES,
   parseShipping,
   parseTax,
+  readGroupHeader,
   SHIPPING_PARTS,
   TAX_PARTS,
+  type GroupHeader,
   type ShippingEntry,
   type TaxEntry,
 } from './shipping-tax.rule.js';

@@ -2,6 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 
 import type { ItemIssue } from './issue.js';
 import { ItemValidator } from './item.validator.js';
+import { encodeHeaderGroups } from './shipping-tax.rule.js';
 import type { RawItem, ValidationResult, ValidatorOptions } from './normalized-product.model.js';
 
 const COMPLETE = {
@@ -941,6 +942,35 @@ describe('ItemValidator: shipping and tax', () => {
         value: 'US:CA:8,25:y',
         message:
           'tax group 1 "US:CA:8,25:y": rate "8,25" is not a percentage from 0 to 100. That tax entry was ignored.',
+      }),
+    ]);
+  });
+
+  it('reads the groups of a shipping(…) column beside a plain shipping column, a bad one shown as written', () => {
+    const header = ['country', 'postal_code', 'service', 'price'];
+    const result = withFields({
+      shipping: [
+        'US::Standard:4.95 USD',
+        ...encodeHeaderGroups(header, 'US:024*:Ground:7.99,US:10*:Ground,US:9*:Air:20'),
+      ],
+      tax: encodeHeaderGroups(['country', 'region', 'rate', 'tax_ship'], 'US:CA:8.25:y'),
+    });
+    expect(result.product?.shipping).toEqual([
+      { country: 'US', currency: 'USD', priceMinor: 495, service: 'Standard' },
+      // A bare price is in the item price's currency, as in the text form.
+      { country: 'US', currency: 'EUR', postalCode: '024*', priceMinor: 799, service: 'Ground' },
+      { country: 'US', currency: 'EUR', postalCode: '9*', priceMinor: 2000, service: 'Air' },
+    ]);
+    expect(result.product?.tax).toEqual([{ country: 'US', rate: 8.25, region: 'CA', taxShip: true }]);
+    // No INVALID_CHARACTERS for the separators the encoded groups carry.
+    expect(result.issues).toEqual([
+      expect.objectContaining({
+        severity: 'WARNING',
+        code: 'INVALID_SHIPPING',
+        attribute: 'shipping',
+        value: 'US:10*:Ground',
+        message:
+          'shipping(country:postal_code:service:price) group 3 "US:10*:Ground": it has 3 colon-separated parts; its column names 4 (country:postal_code:service:price). That shipping entry was ignored.',
       }),
     ]);
   });

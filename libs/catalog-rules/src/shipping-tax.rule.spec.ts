@@ -3,10 +3,12 @@ import { describe, expect, it } from '@jest/globals';
 import { COUNTRY_CODES, countryCode } from './country.table.js';
 import {
   encodeAttributeGroup,
+  encodeHeaderGroups,
   MAX_SHIPPING_ENTRIES,
   MAX_TAX_ENTRIES,
   parseShipping,
   parseTax,
+  readGroupHeader,
 } from './shipping-tax.rule.js';
 
 const xml = (...parts: Array<[string, string]>) => encodeAttributeGroup(parts);
@@ -128,6 +130,128 @@ describe('parseShipping: XML form', () => {
       '<g:shipping> element 2: country "Sweden" is not an ISO 3166-1 alpha-2 country code. That shipping entry was ignored.',
     ]);
     expect(check.findings[0].value).toBe('country=Sweden');
+  });
+});
+
+describe('readGroupHeader', () => {
+  it.each([
+    ['shipping(country:region:service:price)', 'shipping', ['country', 'region', 'service', 'price']],
+    ['g:shipping(country:postal_code:price)', 'shipping', ['country', 'postal_code', 'price']],
+    ['G: Shipping ( Country : Postal Code : Price )', 'shipping', ['country', 'postal_code', 'price']],
+    [
+      'SHIPPING(country:locationId:location-group-name:price:MAX_TRANSIT_TIME)',
+      'shipping',
+      ['country', 'location_id', 'location_group_name', 'price', 'max_transit_time'],
+    ],
+    ['tax(country:region:rate:tax_ship)', 'tax', ['country', 'region', 'rate', 'tax_ship']],
+    ['Tax (Country:Postal Code:Rate:Tax Ship)', 'tax', ['country', 'postal_code', 'rate', 'tax_ship']],
+  ])('reads %s', (header, attribute, parts) => {
+    expect(readGroupHeader(header)).toEqual({ attribute, parts });
+  });
+
+  it('says what is wrong with one it cannot read, and leaves other headers alone', () => {
+    expect(readGroupHeader('shipping(country:zip:price)')).toMatchObject({
+      attribute: 'shipping',
+      problem: 'names "zip", which is no part of shipping',
+    });
+    expect(readGroupHeader('tax(country:rate:location_group_name)')).toMatchObject({
+      problem: 'names "location_group_name", which is no part of tax',
+    });
+    expect(readGroupHeader('tax(country:rate:rate)')).toMatchObject({ problem: 'names rate twice' });
+    expect(readGroupHeader('shipping(price)')).toMatchObject({
+      problem: 'does not name country, which every shipping entry needs',
+    });
+    expect(readGroupHeader('shipping(country:service)')).toMatchObject({
+      problem: 'does not name price, which every shipping entry needs',
+    });
+    for (const other of [
+      'shipping',
+      'shipping_weight',
+      'price(USD)',
+      'size (EU)',
+      'shipping(a)(b)',
+      'x shipping(country:price)',
+    ]) {
+      expect(readGroupHeader(other)).toBeNull();
+    }
+  });
+
+  it('reads a long header in linear time (a header is feed input)', () => {
+    const started = performance.now();
+    expect(readGroupHeader(`a${' '.repeat(200_000)}x(`)).toBeNull();
+    expect(readGroupHeader(`shipping${' '.repeat(200_000)}(country:price)`)).toMatchObject({ attribute: 'shipping' });
+    expect(performance.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe('parseShipping and parseTax: header form (encodeHeaderGroups)', () => {
+  const parts = (header: string) => (readGroupHeader(header) as { parts: string[] }).parts;
+
+  it('reads each group with the parts its column names, region, postal code and service alike', () => {
+    const check = parseShipping(
+      [
+        ...encodeHeaderGroups(parts('shipping(country:region:service:price)'), 'US:MA:Ground:6.49 USD, US:CA::0 USD'),
+        ...encodeHeaderGroups(parts('shipping(country:postal_code:service:price)'), 'US:024*:Ground:7.99 USD'),
+      ],
+      null,
+    );
+    expect(check.findings).toEqual([]);
+    expect(check.entries).toEqual([
+      { country: 'US', currency: 'USD', priceMinor: 649, region: 'MA', service: 'Ground' },
+      { country: 'US', currency: 'USD', priceMinor: 0, region: 'CA' },
+      { country: 'US', currency: 'USD', postalCode: '024*', priceMinor: 799, service: 'Ground' },
+    ]);
+  });
+
+  it('reads tax with tax_ship in the order the header gives', () => {
+    const check = parseTax(encodeHeaderGroups(parts('tax(rate:country:tax_ship:region)'), '8.25:US:y:CA,4:US:no:NY'));
+    expect(check.findings).toEqual([]);
+    expect(check.entries).toEqual([
+      { country: 'US', rate: 8.25, region: 'CA', taxShip: true },
+      { country: 'US', rate: 4, region: 'NY', taxShip: false },
+    ]);
+  });
+
+  it("shows a bad group as written, under its column, with a hint in the column's order", () => {
+    const names = parts('shipping(country:postal_code:price)');
+    const check = parseShipping(encodeHeaderGroups(names, 'UK:SW1*:3 GBP,US:80302:,US:10*:1:2 USD,US:9*:1 USD'), null);
+    expect(check.entries).toEqual([{ country: 'US', currency: 'USD', postalCode: '9*', priceMinor: 100 }]);
+    expect(check.findings.map((f) => [f.finding.code, f.value, f.finding.message, f.finding.hint])).toEqual([
+      [
+        'INVALID_SHIPPING',
+        'UK:SW1*:3 GBP',
+        'shipping(country:postal_code:price) group 1 "UK:SW1*:3 GBP": country "UK" is not an ISO 3166-1 alpha-2 country code. That shipping entry was ignored.',
+        'Write GB instead of UK: GB:94043:4.95 USD.',
+      ],
+      [
+        'INVALID_SHIPPING',
+        'US:80302:',
+        'shipping(country:postal_code:price) group 2 "US:80302:": price is missing. That shipping entry was ignored.',
+        'Give the shipping cost with its currency, e.g. US:94043:4.95 USD; write 0 for free shipping.',
+      ],
+      [
+        'INVALID_SHIPPING',
+        'US:10*:1:2 USD',
+        'shipping(country:postal_code:price) group 3 "US:10*:1:2 USD": it has 4 colon-separated parts; its column names 3 (country:postal_code:price). That shipping entry was ignored.',
+        'Write the parts the column header names, in its order, e.g. US:94043:4.95 USD; keep the colons of parts you leave empty, and separate several entries with commas.',
+      ],
+    ]);
+  });
+
+  it('gives a group with too few parts INVALID_TAX, the others kept', () => {
+    const check = parseTax(encodeHeaderGroups(parts('tax(country:region:rate:tax_ship)'), 'US:CA:8.25:y,US:NY:4'));
+    expect(check.entries).toEqual([{ country: 'US', rate: 8.25, region: 'CA', taxShip: true }]);
+    expect(check.findings.map((f) => [f.finding.code, f.value])).toEqual([['INVALID_TAX', 'US:NY:4']]);
+    expect(messages(check)[0]).toContain('it has 3 colon-separated parts; its column names 4');
+  });
+
+  it('keeps a decimal or thousands comma in its group, as the text form does', () => {
+    const names = parts('shipping(country:price)');
+    expect(parseShipping(encodeHeaderGroups(names, 'DE:4,95 EUR,US:1,234.00 USD'), null).entries).toEqual([
+      { country: 'DE', currency: 'EUR', priceMinor: 495 },
+      { country: 'US', currency: 'USD', priceMinor: 123400 },
+    ]);
+    expect(encodeHeaderGroups(names, ' , ')).toEqual([]);
   });
 });
 

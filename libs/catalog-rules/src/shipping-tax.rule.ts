@@ -5,7 +5,8 @@ import { formatPrice, parsePrice } from './price.parser.js';
 /**
  * Merchant Center's `shipping` and `tax` groups. A text feed writes each as colon-separated parts in a fixed order,
  * several groups separated by commas (`US:CA:Overnight:16.00 USD, US::Standard:4.95 USD`), empty parts keeping their
- * colons; an XML feed writes each group as an element with one child per part (`<g:shipping><g:country>US</g:country>
+ * colons, or in the order its column header names (`shipping(country:postal_code:price)`, readGroupHeader); an XML
+ * feed writes each group as an element with one child per part (`<g:shipping><g:country>US</g:country>
  * …</g:shipping>`), repeated. A bad group is left out with a warning naming the part; the others are kept.
  */
 
@@ -68,6 +69,12 @@ export function encodeAttributeGroup(parts: ReadonlyArray<readonly [string, stri
   return out;
 }
 
+/**
+ * The pseudo-part a header-form group (encodeHeaderGroups) carries besides its named parts: the group as written in
+ * the cell, to show it and count its parts. No XML element is named "" (so no XML group has it).
+ */
+const AS_WRITTEN = '';
+
 function decodeAttributeGroup(encoded: string): Array<[string, string]> {
   const parts: Array<[string, string]> = [];
   for (const piece of encoded.split(GROUP_START)) {
@@ -89,14 +96,20 @@ export interface GroupCheck<T> {
   findings: GroupFinding[];
 }
 
-/** One group: its parts by name, how to show it, and where it is among the item's groups (1-based). */
+/**
+ * One group: its parts by name, how to show it, and where it is among the item's groups (1-based). `text`: a plain
+ * column's cell (parts in the fixed order); `header`: a cell of a column whose header names the parts (`names`, in
+ * that order); `xml`: an element's children.
+ */
 interface Group {
   parts: Map<string, string>;
   shown: string;
   number: number;
-  xml: boolean;
-  /** Text form: how many colon-separated parts it had. */
+  form: 'text' | 'header' | 'xml';
+  /** Text and header form: how many colon-separated parts it had. */
   count: number;
+  /** Header form: the parts its column names, in order. */
+  names?: readonly string[];
 }
 
 const WHOLE_DAYS = /^\d{1,3}$/;
@@ -117,16 +130,23 @@ function groupsOf(value: unknown, textParts: readonly string[]): Group[] {
     if (text.charCodeAt(0) === 31) {
       const parts = decodeAttributeGroup(text);
       const map = new Map<string, string>();
-      for (const [name, part] of parts) if (!map.has(name)) map.set(name, part.trim());
+      for (const [name, part] of parts) if (name !== AS_WRITTEN && !map.has(name)) map.set(name, part.trim());
+      const written = parts.find(([name]) => name === AS_WRITTEN);
+      if (written) {
+        const names = parts.filter(([name]) => name !== AS_WRITTEN).map(([name]) => name);
+        const count = written[1].split(':').length;
+        groups.push({ parts: map, shown: written[1], number: groups.length + 1, form: 'header', count, names });
+        return;
+      }
       const shown = parts.map(([name, part]) => `${name}=${part.trim()}`).join(', ');
-      groups.push({ parts: map, shown, number: groups.length + 1, xml: true, count: parts.length });
+      groups.push({ parts: map, shown, number: groups.length + 1, form: 'xml', count: parts.length });
       return;
     }
     for (const piece of splitGroups(text)) {
       const split = piece.split(':');
       const map = new Map<string, string>();
       for (let i = 0; i < split.length && i < textParts.length; i++) map.set(textParts[i], split[i].trim());
-      groups.push({ parts: map, shown: piece, number: groups.length + 1, xml: false, count: split.length });
+      groups.push({ parts: map, shown: piece, number: groups.length + 1, form: 'text', count: split.length });
     }
   };
   if (typeof value === 'string') add(value);
@@ -150,6 +170,113 @@ function splitGroups(text: string): string[] {
   return out.map((piece) => piece.trim()).filter((piece) => piece.length > 0);
 }
 
+function colonsIn(piece: string): number {
+  let colons = 0;
+  for (let i = piece.indexOf(':'); i >= 0; i = piece.indexOf(':', i + 1)) colons++;
+  return colons;
+}
+
+/**
+ * A header-form cell's groups (its column names `parts`), each encoded as one value with the named parts
+ * (encodeAttributeGroup) and the group as written, for parseShipping / parseTax. Groups are separated by commas; as
+ * in the text form, a piece with fewer colons than the header's parts need is the rest of the one before, cut at a
+ * decimal or thousands comma ("DE:4,95 EUR", "US:1,234.00 USD"), and is joined back, unless that would give the
+ * one before more parts than the header names (then it is a group of its own, with too few parts).
+ */
+export function encodeHeaderGroups(parts: readonly string[], cell: string): string[] {
+  const need = parts.length - 1;
+  const pieces: string[] = [];
+  let lastColons = 0;
+  for (const piece of cell.split(',')) {
+    if (!piece.trim()) continue;
+    const colons = colonsIn(piece);
+    if (pieces.length && colons < need && lastColons + colons <= need) {
+      pieces[pieces.length - 1] += `,${piece}`;
+      lastColons += colons;
+    } else {
+      pieces.push(piece);
+      lastColons = colons;
+    }
+  }
+  const out: string[] = [];
+  for (const raw of pieces) {
+    const written = raw.trim();
+    if (!written) continue;
+    const values = written.split(':');
+    const group: Array<[string, string]> = [[AS_WRITTEN, written]];
+    parts.forEach((name, i) => group.push([name, (values[i] ?? '').trim()]));
+    out.push(encodeAttributeGroup(group));
+  }
+  return out;
+}
+
+/** A column header in Merchant Center's sub-attribute form, `shipping(country:region:service:price)`. */
+export type GroupHeader =
+  { attribute: 'shipping' | 'tax'; parts: string[] } | { attribute: 'shipping' | 'tax'; problem: string; hint: string };
+
+const SPELLINGS: Record<'shipping' | 'tax', ReadonlyMap<string, string>> = {
+  shipping: new Map(SHIPPING_PARTS.map((name) => [name.replace(/_/g, ''), name])),
+  tax: new Map(TAX_PARTS.map((name) => [name.replace(/_/g, ''), name])),
+};
+
+/**
+ * The attribute and parts a `shipping(…)` or `tax(…)` header names (case, spaces, a `g:` prefix and Google's
+ * spellings of the parts, `postal code`, `Postal_Code`, `postalCode`, allowed); a problem when it names a part the
+ * attribute does not have, names one twice, or leaves out country, or shipping's price or tax's rate (its entries
+ * could never be read); null when the header is not of that form.
+ */
+export function readGroupHeader(header: string): GroupHeader | null {
+  // Cut by hand, not by one regular expression: a header is feed input, up to a cell's size.
+  const text = header.replace(/^\uFEFF/, '').trim();
+  const open = text.indexOf('(');
+  if (open < 0 || !text.endsWith(')')) return null;
+  const inner = text.slice(open + 1, -1);
+  if (inner.includes('(') || inner.includes(')')) return null;
+  const name = text
+    .slice(0, open)
+    .replace(/^g\s*:/i, '')
+    .toLowerCase()
+    .replace(/[\s_.-]+/g, '');
+  if (name !== 'shipping' && name !== 'tax') return null;
+  const attribute = name;
+  const known = attribute === 'shipping' ? SHIPPING_PARTS : TAX_PARTS;
+  const example =
+    attribute === 'shipping' ? 'shipping(country:region:service:price)' : 'tax(country:region:rate:tax_ship)';
+  const spelled = SPELLINGS[attribute];
+  const parts: string[] = [];
+  for (const raw of inner.split(':')) {
+    const written = raw.trim();
+    const part = spelled.get(written.toLowerCase().replace(/[\s_.-]+/g, ''));
+    if (part === undefined) {
+      return {
+        attribute,
+        problem: written
+          ? `names "${written}", which is no part of ${attribute}`
+          : `has an empty part name (two colons in a row, or one at an end)`,
+        hint: `Name only parts of ${attribute}, separated by colons: ${known.join(', ')}; e.g. ${example}.`,
+      };
+    }
+    if (parts.includes(part)) {
+      return {
+        attribute,
+        problem: `names ${part} twice`,
+        hint: `Name each part of ${attribute} once, in the order of the values in its cells, e.g. ${example}.`,
+      };
+    }
+    parts.push(part);
+  }
+  const required = attribute === 'shipping' ? ['country', 'price'] : ['country', 'rate'];
+  const missing = required.filter((part) => !parts.includes(part));
+  if (missing.length) {
+    return {
+      attribute,
+      problem: `does not name ${missing.join(' or ')}, which every ${attribute} entry needs`,
+      hint: `Add ${missing.join(' and ')} to the parts the header names (and their values to its cells), e.g. ${example}.`,
+    };
+  }
+  return { attribute, parts };
+}
+
 /** The part's value, or null when it was not given or left empty. */
 function part(group: Group, name: string): string | null {
   const value = group.parts.get(name);
@@ -164,7 +291,34 @@ class GroupProblem {
 }
 
 function where(attribute: string, group: Group): string {
-  return group.xml ? `<g:${attribute}> element ${group.number}` : `${attribute} group ${group.number} "${group.shown}"`;
+  if (group.form === 'xml') return `<g:${attribute}> element ${group.number}`;
+  const column = group.form === 'header' ? `${attribute}(${group.names!.join(':')})` : attribute;
+  return `${column} group ${group.number} "${group.shown}"`;
+}
+
+const SAMPLE_PARTS: Readonly<Record<string, string>> = {
+  country: 'US',
+  region: 'CA',
+  postal_code: '94043',
+  location_id: '21137',
+  location_group_name: 'West Coast',
+  service: 'Standard',
+  price: '4.95 USD',
+  min_handling_time: '1',
+  max_handling_time: '2',
+  min_transit_time: '3',
+  max_transit_time: '5',
+  rate: '8.25',
+  tax_ship: 'y',
+};
+
+/**
+ * An entry to show in a hint, in the group's order: the text form's (`text`, also shown for an XML group) or, for a
+ * header-form group, its column's parts with the sample values and `over` (e.g. the entry's own country).
+ */
+function sample(group: Group, text: string, over: Readonly<Record<string, string>> = {}): string {
+  if (group.form !== 'header') return text;
+  return group.names!.map((name) => over[name] ?? SAMPLE_PARTS[name] ?? '').join(':');
 }
 
 function problem(code: RuleCode, attribute: string, group: Group, issue: GroupProblem): GroupFinding {
@@ -178,10 +332,16 @@ function problem(code: RuleCode, attribute: string, group: Group, issue: GroupPr
   };
 }
 
-function readCountry(group: Group, example: string): string | GroupProblem {
+function readCountry(group: Group, text: string): string | GroupProblem {
+  const example = sample(group, text);
   const raw = part(group, 'country');
   if (raw === null) {
-    return new GroupProblem('country is missing.', `Start the entry with the two-letter country code: ${example}.`);
+    return new GroupProblem(
+      'country is missing.',
+      group.form === 'header'
+        ? `Give the two-letter country code where the column header names country: ${example}.`
+        : `Start the entry with the two-letter country code: ${example}.`,
+    );
   }
   const code = countryCode(raw);
   if (code !== null) return code;
@@ -189,13 +349,22 @@ function readCountry(group: Group, example: string): string | GroupProblem {
   return new GroupProblem(
     `country "${raw}" is not an ISO 3166-1 alpha-2 country code.`,
     fix
-      ? `Write ${fix} instead of ${raw.trim()}: ${example.replace(/^[A-Z]{2}/, fix)}.`
+      ? `Write ${fix} instead of ${raw.trim()}: ${group.form === 'header' ? sample(group, text, { country: fix }) : example.replace(/^[A-Z]{2}/, fix)}.`
       : `Write the two-letter ISO 3166-1 code of the country, e.g. US, DE or SE: ${example}.`,
   );
 }
 
 function wrongCount(attribute: string, group: Group, textParts: readonly string[], min: number): GroupProblem | null {
-  if (group.xml || (group.count >= min && group.count <= textParts.length)) return null;
+  if (group.form === 'xml') return null;
+  if (group.form === 'header') {
+    const names = group.names!;
+    if (group.count === names.length) return null;
+    return new GroupProblem(
+      `it has ${group.count} colon-separated part${group.count === 1 ? '' : 's'}; its column names ${names.length} (${names.join(':')}).`,
+      `Write the parts the column header names, in its order, e.g. ${sample(group, '')}; keep the colons of parts you leave empty, and separate several entries with commas.`,
+    );
+  }
+  if (group.count >= min && group.count <= textParts.length) return null;
   const order = textParts.slice(0, Math.max(min, Math.min(group.count, textParts.length))).join(':');
   return new GroupProblem(
     `it has ${group.count} colon-separated part${group.count === 1 ? '' : 's'}; ${attribute} takes ${min === textParts.length ? min : `${min} to ${textParts.length}`} (${order}).`,
@@ -258,7 +427,7 @@ function readShipping(
   if (rawPrice === null) {
     return new GroupProblem(
       'price is missing.',
-      `Give the shipping cost with its currency, e.g. ${country}::Standard:4.95 USD; write 0 for free shipping.`,
+      `Give the shipping cost with its currency, e.g. ${sample(group, `${country}::Standard:4.95 USD`, { country })}; write 0 for free shipping.`,
     );
   }
   const parsed = parsePrice(rawPrice, defaultCurrency);
@@ -337,7 +506,10 @@ function readTax(group: Group): TaxEntry | GroupProblem {
   if (country instanceof GroupProblem) return country;
   const rawRate = part(group, 'rate');
   if (rawRate === null) {
-    return new GroupProblem('rate is missing.', `Give the tax rate in percent, e.g. ${country}:CA:8.25:y.`);
+    return new GroupProblem(
+      'rate is missing.',
+      `Give the tax rate in percent, e.g. ${sample(group, `${country}:CA:8.25:y`, { country })}.`,
+    );
   }
   const rate = RATE.test(rawRate) ? Number(rawRate) : NaN;
   if (!(rate >= 0 && rate <= 100)) {

@@ -1,4 +1,10 @@
-import { CUSTOM_PREFIX, resolveHeader, type ItemIssue } from '@brandshelf/catalog-rules';
+import {
+  CUSTOM_PREFIX,
+  encodeHeaderGroups,
+  readGroupHeader,
+  resolveHeader,
+  type ItemIssue,
+} from '@brandshelf/catalog-rules';
 import { addField, fieldMode, mappingFor, type FieldMode, type ItemFields } from './item-fields.builder.js';
 import { readerIssue } from './feed.issues.js';
 import type { FeedColumn } from './feed.types.js';
@@ -18,12 +24,18 @@ export interface PlannedColumn {
   header: string;
   attribute: string;
   mode: FieldMode;
+  /**
+   * A `shipping(country:postal_code:price)` column: the parts its header names, in order; each comma-separated
+   * group of a cell becomes one value of the attribute (encodeHeaderGroups).
+   */
+  parts?: readonly string[];
 }
 
 /**
- * How each header of a CSV is read: `columnMapping` first, then the dialect, then the attribute table,
- * else `custom:<header>`. A second column that would fill the same single-valued attribute is kept as
- * custom (a second image column becomes additional images) and reported once.
+ * How each header of a CSV is read: `columnMapping` first, then the dialect, then Merchant Center's sub-attribute
+ * form (`shipping(country:region:service:price)`, `tax(…)`), then the attribute table, else `custom:<header>`. A
+ * second column that would fill the same single-valued attribute is kept as custom (a second image column becomes
+ * additional images) and reported once; so is a sub-attribute header that names parts wrongly.
  */
 export class HeaderTable {
   readonly columns: FeedColumn[];
@@ -65,8 +77,26 @@ export class HeaderTable {
     headers.forEach((header, index) => {
       if (decided[index]) return;
       const key = header.toLowerCase();
-      const attribute =
-        dialect.maps?.(key) ?? resolveHeader(header)?.name ?? `${CUSTOM_PREFIX}${header || `column_${index + 1}`}`;
+      const mapped = dialect.maps?.(key);
+      const form = mapped === undefined ? readGroupHeader(header) : null;
+      if (form && 'parts' in form) {
+        attributes[index] = form.attribute;
+        this.copied.push({ index, header, attribute: form.attribute, mode: 'list', parts: form.parts });
+        return;
+      }
+      const custom = `${CUSTOM_PREFIX}${header || `column_${index + 1}`}`;
+      if (form) {
+        this.issues.push(
+          readerIssue(
+            'WARNING',
+            'INVALID_SUB_ATTRIBUTE_HEADER',
+            0,
+            `Column "${header}" ${form.problem}, so it is not read as ${form.attribute}: it is kept as ${custom}.`,
+            { attribute: form.attribute, value: header, hint: form.hint },
+          ),
+        );
+      }
+      const attribute = mapped ?? (form ? custom : (resolveHeader(header)?.name ?? custom));
       attributes[index] = this.plan(index, header, attribute, this.copied, claimed);
     });
     this.columns = headers.map((header, index) => ({ header, attribute: attributes[index] }));
@@ -104,7 +134,12 @@ export class HeaderTable {
       const column = copied[k];
       let value = cells[column.index];
       if (!value && fallback && inherits?.[k] !== false) value = fallback[column.index];
-      if (value) addField(fields, column.attribute, value, column.mode);
+      if (!value) continue;
+      if (column.parts) {
+        for (const group of encodeHeaderGroups(column.parts, value)) addField(fields, column.attribute, group, 'list');
+      } else {
+        addField(fields, column.attribute, value, column.mode);
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import { readdirSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { parseShipping, parseTax } from '@brandshelf/catalog-rules';
 import { chunked, readAll, sample, SAMPLES_DIR } from './__fixtures__/read-feed.fixture.js';
 import { MAX_CSV_COLUMNS } from './csv.tokenizer.js';
 import { readFeed } from './feed.reader.js';
@@ -527,5 +528,144 @@ describe('readFeed: input', () => {
       [4, '"'],
     ]);
     expect((await readAll(chunked(csv, 1))).events).toEqual(whole.events);
+  });
+});
+
+describe("readFeed: Merchant Center's sub-attribute column headers, shipping(…) and tax(…)", () => {
+  const shipping = (fields: Record<string, unknown>) =>
+    parseShipping(fields.shipping, null).entries.map((e) => ({ ...e }));
+
+  it('reads each comma-separated group of a cell as one shipping or tax entry with the parts its header names', async () => {
+    const csv = [
+      'id,shipping(country:region:service:price),shipping(country:postal_code:price),tax(country:region:rate:tax_ship)',
+      'A1,"US:MA:Ground:6.49 USD, US:NY:Express:12.00 USD","US:024*:7.99 USD,US:94002-95460:9.99 USD","US:CA:8.25:y,US:NY:4:n"',
+      'A2,,"CA:H0H:1,234.00 CAD",',
+    ].join('\n');
+    const result = await readAll(csv);
+    expect(result.issues).toEqual([]);
+    expect(result.meta?.columns?.map((c) => c.attribute)).toEqual(['id', 'shipping', 'shipping', 'tax']);
+    const [a1, a2] = result.items.map((item) => item.fields);
+    // One value per group, in cell order, the columns adding to the same list.
+    expect(a1.shipping).toHaveLength(4);
+    expect(Object.keys(a1).sort()).toEqual(['id', 'shipping', 'tax']);
+    expect(parseShipping(a1.shipping, null)).toEqual({
+      entries: [
+        { country: 'US', currency: 'USD', priceMinor: 649, region: 'MA', service: 'Ground' },
+        { country: 'US', currency: 'USD', priceMinor: 1200, region: 'NY', service: 'Express' },
+        { country: 'US', currency: 'USD', postalCode: '024*', priceMinor: 799 },
+        { country: 'US', currency: 'USD', postalCode: '94002-95460', priceMinor: 999 },
+      ],
+      findings: [],
+    });
+    expect(parseTax(a1.tax)).toEqual({
+      entries: [
+        { country: 'US', rate: 8.25, region: 'CA', taxShip: true },
+        { country: 'US', rate: 4, region: 'NY', taxShip: false },
+      ],
+      findings: [],
+    });
+    // A thousands comma inside the price stays in its group, as in the plain text form.
+    expect(shipping(a2)).toEqual([{ country: 'CA', currency: 'CAD', postalCode: 'H0H', priceMinor: 123400 }]);
+    expect(a2.tax).toBeUndefined();
+  });
+
+  it('accepts a g: prefix, any case, spaces and Google spellings of the parts, in CSV and TSV', async () => {
+    const header = ['id', 'G:Shipping ( Country : Postal Code : Price )', 'g:TAX(country:region:rate:taxShip)'];
+    const row = ['A1', 'DE:10115:4,95 EUR,AT:1010:6.90 EUR', 'US:CA:8.25:yes'];
+    for (const delimiter of [',', '\t']) {
+      const text = [header, row]
+        .map((cells) => cells.map((c) => (delimiter === ',' && c.includes(',') ? `"${c}"` : c)).join(delimiter))
+        .join('\n');
+      const result = await readAll(text);
+      expect(result.meta).toMatchObject({ format: delimiter === ',' ? 'CSV' : 'TSV', delimiter });
+      expect(result.issues).toEqual([]);
+      const fields = result.items[0].fields;
+      expect(shipping(fields)).toEqual([
+        { country: 'DE', currency: 'EUR', postalCode: '10115', priceMinor: 495 },
+        { country: 'AT', currency: 'EUR', postalCode: '1010', priceMinor: 690 },
+      ]);
+      expect(parseTax(fields.tax).entries).toEqual([{ country: 'US', rate: 8.25, region: 'CA', taxShip: true }]);
+    }
+  });
+
+  it('adds to the plain shipping column, and reads the parts only the XML form had before', async () => {
+    const result = await readAll(
+      [
+        'id,shipping,shipping(country:location_group_name:price:min_handling_time:max_handling_time)',
+        'A1,US::Standard:4.95 USD,US:West Coast:8 USD:1:3',
+      ].join('\n'),
+    );
+    expect(result.issues).toEqual([]);
+    expect(shipping(result.items[0].fields)).toEqual([
+      { country: 'US', currency: 'USD', priceMinor: 495, service: 'Standard' },
+      {
+        country: 'US',
+        currency: 'USD',
+        locationGroupName: 'West Coast',
+        maxHandlingTime: 3,
+        minHandlingTime: 1,
+        priceMinor: 800,
+      },
+    ]);
+  });
+
+  it.each([
+    ['shipping(country:zip:price)', 'shipping', 'names "zip", which is no part of shipping'],
+    ['tax(country:region:rate:price)', 'tax', 'names "price", which is no part of tax'],
+    ['shipping(country:price:Price)', 'shipping', 'names price twice'],
+    ['shipping(region:price)', 'shipping', 'does not name country, which every shipping entry needs'],
+    ['tax(country:region)', 'tax', 'does not name rate, which every tax entry needs'],
+    ['shipping(country::price)', 'shipping', 'has an empty part name (two colons in a row, or one at an end)'],
+  ])(
+    'keeps a %s column as a custom attribute, with a warning on the header saying why',
+    async (header, attribute, why) => {
+      const result = await readAll(`id,${header}\nA1,US:024*:7.99 USD\n`);
+      expect(result.items[0].fields).toEqual({ id: 'A1', [`custom:${header}`]: 'US:024*:7.99 USD' });
+      expect(result.meta?.columns?.[1]).toEqual({ header, attribute: `custom:${header}` });
+      expect(result.issues).toEqual([
+        expect.objectContaining({
+          severity: 'WARNING',
+          code: 'INVALID_SUB_ATTRIBUTE_HEADER',
+          row: 0,
+          attribute,
+          value: header,
+          message: `Column "${header}" ${why}, so it is not read as ${attribute}: it is kept as custom:${header}.`,
+        }),
+      ]);
+      expect(result.issues[0].hint).toMatch(/e\.g\. (shipping|tax)\(country:region:/);
+    },
+  );
+
+  it('leaves other headers with parentheses alone', async () => {
+    const result = await readAll('id,size (EU),price(USD)\nA1,42,9.99\n');
+    expect(result.issues).toEqual([]);
+    expect(result.items[0].fields).toEqual({ id: 'A1', 'custom:size (EU)': '42', 'custom:price(USD)': '9.99' });
+  });
+
+  it('leaves a group with more or fewer parts than the header names to the validator, keeping its other groups', async () => {
+    const result = await readAll(
+      'id,shipping(country:postal_code:price)\nA1,"US:024*:7.99 USD,US:8.99 USD, US:1:2:3 USD,US:10*:0 USD"\n',
+    );
+    expect(result.issues).toEqual([]);
+    const check = parseShipping(result.items[0].fields.shipping, null);
+    expect(check.entries).toEqual([
+      { country: 'US', currency: 'USD', postalCode: '024*', priceMinor: 799 },
+      { country: 'US', currency: 'USD', postalCode: '10*', priceMinor: 0 },
+    ]);
+    expect(check.findings.map((f) => [f.finding.code, f.value, f.finding.message])).toEqual([
+      [
+        'INVALID_SHIPPING',
+        'US:8.99 USD',
+        'shipping(country:postal_code:price) group 2 "US:8.99 USD": it has 2 colon-separated parts; its column names 3 (country:postal_code:price). That shipping entry was ignored.',
+      ],
+      [
+        'INVALID_SHIPPING',
+        'US:1:2:3 USD',
+        'shipping(country:postal_code:price) group 3 "US:1:2:3 USD": it has 4 colon-separated parts; its column names 3 (country:postal_code:price). That shipping entry was ignored.',
+      ],
+    ]);
+    expect(check.findings[0].finding.hint).toBe(
+      'Write the parts the column header names, in its order, e.g. US:94043:4.95 USD; keep the colons of parts you leave empty, and separate several entries with commas.',
+    );
   });
 });

@@ -728,6 +728,7 @@ export function toProduct(row: Row): CatalogProduct {
     material: row.material ?? null,
     pattern: row.pattern ?? null,
     mobileLink: row.mobile_link ?? null,
+    shippingWeight: row.shipping_weight ?? null,
     images: images(row),
     publishedAt: row.published_at,
     updatedAt: row.updated_at,

@@ -569,7 +569,8 @@ export function baseConditions(
 export const PRODUCT_COLUMNS = `p.id, p.brand_id, p.offer_id, p.title, p.description, p.brand_name, p.link, p.image_link,
   p.additional_image_links, p.price_minor, p.sale_price_minor, p.currency, p.on_sale, p.availability, p.condition,
   p.gtin, p.mpn, p.google_category_id, p.google_category_path, p.product_type, p.item_group_id, p.color, p.size,
-  p.gender, p.age_group, p.quantity, p.shipping, p.tax, p.images, p.published_at, p.updated_at, p.custom_labels,
+  p.gender, p.age_group, p.quantity, p.shipping, p.tax, p.custom_attributes->>'shipping_weight' AS shipping_weight,
+  p.images, p.published_at, p.updated_at, p.custom_labels,
   CASE WHEN p.on_sale THEN p.custom_attributes->>'sale_price_effective_date' END AS sale_price_effective_date,
   p.identifier_exists, p.availability_date, p.material, p.pattern, p.mobile_link,
   b.name AS b_name, b.created_at AS b_created_at`;

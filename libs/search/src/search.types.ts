@@ -168,6 +168,8 @@ export interface CatalogProduct {
   material: string | null;
   pattern: string | null;
   mobileLink: string | null;
+  /** `shipping_weight` as the feed wrote it (`0.5 kg`; the validator keeps only a number and lb, oz, g or kg). */
+  shippingWeight: string | null;
   images: ProductImageData[];
   publishedAt: Date;
   updatedAt: Date;

@@ -486,6 +486,8 @@ export type IssueCode =
   | 'INVALID_SHIPPING'
   /** shipping_weight is not a number followed by a unit Merchant Center knows (lb, oz, g, kg); it is ignored. Raised as WARNING. */
   | 'INVALID_SHIPPING_WEIGHT'
+  /** A shipping(…) or tax(…) column header names a part the attribute does not have, names one twice, or leaves out one every entry needs; the column is kept as a custom attribute. Raised as WARNING. */
+  | 'INVALID_SUB_ATTRIBUTE_HEADER'
   /** A tax entry is unreadable: a country that is no ISO 3166-1 alpha-2 code, a rate that is not a percentage from 0 to 100, a tax_ship that is not yes or no, or the wrong number of colon-separated parts. That entry is ignored; the item and its other entries are kept. Raised as WARNING. The message names the entry and the part that is wrong. */
   | 'INVALID_TAX'
   /** A URL is not an absolute http(s) address. Raised as ERROR. ERROR for link and image_link; WARNING for mobile_link and additional_image_link, whose bad URLs are dropped. */

@@ -41,6 +41,7 @@ const product = (over: Partial<CatalogProduct>): CatalogProduct =>
     material: null,
     pattern: null,
     mobileLink: null,
+    shippingWeight: null,
     images: [],
     publishedAt: new Date(),
     updatedAt: new Date(),
@@ -108,6 +109,19 @@ describe('channel writers: shipping and tax', () => {
     expect(bare).not.toContain('g:shipping');
   });
 
+  it('Google RSS: <g:shipping_weight> as the feed wrote it, none when the product has none', async () => {
+    const heavy = product({ shippingWeight: '0.5 kg' });
+    const body = await capture((out) => writeGoogleRss(each([heavy]), out, { title: 't', link: 'https://x' }));
+    expect(body).toContain('<g:shipping_weight>0.5 kg</g:shipping_weight>');
+    const [item] = await readBack(body);
+    expect(item.shipping_weight).toBe('0.5 kg');
+    const bare = await capture((out) => writeGoogleRss(each([product({})]), out, { title: 't', link: 'https://x' }));
+    expect(bare).not.toContain('shipping_weight');
+    // Meta's and TikTok's columns are unchanged.
+    const [meta] = await readBack(await capture((out) => writeChannelCsv('META', each([heavy]), out)));
+    expect(meta.shipping_weight).toBeUndefined();
+  });
+
   it("Meta CSV: the shipping column as COUNTRY:REGION:SERVICE:PRICE, leaving out what Meta's form cannot say", async () => {
     const [meta] = await readBack(await capture((out) => writeChannelCsv('META', each([shipped]), out)));
     // The postal-code entry would read as the whole of the US: it is left out.
@@ -147,7 +161,7 @@ describe('channel writers: custom labels and the sale window', () => {
     const meta = await capture((out) => writeChannelCsv('META', each([labelled]), out));
     expect(meta.split('\n')[0]).toContain(
       'sale_price,sale_price_effective_date,availability_date,link,image_link,additional_image_link,brand,google_product_category,product_type,' +
-        'item_group_id,color,size,gender,age_group,gtin,mpn,material,pattern,shipping,custom_label_0,custom_label_1,custom_label_2,custom_label_3,custom_label_4',
+        'item_group_id,color,size,gender,age_group,gtin,mpn,material,pattern,custom_label_0,custom_label_1,custom_label_2,custom_label_3,custom_label_4,shipping',
     );
     const [m] = await readBack(meta);
     expect(m).toMatchObject({

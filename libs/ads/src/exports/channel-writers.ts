@@ -137,7 +137,12 @@ export async function writeGoogleRss(
     const groups: Record<string, Array<Record<string, string>>> = {};
     if (p.shipping.length) groups['g:shipping'] = p.shipping.map(googleShipping);
     if (p.tax.length) groups['g:tax'] = p.tax.map(googleTax);
-    await write(out, builder.build({ item: { ...item, ...groups } }) + '\n', stallMs);
+    const weight = p.shippingWeight ? xmlText(p.shippingWeight) : '';
+    await write(
+      out,
+      builder.build({ item: { ...item, ...groups, ...(weight ? { 'g:shipping_weight': weight } : {}) } }) + '\n',
+      stallMs,
+    );
   }
   await write(out, '</channel></rss>\n', stallMs);
 }
