@@ -3,9 +3,11 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { stringify } from 'csv-stringify/sync';
 import { ChannelExportsService } from '@brandshelf/ads';
 import { readFeed } from '@brandshelf/feeds';
+import { MIGRATIONS } from '@brandshelf/db';
 import {
   createFeed,
   ingest,
+  rawId,
   registerBrand,
   SEED_ENV,
   settleRuns,
@@ -445,4 +447,40 @@ describe('channel exports (e2e)', () => {
     // The slots are given back when a download ends.
     expect((await fetch(url)).status).toBe(200);
   }, 60_000);
+
+  it('migration 36 fills the new columns of products published before it from their items', async () => {
+    const Migration = MIGRATIONS.find((m) => m.name === 'ChannelAttributes1764000000036')!;
+    const runner = api.runtime.dataSource.createQueryRunner();
+    try {
+      // As before the upgrade: the columns gone (down), then added and filled (up) for the live products.
+      await new Migration().down(runner);
+      await new Migration().up(runner);
+    } finally {
+      await runner.release();
+    }
+    const rows: { offer_id: string; identifier_exists: boolean | null; availability_date: string | null }[] =
+      await api.runtime.dataSource.query(
+        `SELECT offer_id, identifier_exists, availability_date, material, pattern, mobile_link FROM catalog_product
+          WHERE feed_id = $1 AND offer_id IN ('SHOE-1', 'SMALL-1') ORDER BY offer_id`,
+        [rawId(feedId)],
+      );
+    expect(rows).toEqual([
+      {
+        offer_id: 'SHOE-1',
+        identifier_exists: null,
+        availability_date: null,
+        material: null,
+        pattern: null,
+        mobile_link: null,
+      },
+      {
+        offer_id: 'SMALL-1',
+        identifier_exists: false,
+        availability_date: '2027-03-01',
+        material: 'ceramic',
+        pattern: 'striped',
+        mobile_link: 'https://m.shop.example/p/SMALL-1',
+      },
+    ]);
+  });
 });
