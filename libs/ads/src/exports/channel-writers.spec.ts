@@ -232,6 +232,18 @@ describe('channel writers: preorders, identifiers, material and pattern', () => 
     expect(inStock.identifier_exists).toBeUndefined();
   });
 
+  it('Google RSS: no identifier_exists "no" beside a GTIN, which Merchant Center flags as an incorrect value', async () => {
+    // Merchant Center: "This item has an internationally recognized unique identifier. Submit a valid GTIN, and
+    // either set this value to true or remove this value." The GTIN goes out; the contradicting "no" does not.
+    const withGtin = product({ identifierExists: false, gtin: '4006381333931' });
+    const [item] = await readBack(
+      await capture((out) => writeGoogleRss(each([withGtin]), out, { title: 't', link: 'https://x' })),
+    );
+    expect(item.gtin).toBe('4006381333931');
+    expect(item.identifier_exists).toBeUndefined();
+    expect(checkProduct('GOOGLE', withGtin).map((f) => f.check)).not.toContain('MISSING_GTIN');
+  });
+
   it('Meta CSV takes the ship date, material and pattern; TikTok none of them', async () => {
     const [meta] = await readBack(await capture((out) => writeChannelCsv('META', each([preorder]), out)));
     expect(meta).toMatchObject({

@@ -313,8 +313,9 @@ export function channelFields(channel: ExportChannel, p: CatalogProduct): Record
     availability_date: channel === 'TIKTOK' ? '' : availabilityDate(p),
     material: channel === 'TIKTOK' ? '' : (p.material ?? ''),
     pattern: channel === 'TIKTOK' ? '' : (p.pattern ?? ''),
-    // Google only: the others read no such fields.
-    identifier_exists: channel === 'GOOGLE' && p.identifierExists === false ? 'no' : '',
+    // Google only: the others read no such fields. Not beside a GTIN: Merchant Center flags "no" with one as an
+    // incorrect value (the GTIN says an identifier exists), and asks for the GTIN with the value true or none.
+    identifier_exists: channel === 'GOOGLE' && p.identifierExists === false && !p.gtin ? 'no' : '',
     mobile_link: channel === 'GOOGLE' ? (p.mobileLink ?? '') : '',
   };
   CUSTOM_LABELS.forEach((name, i) => (fields[name] = p.customLabels[i] ?? ''));
