@@ -244,6 +244,21 @@ describe('channel writers: preorders, identifiers, material and pattern', () => 
     expect(checkProduct('GOOGLE', withGtin).map((f) => f.check)).not.toContain('MISSING_GTIN');
   });
 
+  it('Google: a preorder or backorder without a ship date it can read is left out, as Google would disapprove it', async () => {
+    // Merchant Center requires availability_date for preorder and backorder; before, such a product went out with
+    // no date and no finding, to be disapproved there.
+    const findings = (over: Partial<CatalogProduct>) =>
+      checkProduct('GOOGLE', product({ availability: 'PREORDER', ...over })).filter((f) => f.required);
+    expect(findings({ availabilityDate: null })).toEqual([
+      expect.objectContaining({ check: 'MISSING_REQUIRED_FIELD', message: 'Missing availability_date.' }),
+    ]);
+    expect(findings({ availability: 'BACKORDER', availabilityDate: '2027-02-30' })).toHaveLength(1);
+    expect(findings({ availabilityDate: '2027-03-01' })).toEqual([]);
+    expect(findings({ availability: 'IN_STOCK', availabilityDate: null })).toEqual([]);
+    // Meta and TikTok do not require it.
+    expect(checkProduct('META', product({ availability: 'PREORDER' })).filter((f) => f.required)).toEqual([]);
+  });
+
   it('Meta CSV takes the ship date, material and pattern; TikTok none of them', async () => {
     const [meta] = await readBack(await capture((out) => writeChannelCsv('META', each([preorder]), out)));
     expect(meta).toMatchObject({

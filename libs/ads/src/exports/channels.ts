@@ -185,6 +185,11 @@ export function checkProduct(channel: ExportChannel, p: CatalogProduct): ExportF
     ['price', p.price],
     ['availability', p.availability],
     ...(channel === 'GOOGLE' ? [] : [['brand', p.brandName ?? p.brand?.name]]),
+    // Google requires when a preorder or backorder ships (it disapproves either without one): the date as it would
+    // go out, so one stored but unreadable counts as missing too.
+    ...(channel === 'GOOGLE' && (p.availability === 'PREORDER' || p.availability === 'BACKORDER')
+      ? [['availability_date', availabilityDate(p)]]
+      : []),
   ]
     .filter(([, v]) => v === null || v === undefined || v === '')
     .map(([k]) => k);
