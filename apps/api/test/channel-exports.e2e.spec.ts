@@ -448,6 +448,40 @@ describe('channel exports (e2e)', () => {
     expect((await fetch(url)).status).toBe(200);
   }, 60_000);
 
+  it('Last-Modified moves with a publish that only changes or only removes products: If-Modified-Since is 200', async () => {
+    // Last-Modified was the newest published_at of the live rows, which only a new product moves (an update keeps
+    // the row's published_at, a removal deletes a row): a channel that fetches with If-Modified-Since alone was
+    // answered 304 after a price change or a removal and kept the old file.
+    const made = await create({ channel: 'TIKTOK' });
+    const url = local(made.url!);
+    const sock: Row = { id: 'NEW-1', title: 'Fresh Sock', description: 'New.', image: '/p.jpg', price: '5.00 USD' };
+    await publish([...ROWS, sock]);
+    const skus = (items: Record<string, string>[]) => items.map((i) => i.sku_id ?? i['custom:sku_id']).sort();
+    const since = async () => {
+      const res = await fetch(url);
+      await res.text();
+      // HTTP dates are whole seconds: the next publish must fall in a later one.
+      await new Promise((resolve) => setTimeout(resolve, 1100));
+      return res.headers.get('last-modified')!;
+    };
+
+    let lastModified = await since();
+    await publish([...ROWS.map((r) => (r.id === 'SHOE-1' ? { ...r, price: '79.99 USD' } : r)), sock]);
+    const updated = await fetch(url, { headers: { 'If-Modified-Since': lastModified } });
+    expect(updated.status).toBe(200);
+    const shoe = (await readBack(await updated.text())).find((i) => (i.sku_id ?? i['custom:sku_id']) === 'SHOE-1');
+    expect(shoe?.price).toBe('79.99 USD');
+
+    lastModified = await since();
+    await publish(ROWS.map((r) => (r.id === 'SHOE-1' ? { ...r, price: '79.99 USD' } : r)));
+    const removed = await fetch(url, { headers: { 'If-Modified-Since': lastModified } });
+    expect(removed.status).toBe(200);
+    expect(skus(await readBack(await removed.text()))).toEqual(['HOST-1', 'SHOE-1']);
+    // Nothing published since: 304 again.
+    const now = removed.headers.get('last-modified')!;
+    expect((await fetch(url, { headers: { 'If-Modified-Since': now } })).status).toBe(304);
+  }, 120_000);
+
   it('migration 36 fills the new columns of products published before it from their items', async () => {
     const Migration = MIGRATIONS.find((m) => m.name === 'ChannelAttributes1764000000036')!;
     const runner = api.runtime.dataSource.createQueryRunner();

@@ -154,7 +154,10 @@ export class ProductSetStore {
   /**
    * What an export of the brand's catalog (or one of its sets) is made of, by version: the sum of the generations
    * of the brand's feeds (migration 13: it changes with every committed change of their live rows, publish and
-   * rollback included), the newest published_at of the brand's live rows and, for a set, when its rules changed.
+   * rollback included), when the brand's live rows last changed and, for a set, when its rules changed. That time
+   * is the newer of the newest published_at of its live rows (a product created) and its newest publication (a
+   * publish or rollback, which may only change or remove products: an update keeps a row's published_at and a
+   * removal deletes the row, so by published_at alone Last-Modified stood still and If-Modified-Since said 304).
    */
   async membersVersion(
     ctx: BrandContext,
@@ -163,7 +166,8 @@ export class ProductSetStore {
     const [row] = await this.db.query(
       `SELECT (SELECT coalesce(sum(g.generation), 0)::text FROM catalog_generation g
                  JOIN feed f ON f.id = g.feed_id WHERE f.brand_id = $1) AS generation,
-              (SELECT max(p.published_at) FROM catalog_product p WHERE p.brand_id = $1) AS published_at,
+              greatest((SELECT max(p.published_at) FROM catalog_product p WHERE p.brand_id = $1),
+                       (SELECT max(pub.published_at) FROM publication pub WHERE pub.brand_id = $1)) AS published_at,
               (SELECT s.updated_at FROM product_set s WHERE s.id = $2::uuid AND s.brand_id = $1) AS set_updated_at`,
       [ctx.principal.brandId, setId],
     );

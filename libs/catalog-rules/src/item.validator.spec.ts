@@ -698,6 +698,18 @@ describe('ItemValidator: enumerations', () => {
     expect(codes(withFields({ availability_date: '2025-13-01' }))).toEqual(['INVALID_DATE']);
   });
 
+  it('warns INVALID_DATE for a day its month does not have or an offset no zone has, as for the sale window', () => {
+    // Before, these passed the pattern and were stored, but no channel export or Product.availabilityDate could
+    // read them: a preorder went out without its ship date (which Google disapproves) and no warning said so.
+    const bad = withFields({ availability: 'preorder', availability_date: '2027-02-30' });
+    expect(codes(bad)).toEqual(['INVALID_DATE', 'MISSING_AVAILABILITY_DATE']);
+    expect(bad.product?.availabilityDate).toBeNull();
+    expect(codes(withFields({ availability_date: '2027-02-03T10:00+1900' }))).toEqual(['INVALID_DATE']);
+    expect(withFields({ availability_date: '2028-02-29T10:00-08:00' }).product?.availabilityDate).toBe(
+      '2028-02-29T10:00-08:00',
+    );
+  });
+
   describe('sale_price_effective_date', () => {
     // The run's instant: 2026-03-15 12:00 UTC.
     const at = { mode: 'REPLACE', now: Date.UTC(2026, 2, 15, 12) } as const;

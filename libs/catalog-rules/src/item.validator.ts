@@ -37,9 +37,6 @@ const ATTRIBUTE_ORDER = new Map(ATTRIBUTES.map((spec, i) => [spec.name, i]));
 
 const VARIANT_ATTRIBUTES = ['color', 'size', 'material', 'pattern'] as const;
 const WHOLE_NUMBER = /^[+-]?\d+(?:\.0+)?$/;
-// Merchant Center's ISO 8601 forms: a date, or a date and time with optional seconds and offset.
-const ISO_DATE =
-  /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])(?:[T ]([01]\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d+)?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?)?$/;
 // Several image URLs in one cell: split where a separator is followed by another URL, so commas inside a URL
 // (image CDNs use them for transformations) survive.
 const URL_LIST_SEPARATOR = /\s*[,;|]\s*(?=(?:https?:)?\/\/)|\s+(?=(?:https?:)?\/\/)/i;
@@ -611,7 +608,9 @@ function applyQuantity(spec: AttributeSpec, raw: string, product: NormalizedProd
 
 function applyDate(spec: AttributeSpec, raw: string, product: NormalizedProduct, run: ItemRun): boolean {
   const text = raw.trim();
-  if (!ISO_DATE.test(text)) {
+  // Read as the exports and the API read it (dateInstant): a date matching the pattern but naming a day its month
+  // does not have (2027-02-30) or an offset no zone has (+1900) would be stored and then read as no date at all.
+  if (dateInstant(text) === null) {
     run.raise(spec.name, 'INVALID_DATE', raw, `"${text}" is not an ISO 8601 date; ${spec.name} was ignored.`);
     return false;
   }

@@ -232,6 +232,33 @@ describe('channel writers: preorders, identifiers, material and pattern', () => 
     expect(inStock.identifier_exists).toBeUndefined();
   });
 
+  it('Google RSS: no identifier_exists "no" beside a GTIN, which Merchant Center flags as an incorrect value', async () => {
+    // Merchant Center: "This item has an internationally recognized unique identifier. Submit a valid GTIN, and
+    // either set this value to true or remove this value." The GTIN goes out; the contradicting "no" does not.
+    const withGtin = product({ identifierExists: false, gtin: '4006381333931' });
+    const [item] = await readBack(
+      await capture((out) => writeGoogleRss(each([withGtin]), out, { title: 't', link: 'https://x' })),
+    );
+    expect(item.gtin).toBe('4006381333931');
+    expect(item.identifier_exists).toBeUndefined();
+    expect(checkProduct('GOOGLE', withGtin).map((f) => f.check)).not.toContain('MISSING_GTIN');
+  });
+
+  it('Google: a preorder or backorder without a ship date it can read is left out, as Google would disapprove it', async () => {
+    // Merchant Center requires availability_date for preorder and backorder; before, such a product went out with
+    // no date and no finding, to be disapproved there.
+    const findings = (over: Partial<CatalogProduct>) =>
+      checkProduct('GOOGLE', product({ availability: 'PREORDER', ...over })).filter((f) => f.required);
+    expect(findings({ availabilityDate: null })).toEqual([
+      expect.objectContaining({ check: 'MISSING_REQUIRED_FIELD', message: 'Missing availability_date.' }),
+    ]);
+    expect(findings({ availability: 'BACKORDER', availabilityDate: '2027-02-30' })).toHaveLength(1);
+    expect(findings({ availabilityDate: '2027-03-01' })).toEqual([]);
+    expect(findings({ availability: 'IN_STOCK', availabilityDate: null })).toEqual([]);
+    // Meta and TikTok do not require it.
+    expect(checkProduct('META', product({ availability: 'PREORDER' })).filter((f) => f.required)).toEqual([]);
+  });
+
   it('Meta CSV takes the ship date, material and pattern; TikTok none of them', async () => {
     const [meta] = await readBack(await capture((out) => writeChannelCsv('META', each([preorder]), out)));
     expect(meta).toMatchObject({

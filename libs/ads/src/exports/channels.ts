@@ -185,6 +185,11 @@ export function checkProduct(channel: ExportChannel, p: CatalogProduct): ExportF
     ['price', p.price],
     ['availability', p.availability],
     ...(channel === 'GOOGLE' ? [] : [['brand', p.brandName ?? p.brand?.name]]),
+    // Google requires when a preorder or backorder ships (it disapproves either without one): the date as it would
+    // go out, so one stored but unreadable counts as missing too.
+    ...(channel === 'GOOGLE' && (p.availability === 'PREORDER' || p.availability === 'BACKORDER')
+      ? [['availability_date', availabilityDate(p)]]
+      : []),
   ]
     .filter(([, v]) => v === null || v === undefined || v === '')
     .map(([k]) => k);
@@ -313,8 +318,9 @@ export function channelFields(channel: ExportChannel, p: CatalogProduct): Record
     availability_date: channel === 'TIKTOK' ? '' : availabilityDate(p),
     material: channel === 'TIKTOK' ? '' : (p.material ?? ''),
     pattern: channel === 'TIKTOK' ? '' : (p.pattern ?? ''),
-    // Google only: the others read no such fields.
-    identifier_exists: channel === 'GOOGLE' && p.identifierExists === false ? 'no' : '',
+    // Google only: the others read no such fields. Not beside a GTIN: Merchant Center flags "no" with one as an
+    // incorrect value (the GTIN says an identifier exists), and asks for the GTIN with the value true or none.
+    identifier_exists: channel === 'GOOGLE' && p.identifierExists === false && !p.gtin ? 'no' : '',
     mobile_link: channel === 'GOOGLE' ? (p.mobileLink ?? '') : '',
   };
   CUSTOM_LABELS.forEach((name, i) => (fields[name] = p.customLabels[i] ?? ''));
