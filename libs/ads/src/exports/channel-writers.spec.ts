@@ -138,9 +138,9 @@ describe('channel writers: custom labels and the sale window', () => {
     price: { amount: '20.00', currency: 'USD', formatted: '$20.00' },
     salePrice: { amount: '15.00', currency: 'USD', formatted: '$15.00' },
     onSale: true,
-    salePriceEffectiveDate: '2026-12-01/2026-12-24',
+    salePriceEffectiveDate: '2026-12-01/2099-12-24',
   });
-  const WINDOW = '2026-12-01T00:00+0000/2026-12-25T00:00+0000';
+  const WINDOW = '2026-12-01T00:00+0000/2099-12-25T00:00+0000';
 
   it('Google RSS: <g:custom_label_N> for each label given and the window with its times in UTC, read back alike', async () => {
     const body = await capture((out) => writeGoogleRss(each([labelled]), out, { title: 't', link: 'https://x' }));
@@ -186,11 +186,28 @@ describe('channel writers: custom labels and the sale window', () => {
     expect(await windowOf({ onSale: false, salePrice: null })).toBeNull();
     expect(await windowOf({ salePriceEffectiveDate: null })).toBeNull();
     // Offsets become UTC; seconds are kept when there are any.
-    expect(await windowOf({ salePriceEffectiveDate: '2026-12-01T09:30+01:00/2026-12-02T10:00:15-0500' })).toBe(
-      '2026-12-01T08:30+0000/2026-12-02T15:00:15+0000',
+    expect(await windowOf({ salePriceEffectiveDate: '2026-12-01T09:30+01:00/2099-12-02T10:00:15-0500' })).toBe(
+      '2026-12-01T08:30+0000/2099-12-02T15:00:15+0000',
     );
     // A window the validator cannot read (it would have been dropped with a warning) is not passed on.
     expect(await windowOf({ salePriceEffectiveDate: '2026-12-24/2026-12-01' })).toBeNull();
+  });
+
+  it('a sale whose window has ended, or not begun, goes to no channel, though the live catalog still shows it', async () => {
+    // A feed published by hand keeps the sale live until its brand publishes the SALE_WINDOW run.
+    for (const window of ['2020-01-01/2020-01-31', '2099-01-01/2099-01-31']) {
+      const stale = product({ ...labelled, salePriceEffectiveDate: window });
+      const [google] = await readBack(
+        await capture((out) => writeGoogleRss(each([stale]), out, { title: 't', link: 'https://x' })),
+      );
+      const [meta] = await readBack(await capture((out) => writeChannelCsv('META', each([stale]), out)));
+      const [tiktok] = await readBack(await capture((out) => writeChannelCsv('TIKTOK', each([stale]), out)));
+      for (const item of [google, meta, tiktok]) {
+        expect(item.price).toBe('20.00 USD');
+        expect(item.sale_price).toBeUndefined();
+        expect(item.sale_price_effective_date).toBeUndefined();
+      }
+    }
   });
 });
 
