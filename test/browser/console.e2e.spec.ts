@@ -885,6 +885,10 @@ suite('the web console in a browser', () => {
     const shown = page.getByLabel('Export URL');
     await shown.waitFor();
     const url = await shown.inputValue();
+    // Focus is on the URL (the button clicked is gone), selected for copying.
+    expect(
+      await shown.evaluate((el: any) => el === document.activeElement && el.selectionEnd === el.value.length),
+    ).toBe(true);
     expect(url).toMatch(/\/exports\/bsx_[A-Za-z0-9_-]{43}\.csv$/);
     const note = page.getByRole('note');
     expect(await note.textContent()).toMatch(/Copy this URL now: it is not shown again\..*Meta Commerce Manager/);
@@ -934,6 +938,7 @@ suite('the web console in a browser', () => {
     await page.getByRole('heading', { name: 'The new URL of your Meta export' }).waitFor();
     expect(await page.getByRole('note').textContent()).toMatch(/The old URL has stopped working/);
     const rotated = await page.getByLabel('Export URL').inputValue();
+    expect(await page.getByLabel('Export URL').evaluate((el: any) => el === document.activeElement)).toBe(true);
     expect(rotated).toMatch(/\/exports\/bsx_[A-Za-z0-9_-]{43}\.csv$/);
     expect(rotated).not.toBe(url);
     expect((await fetchExport(rotated)).status).toBe(200);

@@ -187,7 +187,14 @@ function ShownOnce({ made, onDone }: { made: MadeUrl; onDone(): void }) {
       </div>
       <div className="key-row">
         <label htmlFor="export-url">Export URL</label>
-        <input id="export-url" readOnly value={made.url} onFocus={(e) => e.currentTarget.select()} />
+        <input
+          id="export-url"
+          readOnly
+          value={made.url}
+          // The button clicked (Create export, Confirm: new URL) is gone: focus goes to the URL, selected to copy.
+          autoFocus
+          onFocus={(e) => e.currentTarget.select()}
+        />
         <CopyButton text={made.url} label="Copy URL" />
       </div>
       <button type="button" onClick={onDone}>
@@ -292,7 +299,7 @@ export function Exports() {
         Your live catalog, or one product set, as a feed Google Merchant Center, Meta or TikTok fetch on a schedule from
         a private URL. Each export checks your products against the channel's rules first.
       </p>
-      {made ? <ShownOnce made={made} onDone={() => setMade(null)} /> : null}
+      {made ? <ShownOnce key={made.url} made={made} onDone={() => setMade(null)} /> : null}
       {creating ? (
         <CreateExportForm
           onCreated={(next) => {
@@ -449,7 +456,7 @@ export function ExportChecks({ id }: { id: string }) {
       <h1>
         {channel.name} export: {setName(e.productSet)}
       </h1>
-      {made ? <ShownOnce made={made} onDone={() => setMade(null)} /> : null}
+      {made ? <ShownOnce key={made.url} made={made} onDone={() => setMade(null)} /> : null}
       <dl className="facts">
         <dt>Channel</dt>
         <dd>{channel.long}</dd>
