@@ -829,6 +829,195 @@ suite('the web console in a browser', () => {
     await context.close();
   }, 300_000);
 
+  it('brand: a Meta channel export made in the page, its URL shown once and fetched, its checks, a new URL and delete each asked first (and 375 px)', async () => {
+    const brand = await registerBrand(api, 'Export Outfitters');
+    const feedId = await createFeed(api, brand.apiKey, { name: 'Export catalog' });
+    // Two live products; the second's title is promotional ("free shipping"), which Meta requires not to be.
+    const run = await ingest(
+      api,
+      brand.apiKey,
+      feedId,
+      [
+        'id,title,description,link,image_link,availability,price,brand,mpn,condition',
+        'X1,Trail boot,A boot.,https://boots.example.com/x1,https://img.example/x1.jpg,in stock,90.00 USD,Acme,X-1,new',
+        'X2,Runner shoe FREE SHIPPING,A shoe.,https://boots.example.com/x2,https://img.example/x2.jpg,in stock,50.00 USD,Acme,X-2,new',
+      ].join('\n'),
+    );
+    await api.gqlOk(
+      'mutation ($input: PublishRunInput!) { publishRun(input: $input) { userErrors { code message field } } }',
+      { input: { runId: run.id } },
+      brand.apiKey,
+    );
+    // A product set, offered in the form beside the whole catalog.
+    await api.gqlOk(
+      'mutation ($input: CreateProductSetInput!) { createProductSet(input: $input) { userErrors { code message field } } }',
+      { input: { name: 'Boots only', rules: { condition: { attribute: 'ID', operator: 'IS', values: ['X1'] } } } },
+      brand.apiKey,
+    );
+    /** The export's path on the test server (the URL names the configured public base), fetched from here. */
+    const fetchExport = (url: string) => fetch(`${api.url}${new URL(url).pathname}`);
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await signInWithKey(page, api.url, brand.apiKey);
+    await page.getByRole('heading', { name: 'Feeds' }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Exports', exact: true }).click();
+    await page.getByRole('heading', { name: 'Channel exports', exact: true }).waitFor();
+    await page.getByText('No export yet.').waitFor();
+
+    // Create: Meta, the whole catalog (the default); the URL is shown once, with where to paste it.
+    await page.getByRole('button', { name: 'New export' }).click();
+    await page.getByLabel('Channel', { exact: true }).selectOption('META');
+    expect(await page.getByLabel('Products', { exact: true }).inputValue()).toBe('');
+    expect(await page.getByLabel('Products', { exact: true }).locator('option:checked').textContent()).toBe(
+      'Whole catalog',
+    );
+    await page
+      .getByLabel('Products', { exact: true })
+      .locator('option', { hasText: 'Boots only' })
+      .waitFor({ state: 'attached' });
+    expect(await page.getByLabel('Products', { exact: true }).locator('option').allTextContents()).toEqual([
+      'Whole catalog',
+      'Boots only',
+    ]);
+    await accessible(page, 'channel exports (the form)');
+    await page.getByRole('button', { name: 'Create export' }).click();
+    const shown = page.getByLabel('Export URL');
+    await shown.waitFor();
+    const url = await shown.inputValue();
+    // Focus is on the URL (the button clicked is gone), selected for copying.
+    expect(
+      await shown.evaluate((el: any) => el === document.activeElement && el.selectionEnd === el.value.length),
+    ).toBe(true);
+    expect(url).toMatch(/\/exports\/bsx_[A-Za-z0-9_-]{43}\.csv$/);
+    const note = page.getByRole('note');
+    expect(await note.textContent()).toMatch(/Copy this URL now: it is not shown again\..*Meta Commerce Manager/);
+    await page.getByRole('button', { name: 'Copy URL' }).waitFor();
+    const row = page.getByRole('row').filter({ hasText: 'Whole catalog' });
+    expect(await row.getByRole('cell').first().textContent()).toMatch(/^Meta/);
+    await shot(page, 'brand-export-url-shown-once');
+    await accessible(page, 'channel exports (the URL shown once)');
+    const first = await fetchExport(url);
+    expect(first.status).toBe(200);
+    expect(first.headers.get('content-type')).toMatch(/^text\/csv/);
+    const csv = await first.text();
+    expect(csv).toContain('X1');
+    expect(csv).not.toContain('X2'); // left out by the required check
+
+    // Its checks: 2 checked, 1 left out, by which check, and the finding.
+    await page.getByRole('link', { name: /^Meta\s+export of Whole catalog: its checks$/ }).click();
+    await page.getByRole('heading', { name: 'Meta export: Whole catalog' }).waitFor();
+    expect(await page.getByRole('list', { name: 'What the checks found' }).textContent()).toBe(
+      '2 products checked1 left out: a required check of Meta failed',
+    );
+    const byCheck = page.getByRole('table', { name: 'Products found by each check' });
+    expect(await byCheck.locator('tbody tr').allTextContents()).toEqual(['Promotional text in the title1']);
+    const findings = await page.locator('table.findings tbody tr').allTextContents();
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatch(
+      /^X2Runner shoe FREE SHIPPINGPromotional text in the titleRequired: left out.*promotional/,
+    );
+    expect(await page.getByRole('button', { name: 'Next 50 findings' }).count()).toBe(0);
+    await shot(page, 'brand-export-checks');
+    await accessible(page, 'channel export checks');
+    await page.setViewportSize({ width: 375, height: 812 });
+    await fitsNarrow(page, 'channel export checks');
+    await accessible(page, 'channel export checks (375 px)');
+    await page.getByRole('link', { name: '← Channel exports' }).click();
+    await page.getByRole('heading', { name: 'Channel exports', exact: true }).waitFor();
+    await loaded(page);
+    await fitsNarrow(page, 'channel exports');
+    await accessible(page, 'channel exports (375 px)');
+    await page.setViewportSize({ width: 1280, height: 900 });
+
+    // A new URL asks first, saying the old one stops working; until confirmed the old one still works.
+    await page.getByRole('button', { name: 'New URL… for Meta export of Whole catalog' }).click();
+    await page.getByText('The current URL stops working at once').waitFor();
+    expect((await fetchExport(url)).status).toBe(200);
+    await page.getByRole('button', { name: 'Confirm: new URL for Meta export of Whole catalog' }).click();
+    await page.getByRole('heading', { name: 'The new URL of your Meta export' }).waitFor();
+    expect(await page.getByRole('note').textContent()).toMatch(/The old URL has stopped working/);
+    const rotated = await page.getByLabel('Export URL').inputValue();
+    expect(await page.getByLabel('Export URL').evaluate((el: any) => el === document.activeElement)).toBe(true);
+    expect(rotated).toMatch(/\/exports\/bsx_[A-Za-z0-9_-]{43}\.csv$/);
+    expect(rotated).not.toBe(url);
+    expect((await fetchExport(rotated)).status).toBe(200);
+    expect((await fetchExport(url)).status).toBe(404);
+    await shot(page, 'brand-export-new-url');
+    await accessible(page, 'channel exports (a new URL shown once)');
+
+    // Delete asks first; "Keep it" keeps it, then confirming takes it off the list and its URL stops working.
+    await page.getByRole('button', { name: 'I have copied it' }).click();
+    await page.getByRole('button', { name: 'Delete… Meta export of Whole catalog' }).click();
+    await page.getByRole('button', { name: 'Keep it' }).click();
+    await page.getByRole('button', { name: 'Delete… Meta export of Whole catalog' }).click();
+    await page.getByRole('button', { name: 'Confirm: delete Meta export of Whole catalog' }).click();
+    await page.getByText('No export yet.').waitFor();
+    expect((await fetchExport(rotated)).status).toBe(404);
+    await context.close();
+  }, 300_000);
+
+  it("brand: a channel export's findings past 50: the next 50 are in the URL, kept by a reload", async () => {
+    const brand = await registerBrand(api, 'Promo Outfitters');
+    const feedId = await createFeed(api, brand.apiKey, { name: 'Promo catalog' });
+    // 52 products, every title promotional: 52 findings, two pages of 50.
+    const rows = Array.from(
+      { length: 52 },
+      (_, i) =>
+        `P${String(i).padStart(2, '0')},Shoe ${i} free shipping,A shoe.,https://promo.example.com/p${i},https://img.example/p${i}.jpg,in stock,20.00 USD,Acme,P-${i},new`,
+    );
+    const run = await ingest(
+      api,
+      brand.apiKey,
+      feedId,
+      ['id,title,description,link,image_link,availability,price,brand,mpn,condition', ...rows].join('\n'),
+    );
+    await api.gqlOk(
+      'mutation ($input: PublishRunInput!) { publishRun(input: $input) { userErrors { code message field } } }',
+      { input: { runId: run.id } },
+      brand.apiKey,
+    );
+    await api.gqlOk(
+      'mutation ($input: CreateChannelExportInput!) { createChannelExport(input: $input) { url userErrors { code message } } }',
+      { input: { channel: 'TIKTOK' } },
+      brand.apiKey,
+    );
+
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${api.url}/signin`);
+    await page.getByLabel('Sign in with an API key').check();
+    await page.getByLabel('API key', { exact: true }).fill(brand.apiKey);
+    await page.getByLabel('Remember me in this browser tab').check(); // kept across the reload below
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Feeds' }).waitFor();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Exports', exact: true }).click();
+    await page.getByRole('link', { name: /^TikTok\s+export of Whole catalog: its checks$/ }).click();
+    await page.getByRole('heading', { name: 'TikTok export: Whole catalog' }).waitFor();
+    expect(await page.getByRole('list', { name: 'What the checks found' }).textContent()).toBe(
+      '52 products checked52 left out: a required check of TikTok failed',
+    );
+    const offers = () => page.locator('table.findings tbody tr td:first-child').allTextContents();
+    const rowsAre = (count: number) =>
+      page.waitForFunction((count) => document.querySelectorAll('table.findings tbody tr').length === count, count);
+    await rowsAre(50);
+    // The API's product order; between them the two pages hold each of the 52 once.
+    const firstPage = (await offers()).map((o) => o.slice(0, 3));
+    await page.getByRole('button', { name: 'Next 50 findings' }).click();
+    await page.waitForFunction(() => new URLSearchParams(location.search).has('after'));
+    await rowsAre(2);
+    const secondPage = (await offers()).map((o) => o.slice(0, 3));
+    expect([...firstPage, ...secondPage].sort()).toEqual(rows.map((r) => r.slice(0, 3)).sort());
+    expect(await page.getByRole('button', { name: 'Next 50 findings' }).count()).toBe(0);
+    await page.reload();
+    await rowsAre(2);
+    expect((await offers()).map((o) => o.slice(0, 3))).toEqual(secondPage);
+    await page.getByRole('button', { name: 'First findings' }).click();
+    await rowsAre(50);
+    expect(new URL(page.url()).search).toBe('');
+    await context.close();
+  }, 300_000);
+
   describe('a brand with more than a page of everything, its catalog in EUR', () => {
     // Made through the API: 51 feeds (one with a 60-row file in EUR, published: over 50 issues), 21 campaigns, 51
     // affiliate report rows (one creator's clicks on 51 products), a product set to delete.

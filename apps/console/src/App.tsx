@@ -6,6 +6,7 @@ import { SignIn } from './SignIn';
 import { Campaign } from './brand/Campaign';
 import { Campaigns } from './brand/Campaigns';
 import { Commission } from './brand/Commission';
+import { ExportChecks, Exports } from './brand/Exports';
 import { Feed } from './brand/Feed';
 import { FeedRules } from './brand/FeedRules';
 import { Feeds } from './brand/Feeds';
@@ -34,6 +35,8 @@ const BRAND_PAGES: Page[] = [
   { path: '/brand/product-sets', title: 'Product sets', nav: 'Product sets', render: () => <ProductSets /> },
   { path: '/brand/campaigns', title: 'Campaigns', nav: 'Campaigns', render: () => <Campaigns /> },
   { path: '/brand/campaigns/:id', title: 'Campaign', render: ({ id }) => <Campaign key={id} id={id} /> },
+  { path: '/brand/exports', title: 'Channel exports', nav: 'Exports', render: () => <Exports /> },
+  { path: '/brand/exports/:id', title: 'Channel export', render: ({ id }) => <ExportChecks key={id} id={id} /> },
   { path: '/brand/commission', title: 'Commission', nav: 'Commission', render: () => <Commission /> },
 ];
 

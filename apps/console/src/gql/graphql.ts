@@ -118,6 +118,14 @@ export type CreateCampaignInput = {
   startsAt: string;
 };
 
+/** A new channel export. */
+export type CreateChannelExportInput = {
+  /** The channel. */
+  channel: ExportChannel;
+  /** ProductSet.id of a set to export; the whole live catalog without. */
+  productSetId?: string | number | null | undefined;
+};
+
 /** A new feed. Only name is required. */
 export type CreateFeedInput = {
   /** Confidence, 0 to 1, above which a suggested category becomes the item's google_product_category (implies suggestCategories); null (default) applies none. */
@@ -183,6 +191,12 @@ export type CreativeTemplate =
   /** 1080×1920 (stories, reels): the brand on a top strip, the image, a panel below with the title (3 lines) and prices. */
   | 'STORY_1080x1920';
 
+/** The export to delete. */
+export type DeleteChannelExportInput = {
+  /** ChannelExport.id of the export. */
+  channelExportId: string | number;
+};
+
 /** The product set to delete. */
 export type DeleteProductSetInput = {
   /** ProductSet.id of the set. */
@@ -199,6 +213,28 @@ export type EarningStatus =
   | 'PENDING'
   /** Taken back by a refund or cancellation (the amount reversed, counted positive). */
   | 'REVERSED';
+
+/** Where a channel export goes, which decides its format, field names, limits and checks. */
+export type ExportChannel =
+  /** Google Merchant Center: RSS 2.0 with the g: namespace, at /exports/<token>.xml. */
+  | 'GOOGLE'
+  /** Meta (Facebook, Instagram) catalog: CSV with Meta’s field names, at /exports/<token>.csv. */
+  | 'META'
+  /** TikTok catalog: CSV with TikTok’s field names (sku_id…), at /exports/<token>.csv. */
+  | 'TIKTOK';
+
+/** A channel’s policy check on a product before export. */
+export type ExportCheck =
+  /** The main image is smaller than 500×500 (Meta, TikTok). Required. */
+  | 'IMAGE_TOO_SMALL'
+  /** No GTIN (Google advises one). Advisory: the product still goes out. */
+  | 'MISSING_GTIN'
+  /** A field the channel requires is missing (or the id is longer than it takes). Required. */
+  | 'MISSING_REQUIRED_FIELD'
+  /** The title carries promotional text ("free shipping", "sale", "best price"…). Required. */
+  | 'PROMOTIONAL_TITLE'
+  /** The title is longer than the channel takes (Google 150, Meta 200, TikTok 150). Required. */
+  | 'TITLE_TOO_LONG';
 
 /** How a feed file is read. Any value but AUTO must agree with the content, else FORMAT_MISMATCH. */
 export type FeedFormat =
@@ -832,6 +868,12 @@ export type RollbackFeedInput = {
   toVersion: number;
 };
 
+/** The export whose token changes. */
+export type RotateChannelExportTokenInput = {
+  /** ChannelExport.id of the export. */
+  channelExportId: string | number;
+};
+
 /** Stable code of why a run failed as a whole: a file that cannot be read on, a store sync that cannot go on (SHOPIFY_…), a failed fetch of a URL feed (FETCH_…), or a failure of the run itself. */
 export type RunErrorCode =
   /** The gzip data is corrupt. */
@@ -1193,6 +1235,49 @@ export type ConsoleRenderCreativeMutationVariables = Exact<{
 
 
 export type ConsoleRenderCreativeMutation = { renderCreative: { creative: { key: string, template: CreativeTemplate, url: string, width: number, height: number, reused: boolean } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type ConsoleChannelExportsQueryVariables = Exact<{
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleChannelExportsQuery = { channelExports: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, channel: ExportChannel, createdAt: string, tokenRotatedAt: string, productSet: { id: string, name: string } | null }> } };
+
+export type ConsoleChannelExportQueryVariables = Exact<{
+  id: string | number;
+  after?: string | null | undefined;
+}>;
+
+
+export type ConsoleChannelExportQuery = { channelExport: { id: string, channel: ExportChannel, createdAt: string, tokenRotatedAt: string, checked: number, checkedAll: boolean, leftOut: number, productSet: { id: string, name: string } | null, byCheck: Array<{ check: ExportCheck, count: number }>, issues: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, offerId: string, check: ExportCheck, required: boolean, message: string, product: { id: string, title: string } | null }> } } };
+
+export type ConsoleExportSetChoicesQueryVariables = Exact<{
+  name?: string | null | undefined;
+}>;
+
+
+export type ConsoleExportSetChoicesQuery = { productSets: { totalCount: number, nodes: Array<{ id: string, name: string }> } };
+
+export type ConsoleCreateChannelExportMutationVariables = Exact<{
+  input: CreateChannelExportInput;
+}>;
+
+
+export type ConsoleCreateChannelExportMutation = { createChannelExport: { url: string | null, channelExport: { id: string, channel: ExportChannel } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type ConsoleRotateChannelExportTokenMutationVariables = Exact<{
+  input: RotateChannelExportTokenInput;
+}>;
+
+
+export type ConsoleRotateChannelExportTokenMutation = { rotateChannelExportToken: { url: string | null, channelExport: { id: string, channel: ExportChannel, tokenRotatedAt: string } | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
+
+export type ConsoleDeleteChannelExportMutationVariables = Exact<{
+  input: DeleteChannelExportInput;
+}>;
+
+
+export type ConsoleDeleteChannelExportMutation = { deleteChannelExport: { deletedChannelExportId: string | null, userErrors: Array<{ code: UserErrorCode, message: string, field: Array<string> | null }> } };
 
 export type ConsoleFeedQueryVariables = Exact<{
   id: string | number;
@@ -1929,6 +2014,122 @@ export const ConsoleRenderCreativeDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleRenderCreativeMutation, ConsoleRenderCreativeMutationVariables>;
+export const ConsoleChannelExportsDocument = new TypedDocumentString(`
+    query ConsoleChannelExports($after: String) {
+  channelExports(first: 20, after: $after) {
+    totalCount
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+    nodes {
+      id
+      channel
+      productSet {
+        id
+        name
+      }
+      createdAt
+      tokenRotatedAt
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleChannelExportsQuery, ConsoleChannelExportsQueryVariables>;
+export const ConsoleChannelExportDocument = new TypedDocumentString(`
+    query ConsoleChannelExport($id: ID!, $after: String) {
+  channelExport(id: $id) {
+    id
+    channel
+    productSet {
+      id
+      name
+    }
+    createdAt
+    tokenRotatedAt
+    checked
+    checkedAll
+    leftOut
+    byCheck {
+      check
+      count
+    }
+    issues(first: 50, after: $after) {
+      totalCount
+      pageInfo {
+        hasNextPage
+        endCursor
+      }
+      nodes {
+        id
+        offerId
+        check
+        required
+        message
+        product {
+          id
+          title
+        }
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleChannelExportQuery, ConsoleChannelExportQueryVariables>;
+export const ConsoleExportSetChoicesDocument = new TypedDocumentString(`
+    query ConsoleExportSetChoices($name: String) {
+  productSets(first: 50, nameContains: $name) {
+    totalCount
+    nodes {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleExportSetChoicesQuery, ConsoleExportSetChoicesQueryVariables>;
+export const ConsoleCreateChannelExportDocument = new TypedDocumentString(`
+    mutation ConsoleCreateChannelExport($input: CreateChannelExportInput!) {
+  createChannelExport(input: $input) {
+    channelExport {
+      id
+      channel
+    }
+    url
+    userErrors {
+      code
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleCreateChannelExportMutation, ConsoleCreateChannelExportMutationVariables>;
+export const ConsoleRotateChannelExportTokenDocument = new TypedDocumentString(`
+    mutation ConsoleRotateChannelExportToken($input: RotateChannelExportTokenInput!) {
+  rotateChannelExportToken(input: $input) {
+    channelExport {
+      id
+      channel
+      tokenRotatedAt
+    }
+    url
+    userErrors {
+      code
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleRotateChannelExportTokenMutation, ConsoleRotateChannelExportTokenMutationVariables>;
+export const ConsoleDeleteChannelExportDocument = new TypedDocumentString(`
+    mutation ConsoleDeleteChannelExport($input: DeleteChannelExportInput!) {
+  deleteChannelExport(input: $input) {
+    deletedChannelExportId
+    userErrors {
+      code
+      message
+      field
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleDeleteChannelExportMutation, ConsoleDeleteChannelExportMutationVariables>;
 export const ConsoleFeedDocument = new TypedDocumentString(`
     query ConsoleFeed($id: ID!, $runsAfter: String, $publicationsAfter: String) {
   feed(id: $id) {
