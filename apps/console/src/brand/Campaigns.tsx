@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { payload, request } from '../client';
 import { graphql } from '../gql';
 import type { CampaignStatus, CreateCampaignInput } from '../gql/graphql';
@@ -7,6 +7,7 @@ import { Link, navigate } from '../router';
 import { useApiKey } from '../session';
 import { ErrorMessage, Field, Loading, Select, formatDate, useAction, useQuery } from '../ui';
 import { SET_NAME_MAX } from './ProductSets';
+import { useSetChoices } from './setChoices';
 
 const CampaignsQuery = graphql(`
   query ConsoleCampaigns($after: String, $from: String!, $to: String!) {
@@ -47,19 +48,6 @@ const CampaignsQuery = graphql(`
       currency
       reserveCpc {
         formatted
-      }
-    }
-  }
-`);
-
-/** The sets whose name holds what was typed (every set when nothing was): the form's picker reaches any of them. */
-const SetChoices = graphql(`
-  query ConsoleCampaignSetChoices($name: String) {
-    productSets(first: 50, nameContains: $name) {
-      totalCount
-      nodes {
-        id
-        name
       }
     }
   }
@@ -310,17 +298,8 @@ function CreateCampaignForm({
     const { createCampaign } = await request(CreateCampaign, { input }, apiKey);
     navigate(`/brand/campaigns/${encodeURIComponent(payload(createCampaign).campaign!.id)}`);
   });
-  // The set picker: the first 50 sets, or those whose name holds what is typed (asked 250 ms after the last key), so
-  // any set is reachable however many the brand has.
-  const [typed, setTyped] = useState('');
-  const [search, setSearch] = useState('');
-  useEffect(() => {
-    const timer = setTimeout(() => setSearch(typed.trim()), 250);
-    return () => clearTimeout(timer);
-  }, [typed]);
-  const choices = useQuery(SetChoices, { name: search || null }, apiKey);
+  const { typed, setTyped, search, found } = useSetChoices();
   const [chosen, setChosen] = useState('');
-  const found = choices.data?.productSets;
   const options = found?.nodes ?? [];
   // The set chosen while it is among the matches, else the first match.
   const productSetId = options.some((s) => s.id === chosen) ? chosen : (options[0]?.id ?? '');

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { payload, request } from '../client';
 import { graphql } from '../gql';
 import type { ExportChannel, ExportCheck } from '../gql/graphql';
@@ -7,6 +7,7 @@ import { Link, navigate } from '../router';
 import { useApiKey } from '../session';
 import { CopyButton, ErrorMessage, Field, Loading, Select, formatDate, useAction, useQuery } from '../ui';
 import { SET_NAME_MAX } from './ProductSets';
+import { useSetChoices } from './setChoices';
 
 const ExportsQuery = graphql(`
   query ConsoleChannelExports($after: String) {
@@ -65,19 +66,6 @@ const ExportQuery = graphql(`
             title
           }
         }
-      }
-    }
-  }
-`);
-
-/** The sets whose name holds what was typed (every set when nothing was), as the campaign form finds them. */
-const ExportSetChoices = graphql(`
-  query ConsoleExportSetChoices($name: String) {
-    productSets(first: 50, nameContains: $name) {
-      totalCount
-      nodes {
-        id
-        name
       }
     }
   }
@@ -375,15 +363,7 @@ function CreateExportForm({ onCreated }: { onCreated(made: MadeUrl): void }) {
     const done = payload((await request(CreateExport, { input }, apiKey)).createChannelExport);
     onCreated({ exportId: done.channelExport!.id, channel, url: done.url!, rotated: false });
   });
-  // The set picker: the first 50 sets, or those whose name holds what is typed (asked 250 ms after the last key).
-  const [typed, setTyped] = useState('');
-  const [search, setSearch] = useState('');
-  useEffect(() => {
-    const timer = setTimeout(() => setSearch(typed.trim()), 250);
-    return () => clearTimeout(timer);
-  }, [typed]);
-  const choices = useQuery(ExportSetChoices, { name: search || null }, apiKey);
-  const found = choices.data?.productSets;
+  const { typed, setTyped, search, found } = useSetChoices();
   const sets = found?.nodes ?? [];
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();

@@ -1166,13 +1166,6 @@ export type ConsoleCampaignsQueryVariables = Exact<{
 
 export type ConsoleCampaignsQuery = { campaigns: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, status: CampaignStatus, running: boolean, startsAt: string, endsAt: string | null, productSet: { id: string, name: string } | null, dailyBudget: { amount: string, currency: string, formatted: string }, maxCpc: { formatted: string }, stats: Array<{ day: string, spend: { amount: string, currency: string } }> }> }, adsTerms: { currency: string, reserveCpc: { formatted: string } } };
 
-export type ConsoleCampaignSetChoicesQueryVariables = Exact<{
-  name?: string | null | undefined;
-}>;
-
-
-export type ConsoleCampaignSetChoicesQuery = { productSets: { totalCount: number, nodes: Array<{ id: string, name: string }> } };
-
 export type ConsoleCreateCampaignMutationVariables = Exact<{
   input: CreateCampaignInput;
 }>;
@@ -1250,13 +1243,6 @@ export type ConsoleChannelExportQueryVariables = Exact<{
 
 
 export type ConsoleChannelExportQuery = { channelExport: { id: string, channel: ExportChannel, createdAt: string, tokenRotatedAt: string, checked: number, checkedAll: boolean, leftOut: number, productSet: { id: string, name: string } | null, byCheck: Array<{ check: ExportCheck, count: number }>, issues: { totalCount: number, pageInfo: { hasNextPage: boolean, endCursor: string | null }, nodes: Array<{ id: string, offerId: string, check: ExportCheck, required: boolean, message: string, product: { id: string, title: string } | null }> } } };
-
-export type ConsoleExportSetChoicesQueryVariables = Exact<{
-  name?: string | null | undefined;
-}>;
-
-
-export type ConsoleExportSetChoicesQuery = { productSets: { totalCount: number, nodes: Array<{ id: string, name: string }> } };
 
 export type ConsoleCreateChannelExportMutationVariables = Exact<{
   input: CreateChannelExportInput;
@@ -1448,6 +1434,13 @@ export type ConsoleRunProgressSubscriptionVariables = Exact<{
 
 
 export type ConsoleRunProgressSubscription = { ingestionRunProgress: { id: string, status: RunStatus, phase: RunPhase, progress: number | null, rowsRead: number, itemsAccepted: number, itemsRejected: number, rowsSkipped: number, errors: number, warnings: number, imagesDone: number, imagesTotal: number, publishStatus: PublishStatus, publishBlockedReason: string | null, error: { code: RunErrorCode, message: string, hint: string } | null } };
+
+export type ConsoleSetChoicesQueryVariables = Exact<{
+  name?: string | null | undefined;
+}>;
+
+
+export type ConsoleSetChoicesQuery = { productSets: { totalCount: number, nodes: Array<{ id: string, name: string }> } };
 
 export type ConsoleShareLinksQueryVariables = Exact<{
   after?: string | null | undefined;
@@ -1841,17 +1834,6 @@ export const ConsoleCampaignsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleCampaignsQuery, ConsoleCampaignsQueryVariables>;
-export const ConsoleCampaignSetChoicesDocument = new TypedDocumentString(`
-    query ConsoleCampaignSetChoices($name: String) {
-  productSets(first: 50, nameContains: $name) {
-    totalCount
-    nodes {
-      id
-      name
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<ConsoleCampaignSetChoicesQuery, ConsoleCampaignSetChoicesQueryVariables>;
 export const ConsoleCreateCampaignDocument = new TypedDocumentString(`
     mutation ConsoleCreateCampaign($input: CreateCampaignInput!) {
   createCampaign(input: $input) {
@@ -2074,17 +2056,6 @@ export const ConsoleChannelExportDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleChannelExportQuery, ConsoleChannelExportQueryVariables>;
-export const ConsoleExportSetChoicesDocument = new TypedDocumentString(`
-    query ConsoleExportSetChoices($name: String) {
-  productSets(first: 50, nameContains: $name) {
-    totalCount
-    nodes {
-      id
-      name
-    }
-  }
-}
-    `) as unknown as TypedDocumentString<ConsoleExportSetChoicesQuery, ConsoleExportSetChoicesQueryVariables>;
 export const ConsoleCreateChannelExportDocument = new TypedDocumentString(`
     mutation ConsoleCreateChannelExport($input: CreateChannelExportInput!) {
   createChannelExport(input: $input) {
@@ -2796,6 +2767,17 @@ export const ConsoleRunProgressDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<ConsoleRunProgressSubscription, ConsoleRunProgressSubscriptionVariables>;
+export const ConsoleSetChoicesDocument = new TypedDocumentString(`
+    query ConsoleSetChoices($name: String) {
+  productSets(first: 50, nameContains: $name) {
+    totalCount
+    nodes {
+      id
+      name
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ConsoleSetChoicesQuery, ConsoleSetChoicesQueryVariables>;
 export const ConsoleShareLinksDocument = new TypedDocumentString(`
     query ConsoleShareLinks($after: String) {
   shareLinks(first: 50, after: $after) {
