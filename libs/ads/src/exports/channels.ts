@@ -268,26 +268,20 @@ function isoInstant(ms: number): string {
 }
 
 /**
- * Whether the product's sale holds at `now`: on sale in the live catalog, and inside its window when it has one. The
- * live catalog changes at a window's start or end through a SALE_WINDOW run, which a feed published by hand leaves
- * for its brand to publish: until then the product is still on sale there, but a channel must not be sent a sale
- * that has ended (the shopper would be shown a price the store no longer charges).
+ * The product's sale as a channel is sent it at `now`: whether it holds (on sale in the live catalog, and inside its
+ * window when it has one), and its window, the stored sale_price_effective_date read as the validator reads it and
+ * written with explicit UTC times, so a date alone (which the validator reads as UTC days) means the same to the
+ * channel, which then ends the sale on time even when it fetches the export only once a day. The live catalog
+ * changes at a window's start or end through a SALE_WINDOW run, which a feed published by hand leaves for its brand
+ * to publish: until then the product is still on sale there, but no channel is sent a sale that has ended (the
+ * shopper would be shown a price the store no longer charges).
  */
-function saleHolds(p: CatalogProduct, now: number): boolean {
-  if (!p.onSale || !p.salePrice) return false;
-  if (!p.salePriceEffectiveDate) return true;
-  const bounds = saleWindowBounds(p.salePriceEffectiveDate);
-  return bounds === null || (now >= bounds.start && now < bounds.end);
-}
-
-/**
- * The sale's window for a product whose sale holds: the stored sale_price_effective_date read as the validator
- * reads it and written with explicit UTC times, so a date alone (which the validator reads as UTC days) means the
- * same to the channel, and the channel ends the sale on time even when it fetches the export only once a day.
- */
-function saleWindow(p: CatalogProduct): string {
+function saleOf(p: CatalogProduct, now: number): { holds: boolean; window: string } {
+  if (!p.onSale || !p.salePrice) return { holds: false, window: '' };
   const bounds = p.salePriceEffectiveDate ? saleWindowBounds(p.salePriceEffectiveDate) : null;
-  return bounds ? `${isoInstant(bounds.start)}/${isoInstant(bounds.end)}` : '';
+  if (bounds === null) return { holds: true, window: '' };
+  const holds = now >= bounds.start && now < bounds.end;
+  return { holds, window: holds ? `${isoInstant(bounds.start)}/${isoInstant(bounds.end)}` : '' };
 }
 
 /** availability_date in explicit UTC (as the validator reads it), for a product not in stock; empty otherwise. */
@@ -300,7 +294,8 @@ function availabilityDate(p: CatalogProduct): string {
 /** One product as the channel's fields, in its value formats (text cleaned of characters XML 1.0 forbids). */
 export function channelFields(channel: ExportChannel, p: CatalogProduct, now = Date.now()): Record<string, string> {
   const spec = CHANNELS[channel];
-  const onSale = saleHolds(p, now);
+  const sale = saleOf(p, now);
+  const onSale = sale.holds;
   const fields: Record<string, string> = {
     id: p.offerId,
     title: p.title,
@@ -324,7 +319,7 @@ export function channelFields(channel: ExportChannel, p: CatalogProduct, now = D
     age_group: lower(p.ageGroup),
     shipping: channel === 'META' ? metaShipping(p) : '',
     // Google and Meta take the window; TikTok's export carries the sale price while the sale holds, as before.
-    sale_price_effective_date: channel === 'TIKTOK' || !onSale ? '' : saleWindow(p),
+    sale_price_effective_date: channel === 'TIKTOK' ? '' : sale.window,
     // When a preorder or backorder ships: Google disapproves either without it.
     availability_date: channel === 'TIKTOK' ? '' : availabilityDate(p),
     material: channel === 'TIKTOK' ? '' : (p.material ?? ''),
