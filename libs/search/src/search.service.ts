@@ -1,6 +1,7 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
+  dateInstant,
   lookupCategory,
   type AgeGroup,
   type Availability,
@@ -689,6 +690,16 @@ function taxRule(entry: TaxEntry): TaxRuleData {
     rate: entry.rate,
     taxShip: entry.taxShip,
   };
+}
+
+/**
+ * When a PREORDER or BACKORDER product ships, in ms: its availability_date read as the validator reads it (a date
+ * alone is its midnight UTC). Null for any other availability, or without a date it can read. The API's
+ * Product.availabilityDate and the channel exports' availability_date both come from here.
+ */
+export function shipDate(p: Pick<CatalogProduct, 'availability' | 'availabilityDate'>): number | null {
+  if (!p.availabilityDate || (p.availability !== 'PREORDER' && p.availability !== 'BACKORDER')) return null;
+  return dateInstant(p.availabilityDate);
 }
 
 export function toProduct(row: Row): CatalogProduct {

@@ -2,8 +2,7 @@ import { Inject } from '@nestjs/common';
 import { Args, ID, Info, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { Kind, type GraphQLResolveInfo, type SelectionSetNode } from 'graphql';
 import { SponsoredSearch } from '@brandshelf/ads';
-import { dateInstant } from '@brandshelf/catalog-rules';
-import { MAX_VARIANTS, SearchService, type CatalogBrand, type CatalogProduct } from '@brandshelf/search';
+import { MAX_VARIANTS, SearchService, shipDate, type CatalogBrand, type CatalogProduct } from '@brandshelf/search';
 import { BrandAccount, BrandConnection, Brand } from '../accounts/accounts.types.js';
 import { ConnectionArgs, pageOfList, toConnection } from '../graphql/connection.js';
 import { decodeGlobalId, fromGlobalId, toGlobalId } from '../graphql/global-id.js';
@@ -169,10 +168,7 @@ export class ProductResolver {
       'any other availability, or when the feed gives none.',
   })
   availabilityDate(@Parent() product: CatalogProduct): Date | null {
-    if (!product.availabilityDate || (product.availability !== 'PREORDER' && product.availability !== 'BACKORDER')) {
-      return null;
-    }
-    const instant = dateInstant(product.availabilityDate);
+    const instant = shipDate(product);
     return instant === null ? null : new Date(instant);
   }
 }

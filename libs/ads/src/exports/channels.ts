@@ -1,5 +1,5 @@
-import { dateInstant, saleWindowBounds } from '@brandshelf/catalog-rules';
-import type { CatalogProduct } from '@brandshelf/search';
+import { saleWindowBounds } from '@brandshelf/catalog-rules';
+import { shipDate, type CatalogProduct } from '@brandshelf/search';
 
 /**
  * What each channel takes: its field names, required fields, limits and value formats, and the policy checks run
@@ -284,10 +284,9 @@ function saleOf(p: CatalogProduct, now: number): { holds: boolean; window: strin
   return { holds, window: holds ? `${isoInstant(bounds.start)}/${isoInstant(bounds.end)}` : '' };
 }
 
-/** availability_date in explicit UTC (as the validator reads it), for a product not in stock; empty otherwise. */
+/** availability_date in explicit UTC (shipDate), for a preorder or backorder; empty otherwise. */
 function availabilityDate(p: CatalogProduct): string {
-  if (!p.availabilityDate || (p.availability !== 'PREORDER' && p.availability !== 'BACKORDER')) return '';
-  const instant = dateInstant(p.availabilityDate);
+  const instant = shipDate(p);
   return instant === null ? '' : isoInstant(instant);
 }
 
